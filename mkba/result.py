@@ -1,0 +1,340 @@
+"""Figures of METHOD.md section 5, their tables, and where they came from.
+
+:func:`figures` computes every figure for all draws of an evaluation at once
+(arrays over draws); :class:`Result` is the point result a user reads: the
+summary, the per-stakeholder table ("wie betaalt, wie profiteert"), tidy
+DataFrames of the flows, and provenance.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import finance
+from .engine import Flows, Model, compile_scenario
+from .index import PriceIndex
+from .labels import label
+from .pricelist import PriceList, load_pricelist
+from .scenario import Scenario, load_scenario
+
+
+def mkba_version() -> str:
+    try:
+        return version("mkba")
+    except PackageNotFoundError:  # running from a source tree without install
+        return "0+unknown"
+
+
+@dataclass
+class Figures:
+    """Every figure of METHOD.md section 5 for ``D`` draws (arrays of shape (D,) or (D, K))."""
+
+    pv_costs: np.ndarray
+    pv_benefits: np.ndarray
+    npv: np.ndarray
+    bcr: np.ndarray
+    net_return: np.ndarray
+    payback_year: np.ndarray  # float, NaN for none
+    irr: np.ndarray
+    irr_reason: np.ndarray
+    volunteer_value_pv: np.ndarray
+    stakeholder_pv_costs: np.ndarray
+    stakeholder_pv_benefits: np.ndarray
+    stakeholder_npv: np.ndarray
+    fiscal_pv_costs: np.ndarray
+    fiscal_pv_benefits: np.ndarray
+    fiscal_npv: np.ndarray
+    net_flows: np.ndarray  # (D, Y) euro, undiscounted
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+
+
+def payback_years(cumulative: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """First year from which the cumulative discounted net flow stays >= 0 (NaN if never).
+
+    This is the start year when it never dips below 0, and none when it ends
+    below 0 (METHOD.md section 5).
+    """
+    below = cumulative < 0
+    any_below = below.any(axis=1)
+    last_below = below.shape[1] - 1 - np.argmax(below[:, ::-1], axis=1)
+    position = np.where(any_below, last_below + 1, 0)
+    out = np.where(position < len(years), years[np.minimum(position, len(years) - 1)], np.nan)
+    return out.astype(np.float64)
+
+
+def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
+    """All figures for every draw in ``flows`` (vectorised over draws)."""
+    df = flows.discount[:, None, :]
+    pv_pos = (np.maximum(flows.posted, 0.0) * df).sum(axis=2)  # (D, P)
+    pv_neg = (np.minimum(flows.posted, 0.0) * df).sum(axis=2)
+    real = ~model.posting_transfer
+    pv_benefits = pv_pos[:, real].sum(axis=1)
+    pv_costs = -pv_neg[:, real].sum(axis=1)
+    npv = pv_benefits - pv_costs
+    K = len(model.stakeholders)
+    onehot = np.zeros((len(model.posting_line), K))
+    onehot[np.arange(len(model.posting_line)), model.posting_stakeholder] = 1.0
+    sk_benefits = pv_pos @ onehot
+    sk_costs = -(pv_neg @ onehot)
+    sk_npv = sk_benefits - sk_costs
+    net_flows = flows.posted.sum(axis=1)  # (D, Y)
+    cumulative = np.cumsum(net_flows * flows.discount, axis=1)
+    if with_irr:
+        irr, reason = finance.irr(net_flows, return_reason=True)
+    else:
+        irr, reason = np.full(len(npv), np.nan), np.full(len(npv), "not computed", dtype=object)
+    volunteer = (flows.gross[:, model.volunteer_lines, :] * flows.discount[:, None, :]).sum(axis=(1, 2))
+    fiscal_b = sk_benefits[:, model.public].sum(axis=1)
+    fiscal_c = sk_costs[:, model.public].sum(axis=1)
+    return Figures(
+        pv_costs=pv_costs, pv_benefits=pv_benefits, npv=npv, bcr=_ratio(pv_benefits, pv_costs),
+        net_return=_ratio(npv, pv_costs), payback_year=payback_years(cumulative, model.years),
+        irr=irr, irr_reason=reason, volunteer_value_pv=volunteer,
+        stakeholder_pv_costs=sk_costs, stakeholder_pv_benefits=sk_benefits, stakeholder_npv=sk_npv,
+        fiscal_pv_costs=fiscal_c, fiscal_pv_benefits=fiscal_b, fiscal_npv=fiscal_b - fiscal_c,
+        net_flows=net_flows)
+
+
+def _none_if_nan(x: float) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
+@dataclass
+class Result:
+    """The point result of a scenario: figures, tables and provenance.
+
+    Attributes
+    ----------
+    model : Model
+        The compiled scenario (inputs, lines, stakeholders, years).
+    flows : Flows
+        The point evaluation's flows (one draw).
+    lang : {'nl', 'en'}
+        Language of labels in tables and reports.
+    """
+
+    model: Model
+    flows: Flows
+    figs: Figures
+    lang: str = "nl"
+    extra: dict = field(default_factory=dict)
+
+    # -- figures -------------------------------------------------------------------------
+    def __getattr__(self, name: str):
+        figs = self.__dict__.get("figs")
+        if figs is not None and name in Figures.__dataclass_fields__ and name not in (
+                "stakeholder_pv_costs", "stakeholder_pv_benefits", "stakeholder_npv", "net_flows", "irr_reason"):
+            value = getattr(figs, name)[0]
+            return None if name in ("bcr", "net_return", "payback_year", "irr") and not np.isfinite(value) \
+                else (int(value) if name == "payback_year" else float(value))
+        raise AttributeError(name)
+
+    @property
+    def irr_reason(self) -> str:
+        return str(self.figs.irr_reason[0])
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.model.scenario
+
+    @property
+    def years(self) -> list[int]:
+        return self.model.years.tolist()
+
+    @property
+    def net_flows(self) -> list[float]:
+        return self.figs.net_flows[0].tolist()
+
+    @property
+    def discount_rate(self) -> float:
+        return float(self.model.base[self.model.discount_col])
+
+    @property
+    def price_year(self) -> int:
+        return self.model.price_year
+
+    def stakeholder_table(self) -> pd.DataFrame:
+        """Per stakeholder: pv costs, pv benefits, npv (euro), and whether it is public."""
+        f = self.figs
+        return pd.DataFrame({
+            "stakeholder": self.model.stakeholders,
+            "public": self.model.public,
+            "pv_costs": f.stakeholder_pv_costs[0],
+            "pv_benefits": f.stakeholder_pv_benefits[0],
+            "npv": f.stakeholder_npv[0],
+        })
+
+    def flows_frame(self) -> pd.DataFrame:
+        """Tidy flows: one row per year, line and stakeholder, nominal and discounted (euro)."""
+        m, fl = self.model, self.flows
+        posted = fl.posted[0]  # (P, Y)
+        P, Y = posted.shape
+        lines = [m.lines[i] for i in m.posting_line]
+        frame = pd.DataFrame({
+            "year": np.tile(m.years, P),
+            "line": np.repeat([ln.id for ln in lines], Y),
+            "group": np.repeat([ln.group for ln in lines], Y),
+            "kind": np.repeat([ln.kind for ln in lines], Y),
+            "stakeholder": np.repeat([m.stakeholders[k] for k in m.posting_stakeholder], Y),
+            "transfer": np.repeat(m.posting_transfer, Y),
+            "flow": posted.ravel(),
+            "discount_factor": np.tile(fl.discount[0], P),
+        })
+        frame["discounted"] = frame["flow"] * frame["discount_factor"]
+        return frame
+
+    def line_frame(self) -> pd.DataFrame:
+        """Gross yearly amount of every line (including memo volunteer lines), euro."""
+        m = self.model
+        gross = self.flows.gross[0]
+        frame = pd.DataFrame(gross, columns=m.years, index=[ln.id for ln in m.lines])
+        frame.index.name = "line"
+        return frame
+
+    def yearly_frame(self) -> pd.DataFrame:
+        """Per year: costs, benefits, net flow, discount factor, discounted and cumulative net flow."""
+        posted = self.flows.posted[0][~self.model.posting_transfer]
+        df = self.flows.discount[0]
+        net = self.figs.net_flows[0]
+        return pd.DataFrame({
+            "year": self.model.years,
+            "costs": -np.minimum(posted, 0).sum(axis=0),
+            "benefits": np.maximum(posted, 0).sum(axis=0),
+            "net_flow": net,
+            "discount_factor": df,
+            "discounted_net_flow": net * df,
+            "cumulative_discounted": np.cumsum(net * df),
+        })
+
+    @property
+    def provenance(self) -> dict:
+        pl = self.model.pricelist
+        return {
+            "pricelist": {"name": pl.name, "version": pl.version, "sha256": pl.sha256},
+            "scenario": {"name": self.scenario.name, "sha256": self.scenario.sha256,
+                         "file": self.scenario.file},
+            "price_year": self.price_year,
+            "discount_rate": self.discount_rate,
+            "base_year": self.model.base_year,
+            "price_index": self.model.index_name,
+            "defaults_used": dict(self.model.defaults),
+            "mkba_version": mkba_version(),
+        }
+
+    def summary(self) -> dict:
+        """The headline figures (euro, fractions, years) as plain Python values."""
+        return {name: getattr(self, name) for name in (
+            "pv_costs", "pv_benefits", "npv", "bcr", "net_return", "payback_year", "irr",
+            "volunteer_value_pv")}
+
+    def to_dict(self) -> dict:
+        """Everything ``mkba run --json`` writes."""
+        table = self.stakeholder_table()
+        out = self.summary()
+        out["irr_reason"] = self.irr_reason or None
+        out["stakeholders"] = {
+            row.stakeholder: {"pv_costs": row.pv_costs, "pv_benefits": row.pv_benefits, "npv": row.npv,
+                              "public": bool(row.public)}
+            for row in table.itertuples()}
+        out["fiscal"] = {"pv_costs": self.fiscal_pv_costs, "pv_benefits": self.fiscal_pv_benefits,
+                         "npv": self.fiscal_npv}
+        out["years"] = self.years
+        out["net_flows"] = self.net_flows
+        out["provenance"] = self.provenance
+        out.update(self.extra)
+        return out
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
+        if path is not None:
+            from .fileio import write_text_atomic
+            write_text_atomic(Path(path), text + "\n")
+        return text
+
+    def to_excel(self, path: str | Path, lang: str | None = None) -> Path:
+        """Write the auditable workbook (see :mod:`mkba.excel`)."""
+        from .excel import write_workbook
+        return write_workbook(self, path, lang=lang or self.lang)
+
+    # -- display -------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return render_text(self)
+
+    def _repr_html_(self) -> str:
+        lang = self.lang
+        rows = "".join(f"<tr><td>{label(k, lang)}</td><td style='text-align:right'>{_fmt(k, v)}</td></tr>"
+                       for k, v in self.summary().items())
+        table = self.stakeholder_table().rename(columns=lambda c: label(c, lang))
+        return (f"<p><b>{self.scenario.name}</b>: {label('prices_in', lang)} {self.price_year}, "
+                f"{label('discount_rate', lang)} {self.discount_rate:.2%}</p><table>{rows}</table>"
+                + table.to_html(index=False, float_format=lambda x: f"{x:,.0f}"))
+
+
+def _json_default(obj):
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating,)):
+        return _none_if_nan(float(obj))
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    raise TypeError(type(obj))
+
+
+def _fmt(key: str, value) -> str:
+    if value is None:
+        return "-"
+    if key in ("bcr",):
+        return f"{value:,.2f}"
+    if key in ("net_return", "irr"):
+        return f"{value:.1%}"
+    if key == "payback_year":
+        return str(value)
+    return f"€ {value:,.0f}"
+
+
+def render_text(result: Result) -> str:
+    lang = result.lang
+    lines = [f"{result.scenario.name} ({label('prices_in', lang)} {result.price_year}, "
+             f"{label('discount_rate', lang)} {result.discount_rate:.2%})"]
+    for key, value in result.summary().items():
+        lines.append(f"  {label(key, lang):<38} {_fmt(key, value):>16}")
+    return "\n".join(lines)
+
+
+def evaluate(scenario: str | Path | dict | Scenario, pricelist: str | Path | PriceList | None = None, *,
+             price_year: int | None = None, discount_rate: float | None = None,
+             index: PriceIndex | None = None, lang: str = "nl", folders=()) -> Result:
+    """Evaluate a scenario: the point result of METHOD.md sections 1-5.
+
+    Parameters
+    ----------
+    scenario : path, dict or Scenario
+        The scenario file, its content as a dict, or a loaded scenario.
+    pricelist : str, path or PriceList, optional
+        ``name@version``, a file, or a loaded list. Default: the scenario's
+        ``pricelist``, else the bundled default list (newest version).
+    price_year : int, optional
+        Override the scenario's price year for this run.
+    discount_rate : float, optional
+        Override the scenario's discount rate (fraction) for this run.
+
+    Returns
+    -------
+    Result
+    """
+    scenario = load_scenario(scenario)
+    pl = load_pricelist(pricelist if pricelist is not None else scenario.pricelist, folders=folders,
+                        index=index)
+    model = compile_scenario(scenario, pl, index=index, price_year=price_year, discount_rate=discount_rate)
+    flows = model.evaluate()
+    return Result(model, flows, figures(model, flows), lang=lang)

@@ -1,0 +1,311 @@
+"""Scenario files: who takes part, what it costs, what it avoids, who volunteers.
+
+The shape is FORMATS.md's ``mkba-scenario/1``; every key is checked (closed
+models) and any number may be a distribution (METHOD.md section 6). A loaded
+:class:`Scenario` remembers the file and the line of each part, so that a
+problem found later (an unknown price item, a unit that does not convert)
+still points at the line the user wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import pydantic
+
+from .distributions import Distribution, _Dist, parse_distribution
+from .errors import MkbaError
+from .loading import Document, format_path, read_document, validate
+from .pricelist import NAME_PATTERN, STAKEHOLDER_PATTERN
+from .source import Source
+from .units import check_unit
+
+SCENARIO_FORMAT = "mkba-scenario/1"
+DEFAULT_DISCOUNT_RATE = 0.0225
+
+
+def _number_or_distribution(value: Any) -> Any:
+    if isinstance(value, _Dist):
+        return value
+    if isinstance(value, dict):
+        try:
+            return parse_distribution(value)
+        except pydantic.ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"][1:])
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
+                msg = "expected dist: triangular, uniform, pert, normal or beta"
+            raise ValueError(f"invalid distribution{(' ' + where) if where else ''}: {msg}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number or a distribution {{dist: ...}}, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return float(value)
+
+
+def _within(low: float, high: float, high_open: bool = False, name: str = ""):
+    def check(value: Any) -> Any:
+        lo, hi = value.support() if isinstance(value, _Dist) else (value, value)
+        bad_high = hi >= high if high_open else hi > high
+        if lo < low or bad_high:
+            bracket = "]" if not high_open else ")"
+            what = "its range" if isinstance(value, _Dist) else "value"
+            raise ValueError(f"expected {name or 'a value'} in [{low:g}, {high:g}{bracket}; "
+                             f"{what} is {lo:g}..{hi:g}" if lo != hi else
+                             f"expected {name or 'a value'} in [{low:g}, {high:g}{bracket}, got {lo:g}")
+        return value
+    return pydantic.AfterValidator(check)
+
+
+Number = Annotated[Union[float, Distribution], pydantic.BeforeValidator(_number_or_distribution)]
+NonNegative = Annotated[Number, _within(0, math.inf, name="a number >= 0")]
+Share = Annotated[Number, _within(0, 1, name="a share")]
+OpenShare = Annotated[Number, _within(0, 1, high_open=True, name="a share")]
+Rate = Annotated[Number, _within(-0.99, 10, name="a rate")]
+Stakeholder = Annotated[str, pydantic.Field(pattern=STAKEHOLDER_PATTERN)]
+YearRange = tuple[int, int]
+
+
+class _Closed(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class StakeholderSpec(_Closed):
+    """Attributes of a stakeholder (``public`` ones make the fiscal view)."""
+
+    public: bool = False
+    label: str | None = None
+    label_en: str | None = None
+
+
+class Price(_Closed):
+    """A price stated in the scenario itself instead of a price list item."""
+
+    amount: NonNegative
+    price_year: int | None = None
+    unit: str = "hour"
+    label: str | None = None
+    payer: Stakeholder | None = None
+    source: Source | str | None = None
+
+    @pydantic.field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str) -> str:
+        return check_unit(v)
+
+
+class _Line(_Closed):
+    id: str = pydantic.Field(pattern=NAME_PATTERN)
+    label: str | None = None
+    source: Source | str | None = None
+    assumption: str | None = pydantic.Field(
+        default=None, description="Why an input without a source was chosen; marks it as an assumption.")
+
+
+class CostLine(_Line):
+    """A cost of the initiative, a negative flow to ``payer`` (METHOD.md section 4)."""
+
+    payer: Stakeholder
+    amount: NonNegative | None = None
+    item: str | None = None
+    quantity: NonNegative | None = None
+    price_year: int | None = None
+    per: Literal["once", "year", "participant", "participant_year"]
+    year: int | None = None
+    years: YearRange | None = None
+    duration: int | None = pydantic.Field(default=None, ge=1)
+
+    @pydantic.model_validator(mode="after")
+    def _timing(self) -> "CostLine":
+        if (self.amount is None) == (self.item is None):
+            raise ValueError("give either 'amount' (euro) or 'item' with 'quantity'")
+        if self.item is not None and self.quantity is None:
+            raise ValueError("a cost priced by 'item' needs 'quantity' (in the item's unit)")
+        if self.item is not None and self.price_year is not None:
+            raise ValueError("'price_year' is for 'amount'; an item has its own price year")
+        if self.per == "once" and self.year is None:
+            raise ValueError("per: once needs 'year'")
+        if self.per == "year" and (self.years is None) == (self.year is None):
+            raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
+        if self.per == "participant_year" and self.duration is None:
+            raise ValueError("per: participant_year needs 'duration' (years per participant)")
+        if self.per != "participant_year" and self.duration is not None:
+            raise ValueError("'duration' is only for per: participant_year")
+        if self.per in ("participant", "participant_year") and (self.year or self.years):
+            raise ValueError(f"per: {self.per} follows the participants; leave out 'year'/'years'")
+        if self.years is not None and self.years[0] > self.years[1]:
+            raise ValueError("expected years: [first, last] with first <= last")
+        return self
+
+
+class EffectLine(_Line):
+    """A change in the use of a price item (METHOD.md section 4)."""
+
+    item: str | None = None
+    price: Price | None = None
+    kind: Literal["avoided_cost", "benefit", "added_cost"]
+    quantity: NonNegative
+    unit: str | None = None
+    success: Share = 1.0
+    deadweight: OpenShare = 0.0
+    attribution: Share = 1.0
+    displacement: OpenShare = 0.0
+    drop_off: OpenShare = 0.0
+    optimism_bias: OpenShare = 0.0
+    duration: int = pydantic.Field(default=1, ge=1)
+    lag: int = pydantic.Field(default=0, ge=0)
+    beneficiary: Stakeholder | None = None
+
+    @pydantic.field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str | None) -> str | None:
+        return None if v is None else check_unit(v)
+
+    @pydantic.model_validator(mode="after")
+    def _priced(self) -> "EffectLine":
+        if (self.item is None) == (self.price is None):
+            raise ValueError("give either 'item' (a price list id) or 'price' {amount, price_year, unit}")
+        if self.price is not None and self.price.payer is None and self.beneficiary is None:
+            raise ValueError("an effect with its own 'price' needs 'price.payer' or 'beneficiary'")
+        return self
+
+
+class VolunteerLine(_Line):
+    """Capitalised volunteer hours (METHOD.md section 4); ``as`` is required."""
+
+    hours: NonNegative
+    per: Literal["year", "participant"]
+    year: int | None = None
+    years: YearRange | None = None
+    value: str | Price
+    as_: Literal["benefit", "in_kind_cost", "memo"] = pydantic.Field(alias="as")
+    beneficiary: Stakeholder | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _timing(self) -> "VolunteerLine":
+        if self.per == "year" and (self.years is None) == (self.year is None):
+            raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
+        if self.per == "participant" and (self.year or self.years):
+            raise ValueError("per: participant follows the participants; leave out 'year'/'years'")
+        if self.years is not None and self.years[0] > self.years[1]:
+            raise ValueError("expected years: [first, last] with first <= last")
+        if self.beneficiary is not None and self.as_ != "benefit":
+            raise ValueError("'beneficiary' is only for as: benefit")
+        return self
+
+
+class Scenario(_Closed):
+    """A scenario file (``format: mkba-scenario/1``), validated.
+
+    Use :func:`load_scenario` to read one from a file or a dict; the result
+    carries the file's line positions for later error messages.
+    """
+
+    format: Literal["mkba-scenario/1"]
+    name: str = pydantic.Field(min_length=1)
+    description: str | None = None
+    pricelist: str | None = None
+    price_year: int | None = None
+    assumed_inflation: float | None = pydantic.Field(
+        default=None, ge=-0.5, le=1, description="Yearly inflation assumed beyond the price index.")
+    start_year: int = pydantic.Field(ge=1900, le=2200)
+    horizon: int = pydantic.Field(ge=1, le=200)
+    discount_rate: Rate = DEFAULT_DISCOUNT_RATE
+    base_year: int | None = None
+    stakeholders: dict[Stakeholder, StakeholderSpec] = pydantic.Field(default_factory=dict)
+    participants: dict[int, NonNegative] = pydantic.Field(default_factory=dict)
+    costs: list[CostLine] = pydantic.Field(default_factory=list)
+    effects: list[EffectLine] = pydantic.Field(default_factory=list)
+    volunteers: list[VolunteerLine] = pydantic.Field(default_factory=list)
+    notes: str | None = None
+    sources: list[Source] = pydantic.Field(default_factory=list)
+
+    _doc: Document | None = pydantic.PrivateAttr(default=None)
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.start_year + self.horizon)
+
+    @property
+    def end_year(self) -> int:
+        return self.start_year + self.horizon - 1
+
+    @pydantic.model_validator(mode="after")
+    def _years_within_horizon(self) -> "Scenario":
+        first, last = self.start_year, self.end_year
+
+        def check(year: int | None, where: str) -> None:
+            if year is not None and not first <= year <= last:
+                raise ValueError(f"{where}: year {year} is outside the horizon {first}-{last}")
+
+        for year in self.participants:
+            check(year, f"participants.{year}")
+        for group in ("costs", "volunteers"):
+            for i, line in enumerate(getattr(self, group)):
+                check(line.year, f"{group}[{i}].year")
+                for y in line.years or ():
+                    check(y, f"{group}[{i}].years")
+        ids = [line.id for line in (*self.costs, *self.effects, *self.volunteers)]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"line ids must be unique across costs, effects and volunteers; "
+                             f"given twice: {', '.join(dupes)}")
+        return self
+
+    # -- provenance and positions -------------------------------------------------------
+    @property
+    def sha256(self) -> str:
+        """Hash of the file's bytes (or of the canonical content for a dict)."""
+        if self._doc is not None and self._doc.text:
+            return hashlib.sha256(self._doc.text).hexdigest()
+        payload = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def file(self) -> str | None:
+        return self._doc.file if self._doc else None
+
+    def error(self, message: str, path: tuple) -> MkbaError:
+        """An :class:`MkbaError` pointing at ``path`` in the file this came from."""
+        line = self._doc.line_of(path) if self._doc else None
+        return MkbaError(message, file=self.file, line=line, field=format_path(path))
+
+
+def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
+    """Read and validate a scenario from a file (YAML, TOML, JSON) or a dict.
+
+    Raises
+    ------
+    MkbaError
+        With file, line and field for anything that does not fit the format.
+    """
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, dict):
+        doc = Document(source, "<dict>")
+    else:
+        doc = read_document(source)
+    _check_year_keys(doc)
+    scenario = validate(Scenario, doc)
+    scenario._doc = doc
+    return scenario
+
+
+def _check_year_keys(doc: Document) -> None:
+    """Participants are keyed by year: catch ``'2015'`` vs ``2015`` and non-years early."""
+    participants = doc.data.get("participants") if isinstance(doc.data, dict) else None
+    if isinstance(participants, dict):
+        for key in participants:
+            if isinstance(key, bool) or not (isinstance(key, int) or str(key).isdigit()):
+                raise MkbaError(f"expected a year as key, got {key!r}", file=doc.file,
+                                line=doc.line_of(("participants", key)), field=f"participants.{key}")
+
+
+def scenario_json_schema() -> dict:
+    """JSON Schema of scenario files, for editors."""
+    return Scenario.model_json_schema(by_alias=True)

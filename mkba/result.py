@@ -79,13 +79,13 @@ def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
     pv_neg = (np.minimum(flows.posted, 0.0) * df).sum(axis=2)
     real = ~model.posting_transfer
     pv_benefits = pv_pos[:, real].sum(axis=1)
-    pv_costs = -pv_neg[:, real].sum(axis=1)
+    pv_costs = 0.0 - pv_neg[:, real].sum(axis=1)  # 0.0 - x: no negative zero
     npv = pv_benefits - pv_costs
     K = len(model.stakeholders)
     onehot = np.zeros((len(model.posting_line), K))
     onehot[np.arange(len(model.posting_line)), model.posting_stakeholder] = 1.0
     sk_benefits = pv_pos @ onehot
-    sk_costs = -(pv_neg @ onehot)
+    sk_costs = 0.0 - pv_neg @ onehot
     sk_npv = sk_benefits - sk_costs
     net_flows = flows.posted.sum(axis=1)  # (D, Y)
     cumulative = np.cumsum(net_flows * flows.discount, axis=1)

@@ -23,8 +23,9 @@ app = typer.Typer(
 pricelist_app = typer.Typer(help="Versioned price lists (maatschappelijke prijslijsten).", no_args_is_help=True)
 app.add_typer(pricelist_app, name="pricelist")
 
-out = Console()
-err = Console(stderr=True)
+# Piped output (files, CI logs) gets a wider page than rich's 80-column default.
+out = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 
 class Lang(str, Enum):
@@ -128,8 +129,11 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     table = Table(title=label("who_pays", lang), title_justify="left")
     for col in ("stakeholder", "pv_costs", "pv_benefits", "npv"):
         table.add_column(label(col, lang), justify="left" if col == "stakeholder" else "right")
+    specs = result.scenario.stakeholders
     for row in result.stakeholder_table().itertuples():
-        name = row.stakeholder + (" *" if row.public else "")
+        spec = specs.get(row.stakeholder)
+        shown = (spec.label_en or spec.label) if spec and lang == "en" else (spec.label if spec else None)
+        name = (shown or row.stakeholder) + (" *" if row.public else "")
         table.add_row(name, _euro(row.pv_costs), _euro(row.pv_benefits), _euro(row.npv))
     table.add_row(f"[bold]{label('fiscal', lang)}[/bold]", _euro(result.fiscal_pv_costs),
                   _euro(result.fiscal_pv_benefits), _euro(result.fiscal_npv))
@@ -144,9 +148,11 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     if defaults:
         out.print("[dim]" + label("defaults_used", lang) + ": "
                   + "; ".join(f"{k} = {v}" for k, v in defaults.items()) + "[/dim]")
+    from .uncertainty import point_note, render_analysis
     if analysis:
-        from .uncertainty import render_analysis
         render_analysis(out, result, analysis)
+    elif note := point_note(result.model, lang):
+        out.print(f"[dim]{note}[/dim]")
 
 
 # -- schema ---------------------------------------------------------------------------------------
@@ -269,6 +275,9 @@ def pricelist_export(
     pl = load_pricelist(ref, folders=pricelists_dir or ())
     export_pricelist(pl, output)
     out.print(f"{len(pl)} items -> {output}")
+
+
+from .cli_sib import sib_command; app.command("sib")(sib_command)  # noqa: E402,E702
 
 
 def main() -> None:

@@ -216,6 +216,10 @@ class _Compiler:
         self.defaults: dict[str, object] = {}
         self.price_year = price_year or scenario.price_year or self._default_price_year()
         self._check_year(self.price_year, ("price_year",))
+        # amounts the scenario states without their own price year are in the scenario's price
+        # year (FORMATS.md), also when this run reports in another one (an override)
+        self.stated_price_year = scenario.price_year if scenario.price_year is not None else self.index.last_year
+        self._check_year(self.stated_price_year, ("price_year",))
         self.base_year = scenario.base_year if scenario.base_year is not None else scenario.start_year
         if scenario.base_year is None:
             self.defaults["base_year"] = f"{self.base_year} (start_year)"
@@ -225,7 +229,7 @@ class _Compiler:
         self.stakeholders: list[str] = []
         rate = scenario.discount_rate if discount_rate is None else float(discount_rate)
         if "discount_rate" not in scenario.model_fields_set and discount_rate is None:
-            self.defaults["discount_rate"] = f"{rate} (METHOD.md standard)"
+            self.defaults["discount_rate"] = f"{rate} (Werkgroep discontovoet 2020)"
         self.discount_col = self.add_input(rate, ("discount_rate",), "discount_rate", "Discontovoet")
         self.participant_cols = {
             int(year): self.add_input(n, ("participants", year), f"participants.{year}", f"Deelnemers {year}")
@@ -297,7 +301,7 @@ class _Compiler:
         else:
             factors = [(self.add_input(line.amount, path + ("amount",), f"{name}.amount",
                                        f"{line.label or line.id}: bedrag"), IDENTITY)]
-            year = line.price_year if line.price_year is not None else self.price_year
+            year = line.price_year if line.price_year is not None else self.stated_price_year
             constant = self.index_factor(year, path + ("price_year",))
         pattern, cohort = self.timing(line, path)
         return Line(line.id, "cost", line.label or line.id, "cost", factors, constant, pattern, cohort,
@@ -315,7 +319,7 @@ class _Compiler:
         else:
             price = line.price
             unit, payer, recipient = price.unit, price.payer or line.beneficiary, None
-            price_year = price.price_year if price.price_year is not None else self.price_year
+            price_year = price.price_year if price.price_year is not None else self.stated_price_year
             price_col = self.add_input(price.amount, path + ("price", "amount"), f"{name}.price",
                                        f"{label}: prijs")
         try:
@@ -369,7 +373,7 @@ class _Compiler:
                 raise self.s.error("expected value.unit: hour for volunteer hours", path + ("value", "unit"))
             value_col = self.add_input(line.value.amount, path + ("value", "amount"), f"{name}.value",
                                        f"{label}: waarde per uur")
-            year = line.value.price_year if line.value.price_year is not None else self.price_year
+            year = line.value.price_year if line.value.price_year is not None else self.stated_price_year
             constant = self.index_factor(year, path + ("value", "price_year"))
         hours = self.add_input(line.hours, path + ("hours",), f"{name}.hours", f"{label}: uren")
         pattern, cohort = self.timing(line, path)

@@ -40,22 +40,37 @@ def npv(rate, cashflows) -> np.ndarray:
 def sign_changes(cashflows) -> np.ndarray:
     """Number of sign changes in each row, zeros ignored."""
     flows = np.atleast_2d(np.asarray(cashflows, dtype=np.float64))
-    signs = np.sign(flows)
-    # carry the last nonzero sign forward so that zeros do not break a run
-    idx = np.where(signs != 0, np.arange(signs.shape[1]), 0)
-    np.maximum.accumulate(idx, axis=1, out=idx)
-    carried = np.take_along_axis(signs, idx, axis=1)
-    return ((carried[:, 1:] * carried[:, :-1]) < 0).sum(axis=1)
+    return _sign_changes_cols(np.ascontiguousarray(flows.T))
+
+
+def _sign_changes_cols(cols: np.ndarray) -> np.ndarray:
+    """:func:`sign_changes` of each column of ``cols`` (one period per row, one series per column)."""
+    n_periods, n_series = cols.shape
+    count = np.zeros(n_series, dtype=np.int64)
+    if n_periods < 2:
+        return count
+    if cols.all():  # no zeros (the usual case): count where the sign flips
+        negative = cols < 0
+        for t in range(1, n_periods):
+            count += negative[t] != negative[t - 1]
+        return count
+    signs = np.sign(cols)
+    carried = signs[0].copy()  # the last nonzero sign so far, so that zeros do not break a run
+    for t in range(1, n_periods):
+        count += (signs[t] * carried) < 0
+        np.copyto(carried, signs[t], where=signs[t] != 0)
+    return count
 
 
 def irr(cashflows, *, return_reason: bool = False, tol: float = 1e-13, max_iter: int = 200):
     """Internal rate of return of each row: the rate at which its :func:`npv` is zero.
 
     A row whose flows change sign once has exactly one rate above -1 (Descartes'
-    rule of signs); it is found for all such rows at once by a Newton iteration
-    kept inside a shrinking bracket. A row with several sign changes gets a rate
-    only when exactly one real rate above -1 exists; a row with no sign change
-    has none.
+    rule of signs); it is found for all such rows at once by Newton's method in
+    ``x = 1 / (1 + rate)``, started from a closed-form approximation, with a
+    bracketed fallback for any row where Newton does not settle. A row with
+    several sign changes gets a rate only when exactly one real rate above -1
+    exists; a row with no sign change has none.
 
     Parameters
     ----------
@@ -63,6 +78,9 @@ def irr(cashflows, *, return_reason: bool = False, tol: float = 1e-13, max_iter:
         Cash flows in euro, first column undiscounted.
     return_reason : bool
         Also return, per row, why there is no rate (``''`` where there is one).
+    tol : float
+        Convergence: iteration stops once a Newton step moves ``x`` by at most
+        ``tol`` relative (the error left after that step is of order ``tol ** 2``).
 
     Returns
     -------
@@ -72,16 +90,24 @@ def irr(cashflows, *, return_reason: bool = False, tol: float = 1e-13, max_iter:
     flows = np.asarray(cashflows, dtype=np.float64)
     one_d = flows.ndim == 1
     flows = np.atleast_2d(flows)
-    rate = np.full(flows.shape[0], np.nan)
-    reason = np.full(flows.shape[0], "", dtype=object)
-    changes = sign_changes(flows)
-    reason[changes == 0] = NO_SIGN_CHANGE
-    single = np.flatnonzero(changes == 1)
-    if single.size:
-        rate[single] = _irr_one_change(flows[single], tol, max_iter)
+    cols = np.ascontiguousarray(flows.T)  # one period per row: column-wise steps are contiguous
+    changes = _sign_changes_cols(cols)
+    single = changes == 1
+    if single.all():
+        rate = _irr_one_change_cols(cols, tol, max_iter)
+    else:
+        rate = np.full(flows.shape[0], np.nan)
+        rows = np.flatnonzero(single)
+        if rows.size:
+            rate[rows] = _irr_one_change_cols(cols[:, rows], tol, max_iter)
     several = np.flatnonzero(changes > 1)
     if several.size:
-        rate[several], reason[several] = _irr_by_roots(flows[several])
+        rate[several], several_reason = _irr_by_roots(flows[several])
+    if return_reason:
+        reason = np.full(flows.shape[0], "", dtype=object)
+        reason[changes == 0] = NO_SIGN_CHANGE
+        if several.size:
+            reason[several] = several_reason
     if one_d:
         return (rate[0], reason[0]) if return_reason else rate[0]
     return (rate, reason) if return_reason else rate
@@ -97,7 +123,111 @@ def _horner(coef: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return value, deriv
 
 
+#: Series per block of the Newton iteration (its work arrays stay in the CPU cache).
+_BLOCK = 16384
+#: Newton steps before a series that has not settled goes to the bracketed method.
+_NEWTON_STEPS = 40
+
+
 def _irr_one_change(flows: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
+    """IRR of rows with exactly one sign change (row-major input)."""
+    return _irr_one_change_cols(np.ascontiguousarray(flows.T), tol, max_iter)
+
+
+def _irr_one_change_cols(cols: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
+    """IRR of each column of ``cols`` (periods x series), each with exactly one sign change."""
+    n_series = cols.shape[1]
+    x = np.full(n_series, np.nan)
+    steps = min(max_iter, _NEWTON_STEPS)
+    if cols[0].all():
+        for s in range(0, n_series, _BLOCK):
+            x[s:s + _BLOCK] = _newton_block(cols[:, s:s + _BLOCK], tol, steps)
+    else:
+        # leading zeros would give Newton a root at x = 0: drop them (the roots x > 0 stay),
+        # one group of series per number of leading zeros
+        first = (cols != 0).argmax(axis=0)
+        for f in np.unique(first):
+            idx = np.flatnonzero(first == f)
+            for s in range(0, idx.size, _BLOCK):
+                x[idx[s:s + _BLOCK]] = _newton_block(cols[f:, idx[s:s + _BLOCK]], tol, steps)
+    rest = np.flatnonzero(np.isnan(x))
+    if rest.size:
+        x[rest] = _bracketed(np.ascontiguousarray(cols[:, rest].T), tol, max_iter)
+    with np.errstate(divide="ignore", over="ignore"):
+        return 1.0 / x - 1.0
+
+
+def _newton_block(cols: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
+    """Root ``x > 0`` of ``sum_t cols[t] * x ** t`` per column by Newton's method; NaN if unsettled.
+
+    Each column has one sign change and a nonzero first flow. Newton starts from a
+    closed-form approximation: with the signs flipped so that the flows before the
+    change are positive, let ``a`` be their sum and ``ta`` their mean time, and ``b``,
+    ``tb`` the same for the (negated) flows after it; seen as one lump each, the
+    present value is zero where ``a * x ** ta = b * x ** tb``, that is at
+    ``x0 = (a / b) ** (1 / (tb - ta))`` (within about 1 % for typical investment
+    flows). Rows that do not settle within ``max_iter`` steps come back as NaN.
+
+    Every operation is per column (sums run in a fixed order, no matrix products)
+    and a settled column is frozen, so a column's rate is bit for bit the same
+    whatever other columns share its block.
+    """
+    n_periods, m = cols.shape
+    c = cols * np.sign(cols[0])  # positive before the sign change, negative after it
+    a, a_t, total, total_t = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m)
+    scratch = np.empty(m)
+    for t in range(n_periods):
+        early = np.maximum(c[t], 0.0)
+        a += early
+        total += c[t]
+        if t:
+            a_t += np.multiply(early, float(t), out=scratch)
+            total_t += np.multiply(c[t], float(t), out=scratch)
+    with np.errstate(all="ignore"):
+        b, b_t = a - total, a_t - total_t  # the late part, made positive
+        x = (a / b) ** (1.0 / (b_t / b - a_t / a))
+    x[~(np.isfinite(x) & (x > 0))] = 1.0
+    result = np.full(m, np.nan)
+    active = np.arange(m)
+    frozen = None  # columns settled since the last compression: their step is set to 0
+    value, deriv, step, limit = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    with np.errstate(all="ignore"):
+        for _ in range(max_iter):
+            k = x.size
+            if value.size != k:
+                value, deriv, step, limit = value[:k], deriv[:k], step[:k], limit[:k]
+            np.copyto(value, c[-1])
+            np.copyto(deriv, c[-1])
+            for j in range(n_periods - 2, 0, -1):  # Horner: value and derivative at once
+                value *= x
+                value += c[j]
+                deriv *= x
+                deriv += value
+            value *= x
+            value += c[0]
+            np.divide(value, deriv, out=step)
+            if frozen is not None:
+                np.copyto(step, 0.0, where=frozen)
+            x -= step
+            np.abs(step, out=step)
+            np.multiply(x, tol, out=limit)
+            done = step <= limit  # False for NaN, and for x <= 0 (never the root)
+            n_done = np.count_nonzero(done)
+            if n_done == k:
+                result[active] = x
+                return result
+            if 2 * n_done >= k:  # compress only now and then, not every step
+                result[active[done]] = x[done]
+                keep = ~done
+                active, x, c = active[keep], x[keep], c[:, keep]
+                frozen = None
+            elif n_done:
+                frozen = done
+    return result
+
+
+def _bracketed(flows: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
+    """Root ``x > 0`` per row by Newton kept inside a shrinking bracket (slow, sure)."""
     # In x = 1 / (1 + r) the present value is a polynomial with one positive root.
     n_rows, n_cols = flows.shape
     nonzero = flows != 0
@@ -107,7 +237,8 @@ def _irr_one_change(flows: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
     cols = np.arange(n_cols) + first[:, None]
     coef = np.where(cols < n_cols, np.take_along_axis(flows, np.minimum(cols, n_cols - 1), axis=1), 0.0)
     lead = np.take_along_axis(flows, last[:, None], axis=1)[:, 0]
-    bound = 1.0 + np.max(np.abs(coef) / np.abs(lead)[:, None], axis=1)  # Cauchy bound on the root
+    with np.errstate(over="ignore"):  # a tiny last flow: a huge bound, and a root near r = -1
+        bound = 1.0 + np.max(np.abs(coef) / np.abs(lead)[:, None], axis=1)  # Cauchy bound on the root
     lo = np.zeros(n_rows)
     hi = bound
     sign_lo = np.sign(coef[:, 0])
@@ -115,7 +246,8 @@ def _irr_one_change(flows: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
     active = np.arange(n_rows)
     for _ in range(max_iter):
         xa, la, ha = x[active], lo[active], hi[active]
-        f, df = _horner(coef[active], xa)
+        with np.errstate(over="ignore", invalid="ignore"):  # a root near r = -1 has a huge x
+            f, df = _horner(coef[active], xa)
         same = np.sign(f) == sign_lo[active]
         la = np.where(same, xa, la)
         ha = np.where(same, ha, xa)
@@ -128,12 +260,16 @@ def _irr_one_change(flows: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
         active = active[~done]
         if active.size == 0:
             break
-    with np.errstate(divide="ignore"):
-        return 1.0 / x - 1.0
+    return x
 
 
 def _irr_by_roots(flows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows with several sign changes: all roots at once from stacked companion matrices."""
+    with np.errstate(all="ignore"):  # flows of wildly different sizes give roots near 0 or infinity
+        return _irr_by_roots_quiet(flows)
+
+
+def _irr_by_roots_quiet(flows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rates = np.full(flows.shape[0], np.nan)
     reasons = np.full(flows.shape[0], SEVERAL_ROOTS, dtype=object)
     full = flows[:, -1] != 0
@@ -141,15 +277,25 @@ def _irr_by_roots(flows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if rows.size == 0:
             continue
         if trimmed:  # highest-degree coefficients of zero: one row at a time (rare)
-            roots_list = [np.roots(np.trim_zeros(flows[r], "b")[::-1]) for r in rows]
+            roots_list = [_positive_roots_one(flows[r]) for r in rows]
         else:
             coef = flows[rows]
             n = coef.shape[1] - 1
             companion = np.zeros((rows.size, n, n))
-            companion[:, 0, :] = -coef[:, -2::-1] / coef[:, -1:]
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                companion[:, 0, :] = -coef[:, -2::-1] / coef[:, -1:]
             companion[:, np.arange(1, n), np.arange(n - 1)] = 1.0
-            roots_list = list(np.linalg.eigvals(companion))
+            finite = np.isfinite(companion[:, 0, :]).all(axis=1)
+            roots_list = [None] * rows.size
+            if finite.any():
+                for i, roots in zip(np.flatnonzero(finite), np.linalg.eigvals(companion[finite])):
+                    roots_list[i] = roots
+            for i in np.flatnonzero(~finite):  # a last flow tiny next to the others
+                roots_list[i] = _positive_roots_one(flows[rows[i]])
         for r, roots in zip(rows, roots_list):
+            if roots is None:
+                reasons[r] = "not computed: the flows span too many orders of magnitude"
+                continue
             tol = 1e-10 * np.maximum(1.0, np.abs(roots.real))
             real = np.unique(np.round(roots[(np.abs(roots.imag) <= tol) & (roots.real > 0)].real, 12))
             if real.size == 1:
@@ -157,3 +303,21 @@ def _irr_by_roots(flows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             elif real.size == 0:
                 reasons[r] = "no root"
     return rates, reasons
+
+
+def _positive_roots_one(row: np.ndarray) -> np.ndarray | None:
+    """Roots in x of one row's polynomial (None if its coefficients span too many orders of magnitude).
+
+    When dividing by the last flow overflows, the roots are found in ``y = 1 / x`` instead, dividing
+    by the first flow.
+    """
+    coef = np.trim_zeros(row)  # zeros at the start only add roots x = 0; at the end they lower the degree
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        try:
+            return np.roots(coef[::-1])
+        except np.linalg.LinAlgError:
+            pass
+        try:
+            return 1.0 / np.roots(coef)  # in y = 1 / x the first flow is the highest power
+        except np.linalg.LinAlgError:
+            return None

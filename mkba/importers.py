@@ -6,8 +6,11 @@ that says which sheets to read, which header rows name the columns, which
 column (or constant) gives each field of a price item, and how to turn the
 text found there into mkba's values: financial years such as ``2010/11`` into
 a price year, a RAG rating into a confidence, an agency into a payer slug, a
-unit such as ``Per bed day`` into an mkba unit. :func:`import_pricelist`
-applies it and returns a validated :class:`~mkba.pricelist.PriceListFile`.
+unit such as ``Per bed day`` into an mkba unit. A field may fall back to
+another column (or a constant) on rows where its own column is empty, and
+mark those items in their note (``fallback``, ``fallback_note``,
+``fallback_together``). :func:`import_pricelist` applies it and returns a
+validated :class:`~mkba.pricelist.PriceListFile`.
 
 mkba's own table layout goes both ways: :func:`export_pricelist` writes a
 list to ``.csv``, ``.xlsx`` or ``.yaml`` (atomically), and
@@ -40,14 +43,15 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from xml.etree import ElementTree
 
 import openpyxl
 import pydantic
 import yaml
 from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError, InvalidFileException
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils.exceptions import InvalidFileException
 
 from . import paths
 from .errors import MkbaError
@@ -87,7 +91,9 @@ class FieldSpec(pydantic.BaseModel):
     """Where one field's value comes from, and how its text becomes a value.
 
     Exactly one of ``header``, ``letter``, ``sheet_name``, ``constant`` and
-    ``template`` says where the value comes from.
+    ``template`` says where the value comes from. A spec that reads a column
+    may name a ``fallback``: another spec, read on the rows where this one
+    gives no value.
 
     Attributes
     ----------
@@ -118,7 +124,23 @@ class FieldSpec(pydantic.BaseModel):
         Lower-case the text and join its words with ``-`` (``Local Authority``
         -> ``local-authority``; ``E&S1.0`` -> ``e-s1.0`` for ``id``).
     default : str, int or float
-        The value of an empty cell.
+        The value of an empty cell (when a ``fallback`` is given: when neither
+        this column nor the fallback gives a value).
+    fallback : FieldSpec
+        Where the value comes from on a row where this spec gives none (an
+        empty cell, or text that does not match ``pattern``): a complete spec
+        of its own (``header`` or ``letter``, or ``constant`` or
+        ``sheet_name``; not ``template``) with its own ``pattern``, ``map``,
+        ``slug``, ``default`` and, in turn, ``fallback``. Only a spec that reads
+        a column may have one. E.g. ``amount: {header: Fiscal value,
+        fallback: {header: Economic value}}``. In a template, ``{amount}`` is
+        then the text of the cell actually read (none for a constant). See also the mapping's
+        ``fallback_together``, which makes several fields fall back on the
+        same rows.
+    fallback_note : str
+        Text added to the item's note when the value came from the
+        ``fallback``, e.g. to say that the amount is of another kind than on
+        the other rows. Needs ``fallback``.
     """
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
@@ -133,6 +155,8 @@ class FieldSpec(pydantic.BaseModel):
     map: dict[str, str | int | float] | None = None
     slug: bool = False
     default: str | int | float | None = None
+    fallback: FieldSpec | None = None
+    fallback_note: str | None = pydantic.Field(default=None, min_length=1)
 
     @pydantic.model_validator(mode="after")
     def _one_origin(self) -> "FieldSpec":
@@ -149,6 +173,14 @@ class FieldSpec(pydantic.BaseModel):
                 re.compile(self.pattern)
             except re.error as exc:
                 raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
+        if self.fallback is not None:
+            if not self.reads_column:
+                raise ValueError("fallback needs a column (header or letter) to fall back from")
+            if self.fallback.template is not None:
+                raise ValueError("a fallback reads a column or gives a constant or the sheet name, "
+                                 "not a template")
+        if self.fallback_note is not None and self.fallback is None:
+            raise ValueError("fallback_note needs a fallback")
         return self
 
     @property
@@ -168,6 +200,13 @@ class FieldSpec(pydantic.BaseModel):
         if self.template is None:
             return []
         return [self.template] if isinstance(self.template, str) else list(self.template)
+
+    def chain(self, key: str) -> Iterator[tuple[str, "FieldSpec"]]:
+        """This spec and its fallbacks, keyed ``key``, ``key.fallback``, ``key.fallback.fallback``, ..."""
+        spec: FieldSpec | None = self
+        while spec is not None:
+            yield key, spec
+            key, spec = f"{key}.fallback", spec.fallback
 
 
 class FieldMap(pydantic.BaseModel):
@@ -205,7 +244,7 @@ class HeaderSpec(pydantic.BaseModel):
     Attributes
     ----------
     rows : list of int
-        1-based row numbers (CSV: record numbers) of the header rows.
+        1-based row numbers of the header rows (CSV: the lines they start on).
     use : 'combine' or int
         ``combine`` joins the texts of a column's header rows with
         ``separator`` (a top cell spanning several columns, as a merged cell,
@@ -255,6 +294,42 @@ class SkipRules(pydantic.BaseModel):
     matching: dict[str, str] = pydantic.Field(default_factory=dict)
 
 
+class Correction(pydantic.BaseModel):
+    """A fix to one cell of the input, stated in the mapping rather than made in the file.
+
+    Attributes
+    ----------
+    sheet : str, optional
+        The sheet (leave out for CSV).
+    cell : str
+        The cell, e.g. ``C58`` (CSV: column letter and line).
+    found : str, int or float
+        What the cell holds now (``""`` for an empty cell); if the file says
+        something else, the import stops, since the correction may no longer fit.
+    value : str, int or float
+        What to read instead.
+    reason : str
+        Why; it is added to the item's note.
+    """
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    sheet: str | None = None
+    cell: str = pydantic.Field(pattern=r"^[A-Za-z]{1,3}[1-9][0-9]*$")
+    found: str | int | float
+    value: str | int | float
+    reason: str = pydantic.Field(min_length=1)
+
+    @property
+    def column(self) -> int:
+        """0-based column index."""
+        return column_index_from_string(re.match(r"[A-Za-z]+", self.cell).group().upper()) - 1
+
+    @property
+    def row(self) -> int:
+        return int(re.search(r"\d+", self.cell).group())
+
+
 class Mapping(pydantic.BaseModel):
     """A column mapping: how a workbook or CSV file becomes a price list.
 
@@ -262,6 +337,15 @@ class Mapping(pydantic.BaseModel):
     of the imported list. ``currency`` other than ``EUR`` must be named in the
     title or description, and puts ``currency_note`` in front of every item's
     note, since mkba assumes euros everywhere else.
+
+    ``fallback_together`` lists fields (each with a ``fallback``) that fall
+    back as one, so that values of different kinds are never mixed in an item
+    (e.g. an amount from one column with the price year of another). The first
+    field leads: on a row where it takes its fallback, every other field listed
+    takes its fallback too, without reading its own column; on a row where it
+    does not, the others do not fall back at all (an empty cell stays empty,
+    and a required field then stops the import). The ``fallback_note`` of each
+    fallback taken is added to the item's note, after the currency note.
     """
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
@@ -283,8 +367,11 @@ class Mapping(pydantic.BaseModel):
     thousands_separator: Literal[",", ".", " ", ""] = ""
     year_format: Literal["plain", "financial_year_start", "financial_year_end"] = "plain"
     fields: FieldMap
-    extras: dict[str, FieldSpec] = pydantic.Field(default_factory=dict)
+    extras: dict[Annotated[str, pydantic.StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")], FieldSpec] = \
+        pydantic.Field(default_factory=dict)
     skip: SkipRules = pydantic.Field(default_factory=SkipRules)
+    corrections: list[Correction] = pydantic.Field(default_factory=list)
+    fallback_together: list[str] = pydantic.Field(default_factory=list)
 
     @pydantic.field_validator("version", mode="before")
     @classmethod
@@ -299,15 +386,27 @@ class Mapping(pydantic.BaseModel):
         missing = [f for f in REQUIRED_FIELDS if f not in given]
         if missing:
             raise ValueError(f"fields {', '.join(missing)} are required: give each a column or a constant")
-        known = set(given) | set(self.extras)
+        clash = sorted(set(self.extras) & {*ITEM_FIELDS, "sheet", "row"})
+        if clash:
+            raise ValueError(f"extras may not be named {', '.join(clash)}: those names are taken")
+        read = {name for name, spec in self.specs.items() if spec.reads_column}
         for name in [*self.skip.blank, *self.skip.matching]:
-            if name not in known:
-                raise ValueError(f"skip names {name!r}, which is not a field or extra of this mapping")
-        for name, spec in [*given.items(), *self.extras.items()]:
-            unknown = _placeholders(spec) - known - {"sheet", "row"}
+            if name not in read:
+                raise ValueError(f"skip names {name!r}; expected a field or extra read from a column")
+        for name, spec in self.specs.items():
+            unknown = _placeholders(spec) - read - {"sheet", "row"}
             if unknown:
-                raise ValueError(f"the template of {name!r} names {', '.join(sorted(unknown))}, "
-                                 "which is not a field or extra of this mapping")
+                raise ValueError(f"the template of {name!r} names {', '.join(sorted(unknown))}; "
+                                 "expected fields or extras read from a column, or sheet, row")
+        if self.fallback_together:
+            if len(self.fallback_together) < 2 or len(set(self.fallback_together)) < len(self.fallback_together):
+                raise ValueError("fallback_together names two or more different fields")
+            for name in self.fallback_together:
+                if name not in self.specs or self.specs[name].fallback is None:
+                    raise ValueError(f"fallback_together names {name!r}; expected a field or extra "
+                                     "with a fallback")
+        if self.data_start is not None and self.data_start <= max(self.header.rows):
+            raise ValueError(f"data_start ({self.data_start}) must come after the header rows")
         if self.currency != DEFAULT_CURRENCY and self.currency not in f"{self.title} {self.description}":
             raise ValueError(f"currency {self.currency}: say so in the title or description, "
                              "since mkba assumes euros")
@@ -432,7 +531,8 @@ def _xlsx_tables(path: Path, mapping: Mapping) -> Iterator[_Table]:
     workbook = _open_workbook(path)
     try:
         sheets = _selected_sheets(workbook, mapping.sheets, str(path))
-        wants_links = any(spec.hyperlink for spec in mapping.specs.values())
+        wants_links = any(part.hyperlink for name, spec in mapping.specs.items()
+                          for _, part in spec.chain(name))
         links = _workbook_hyperlinks(path, sheets) if wants_links else {}
         for sheet in sheets:
             rows = (_Row(i, values) for i, values in
@@ -442,15 +542,15 @@ def _xlsx_tables(path: Path, mapping: Mapping) -> Iterator[_Table]:
         workbook.close()
 
 
-def _csv_tables(path: Path, mapping: Mapping) -> Iterator[_Table]:
+def _csv_table(path: Path, delimiter: str) -> _Table:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise MkbaError("file not found", file=str(path)) from None
     except UnicodeDecodeError:
         raise MkbaError("not UTF-8 text; expected a UTF-8 encoded CSV file", file=str(path)) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter)
-    yield _Table(str(path), path.stem, _csv_rows(reader, str(path)), True, {})
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _Table(str(path), path.stem, _csv_rows(reader, str(path)), True, {})
 
 
 def _csv_rows(reader, file: str) -> Iterator[_Row]:
@@ -648,36 +748,70 @@ def import_pricelist(file: str | Path, mapping: Mapping | str | Path, *, name: s
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     path = Path(file)
     context = {"index": index or default_index()}
-    tables = _csv_tables(path, mapping) if path.suffix.lower() == ".csv" else _xlsx_tables(path, mapping)
+    tables = [_csv_table(path, mapping.delimiter)] if path.suffix.lower() == ".csv" \
+        else _xlsx_tables(path, mapping)
     items: list[PriceItem] = []
     first_seen: dict[str, str] = {}
+    unused = set(mapping.corrections)
     for table in tables:
-        for item, place in _table_items(table, mapping, context):
+        for item, place in _table_items(table, mapping, context, unused):
             if item.id in first_seen:
                 raise MkbaError(f"id {item.id!r} is given twice (first at {first_seen[item.id]}); "
                                 "expected unique ids", **place)
-            first_seen[item.id] = place.get("field") or f"line {place.get('line')}"
+            first_seen[item.id] = f"line {place['line']}" if place.get("line") else place["field"]
             items.append(item)
+    if unused:
+        first = next(c for c in mapping.corrections if c in unused)
+        raise MkbaError(f"the mapping corrects {first.sheet + '!' if first.sheet else ''}{first.cell}, "
+                        "but no item row has that cell; expected each correction to apply",
+                        file=str(path), field="corrections")
     return PriceListFile(
         format=PRICELIST_FORMAT, name=name or mapping.name, version=version or mapping.version,
         title=mapping.title, title_en=mapping.title_en, description=mapping.description,
         published=mapping.published, items=items)
 
 
-def _table_items(table: _Table, mapping: Mapping, context: dict) -> Iterator[tuple[PriceItem, dict]]:
-    """The items of one table, each with where its row is (for messages)."""
+def _table_items(table: _Table, mapping: Mapping, context: dict,
+                 unused: set[Correction]) -> Iterator[tuple[PriceItem, dict]]:
+    """The items of one table, each with where its row is (for messages).
+
+    Corrections applied are removed from ``unused``.
+    """
     header_rows = _take_header_rows(table, mapping.header)
     columns = _resolve_columns(table, mapping, header_rows)
     first_data_row = mapping.data_start or max(mapping.header.rows) + 1
+    corrections: dict[int, list[Correction]] = {}
+    for fix in mapping.corrections:
+        if fix.sheet in (None, table.sheet):
+            corrections.setdefault(fix.row, []).append(fix)
     for row in table.rows:
         if row.number < first_data_row:
             continue
-        cells = {name: _cell(row, col) for name, col in columns.items()}
-        if _skipped(cells, mapping.skip):
+        fixes = corrections.get(row.number, [])
+        row = _corrected(table, row, fixes)
+        cells = {key: _cell(row, col) for key, col in columns.items()}
+        if _skipped(cells, mapping):
             continue
-        values = _row_values(table, row, mapping, columns, cells)
-        yield _validated_item(table, row, values, columns, context), table.where(
+        unused.difference_update(fixes)
+        values, used = _row_values(table, row, mapping, columns, cells, fixes)
+        yield _validated_item(table, row, values, used, context), table.where(
             row.number, columns["id"].index if "id" in columns else None, "id")
+
+
+def _corrected(table: _Table, row: _Row, fixes: list[Correction]) -> _Row:
+    """The row with the mapping's corrections applied, after checking each finds what it expects."""
+    if not fixes:
+        return row
+    values = list(row.values) + [None] * max(0, max(f.column for f in fixes) + 1 - len(row.values))
+    for fix in fixes:
+        now = "" if _is_blank(values[fix.column]) else _clean_text(values[fix.column])
+        expected = "" if _is_blank(fix.found) else _clean_text(fix.found)
+        if now != expected:
+            raise MkbaError(f"the mapping's correction expects {fix.found!r} here but the file has "
+                            f"{values[fix.column]!r}; the file changed: review the correction",
+                            **table.where(row.number, fix.column, "corrections"))
+        values[fix.column] = fix.value
+    return _Row(row.number, tuple(values))
 
 
 def _take_header_rows(table: _Table, spec: HeaderSpec) -> dict[int, tuple]:
@@ -709,19 +843,23 @@ def _header_texts(header_rows: dict[int, tuple], spec: HeaderSpec) -> list[str]:
 
 
 def _resolve_columns(table: _Table, mapping: Mapping, header_rows: dict[int, tuple]) -> dict[str, _Column]:
-    """Each column-reading field's column in this table, or a MkbaError naming what is missing."""
+    """Each column-reading spec's column in this table, or a MkbaError naming what is missing.
+
+    Keyed by field or extra name, and ``name.fallback`` (...) for fallbacks.
+    """
     headers = _header_texts(header_rows, mapping.header)
     by_text: dict[str, list[int]] = {}
     for col, text in enumerate(headers):
         if text:
             by_text.setdefault(_map_key(text), []).append(col)
     columns: dict[str, _Column] = {}
-    for name, spec in mapping.specs.items():
-        if spec.letter is not None:
-            col = column_index_from_string(spec.letter.upper()) - 1
-            columns[name] = _Column(col, headers[col] if col < len(headers) else None)
-        elif spec.header is not None:
-            columns[name] = _column_by_header(table, name, spec, headers, by_text)
+    for name, first in mapping.specs.items():
+        for key, spec in first.chain(name):
+            if spec.letter is not None:
+                col = column_index_from_string(spec.letter.upper()) - 1
+                columns[key] = _Column(col, headers[col] if col < len(headers) else None)
+            elif spec.header is not None:
+                columns[key] = _column_by_header(table, key, spec, headers, by_text)
     return columns
 
 
@@ -748,31 +886,96 @@ def _cell(row: _Row, column: _Column) -> Any:
     return row.values[column.index] if column.index < len(row.values) else None
 
 
-def _skipped(cells: dict[str, Any], rules: SkipRules) -> bool:
-    if any(_is_blank(cells.get(name)) for name in rules.blank):
+def _skipped(cells: dict[str, Any], mapping: Mapping) -> bool:
+    """Whether the skip rules skip the row; a field with fallbacks is blank when all its columns are."""
+    rules = mapping.skip
+    if any(all(_is_blank(cells.get(key)) for key, _ in mapping.specs[name].chain(name))
+           for name in rules.blank):
         return True
     return any(not _is_blank(cells.get(name)) and re.search(rx, _clean_text(cells[name]))
                for name, rx in rules.matching.items())
 
 
+@dataclass
+class _Pick:
+    """A field's value on one row, before ``slug`` and type: from which spec (and column) it came."""
+
+    key: str
+    spec: FieldSpec
+    value: Any
+    notes: list[str]
+
+    @property
+    def fell_back(self) -> bool:
+        return self.key.endswith(".fallback")
+
+
 def _row_values(table: _Table, row: _Row, mapping: Mapping, columns: dict[str, _Column],
-                cells: dict[str, Any]) -> dict[str, Any]:
-    """The item's field values of one row, converted to mkba's types."""
-    texts = {name: "" if _is_blank(v) else _clean_text(v) for name, v in cells.items()}
+                cells: dict[str, Any], fixes: list[Correction]
+                ) -> tuple[dict[str, Any], dict[str, _Column]]:
+    """The item's field values of one row, converted to mkba's types, and the column of each.
+
+    Column-reading fields (and extras) come first, each from its own column or
+    a fallback (:func:`_pick`); their cell texts then fill the templates.
+    """
+    specs = mapping.specs
+    together = mapping.fallback_together
+    picks: dict[str, _Pick] = {}
+    for name in [*together[:1], *(n for n in specs if n not in together[:1])]:
+        spec = specs[name]
+        if spec.reads_column:
+            force = picks[together[0]].fell_back if name in together[1:] else None
+            picks[name] = _pick(table, row, name, spec, columns, cells, force)
+    # A template reads the text of the cell a value came from; a constant fallback has none.
+    texts = {name: _cell_text(cells.get(pick.key)) if pick.spec.reads_column else ""
+             for name, pick in picks.items()}
     texts.update(sheet=table.sheet, row=str(row.number))
     values: dict[str, Any] = {}
+    used: dict[str, _Column] = {}
     for name, spec in mapping.fields.given().items():
-        raw = _raw_value(table, row, spec, columns.get(name), cells.get(name), texts)
+        pick = picks.get(name)
+        if pick is None:
+            raw = _raw_value(table, row, spec, None, None, texts)
+            pick = _Pick(name, spec, _with_default(spec, _interpret(spec, raw)), [])
+        column = columns.get(pick.key)
+        if column is not None:
+            used[name] = column
         try:
-            values[name] = _convert(name, spec, raw, mapping)
+            values[name] = _typed(name, pick.spec, pick.value, mapping)
         except ValueError as exc:
-            column = columns.get(name)
             raise MkbaError(str(exc), **table.where(
                 row.number, column.index if column else None, name, column.header if column else None)
             ) from None
-    if mapping.note_prefix:
-        values["note"] = " ".join(t for t in (mapping.note_prefix, values.get("note")) if t)
-    return values
+    fallback_notes = list(dict.fromkeys(note for pick in picks.values() for note in pick.notes))
+    remarks = [f"Corrected: cell {fix.cell} read as {fix.value!r} instead of {fix.found!r} "
+               f"({fix.reason})." for fix in fixes]
+    note = " ".join(t for t in (mapping.note_prefix, *fallback_notes, values.get("note"), *remarks) if t)
+    if note:
+        values["note"] = note
+    return values, used
+
+
+def _pick(table: _Table, row: _Row, key: str, spec: FieldSpec, columns: dict[str, _Column],
+          cells: dict[str, Any], force: bool | None = None) -> _Pick:
+    """The value of ``spec`` on the row, or of its fallback when it gives none.
+
+    ``force`` (for ``fallback_together``): ``True`` takes the fallback without
+    reading the spec's own column, ``False`` never takes it.
+    """
+    value = None
+    if force is not True:
+        value = _interpret(spec, _raw_value(table, row, spec, columns.get(key), cells.get(key), {}))
+    if value is None and spec.fallback is not None and force is not False:
+        other = _pick(table, row, f"{key}.fallback", spec.fallback, columns, cells)
+        if other.value is not None:
+            other.notes = [n for n in (spec.fallback_note, *other.notes) if n]
+            return other
+    # Nothing found: the spec's default; a forced fallback still names the fallback's column.
+    return _Pick(f"{key}.fallback" if force else key, spec, _with_default(spec, value), [])
+
+
+def _cell_text(value: Any) -> str:
+    return "" if _is_blank(value) else _clean_text(value)
 
 
 def _raw_value(table: _Table, row: _Row, spec: FieldSpec, column: _Column | None, cell: Any,
@@ -795,8 +998,8 @@ def _render(parts: list[str], texts: dict[str, str]) -> str | None:
     return " ".join(kept) or None
 
 
-def _convert(name: str, spec: FieldSpec, raw: Any, mapping: Mapping) -> Any:
-    """Cell value -> field value: pattern, map, slug, default, then the field's type."""
+def _interpret(spec: FieldSpec, raw: Any) -> Any:
+    """Cell value -> the spec's value before its default: pattern, then map; ``None`` when empty."""
     value = None if _is_blank(raw) else raw
     if isinstance(value, str):
         value = _clean_text(value)
@@ -805,8 +1008,15 @@ def _convert(name: str, spec: FieldSpec, raw: Any, mapping: Mapping) -> Any:
             value = (match.group(1) if match.groups() else match.group(0)) if match else None
     if value is not None and spec.map is not None:
         value = {_map_key(k): v for k, v in spec.map.items()}.get(_map_key(_clean_text(value)), value)
-    if value is None:
-        value = spec.default
+    return value
+
+
+def _with_default(spec: FieldSpec, value: Any) -> Any:
+    return spec.default if value is None else value
+
+
+def _typed(name: str, spec: FieldSpec, value: Any, mapping: Mapping) -> Any:
+    """A field's value (after pattern, map and default) -> slug, then the field's type."""
     if value is None:
         return None
     if spec.slug:
@@ -960,18 +1170,46 @@ def _write_xlsx(spec: PriceListFile, path: Path) -> None:
     header_sheet = workbook.create_sheet(LIST_SHEET)
     items_sheet = workbook.create_sheet(ITEMS_SHEET)
     columns, rows = _table_rows(spec)
-    try:
-        for key, value in _header_block(spec):
-            header_sheet.append([_text_cell(header_sheet, key), _text_cell(header_sheet, value)])
-        items_sheet.append(columns)
-        for row in rows:
-            items_sheet.append([_text_cell(items_sheet, v) if isinstance(v, str) else v for v in row])
-    except IllegalCharacterError:
-        bad = next((r[columns.index("id")] for r in rows if _has_illegal_character(r)), None)
-        raise MkbaError("a text holds a control character that Excel cannot store"
-                        + (f" (item {bad!r})" if bad else "") + "; remove it or export to .csv or .yaml",
-                        file=str(path)) from None
+    header = _header_block(spec)
+    _check_excel_text(header, columns, rows, path)
+    for key, value in header:
+        header_sheet.append([_text_cell(header_sheet, key), _text_cell(header_sheet, value)])
+    items_sheet.append(columns)
+    for row in rows:
+        items_sheet.append([_excel_cell(items_sheet, v) for v in row])
     workbook.save(path)
+
+
+def _check_excel_text(header: list[tuple[str, str]], columns: list[str], rows: list[list[Any]],
+                      path: Path) -> None:
+    """Refuse, before writing anything, texts with control characters that Excel cannot store."""
+    where = next((f"the list's {key}" for key, value in header if ILLEGAL_CHARACTERS_RE.search(value)), None)
+    id_column = columns.index("id")
+    where = where or next((f"item {row[id_column]!r}" for row in rows if any(
+        isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v) for v in row)), None)
+    if where:
+        raise MkbaError(f"a text of {where} holds a control character that Excel cannot store; "
+                        "remove it or export to .csv or .yaml", file=str(path))
+
+
+def _excel_cell(sheet, value: Any):
+    """A cell for a table value: text stays text, a float keeps all its digits."""
+    if isinstance(value, str):
+        return _text_cell(sheet, value)
+    if isinstance(value, float):
+        return _float_cell(sheet, value)
+    return value
+
+
+def _float_cell(sheet, number: float):
+    """A number cell holding the shortest text that reads back as exactly ``number``.
+
+    openpyxl writes numbers with 16 significant digits, which can change the
+    last bit of a float; the text of ``repr`` is exact.
+    """
+    cell = openpyxl.cell.WriteOnlyCell(sheet, value=repr(number))
+    cell.data_type = "n"
+    return cell
 
 
 def _text_cell(sheet, text: str):
@@ -980,10 +1218,6 @@ def _text_cell(sheet, text: str):
     cell.data_type = "s"
     return cell
 
-
-def _has_illegal_character(row: list[Any]) -> bool:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    return any(isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v) for v in row)
 
 
 # --------------------------------------------------------------------------- read our own tables
@@ -1015,7 +1249,7 @@ def read_pricelist_table(path: str | Path, index=None) -> PriceListFile:
 
 
 def _read_csv_layout(path: Path) -> tuple[list[_Row], list[_Row]]:
-    table = next(_csv_tables(path, Mapping.model_construct(delimiter=",")))
+    table = _csv_table(path, ",")
     header: list[_Row] = []
     rows = iter(table.rows)
     for row in rows:
@@ -1068,7 +1302,7 @@ def _layout_document(file: str, header: list[_Row], table: list[_Row]) -> Docume
 def _row_entry(row: _Row, columns: list[str]) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     for column, value in zip(columns, row.values):
-        if not column or _is_blank(value) and not (isinstance(value, str) and value):
+        if not column or value is None or value == "":
             continue
         if column in ("amount", "low", "high", "price_year", "confidence"):
             entry[column] = value

@@ -1,14 +1,17 @@
 """Strict reading of YAML, TOML and JSON files, with positions for errors.
 
-YAML is read with a loader that
-- rejects duplicate keys (PyYAML keeps the last one silently),
-- keeps dates and times as text, so that pydantic validates them,
-- reads only ``true``/``false`` as booleans (not ``yes``, ``no``, ``on``, ``off``),
-- reads integers in base 10 only (``012`` is 12, not octal 10).
+YAML is read as YAML 1.2 (core schema), which avoids YAML 1.1's surprises:
+- a duplicate key is an error (PyYAML would keep the last one silently),
+- dates and times stay text, so that pydantic validates them,
+- only ``true``/``false`` are booleans (``no`` is the text "no"),
+- integers are decimal (``012`` is 12), or ``0o``/``0x`` prefixed.
 
-Every mapping key and sequence item of a YAML file gets its line, so that a
-validation error can point at the line a user wrote (as dagster does).
-Validation errors from pydantic are turned into one :class:`MkbaError`.
+Two parsers read the same YAML 1.2 core schema: a fast one (``yaml_rs``, in
+Rust) for the data, and a strict pure-Python one (PyYAML with YAML 1.2
+resolvers) that also records the line of every key and item. The second runs
+only when a line is needed for a message, so that loading a large price list
+stays fast (see benchmarks/results/pricelist.md). Validation errors from
+pydantic are turned into one :class:`MkbaError`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ from typing import Any
 
 import pydantic
 import yaml
+
+try:  # the fast YAML 1.2 parser; without it everything still works, only slower
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover
+    _yaml_rs = None
 
 from .errors import MkbaError
 
@@ -42,16 +50,40 @@ StrictLoader.yaml_implicit_resolvers = {
 StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9][0-9_]*$"), list("-+0123456789"))
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"))
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:float"]
+    for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    return int(loader.construct_scalar(node).replace("_", ""), 10)
+    text = loader.construct_scalar(node).replace("_", "")
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 StrictLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+if hasattr(yaml, "CSafeLoader"):
+    class _CStrictLoader(yaml.CSafeLoader):
+        """The same rules as :class:`StrictLoader` on libyaml's C parser (about 3x faster)."""
+
+    _CStrictLoader.yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
+    _CStrictLoader.yaml_constructors = StrictLoader.yaml_constructors
+    _LINE_LOADER: type = _CStrictLoader
+else:  # pragma: no cover
+    _LINE_LOADER = StrictLoader
 
 
 @dataclass
@@ -73,8 +105,15 @@ class Document:
 
     data: Any
     file: str
-    lines: dict[Path_, int] = field(default_factory=dict)
+    _lines: dict[Path_, int] | None = field(default_factory=dict, repr=False)
     text: bytes = b""
+
+    @property
+    def lines(self) -> dict[Path_, int]:
+        """Key path to line; for YAML parsed on the fast path, computed on first use."""
+        if self._lines is None:
+            self._lines = _strict_parse(self.text, self.file)[1]
+        return self._lines
 
     def line_of(self, path: Path_) -> int | None:
         """Line of ``path`` or of its nearest ancestor that has one."""
@@ -109,11 +148,10 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> N
             _walk(item, path + (i,), lines, file)
 
 
-def parse_yaml(text: str | bytes, file: str = "<string>") -> Document:
-    """Parse YAML text strictly; see the module docstring."""
-    raw = text.encode() if isinstance(text, str) else text
+def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse with the pure-Python strict loader: the data and the line of every part."""
     try:
-        loader = StrictLoader(raw.decode("utf-8"))
+        loader = _LINE_LOADER(raw.decode("utf-8"))
         try:
             node = loader.get_single_node()
             if node is None:
@@ -130,7 +168,29 @@ def parse_yaml(text: str | bytes, file: str = "<string>") -> Document:
             file=file, line=mark.line + 1 if mark else None) from None
     except UnicodeDecodeError:
         raise MkbaError("not UTF-8 text; expected a UTF-8 encoded file", file=file) from None
-    return Document(data, file, lines, raw)
+    return data, lines
+
+
+def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = False) -> Document:
+    """Parse YAML 1.2 text strictly; see the module docstring.
+
+    Parameters
+    ----------
+    positions : bool
+        Record every line now (the strict parser) rather than when first needed.
+    """
+    raw = text.encode() if isinstance(text, str) else text
+    if positions or _yaml_rs is None:
+        data, lines = _strict_parse(raw, file)
+        return Document(data, file, lines, raw)
+    try:
+        data = _yaml_rs.loads(raw.decode("utf-8"), parse_datetime=False)
+    except (_yaml_rs.YAMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+        _strict_parse(raw, file)  # raises the message with the line, if it sees the problem too
+        raise MkbaError(f"not valid YAML: {str(exc).splitlines()[0]}", file=file) from None
+    if data is None:
+        raise MkbaError("the file is empty; expected a YAML mapping", file=file)
+    return Document(data, file, None, raw)
 
 
 def read_document(path: str | Path) -> Document:

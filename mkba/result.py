@@ -54,7 +54,7 @@ class Figures:
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a tiny den: a huge ratio
         return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
 
 
@@ -72,30 +72,53 @@ def payback_years(cumulative: np.ndarray, years: np.ndarray) -> np.ndarray:
     return out.astype(np.float64)
 
 
+def _total(a: np.ndarray, axis: int) -> np.ndarray:
+    """Sum along ``axis`` strictly in order, one slice at a time.
+
+    ``ndarray.sum`` picks its summation order (pairwise, or slice by slice) by the array's shape,
+    so one draw and many identical draws could differ in the last bit; this order never changes.
+    """
+    parts = np.moveaxis(a, axis, 0)  # a view: parts[i] is the slice i along ``axis``
+    out = np.zeros(parts.shape[1:])
+    for part in parts:
+        out += part
+    return out
+
+
 def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
-    """All figures for every draw in ``flows`` (vectorised over draws)."""
-    df = flows.discount[:, None, :]
-    pv_pos = (np.maximum(flows.posted, 0.0) * df).sum(axis=2)  # (D, P)
-    pv_neg = (np.minimum(flows.posted, 0.0) * df).sum(axis=2)
+    """All figures for every draw in ``flows`` (vectorised over draws).
+
+    Every sum runs in a fixed order (:func:`_total`), so that a draw's figures are bit for bit the
+    same whether it is evaluated alone or with others.
+    """
+    D, P, Y = flows.posted.shape
+    by_year = np.ascontiguousarray(np.moveaxis(flows.posted, 2, 0))  # (Y, D, P): each year contiguous
+    pv_pos, pv_neg, part = np.zeros((D, P)), np.zeros((D, P)), np.empty((D, P))
+    for y in range(Y):  # present values per posting, year by year
+        weight = flows.discount[:, y, None]
+        pv_pos += np.multiply(np.maximum(by_year[y], 0.0, out=part), weight, out=part)
+        pv_neg += np.multiply(np.minimum(by_year[y], 0.0, out=part), weight, out=part)
     real = ~model.posting_transfer
-    pv_benefits = pv_pos[:, real].sum(axis=1)
-    pv_costs = 0.0 - pv_neg[:, real].sum(axis=1)  # 0.0 - x: no negative zero
+    pv_benefits = _total(pv_pos[:, real], 1)
+    pv_costs = 0.0 - _total(pv_neg[:, real], 1)  # 0.0 - x: no negative zero
     npv = pv_benefits - pv_costs
     K = len(model.stakeholders)
-    onehot = np.zeros((len(model.posting_line), K))
-    onehot[np.arange(len(model.posting_line)), model.posting_stakeholder] = 1.0
-    sk_benefits = pv_pos @ onehot
-    sk_costs = 0.0 - pv_neg @ onehot
+    sk_benefits = np.zeros((pv_pos.shape[0], K))
+    sk_costs = np.zeros((pv_pos.shape[0], K))
+    for k in range(K):
+        mine = model.posting_stakeholder == k
+        sk_benefits[:, k] = _total(pv_pos[:, mine], 1)
+        sk_costs[:, k] = 0.0 - _total(pv_neg[:, mine], 1)  # 0.0 - x: no negative zero
     sk_npv = sk_benefits - sk_costs
-    net_flows = flows.posted.sum(axis=1)  # (D, Y)
+    net_flows = _total(flows.posted, 1)  # (D, Y)
     cumulative = np.cumsum(net_flows * flows.discount, axis=1)
     if with_irr:
         irr, reason = finance.irr(net_flows, return_reason=True)
     else:
         irr, reason = np.full(len(npv), np.nan), np.full(len(npv), "not computed", dtype=object)
-    volunteer = (flows.gross[:, model.volunteer_lines, :] * flows.discount[:, None, :]).sum(axis=(1, 2))
-    fiscal_b = sk_benefits[:, model.public].sum(axis=1)
-    fiscal_c = sk_costs[:, model.public].sum(axis=1)
+    volunteer = _total(_total(flows.gross[:, model.volunteer_lines, :] * flows.discount[:, None, :], 2), 1)
+    fiscal_b = _total(sk_benefits[:, model.public], 1)
+    fiscal_c = _total(sk_costs[:, model.public], 1)
     return Figures(
         pv_costs=pv_costs, pv_benefits=pv_benefits, npv=npv, bcr=_ratio(pv_benefits, pv_costs),
         net_return=_ratio(npv, pv_costs), payback_year=payback_years(cumulative, model.years),

@@ -55,9 +55,10 @@ def _within(low: float, high: float, high_open: bool = False, name: str = ""):
         if lo < low or bad_high:
             bracket = "]" if not high_open else ")"
             what = "its range" if isinstance(value, _Dist) else "value"
+            # a plain number is added to the message by the loader ("(got 1.5)")
             raise ValueError(f"expected {name or 'a value'} in [{low:g}, {high:g}{bracket}; "
                              f"{what} is {lo:g}..{hi:g}" if lo != hi else
-                             f"expected {name or 'a value'} in [{low:g}, {high:g}{bracket}, got {lo:g}")
+                             f"expected {name or 'a value'} in [{low:g}, {high:g}{bracket}")
         return value
     return pydantic.AfterValidator(check)
 
@@ -224,6 +225,8 @@ class Scenario(_Closed):
     volunteers: list[VolunteerLine] = pydantic.Field(default_factory=list)
     notes: str | None = None
     sources: list[Source] = pydantic.Field(default_factory=list)
+    sib: "SibContract | None" = pydantic.Field(
+        default=None, description="The terms of a Social Impact Bond (docs/sib.md).")
 
     _doc: Document | None = pydantic.PrivateAttr(default=None)
 
@@ -291,6 +294,7 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
     else:
         doc = read_document(source)
     _check_year_keys(doc)
+    _check_horizon(doc)
     scenario = validate(Scenario, doc)
     scenario._doc = doc
     return scenario
@@ -306,6 +310,43 @@ def _check_year_keys(doc: Document) -> None:
                                 line=doc.line_of(("participants", key)), field=f"participants.{key}")
 
 
+def _check_horizon(doc: Document) -> None:
+    """A year outside the horizon, pointed at in the file (the model's own check has no line)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    start, horizon = data.get("start_year"), data.get("horizon")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, horizon)):
+        return  # the model reports a missing or malformed start_year or horizon
+    first, last = start, start + horizon - 1
+
+    def check(year: Any, path: tuple, field: str | None = None) -> None:
+        if isinstance(year, str) and year.isdigit():
+            year = int(year)
+        if isinstance(year, int) and not isinstance(year, bool) and not first <= year <= last:
+            raise MkbaError(f"year {year} is outside the horizon {first}-{last} (start_year {start}, "
+                            f"horizon {horizon})", file=doc.file, line=doc.line_of(path),
+                            field=field or format_path(path))
+
+    participants = data.get("participants")
+    if isinstance(participants, dict):
+        for key in participants:
+            check(key, ("participants", key), f"participants.{key}")
+    for group in ("costs", "volunteers"):
+        lines = data.get(group)
+        for i, line in enumerate(lines if isinstance(lines, list) else ()):
+            if not isinstance(line, dict):
+                continue
+            check(line.get("year"), (group, i, "year"))
+            years = line.get("years")
+            if isinstance(years, list):
+                for j, year in enumerate(years):
+                    check(year, (group, i, "years", j))
+
+
 def scenario_json_schema() -> dict:
     """JSON Schema of scenario files, for editors."""
     return Scenario.model_json_schema(by_alias=True)
+
+
+from .sib_contract import SibContract  # noqa: E402  (after Scenario: sib_contract imports this module)
+
+Scenario.model_rebuild()

@@ -1,0 +1,126 @@
+"""Shared fixtures: a small price list with round numbers, the CPI values, scenario builders.
+
+The test price list (``core_pricelist``) has amounts that make hand calculations easy and price
+years inside the bundled CPI series (2000-2025). ``cpi`` reads the CPI values straight from the
+bundled file (not through mkba), so that expected indexation factors are computed independently.
+``make_scenario`` builds a scenario dict; ``run`` evaluates one against the test list.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+#: The test price list: id -> (unit, amount, price_year, payer, nature, recipient, low, high).
+CORE_ITEMS = {
+    "hulp-uur": ("hour", 50.0, 2015, "gemeente", "resource", None, None, None),
+    "begeleiding-maand": ("month", 600.0, 2015, "gemeente", "resource", None, None, None),
+    "zorg-dag": ("day", 100.0, 2020, "zorgverzekeraar", "resource", None, 80.0, 130.0),
+    "detentie-dag": ("day", 200.0, 2015, "rijk", "resource", None, None, None),
+    "plaats-jaar": ("year", 52000.0, 2015, "woningcorporatie", "resource", None, None, None),
+    "training-week": ("week", 520.0, 2015, "uwv", "resource", None, None, None),
+    "sessie": ("session", 80.0, 2018, "gemeente", "resource", None, None, None),
+    "bijstand-maand": ("month", 1000.0, 2015, "gemeente", "transfer", None, None, None),
+    "ww-maand": ("month", 1500.0, 2015, "uwv", "transfer", "huishoudens", None, None),
+    "vervanging-uur": ("hour", 20.0, 2015, "samenleving", "resource", None, None, None),
+    "vervanging-uur-2010": ("hour", 16.0, 2010, "samenleving", "resource", None, None, None),
+}
+
+
+def core_pricelist_data(scale: dict[str, float] | None = None) -> dict:
+    """The test price list as a dict (amounts of ``scale``'s items multiplied)."""
+    items = []
+    for item_id, (unit, amount, year, payer, nature, recipient, low, high) in CORE_ITEMS.items():
+        factor = (scale or {}).get(item_id, 1.0)
+        item = {"id": item_id, "label": item_id.replace("-", " ").capitalize(), "unit": unit,
+                "amount": amount * factor, "price_year": year, "payer": payer, "nature": nature,
+                "confidence": 3, "source": {"title": "Testprijzen (ronde getallen)"}}
+        if recipient:
+            item["recipient"] = recipient
+        if low is not None:
+            item["low"], item["high"] = low * factor, high * factor
+        items.append(item)
+    return {"format": "mkba-pricelist/1", "name": "core-test", "version": "1.0",
+            "title": "Testlijst met ronde getallen", "items": items}
+
+
+def write_yaml(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def core_pricelist_path(tmp_path_factory) -> Path:
+    """The test price list written as YAML (a file outside any registry folder)."""
+    return write_yaml(tmp_path_factory.mktemp("pricelist") / "core-test.yaml", core_pricelist_data())
+
+
+@pytest.fixture(scope="session")
+def core_pricelist(core_pricelist_path):
+    import mkba
+    return mkba.load_pricelist(core_pricelist_path)
+
+
+@pytest.fixture(scope="session")
+def scaled_pricelist(tmp_path_factory):
+    """``scaled_pricelist({'hulp-uur': 2.0})``: the test list with some amounts multiplied."""
+    import mkba
+    folder = tmp_path_factory.mktemp("scaled")
+    cache: dict = {}
+
+    def make(scale: dict[str, float]):
+        key = json.dumps(scale, sort_keys=True)
+        if key not in cache:
+            path = write_yaml(folder / f"scaled-{len(cache)}.yaml", core_pricelist_data(scale))
+            cache[key] = mkba.load_pricelist(path)
+        return cache[key]
+    return make
+
+
+@pytest.fixture(scope="session")
+def cpi() -> dict[int, float]:
+    """The bundled CPI values by year, read from the file with plain YAML."""
+    from mkba import paths
+    data = yaml.safe_load(paths.bundled_index().read_text(encoding="utf-8"))
+    return {int(year): float(value) for year, value in data["values"].items()}
+
+
+def _scenario(**fields) -> dict:
+    base = {"format": "mkba-scenario/1", "name": "Testscenario", "price_year": 2015,
+            "start_year": 2015, "horizon": 5, "discount_rate": 0.0}
+    base.update(copy.deepcopy(fields))
+    return {k: v for k, v in base.items() if v is not None}
+
+
+@pytest.fixture(scope="session")
+def make_scenario():
+    """``make_scenario(horizon=3, costs=[...])``: a scenario dict; a field set to None is left out.
+
+    Defaults: price_year 2015 (CPI = 100), start_year 2015, horizon 5, discount_rate 0.
+    """
+    return _scenario
+
+
+@pytest.fixture(scope="session")
+def run(core_pricelist):
+    """``run(scenario_dict, **evaluate_kwargs)``: the point Result against the test price list."""
+    import mkba
+
+    def evaluate(scenario, pricelist=None, **kwargs):
+        return mkba.evaluate(scenario, pricelist if pricelist is not None else core_pricelist, **kwargs)
+    return evaluate
+
+
+@pytest.fixture(scope="session")
+def stakeholder():
+    """``stakeholder(result, name)``: that row of the per-stakeholder table as a dict (zeros if absent)."""
+    def row(result, name: str) -> dict:
+        table = result.stakeholder_table().set_index("stakeholder")
+        if name not in table.index:
+            return {"pv_costs": 0.0, "pv_benefits": 0.0, "npv": 0.0, "public": False}
+        return table.loc[name].to_dict()
+    return row

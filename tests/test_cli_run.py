@@ -1,0 +1,107 @@
+"""``mkba run`` and ``mkba schema`` as a user calls them: a separate process, its exit code and output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mkba
+
+DATA = Path(__file__).parent / "data"
+CORE = DATA / "core_scenario.yaml"
+MKBA = [sys.executable, "-c", "from mkba.cli import main; main()"]
+KEYS = {"pv_costs", "pv_benefits", "npv", "bcr", "net_return", "payback_year", "irr", "volunteer_value_pv",
+        "stakeholders", "fiscal", "years", "net_flows", "provenance"}
+
+
+def mkba_cli(*args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([*MKBA, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, "COLUMNS": "120"})
+
+
+@pytest.fixture(scope="module")
+def run_json(core_pricelist_path, tmp_path_factory):
+    """``mkba run CORE --pricelist ... --json out.json`` once, with its process and the JSON."""
+    out = tmp_path_factory.mktemp("cli") / "out.json"
+    proc = mkba_cli("run", CORE, "--pricelist", core_pricelist_path, "--json", out)
+    return proc, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_run_exits_0_and_prints_the_saldo(run_json):
+    proc, _ = run_json
+    assert proc.returncode == 0, proc.stderr
+    assert "Saldo" in proc.stdout
+    assert "Core testscenario" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_run_json_has_every_key(run_json):
+    _, data = run_json
+    assert KEYS <= set(data)
+    for row in data["stakeholders"].values():
+        assert {"pv_costs", "pv_benefits", "npv"} <= set(row)
+    assert {"pv_costs", "pv_benefits", "npv"} <= set(data["fiscal"])
+    prov = data["provenance"]
+    assert {"name", "version", "sha256"} <= set(prov["pricelist"])
+    assert {"name", "sha256"} <= set(prov["scenario"])
+    assert {"price_year", "discount_rate", "mkba_version"} <= set(prov)
+
+
+def test_run_json_equals_the_python_api(run_json, core_pricelist_path):
+    _, data = run_json
+    api = json.loads(mkba.evaluate(CORE, core_pricelist_path).to_json())
+    assert data == api
+    assert data["npv"] == mkba.evaluate(CORE, core_pricelist_path).npv  # exact, not rounded
+
+
+def test_run_with_price_year_and_discount_rate_overrides(core_pricelist_path, tmp_path):
+    out = tmp_path / "out.json"
+    proc = mkba_cli("run", CORE, "--pricelist", core_pricelist_path, "--price-year", 2020,
+                    "--discount-rate", 0.1, "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    assert data["provenance"]["price_year"] == 2020 and data["provenance"]["discount_rate"] == 0.1
+    api = mkba.evaluate(CORE, core_pricelist_path, price_year=2020, discount_rate=0.1)
+    assert data["npv"] == api.npv and data["pv_costs"] == api.pv_costs
+    assert data["npv"] != json.loads(mkba.evaluate(CORE, core_pricelist_path).to_json())["npv"]
+    assert "prijspeil 2020" in proc.stdout and "10.00%" in proc.stdout
+
+
+def test_run_in_english(core_pricelist_path):
+    proc = mkba_cli("run", CORE, "--pricelist", core_pricelist_path, "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "Net present value" in proc.stdout and "Who pays, who benefits" in proc.stdout
+    assert "Saldo" not in proc.stdout
+
+
+def test_bad_input_exits_2_with_one_message_and_no_traceback(core_pricelist_path, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CORE.read_text().replace("    item: hulp-uur", "    item: hulp-uren"))
+    line = bad.read_text().splitlines().index("    item: hulp-uren") + 1
+    proc = mkba_cli("run", bad, "--pricelist", core_pricelist_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert f"{bad}:{line}: effects[0].item: unknown price item 'hulp-uren'" in proc.stderr
+    assert "nearest: hulp-uur" in proc.stderr
+    assert proc.stderr.count("error:") == 1
+    assert proc.stdout == ""
+
+
+def test_missing_file_exits_2(tmp_path):
+    proc = mkba_cli("run", tmp_path / "nowhere.yaml")
+    assert proc.returncode == 2 and "file not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_schema_prints_json_with_the_scenario_fields():
+    proc = mkba_cli("schema")
+    assert proc.returncode == 0, proc.stderr
+    schema = json.loads(proc.stdout)
+    for key in ("start_year", "horizon", "participants", "costs", "effects", "volunteers", "discount_rate"):
+        assert key in schema["properties"]
+    assert schema["properties"]["format"]["const"] == "mkba-scenario/1" or "mkba-scenario/1" in json.dumps(
+        schema["properties"]["format"])

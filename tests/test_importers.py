@@ -1,0 +1,526 @@
+"""Price lists from and to spreadsheets (mkba.importers)."""
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pydantic
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mkba import importers
+from mkba.errors import MkbaError
+from mkba.importers import (export_pricelist, import_pricelist, load_mapping, parse_price_year,
+                            read_pricelist_table, slugify)
+from mkba.index import default_index
+from mkba.pricelist import PriceItem, PriceListFile, Registry
+from mkba.units import UNITS
+
+DATA = Path(__file__).parent / "data"
+GMCA = Path("/work/shared/data/gmca-unit-cost-database-v1.4.xlsx")
+if not GMCA.exists():
+    GMCA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gmca-unit-cost-database-v1.4.xlsx"
+needs_gmca = pytest.mark.skipif(not GMCA.exists(), reason="the GMCA workbook is not available")
+THEMES = ["Crime", "Education & Skills", "Employment & Economy", "Fire", "Health", "Housing",
+          "Social Services"]
+#: Coded rows that have only an economic value, no fiscal one: read through the mapping's fallbacks.
+NO_FISCAL_VALUE = {"E&S8.1", "E&S8.2", "E&S8.3", "E&S8.4", "E&S8.5", "E&S8.6",
+                   "E&S12.1", "E&S12.2", "E&S12.3"}
+
+
+@pytest.fixture(scope="module")
+def gmca() -> PriceListFile:
+    return import_pricelist(GMCA, "gmca-ucd-v1.4")
+
+
+def gmca_coded_rows() -> dict[str, tuple]:
+    """Cost code -> row, straight from the workbook, for the 7 theme sheets."""
+    workbook = openpyxl.load_workbook(GMCA, read_only=True, data_only=True)
+    rows = {}
+    for sheet in THEMES:
+        for number, row in enumerate(workbook[sheet].iter_rows(values_only=True), 1):
+            if number > 2 and row[2] is not None:
+                rows[f"{sheet}!{number}" if not str(row[2]).strip() else row[2]] = row
+    workbook.close()
+    return rows
+
+
+# --------------------------------------------------------------------------- GMCA
+
+
+ECONOMIC_NOTE = "No fiscal value in the database: the amount is the ECONOMIC value"
+
+
+@needs_gmca
+def test_gmca_imports_every_coded_row(gmca):
+    coded = gmca_coded_rows()
+    assert len(coded) == 684
+    imported = {item.code for item in gmca.items}
+    assert len(gmca.items) == len(imported) == 684
+    assert set(coded) - imported == {"Crime!58"}
+    assert imported - set(coded) == {"CR8.0.1"}
+    assert {code for code, row in coded.items() if row[7] is None} == NO_FISCAL_VALUE
+
+
+@needs_gmca
+def test_gmca_rows_without_a_fiscal_value_carry_the_economic_value_and_say_so(gmca):
+    coded = gmca_coded_rows()
+    economic = {i.code: i for i in gmca.items if i.code in NO_FISCAL_VALUE}
+    assert set(economic) == NO_FISCAL_VALUE
+    for code, item in economic.items():
+        row = coded[code]
+        # Columns F-I (agency, fiscal value, year) are empty; K and L hold the economic value and year.
+        assert row[5] is None and row[7] is None and row[8] is None
+        assert item.amount == row[10] and isinstance(row[10], (int, float))
+        assert item.price_year == parse_price_year(row[11], "financial_year_start")
+        assert item.payer == "economy"
+        assert item.confidence == {"R": 2, "A": 3, "G": 4}[row[17]]
+        assert ECONOMIC_NOTE in item.note
+        assert item.note.startswith("Amount in GBP (pounds sterling), not euros")
+        assert f"Price year {row[11]} (UK financial year" in item.note
+        assert "No RAG rating" not in item.note
+
+
+@needs_gmca
+def test_gmca_every_other_item_uses_the_fiscal_value(gmca):
+    coded = gmca_coded_rows()
+    coded["CR8.0.1"] = coded.pop("Crime!58")
+    others = [i for i in gmca.items if i.code not in NO_FISCAL_VALUE]
+    assert len(others) == 675
+    for item in others:
+        row = coded[item.code]
+        assert item.amount == pytest.approx(row[7])
+        assert item.price_year == parse_price_year(row[8], "financial_year_start")
+        assert item.payer == slugify(row[5]) != "economy"
+        assert ECONOMIC_NOTE not in item.note and "No RAG rating" not in item.note
+
+
+@needs_gmca
+@pytest.mark.parametrize("code, amount, price_year, payer, confidence, unit, category", [
+    ("CR1.0", 500.0, 2002, "police", 2, "event", "crime"),
+    ("CR1.2", 66.0, 2006, "local-authority", 3, "measure", "crime"),
+    ("E&S1.0", 1509.0, 2005, "multiple", 3, "year", "education-skills"),
+    ("E&S5.0", 3308 / 40, 2010, "hm-treasury", 4, "year", "education-skills"),
+    ("E&E1.0", 9800.0, 2012, "multiple", 4, "year", "employment-economy"),
+    ("SS1.0", 51080.0, 2013, "local-authority", 3, "year", "social-services"),
+    ("SS7.0", 538.2 / 3 * 2, 2013, "local-authority", 3, "week", "social-services"),
+    ("CR8.0.1", 227.92, 2010, "police", 4, "event", "crime"),
+])
+def test_gmca_spot_checks(gmca, code, amount, price_year, payer, confidence, unit, category):
+    item = next(i for i in gmca.items if i.code == code)
+    assert item.amount == pytest.approx(amount)
+    assert (item.price_year, item.payer, item.confidence) == (price_year, payer, confidence)
+    assert (item.unit, item.category, item.nature) == (unit, category, "resource")
+    assert item.id == slugify(code, keep_dots=True)
+
+
+@needs_gmca
+def test_gmca_list_and_every_item_say_gbp_not_euros(gmca):
+    assert "GBP" in gmca.title and "not euros" in gmca.title
+    assert "GBP" in gmca.description
+    assert all(item.note.startswith("Amount in GBP (pounds sterling), not euros") for item in gmca.items)
+
+
+@needs_gmca
+def test_gmca_sources_and_price_years(gmca):
+    index = default_index()
+    assert all(index.first_year <= i.price_year <= index.last_year for i in gmca.items)
+    assert {i.category for i in gmca.items} == {slugify(t) for t in THEMES}
+    cr10 = next(i for i in gmca.items if i.code == "CR1.0")
+    assert cr10.source.title.startswith("The Economic and Social Costs of Anti-Social Behaviour")
+    assert cr10.source.url.startswith("http://webarchive.nationalarchives.gov.uk/")
+    assert "sheet 'Crime', cost code CR1.0" in cr10.source.where
+    urls = [i.source.url for i in gmca.items if i.source.url]
+    assert len(urls) > 400 and all(u.startswith(("http://", "https://")) for u in urls)
+
+
+@needs_gmca
+def test_gmca_correction_stops_the_import_when_the_cell_changed():
+    mapping = load_mapping("gmca-ucd-v1.4")
+    fix = mapping.corrections[0].model_copy(update={"found": "CR9.9"})
+    with pytest.raises(MkbaError, match="expects 'CR9.9' here") as info:
+        import_pricelist(GMCA, mapping.model_copy(update={"corrections": [fix]}))
+    assert info.value.field == "Crime!C58 (corrections)"
+
+
+@needs_gmca
+def test_mapping_naming_a_missing_column_is_an_error_naming_it():
+    mapping = load_mapping("gmca-ucd-v1.4")
+    amount = mapping.fields.amount.model_copy(update={"header": "Fiscal valeu / Estimated cost/saving"})
+    broken = mapping.model_copy(update={"fields": mapping.fields.model_copy(update={"amount": amount})})
+    with pytest.raises(MkbaError) as info:
+        import_pricelist(GMCA, broken)
+    assert "'Fiscal valeu / Estimated cost/saving'" in info.value.message
+    assert "nearest: 'Fiscal Cost / Estimated cost/saving'" in info.value.message
+    assert info.value.file == str(GMCA)
+    assert info.value.field == "Crime (fields.amount)"
+
+
+@needs_gmca
+def test_mapping_naming_a_missing_sheet_is_an_error_naming_it():
+    mapping = load_mapping("gmca-ucd-v1.4")
+    broken = mapping.model_copy(update={"sheets": importers.SheetSelection(include=["Crime", "Helth"])})
+    with pytest.raises(MkbaError, match="names sheet 'Helth'.*did you mean 'Health'"):
+        import_pricelist(GMCA, broken)
+
+
+# --------------------------------------------------------------------------- CSV and mapping rules
+
+
+CSV = DATA / "pl_import.csv"
+CSV_MAPPING = DATA / "pl_import-mapping.yaml"
+
+
+def test_csv_import_with_decimal_comma_skips_and_maps():
+    pricelist = import_pricelist(CSV, CSV_MAPPING)
+    assert [i.id for i in pricelist.items] == ["wmo-01", "wmo-02", "jz-01"]
+    wmo2 = pricelist.items[1]
+    assert (wmo2.amount, wmo2.price_year, wmo2.confidence, wmo2.unit) == (1064.0, 2022, 3, "hour")
+    assert pricelist.items[2].amount == 4250.5 and pricelist.items[2].unit == "trajectory"
+    assert wmo2.source.where == "regel 4 van pl_import"
+    assert pricelist.name == "pl-gemeente-voorbeeld" and pricelist.items[0].note is None
+
+
+def test_import_name_and_version_override_the_mappings():
+    pricelist = import_pricelist(CSV, CSV_MAPPING, name="eigen-lijst", version="2")
+    assert (pricelist.name, pricelist.version) == ("eigen-lijst", "2")
+
+
+def csv_error(tmp_path, old: str, new: str) -> MkbaError:
+    path = tmp_path / "input.csv"
+    text = CSV.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    with pytest.raises(MkbaError) as info:
+        import_pricelist(path, CSV_MAPPING)
+    assert info.value.file == str(path)
+    return info.value
+
+
+def test_non_numeric_amount_names_line_and_field(tmp_path):
+    error = csv_error(tmp_path, '"1.064,00"', "veel")
+    assert error.line == 4
+    assert error.field == "amount (column 'Tarief')"
+    assert "expected a number, got 'veel'" in error.message
+
+
+def test_unknown_unit_after_mapping_names_line_and_field(tmp_path):
+    error = csv_error(tmp_path, "Begeleiding;per uur", "Begeleiding;per etmaal")
+    assert error.line == 4 and error.field.startswith("unit")
+    assert "unknown unit 'per etmaal'" in error.message
+
+
+def test_bad_financial_year_names_line_and_field(tmp_path):
+    error = csv_error(tmp_path, "2022/23", "2022/24")
+    assert error.line == 4 and error.field == "price_year (column 'Jaar')"
+    assert "two consecutive years" in error.message
+
+
+def test_unmapped_confidence_names_line_and_field(tmp_path):
+    error = csv_error(tmp_path, "middel", "onbekend")
+    assert error.line == 4 and error.field.startswith("confidence")
+    assert "expected a confidence 1-5" in error.message
+
+
+def test_duplicate_id_names_both_places(tmp_path):
+    error = csv_error(tmp_path, "JZ-01", "WMO-01")
+    assert error.line == 6 and "'wmo-01' is given twice (first at line 3)" in error.message
+
+
+@pytest.mark.parametrize("text, year_format, year", [
+    ("2010/11", "financial_year_start", 2010), ("2010/11", "financial_year_end", 2011),
+    ("1999/00", "financial_year_start", 1999), ("1999/00", "financial_year_end", 2000),
+    ("2010-2011", "financial_year_start", 2010), ("2014", "financial_year_end", 2014),
+    (2014, "plain", 2014), (2014.0, "plain", 2014), ("2014", "plain", 2014),
+])
+def test_parse_price_year(text, year_format, year):
+    assert parse_price_year(text, year_format) == year
+
+
+@pytest.mark.parametrize("text, year_format", [
+    ("2010/11", "plain"), ("2010/12", "financial_year_start"), ("20/21", "financial_year_start"),
+    ("soon", "plain")])
+def test_parse_price_year_rejects(text, year_format):
+    with pytest.raises(ValueError, match="expected"):
+        parse_price_year(text, year_format)
+
+
+def test_mapping_file_errors_name_line_and_nearest_key(tmp_path):
+    text = CSV_MAPPING.read_text().replace("  amount: {header: Tarief}", "  amout: {header: Tarief}")
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    with pytest.raises(MkbaError) as info:
+        load_mapping(path)
+    assert info.value.line == text.splitlines().index("  amout: {header: Tarief}") + 1
+    assert "did you mean 'amount'" in info.value.message
+
+
+def test_mapping_field_needs_exactly_one_origin(tmp_path):
+    text = CSV_MAPPING.read_text().replace("{constant: resource}", "{constant: resource, header: Aard}")
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    with pytest.raises(MkbaError, match="expected exactly one of header, letter") as info:
+        load_mapping(path)
+    assert info.value.field == "fields.nature"
+
+
+# --------------------------------------------------------------------------- fallbacks
+
+
+FALLBACK_CSV = """Code,Label,Fiscal,Fiscal year,Agency,Economic,Economic year,RAG
+A1,Fiscal row,10,2020,Council,99,2019,G
+B1,Economic row,,,,20.5,2018,A
+C1,Economic row without rating,,,,30,2017,
+"""
+
+
+def fallback_mapping(**changes) -> importers.Mapping:
+    data = {
+        "format": "mkba-mapping/1", "name": "fallback-test", "version": "1", "title": "Fallback test",
+        "fields": {
+            "id": {"header": "Code", "slug": True}, "code": {"header": "Code"},
+            "label": {"header": "Label"}, "unit": {"constant": "year"},
+            "amount": {"header": "Fiscal", "fallback": {"header": "Economic"},
+                       "fallback_note": "Economic value, no fiscal one."},
+            "price_year": {"header": "Fiscal year", "fallback": {"header": "Economic year"}},
+            "payer": {"header": "Agency", "slug": True, "fallback": {"constant": "economy"}},
+            "nature": {"constant": "resource"},
+            "confidence": {"header": "RAG", "map": {"G": 4, "A": 3},
+                           "fallback": {"header": "RAG", "map": {"G": 4, "A": 3},
+                                        "fallback": {"constant": 1},
+                                        "fallback_note": "No rating: confidence 1."}},
+            "source_title": {"constant": "Test"},
+            "note": {"template": ["Year {price_year}.", "Rating {confidence}."]},
+        },
+        "skip": {"blank": ["code", "amount"]},
+        "fallback_together": ["amount", "price_year", "payer", "confidence"],
+    }
+    data.update(changes)
+    return importers.Mapping.model_validate(data)
+
+
+def fallback_csv(tmp_path, text: str = FALLBACK_CSV) -> Path:
+    path = tmp_path / "fallback.csv"
+    path.write_text(text)
+    return path
+
+
+def test_fallback_reads_the_other_column_and_marks_the_item(tmp_path):
+    items = {i.code: i for i in import_pricelist(fallback_csv(tmp_path), fallback_mapping()).items}
+    a1, b1, c1 = items["A1"], items["B1"], items["C1"]
+    assert (a1.amount, a1.price_year, a1.payer, a1.confidence, a1.note) == (
+        10.0, 2020, "council", 4, "Year 2020. Rating G.")
+    assert (b1.amount, b1.price_year, b1.payer, b1.confidence) == (20.5, 2018, "economy", 3)
+    assert b1.note == "Economic value, no fiscal one. Year 2018. Rating A."
+    assert (c1.amount, c1.price_year, c1.payer, c1.confidence) == (30.0, 2017, "economy", 1)
+    # A constant has no cell text: the template leaves its part out.
+    assert c1.note == "Economic value, no fiscal one. No rating: confidence 1. Year 2017."
+
+
+def test_fields_falling_back_together_never_mix_columns(tmp_path):
+    # A fiscal value without its year: the economic year is not taken for it.
+    path = fallback_csv(tmp_path, FALLBACK_CSV.replace("A1,Fiscal row,10,2020,", "A1,Fiscal row,10,,"))
+    with pytest.raises(MkbaError) as info:
+        import_pricelist(path, fallback_mapping())
+    assert info.value.line == 2 and info.value.field == "price_year (column 'Fiscal year')"
+    # A fiscal row without a rating is not given the economic rows' confidence 1.
+    path = fallback_csv(tmp_path, FALLBACK_CSV.replace("99,2019,G", "99,2019,"))
+    with pytest.raises(MkbaError) as info:
+        import_pricelist(path, fallback_mapping())
+    assert info.value.line == 2 and info.value.field == "confidence (column 'RAG')"
+
+
+def test_fallback_without_together_is_taken_per_field(tmp_path):
+    path = fallback_csv(tmp_path, FALLBACK_CSV.replace("A1,Fiscal row,10,2020,", "A1,Fiscal row,10,,"))
+    items = {i.code: i for i in import_pricelist(path, fallback_mapping(fallback_together=[])).items}
+    assert (items["A1"].amount, items["A1"].price_year, items["A1"].payer) == (10.0, 2019, "council")
+    assert items["A1"].note == "Year 2019. Rating G."
+
+
+def test_skip_blank_counts_a_field_blank_only_when_its_fallbacks_are(tmp_path):
+    path = fallback_csv(tmp_path, FALLBACK_CSV + "D1,Nothing,,,,,,G\n")
+    assert [i.code for i in import_pricelist(path, fallback_mapping()).items] == ["A1", "B1", "C1"]
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"constant": 1, "fallback": {"constant": 2}}, "fallback needs a column"),
+    ({"header": "A", "fallback": {"template": "{b}"}}, "not a template"),
+    ({"header": "A", "fallback_note": "x"}, "fallback_note needs a fallback"),
+])
+def test_fallback_spec_errors(spec, message):
+    with pytest.raises(pydantic.ValidationError, match=message):
+        importers.FieldSpec.model_validate(spec)
+
+
+@pytest.mark.parametrize("together, message", [
+    (["amount"], "two or more different fields"),
+    (["amount", "amount"], "two or more different fields"),
+    (["amount", "label"], "'label'; expected a field or extra with a fallback"),
+])
+def test_fallback_together_errors(together, message):
+    with pytest.raises(pydantic.ValidationError, match=message):
+        fallback_mapping(fallback_together=together)
+
+
+def test_fallback_column_missing_is_an_error_naming_it(tmp_path):
+    path = fallback_csv(tmp_path, FALLBACK_CSV.replace("Economic year", "Econ year"))
+    with pytest.raises(MkbaError, match="'Economic year', which is not in the header") as info:
+        import_pricelist(path, fallback_mapping())
+    assert info.value.field == "fields.price_year.fallback"
+
+
+def test_unknown_bundled_mapping_suggests_the_nearest():
+    with pytest.raises(MkbaError, match="did you mean 'gmca-ucd-v1.4'"):
+        load_mapping("gmca-ucd-v1.5")
+
+
+# --------------------------------------------------------------------------- export and read back
+
+
+SMALL = Registry(include_bundled=False).load(DATA / "pl_small.yaml")
+
+
+def small_file() -> PriceListFile:
+    return importers._as_file(SMALL)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_table_export_reads_back_equal(tmp_path, suffix):
+    path = export_pricelist(SMALL, tmp_path / f"list{suffix}")
+    assert read_pricelist_table(path) == small_file()
+
+
+def test_yaml_export_loads_back_equal_with_the_registry(tmp_path):
+    path = export_pricelist(SMALL, tmp_path / "list.yaml")
+    back = Registry(include_bundled=False).load(path)
+    assert back.items == SMALL.items
+    assert (back.name, back.version, back.published) == (SMALL.name, SMALL.version, SMALL.published)
+
+
+@needs_gmca
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".yaml"])
+def test_gmca_export_reads_back_equal(tmp_path, gmca, suffix):
+    path = export_pricelist(gmca, tmp_path / f"gmca{suffix}")
+    back = read_pricelist_table(path) if suffix != ".yaml" else \
+        importers.validate(PriceListFile, importers.read_document(path), {"index": default_index()})
+    assert back == gmca
+
+
+def test_export_of_a_list_with_overrides_reads_back_equal(tmp_path):
+    spec = PriceListFile(format="mkba-pricelist/1", name="x", version="1", title="X", extends="y@1",
+                         overrides=[{"id": "a", "amount": 3.0, "price_year": 2020, "source": {"title": "s"}}])
+    for suffix in (".csv", ".xlsx"):
+        assert read_pricelist_table(export_pricelist(spec, tmp_path / f"o{suffix}")) == spec
+
+
+def test_csv_layout_has_a_header_block_then_the_table(tmp_path):
+    lines = export_pricelist(SMALL, tmp_path / "l.csv").read_text().splitlines()
+    assert lines[:3] == ["format,mkba-pricelist/1", "name,pl-small", "version,1.0"]
+    blank = lines.index("")
+    assert lines[blank + 1].startswith("id,label,label_en,unit,amount,price_year")
+
+
+def test_xlsx_layout_keeps_text_as_text(tmp_path):
+    item = SMALL["uur-hulp"].model_copy(update={"label": "=SUM(A1:A2)", "code": "0012"})
+    spec = small_file().model_copy(update={"items": [item]})
+    path = export_pricelist(spec, tmp_path / "l.xlsx")
+    assert read_pricelist_table(path).items[0] == item
+
+
+def test_read_table_with_unknown_column_names_its_line(tmp_path):
+    path = export_pricelist(SMALL, tmp_path / "l.csv")
+    path.write_text(path.read_text().replace("source_title", "source_titel"))
+    with pytest.raises(MkbaError, match="unknown column 'source_titel'; did you mean 'source_title'") as info:
+        read_pricelist_table(path)
+    assert info.value.line == 7
+
+
+def test_read_table_with_a_bad_amount_names_its_line(tmp_path):
+    path = export_pricelist(SMALL, tmp_path / "l.csv")
+    path.write_text(path.read_text().replace(",32.5,", ",-32.5,"))
+    with pytest.raises(MkbaError, match="greater than or equal to 0") as info:
+        read_pricelist_table(path)
+    assert info.value.line == 8 and info.value.field.startswith("items[0].amount")
+
+
+def test_export_to_an_unknown_suffix_is_an_error(tmp_path):
+    with pytest.raises(MkbaError, match="expected .yaml, .yml, .csv or .xlsx"):
+        export_pricelist(SMALL, tmp_path / "l.ods")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_export_leaves_no_file_behind(tmp_path):
+    item = SMALL["uur-hulp"].model_copy(update={"label": "bell \x07 in a label"})
+    spec = small_file().model_copy(update={"items": [item]})
+    with pytest.raises(MkbaError, match="item 'uur-hulp' holds a control character"):
+        export_pricelist(spec, tmp_path / "l.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_export_keeps_the_earlier_file(tmp_path, monkeypatch):
+    path = export_pricelist(SMALL, tmp_path / "l.csv")
+    before = path.read_bytes()
+
+    def half_written(spec, tmp):
+        tmp.write_text("format,mkba-pricelist/1\nname,")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importers, "_write_csv", half_written)
+    with pytest.raises(MkbaError, match="cannot write the file: No space left on device"):
+        export_pricelist(SMALL, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["l.csv"]
+
+
+# --------------------------------------------------------------------------- round trip, generated
+
+
+texts = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1,
+                max_size=30)
+optional_texts = st.none() | texts
+amounts = st.floats(0, 1e9, allow_nan=False, allow_infinity=False)
+index = default_index()
+
+
+@st.composite
+def price_items(draw, item_id):
+    amount = draw(amounts)
+    nature = draw(st.sampled_from(["resource", "transfer"]))
+    payer = draw(st.sampled_from(["gemeente", "rijk", "uwv"]))
+    return PriceItem(
+        id=item_id, label=draw(texts), label_en=draw(optional_texts), unit=draw(st.sampled_from(sorted(UNITS))),
+        amount=amount, price_year=draw(st.integers(index.first_year, index.last_year)),
+        low=draw(st.none() | st.floats(0, amount)), high=draw(st.none() | st.floats(amount, 2e9)),
+        payer=payer, nature=nature,
+        recipient=draw(st.none() | st.just("deelnemers")) if nature == "transfer" else None,
+        category=draw(optional_texts), confidence=draw(st.integers(1, 5)),
+        source={"title": draw(texts), "url": draw(optional_texts), "where": draw(optional_texts)},
+        code=draw(st.none() | st.from_regex(r"[0-9A-Z&.]{1,8}", fullmatch=True)), note=draw(optional_texts))
+
+
+@st.composite
+def price_list_files(draw):
+    ids = draw(st.lists(st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,12}", fullmatch=True), max_size=5, unique=True))
+    return PriceListFile(
+        format="mkba-pricelist/1", name=draw(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)),
+        version=draw(st.from_regex(r"[0-9][0-9.]{0,6}", fullmatch=True)), title=draw(texts),
+        description=draw(optional_texts),
+        published=draw(st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))),
+        items=[draw(price_items(i)) for i in ids])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=price_list_files(), suffix=st.sampled_from([".csv", ".xlsx", ".yaml"]))
+def test_any_export_reads_back_equal(tmp_path, spec, suffix):
+    folder = tmp_path / suffix.strip(".")
+    folder.mkdir(exist_ok=True)
+    path = export_pricelist(spec, folder / f"list{suffix}")
+    if suffix == ".yaml":
+        back = Registry(include_bundled=False).load(path)
+        assert (back.name, back.version, back.published) == (spec.name, spec.version, spec.published)
+        assert list(back.items.values()) == spec.items
+    else:
+        assert read_pricelist_table(path) == spec
+    shutil.rmtree(folder)

@@ -1,0 +1,154 @@
+"""Strict reading of YAML/TOML/JSON (mkba.loading)."""
+
+from pathlib import Path
+
+import pytest
+
+from mkba.errors import MkbaError
+from mkba.loading import parse_yaml, read_document, validate
+from mkba.pricelist import PriceListFile, Registry
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_duplicate_key_is_rejected_with_its_line():
+    text = "name: a\nversion: '1'\nname: b\n"
+    with pytest.raises(MkbaError) as info:
+        parse_yaml(text, "dup.yaml")
+    assert info.value.line == 3
+    assert info.value.file == "dup.yaml"
+    assert "duplicate key 'name'" in info.value.message
+    assert "first given on line 1" in info.value.message
+
+
+def test_duplicate_key_in_a_nested_mapping_names_its_field():
+    text = "items:\n  - id: a\n    amount: 1\n    amount: 2\n"
+    with pytest.raises(MkbaError) as info:
+        parse_yaml(text)
+    assert info.value.line == 4
+    assert info.value.field == "items[0].amount"
+
+
+def test_duplicate_key_in_json_is_rejected(tmp_path):
+    path = tmp_path / "dup.json"
+    path.write_text('{"a": 1, "a": 2}')
+    with pytest.raises(MkbaError, match="duplicate key 'a'"):
+        read_document(path)
+
+
+@pytest.mark.parametrize("word", ["no", "yes", "on", "off", "No", "Y", "n"])
+def test_yaml_1_1_booleans_stay_text(word):
+    assert parse_yaml(f"answer: {word}\n").data == {"answer": word}
+
+
+def test_true_and_false_are_booleans():
+    assert parse_yaml("a: true\nb: false\n").data == {"a": True, "b": False}
+
+
+def test_leading_zero_reads_as_decimal():
+    data = parse_yaml("a: 012\nb: 0_12\nc: -08\n").data
+    assert data == {"a": 12, "b": 12, "c": -8}
+    assert isinstance(data["a"], int)
+
+
+def test_unquoted_dates_and_times_stay_text():
+    data = parse_yaml("published: 2024-06-01\nat: 2024-06-01 10:00:00\n").data
+    assert data == {"published": "2024-06-01", "at": "2024-06-01 10:00:00"}
+
+
+def test_lines_are_recorded_per_key_and_item():
+    doc = parse_yaml("a: 1\nitems:\n  - id: x\n    amount: 3\n  - id: y\n")
+    assert doc.lines[("a",)] == 1
+    assert doc.lines[("items", 0, "amount")] == 4
+    assert doc.lines[("items", 1)] == 5
+    assert doc.line_of(("items", 1, "missing")) == 5
+
+
+def test_invalid_yaml_names_the_line():
+    with pytest.raises(MkbaError) as info:
+        parse_yaml("a: [1, 2\nb: 3\n", "bad.yaml")
+    assert info.value.file == "bad.yaml"
+    assert info.value.line is not None and "not valid YAML" in info.value.message
+
+
+def test_unknown_key_names_its_line_and_the_nearest_key(tmp_path):
+    text = (DATA / "pl_small.yaml").read_text().replace("    amount: 32.5", "    amout: 32.5")
+    path = tmp_path / "typo.yaml"
+    path.write_text(text)
+    line = text.splitlines().index("    amout: 32.5") + 1
+    with pytest.raises(MkbaError) as info:
+        validate(PriceListFile, read_document(path))
+    assert info.value.line == line
+    assert info.value.file == str(path)
+    assert "unknown key 'amout'" in info.value.message
+    assert "did you mean 'amount'?" in info.value.message
+    assert info.value.field.startswith("items[0].amout")
+
+
+def test_toml_json_and_yaml_of_the_same_shape_load_to_an_equal_list():
+    lists = [Registry(include_bundled=False).load(DATA / f"pl_small.{suffix}")
+             for suffix in ("yaml", "toml", "json")]
+    assert len(lists[0]) == 2
+    for other in lists[1:]:
+        assert other.items == lists[0].items
+        assert other.published == lists[0].published
+
+
+def test_missing_file_is_an_mkba_error(tmp_path):
+    with pytest.raises(MkbaError, match="file not found"):
+        read_document(tmp_path / "nope.yaml")
+
+
+def test_empty_file_is_an_mkba_error():
+    with pytest.raises(MkbaError, match="empty"):
+        parse_yaml("", "empty.yaml")
+
+
+# -- the fast and the strict parser read the same YAML 1.2 ------------------------------------------
+ROOT_DIR = __import__("pathlib").Path(__file__).resolve().parents[1]
+YAML_FILES = sorted(
+    p for folder in ("pricelists", "scenarios", "tests/data") for p in (ROOT_DIR / folder).rglob("*.y*ml"))
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT_DIR)))
+def test_fast_and_strict_parsers_agree_on_every_yaml_file(path):
+    from mkba.loading import _strict_parse, parse_yaml
+
+    raw = path.read_bytes()
+    try:
+        strict = _strict_parse(raw, str(path))[0]
+    except MkbaError as exc:  # a fixture that is broken on purpose: the fast path must refuse it too
+        with pytest.raises(MkbaError) as fast_exc:
+            parse_yaml(raw, str(path))
+        assert fast_exc.value.line == exc.line
+        return
+    assert parse_yaml(raw, str(path)).data == strict
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: 1e5", 100000.0), ("a: .inf", float("inf")), ("a: 0x1F", 31), ("a: 0o17", 15), ("a: +12", 12),
+    ("a: 1_000", 1000), ("a: 2024-06-01", "2024-06-01"), ("a: Yes", "Yes"), ("a: FALSE", False),
+    ("a: ~", None), ("a: '012'", "012"), ("a: 012", 12),
+])
+def test_scalars_read_as_yaml_1_2_core_by_both_parsers(text, expected):
+    from mkba.loading import _strict_parse, parse_yaml
+
+    assert parse_yaml(text).data == {"a": expected}
+    assert _strict_parse(text.encode(), "x")[0] == {"a": expected}
+
+
+def test_lines_are_found_lazily_after_a_fast_parse():
+    from mkba.loading import parse_yaml
+
+    doc = parse_yaml("a: 1\nb:\n  c: [1, 2]\n  d: x\n")
+    assert doc._lines is None  # nothing computed yet: the fast path records no positions
+    assert doc.line_of(("b", "d")) == 4
+    assert doc.line_of(("b", "c", 1)) == 3
+
+
+def test_a_duplicate_key_names_both_lines_on_the_fast_path():
+    from mkba.loading import parse_yaml
+
+    with pytest.raises(MkbaError) as exc:
+        parse_yaml("a: 1\nb: 2\na: 3\n", "f.yaml")
+    assert exc.value.line == 3 and "first given on line 1" in exc.value.message

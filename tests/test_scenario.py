@@ -1,0 +1,298 @@
+"""Scenario files: every mistake is one MkbaError naming the file, the line and the field."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+import mkba
+from mkba import MkbaError, load_scenario
+from mkba.scenario import scenario_json_schema
+
+DATA = Path(__file__).parent / "data"
+CORE = DATA / "core_scenario.yaml"
+TEXT = CORE.read_text(encoding="utf-8")
+
+
+def error_of(tmp_path: Path, pricelist, old: str, new: str, name: str = "scenario.yaml") -> tuple[MkbaError, str]:
+    """Evaluate the core scenario with ``old`` replaced by ``new``; the error and the line it points at."""
+    assert old in TEXT, old
+    path = tmp_path / name
+    path.write_text(TEXT.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(MkbaError) as info:
+        mkba.evaluate(path, pricelist)
+    err = info.value
+    assert err.file == str(path)
+    line = path.read_text(encoding="utf-8").splitlines()[err.line - 1] if err.line else ""
+    return err, line
+
+
+def test_the_core_scenario_loads(core_pricelist):
+    s = load_scenario(CORE)
+    assert (s.name, s.start_year, s.horizon, s.end_year) == ("Core testscenario", 2015, 4, 2018)
+    assert [c.id for c in s.costs] == ["opstart", "begeleiding"]
+    assert s.file == str(CORE)
+
+
+# -- unknown and misspelt keys --------------------------------------------------------------------
+def test_misspelt_key_in_a_line_names_the_nearest_key(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    amount: 10000", "    amout: 10000")
+    assert "unknown key 'amout'" in err.message and "did you mean 'amount'?" in err.message
+    assert line.strip() == "amout: 10000"
+    assert err.field.startswith("costs[0].amout")
+
+
+def test_misspelt_top_level_key(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "horizon: 4", "horizn: 4")
+    assert "did you mean 'horizon'?" in err.message
+    assert line == "horizn: 4"
+    assert err.field == "horizn"
+
+
+def test_misspelt_effect_factor(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    deadweight: 0.2", "    deadwieght: 0.2")
+    assert "did you mean 'deadweight'?" in err.message
+    assert "deadwieght" in line and err.field.startswith("effects[0].deadwieght")
+
+
+def test_str_of_the_error_is_file_line_field_message(tmp_path, core_pricelist):
+    err, _ = error_of(tmp_path, core_pricelist, "horizon: 4", "horizn: 4")
+    assert str(err).startswith(f"{err.file}:{err.line}: horizn: unknown key 'horizn'")
+
+
+# -- values out of range --------------------------------------------------------------------------
+@pytest.mark.parametrize("old, new, field", [
+    ("    success: 0.5", "    success: 1.5", "effects[0].success"),
+    ("    success: 0.25", "    success: -0.1", "effects[1].success"),
+    ("    deadweight: 0.2", "    deadweight: 1.0", "effects[0].deadweight"),  # [0, 1): 1 is out
+    ("    drop_off: 0.1", "    drop_off: 1", "effects[0].drop_off"),
+])
+def test_share_outside_its_range(tmp_path, core_pricelist, old, new, field):
+    err, line = error_of(tmp_path, core_pricelist, old, new)
+    assert "expected a share in [0, 1" in err.message
+    assert new.split(":")[1].strip() in err.message  # the value given
+    assert line == new and err.field.startswith(field)
+
+
+def test_share_distribution_reaching_outside_the_range(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    success: 0.5",
+                         "    success: {dist: uniform, low: 0.5, high: 1.5}")
+    assert "its range is 0.5..1.5" in err.message
+    assert "success" in line and err.field.startswith("effects[0].success")
+
+
+def test_negative_quantity(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: -20")
+    assert "expected a number >= 0" in err.message and line == "    quantity: -20"
+
+
+# -- years ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("old, new, field", [
+    ("    year: 2015", "    year: 2019", "costs[0].year"),
+    ("  2016: 20", "  2016: 20\n  2020: 5", "participants.2020"),
+    ("  2015: 10", "  2014: 10", "participants.2014"),
+])
+def test_year_outside_the_horizon(tmp_path, core_pricelist, old, new, field):
+    err, line = error_of(tmp_path, core_pricelist, old, new)
+    assert "outside the horizon 2015-2018" in err.message
+    assert err.field == field
+    assert line.strip() == new.splitlines()[-1].strip()
+
+
+def test_year_range_outside_the_horizon(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    per: once\n    year: 2015",
+                         "    per: year\n    years: [2016, 2021]")
+    assert "year 2021 is outside the horizon 2015-2018" in err.message
+    assert err.field == "costs[0].years[1]" and "years: [2016, 2021]" in line
+
+
+def test_volunteer_years_outside_the_horizon(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    per: participant\n    value",
+                         "    per: year\n    years: [2013, 2015]\n    value")
+    assert "year 2013 is outside the horizon" in err.message
+    assert err.field == "volunteers[0].years[0]" and "years: [2013, 2015]" in line
+
+
+def test_year_range_backwards(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    per: once\n    year: 2015",
+                         "    per: year\n    years: [2017, 2016]")
+    assert "first <= last" in err.message and err.field.startswith("costs[0]")
+    assert err.line is not None
+
+
+def test_participants_key_must_be_a_year(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "  2016: 20", "  later: 20")
+    assert "expected a year" in err.message and line == "  later: 20"
+
+
+def test_per_once_needs_a_year(tmp_path, core_pricelist):
+    err, _ = error_of(tmp_path, core_pricelist, "    per: once\n    year: 2015\n", "    per: once\n")
+    assert "per: once needs 'year'" in err.message and err.field.startswith("costs[0]")
+
+
+# -- references: price items, units, price years --------------------------------------------------
+def test_unknown_price_item_names_the_nearest_ids(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    item: hulp-uur", "    item: hulp-uren")
+    assert "unknown price item 'hulp-uren'" in err.message and "nearest: hulp-uur" in err.message
+    assert line == "    item: hulp-uren" and err.field == "effects[0].item"
+
+
+def test_unit_that_does_not_convert(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: 20\n    unit: day")
+    # hulp-uur is per hour: a day of it does not convert
+    assert "'day'" in err.message and "'hour'" in err.message
+    assert line == "    unit: day" and err.field == "effects[0].unit"
+
+
+def test_count_unit_against_a_period_unit(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    quantity: 6", "    quantity: 6\n    unit: session")
+    assert "'session'" in err.message and "'month'" in err.message and line == "    unit: session"
+
+
+def test_unknown_unit(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: 20\n    unit: dag")
+    assert "unknown unit 'dag'" in err.message and line == "    unit: dag"
+
+
+def test_price_year_outside_the_index(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    amount: 10000", "    amount: 10000\n    price_year: 1990")
+    assert "price year 1990 is outside the price index" in err.message and "2000-2025" in err.message
+    assert line == "    price_year: 1990" and err.field == "costs[0].price_year"
+
+
+def test_scenario_price_year_outside_the_index(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "price_year: 2015", "price_year: 2031")
+    assert "price year 2031 is outside the price index" in err.message
+    assert "assumed yearly inflation" in err.message
+    assert line == "price_year: 2031" and err.field == "price_year"
+
+
+def test_volunteer_value_price_year_outside_the_index(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    value: vervanging-uur",
+                         "    value: {amount: 15, price_year: 1999}")
+    assert "price year 1999" in err.message and "value: {amount" in line
+    assert err.field == "volunteers[0].value.price_year"
+
+
+# -- volunteer lines ------------------------------------------------------------------------------
+def test_volunteer_line_without_as(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    as: memo\n", "")
+    assert "required" in err.message and err.field.startswith("volunteers[0].as")
+    assert "id: maatjes" in line  # the line of the volunteer entry
+
+
+def test_volunteer_as_with_an_unknown_value(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    as: memo", "    as: gift")
+    assert "memo" in err.message and line == "    as: gift"
+
+
+def test_beneficiary_only_for_volunteers_as_benefit(tmp_path, core_pricelist):
+    err, _ = error_of(tmp_path, core_pricelist, "    as: memo", "    as: memo\n    beneficiary: gemeente")
+    assert "'beneficiary' is only for as: benefit" in err.message
+
+
+# -- duplicates -----------------------------------------------------------------------------------
+def test_duplicate_key(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    success: 0.5", "    success: 0.5\n    success: 0.6")
+    assert "duplicate key 'success'" in err.message and line == "    success: 0.6"
+    first = TEXT.splitlines().index("    success: 0.5") + 1
+    assert f"first given on line {first}" in err.message
+
+
+def test_duplicate_line_ids(tmp_path, core_pricelist):
+    err, _ = error_of(tmp_path, core_pricelist, "  - id: begeleiding", "  - id: opstart")
+    assert "given twice: opstart" in err.message
+
+
+# -- distributions --------------------------------------------------------------------------------
+def test_distribution_with_an_unknown_dist(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: {dist: gamma, low: 1, high: 2}")
+    assert "expected dist: triangular, uniform, pert, normal or beta" in err.message
+    assert "dist: gamma" in line and err.field.startswith("effects[0].quantity")
+
+
+@pytest.mark.parametrize("dist", ["{dist: uniform, low: 30, high: 10}",
+                                  "{dist: triangular, low: 30, mode: 20, high: 10}",
+                                  "{dist: pert, low: 10, mode: 40, high: 30}"])
+def test_distribution_with_low_above_high(tmp_path, core_pricelist, dist):
+    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", f"    quantity: {dist}")
+    assert "invalid distribution" in err.message and "low" in err.message
+    assert line == f"    quantity: {dist}"
+
+
+def test_distribution_with_a_missing_parameter(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: {dist: triangular, low: 1, high: 3}")
+    assert "mode" in err.message and "quantity" in line
+
+
+def test_number_given_as_text(tmp_path, core_pricelist):
+    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: twintig")
+    assert "expected a number or a distribution" in err.message and line == "    quantity: twintig"
+
+
+# -- the same content in TOML and JSON ------------------------------------------------------------
+def _figures(result) -> dict:
+    out = result.summary()
+    out["stakeholders"] = result.stakeholder_table().to_dict(orient="records")
+    out["net_flows"] = result.net_flows
+    return out
+
+
+def test_toml_and_json_give_the_same_result_as_yaml(core_pricelist):
+    results = [mkba.evaluate(DATA / f"core_scenario.{ext}", core_pricelist) for ext in ("yaml", "toml", "json")]
+    yaml_figures = _figures(results[0])
+    assert yaml_figures["npv"] != 0
+    for r in results[1:]:
+        assert _figures(r) == yaml_figures
+        assert r.scenario.model_dump() == results[0].scenario.model_dump()
+
+
+def test_json_error_names_file_and_field(tmp_path, core_pricelist):
+    data = json.loads((DATA / "core_scenario.json").read_text())
+    data["costs"][0]["amout"] = data["costs"][0].pop("amount")
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(MkbaError) as info:
+        mkba.evaluate(path, core_pricelist)
+    assert info.value.file == str(path) and info.value.field.startswith("costs[0].amout")
+    assert "did you mean 'amount'?" in info.value.message
+
+
+def test_toml_syntax_error_names_the_file(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('format = "mkba-scenario/1"\nname = \n')
+    with pytest.raises(MkbaError, match="not valid TOML") as info:
+        load_scenario(path)
+    assert info.value.file == str(path)
+
+
+# -- hashes, dicts, schema ------------------------------------------------------------------------
+def test_scenario_sha256_is_the_hash_of_the_file_bytes():
+    assert load_scenario(CORE).sha256 == hashlib.sha256(CORE.read_bytes()).hexdigest()
+
+
+def test_scenario_from_a_dict_has_a_stable_hash(make_scenario):
+    s = make_scenario(costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}])
+    a, b = load_scenario(s), load_scenario(dict(s))
+    assert a.sha256 == b.sha256 and len(a.sha256) == 64
+    s["costs"][0]["amount"] = 2
+    assert load_scenario(s).sha256 != a.sha256
+
+
+def test_dict_errors_name_the_field(make_scenario):
+    with pytest.raises(MkbaError) as info:
+        load_scenario(make_scenario(horizon=2, costs=[{"id": "k", "payer": "gemeente", "amount": 1,
+                                                        "per": "once", "year": 2030}]))
+    assert info.value.field == "costs[0].year" and "outside the horizon 2015-2016" in info.value.message
+
+
+def test_schema_lists_the_scenario_fields():
+    schema = scenario_json_schema()
+    json.dumps(schema)
+    for key in ("format", "name", "price_year", "start_year", "horizon", "discount_rate", "base_year",
+                "stakeholders", "participants", "costs", "effects", "volunteers"):
+        assert key in schema["properties"], key
+    assert "as" in schema["$defs"]["VolunteerLine"]["properties"]

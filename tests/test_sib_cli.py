@@ -1,0 +1,75 @@
+"""``mkba sib``: the command line of the Social Impact Bond engine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from mkba.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
+EXAMPLE = ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"
+SCENARIOS = [pytest.param(DATA, id="tests-data"),
+             pytest.param(EXAMPLE, id="example", marks=pytest.mark.skipif(
+                 not (EXAMPLE.exists() and "sib" in yaml.safe_load(EXAMPLE.read_text())),
+                 reason="scenarios/buzinezzclub-rotterdam.yaml has no sib: section yet"))]
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_sib_json(scenario, tmp_path):
+    out = tmp_path / "sib.json"
+    res = runner.invoke(app, ["sib", str(scenario), "--outcome", "200", "--json", str(out), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "Payment schedule" in res.output and "Investor IRR" in res.output
+    d = json.loads(out.read_text())
+    for key in ("outcome_payments_total", "investor_irr", "investor_multiple", "payer_net_savings",
+                "payer_break_even_outcome", "payments"):
+        assert key in d
+    assert d["outcome_levels"] == {"uitkeringsdagen": 200.0}
+    assert sum(d["payments"].values()) == pytest.approx(d["outcome_payments_total"], abs=1e-9)
+    assert "simulation" not in d
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_sib_simulate_and_plot(scenario, tmp_path):
+    out, png = tmp_path / "sib.json", tmp_path / "curve.png"
+    res = runner.invoke(app, ["sib", str(scenario), "--simulate", "5000", "--seed", "42", "--json", str(out),
+                              "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    sim = json.loads(out.read_text())["simulation"]
+    for key in ("n", "seed", "p_investor_loss", "p_payer_pays_more_than_saves", "investor_irr_p5",
+                "investor_irr_p50", "investor_irr_p95", "investor_multiple_min", "expected_outcome_payments"):
+        assert key in sim
+    assert sim["n"] == 5000 and sim["seed"] == 42
+    again = tmp_path / "again.json"
+    runner.invoke(app, ["sib", str(scenario), "--simulate", "5000", "--seed", "42", "--chunk-size", "777",
+                        "--json", str(again)])
+    assert json.loads(again.read_text())["simulation"] == sim
+
+
+def test_sib_outcome_by_id_and_errors(tmp_path):
+    res = runner.invoke(app, ["sib", str(DATA), "--outcome", "uitkeringsdagen=350"])
+    assert res.exit_code == 0 and "12.0%" in res.output
+    res = runner.invoke(app, ["sib", str(DATA), "--outcome", "uitkeringsdag=350"])
+    assert res.exit_code != 0 and "uitkeringsdagen" in str(res.exception)
+
+
+def test_bad_contract_exits_2_with_file_line_field(tmp_path):
+    data = yaml.safe_load(DATA.read_text())
+    data["sib"]["seniority"] = ["abn-amro-sif", "start-foundaton"]
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "start-foundaton" in text)
+    proc = subprocess.run([sys.executable, "-m", "mkba.cli", "sib", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert f"{path}:{line}: sib.seniority[1]" in proc.stderr.replace("\n", "")
+    assert "start-foundation" in proc.stderr and proc.stdout == ""

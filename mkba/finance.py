@@ -13,6 +13,7 @@ import numpy as np
 #: Why :func:`irr` gave no rate, per row.
 NO_SIGN_CHANGE = "no sign change"
 SEVERAL_ROOTS = "several roots"
+SEVERAL_SIGN_CHANGES = "the net flows change sign more than once"
 
 
 def npv(rate, cashflows) -> np.ndarray:

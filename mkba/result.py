@@ -114,6 +114,10 @@ def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
     cumulative = np.cumsum(net_flows * flows.discount, axis=1)
     if with_irr:
         irr, reason = finance.irr(net_flows, return_reason=True)
+        # METHOD.md section 5: the figure exists only when the yearly net flows change sign once
+        several = finance.sign_changes(net_flows) > 1
+        irr = np.where(several, np.nan, irr)
+        reason = np.where(several, finance.SEVERAL_SIGN_CHANGES, reason)
     else:
         irr, reason = np.full(len(npv), np.nan), np.full(len(npv), "not computed", dtype=object)
     volunteer = _total(_total(flows.gross[:, model.volunteer_lines, :] * flows.discount[:, None, :], 2), 1)

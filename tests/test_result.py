@@ -169,7 +169,21 @@ def test_irr_with_several_roots_has_none_and_the_reason(run, make_scenario):
         {"id": "k2", "payer": "gemeente", "amount": 132, "per": "once", "year": 2017}],
         effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 4.6}]))
     assert r.net_flows == approx([-100, 230, -132])
-    assert r.irr is None and r.irr_reason == "several roots"
+    assert r.irr is None and r.irr_reason == "the net flows change sign more than once"
+
+
+def test_result_has_no_irr_when_the_flows_change_sign_more_than_once_even_with_one_root(run, make_scenario):
+    # net flows -100, 50, -1, 50: three sign changes, yet exactly one rate above -100 % (mkba.irr finds it)
+    r = run(make_scenario(horizon=4, participants={2016: 1, 2018: 1}, costs=[
+        {"id": "k0", "payer": "gemeente", "amount": 100, "per": "once", "year": 2015},
+        {"id": "k2", "payer": "gemeente", "amount": 1, "per": "once", "year": 2017}],
+        effects=[{"id": "e50", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1.0}],
+        price_year=2015, discount_rate=0.0))
+    flows = r.net_flows
+    assert [np.sign(x) for x in flows] == [-1, 1, -1, 1]
+    import mkba
+    assert np.isfinite(mkba.irr(flows))  # the public function returns the unique root
+    assert r.irr is None and r.irr_reason == "the net flows change sign more than once"
 
 
 def test_irr_is_discounted_to_the_start_year_whatever_the_base_year(run, make_scenario):

@@ -41,7 +41,7 @@ from mkba.units import UNITS
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "pricelist.md"
-GMCA = Path("/work/shared/data/gmca-unit-cost-database-v1.4.xlsx")
+GMCA = ROOT.parent / "shared" / "data" / "gmca-unit-cost-database-v1.4.xlsx"
 GMCA_THEMES = ["Crime", "Education & Skills", "Employment & Economy", "Fire", "Health", "Housing",
                "Social Services"]
 GOAL_SECONDS = 1.0

@@ -74,7 +74,7 @@ def run(
         for path in write_plots(result, plots, **analysis):
             out.print(f"[dim]chart: {path}[/dim]")
     if xlsx is not None:
-        result.to_excel(xlsx, lang=lang.value)
+        result.to_excel(xlsx, lang=lang.value, analysis=analysis or None)
         out.print(f"[dim]workbook: {xlsx}[/dim]")
     if json_out is not None:
         result.to_json(json_out)

@@ -67,6 +67,8 @@ def sib_command(
     chunk_size: int = typer.Option(50_000, "--chunk-size", help="Draws computed at once (memory bound)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the figures as JSON to this file."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Write the payout curve as a PNG to this file."),
+    xlsx: Optional[Path] = typer.Option(
+        None, "--xlsx", help="Write the auditable Excel workbook, with the SIB sheet at this outcome level."),
     pricelist: Optional[str] = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels."),
     pricelists_dir: Optional[list[Path]] = typer.Option(
@@ -91,6 +93,11 @@ def sib_command(
     if plot is not None:
         plot_payout_curve(sib, plot, lang=lang.value)
         out.print(f"[dim]chart: {plot}[/dim]")
+    if xlsx is not None:
+        from .result import evaluate
+        mkba = evaluate(scenario, pricelist, lang=lang.value, folders=pricelists_dir or ())
+        mkba.to_excel(xlsx, lang=lang.value, sib=result)
+        out.print(f"[dim]workbook: {xlsx}[/dim]")
     if json_out is not None:
         from .fileio import write_text_atomic
         write_text_atomic(Path(json_out), json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

@@ -146,6 +146,10 @@ class Layout:
     discounted_row: int = 0
     cumulative_row: int = 0
     inputs: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: Where the SIB sheet (:mod:`mkba.excel_sib`) put things, when it is written.
+    sib: dict = field(default_factory=dict)
+    #: Where the sensitivity sheet (:mod:`mkba.excel_sensitivity`) put things, when it is written.
+    sensitivity: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -159,6 +163,11 @@ class Context:
     defined: dict[str, str] = field(default_factory=dict)  # lower-case defined name -> name
     _styles: dict = field(default_factory=dict)  # (format, input, bold) -> style array to copy
     widths: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: The SIB at the outcome level to show (a :class:`mkba.sib.SibResult`); None: the scenario's
+    #: ``sib:`` section at its expected levels (if it has one).
+    sib: object = None
+    #: Tornado, Monte Carlo and break-even results (``mkba run --tornado/--simulate/--break-even``).
+    analysis: dict | None = None
 
     # -- labels ---------------------------------------------------------------------------
     def label(self, key: str) -> str:
@@ -277,7 +286,8 @@ def _describe(value) -> str:
 
 # -- the workbook --------------------------------------------------------------------------------
 def write_workbook(result, path: str | Path, lang: str = "nl", *,
-                   sheet_writers: Sequence[SheetWriter] = (), index: PriceIndex | None = None) -> Path:
+                   sheet_writers: Sequence[SheetWriter] = (), index: PriceIndex | None = None,
+                   sib=None, analysis: dict | None = None) -> Path:
     """Write the auditable workbook of ``result`` to ``path`` (atomically).
 
     Parameters
@@ -293,17 +303,25 @@ def write_workbook(result, path: str | Path, lang: str = "nl", *,
         after those in :data:`SHEET_WRITERS`).
     index : PriceIndex, optional
         The price index the result was computed with (default: the bundled one).
+    sib : mkba.sib.SibResult, optional
+        The SIB at an outcome level for the *SIB* sheet (default: the scenario's
+        ``sib:`` section at its expected levels; no sheet without one).
+    analysis : dict, optional
+        ``tornado`` (DataFrame), ``simulation`` (:class:`mkba.uncertainty.Simulation`)
+        and ``break_even`` (list of dicts) for the *Gevoeligheid* sheet (default:
+        what ``result.extra`` holds of them).
 
     Returns
     -------
     Path
     """
-    wb, _ = build_workbook(result, lang, sheet_writers=sheet_writers, index=index)
+    wb, _ = build_workbook(result, lang, sheet_writers=sheet_writers, index=index, sib=sib, analysis=analysis)
     return write_atomic(path, lambda tmp: save(wb, tmp))
 
 
 def build_workbook(result, lang: str = "nl", *, sheet_writers: Sequence[SheetWriter] = (),
-                   index: PriceIndex | None = None) -> tuple[Workbook, Context]:
+                   index: PriceIndex | None = None, sib=None,
+                   analysis: dict | None = None) -> tuple[Workbook, Context]:
     """The workbook of ``result`` and its :class:`Context` (with the :class:`Layout`), unsaved."""
     lang = "en" if lang == "en" else "nl"
     model = result.model
@@ -314,7 +332,7 @@ def build_workbook(result, lang: str = "nl", *, sheet_writers: Sequence[SheetWri
                             "pass that index to write the workbook")
     if model.scenario.assumed_inflation is not None and index.assumed_inflation is None:
         index = index.with_assumed_inflation(model.scenario.assumed_inflation)
-    ctx = Context(result, lang, index)
+    ctx = Context(result, lang, index, sib=sib, analysis=analysis)
     for key in ("summary", "inputs", "prices", "index", "flows"):
         ctx.layout.sheets[key] = ctx.label(f"xl_sheet_{key}")
     wb = Workbook()
@@ -1107,3 +1125,20 @@ class _Plan:
         chart.y_axis.number_format = EURO0
         chart.width, chart.height = 18, 9
         ws.add_chart(chart, "G22")
+
+
+# -- the built-in extra sheets (registered like any other sheet writer) ---------------------------
+def sib_sheet(wb: Workbook, ctx: Context) -> None:
+    """The *SIB* sheet, when the scenario has a ``sib:`` section (see :mod:`mkba.excel_sib`)."""
+    from .excel_sib import write_sib_sheet
+    write_sib_sheet(wb, ctx)
+
+
+def sensitivity_sheet(wb: Workbook, ctx: Context) -> None:
+    """The *Gevoeligheid* sheet, when there is an analysis (see :mod:`mkba.excel_sensitivity`)."""
+    from .excel_sensitivity import write_sensitivity_sheet
+    write_sensitivity_sheet(wb, ctx)
+
+
+register_sheet_writer(sib_sheet)
+register_sheet_writer(sensitivity_sheet)

@@ -288,10 +288,15 @@ class Result:
             write_text_atomic(Path(path), text + "\n")
         return text
 
-    def to_excel(self, path: str | Path, lang: str | None = None) -> Path:
-        """Write the auditable workbook (see :mod:`mkba.excel`)."""
+    def to_excel(self, path: str | Path, lang: str | None = None, *, analysis: dict | None = None,
+                 sib=None) -> Path:
+        """Write the auditable workbook (see :mod:`mkba.excel`).
+
+        ``analysis`` (tornado, simulation, break-even) adds the *Gevoeligheid* sheet; ``sib``
+        (a :class:`mkba.sib.SibResult`) shows the SIB at that outcome level on the *SIB* sheet.
+        """
         from .excel import write_workbook
-        return write_workbook(self, path, lang=lang or self.lang)
+        return write_workbook(self, path, lang=lang or self.lang, analysis=analysis, sib=sib)
 
     # -- display -------------------------------------------------------------------------
     def __repr__(self) -> str:

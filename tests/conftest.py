@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
+import hypothesis
 import pytest
 import yaml
+
+
+# Hypothesis explores new random examples on a developer's machine; in CI it replays a fixed sequence,
+# so that a red CI run is reproducible (local runs keep finding new cases and store them in .hypothesis/).
+hypothesis.settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis.settings.load_profile("ci")
+
 
 #: The test price list: id -> (unit, amount, price_year, payer, nature, recipient, low, high).
 CORE_ITEMS = {

@@ -34,7 +34,9 @@ writer may add sheets, defined names and rows, using the :class:`Context`
 (labels, safe cell writers, the :class:`Layout` of the standard sheets). The
 writers in :data:`SHEET_WRITERS` run for every workbook (each decides itself
 whether the result needs its sheet, e.g. a SIB sheet only when the scenario
-has a SIB).
+has a SIB). Two are registered here: the *SIB* sheet (:mod:`mkba.excel_sib`,
+``sib=``) and the *Gevoeligheid* sheet (:mod:`mkba.excel_sensitivity`,
+``analysis=``).
 """
 
 from __future__ import annotations

@@ -21,29 +21,6 @@ DPI = 110
 
 _COST, _BENEFIT, _NET, _ACCENT = "#c0392b", "#27ae60", "#2c3e50", "#2980b9"
 
-_TEXT = {
-    "yearly_title": ("Kosten en baten per jaar (zonder overdrachten)", "Costs and benefits per year (without transfers)"),
-    "stakeholders_title": ("Wie betaalt, wie profiteert (contante waarde)", "Who pays, who benefits (present value)"),
-    "tornado_title": ("Gevoeligheid: saldo bij laag en hoog van elke onzekere invoer",
-                      "Sensitivity: npv at the low and high of each uncertain input"),
-    "histogram_title": ("Monte Carlo: verdeling van het saldo ({n:,} trekkingen)",
-                        "Monte Carlo: distribution of the npv ({n:,} draws)"),
-    "break_even_title": ("Break-even: saldo tegen {name}", "Break-even: npv against {name}"),
-    "draws": ("Aantal trekkingen", "Draws"),
-    "euro": ("euro", "euro"),
-    "low": ("laag", "low"),
-    "high": ("hoog", "high"),
-    "point": ("puntschatting", "point result"),
-    "mean": ("gemiddelde", "mean"),
-    "p_negative": ("P(saldo < 0) = {p:.1%}", "P(npv < 0) = {p:.1%}"),
-    "p5_p95": ("5e-95e percentiel", "5th-95th percentile"),
-    "cumulative": ("Cumulatief contant saldo", "Cumulative discounted net flow"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    nl, en = _TEXT[key]
-    return en if lang == "en" else nl
 
 
 def _figure():
@@ -84,12 +61,12 @@ def yearly_flows(result, path: str | Path) -> Path:
     ax.bar(years, -frame["costs"], color=_COST, label=label("costs", lang))
     ax.plot(years, frame["net_flow"], color=_NET, marker="o", label=label("net_flow", lang))
     ax.plot(years, frame["cumulative_discounted"], color=_ACCENT, linestyle="--", marker=".",
-            label=_t("cumulative", lang))
+            label=label("plot_cumulative", lang))
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(years)
     ax.tick_params(axis="x", labelrotation=45 if len(years) > 12 else 0)
     _euro_axis(ax.yaxis)
-    ax.set_title(f"{result.scenario.name}: {_t('yearly_title', lang)}")
+    ax.set_title(f"{result.scenario.name}: {label('plot_yearly_title', lang)}")
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
 
@@ -109,7 +86,7 @@ def stakeholders(result, path: str | Path) -> Path:
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     _euro_axis(ax.xaxis)
-    ax.set_title(_t("stakeholders_title", lang))
+    ax.set_title(label("plot_stakeholders_title", lang))
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
 
@@ -123,16 +100,16 @@ def tornado_chart(result, frame, path: str | Path, *, top: int = 15) -> Path:
     ax = fig.add_subplot()
     y = np.arange(len(rows))
     low, high = rows["npv_low"].to_numpy(float), rows["npv_high"].to_numpy(float)
-    ax.barh(y, low - base, left=base, color=_COST, label=_t("low", lang))
-    ax.barh(y, high - base, left=base, color=_BENEFIT, label=_t("high", lang))
-    ax.axvline(base, color="black", linewidth=0.8, label=_t("point", lang))
+    ax.barh(y, low - base, left=base, color=_COST, label=label("plot_low", lang))
+    ax.barh(y, high - base, left=base, color=_BENEFIT, label=label("plot_high", lang))
+    ax.axvline(base, color="black", linewidth=0.8, label=label("plot_point", lang))
     ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
     ax.set_yticks(y, [f"{lab} ({_short(lo)} - {_short(hi)})"
                       for lab, lo, hi in zip(rows["label"], rows["low"], rows["high"])] if len(rows) else [])
     ax.invert_yaxis()
     _euro_axis(ax.xaxis)
     ax.tick_params(axis="y", labelsize="small")
-    ax.set_title(_t("tornado_title", lang))
+    ax.set_title(label("plot_tornado_title", lang))
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
 
@@ -147,15 +124,15 @@ def npv_histogram(result, simulation, path: str | Path, *, bins: int = 60) -> Pa
     colors = [_COST if right <= 0 else _BENEFIT for right in edges[1:]]
     ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=colors, edgecolor="white", linewidth=0.3)
     p5, p95 = np.percentile(npv, [5, 95])
-    ax.axvspan(p5, p95, color=_ACCENT, alpha=0.08, label=_t("p5_p95", lang))
-    ax.axvline(float(np.mean(npv)), color=_NET, label=_t("mean", lang))
-    ax.axvline(simulation.point_npv, color=_ACCENT, linestyle="--", label=_t("point", lang))
+    ax.axvspan(p5, p95, color=_ACCENT, alpha=0.08, label=label("plot_p5_p95", lang))
+    ax.axvline(float(np.mean(npv)), color=_NET, label=label("plot_mean", lang))
+    ax.axvline(simulation.point_npv, color=_ACCENT, linestyle="--", label=label("plot_point", lang))
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.text(0.01, 0.97, _t("p_negative", lang).format(p=simulation.p_npv_negative), transform=ax.transAxes,
+    ax.text(0.01, 0.97, label("plot_p_negative", lang).format(p=simulation.p_npv_negative), transform=ax.transAxes,
             va="top", bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
     _euro_axis(ax.xaxis)
-    ax.set_ylabel(_t("draws", lang))
-    ax.set_title(_t("histogram_title", lang).format(n=simulation.n))
+    ax.set_ylabel(label("plot_draws", lang))
+    ax.set_title(label("plot_histogram_title", lang).format(n=simulation.n))
     ax.legend(loc="upper right", fontsize="small")
     return _save(fig, Path(path))
 
@@ -173,12 +150,12 @@ def break_even_chart(result, found: dict, path: str | Path, *, points: int = 41)
     ax = fig.add_subplot()
     ax.plot(xs, npv_of(model, theta), color=_NET)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.axvline(found["base"], color=_ACCENT, linestyle="--", label=_t("point", lang))
+    ax.axvline(found["base"], color=_ACCENT, linestyle="--", label=label("plot_point", lang))
     for root in found["roots"]:
         ax.axvline(root, color=_COST, label=f"npv = 0: {root:.4g}")
     _euro_axis(ax.yaxis)
     ax.set_xlabel(f"{found['label']} ({found['input']})")
-    ax.set_title(_t("break_even_title", lang).format(name=found["input"]))
+    ax.set_title(label("plot_break_even_title", lang).format(name=found["input"]))
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
 

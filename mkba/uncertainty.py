@@ -41,6 +41,7 @@ from scipy import optimize, special
 from .distributions import Beta, Pert, _Dist
 from .engine import ONE_MINUS, Model
 from .errors import MkbaError
+from .labels import label
 
 #: Seed of ``mkba run --simulate`` when none is given.
 DEFAULT_SEED = 20260101
@@ -782,37 +783,12 @@ def break_even(model: Model, name: str, *, low: float | None = None, high: float
 
 
 # -- display -----------------------------------------------------------------------------------------
-_TEXT = {
-    "point": ("Puntschatting: elke onzekere invoer op zijn gemiddelde ({n} onzekere invoerwaarden)",
-              "Point result: every uncertain input at its mean ({n} uncertain inputs)"),
-    "simulation": ("Monte Carlo: {n:,} trekkingen (seed {seed})", "Monte Carlo: {n:,} draws (seed {seed})"),
-    "figure": ("Kengetal", "Figure"),
-    "mean": ("Gemiddelde", "Mean"),
-    "p_negative": ("Kans op negatief saldo", "Probability that npv < 0"),
-    "stakeholder_npv": ("Saldo per partij", "Net present value per stakeholder"),
-    "tornado": ("Gevoeligheid (tornado): saldo bij laag en hoog, rest op basis",
-                "One-way sensitivity (tornado): npv at low and high, the rest at base"),
-    "input": ("Invoer", "Input"),
-    "low": ("Laag", "Low"),
-    "high": ("Hoog", "High"),
-    "npv_low": ("Saldo bij laag", "npv at low"),
-    "npv_high": ("Saldo bij hoog", "npv at high"),
-    "swing": ("Bereik", "Swing"),
-    "break_even": ("Break-even", "Break-even"),
-    "none_uncertain": ("geen onzekere invoer", "no uncertain inputs"),
-    "range": ("bereik", "range"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    nl, en = _TEXT[key]
-    return en if lang == "en" else nl
 
 
 def point_note(model: Model, lang: str = "nl") -> str | None:
     """The sentence saying the point result uses the means, or None without uncertain inputs."""
     n = sum(inp.uncertain for inp in model.inputs)
-    return _t("point", lang).format(n=n) if n else None
+    return label("unc_point", lang).format(n=n) if n else None
 
 
 def _num(x: float | None, euro: bool = False) -> str:
@@ -828,30 +804,29 @@ def render_analysis(console, result, analysis: dict) -> None:
     from rich.table import Table
     lang = result.lang
     note = point_note(result.model, lang)
-    console.print(f"[dim]{note}[/dim]" if note else f"[dim]{_t('none_uncertain', lang)}[/dim]")
+    console.print(f"[dim]{note}[/dim]" if note else f"[dim]{label('unc_none_uncertain', lang)}[/dim]")
     sim = analysis.get("simulation")
     if sim is not None:
-        table = Table(title=_t("simulation", lang).format(n=sim.n, seed=sim.seed), title_justify="left")
-        table.add_column(_t("figure", lang))
-        for col in [_t("mean", lang)] + [f"p{q}" for q in PERCENTILES]:
+        table = Table(title=label("unc_simulation", lang).format(n=sim.n, seed=sim.seed), title_justify="left")
+        table.add_column(label("unc_figure", lang))
+        for col in [label("unc_mean", lang)] + [f"p{q}" for q in PERCENTILES]:
             table.add_column(col, justify="right")
         rows = [("npv", ("npv", None), True), ("pv_costs", ("pv_costs", None), True),
                 ("pv_benefits", ("pv_benefits", None), True), ("bcr", ("bcr", None), False),
                 ("fiscal", ("fiscal_npv", None), True)]
         rows += [(f"  {k}", ("stakeholder_npv", i), True) for i, k in enumerate(sim.stakeholders)]
-        from .labels import label
         for key, which, euro in rows:
             s = sim.stats(*which)
             name = key if key.startswith("  ") else label(key, lang)
             table.add_row(name, _num(s["mean"], euro), *(_num(s[f"p{q}"], euro) for q in PERCENTILES))
         console.print(table)
-        console.print(f"{_t('p_negative', lang)}: [bold]{sim.p_npv_negative:.1%}[/bold]")
+        console.print(f"{label('unc_p_negative', lang)}: [bold]{sim.p_npv_negative:.1%}[/bold]")
     frame = analysis.get("tornado")
     if frame is not None:
-        table = Table(title=_t("tornado", lang), title_justify="left")
-        table.add_column(_t("input", lang))
+        table = Table(title=label("unc_tornado", lang), title_justify="left")
+        table.add_column(label("unc_input", lang))
         for key in ("low", "high", "npv_low", "npv_high", "swing"):
-            table.add_column(_t(key, lang), justify="right")
+            table.add_column(label(f"unc_{key}", lang), justify="right")
         for row in frame.head(20).itertuples():
             table.add_row(f"{row.label} [dim]({row.input})[/dim]", _num(row.low), _num(row.high),
                           _num(row.npv_low, True), _num(row.npv_high, True), _num(row.swing, True))
@@ -862,6 +837,6 @@ def render_analysis(console, result, analysis: dict) -> None:
     if found is not None:
         for be in ([found] if isinstance(found, dict) else found):
             lo, hi = be["range"]
-            console.print(f"{_t('break_even', lang)} [bold]{be['input']}[/bold]: {be['note']} "
-                          f"[dim]({_t('range', lang)} [{lo:.6g}, {hi:.6g}]: {be['range_basis']}; "
+            console.print(f"{label('unc_break_even', lang)} [bold]{be['input']}[/bold]: {be['note']} "
+                          f"[dim]({label('unc_range', lang)} [{lo:.6g}, {hi:.6g}]: {be['range_basis']}; "
                           f"{be['method']})[/dim]")

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .cli_common import PRICELISTS_DIR_OPTION, Lang, err, euro, out
 from .errors import MkbaError
 from .labels import label
 from .result import Result, evaluate, mkba_version
@@ -23,15 +23,6 @@ app = typer.Typer(
 pricelist_app = typer.Typer(help="Versioned price lists (maatschappelijke prijslijsten).", no_args_is_help=True)
 app.add_typer(pricelist_app, name="pricelist")
 
-# Piped output (files, CI logs) gets a wider page than rich's 80-column default.
-out = Console(width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
-
-
-class Lang(str, Enum):
-    nl = "nl"
-    en = "en"
-
 
 class ShowFormat(str, Enum):
     table = "table"
@@ -39,11 +30,6 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
-PricelistsDir = typer.Option(None, "--pricelists-dir", help="Extra folder of price lists (<name>/<version>.yaml).")
-
-
-def _euro(x: float | None) -> str:
-    return "-" if x is None else f"€ {x:,.0f}"
 
 
 # -- run -----------------------------------------------------------------------------------------
@@ -62,7 +48,7 @@ def run(
     tornado: bool = typer.Option(False, "--tornado", help="One-way sensitivity of every uncertain input."),
     break_even: Optional[list[str]] = typer.Option(None, "--break-even", help="Input whose break-even value to find (repeatable)."),
     plots: Optional[Path] = typer.Option(None, "--plots", help="Folder to write PNG charts to."),
-    pricelists_dir: Optional[list[Path]] = PricelistsDir,
+    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Evaluate a scenario: kosten, baten, saldo, and who pays and who benefits."""
     result = evaluate(scenario, pricelist, price_year=price_year, discount_rate=discount_rate,
@@ -83,10 +69,10 @@ def run(
 
 def _uncertainty(result: Result, simulate, seed, chunk_size, tornado, break_even) -> dict:
     analysis: dict = {}
-    if not (simulate or tornado or break_even):
+    if simulate is None and not (tornado or break_even):
         return analysis
     from . import uncertainty
-    if simulate:
+    if simulate is not None:
         if simulate < 1:
             raise MkbaError("--simulate expects a number of draws >= 1")
         sim = uncertainty.monte_carlo(result.model, simulate, seed=seed, chunk_size=chunk_size,
@@ -114,9 +100,9 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     summary.add_column(style="bold")
     summary.add_column(justify="right")
     fig = result.summary()
-    summary.add_row(label("pv_costs", lang), _euro(fig["pv_costs"]))
-    summary.add_row(label("pv_benefits", lang), _euro(fig["pv_benefits"]))
-    summary.add_row(label("npv", lang), _euro(fig["npv"]))
+    summary.add_row(label("pv_costs", lang), euro(fig["pv_costs"]))
+    summary.add_row(label("pv_benefits", lang), euro(fig["pv_benefits"]))
+    summary.add_row(label("npv", lang), euro(fig["npv"]))
     summary.add_row(label("bcr", lang), "-" if fig["bcr"] is None else f"{fig['bcr']:.2f}")
     summary.add_row(label("net_return", lang), "-" if fig["net_return"] is None else f"{fig['net_return']:.1%}")
     summary.add_row(label("payback_year", lang), str(fig["payback_year"] or "-"))
@@ -124,7 +110,7 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     if fig["irr"] is None and result.irr_reason:
         irr += f" ({result.irr_reason})"
     summary.add_row(label("irr", lang), irr)
-    summary.add_row(label("volunteer_value_pv", lang), _euro(fig["volunteer_value_pv"]))
+    summary.add_row(label("volunteer_value_pv", lang), euro(fig["volunteer_value_pv"]))
     out.print(summary)
     table = Table(title=label("who_pays", lang), title_justify="left")
     for col in ("stakeholder", "pv_costs", "pv_benefits", "npv"):
@@ -134,11 +120,11 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
         spec = specs.get(row.stakeholder)
         shown = (spec.label_en or spec.label) if spec and lang == "en" else (spec.label if spec else None)
         name = (shown or row.stakeholder) + (" *" if row.public else "")
-        table.add_row(name, _euro(row.pv_costs), _euro(row.pv_benefits), _euro(row.npv))
-    table.add_row(f"[bold]{label('fiscal', lang)}[/bold]", _euro(result.fiscal_pv_costs),
-                  _euro(result.fiscal_pv_benefits), _euro(result.fiscal_npv))
-    table.add_row(f"[bold]{label('society', lang)}[/bold]", _euro(fig["pv_costs"]), _euro(fig["pv_benefits"]),
-                  _euro(fig["npv"]))
+        table.add_row(name, euro(row.pv_costs), euro(row.pv_benefits), euro(row.npv))
+    table.add_row(f"[bold]{label('fiscal', lang)}[/bold]", euro(result.fiscal_pv_costs),
+                  euro(result.fiscal_pv_benefits), euro(result.fiscal_npv))
+    table.add_row(f"[bold]{label('society', lang)}[/bold]", euro(fig["pv_costs"]), euro(fig["pv_benefits"]),
+                  euro(fig["npv"]))
     out.print(table)
     out.print("[dim]* " + ("publieke partij (fiscale blik); overdrachten tellen per partij maar vallen "
                           "weg in het maatschappelijk totaal" if lang == "nl" else
@@ -178,7 +164,7 @@ def version_command() -> None:
 
 # -- pricelist ------------------------------------------------------------------------------------
 @pricelist_app.command("list")
-def pricelist_list(pricelists_dir: Optional[list[Path]] = PricelistsDir) -> None:
+def pricelist_list(pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION) -> None:
     """The available price lists and their versions."""
     from .pricelist import Registry
     table = Table("name", "versions", "newest", "folder")
@@ -193,7 +179,7 @@ def pricelist_show(
     ref: str = typer.Argument(..., help="NAME[@VERSION] or a file."),
     price_year: Optional[int] = typer.Option(None, help="Index all amounts to this price year."),
     format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="table, csv or json."),
-    pricelists_dir: Optional[list[Path]] = PricelistsDir,
+    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Show the items of a price list, optionally indexed to one price year."""
     from .pricelist import load_pricelist
@@ -225,7 +211,7 @@ def pricelist_diff(
     b: str = typer.Argument(..., help="The new list: NAME[@VERSION] or a file."),
     price_year: Optional[int] = typer.Option(None, help="Common price year of the real change."),
     all_items: bool = typer.Option(False, "--all", help="Also list unchanged items."),
-    pricelists_dir: Optional[list[Path]] = PricelistsDir,
+    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Compare two price lists item by item: added, removed, changed."""
     from .pricelist import diff, load_pricelist
@@ -267,7 +253,7 @@ def pricelist_import(
 def pricelist_export(
     ref: str = typer.Argument(..., help="NAME[@VERSION] or a file."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .csv, .xlsx or .yaml."),
-    pricelists_dir: Optional[list[Path]] = PricelistsDir,
+    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
     from .importers import export_pricelist

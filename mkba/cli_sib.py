@@ -8,29 +8,24 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from .cli_common import PRICELISTS_DIR_OPTION, Lang, euro, out
 from .errors import MkbaError
 from .labels import label
 
-out = Console()
 
-
-class Lang(str, Enum):
-    nl = "nl"
-    en = "en"
-
-
-def _euro(x: float | None, cents: bool = False) -> str:
-    if x is None:
-        return "-"
-    return f"€ {x:,.2f}" if cents else f"€ {x:,.0f}"
+def _check_output(path: Path, option: str) -> None:
+    """Refuse an output path that is a folder or lies in a missing folder, before computing."""
+    if path.is_dir():
+        raise MkbaError(f"{option}: {str(path)!r} is a folder; expected a file name")
+    if not path.parent.is_dir():
+        what = "is not a folder" if path.parent.exists() else "does not exist"
+        raise MkbaError(f"{option}: the folder {str(path.parent)!r} {what}")
 
 
 def _pct(x: float | None) -> str:
@@ -71,16 +66,21 @@ def sib_command(
         None, "--xlsx", help="Write the auditable Excel workbook, with the SIB sheet at this outcome level."),
     pricelist: Optional[str] = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels."),
-    pricelists_dir: Optional[list[Path]] = typer.Option(
-        None, "--pricelists-dir", help="Extra folder of price lists (<name>/<version>.yaml)."),
+    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Social Impact Bond: payment schedule, investor IRR and multiple, the payer's net savings."""
-    from .sib import compile_sib, plot_payout_curve, simulate_sib
+    from .sib import check_png_path, compile_sib, plot_payout_curve, simulate_sib
     given = parse_outcome(outcome)
     if simulate is not None and simulate < 1:
         raise MkbaError("--simulate expects a number of draws >= 1")
     if chunk_size < 1:
         raise MkbaError("--chunk-size expects a number >= 1")
+    # Output paths are checked before anything is computed; mkba.fileio writes every file atomically.
+    if plot is not None:
+        check_png_path(plot, "--plot")
+    for option, path in (("--xlsx", xlsx), ("--json", json_out)):
+        if path is not None:
+            _check_output(path, option)
     sib = compile_sib(scenario, pricelist, folders=pricelists_dir or ())
     result = sib.point(given)
     data = result.to_dict()
@@ -113,19 +113,19 @@ def print_sib(d: dict, lang: str) -> None:
     summary.add_column(justify="right")
     for oid, level in d["outcome_levels"].items():
         summary.add_row(f"{label('sib_outcome_level', lang)} {oid}", f"{level:,.2f}")
-    summary.add_row(label("sib_outcome_payments", lang), _euro(d["outcome_payments_total"], True))
-    summary.add_row(label("sib_investment", lang), _euro(d["investment_total"], True))
-    summary.add_row(label("sib_investors_receive", lang), _euro(d["investors_receive_total"], True))
+    summary.add_row(label("sib_outcome_payments", lang), euro(d["outcome_payments_total"], True))
+    summary.add_row(label("sib_investment", lang), euro(d["investment_total"], True))
+    summary.add_row(label("sib_investors_receive", lang), euro(d["investors_receive_total"], True))
     summary.add_row(label("sib_investor_irr", lang), _pct(d["investor_irr"]))
     summary.add_row(label("sib_investor_multiple", lang), f"{d['investor_multiple']:.3f}")
     if d["floor_top_up_total"]:
         summary.add_row(f"{label('sib_floor_top_up', lang)} ({d['floor_paid_by']})",
-                        _euro(d["floor_top_up_total"], True))
+                        euro(d["floor_top_up_total"], True))
     if d["beyond_return_cap_total"]:
-        summary.add_row(label("sib_beyond_cap", lang), _euro(d["beyond_return_cap_total"], True))
-    summary.add_row(f"{label('sib_payer_pv_savings', lang)} ({d['payer']})", _euro(d["payer_pv_savings"]))
-    summary.add_row(f"{label('sib_payer_pv_payments', lang)} ({d['payer']})", _euro(d["payer_pv_payments"]))
-    summary.add_row(label("sib_payer_net_savings", lang), _euro(d["payer_net_savings"]))
+        summary.add_row(label("sib_beyond_cap", lang), euro(d["beyond_return_cap_total"], True))
+    summary.add_row(f"{label('sib_payer_pv_savings', lang)} ({d['payer']})", euro(d["payer_pv_savings"]))
+    summary.add_row(f"{label('sib_payer_pv_payments', lang)} ({d['payer']})", euro(d["payer_pv_payments"]))
+    summary.add_row(label("sib_payer_net_savings", lang), euro(d["payer_net_savings"]))
     for oid, be in d["payer_break_even"].items():
         value = f"{be['level']:,.2f}" if be["level"] is not None else f"- ({be['reason']})"
         summary.add_row(f"{label('payer_break_even', lang)} {oid}", value)
@@ -151,15 +151,15 @@ def print_sib(d: dict, lang: str) -> None:
                 "sib_investor_irr", "sib_investor_multiple"):
         inv.add_column(label(col, lang), justify="left" if col == "sib_investor" else "right")
     for iid, v in d["investors"].items():
-        inv.add_row(iid, _euro(v["invested"], True), _euro(v["received"], True), _euro(v["floor_top_up"], True),
+        inv.add_row(iid, euro(v["invested"], True), euro(v["received"], True), euro(v["floor_top_up"], True),
                     _pct(v["irr"]), f"{v['multiple']:.3f}")
     out.print(inv)
     prov = d.get("provider")
     if prov:
         out.print(f"{label('sib_provider', lang)} {prov['name']}: {label('sib_provider_costs', lang).lower()} "
-                  f"{_euro(prov['costs_total'])}, {label('sib_investment', lang).lower()} "
-                  f"{_euro(prov['investment_total'])}"
-                  + (f", [red]{label('sib_shortfall', lang)} {_euro(prov['shortfall'])}[/red]"
+                  f"{euro(prov['costs_total'])}, {label('sib_investment', lang).lower()} "
+                  f"{euro(prov['investment_total'])}"
+                  + (f", [red]{label('sib_shortfall', lang)} {euro(prov['shortfall'])}[/red]"
                      if prov["shortfall"] > 0 else ""))
     if d["assumptions"]:
         out.print(f"[dim]{label('sib_assumptions', lang)}: "
@@ -181,7 +181,7 @@ def print_simulation(s: dict, lang: str) -> None:
     table.add_row(label("sib_investor_multiple", lang), *[f"{m[k]:.3f}" for k in ("p5", "p50", "p95", "mean")])
     for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
         v = s[key]
-        table.add_row(label(f"sib_{key}", lang), *[_euro(v[k]) for k in ("p5", "p50", "p95", "mean")])
+        table.add_row(label(f"sib_{key}", lang), *[euro(v[k]) for k in ("p5", "p50", "p95", "mean")])
     out.print(table)
     out.print(f"{label('sib_p_investor_loss', lang)}: {s['p_investor_loss']:.1%}   "
               f"{label('sib_p_payer_loss', lang)}: {s['p_payer_pays_more_than_saves']:.1%}   "

@@ -23,7 +23,7 @@ from .distributions import Pert, _Dist, is_uncertain, mean_of
 from .errors import MkbaError
 from .index import PriceIndex, default_index
 from .pricelist import PriceList, unknown_item_message
-from .scenario import CostLine, EffectLine, Price, Scenario, VolunteerLine
+from .scenario import CostLine, EffectLine, Scenario, VolunteerLine
 from .units import conversion_factor
 
 #: Stakeholders whose flows count in the fiscal view unless the scenario says otherwise.
@@ -205,11 +205,25 @@ class Model:
 
 
 # -- compiling ---------------------------------------------------------------------------
+def _checked_rate(rate: float) -> float:
+    """A discount rate given for one run, held to the scenario file's rule (-0.99 .. 10)."""
+    rate = float(rate)
+    if not (np.isfinite(rate) and -0.99 <= rate <= 10):
+        raise MkbaError(f"expected a discount rate in [-0.99, 10] (e.g. 0.0225 for 2.25 %), got {rate:g}",
+                        field="discount_rate")
+    return rate
+
+
 class _Compiler:
     def __init__(self, scenario: Scenario, pricelist: PriceList, index: PriceIndex,
                  price_year: int | None, discount_rate: float | None) -> None:
         self.s = scenario
         self.pl = pricelist
+        scenario.check_horizon()
+        currency = getattr(pricelist, "currency", "EUR")
+        if currency != "EUR":
+            raise MkbaError(f"the price list {pricelist.ref} is in {currency}; mkba computes in euros "
+                            "(prices in another currency are for reference only)", field="pricelist")
         if scenario.assumed_inflation is not None and index.assumed_inflation is None:
             index = index.with_assumed_inflation(scenario.assumed_inflation)
         self.index = index
@@ -227,7 +241,7 @@ class _Compiler:
         self.inputs: list[Input] = []
         self.price_cols: dict[str, int] = {}
         self.stakeholders: list[str] = []
-        rate = scenario.discount_rate if discount_rate is None else float(discount_rate)
+        rate = scenario.discount_rate if discount_rate is None else _checked_rate(discount_rate)
         if "discount_rate" not in scenario.model_fields_set and discount_rate is None:
             self.defaults["discount_rate"] = f"{rate} (Werkgroep discontovoet 2020)"
         self.discount_col = self.add_input(rate, ("discount_rate",), "discount_rate", "Discontovoet")
@@ -268,9 +282,18 @@ class _Compiler:
         if item_id not in self.price_cols:
             item = self.item(item_id, path)
             value: float | _Dist = item.amount
+            base = item.amount
             if item.low is not None and item.high is not None and item.low < item.high:
                 value = Pert.with_mean(item.low, item.amount, item.high)
-            self.inputs.append(Input(f"price.{item_id}", path, value, item.amount, item.label))
+                if not np.isclose(value.mean, item.amount, rtol=1e-12):
+                    # the amount sits too close to an end of its range for a PERT with that mean:
+                    # the point result uses the PERT's mean, as for every other distribution
+                    base = value.mean
+                    self.defaults[f"price.{item_id}"] = (
+                        f"{value.mean:.2f} per {item.unit} ({item.price_year} prices): the mean of "
+                        f"PERT({item.low:g}, {value.mode:g}, {item.high:g}), because the listed amount "
+                        f"{item.amount:g} lies at the end of its range")
+            self.inputs.append(Input(f"price.{item_id}", path, value, base, item.label))
             self.price_cols[item_id] = len(self.inputs) - 1
         return self.price_cols[item_id]
 
@@ -325,7 +348,7 @@ class _Compiler:
         try:
             to_item_unit = conversion_factor(line.unit or unit, unit)
         except MkbaError as exc:
-            raise self.s.error(exc.message + f" (the line's unit against its price's unit)",
+            raise self.s.error(exc.message + " (the line's unit against its price's unit)",
                                path + ("unit",)) from None
         if not self.s.participants:
             raise self.s.error("an effect line needs 'participants' in the scenario", path)

@@ -57,14 +57,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
-from .distributions import is_uncertain
 from .engine import IDENTITY
 from .errors import MkbaError
 from .fileio import write_atomic
@@ -916,10 +915,10 @@ class _Plan:
         ctx.text(ws, row, 1, ctx.label("xl_totals"), bold=True)
         L.costs_row, L.benefits_row, L.net_row = row + 1, row + 2, row + 3
         L.discounted_row, L.cumulative_row = row + 4, row + 5
-        below_row, sign_row, change_row = row + 6, row + 7, row + 8
+        reached_row, sign_row, change_row = row + 6, row + 7, row + 8
         labels = [(L.costs_row, "xl_costs_excl"), (L.benefits_row, "xl_benefits_excl"),
                   (L.net_row, "net_flow"), (L.discounted_row, "discounted_net_flow"),
-                  (L.cumulative_row, "cumulative_discounted"), (below_row, "xl_below_zero"),
+                  (L.cumulative_row, "cumulative_discounted"), (reached_row, "xl_reached_zero"),
                   (sign_row, "xl_sign"), (change_row, "xl_sign_change")]
         for r, key in labels:
             ctx.text(ws, r, 1, ctx.label(key), bold=r <= L.cumulative_row)
@@ -937,7 +936,7 @@ class _Plan:
             ctx.formula(ws, L.discounted_row, c, f"={col}{L.net_row}*{col}{L.discount_row}", EURO0)
             ctx.formula(ws, L.cumulative_row, c, f"={col}{L.discounted_row}" if i == 0 else
                         f"={cols[i - 1]}{L.cumulative_row}+{col}{L.discounted_row}", EURO0)
-            ctx.formula(ws, below_row, c, f"=IF({col}{L.cumulative_row}<0,{col}${head},0)", YEAR)
+            ctx.formula(ws, reached_row, c, f'=IF({col}{L.cumulative_row}>=0,{col}${head},"")', YEAR)
             ctx.formula(ws, sign_row, c, f"=SIGN({col}{L.net_row})" if i == 0 else
                         f"=IF({col}{L.net_row}<>0,SIGN({col}{L.net_row}),{cols[i - 1]}{sign_row})", "0")
             ctx.formula(ws, change_row, c, "=0" if i == 0 else
@@ -945,7 +944,7 @@ class _Plan:
         for r in (L.costs_row, L.benefits_row, L.net_row, L.discounted_row):
             ctx.formula(ws, r, pv_c, f"=SUMPRODUCT({first}{r}:{last}{r},{df_rng})" if r != L.discounted_row
                         else f"=SUM({first}{r}:{last}{r})", EURO)
-        self.helpers = {"below": f"{first}{below_row}:{last}{below_row}",
+        self.helpers = {"reached": f"{first}{reached_row}:{last}{reached_row}",
                         "changes": f"{first}{change_row}:{last}{change_row}",
                         "net": f"{first}{L.net_row}:{last}{L.net_row}"}
         self.gross_last = gross_last
@@ -986,9 +985,8 @@ class _Plan:
                     ctx.label("xl_def_bcr")),
             "net_return": (f'=IF(B{r["pv_costs"]}=0,"{na}",B{r["npv"]}/B{r["pv_costs"]})', PERCENT,
                            ctx.label("xl_def_net_return")),
-            "payback_year": (f'=IF(MAX({fl}!{self.helpers["below"]})=0,start_year,'
-                             f'IF(MAX({fl}!{self.helpers["below"]})>=end_year,"{na}",'
-                             f'MAX({fl}!{self.helpers["below"]})+1))', YEAR,
+            "payback_year": (f'=IF(COUNT({fl}!{self.helpers["reached"]})=0,"{na}",'
+                             f'MIN({fl}!{self.helpers["reached"]}))', YEAR,
                              ctx.label("xl_def_payback_year")),
             "irr": (irr_formula, PERCENT, irr_note),
             "volunteer_value_pv": ("=" + ("+".join(vol) if vol else "0"), EURO,

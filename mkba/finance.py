@@ -13,7 +13,7 @@ import numpy as np
 #: Why :func:`irr` gave no rate, per row.
 NO_SIGN_CHANGE = "no sign change"
 SEVERAL_ROOTS = "several roots"
-SEVERAL_SIGN_CHANGES = "the net flows change sign more than once"
+SEVERAL_SIGN_CHANGES = "several roots possible: the net flows change sign more than once"
 
 
 def npv(rate, cashflows) -> np.ndarray:
@@ -128,11 +128,6 @@ def _horner(coef: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _BLOCK = 16384
 #: Newton steps before a series that has not settled goes to the bracketed method.
 _NEWTON_STEPS = 40
-
-
-def _irr_one_change(flows: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
-    """IRR of rows with exactly one sign change (row-major input)."""
-    return _irr_one_change_cols(np.ascontiguousarray(flows.T), tol, max_iter)
 
 
 def _irr_one_change_cols(cols: np.ndarray, tol: float, max_iter: int) -> np.ndarray:

@@ -17,7 +17,7 @@ list to ``.csv``, ``.xlsx`` or ``.yaml`` (atomically), and
 :func:`read_pricelist_table` reads the CSV or Excel export back to an equal
 list. In that layout a block of ``key, value`` rows (CSV: above the table,
 ended by an empty row; Excel: sheet ``list``) carries the list's name,
-version and title, and the table (Excel: sheet ``items``) has one row per
+version, title, currency and the other list-level keys, and the table (Excel: sheet ``items``) has one row per
 item with the source flattened into ``source_title``, ``source_url`` and
 ``source_where``. A list with ``overrides`` adds a first column ``entry``
 (``item`` or ``override``). Empty cells are absent fields, so an empty text
@@ -37,7 +37,6 @@ import os
 import posixpath
 import re
 import string
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
@@ -55,11 +54,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from . import paths
 from .errors import MkbaError
+from .fileio import write_atomic
 from .loading import Document, StrictLoader, read_document, validate
-from .pricelist import PRICELIST_FORMAT, ItemOverride, PriceItem, PriceList, PriceListFile
+from .pricelist import (CURRENCY_PATTERN, DEFAULT_CURRENCY, PRICELIST_FORMAT, ItemOverride, PriceItem,
+                        PriceList, PriceListFile, version_text)
 
 MAPPING_FORMAT = "mkba-mapping/1"
-DEFAULT_CURRENCY = "EUR"
 
 #: Item fields a mapping may fill; ``source_*`` become the item's ``source``.
 ITEM_FIELDS = ("id", "label", "label_en", "unit", "amount", "price_year", "low", "high", "payer",
@@ -74,7 +74,8 @@ SLUG_WITH_DOTS = ("id", "code")
 TABLE_COLUMNS = ITEM_FIELDS
 ENTRY_COLUMN = "entry"
 #: Keys of the block above the table (CSV) or on the ``list`` sheet (Excel).
-HEADER_KEYS = ("format", "name", "version", "title", "title_en", "description", "published", "extends")
+HEADER_KEYS = ("format", "name", "version", "title", "title_en", "description", "published", "currency",
+               "extends")
 LIST_SHEET, ITEMS_SHEET = "list", "items"
 
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
@@ -333,10 +334,11 @@ class Correction(pydantic.BaseModel):
 class Mapping(pydantic.BaseModel):
     """A column mapping: how a workbook or CSV file becomes a price list.
 
-    The list-level keys (``name``, ``version``, ``title``, ...) become those
-    of the imported list. ``currency`` other than ``EUR`` must be named in the
-    title or description, and puts ``currency_note`` in front of every item's
-    note, since mkba assumes euros everywhere else.
+    The list-level keys (``name``, ``version``, ``title``, ..., ``currency``)
+    become those of the imported list. ``currency`` (ISO 4217, default
+    ``EUR``) other than ``EUR`` must also be named in the title or
+    description, and puts ``currency_note`` in front of every item's note,
+    since mkba assumes euros everywhere else.
 
     ``fallback_together`` lists fields (each with a ``fallback``) that fall
     back as one, so that values of different kinds are never mixed in an item
@@ -357,7 +359,7 @@ class Mapping(pydantic.BaseModel):
     title_en: str | None = None
     description: str | None = None
     published: dt.date | None = None
-    currency: str = pydantic.Field(default=DEFAULT_CURRENCY, pattern=r"^[A-Z]{3}$")
+    currency: str = pydantic.Field(default=DEFAULT_CURRENCY, pattern=CURRENCY_PATTERN)
     currency_note: str | None = None
     sheets: SheetSelection = pydantic.Field(default_factory=SheetSelection)
     header: HeaderSpec = pydantic.Field(default_factory=HeaderSpec)
@@ -373,12 +375,7 @@ class Mapping(pydantic.BaseModel):
     corrections: list[Correction] = pydantic.Field(default_factory=list)
     fallback_together: list[str] = pydantic.Field(default_factory=list)
 
-    @pydantic.field_validator("version", mode="before")
-    @classmethod
-    def _version_text(cls, v: Any) -> Any:
-        if isinstance(v, (int, float)):
-            raise ValueError(f"expected the version as quoted text, e.g. \"{v}\"")
-        return v
+    _version_text = pydantic.field_validator("version", mode="before")(version_text)
 
     @pydantic.model_validator(mode="after")
     def _complete(self) -> "Mapping":
@@ -736,8 +733,8 @@ def import_pricelist(file: str | Path, mapping: Mapping | str | Path, *, name: s
     Returns
     -------
     PriceListFile
-        The validated list; amounts are in the mapping's ``currency`` and are
-        not converted.
+        The validated list, with the mapping's ``currency``; amounts are in
+        that currency and are not converted.
 
     Raises
     ------
@@ -768,7 +765,7 @@ def import_pricelist(file: str | Path, mapping: Mapping | str | Path, *, name: s
     return PriceListFile(
         format=PRICELIST_FORMAT, name=name or mapping.name, version=version or mapping.version,
         title=mapping.title, title_en=mapping.title_en, description=mapping.description,
-        published=mapping.published, items=items)
+        published=mapping.published, currency=mapping.currency, items=items)
 
 
 def _table_items(table: _Table, mapping: Mapping, context: dict,
@@ -1064,7 +1061,7 @@ def _as_file(pricelist: PriceList | PriceListFile) -> PriceListFile:
         return pricelist
     return PriceListFile(format=PRICELIST_FORMAT, name=pricelist.name, version=pricelist.version,
                          title=pricelist.title, published=pricelist.published,
-                         items=list(pricelist.items.values()))
+                         currency=pricelist.currency, items=list(pricelist.items.values()))
 
 
 def export_pricelist(pricelist: PriceList | PriceListFile, path: str | Path) -> Path:
@@ -1096,26 +1093,8 @@ def export_pricelist(pricelist: PriceList | PriceListFile, path: str | Path) -> 
     if writer is None:
         raise MkbaError(f"cannot export to {path.suffix or 'a file without suffix'!r}; "
                         "expected .yaml, .yml, .csv or .xlsx", file=str(path))
-    _write_atomically(path, lambda tmp: writer(spec, tmp))
+    write_atomic(path, lambda tmp: writer(spec, tmp))
     return path
-
-
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Run ``write`` on a temporary file beside ``path``, then move it into place."""
-    if not path.parent.is_dir():
-        raise MkbaError("the folder does not exist", file=str(path))
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise MkbaError(f"cannot write the file: {exc.strerror or exc}", file=str(path)) from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 class _ExportDumper(yaml.SafeDumper):
@@ -1127,8 +1106,20 @@ for _first, _resolvers in StrictLoader.yaml_implicit_resolvers.items():
         _ExportDumper.add_implicit_resolver(_tag, _regexp, [_first])
 
 
+def _list_data(spec: PriceListFile, **dump) -> dict[str, Any]:
+    """The list as written: no empty fields, and no ``currency`` when it is the default (EUR).
+
+    Leaving out ``currency: EUR`` keeps exports of euro lists as they were
+    before lists had a currency (and readable by those versions of mkba).
+    """
+    data = spec.model_dump(mode="json", exclude_none=True, **dump)
+    if data.get("currency") == DEFAULT_CURRENCY:
+        del data["currency"]
+    return data
+
+
 def _write_yaml(spec: PriceListFile, path: Path) -> None:
-    data = spec.model_dump(mode="json", exclude_none=True)
+    data = _list_data(spec)
     if not data.get("overrides"):
         data.pop("overrides", None)
     text = yaml.dump(data, Dumper=_ExportDumper, sort_keys=False, allow_unicode=True, width=100)
@@ -1136,7 +1127,7 @@ def _write_yaml(spec: PriceListFile, path: Path) -> None:
 
 
 def _header_block(spec: PriceListFile) -> list[tuple[str, str]]:
-    data = spec.model_dump(mode="json", include=set(HEADER_KEYS), exclude_none=True)
+    data = _list_data(spec, include=set(HEADER_KEYS))
     return [(key, str(data[key])) for key in HEADER_KEYS if key in data]
 
 

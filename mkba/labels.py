@@ -83,7 +83,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_pv_neg": ("CW kosten", "PV costs"),
     "xl_costs_excl": ("Kosten (zonder overdrachten)", "Costs (without transfers)"),
     "xl_benefits_excl": ("Baten (zonder overdrachten)", "Benefits (without transfers)"),
-    "xl_below_zero": ("Jaar met cumulatief < 0 (hulprij)", "Year with cumulative < 0 (helper)"),
+    "xl_reached_zero": ("Jaar met cumulatief >= 0 (hulprij)", "Year with cumulative >= 0 (helper)"),
     "xl_sign": ("Teken netto kasstroom (hulprij)", "Sign of net flow (helper)"),
     "xl_sign_change": ("Tekenwisseling (hulprij)", "Sign change (helper)"),
     "xl_start_year": ("Startjaar", "Start year"),
@@ -174,7 +174,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_def_npv": ("contante waarde baten - contante waarde kosten", "pv_benefits - pv_costs"),
     "xl_def_bcr": ("contante waarde baten / contante waarde kosten", "pv_benefits / pv_costs"),
     "xl_def_net_return": ("saldo / contante waarde kosten", "npv / pv_costs"),
-    "xl_def_payback_year": ("eerste jaar vanaf wanneer de cumulatieve contante netto kasstroom >= 0 blijft", "first year from which the cumulative discounted net flow stays >= 0"),
+    "xl_def_payback_year": ("eerste jaar waarin de cumulatieve contante netto kasstroom >= 0 is", "first year in which the cumulative discounted net flow is >= 0"),
     "xl_def_irr": ("rentevoet waarbij de contante waarde van de netto kasstromen nul is (IRR over de rij netto kasstroom; dezelfde voet voor elk basisjaar)", "rate at which the yearly net flows' NPV is zero (IRR over the net flow row; the same rate whatever the base year)"),
     "xl_def_volunteer_value_pv": ("contante waarde van alle vrijwilligersregels, wat 'as' ook zegt", "present value of all volunteer lines, whatever 'as' says"),
     # -- Excel: SIB sheet (mkba.excel_sib) ------------------------------------------------------

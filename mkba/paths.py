@@ -25,9 +25,3 @@ def bundled_index() -> Path:
 def bundled_mappings() -> Path:
     """Folder of the bundled Excel/CSV column mappings."""
     return bundled_pricelists() / "mappings"
-
-
-def bundled_scenarios() -> Path:
-    """Folder of the example scenarios."""
-    inside = _PACKAGE / "_bundled" / "scenarios"
-    return inside if inside.is_dir() else _PACKAGE.parent / "scenarios"

@@ -39,6 +39,22 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 STAKEHOLDER_PATTERN = r"^[a-z][a-z0-9_-]*$"
 DEFAULT_PRICELIST = "nl-sociaal-domein"
 DEFAULT_RECIPIENT = "deelnemers"
+#: The currency of a list that names none; the engine and the price index assume it.
+DEFAULT_CURRENCY = "EUR"
+#: An ISO 4217 currency code: three upper-case letters (``EUR``, ``GBP``).
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+
+def version_text(v: Any) -> Any:
+    """Refuse a version that YAML (or a spreadsheet) read as a number: ``2024.10`` is ``2024.1``.
+
+    For ``pydantic.field_validator("version", mode="before")``; shared by the
+    price list and column mapping formats.
+    """
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        raise ValueError(f"expected the version as quoted text, e.g. \"{v}\"; "
+                         "an unquoted version is read as a number and may lose digits")
+    return v
 
 
 def _check_price_year(year: int, info: pydantic.ValidationInfo) -> int:
@@ -47,7 +63,8 @@ def _check_price_year(year: int, info: pydantic.ValidationInfo) -> int:
         if index.assumed_inflation is None:
             raise ValueError(
                 f"price year {year} is outside the price index {index.name!r} "
-                f"({index.first_year}-{index.last_year})")
+                f"({index.first_year}-{index.last_year}); use a year in the index, "
+                "or state an assumed yearly inflation (scenario `assumed_inflation`)")
     return year
 
 
@@ -174,17 +191,12 @@ class PriceListFile(pydantic.BaseModel):
     title_en: str | None = None
     description: str | None = None
     published: dt.date | None = None
+    currency: str = pydantic.Field(default=DEFAULT_CURRENCY, pattern=CURRENCY_PATTERN)
     extends: str | None = None
     items: list[PriceItem] = pydantic.Field(default_factory=list)
     overrides: list[ItemOverride] = pydantic.Field(default_factory=list)
 
-    @pydantic.field_validator("version", mode="before")
-    @classmethod
-    def _version_text(cls, v: Any) -> Any:
-        if isinstance(v, (int, float)):
-            raise ValueError(f"expected the version as quoted text, e.g. \"{v}\"; "
-                             "an unquoted version is read as a number and may lose digits")
-        return v
+    _version_text = pydantic.field_validator("version", mode="before")(version_text)
 
     @pydantic.model_validator(mode="after")
     def _unique(self) -> "PriceListFile":
@@ -216,6 +228,12 @@ class PriceList:
         ``name@version`` of this list and its bases, top first.
     path : Path, optional
         The file of the top list.
+    published : date, optional
+        When the top list was published.
+    currency : str
+        ISO 4217 code of every amount (``EUR`` unless the file says otherwise);
+        all lists of an ``extends`` chain share it. mkba's engine and price
+        index are for euros.
     """
 
     name: str
@@ -226,6 +244,7 @@ class PriceList:
     chain: tuple[str, ...] = ()
     path: Path | None = None
     published: dt.date | None = None
+    currency: str = DEFAULT_CURRENCY
 
     @property
     def ref(self) -> str:
@@ -233,11 +252,17 @@ class PriceList:
 
     @property
     def sha256(self) -> str:
-        """Hash of the resolved content (chain and items), for provenance."""
+        """Hash of the resolved content (chain, items and a currency other than EUR), for provenance.
+
+        The currency counts only when it is not EUR, so the hashes of euro
+        lists are those of versions before lists had a currency.
+        """
         payload = {
             "chain": list(self.chain),
             "items": [i.model_dump(mode="json") for i in self.items.values()],
         }
+        if self.currency != DEFAULT_CURRENCY:
+            payload["currency"] = self.currency
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def __len__(self) -> int:
@@ -388,6 +413,15 @@ class Registry:
             origin: dict[str, str] = {}
         else:
             base = self._load_base(spec.extends, path, doc, index, (*seen, ref))
+            if base.currency != spec.currency:
+                key = "currency" if "currency" in spec.model_fields_set else "extends"
+                said = f"says currency {spec.currency}" if key == "currency" else \
+                    f"names no currency (so {spec.currency})"
+                raise MkbaError(
+                    f"this list {said}, but its base {base.ref} is in "
+                    f"{base.currency}; expected one currency in an 'extends' chain "
+                    f"(set 'currency: {base.currency}' or extend a list in {spec.currency})",
+                    file=doc.file, line=doc.line_of((key,)), field=key)
             items, origin = dict(base.items), dict(base.origin)
         for i, override in enumerate(spec.overrides):
             if override.id not in items:
@@ -408,7 +442,8 @@ class Registry:
             items[item.id] = item
             origin[item.id] = ref
         chain = (ref, *(base.chain if base else ()))
-        return PriceList(spec.name, spec.version, spec.title, items, origin, chain, path, spec.published)
+        return PriceList(spec.name, spec.version, spec.title, items, origin, chain, path, spec.published,
+                         spec.currency)
 
     def _load_base(self, extends: str, path: Path, doc: Document, index, seen) -> PriceList:
         where = {"file": doc.file, "line": doc.line_of(("extends",)), "field": "extends"}

@@ -18,7 +18,8 @@ import pandas as pd
 
 from . import finance
 from .engine import Flows, Model, compile_scenario
-from .index import PriceIndex
+from .errors import MkbaError
+from .index import PriceIndex, default_index
 from .labels import label
 from .pricelist import PriceList, load_pricelist
 from .scenario import Scenario, load_scenario
@@ -59,17 +60,21 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def payback_years(cumulative: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """First year from which the cumulative discounted net flow stays >= 0 (NaN if never).
+    """First year in which the cumulative discounted net flow is >= 0 (METHOD.md section 5).
 
-    This is the start year when it never dips below 0, and none when it ends
-    below 0 (METHOD.md section 5).
+    That is the start year when it never dips below 0, and none (NaN) when it
+    stays below 0 in every year.
+
+    Parameters
+    ----------
+    cumulative : ndarray (D, Y)
+        Cumulative discounted net flow per draw and year, euro.
+    years : ndarray (Y,)
+        The calendar years.
     """
-    below = cumulative < 0
-    any_below = below.any(axis=1)
-    last_below = below.shape[1] - 1 - np.argmax(below[:, ::-1], axis=1)
-    position = np.where(any_below, last_below + 1, 0)
-    out = np.where(position < len(years), years[np.minimum(position, len(years) - 1)], np.nan)
-    return out.astype(np.float64)
+    reached = cumulative >= 0
+    first = np.argmax(reached, axis=1)
+    return np.where(reached.any(axis=1), years[first], np.nan).astype(np.float64)
 
 
 def _total(a: np.ndarray, axis: int) -> np.ndarray:
@@ -113,11 +118,14 @@ def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
     net_flows = _total(flows.posted, 1)  # (D, Y)
     cumulative = np.cumsum(net_flows * flows.discount, axis=1)
     if with_irr:
-        irr, reason = finance.irr(net_flows, return_reason=True)
         # METHOD.md section 5: the figure exists only when the yearly net flows change sign once
-        several = finance.sign_changes(net_flows) > 1
-        irr = np.where(several, np.nan, irr)
-        reason = np.where(several, finance.SEVERAL_SIGN_CHANGES, reason)
+        changes = finance.sign_changes(net_flows)
+        irr = np.full(len(npv), np.nan)
+        reason = np.where(changes == 0, finance.NO_SIGN_CHANGE, finance.SEVERAL_SIGN_CHANGES).astype(object)
+        once = changes == 1
+        if once.any():
+            irr[once] = finance.irr(net_flows[once])
+            reason[once] = ""
     else:
         irr, reason = np.full(len(npv), np.nan), np.full(len(npv), "not computed", dtype=object)
     volunteer = _total(_total(flows.gross[:, model.volunteer_lines, :] * flows.discount[:, None, :], 2), 1)
@@ -157,14 +165,68 @@ class Result:
     extra: dict = field(default_factory=dict)
 
     # -- figures -------------------------------------------------------------------------
-    def __getattr__(self, name: str):
-        figs = self.__dict__.get("figs")
-        if figs is not None and name in Figures.__dataclass_fields__ and name not in (
-                "stakeholder_pv_costs", "stakeholder_pv_benefits", "stakeholder_npv", "net_flows", "irr_reason"):
-            value = getattr(figs, name)[0]
-            return None if name in ("bcr", "net_return", "payback_year", "irr") and not np.isfinite(value) \
-                else (int(value) if name == "payback_year" else float(value))
-        raise AttributeError(name)
+    def _euro(self, name: str) -> float:
+        return float(getattr(self.figs, name)[0])
+
+    def _optional(self, name: str) -> float | None:
+        value = float(getattr(self.figs, name)[0])
+        return value if np.isfinite(value) else None
+
+    @property
+    def pv_costs(self) -> float:
+        """Present value of all cost flows, euro (positive); transfers left out."""
+        return self._euro("pv_costs")
+
+    @property
+    def pv_benefits(self) -> float:
+        """Present value of all benefit flows, euro; transfers left out."""
+        return self._euro("pv_benefits")
+
+    @property
+    def npv(self) -> float:
+        """Saldo: ``pv_benefits - pv_costs``, euro."""
+        return self._euro("npv")
+
+    @property
+    def bcr(self) -> float | None:
+        """Baten per geïnvesteerde euro: ``pv_benefits / pv_costs``; None when ``pv_costs`` is 0."""
+        return self._optional("bcr")
+
+    @property
+    def net_return(self) -> float | None:
+        """Maatschappelijk rendement: ``npv / pv_costs`` (fraction); None when ``pv_costs`` is 0."""
+        return self._optional("net_return")
+
+    @property
+    def payback_year(self) -> int | None:
+        """First year in which the cumulative discounted net flow is >= 0; None if never."""
+        value = self._optional("payback_year")
+        return None if value is None else int(value)
+
+    @property
+    def irr(self) -> float | None:
+        """Internal rate of return of the yearly net flows (fraction); None, see :attr:`irr_reason`."""
+        return self._optional("irr")
+
+    @property
+    def volunteer_value_pv(self) -> float:
+        """Present value of all volunteer lines, whatever their ``as``, euro."""
+        return self._euro("volunteer_value_pv")
+
+    @property
+    def fiscal_pv_costs(self) -> float:
+        """Present value of the public stakeholders' costs, euro (transfers included)."""
+        return self._euro("fiscal_pv_costs")
+
+    @property
+    def fiscal_pv_benefits(self) -> float:
+        """Present value of the public stakeholders' benefits, euro (transfers included)."""
+        return self._euro("fiscal_pv_benefits")
+
+    @property
+    def fiscal_npv(self) -> float:
+        """Saldo of the public stakeholders (the fiscal view), euro."""
+        return self._euro("fiscal_npv")
 
     @property
     def irr_reason(self) -> str:
@@ -365,8 +427,18 @@ def evaluate(scenario: str | Path | dict | Scenario, pricelist: str | Path | Pri
     Result
     """
     scenario = load_scenario(scenario)
+    index = index or default_index()
+    if scenario.assumed_inflation is not None and index.assumed_inflation is None:
+        index = index.with_assumed_inflation(scenario.assumed_inflation)
     pl = load_pricelist(pricelist if pricelist is not None else scenario.pricelist, folders=folders,
                         index=index)
     model = compile_scenario(scenario, pl, index=index, price_year=price_year, discount_rate=discount_rate)
-    flows = model.evaluate()
-    return Result(model, flows, figures(model, flows), lang=lang)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported just below
+        flows = model.evaluate()
+        figs = figures(model, flows)
+    if not all(np.isfinite(getattr(figs, name)).all() for name in ("pv_costs", "pv_benefits", "npv")):
+        raise MkbaError(
+            f"the figures overflow: a discount rate of {float(model.base[model.discount_col]):g} with base "
+            f"year {model.base_year} over {model.years[0]}-{model.years[-1]} gives discount factors beyond "
+            "what a computer number holds; check discount_rate and base_year", field="discount_rate")
+    return Result(model, flows, figs, lang=lang)

@@ -42,7 +42,7 @@ def _number_or_distribution(value: Any) -> Any:
                 msg = "expected dist: triangular, uniform, pert, normal or beta"
             raise ValueError(f"invalid distribution{(' ' + where) if where else ''}: {msg}") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"expected a number or a distribution {{dist: ...}}, got {value!r}")
+        raise ValueError("expected a number or a distribution {dist: ...}")  # the loader adds the value
     if not math.isfinite(value):
         raise ValueError("expected a finite number")
     return float(value)
@@ -53,18 +53,18 @@ def _within(low: float, high: float, high_open: bool = False, name: str = ""):
         lo, hi = value.support() if isinstance(value, _Dist) else (value, value)
         bad_high = hi >= high if high_open else hi > high
         if lo < low or bad_high:
-            bracket = "]" if not high_open else ")"
-            what = "its range" if isinstance(value, _Dist) else "value"
+            if math.isinf(high):
+                expected = f"expected {name} >= {low:g}"
+            else:
+                expected = f"expected {name} in [{low:g}, {high:g}{')' if high_open else ']'}"
             # a plain number is added to the message by the loader ("(got 1.5)")
-            raise ValueError(f"expected {name or 'a value'} in [{low:g}, {high:g}{bracket}; "
-                             f"{what} is {lo:g}..{hi:g}" if lo != hi else
-                             f"expected {name or 'a value'} in [{low:g}, {high:g}{bracket}")
+            raise ValueError(f"{expected}; its range is {lo:g}..{hi:g}" if isinstance(value, _Dist) else expected)
         return value
     return pydantic.AfterValidator(check)
 
 
 Number = Annotated[Union[float, Distribution], pydantic.BeforeValidator(_number_or_distribution)]
-NonNegative = Annotated[Number, _within(0, math.inf, name="a number >= 0")]
+NonNegative = Annotated[Number, _within(0, math.inf, name="a number")]
 Share = Annotated[Number, _within(0, 1, name="a share")]
 OpenShare = Annotated[Number, _within(0, 1, high_open=True, name="a share")]
 Rate = Annotated[Number, _within(-0.99, 10, name="a rate")]
@@ -129,8 +129,10 @@ class CostLine(_Line):
             raise ValueError("a cost priced by 'item' needs 'quantity' (in the item's unit)")
         if self.item is not None and self.price_year is not None:
             raise ValueError("'price_year' is for 'amount'; an item has its own price year")
-        if self.per == "once" and self.year is None:
-            raise ValueError("per: once needs 'year'")
+        if self.year is not None and self.years is not None:
+            raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
+        if self.per == "once" and (self.year is None or self.years is not None):
+            raise ValueError("per: once needs 'year' (one year); for several years use per: year with 'years'")
         if self.per == "year" and (self.years is None) == (self.year is None):
             raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
         if self.per == "participant_year" and self.duration is None:
@@ -171,6 +173,9 @@ class EffectLine(_Line):
     def _priced(self) -> "EffectLine":
         if (self.item is None) == (self.price is None):
             raise ValueError("give either 'item' (a price list id) or 'price' {amount, price_year, unit}")
+        if self.kind == "added_cost" and self.beneficiary is not None:
+            raise ValueError("'beneficiary' is for avoided costs and benefits; an added cost falls on the "
+                             "payer of its price")
         if self.price is not None and self.price.payer is None and self.beneficiary is None:
             raise ValueError("an effect with its own 'price' needs 'price.payer' or 'beneficiary'")
         return self
@@ -189,6 +194,8 @@ class VolunteerLine(_Line):
 
     @pydantic.model_validator(mode="after")
     def _timing(self) -> "VolunteerLine":
+        if self.year is not None and self.years is not None:
+            raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
         if self.per == "year" and (self.years is None) == (self.year is None):
             raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
         if self.per == "participant" and (self.year or self.years):
@@ -217,7 +224,7 @@ class Scenario(_Closed):
     start_year: int = pydantic.Field(ge=1900, le=2200)
     horizon: int = pydantic.Field(ge=1, le=200)
     discount_rate: Rate = DEFAULT_DISCOUNT_RATE
-    base_year: int | None = None
+    base_year: int | None = pydantic.Field(default=None, ge=1900, le=2200)
     stakeholders: dict[Stakeholder, StakeholderSpec] = pydantic.Field(default_factory=dict)
     participants: dict[int, NonNegative] = pydantic.Field(default_factory=dict)
     costs: list[CostLine] = pydantic.Field(default_factory=list)
@@ -239,26 +246,33 @@ class Scenario(_Closed):
         return self.start_year + self.horizon - 1
 
     @pydantic.model_validator(mode="after")
-    def _years_within_horizon(self) -> "Scenario":
-        first, last = self.start_year, self.end_year
-
-        def check(year: int | None, where: str) -> None:
-            if year is not None and not first <= year <= last:
-                raise ValueError(f"{where}: year {year} is outside the horizon {first}-{last}")
-
-        for year in self.participants:
-            check(year, f"participants.{year}")
-        for group in ("costs", "volunteers"):
-            for i, line in enumerate(getattr(self, group)):
-                check(line.year, f"{group}[{i}].year")
-                for y in line.years or ():
-                    check(y, f"{group}[{i}].years")
+    def _unique_line_ids(self) -> "Scenario":
         ids = [line.id for line in (*self.costs, *self.effects, *self.volunteers)]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"line ids must be unique across costs, effects and volunteers; "
                              f"given twice: {', '.join(dupes)}")
         return self
+
+    def check_horizon(self) -> None:
+        """Every year given (cohorts, cost and volunteer years) lies in the horizon.
+
+        Raises
+        ------
+        MkbaError
+            Pointing at the first year outside ``start_year .. start_year + horizon - 1``.
+        """
+        first, last = self.start_year, self.end_year
+        places: list[tuple[int, tuple]] = [(year, ("participants", year)) for year in self.participants]
+        for group in ("costs", "volunteers"):
+            for i, line in enumerate(getattr(self, group)):
+                if line.year is not None:
+                    places.append((line.year, (group, i, "year")))
+                places += [(year, (group, i, "years", j)) for j, year in enumerate(line.years or ())]
+        for year, path in places:
+            if not first <= year <= last:
+                raise self.error(f"year {year} is outside the horizon {first}-{last} (start_year {first}, "
+                                 f"horizon {self.horizon})", path)
 
     # -- provenance and positions -------------------------------------------------------
     @property
@@ -276,7 +290,9 @@ class Scenario(_Closed):
     def error(self, message: str, path: tuple) -> MkbaError:
         """An :class:`MkbaError` pointing at ``path`` in the file this came from."""
         line = self._doc.line_of(path) if self._doc else None
-        return MkbaError(message, file=self.file, line=line, field=format_path(path))
+        field = f"participants.{path[1]}" if path[:1] == ("participants",) and len(path) == 2 \
+            else format_path(path)  # participants are keyed by year, not by position
+        return MkbaError(message, file=self.file, line=line, field=field)
 
 
 def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
@@ -294,9 +310,9 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
     else:
         doc = read_document(source)
     _check_year_keys(doc)
-    _check_horizon(doc)
     scenario = validate(Scenario, doc)
     scenario._doc = doc
+    scenario.check_horizon()
     return scenario
 
 
@@ -308,38 +324,6 @@ def _check_year_keys(doc: Document) -> None:
             if isinstance(key, bool) or not (isinstance(key, int) or str(key).isdigit()):
                 raise MkbaError(f"expected a year as key, got {key!r}", file=doc.file,
                                 line=doc.line_of(("participants", key)), field=f"participants.{key}")
-
-
-def _check_horizon(doc: Document) -> None:
-    """A year outside the horizon, pointed at in the file (the model's own check has no line)."""
-    data = doc.data if isinstance(doc.data, dict) else {}
-    start, horizon = data.get("start_year"), data.get("horizon")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, horizon)):
-        return  # the model reports a missing or malformed start_year or horizon
-    first, last = start, start + horizon - 1
-
-    def check(year: Any, path: tuple, field: str | None = None) -> None:
-        if isinstance(year, str) and year.isdigit():
-            year = int(year)
-        if isinstance(year, int) and not isinstance(year, bool) and not first <= year <= last:
-            raise MkbaError(f"year {year} is outside the horizon {first}-{last} (start_year {start}, "
-                            f"horizon {horizon})", file=doc.file, line=doc.line_of(path),
-                            field=field or format_path(path))
-
-    participants = data.get("participants")
-    if isinstance(participants, dict):
-        for key in participants:
-            check(key, ("participants", key), f"participants.{key}")
-    for group in ("costs", "volunteers"):
-        lines = data.get(group)
-        for i, line in enumerate(lines if isinstance(lines, list) else ()):
-            if not isinstance(line, dict):
-                continue
-            check(line.get("year"), (group, i, "year"))
-            years = line.get("years")
-            if isinstance(years, list):
-                for j, year in enumerate(years):
-                    check(year, (group, i, "years", j))
 
 
 def scenario_json_schema() -> dict:

@@ -40,32 +40,47 @@ from . import finance
 from .distributions import _Dist, mean_of
 from .engine import Model, compile_scenario
 from .errors import MkbaError
+from .fileio import write_atomic
 from .index import PriceIndex
 from .pricelist import PriceList, load_pricelist
 from .scenario import Scenario, load_scenario
-from .sib_contract import Bands, Linear, RateCard, SibContract, Threshold
+from .sib_contract import MAX_EURO, Bands, Linear, RateCard, SibContract, Threshold
 
-#: Stand-in for "no cap", in cents (EUR 10 trillion: far above any contract; sums of thousands stay far below int64 overflow).
-NO_CAP = np.int64(10**15)
+#: Stand-in for "no cap", in cents (EUR 10 trillion: far above any contract; sums of thousands stay far below
+#: int64 overflow). It is also the largest payment the engine holds: see :func:`round_half_away`.
+NO_CAP = np.int64(MAX_EURO * 100)
+
+#: Where :func:`round_half_away` stops: one cent beyond NO_CAP, so that "more than the engine holds" stays
+#: visible after any cap (every cap is at most NO_CAP) and never wraps around to a negative int64.
+_BEYOND = float(NO_CAP) + 1.0
+
+
+def round_half_away(cents) -> np.ndarray:
+    """Amounts in cents (float) to whole cents (int64), rounded half away from zero.
+
+    A relative tolerance of 1e-15 (about 4 ulp) on the half keeps binary noise
+    (0.285 * 100 = 28.499999999999996) from deciding the rounding. Amounts
+    beyond :data:`NO_CAP` become ``NO_CAP + 1`` (with their sign) instead of
+    overflowing int64: a cap applied afterwards still holds, and
+    :meth:`SibModel.run` refuses payments that stay beyond ``NO_CAP``.
+    """
+    c = np.asarray(cents, dtype=np.float64)
+    if np.isnan(c).any():
+        raise MkbaError("expected an amount, got NaN (not a number)")
+    a = np.floor(np.minimum(np.abs(c), _BEYOND) * (1.0 + 1e-15) + 0.5)
+    return np.copysign(np.minimum(a, _BEYOND), c).astype(np.int64)
 
 
 def round_cents(euros) -> np.ndarray:
-    """Euro amounts to whole cents (int64), rounded half away from zero.
-
-    A relative tolerance of 1e-15 (about 4 ulp) on the half keeps binary noise
-    (0.285 * 100 = 28.499999999999996) from deciding the rounding.
-    """
-    c = np.asarray(euros, dtype=np.float64) * 100.0
-    a = np.abs(c)
-    a = np.floor(a * (1.0 + 1e-15) + 0.5)
-    return np.copysign(a, c).astype(np.int64)
+    """Euro amounts to whole cents (int64), rounded half away from zero (see :func:`round_half_away`)."""
+    return round_half_away(np.asarray(euros, dtype=np.float64) * 100.0)
 
 
 def cap_cents(euros: float | None) -> np.int64:
     """A cap in euro as whole cents, rounded down so that it is never exceeded."""
     if euros is None:
         return NO_CAP
-    return np.int64(math.floor(round(euros * 100.0, 6)))
+    return np.int64(min(math.floor(round(euros * 100.0, 6)), int(NO_CAP)))
 
 
 def _floor_cents(euros: float) -> np.int64:
@@ -308,6 +323,10 @@ class SibModel:
         """
         levels = np.atleast_2d(np.asarray(levels, dtype=np.float64))
         D, O = levels.shape
+        bad = ~np.isfinite(levels)
+        if bad.any():
+            d, k = np.argwhere(bad)[0]
+            raise MkbaError(f"expected a finite outcome level for {self.outcomes[k].id!r}, got {levels[d, k]!r}")
         n = np.array([o.participants if o.per_participant else 1 for o in self.outcomes], dtype=np.float64)
         if counts is None:
             counts = np.broadcast_to(n, (D, O))
@@ -320,11 +339,28 @@ class SibModel:
             for rule in o.rules:
                 total += _rule_cents(rule, levels[:, k], counts[:, k], values[:, k])
             rule_cents[:, k] = total
-            due += _allocate(total, o.shares)
+        self._check_within_engine(levels, rule_cents)
+        for k, o in enumerate(self.outcomes):
+            due += _allocate(rule_cents[:, k], o.shares)
         money = self._waterfall(due)
         savings, discount = self._savings(levels, theta)
         return Schedule(self.years, levels, rule_cents, savings=savings, discount=discount,
                         invest_cents=self.invest_cents, **money)
+
+    def _check_within_engine(self, levels: np.ndarray, rule_cents: np.ndarray) -> None:
+        """Refuse outcome payments beyond :data:`NO_CAP` (EUR 10 trillion), the most the cents engine holds.
+
+        Beyond it the money would no longer be exact (and, in int64, wrap
+        around to negative amounts); a rule's cap that brings a payment back
+        within it is fine, since :func:`round_half_away` never overflows.
+        """
+        over = rule_cents.sum(axis=1) > NO_CAP
+        if not over.any():
+            return
+        d = int(np.flatnonzero(over)[0])
+        given = ", ".join(f"{o.id} = {levels[d, k]:g}" for k, o in enumerate(self.outcomes))
+        raise MkbaError(f"outcome level {given} would pay more than EUR {int(NO_CAP) / 100:,.2f} in outcome "
+                        f"payments, the largest amount the SIB engine holds; give a lower outcome level")
 
     def _waterfall(self, due: np.ndarray) -> dict:
         """Year by year: contract cap, provider share, principal by seniority, capped return, floor.
@@ -366,7 +402,7 @@ class SibModel:
             else:
                 room = [no_cap] * I
             pay = np.minimum(due_t[t], cap_left)
-            prov = round_cents(pay * (share / 100.0)) if share else zero
+            prov = round_half_away(pay * share) if share else zero
             pool = pay - prov if share else pay
             got = [zero] * I
             for tier in self.tiers:  # principal, most senior first; pro rata to what is owed within a tier
@@ -498,8 +534,8 @@ def _rule_cents(rule, level: np.ndarray, count: np.ndarray, value: np.ndarray) -
             each = np.minimum(each, rule.per_participant_cap)
         cents = round_cents(each * count)
         if rule.per_participant_cap is not None:
-            cents = np.minimum(cents, np.floor(np.round(rule.per_participant_cap * 100 * count, 6))
-                               .astype(np.int64))
+            cents = np.minimum(cents, np.floor(np.minimum(np.round(rule.per_participant_cap * 100 * count, 6),
+                                                          _BEYOND)).astype(np.int64))
     elif isinstance(rule, Linear):
         top = np.inf if rule.up_to is None else rule.up_to - rule.threshold
         cents = round_cents(rule.price * np.clip(level - rule.threshold, 0.0, top))
@@ -509,7 +545,8 @@ def _rule_cents(rule, level: np.ndarray, count: np.ndarray, value: np.ndarray) -
     else:  # Bands
         xs, ys = zip(*rule.points)
         cents = round_cents(np.interp(level, xs, ys))
-    return np.minimum(cents, cap_cents(getattr(rule, "cap", None)))
+    cap = getattr(rule, "cap", None)
+    return cents if cap is None else np.minimum(cents, cap_cents(cap))
 
 
 def _allocate(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
@@ -524,7 +561,7 @@ def _allocate(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
     cum = 0.0
     for k, t in enumerate(paid):
         cum += shares[t]
-        upto = total if k == len(paid) - 1 else round_cents(total * (cum / 100.0))
+        upto = total if k == len(paid) - 1 else round_half_away(total * cum)
         out[:, t] = upto - before
         before = upto
     return out
@@ -561,9 +598,10 @@ def compile_sib(scenario: str | Path | dict | Scenario, pricelist: str | Path | 
     model = compile_scenario(s, pl, index=index, price_year=c.price_year)
     years = model.years
     Y = len(years)
-    if c.outcome_payer not in model.stakeholders:
-        raise s.error(f"unknown stakeholder {c.outcome_payer!r}" + _near(c.outcome_payer, model.stakeholders),
-                      ("sib", "outcome_payer"))
+    for fld in ("outcome_payer", "max_loss_paid_by"):
+        who = getattr(c, fld)
+        if who is not None and who not in model.stakeholders:
+            raise s.error(f"unknown stakeholder {who!r}" + _near(who, model.stakeholders), ("sib", fld))
     payer = model.stakeholders.index(c.outcome_payer)
     line_ids = [ln.id for ln in model.lines]
     total_participants = int(round(sum(mean_of(v) for v in s.participants.values())))
@@ -778,11 +816,6 @@ def assumptions(c: SibContract) -> list[dict]:
     return [{**a, "field": "sib" + ("." + a["field"] if a["field"] != "sib" else "")} for a in found]
 
 
-def evaluate_sib(scenario, pricelist=None, *, outcome=None, index=None, folders=()) -> SibResult:
-    """Compile a scenario's ``sib:`` section and compute it at ``outcome`` (default: expected levels)."""
-    return compile_sib(scenario, pricelist, index=index, folders=folders).point(outcome)
-
-
 # -- simulation --------------------------------------------------------------------------------------
 @dataclass
 class SibSimulation:
@@ -956,12 +989,37 @@ def simulate_sib(sib: SibModel, n: int, *, seed: int = 20260101, chunk_size: int
 
 
 # -- chart -------------------------------------------------------------------------------------------
+def check_png_path(path: str | Path, option: str = "path") -> Path:
+    """``path`` as a PNG file to write: ends in ``.png``, is not a folder, and its folder exists.
+
+    ``option`` names where the path came from in the message (e.g. ``--plot``).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise MkbaError(f"{option}: {str(path)!r} is a folder; expected a file name ending in .png")
+    if path.suffix.lower() != ".png":
+        raise MkbaError(f"{option}: expected a file name ending in .png (the chart is a PNG image), "
+                        f"got {str(path)!r}")
+    if not path.parent.is_dir():
+        what = "is not a folder" if path.parent.exists() else "does not exist"
+        raise MkbaError(f"{option}: the folder {str(path.parent)!r} {what}")
+    return path
+
+
 def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang: str = "nl") -> Path:
     """Write the payout curve as a PNG: payments and investor IRR against the outcome level.
 
     The risk bands are shaded: where the floor pays (investors lose, topped up),
     where investors lose money, where they gain, and where the return cap binds.
+    The file is written atomically (:func:`mkba.fileio.write_atomic`); its
+    folder must exist.
+
+    Raises
+    ------
+    MkbaError
+        When ``path`` does not end in ``.png``, is a folder, or its folder does not exist.
     """
+    check_png_path(path)
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -1008,8 +1066,7 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     ax.set_title(sib.contract.name or sib.scenario.name, fontsize=11)
     ax.set_xlim(x[0], x[-1])
     fig.tight_layout(rect=(0, 0.14, 1, 1))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    try:
+        return write_atomic(path, lambda tmp: fig.savefig(tmp, format="png"))
+    finally:
+        plt.close(fig)

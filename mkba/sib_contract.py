@@ -31,8 +31,12 @@ from .scenario import NonNegative, Share, Stakeholder, _Closed
 from .source import Source
 from .units import check_unit
 
-Euro = Annotated[float, pydantic.Field(ge=0, allow_inf_nan=False)]
-PositiveEuro = Annotated[float, pydantic.Field(gt=0, allow_inf_nan=False)]
+#: The largest amount in euro a contract can name (EUR 10 trillion): the SIB engine counts in int64 cents and
+#: uses 100 x this as "no cap" (:data:`mkba.sib.NO_CAP`), so every cap, price and amount stays within it.
+MAX_EURO = 10**13
+
+Euro = Annotated[float, pydantic.Field(ge=0, le=MAX_EURO, allow_inf_nan=False)]
+PositiveEuro = Annotated[float, pydantic.Field(gt=0, le=MAX_EURO, allow_inf_nan=False)]
 Year = Annotated[int, pydantic.Field(ge=1900, le=2200)]
 Id = Annotated[str, pydantic.Field(pattern=NAME_PATTERN)]
 

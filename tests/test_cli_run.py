@@ -105,3 +105,13 @@ def test_schema_prints_json_with_the_scenario_fields():
         assert key in schema["properties"]
     assert schema["properties"]["format"]["const"] == "mkba-scenario/1" or "mkba-scenario/1" in json.dumps(
         schema["properties"]["format"])
+
+
+def test_simulate_zero_is_refused_with_exit_code_2(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "format: mkba-scenario/1\nname: t\nstart_year: 2020\nhorizon: 2\nprice_year: 2020\n"
+        "costs:\n  - {id: k, payer: gemeente, amount: 10, per: once, year: 2020}\n")
+    done = subprocess.run([sys.executable, "-c", "from mkba.cli import main; main()", "run", str(scenario),
+                           "--simulate", "0"], capture_output=True, text=True)
+    assert done.returncode == 2 and "--simulate" in done.stderr and "Traceback" not in done.stderr

@@ -592,7 +592,7 @@ def effects(draw, items=None, kinds=("avoided_cost", "benefit", "added_cost"), i
             "lag": draw(st.integers(0, 2)), "duration": draw(st.integers(1, 4))}
     if UNIT_OF[item] in CONVERT and draw(st.booleans()):
         line["unit"] = draw(st.sampled_from(sorted(CONVERT)))
-    if draw(st.booleans()):
+    if line["kind"] != "added_cost" and draw(st.booleans()):  # an added cost falls on its payer
         line["beneficiary"] = draw(st.sampled_from(["gemeente", "rijk", "samenleving", "deelnemers"]))
     return line
 

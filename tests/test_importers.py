@@ -525,3 +525,112 @@ def test_any_export_reads_back_equal(tmp_path, spec, suffix):
     else:
         assert read_pricelist_table(path) == spec
     shutil.rmtree(folder)
+
+
+# --------------------------------------------------------------------------- atomic writing, version rule
+
+
+def test_export_to_a_folder_is_an_error_saying_so(tmp_path):
+    folder = tmp_path / "l.csv"
+    folder.mkdir()
+    with pytest.raises(MkbaError, match="is a folder; expected a file name") as info:
+        export_pricelist(SMALL, folder)
+    assert info.value.file == str(folder)
+    assert folder.is_dir() and list(folder.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["l.csv"]
+
+
+def test_export_into_a_missing_folder_is_an_error(tmp_path):
+    with pytest.raises(MkbaError, match="does not exist") as info:
+        export_pricelist(SMALL, tmp_path / "missing" / "l.csv")
+    assert info.value.file == str(tmp_path / "missing" / "l.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_writes_through_the_shared_atomic_writer(tmp_path, monkeypatch):
+    from mkba import fileio
+    written = []
+    real = fileio.write_atomic
+    monkeypatch.setattr(importers, "write_atomic",
+                        lambda path, write: written.append(path) or real(path, write))
+    path = export_pricelist(SMALL, tmp_path / "l.yaml")
+    assert written == [path] and not hasattr(importers, "_write_atomically")
+
+
+def test_export_keeps_the_mode_of_an_existing_file(tmp_path):
+    path = export_pricelist(SMALL, tmp_path / "l.csv")
+    os.chmod(path, 0o640)
+    export_pricelist(SMALL, path)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_mapping_with_an_unquoted_version_gets_the_price_lists_message(tmp_path):
+    from mkba import pricelist
+    text = CSV_MAPPING.read_text().replace('version: "2024.1"', "version: 2024.10")
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    with pytest.raises(MkbaError) as info:
+        load_mapping(path)
+    assert info.value.field == "version" and info.value.line == 3
+    assert 'expected the version as quoted text, e.g. "2024.1"' in info.value.message
+    assert "may lose digits" in info.value.message
+    assert importers.version_text is pricelist.version_text
+
+
+# --------------------------------------------------------------------------- currency
+
+
+def gbp_mapping() -> importers.Mapping:
+    mapping = load_mapping(CSV_MAPPING)
+    return mapping.model_copy(update={"currency": "GBP", "title": "Test list in GBP"})
+
+
+def test_import_takes_the_currency_of_the_mapping():
+    assert import_pricelist(CSV, CSV_MAPPING).currency == "EUR"
+    pricelist = import_pricelist(CSV, gbp_mapping())
+    assert pricelist.currency == "GBP"
+    assert all(item.note.startswith("Amount in GBP, not euros") for item in pricelist.items)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".yaml"])
+def test_export_carries_the_currency_and_reads_it_back(tmp_path, suffix):
+    spec = import_pricelist(CSV, gbp_mapping())
+    path = export_pricelist(spec, tmp_path / f"l{suffix}")
+    if suffix == ".yaml":
+        assert "currency: GBP" in path.read_text().splitlines()
+        loaded = Registry(include_bundled=False).load(path)
+        assert loaded.currency == "GBP" and list(loaded.items.values()) == spec.items
+        # A resolved list exports with its currency too.
+        again = export_pricelist(loaded, tmp_path / "again.csv")
+        assert read_pricelist_table(again).currency == "GBP"
+    else:
+        back = read_pricelist_table(path)
+        assert back.currency == "GBP" and back == spec
+
+
+def test_csv_export_has_the_currency_in_its_header_block(tmp_path):
+    spec = import_pricelist(CSV, gbp_mapping())
+    lines = export_pricelist(spec, tmp_path / "l.csv").read_text().splitlines()
+    assert "currency,GBP" in lines[:lines.index("")]
+
+
+def test_euro_exports_leave_the_default_currency_out(tmp_path):
+    assert "currency" not in export_pricelist(SMALL, tmp_path / "l.yaml").read_text()
+    assert "currency" not in export_pricelist(SMALL, tmp_path / "l.csv").read_text()
+    assert read_pricelist_table(tmp_path / "l.csv").currency == "EUR"
+
+
+def test_mapping_currency_must_be_an_iso_code(tmp_path):
+    text = CSV_MAPPING.read_text().replace("title: Tarieven", "currency: gbp\ntitle: Tarieven")
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    with pytest.raises(MkbaError) as info:
+        load_mapping(path)
+    assert info.value.field == "currency"
+
+
+@needs_gmca
+def test_gmca_list_is_in_gbp(gmca, tmp_path):
+    assert gmca.currency == "GBP"
+    loaded = Registry(include_bundled=False).load(export_pricelist(gmca, tmp_path / "gmca.yaml"))
+    assert loaded.currency == "GBP"

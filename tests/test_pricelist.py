@@ -323,3 +323,116 @@ def test_every_bundled_list_loads():
     for name, versions in registry.available().items():
         for version in versions:
             assert len(registry.load(f"{name}@{version}")) > 0
+
+
+# --------------------------------------------------------------------------- price years beyond the index
+
+
+def test_price_year_beyond_the_index_says_how_to_proceed(tmp_path):
+    from mkba.index import default_index
+    year = default_index().last_year + 1
+    text = list_yaml(items=item_yaml(price_year=str(year)))
+    error = bad_list_error(tmp_path, text)
+    assert error.line == line_of(text, f"price_year: {year}")
+    assert f"price year {year} is outside the price index 'cbs-cpi'" in error.message
+    assert "or state an assumed yearly inflation (scenario `assumed_inflation`)" in error.message
+
+
+def test_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):
+    from mkba.index import default_index
+    index = default_index()
+    year = index.last_year + 1
+    path = write(tmp_path / "mylist" / "1.0.yaml", list_yaml(items=item_yaml(price_year=str(year))))
+    with pytest.raises(MkbaError, match="outside the price index"):
+        load_pricelist(path)
+    with pytest.raises(MkbaError, match="outside the price index"):
+        load_pricelist(path, index=index)
+    pricelist = load_pricelist(path, index=index.with_assumed_inflation(0.02))
+    assert pricelist["uur-hulp"].price_year == year
+    # ... and through a registry, by name, as evaluate() loads a scenario's list.
+    registry = Registry([tmp_path], include_bundled=False)
+    by_name = registry.load("mylist", index=index.with_assumed_inflation(0.02))
+    assert by_name["uur-hulp"].price_year == year
+
+
+def test_override_with_a_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):
+    from mkba.index import default_index
+    index = default_index()
+    text = MUNICIPAL.replace("price_year: 2024\n    source: {title: Tarievenbesluit",
+                             f"price_year: {index.last_year + 1}\n    source: {{title: Tarievenbesluit")
+    assert text != MUNICIPAL
+    write(tmp_path / "gemeente-voorbeeld" / "2025.1.yaml", text)
+    with pytest.raises(MkbaError, match="assumed_inflation"):
+        Registry([tmp_path]).load("gemeente-voorbeeld")
+    municipal = Registry([tmp_path]).load("gemeente-voorbeeld", index=index.with_assumed_inflation(0.02))
+    assert municipal["huishoudelijke-hulp-uur"].price_year == index.last_year + 1
+
+
+# --------------------------------------------------------------------------- currency
+
+
+def with_currency(text: str, code: str) -> str:
+    """A ``list_yaml`` text with ``currency: code`` above its title."""
+    return text.replace("title: Test list", f'currency: "{code}"\ntitle: Test list')
+
+
+def test_a_list_is_in_euros_unless_it_says_otherwise(tmp_path):
+    assert load_pricelist("nl-sociaal-domein@2024.1").currency == "EUR"
+    path = write(tmp_path / "mylist" / "1.0.yaml", list_yaml())
+    assert load_pricelist(path).currency == "EUR"
+    path = write(tmp_path / "uk" / "1.0.yaml", with_currency(list_yaml(name="uk"), "GBP"))
+    assert load_pricelist(path).currency == "GBP"
+
+
+@pytest.mark.parametrize("code", ["gbp", "GB", "POUND", "€"])
+def test_a_currency_that_is_not_an_iso_code_is_an_error_with_its_line(tmp_path, code):
+    text = with_currency(list_yaml(), code)
+    error = bad_list_error(tmp_path, text)
+    assert error.line == line_of(text, "currency:") and error.field == "currency"
+
+
+def uk_base(tmp_path) -> None:
+    write(tmp_path / "uk" / "1.0.yaml", with_currency(list_yaml(name="uk"), "GBP"))
+
+
+def test_extending_a_list_of_another_currency_is_an_error(tmp_path):
+    uk_base(tmp_path)
+    text = with_currency(list_yaml(name="nl", extends="uk@1.0", items=item_yaml("x")), "EUR")
+    path = write(tmp_path / "nl" / "1.0.yaml", text)
+    with pytest.raises(MkbaError) as info:
+        Registry([tmp_path], include_bundled=False).load("nl")
+    error = info.value
+    assert (error.file, error.line, error.field) == (str(path), line_of(text, "currency:"), "currency")
+    assert "says currency EUR, but its base uk@1.0 is in GBP" in error.message
+    assert "expected one currency in an 'extends' chain" in error.message
+
+
+def test_extending_a_list_of_another_currency_without_saying_one_is_an_error_at_extends(tmp_path):
+    uk_base(tmp_path)
+    text = list_yaml(name="nl", extends="uk@1.0", items=item_yaml("x"))
+    path = write(tmp_path / "nl" / "1.0.yaml", text)
+    message = r"names no currency \(so EUR\), but its base uk@1.0 is in GBP"
+    with pytest.raises(MkbaError, match=message) as info:
+        Registry([tmp_path], include_bundled=False).load("nl")
+    where = (info.value.file, info.value.line, info.value.field)
+    assert where == (str(path), line_of(text, "extends:"), "extends")
+    assert "set 'currency: GBP'" in info.value.message
+
+
+def test_a_chain_in_one_currency_keeps_it(tmp_path):
+    uk_base(tmp_path)
+    text = list_yaml(name="uk-local", extends="uk@1.0", items=item_yaml("x"))
+    write(tmp_path / "uk-local" / "1.0.yaml", with_currency(text, "GBP"))
+    pricelist = Registry([tmp_path], include_bundled=False).load("uk-local")
+    assert pricelist.currency == "GBP" and pricelist.chain == ("uk-local@1.0", "uk@1.0")
+
+
+def test_content_hash_counts_a_currency_other_than_euros_only():
+    import dataclasses
+    import json
+    base = make_list("1", make_item("x", 100.0, 2015))
+    # A euro list hashes as before lists had a currency, so recorded hashes stay valid.
+    payload = {"chain": list(base.chain), "items": [i.model_dump(mode="json") for i in base]}
+    assert base.currency == "EUR"
+    assert base.sha256 == hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    assert dataclasses.replace(base, currency="GBP").sha256 != base.sha256

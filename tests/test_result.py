@@ -14,7 +14,7 @@ import numpy_financial as npf
 import pytest
 
 import mkba
-from mkba import figures
+from mkba import figures, finance
 from mkba.result import payback_years
 
 approx = pytest.approx
@@ -155,11 +155,11 @@ def test_payback_years_vectorised():
     cumulative = np.array([[-5.0, -1.0, 2.0],    # reaches 0 in 2022
                            [1.0, 2.0, 3.0],      # never below 0: the start year
                            [-5.0, -2.0, -1.0],   # never reaches 0
-                           [1.0, -3.0, 4.0],     # dips below 0 in 2021, back in 2022
-                           [-1.0, 2.0, -1.0]])   # ends below 0
+                           [1.0, -3.0, 4.0],     # >= 0 in the start year, dips later: the start year
+                           [-1.0, 2.0, -1.0]])   # first >= 0 in 2021, ends below 0: still 2021
     out = payback_years(cumulative, years)
-    assert (out[0], out[1], out[3]) == (2022, 2020, 2022)
-    assert math.isnan(out[2]) and math.isnan(out[4])
+    assert (out[0], out[1], out[3], out[4]) == (2022, 2020, 2020, 2021)
+    assert math.isnan(out[2])
 
 
 def test_irr_with_several_roots_has_none_and_the_reason(run, make_scenario):
@@ -169,7 +169,7 @@ def test_irr_with_several_roots_has_none_and_the_reason(run, make_scenario):
         {"id": "k2", "payer": "gemeente", "amount": 132, "per": "once", "year": 2017}],
         effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 4.6}]))
     assert r.net_flows == approx([-100, 230, -132])
-    assert r.irr is None and r.irr_reason == "the net flows change sign more than once"
+    assert r.irr is None and r.irr_reason == finance.SEVERAL_SIGN_CHANGES
 
 
 def test_result_has_no_irr_when_the_flows_change_sign_more_than_once_even_with_one_root(run, make_scenario):
@@ -183,7 +183,7 @@ def test_result_has_no_irr_when_the_flows_change_sign_more_than_once_even_with_o
     assert [np.sign(x) for x in flows] == [-1, 1, -1, 1]
     import mkba
     assert np.isfinite(mkba.irr(flows))  # the public function returns the unique root
-    assert r.irr is None and r.irr_reason == "the net flows change sign more than once"
+    assert r.irr is None and r.irr_reason == finance.SEVERAL_SIGN_CHANGES
 
 
 def test_irr_is_discounted_to_the_start_year_whatever_the_base_year(run, make_scenario):

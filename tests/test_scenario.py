@@ -296,3 +296,74 @@ def test_schema_lists_the_scenario_fields():
                 "stakeholders", "participants", "costs", "effects", "volunteers"):
         assert key in schema["properties"], key
     assert "as" in schema["$defs"]["VolunteerLine"]["properties"]
+
+
+# -- nothing a user wrote is silently dropped (review findings) ------------------------------------
+@pytest.mark.parametrize("cost, expected", [
+    ({"per": "once", "year": 2015, "years": [2015, 2017]}, "not both"),
+    ({"per": "once", "years": [2015, 2017]}, "per: once needs 'year'"),
+    ({"per": "year", "year": 2015, "years": [2015, 2017]}, "not both"),
+])
+def test_cost_timing_that_would_drop_a_field_is_refused(run, make_scenario, cost, expected):
+    line = {"id": "k", "payer": "gemeente", "amount": 1000, **cost}
+    with pytest.raises(MkbaError) as exc:
+        run(make_scenario(costs=[line]))
+    assert expected in exc.value.message and exc.value.field.startswith("costs[0]")
+
+
+def test_a_beneficiary_on_an_added_cost_is_refused(run, make_scenario):
+    line = {"id": "e", "item": "hulp-uur", "kind": "added_cost", "quantity": 1, "beneficiary": "rijk"}
+    with pytest.raises(MkbaError) as exc:
+        run(make_scenario(participants={2015: 1}, effects=[line]))
+    assert "added cost falls on the payer" in exc.value.message
+
+
+@pytest.mark.parametrize("rate", [-1.0, -2.0, 11.0, float("nan"), float("inf")])
+def test_a_discount_rate_override_obeys_the_files_rule(run, make_scenario, rate):
+    with pytest.raises(MkbaError) as exc:
+        run(make_scenario(costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}]),
+            discount_rate=rate)
+    assert exc.value.field == "discount_rate" and "[-0.99, 10]" in exc.value.message
+
+
+def test_figures_that_overflow_are_an_error_not_inf(run, make_scenario):
+    s = make_scenario(horizon=200, discount_rate=-0.99,
+                      costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "year", "years": [2015, 2214]}])
+    with pytest.raises(MkbaError) as exc:
+        run(s)
+    assert "overflow" in exc.value.message
+
+
+def test_an_assumed_inflation_lets_a_price_list_hold_later_years(tmp_path, make_scenario):
+    import mkba
+    from conftest import core_pricelist_data, write_yaml
+
+    data = core_pricelist_data()
+    data["name"], data["version"] = "fut", "1"
+    data["items"][0] = {**data["items"][0], "price_year": 2027}
+    folder = tmp_path / "fut"
+    folder.mkdir()
+    write_yaml(folder / "1.yaml", data)
+    s = make_scenario(pricelist="fut@1", costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once",
+                                                   "year": 2015}])
+    with pytest.raises(MkbaError) as exc:
+        mkba.evaluate(s, folders=[tmp_path])
+    assert "2027" in exc.value.message and "assumed" in exc.value.message
+    s["assumed_inflation"] = 0.02
+    assert mkba.evaluate(s, folders=[tmp_path]).pv_costs == pytest.approx(1.0)
+
+
+def test_a_price_range_whose_amount_sits_at_its_end_uses_and_reports_the_pert_mean(run, make_scenario, tmp_path):
+    import mkba
+    from conftest import core_pricelist_data, write_yaml
+
+    data = core_pricelist_data()
+    item = next(i for i in data["items"] if i["id"] == "hulp-uur")
+    item.update(amount=60.0, low=40.0, high=60.0)  # amount at high: no PERT on [40, 60] has mean 60
+    path = write_yaml(tmp_path / "edge.yaml", data)
+    s = make_scenario(participants={2015: 1}, effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost",
+                                                        "quantity": 1}])
+    r = mkba.evaluate(s, path)
+    pert = mkba.Pert(dist="pert", low=40.0, mode=60.0, high=60.0)  # mode clipped to the range
+    assert r.pv_benefits == pytest.approx(pert.mean) and pert.mean == pytest.approx((40 + 4 * 60 + 60) / 6)
+    assert "price.hulp-uur" in r.model.defaults

@@ -1,7 +1,7 @@
 """Social Impact Bonds (mkba.sib, mkba.sib_contract): contract checks, the payout engine, simulation.
 
-The Buzinezzclub cases run on tests/data/sib_buzinezzclub.yaml and, once it has a ``sib:`` section,
-on scenarios/buzinezzclub-rotterdam.yaml (skipped until then).
+The Buzinezzclub cases run on tests/data/sib_buzinezzclub.yaml and on the example
+scenarios/buzinezzclub-rotterdam.yaml (its ``sib:`` section; they fail if it goes missing).
 """
 
 from __future__ import annotations
@@ -17,21 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mkba import MkbaError, load_scenario
+from mkba import sib as sib_module
 from mkba.scenario import scenario_json_schema
-from mkba.sib import compile_sib, round_cents, simulate_sib
+from mkba.sib import NO_CAP, compile_sib, round_cents, round_half_away, simulate_sib
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
 EXAMPLE = ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"
 
 
-def _has_sib(path: Path) -> bool:
-    return path.exists() and "sib" in (yaml.safe_load(path.read_text()) or {})
-
-
-BUZ = [pytest.param(DATA, id="tests-data"),
-       pytest.param(EXAMPLE, id="example", marks=pytest.mark.skipif(
-           not _has_sib(EXAMPLE), reason="scenarios/buzinezzclub-rotterdam.yaml has no sib: section yet"))]
+BUZ = [pytest.param(DATA, id="tests-data"), pytest.param(EXAMPLE, id="example")]
 
 
 @pytest.fixture(scope="module", params=BUZ)
@@ -156,6 +151,49 @@ def test_round_cents_half_away_from_zero():
     assert round_cents(1e9 + 0.005) == 100_000_000_001
 
 
+def test_round_half_away_on_cents():
+    # cents to whole cents: shares of amounts already in cents, no euro/cent conversion
+    assert round_half_away([28.5, -28.5, 28.499999999999996, 0.49, -0.5, 7.0]).tolist() == [29, -29, 29, 0, -1, 7]
+    assert round_half_away(np.array([1_000_000_000_000 * 0.35])).dtype == np.int64
+
+
+def test_round_cents_never_wraps_around():
+    # beyond int64 the cast used to wrap to a negative amount; now it stops just beyond NO_CAP
+    got = round_cents([1e300, -1e300, np.inf, 1e17])
+    assert (got[[0, 2, 3]] > NO_CAP).all() and got[1] < -NO_CAP
+    assert round_half_away([1e300]).tolist() == round_cents([1e298]).tolist()
+
+
+def test_absurd_outcome_level_is_refused():
+    sib = compile_sib(DATA)
+    with pytest.raises(MkbaError) as info:
+        sib.point(1e300)
+    assert "1e+300" in info.value.message and "10,000,000,000,000" in info.value.message
+    with pytest.raises(MkbaError):
+        sib.run(np.array([[200.0], [1e300]]))
+    assert sib.point(1e6).to_dict()["outcome_payments_total"] <= 1_200_000  # large, but within the engine
+
+
+def test_a_rule_cap_holds_at_any_level(tmp_path):
+    data = yaml.safe_load(BASE_TEXT)
+    data["sib"]["outcomes"][0]["rules"] = [{"type": "rate_card", "price": 20, "cap": 500_000}]
+    data["sib"].pop("max_outcome_payment", None)
+    path = tmp_path / "capped.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    d = compile_sib(path).point(1e20).to_dict()  # 20 x 1e20 x 160 euro: far beyond int64 cents
+    assert d["outcome_payments_total"] == 500_000 and min(d["payments"].values()) >= 0
+
+
+def test_refuses_a_figure_beyond_the_engine(tmp_path):
+    err, line = _broken(tmp_path, lambda s: s.update(max_outcome_payment=1e300))
+    assert err.field == "sib.max_outcome_payment" and line.strip().startswith("max_outcome_payment:")
+
+
+def test_evaluate_sib_is_gone():
+    # compile_sib(...).point(...) is the API (docs/sib.md); the unused wrapper was removed
+    assert not hasattr(sib_module, "evaluate_sib")
+
+
 # -- bad contracts: one message with file, line and field ------------------------------------------------
 BASE_TEXT = DATA.read_text()
 
@@ -229,6 +267,12 @@ def test_refuses_unknown_payer(tmp_path):
     assert err.field == "sib.outcome_payer" and "gemeente" in err.message
 
 
+def test_refuses_unknown_floor_payer(tmp_path):
+    err, line = _broken(tmp_path, lambda s: s.update(max_loss_paid_by="rijk"))
+    assert err.field == "sib.max_loss_paid_by" and "unknown stakeholder 'rijk'" in err.message
+    assert "gemeente" in err.message and line.strip().startswith("max_loss_paid_by:")
+
+
 def test_scenario_without_sib():
     with pytest.raises(MkbaError, match="no 'sib:' section"):
         compile_sib(ROOT / "scenarios" / "tutorial.yaml")
@@ -239,6 +283,7 @@ def _scenario(sib: dict) -> dict:
     return {
         "format": "mkba-scenario/1", "name": "random SIB", "pricelist": "nl-sociaal-domein@2024.1",
         "price_year": 2024, "start_year": 2020, "horizon": 6, "participants": {2020: 50, 2021: 50},
+        "stakeholders": {"rijk": {"public": True}},  # a guarantor of the floor other than the payer
         "effects": [{"id": "minder-bijstand", "item": "bijstand-maand", "kind": "avoided_cost",
                      "quantity": 6, "duration": 2}],
         "sib": sib}

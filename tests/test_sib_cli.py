@@ -11,15 +11,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from mkba import MkbaError
 from mkba.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
 EXAMPLE = ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"
-SCENARIOS = [pytest.param(DATA, id="tests-data"),
-             pytest.param(EXAMPLE, id="example", marks=pytest.mark.skipif(
-                 not (EXAMPLE.exists() and "sib" in yaml.safe_load(EXAMPLE.read_text())),
-                 reason="scenarios/buzinezzclub-rotterdam.yaml has no sib: section yet"))]
+SCENARIOS = [pytest.param(DATA, id="tests-data"), pytest.param(EXAMPLE, id="example")]
 runner = CliRunner()
 
 
@@ -73,3 +71,53 @@ def test_bad_contract_exits_2_with_file_line_field(tmp_path):
     assert proc.returncode == 2
     assert f"{path}:{line}: sib.seniority[1]" in proc.stderr.replace("\n", "")
     assert "start-foundation" in proc.stderr and proc.stdout == ""
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkba.cli", "sib", *args], capture_output=True, text=True)
+
+
+def test_absurd_outcome_exits_2_without_a_negative_payment():
+    proc = _cli(str(EXAMPLE), "--outcome", "1e300")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == "" and "1e+300" in proc.stderr and "Traceback" not in proc.stderr
+    assert "-92" not in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["x.txt", "x", "curve.PNG.bak"])
+def test_plot_must_be_a_png_file(tmp_path, name):
+    res = runner.invoke(app, ["sib", str(DATA), "--plot", str(tmp_path / name)])
+    assert res.exit_code != 0 and isinstance(res.exception, MkbaError)
+    assert "--plot" in res.exception.message and ".png" in res.exception.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_to_a_directory_or_missing_folder_is_refused(tmp_path):
+    folder = tmp_path / "charts.png"
+    folder.mkdir()
+    res = runner.invoke(app, ["sib", str(DATA), "--plot", str(folder)])
+    assert isinstance(res.exception, MkbaError) and "folder" in res.exception.message
+    assert not (tmp_path / "charts.png.png").exists()
+    missing = tmp_path / "missing" / "x.png"
+    res = runner.invoke(app, ["sib", str(DATA), "--plot", str(missing)])
+    assert isinstance(res.exception, MkbaError) and "does not exist" in res.exception.message
+    assert not missing.parent.exists()
+    proc = _cli(str(DATA), "--plot", str(missing))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_plot_is_written_atomically(tmp_path):
+    png = tmp_path / "curve.png"
+    png.write_bytes(b"old")
+    res = runner.invoke(app, ["sib", str(DATA), "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["curve.png"]  # no temporary file left
+    assert str(png) in res.output.replace("\n", "")
+
+
+def test_piped_output_shows_whole_amounts():
+    proc = _cli(str(EXAMPLE), "--outcome", "200", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "…" not in proc.stdout
+    assert "680,000.00" in proc.stdout and "380,000.00" in proc.stdout

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import mkba
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 DOCS = ROOT / "docs" / "scenarios.md"
@@ -302,3 +304,18 @@ def test_tutorial_teaches_every_feature(tmp_path_factory):
     assert close(data["stakeholders"]["vrijwilligers"]["pv_costs"],
                  sum(board["hours"] * board["value"]["amount"] * idx(board["value"]["price_year"], P) * df(y, base)
                      for y in range(board["years"][0], board["years"][1] + 1)))
+
+
+def test_the_example_municipal_list_overrides_one_tariff_of_the_national_list():
+    pricelists = ROOT / "scenarios" / "pricelists"
+    own = mkba.load_pricelist("gemeente-maashorst", folders=[pricelists])
+    national = mkba.load_pricelist("nl-sociaal-domein@2024.1")
+    assert own.chain == ("gemeente-maashorst@2022.1", "nl-sociaal-domein@2024.1")
+    assert own["huishoudelijke-hulp-uur"].amount == 29.33
+    assert own.origin["huishoudelijke-hulp-uur"] == "nl-sociaal-domein@2024.1 < gemeente-maashorst@2022.1"
+    changed = mkba.diff(national, own)
+    assert changed.loc[changed["status"] != "unchanged", "id"].tolist() == ["huishoudelijke-hulp-uur"]
+    assert len(own) == len(national)
+    # the README's Python example runs as written
+    result = mkba.evaluate(ROOT / "scenarios" / "buuv-haarlem.yaml", own, price_year=2025)
+    assert result.model.pricelist.ref == "gemeente-maashorst@2022.1" and result.price_year == 2025

@@ -196,6 +196,7 @@ def pricelist_show(
         frame.to_csv(sys.stdout, index=False)
     else:
         table = Table(title=f"{pl.title} ({pl.ref}, {len(pl)} items"
+                      + (f", {pl.currency}" if pl.currency != "EUR" else "")
                       + (f", prijspeil {price_year}" if price_year else "") + ")", title_justify="left")
         for col in ("id", "label", "unit", "amount", "price_year", "payer", "nature", "confidence"):
             table.add_column(col, justify="right" if col in ("amount", "price_year", "confidence") else "left")

@@ -220,9 +220,8 @@ class _Compiler:
         self.s = scenario
         self.pl = pricelist
         scenario.check_horizon()
-        currency = getattr(pricelist, "currency", "EUR")
-        if currency != "EUR":
-            raise MkbaError(f"the price list {pricelist.ref} is in {currency}; mkba computes in euros "
+        if pricelist.currency != "EUR":
+            raise MkbaError(f"the price list {pricelist.ref} is in {pricelist.currency}; mkba computes in euros "
                             "(prices in another currency are for reference only)", field="pricelist")
         if scenario.assumed_inflation is not None and index.assumed_inflation is None:
             index = index.with_assumed_inflation(scenario.assumed_inflation)

@@ -121,3 +121,12 @@ def test_piped_output_shows_whole_amounts():
     assert proc.returncode == 0, proc.stderr
     assert "…" not in proc.stdout
     assert "680,000.00" in proc.stdout and "380,000.00" in proc.stdout
+
+
+@pytest.mark.parametrize("option", ["--json", "--xlsx"])
+def test_outputs_to_a_folder_are_refused_before_computing(tmp_path, option):
+    proc = _cli(str(DATA), option, str(tmp_path))
+    assert proc.returncode == 2 and proc.stdout == "" and "Traceback" not in proc.stderr
+    assert option in proc.stderr and "folder" in proc.stderr
+    proc = _cli(str(DATA), option, str(tmp_path / "missing" / "out.file"))
+    assert proc.returncode == 2 and "does not exist" in proc.stderr and not (tmp_path / "missing").exists()

@@ -56,7 +56,7 @@ from . import paths
 from .errors import MkbaError
 from .fileio import write_atomic
 from .loading import Document, StrictLoader, read_document, validate
-from .pricelist import (CURRENCY_PATTERN, DEFAULT_CURRENCY, PRICELIST_FORMAT, ItemOverride, PriceItem,
+from .pricelist import (CURRENCY_PATTERN, DEFAULT_CURRENCY, PRICELIST_FORMAT, PriceItem,
                         PriceList, PriceListFile, version_text)
 
 MAPPING_FORMAT = "mkba-mapping/1"

@@ -19,7 +19,7 @@ from mkba.excel import build_workbook
 from mkba.result import evaluate
 from mkba.sib import _rule_cents, compile_sib
 
-from test_excel import CENT, _close, recalc, set_cells
+from test_excel import _close, recalc, set_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"

@@ -8,9 +8,11 @@ its path; :func:`write_plots` writes every chart an analysis allows.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .errors import MkbaError
 from .labels import label
@@ -34,7 +36,7 @@ def _euro_axis(axis) -> None:
     def fmt(x, _pos):
         a = abs(x)
         if a >= 1e6:
-            return f"€ {x / 1e6:,.1f} mln"
+            return f"€ {x / 1e6:,.2f} mln"
         if a >= 1e3:
             return f"€ {x / 1e3:,.0f}k"
         return f"€ {x:,.0f}"
@@ -103,13 +105,17 @@ def tornado_chart(result, frame, path: str | Path, *, top: int = 15) -> Path:
     ax.barh(y, low - base, left=base, color=_COST, label=label("plot_low", lang))
     ax.barh(y, high - base, left=base, color=_BENEFIT, label=label("plot_high", lang))
     ax.axvline(base, color="black", linewidth=0.8, label=label("plot_point", lang))
-    ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
-    ax.set_yticks(y, [f"{lab} ({_short(lo)} - {_short(hi)})"
-                      for lab, lo, hi in zip(rows["label"], rows["low"], rows["high"])] if len(rows) else [])
+    ends = np.concatenate([low, high, [base]])
+    if ends.min() <= 0 <= ends.max():  # show the break-even line only when a swing reaches it
+        ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
+    names = [textwrap.fill(f"{lab} ({_short(lo)} - {_short(hi)})", 45)
+             for lab, lo, hi in zip(rows["label"], rows["low"], rows["high"])]
+    ax.set_yticks(y, names if len(rows) else [])
     ax.invert_yaxis()
     _euro_axis(ax.xaxis)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.tick_params(axis="y", labelsize="small")
-    ax.set_title(label("plot_tornado_title", lang))
+    fig.suptitle(label("plot_tornado_title", lang))
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
 

@@ -40,7 +40,8 @@ SEED = 20260101
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write", type=Path, help="write the results as Markdown to this file")
+    parser.add_argument("--write", type=Path, default=Path(__file__).resolve().parent / "results" / "uncertainty.md",
+                        help="write the results as Markdown to this file")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 

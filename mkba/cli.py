@@ -115,11 +115,8 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     table = Table(title=label("who_pays", lang), title_justify="left")
     for col in ("stakeholder", "pv_costs", "pv_benefits", "npv"):
         table.add_column(label(col, lang), justify="left" if col == "stakeholder" else "right")
-    specs = result.scenario.stakeholders
     for row in result.stakeholder_table().itertuples():
-        spec = specs.get(row.stakeholder)
-        shown = (spec.label_en or spec.label) if spec and lang == "en" else (spec.label if spec else None)
-        name = (shown or row.stakeholder) + (" *" if row.public else "")
+        name = result.stakeholder_label(row.stakeholder) + (" *" if row.public else "")
         table.add_row(name, euro(row.pv_costs), euro(row.pv_benefits), euro(row.npv))
     table.add_row(f"[bold]{label('fiscal', lang)}[/bold]", euro(result.fiscal_pv_costs),
                   euro(result.fiscal_pv_benefits), euro(result.fiscal_npv))

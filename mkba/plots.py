@@ -80,7 +80,8 @@ def stakeholders(result, path: str | Path) -> Path:
     fig = _figure()
     ax = fig.add_subplot()
     y = np.arange(len(table))
-    names = [s + (" *" if p else "") for s, p in zip(table["stakeholder"], table["public"])]
+    names = [textwrap.fill(result.stakeholder_label(s), 30) + (" *" if p else "")
+             for s, p in zip(table["stakeholder"], table["public"])]
     ax.barh(y, -table["pv_costs"], color=_COST, label=label("pv_costs", lang))
     ax.barh(y, table["pv_benefits"], color=_BENEFIT, label=label("pv_benefits", lang))
     ax.scatter(table["npv"], y, color=_NET, zorder=3, marker="D", label=label("npv", lang))

@@ -302,6 +302,7 @@ class PriceList:
         frame = frame[[c for c in _COLUMN_ORDER if c in frame.columns]]
         if price_year is not None and len(frame):
             from .index import default_index
+            _check_indexable(self)
             factor = (index or default_index()).factor(frame["price_year"].to_numpy(), price_year)
             for col in ("amount", "low", "high"):
                 frame[col] = frame[col].astype(float) * factor
@@ -487,6 +488,13 @@ def load_pricelist(ref: str | Path | PriceList | None = None, *, folders=(), ind
     return Registry(folders).load(ref or DEFAULT_PRICELIST, index=index)
 
 
+def _check_indexable(pricelist: PriceList) -> None:
+    """The bundled price index is Dutch (CBS CPI): it indexes euro amounts only."""
+    if pricelist.currency != DEFAULT_CURRENCY:
+        raise MkbaError(f"{pricelist.ref} is in {pricelist.currency}; indexing it with the Dutch consumer "
+                        "price index would mean nothing: expected a list in EUR")
+
+
 def diff(a: PriceList, b: PriceList, price_year: int | None = None, index=None) -> pd.DataFrame:
     """Compare two price lists item by item.
 
@@ -497,9 +505,18 @@ def diff(a: PriceList, b: PriceList, price_year: int | None = None, index=None) 
         changed, unchanged), the fields that changed, both amounts and price
         years, the nominal change (euro and fraction) and the real change
         (fraction) with both amounts indexed to ``price_year`` (default: the
-        newest price year in either list).
+        newest price year in either list); no real change for lists in another
+        currency than the euro.
+
+    Raises
+    ------
+    MkbaError
+        When the two lists are in different currencies.
     """
     from .index import default_index
+    if a.currency != b.currency:
+        raise MkbaError(f"cannot compare {a.ref} ({a.currency}) with {b.ref} ({b.currency}): "
+                        "expected two lists in the same currency")
     index = index or default_index()
     years = [i.price_year for i in (*a, *b)]
     price_year = price_year if price_year is not None else (max(years) if years else None)
@@ -523,7 +540,9 @@ def diff(a: PriceList, b: PriceList, price_year: int | None = None, index=None) 
     frame["nominal_change"] = frame["amount_b"] - frame["amount_a"]
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["nominal_change_pct"] = frame["nominal_change"] / frame["amount_a"]
-        both = frame["status"].isin(["changed", "unchanged"]) & (frame["unit_a"] == frame["unit_b"])
+        # the real change needs the (Dutch) price index, which only applies to euro lists
+        both = frame["status"].isin(["changed", "unchanged"]) & (frame["unit_a"] == frame["unit_b"]) \
+            & (a.currency == DEFAULT_CURRENCY)
         real_a = np.full(len(frame), np.nan)
         real_b = np.full(len(frame), np.nan)
         if both.any():

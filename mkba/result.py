@@ -252,6 +252,13 @@ class Result:
     def price_year(self) -> int:
         return self.model.price_year
 
+    def stakeholder_label(self, name: str) -> str:
+        """How to show stakeholder ``name``: its ``label`` from the scenario (``label_en`` in English)."""
+        spec = self.scenario.stakeholders.get(name)
+        if spec is None:
+            return name
+        return (spec.label_en or spec.label or name) if self.lang == "en" else (spec.label or name)
+
     def stakeholder_table(self) -> pd.DataFrame:
         """Per stakeholder: pv costs, pv benefits, npv (euro), and whether it is public."""
         f = self.figs

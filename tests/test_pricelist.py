@@ -436,3 +436,23 @@ def test_content_hash_counts_a_currency_other_than_euros_only():
     assert base.currency == "EUR"
     assert base.sha256 == hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     assert dataclasses.replace(base, currency="GBP").sha256 != base.sha256
+
+
+# -- lists in another currency are never indexed with the Dutch CPI ---------------------------------
+def test_a_non_euro_list_is_not_indexed_and_not_compared_with_a_euro_list(tmp_path):
+    import mkba
+    from mkba.pricelist import load_pricelist
+
+    text = (DATA / "pl_small.yaml").read_text(encoding="utf-8")
+    gbp = tmp_path / "gbp.yaml"
+    gbp.write_text(text.replace("format: mkba-pricelist/1", "format: mkba-pricelist/1\ncurrency: GBP", 1),
+                   encoding="utf-8")
+    eur, pounds = load_pricelist(DATA / "pl_small.yaml"), load_pricelist(gbp)
+    assert pounds.currency == "GBP"
+    with pytest.raises(MkbaError, match="GBP"):
+        pounds.to_frame(price_year=2020)
+    with pytest.raises(MkbaError, match="same currency"):
+        mkba.diff(eur, pounds)
+    same = mkba.diff(pounds, pounds)
+    assert (same["status"] == "unchanged").all() and same["real_change_pct"].isna().all()
+    assert pounds.to_frame()["amount"].tolist() == eur.to_frame()["amount"].tolist()

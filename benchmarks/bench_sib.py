@@ -1,7 +1,7 @@
 """Benchmark: a 1,000,000-draw simulation of the Buzinezzclub SIB, each draw's investor IRR included.
 
 Compares, in the same run:
-- ``mkba.sib.simulate_sib`` (vectorised over draws, chunks of 50,000, IRR by ``mkba.finance.irr``);
+- ``mkba.sib_simulation.simulate_sib`` (vectorised over draws, chunks of 50,000, IRR by ``mkba.finance.irr``);
 - a per-draw loop: the same contract computed draw by draw in plain Python (integers in cents), the
   IRR by ``pyxirr.irr``. The loop runs on the first ``--loop-draws`` draws (default 100,000) and is
   scaled to 1,000,000 (it is linear in the draws); its IRRs are checked against the vectorised ones.
@@ -21,7 +21,9 @@ from pathlib import Path
 import numpy as np
 import pyxirr
 
-from mkba.sib import _floor_cents, cap_cents, compile_sib, simulate_sib
+from mkba.sib import compile_sib
+from mkba.sib_payout import cap_cents, floor_cents
+from mkba.sib_simulation import simulate_sib
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
@@ -41,7 +43,7 @@ def per_draw(sib, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     weights = [sum(row) for row in inv]
     r = c.max_return
     cap_total = int(cap_cents(c.max_outcome_payment))
-    floors = [int(_floor_cents((1 - c.max_loss) * i.amount)) for i in c.investors]
+    floors = [int(floor_cents((1 - c.max_loss) * i.amount)) for i in c.investors]
     order = sib.order
     price = o.rules[0].price
     n = o.participants

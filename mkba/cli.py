@@ -241,7 +241,9 @@ def pricelist_import(
     version: Optional[str] = typer.Option(None, help="Version of the new list (default: the mapping's)."),
 ) -> None:
     """Import a price list from Excel or CSV with a column mapping."""
-    from .importers import export_pricelist, import_pricelist, load_mapping
+    from .exporters import export_pricelist
+    from .importers import import_pricelist
+    from .mapping import load_mapping
     spec = import_pricelist(file, load_mapping(mapping), name=name, version=version)
     export_pricelist(spec, output)
     out.print(f"{len(spec.items)} items -> {output}")
@@ -254,7 +256,7 @@ def pricelist_export(
     pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
-    from .importers import export_pricelist
+    from .exporters import export_pricelist
     from .pricelist import load_pricelist
     pl = load_pricelist(ref, folders=pricelists_dir or ())
     export_pricelist(pl, output)

@@ -69,7 +69,9 @@ def sib_command(
     pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Social Impact Bond: payment schedule, investor IRR and multiple, the payer's net savings."""
-    from .sib import check_png_path, compile_sib, plot_payout_curve, simulate_sib
+    from .sib import compile_sib
+    from .sib_plot import check_png_path, plot_payout_curve
+    from .sib_simulation import simulate_sib
     given = parse_outcome(outcome)
     if simulate is not None and simulate < 1:
         raise MkbaError("--simulate expects a number of draws >= 1")

@@ -4,8 +4,9 @@ Everything a contract can say is checked here, before anything is computed,
 with the file, line and field of the problem: a floor above a cap, bands not
 increasing in outcome, seniority naming an unknown investor, payments before
 the investment, a return cap without a way to enforce it. Checks that need the
-rest of the scenario (effect line ids, the horizon, stakeholders) are made by
-:func:`mkba.sib.compile_sib` before it computes anything.
+rest of the scenario (effect line ids, the horizon) are made by
+:func:`check_against_scenario`, and the stakeholders by :func:`mkba.sib.compile_sib`,
+before anything is computed.
 
 Field names follow the GO Lab INDIGO impact-bond data standard where they fit:
 ``investment``, ``max_outcome_payment`` (INDIGO: maximum outcome payment),
@@ -27,12 +28,12 @@ import pydantic
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from .pricelist import NAME_PATTERN
-from .scenario import NonNegative, Share, Stakeholder, _Closed
+from .scenario import NonNegative, Scenario, Share, Stakeholder, _Closed
 from .source import Source
 from .units import check_unit
 
 #: The largest amount in euro a contract can name (EUR 10 trillion): the SIB engine counts in int64 cents and
-#: uses 100 x this as "no cap" (:data:`mkba.sib.NO_CAP`), so every cap, price and amount stays within it.
+#: uses 100 x this as "no cap" (:data:`mkba.sib_payout.NO_CAP`), so every cap, price and amount stays within it.
 MAX_EURO = 10**13
 
 Euro = Annotated[float, pydantic.Field(ge=0, le=MAX_EURO, allow_inf_nan=False)]
@@ -47,9 +48,10 @@ def _fail(loc: tuple, message: str, value: object = None) -> ValidationError:
         type=PydanticCustomError("sib_contract", message), loc=loc, input=value)])
 
 
-def _nearest(name: str, names: list[str]) -> str:
+def nearest(name: str, names: list[str]) -> str:
+    """The end of an "unknown name" message: the nearest of ``names``, else all of them (nothing if none)."""
     near = difflib.get_close_matches(name, names, n=3, cutoff=0.3)
-    return f"; nearest: {', '.join(near)}" if near else f"; expected one of: {', '.join(names)}"
+    return f"; nearest: {', '.join(near)}" if near else (f"; expected one of: {', '.join(names)}" if names else "")
 
 
 class _Documented(_Closed):
@@ -271,7 +273,7 @@ class SibContract(_Documented):
             for j, name in enumerate([entry] if isinstance(entry, str) else entry):
                 loc = ("seniority", i) if isinstance(entry, str) else ("seniority", i, j)
                 if name not in ids:
-                    raise _fail(loc, f"seniority names an unknown investor {name!r}" + _nearest(name, ids), name)
+                    raise _fail(loc, f"seniority names an unknown investor {name!r}" + nearest(name, ids), name)
                 if name in seen:
                     raise _fail(loc, f"investor {name!r} is ranked twice", name)
                 seen.append(name)
@@ -317,3 +319,53 @@ class SibContract(_Documented):
     def monotone(self) -> bool:
         """Whether every rule pays more (or the same) as the outcome improves."""
         return all(not isinstance(r, Bands) or r.monotone for o in self.outcomes for r in o.rules)
+
+
+def check_against_scenario(s: Scenario, c: SibContract) -> None:
+    """The checks of contract ``c`` that need the rest of its scenario ``s``.
+
+    Years within the horizon, effect line ids (each followed by one outcome
+    only), cost line ids, and ``per_participant_cap`` only with ``per: participant``.
+    Called by :func:`mkba.sib.compile_sib` before it computes anything.
+
+    Raises
+    ------
+    MkbaError
+        With the file, line and field of the problem.
+    """
+    first, last = s.start_year, s.end_year
+    effect_ids = [e.id for e in s.effects]
+    cost_ids = [x.id for x in s.costs]
+
+    def year_ok(year: int, path: tuple) -> None:
+        if not first <= year <= last:
+            raise s.error(f"year {year} is outside the scenario's horizon {first}-{last}", path)
+
+    for i, inv in enumerate(c.investors):
+        for year in inv.investment:
+            year_ok(year, ("sib", "investors", i, "investment", year))
+    linked: dict[str, str] = {}
+    for k, o in enumerate(c.outcomes):
+        for year in o.measured:
+            year_ok(year, ("sib", "outcomes", k, "measured", year))
+        for j, eid in enumerate(o.effects):
+            path = ("sib", "outcomes", k, "effects", j)
+            if eid not in effect_ids:
+                what = " (a cost line; expected an effect line)" if eid in cost_ids else ""
+                raise s.error(f"unknown effect line {eid!r}{what}" + nearest(eid, effect_ids), path)
+            if eid in linked:
+                raise s.error(f"effect line {eid!r} already follows outcome {linked[eid]!r}; "
+                              "a line can follow one outcome only", path)
+            linked[eid] = o.id
+        for j, rule in enumerate(o.rules):
+            if isinstance(rule, RateCard) and rule.per_participant_cap is not None and o.per != "participant":
+                raise s.error("per_participant_cap needs per: participant",
+                              ("sib", "outcomes", k, "rules", j, "per_participant_cap"))
+    p = c.provider
+    if p is not None and isinstance(p.costs, dict):
+        for year in p.costs:
+            year_ok(year, ("sib", "provider", "costs", year))
+    elif p is not None:
+        for j, cid in enumerate(p.costs):
+            if cid not in cost_ids:
+                raise s.error(f"unknown cost line {cid!r}" + nearest(cid, cost_ids), ("sib", "provider", "costs", j))

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from mkba.cli import app
 from mkba.excel import build_workbook
 from mkba.result import evaluate
-from mkba.sib import _rule_cents, compile_sib
+from mkba.sib import compile_sib
+from mkba.sib_payout import rule_cents
 
 from test_excel import _close, recalc, set_cells
 
@@ -153,7 +154,7 @@ def test_every_rule_type_is_a_live_formula(tmp_path):
         o = sib.outcomes[0]
         n = np.array([float(o.participants)])
         for rule, row in zip(o.rules, L["rules"][o.id]["rows"]):
-            want = _rule_cents(rule, np.array([level]), n, np.array([level]))[0] / 100.0
+            want = rule_cents(rule, np.array([level]), n, np.array([level]))[0] / 100.0
             _close(ws[f"J{row}"].value, want, f"{rule.type} at {level}")
         d = res.to_dict()
         _close(ws[L["figures"]["outcome_payments_due"]].value, d["outcome_payments_due"], "due")

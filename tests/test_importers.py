@@ -1,4 +1,4 @@
-"""Price lists from and to spreadsheets (mkba.importers)."""
+"""Price lists from and to spreadsheets (mkba.mapping, mkba.importers, mkba.exporters)."""
 
 import datetime as dt
 import os
@@ -11,11 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkba import importers
+from mkba import exporters
 from mkba.errors import MkbaError
-from mkba.importers import (export_pricelist, import_pricelist, load_mapping, parse_price_year,
-                            read_pricelist_table, slugify)
+from mkba.exporters import export_pricelist, read_pricelist_table
+from mkba.importers import import_pricelist, parse_price_year, slugify
 from mkba.index import default_index
+from mkba.loading import read_document, validate
+from mkba.mapping import FieldSpec, Mapping, SheetSelection, load_mapping
 from mkba.pricelist import PriceItem, PriceListFile, Registry
 from mkba.units import UNITS
 
@@ -162,7 +164,7 @@ def test_mapping_naming_a_missing_column_is_an_error_naming_it():
 @needs_gmca
 def test_mapping_naming_a_missing_sheet_is_an_error_naming_it():
     mapping = load_mapping("gmca-ucd-v1.4")
-    broken = mapping.model_copy(update={"sheets": importers.SheetSelection(include=["Crime", "Helth"])})
+    broken = mapping.model_copy(update={"sheets": SheetSelection(include=["Crime", "Helth"])})
     with pytest.raises(MkbaError, match="names sheet 'Helth'.*did you mean 'Health'"):
         import_pricelist(GMCA, broken)
 
@@ -277,7 +279,7 @@ C1,Economic row without rating,,,,30,2017,
 """
 
 
-def fallback_mapping(**changes) -> importers.Mapping:
+def fallback_mapping(**changes) -> Mapping:
     data = {
         "format": "mkba-mapping/1", "name": "fallback-test", "version": "1", "title": "Fallback test",
         "fields": {
@@ -299,7 +301,7 @@ def fallback_mapping(**changes) -> importers.Mapping:
         "fallback_together": ["amount", "price_year", "payer", "confidence"],
     }
     data.update(changes)
-    return importers.Mapping.model_validate(data)
+    return Mapping.model_validate(data)
 
 
 def fallback_csv(tmp_path, text: str = FALLBACK_CSV) -> Path:
@@ -352,7 +354,7 @@ def test_skip_blank_counts_a_field_blank_only_when_its_fallbacks_are(tmp_path):
 ])
 def test_fallback_spec_errors(spec, message):
     with pytest.raises(pydantic.ValidationError, match=message):
-        importers.FieldSpec.model_validate(spec)
+        FieldSpec.model_validate(spec)
 
 
 @pytest.mark.parametrize("together, message", [
@@ -384,7 +386,7 @@ SMALL = Registry(include_bundled=False).load(DATA / "pl_small.yaml")
 
 
 def small_file() -> PriceListFile:
-    return importers._as_file(SMALL)
+    return exporters._as_file(SMALL)
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -405,7 +407,7 @@ def test_yaml_export_loads_back_equal_with_the_registry(tmp_path):
 def test_gmca_export_reads_back_equal(tmp_path, gmca, suffix):
     path = export_pricelist(gmca, tmp_path / f"gmca{suffix}")
     back = read_pricelist_table(path) if suffix != ".yaml" else \
-        importers.validate(PriceListFile, importers.read_document(path), {"index": default_index()})
+        validate(PriceListFile, read_document(path), {"index": default_index()})
     assert back == gmca
 
 
@@ -468,7 +470,7 @@ def test_failed_export_keeps_the_earlier_file(tmp_path, monkeypatch):
         tmp.write_text("format,mkba-pricelist/1\nname,")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(importers, "_write_csv", half_written)
+    monkeypatch.setattr(exporters, "_write_csv", half_written)
     with pytest.raises(MkbaError, match="cannot write the file: No space left on device"):
         export_pricelist(SMALL, path)
     assert path.read_bytes() == before
@@ -551,10 +553,10 @@ def test_export_writes_through_the_shared_atomic_writer(tmp_path, monkeypatch):
     from mkba import fileio
     written = []
     real = fileio.write_atomic
-    monkeypatch.setattr(importers, "write_atomic",
+    monkeypatch.setattr(exporters, "write_atomic",
                         lambda path, write: written.append(path) or real(path, write))
     path = export_pricelist(SMALL, tmp_path / "l.yaml")
-    assert written == [path] and not hasattr(importers, "_write_atomically")
+    assert written == [path] and not hasattr(exporters, "_write_atomically")
 
 
 def test_export_keeps_the_mode_of_an_existing_file(tmp_path):
@@ -565,7 +567,7 @@ def test_export_keeps_the_mode_of_an_existing_file(tmp_path):
 
 
 def test_mapping_with_an_unquoted_version_gets_the_price_lists_message(tmp_path):
-    from mkba import pricelist
+    from mkba import mapping, pricelist
     text = CSV_MAPPING.read_text().replace('version: "2024.1"', "version: 2024.10")
     path = tmp_path / "m.yaml"
     path.write_text(text)
@@ -574,13 +576,13 @@ def test_mapping_with_an_unquoted_version_gets_the_price_lists_message(tmp_path)
     assert info.value.field == "version" and info.value.line == 3
     assert 'expected the version as quoted text, e.g. "2024.1"' in info.value.message
     assert "may lose digits" in info.value.message
-    assert importers.version_text is pricelist.version_text
+    assert mapping.version_text is pricelist.version_text
 
 
 # --------------------------------------------------------------------------- currency
 
 
-def gbp_mapping() -> importers.Mapping:
+def gbp_mapping() -> Mapping:
     mapping = load_mapping(CSV_MAPPING)
     return mapping.model_copy(update={"currency": "GBP", "title": "Test list in GBP"})
 

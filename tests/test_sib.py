@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from mkba import MkbaError, load_scenario
 from mkba import sib as sib_module
 from mkba.scenario import scenario_json_schema
-from mkba.sib import NO_CAP, compile_sib, round_cents, round_half_away, simulate_sib
+from mkba.sib import compile_sib
+from mkba.sib_payout import NO_CAP, round_cents, round_half_away, rule_cents
+from mkba.sib_simulation import simulate_sib
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
@@ -365,9 +367,8 @@ def test_random_contracts_hold(sib, levels):
     if c.max_outcome_payment is not None:
         assert (paid <= round(c.max_outcome_payment * 100)).all()
     for rule in c.outcomes[0].rules:
-        from mkba.sib import _rule_cents
         n = np.full(len(levels), 100.0)
-        cents = _rule_cents(rule, levels, n, levels)
+        cents = rule_cents(rule, levels, n, levels)
         if getattr(rule, "cap", None) is not None:
             assert (cents <= math.floor(rule.cap * 100 + 1e-6)).all()
         if getattr(rule, "per_participant_cap", None) is not None:

@@ -78,6 +78,9 @@ class Line:
     postings: list[tuple[str, float, bool]]  # (stakeholder, sign, is a transfer side)
     item: str | None = None
     memo: bool = False
+    #: a fixed pattern with drop-off (an effect per: year): (drop-off input column, year index where
+    #: k = 0); the timing is then ``pattern[y] * (1 - drop_off) ** max(y - first, 0)``
+    decay: tuple[int, int] | None = None
 
 
 @dataclass
@@ -143,6 +146,12 @@ class Model:
             self._active[i] = (k >= 0) & (k < duration)
             self._dropoff_col[i] = drop_col
         self._cohort_lines = np.flatnonzero([line.cohort is not None for line in self.lines])
+        # fixed patterns with drop-off: k = y - first per year (0 before the first year, where the
+        # pattern is 0 anyway)
+        self._decay_lines = np.flatnonzero([line.decay is not None for line in self.lines])
+        self._decay_col = np.array([self.lines[i].decay[0] for i in self._decay_lines], dtype=np.int64)
+        self._decay_k = np.array([np.maximum(np.arange(Y) - self.lines[i].decay[1], 0)
+                                  for i in self._decay_lines], dtype=np.int64).reshape(-1, Y)
         post = [(i, s, sign, tr) for i, line in enumerate(self.lines) for (s, sign, tr) in line.postings]
         self.posting_line = np.array([p[0] for p in post], dtype=np.int64)
         self.posting_sign = np.array([p[2] for p in post], dtype=np.float64)
@@ -179,11 +188,29 @@ class Model:
             cohorts = np.zeros((D, Y))
             cohorts[:, self._cohort_year_idx] = theta[:, self._cohort_cols]
             timing[:, self._cohort_lines] += self._cohort_timing(padded, cohorts)
+        if self._decay_lines.size:
+            timing[:, self._decay_lines] *= self._decay_timing(padded)
         gross = multiplier[:, :, None] * timing
         posted = self.posting_sign[None, :, None] * gross[:, self.posting_line, :]
         rate = theta[:, self.discount_col][:, None]
         discount = (1.0 + rate) ** -(self.years - self.base_year)[None, :].astype(np.float64)
         return Flows(gross, posted, discount)
+
+    def _decay_timing(self, padded: np.ndarray) -> np.ndarray:
+        """For fixed patterns with drop-off: (1 - drop_off) ** k per draw, line and year, (D, l, Y).
+
+        The powers are built by repeated multiplication (``p_k = p_{k-1} * retain``), element by
+        element, so a draw's value never depends on the number of draws evaluated with it (a
+        vectorised ``**`` may round differently at different positions of an array).
+        """
+        retain = 1.0 - padded[:, self._decay_col]  # (D, l)
+        k = self._decay_k  # (l, Y)
+        powers = np.empty((int(k.max()) + 1, *retain.shape))  # (K, D, l)
+        powers[0] = 1.0
+        for i in range(1, powers.shape[0]):
+            np.multiply(powers[i - 1], retain, out=powers[i])
+        picked = powers[k, :, np.arange(k.shape[0])[:, None]]  # (l, Y, D)
+        return picked.transpose(2, 0, 1)
 
     def _cohort_timing(self, padded: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
         """For cohort lines: sum over cohorts c of n_c (1 - drop_off) ** k over active years."""
@@ -300,6 +327,10 @@ class _Compiler:
     def timing(self, line, path: tuple) -> tuple[np.ndarray, tuple | None]:
         pattern = np.zeros(len(self.years))
         first = self.years[0]
+        if isinstance(line, EffectLine) and line.per == "year":
+            start, stop = line.first_last
+            pattern[start - first: stop - first + 1] = 1.0
+            return pattern, None
         if line.per == "once" or (line.per == "year" and line.year is not None):
             pattern[line.year - first] = 1.0
             return pattern, None
@@ -349,8 +380,9 @@ class _Compiler:
         except MkbaError as exc:
             raise self.s.error(exc.message + " (the line's unit against its price's unit)",
                                path + ("unit",)) from None
-        if not self.s.participants:
-            raise self.s.error("an effect line needs 'participants' in the scenario", path)
+        if line.per == "participant" and not self.s.participants:
+            raise self.s.error("an effect per participant needs 'participants' in the scenario (or give "
+                               "per: year with 'years' for an effect at area level)", path)
         add = self.add_input
         factors = [
             (add(line.quantity, path + ("quantity",), f"{name}.quantity", f"{label}: hoeveelheid"), IDENTITY),
@@ -376,6 +408,10 @@ class _Compiler:
             postings = [(self.stakeholder(beneficiary), 1.0, True), (self.stakeholder(recipient), -1.0, True)]
         else:
             postings = [(self.stakeholder(beneficiary), 1.0, False)]
+        if line.per == "year":  # at area level: a fixed pattern over the years, drop-off from the first
+            pattern, _ = self.timing(line, path)
+            return Line(line.id, "effect", label, line.kind, factors, constant, pattern, None, postings,
+                        item=line.item, decay=(drop, line.first_last[0] - int(self.years[0])))
         return Line(line.id, "effect", label, line.kind, factors, constant, np.zeros(len(self.years)),
                     (line.lag, line.duration, drop), postings, item=line.item)
 

@@ -741,8 +741,12 @@ class _Plan:
                                    ("attribution", PERCENT), ("displacement", PERCENT),
                                    ("optimism_bias", PERCENT), ("drop_off", PERCENT)):
                     put(param, None, fmt, key=param, input_name=f"{base}.{param}")
-                put("lag", spec.lag, "0", key="lag", is_input=True)
-                put("duration", spec.duration, "0", key="duration", is_input=True)
+                if spec.per == "year":  # at area level: every year of the range, drop-off from its first
+                    put("per", spec.per)
+                    self._timing(put, spec, line)
+                else:
+                    put("lag", spec.lag, "0", key="lag", is_input=True)
+                    put("duration", spec.duration, "0", key="duration", is_input=True)
             else:
                 put("as", spec.as_)
                 if spec.as_ == "benefit":
@@ -788,7 +792,8 @@ class _Plan:
         if line.cohort is None:
             first = spec.year if spec.year is not None else spec.years[0]
             last = spec.year if spec.year is not None else spec.years[1]
-            put("first_year", first, YEAR, key="first_year", is_input=True)
+            note = "drop-off from this year" if line.decay is not None else ""
+            put("first_year", first, YEAR, key="first_year", is_input=True, note=note)
             put("last_year", last, YEAR, key="last_year", is_input=True)
         else:
             put("duration", line.cohort[1], "0", key="duration", is_input=True,
@@ -870,8 +875,11 @@ class _Plan:
             ctx.formula(ws, row, 6, self.multiplier(line), "#,##0.00####")
             if line.cohort is None:
                 fy, ly = names["first_year"], names["last_year"]
+                # an effect per: year: (1 - drop_off) ^ k with k = year - first year
+                decay = "" if line.decay is None else f"*(1-{names['drop_off']})^MAX(0,{{col}}${head}-{fy})"
                 for i, col in enumerate(cols):
-                    ctx.formula(ws, row, c0 + i, f"=$F{row}*({col}${head}>={fy})*({col}${head}<={ly})", EURO0)
+                    ctx.formula(ws, row, c0 + i, f"=$F{row}*({col}${head}>={fy})*({col}${head}<={ly})"
+                                + decay.format(col=col), EURO0)
             else:
                 lag = names.get("lag")
                 dur = names["duration"]
@@ -1094,7 +1102,13 @@ class _Plan:
         no_change = self.ctx.label("xl_no_sign_change").replace('"', '""')
         several = self.ctx.label("xl_several_changes").replace('"', '""')
         h = self.helpers
-        return (f'=IF(SUM({fl}!{h["changes"]})=1,IRR({fl}!{h["net"]},{guess!r}),'
+        # one sign change means one root; spreadsheet IRR is a Newton search from a guess, so when
+        # edited inputs move the root far from the exported one, retry from a spread of guesses
+        net = f'{fl}!{h["net"]}'
+        irr = f"IRR({net},{guess!r})"
+        for fallback in (0.1, -0.5, 0.9, -0.9, 5.0):
+            irr = f"IFERROR({irr},IRR({net},{fallback!r}))"
+        return (f'=IF(SUM({fl}!{h["changes"]})=1,{irr},'
                 f'IF(SUM({fl}!{h["changes"]})=0,"{no_change}","{several}"))'), note
 
     def charts(self, ws, t_head: int, first_sk: int, last_sk: int) -> None:

@@ -163,11 +163,44 @@ class EffectLine(_Line):
     duration: int = pydantic.Field(default=1, ge=1)
     lag: int = pydantic.Field(default=0, ge=0)
     beneficiary: Stakeholder | None = None
+    per: Literal["participant", "year"] = pydantic.Field(
+        default="participant",
+        description="participant: per participant of each cohort (lag, duration); year: at area level, "
+                    "'quantity' a year in every year of 'years' (or 'year').")
+    year: int | None = None
+    years: YearRange | None = None
 
     @pydantic.field_validator("unit")
     @classmethod
     def _unit(cls, v: str | None) -> str | None:
         return None if v is None else check_unit(v)
+
+    @pydantic.model_validator(mode="after")
+    def _timing(self) -> "EffectLine":
+        if self.year is not None and self.years is not None:
+            raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
+        if self.per == "year":
+            if self.years is None and self.year is None:
+                raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
+            given = sorted({"lag", "duration"} & self.model_fields_set)
+            if given:
+                names = " and ".join(repr(g) for g in given)
+                raise ValueError(f"{names} {'do' if len(given) > 1 else 'does'} not apply to per: year "
+                                 "(the effect falls in every year of 'years'; drop-off counts from the first "
+                                 f"year); leave {'them' if len(given) > 1 else 'it'} out")
+        elif self.year is not None or self.years is not None:
+            raise ValueError("an effect per participant follows the participants (lag, duration); leave out "
+                             "'year'/'years', or give per: year for an effect at area level")
+        if self.years is not None and self.years[0] > self.years[1]:
+            raise ValueError("expected years: [first, last] with first <= last")
+        return self
+
+    @property
+    def first_last(self) -> tuple[int, int] | None:
+        """The first and last year of a per: year line (None per participant)."""
+        if self.per != "year":
+            return None
+        return (self.year, self.year) if self.year is not None else (self.years[0], self.years[1])
 
     @pydantic.model_validator(mode="after")
     def _priced(self) -> "EffectLine":
@@ -255,7 +288,7 @@ class Scenario(_Closed):
         return self
 
     def check_horizon(self) -> None:
-        """Every year given (cohorts, cost and volunteer years) lies in the horizon.
+        """Every year given (cohorts, cost, per-year effect and volunteer years) lies in the horizon.
 
         Raises
         ------
@@ -264,7 +297,7 @@ class Scenario(_Closed):
         """
         first, last = self.start_year, self.end_year
         places: list[tuple[int, tuple]] = [(year, ("participants", year)) for year in self.participants]
-        for group in ("costs", "volunteers"):
+        for group in ("costs", "effects", "volunteers"):
             for i, line in enumerate(getattr(self, group)):
                 if line.year is not None:
                     places.append((line.year, (group, i, "year")))

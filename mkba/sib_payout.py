@@ -118,10 +118,25 @@ def rule_cents(rule, level: np.ndarray, count: np.ndarray, value: np.ndarray) ->
         reached = level >= rule.level - 1e-12 * max(1.0, abs(rule.level))
         cents = np.where(reached, round_cents(rule.amount), 0).astype(np.int64)
     else:  # Bands
-        xs, ys = zip(*rule.points)
-        cents = round_cents(np.interp(level, xs, ys))
+        cents = round_cents(piecewise_linear(level, rule.points))
     cap = getattr(rule, "cap", None)
     return cents if cap is None else np.minimum(cents, cap_cents(cap))
+
+
+def piecewise_linear(level: np.ndarray, points) -> np.ndarray:
+    """The schedule through ``points`` [(outcome, euro), ...] at ``level``, flat beyond its ends.
+
+    Interpolates as ``y0 + (y1 - y0) * ((x - x0) / (x1 - x0))``: the fraction lies in [0, 1], so
+    points very close together never overflow a slope (``numpy.interp`` computes the slope first).
+    """
+    xs = np.array([p[0] for p in points], dtype=np.float64)
+    ys = np.array([p[1] for p in points], dtype=np.float64)
+    level = np.asarray(level, dtype=np.float64)
+    right = np.clip(np.searchsorted(xs, level, side="right"), 1, len(xs) - 1)
+    x0, x1, y0, y1 = xs[right - 1], xs[right], ys[right - 1], ys[right]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = np.clip(np.where(x1 > x0, (level - x0) / (x1 - x0), 1.0), 0.0, 1.0)
+    return y0 + (y1 - y0) * fraction
 
 
 def allocate(total: np.ndarray, shares: np.ndarray) -> np.ndarray:

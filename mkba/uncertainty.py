@@ -259,6 +259,8 @@ class _PresentValues:
     ``multiplier * sum_y timing[y] DF(y)``. For a cohort line starting in year
     index ``s = c + lag`` with ``m`` active years,
     ``sum_k n_c retain^k DF(s + k) = n_c DF(s) sum_{k<m} (retain / (1 + r))^k``.
+    An effect at area level (``per: year``, a fixed pattern with drop-off) over
+    ``m`` years from year index ``s`` is the same series with ``n_c = 1``.
     Only uncertain inputs are per draw; everything else is folded in once.
     """
 
@@ -289,7 +291,8 @@ class _PresentValues:
                     c *= (1.0 - base[col]) if kind == ONE_MINUS else base[col]
             self.certain[i] = c
         self.pattern = np.array([line.pattern for line in model.lines]).reshape(L, Y)
-        self.pattern_lines = np.flatnonzero(self.pattern.any(axis=1))
+        decay = np.array([line.decay is not None for line in model.lines], dtype=bool)
+        self.pattern_lines = np.flatnonzero(self.pattern.any(axis=1) & ~decay)
         self.pattern_years = np.flatnonzero(self.pattern.any(axis=0))
         # cohorts: (year index, draw row or None, base size)
         self.cohorts = [(int(y - years[0]), row.get(col), float(base[col]))
@@ -312,6 +315,20 @@ class _PresentValues:
             if slots:
                 cls = self.groups.setdefault(key, {}).setdefault((lag, duration), [[], slots])
                 cls[0].append(i)
+        # fixed patterns with drop-off (effects per: year): one "cohort" of size 1 in the first year,
+        # active for the years of the pattern (which are 1 from the first year on, then 0)
+        unit = len(self.cohorts)  # the index of that size 1 in ``sizes``
+        for i, line in enumerate(model.lines):
+            if line.decay is None:
+                continue
+            drop, s = line.decay
+            m = int(np.count_nonzero(self.pattern[i]))
+            if not (m and np.array_equal(self.pattern[i, s:s + m], np.ones(m))):
+                raise AssertionError(f"line {line.id!r}: a pattern with drop-off must be 1 from its "
+                                     "first year on")
+            key = (row.get(drop), None) if drop in row else (None, 1.0 - float(base[drop]))
+            cls = self.groups.setdefault(key, {}).setdefault(("year", s, m), [[], [(unit, s, m)]])
+            cls[0].append(i)
         # Every figure is a sum of lines' present values with fixed signs while those are >= 0 (inputs
         # are validated >= 0, so they are). Sums run in a fixed order, element by element (no BLAS,
         # whose rounding may depend on the number of draws), so results do not depend on chunking.
@@ -350,7 +367,7 @@ class _PresentValues:
         tpv = np.zeros((self.L, D))
         for y in self.pattern_years:  # tpv = pattern @ df, summed year by year
             tpv[self.pattern_lines] += self.pattern[self.pattern_lines, y, None] * df[y]
-        sizes = [x[r] if r is not None else size for (_, r, size) in self.cohorts]
+        sizes = [x[r] if r is not None else size for (_, r, size) in self.cohorts] + [1.0]
         for (drop_row, retain), classes in self.groups.items():
             ratio = (1.0 - x[drop_row] if drop_row is not None else retain) * g
             longest = max(m for _, slots in classes.values() for (_, _, m) in slots)
@@ -693,6 +710,8 @@ def _nonlinear_cols(model: Model) -> set[int]:
     for line in model.lines:
         if line.cohort is not None and line.cohort[2] >= 0:
             cols.add(int(line.cohort[2]))
+        if line.decay is not None:  # an effect per: year with its drop-off
+            cols.add(int(line.decay[0]))
     return cols
 
 

@@ -297,6 +297,104 @@ def test_effect_with_its_own_price(run, make_scenario, cpi):
     assert posted(r, "deelnemers") == [approx(5 * 2 * 30 * cpi[2020] / cpi[2015], rel=1e-12)]
 
 
+
+# -- 4. effect lines at area level (per: year) ---------------------------------------------------
+AREA_EFFECT = {"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "per": "year", "years": [2016, 2018],
+               "quantity": 40, "success": 0.5, "deadweight": 0.2, "attribution": 0.75, "displacement": 0.1,
+               "drop_off": 0.25, "optimism_bias": 0.1}
+
+
+def test_effect_per_year_value_with_every_factor_and_drop_off_from_the_first_year(run, make_scenario):
+    # no participants: the effect is 40 hours a year in the wijk as a whole
+    s = make_scenario(horizon=5, effects=[AREA_EFFECT])
+    # each year before drop-off: 40 h * 0.5 * 50 euro * (1 - 0.2) * 0.75 * (1 - 0.1) * (1 - 0.1)
+    #   = 1000 * 0.8 * 0.75 * 0.81 = 486
+    v = 40 * 0.5 * 50 * 0.8 * 0.75 * 0.9 * 0.9
+    assert v == approx(486.0)
+    # k = y - 2016: 2016 486 (k=0), 2017 486 * 0.75 = 364.5, 2018 486 * 0.75^2 = 273.375; none in 2015, 2019
+    expected = [0.0, v, v * 0.75, v * 0.75 ** 2, 0.0]
+    assert expected == approx([0.0, 486.0, 364.5, 273.375, 0.0])
+    r = run(s)
+    assert line_flows(r, "e") == approx(expected, rel=1e-14)
+    assert posted(r, "gemeente") == approx(expected, rel=1e-14)  # hulp-uur is paid by the gemeente
+    assert r.pv_benefits == approx(1123.875, rel=1e-14) and r.pv_costs == 0.0
+    # discounted at 10 % to 2015: 486/1.1 + 364.5/1.21 + 273.375/1.331
+    r10 = run(make_scenario(horizon=5, discount_rate=0.1, effects=[AREA_EFFECT]))
+    assert r10.npv == approx(486 / 1.1 + 364.5 / 1.21 + 273.375 / 1.331, rel=1e-13)
+    assert r10.npv == approx(441.818181818 + 301.239669421 + 205.390683696, rel=1e-11)
+
+
+def test_effect_per_year_ignores_participants_and_adds_to_cohort_lines(run, make_scenario):
+    cohort = {"id": "c", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 2, "duration": 2}
+    area = {"id": "a", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 3, "per": "year", "year": 2017}
+    r = run(make_scenario(horizon=4, participants={2015: 10, 2017: 5}, effects=[cohort, area]))
+    # cohort line: 10 * 2 * 50 = 1000 in 2015 and 2016, 5 * 2 * 50 = 500 in 2017 and 2018
+    assert line_flows(r, "c") == [1000.0, 1000.0, 500.0, 500.0]
+    # area line: 3 * 50 = 150 in 2017 only, whatever the participants
+    assert line_flows(r, "a") == [0.0, 0.0, 150.0, 0.0]
+
+
+def test_avoided_transfer_per_year_benefits_the_payer_and_costs_the_recipient(run, make_scenario,
+                                                                             stakeholder):
+    s = make_scenario(horizon=3, effects=[{"id": "b", "item": "bijstand-maand", "kind": "avoided_cost",
+                                           "per": "year", "years": [2016, 2017], "quantity": 12,
+                                           "success": 0.25, "drop_off": 0.5}])
+    r = run(s)
+    # 12 months * 0.25 * 1000 euro = 3000 in 2016 (k=0), 3000 * (1 - 0.5) = 1500 in 2017 (k=1)
+    assert line_flows(r, "b") == [0.0, 3000.0, 1500.0]
+    assert posted(r, "gemeente") == [0.0, 3000.0, 1500.0]
+    assert posted(r, "deelnemers") == [0.0, -3000.0, -1500.0]  # the recipient loses the bijstand
+    # a transfer cancels in the societal total and is left out of its pv_costs and pv_benefits
+    assert (r.npv, r.pv_costs, r.pv_benefits) == (0.0, 0.0, 0.0)
+    assert stakeholder(r, "gemeente")["pv_benefits"] == 4500.0
+    assert stakeholder(r, "deelnemers")["pv_costs"] == 4500.0
+    assert r.fiscal_npv == 4500.0
+
+
+def test_added_cost_per_year_is_a_cost_to_the_item_payer(run, make_scenario):
+    s = make_scenario(horizon=4, discount_rate=0.1,
+                      effects=[{"id": "d", "item": "detentie-dag", "kind": "added_cost", "per": "year",
+                                "years": [2015, 2017], "quantity": 10, "drop_off": 0.1}])
+    r = run(s)
+    # 10 days * 200 euro = 2000 in 2015 (k=0), 2000 * 0.9 = 1800 in 2016, 2000 * 0.81 = 1620 in 2017
+    assert line_flows(r, "d") == approx([2000.0, 1800.0, 1620.0, 0.0], rel=1e-14)
+    assert posted(r, "rijk") == approx([-2000.0, -1800.0, -1620.0, 0.0], rel=1e-14)
+    # pv at 10 %, base year 2015: 2000 + 1800/1.1 + 1620/1.21
+    #   = 2000 + 1636.3636... + 1338.8429... = 4975.2066...
+    assert r.pv_costs == approx(2000 + 1800 / 1.1 + 1620 / 1.21, rel=1e-13)
+    assert r.pv_costs == approx(4975.20661157, rel=1e-11)
+    assert (r.pv_benefits, r.npv) == (0.0, approx(-r.pv_costs))
+
+
+def test_effect_per_year_with_its_own_price_unit_and_indexation(run, make_scenario, cpi):
+    s = make_scenario(horizon=3, price_year=2020,
+                      effects=[{"id": "w", "kind": "benefit", "per": "year", "years": [2015, 2016],
+                                "quantity": 6, "unit": "month", "drop_off": 0.2,
+                                "price": {"amount": 1200, "price_year": 2015, "unit": "year",
+                                          "payer": "deelnemers"}}])
+    r = run(s)
+    # 6 months = 0.5 year * 1200 euro (2015 prices) * I(2020) / I(2015); 0.8 of it in 2016
+    each = 0.5 * 1200 * cpi[2020] / cpi[2015]
+    assert posted(r, "deelnemers") == approx([each, 0.8 * each, 0.0], rel=1e-13)
+
+
+def test_uncertain_drop_off_per_year_point_uses_its_mean_and_draws_bend(run, make_scenario):
+    line = dict(AREA_EFFECT, drop_off={"dist": "uniform", "low": 0.0, "high": 0.5})
+    r = run(make_scenario(horizon=5, effects=[line]))
+    assert line_flows(r, "e") == approx([0.0, 486.0, 486 * 0.75, 486 * 0.75 ** 2, 0.0], rel=1e-14)
+    model = r.model
+    theta = np.tile(model.base, (3, 1))
+    theta[:, model.input_index("effects.e.drop_off")] = [0.0, 0.5, 0.1]
+    gross = model.evaluate(theta).gross[:, 0]
+    assert np.allclose(gross, [[0, 486, 486, 486, 0], [0, 486, 243, 121.5, 0], [0, 486, 437.4, 393.66, 0]],
+                       rtol=1e-14, atol=0)
+    # a draw's flows do not depend on the draws evaluated with it
+    for i in range(3):
+        assert np.array_equal(model.evaluate(theta[i:i + 1]).gross[0], model.evaluate(theta).gross[i])
+    # the drop-off of an effect per year is not linear: break-even searches it on a grid
+    from mkba.uncertainty import _nonlinear_cols
+    assert model.input_index("effects.e.drop_off") in _nonlinear_cols(model)
+
 # -- 3. transfers and public stakeholders ---------------------------------------------------------
 def test_avoided_transfer_benefits_the_payer_and_costs_the_recipient(run, make_scenario, stakeholder):
     s = make_scenario(horizon=2, participants={2015: 10},
@@ -538,22 +636,26 @@ def reference(s: dict, cpi: dict) -> dict:
         recipient = (recipient or "deelnemers") if nature == "transfer" else None
         conv = CONVERT[e["unit"]] / CONVERT[unit] if e.get("unit", unit) != unit else 1.0
         price = amount * cpi[P] / cpi[py] * conv
-        for cohort, count in n.items():
-            for k in range(e.get("duration", 1)):
-                y = cohort + e.get("lag", 0) + k
-                if y not in df:
-                    continue
-                value = (count * e["quantity"] * e.get("success", 1) * price * (1 - e.get("deadweight", 0))
-                         * e.get("attribution", 1) * (1 - e.get("displacement", 0))
-                         * (1 - e.get("drop_off", 0)) ** k * (1 - e.get("optimism_bias", 0)))
-                if e["kind"] == "added_cost":
-                    book(payer, -value, y, transfer=bool(recipient))
-                    if recipient:
-                        book(recipient, value, y, transfer=True)
-                else:
-                    book(e.get("beneficiary") or payer, value, y, transfer=bool(recipient))
-                    if recipient:
-                        book(recipient, -value, y, transfer=True)
+        if e.get("per") == "year":  # at area level: every year of the range, k counted from its first year
+            first, last = e["years"] if "years" in e else (e["year"], e["year"])
+            active = [(1.0, y, y - first) for y in range(first, last + 1)]
+        else:
+            active = [(count, cohort + e.get("lag", 0) + k, k)
+                      for cohort, count in n.items() for k in range(e.get("duration", 1))]
+        for count, y, k in active:
+            if y not in df:
+                continue
+            value = (count * e["quantity"] * e.get("success", 1) * price * (1 - e.get("deadweight", 0))
+                     * e.get("attribution", 1) * (1 - e.get("displacement", 0))
+                     * (1 - e.get("drop_off", 0)) ** k * (1 - e.get("optimism_bias", 0)))
+            if e["kind"] == "added_cost":
+                book(payer, -value, y, transfer=bool(recipient))
+                if recipient:
+                    book(recipient, value, y, transfer=True)
+            else:
+                book(e.get("beneficiary") or payer, value, y, transfer=bool(recipient))
+                if recipient:
+                    book(recipient, -value, y, transfer=True)
     for v in s.get("volunteers", []):
         unit, amount, py, *_ = CORE_ITEMS[v["value"]]
         each = v["hours"] * amount * cpi[P] / cpi[py]
@@ -583,13 +685,22 @@ open_share = st.floats(0, 0.95, allow_subnormal=False)
 
 
 @st.composite
-def effects(draw, items=None, kinds=("avoided_cost", "benefit", "added_cost"), i=0):
+def effects(draw, items=None, kinds=("avoided_cost", "benefit", "added_cost"), i=0, years=None):
+    """An effect line; given the horizon's ``years``, sometimes one at area level (per: year)."""
     item = draw(st.sampled_from(items or RESOURCE_ITEMS + TRANSFER_ITEMS))
     line = {"id": f"e{i}", "item": item, "kind": draw(st.sampled_from(kinds)),
             "quantity": draw(st.floats(0, 20, allow_subnormal=False)),
             "success": draw(share), "deadweight": draw(open_share), "attribution": draw(share),
-            "displacement": draw(open_share), "drop_off": draw(open_share), "optimism_bias": draw(open_share),
-            "lag": draw(st.integers(0, 2)), "duration": draw(st.integers(1, 4))}
+            "displacement": draw(open_share), "drop_off": draw(open_share), "optimism_bias": draw(open_share)}
+    if years and draw(st.booleans()):
+        line["per"] = "year"
+        first = draw(st.sampled_from(years))
+        if draw(st.booleans()):
+            line["years"] = [first, draw(st.sampled_from([y for y in years if y >= first]))]
+        else:
+            line["year"] = first
+    else:
+        line.update({"lag": draw(st.integers(0, 2)), "duration": draw(st.integers(1, 4))})
     if UNIT_OF[item] in CONVERT and draw(st.booleans()):
         line["unit"] = draw(st.sampled_from(sorted(CONVERT)))
     if line["kind"] != "added_cost" and draw(st.booleans()):  # an added cost falls on its payer
@@ -623,7 +734,9 @@ def scenarios(draw, per_participant_only=False, transfers=True, volunteers=True)
             line["duration"] = draw(st.integers(1, 4))
         costs.append(line)
     items = RESOURCE_ITEMS + (TRANSFER_ITEMS if transfers else [])
-    lines = [draw(effects(items=items, i=i)) for i in range(draw(st.integers(1, 4)))]
+    # per_participant_only: everything follows the participants, so no effects at area level
+    lines = [draw(effects(items=items, i=i, years=None if per_participant_only else years))
+             for i in range(draw(st.integers(1, 4)))]
     vols = []
     for i in range(draw(st.integers(0, 2)) if volunteers else 0):
         per = "participant" if per_participant_only else draw(st.sampled_from(["year", "participant"]))

@@ -192,7 +192,10 @@ def test_every_input_cell_is_live(tmp_path):
     inputs = ctx.layout.inputs
     changes = {"effects.minder-bijstand.success": 0.55, "participants.2026": 45.0,
                "price.huisuitzetting": 9000.0, "costs.begeleiding.amount": 1800.0,
-               "effects.welzijn.drop_off": 0.3, "volunteers.maatjes.hours": 1500.0}
+               "effects.welzijn.drop_off": 0.3, "volunteers.maatjes.hours": 1500.0,
+               # effects per: year (at area level): drop-off counts from the first year of the range
+               "effects.wijk-uitzettingen.drop_off": 0.05, "effects.wijk-uitzettingen.success": 0.95,
+               "effects.wijk-bijstand.drop_off": 0.05}
     edited = tmp_path / "edited.xlsx"
     set_cells(original, edited, {inputs[k][:2]: v for k, v in changes.items()})
     price_year = tmp_path / "price_year.xlsx"

@@ -367,3 +367,53 @@ def test_a_price_range_whose_amount_sits_at_its_end_uses_and_reports_the_pert_me
     pert = mkba.Pert(dist="pert", low=40.0, mode=60.0, high=60.0)  # mode clipped to the range
     assert r.pv_benefits == pytest.approx(pert.mean) and pert.mean == pytest.approx((40 + 4 * 60 + 60) / 6)
     assert "price.hulp-uur" in r.model.defaults
+
+
+# -- effects at area level (per: year) --------------------------------------------------------------
+MINDER_HULP_TIMING = "    drop_off: 0.1\n    duration: 3"
+
+
+def test_effect_per_year_loads_without_participants(run, make_scenario):
+    s = load_scenario(make_scenario(effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost",
+                                               "quantity": 1, "per": "year", "years": [2016, 2018]}]))
+    e = s.effects[0]
+    assert (e.per, e.first_last, s.participants) == ("year", (2016, 2018), {})
+    assert load_scenario(make_scenario(effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost",
+                                                  "quantity": 1, "per": "year", "year": 2017}])
+                         ).effects[0].first_last == (2017, 2017)
+    # the default is today's per participant; a line per participant still needs participants
+    with pytest.raises(MkbaError) as exc:
+        run(make_scenario(effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}]))
+    assert "needs 'participants'" in exc.value.message and "per: year" in exc.value.message
+
+
+@pytest.mark.parametrize("new, field", [
+    ("    drop_off: 0.1\n    per: year\n    years: [2016, 2019]", "effects[0].years[1]"),
+    ("    drop_off: 0.1\n    per: year\n    years: [2014, 2016]", "effects[0].years[0]"),
+    ("    drop_off: 0.1\n    per: year\n    year: 2020", "effects[0].year"),
+])
+def test_effect_year_outside_the_horizon(tmp_path, core_pricelist, new, field):
+    err, line = error_of(tmp_path, core_pricelist, MINDER_HULP_TIMING, new)
+    assert "is outside the horizon 2015-2018" in err.message
+    assert err.field == field
+    assert line.strip() == new.splitlines()[-1].strip()
+
+
+@pytest.mark.parametrize("new, expected", [
+    ("    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    lag: 1", "'lag' does not apply"),
+    ("    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    lag: 0", "'lag' does not apply"),
+    ("    drop_off: 0.1\n    per: year\n    year: 2016\n    duration: 1",
+     "'duration' does not apply to per: year"),
+    ("    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    duration: 2\n    lag: 1",
+     "'duration' and 'lag' do not apply to per: year"),
+    ("    drop_off: 0.1\n    per: year\n    year: 2016\n    years: [2016, 2017]", "not both"),
+    ("    drop_off: 0.1\n    per: year", "per: year needs 'years: [first, last]'"),
+    ("    drop_off: 0.1\n    per: year\n    years: [2017, 2016]", "first <= last"),
+    ("    drop_off: 0.1\n    years: [2016, 2017]", "leave out 'year'/'years'"),
+    ("    drop_off: 0.1\n    per: cohort", "'participant' or 'year'"),
+])
+def test_effect_per_year_timing_mistakes(tmp_path, core_pricelist, new, expected):
+    """lag and duration have defaults: written with per: year (even at their default) they are refused."""
+    err, _ = error_of(tmp_path, core_pricelist, MINDER_HULP_TIMING, new)
+    assert expected in err.message
+    assert err.field.startswith("effects[0]") and err.line is not None

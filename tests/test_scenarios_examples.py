@@ -233,9 +233,13 @@ def test_frontlijnteam_story(tmp_path_factory):
     P, base = s["price_year"], s["start_year"]
     assert (P, base, s["horizon"]) == (2012, 2008, 5)
 
+    assert "participants" not in s  # the effects are at area level: changes in the wijk as a whole
+
     def active_df(ln: dict) -> float:
-        first = base + ln["lag"]  # the wijk is one participant, arriving in the start year
-        return sum(df(y, base) for y in range(first, first + ln["duration"]))
+        assert ln["per"] == "year" and ln["years"] == [2009, 2012]  # the team active from 2009 (LPBL)
+        assert "drop_off" not in ln  # so every year of the range counts in full
+        first, last = ln["years"]
+        return sum(df(y, base) for y in range(first, last + 1))
 
     def mean_attribution(ln: dict) -> float:
         a = ln["attribution"]

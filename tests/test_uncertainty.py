@@ -22,6 +22,7 @@ import pytest
 from scipy import integrate, stats
 
 from mkba import uncertainty as unc
+from mkba.engine import ONE_MINUS
 from mkba.errors import MkbaError
 from mkba.result import evaluate, figures
 
@@ -30,6 +31,7 @@ LINEAR = DATA / "unc_linear.yaml"
 MIXED = DATA / "unc_mixed.yaml"
 BENCH = DATA / "unc_bench20.yaml"
 CERTAIN = DATA / "unc_certain.yaml"
+AREA = DATA / "unc_area.yaml"  # effects per: year (at area level), certain and uncertain drop-off
 
 R = 0.0225
 V = 1 / (1 + R)
@@ -238,7 +240,7 @@ def test_chunk_sizes_give_bit_identical_results(linear):
     assert small.to_dict() == {**large.to_dict(), "chunk_size": 1_000}
 
 
-@pytest.mark.parametrize("path", [MIXED, BENCH])
+@pytest.mark.parametrize("path", [MIXED, BENCH, AREA])
 def test_chunks_and_workers_identical_on_richer_scenarios(path):
     model = evaluate(path).model
     a = unc.monte_carlo(model, 30_000, seed=3, chunk_size=1_000, workers=2)
@@ -249,7 +251,53 @@ def test_chunks_and_workers_identical_on_richer_scenarios(path):
     assert not np.array_equal(a.npv, unc.monte_carlo(model, 30_000, seed=4).npv)
 
 
-@pytest.mark.parametrize("path", [LINEAR, MIXED, BENCH])
+def test_engine_flows_of_effects_per_year_identical_at_any_chunk_size():
+    """Model.evaluate itself (method="flows"): a draw's drop-off powers never depend on its chunk."""
+    model = evaluate(AREA).model
+    a = unc.monte_carlo(model, 3_000, seed=5, chunk_size=1, method="flows")
+    b = unc.monte_carlo(model, 3_000, seed=5, chunk_size=777, method="flows")
+    c = unc.monte_carlo(model, 3_000, seed=5, chunk_size=3_000, method="flows")
+    for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "stakeholder_npv"):
+        assert np.array_equal(getattr(a, name), getattr(c, name)), name
+        assert np.array_equal(getattr(b, name), getattr(c, name)), name
+    theta = unc.draw_inputs(model, 5, 0, 50)
+    whole = model.evaluate(theta).gross
+    assert all(np.array_equal(model.evaluate(theta[i:i + 1]).gross[0], whole[i]) for i in range(50))
+
+
+def test_fast_evaluation_of_effects_per_year_by_hand():
+    """One draw of the area scenario: each per: year line's present value, summed year by year."""
+    model = evaluate(AREA).model
+    theta = unc.draw_inputs(model, 11, 0, 1)[0]
+    fast = unc._PresentValues(model)
+    x = fast.draws(11, 0, 1)
+    r = theta[model.discount_col]
+    rows = {line.id: i for i, line in enumerate(model.lines)}
+    pv = {}
+    for line_id, (first, last) in {"wijk-uitzettingen": (2025, 2030), "wijk-jeugd": (2024, 2030),
+                                   "wijk-bijstand": (2026, 2029), "wijk-huisarts": (2027, 2027),
+                                   "wijk-zonder-drop": (2028, 2030)}.items():
+        line = model.lines[rows[line_id]]
+        mult = line.constant * math.prod((1 - theta[j]) if kind == ONE_MINUS else theta[j]
+                                         for j, kind in line.factors)
+        retain = 1 - theta[model.input_index(f"effects.{line_id}.drop_off")]
+        # k = y - first: drop-off from the first year of the range; base year 2025
+        pv[line_id] = sum(mult * retain ** (y - first) * (1 + r) ** -(y - 2025)
+                          for y in range(first, last + 1))
+    figs = fast.figures(x)
+    k = {name: i for i, name in enumerate(model.stakeholders)}
+    # the woningcorporatie pays huisuitzetting: both eviction lines are its benefits; the zorgverzekeraar
+    # has only the added huisarts consults
+    assert figs["stakeholder_npv"][k["woningcorporatie"], 0] == pytest.approx(
+        pv["wijk-uitzettingen"] + pv["wijk-zonder-drop"], rel=1e-12)
+    assert figs["stakeholder_npv"][k["zorgverzekeraar"], 0] == pytest.approx(-pv["wijk-huisarts"], rel=1e-12)
+    flows = model.evaluate(theta[None])
+    df = flows.discount[0]
+    for line_id, value in pv.items():
+        assert float(flows.gross[0, rows[line_id]] @ df) == pytest.approx(value, rel=1e-12), line_id
+
+
+@pytest.mark.parametrize("path", [LINEAR, MIXED, BENCH, AREA])
 def test_fast_evaluation_matches_engine_and_figures(path):
     """The fast path (present values line by line) gives the figures of Model.evaluate + figures."""
     model = evaluate(path).model

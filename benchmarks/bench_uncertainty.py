@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mkba import uncertainty as unc
+from mkba import montecarlo, sampling
 from mkba.result import evaluate, figures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,12 +48,12 @@ def main() -> None:
     model = evaluate(SCENARIO).model
     n_unc = sum(inp.uncertain for inp in model.inputs)
     load_before = os.getloadavg()
-    unc.monte_carlo(model, 20_000, seed=SEED)  # warm up (tables, imports)
+    montecarlo.monte_carlo(model, 20_000, seed=SEED)  # warm up (tables, imports)
 
     fast, stats_s = [], []
     for _ in range(args.repeat):
         t = time.perf_counter()
-        sim = unc.monte_carlo(model, N, seed=SEED)
+        sim = montecarlo.monte_carlo(model, N, seed=SEED)
         fast.append(time.perf_counter() - t)
         t = time.perf_counter()
         summary = sim.to_dict()
@@ -61,15 +61,15 @@ def main() -> None:
     single = []
     for _ in range(args.repeat):
         t = time.perf_counter()
-        unc.monte_carlo(model, N, seed=SEED, workers=2)
+        montecarlo.monte_carlo(model, N, seed=SEED, workers=2)
         single.append(time.perf_counter() - t)
 
     t = time.perf_counter()
-    flows = unc.monte_carlo(model, FLOWS_DRAWS, seed=SEED, method="flows", workers=1)
+    flows = montecarlo.monte_carlo(model, FLOWS_DRAWS, seed=SEED, method="flows", workers=1)
     flows_s = (time.perf_counter() - t) * N / FLOWS_DRAWS
     assert np.allclose(flows.npv, sim.npv[:FLOWS_DRAWS], rtol=1e-12, atol=1e-6)
 
-    theta = unc.draw_inputs(model, SEED, 0, LOOP_DRAWS)
+    theta = sampling.draw_inputs(model, SEED, 0, LOOP_DRAWS)
     t = time.perf_counter()
     loop_npv = np.empty(LOOP_DRAWS)
     for i in range(LOOP_DRAWS):
@@ -79,7 +79,7 @@ def main() -> None:
     loop_s = loop_per_draw * N
 
     tracemalloc.start()
-    unc.monte_carlo(model, N, seed=SEED).to_dict()  # simulation and summary
+    montecarlo.monte_carlo(model, N, seed=SEED).to_dict()  # simulation and summary
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

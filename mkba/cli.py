@@ -71,20 +71,20 @@ def _uncertainty(result: Result, simulate, seed, chunk_size, tornado, break_even
     analysis: dict = {}
     if simulate is None and not (tornado or break_even):
         return analysis
-    from . import uncertainty
+    from . import montecarlo, sensitivity
     if simulate is not None:
         if simulate < 1:
             raise MkbaError("--simulate expects a number of draws >= 1")
-        sim = uncertainty.monte_carlo(result.model, simulate, seed=seed, chunk_size=chunk_size,
-                                      progress=sys.stderr.isatty())
+        sim = montecarlo.monte_carlo(result.model, simulate, seed=seed, chunk_size=chunk_size,
+                                     progress=sys.stderr.isatty())
         analysis["simulation"] = sim
         result.extra["simulation"] = sim.to_dict()
     if tornado:
-        frame = uncertainty.tornado(result.model)
+        frame = sensitivity.tornado(result.model)
         analysis["tornado"] = frame
         result.extra["tornado"] = frame.to_dict(orient="records")
     if break_even:
-        found = [uncertainty.break_even(result.model, name) for name in break_even]
+        found = [sensitivity.break_even(result.model, name) for name in break_even]
         analysis["break_even"] = found
         result.extra["break_even"] = found if len(found) > 1 else found[0]
     return analysis
@@ -131,7 +131,7 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     if defaults:
         out.print("[dim]" + label("defaults_used", lang) + ": "
                   + "; ".join(f"{k} = {v}" for k, v in defaults.items()) + "[/dim]")
-    from .uncertainty import point_note, render_analysis
+    from .uncertainty_report import point_note, render_analysis
     if analysis:
         render_analysis(out, result, analysis)
     elif note := point_note(result.model, lang):

@@ -3,7 +3,7 @@
 Written by :func:`write_sensitivity_sheet`, a sheet writer (:mod:`mkba.excel`)
 that adds the sheet only when there is an analysis: ``context.analysis``
 (``mkba run --tornado/--simulate/--break-even``: a tornado DataFrame, a
-:class:`mkba.uncertainty.Simulation`, a list of break-even dicts), else what
+:class:`mkba.montecarlo.Simulation`, a list of break-even dicts), else what
 ``result.extra`` holds of them. Every number here comes from many evaluations
 of the model, so it is written as a value from the core (labelled so), not as
 a formula; the tornado also gets a native bar chart.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
 
-from .excel import EURO, EURO0, NUMBER, PERCENT, RATIO, TITLE, Context
+from .excel_cells import EURO, EURO0, NUMBER, PERCENT, RATIO, TITLE, Context
 
 #: Rows of the tornado shown in the chart (the table has them all).
 CHART_ROWS = 20

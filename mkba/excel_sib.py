@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from .excel import EURO, FACTOR, NUMBER, PERCENT, TITLE, YEAR, Context, default_index
+from .excel_cells import EURO, FACTOR, NUMBER, PERCENT, TITLE, YEAR, Context
+from .index import default_index
 from .sib_contract import Bands, Linear, RateCard, Threshold
 
 #: First column of the years (D): A label, B note, C name or unit.

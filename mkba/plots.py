@@ -146,7 +146,7 @@ def npv_histogram(result, simulation, path: str | Path, *, bins: int = 60) -> Pa
 
 def break_even_chart(result, found: dict, path: str | Path, *, points: int = 41) -> Path:
     """The npv against one input over its break-even range, with the break-even value marked."""
-    from .uncertainty import npv_of
+    from .sensitivity import npv_of
     lang = result.lang
     model = result.model
     j = model.input_index(found["input"])

@@ -2,7 +2,7 @@
 
 :func:`simulate_sib` draws N outcome sets (levels, or successes drawn per
 participant; :func:`draw_outcomes`) and the scenario's uncertain inputs with
-:mod:`mkba.uncertainty`, computes the contract for each with
+:mod:`mkba.sampling`, computes the contract for each with
 :meth:`mkba.sib.SibModel.run`, in chunks, and keeps the per-draw figures
 (:class:`SibSimulation`). The result is identical at any chunk size and
 number of workers. See docs/sib.md.
@@ -67,15 +67,15 @@ def draw_outcomes(sib: SibModel, seed: int, start: int, stop: int):
     """Outcome draws ``start..stop-1``: levels (D, O), counts, values, and the scenario inputs theta.
 
     Draw ``i`` depends only on ``seed`` and ``i``, whatever the chunk. The
-    scenario's uncertain inputs are drawn by :func:`mkba.uncertainty.draw_inputs`
+    scenario's uncertain inputs are drawn by :func:`mkba.sampling.draw_inputs`
     (the same draws as the MKBA Monte Carlo with this seed); the outcomes come
-    from their own stream (:func:`mkba.uncertainty.uniforms` keyed by ``seed``
+    from their own stream (:func:`mkba.sampling.uniforms` keyed by ``seed``
     XOR :data:`OUTCOME_STREAM`): per outcome one dimension for its level (level
     mode), or two (success probability, value) plus one per participant
     (participant mode). The quantities of the effect lines an outcome names are
     not drawn: the outcome level sizes those lines.
     """
-    from .uncertainty import draw_inputs, quantile, uniforms
+    from .sampling import draw_inputs, quantile, uniforms
     dims = [2 + o.participants if o.success is not None else 1 for o in sib.outcomes]
     u = uniforms((seed ^ OUTCOME_STREAM) % 2**64, start, stop, sum(dims))
     D = stop - start
@@ -131,7 +131,7 @@ def simulate_sib(sib: SibModel, n: int, *, seed: int = 20260101, chunk_size: int
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    from .uncertainty import chunks
+    from .sampling import chunks
     if n < 1:
         raise MkbaError("expected a number of draws >= 1")
     if chunk_size < 1:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from mkba import uncertainty as unc
+from mkba import sampling
 from mkba.distributions import Beta, Normal, Pert, Triangular, Uniform, is_uncertain, mean_of, parse_distribution
 from mkba.errors import MkbaError
 from mkba.scenario import load_scenario
@@ -111,7 +111,7 @@ def test_a_share_must_keep_its_distribution_within_0_1():
 @pytest.mark.parametrize("a, b", [(3, 7), (7, 3), (1, 5), (5, 1), (1, 1), (0.5, 0.5), (2.2, 3.8), (30, 40)])
 def test_fast_beta_quantile_accuracy(a, b):
     d = Beta(dist="beta", a=a, b=b)
-    fast, exact = unc.quantile(d, Q), d.ppf(Q)
+    fast, exact = sampling.quantile(d, Q), d.ppf(Q)
     assert np.all(np.abs(fast - exact) <= 1e-10 * np.maximum(exact, 1e-300) + 1e-15)
     # the upper tail stays accurate as 1 - x
     assert np.all(np.abs((1 - fast) - (1 - exact)) <= 1e-10 * (1 - exact) + 1e-15)
@@ -120,29 +120,29 @@ def test_fast_beta_quantile_accuracy(a, b):
 @pytest.mark.parametrize("low, mode, high", [(40, 50, 90), (0, 0, 10), (0, 10, 10), (12190, 12415, 12641)])
 def test_fast_pert_quantile_accuracy(low, mode, high):
     d = Pert(dist="pert", low=low, mode=mode, high=high)
-    assert np.allclose(unc.quantile(d, Q), d.ppf(Q), rtol=1e-10, atol=1e-10 * (high - low))
+    assert np.allclose(sampling.quantile(d, Q), d.ppf(Q), rtol=1e-10, atol=1e-10 * (high - low))
 
 
 def test_fast_quantile_falls_back_for_extreme_shapes():
     d = Beta(dist="beta", a=0.02, b=3)
     q = np.array([1e-10, 0.3, 0.9])
-    assert np.array_equal(unc.quantile(d, q), d.ppf(q))
+    assert np.array_equal(sampling.quantile(d, q), d.ppf(q))
 
 
 def test_other_distributions_use_their_own_quantile():
     for d in (Triangular(dist="triangular", low=0, mode=1, high=3), Uniform(dist="uniform", low=0, high=1),
               Normal(dist="normal", mean=1, sd=1, clip=(0, 2))):
-        assert np.array_equal(unc.quantile(d, Q), d.ppf(Q))
+        assert np.array_equal(sampling.quantile(d, Q), d.ppf(Q))
 
 
 def test_sample_and_uniforms_unchanged():
     """sample() repeats numbers and draws distributions through their ppf; chunking does not matter."""
     values = [1.5, Uniform(dist="uniform", low=0, high=10), Beta(dist="beta", a=2, b=3)]
-    whole = unc.sample(values, 9, 0, 1_000)
-    parts = np.vstack([unc.sample(values, 9, s, e) for s, e in unc.chunks(1_000, 333)])
+    whole = sampling.sample(values, 9, 0, 1_000)
+    parts = np.vstack([sampling.sample(values, 9, s, e) for s, e in sampling.chunks(1_000, 333)])
     assert np.array_equal(whole, parts)
     assert np.all(whole[:, 0] == 1.5)
-    u = unc.uniforms(9, 0, 1_000, 3)
+    u = sampling.uniforms(9, 0, 1_000, 3)
     assert np.all((u > 0) & (u < 1))
     assert np.array_equal(whole[:, 1], 10 * u[:, 1])
     assert abs(u.mean() - 0.5) < 4 * math.sqrt(1 / 12 / u.size)

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from mkba import uncertainty
+from mkba import montecarlo, sensitivity
 from mkba.cli import app
 from mkba.excel import build_workbook
 from mkba.result import evaluate
@@ -76,9 +76,9 @@ def test_cli_run_adds_the_sheet_with_the_core_values(tmp_path):
     assert not any(c.data_type == "f" for row in wb["Gevoeligheid"].iter_rows() for c in row)
     # the same numbers from the core, and LibreOffice reads them without errors
     result = evaluate(MIXED)
-    sim = uncertainty.monte_carlo(result.model, 2000, seed=7)
-    frame = uncertainty.tornado(result.model)
-    found = [uncertainty.break_even(result.model, n) for n in BREAK_EVEN]
+    sim = montecarlo.monte_carlo(result.model, 2000, seed=7)
+    frame = sensitivity.tornado(result.model)
+    found = [sensitivity.break_even(result.model, n) for n in BREAK_EVEN]
     wb2, ctx = build_workbook(result, analysis={"simulation": sim, "tornado": frame, "break_even": found})
     (recalculated,) = recalc([out], tmp_path / "recalculated")
     values = openpyxl.load_workbook(recalculated, data_only=True)
@@ -90,7 +90,7 @@ def test_cli_run_adds_the_sheet_with_the_core_values(tmp_path):
 
 def test_english_sheet_and_result_api(tmp_path):
     result = evaluate(MIXED, lang="en")
-    frame = uncertainty.tornado(result.model)
+    frame = sensitivity.tornado(result.model)
     path = result.to_excel(tmp_path / "en.xlsx", analysis={"tornado": frame})
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[-1] == "Sensitivity"
@@ -104,7 +104,7 @@ def test_analysis_from_result_extra_and_none_without(tmp_path):
     result = evaluate(MIXED)
     wb, ctx = build_workbook(result)
     assert "Gevoeligheid" not in wb.sheetnames and ctx.layout.sensitivity == {}
-    result.extra["break_even"] = uncertainty.break_even(result.model, "effects.minder-bijstand.success")
+    result.extra["break_even"] = sensitivity.break_even(result.model, "effects.minder-bijstand.success")
     wb, ctx = build_workbook(result)
     assert wb.sheetnames[-1] == "Gevoeligheid" and "tornado_rows" not in ctx.layout.sensitivity
     assert list(ctx.layout.sensitivity["break_even"]["rows"]) == ["effects.minder-bijstand.success"]
@@ -112,7 +112,7 @@ def test_analysis_from_result_extra_and_none_without(tmp_path):
 
 def test_nan_and_missing_values_are_visible_text():
     result = evaluate(MIXED)
-    frame = uncertainty.tornado(result.model)
+    frame = sensitivity.tornado(result.model)
     frame.loc[0, "npv_low"] = float("nan")
     be = {"input": "x", "label": "x", "base": 1.0, "value": None, "range": [0.0, 1.0], "range_basis": "given",
           "method": "linear", "npv_base": 1.0, "npv_at_low": float("inf"), "npv_at_high": 2.0,
@@ -132,7 +132,7 @@ def test_nan_and_missing_values_are_visible_text():
 @pytest.mark.parametrize("hostile", ['=HYPERLINK("http://x","y")', "+1", "@sum"])
 def test_labels_stay_text(hostile):
     result = evaluate(MIXED)
-    frame = uncertainty.tornado(result.model)
+    frame = sensitivity.tornado(result.model)
     frame.loc[0, "label"] = hostile
     wb, ctx = build_workbook(result, analysis={"tornado": frame})
     L = ctx.layout.sensitivity

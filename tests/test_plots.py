@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mkba import uncertainty as unc
+from mkba import montecarlo, sensitivity
 from mkba.errors import MkbaError
 from mkba.plots import write_plots
 from mkba.result import evaluate
@@ -30,9 +30,9 @@ def test_point_charts_only(tmp_path):
 def test_all_charts(tmp_path):
     result = evaluate(DATA / "unc_mixed.yaml")
     model = result.model
-    sim = unc.monte_carlo(model, 5_000, seed=1)
-    frame = unc.tornado(model)
-    found = [unc.break_even(model, "discount_rate"), unc.break_even(model, "participants.2024")]
+    sim = montecarlo.monte_carlo(model, 5_000, seed=1)
+    frame = sensitivity.tornado(model)
+    found = [sensitivity.break_even(model, "discount_rate"), sensitivity.break_even(model, "participants.2024")]
     paths = write_plots(result, tmp_path, simulation=sim, tornado=frame, break_even=found)
     names = [p.name for p in paths]
     assert names == ["yearly_flows.png", "stakeholders.png", "tornado.png", "npv_histogram.png",
@@ -42,8 +42,8 @@ def test_all_charts(tmp_path):
 
 def test_single_break_even_dict_and_empty_tornado(tmp_path):
     result = evaluate(DATA / "unc_certain.yaml", lang="en")
-    frame = unc.tornado(result.model)
-    found = unc.break_even(result.model, "participants.2024")
+    frame = sensitivity.tornado(result.model)
+    found = sensitivity.break_even(result.model, "participants.2024")
     paths = write_plots(result, tmp_path, tornado=frame, break_even=found)
     assert [p.name for p in paths][-2:] == ["tornado.png", "break_even_participants.2024.png"]
     assert all(_valid_png(p) for p in paths)

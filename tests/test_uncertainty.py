@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from mkba import uncertainty as unc
+from mkba import montecarlo, sampling, sensitivity, uncertainty_report
 from mkba.engine import ONE_MINUS
 from mkba.errors import MkbaError
 from mkba.result import evaluate, figures
@@ -93,13 +93,13 @@ def linear():
 def test_point_result_uses_the_means(linear):
     assert linear.npv == pytest.approx(npv_by_hand(), rel=1e-12)
     assert MEANS["a"] == pytest.approx(0.5, abs=1e-12)  # censoring symmetric around the mean
-    assert unc.point_note(linear.model, "en").startswith("Point result: every uncertain input at its mean")
-    assert unc.point_note(evaluate(CERTAIN).model) is None
+    assert uncertainty_report.point_note(linear.model, "en").startswith("Point result: every uncertain input at its mean")
+    assert uncertainty_report.point_note(evaluate(CERTAIN).model) is None
 
 
 # -- tornado ------------------------------------------------------------------------------------------
 def test_tornado_matches_hand_calculation(linear):
-    frame = unc.tornado(linear.model)
+    frame = sensitivity.tornado(linear.model)
     assert list(frame.columns[:9]) == ["input", "label", "dist", "base", "low", "high", "npv_low", "npv_high",
                                        "swing"]
     ends = {"P": (80000, 120000), "C": (200, 600), "p": (40, 90), "s1": (0.2, 0.6),
@@ -125,13 +125,13 @@ def test_tornado_matches_hand_calculation(linear):
 
 
 def test_tornado_without_uncertain_inputs():
-    frame = unc.tornado(evaluate(CERTAIN).model)
+    frame = sensitivity.tornado(evaluate(CERTAIN).model)
     assert frame.empty and {"input", "low", "high", "npv_low", "npv_high", "swing"} <= set(frame.columns)
 
 
 # -- break-even ---------------------------------------------------------------------------------------
 def test_break_even_linear_exact(linear):
-    found = unc.break_even(linear.model, NAMES["s1"])
+    found = sensitivity.break_even(linear.model, NAMES["s1"])
     fixed = MEANS["P"] + 100 * MEANS["C"] - 100 * 1000 * MEANS["s2"] * MEANS["a"]
     assert found["linear"] is True
     assert found["value"] == pytest.approx(fixed / (100 * 30 * MEANS["p"] * ANNUITY), rel=1e-12)
@@ -141,18 +141,18 @@ def test_break_even_linear_exact(linear):
 
 def test_break_even_certain_input_range_and_value(linear):
     # quantity 30 is certain: searched over [0, 10 x 30]
-    found = unc.break_even(linear.model, "effects.minder-zorg.quantity")
+    found = sensitivity.break_even(linear.model, "effects.minder-zorg.quantity")
     fixed = MEANS["P"] + 100 * MEANS["C"] - 100 * 1000 * MEANS["s2"] * MEANS["a"]
     assert found["range"] == [0.0, 300.0] and "10 x" in found["range_basis"]
     assert found["value"] == pytest.approx(fixed / (100 * MEANS["s1"] * MEANS["p"] * ANNUITY), rel=1e-12)
     # attribution 1 is a certain share: searched over [0, 1]
-    share = unc.break_even(linear.model, "effects.minder-zorg.attribution")
+    share = sensitivity.break_even(linear.model, "effects.minder-zorg.attribution")
     assert share["range"] == [0.0, 1.0] and "share" in share["range_basis"]
     assert share["value"] == pytest.approx(fixed / (100 * 30 * MEANS["s1"] * MEANS["p"] * ANNUITY), rel=1e-12)
 
 
 def test_break_even_outside_range(linear):
-    found = unc.break_even(linear.model, NAMES["C"])
+    found = sensitivity.break_even(linear.model, NAMES["C"])
     benefits = 100 * 30 * MEANS["s1"] * MEANS["p"] * ANNUITY + 100 * 1000 * MEANS["s2"] * MEANS["a"]
     assert found["value"] is None and found["roots"] == []
     assert found["crossing_outside_range"] == pytest.approx((benefits - MEANS["P"]) / 100, rel=1e-12)
@@ -164,7 +164,7 @@ def test_break_even_discount_rate_nonlinear(linear):
     fixed = MEANS["P"] + 100 * MEANS["C"] - 100 * 1000 * MEANS["s2"] * MEANS["a"]
     k = fixed / (100 * 30 * MEANS["s1"] * MEANS["p"])
     v = (-1 + math.sqrt(1 - 4 * (1 - k))) / 2
-    found = unc.break_even(linear.model, "discount_rate")
+    found = sensitivity.break_even(linear.model, "discount_rate")
     assert found["linear"] is False and found["range"] == [0.0, 1.0]
     assert found["value"] == pytest.approx(1 / v - 1, rel=1e-10)
 
@@ -174,26 +174,26 @@ def test_break_even_drop_off_nonlinear(linear):
     fixed = MEANS["P"] + 100 * MEANS["C"] - 100 * 1000 * MEANS["s2"] * MEANS["a"]
     k = fixed / (100 * 30 * MEANS["s1"] * MEANS["p"])
     x = (-1 + math.sqrt(1 - 4 * (1 - k))) / 2
-    found = unc.break_even(linear.model, "effects.minder-zorg.drop_off")
+    found = sensitivity.break_even(linear.model, "effects.minder-zorg.drop_off")
     assert found["linear"] is False
     assert found["value"] == pytest.approx(1 - x / V, rel=1e-10)
 
 
 def test_break_even_unknown_name_names_the_nearest(linear):
     with pytest.raises(MkbaError, match="nearest: effects.minder-zorg.success"):
-        unc.break_even(linear.model, "effects.minder-zorg.succes")
+        sensitivity.break_even(linear.model, "effects.minder-zorg.succes")
 
 
 def test_break_even_does_not_depend():
     # an avoided transfer cancels in the societal npv: no break-even
-    found = unc.break_even(evaluate(MIXED).model, "effects.minder-bijstand.success")
+    found = sensitivity.break_even(evaluate(MIXED).model, "effects.minder-bijstand.success")
     assert found["value"] is None and "does not depend" in found["note"]
 
 
 # -- Monte Carlo ---------------------------------------------------------------------------------------
 def test_monte_carlo_mean_matches_analytic_mean(linear):
     n = 400_000
-    sim = unc.monte_carlo(linear.model, n, seed=7)
+    sim = montecarlo.monte_carlo(linear.model, n, seed=7)
     mean = npv_by_hand()  # independent inputs: E[product] = product of means
     sd = math.sqrt(NPV_VAR)
     # sampling error of the mean is sd / sqrt(n); allow 4 standard errors
@@ -209,7 +209,7 @@ def test_monte_carlo_mean_matches_analytic_mean(linear):
 
 def test_monte_carlo_draws_follow_their_distributions(linear):
     model = linear.model
-    theta = unc.draw_inputs(model, 11, 0, 200_000)
+    theta = sampling.draw_inputs(model, 11, 0, 200_000)
     for key, name in NAMES.items():
         col = theta[:, model.input_index(name)]
         se = math.sqrt(VARIANCES[key] / len(col))
@@ -227,14 +227,14 @@ def test_price_item_range_is_pert_with_the_listed_amount_as_mean():
     assert (inp.value.low, inp.value.high) == (item.low, item.high)
     assert inp.base == item.amount
     assert inp.value.mean == pytest.approx(item.amount, rel=1e-12)
-    draws = unc.draw_inputs(model, 5, 0, 200_000)[:, model.input_index("price.jeugdhulp-jaar")]
+    draws = sampling.draw_inputs(model, 5, 0, 200_000)[:, model.input_index("price.jeugdhulp-jaar")]
     assert abs(draws.mean() - item.amount) < 4 * draws.std() / math.sqrt(len(draws))
 
 
 def test_chunk_sizes_give_bit_identical_results(linear):
     n = 1_000_000
-    small = unc.monte_carlo(linear.model, n, seed=42, chunk_size=1_000, workers=1)
-    large = unc.monte_carlo(linear.model, n, seed=42, chunk_size=1_000_000)
+    small = montecarlo.monte_carlo(linear.model, n, seed=42, chunk_size=1_000, workers=1)
+    large = montecarlo.monte_carlo(linear.model, n, seed=42, chunk_size=1_000_000)
     for name in ("npv", "pv_costs", "pv_benefits", "bcr", "fiscal_npv", "stakeholder_npv"):
         assert np.array_equal(getattr(small, name), getattr(large, name), equal_nan=True), name
     assert small.to_dict() == {**large.to_dict(), "chunk_size": 1_000}
@@ -243,24 +243,24 @@ def test_chunk_sizes_give_bit_identical_results(linear):
 @pytest.mark.parametrize("path", [MIXED, BENCH, AREA])
 def test_chunks_and_workers_identical_on_richer_scenarios(path):
     model = evaluate(path).model
-    a = unc.monte_carlo(model, 30_000, seed=3, chunk_size=1_000, workers=2)
-    b = unc.monte_carlo(model, 30_000, seed=3, chunk_size=1_000_000, workers=1)
-    c = unc.monte_carlo(model, 30_000, seed=3, chunk_size=777, workers=2)
+    a = montecarlo.monte_carlo(model, 30_000, seed=3, chunk_size=1_000, workers=2)
+    b = montecarlo.monte_carlo(model, 30_000, seed=3, chunk_size=1_000_000, workers=1)
+    c = montecarlo.monte_carlo(model, 30_000, seed=3, chunk_size=777, workers=2)
     assert np.array_equal(a.npv, b.npv) and np.array_equal(a.npv, c.npv)
     assert np.array_equal(a.stakeholder_npv, b.stakeholder_npv)
-    assert not np.array_equal(a.npv, unc.monte_carlo(model, 30_000, seed=4).npv)
+    assert not np.array_equal(a.npv, montecarlo.monte_carlo(model, 30_000, seed=4).npv)
 
 
 def test_engine_flows_of_effects_per_year_identical_at_any_chunk_size():
     """Model.evaluate itself (method="flows"): a draw's drop-off powers never depend on its chunk."""
     model = evaluate(AREA).model
-    a = unc.monte_carlo(model, 3_000, seed=5, chunk_size=1, method="flows")
-    b = unc.monte_carlo(model, 3_000, seed=5, chunk_size=777, method="flows")
-    c = unc.monte_carlo(model, 3_000, seed=5, chunk_size=3_000, method="flows")
+    a = montecarlo.monte_carlo(model, 3_000, seed=5, chunk_size=1, method="flows")
+    b = montecarlo.monte_carlo(model, 3_000, seed=5, chunk_size=777, method="flows")
+    c = montecarlo.monte_carlo(model, 3_000, seed=5, chunk_size=3_000, method="flows")
     for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "stakeholder_npv"):
         assert np.array_equal(getattr(a, name), getattr(c, name)), name
         assert np.array_equal(getattr(b, name), getattr(c, name)), name
-    theta = unc.draw_inputs(model, 5, 0, 50)
+    theta = sampling.draw_inputs(model, 5, 0, 50)
     whole = model.evaluate(theta).gross
     assert all(np.array_equal(model.evaluate(theta[i:i + 1]).gross[0], whole[i]) for i in range(50))
 
@@ -268,8 +268,8 @@ def test_engine_flows_of_effects_per_year_identical_at_any_chunk_size():
 def test_fast_evaluation_of_effects_per_year_by_hand():
     """One draw of the area scenario: each per: year line's present value, summed year by year."""
     model = evaluate(AREA).model
-    theta = unc.draw_inputs(model, 11, 0, 1)[0]
-    fast = unc._PresentValues(model)
+    theta = sampling.draw_inputs(model, 11, 0, 1)[0]
+    fast = montecarlo._PresentValues(model)
     x = fast.draws(11, 0, 1)
     r = theta[model.discount_col]
     rows = {line.id: i for i, line in enumerate(model.lines)}
@@ -301,9 +301,9 @@ def test_fast_evaluation_of_effects_per_year_by_hand():
 def test_fast_evaluation_matches_engine_and_figures(path):
     """The fast path (present values line by line) gives the figures of Model.evaluate + figures."""
     model = evaluate(path).model
-    fast = unc.monte_carlo(model, 4_000, seed=9, chunk_size=1_500)
-    flows = unc.monte_carlo(model, 4_000, seed=9, chunk_size=1_500, method="flows")
-    theta = unc.draw_inputs(model, 9, 0, 4_000)
+    fast = montecarlo.monte_carlo(model, 4_000, seed=9, chunk_size=1_500)
+    flows = montecarlo.monte_carlo(model, 4_000, seed=9, chunk_size=1_500, method="flows")
+    theta = sampling.draw_inputs(model, 9, 0, 4_000)
     ref = figures(model, model.evaluate(theta), with_irr=False)
     for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "volunteer_value_pv", "stakeholder_npv"):
         expected = getattr(ref, name)
@@ -315,9 +315,9 @@ def test_fast_evaluation_matches_engine_and_figures(path):
 def test_monte_carlo_draws_are_quantiles_of_seeded_uniforms(linear):
     model = linear.model
     cols = [j for j, inp in enumerate(model.inputs) if inp.uncertain]
-    u = unc.uniforms(5, 100, 300, len(cols))
-    theta = unc.draw_inputs(model, 5, 100, 300)
-    exact = unc.sample([model.inputs[j].value for j in cols], 5, 100, 300)
+    u = sampling.uniforms(5, 100, 300, len(cols))
+    theta = sampling.draw_inputs(model, 5, 100, 300)
+    exact = sampling.sample([model.inputs[j].value for j in cols], 5, 100, 300)
     # sample() gives the same uniforms through each distribution's exact ppf
     for k, j in enumerate(cols):
         assert np.allclose(theta[:, j], model.inputs[j].value.ppf(u[:, k]), rtol=1e-10, atol=0)
@@ -326,13 +326,13 @@ def test_monte_carlo_draws_are_quantiles_of_seeded_uniforms(linear):
 
 def test_uniform_columns_equal_uniforms():
     for dims in ([0, 1, 2], [4, 1, 7], list(range(9))):
-        a = unc.uniforms(3, 17, 1_017, 9)[:, dims].T
-        assert np.array_equal(unc.uniform_columns(3, 17, 1_017, 9, dims), a)
+        a = sampling.uniforms(3, 17, 1_017, 9)[:, dims].T
+        assert np.array_equal(sampling.uniform_columns(3, 17, 1_017, 9, dims), a)
 
 
 def test_with_irr_and_certain_scenario():
     model = evaluate(CERTAIN).model
-    sim = unc.monte_carlo(model, 50, seed=1, with_irr=True)
+    sim = montecarlo.monte_carlo(model, 50, seed=1, with_irr=True)
     assert sim.method == "flows" and np.all(sim.npv == sim.npv[0])
     # -5000 in 2024, +1500 in 2024 and 2025: irr of (-3500, 1500) is negative
     assert sim.irr[0] == pytest.approx(1500 / 3500 - 1, rel=1e-9)
@@ -344,25 +344,25 @@ def test_with_irr_and_certain_scenario():
 
 def test_bcr_undefined_draws_are_reported():
     model = evaluate(CERTAIN).model
-    sim = unc.monte_carlo(model, 10, seed=1)
+    sim = montecarlo.monte_carlo(model, 10, seed=1)
     assert np.allclose(sim.bcr, 1500 * (1 + 1 / 1.0225) / 5000)
     assert sim.to_dict()["bcr"]["mean"] == pytest.approx(sim.bcr[0])
 
 
 def test_monte_carlo_rejects_bad_arguments(linear):
     with pytest.raises(MkbaError):
-        unc.monte_carlo(linear.model, 0)
+        montecarlo.monte_carlo(linear.model, 0)
     with pytest.raises(MkbaError):
-        unc.monte_carlo(linear.model, 10, chunk_size=0)
+        montecarlo.monte_carlo(linear.model, 10, chunk_size=0)
 
 
 def test_progress_bar_runs(linear, capsys):
-    sim = unc.monte_carlo(linear.model, 5_000, seed=1, chunk_size=1_000, progress=True)
+    sim = montecarlo.monte_carlo(linear.model, 5_000, seed=1, chunk_size=1_000, progress=True)
     assert sim.n == 5_000
 
 
 def test_simulation_tables(linear):
-    sim = unc.monte_carlo(linear.model, 10_000, seed=2)
+    sim = montecarlo.monte_carlo(linear.model, 10_000, seed=2)
     table = sim.percentiles()
     assert list(table.columns) == ["p5", "p50", "p95"]
     assert table.loc["npv", "p50"] == pytest.approx(np.percentile(sim.npv, 50))
@@ -399,7 +399,7 @@ def test_cli_end_to_end(tmp_path):
     for row in data["tornado"]:
         assert {"input", "low", "high", "npv_low", "npv_high"} <= set(row)
     assert data["break_even"]["input"] == NAMES["s1"]
-    assert data["break_even"]["value"] == pytest.approx(unc.break_even(evaluate(LINEAR).model, NAMES["s1"])["value"])
+    assert data["break_even"]["value"] == pytest.approx(sensitivity.break_even(evaluate(LINEAR).model, NAMES["s1"])["value"])
     pngs = sorted(plots.glob("*.png"))
     assert {p.name for p in pngs} >= {"tornado.png", "npv_histogram.png", "yearly_flows.png", "stakeholders.png"}
     for png in pngs:

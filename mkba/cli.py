@@ -153,6 +153,46 @@ def schema(kind: SchemaKind = typer.Argument(SchemaKind.scenario, help="scenario
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+@app.command()
+def check(
+    files: list[Path] = typer.Argument(..., help="Scenario, price list, mapping or index files."),
+    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
+) -> None:
+    """Check files without computing anything: each is read, validated and its references resolved.
+
+    A scenario is compiled against its price list (and its SIB contract checked); a price list is
+    resolved with what it extends. The first problem ends in one message and exit code 2.
+    """
+    from .index import load_index
+    from .loading import read_document
+    from .mapping import load_mapping
+    from .pricelist import load_pricelist
+    from .engine import compile_scenario
+    from .scenario import load_scenario
+    folders = pricelists_dir or ()
+    for path in files:
+        doc = read_document(path)
+        kind = doc.data.get("format") if isinstance(doc.data, dict) else None
+        if kind == "mkba-scenario/1":
+            scenario = load_scenario(path)
+            if scenario.sib is not None:
+                from .sib import compile_sib
+                compile_sib(scenario, folders=folders)
+            model = compile_scenario(scenario, load_pricelist(scenario.pricelist, folders=folders))
+            what = f"scenario, {len(model.lines)} lines, {sum(i.uncertain for i in model.inputs)} uncertain inputs"
+        elif kind == "mkba-pricelist/1":
+            what = f"price list {load_pricelist(path, folders=folders).ref}"
+        elif kind == "mkba-mapping/1":
+            what = f"column mapping {load_mapping(path).name}"
+        elif kind == "mkba-index/1":
+            what = f"price index {load_index(path).name}"
+        else:
+            raise MkbaError(f"unknown format {kind!r}; expected mkba-scenario/1, mkba-pricelist/1, "
+                            "mkba-mapping/1 or mkba-index/1", file=str(path), line=doc.line_of(("format",)),
+                            field="format")
+        out.print(f"ok: {path} ({what})")
+
+
 @app.command("version")
 def version_command() -> None:
     """Print the mkba version."""

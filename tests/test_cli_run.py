@@ -115,3 +115,31 @@ def test_simulate_zero_is_refused_with_exit_code_2(tmp_path):
     done = subprocess.run([sys.executable, "-c", "from mkba.cli import main; main()", "run", str(scenario),
                            "--simulate", "0"], capture_output=True, text=True)
     assert done.returncode == 2 and "--simulate" in done.stderr and "Traceback" not in done.stderr
+
+
+def _mkba(*args, cwd=None):
+    return subprocess.run([sys.executable, "-c", "from mkba.cli import main; main()", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_check_accepts_every_shipped_file_of_each_format():
+    root = Path(__file__).resolve().parents[1]
+    files = [*sorted((root / "scenarios").glob("*.yaml")), root / "pricelists/nl-sociaal-domein/2024.1.yaml",
+             root / "pricelists/mappings/gmca-ucd-v1.4.yaml", root / "pricelists/index/cbs-cpi.yaml"]
+    done = _mkba("check", *files)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("ok: ") == len(files)
+
+
+def test_check_stops_at_the_first_problem_with_file_line_and_field(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text("format: mkba-scenario/1\nname: t\nstart_year: 2020\nhorizon: 2\nprice_year: 2020\n"
+                    "costs:\n  - {id: k, payer: gemeente, amount: 10, per: once, year: 2020}\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: mkba-scenario/1\nname: t\nstart_year: 2020\nhorizon: 2\nprice_year: 2020\n"
+                   "participants: {2020: 5}\n"
+                   "effects:\n  - {id: e, item: huishoudelijke-hulp, kind: avoided_cost, quantity: 1}\n")
+    done = _mkba("check", good, bad)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"ok: {good}" in done.stdout
+    assert f"{bad}:8: effects[0].item" in done.stderr and "huishoudelijke-hulp-uur" in done.stderr

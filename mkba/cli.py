@@ -166,11 +166,14 @@ def check(
     from .index import load_index
     from .loading import read_document
     from .mapping import load_mapping
-    from .pricelist import load_pricelist
     from .engine import compile_scenario
+    from .pricelist import TABLE_SUFFIXES, load_pricelist
     from .scenario import load_scenario
     folders = pricelists_dir or ()
     for path in files:
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            out.print(f"ok: {path} (price list {load_pricelist(path, folders=folders).ref}, exported table)")
+            continue
         doc = read_document(path)
         kind = doc.data.get("format") if isinstance(doc.data, dict) else None
         if kind == "mkba-scenario/1":

@@ -398,7 +398,8 @@ class _Compiler:
             (price_col, IDENTITY),
         ]
         drop = add(line.drop_off, path + ("drop_off",), f"{name}.drop_off", f"{label}: drop-off")
-        constant = to_item_unit * self.index_factor(price_year, path + ("item",))
+        year_path = path + (("item",) if line.item is not None else ("price", "price_year"))
+        constant = to_item_unit * self.index_factor(price_year, year_path)
         beneficiary = line.beneficiary or payer
         if line.kind == "added_cost":
             postings = [(self.stakeholder(payer), -1.0, False)]

@@ -224,10 +224,19 @@ def import_pricelist(file: str | Path, mapping: Mapping | str | Path, *, name: s
         raise MkbaError(f"the mapping corrects {first.sheet + '!' if first.sheet else ''}{first.cell}, "
                         "but no item row has that cell; expected each correction to apply",
                         file=str(path), field="corrections")
-    return PriceListFile(
-        format=PRICELIST_FORMAT, name=name or mapping.name, version=version or mapping.version,
-        title=mapping.title, title_en=mapping.title_en, description=mapping.description,
-        published=mapping.published, currency=mapping.currency, items=items)
+    given = {"name": mapping.name if name is None else name,
+             "version": mapping.version if version is None else version}
+    try:
+        return PriceListFile(
+            format=PRICELIST_FORMAT, **given, title=mapping.title, title_en=mapping.title_en,
+            description=mapping.description, published=mapping.published, currency=mapping.currency,
+            items=items)
+    except pydantic.ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "name"
+        raise MkbaError(f"{err['msg'].removeprefix('Value error, ')} (got {given.get(field)!r}); expected a "
+                        "lower-case name (letters, digits, '-', '_', '.') and a version like \"2025.1\"",
+                        field=f"--{field}" if field in given else field) from None
 
 
 def _table_items(table: _Table, mapping: Mapping, context: dict,

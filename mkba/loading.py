@@ -126,8 +126,13 @@ class Document:
             path = path[:-1]
 
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> None:
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
+          inside: frozenset[int] = frozenset()) -> None:
     lines[path] = node.start_mark.line + 1
+    if id(node) in inside:
+        raise MkbaError("a YAML alias refers to the node that contains it; expected plain data",
+                        file=file, line=node.start_mark.line + 1, field=format_path(path))
+    inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -141,11 +146,11 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> N
                     "expected each key once",
                     file=file, line=line, field=format_path(path + (key,)))
             seen[key] = line
-            _walk(value_node, path + (key,), lines, file)
+            _walk(value_node, path + (key,), lines, file, inside)
             lines[path + (key,)] = line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, file)
+            _walk(item, path + (i,), lines, file, inside)
 
 
 def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:

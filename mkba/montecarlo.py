@@ -25,7 +25,7 @@ import pandas as pd
 
 from .engine import ONE_MINUS, Model
 from .errors import MkbaError
-from .sampling import chunks, draw_inputs, quantile, uniform_columns
+from .sampling import check_draws_fit, chunks, draw_inputs, quantile, uniform_columns
 from .sensitivity import npv_of
 
 #: Seed of ``mkba run --simulate`` when none is given.
@@ -354,6 +354,7 @@ def monte_carlo(model: Model, n: int, *, seed: int = DEFAULT_SEED, chunk_size: i
         raise MkbaError(f"the chunk size must be at least 1, got {chunk_size}")
     if method not in ("fast", "flows"):
         raise MkbaError(f"unknown method {method!r}; expected 'fast' or 'flows'")
+    check_draws_fit(n, 6 + len(model.stakeholders) + (1 if with_irr else 0))
     method = "flows" if with_irr else method
     began = time.perf_counter()
     fast = _PresentValues(model)

@@ -35,6 +35,8 @@ from .units import check_unit
 
 PRICELIST_FORMAT = "mkba-pricelist/1"
 SUFFIXES = (".yaml", ".yml", ".toml", ".json")
+#: Our own table layout, as ``mkba pricelist export`` writes it; read back as a list too.
+TABLE_SUFFIXES = (".csv", ".xlsx")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 STAKEHOLDER_PATTERN = r"^[a-z][a-z0-9_-]*$"
 DEFAULT_PRICELIST = "nl-sociaal-domein"
@@ -340,7 +342,7 @@ def parse_ref(ref: str) -> tuple[str, str | None]:
 
 
 def _looks_like_path(ref: str) -> bool:
-    return ref.lower().endswith(SUFFIXES) or "/" in ref or os.sep in ref
+    return ref.lower().endswith(SUFFIXES + TABLE_SUFFIXES) or "/" in ref or os.sep in ref
 
 
 class Registry:
@@ -400,8 +402,13 @@ class Registry:
 
     def _resolve(self, path: Path, index, seen: tuple[str, ...]) -> PriceList:
         from .index import default_index
-        doc = read_document(path)
-        spec = validate(PriceListFile, doc, context={"index": index or default_index()})
+        if path.suffix.lower() in TABLE_SUFFIXES:  # a list exported as a table (mkba pricelist export)
+            from .exporters import read_pricelist_table
+            spec = read_pricelist_table(path, index=index)
+            doc = Document(spec.model_dump(mode="json"), str(path))
+        else:
+            doc = read_document(path)
+            spec = validate(PriceListFile, doc, context={"index": index or default_index()})
         _check_file_name(spec, path, doc)
         ref = f"{spec.name}@{spec.version}"
         if ref in seen:

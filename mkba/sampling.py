@@ -21,6 +21,7 @@ from scipy import special
 
 from .distributions import Beta, Pert, _Dist
 from .engine import Model
+from .errors import MkbaError
 
 #: Draws per Philox counter block: one block gives four 64-bit words.
 _WORDS_PER_BLOCK = 4
@@ -214,3 +215,26 @@ def draw_inputs(model: Model, seed: int, start: int, stop: int) -> np.ndarray:
     for k, j in enumerate(cols):
         theta[:, j] = quantile(values[j], u[k])
     return theta
+
+
+def check_draws_fit(n: int, numbers_per_draw: int) -> None:
+    """Refuse a simulation whose results (``n`` draws x ``numbers_per_draw`` float64) cannot fit in memory.
+
+    The results of every draw are kept (for percentiles); chunking bounds only the working memory.
+
+    Raises
+    ------
+    MkbaError
+        When the results would need more than half of this machine's memory.
+    """
+    import os
+    need = float(n) * numbers_per_draw * 8
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not a POSIX system
+        total = 16 * 2**30
+    if need > total / 2:
+        raise MkbaError(f"{n:,} draws would keep {need / 2**30:,.1f} GiB of results, more than half of this "
+                        f"machine's {total / 2**30:,.0f} GiB; expected at most "
+                        f"{int(total / 2 / (numbers_per_draw * 8)):,} draws", field="--simulate")
+

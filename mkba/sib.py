@@ -32,7 +32,7 @@ import pydantic
 from .distributions import _Dist, mean_of
 from .engine import Model, compile_scenario
 from .errors import MkbaError
-from .index import PriceIndex
+from .index import PriceIndex, default_index
 from .pricelist import PriceList, load_pricelist
 from .scenario import Scenario, load_scenario
 from .sib_contract import Bands, Linear, SibContract, Threshold, check_against_scenario, nearest
@@ -305,6 +305,14 @@ def compile_sib(scenario: str | Path | dict | Scenario, pricelist: str | Path | 
     defaults: dict[str, str] = {}
     if c.price_year is None:
         defaults["sib.price_year"] = "the scenario's price year"
+    if c.price_year is not None:
+        checker = index or default_index()
+        if s.assumed_inflation is not None and checker.assumed_inflation is None:
+            checker = checker.with_assumed_inflation(s.assumed_inflation)
+        try:
+            checker.level(c.price_year)
+        except MkbaError as exc:
+            raise s.error(exc.message, ("sib", "price_year")) from None
     model = compile_scenario(s, pl, index=index, price_year=c.price_year)
     years = model.years
     Y = len(years)

@@ -131,12 +131,13 @@ def simulate_sib(sib: SibModel, n: int, *, seed: int = 20260101, chunk_size: int
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    from .sampling import chunks
+    from .sampling import check_draws_fit, chunks
     if n < 1:
         raise MkbaError("expected a number of draws >= 1")
     if chunk_size < 1:
         raise MkbaError("expected a chunk size >= 1")
     O, I = len(sib.outcomes), len(sib.contract.investors)
+    check_draws_fit(n, 6 + O + I)
     out = {k: np.empty(n) for k in ("outcome_payments", "payer_payments", "investor_irr",
                                     "investor_multiple", "payer_net_savings", "floor_top_up")}
     levels_all = np.empty((n, O))

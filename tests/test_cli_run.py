@@ -143,3 +143,35 @@ def test_check_stops_at_the_first_problem_with_file_line_and_field(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"ok: {good}" in done.stdout
     assert f"{bad}:8: effects[0].item" in done.stderr and "huishoudelijke-hulp-uur" in done.stderr
+
+
+def test_a_simulation_too_large_for_memory_is_refused_before_it_starts():
+    root = Path(__file__).resolve().parents[1]
+    done = _mkba("run", root / "scenarios" / "tutorial.yaml", "--simulate", "10000000000")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--simulate" in done.stderr and "GiB" in done.stderr
+
+
+def test_an_import_with_a_malformed_name_is_one_message(tmp_path):
+    data = Path(__file__).resolve().parent / "data"
+    out = tmp_path / "imp.yaml"
+    done = _mkba("pricelist", "import", data / "pl_import.csv", "--mapping", data / "pl_import-mapping.yaml",
+                 "-o", out, "--name", "Bad Name")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "--name" in done.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_exported_table_is_a_price_list_for_show_check_and_run(tmp_path, suffix):
+    root = Path(__file__).resolve().parents[1]
+    table = tmp_path / f"lijst{suffix}"
+    assert _mkba("pricelist", "export", "nl-sociaal-domein", "-o", table).returncode == 0
+    shown = _mkba("pricelist", "show", table, "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert len(json.loads(shown.stdout)) == len(mkba.load_pricelist("nl-sociaal-domein"))
+    assert _mkba("check", table).returncode == 0
+    out = tmp_path / "r.json"
+    ran = _mkba("run", root / "scenarios" / "tutorial.yaml", "--pricelist", table, "--json", out)
+    assert ran.returncode == 0, ran.stderr
+    direct = mkba.evaluate(root / "scenarios" / "tutorial.yaml")
+    assert json.loads(out.read_text())["npv"] == pytest.approx(direct.npv, rel=1e-12)

@@ -152,3 +152,12 @@ def test_a_duplicate_key_names_both_lines_on_the_fast_path():
     with pytest.raises(MkbaError) as exc:
         parse_yaml("a: 1\nb: 2\na: 3\n", "f.yaml")
     assert exc.value.line == 3 and "first given on line 1" in exc.value.message
+
+
+def test_an_alias_inside_itself_is_one_message_not_a_recursion_error():
+    from mkba.loading import parse_yaml
+
+    doc = parse_yaml("a: &a [1, *a]\n", "rec.yaml")
+    with pytest.raises(MkbaError) as exc:
+        doc.line_of(("a", 1))
+    assert exc.value.line == 1 and "alias" in exc.value.message

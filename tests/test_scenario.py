@@ -417,3 +417,11 @@ def test_effect_per_year_timing_mistakes(tmp_path, core_pricelist, new, expected
     err, _ = error_of(tmp_path, core_pricelist, MINDER_HULP_TIMING, new)
     assert expected in err.message
     assert err.field.startswith("effects[0]") and err.line is not None
+
+
+def test_an_inline_price_outside_the_index_points_at_its_price_year(run, make_scenario):
+    line = {"id": "e", "price": {"amount": 10, "price_year": 1990, "unit": "hour", "payer": "gemeente"},
+            "kind": "avoided_cost", "quantity": 1}
+    with pytest.raises(MkbaError) as exc:
+        run(make_scenario(participants={2015: 1}, effects=[line]))
+    assert exc.value.field == "effects[0].price.price_year" and "1990" in exc.value.message

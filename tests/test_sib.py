@@ -442,3 +442,16 @@ def test_participant_mode_draws_per_participant():
     np.testing.assert_allclose(counts, np.round(counts))  # whole successes out of 100 participants
     np.testing.assert_allclose(a.outcome_payments, np.round(counts) * 2000)  # capped at 2,000 each
     assert 0.25 < a.levels.mean() < 0.75
+
+
+def test_a_contract_price_year_outside_the_index_points_at_sib_price_year(tmp_path):
+    from mkba.sib import compile_sib
+
+    text = (ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml").read_text(encoding="utf-8")
+    assert "\n  price_year: 2014\n" in text
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace("\n  price_year: 2014\n", "\n  price_year: 1990\n"), encoding="utf-8")
+    with pytest.raises(MkbaError) as exc:
+        compile_sib(path)
+    assert exc.value.field == "sib.price_year" and "1990" in exc.value.message
+    assert path.read_text(encoding="utf-8").splitlines()[exc.value.line - 1].strip() == "price_year: 1990"

@@ -63,13 +63,21 @@ def _within(low: float, high: float, high_open: bool = False, name: str = ""):
     return pydantic.AfterValidator(check)
 
 
+def _whole_number(value: Any) -> Any:
+    # pydantic's lax mode reads "2024" and true as whole numbers; a year written as text is a typo
+    if isinstance(value, (str, bool)):
+        raise ValueError("expected a whole number, not text or true/false")
+    return value
+
+
+Whole = Annotated[int, pydantic.BeforeValidator(_whole_number)]
 Number = Annotated[Union[float, Distribution], pydantic.BeforeValidator(_number_or_distribution)]
 NonNegative = Annotated[Number, _within(0, math.inf, name="a number")]
 Share = Annotated[Number, _within(0, 1, name="a share")]
 OpenShare = Annotated[Number, _within(0, 1, high_open=True, name="a share")]
 Rate = Annotated[Number, _within(-0.99, 10, name="a rate")]
 Stakeholder = Annotated[str, pydantic.Field(pattern=STAKEHOLDER_PATTERN)]
-YearRange = tuple[int, int]
+YearRange = tuple[Whole, Whole]
 
 
 class _Closed(pydantic.BaseModel):
@@ -88,7 +96,7 @@ class Price(_Closed):
     """A price stated in the scenario itself instead of a price list item."""
 
     amount: NonNegative
-    price_year: int | None = None
+    price_year: Whole | None = None
     unit: str = "hour"
     label: str | None = None
     payer: Stakeholder | None = None
@@ -115,11 +123,11 @@ class CostLine(_Line):
     amount: NonNegative | None = None
     item: str | None = None
     quantity: NonNegative | None = None
-    price_year: int | None = None
+    price_year: Whole | None = None
     per: Literal["once", "year", "participant", "participant_year"]
-    year: int | None = None
+    year: Whole | None = None
     years: YearRange | None = None
-    duration: int | None = pydantic.Field(default=None, ge=1)
+    duration: Whole | None = pydantic.Field(default=None, ge=1)
 
     @pydantic.model_validator(mode="after")
     def _timing(self) -> "CostLine":
@@ -160,14 +168,14 @@ class EffectLine(_Line):
     displacement: OpenShare = 0.0
     drop_off: OpenShare = 0.0
     optimism_bias: OpenShare = 0.0
-    duration: int = pydantic.Field(default=1, ge=1)
-    lag: int = pydantic.Field(default=0, ge=0)
+    duration: Whole = pydantic.Field(default=1, ge=1)
+    lag: Whole = pydantic.Field(default=0, ge=0)
     beneficiary: Stakeholder | None = None
     per: Literal["participant", "year"] = pydantic.Field(
         default="participant",
         description="participant: per participant of each cohort (lag, duration); year: at area level, "
                     "'quantity' a year in every year of 'years' (or 'year').")
-    year: int | None = None
+    year: Whole | None = None
     years: YearRange | None = None
 
     @pydantic.field_validator("unit")
@@ -219,7 +227,7 @@ class VolunteerLine(_Line):
 
     hours: NonNegative
     per: Literal["year", "participant"]
-    year: int | None = None
+    year: Whole | None = None
     years: YearRange | None = None
     value: str | Price
     as_: Literal["benefit", "in_kind_cost", "memo"] = pydantic.Field(alias="as")
@@ -251,13 +259,13 @@ class Scenario(_Closed):
     name: str = pydantic.Field(min_length=1)
     description: str | None = None
     pricelist: str | None = None
-    price_year: int | None = None
+    price_year: Whole | None = None
     assumed_inflation: float | None = pydantic.Field(
         default=None, ge=-0.5, le=1, description="Yearly inflation assumed beyond the price index.")
-    start_year: int = pydantic.Field(ge=1900, le=2200)
-    horizon: int = pydantic.Field(ge=1, le=200)
+    start_year: Whole = pydantic.Field(ge=1900, le=2200)
+    horizon: Whole = pydantic.Field(ge=1, le=200)
     discount_rate: Rate = DEFAULT_DISCOUNT_RATE
-    base_year: int | None = pydantic.Field(default=None, ge=1900, le=2200)
+    base_year: Whole | None = pydantic.Field(default=None, ge=1900, le=2200)
     stakeholders: dict[Stakeholder, StakeholderSpec] = pydantic.Field(default_factory=dict)
     participants: dict[int, NonNegative] = pydantic.Field(default_factory=dict)
     costs: list[CostLine] = pydantic.Field(default_factory=list)
@@ -346,6 +354,8 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
     scenario = validate(Scenario, doc)
     scenario._doc = doc
     scenario.check_horizon()
+    if scenario.sib is not None:  # the contract's references to the scenario's own lines and years
+        check_against_scenario(scenario, scenario.sib)
     return scenario
 
 
@@ -364,6 +374,6 @@ def scenario_json_schema() -> dict:
     return Scenario.model_json_schema(by_alias=True)
 
 
-from .sib_contract import SibContract  # noqa: E402  (after Scenario: sib_contract imports this module)
+from .sib_contract import SibContract, check_against_scenario  # noqa: E402  (sib_contract imports this module)
 
 Scenario.model_rebuild()

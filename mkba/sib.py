@@ -35,7 +35,7 @@ from .errors import MkbaError
 from .index import PriceIndex, default_index
 from .pricelist import PriceList, load_pricelist
 from .scenario import Scenario, load_scenario
-from .sib_contract import Bands, Linear, SibContract, Threshold, check_against_scenario, nearest
+from .sib_contract import Bands, Linear, SibContract, Threshold, nearest
 from .sib_payout import NO_CAP, Schedule, allocate, cap_cents, round_cents, rule_cents, waterfall
 
 
@@ -300,7 +300,6 @@ def compile_sib(scenario: str | Path | dict | Scenario, pricelist: str | Path | 
     c = s.sib
     if c is None:
         raise s.error("this scenario has no 'sib:' section (see docs/sib.md)", ())
-    check_against_scenario(s, c)
     pl = load_pricelist(pricelist if pricelist is not None else s.pricelist, folders=folders, index=index)
     defaults: dict[str, str] = {}
     if c.price_year is None:

@@ -5,8 +5,8 @@ with the file, line and field of the problem: a floor above a cap, bands not
 increasing in outcome, seniority naming an unknown investor, payments before
 the investment, a return cap without a way to enforce it. Checks that need the
 rest of the scenario (effect line ids, the horizon) are made by
-:func:`check_against_scenario`, and the stakeholders by :func:`mkba.sib.compile_sib`,
-before anything is computed.
+:func:`check_against_scenario` (run by :func:`mkba.load_scenario`), and the stakeholders by
+:func:`mkba.sib.compile_sib`, before anything is computed.
 
 Field names follow the GO Lab INDIGO impact-bond data standard where they fit:
 ``investment``, ``max_outcome_payment`` (INDIGO: maximum outcome payment),
@@ -326,7 +326,7 @@ def check_against_scenario(s: Scenario, c: SibContract) -> None:
 
     Years within the horizon, effect line ids (each followed by one outcome
     only), cost line ids, and ``per_participant_cap`` only with ``per: participant``.
-    Called by :func:`mkba.sib.compile_sib` before it computes anything.
+    Called by :func:`mkba.load_scenario`, so every command sees these problems before computing.
 
     Raises
     ------

@@ -425,3 +425,21 @@ def test_an_inline_price_outside_the_index_points_at_its_price_year(run, make_sc
     with pytest.raises(MkbaError) as exc:
         run(make_scenario(participants={2015: 1}, effects=[line]))
     assert exc.value.field == "effects[0].price.price_year" and "1990" in exc.value.message
+
+
+@pytest.mark.parametrize("field, value", [("start_year", "2015"), ("horizon", True), ("price_year", "2015")])
+def test_a_year_or_count_written_as_text_is_refused(run, make_scenario, field, value):
+    with pytest.raises(MkbaError) as exc:
+        run(make_scenario(**{field: value}))
+    assert exc.value.field == field and "whole number" in exc.value.message
+
+
+def test_mkba_run_refuses_a_sib_section_that_names_an_unknown_effect_line(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "scenarios" / "buzinezzclub-rotterdam.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace("effects: [minder-bijstand-21plus", "effects: [minder-bijstand-21plu"),
+                    encoding="utf-8")
+    with pytest.raises(MkbaError) as exc:
+        mkba.evaluate(path)  # the point MKBA does not use the contract, but a broken one is still refused
+    assert exc.value.field == "sib.outcomes[0].effects[0]" and "minder-bijstand-21plus" in exc.value.message

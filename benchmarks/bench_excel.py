@@ -19,10 +19,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mkba.result import evaluate  # noqa: E402
+from timing import median_seconds
 
 ITEMS = ["jeugdhulp-jaar", "detentie-dag-volwassene", "bijstand-maand", "huisarts-consult",
          "maatschappelijke-opvang-jaar", "ggz-basis-consult-instelling", "politie-inzet-uur",
@@ -72,33 +71,23 @@ def count_cells(path: Path) -> int:
     return sum(1 for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
 
 
-def timed(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=25)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "excel.md")
     args = parser.parse_args()
     result = evaluate(scenario())
     assert len(result.model.lines) == 50 and len(result.years) == 30
     with tempfile.TemporaryDirectory() as tmp:
         ours = Path(tmp) / "mkba.xlsx"
-        result.to_excel(ours)  # warm-up
+        result.to_excel(ours)  # to count its cells; median_seconds warms up itself
         cells = count_cells(ours)
         cols = 30
         frame = pd.DataFrame(np.random.default_rng(1).normal(size=(-(-cells // cols), cols)) * 1e5,
                              columns=[str(2025 + c) for c in range(cols)])
         peer = Path(tmp) / "pandas.xlsx"
-        frame.to_excel(peer, engine="openpyxl", index=False)  # warm-up
-        t_ours = timed(lambda: result.to_excel(ours), args.runs)
-        t_pandas = timed(lambda: frame.to_excel(peer, engine="openpyxl", index=False), args.runs)
+        t_ours = median_seconds(lambda: result.to_excel(ours), args.runs)
+        t_pandas = median_seconds(lambda: frame.to_excel(peer, engine="openpyxl", index=False), args.runs)
         size_ours, size_peer = ours.stat().st_size, peer.stat().st_size
     import openpyxl as _o
     ratio = t_ours / t_pandas

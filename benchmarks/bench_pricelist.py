@@ -24,10 +24,8 @@ import datetime as dt
 import json
 import os
 import platform
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import openpyxl
@@ -38,6 +36,7 @@ from mkba.index import default_index
 from mkba.loading import _strict_parse, parse_yaml
 from mkba.pricelist import Registry
 from mkba.units import UNITS
+from timing import median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "pricelist.md"
@@ -70,17 +69,6 @@ def generated_list_text(n_items: int) -> str:
             f"      where: table {i % 9}",
         ]
     return "\n".join(lines) + "\n"
-
-
-def median_seconds(action, runs: int) -> float:
-    """Median wall time of ``action()`` over ``runs`` runs, after one warm-up run."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def read_all_gmca_cells() -> int:

@@ -151,11 +151,16 @@ class Context:
         return cell
 
     def _style(self, cell, fmt: str | None, is_input: bool, bold: bool) -> None:
-        """Give ``cell`` a number format, input fill and bold font (copying a cached style: fast)."""
+        """Give ``cell`` a number format, input fill and bold font (sharing a cached style: fast).
+
+        Cells styled here share one style array per combination, so nothing may restyle such a
+        cell afterwards (openpyxl changes a cell's style array in place); titles, which get a font
+        later, are written without ``bold`` and keep their own array.
+        """
         key = (fmt, is_input, bold, cell.quotePrefix)
         style = self._styles.get(key)
         if style is not None:
-            cell._style = copy(style)
+            cell._style = style
             return
         if fmt:
             cell.number_format = fmt

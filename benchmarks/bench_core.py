@@ -44,7 +44,7 @@ import yaml
 
 import mkba
 from mkba import compile_scenario, figures, load_pricelist, load_scenario
-from mkba.index import default_index
+from mkba.pricelist.index import default_index
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "core.md"

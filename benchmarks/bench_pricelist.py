@@ -31,11 +31,11 @@ from pathlib import Path
 import openpyxl
 import yaml
 
-from mkba.importers import import_pricelist
-from mkba.index import default_index
-from mkba.loading import _strict_parse, parse_yaml
-from mkba.pricelist import Registry
-from mkba.units import UNITS
+from mkba.pricelist.importing import import_pricelist
+from mkba.pricelist.index import default_index
+from mkba.io.documents import _strict_parse, parse_yaml
+from mkba.pricelist.registry import Registry
+from mkba.pricelist.units import UNITS
 from timing import median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]

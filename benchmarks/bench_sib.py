@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pyxirr
 
-from mkba.sib import compile_sib
-from mkba.sib_payout import cap_cents, floor_cents
-from mkba.sib_simulation import simulate_sib
+from mkba.sib.model import compile_sib
+from mkba.sib.payout import cap_cents, floor_cents
+from mkba.sib.simulation import simulate_sib
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"

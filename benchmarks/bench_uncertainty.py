@@ -27,8 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from mkba import montecarlo, sampling
-from mkba.result import evaluate, figures
+from mkba.uncertainty import montecarlo
+from mkba.uncertainty import sampling
+from mkba.engine.figures import figures
+from mkba.result import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "tests" / "data" / "unc_bench20.yaml"

@@ -16,13 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import finance
-from .engine import Flows, Model, compile_scenario
-from .errors import MkbaError
-from .index import PriceIndex, default_index
-from .labels import label
-from .pricelist import PriceList, load_pricelist
-from .scenario import Scenario, load_scenario
+from mkba.engine.figures import Figures, figures
+from mkba.engine.model import Flows, Model, compile_scenario
+from mkba.errors import MkbaError
+from mkba.pricelist.index import PriceIndex, default_index
+from mkba.report.vocabulary import label
+from mkba.pricelist.items import PriceList
+from mkba.pricelist.registry import load_pricelist
+from mkba.scenario.model import Scenario, load_scenario
 
 
 def mkba_version() -> str:
@@ -30,114 +31,6 @@ def mkba_version() -> str:
         return version("mkba")
     except PackageNotFoundError:  # running from a source tree without install
         return "0+unknown"
-
-
-@dataclass
-class Figures:
-    """Every figure of METHOD.md section 5 for ``D`` draws (arrays of shape (D,) or (D, K))."""
-
-    pv_costs: np.ndarray
-    pv_benefits: np.ndarray
-    npv: np.ndarray
-    bcr: np.ndarray
-    net_return: np.ndarray
-    payback_year: np.ndarray  # float, NaN for none
-    irr: np.ndarray
-    irr_reason: np.ndarray
-    volunteer_value_pv: np.ndarray
-    stakeholder_pv_costs: np.ndarray
-    stakeholder_pv_benefits: np.ndarray
-    stakeholder_npv: np.ndarray
-    fiscal_pv_costs: np.ndarray
-    fiscal_pv_benefits: np.ndarray
-    fiscal_npv: np.ndarray
-    net_flows: np.ndarray  # (D, Y) euro, undiscounted
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a tiny den: a huge ratio
-        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
-
-
-def payback_years(cumulative: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """First year in which the cumulative discounted net flow is >= 0 (METHOD.md section 5).
-
-    That is the start year when it never dips below 0, and none (NaN) when it
-    stays below 0 in every year.
-
-    Parameters
-    ----------
-    cumulative : ndarray (D, Y)
-        Cumulative discounted net flow per draw and year, euro.
-    years : ndarray (Y,)
-        The calendar years.
-    """
-    reached = cumulative >= 0
-    first = np.argmax(reached, axis=1)
-    return np.where(reached.any(axis=1), years[first], np.nan).astype(np.float64)
-
-
-def _total(a: np.ndarray, axis: int) -> np.ndarray:
-    """Sum along ``axis`` strictly in order, one slice at a time.
-
-    ``ndarray.sum`` picks its summation order (pairwise, or slice by slice) by the array's shape,
-    so one draw and many identical draws could differ in the last bit; this order never changes.
-    """
-    parts = np.moveaxis(a, axis, 0)  # a view: parts[i] is the slice i along ``axis``
-    out = np.zeros(parts.shape[1:])
-    for part in parts:
-        out += part
-    return out
-
-
-def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
-    """All figures for every draw in ``flows`` (vectorised over draws).
-
-    Every sum runs in a fixed order (:func:`_total`), so that a draw's figures are bit for bit the
-    same whether it is evaluated alone or with others.
-    """
-    D, P, Y = flows.posted.shape
-    by_year = np.ascontiguousarray(np.moveaxis(flows.posted, 2, 0))  # (Y, D, P): each year contiguous
-    pv_pos, pv_neg, part = np.zeros((D, P)), np.zeros((D, P)), np.empty((D, P))
-    for y in range(Y):  # present values per posting, year by year
-        weight = flows.discount[:, y, None]
-        pv_pos += np.multiply(np.maximum(by_year[y], 0.0, out=part), weight, out=part)
-        pv_neg += np.multiply(np.minimum(by_year[y], 0.0, out=part), weight, out=part)
-    real = ~model.posting_transfer
-    pv_benefits = _total(pv_pos[:, real], 1)
-    pv_costs = 0.0 - _total(pv_neg[:, real], 1)  # 0.0 - x: no negative zero
-    npv = pv_benefits - pv_costs
-    K = len(model.stakeholders)
-    sk_benefits = np.zeros((pv_pos.shape[0], K))
-    sk_costs = np.zeros((pv_pos.shape[0], K))
-    for k in range(K):
-        mine = model.posting_stakeholder == k
-        sk_benefits[:, k] = _total(pv_pos[:, mine], 1)
-        sk_costs[:, k] = 0.0 - _total(pv_neg[:, mine], 1)  # 0.0 - x: no negative zero
-    sk_npv = sk_benefits - sk_costs
-    net_flows = _total(flows.posted, 1)  # (D, Y)
-    cumulative = np.cumsum(net_flows * flows.discount, axis=1)
-    if with_irr:
-        # METHOD.md section 5: the figure exists only when the yearly net flows change sign once
-        changes = finance.sign_changes(net_flows)
-        irr = np.full(len(npv), np.nan)
-        reason = np.where(changes == 0, finance.NO_SIGN_CHANGE, finance.SEVERAL_SIGN_CHANGES).astype(object)
-        once = changes == 1
-        if once.any():
-            irr[once] = finance.irr(net_flows[once])
-            reason[once] = ""
-    else:
-        irr, reason = np.full(len(npv), np.nan), np.full(len(npv), "not computed", dtype=object)
-    volunteer = _total(_total(flows.gross[:, model.volunteer_lines, :] * flows.discount[:, None, :], 2), 1)
-    fiscal_b = _total(sk_benefits[:, model.public], 1)
-    fiscal_c = _total(sk_costs[:, model.public], 1)
-    return Figures(
-        pv_costs=pv_costs, pv_benefits=pv_benefits, npv=npv, bcr=_ratio(pv_benefits, pv_costs),
-        net_return=_ratio(npv, pv_costs), payback_year=payback_years(cumulative, model.years),
-        irr=irr, irr_reason=reason, volunteer_value_pv=volunteer,
-        stakeholder_pv_costs=sk_costs, stakeholder_pv_benefits=sk_benefits, stakeholder_npv=sk_npv,
-        fiscal_pv_costs=fiscal_c, fiscal_pv_benefits=fiscal_b, fiscal_npv=fiscal_b - fiscal_c,
-        net_flows=net_flows)
 
 
 def _none_if_nan(x: float) -> float | None:
@@ -353,18 +246,18 @@ class Result:
     def to_json(self, path: str | Path | None = None) -> str:
         text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
         if path is not None:
-            from .fileio import write_text_atomic
+            from mkba.io.files import write_text_atomic
             write_text_atomic(Path(path), text + "\n")
         return text
 
     def to_excel(self, path: str | Path, lang: str | None = None, *, analysis: dict | None = None,
                  sib=None) -> Path:
-        """Write the auditable workbook (see :mod:`mkba.excel`).
+        """Write the auditable workbook (see :mod:`mkba.report.excel.workbook`).
 
         ``analysis`` (tornado, simulation, break-even) adds the *Gevoeligheid* sheet; ``sib``
         (a :class:`mkba.sib.SibResult`) shows the SIB at that outcome level on the *SIB* sheet.
         """
-        from .excel import write_workbook
+        from mkba.report.excel.workbook import write_workbook
         return write_workbook(self, path, lang=lang or self.lang, analysis=analysis, sib=sib)
 
     # -- display -------------------------------------------------------------------------

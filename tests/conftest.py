@@ -94,7 +94,7 @@ def scaled_pricelist(tmp_path_factory):
 @pytest.fixture(scope="session")
 def cpi() -> dict[int, float]:
     """The bundled CPI values by year, read from the file with plain YAML."""
-    from mkba import paths
+    from mkba.io import paths
     data = yaml.safe_load(paths.bundled_index().read_text(encoding="utf-8"))
     return {int(year): float(value) for year, value in data["values"].items()}
 
@@ -134,3 +134,36 @@ def stakeholder():
             return {"pv_costs": 0.0, "pv_benefits": 0.0, "npv": 0.0, "public": False}
         return table.loc[name].to_dict()
     return row
+
+
+# -- the command line, in process -----------------------------------------------------------------------
+class CliRun:
+    """What one in-process ``mkba`` call gave: ``returncode``, ``stdout`` and ``stderr`` (as a process's)."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"CliRun(returncode={self.returncode}, stdout={self.stdout[-400:]!r}, stderr={self.stderr[-400:]!r})"
+
+
+def invoke_cli(*args, cwd=None) -> CliRun:
+    """Run ``mkba ARGS`` through :func:`mkba.cli.main` in this process (so coverage counts it).
+
+    Standard output and error are captured as text; ``cwd`` is entered for the call and left after.
+    """
+    import contextlib
+    import io
+
+    from mkba.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main([str(a) for a in args])
+    finally:
+        os.chdir(before)
+    return CliRun(code, stdout.getvalue(), stderr.getvalue())

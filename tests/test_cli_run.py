@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import mkba
+from conftest import CliRun, invoke_cli
 
 DATA = Path(__file__).parent / "data"
 CORE = DATA / "core_scenario.yaml"
-MKBA = [sys.executable, "-c", "from mkba.cli import main; main()"]
 KEYS = {"pv_costs", "pv_benefits", "npv", "bcr", "net_return", "payback_year", "irr", "volunteer_value_pv",
         "stakeholders", "fiscal", "years", "net_flows", "provenance"}
 
 
-def mkba_cli(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([*MKBA, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120,
-                          env={**os.environ, "COLUMNS": "120"})
+def mkba_cli(*args, cwd=None) -> CliRun:
+    return invoke_cli(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -112,14 +108,12 @@ def test_simulate_zero_is_refused_with_exit_code_2(tmp_path):
     scenario.write_text(
         "format: mkba-scenario/1\nname: t\nstart_year: 2020\nhorizon: 2\nprice_year: 2020\n"
         "costs:\n  - {id: k, payer: gemeente, amount: 10, per: once, year: 2020}\n")
-    done = subprocess.run([sys.executable, "-c", "from mkba.cli import main; main()", "run", str(scenario),
-                           "--simulate", "0"], capture_output=True, text=True)
+    done = invoke_cli("run", scenario, "--simulate", "0")
     assert done.returncode == 2 and "--simulate" in done.stderr and "Traceback" not in done.stderr
 
 
 def _mkba(*args, cwd=None):
-    return subprocess.run([sys.executable, "-c", "from mkba.cli import main; main()", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd)
+    return invoke_cli(*args, cwd=cwd)
 
 
 def test_check_accepts_every_shipped_file_of_each_format():

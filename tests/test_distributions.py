@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from mkba import sampling
-from mkba.distributions import Beta, Normal, Pert, Triangular, Uniform, is_uncertain, mean_of, parse_distribution
+from mkba.uncertainty import sampling
+from mkba.scenario.distributions import Beta, Normal, Pert, Triangular, Uniform, is_uncertain, mean_of, parse_distribution
 from mkba.errors import MkbaError
-from mkba.scenario import load_scenario
+from mkba.scenario.model import load_scenario
 
 Q = np.concatenate([[2.0 ** -54, 1e-12, 1e-6], np.linspace(0.001, 0.999, 999), [1 - 1e-6, 1 - 2.0 ** -53]])
 

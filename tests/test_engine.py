@@ -392,7 +392,7 @@ def test_uncertain_drop_off_per_year_point_uses_its_mean_and_draws_bend(run, mak
     for i in range(3):
         assert np.array_equal(model.evaluate(theta[i:i + 1]).gross[0], model.evaluate(theta).gross[i])
     # the drop-off of an effect per year is not linear: break-even searches it on a grid
-    from mkba.sensitivity import _nonlinear_cols
+    from mkba.uncertainty.sensitivity import _nonlinear_cols
     assert model.input_index("effects.e.drop_off") in _nonlinear_cols(model)
 
 # -- 3. transfers and public stakeholders ---------------------------------------------------------

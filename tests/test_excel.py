@@ -19,9 +19,10 @@ import numpy as np
 import openpyxl
 import pytest
 
-from mkba.engine import compile_scenario
-from mkba.excel import build_workbook, write_workbook
-from mkba.result import Result, evaluate, figures
+from mkba.engine.model import compile_scenario
+from mkba.report.excel.workbook import build_workbook, write_workbook
+from mkba.engine.figures import figures
+from mkba.result import Result, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(glob(str(ROOT / "tests" / "data" / "excel_*.yaml")))
@@ -306,7 +307,7 @@ def test_every_figure_is_a_formula():
 
 def test_english_workbook_and_cli(tmp_path):
     from typer.testing import CliRunner
-    from mkba.cli import app
+    from mkba.cli.app import app
     out = tmp_path / "en.xlsx"
     run = CliRunner().invoke(app, ["run", FULL, "--xlsx", str(out), "--lang", "en"])
     assert run.exit_code == 0, run.output
@@ -354,9 +355,9 @@ def test_write_is_atomic_and_checks_folder(tmp_path):
 
 def test_workbook_refuses_another_price_index():
     from mkba.errors import MkbaError
-    from mkba.index import PriceIndex
-    from mkba.scenario import load_scenario
-    from mkba.pricelist import load_pricelist
+    from mkba.pricelist.index import PriceIndex
+    from mkba.scenario.model import load_scenario
+    from mkba.pricelist.registry import load_pricelist
     other = PriceIndex({y: 100.0 + y - 2000 for y in range(2000, 2031)}, name="other")
     scenario = load_scenario(FULL)
     model = compile_scenario(scenario, load_pricelist(scenario.pricelist), index=other)

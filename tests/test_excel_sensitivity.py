@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from mkba import montecarlo, sensitivity
-from mkba.cli import app
-from mkba.excel import build_workbook
+from mkba.uncertainty import montecarlo
+from mkba.uncertainty import sensitivity
+from mkba.cli.app import app
+from mkba.report.excel.workbook import build_workbook
 from mkba.result import evaluate
 
 from test_excel import _close, recalc

@@ -14,11 +14,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from mkba.cli import app
-from mkba.excel import build_workbook
+from mkba.cli.app import app
+from mkba.report.excel.workbook import build_workbook
 from mkba.result import evaluate
-from mkba.sib import compile_sib
-from mkba.sib_payout import rule_cents
+from mkba.sib.model import compile_sib
+from mkba.sib.payout import rule_cents
 
 from test_excel import _close, recalc, set_cells
 

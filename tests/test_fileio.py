@@ -1,4 +1,4 @@
-"""Atomic writing (mkba.fileio): the one writer behind every output file."""
+"""Atomic writing (mkba.io.files): the one writer behind every output file."""
 
 import os
 import stat
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mkba import fileio
+from mkba.io import files as fileio
 from mkba.errors import MkbaError
-from mkba.fileio import write_atomic, write_text_atomic
+from mkba.io.files import write_atomic, write_text_atomic
 
 
 def mode_of(path: Path) -> int:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import mkba
-from mkba import finance
+from mkba.engine import finance
 
 SETTINGS = settings(max_examples=int(os.environ.get("MKBA_HYPOTHESIS_EXAMPLES", 60)), deadline=None)
 

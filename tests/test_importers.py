@@ -1,4 +1,4 @@
-"""Price lists from and to spreadsheets (mkba.mapping, mkba.importers, mkba.exporters)."""
+"""Price lists from and to spreadsheets (mkba.pricelist.mapping, mkba.pricelist.importing, mkba.pricelist.exporting)."""
 
 import datetime as dt
 import os
@@ -11,15 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkba import exporters
+from mkba.pricelist import exporting as exporters
 from mkba.errors import MkbaError
-from mkba.exporters import export_pricelist, read_pricelist_table
-from mkba.importers import import_pricelist, parse_price_year, slugify
-from mkba.index import default_index
-from mkba.loading import read_document, validate
-from mkba.mapping import FieldSpec, Mapping, SheetSelection, load_mapping
-from mkba.pricelist import PriceItem, PriceListFile, Registry
-from mkba.units import UNITS
+from mkba.pricelist.exporting import export_pricelist, read_pricelist_table
+from mkba.pricelist.importing import import_pricelist, parse_price_year, slugify
+from mkba.pricelist.index import default_index
+from mkba.io.documents import read_document, validate
+from mkba.pricelist.mapping import FieldSpec, Mapping, SheetSelection, load_mapping
+from mkba.pricelist.items import PriceItem, PriceListFile
+from mkba.pricelist.registry import Registry
+from mkba.pricelist.units import UNITS
 
 DATA = Path(__file__).parent / "data"
 #: The GMCA workbook lives in shared/ beside the repository (CI checks it out there).
@@ -550,7 +551,7 @@ def test_export_into_a_missing_folder_is_an_error(tmp_path):
 
 
 def test_export_writes_through_the_shared_atomic_writer(tmp_path, monkeypatch):
-    from mkba import fileio
+    from mkba.io import files as fileio
     written = []
     real = fileio.write_atomic
     monkeypatch.setattr(exporters, "write_atomic",
@@ -567,7 +568,8 @@ def test_export_keeps_the_mode_of_an_existing_file(tmp_path):
 
 
 def test_mapping_with_an_unquoted_version_gets_the_price_lists_message(tmp_path):
-    from mkba import mapping, pricelist
+    from mkba.pricelist import mapping
+    from mkba.pricelist import items as pricelist
     text = CSV_MAPPING.read_text().replace('version: "2024.1"', "version: 2024.10")
     path = tmp_path / "m.yaml"
     path.write_text(text)

@@ -1,4 +1,4 @@
-"""Price index and indexation (mkba.index)."""
+"""Price index and indexation (mkba.pricelist.index)."""
 
 import math
 
@@ -7,9 +7,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mkba import paths
+from mkba.io import paths
 from mkba.errors import MkbaError
-from mkba.index import PriceIndex, default_index, load_index
+from mkba.pricelist.index import PriceIndex, default_index, load_index
 
 CPI = default_index()
 RAW_VALUES = yaml.safe_load(paths.bundled_index().read_text())["values"]

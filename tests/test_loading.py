@@ -1,12 +1,13 @@
-"""Strict reading of YAML/TOML/JSON (mkba.loading)."""
+"""Strict reading of YAML/TOML/JSON (mkba.io.documents)."""
 
 from pathlib import Path
 
 import pytest
 
 from mkba.errors import MkbaError
-from mkba.loading import parse_yaml, read_document, validate
-from mkba.pricelist import PriceListFile, Registry
+from mkba.io.documents import parse_yaml, read_document, validate
+from mkba.pricelist.items import PriceListFile
+from mkba.pricelist.registry import Registry
 
 DATA = Path(__file__).parent / "data"
 
@@ -112,7 +113,7 @@ YAML_FILES = sorted(
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT_DIR)))
 def test_fast_and_strict_parsers_agree_on_every_yaml_file(path):
-    from mkba.loading import _strict_parse, parse_yaml
+    from mkba.io.documents import _strict_parse, parse_yaml
 
     raw = path.read_bytes()
     try:
@@ -131,14 +132,14 @@ def test_fast_and_strict_parsers_agree_on_every_yaml_file(path):
     ("a: ~", None), ("a: '012'", "012"), ("a: 012", 12),
 ])
 def test_scalars_read_as_yaml_1_2_core_by_both_parsers(text, expected):
-    from mkba.loading import _strict_parse, parse_yaml
+    from mkba.io.documents import _strict_parse, parse_yaml
 
     assert parse_yaml(text).data == {"a": expected}
     assert _strict_parse(text.encode(), "x")[0] == {"a": expected}
 
 
 def test_lines_are_found_lazily_after_a_fast_parse():
-    from mkba.loading import parse_yaml
+    from mkba.io.documents import parse_yaml
 
     doc = parse_yaml("a: 1\nb:\n  c: [1, 2]\n  d: x\n")
     assert doc._lines is None  # nothing computed yet: the fast path records no positions
@@ -147,7 +148,7 @@ def test_lines_are_found_lazily_after_a_fast_parse():
 
 
 def test_a_duplicate_key_names_both_lines_on_the_fast_path():
-    from mkba.loading import parse_yaml
+    from mkba.io.documents import parse_yaml
 
     with pytest.raises(MkbaError) as exc:
         parse_yaml("a: 1\nb: 2\na: 3\n", "f.yaml")
@@ -155,7 +156,7 @@ def test_a_duplicate_key_names_both_lines_on_the_fast_path():
 
 
 def test_an_alias_inside_itself_is_one_message_not_a_recursion_error():
-    from mkba.loading import parse_yaml
+    from mkba.io.documents import parse_yaml
 
     doc = parse_yaml("a: &a [1, *a]\n", "rec.yaml")
     with pytest.raises(MkbaError) as exc:

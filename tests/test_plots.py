@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mkba import montecarlo, sensitivity
+from mkba.uncertainty import montecarlo
+from mkba.uncertainty import sensitivity
 from mkba.errors import MkbaError
-from mkba.plots import write_plots
+from mkba.report.charts import write_plots
 from mkba.result import evaluate
 
 DATA = Path(__file__).parent / "data"

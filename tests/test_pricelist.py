@@ -1,4 +1,4 @@
-"""Price lists: the bundled list, the registry, extends, validation, diff (mkba.pricelist)."""
+"""Price lists: the bundled list, the registry, extends, validation, diff (mkba.pricelist.items)."""
 
 import hashlib
 import textwrap
@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkba import paths
+from mkba.io import paths
 from mkba.errors import MkbaError
-from mkba.pricelist import SUFFIXES, PriceItem, PriceList, Registry, diff, load_pricelist
+from mkba.pricelist.items import SUFFIXES, PriceItem, PriceList
+from mkba.pricelist.registry import Registry, load_pricelist
+from mkba.pricelist.compare import diff
 
 DATA = Path(__file__).parent / "data"
 BUNDLED = paths.bundled_pricelists()
@@ -329,7 +331,7 @@ def test_every_bundled_list_loads():
 
 
 def test_price_year_beyond_the_index_says_how_to_proceed(tmp_path):
-    from mkba.index import default_index
+    from mkba.pricelist.index import default_index
     year = default_index().last_year + 1
     text = list_yaml(items=item_yaml(price_year=str(year)))
     error = bad_list_error(tmp_path, text)
@@ -339,7 +341,7 @@ def test_price_year_beyond_the_index_says_how_to_proceed(tmp_path):
 
 
 def test_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):
-    from mkba.index import default_index
+    from mkba.pricelist.index import default_index
     index = default_index()
     year = index.last_year + 1
     path = write(tmp_path / "mylist" / "1.0.yaml", list_yaml(items=item_yaml(price_year=str(year))))
@@ -356,7 +358,7 @@ def test_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):
 
 
 def test_override_with_a_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):
-    from mkba.index import default_index
+    from mkba.pricelist.index import default_index
     index = default_index()
     text = MUNICIPAL.replace("price_year: 2024\n    source: {title: Tarievenbesluit",
                              f"price_year: {index.last_year + 1}\n    source: {{title: Tarievenbesluit")
@@ -441,7 +443,7 @@ def test_content_hash_counts_a_currency_other_than_euros_only():
 # -- lists in another currency are never indexed with the Dutch CPI ---------------------------------
 def test_a_non_euro_list_is_not_indexed_and_not_compared_with_a_euro_list(tmp_path):
     import mkba
-    from mkba.pricelist import load_pricelist
+    from mkba.pricelist.registry import load_pricelist
 
     text = (DATA / "pl_small.yaml").read_text(encoding="utf-8")
     gbp = tmp_path / "gbp.yaml"

@@ -14,8 +14,9 @@ import numpy_financial as npf
 import pytest
 
 import mkba
-from mkba import figures, finance
-from mkba.result import payback_years
+from mkba.engine import finance
+from mkba import figures
+from mkba.engine.figures import payback_years
 
 approx = pytest.approx
 CORE = Path(__file__).parent / "data" / "core_scenario.yaml"

@@ -10,7 +10,7 @@ import pytest
 
 import mkba
 from mkba import MkbaError, load_scenario
-from mkba.scenario import scenario_json_schema
+from mkba.scenario.model import scenario_json_schema
 
 DATA = Path(__file__).parent / "data"
 CORE = DATA / "core_scenario.yaml"

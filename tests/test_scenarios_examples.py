@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 import mkba
+from conftest import CliRun, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -27,9 +26,8 @@ REL = 1e-9
 
 
 # -- helpers ----------------------------------------------------------------------------------
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from mkba.cli import main; main()", *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=300)
+def run_cli(*args: str, cwd: Path = ROOT) -> CliRun:
+    return invoke_cli(*args, cwd=cwd)
 
 
 _results: dict[str, dict] = {}

@@ -1,4 +1,4 @@
-"""Social Impact Bonds (mkba.sib, mkba.sib_contract): contract checks, the payout engine, simulation.
+"""Social Impact Bonds (mkba.sib.model, mkba.scenario.contract): contract checks, the payout engine, simulation.
 
 The Buzinezzclub cases run on tests/data/sib_buzinezzclub.yaml and on the example
 scenarios/buzinezzclub-rotterdam.yaml (its ``sib:`` section; they fail if it goes missing).
@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mkba import MkbaError, load_scenario
-from mkba import sib as sib_module
-from mkba.scenario import scenario_json_schema
-from mkba.sib import compile_sib
-from mkba.sib_payout import NO_CAP, round_cents, round_half_away, rule_cents
-from mkba.sib_simulation import simulate_sib
+from mkba.sib import model as sib_module
+from mkba.scenario.model import scenario_json_schema
+from mkba.sib.model import compile_sib
+from mkba.sib.payout import NO_CAP, round_cents, round_half_away, rule_cents
+from mkba.sib.simulation import simulate_sib
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
@@ -445,7 +445,7 @@ def test_participant_mode_draws_per_participant():
 
 
 def test_a_contract_price_year_outside_the_index_points_at_sib_price_year(tmp_path):
-    from mkba.sib import compile_sib
+    from mkba.sib.model import compile_sib
 
     text = (ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml").read_text(encoding="utf-8")
     assert "\n  price_year: 2014\n" in text

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,8 @@ import yaml
 from typer.testing import CliRunner
 
 from mkba import MkbaError
-from mkba.cli import app
+from mkba.cli.app import app
+from conftest import CliRun, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
@@ -67,14 +66,14 @@ def test_bad_contract_exits_2_with_file_line_field(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "start-foundaton" in text)
-    proc = subprocess.run([sys.executable, "-m", "mkba.cli", "sib", str(path)], capture_output=True, text=True)
+    proc = invoke_cli("sib", path)
     assert proc.returncode == 2
     assert f"{path}:{line}: sib.seniority[1]" in proc.stderr.replace("\n", "")
     assert "start-foundation" in proc.stderr and proc.stdout == ""
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkba.cli", "sib", *args], capture_output=True, text=True)
+def _cli(*args: str) -> CliRun:
+    return invoke_cli("sib", *args)
 
 
 def test_absurd_outcome_exits_2_without_a_negative_payment():

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from mkba import montecarlo, sampling, sensitivity, uncertainty_report
-from mkba.engine import ONE_MINUS
+from mkba.uncertainty import montecarlo
+from mkba.uncertainty import sampling
+from mkba.uncertainty import sensitivity
+from mkba.cli import uncertainty as uncertainty_report
+from mkba.engine.model import ONE_MINUS
 from mkba.errors import MkbaError
-from mkba.result import evaluate, figures
+from mkba.engine.figures import figures
+from mkba.result import evaluate
+from conftest import invoke_cli
 
 DATA = Path(__file__).parent / "data"
 LINEAR = DATA / "unc_linear.yaml"
@@ -356,9 +359,12 @@ def test_monte_carlo_rejects_bad_arguments(linear):
         montecarlo.monte_carlo(linear.model, 10, chunk_size=0)
 
 
-def test_progress_bar_runs(linear, capsys):
-    sim = montecarlo.monte_carlo(linear.model, 5_000, seed=1, chunk_size=1_000, progress=True)
-    assert sim.n == 5_000
+def test_progress_is_reported_through_the_callback_chunk_by_chunk(linear, capsys):
+    done: list[int] = []
+    sim = montecarlo.monte_carlo(linear.model, 5_500, seed=1, chunk_size=1_000, progress=done.append)
+    assert sim.n == 5_500
+    assert done == [1_000] * 5 + [500]  # one call per chunk, adding up to n
+    assert capsys.readouterr().err == ""  # numeric code draws nothing itself
 
 
 def test_simulation_tables(linear):
@@ -380,8 +386,7 @@ def test_simulation_tables(linear):
 
 # -- command line ---------------------------------------------------------------------------------------
 def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-c", "from mkba.cli import main; main()", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+    return invoke_cli(*args, cwd=cwd)
 
 
 def test_cli_end_to_end(tmp_path):

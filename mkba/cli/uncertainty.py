@@ -1,0 +1,71 @@
+"""The terminal report of an uncertainty analysis (``mkba run --simulate/--tornado/--break-even``).
+
+:func:`render_analysis` prints the Monte Carlo (:mod:`mkba.uncertainty.montecarlo`), the
+tornado and the break-even values (:mod:`mkba.uncertainty.sensitivity`) with rich;
+:func:`point_note` is the sentence saying the point result uses the means.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mkba.engine.model import Model
+from mkba.report.vocabulary import label
+from mkba.uncertainty.montecarlo import PERCENTILES
+
+
+def point_note(model: Model, lang: str = "nl") -> str | None:
+    """The sentence saying the point result uses the means, or None without uncertain inputs."""
+    n = sum(inp.uncertain for inp in model.inputs)
+    return label("unc_point", lang).format(n=n) if n else None
+
+
+def _num(x: float | None, euro: bool = False) -> str:
+    if x is None or not np.isfinite(x):
+        return "-"
+    if euro:
+        return f"€ {x:,.0f}"
+    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def render_analysis(console, result, analysis: dict) -> None:
+    """Print the simulation, tornado and break-even of ``analysis`` with rich."""
+    from rich.table import Table
+    lang = result.lang
+    note = point_note(result.model, lang)
+    console.print(f"[dim]{note}[/dim]" if note else f"[dim]{label('unc_none_uncertain', lang)}[/dim]")
+    sim = analysis.get("simulation")
+    if sim is not None:
+        table = Table(title=label("unc_simulation", lang).format(n=sim.n, seed=sim.seed), title_justify="left")
+        table.add_column(label("unc_figure", lang))
+        for col in [label("unc_mean", lang)] + [f"p{q}" for q in PERCENTILES]:
+            table.add_column(col, justify="right")
+        rows = [("npv", ("npv", None), True), ("pv_costs", ("pv_costs", None), True),
+                ("pv_benefits", ("pv_benefits", None), True), ("bcr", ("bcr", None), False),
+                ("fiscal", ("fiscal_npv", None), True)]
+        rows += [(f"  {k}", ("stakeholder_npv", i), True) for i, k in enumerate(sim.stakeholders)]
+        for key, which, euro in rows:
+            s = sim.stats(*which)
+            name = key if key.startswith("  ") else label(key, lang)
+            table.add_row(name, _num(s["mean"], euro), *(_num(s[f"p{q}"], euro) for q in PERCENTILES))
+        console.print(table)
+        console.print(f"{label('unc_p_negative', lang)}: [bold]{sim.p_npv_negative:.1%}[/bold]")
+    frame = analysis.get("tornado")
+    if frame is not None:
+        table = Table(title=label("unc_tornado", lang), title_justify="left")
+        table.add_column(label("unc_input", lang))
+        for key in ("low", "high", "npv_low", "npv_high", "swing"):
+            table.add_column(label(f"unc_{key}", lang), justify="right")
+        for row in frame.head(20).itertuples():
+            table.add_row(f"{row.label} [dim]({row.input})[/dim]", _num(row.low), _num(row.high),
+                          _num(row.npv_low, True), _num(row.npv_high, True), _num(row.swing, True))
+        console.print(table)
+        if len(frame) > 20:
+            console.print(f"[dim]... {len(frame) - 20} more[/dim]")
+    found = analysis.get("break_even")
+    if found is not None:
+        for be in ([found] if isinstance(found, dict) else found):
+            lo, hi = be["range"]
+            console.print(f"{label('unc_break_even', lang)} [bold]{be['input']}[/bold]: {be['note']} "
+                          f"[dim]({label('unc_range', lang)} [{lo:.6g}, {hi:.6g}]: {be['range_basis']}; "
+                          f"{be['method']})[/dim]")

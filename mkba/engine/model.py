@@ -1,0 +1,477 @@
+"""The calculation core: a scenario compiled to arrays, evaluated for many input sets at once.
+
+:func:`compile_scenario` turns a scenario and a price list into a :class:`Model`:
+every number in the scenario (and every price it uses) becomes one *input*
+column, and every cost, effect and volunteer line becomes one row of arrays
+(its factors, its timing over the years, the stakeholders it is booked on).
+:meth:`Model.evaluate` then takes a matrix ``theta`` of input values, one row
+per draw (the point result is one row of means), and computes the flows of
+METHOD.md section 4 for all draws, lines, stakeholders and years with array
+operations only: no Python loop over years, cohorts or draws.
+
+Shapes: ``D`` draws, ``J`` inputs, ``L`` lines, ``P`` postings (a line booked
+on a stakeholder, two for a transfer), ``K`` stakeholders, ``Y`` years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
+from mkba.errors import MkbaError
+from mkba.pricelist.index import PriceIndex, default_index
+from mkba.pricelist.items import PriceList, unknown_item_message
+from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
+from mkba.pricelist.units import conversion_factor
+
+#: Stakeholders whose flows count in the fiscal view unless the scenario says otherwise.
+DEFAULT_PUBLIC = frozenset({"gemeente", "rijk", "uwv", "zorgverzekeraar", "provincie", "waterschap"})
+VOLUNTEERS = "vrijwilligers"
+SOCIETY = "samenleving"
+
+IDENTITY, ONE_MINUS = 0, 1
+
+
+@dataclass(frozen=True)
+class Input:
+    """One number of the scenario that the evaluation reads from ``theta``.
+
+    Attributes
+    ----------
+    name : str
+        Stable name, e.g. ``effects.minder-hulp.success`` or ``price.bijstand-maand``.
+    path : tuple
+        Where it stands in the scenario file (for messages).
+    value : float or distribution
+        As written (a price item's range becomes a PERT whose mean is its amount).
+    base : float
+        The point value: the mean of a distribution, the number itself otherwise.
+    label : str
+        Human-readable name for tables and charts.
+    """
+
+    name: str
+    path: tuple
+    value: float | _Dist
+    base: float
+    label: str
+
+    @property
+    def uncertain(self) -> bool:
+        return is_uncertain(self.value)
+
+
+@dataclass
+class Line:
+    """A cost, effect or volunteer line compiled to numbers."""
+
+    id: str
+    group: str  # cost | effect | volunteer
+    label: str
+    kind: str  # cost | avoided_cost | benefit | added_cost | benefit/in_kind_cost/memo for volunteers
+    factors: list[tuple[int, int]]  # (input column, IDENTITY or ONE_MINUS)
+    constant: float  # indexation and unit conversion
+    pattern: np.ndarray  # (Y,) fixed yearly timing (once / per year)
+    cohort: tuple[int, int, int | float] | None  # (lag, duration, drop-off input column or -1)
+    postings: list[tuple[str, float, bool]]  # (stakeholder, sign, is a transfer side)
+    item: str | None = None
+    memo: bool = False
+    #: a fixed pattern with drop-off (an effect per: year): (drop-off input column, year index where
+    #: k = 0); the timing is then ``pattern[y] * (1 - drop_off) ** max(y - first, 0)``
+    decay: tuple[int, int] | None = None
+
+
+@dataclass
+class Flows:
+    """The flows of one evaluation, for ``D`` draws.
+
+    Attributes
+    ----------
+    gross : ndarray (D, L, Y)
+        Each line's yearly amount in euro (positive), before booking.
+    posted : ndarray (D, P, Y)
+        Each posting's yearly flow in euro: benefits positive, costs negative.
+    discount : ndarray (D or 1, Y)
+        Discount factor per year.
+    """
+
+    gross: np.ndarray
+    posted: np.ndarray
+    discount: np.ndarray
+
+
+@dataclass
+class Model:
+    """A scenario compiled against a price list, ready to evaluate (see module docstring)."""
+
+    scenario: Scenario
+    pricelist: PriceList
+    price_year: int
+    base_year: int
+    years: np.ndarray
+    inputs: list[Input]
+    lines: list[Line]
+    stakeholders: list[str]
+    public: np.ndarray  # (K,) bool
+    participant_cols: dict[int, int]  # cohort year -> input column
+    discount_col: int
+    index_name: str
+    defaults: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        Y, L = len(self.years), len(self.lines)
+        n_factors = max((len(line.factors) for line in self.lines), default=0)
+        self._factor_cols = np.full((L, max(n_factors, 1)), len(self.inputs), dtype=np.int64)
+        self._factor_kind = np.zeros((L, max(n_factors, 1)), dtype=np.int8)
+        for i, line in enumerate(self.lines):
+            for j, (col, kind) in enumerate(line.factors):
+                self._factor_cols[i, j], self._factor_kind[i, j] = col, kind
+        self._constant = np.array([line.constant for line in self.lines], dtype=np.float64)
+        self._pattern = np.array([line.pattern for line in self.lines]).reshape(L, Y)
+        self._cohort_year_idx = np.array([y - self.years[0] for y in self.participant_cols], dtype=np.int64)
+        self._cohort_cols = np.array(list(self.participant_cols.values()), dtype=np.int64)
+        c = np.arange(Y)[:, None]
+        y = np.arange(Y)[None, :]
+        self._lag_k = np.zeros((L, Y, Y))  # k = y - c - lag, per line
+        self._active = np.zeros((L, Y, Y), dtype=bool)
+        self._dropoff_col = np.full(L, -1, dtype=np.int64)
+        for i, line in enumerate(self.lines):
+            if line.cohort is None:
+                continue
+            lag, duration, drop_col = line.cohort
+            k = y - c - lag
+            self._lag_k[i] = k
+            self._active[i] = (k >= 0) & (k < duration)
+            self._dropoff_col[i] = drop_col
+        self._cohort_lines = np.flatnonzero([line.cohort is not None for line in self.lines])
+        # fixed patterns with drop-off: k = y - first per year (0 before the first year, where the
+        # pattern is 0 anyway)
+        self._decay_lines = np.flatnonzero([line.decay is not None for line in self.lines])
+        self._decay_col = np.array([self.lines[i].decay[0] for i in self._decay_lines], dtype=np.int64)
+        self._decay_k = np.array([np.maximum(np.arange(Y) - self.lines[i].decay[1], 0)
+                                  for i in self._decay_lines], dtype=np.int64).reshape(-1, Y)
+        post = [(i, s, sign, tr) for i, line in enumerate(self.lines) for (s, sign, tr) in line.postings]
+        self.posting_line = np.array([p[0] for p in post], dtype=np.int64)
+        self.posting_sign = np.array([p[2] for p in post], dtype=np.float64)
+        self.posting_transfer = np.array([p[3] for p in post], dtype=bool)
+        self.posting_stakeholder = np.array([self.stakeholders.index(p[1]) for p in post], dtype=np.int64)
+        self.volunteer_lines = np.flatnonzero([line.group == "volunteer" for line in self.lines])
+
+    # -- inputs ------------------------------------------------------------------------
+    @property
+    def base(self) -> np.ndarray:
+        """The point values of all inputs, shape (J,)."""
+        return np.array([inp.base for inp in self.inputs], dtype=np.float64)
+
+    def input_index(self, name: str) -> int:
+        """Column of the input called ``name`` (an unknown name lists the nearest)."""
+        for j, inp in enumerate(self.inputs):
+            if inp.name == name:
+                return j
+        import difflib
+        near = difflib.get_close_matches(name, [i.name for i in self.inputs], n=3, cutoff=0.3)
+        raise MkbaError(f"unknown input {name!r}" + (f"; nearest: {', '.join(near)}" if near else ""))
+
+    # -- evaluation --------------------------------------------------------------------
+    def evaluate(self, theta: np.ndarray | None = None) -> Flows:
+        """Flows for each row of ``theta`` (shape (D, J)); the point result when ``None``."""
+        theta = np.atleast_2d(self.base if theta is None else np.asarray(theta, dtype=np.float64))
+        D, Y = theta.shape[0], len(self.years)
+        padded = np.concatenate([theta, np.ones((D, 1))], axis=1)  # column J is the constant 1
+        values = padded[:, self._factor_cols]  # (D, L, F)
+        values = np.where(self._factor_kind == ONE_MINUS, 1.0 - values, values)
+        multiplier = self._constant * values.prod(axis=2)  # (D, L)
+        timing = np.broadcast_to(self._pattern, (D, *self._pattern.shape)).copy()  # (D, L, Y)
+        if self._cohort_lines.size:
+            cohorts = np.zeros((D, Y))
+            cohorts[:, self._cohort_year_idx] = theta[:, self._cohort_cols]
+            timing[:, self._cohort_lines] += self._cohort_timing(padded, cohorts)
+        if self._decay_lines.size:
+            timing[:, self._decay_lines] *= self._decay_timing(padded)
+        gross = multiplier[:, :, None] * timing
+        posted = self.posting_sign[None, :, None] * gross[:, self.posting_line, :]
+        rate = theta[:, self.discount_col][:, None]
+        discount = (1.0 + rate) ** -(self.years - self.base_year)[None, :].astype(np.float64)
+        return Flows(gross, posted, discount)
+
+    def _decay_timing(self, padded: np.ndarray) -> np.ndarray:
+        """For fixed patterns with drop-off: (1 - drop_off) ** k per draw, line and year, (D, l, Y).
+
+        The powers are built by repeated multiplication (``p_k = p_{k-1} * retain``), element by
+        element, so a draw's value never depends on the number of draws evaluated with it (a
+        vectorised ``**`` may round differently at different positions of an array).
+        """
+        retain = 1.0 - padded[:, self._decay_col]  # (D, l)
+        k = self._decay_k  # (l, Y)
+        powers = np.empty((int(k.max()) + 1, *retain.shape))  # (K, D, l)
+        powers[0] = 1.0
+        for i in range(1, powers.shape[0]):
+            np.multiply(powers[i - 1], retain, out=powers[i])
+        picked = powers[k, :, np.arange(k.shape[0])[:, None]]  # (l, Y, D)
+        return picked.transpose(2, 0, 1)
+
+    def _cohort_timing(self, padded: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
+        """For cohort lines: sum over cohorts c of n_c (1 - drop_off) ** k over active years."""
+        lines = self._cohort_lines
+        cols = self._dropoff_col[lines]
+        retain = np.where(cols >= 0, 1.0 - padded[:, np.where(cols >= 0, cols, padded.shape[1] - 1)], 1.0)
+        k = self._lag_k[lines]
+        active = self._active[lines]
+        certain = np.all(retain == retain[:1], axis=0)  # the same drop-off in every draw
+        out = np.empty((cohorts.shape[0], lines.size, cohorts.shape[1]))
+        if certain.any():
+            kernel = np.where(active[certain], retain[0, certain][:, None, None] ** np.maximum(k[certain], 0), 0.0)
+            out[:, certain] = np.einsum("dc,lcy->dly", cohorts, kernel)
+        if (~certain).any():
+            kernel = np.where(active[~certain][None],
+                              retain[:, ~certain][:, :, None, None] ** np.maximum(k[~certain], 0)[None], 0.0)
+            out[:, ~certain] = np.einsum("dc,dlcy->dly", cohorts, kernel)
+        return out
+
+
+# -- compiling ---------------------------------------------------------------------------
+def _checked_rate(rate: float) -> float:
+    """A discount rate given for one run, held to the scenario file's rule (-0.99 .. 10)."""
+    rate = float(rate)
+    if not (np.isfinite(rate) and -0.99 <= rate <= 10):
+        raise MkbaError(f"expected a discount rate in [-0.99, 10] (e.g. 0.0225 for 2.25 %), got {rate:g}",
+                        field="discount_rate")
+    return rate
+
+
+class _Compiler:
+    def __init__(self, scenario: Scenario, pricelist: PriceList, index: PriceIndex,
+                 price_year: int | None, discount_rate: float | None) -> None:
+        self.s = scenario
+        self.pl = pricelist
+        scenario.check_horizon()
+        if pricelist.currency != "EUR":
+            raise MkbaError(f"the price list {pricelist.ref} is in {pricelist.currency}; mkba computes in euros "
+                            "(prices in another currency are for reference only)", field="pricelist")
+        if scenario.assumed_inflation is not None and index.assumed_inflation is None:
+            index = index.with_assumed_inflation(scenario.assumed_inflation)
+        self.index = index
+        self.defaults: dict[str, object] = {}
+        self.price_year = price_year or scenario.price_year or self._default_price_year()
+        self._check_year(self.price_year, ("price_year",))
+        # amounts the scenario states without their own price year are in the scenario's price
+        # year (FORMATS.md), also when this run reports in another one (an override)
+        self.stated_price_year = scenario.price_year if scenario.price_year is not None else self.index.last_year
+        self._check_year(self.stated_price_year, ("price_year",))
+        self.base_year = scenario.base_year if scenario.base_year is not None else scenario.start_year
+        if scenario.base_year is None:
+            self.defaults["base_year"] = f"{self.base_year} (start_year)"
+        self.years = np.arange(scenario.start_year, scenario.end_year + 1)
+        self.inputs: list[Input] = []
+        self.price_cols: dict[str, int] = {}
+        self.stakeholders: list[str] = []
+        rate = scenario.discount_rate if discount_rate is None else _checked_rate(discount_rate)
+        if "discount_rate" not in scenario.model_fields_set and discount_rate is None:
+            self.defaults["discount_rate"] = f"{rate} (Werkgroep discontovoet 2020)"
+        self.discount_col = self.add_input(rate, ("discount_rate",), "discount_rate", "Discontovoet")
+        self.participant_cols = {
+            int(year): self.add_input(n, ("participants", year), f"participants.{year}", f"Deelnemers {year}")
+            for year, n in sorted(scenario.participants.items())}
+
+    def _default_price_year(self) -> int:
+        self.defaults["price_year"] = f"{self.index.last_year} (newest year of the price index)"
+        return self.index.last_year
+
+    def _check_year(self, year: int, path: tuple) -> None:
+        try:
+            self.index.level(year)
+        except MkbaError as exc:
+            raise self.s.error(exc.message, path) from None
+
+    def add_input(self, value, path: tuple, name: str, label: str) -> int:
+        self.inputs.append(Input(name, path, value, mean_of(value), label))
+        return len(self.inputs) - 1
+
+    def stakeholder(self, name: str) -> str:
+        if name not in self.stakeholders:
+            self.stakeholders.append(name)
+        return name
+
+    def index_factor(self, from_year: int, path: tuple) -> float:
+        self._check_year(from_year, path)
+        return float(self.index.factor(from_year, self.price_year))
+
+    def item(self, item_id: str, path: tuple):
+        if item_id not in self.pl.items:
+            raise self.s.error(unknown_item_message(item_id, self.pl), path)
+        return self.pl.items[item_id]
+
+    def price_input(self, item_id: str, path: tuple) -> int:
+        """One input per price item used; a range makes it a PERT with the listed amount as mean."""
+        if item_id not in self.price_cols:
+            item = self.item(item_id, path)
+            value: float | _Dist = item.amount
+            base = item.amount
+            if item.low is not None and item.high is not None and item.low < item.high:
+                value = Pert.with_mean(item.low, item.amount, item.high)
+                if not np.isclose(value.mean, item.amount, rtol=1e-12):
+                    # the amount sits too close to an end of its range for a PERT with that mean:
+                    # the point result uses the PERT's mean, as for every other distribution
+                    base = value.mean
+                    self.defaults[f"price.{item_id}"] = (
+                        f"{value.mean:.2f} per {item.unit} ({item.price_year} prices): the mean of "
+                        f"PERT({item.low:g}, {value.mode:g}, {item.high:g}), because the listed amount "
+                        f"{item.amount:g} lies at the end of its range")
+            self.inputs.append(Input(f"price.{item_id}", path, value, base, item.label))
+            self.price_cols[item_id] = len(self.inputs) - 1
+        return self.price_cols[item_id]
+
+    # -- lines -------------------------------------------------------------------------
+    def timing(self, line, path: tuple) -> tuple[np.ndarray, tuple | None]:
+        pattern = np.zeros(len(self.years))
+        first = self.years[0]
+        if isinstance(line, EffectLine) and line.per == "year":
+            start, stop = line.first_last
+            pattern[start - first: stop - first + 1] = 1.0
+            return pattern, None
+        if line.per == "once" or (line.per == "year" and line.year is not None):
+            pattern[line.year - first] = 1.0
+            return pattern, None
+        if line.per == "year":
+            pattern[line.years[0] - first: line.years[1] - first + 1] = 1.0
+            return pattern, None
+        if not self.s.participants:
+            raise self.s.error(f"per: {line.per} needs 'participants' in the scenario", path + ("per",))
+        duration = getattr(line, "duration", None) if line.per == "participant_year" else 1
+        return pattern, (0, duration, -1)
+
+    def cost(self, i: int, line: CostLine) -> Line:
+        path = ("costs", i)
+        name = f"costs.{line.id}"
+        if line.item is not None:
+            item = self.item(line.item, path + ("item",))
+            factors = [(self.add_input(line.quantity, path + ("quantity",), f"{name}.quantity",
+                                       f"{line.label or line.id}: hoeveelheid"), IDENTITY),
+                       (self.price_input(line.item, path + ("item",)), IDENTITY)]
+            constant = self.index_factor(item.price_year, path + ("item",))
+        else:
+            factors = [(self.add_input(line.amount, path + ("amount",), f"{name}.amount",
+                                       f"{line.label or line.id}: bedrag"), IDENTITY)]
+            year = line.price_year if line.price_year is not None else self.stated_price_year
+            constant = self.index_factor(year, path + ("price_year",))
+        pattern, cohort = self.timing(line, path)
+        return Line(line.id, "cost", line.label or line.id, "cost", factors, constant, pattern, cohort,
+                    [(self.stakeholder(line.payer), -1.0, False)], item=line.item)
+
+    def effect(self, i: int, line: EffectLine) -> Line:
+        path = ("effects", i)
+        name = f"effects.{line.id}"
+        label = line.label or line.id
+        if line.item is not None:
+            item = self.item(line.item, path + ("item",))
+            unit, payer, price_year = item.unit, item.payer, item.price_year
+            recipient = item.transfer_recipient
+            price_col = self.price_input(line.item, path + ("item",))
+        else:
+            price = line.price
+            unit, payer, recipient = price.unit, price.payer or line.beneficiary, None
+            price_year = price.price_year if price.price_year is not None else self.stated_price_year
+            price_col = self.add_input(price.amount, path + ("price", "amount"), f"{name}.price",
+                                       f"{label}: prijs")
+        try:
+            to_item_unit = conversion_factor(line.unit or unit, unit)
+        except MkbaError as exc:
+            raise self.s.error(exc.message + " (the line's unit against its price's unit)",
+                               path + ("unit",)) from None
+        if line.per == "participant" and not self.s.participants:
+            raise self.s.error("an effect per participant needs 'participants' in the scenario (or give "
+                               "per: year with 'years' for an effect at area level)", path)
+        add = self.add_input
+        factors = [
+            (add(line.quantity, path + ("quantity",), f"{name}.quantity", f"{label}: hoeveelheid"), IDENTITY),
+            (add(line.success, path + ("success",), f"{name}.success", f"{label}: succes"), IDENTITY),
+            (add(line.deadweight, path + ("deadweight",), f"{name}.deadweight", f"{label}: deadweight"),
+             ONE_MINUS),
+            (add(line.attribution, path + ("attribution",), f"{name}.attribution", f"{label}: attributie"),
+             IDENTITY),
+            (add(line.displacement, path + ("displacement",), f"{name}.displacement",
+                 f"{label}: verdringing"), ONE_MINUS),
+            (add(line.optimism_bias, path + ("optimism_bias",), f"{name}.optimism_bias",
+                 f"{label}: optimisme-correctie"), ONE_MINUS),
+            (price_col, IDENTITY),
+        ]
+        drop = add(line.drop_off, path + ("drop_off",), f"{name}.drop_off", f"{label}: drop-off")
+        year_path = path + (("item",) if line.item is not None else ("price", "price_year"))
+        constant = to_item_unit * self.index_factor(price_year, year_path)
+        beneficiary = line.beneficiary or payer
+        if line.kind == "added_cost":
+            postings = [(self.stakeholder(payer), -1.0, False)]
+            if recipient:
+                postings = [(self.stakeholder(payer), -1.0, True), (self.stakeholder(recipient), 1.0, True)]
+        elif recipient:  # an avoided transfer: the payer saves it, the recipient loses it
+            postings = [(self.stakeholder(beneficiary), 1.0, True), (self.stakeholder(recipient), -1.0, True)]
+        else:
+            postings = [(self.stakeholder(beneficiary), 1.0, False)]
+        if line.per == "year":  # at area level: a fixed pattern over the years, drop-off from the first
+            pattern, _ = self.timing(line, path)
+            return Line(line.id, "effect", label, line.kind, factors, constant, pattern, None, postings,
+                        item=line.item, decay=(drop, line.first_last[0] - int(self.years[0])))
+        return Line(line.id, "effect", label, line.kind, factors, constant, np.zeros(len(self.years)),
+                    (line.lag, line.duration, drop), postings, item=line.item)
+
+    def volunteer(self, i: int, line: VolunteerLine) -> Line:
+        path = ("volunteers", i)
+        name = f"volunteers.{line.id}"
+        label = line.label or line.id
+        if isinstance(line.value, str):
+            item = self.item(line.value, path + ("value",))
+            if item.unit != "hour":
+                raise self.s.error(f"the value of volunteer hours must be a price item of unit 'hour'; "
+                                   f"{item.id!r} is per {item.unit!r}", path + ("value",))
+            value_col = self.price_input(line.value, path + ("value",))
+            constant = self.index_factor(item.price_year, path + ("value",))
+        else:
+            if line.value.unit != "hour":
+                raise self.s.error("expected value.unit: hour for volunteer hours", path + ("value", "unit"))
+            value_col = self.add_input(line.value.amount, path + ("value", "amount"), f"{name}.value",
+                                       f"{label}: waarde per uur")
+            year = line.value.price_year if line.value.price_year is not None else self.stated_price_year
+            constant = self.index_factor(year, path + ("value", "price_year"))
+        hours = self.add_input(line.hours, path + ("hours",), f"{name}.hours", f"{label}: uren")
+        pattern, cohort = self.timing(line, path)
+        if line.as_ == "benefit":
+            postings = [(self.stakeholder(line.beneficiary or SOCIETY), 1.0, False)]
+        elif line.as_ == "in_kind_cost":
+            postings = [(self.stakeholder(VOLUNTEERS), -1.0, False)]
+        else:
+            postings = []
+        return Line(line.id, "volunteer", label, line.as_, [(hours, IDENTITY), (value_col, IDENTITY)],
+                    constant, pattern, cohort, postings, memo=line.as_ == "memo")
+
+    def build(self) -> Model:
+        lines = [self.cost(i, c) for i, c in enumerate(self.s.costs)]
+        lines += [self.effect(i, e) for i, e in enumerate(self.s.effects)]
+        lines += [self.volunteer(i, v) for i, v in enumerate(self.s.volunteers)]
+        for name in self.s.stakeholders:
+            self.stakeholder(name)
+        public = np.array([
+            self.s.stakeholders[k].public if k in self.s.stakeholders else k in DEFAULT_PUBLIC
+            for k in self.stakeholders], dtype=bool)
+        return Model(self.s, self.pl, self.price_year, self.base_year, self.years, self.inputs, lines,
+                     self.stakeholders, public, self.participant_cols, self.discount_col,
+                     self.index.name, self.defaults)
+
+
+def compile_scenario(scenario: Scenario, pricelist: PriceList, *, index: PriceIndex | None = None,
+                     price_year: int | None = None, discount_rate: float | None = None) -> Model:
+    """Compile ``scenario`` against ``pricelist`` into a :class:`Model`.
+
+    Parameters
+    ----------
+    price_year, discount_rate : optional
+        Override the scenario's settings for this run.
+
+    Raises
+    ------
+    MkbaError
+        For references that do not resolve (price items, units, price years),
+        pointing at the scenario's file and line.
+    """
+    return _Compiler(scenario, pricelist, index or default_index(), price_year, discount_rate).build()

@@ -1,0 +1,402 @@
+"""Strict reading of YAML, TOML and JSON files, with positions for errors.
+
+YAML is read as YAML 1.2 (core schema), which avoids YAML 1.1's surprises:
+- a duplicate key is an error (PyYAML would keep the last one silently),
+- dates and times stay text, so that pydantic validates them,
+- only ``true``/``false`` are booleans (``no`` is the text "no"),
+- integers are decimal (``012`` is 12), or ``0o``/``0x`` prefixed.
+
+Two parsers read the same YAML 1.2 core schema: a fast one (``yaml_rs``, in
+Rust) for the data, and a strict pure-Python one (PyYAML with YAML 1.2
+resolvers) that also records the line of every key and item. The second runs
+only when a line is needed for a message, so that loading a large price list
+stays fast (see benchmarks/results/pricelist.md). Validation errors from
+pydantic are turned into one :class:`MkbaError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import yaml
+
+try:  # the fast YAML 1.2 parser; without it everything still works, only slower
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover
+    _yaml_rs = None
+
+from mkba.errors import MkbaError
+
+Path_ = tuple[str | int, ...]
+
+
+class StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader without YAML 1.1 surprises (see module docstring)."""
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (
+        "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"))
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:float"]
+    for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node).replace("_", "")
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+if hasattr(yaml, "CSafeLoader"):
+    class _CStrictLoader(yaml.CSafeLoader):
+        """The same rules as :class:`StrictLoader` on libyaml's C parser (about 3x faster)."""
+
+    _CStrictLoader.yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
+    _CStrictLoader.yaml_constructors = StrictLoader.yaml_constructors
+    _LINE_LOADER: type = _CStrictLoader
+else:  # pragma: no cover
+    _LINE_LOADER = StrictLoader
+
+
+@dataclass
+class Document:
+    """The parsed content of a file and where each part of it stands.
+
+    Attributes
+    ----------
+    data : Any
+        Plain Python data (dicts, lists, scalars).
+    file : str
+        The file name used in messages.
+    lines : dict
+        Key path (tuple of keys and indices) to 1-based line number; empty for
+        formats without positions.
+    text : bytes
+        The raw bytes read, for content hashes.
+    """
+
+    data: Any
+    file: str
+    _lines: dict[Path_, int] | None = field(default_factory=dict, repr=False)
+    text: bytes = b""
+
+    @property
+    def lines(self) -> dict[Path_, int]:
+        """Key path to line; for YAML parsed on the fast path, computed on first use."""
+        if self._lines is None:
+            self._lines = _strict_parse(self.text, self.file)[1]
+        return self._lines
+
+    def line_of(self, path: Path_) -> int | None:
+        """Line of ``path`` or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
+          inside: frozenset[int] = frozenset()) -> None:
+    lines[path] = node.start_mark.line + 1
+    if id(node) in inside:
+        raise MkbaError("a YAML alias refers to the node that contains it; expected plain data",
+                        file=file, line=node.start_mark.line + 1, field=format_path(path))
+    inside = inside | {id(node)}
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key_node.tag == "tag:yaml.org,2002:int":
+                key = int(key.replace("_", ""))
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise MkbaError(
+                    f"duplicate key {key!r} (first given on line {seen[key]}); "
+                    "expected each key once",
+                    file=file, line=line, field=format_path(path + (key,)))
+            seen[key] = line
+            _walk(value_node, path + (key,), lines, file, inside)
+            lines[path + (key,)] = line
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), lines, file, inside)
+
+
+def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse with the pure-Python strict loader: the data and the line of every part."""
+    try:
+        loader = _LINE_LOADER(raw.decode("utf-8"))
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise MkbaError("the file is empty; expected a YAML mapping", file=file)
+            lines: dict[Path_, int] = {}
+            _walk(node, (), lines, file)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise MkbaError(
+            f"not valid YAML: {exc.problem or exc.context}",
+            file=file, line=mark.line + 1 if mark else None) from None
+    except UnicodeDecodeError:
+        raise MkbaError("not UTF-8 text; expected a UTF-8 encoded file", file=file) from None
+    return data, lines
+
+
+def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = False) -> Document:
+    """Parse YAML 1.2 text strictly; see the module docstring.
+
+    Parameters
+    ----------
+    positions : bool
+        Record every line now (the strict parser) rather than when first needed.
+    """
+    raw = text.encode() if isinstance(text, str) else text
+    if positions or _yaml_rs is None:
+        data, lines = _strict_parse(raw, file)
+        return Document(data, file, lines, raw)
+    try:
+        data = _yaml_rs.loads(raw.decode("utf-8"), parse_datetime=False)
+    except (_yaml_rs.YAMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+        _strict_parse(raw, file)  # raises the message with the line, if it sees the problem too
+        raise MkbaError(f"not valid YAML: {str(exc).splitlines()[0]}", file=file) from None
+    if data is None:
+        raise MkbaError("the file is empty; expected a YAML mapping", file=file)
+    return Document(data, file, None, raw)
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a YAML (``.yaml``/``.yml``), TOML (``.toml``) or JSON (``.json``) file."""
+    path = Path(path)
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise MkbaError("file not found", file=file) from None
+    except OSError as exc:
+        raise MkbaError(f"cannot read the file: {exc.strerror}", file=file) from None
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise MkbaError(f"not valid TOML: {exc}", file=file) from None
+        return Document(_plain(data), file, {}, raw)
+    if suffix == ".json":
+        try:
+            data = json.loads(raw, object_pairs_hook=_json_pairs(file))
+        except json.JSONDecodeError as exc:
+            raise MkbaError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno) from None
+        return Document(data, file, {}, raw)
+    return parse_yaml(raw, file)
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates and times back to text, as for YAML."""
+    import datetime as dt
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.time, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _json_pairs(file: str):
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise MkbaError(f"duplicate key {key!r}; expected each key once", file=file)
+            out[key] = value
+        return out
+    return hook
+
+
+def format_path(path: Path_) -> str:
+    """``('items', 3, 'amount')`` -> ``items[3].amount``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _data_path(data: Any, loc: tuple) -> tuple[Path_, list]:
+    """Split a pydantic ``loc`` into the part that exists in ``data`` and the rest.
+
+    pydantic puts union tags and function names into ``loc``; those are not in
+    the data, so they are passed over while walking it.
+    """
+    path: list = []
+    rest: list = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+            path.append(str(part))
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and not rest:
+            rest.append(part)
+        else:
+            continue
+    return tuple(path), rest
+
+
+def _fields_at(model: type, loc: tuple) -> set[str]:
+    """The field names a closed model allows at ``loc`` (best effort, for hints)."""
+    candidates: list[Any] = [model]
+    for part in loc:
+        nxt: list[Any] = []
+        for cand in _expand(candidates):
+            if isinstance(cand, type) and issubclass(cand, pydantic.BaseModel):
+                info = cand.model_fields.get(part) if isinstance(part, str) else None
+                if info is None and isinstance(part, str):
+                    info = next((f for f in cand.model_fields.values() if f.alias == part), None)
+                if info is not None:
+                    nxt.append(info.annotation)
+                elif isinstance(part, str):
+                    nxt.append(cand)  # a union tag in loc
+            elif typing.get_origin(cand) in (list, tuple) and isinstance(part, int):
+                nxt.extend(typing.get_args(cand)[:1])
+            elif typing.get_origin(cand) is dict:
+                nxt.append(typing.get_args(cand)[1])
+        candidates = nxt
+    names: set[str] = set()
+    for cand in _expand(candidates):
+        if isinstance(cand, type) and issubclass(cand, pydantic.BaseModel):
+            names |= {f.alias or n for n, f in cand.model_fields.items()}
+    return names
+
+
+def _expand(types: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for t in types:
+        origin = typing.get_origin(t)
+        if origin is typing.Annotated:
+            out.extend(_expand([typing.get_args(t)[0]]))
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            out.extend(_expand(list(typing.get_args(t))))
+        else:
+            out.append(t)
+    return out
+
+
+def _describe(err: dict, model: type) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = err["loc"][-1]
+        allowed = sorted(_fields_at(model, tuple(err["loc"][:-1])))
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        msg = f"unknown key {key!r}"
+        if hint:
+            msg += f"; did you mean {hint[0]!r}?"
+        if allowed:
+            msg += " Expected one of: " + ", ".join(allowed)
+        return msg
+    if kind == "missing":
+        return "this field is required but missing"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if "input" in err and kind not in ("model_type", "dict_type") and not isinstance(err["input"], (dict, list)):
+        msg += f" (got {err['input']!r})"
+    return msg
+
+
+def validation_error(exc: pydantic.ValidationError, doc: Document, model: type) -> MkbaError:
+    """Turn a pydantic error into one :class:`MkbaError` pointing at the first problem.
+
+    Further problems, if any, are listed after the first, one per line.
+    """
+    lines = []
+    first: MkbaError | None = None
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    for err in errors:
+        path, rest = _data_path(doc.data, tuple(err["loc"]))
+        line = doc.line_of(path)
+        field_name = format_path(path + tuple(rest[:1]))
+        item = _item_hint(doc.data, path)
+        if item:
+            field_name += f" (id {item!r})"
+        one = MkbaError(_describe(err, model), file=doc.file, line=line, field=field_name or None)
+        if first is None:
+            first = one
+        else:
+            lines.append(str(one))
+    assert first is not None
+    if lines:
+        shown = lines[:4]
+        more = f"\n  ... and {len(lines) - 4} more" if len(lines) > 4 else ""
+        first.message += "\n  also: " + "\n  also: ".join(shown) + more
+    return first
+
+
+def _item_hint(data: Any, path: Path_) -> str | None:
+    """The ``id`` of the list item a path runs through, to help find it."""
+    node = data
+    found = None
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found
+
+
+M = typing.TypeVar("M", bound=pydantic.BaseModel)
+
+
+def validate(model: type[M], doc: Document, context: dict | None = None) -> M:
+    """Validate a document against a closed pydantic model, or raise :class:`MkbaError`."""
+    if not isinstance(doc.data, dict):
+        raise MkbaError(
+            f"expected a mapping at the top of the file, got {type(doc.data).__name__}",
+            file=doc.file, line=1)
+    try:
+        return model.model_validate(doc.data, context=context)
+    except pydantic.ValidationError as exc:
+        raise validation_error(exc, doc, model) from None

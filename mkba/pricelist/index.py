@@ -1,0 +1,139 @@
+"""Price index series and indexation to a common price year.
+
+An amount stated in price year ``p`` is brought to price year ``P`` with
+``amount_P = amount_p * I(P) / I(p)`` (METHOD.md section 1). A year outside
+the series is an error unless the caller states an assumed yearly inflation
+for the years beyond it; nothing is extrapolated silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pydantic
+
+from mkba.io import paths
+from mkba.errors import MkbaError
+from mkba.io.documents import read_document, validate
+from mkba.pricelist.source import Source
+
+
+class IndexFile(pydantic.BaseModel):
+    """The file shape of a price index series (``format: mkba-index/1``)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    format: str = pydantic.Field(pattern=r"^mkba-index/1$")
+    name: str
+    title: str
+    title_en: str | None = None
+    base_year: int
+    source: Source
+    note: str | None = None
+    published: dt.date | None = None
+    values: dict[int, float]
+
+    @pydantic.field_validator("values")
+    @classmethod
+    def _consecutive_positive(cls, values: dict[int, float]) -> dict[int, float]:
+        years = sorted(values)
+        if not years:
+            raise ValueError("expected at least one year")
+        if years != list(range(years[0], years[-1] + 1)):
+            missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+            raise ValueError(f"expected consecutive years; missing {missing}")
+        if any(v <= 0 for v in values.values()):
+            raise ValueError("expected positive index values")
+        return dict(sorted(values.items()))
+
+
+class PriceIndex:
+    """A yearly price index, e.g. the CBS consumer price index.
+
+    Parameters
+    ----------
+    values : dict of int to float
+        Index value per calendar year (any base).
+    name : str
+        Name of the series, for provenance.
+    assumed_inflation : float, optional
+        Yearly inflation (fraction, e.g. 0.02) assumed for years beyond either
+        end of the series. Without it such years are an error.
+    """
+
+    def __init__(self, values: dict[int, float], name: str = "index",
+                 assumed_inflation: float | None = None, meta: IndexFile | None = None) -> None:
+        years = np.array(sorted(values), dtype=np.int64)
+        self.first_year = int(years[0])
+        self.last_year = int(years[-1])
+        self._values = np.array([values[int(y)] for y in years], dtype=np.float64)
+        self.name = name
+        self.assumed_inflation = assumed_inflation
+        self.meta = meta
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.first_year, self.last_year + 1)
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._values.copy()
+
+    def with_assumed_inflation(self, rate: float | None) -> "PriceIndex":
+        """The same series, extended beyond its ends at ``rate`` a year."""
+        return PriceIndex(dict(zip(self.years.tolist(), self._values.tolist())),
+                          self.name, rate, self.meta)
+
+    def level(self, year) -> np.ndarray:
+        """Index value of ``year`` (scalar or array of int).
+
+        Raises
+        ------
+        MkbaError
+            If a year is outside the series and no assumed inflation was stated.
+        """
+        y = np.asarray(year, dtype=np.int64)
+        outside = (y < self.first_year) | (y > self.last_year)
+        if outside.any() and self.assumed_inflation is None:
+            bad = int(y[outside].flat[0])
+            raise MkbaError(
+                f"price year {bad} is outside the price index {self.name!r} "
+                f"({self.first_year}-{self.last_year}); use a year in the series or state an "
+                "assumed yearly inflation for the years beyond it")
+        inner = np.clip(y, self.first_year, self.last_year)
+        out = self._values[inner - self.first_year]
+        if outside.any():
+            growth = 1.0 + float(self.assumed_inflation)
+            out = out * growth ** (y - inner).astype(np.float64)
+        return out
+
+    def factor(self, from_year, to_year) -> np.ndarray:
+        """Multiplier that brings an amount from ``from_year`` to ``to_year`` prices."""
+        return self.level(to_year) / self.level(from_year)
+
+    def index(self, amount, from_year, to_year) -> np.ndarray:
+        """``amount`` in ``from_year`` prices, expressed in ``to_year`` prices (euro)."""
+        return np.asarray(amount, dtype=np.float64) * self.factor(from_year, to_year)
+
+    def __repr__(self) -> str:
+        return f"PriceIndex({self.name!r}, {self.first_year}-{self.last_year})"
+
+
+def load_index(path: str | Path) -> PriceIndex:
+    """Read a price index file (``format: mkba-index/1``)."""
+    doc = read_document(path)
+    meta = validate(IndexFile, doc)
+    return PriceIndex(meta.values, meta.name, meta=meta)
+
+
+@cache
+def _default() -> PriceIndex:
+    return load_index(paths.bundled_index())
+
+
+def default_index() -> PriceIndex:
+    """The bundled CBS consumer price index (yearly averages)."""
+    return _default()

@@ -1,0 +1,193 @@
+"""Finding price lists by name and version, and resolving ``extends`` and ``overrides``.
+
+Lists are found by name in a :class:`Registry` of folders laid out as
+``<folder>/<name>/<version>.yaml``; ``name`` alone means its newest version.
+Imports: :mod:`mkba.io`, the price list models (:mod:`mkba.pricelist.items`), the index, and the
+table layout reader (:mod:`mkba.pricelist.exporting`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+
+import pydantic
+
+from mkba.errors import MkbaError
+from mkba.io import paths
+from mkba.io.documents import Document, read_document, validate
+from mkba.pricelist.exporting import read_pricelist_table
+from mkba.pricelist.index import default_index
+from mkba.pricelist.items import (
+    DEFAULT_PRICELIST,
+    SUFFIXES,
+    TABLE_SUFFIXES,
+    PriceItem,
+    PriceList,
+    PriceListFile,
+    unknown_item_message,
+)
+
+
+def _version_key(version: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[._-]", version))
+
+
+def parse_ref(ref: str) -> tuple[str, str | None]:
+    """``'name@version'`` -> ``('name', 'version')``; ``'name'`` -> ``('name', None)``."""
+    name, _, version = ref.partition("@")
+    return name, (version or None)
+
+
+def _looks_like_path(ref: str) -> bool:
+    return ref.lower().endswith(SUFFIXES + TABLE_SUFFIXES) or "/" in ref or os.sep in ref
+
+
+class Registry:
+    """Folders of versioned price lists, laid out as ``<folder>/<name>/<version>.yaml``.
+
+    Parameters
+    ----------
+    folders : sequence of path, optional
+        Extra folders, searched before the bundled lists. The environment
+        variable ``MKBA_PRICELISTS`` (paths separated by ``os.pathsep``) adds more.
+    include_bundled : bool
+        Whether the bundled lists (``pricelists/``) are searched too.
+    """
+
+    def __init__(self, folders=(), include_bundled: bool = True) -> None:
+        env = [p for p in os.environ.get("MKBA_PRICELISTS", "").split(os.pathsep) if p]
+        self.folders = [Path(f) for f in (*folders, *env)]
+        if include_bundled:
+            self.folders.append(paths.bundled_pricelists())
+
+    def available(self) -> dict[str, dict[str, Path]]:
+        """Every list name to its versions (oldest first) and their files."""
+        found: dict[str, dict[str, Path]] = {}
+        for folder in reversed(self.folders):
+            if not folder.is_dir():
+                continue
+            for sub in sorted(folder.iterdir()):
+                if not sub.is_dir() or sub.name in ("index", "mappings"):
+                    continue
+                for file in sub.iterdir():
+                    if file.suffix.lower() in SUFFIXES:
+                        found.setdefault(sub.name, {})[file.stem] = file
+        return {name: dict(sorted(v.items(), key=lambda kv: _version_key(kv[0])))
+                for name, v in sorted(found.items())}
+
+    def path_of(self, ref: str) -> Path:
+        """The file of ``name[@version]``; the newest version when none is given."""
+        name, version = parse_ref(ref)
+        lists = self.available()
+        if name not in lists:
+            near = difflib.get_close_matches(name, list(lists), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            known = ", ".join(lists) or "none"
+            raise MkbaError(f"no price list named {name!r}{hint} (available: {known})")
+        versions = lists[name]
+        if version is None:
+            return versions[list(versions)[-1]]
+        if version not in versions:
+            raise MkbaError(f"price list {name!r} has no version {version!r}; "
+                            f"available: {', '.join(versions)}")
+        return versions[version]
+
+    def load(self, ref: str | Path, index=None) -> PriceList:
+        """Load and resolve a list by ``name[@version]`` or by file path."""
+        path = Path(ref) if isinstance(ref, Path) or _looks_like_path(str(ref)) else self.path_of(ref)
+        return self._resolve(path, index, ())
+
+    def _resolve(self, path: Path, index, seen: tuple[str, ...]) -> PriceList:
+        if path.suffix.lower() in TABLE_SUFFIXES:  # a list exported as a table (mkba pricelist export)
+            spec = read_pricelist_table(path, index=index)
+            doc = Document(spec.model_dump(mode="json"), str(path))
+        else:
+            doc = read_document(path)
+            spec = validate(PriceListFile, doc, context={"index": index or default_index()})
+        _check_file_name(spec, path, doc)
+        ref = f"{spec.name}@{spec.version}"
+        if ref in seen:
+            cycle = " -> ".join((*seen, ref))
+            raise MkbaError(f"'extends' makes a cycle: {cycle}", file=doc.file,
+                            line=doc.line_of(("extends",)), field="extends")
+        if spec.extends is None:
+            base = None
+            items: dict[str, PriceItem] = {}
+            origin: dict[str, str] = {}
+        else:
+            base = self._load_base(spec.extends, path, doc, index, (*seen, ref))
+            if base.currency != spec.currency:
+                key = "currency" if "currency" in spec.model_fields_set else "extends"
+                said = f"says currency {spec.currency}" if key == "currency" else \
+                    f"names no currency (so {spec.currency})"
+                raise MkbaError(
+                    f"this list {said}, but its base {base.ref} is in "
+                    f"{base.currency}; expected one currency in an 'extends' chain "
+                    f"(set 'currency: {base.currency}' or extend a list in {spec.currency})",
+                    file=doc.file, line=doc.line_of((key,)), field=key)
+            items, origin = dict(base.items), dict(base.origin)
+        for i, override in enumerate(spec.overrides):
+            if override.id not in items:
+                raise MkbaError(
+                    unknown_item_message(override.id, base) + "; an override must name an inherited item "
+                    "(add new items under 'items')",
+                    file=doc.file, line=doc.line_of(("overrides", i, "id")), field=f"overrides[{i}].id")
+            merged = items[override.id].model_dump() | override.model_dump(exclude_none=True)
+            try:
+                items[override.id] = PriceItem.model_validate(
+                    merged, context={"index": index or default_index()})
+            except pydantic.ValidationError as exc:
+                raise MkbaError(
+                    f"the overridden item is not valid: {exc.errors()[0]['msg']}", file=doc.file,
+                    line=doc.line_of(("overrides", i)), field=f"overrides[{i}]") from None
+            origin[override.id] = f"{origin[override.id]} < {ref}"
+        for item in spec.items:
+            items[item.id] = item
+            origin[item.id] = ref
+        chain = (ref, *(base.chain if base else ()))
+        return PriceList(spec.name, spec.version, spec.title, items, origin, chain, path, spec.published,
+                         spec.currency)
+
+    def _load_base(self, extends: str, path: Path, doc: Document, index, seen) -> PriceList:
+        where = {"file": doc.file, "line": doc.line_of(("extends",)), "field": "extends"}
+        if _looks_like_path(extends):
+            base_path = (path.parent / extends).resolve()
+            if not base_path.exists():
+                raise MkbaError(f"the base list {extends!r} does not exist (looked at {base_path})", **where)
+        else:
+            try:
+                base_path = self.path_of(extends)
+            except MkbaError as exc:
+                raise MkbaError(f"'extends: {extends}' does not resolve: {exc.message}", **where) from None
+        return self._resolve(base_path, index, seen)
+
+
+def _check_file_name(spec: PriceListFile, path: Path, doc: Document) -> None:
+    """In a registry folder, ``<name>/<version>.yaml`` must agree with the file's content."""
+    if path.parent.name == spec.name and path.stem != spec.version:
+        raise MkbaError(
+            f"the file is named {path.name!r} but says version {spec.version!r}; "
+            "expected the file name to be the version", file=doc.file,
+            line=doc.line_of(("version",)), field="version")
+
+
+def load_pricelist(ref: str | Path | PriceList | None = None, *, folders=(), index=None) -> PriceList:
+    """Load a price list by ``name[@version]``, by path, or the bundled default.
+
+    Parameters
+    ----------
+    ref : str, Path or PriceList, optional
+        ``'nl-sociaal-domein@2024.1'``, ``'nl-sociaal-domein'`` (newest version),
+        a file path, or an already loaded list. Default: the bundled default
+        list, newest version.
+    folders : sequence of path
+        Extra folders of lists, searched before the bundled ones.
+    index : PriceIndex, optional
+        The index used to check price years (default: bundled CBS CPI).
+    """
+    if isinstance(ref, PriceList):
+        return ref
+    return Registry(folders).load(ref or DEFAULT_PRICELIST, index=index)

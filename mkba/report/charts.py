@@ -1,0 +1,195 @@
+"""Charts as PNG files: yearly net flows, costs and benefits per stakeholder, tornado, npv histogram.
+
+Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global
+backend state, no display needed). Each function writes one file and returns
+its path; :func:`write_plots` writes every chart an analysis allows.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from mkba.errors import MkbaError
+from mkba.report.vocabulary import label
+
+#: Size of every chart in inches, and its resolution.
+FIGSIZE = (9.0, 5.0)
+DPI = 110
+
+_COST, _BENEFIT, _NET, _ACCENT = "#c0392b", "#27ae60", "#2c3e50", "#2980b9"
+
+
+
+def _figure():
+    from matplotlib.figure import Figure
+    return Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+
+
+def _euro_axis(axis) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x, _pos):
+        a = abs(x)
+        if a >= 1e6:
+            return f"€ {x / 1e6:,.2f} mln"
+        if a >= 1e3:
+            return f"€ {x / 1e3:,.0f}k"
+        return f"€ {x:,.0f}"
+    axis.set_major_formatter(FuncFormatter(fmt))
+
+
+def _short(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def _save(fig, path: Path) -> Path:
+    fig.savefig(path, format="png")
+    return path
+
+
+def yearly_flows(result, path: str | Path) -> Path:
+    """Bars of costs (down) and benefits (up) per year, the net flow and the cumulative discounted one."""
+    lang = result.lang
+    frame = result.yearly_frame()
+    fig = _figure()
+    ax = fig.add_subplot()
+    years = frame["year"].to_numpy()
+    ax.bar(years, frame["benefits"], color=_BENEFIT, label=label("benefits", lang))
+    ax.bar(years, -frame["costs"], color=_COST, label=label("costs", lang))
+    ax.plot(years, frame["net_flow"], color=_NET, marker="o", label=label("net_flow", lang))
+    ax.plot(years, frame["cumulative_discounted"], color=_ACCENT, linestyle="--", marker=".",
+            label=label("plot_cumulative", lang))
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(years)
+    ax.tick_params(axis="x", labelrotation=45 if len(years) > 12 else 0)
+    _euro_axis(ax.yaxis)
+    ax.set_title(f"{result.scenario.name}: {label('plot_yearly_title', lang)}")
+    ax.legend(loc="best", fontsize="small")
+    return _save(fig, Path(path))
+
+
+def stakeholders(result, path: str | Path) -> Path:
+    """Per stakeholder: present value of costs (left), benefits (right) and the npv (marker)."""
+    lang = result.lang
+    table = result.stakeholder_table()
+    fig = _figure()
+    ax = fig.add_subplot()
+    y = np.arange(len(table))
+    names = [textwrap.fill(result.stakeholder_label(s), 30) + (" *" if p else "")
+             for s, p in zip(table["stakeholder"], table["public"])]
+    ax.barh(y, -table["pv_costs"], color=_COST, label=label("pv_costs", lang))
+    ax.barh(y, table["pv_benefits"], color=_BENEFIT, label=label("pv_benefits", lang))
+    ax.scatter(table["npv"], y, color=_NET, zorder=3, marker="D", label=label("npv", lang))
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    _euro_axis(ax.xaxis)
+    ax.set_title(label("plot_stakeholders_title", lang))
+    ax.legend(loc="best", fontsize="small")
+    return _save(fig, Path(path))
+
+
+def tornado_chart(result, frame, path: str | Path, *, top: int = 15) -> Path:
+    """Horizontal bars from the npv at each input's low to that at its high, largest swing on top."""
+    lang = result.lang
+    base = frame.attrs.get("npv_base", result.npv)
+    rows = frame.head(top)
+    fig = _figure()
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))
+    low, high = rows["npv_low"].to_numpy(float), rows["npv_high"].to_numpy(float)
+    ax.barh(y, low - base, left=base, color=_COST, label=label("plot_low", lang))
+    ax.barh(y, high - base, left=base, color=_BENEFIT, label=label("plot_high", lang))
+    ax.axvline(base, color="black", linewidth=0.8, label=label("plot_point", lang))
+    ends = np.concatenate([low, high, [base]])
+    if ends.min() <= 0 <= ends.max():  # show the break-even line only when a swing reaches it
+        ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
+    names = [textwrap.fill(f"{lab} ({_short(lo)} - {_short(hi)})", 45)
+             for lab, lo, hi in zip(rows["label"], rows["low"], rows["high"])]
+    ax.set_yticks(y, names if len(rows) else [])
+    ax.invert_yaxis()
+    _euro_axis(ax.xaxis)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.tick_params(axis="y", labelsize="small")
+    fig.suptitle(label("plot_tornado_title", lang))
+    ax.legend(loc="best", fontsize="small")
+    return _save(fig, Path(path))
+
+
+def npv_histogram(result, simulation, path: str | Path, *, bins: int = 60) -> Path:
+    """Histogram of the simulated npv with its mean, 5th and 95th percentile, 0 and the point result."""
+    lang = result.lang
+    npv = simulation.npv
+    fig = _figure()
+    ax = fig.add_subplot()
+    counts, edges = np.histogram(npv, bins=bins)
+    colors = [_COST if right <= 0 else _BENEFIT for right in edges[1:]]
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=colors, edgecolor="white", linewidth=0.3)
+    p5, p95 = np.percentile(npv, [5, 95])
+    ax.axvspan(p5, p95, color=_ACCENT, alpha=0.08, label=label("plot_p5_p95", lang))
+    ax.axvline(float(np.mean(npv)), color=_NET, label=label("plot_mean", lang))
+    ax.axvline(simulation.point_npv, color=_ACCENT, linestyle="--", label=label("plot_point", lang))
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.text(0.01, 0.97, label("plot_p_negative", lang).format(p=simulation.p_npv_negative), transform=ax.transAxes,
+            va="top", bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
+    _euro_axis(ax.xaxis)
+    ax.set_ylabel(label("plot_draws", lang))
+    ax.set_title(label("plot_histogram_title", lang).format(n=simulation.n))
+    ax.legend(loc="upper right", fontsize="small")
+    return _save(fig, Path(path))
+
+
+def break_even_chart(result, found: dict, path: str | Path, *, points: int = 41) -> Path:
+    """The npv against one input over its break-even range, with the break-even value marked."""
+    from mkba.uncertainty.sensitivity import npv_of
+    lang = result.lang
+    model = result.model
+    j = model.input_index(found["input"])
+    xs = np.linspace(*found["range"], points)
+    theta = np.tile(model.base, (points, 1))
+    theta[:, j] = xs
+    fig = _figure()
+    ax = fig.add_subplot()
+    ax.plot(xs, npv_of(model, theta), color=_NET)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.axvline(found["base"], color=_ACCENT, linestyle="--", label=label("plot_point", lang))
+    for root in found["roots"]:
+        ax.axvline(root, color=_COST, label=f"npv = 0: {root:.4g}")
+    _euro_axis(ax.yaxis)
+    ax.set_xlabel(f"{found['label']} ({found['input']})")
+    ax.set_title(label("plot_break_even_title", lang).format(name=found["input"]))
+    ax.legend(loc="best", fontsize="small")
+    return _save(fig, Path(path))
+
+
+def write_plots(result, folder: str | Path, *, simulation=None, tornado=None, break_even=None) -> list[Path]:
+    """Write every chart the analysis allows into ``folder`` (created if needed).
+
+    Always ``yearly_flows.png`` and ``stakeholders.png``; ``tornado.png`` with a
+    tornado frame, ``npv_histogram.png`` with a simulation, and
+    ``break_even_<input>.png`` for each break-even result.
+
+    Returns
+    -------
+    list of Path
+        The files written, in that order.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MkbaError(f"cannot create the folder for charts: {exc.strerror}", file=str(folder)) from None
+    paths = [yearly_flows(result, folder / "yearly_flows.png"), stakeholders(result, folder / "stakeholders.png")]
+    if tornado is not None:
+        paths.append(tornado_chart(result, tornado, folder / "tornado.png"))
+    if simulation is not None:
+        paths.append(npv_histogram(result, simulation, folder / "npv_histogram.png"))
+    for found in ([break_even] if isinstance(break_even, dict) else break_even or []):
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", found["input"])
+        paths.append(break_even_chart(result, found, folder / f"break_even_{safe}.png"))
+    return paths

@@ -1,0 +1,73 @@
+"""Field types shared by the scenario and its ``sib:`` contract: numbers that may be distributions, shares, rates.
+
+Every scenario model is closed (:class:`Closed`): an unknown key is refused, not dropped.
+Imports: :mod:`mkba.scenario.distributions` and the price list patterns only.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Union
+
+import pydantic
+
+from mkba.pricelist.items import STAKEHOLDER_PATTERN
+from mkba.scenario.distributions import Distribution, _Dist, parse_distribution
+
+
+def _number_or_distribution(value: Any) -> Any:
+    if isinstance(value, _Dist):
+        return value
+    if isinstance(value, dict):
+        try:
+            return parse_distribution(value)
+        except pydantic.ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"][1:])
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
+                msg = "expected dist: triangular, uniform, pert, normal or beta"
+            raise ValueError(f"invalid distribution{(' ' + where) if where else ''}: {msg}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a number or a distribution {dist: ...}")  # the loader adds the value
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return float(value)
+
+
+def _within(low: float, high: float, high_open: bool = False, name: str = ""):
+    def check(value: Any) -> Any:
+        lo, hi = value.support() if isinstance(value, _Dist) else (value, value)
+        bad_high = hi >= high if high_open else hi > high
+        if lo < low or bad_high:
+            if math.isinf(high):
+                expected = f"expected {name} >= {low:g}"
+            else:
+                expected = f"expected {name} in [{low:g}, {high:g}{')' if high_open else ']'}"
+            # a plain number is added to the message by the loader ("(got 1.5)")
+            raise ValueError(f"{expected}; its range is {lo:g}..{hi:g}" if isinstance(value, _Dist) else expected)
+        return value
+    return pydantic.AfterValidator(check)
+
+
+def _whole_number(value: Any) -> Any:
+    # pydantic's lax mode reads "2024" and true as whole numbers; a year written as text is a typo
+    if isinstance(value, (str, bool)):
+        raise ValueError("expected a whole number, not text or true/false")
+    return value
+
+
+Whole = Annotated[int, pydantic.BeforeValidator(_whole_number)]
+Number = Annotated[Union[float, Distribution], pydantic.BeforeValidator(_number_or_distribution)]
+NonNegative = Annotated[Number, _within(0, math.inf, name="a number")]
+Share = Annotated[Number, _within(0, 1, name="a share")]
+OpenShare = Annotated[Number, _within(0, 1, high_open=True, name="a share")]
+Rate = Annotated[Number, _within(-0.99, 10, name="a rate")]
+Stakeholder = Annotated[str, pydantic.Field(pattern=STAKEHOLDER_PATTERN)]
+YearRange = tuple[Whole, Whole]
+
+
+class Closed(pydantic.BaseModel):
+    """A closed, frozen model: unknown keys are refused."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -1,0 +1,329 @@
+"""Scenario files: who takes part, what it costs, what it avoids, who volunteers.
+
+The shape is FORMATS.md's ``mkba-scenario/1``; every key is checked (closed
+models) and any number may be a distribution (METHOD.md section 6). A loaded
+:class:`Scenario` remembers the file and the line of each part, so that a
+problem found later (an unknown price item, a unit that does not convert)
+still points at the line the user wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+import pydantic
+
+from mkba.scenario.contract import SibContract, check_against_scenario
+from mkba.scenario.fields import (
+    Closed as _Closed,
+    NonNegative,
+    OpenShare,
+    Rate,
+    Share,
+    Stakeholder,
+    Whole,
+    YearRange,
+)
+from mkba.errors import MkbaError
+from mkba.io.documents import Document, format_path, read_document, validate
+from mkba.pricelist.items import NAME_PATTERN
+from mkba.pricelist.source import Source
+from mkba.pricelist.units import check_unit
+
+SCENARIO_FORMAT = "mkba-scenario/1"
+DEFAULT_DISCOUNT_RATE = 0.0225
+
+
+class StakeholderSpec(_Closed):
+    """Attributes of a stakeholder (``public`` ones make the fiscal view)."""
+
+    public: bool = False
+    label: str | None = None
+    label_en: str | None = None
+
+
+class Price(_Closed):
+    """A price stated in the scenario itself instead of a price list item."""
+
+    amount: NonNegative
+    price_year: Whole | None = None
+    unit: str = "hour"
+    label: str | None = None
+    payer: Stakeholder | None = None
+    source: Source | str | None = None
+
+    @pydantic.field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str) -> str:
+        return check_unit(v)
+
+
+class _Line(_Closed):
+    id: str = pydantic.Field(pattern=NAME_PATTERN)
+    label: str | None = None
+    source: Source | str | None = None
+    assumption: str | None = pydantic.Field(
+        default=None, description="Why an input without a source was chosen; marks it as an assumption.")
+
+
+class CostLine(_Line):
+    """A cost of the initiative, a negative flow to ``payer`` (METHOD.md section 4)."""
+
+    payer: Stakeholder
+    amount: NonNegative | None = None
+    item: str | None = None
+    quantity: NonNegative | None = None
+    price_year: Whole | None = None
+    per: Literal["once", "year", "participant", "participant_year"]
+    year: Whole | None = None
+    years: YearRange | None = None
+    duration: Whole | None = pydantic.Field(default=None, ge=1)
+
+    @pydantic.model_validator(mode="after")
+    def _timing(self) -> "CostLine":
+        if (self.amount is None) == (self.item is None):
+            raise ValueError("give either 'amount' (euro) or 'item' with 'quantity'")
+        if self.item is not None and self.quantity is None:
+            raise ValueError("a cost priced by 'item' needs 'quantity' (in the item's unit)")
+        if self.item is not None and self.price_year is not None:
+            raise ValueError("'price_year' is for 'amount'; an item has its own price year")
+        if self.year is not None and self.years is not None:
+            raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
+        if self.per == "once" and (self.year is None or self.years is not None):
+            raise ValueError("per: once needs 'year' (one year); for several years use per: year with 'years'")
+        if self.per == "year" and (self.years is None) == (self.year is None):
+            raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
+        if self.per == "participant_year" and self.duration is None:
+            raise ValueError("per: participant_year needs 'duration' (years per participant)")
+        if self.per != "participant_year" and self.duration is not None:
+            raise ValueError("'duration' is only for per: participant_year")
+        if self.per in ("participant", "participant_year") and (self.year or self.years):
+            raise ValueError(f"per: {self.per} follows the participants; leave out 'year'/'years'")
+        if self.years is not None and self.years[0] > self.years[1]:
+            raise ValueError("expected years: [first, last] with first <= last")
+        return self
+
+
+class EffectLine(_Line):
+    """A change in the use of a price item (METHOD.md section 4)."""
+
+    item: str | None = None
+    price: Price | None = None
+    kind: Literal["avoided_cost", "benefit", "added_cost"]
+    quantity: NonNegative
+    unit: str | None = None
+    success: Share = 1.0
+    deadweight: OpenShare = 0.0
+    attribution: Share = 1.0
+    displacement: OpenShare = 0.0
+    drop_off: OpenShare = 0.0
+    optimism_bias: OpenShare = 0.0
+    duration: Whole = pydantic.Field(default=1, ge=1)
+    lag: Whole = pydantic.Field(default=0, ge=0)
+    beneficiary: Stakeholder | None = None
+    per: Literal["participant", "year"] = pydantic.Field(
+        default="participant",
+        description="participant: per participant of each cohort (lag, duration); year: at area level, "
+                    "'quantity' a year in every year of 'years' (or 'year').")
+    year: Whole | None = None
+    years: YearRange | None = None
+
+    @pydantic.field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str | None) -> str | None:
+        return None if v is None else check_unit(v)
+
+    @pydantic.model_validator(mode="after")
+    def _timing(self) -> "EffectLine":
+        if self.year is not None and self.years is not None:
+            raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
+        if self.per == "year":
+            if self.years is None and self.year is None:
+                raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
+            given = sorted({"lag", "duration"} & self.model_fields_set)
+            if given:
+                names = " and ".join(repr(g) for g in given)
+                raise ValueError(f"{names} {'do' if len(given) > 1 else 'does'} not apply to per: year "
+                                 "(the effect falls in every year of 'years'; drop-off counts from the first "
+                                 f"year); leave {'them' if len(given) > 1 else 'it'} out")
+        elif self.year is not None or self.years is not None:
+            raise ValueError("an effect per participant follows the participants (lag, duration); leave out "
+                             "'year'/'years', or give per: year for an effect at area level")
+        if self.years is not None and self.years[0] > self.years[1]:
+            raise ValueError("expected years: [first, last] with first <= last")
+        return self
+
+    @property
+    def first_last(self) -> tuple[int, int] | None:
+        """The first and last year of a per: year line (None per participant)."""
+        if self.per != "year":
+            return None
+        return (self.year, self.year) if self.year is not None else (self.years[0], self.years[1])
+
+    @pydantic.model_validator(mode="after")
+    def _priced(self) -> "EffectLine":
+        if (self.item is None) == (self.price is None):
+            raise ValueError("give either 'item' (a price list id) or 'price' {amount, price_year, unit}")
+        if self.kind == "added_cost" and self.beneficiary is not None:
+            raise ValueError("'beneficiary' is for avoided costs and benefits; an added cost falls on the "
+                             "payer of its price")
+        if self.price is not None and self.price.payer is None and self.beneficiary is None:
+            raise ValueError("an effect with its own 'price' needs 'price.payer' or 'beneficiary'")
+        return self
+
+
+class VolunteerLine(_Line):
+    """Capitalised volunteer hours (METHOD.md section 4); ``as`` is required."""
+
+    hours: NonNegative
+    per: Literal["year", "participant"]
+    year: Whole | None = None
+    years: YearRange | None = None
+    value: str | Price
+    as_: Literal["benefit", "in_kind_cost", "memo"] = pydantic.Field(alias="as")
+    beneficiary: Stakeholder | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _timing(self) -> "VolunteerLine":
+        if self.year is not None and self.years is not None:
+            raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
+        if self.per == "year" and (self.years is None) == (self.year is None):
+            raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
+        if self.per == "participant" and (self.year or self.years):
+            raise ValueError("per: participant follows the participants; leave out 'year'/'years'")
+        if self.years is not None and self.years[0] > self.years[1]:
+            raise ValueError("expected years: [first, last] with first <= last")
+        if self.beneficiary is not None and self.as_ != "benefit":
+            raise ValueError("'beneficiary' is only for as: benefit")
+        return self
+
+
+class Scenario(_Closed):
+    """A scenario file (``format: mkba-scenario/1``), validated.
+
+    Use :func:`load_scenario` to read one from a file or a dict; the result
+    carries the file's line positions for later error messages.
+    """
+
+    format: Literal["mkba-scenario/1"]
+    name: str = pydantic.Field(min_length=1)
+    description: str | None = None
+    pricelist: str | None = None
+    price_year: Whole | None = None
+    assumed_inflation: float | None = pydantic.Field(
+        default=None, ge=-0.5, le=1, description="Yearly inflation assumed beyond the price index.")
+    start_year: Whole = pydantic.Field(ge=1900, le=2200)
+    horizon: Whole = pydantic.Field(ge=1, le=200)
+    discount_rate: Rate = DEFAULT_DISCOUNT_RATE
+    base_year: Whole | None = pydantic.Field(default=None, ge=1900, le=2200)
+    stakeholders: dict[Stakeholder, StakeholderSpec] = pydantic.Field(default_factory=dict)
+    participants: dict[int, NonNegative] = pydantic.Field(default_factory=dict)
+    costs: list[CostLine] = pydantic.Field(default_factory=list)
+    effects: list[EffectLine] = pydantic.Field(default_factory=list)
+    volunteers: list[VolunteerLine] = pydantic.Field(default_factory=list)
+    notes: str | None = None
+    sources: list[Source] = pydantic.Field(default_factory=list)
+    sib: "SibContract | None" = pydantic.Field(
+        default=None, description="The terms of a Social Impact Bond (docs/sib.md).")
+
+    _doc: Document | None = pydantic.PrivateAttr(default=None)
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.start_year + self.horizon)
+
+    @property
+    def end_year(self) -> int:
+        return self.start_year + self.horizon - 1
+
+    @pydantic.model_validator(mode="after")
+    def _unique_line_ids(self) -> "Scenario":
+        ids = [line.id for line in (*self.costs, *self.effects, *self.volunteers)]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"line ids must be unique across costs, effects and volunteers; "
+                             f"given twice: {', '.join(dupes)}")
+        return self
+
+    def check_horizon(self) -> None:
+        """Every year given (cohorts, cost, per-year effect and volunteer years) lies in the horizon.
+
+        Raises
+        ------
+        MkbaError
+            Pointing at the first year outside ``start_year .. start_year + horizon - 1``.
+        """
+        first, last = self.start_year, self.end_year
+        places: list[tuple[int, tuple]] = [(year, ("participants", year)) for year in self.participants]
+        for group in ("costs", "effects", "volunteers"):
+            for i, line in enumerate(getattr(self, group)):
+                if line.year is not None:
+                    places.append((line.year, (group, i, "year")))
+                places += [(year, (group, i, "years", j)) for j, year in enumerate(line.years or ())]
+        for year, path in places:
+            if not first <= year <= last:
+                raise self.error(f"year {year} is outside the horizon {first}-{last} (start_year {first}, "
+                                 f"horizon {self.horizon})", path)
+
+    # -- provenance and positions -------------------------------------------------------
+    @property
+    def sha256(self) -> str:
+        """Hash of the file's bytes (or of the canonical content for a dict)."""
+        if self._doc is not None and self._doc.text:
+            return hashlib.sha256(self._doc.text).hexdigest()
+        payload = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def file(self) -> str | None:
+        return self._doc.file if self._doc else None
+
+    def error(self, message: str, path: tuple) -> MkbaError:
+        """An :class:`MkbaError` pointing at ``path`` in the file this came from."""
+        line = self._doc.line_of(path) if self._doc else None
+        field = f"participants.{path[1]}" if path[:1] == ("participants",) and len(path) == 2 \
+            else format_path(path)  # participants are keyed by year, not by position
+        return MkbaError(message, file=self.file, line=line, field=field)
+
+
+def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
+    """Read and validate a scenario from a file (YAML, TOML, JSON) or a dict.
+
+    Raises
+    ------
+    MkbaError
+        With file, line and field for anything that does not fit the format.
+    """
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, dict):
+        doc = Document(source, "<dict>")
+    else:
+        doc = read_document(source)
+    _check_year_keys(doc)
+    scenario = validate(Scenario, doc)
+    scenario._doc = doc
+    scenario.check_horizon()
+    if scenario.sib is not None:  # the contract's references to the scenario's own lines and years
+        check_against_scenario(scenario, scenario.sib)
+    return scenario
+
+
+def _check_year_keys(doc: Document) -> None:
+    """Participants are keyed by year: catch ``'2015'`` vs ``2015`` and non-years early."""
+    participants = doc.data.get("participants") if isinstance(doc.data, dict) else None
+    if isinstance(participants, dict):
+        for key in participants:
+            if isinstance(key, bool) or not (isinstance(key, int) or str(key).isdigit()):
+                raise MkbaError(f"expected a year as key, got {key!r}", file=doc.file,
+                                line=doc.line_of(("participants", key)), field=f"participants.{key}")
+
+
+def scenario_json_schema() -> dict:
+    """JSON Schema of scenario files, for editors."""
+    return Scenario.model_json_schema(by_alias=True)
+
+

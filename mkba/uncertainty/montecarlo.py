@@ -1,0 +1,406 @@
+"""Monte Carlo: ``n`` joint draws of the uncertain inputs and the figures of each (METHOD.md section 6).
+
+:func:`monte_carlo` draws ``n`` joint samples in chunks (:mod:`mkba.uncertainty.sampling`)
+and returns a :class:`Simulation` with the distribution of ``npv``, ``bcr``, the
+fiscal ``npv`` and each stakeholder's ``npv``.
+
+The simulation's default evaluation (``method="fast"``) does not build the
+(draws x lines x years) flows of :meth:`mkba.engine.Model.evaluate`: because
+every line's yearly amount is its multiplier (a product of inputs) times a
+non-negative timing, its present value is the multiplier times the discounted
+timing, and the timing of a cohort line sums geometric series. The figures are
+those of :func:`mkba.result.figures` up to rounding (the tests check this);
+``method="flows"`` evaluates through ``Model.evaluate`` and ``figures``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mkba.engine.figures import figures
+from mkba.engine.model import ONE_MINUS, Model
+from mkba.errors import MkbaError
+from mkba.uncertainty.sampling import check_draws_fit, chunks, draw_inputs, quantile, uniform_columns
+from mkba.uncertainty.sensitivity import npv_of
+
+#: Seed of ``mkba run --simulate`` when none is given.
+DEFAULT_SEED = 20260101
+#: Draws evaluated at once unless told otherwise.
+DEFAULT_CHUNK_SIZE = 100_000
+#: Percentiles reported for every simulated figure.
+PERCENTILES = (5, 50, 95)
+
+
+# -- the fast path: present values without yearly flows ---------------------------------------------
+class _PresentValues:
+    """Present values of every line for a block of draws, without yearly flows.
+
+    A line's yearly amount is ``multiplier * timing[y]`` with ``multiplier`` the
+    product of its inputs and ``timing`` >= 0, so its present value is
+    ``multiplier * sum_y timing[y] DF(y)``. For a cohort line starting in year
+    index ``s = c + lag`` with ``m`` active years,
+    ``sum_k n_c retain^k DF(s + k) = n_c DF(s) sum_{k<m} (retain / (1 + r))^k``.
+    An effect at area level (``per: year``, a fixed pattern with drop-off) over
+    ``m`` years from year index ``s`` is the same series with ``n_c = 1``.
+    Only uncertain inputs are per draw; everything else is folded in once.
+    """
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        inputs, base = model.inputs, model.base
+        self.n_inputs = len(inputs)
+        self.cols = [j for j, inp in enumerate(inputs) if inp.uncertain]
+        row = {j: k for k, j in enumerate(self.cols)}
+        self.dists = [inputs[j].value for j in self.cols]
+        for dist in self.dists:  # build interpolation tables now, not inside worker threads
+            quantile(dist, np.array([0.5]))
+        years = model.years
+        Y, L = len(years), len(model.lines)
+        self.Y, self.L = Y, L
+        self.exponent = (-(years - model.base_year)).astype(np.float64)
+        self.rate_row = row.get(model.discount_col)
+        self.rate = float(base[model.discount_col])
+        # multipliers: the certain part once, the uncertain factors per draw
+        self.certain = np.empty(L)
+        self.factors: list[tuple[int, int, bool]] = []
+        for i, line in enumerate(model.lines):
+            c = line.constant
+            for col, kind in line.factors:
+                if col in row:
+                    self.factors.append((i, row[col], kind == ONE_MINUS))
+                else:
+                    c *= (1.0 - base[col]) if kind == ONE_MINUS else base[col]
+            self.certain[i] = c
+        self.pattern = np.array([line.pattern for line in model.lines]).reshape(L, Y)
+        decay = np.array([line.decay is not None for line in model.lines], dtype=bool)
+        self.pattern_lines = np.flatnonzero(self.pattern.any(axis=1) & ~decay)
+        self.pattern_years = np.flatnonzero(self.pattern.any(axis=0))
+        # cohorts: (year index, draw row or None, base size)
+        self.cohorts = [(int(y - years[0]), row.get(col), float(base[col]))
+                        for y, col in model.participant_cols.items()]
+        # cohort lines grouped by what they retain each year, (draw row or None, certain retain), then
+        # by (lag, duration): lines of one class share their discounted timing
+        self.groups: dict[tuple, dict[tuple[int, int], list]] = {}
+        for i, line in enumerate(model.lines):
+            if line.cohort is None:
+                continue
+            lag, duration, drop = line.cohort
+            key = (row.get(drop), None) if drop >= 0 and drop in row else \
+                (None, 1.0 - float(base[drop]) if drop >= 0 else 1.0)
+            slots = []  # (cohort number, start year index, active years)
+            for c, (ci, _, _) in enumerate(self.cohorts):
+                s = ci + lag
+                m = min(duration, Y - s) if s < Y else 0
+                if m > 0:
+                    slots.append((c, s, m))
+            if slots:
+                cls = self.groups.setdefault(key, {}).setdefault((lag, duration), [[], slots])
+                cls[0].append(i)
+        # fixed patterns with drop-off (effects per: year): one "cohort" of size 1 in the first year,
+        # active for the years of the pattern (which are 1 from the first year on, then 0)
+        unit = len(self.cohorts)  # the index of that size 1 in ``sizes``
+        for i, line in enumerate(model.lines):
+            if line.decay is None:
+                continue
+            drop, s = line.decay
+            m = int(np.count_nonzero(self.pattern[i]))
+            if not (m and np.array_equal(self.pattern[i, s:s + m], np.ones(m))):
+                raise AssertionError(f"line {line.id!r}: a pattern with drop-off must be 1 from its "
+                                     "first year on")
+            key = (row.get(drop), None) if drop in row else (None, 1.0 - float(base[drop]))
+            cls = self.groups.setdefault(key, {}).setdefault(("year", s, m), [[], [(unit, s, m)]])
+            cls[0].append(i)
+        # Every figure is a sum of lines' present values with fixed signs while those are >= 0 (inputs
+        # are validated >= 0, so they are). Sums run in a fixed order, element by element (no BLAS,
+        # whose rounding may depend on the number of draws), so results do not depend on chunking.
+        self.K = K = len(model.stakeholders)
+        self.cost_terms: list[tuple[int, float]] = []
+        self.benefit_terms: list[tuple[int, float]] = []
+        self.stakeholder_terms: list[list[tuple[int, float]]] = [[] for _ in range(K)]
+        for p in range(len(model.posting_line)):
+            i, sign = int(model.posting_line[p]), float(model.posting_sign[p])
+            self.stakeholder_terms[model.posting_stakeholder[p]].append((i, sign))
+            if not model.posting_transfer[p]:
+                (self.benefit_terms if sign > 0 else self.cost_terms).append((i, abs(sign)))
+        self.public_stakeholders = [k for k in range(K) if model.public[k]]
+        self.volunteer_terms = [(int(i), 1.0) for i in model.volunteer_lines]
+        self.model_postings = (model.posting_line, model.posting_sign[:, None], ~model.posting_transfer,
+                               model.posting_stakeholder, model.public)
+
+    def draws(self, seed: int, start: int, stop: int) -> np.ndarray:
+        """Draws of the uncertain inputs, shape (U, D): the columns of :func:`draw_inputs`."""
+        u = uniform_columns(seed, start, stop, len(self.cols), range(len(self.cols)))
+        for k, dist in enumerate(self.dists):
+            u[k] = quantile(dist, u[k])
+        return u
+
+    def figures(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Figures for draws ``x`` (U, D): arrays over draws (stakeholders: (K, D))."""
+        D = x.shape[1]
+        rate = x[self.rate_row] if self.rate_row is not None else np.float64(self.rate)
+        # (Y, D), or (Y, 1) if certain; one contiguous power per year, because numpy's vectorised
+        # power of a broadcast pair may round differently at different positions (chunk sizes)
+        one_plus = np.atleast_1d(1.0 + rate)
+        df = np.empty((self.Y, one_plus.size))
+        for y, e in enumerate(self.exponent):
+            df[y] = one_plus ** float(e)
+        g = 1.0 / (1.0 + rate)
+        tpv = np.zeros((self.L, D))
+        for y in self.pattern_years:  # tpv = pattern @ df, summed year by year
+            tpv[self.pattern_lines] += self.pattern[self.pattern_lines, y, None] * df[y]
+        sizes = [x[r] if r is not None else size for (_, r, size) in self.cohorts] + [1.0]
+        for (drop_row, retain), classes in self.groups.items():
+            ratio = (1.0 - x[drop_row] if drop_row is not None else retain) * g
+            longest = max(m for _, slots in classes.values() for (_, _, m) in slots)
+            sums = [np.ones_like(ratio) if np.ndim(ratio) else 1.0]  # sums[m - 1] = sum_{k<m} ratio^k
+            power = ratio
+            for _ in range(1, longest):
+                sums.append(sums[-1] + power)
+                power = power * ratio
+            for lines, slots in classes.values():
+                acc = np.zeros(D)
+                for c, s, m in slots:
+                    acc += sizes[c] * df[s] * sums[m - 1]
+                tpv[lines] += acc
+        pv = np.empty((self.L, D))
+        pv[:] = self.certain[:, None]
+        for i, r, one_minus in self.factors:
+            pv[i] *= (1.0 - x[r]) if one_minus else x[r]
+        pv *= tpv  # (L, D) each line's present value
+        if pv.min(initial=0.0) < 0:
+            return self._general(pv)
+        pv_costs = _combine(self.cost_terms, pv)
+        pv_benefits = _combine(self.benefit_terms, pv)
+        stakeholder = np.empty((self.K, D))
+        for k, terms in enumerate(self.stakeholder_terms):
+            stakeholder[k] = _combine(terms, pv)
+        fiscal = _combine([(k, 1.0) for k in self.public_stakeholders], stakeholder)
+        return {"pv_costs": pv_costs, "pv_benefits": pv_benefits, "npv": pv_benefits - pv_costs,
+                "stakeholder_npv": stakeholder, "fiscal_npv": fiscal,
+                "volunteer_value_pv": _combine(self.volunteer_terms, pv)}
+
+    def _general(self, pv: np.ndarray) -> dict[str, np.ndarray]:
+        """The figures of :func:`mkba.result.figures` from lines' present values of any sign."""
+        line, sign, real, stakeholder, public = self.model_postings
+        posted = sign * pv[line]  # (P, D)
+        pos, neg = np.maximum(posted, 0.0), np.minimum(posted, 0.0)
+        onehot = np.zeros((self.K, len(line)))
+        onehot[stakeholder, np.arange(len(line))] = 1.0
+        sk_benefits, sk_costs = onehot @ pos, -(onehot @ neg)
+        pv_benefits, pv_costs = pos[real].sum(axis=0), -neg[real].sum(axis=0)
+        return {"pv_costs": pv_costs, "pv_benefits": pv_benefits, "npv": pv_benefits - pv_costs,
+                "stakeholder_npv": sk_benefits - sk_costs,
+                "fiscal_npv": (sk_benefits[public] - sk_costs[public]).sum(axis=0),
+                "volunteer_value_pv": _combine(self.volunteer_terms, pv)}
+
+
+def _combine(terms: list[tuple[int, float]], rows: np.ndarray) -> np.ndarray:
+    """``sum(weight * rows[i] for i, weight in terms)``, in that order (zeros when empty)."""
+    acc = np.zeros(rows.shape[1])
+    for i, weight in terms:
+        if weight == 1.0:
+            acc += rows[i]
+        elif weight == -1.0:
+            acc -= rows[i]
+        else:
+            acc += weight * rows[i]
+    return acc
+
+
+# -- Monte Carlo ----------------------------------------------------------------------------------
+def _stats(values: np.ndarray) -> dict:
+    """Mean, sd, percentiles, min and max of one figure's draws (NaN draws left out)."""
+    ok = np.isfinite(values)
+    finite = values if ok.all() else values[ok]
+    if finite.size == 0:
+        return {"mean": None, "sd": None, **{f"p{q}": None for q in PERCENTILES}, "min": None, "max": None}
+    pct = np.percentile(finite, PERCENTILES)
+    out = {"mean": float(finite.mean()), "sd": float(finite.std(ddof=1)) if finite.size > 1 else 0.0}
+    out.update({f"p{q}": float(v) for q, v in zip(PERCENTILES, pct)})
+    out.update({"min": float(finite.min()), "max": float(finite.max())})
+    if finite.size < values.size:
+        out["undefined"] = int(values.size - finite.size)
+    return out
+
+
+@dataclass
+class Simulation:
+    """The result of :func:`monte_carlo`: ``n`` joint draws and the figures of each.
+
+    Attributes
+    ----------
+    npv, pv_costs, pv_benefits, bcr, fiscal_npv, volunteer_value_pv : ndarray (n,)
+        Per draw, euro (``bcr`` NaN where ``pv_costs`` is 0).
+    stakeholder_npv : ndarray (n, K)
+        Per draw and stakeholder (columns in the order of ``stakeholders``), euro.
+    irr : ndarray (n,) or None
+        Per draw when asked for (``with_irr=True``), NaN where there is none.
+    point_npv : float
+        The point result's ``npv`` (every input at its mean), for comparison.
+    """
+
+    n: int
+    seed: int
+    chunk_size: int
+    method: str
+    stakeholders: list[str]
+    npv: np.ndarray
+    pv_costs: np.ndarray
+    pv_benefits: np.ndarray
+    bcr: np.ndarray
+    fiscal_npv: np.ndarray
+    volunteer_value_pv: np.ndarray
+    stakeholder_npv: np.ndarray
+    point_npv: float
+    uncertain_inputs: list[str]
+    irr: np.ndarray | None = None
+    seconds: float = field(default=0.0, compare=False)
+
+    def stats(self, name: str, k: int | None = None) -> dict:
+        """Mean, sd, percentiles, min and max of figure ``name`` (of stakeholder column ``k``), cached."""
+        cache = self.__dict__.setdefault("_stats", {})
+        if (name, k) not in cache:
+            values = getattr(self, name) if k is None else getattr(self, name)[:, k]
+            cache[(name, k)] = _stats(values)
+        return cache[(name, k)]
+
+    @property
+    def p_npv_negative(self) -> float:
+        """Share of draws with ``npv`` < 0."""
+        return float(np.mean(self.npv < 0))
+
+    def percentiles(self, q: Sequence[float] = PERCENTILES) -> pd.DataFrame:
+        """Percentiles of each figure and each stakeholder's ``npv`` (rows: figures, columns: q)."""
+        rows = {"npv": self.npv, "pv_costs": self.pv_costs, "pv_benefits": self.pv_benefits,
+                "bcr": self.bcr, "fiscal_npv": self.fiscal_npv}
+        rows.update({f"npv[{k}]": self.stakeholder_npv[:, i] for i, k in enumerate(self.stakeholders)})
+        return pd.DataFrame({f"p{p:g}": [float(np.nanpercentile(v, p)) if np.isfinite(v).any() else np.nan
+                                         for v in rows.values()] for p in q}, index=list(rows))
+
+    def frame(self) -> pd.DataFrame:
+        """One row per draw: the figures and each stakeholder's ``npv``."""
+        data = {"npv": self.npv, "pv_costs": self.pv_costs, "pv_benefits": self.pv_benefits, "bcr": self.bcr,
+                "fiscal_npv": self.fiscal_npv}
+        data.update({f"npv[{k}]": self.stakeholder_npv[:, i] for i, k in enumerate(self.stakeholders)})
+        if self.irr is not None:
+            data["irr"] = self.irr
+        return pd.DataFrame(data)
+
+    def to_dict(self) -> dict:
+        """Plain values for JSON: headline ``npv`` figures, then the distribution of each figure."""
+        npv = self.stats("npv")
+        out = {
+            "n": self.n, "seed": self.seed, "chunk_size": self.chunk_size, "method": self.method,
+            "npv_mean": npv["mean"], "npv_sd": npv["sd"],
+            **{f"npv_p{q}": npv[f"p{q}"] for q in PERCENTILES},
+            "p_npv_negative": self.p_npv_negative,
+            "point_npv": float(self.point_npv),
+            "point_uses": "the mean of every uncertain input",
+            "uncertain_inputs": list(self.uncertain_inputs),
+            "npv": npv,
+            "bcr": self.stats("bcr"),
+            "pv_costs": self.stats("pv_costs"),
+            "pv_benefits": self.stats("pv_benefits"),
+            "fiscal_npv": self.stats("fiscal_npv"),
+            "stakeholders": {k: {**self.stats("stakeholder_npv", i),
+                                 "p_negative": float(np.mean(self.stakeholder_npv[:, i] < 0))}
+                             for i, k in enumerate(self.stakeholders)},
+        }
+        if self.irr is not None:
+            out["irr"] = self.stats("irr")
+        return out
+
+
+def monte_carlo(model: Model, n: int, *, seed: int = DEFAULT_SEED, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                progress: Callable[[int], None] | None = None, with_irr: bool = False, method: str = "fast",
+                workers: int = 1) -> Simulation:
+    """Draw ``n`` joint samples of the uncertain inputs and compute the figures of each.
+
+    Parameters
+    ----------
+    model : Model
+        The compiled scenario (``Result.model``).
+    n : int
+        Number of draws.
+    seed : int
+        Seed of the draws; the same seed gives bit-identical results at any
+        ``chunk_size`` and any number of ``workers``.
+    chunk_size : int
+        Draws evaluated at once: memory is bounded by ``workers`` chunks.
+    progress : callable, optional
+        Called with the number of draws finished, after each chunk (the command line draws a bar
+        with it); numeric code never draws one itself.
+    with_irr : bool
+        Also compute each draw's IRR (slow; implies ``method="flows"``).
+    method : {'fast', 'flows'}
+        ``fast`` sums present values line by line (see the module docstring);
+        ``flows`` evaluates yearly flows with ``Model.evaluate`` and ``figures``.
+        Both use the same draws and agree up to rounding.
+    workers : int
+        Threads evaluating chunks at once (default 1; 2 may help on an idle multi-core machine,
+        see benchmarks/results/uncertainty.md). Results do not depend on it.
+
+    Returns
+    -------
+    Simulation
+    """
+    if n < 1:
+        raise MkbaError(f"the number of draws must be at least 1, got {n}")
+    if chunk_size < 1:
+        raise MkbaError(f"the chunk size must be at least 1, got {chunk_size}")
+    if method not in ("fast", "flows"):
+        raise MkbaError(f"unknown method {method!r}; expected 'fast' or 'flows'")
+    check_draws_fit(n, 6 + len(model.stakeholders) + (1 if with_irr else 0))
+    method = "flows" if with_irr else method
+    began = time.perf_counter()
+    fast = _PresentValues(model)
+    K = len(model.stakeholders)
+    out = {name: np.empty(n) for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "volunteer_value_pv")}
+    out["stakeholder_npv"] = np.empty((n, K), order="F")
+    irr = np.empty(n) if with_irr else None
+
+    def run(bounds: tuple[int, int]) -> int:
+        start, stop = bounds
+        if method == "fast":
+            figs = fast.figures(fast.draws(seed, start, stop))
+            for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "volunteer_value_pv"):
+                out[name][start:stop] = figs[name]
+            out["stakeholder_npv"][start:stop] = figs["stakeholder_npv"].T
+        else:
+
+            f = figures(model, model.evaluate(draw_inputs(model, seed, start, stop)), with_irr=with_irr)
+            for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "volunteer_value_pv"):
+                out[name][start:stop] = getattr(f, name)
+            out["stakeholder_npv"][start:stop] = f.stakeholder_npv
+            if irr is not None:
+                irr[start:stop] = f.irr
+        return stop - start
+
+    parts = list(chunks(n, chunk_size))
+    workers = max(1, min(int(workers), len(parts)))
+    if workers == 1:
+        for bounds in parts:
+            done = run(bounds)
+            if progress is not None:
+                progress(done)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for done in pool.map(run, parts):
+                if progress is not None:
+                    progress(done)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bcr = np.where(out["pv_costs"] != 0, out["pv_benefits"] / np.where(out["pv_costs"] != 0,
+                                                                            out["pv_costs"], 1.0), np.nan)
+    return Simulation(
+        n=n, seed=seed, chunk_size=chunk_size, method=method, stakeholders=list(model.stakeholders),
+        npv=out["npv"], pv_costs=out["pv_costs"], pv_benefits=out["pv_benefits"], bcr=bcr,
+        fiscal_npv=out["fiscal_npv"], volunteer_value_pv=out["volunteer_value_pv"],
+        stakeholder_npv=out["stakeholder_npv"], point_npv=float(npv_of(model, model.base[None])[0]),
+        uncertain_inputs=[inp.name for inp in model.inputs if inp.uncertain], irr=irr,
+        seconds=time.perf_counter() - began)

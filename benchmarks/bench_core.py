@@ -65,15 +65,39 @@ ITEMS = {
     "huur-jaar": ("year", 9000.0, 2017, "woningcorporatie", "resource"),
     "vervanging-uur": ("hour", 17.5, 2016, "samenleving", "resource"),
 }
-EFFECT_ITEMS = ["hulp-uur", "begeleiding-maand", "ggz-dag", "detentie-dag", "huisarts-contact",
-                "training-week", "bijstand-maand", "huur-jaar"]
+EFFECT_ITEMS = [
+    "hulp-uur",
+    "begeleiding-maand",
+    "ggz-dag",
+    "detentie-dag",
+    "huisarts-contact",
+    "training-week",
+    "bijstand-maand",
+    "huur-jaar",
+]
 
 
 def pricelist_data() -> dict:
-    return {"format": "mkba-pricelist/1", "name": "bench-core", "version": "1", "title": "Benchmark",
-            "items": [{"id": k, "label": k, "unit": u, "amount": a, "price_year": y, "payer": p, "nature": n,
-                       "confidence": 3, "source": {"title": "benchmark"}}
-                      for k, (u, a, y, p, n) in ITEMS.items()]}
+    return {
+        "format": "mkba-pricelist/1",
+        "name": "bench-core",
+        "version": "1",
+        "title": "Benchmark",
+        "items": [
+            {
+                "id": k,
+                "label": k,
+                "unit": u,
+                "amount": a,
+                "price_year": y,
+                "payer": p,
+                "nature": n,
+                "confidence": 3,
+                "source": {"title": "benchmark"},
+            }
+            for k, (u, a, y, p, n) in ITEMS.items()
+        ],
+    }
 
 
 def make_scenarios(n: int, seed: int = 1) -> list[dict]:
@@ -86,34 +110,84 @@ def make_scenarios(n: int, seed: int = 1) -> list[dict]:
         for i in range(14):
             item = EFFECT_ITEMS[i % len(EFFECT_ITEMS)]
             kind = "added_cost" if i % 7 == 6 else ("benefit" if i % 2 else "avoided_cost")
-            line = {"id": f"e{i}", "item": item, "kind": kind,
-                    "quantity": u(0.5, 20), "success": u(0.1, 0.9), "deadweight": u(0, 0.5),
-                    "attribution": u(0.3, 1), "displacement": u(0, 0.3), "drop_off": u(0, 0.4),
-                    "optimism_bias": u(0, 0.2), "lag": i % 3, "duration": 1 + i % 5}
+            line = {
+                "id": f"e{i}",
+                "item": item,
+                "kind": kind,
+                "quantity": u(0.5, 20),
+                "success": u(0.1, 0.9),
+                "deadweight": u(0, 0.5),
+                "attribution": u(0.3, 1),
+                "displacement": u(0, 0.3),
+                "drop_off": u(0, 0.4),
+                "optimism_bias": u(0, 0.2),
+                "lag": i % 3,
+                "duration": 1 + i % 5,
+            }
             if item == "ggz-dag" and i % 2:
                 line["unit"] = "week"
             effects.append(line)
-        out.append({
-            "format": "mkba-scenario/1", "name": f"bench-{s}", "price_year": 2024, "start_year": YEARS[0],
-            "horizon": len(YEARS), "discount_rate": u(0.01, 0.05),
-            "participants": {y: float(rng.integers(20, 400)) for y in YEARS[:6]},
-            "costs": [
-                {"id": "opstart", "payer": "gemeente", "amount": u(5e4, 2e5), "price_year": 2019, "per": "once",
-                 "year": YEARS[0]},
-                {"id": "exploitatie", "payer": "gemeente", "amount": u(1e5, 4e5), "per": "year",
-                 "years": [YEARS[0], YEARS[-1]]},
-                {"id": "intake", "payer": "gemeente", "item": "hulp-uur", "quantity": u(2, 8), "per": "participant"},
-                {"id": "traject", "payer": "rijk", "amount": u(500, 3000), "price_year": 2021,
-                 "per": "participant_year", "duration": 2},
-            ],
-            "effects": effects,
-            "volunteers": [
-                {"id": "maatjes", "hours": u(1e3, 2e4), "per": "year", "years": [YEARS[0], YEARS[-1]],
-                 "value": "vervanging-uur", "as": "benefit"},
-                {"id": "buddy", "hours": u(5, 40), "per": "participant", "value": {"amount": 15.0, "price_year": 2018},
-                 "as": "memo"},
-            ],
-        })
+        out.append(
+            {
+                "format": "mkba-scenario/1",
+                "name": f"bench-{s}",
+                "price_year": 2024,
+                "start_year": YEARS[0],
+                "horizon": len(YEARS),
+                "discount_rate": u(0.01, 0.05),
+                "participants": {y: float(rng.integers(20, 400)) for y in YEARS[:6]},
+                "costs": [
+                    {
+                        "id": "opstart",
+                        "payer": "gemeente",
+                        "amount": u(5e4, 2e5),
+                        "price_year": 2019,
+                        "per": "once",
+                        "year": YEARS[0],
+                    },
+                    {
+                        "id": "exploitatie",
+                        "payer": "gemeente",
+                        "amount": u(1e5, 4e5),
+                        "per": "year",
+                        "years": [YEARS[0], YEARS[-1]],
+                    },
+                    {
+                        "id": "intake",
+                        "payer": "gemeente",
+                        "item": "hulp-uur",
+                        "quantity": u(2, 8),
+                        "per": "participant",
+                    },
+                    {
+                        "id": "traject",
+                        "payer": "rijk",
+                        "amount": u(500, 3000),
+                        "price_year": 2021,
+                        "per": "participant_year",
+                        "duration": 2,
+                    },
+                ],
+                "effects": effects,
+                "volunteers": [
+                    {
+                        "id": "maatjes",
+                        "hours": u(1e3, 2e4),
+                        "per": "year",
+                        "years": [YEARS[0], YEARS[-1]],
+                        "value": "vervanging-uur",
+                        "as": "benefit",
+                    },
+                    {
+                        "id": "buddy",
+                        "hours": u(5, 40),
+                        "per": "participant",
+                        "value": {"amount": 15.0, "price_year": 2018},
+                        "as": "memo",
+                    },
+                ],
+            }
+        )
     return out
 
 
@@ -149,7 +223,7 @@ def plain_npv(s: dict, cpi: dict[int, float]) -> float:
                     if cohort + k <= last:
                         costs += count * each * df[cohort + k]
     for e in s["effects"]:
-        unit, amount, year, payer, nature = ITEMS[e["item"]]
+        unit, amount, year, _payer, nature = ITEMS[e["item"]]
         if nature == "transfer":
             continue  # cancels in the societal total
         conv = CONVERT[e["unit"]] / CONVERT[unit] if "unit" in e else 1.0
@@ -159,8 +233,17 @@ def plain_npv(s: dict, cpi: dict[int, float]) -> float:
                 y = cohort + e["lag"] + k
                 if y > last:
                     break
-                value = (count * e["quantity"] * e["success"] * price * (1 - e["deadweight"]) * e["attribution"]
-                         * (1 - e["displacement"]) * (1 - e["drop_off"]) ** k * (1 - e["optimism_bias"]))
+                value = (
+                    count
+                    * e["quantity"]
+                    * e["success"]
+                    * price
+                    * (1 - e["deadweight"])
+                    * e["attribution"]
+                    * (1 - e["displacement"])
+                    * (1 - e["drop_off"]) ** k
+                    * (1 - e["optimism_bias"])
+                )
                 if e["kind"] == "added_cost":
                     costs += value * df[y]
                 else:
@@ -208,8 +291,17 @@ def theta_of(model, scenarios) -> np.ndarray:
             theta[:, j] = [s["participants"][path[1]] for s in scenarios]
         elif path[0] in ("costs", "effects", "volunteers") and not inp.name.startswith("price."):
             group, i, *rest = path
-            if rest and rest[0] in ("quantity", "amount", "hours", "success", "deadweight", "attribution",
-                                    "displacement", "drop_off", "optimism_bias"):
+            if rest and rest[0] in (
+                "quantity",
+                "amount",
+                "hours",
+                "success",
+                "deadweight",
+                "attribution",
+                "displacement",
+                "drop_off",
+                "optimism_bias",
+            ):
                 theta[:, j] = [s[group][i][rest[0]] for s in scenarios]
             elif rest[:2] == ["value", "amount"]:
                 theta[:, j] = [s[group][i]["value"]["amount"] for s in scenarios]
@@ -281,7 +373,9 @@ def main() -> None:
     mkba.irr(flows[:1000])
     t_irr, ours = best(lambda: mkba.irr(flows), args.runs)
     as_lists = flows.tolist()
-    t_pyx, theirs = best(lambda: np.array([pyxirr.irr(row) for row in flows], dtype=float), max(1, args.runs // 2))
+    t_pyx, theirs = best(
+        lambda: np.array([pyxirr.irr(row) for row in flows], dtype=float), max(1, args.runs // 2)
+    )
     t_pyx_lists, _ = best(lambda: [pyxirr.irr(row) for row in as_lists], max(1, args.runs // 2))
     t_npf, npf_rates = best(lambda: np.array([npf.irr(row) for row in flows]), 1)
     both_py = np.isfinite(ours) & np.isfinite(theirs)
@@ -291,14 +385,18 @@ def main() -> None:
 
     rows_a = [
         ("per scenario: load + compile + evaluate + figures, 1,000 times", t_each, rel_each),
-        ("batched: compile once, build 1,000 theta rows from the dicts, one evaluate + figures", t_batch,
-         rel_batch),
+        (
+            "batched: compile once, build 1,000 theta rows from the dicts, one evaluate + figures",
+            t_batch,
+            rel_batch,
+        ),
         ("batched, theta given: one `Model.evaluate` + `figures` (all figures, irr too)", t_rows, rel_batch),
         ("batched, theta given, `figures(with_irr=False)`", t_rows_no_irr, rel_batch),
         ("plain Python loop over years and cohorts, 1,000 times", t_plain, 0.0),
     ]
     goal_py, goal_npf = t_pyx / t_irr, t_npf / t_irr
-    text = f"""# Core benchmark
+    text = (
+        f"""# Core benchmark
 
 Recorded run of `python benchmarks/bench_core.py` (best of {args.runs} runs after a warm-up unless noted).
 
@@ -315,8 +413,12 @@ npv of every scenario checked against the plain loop (largest relative differenc
 
 | method | seconds | per scenario (ms) | vs plain loop | max rel. diff of npv |
 |---|---:|---:|---:|---:|
-""" + "\n".join(f"| {name} | {t:.3f} | {t / N_SCENARIOS * 1e3:.3f} | {t_plain / t:.2f}x | {d:.1e} |"
-                for name, t, d in rows_a) + f"""
+"""
+        + "\n".join(
+            f"| {name} | {t:.3f} | {t / N_SCENARIOS * 1e3:.3f} | {t_plain / t:.2f}x | {d:.1e} |"
+            for name, t, d in rows_a
+        )
+        + f"""
 
 Measured: (1) 1,000 separately loaded and compiled models, one evaluation each; (2) one compiled model and
 1,000 parameter rows through one `Model.evaluate` (the scenarios share their structure), with and without
@@ -339,6 +441,7 @@ Largest absolute difference of the rate where both find a root: pyxirr {diff_py:
 ({int(both_py.sum())} rows), numpy-financial {diff_npf:.1e} ({int(both_npf.sum())} rows); goal 1e-9:
 {"met" if max(diff_py, diff_npf) <= 1e-9 else "NOT met"}.
 """
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -20,6 +20,7 @@ Each is timed ``--runs`` times; the median, in seconds, goes to
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -30,19 +31,26 @@ from pathlib import Path
 
 import openpyxl
 import yaml
+from timing import median_seconds
 
+from mkba.io.documents import _strict_parse, parse_yaml
 from mkba.pricelist.importing import import_pricelist
 from mkba.pricelist.index import default_index
-from mkba.io.documents import _strict_parse, parse_yaml
 from mkba.pricelist.registry import Registry
 from mkba.pricelist.units import UNITS
-from timing import median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "pricelist.md"
 GMCA = ROOT.parent / "shared" / "data" / "gmca-unit-cost-database-v1.4.xlsx"
-GMCA_THEMES = ["Crime", "Education & Skills", "Employment & Economy", "Fire", "Health", "Housing",
-               "Social Services"]
+GMCA_THEMES = [
+    "Crime",
+    "Education & Skills",
+    "Employment & Economy",
+    "Fire",
+    "Health",
+    "Housing",
+    "Social Services",
+]
 GOAL_SECONDS = 1.0
 FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -50,8 +58,14 @@ FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def generated_list_text(n_items: int) -> str:
     """A valid price list of ``n_items`` items, as YAML text (FORMATS.md shape)."""
     units = sorted(UNITS)
-    lines = ['format: mkba-pricelist/1', 'name: bench', 'version: "1.0"',
-             'title: Generated benchmark list', 'published: 2024-06-01', 'items:']
+    lines = [
+        "format: mkba-pricelist/1",
+        "name: bench",
+        'version: "1.0"',
+        "title: Generated benchmark list",
+        "published: 2024-06-01",
+        "items:",
+    ]
     for i in range(n_items):
         lines += [
             f"  - id: item-{i:05d}",
@@ -74,8 +88,9 @@ def generated_list_text(n_items: int) -> str:
 def read_all_gmca_cells() -> int:
     """The peer: every cell of the 7 theme sheets, openpyxl read-only."""
     workbook = openpyxl.load_workbook(GMCA, read_only=True, data_only=True)
-    count = sum(1 for sheet in GMCA_THEMES for row in workbook[sheet].iter_rows(values_only=True)
-                for _ in row)
+    count = sum(
+        1 for sheet in GMCA_THEMES for row in workbook[sheet].iter_rows(values_only=True) for _ in row
+    )
     workbook.close()
     return count
 
@@ -87,52 +102,88 @@ def bench_yaml(n_items: int, runs: int) -> list[tuple[str, float, str]]:
         default_index()
         assert len(Registry(include_bundled=False).load(path)) == n_items
         rows = [
-            ("mkba `Registry().load(path)` (parse, validate, resolve)", median_seconds(
-                lambda: Registry(include_bundled=False).load(path), runs), "mkba"),
-            ("`yaml.safe_load(path.read_text())` (the named peer)", median_seconds(
-                lambda: yaml.safe_load(path.read_text()), runs), "peer"),
-            ("`yaml.load(..., CSafeLoader)` (libyaml, for reference)", median_seconds(
-                lambda: yaml.load(path.read_text(), Loader=yaml.CSafeLoader), runs), "reference"),
+            (
+                "mkba `Registry().load(path)` (parse, validate, resolve)",
+                median_seconds(lambda: Registry(include_bundled=False).load(path), runs),
+                "mkba",
+            ),
+            (
+                "`yaml.safe_load(path.read_text())` (the named peer)",
+                median_seconds(lambda: yaml.safe_load(path.read_text()), runs),
+                "peer",
+            ),
+            (
+                "`yaml.load(..., CSafeLoader)` (libyaml, for reference)",
+                median_seconds(lambda: yaml.load(path.read_text(), Loader=yaml.CSafeLoader), runs),
+                "reference",
+            ),
         ]
         json_path = path.with_suffix(".json")
         json_path.write_text(json.dumps(parse_yaml(path.read_bytes()).data))
-        rows.append(("the same list as JSON, `Registry().load(path.json)`", median_seconds(
-            lambda: Registry(include_bundled=False).load(json_path), runs), "reference"))
-        rows.append(("mkba's strict line-recording parser alone (runs only to place an error)", median_seconds(
-            lambda: _strict_parse(path.read_bytes(), str(path)), 1), "part"))
+        rows.append(
+            (
+                "the same list as JSON, `Registry().load(path.json)`",
+                median_seconds(lambda: Registry(include_bundled=False).load(json_path), runs),
+                "reference",
+            )
+        )
+        rows.append(
+            (
+                "mkba's strict line-recording parser alone (runs only to place an error)",
+                median_seconds(lambda: _strict_parse(path.read_bytes(), str(path)), 1),
+                "part",
+            )
+        )
         return rows
 
 
 def bench_gmca(runs: int) -> list[tuple[str, float, str]]:
     items = import_pricelist(GMCA, "gmca-ucd-v1.4").items
     assert len(items) == 684
-    return [("mkba `import_pricelist(gmca, 'gmca-ucd-v1.4')`",
-             median_seconds(lambda: import_pricelist(GMCA, "gmca-ucd-v1.4"), runs), "mkba"),
-            ("openpyxl read-only, every cell of the 7 theme sheets",
-             median_seconds(read_all_gmca_cells, runs), "peer")]
+    return [
+        (
+            "mkba `import_pricelist(gmca, 'gmca-ucd-v1.4')`",
+            median_seconds(lambda: import_pricelist(GMCA, "gmca-ucd-v1.4"), runs),
+            "mkba",
+        ),
+        (
+            "openpyxl read-only, every cell of the 7 theme sheets",
+            median_seconds(read_all_gmca_cells, runs),
+            "peer",
+        ),
+    ]
 
 
 def table(title: str, rows: list[tuple[str, float, str]]) -> list[str]:
     peer = next(seconds for _, seconds, kind in rows if kind == "peer")
     mkba = next(seconds for _, seconds, kind in rows if kind == "mkba")
     verdict = "meets" if mkba <= GOAL_SECONDS else "MISSES"
-    out = [f"### {title}", "", f"Goal: mkba <= {GOAL_SECONDS:g} s; it {verdict} it.", "",
-           "| what | median (s) | ratio vs peer |", "|---|---:|---:|"]
+    out = [
+        f"### {title}",
+        "",
+        f"Goal: mkba <= {GOAL_SECONDS:g} s; it {verdict} it.",
+        "",
+        "| what | median (s) | ratio vs peer |",
+        "|---|---:|---:|",
+    ]
     out += [f"| {name} | {seconds:.3f} | {seconds / peer:.2f} |" for name, seconds, _ in rows]
-    return out + [""]
+    return [*out, ""]
 
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-            f"PyYAML {yaml.__version__} (libyaml: {getattr(yaml, '__with_libyaml__', False)}), "
-            f"openpyxl {openpyxl.__version__}, {platform.system()} {platform.release()}; "
-            f"load average at the end {os.getloadavg()[0]:.1f}")
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    return (
+        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+        f"PyYAML {yaml.__version__} (libyaml: {getattr(yaml, '__with_libyaml__', False)}), "
+        f"openpyxl {openpyxl.__version__}, {platform.system()} {platform.release()}; "
+        f"load average at the end {os.getloadavg()[0]:.1f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,14 +192,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    lines = ["# Price list benchmarks", "",
-             f"Recorded {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} with "
-             f"`python benchmarks/bench_pricelist.py --runs {args.runs} --items {args.items}`; "
-             f"median of {args.runs} runs after one warm-up.", "", f"Machine: {machine()}.", ""]
-    lines += table(f"Load and validate a {args.items:,}-item price list (YAML)", bench_yaml(args.items, args.runs))
+    lines = [
+        "# Price list benchmarks",
+        "",
+        f"Recorded {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} with "
+        f"`python benchmarks/bench_pricelist.py --runs {args.runs} --items {args.items}`; "
+        f"median of {args.runs} runs after one warm-up.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+    ]
+    lines += table(
+        f"Load and validate a {args.items:,}-item price list (YAML)", bench_yaml(args.items, args.runs)
+    )
     if GMCA.exists():
-        lines += table("Import the GMCA Unit Cost Database v1.4 (684 coded rows, 684 items)",
-                       bench_gmca(args.runs))
+        lines += table(
+            "Import the GMCA Unit Cost Database v1.4 (684 coded rows, 684 items)", bench_gmca(args.runs)
+        )
     else:
         lines += ["GMCA workbook not found; its benchmark was skipped.", ""]
     text = "\n".join(lines)

@@ -103,7 +103,9 @@ def per_draw(sib, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             for i in range(len(inv)):
                 got_all[i][t] = got[i]
             prev = got
-        flows = [-sum(inv[i][t] for i in range(len(inv))) + sum(g[t] for g in got_all) for t in range(len(years))]
+        flows = [
+            -sum(inv[i][t] for i in range(len(inv))) + sum(g[t] for g in got_all) for t in range(len(years))
+        ]
         for i in range(len(inv)):
             flows[settle] += max(floors[i] - sum(got_all[i]), 0)
         totals[d] = paid_total / 100
@@ -157,10 +159,10 @@ Speed-up: **{loop_full / vec:.0f}x** against the per-draw loop; the whole vector
 Agreement on the first {args.loop_draws:,} draws: largest IRR difference {irr_diff:.1e}; largest
 difference in total outcome payments EUR {pay_diff:.2f}.
 
-Result (seed {args.seed}): P(investors lose money) {s['p_investor_loss']:.1%}; P(payer pays more than it
-saves) {s['p_payer_pays_more_than_saves']:.1%}; investor IRR p5/p50/p95 {s['investor_irr_p5']:.1%} /
-{s['investor_irr_p50']:.1%} / {s['investor_irr_p95']:.1%}; lowest multiple {s['investor_multiple_min']:.3f};
-expected outcome payments EUR {s['expected_outcome_payments']:,.0f}.
+Result (seed {args.seed}): P(investors lose money) {s["p_investor_loss"]:.1%}; P(payer pays more than it
+saves) {s["p_payer_pays_more_than_saves"]:.1%}; investor IRR p5/p50/p95 {s["investor_irr_p5"]:.1%} /
+{s["investor_irr_p50"]:.1%} / {s["investor_irr_p95"]:.1%}; lowest multiple {s["investor_multiple_min"]:.3f};
+expected outcome payments EUR {s["expected_outcome_payments"]:,.0f}.
 """
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)

@@ -27,10 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mkba.uncertainty import montecarlo
-from mkba.uncertainty import sampling
 from mkba.engine.figures import figures
 from mkba.result import evaluate
+from mkba.uncertainty import montecarlo, sampling
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "tests" / "data" / "unc_bench20.yaml"
@@ -42,8 +41,12 @@ SEED = 20260101
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write", type=Path, default=Path(__file__).resolve().parent / "results" / "uncertainty.md",
-                        help="write the results as Markdown to this file")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        default=Path(__file__).resolve().parent / "results" / "uncertainty.md",
+        help="write the results as Markdown to this file",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
@@ -75,7 +78,7 @@ def main() -> None:
     t = time.perf_counter()
     loop_npv = np.empty(LOOP_DRAWS)
     for i in range(LOOP_DRAWS):
-        loop_npv[i] = figures(model, model.evaluate(theta[i:i + 1]), with_irr=False).npv[0]
+        loop_npv[i] = figures(model, model.evaluate(theta[i : i + 1]), with_irr=False).npv[0]
     loop_per_draw = (time.perf_counter() - t) / LOOP_DRAWS
     assert np.allclose(loop_npv, sim.npv[:LOOP_DRAWS], rtol=1e-12, atol=1e-6)
     loop_s = loop_per_draw * N

@@ -46,7 +46,32 @@ _EXPORTS: dict[str, str] = {
     "load_scenario": "mkba.scenario.model",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Beta",
+    "MkbaError",
+    "Model",
+    "Normal",
+    "Pert",
+    "PriceIndex",
+    "PriceItem",
+    "PriceList",
+    "Registry",
+    "Result",
+    "Scenario",
+    "Triangular",
+    "Uniform",
+    "__version__",
+    "compile_scenario",
+    "default_index",
+    "diff",
+    "evaluate",
+    "figures",
+    "irr",
+    "load_index",
+    "load_pricelist",
+    "load_scenario",
+    "npv",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from mkba.engine.figures import figures

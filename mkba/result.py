@@ -20,9 +20,9 @@ from mkba.engine.figures import Figures, figures
 from mkba.engine.model import Flows, Model, compile_scenario
 from mkba.errors import MkbaError
 from mkba.pricelist.index import PriceIndex, default_index
-from mkba.report.vocabulary import label
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
+from mkba.report.vocabulary import label
 from mkba.scenario.model import Scenario, load_scenario
 
 
@@ -155,13 +155,15 @@ class Result:
     def stakeholder_table(self) -> pd.DataFrame:
         """Per stakeholder: pv costs, pv benefits, npv (euro), and whether it is public."""
         f = self.figs
-        return pd.DataFrame({
-            "stakeholder": self.model.stakeholders,
-            "public": self.model.public,
-            "pv_costs": f.stakeholder_pv_costs[0],
-            "pv_benefits": f.stakeholder_pv_benefits[0],
-            "npv": f.stakeholder_npv[0],
-        })
+        return pd.DataFrame(
+            {
+                "stakeholder": self.model.stakeholders,
+                "public": self.model.public,
+                "pv_costs": f.stakeholder_pv_costs[0],
+                "pv_benefits": f.stakeholder_pv_benefits[0],
+                "npv": f.stakeholder_npv[0],
+            }
+        )
 
     def flows_frame(self) -> pd.DataFrame:
         """Tidy flows: one row per year, line and stakeholder, nominal and discounted (euro)."""
@@ -169,16 +171,18 @@ class Result:
         posted = fl.posted[0]  # (P, Y)
         P, Y = posted.shape
         lines = [m.lines[i] for i in m.posting_line]
-        frame = pd.DataFrame({
-            "year": np.tile(m.years, P),
-            "line": np.repeat([ln.id for ln in lines], Y),
-            "group": np.repeat([ln.group for ln in lines], Y),
-            "kind": np.repeat([ln.kind for ln in lines], Y),
-            "stakeholder": np.repeat([m.stakeholders[k] for k in m.posting_stakeholder], Y),
-            "transfer": np.repeat(m.posting_transfer, Y),
-            "flow": posted.ravel(),
-            "discount_factor": np.tile(fl.discount[0], P),
-        })
+        frame = pd.DataFrame(
+            {
+                "year": np.tile(m.years, P),
+                "line": np.repeat([ln.id for ln in lines], Y),
+                "group": np.repeat([ln.group for ln in lines], Y),
+                "kind": np.repeat([ln.kind for ln in lines], Y),
+                "stakeholder": np.repeat([m.stakeholders[k] for k in m.posting_stakeholder], Y),
+                "transfer": np.repeat(m.posting_transfer, Y),
+                "flow": posted.ravel(),
+                "discount_factor": np.tile(fl.discount[0], P),
+            }
+        )
         frame["discounted"] = frame["flow"] * frame["discount_factor"]
         return frame
 
@@ -195,23 +199,28 @@ class Result:
         posted = self.flows.posted[0][~self.model.posting_transfer]
         df = self.flows.discount[0]
         net = self.figs.net_flows[0]
-        return pd.DataFrame({
-            "year": self.model.years,
-            "costs": -np.minimum(posted, 0).sum(axis=0),
-            "benefits": np.maximum(posted, 0).sum(axis=0),
-            "net_flow": net,
-            "discount_factor": df,
-            "discounted_net_flow": net * df,
-            "cumulative_discounted": np.cumsum(net * df),
-        })
+        return pd.DataFrame(
+            {
+                "year": self.model.years,
+                "costs": -np.minimum(posted, 0).sum(axis=0),
+                "benefits": np.maximum(posted, 0).sum(axis=0),
+                "net_flow": net,
+                "discount_factor": df,
+                "discounted_net_flow": net * df,
+                "cumulative_discounted": np.cumsum(net * df),
+            }
+        )
 
     @property
     def provenance(self) -> dict:
         pl = self.model.pricelist
         return {
             "pricelist": {"name": pl.name, "version": pl.version, "sha256": pl.sha256},
-            "scenario": {"name": self.scenario.name, "sha256": self.scenario.sha256,
-                         "file": self.scenario.file},
+            "scenario": {
+                "name": self.scenario.name,
+                "sha256": self.scenario.sha256,
+                "file": self.scenario.file,
+            },
             "price_year": self.price_year,
             "discount_rate": self.discount_rate,
             "base_year": self.model.base_year,
@@ -222,9 +231,19 @@ class Result:
 
     def summary(self) -> dict:
         """The headline figures (euro, fractions, years) as plain Python values."""
-        return {name: getattr(self, name) for name in (
-            "pv_costs", "pv_benefits", "npv", "bcr", "net_return", "payback_year", "irr",
-            "volunteer_value_pv")}
+        return {
+            name: getattr(self, name)
+            for name in (
+                "pv_costs",
+                "pv_benefits",
+                "npv",
+                "bcr",
+                "net_return",
+                "payback_year",
+                "irr",
+                "volunteer_value_pv",
+            )
+        }
 
     def to_dict(self) -> dict:
         """Everything ``mkba run --json`` writes."""
@@ -232,11 +251,19 @@ class Result:
         out = self.summary()
         out["irr_reason"] = self.irr_reason or None
         out["stakeholders"] = {
-            row.stakeholder: {"pv_costs": row.pv_costs, "pv_benefits": row.pv_benefits, "npv": row.npv,
-                              "public": bool(row.public)}
-            for row in table.itertuples()}
-        out["fiscal"] = {"pv_costs": self.fiscal_pv_costs, "pv_benefits": self.fiscal_pv_benefits,
-                         "npv": self.fiscal_npv}
+            row.stakeholder: {
+                "pv_costs": row.pv_costs,
+                "pv_benefits": row.pv_benefits,
+                "npv": row.npv,
+                "public": bool(row.public),
+            }
+            for row in table.itertuples()
+        }
+        out["fiscal"] = {
+            "pv_costs": self.fiscal_pv_costs,
+            "pv_benefits": self.fiscal_pv_benefits,
+            "npv": self.fiscal_npv,
+        }
         out["years"] = self.years
         out["net_flows"] = self.net_flows
         out["provenance"] = self.provenance
@@ -244,20 +271,25 @@ class Result:
         return out
 
     def to_json(self, path: str | Path | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
+        text = json.dumps(
+            self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default
+        )
         if path is not None:
             from mkba.io.files import write_text_atomic
+
             write_text_atomic(Path(path), text + "\n")
         return text
 
-    def to_excel(self, path: str | Path, lang: str | None = None, *, analysis: dict | None = None,
-                 sib=None) -> Path:
+    def to_excel(
+        self, path: str | Path, lang: str | None = None, *, analysis: dict | None = None, sib=None
+    ) -> Path:
         """Write the auditable workbook (see :mod:`mkba.report.excel.workbook`).
 
         ``analysis`` (tornado, simulation, break-even) adds the *Gevoeligheid* sheet; ``sib``
         (a :class:`mkba.sib.SibResult`) shows the SIB at that outcome level on the *SIB* sheet.
         """
         from mkba.report.excel.workbook import write_workbook
+
         return write_workbook(self, path, lang=lang or self.lang, analysis=analysis, sib=sib)
 
     # -- display -------------------------------------------------------------------------
@@ -266,12 +298,16 @@ class Result:
 
     def _repr_html_(self) -> str:
         lang = self.lang
-        rows = "".join(f"<tr><td>{label(k, lang)}</td><td style='text-align:right'>{_fmt(k, v)}</td></tr>"
-                       for k, v in self.summary().items())
+        rows = "".join(
+            f"<tr><td>{label(k, lang)}</td><td style='text-align:right'>{_fmt(k, v)}</td></tr>"
+            for k, v in self.summary().items()
+        )
         table = self.stakeholder_table().rename(columns=lambda c: label(c, lang))
-        return (f"<p><b>{self.scenario.name}</b>: {label('prices_in', lang)} {self.price_year}, "
-                f"{label('discount_rate', lang)} {self.discount_rate:.2%}</p><table>{rows}</table>"
-                + table.to_html(index=False, float_format=lambda x: f"{x:,.0f}"))
+        return (
+            f"<p><b>{self.scenario.name}</b>: {label('prices_in', lang)} {self.price_year}, "
+            f"{label('discount_rate', lang)} {self.discount_rate:.2%}</p><table>{rows}</table>"
+            + table.to_html(index=False, float_format=lambda x: f"{x:,.0f}")
+        )
 
 
 def _json_default(obj):
@@ -298,16 +334,25 @@ def _fmt(key: str, value) -> str:
 
 def render_text(result: Result) -> str:
     lang = result.lang
-    lines = [f"{result.scenario.name} ({label('prices_in', lang)} {result.price_year}, "
-             f"{label('discount_rate', lang)} {result.discount_rate:.2%})"]
+    lines = [
+        f"{result.scenario.name} ({label('prices_in', lang)} {result.price_year}, "
+        f"{label('discount_rate', lang)} {result.discount_rate:.2%})"
+    ]
     for key, value in result.summary().items():
         lines.append(f"  {label(key, lang):<38} {_fmt(key, value):>16}")
     return "\n".join(lines)
 
 
-def evaluate(scenario: str | Path | dict | Scenario, pricelist: str | Path | PriceList | None = None, *,
-             price_year: int | None = None, discount_rate: float | None = None,
-             index: PriceIndex | None = None, lang: str = "nl", folders=()) -> Result:
+def evaluate(
+    scenario: str | Path | dict | Scenario,
+    pricelist: str | Path | PriceList | None = None,
+    *,
+    price_year: int | None = None,
+    discount_rate: float | None = None,
+    index: PriceIndex | None = None,
+    lang: str = "nl",
+    folders=(),
+) -> Result:
     """Evaluate a scenario: the point result of METHOD.md sections 1-5.
 
     Parameters
@@ -330,8 +375,9 @@ def evaluate(scenario: str | Path | dict | Scenario, pricelist: str | Path | Pri
     index = index or default_index()
     if scenario.assumed_inflation is not None and index.assumed_inflation is None:
         index = index.with_assumed_inflation(scenario.assumed_inflation)
-    pl = load_pricelist(pricelist if pricelist is not None else scenario.pricelist, folders=folders,
-                        index=index)
+    pl = load_pricelist(
+        pricelist if pricelist is not None else scenario.pricelist, folders=folders, index=index
+    )
     model = compile_scenario(scenario, pl, index=index, price_year=price_year, discount_rate=discount_rate)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported just below
         flows = model.evaluate()
@@ -340,5 +386,7 @@ def evaluate(scenario: str | Path | dict | Scenario, pricelist: str | Path | Pri
         raise MkbaError(
             f"the figures overflow: a discount rate of {float(model.base[model.discount_col]):g} with base "
             f"year {model.base_year} over {model.years[0]}-{model.years[-1]} gives discount factors beyond "
-            "what a computer number holds; check discount_rate and base_year", field="discount_rate")
+            "what a computer number holds; check discount_rate and base_year",
+            field="discount_rate",
+        )
     return Result(model, flows, figs, lang=lang)

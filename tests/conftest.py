@@ -17,7 +17,6 @@ import hypothesis
 import pytest
 import yaml
 
-
 # Hypothesis explores new random examples on a developer's machine; in CI it replays a fixed sequence,
 # so that a red CI run is reproducible (local runs keep finding new cases and store them in .hypothesis/).
 hypothesis.settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -46,16 +45,29 @@ def core_pricelist_data(scale: dict[str, float] | None = None) -> dict:
     items = []
     for item_id, (unit, amount, year, payer, nature, recipient, low, high) in CORE_ITEMS.items():
         factor = (scale or {}).get(item_id, 1.0)
-        item = {"id": item_id, "label": item_id.replace("-", " ").capitalize(), "unit": unit,
-                "amount": amount * factor, "price_year": year, "payer": payer, "nature": nature,
-                "confidence": 3, "source": {"title": "Testprijzen (ronde getallen)"}}
+        item = {
+            "id": item_id,
+            "label": item_id.replace("-", " ").capitalize(),
+            "unit": unit,
+            "amount": amount * factor,
+            "price_year": year,
+            "payer": payer,
+            "nature": nature,
+            "confidence": 3,
+            "source": {"title": "Testprijzen (ronde getallen)"},
+        }
         if recipient:
             item["recipient"] = recipient
         if low is not None:
             item["low"], item["high"] = low * factor, high * factor
         items.append(item)
-    return {"format": "mkba-pricelist/1", "name": "core-test", "version": "1.0",
-            "title": "Testlijst met ronde getallen", "items": items}
+    return {
+        "format": "mkba-pricelist/1",
+        "name": "core-test",
+        "version": "1.0",
+        "title": "Testlijst met ronde getallen",
+        "items": items,
+    }
 
 
 def write_yaml(path: Path, data: dict) -> Path:
@@ -72,6 +84,7 @@ def core_pricelist_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def core_pricelist(core_pricelist_path):
     import mkba
+
     return mkba.load_pricelist(core_pricelist_path)
 
 
@@ -79,6 +92,7 @@ def core_pricelist(core_pricelist_path):
 def scaled_pricelist(tmp_path_factory):
     """``scaled_pricelist({'hulp-uur': 2.0})``: the test list with some amounts multiplied."""
     import mkba
+
     folder = tmp_path_factory.mktemp("scaled")
     cache: dict = {}
 
@@ -88,6 +102,7 @@ def scaled_pricelist(tmp_path_factory):
             path = write_yaml(folder / f"scaled-{len(cache)}.yaml", core_pricelist_data(scale))
             cache[key] = mkba.load_pricelist(path)
         return cache[key]
+
     return make
 
 
@@ -95,13 +110,20 @@ def scaled_pricelist(tmp_path_factory):
 def cpi() -> dict[int, float]:
     """The bundled CPI values by year, read from the file with plain YAML."""
     from mkba.io import paths
+
     data = yaml.safe_load(paths.bundled_index().read_text(encoding="utf-8"))
     return {int(year): float(value) for year, value in data["values"].items()}
 
 
 def _scenario(**fields) -> dict:
-    base = {"format": "mkba-scenario/1", "name": "Testscenario", "price_year": 2015,
-            "start_year": 2015, "horizon": 5, "discount_rate": 0.0}
+    base = {
+        "format": "mkba-scenario/1",
+        "name": "Testscenario",
+        "price_year": 2015,
+        "start_year": 2015,
+        "horizon": 5,
+        "discount_rate": 0.0,
+    }
     base.update(copy.deepcopy(fields))
     return {k: v for k, v in base.items() if v is not None}
 
@@ -122,17 +144,20 @@ def run(core_pricelist):
 
     def evaluate(scenario, pricelist=None, **kwargs):
         return mkba.evaluate(scenario, pricelist if pricelist is not None else core_pricelist, **kwargs)
+
     return evaluate
 
 
 @pytest.fixture(scope="session")
 def stakeholder():
     """``stakeholder(result, name)``: that row of the per-stakeholder table as a dict (zeros if absent)."""
+
     def row(result, name: str) -> dict:
         table = result.stakeholder_table().set_index("stakeholder")
         if name not in table.index:
             return {"pv_costs": 0.0, "pv_benefits": 0.0, "npv": 0.0, "public": False}
         return table.loc[name].to_dict()
+
     return row
 
 

@@ -8,12 +8,21 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from mkba.uncertainty import sampling
-from mkba.scenario.distributions import Beta, Normal, Pert, Triangular, Uniform, is_uncertain, mean_of, parse_distribution
 from mkba.errors import MkbaError
+from mkba.scenario.distributions import (
+    Beta,
+    Normal,
+    Pert,
+    Triangular,
+    Uniform,
+    is_uncertain,
+    mean_of,
+    parse_distribution,
+)
 from mkba.scenario.model import load_scenario
+from mkba.uncertainty import sampling
 
-Q = np.concatenate([[2.0 ** -54, 1e-12, 1e-6], np.linspace(0.001, 0.999, 999), [1 - 1e-6, 1 - 2.0 ** -53]])
+Q = np.concatenate([[2.0**-54, 1e-12, 1e-6], np.linspace(0.001, 0.999, 999), [1 - 1e-6, 1 - 2.0**-53]])
 
 
 def test_triangular():
@@ -83,26 +92,47 @@ def test_helpers():
     assert is_uncertain(d) and not is_uncertain(3.0)
 
 
-@pytest.mark.parametrize("spec, message", [
-    ({"dist": "triangular", "low": 3, "mode": 1, "high": 2}, "low <= mode <= high"),
-    ({"dist": "uniform", "low": 2, "high": 2}, "low < high"),
-    ({"dist": "normal", "mean": 0, "sd": 0}, "greater than 0"),
-    ({"dist": "lognormal", "mean": 0, "sd": 1}, "expected dist"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"dist": "triangular", "low": 3, "mode": 1, "high": 2}, "low <= mode <= high"),
+        ({"dist": "uniform", "low": 2, "high": 2}, "low < high"),
+        ({"dist": "normal", "mean": 0, "sd": 0}, "greater than 0"),
+        ({"dist": "lognormal", "mean": 0, "sd": 1}, "expected dist"),
+    ],
+)
 def test_invalid_distributions_are_reported(spec, message):
-    data = {"format": "mkba-scenario/1", "name": "x", "start_year": 2024, "horizon": 2, "price_year": 2024,
-            "participants": {2024: 10},
-            "costs": [{"id": "k", "payer": "gemeente", "amount": spec, "per": "once", "year": 2024}]}
+    data = {
+        "format": "mkba-scenario/1",
+        "name": "x",
+        "start_year": 2024,
+        "horizon": 2,
+        "price_year": 2024,
+        "participants": {2024: 10},
+        "costs": [{"id": "k", "payer": "gemeente", "amount": spec, "per": "once", "year": 2024}],
+    }
     with pytest.raises(MkbaError, match=message):
         load_scenario(data)
 
 
 def test_a_share_must_keep_its_distribution_within_0_1():
-    data = {"format": "mkba-scenario/1", "name": "x", "start_year": 2024, "horizon": 2, "price_year": 2024,
-            "participants": {2024: 10},
-            "effects": [{"id": "e", "price": {"amount": 10, "payer": "gemeente", "price_year": 2024},
-                         "kind": "avoided_cost", "quantity": 1,
-                         "success": {"dist": "uniform", "low": 0.5, "high": 1.5}}]}
+    data = {
+        "format": "mkba-scenario/1",
+        "name": "x",
+        "start_year": 2024,
+        "horizon": 2,
+        "price_year": 2024,
+        "participants": {2024: 10},
+        "effects": [
+            {
+                "id": "e",
+                "price": {"amount": 10, "payer": "gemeente", "price_year": 2024},
+                "kind": "avoided_cost",
+                "quantity": 1,
+                "success": {"dist": "uniform", "low": 0.5, "high": 1.5},
+            }
+        ],
+    }
     with pytest.raises(MkbaError, match="share"):
         load_scenario(data)
 
@@ -130,8 +160,11 @@ def test_fast_quantile_falls_back_for_extreme_shapes():
 
 
 def test_other_distributions_use_their_own_quantile():
-    for d in (Triangular(dist="triangular", low=0, mode=1, high=3), Uniform(dist="uniform", low=0, high=1),
-              Normal(dist="normal", mean=1, sd=1, clip=(0, 2))):
+    for d in (
+        Triangular(dist="triangular", low=0, mode=1, high=3),
+        Uniform(dist="uniform", low=0, high=1),
+        Normal(dist="normal", mean=1, sd=1, clip=(0, 2)),
+    ):
         assert np.array_equal(sampling.quantile(d, Q), d.ppf(Q))
 
 

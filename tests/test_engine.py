@@ -12,18 +12,20 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from conftest import CORE_ITEMS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mkba
 from mkba import MkbaError, compile_scenario, figures, load_scenario
 
-from conftest import CORE_ITEMS
-
 approx = pytest.approx
 #: More examples on request: MKBA_HYPOTHESIS_EXAMPLES=500 pytest tests/test_engine.py
-SETTINGS = settings(max_examples=int(os.environ.get("MKBA_HYPOTHESIS_EXAMPLES", 30)), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("MKBA_HYPOTHESIS_EXAMPLES", 30)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def line_flows(result, line_id: str) -> list[float]:
@@ -41,39 +43,65 @@ def posted(result, stakeholder: str) -> list[float]:
 # -- 1. prices, indexation and units --------------------------------------------------------------
 def test_item_price_is_indexed_from_its_price_year_to_the_scenario_price_year(run, make_scenario, cpi):
     # zorg-dag: 100 euro a day in 2020 prices; results in 2025 prices
-    s = make_scenario(price_year=2025, horizon=1, participants={2015: 1},
-                      effects=[{"id": "e", "item": "zorg-dag", "kind": "avoided_cost", "quantity": 1}])
+    s = make_scenario(
+        price_year=2025,
+        horizon=1,
+        participants={2015: 1},
+        effects=[{"id": "e", "item": "zorg-dag", "kind": "avoided_cost", "quantity": 1}],
+    )
     expected = 1 * 1 * 100.0 * cpi[2025] / cpi[2020]
     assert line_flows(run(s), "e") == [approx(expected, rel=1e-12)]
 
 
 def test_cost_amount_is_indexed_from_its_own_price_year(run, make_scenario, cpi):
-    s = make_scenario(price_year=2022, horizon=1,
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "price_year": 2010,
-                              "per": "once", "year": 2015}])
+    s = make_scenario(
+        price_year=2022,
+        horizon=1,
+        costs=[
+            {"id": "k", "payer": "gemeente", "amount": 1000, "price_year": 2010, "per": "once", "year": 2015}
+        ],
+    )
     r = run(s)
     assert r.pv_costs == approx(1000 * cpi[2022] / cpi[2010], rel=1e-12)
 
 
 def test_cost_amount_without_price_year_is_in_the_scenario_price_year(run, make_scenario):
-    s = make_scenario(price_year=2022, horizon=1,
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "once", "year": 2015}])
+    s = make_scenario(
+        price_year=2022,
+        horizon=1,
+        costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "once", "year": 2015}],
+    )
     assert run(s).pv_costs == approx(1000.0, rel=1e-15)
 
 
 def test_cost_priced_by_item_is_quantity_times_indexed_price(run, make_scenario, cpi):
     # sessie: 80 euro in 2018 prices; 25 sessions a year in 2015 and 2016; results in 2021 prices
-    s = make_scenario(price_year=2021, horizon=2,
-                      costs=[{"id": "k", "payer": "gemeente", "item": "sessie", "quantity": 25,
-                              "per": "year", "years": [2015, 2016]}])
+    s = make_scenario(
+        price_year=2021,
+        horizon=2,
+        costs=[
+            {
+                "id": "k",
+                "payer": "gemeente",
+                "item": "sessie",
+                "quantity": 25,
+                "per": "year",
+                "years": [2015, 2016],
+            }
+        ],
+    )
     per_year = 25 * 80.0 * cpi[2021] / cpi[2018]
     assert line_flows(run(s), "k") == [approx(per_year, rel=1e-12)] * 2
 
 
 def test_default_price_year_is_the_newest_year_of_the_index(run, make_scenario, cpi):
-    s = make_scenario(price_year=None, horizon=1,
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "price_year": 2015,
-                              "per": "once", "year": 2015}])
+    s = make_scenario(
+        price_year=None,
+        horizon=1,
+        costs=[
+            {"id": "k", "payer": "gemeente", "amount": 1000, "price_year": 2015, "per": "once", "year": 2015}
+        ],
+    )
     r = run(s)
     newest = max(cpi)
     assert r.price_year == newest
@@ -82,17 +110,26 @@ def test_default_price_year_is_the_newest_year_of_the_index(run, make_scenario, 
 
 
 def test_price_year_beyond_the_index_uses_the_stated_assumed_inflation(run, make_scenario, cpi):
-    s = make_scenario(price_year=2027, assumed_inflation=0.02, horizon=1,
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "price_year": 2015,
-                              "per": "once", "year": 2015}])
-    expected = 1000 * cpi[2025] * 1.02 ** 2 / cpi[2015]
+    s = make_scenario(
+        price_year=2027,
+        assumed_inflation=0.02,
+        horizon=1,
+        costs=[
+            {"id": "k", "payer": "gemeente", "amount": 1000, "price_year": 2015, "per": "once", "year": 2015}
+        ],
+    )
+    expected = 1000 * cpi[2025] * 1.02**2 / cpi[2015]
     assert run(s).pv_costs == approx(expected, rel=1e-12)
 
 
 def test_price_year_override_reindexes_everything(run, make_scenario, cpi):
-    s = make_scenario(price_year=2015, horizon=1, participants={2015: 2},
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "once", "year": 2015}],
-                      effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 10}])
+    s = make_scenario(
+        price_year=2015,
+        horizon=1,
+        participants={2015: 2},
+        costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "once", "year": 2015}],
+        effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 10}],
+    )
     r = run(s, price_year=2020)
     factor = cpi[2020] / cpi[2015]
     assert r.price_year == 2020
@@ -101,44 +138,70 @@ def test_price_year_override_reindexes_everything(run, make_scenario, cpi):
 
 
 def test_amounts_without_price_year_are_in_the_scenario_price_year_also_under_an_override(
-        run, make_scenario, cpi):
+    run, make_scenario, cpi
+):
     # the scenario says price_year 2015; a run in 2020 prices brings its own amounts along
-    s = make_scenario(price_year=2015, horizon=1, participants={2015: 1},
-                      effects=[{"id": "e", "kind": "benefit", "quantity": 1,
-                                "price": {"amount": 40, "unit": "hour", "payer": "deelnemers"}}],
-                      volunteers=[{"id": "v", "hours": 10, "per": "year", "year": 2015,
-                                   "value": {"amount": 15}, "as": "benefit"}])
+    s = make_scenario(
+        price_year=2015,
+        horizon=1,
+        participants={2015: 1},
+        effects=[
+            {
+                "id": "e",
+                "kind": "benefit",
+                "quantity": 1,
+                "price": {"amount": 40, "unit": "hour", "payer": "deelnemers"},
+            }
+        ],
+        volunteers=[
+            {"id": "v", "hours": 10, "per": "year", "year": 2015, "value": {"amount": 15}, "as": "benefit"}
+        ],
+    )
     factor = cpi[2020] / cpi[2015]
     r = run(s, price_year=2020)
     assert posted(r, "deelnemers") == [approx(40 * factor, rel=1e-12)]
     assert posted(r, "samenleving") == [approx(10 * 15 * factor, rel=1e-12)]
 
 
-@pytest.mark.parametrize("item, quantity, unit, expected", [
-    # begeleiding-maand 600/month; 73 days = 73 * 12/365 = 2.4 months
-    ("begeleiding-maand", 73, "day", 73 * 12 / 365 * 600.0),
-    # plaats-jaar 52000/year; 2 weeks = 2/52 year
-    ("plaats-jaar", 2, "week", 2 / 52 * 52000.0),
-    # training-week 520/week; 1 month = 52/12 weeks
-    ("training-week", 1, "month", 52 / 12 * 520.0),
-    # detentie-dag 200/day; half a year = 365/2 days
-    ("detentie-dag", 0.5, "year", 0.5 * 365 * 200.0),
-    # same unit: no conversion
-    ("begeleiding-maand", 3, "month", 3 * 600.0),
-])
+@pytest.mark.parametrize(
+    "item, quantity, unit, expected",
+    [
+        # begeleiding-maand 600/month; 73 days = 73 * 12/365 = 2.4 months
+        ("begeleiding-maand", 73, "day", 73 * 12 / 365 * 600.0),
+        # plaats-jaar 52000/year; 2 weeks = 2/52 year
+        ("plaats-jaar", 2, "week", 2 / 52 * 52000.0),
+        # training-week 520/week; 1 month = 52/12 weeks
+        ("training-week", 1, "month", 52 / 12 * 520.0),
+        # detentie-dag 200/day; half a year = 365/2 days
+        ("detentie-dag", 0.5, "year", 0.5 * 365 * 200.0),
+        # same unit: no conversion
+        ("begeleiding-maand", 3, "month", 3 * 600.0),
+    ],
+)
 def test_quantity_in_another_period_unit_converts_with_365_days_52_weeks_12_months(
-        run, make_scenario, item, quantity, unit, expected):
-    s = make_scenario(horizon=1, participants={2015: 1},
-                      effects=[{"id": "e", "item": item, "kind": "avoided_cost", "quantity": quantity,
-                                "unit": unit}])
+    run, make_scenario, item, quantity, unit, expected
+):
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 1},
+        effects=[{"id": "e", "item": item, "kind": "avoided_cost", "quantity": quantity, "unit": unit}],
+    )
     assert line_flows(run(s), "e") == [approx(expected, rel=1e-12)]
 
 
 def test_hour_against_a_day_price_is_an_error_naming_both_units(run, make_scenario, tmp_path):
     from conftest import write_yaml
-    path = write_yaml(tmp_path / "s.yaml", make_scenario(
-        horizon=1, participants={2015: 1},
-        effects=[{"id": "e", "item": "detentie-dag", "kind": "avoided_cost", "quantity": 8, "unit": "hour"}]))
+
+    path = write_yaml(
+        tmp_path / "s.yaml",
+        make_scenario(
+            horizon=1,
+            participants={2015: 1},
+            effects=[
+                {"id": "e", "item": "detentie-dag", "kind": "avoided_cost", "quantity": 8, "unit": "hour"}
+            ],
+        ),
+    )
     with pytest.raises(MkbaError) as info:
         run(path)
     err = info.value
@@ -151,14 +214,17 @@ def test_hour_against_a_day_price_is_an_error_naming_both_units(run, make_scenar
 
 # -- 2. discounting -------------------------------------------------------------------------------
 def _yearly_cost(make_scenario, **fields):
-    return make_scenario(horizon=3, costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "year",
-                                            "years": [2015, 2017]}], **fields)
+    return make_scenario(
+        horizon=3,
+        costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "year", "years": [2015, 2017]}],
+        **fields,
+    )
 
 
 def test_discount_factor_is_one_in_the_start_year_by_default(run, make_scenario):
     r = run(_yearly_cost(make_scenario, discount_rate=0.05))
-    assert r.pv_costs == approx(1000 + 1000 / 1.05 + 1000 / 1.05 ** 2, rel=1e-13)
-    assert r.yearly_frame()["discount_factor"].tolist() == approx([1.0, 1 / 1.05, 1 / 1.05 ** 2], rel=1e-15)
+    assert r.pv_costs == approx(1000 + 1000 / 1.05 + 1000 / 1.05**2, rel=1e-13)
+    assert r.yearly_frame()["discount_factor"].tolist() == approx([1.0, 1 / 1.05, 1 / 1.05**2], rel=1e-15)
     assert r.provenance["base_year"] == 2015
 
 
@@ -177,7 +243,7 @@ def test_zero_discount_rate_gives_plain_sums(run, make_scenario):
 def test_default_discount_rate_is_2_25_percent(run, make_scenario):
     r = run(_yearly_cost(make_scenario, discount_rate=None))
     assert r.discount_rate == 0.0225
-    assert r.pv_costs == approx(1000 * (1 + 1.0225 ** -1 + 1.0225 ** -2), rel=1e-13)
+    assert r.pv_costs == approx(1000 * (1 + 1.0225**-1 + 1.0225**-2), rel=1e-13)
     assert "discount_rate" in r.provenance["defaults_used"]
 
 
@@ -189,8 +255,11 @@ def test_discount_rate_override(run, make_scenario):
 
 # -- 4. cost timings and cohorts ------------------------------------------------------------------
 def test_cost_once_falls_in_its_year(run, make_scenario):
-    s = make_scenario(horizon=4, discount_rate=0.10,
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "once", "year": 2016}])
+    s = make_scenario(
+        horizon=4,
+        discount_rate=0.10,
+        costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "once", "year": 2016}],
+    )
     r = run(s)
     assert line_flows(r, "k") == [0, 1000, 0, 0]
     assert r.pv_costs == approx(1000 / 1.1, rel=1e-13)
@@ -198,9 +267,13 @@ def test_cost_once_falls_in_its_year(run, make_scenario):
 
 
 def test_cost_per_year_falls_in_every_year_of_its_range(run, make_scenario):
-    s = make_scenario(horizon=5, costs=[
-        {"id": "k", "payer": "rijk", "amount": 250, "per": "year", "years": [2016, 2018]},
-        {"id": "k1", "payer": "rijk", "amount": 40, "per": "year", "year": 2019}])
+    s = make_scenario(
+        horizon=5,
+        costs=[
+            {"id": "k", "payer": "rijk", "amount": 250, "per": "year", "years": [2016, 2018]},
+            {"id": "k1", "payer": "rijk", "amount": 40, "per": "year", "year": 2019},
+        ],
+    )
     r = run(s)
     assert line_flows(r, "k") == [0, 250, 250, 250, 0]
     assert line_flows(r, "k1") == [0, 0, 0, 0, 40]
@@ -208,30 +281,48 @@ def test_cost_per_year_falls_in_every_year_of_its_range(run, make_scenario):
 
 
 def test_cost_per_participant_falls_once_in_the_arrival_year(run, make_scenario):
-    s = make_scenario(horizon=4, participants={2015: 10, 2017: 5},
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 200, "per": "participant"}])
+    s = make_scenario(
+        horizon=4,
+        participants={2015: 10, 2017: 5},
+        costs=[{"id": "k", "payer": "gemeente", "amount": 200, "per": "participant"}],
+    )
     assert line_flows(run(s), "k") == [10 * 200, 0, 5 * 200, 0]
 
 
 def test_cost_per_participant_year_runs_for_duration_years_from_arrival(run, make_scenario):
-    s = make_scenario(horizon=3, participants={2015: 10, 2016: 4},
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 100, "per": "participant_year",
-                              "duration": 2}])
+    s = make_scenario(
+        horizon=3,
+        participants={2015: 10, 2016: 4},
+        costs=[{"id": "k", "payer": "gemeente", "amount": 100, "per": "participant_year", "duration": 2}],
+    )
     # 2015: cohort 2015; 2016: both cohorts; 2017: cohort 2016 only
     assert line_flows(run(s), "k") == [10 * 100, (10 + 4) * 100, 4 * 100]
 
 
 def test_cost_per_participant_year_is_clipped_to_the_horizon(run, make_scenario):
-    s = make_scenario(horizon=3, participants={2017: 6},
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 100, "per": "participant_year",
-                              "duration": 5}])
+    s = make_scenario(
+        horizon=3,
+        participants={2017: 6},
+        costs=[{"id": "k", "payer": "gemeente", "amount": 100, "per": "participant_year", "duration": 5}],
+    )
     assert line_flows(run(s), "k") == [0, 0, 600]
 
 
 # -- 4. effect lines ------------------------------------------------------------------------------
-FULL_EFFECT = {"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 3, "success": 0.5,
-               "deadweight": 0.2, "attribution": 0.75, "displacement": 0.1, "drop_off": 0.25,
-               "optimism_bias": 0.1, "lag": 1, "duration": 3}
+FULL_EFFECT = {
+    "id": "e",
+    "item": "hulp-uur",
+    "kind": "avoided_cost",
+    "quantity": 3,
+    "success": 0.5,
+    "deadweight": 0.2,
+    "attribution": 0.75,
+    "displacement": 0.1,
+    "drop_off": 0.25,
+    "optimism_bias": 0.1,
+    "lag": 1,
+    "duration": 3,
+}
 
 
 def test_effect_value_formula_with_every_factor(run, make_scenario):
@@ -241,11 +332,7 @@ def test_effect_value_formula_with_every_factor(run, make_scenario):
     v = 3 * 0.5 * 50 * 0.8 * 0.75 * 0.9 * 0.9
     assert v == approx(36.45)
     # lag 1: cohort 2015 is active 2016 (k=0), 2017 (k=1), 2018 (k=2); cohort 2016 one year later
-    expected = [0.0,
-                100 * v,
-                100 * v * 0.75 + 40 * v,
-                100 * v * 0.75 ** 2 + 40 * v * 0.75,
-                40 * v * 0.75 ** 2]
+    expected = [0.0, 100 * v, 100 * v * 0.75 + 40 * v, 100 * v * 0.75**2 + 40 * v * 0.75, 40 * v * 0.75**2]
     assert expected == approx([0, 3645.0, 4191.75, 3143.8125, 820.125])
     r = run(s)
     assert line_flows(r, "e") == approx(expected, rel=1e-13)
@@ -254,24 +341,41 @@ def test_effect_value_formula_with_every_factor(run, make_scenario):
 
 
 def test_effect_flows_are_clipped_to_the_horizon(run, make_scenario):
-    s = make_scenario(horizon=3, participants={2016: 10},
-                      effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1,
-                                "lag": 1, "duration": 4, "drop_off": 0.5}])
+    s = make_scenario(
+        horizon=3,
+        participants={2016: 10},
+        effects=[
+            {
+                "id": "e",
+                "item": "hulp-uur",
+                "kind": "avoided_cost",
+                "quantity": 1,
+                "lag": 1,
+                "duration": 4,
+                "drop_off": 0.5,
+            }
+        ],
+    )
     # cohort 2016 with lag 1: active from 2017; only 2017 (k=0) lies within 2015-2017
     assert line_flows(run(s), "e") == [0, 0, 10 * 50.0]
 
 
 def test_effect_of_a_cohort_in_the_last_year_counts_only_that_year(run, make_scenario):
-    s = make_scenario(horizon=2, participants={2016: 4},
-                      effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 2,
-                                "duration": 10}])
+    s = make_scenario(
+        horizon=2,
+        participants={2016: 4},
+        effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 2, "duration": 10}],
+    )
     assert line_flows(run(s), "e") == [0, 4 * 2 * 50.0]
 
 
 @pytest.mark.parametrize("kind, sign", [("avoided_cost", 1), ("benefit", 1), ("added_cost", -1)])
 def test_effect_kind_decides_benefit_or_cost_to_the_item_payer(run, make_scenario, kind, sign):
-    s = make_scenario(horizon=1, participants={2015: 2},
-                      effects=[{"id": "e", "item": "detentie-dag", "kind": kind, "quantity": 3}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 2},
+        effects=[{"id": "e", "item": "detentie-dag", "kind": kind, "quantity": 3}],
+    )
     r = run(s)
     value = 2 * 3 * 200.0  # detentie-dag is paid by the rijk
     assert posted(r, "rijk") == [sign * value]
@@ -280,28 +384,57 @@ def test_effect_kind_decides_benefit_or_cost_to_the_item_payer(run, make_scenari
 
 
 def test_beneficiary_overrides_the_item_payer(run, make_scenario, stakeholder):
-    s = make_scenario(horizon=1, participants={2015: 2},
-                      effects=[{"id": "e", "item": "detentie-dag", "kind": "avoided_cost", "quantity": 3,
-                                "beneficiary": "gemeente"}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 2},
+        effects=[
+            {
+                "id": "e",
+                "item": "detentie-dag",
+                "kind": "avoided_cost",
+                "quantity": 3,
+                "beneficiary": "gemeente",
+            }
+        ],
+    )
     r = run(s)
     assert posted(r, "gemeente") == [2 * 3 * 200.0]
     assert stakeholder(r, "rijk")["npv"] == 0.0
 
 
 def test_effect_with_its_own_price(run, make_scenario, cpi):
-    s = make_scenario(horizon=1, price_year=2020, participants={2015: 5},
-                      effects=[{"id": "e", "kind": "benefit", "quantity": 2,
-                                "price": {"amount": 30, "price_year": 2015, "unit": "hour",
-                                          "payer": "deelnemers"}}])
+    s = make_scenario(
+        horizon=1,
+        price_year=2020,
+        participants={2015: 5},
+        effects=[
+            {
+                "id": "e",
+                "kind": "benefit",
+                "quantity": 2,
+                "price": {"amount": 30, "price_year": 2015, "unit": "hour", "payer": "deelnemers"},
+            }
+        ],
+    )
     r = run(s)
     assert posted(r, "deelnemers") == [approx(5 * 2 * 30 * cpi[2020] / cpi[2015], rel=1e-12)]
 
 
-
 # -- 4. effect lines at area level (per: year) ---------------------------------------------------
-AREA_EFFECT = {"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "per": "year", "years": [2016, 2018],
-               "quantity": 40, "success": 0.5, "deadweight": 0.2, "attribution": 0.75, "displacement": 0.1,
-               "drop_off": 0.25, "optimism_bias": 0.1}
+AREA_EFFECT = {
+    "id": "e",
+    "item": "hulp-uur",
+    "kind": "avoided_cost",
+    "per": "year",
+    "years": [2016, 2018],
+    "quantity": 40,
+    "success": 0.5,
+    "deadweight": 0.2,
+    "attribution": 0.75,
+    "displacement": 0.1,
+    "drop_off": 0.25,
+    "optimism_bias": 0.1,
+}
 
 
 def test_effect_per_year_value_with_every_factor_and_drop_off_from_the_first_year(run, make_scenario):
@@ -312,7 +445,7 @@ def test_effect_per_year_value_with_every_factor_and_drop_off_from_the_first_yea
     v = 40 * 0.5 * 50 * 0.8 * 0.75 * 0.9 * 0.9
     assert v == approx(486.0)
     # k = y - 2016: 2016 486 (k=0), 2017 486 * 0.75 = 364.5, 2018 486 * 0.75^2 = 273.375; none in 2015, 2019
-    expected = [0.0, v, v * 0.75, v * 0.75 ** 2, 0.0]
+    expected = [0.0, v, v * 0.75, v * 0.75**2, 0.0]
     assert expected == approx([0.0, 486.0, 364.5, 273.375, 0.0])
     r = run(s)
     assert line_flows(r, "e") == approx(expected, rel=1e-14)
@@ -334,11 +467,24 @@ def test_effect_per_year_ignores_participants_and_adds_to_cohort_lines(run, make
     assert line_flows(r, "a") == [0.0, 0.0, 150.0, 0.0]
 
 
-def test_avoided_transfer_per_year_benefits_the_payer_and_costs_the_recipient(run, make_scenario,
-                                                                             stakeholder):
-    s = make_scenario(horizon=3, effects=[{"id": "b", "item": "bijstand-maand", "kind": "avoided_cost",
-                                           "per": "year", "years": [2016, 2017], "quantity": 12,
-                                           "success": 0.25, "drop_off": 0.5}])
+def test_avoided_transfer_per_year_benefits_the_payer_and_costs_the_recipient(
+    run, make_scenario, stakeholder
+):
+    s = make_scenario(
+        horizon=3,
+        effects=[
+            {
+                "id": "b",
+                "item": "bijstand-maand",
+                "kind": "avoided_cost",
+                "per": "year",
+                "years": [2016, 2017],
+                "quantity": 12,
+                "success": 0.25,
+                "drop_off": 0.5,
+            }
+        ],
+    )
     r = run(s)
     # 12 months * 0.25 * 1000 euro = 3000 in 2016 (k=0), 3000 * (1 - 0.5) = 1500 in 2017 (k=1)
     assert line_flows(r, "b") == [0.0, 3000.0, 1500.0]
@@ -352,9 +498,21 @@ def test_avoided_transfer_per_year_benefits_the_payer_and_costs_the_recipient(ru
 
 
 def test_added_cost_per_year_is_a_cost_to_the_item_payer(run, make_scenario):
-    s = make_scenario(horizon=4, discount_rate=0.1,
-                      effects=[{"id": "d", "item": "detentie-dag", "kind": "added_cost", "per": "year",
-                                "years": [2015, 2017], "quantity": 10, "drop_off": 0.1}])
+    s = make_scenario(
+        horizon=4,
+        discount_rate=0.1,
+        effects=[
+            {
+                "id": "d",
+                "item": "detentie-dag",
+                "kind": "added_cost",
+                "per": "year",
+                "years": [2015, 2017],
+                "quantity": 10,
+                "drop_off": 0.1,
+            }
+        ],
+    )
     r = run(s)
     # 10 days * 200 euro = 2000 in 2015 (k=0), 2000 * 0.9 = 1800 in 2016, 2000 * 0.81 = 1620 in 2017
     assert line_flows(r, "d") == approx([2000.0, 1800.0, 1620.0, 0.0], rel=1e-14)
@@ -367,11 +525,22 @@ def test_added_cost_per_year_is_a_cost_to_the_item_payer(run, make_scenario):
 
 
 def test_effect_per_year_with_its_own_price_unit_and_indexation(run, make_scenario, cpi):
-    s = make_scenario(horizon=3, price_year=2020,
-                      effects=[{"id": "w", "kind": "benefit", "per": "year", "years": [2015, 2016],
-                                "quantity": 6, "unit": "month", "drop_off": 0.2,
-                                "price": {"amount": 1200, "price_year": 2015, "unit": "year",
-                                          "payer": "deelnemers"}}])
+    s = make_scenario(
+        horizon=3,
+        price_year=2020,
+        effects=[
+            {
+                "id": "w",
+                "kind": "benefit",
+                "per": "year",
+                "years": [2015, 2016],
+                "quantity": 6,
+                "unit": "month",
+                "drop_off": 0.2,
+                "price": {"amount": 1200, "price_year": 2015, "unit": "year", "payer": "deelnemers"},
+            }
+        ],
+    )
     r = run(s)
     # 6 months = 0.5 year * 1200 euro (2015 prices) * I(2020) / I(2015); 0.8 of it in 2016
     each = 0.5 * 1200 * cpi[2020] / cpi[2015]
@@ -381,25 +550,33 @@ def test_effect_per_year_with_its_own_price_unit_and_indexation(run, make_scenar
 def test_uncertain_drop_off_per_year_point_uses_its_mean_and_draws_bend(run, make_scenario):
     line = dict(AREA_EFFECT, drop_off={"dist": "uniform", "low": 0.0, "high": 0.5})
     r = run(make_scenario(horizon=5, effects=[line]))
-    assert line_flows(r, "e") == approx([0.0, 486.0, 486 * 0.75, 486 * 0.75 ** 2, 0.0], rel=1e-14)
+    assert line_flows(r, "e") == approx([0.0, 486.0, 486 * 0.75, 486 * 0.75**2, 0.0], rel=1e-14)
     model = r.model
     theta = np.tile(model.base, (3, 1))
     theta[:, model.input_index("effects.e.drop_off")] = [0.0, 0.5, 0.1]
     gross = model.evaluate(theta).gross[:, 0]
-    assert np.allclose(gross, [[0, 486, 486, 486, 0], [0, 486, 243, 121.5, 0], [0, 486, 437.4, 393.66, 0]],
-                       rtol=1e-14, atol=0)
+    assert np.allclose(
+        gross,
+        [[0, 486, 486, 486, 0], [0, 486, 243, 121.5, 0], [0, 486, 437.4, 393.66, 0]],
+        rtol=1e-14,
+        atol=0,
+    )
     # a draw's flows do not depend on the draws evaluated with it
     for i in range(3):
-        assert np.array_equal(model.evaluate(theta[i:i + 1]).gross[0], model.evaluate(theta).gross[i])
+        assert np.array_equal(model.evaluate(theta[i : i + 1]).gross[0], model.evaluate(theta).gross[i])
     # the drop-off of an effect per year is not linear: break-even searches it on a grid
     from mkba.uncertainty.sensitivity import _nonlinear_cols
+
     assert model.input_index("effects.e.drop_off") in _nonlinear_cols(model)
+
 
 # -- 3. transfers and public stakeholders ---------------------------------------------------------
 def test_avoided_transfer_benefits_the_payer_and_costs_the_recipient(run, make_scenario, stakeholder):
-    s = make_scenario(horizon=2, participants={2015: 10},
-                      effects=[{"id": "b", "item": "bijstand-maand", "kind": "avoided_cost", "quantity": 2,
-                                "duration": 2}])
+    s = make_scenario(
+        horizon=2,
+        participants={2015: 10},
+        effects=[{"id": "b", "item": "bijstand-maand", "kind": "avoided_cost", "quantity": 2, "duration": 2}],
+    )
     r = run(s)
     # 10 participants * 2 months * 1000 euro, in 2015 and 2016
     assert posted(r, "gemeente") == [20000.0, 20000.0]
@@ -413,8 +590,11 @@ def test_avoided_transfer_benefits_the_payer_and_costs_the_recipient(run, make_s
 
 
 def test_transfer_with_its_own_recipient(run, make_scenario):
-    s = make_scenario(horizon=1, participants={2015: 3},
-                      effects=[{"id": "w", "item": "ww-maand", "kind": "avoided_cost", "quantity": 4}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 3},
+        effects=[{"id": "w", "item": "ww-maand", "kind": "avoided_cost", "quantity": 4}],
+    )
     r = run(s)
     assert posted(r, "uwv") == [3 * 4 * 1500.0]
     assert posted(r, "huishoudens") == [-3 * 4 * 1500.0]
@@ -422,8 +602,11 @@ def test_transfer_with_its_own_recipient(run, make_scenario):
 
 
 def test_added_transfer_costs_the_payer_and_benefits_the_recipient(run, make_scenario):
-    s = make_scenario(horizon=1, participants={2015: 1},
-                      effects=[{"id": "b", "item": "bijstand-maand", "kind": "added_cost", "quantity": 12}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 1},
+        effects=[{"id": "b", "item": "bijstand-maand", "kind": "added_cost", "quantity": 12}],
+    )
     r = run(s)
     assert posted(r, "gemeente") == [-12000.0]
     assert posted(r, "deelnemers") == [12000.0]
@@ -431,32 +614,52 @@ def test_added_transfer_costs_the_payer_and_benefits_the_recipient(run, make_sce
 
 
 def test_transfer_with_a_beneficiary_books_it_on_the_beneficiary(run, make_scenario):
-    s = make_scenario(horizon=1, participants={2015: 1},
-                      effects=[{"id": "b", "item": "bijstand-maand", "kind": "avoided_cost", "quantity": 1,
-                                "beneficiary": "rijk"}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 1},
+        effects=[
+            {
+                "id": "b",
+                "item": "bijstand-maand",
+                "kind": "avoided_cost",
+                "quantity": 1,
+                "beneficiary": "rijk",
+            }
+        ],
+    )
     r = run(s)
     assert posted(r, "rijk") == [1000.0]
     assert posted(r, "deelnemers") == [-1000.0]
 
 
 def test_transfer_counts_per_stakeholder_and_fiscal_but_not_in_the_societal_total(run, make_scenario):
-    s = make_scenario(horizon=1, participants={2015: 1},
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 500, "per": "once", "year": 2015}],
-                      effects=[{"id": "b", "item": "bijstand-maand", "kind": "avoided_cost", "quantity": 1},
-                               {"id": "h", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 4}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 1},
+        costs=[{"id": "k", "payer": "gemeente", "amount": 500, "per": "once", "year": 2015}],
+        effects=[
+            {"id": "b", "item": "bijstand-maand", "kind": "avoided_cost", "quantity": 1},
+            {"id": "h", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 4},
+        ],
+    )
     r = run(s)
     assert (r.pv_costs, r.pv_benefits, r.npv) == (500.0, 200.0, -300.0)
     assert (r.fiscal_pv_costs, r.fiscal_pv_benefits, r.fiscal_npv) == (500.0, 1200.0, 700.0)
 
 
 def test_default_public_stakeholders_make_the_fiscal_view(run, make_scenario, stakeholder):
-    s = make_scenario(horizon=1, participants={2015: 1}, effects=[
-        {"id": "a", "item": "zorg-dag", "kind": "avoided_cost", "quantity": 1},          # zorgverzekeraar
-        {"id": "b", "item": "detentie-dag", "kind": "avoided_cost", "quantity": 1},      # rijk
-        {"id": "c", "item": "training-week", "kind": "avoided_cost", "quantity": 1},     # uwv
-        {"id": "d", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1},          # gemeente
-        {"id": "e", "item": "plaats-jaar", "kind": "avoided_cost", "quantity": 1}],      # woningcorporatie
-        price_year=2020)
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 1},
+        effects=[
+            {"id": "a", "item": "zorg-dag", "kind": "avoided_cost", "quantity": 1},  # zorgverzekeraar
+            {"id": "b", "item": "detentie-dag", "kind": "avoided_cost", "quantity": 1},  # rijk
+            {"id": "c", "item": "training-week", "kind": "avoided_cost", "quantity": 1},  # uwv
+            {"id": "d", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1},  # gemeente
+            {"id": "e", "item": "plaats-jaar", "kind": "avoided_cost", "quantity": 1},
+        ],  # woningcorporatie
+        price_year=2020,
+    )
     r = run(s)
     public = {name for name in r.model.stakeholders if stakeholder(r, name)["public"]}
     assert public == {"zorgverzekeraar", "rijk", "uwv", "gemeente"}
@@ -464,10 +667,15 @@ def test_default_public_stakeholders_make_the_fiscal_view(run, make_scenario, st
 
 
 def test_stakeholders_public_override(run, make_scenario, stakeholder, cpi):
-    s = make_scenario(horizon=1, participants={2015: 1},
-                      stakeholders={"woningcorporatie": {"public": True}, "gemeente": {"public": False}},
-                      effects=[{"id": "d", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1},
-                               {"id": "e", "item": "plaats-jaar", "kind": "avoided_cost", "quantity": 1}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 1},
+        stakeholders={"woningcorporatie": {"public": True}, "gemeente": {"public": False}},
+        effects=[
+            {"id": "d", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1},
+            {"id": "e", "item": "plaats-jaar", "kind": "avoided_cost", "quantity": 1},
+        ],
+    )
     r = run(s)
     assert stakeholder(r, "woningcorporatie")["public"] and not stakeholder(r, "gemeente")["public"]
     assert r.fiscal_pv_benefits == 52000.0
@@ -475,8 +683,11 @@ def test_stakeholders_public_override(run, make_scenario, stakeholder, cpi):
 
 
 def test_a_stakeholder_named_only_in_stakeholders_appears_in_the_table(run, make_scenario, stakeholder):
-    s = make_scenario(horizon=1, stakeholders={"provincie": {"public": True}},
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}])
+    s = make_scenario(
+        horizon=1,
+        stakeholders={"provincie": {"public": True}},
+        costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}],
+    )
     row = stakeholder(run(s), "provincie")
     assert row == {"public": True, "pv_costs": 0.0, "pv_benefits": 0.0, "npv": 0.0}
 
@@ -537,35 +748,62 @@ def test_volunteer_value_inline_amount_with_price_year(run, make_scenario, cpi):
 
 
 def test_volunteer_value_item_must_be_per_hour(run, make_scenario):
-    with pytest.raises(MkbaError, match="unit 'hour'.*'detentie-dag' is per 'day'") as info:
+    with pytest.raises(MkbaError, match=r"unit 'hour'.*'detentie-dag' is per 'day'") as info:
         run(_volunteers(make_scenario, **{"as": "benefit", "value": "detentie-dag"}))
     assert info.value.field == "volunteers[0].value"
 
 
 # -- 6 (point result). distributions as inputs ----------------------------------------------------
-@pytest.mark.parametrize("quantity, mean", [
-    ({"dist": "triangular", "low": 1, "mode": 2, "high": 6}, (1 + 2 + 6) / 3),
-    ({"dist": "uniform", "low": 1, "high": 4}, (1 + 4) / 2),
-    ({"dist": "pert", "low": 0, "mode": 1, "high": 8}, (0 + 4 * 1 + 8) / 6),
-])
+@pytest.mark.parametrize(
+    "quantity, mean",
+    [
+        ({"dist": "triangular", "low": 1, "mode": 2, "high": 6}, (1 + 2 + 6) / 3),
+        ({"dist": "uniform", "low": 1, "high": 4}, (1 + 4) / 2),
+        ({"dist": "pert", "low": 0, "mode": 1, "high": 8}, (0 + 4 * 1 + 8) / 6),
+    ],
+)
 def test_point_result_uses_the_mean_of_a_distribution(run, make_scenario, quantity, mean):
-    s = make_scenario(horizon=1, participants={2015: 2},
-                      effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": quantity}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 2},
+        effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": quantity}],
+    )
     assert run(s).npv == approx(2 * mean * 50.0, rel=1e-13)
 
 
 def test_point_result_uses_the_mean_of_a_beta_share(run, make_scenario):
-    s = make_scenario(horizon=1, participants={2015: 1},
-                      effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1,
-                                "success": {"dist": "beta", "a": 2, "b": 6}}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 1},
+        effects=[
+            {
+                "id": "e",
+                "item": "hulp-uur",
+                "kind": "avoided_cost",
+                "quantity": 1,
+                "success": {"dist": "beta", "a": 2, "b": 6},
+            }
+        ],
+    )
     assert run(s).npv == approx(2 / (2 + 6) * 50.0, rel=1e-13)
 
 
 def test_point_result_uses_the_censored_mean_of_a_clipped_normal(run, make_scenario):
     from statistics import NormalDist
-    s = make_scenario(horizon=1, participants={2015: 1},
-                      effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1,
-                                "success": {"dist": "normal", "mean": 0.8, "sd": 0.3, "clip": [0, 1]}}])
+
+    s = make_scenario(
+        horizon=1,
+        participants={2015: 1},
+        effects=[
+            {
+                "id": "e",
+                "item": "hulp-uur",
+                "kind": "avoided_cost",
+                "quantity": 1,
+                "success": {"dist": "normal", "mean": 0.8, "sd": 0.3, "clip": [0, 1]},
+            }
+        ],
+    )
     # E[clip(X, 0, 1)] by the midpoint rule over the quantiles: mean of clip(ppf(q))
     q = (np.arange(400_000) + 0.5) / 400_000
     ppf = np.array(list(map(NormalDist(0.8, 0.3).inv_cdf, q)))
@@ -575,14 +813,21 @@ def test_point_result_uses_the_censored_mean_of_a_clipped_normal(run, make_scena
 
 
 def test_a_distribution_on_participants_uses_its_mean(run, make_scenario):
-    s = make_scenario(horizon=1, participants={2015: {"dist": "triangular", "low": 0, "mode": 30, "high": 60}},
-                      effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}])
+    s = make_scenario(
+        horizon=1,
+        participants={2015: {"dist": "triangular", "low": 0, "mode": 30, "high": 60}},
+        effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}],
+    )
     assert run(s).npv == approx(30 * 50.0, rel=1e-13)
 
 
 def test_price_item_with_a_range_uses_its_amount_for_the_point_result(run, make_scenario, cpi):
-    s = make_scenario(horizon=1, price_year=2020, participants={2015: 1},
-                      effects=[{"id": "e", "item": "zorg-dag", "kind": "avoided_cost", "quantity": 1}])
+    s = make_scenario(
+        horizon=1,
+        price_year=2020,
+        participants={2015: 1},
+        effects=[{"id": "e", "item": "zorg-dag", "kind": "avoided_cost", "quantity": 1}],
+    )
     r = run(s)
     assert r.npv == approx(100.0, rel=1e-13)
     price = r.model.inputs[r.model.input_index("price.zorg-dag")]
@@ -640,14 +885,25 @@ def reference(s: dict, cpi: dict) -> dict:
             first, last = e["years"] if "years" in e else (e["year"], e["year"])
             active = [(1.0, y, y - first) for y in range(first, last + 1)]
         else:
-            active = [(count, cohort + e.get("lag", 0) + k, k)
-                      for cohort, count in n.items() for k in range(e.get("duration", 1))]
+            active = [
+                (count, cohort + e.get("lag", 0) + k, k)
+                for cohort, count in n.items()
+                for k in range(e.get("duration", 1))
+            ]
         for count, y, k in active:
             if y not in df:
                 continue
-            value = (count * e["quantity"] * e.get("success", 1) * price * (1 - e.get("deadweight", 0))
-                     * e.get("attribution", 1) * (1 - e.get("displacement", 0))
-                     * (1 - e.get("drop_off", 0)) ** k * (1 - e.get("optimism_bias", 0)))
+            value = (
+                count
+                * e["quantity"]
+                * e.get("success", 1)
+                * price
+                * (1 - e.get("deadweight", 0))
+                * e.get("attribution", 1)
+                * (1 - e.get("displacement", 0))
+                * (1 - e.get("drop_off", 0)) ** k
+                * (1 - e.get("optimism_bias", 0))
+            )
             if e["kind"] == "added_cost":
                 book(payer, -value, y, transfer=bool(recipient))
                 if recipient:
@@ -688,10 +944,18 @@ open_share = st.floats(0, 0.95, allow_subnormal=False)
 def effects(draw, items=None, kinds=("avoided_cost", "benefit", "added_cost"), i=0, years=None):
     """An effect line; given the horizon's ``years``, sometimes one at area level (per: year)."""
     item = draw(st.sampled_from(items or RESOURCE_ITEMS + TRANSFER_ITEMS))
-    line = {"id": f"e{i}", "item": item, "kind": draw(st.sampled_from(kinds)),
-            "quantity": draw(st.floats(0, 20, allow_subnormal=False)),
-            "success": draw(share), "deadweight": draw(open_share), "attribution": draw(share),
-            "displacement": draw(open_share), "drop_off": draw(open_share), "optimism_bias": draw(open_share)}
+    line = {
+        "id": f"e{i}",
+        "item": item,
+        "kind": draw(st.sampled_from(kinds)),
+        "quantity": draw(st.floats(0, 20, allow_subnormal=False)),
+        "success": draw(share),
+        "deadweight": draw(open_share),
+        "attribution": draw(share),
+        "displacement": draw(open_share),
+        "drop_off": draw(open_share),
+        "optimism_bias": draw(open_share),
+    }
     if years and draw(st.booleans()):
         line["per"] = "year"
         first = draw(st.sampled_from(years))
@@ -715,8 +979,13 @@ def scenarios(draw, per_participant_only=False, transfers=True, volunteers=True)
     participants = {y: draw(st.integers(0, 40)) for y in years if draw(st.booleans())} or {2015: 7}
     costs = []
     for i in range(draw(st.integers(0, 3))):
-        per = draw(st.sampled_from(["participant", "participant_year"] if per_participant_only
-                                   else ["once", "year", "participant", "participant_year"]))
+        per = draw(
+            st.sampled_from(
+                ["participant", "participant_year"]
+                if per_participant_only
+                else ["once", "year", "participant", "participant_year"]
+            )
+        )
         line = {"id": f"k{i}", "payer": draw(st.sampled_from(["gemeente", "rijk", "uwv"])), "per": per}
         if draw(st.booleans()):
             line["amount"] = draw(st.floats(0, 1e5, allow_subnormal=False))
@@ -735,21 +1004,36 @@ def scenarios(draw, per_participant_only=False, transfers=True, volunteers=True)
         costs.append(line)
     items = RESOURCE_ITEMS + (TRANSFER_ITEMS if transfers else [])
     # per_participant_only: everything follows the participants, so no effects at area level
-    lines = [draw(effects(items=items, i=i, years=None if per_participant_only else years))
-             for i in range(draw(st.integers(1, 4)))]
+    lines = [
+        draw(effects(items=items, i=i, years=None if per_participant_only else years))
+        for i in range(draw(st.integers(1, 4)))
+    ]
     vols = []
     for i in range(draw(st.integers(0, 2)) if volunteers else 0):
         per = "participant" if per_participant_only else draw(st.sampled_from(["year", "participant"]))
-        line = {"id": f"v{i}", "hours": draw(st.floats(0, 500, allow_subnormal=False)), "per": per,
-                "value": draw(st.sampled_from(["vervanging-uur", "vervanging-uur-2010", "hulp-uur"])),
-                "as": draw(st.sampled_from(["benefit", "in_kind_cost", "memo"]))}
+        line = {
+            "id": f"v{i}",
+            "hours": draw(st.floats(0, 500, allow_subnormal=False)),
+            "per": per,
+            "value": draw(st.sampled_from(["vervanging-uur", "vervanging-uur-2010", "hulp-uur"])),
+            "as": draw(st.sampled_from(["benefit", "in_kind_cost", "memo"])),
+        }
         if per == "year":
             first = draw(st.sampled_from(years))
             line["years"] = [first, draw(st.sampled_from([y for y in years if y >= first]))]
         vols.append(line)
-    return {"format": "mkba-scenario/1", "name": "h", "price_year": draw(st.integers(2000, 2025)),
-            "start_year": 2015, "horizon": horizon, "discount_rate": draw(st.floats(0, 0.1)),
-            "participants": participants, "costs": costs, "effects": lines, "volunteers": vols}
+    return {
+        "format": "mkba-scenario/1",
+        "name": "h",
+        "price_year": draw(st.integers(2000, 2025)),
+        "start_year": 2015,
+        "horizon": horizon,
+        "discount_rate": draw(st.floats(0, 0.1)),
+        "participants": participants,
+        "costs": costs,
+        "effects": lines,
+        "volunteers": vols,
+    }
 
 
 def close(a, b, scale):
@@ -784,8 +1068,9 @@ def test_results_scale_linearly_with_participants(core_pricelist, s, k):
     scale = k * (a.pv_costs + a.pv_benefits + a.volunteer_value_pv)
     for key in ("pv_costs", "pv_benefits", "npv", "volunteer_value_pv", "fiscal_npv"):
         assert close(getattr(b, key), k * getattr(a, key), scale), key
-    assert np.allclose(b.stakeholder_table()["npv"], k * a.stakeholder_table()["npv"], rtol=1e-9,
-                       atol=1e-9 * max(1.0, scale))
+    assert np.allclose(
+        b.stakeholder_table()["npv"], k * a.stakeholder_table()["npv"], rtol=1e-9, atol=1e-9 * max(1.0, scale)
+    )
 
 
 @SETTINGS
@@ -858,8 +1143,11 @@ def test_zero_discount_rate_gives_plain_sums_of_the_flows(core_pricelist, s):
     assert close(r.pv_costs, -real.loc[real["flow"] < 0, "flow"].sum(), scale)
     assert close(r.pv_benefits, real.loc[real["flow"] > 0, "flow"].sum(), scale)
     assert close(r.npv, sum(r.net_flows), scale)
-    assert close(r.volunteer_value_pv, float(r.line_frame().loc[[v["id"] for v in s["volunteers"]]]
-                                              .to_numpy().sum()), scale)
+    assert close(
+        r.volunteer_value_pv,
+        float(r.line_frame().loc[[v["id"] for v in s["volunteers"]]].to_numpy().sum()),
+        scale,
+    )
 
 
 @SETTINGS
@@ -879,14 +1167,14 @@ def test_many_identical_theta_rows_give_the_one_row_result(core_pricelist, s, ro
 
 
 @SETTINGS
-@given(s=scenarios(), seed=st.integers(0, 2 ** 32 - 1))
+@given(s=scenarios(), seed=st.integers(0, 2**32 - 1))
 def test_each_row_of_a_batch_equals_its_own_evaluation(core_pricelist, s, seed):
     model = compile_scenario(load_scenario(s), core_pricelist)
     rng = np.random.default_rng(seed)
     theta = model.base * rng.uniform(0.5, 1.0, (4, model.base.size))  # shares stay in range
     batch = figures(model, model.evaluate(theta))
     for i in range(4):
-        single = figures(model, model.evaluate(theta[i:i + 1]))
+        single = figures(model, model.evaluate(theta[i : i + 1]))
         for name in ("pv_costs", "pv_benefits", "npv", "volunteer_value_pv", "stakeholder_npv", "fiscal_npv"):
             assert np.allclose(getattr(batch, name)[i], getattr(single, name)[0], rtol=1e-12, atol=1e-9), name
 

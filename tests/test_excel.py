@@ -19,9 +19,9 @@ import numpy as np
 import openpyxl
 import pytest
 
+from mkba.engine.figures import figures
 from mkba.engine.model import compile_scenario
 from mkba.report.excel.workbook import build_workbook, write_workbook
-from mkba.engine.figures import figures
 from mkba.result import Result, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,8 +43,10 @@ def soffice() -> str:
     """The LibreOffice binary; skip (locally) or fail (in CI) when it is missing."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None:
-        message = ("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui "
-                   "to recalculate the exported workbooks")
+        message = (
+            "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui "
+            "to recalculate the exported workbooks"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -63,8 +65,18 @@ def recalc(files: list[Path], outdir: Path) -> list[Path]:
     try:
         (profile / "user").mkdir()
         (profile / "user" / "registrymodifications.xcu").write_text(_XCU)
-        cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--calc", "--convert-to", "xlsx", "--outdir", str(outdir), *map(str, files)]
+        cmd = [
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--calc",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
@@ -93,7 +105,9 @@ def set_cells(src: Path, dst: Path, cells: dict[tuple[str, str], float]) -> None
 
 # -- comparing a recalculated workbook with the core -----------------------------------------------
 def _close(got, want, what: str, tol: float = CENT) -> None:
-    assert isinstance(got, (int, float)) and not isinstance(got, bool), f"{what}: expected a number, got {got!r}"
+    assert isinstance(got, (int, float)) and not isinstance(got, bool), (
+        f"{what}: expected a number, got {got!r}"
+    )
     assert abs(got - want) <= tol, f"{what}: workbook {got!r} != core {want!r}"
 
 
@@ -109,8 +123,13 @@ def check_workbook(path: Path, layout, result: Result) -> None:
     wb = openpyxl.load_workbook(path, data_only=True)
     summary, flows = wb[layout.sheets["summary"]], wb[layout.sheets["flows"]]
     na = "n.v.t." if result.lang != "en" else "n/a"
-    errors = [f"{ws.title}!{c.coordinate}={c.value}" for ws in wb for row in ws.iter_rows() for c in row
-              if isinstance(c.value, str) and (c.value.startswith("#") or c.value.startswith("Err:"))]
+    errors = [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and (c.value.startswith("#") or c.value.startswith("Err:"))
+    ]
     assert not errors, f"spreadsheet errors: {errors[:10]}"
     fig = layout.figures
     for name in ("pv_costs", "pv_benefits", "npv", "volunteer_value_pv"):
@@ -131,8 +150,11 @@ def check_workbook(path: Path, layout, result: Result) -> None:
         for key in ("pv_costs", "pv_benefits", "npv"):
             _close(summary[f"{cols[key]}{row}"].value, float(table.loc[name, key]), f"{name}.{key}")
         assert summary[f"{cols['public']}{row}"].value == int(table.loc[name, "public"])
-    for key, want in (("pv_costs", result.fiscal_pv_costs), ("pv_benefits", result.fiscal_pv_benefits),
-                      ("npv", result.fiscal_npv)):
+    for key, want in (
+        ("pv_costs", result.fiscal_pv_costs),
+        ("pv_benefits", result.fiscal_pv_benefits),
+        ("npv", result.fiscal_npv),
+    ):
         _close(summary[f"{cols[key]}{layout.fiscal_row}"].value, want, f"fiscal.{key}")
     for key in ("pv_costs", "pv_benefits", "npv"):
         _close(summary[f"{cols[key]}{layout.society_row}"].value, getattr(result, key), f"society.{key}")
@@ -157,13 +179,23 @@ def check_workbook(path: Path, layout, result: Result) -> None:
         _close(flows[f"{layout.pv_pos_col}{row}"].value, float(np.maximum(posted, 0) @ df), "PV benefits")
         _close(flows[f"{layout.pv_neg_col}{row}"].value, float(-np.minimum(posted, 0) @ df), "PV costs")
     yearly = result.yearly_frame()
-    for key, row in (("costs", layout.costs_row), ("benefits", layout.benefits_row), ("net_flow", layout.net_row),
-                     ("discounted_net_flow", layout.discounted_row),
-                     ("cumulative_discounted", layout.cumulative_row)):
+    for key, row in (
+        ("costs", layout.costs_row),
+        ("benefits", layout.benefits_row),
+        ("net_flow", layout.net_row),
+        ("discounted_net_flow", layout.discounted_row),
+        ("cumulative_discounted", layout.cumulative_row),
+    ):
         for i, col in enumerate(layout.year_cols):
             _close(flows[f"{col}{row}"].value, float(yearly[key].iloc[i]), f"{key} {model.years[i]}")
-    for key, row in (("costs", layout.costs_row), ("benefits", layout.benefits_row), ("net_flow", layout.net_row)):
-        _close(flows[f"{layout.pv_col}{row}"].value, float(yearly[key] @ yearly["discount_factor"]), f"PV {key}")
+    for key, row in (
+        ("costs", layout.costs_row),
+        ("benefits", layout.benefits_row),
+        ("net_flow", layout.net_row),
+    ):
+        _close(
+            flows[f"{layout.pv_col}{row}"].value, float(yearly[key] @ yearly["discount_factor"]), f"PV {key}"
+        )
     _close(flows[f"{layout.pv_col}{layout.discounted_row}"].value, result.npv, "PV net flow")
 
 
@@ -191,18 +223,24 @@ def test_every_input_cell_is_live(tmp_path):
     original = tmp_path / "original.xlsx"
     wb.save(original)
     inputs = ctx.layout.inputs
-    changes = {"effects.minder-bijstand.success": 0.55, "participants.2026": 45.0,
-               "price.huisuitzetting": 9000.0, "costs.begeleiding.amount": 1800.0,
-               "effects.welzijn.drop_off": 0.3, "volunteers.maatjes.hours": 1500.0,
-               # effects per: year (at area level): drop-off counts from the first year of the range
-               "effects.wijk-uitzettingen.drop_off": 0.05, "effects.wijk-uitzettingen.success": 0.95,
-               "effects.wijk-bijstand.drop_off": 0.05}
+    changes = {
+        "effects.minder-bijstand.success": 0.55,
+        "participants.2026": 45.0,
+        "price.huisuitzetting": 9000.0,
+        "costs.begeleiding.amount": 1800.0,
+        "effects.welzijn.drop_off": 0.3,
+        "volunteers.maatjes.hours": 1500.0,
+        # effects per: year (at area level): drop-off counts from the first year of the range
+        "effects.wijk-uitzettingen.drop_off": 0.05,
+        "effects.wijk-uitzettingen.success": 0.95,
+        "effects.wijk-bijstand.drop_off": 0.05,
+    }
     edited = tmp_path / "edited.xlsx"
     set_cells(original, edited, {inputs[k][:2]: v for k, v in changes.items()})
     price_year = tmp_path / "price_year.xlsx"
     wb2 = openpyxl.load_workbook(original)
     dn = wb2.defined_names["price_year"]
-    (title, ref), = dn.destinations
+    ((title, ref),) = dn.destinations
     set_cells(original, price_year, {(title, ref.replace("$", "")): 2023})
     out_edited, out_price_year = recalc([edited, price_year], tmp_path / "recalculated")
     check_workbook(out_edited, ctx.layout, with_inputs(result, changes))
@@ -267,14 +305,28 @@ def test_defined_names_number_formats_tables_and_charts(tmp_path):
     result.to_excel(path)
     wb = openpyxl.load_workbook(path)
     names = set(wb.defined_names)
-    for name in ("discount_rate", "price_year", "base_year", "pv_costs", "pv_benefits", "npv", "bcr",
-                 "net_return", "payback_year", "irr", "volunteer_value_pv", "fiscal_npv",
-                 "participants_2024", "effects_minder_bijstand_success", "item_huisuitzetting"):
+    for name in (
+        "discount_rate",
+        "price_year",
+        "base_year",
+        "pv_costs",
+        "pv_benefits",
+        "npv",
+        "bcr",
+        "net_return",
+        "payback_year",
+        "irr",
+        "volunteer_value_pv",
+        "fiscal_npv",
+        "participants_2024",
+        "effects_minder_bijstand_success",
+        "item_huisuitzetting",
+    ):
         assert name in names, name
     assert wb.sheetnames == ["Samenvatting", "Uitgangspunten", "Prijslijst", "Index", "Kasstromen"]
-    (sheet, ref), = wb.defined_names["npv"].destinations
+    ((sheet, ref),) = wb.defined_names["npv"].destinations
     assert sheet == "Samenvatting" and wb[sheet][ref.replace("$", "")].data_type == "f"
-    (sheet, ref), = wb.defined_names["discount_rate"].destinations
+    ((sheet, ref),) = wb.defined_names["discount_rate"].destinations
     assert wb[sheet][ref.replace("$", "")].value == pytest.approx(0.0225)
     assert wb[sheet][ref.replace("$", "")].number_format == "0.00%"
     summary = wb["Samenvatting"]
@@ -285,6 +337,7 @@ def test_defined_names_number_formats_tables_and_charts(tmp_path):
         assert ws.column_dimensions["A"].width and ws.column_dimensions["A"].width >= 9
     # charts do not survive openpyxl's reader: look in the package itself
     import zipfile
+
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 2
@@ -296,8 +349,13 @@ def test_every_figure_is_a_formula():
     summary, flows = wb[ctx.layout.sheets["summary"]], wb[ctx.layout.sheets["flows"]]
     for name, cell in ctx.layout.figures.items():
         assert summary[cell].data_type == "f", name
-    for row in [*ctx.layout.line_rows.values(), *(r for _, _, r in ctx.layout.posting_rows),
-                ctx.layout.net_row, ctx.layout.discount_row, ctx.layout.cumulative_row]:
+    for row in [
+        *ctx.layout.line_rows.values(),
+        *(r for _, _, r in ctx.layout.posting_rows),
+        ctx.layout.net_row,
+        ctx.layout.discount_row,
+        ctx.layout.cumulative_row,
+    ]:
         for col in ctx.layout.year_cols:
             assert flows[f"{col}{row}"].data_type == "f"
     for row in [*ctx.layout.line_rows.values(), *(r for _, _, r in ctx.layout.posting_rows)]:
@@ -307,7 +365,9 @@ def test_every_figure_is_a_formula():
 
 def test_english_workbook_and_cli(tmp_path):
     from typer.testing import CliRunner
+
     from mkba.cli.app import app
+
     out = tmp_path / "en.xlsx"
     run = CliRunner().invoke(app, ["run", FULL, "--xlsx", str(out), "--lang", "en"])
     assert run.exit_code == 0, run.output
@@ -348,6 +408,7 @@ def test_sheet_writer_extension_point(tmp_path):
 
 def test_write_is_atomic_and_checks_folder(tmp_path):
     from mkba.errors import MkbaError
+
     with pytest.raises(MkbaError):
         write_workbook(evaluate(FULL), tmp_path / "missing" / "x.xlsx")
     assert not list(tmp_path.iterdir())
@@ -356,8 +417,9 @@ def test_write_is_atomic_and_checks_folder(tmp_path):
 def test_workbook_refuses_another_price_index():
     from mkba.errors import MkbaError
     from mkba.pricelist.index import PriceIndex
-    from mkba.scenario.model import load_scenario
     from mkba.pricelist.registry import load_pricelist
+    from mkba.scenario.model import load_scenario
+
     other = PriceIndex({y: 100.0 + y - 2000 for y in range(2000, 2031)}, name="other")
     scenario = load_scenario(FULL)
     model = compile_scenario(scenario, load_pricelist(scenario.pricelist), index=other)

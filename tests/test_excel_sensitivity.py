@@ -7,15 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from test_excel import _close, recalc
 from typer.testing import CliRunner
 
-from mkba.uncertainty import montecarlo
-from mkba.uncertainty import sensitivity
 from mkba.cli.app import app
 from mkba.report.excel.workbook import build_workbook
 from mkba.result import evaluate
-
-from test_excel import _close, recalc
+from mkba.uncertainty import montecarlo, sensitivity
 
 ROOT = Path(__file__).resolve().parents[1]
 MIXED = ROOT / "tests" / "data" / "unc_mixed.yaml"
@@ -52,7 +50,9 @@ def check_sheet(ws, L: dict, result, sim, frame, found) -> None:
         row = s["rows"][f"stakeholder:{name}"]
         for q in ("mean", "p5", "p50", "p95"):
             _close(ws[f"{c[q]}{row}"].value, st[q], f"{name} {q}")
-        _close(ws[f"{c['p_negative']}{row}"].value, float((sim.stakeholder_npv[:, k] < 0).mean()), name, 1e-12)
+        _close(
+            ws[f"{c['p_negative']}{row}"].value, float((sim.stakeholder_npv[:, k] < 0).mean()), name, 1e-12
+        )
     b = L["break_even"]
     for be in found:
         row = b["rows"][be["input"]]
@@ -80,11 +80,16 @@ def test_cli_run_adds_the_sheet_with_the_core_values(tmp_path):
     sim = montecarlo.monte_carlo(result.model, 2000, seed=7)
     frame = sensitivity.tornado(result.model)
     found = [sensitivity.break_even(result.model, n) for n in BREAK_EVEN]
-    wb2, ctx = build_workbook(result, analysis={"simulation": sim, "tornado": frame, "break_even": found})
+    _wb2, ctx = build_workbook(result, analysis={"simulation": sim, "tornado": frame, "break_even": found})
     (recalculated,) = recalc([out], tmp_path / "recalculated")
     values = openpyxl.load_workbook(recalculated, data_only=True)
-    errors = [f"{ws.title}!{c.coordinate}" for ws in values for row in ws.iter_rows() for c in row
-              if isinstance(c.value, str) and (c.value.startswith("#") or c.value.startswith("Err:"))]
+    errors = [
+        f"{ws.title}!{c.coordinate}"
+        for ws in values
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and (c.value.startswith("#") or c.value.startswith("Err:"))
+    ]
     assert not errors
     check_sheet(values["Gevoeligheid"], ctx.layout.sensitivity, result, sim, frame, found)
 
@@ -115,9 +120,19 @@ def test_nan_and_missing_values_are_visible_text():
     result = evaluate(MIXED)
     frame = sensitivity.tornado(result.model)
     frame.loc[0, "npv_low"] = float("nan")
-    be = {"input": "x", "label": "x", "base": 1.0, "value": None, "range": [0.0, 1.0], "range_basis": "given",
-          "method": "linear", "npv_base": 1.0, "npv_at_low": float("inf"), "npv_at_high": 2.0,
-          "note": "npv stays positive"}
+    be = {
+        "input": "x",
+        "label": "x",
+        "base": 1.0,
+        "value": None,
+        "range": [0.0, 1.0],
+        "range_basis": "given",
+        "method": "linear",
+        "npv_base": 1.0,
+        "npv_at_low": float("inf"),
+        "npv_at_high": 2.0,
+        "note": "npv stays positive",
+    }
     wb, ctx = build_workbook(result, analysis={"tornado": frame, "break_even": [be]})
     ws = wb[ctx.layout.sensitivity["sheet"]]
     L = ctx.layout.sensitivity

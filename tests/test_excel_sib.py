@@ -12,6 +12,7 @@ import numpy as np
 import openpyxl
 import pytest
 import yaml
+from test_excel import _close, recalc, set_cells
 from typer.testing import CliRunner
 
 from mkba.cli.app import app
@@ -20,8 +21,6 @@ from mkba.result import evaluate
 from mkba.sib.model import compile_sib
 from mkba.sib.payout import rule_cents
 
-from test_excel import _close, recalc, set_cells
-
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"
 LEVELS = (50.0, 200.0, 350.0)  # the floor pays; principal back; the return cap binds (docs/sib.md)
@@ -29,8 +28,13 @@ LEVELS = (50.0, 200.0, 350.0)  # the floor pays; principal back; the return cap 
 
 def _values(path: Path, title: str):
     wb = openpyxl.load_workbook(path, data_only=True)
-    errors = [f"{ws.title}!{c.coordinate}={c.value}" for ws in wb for row in ws.iter_rows() for c in row
-              if isinstance(c.value, str) and (c.value.startswith("#") or c.value.startswith("Err:"))]
+    errors = [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and (c.value.startswith("#") or c.value.startswith("Err:"))
+    ]
     assert not errors, f"spreadsheet errors: {errors[:10]}"
     return wb[title]
 
@@ -38,21 +42,38 @@ def _values(path: Path, title: str):
 def check_sib_sheet(ws, L: dict, d: dict, sib) -> None:
     """Every SIB figure on the sheet against the core's ``SibResult.to_dict()``."""
     fig = L["figures"]
-    for key in ("outcome_payments_due", "outcome_payments_total", "investment_total", "investors_receive_total",
-                "floor_top_up_total", "beyond_return_cap_total", "payer_payments_total", "payer_savings_total",
-                "payer_pv_payments", "payer_pv_savings", "payer_net_savings"):
+    for key in (
+        "outcome_payments_due",
+        "outcome_payments_total",
+        "investment_total",
+        "investors_receive_total",
+        "floor_top_up_total",
+        "beyond_return_cap_total",
+        "payer_payments_total",
+        "payer_savings_total",
+        "payer_pv_payments",
+        "payer_pv_savings",
+        "payer_net_savings",
+    ):
         _close(ws[fig[key]].value, float(d[key]), key)
     _close(ws[fig["investor_irr"]].value, d["investor_irr"], "investor_irr", 1e-6)
     _close(ws[fig["investor_multiple"]].value, d["investor_multiple"], "investor_multiple", 1e-9)
     for oid, be in d["payer_break_even"].items():
         _close(ws[fig[f"break_even:{oid}"]].value, be["level"], f"break-even {oid}", 1e-9)
-    for oid, level in d["outcome_levels"].items():
+    for oid, _level in d["outcome_levels"].items():
         assert L["levels"][oid]
     # the schedule, year by year
     rows, cols, tot = L["rows"], L["year_cols"], L["total_col"]
-    keys = {"due": "due", "outcome_payments": "made", "to_provider": "to_provider",
-            "beyond_return_cap": "excess", "payer_pays": "payer_pays", "payer_avoids": "payer_avoids",
-            "investment": "investment", "provider_costs": "provider_costs"}
+    keys = {
+        "due": "due",
+        "outcome_payments": "made",
+        "to_provider": "to_provider",
+        "beyond_return_cap": "excess",
+        "payer_pays": "payer_pays",
+        "payer_avoids": "payer_avoids",
+        "investment": "investment",
+        "provider_costs": "provider_costs",
+    }
     for year_row in d["schedule"]:
         col = cols[year_row["year"]]
         for key, name in keys.items():
@@ -64,13 +85,19 @@ def check_sib_sheet(ws, L: dict, d: dict, sib) -> None:
         _close(ws[f"{col}{rows['check']}"].value, 0.0, "check row")
     # each outcome's rules, and the investors' flows, IRR and multiple
     for k, o in enumerate(sib.outcomes):
-        _close(ws[L["rules"][o.id]["total"]].value, sib.run([d["outcome_levels"][x.id] for x in sib.outcomes])
-               .rule_cents[0, k] / 100.0, f"rules {o.id}")
+        _close(
+            ws[L["rules"][o.id]["total"]].value,
+            sib.run([d["outcome_levels"][x.id] for x in sib.outcomes]).rule_cents[0, k] / 100.0,
+            f"rules {o.id}",
+        )
     for iid, inv in d["investors"].items():
         for year, flow in inv["flows"].items():
             _close(ws[f"{cols[int(year)]}{rows['flows'][iid]}"].value, flow, f"flow {iid} {year}")
-        _close(ws[f"{tot}{rows['received'][iid]}"].value + ws[f"{tot}{rows['top_up'][iid]}"].value,
-               inv["received"], f"received {iid}")
+        _close(
+            ws[f"{tot}{rows['received'][iid]}"].value + ws[f"{tot}{rows['top_up'][iid]}"].value,
+            inv["received"],
+            f"received {iid}",
+        )
         if inv["irr"] is None:
             assert str(ws[L["irr"][iid]].value).startswith("n")
         else:
@@ -107,7 +134,7 @@ def test_outcome_level_is_a_live_input(tmp_path):
     wb, ctx = build_workbook(result, sib=sib.point(before))
     original = tmp_path / "original.xlsx"
     wb.save(original)
-    (title, ref), = openpyxl.load_workbook(original).defined_names["sib_outcome_level"].destinations
+    ((title, ref),) = openpyxl.load_workbook(original).defined_names["sib_outcome_level"].destinations
     raw = openpyxl.load_workbook(original)
     assert raw[title][ref.replace("$", "")].value == before
     changed = tmp_path / "changed.xlsx"
@@ -116,8 +143,15 @@ def test_outcome_level_is_a_live_input(tmp_path):
     L = ctx.layout.sib
     ws = _values(out, L["sheet"])
     fig = L["figures"]
-    for key in ("outcome_payments_due", "outcome_payments_total", "payer_payments_total", "payer_pv_payments",
-                "payer_pv_savings", "payer_net_savings", "payer_savings_total"):
+    for key in (
+        "outcome_payments_due",
+        "outcome_payments_total",
+        "payer_payments_total",
+        "payer_pv_payments",
+        "payer_pv_savings",
+        "payer_net_savings",
+        "payer_savings_total",
+    ):
         _close(ws[fig[key]].value, float(d1[key]), f"{key} at {after}")
     assert abs(d1["outcome_payments_total"] - d0["outcome_payments_total"]) > 1000
     for year_row in d1["schedule"]:
@@ -168,7 +202,7 @@ def test_sib_sheet_from_both_commands(tmp_path):
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Summary", "Inputs", "Prices", "Index", "Cashflows", "SIB"]
-    (title, ref), = wb.defined_names["sib_outcome_level"].destinations
+    ((title, ref),) = wb.defined_names["sib_outcome_level"].destinations
     assert wb[title][ref.replace("$", "")].value == 200.0
     labels = [c.value for row in wb["SIB"].iter_rows() for c in row if isinstance(c.value, str)]
     assert "value from mkba, not a formula" in labels
@@ -177,12 +211,16 @@ def test_sib_sheet_from_both_commands(tmp_path):
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(run)
     assert wb.sheetnames[-1] == "SIB"
-    (title, ref), = wb.defined_names["sib_outcome_level"].destinations
+    ((title, ref),) = wb.defined_names["sib_outcome_level"].destinations
     assert wb[title][ref.replace("$", "")].value == pytest.approx(compile_sib(EXAMPLE).point_levels[0])
     assert "waarde uit mkba, geen formule" in [c.value for row in wb["SIB"].iter_rows() for c in row]
     # user text (labels, ids) is text; the payments are formulas
-    assert all(c.data_type == "s" for row in wb["SIB"].iter_rows() for c in row
-               if isinstance(c.value, str) and not c.value.startswith("="))
+    assert all(
+        c.data_type == "s"
+        for row in wb["SIB"].iter_rows()
+        for c in row
+        if isinstance(c.value, str) and not c.value.startswith("=")
+    )
 
 
 def test_no_sib_sheet_without_a_sib_section():
@@ -203,7 +241,10 @@ def test_other_contract_terms_and_run_overrides(tmp_path):
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     sib = compile_sib(path)
     files, cases = [], []
-    for result, level in ((evaluate(path), 330.0), (evaluate(EXAMPLE, price_year=2020, discount_rate=0.04), 120.0)):
+    for result, level in (
+        (evaluate(path), 330.0),
+        (evaluate(EXAMPLE, price_year=2020, discount_rate=0.04), 120.0),
+    ):
         s = sib if result.scenario.sib.max_loss is None else compile_sib(EXAMPLE)
         res = s.point(level)
         wb, ctx = build_workbook(result, sib=res)
@@ -211,6 +252,9 @@ def test_other_contract_terms_and_run_overrides(tmp_path):
         wb.save(f)
         files.append(f)
         cases.append((ctx.layout.sib, res.to_dict(), s))
-    assert cases[0][1]["beyond_return_cap_total"] > 0 and cases[0][1]["provider"]["outcome_payments_to_provider"] > 0
+    assert (
+        cases[0][1]["beyond_return_cap_total"] > 0
+        and cases[0][1]["provider"]["outcome_payments_to_provider"] > 0
+    )
     for f, (L, d, s) in zip(recalc(files, tmp_path / "recalculated"), cases):
         check_sib_sheet(_values(f, L["sheet"]), L, d, s)

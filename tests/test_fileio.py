@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mkba.io import files as fileio
 from mkba.errors import MkbaError
+from mkba.io import files as fileio
 from mkba.io.files import write_atomic, write_text_atomic
 
 

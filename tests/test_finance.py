@@ -58,9 +58,14 @@ def test_npv_agrees_with_numpy_financial_1d(rate, values):
 
 
 @SETTINGS
-@given(rate=st.floats(-0.5, 2.0),
-       table=hnp.arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 8)),
-                        elements=st.floats(-1e6, 1e6, allow_subnormal=False)))
+@given(
+    rate=st.floats(-0.5, 2.0),
+    table=hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(1, 6), st.integers(1, 8)),
+        elements=st.floats(-1e6, 1e6, allow_subnormal=False),
+    ),
+)
 def test_npv_agrees_with_numpy_financial_2d(rate, table):
     expected = [npf.npv(rate, row) for row in table]
     got = mkba.npv(rate, table)
@@ -78,7 +83,7 @@ def test_irr_of_a_two_period_flow():
 
 def test_irr_of_a_three_period_flow_by_the_quadratic_formula():
     # -100 + 60 x + 60 x**2 = 0 with x = 1 / (1 + r)
-    x = (-60 + math.sqrt(60 ** 2 + 4 * 60 * 100)) / (2 * 60)
+    x = (-60 + math.sqrt(60**2 + 4 * 60 * 100)) / (2 * 60)
     assert mkba.irr([-100, 60, 60]) == pytest.approx(1 / x - 1, abs=1e-13)
 
 
@@ -116,11 +121,11 @@ def test_irr_with_sign_changes_but_no_real_root():
 
 
 def test_irr_ignores_leading_and_trailing_zeros():
-    x = (-60 + math.sqrt(60 ** 2 + 4 * 60 * 100)) / (2 * 60)
-    table = np.array([[-100, 60, 60, 0, 0, 0],
-                      [0, 0, -100, 60, 60, 0],
-                      [0, -100, 60, 60, 0, 0],
-                      [0, 0, 0, -100, 60, 60]], dtype=float)
+    x = (-60 + math.sqrt(60**2 + 4 * 60 * 100)) / (2 * 60)
+    table = np.array(
+        [[-100, 60, 60, 0, 0, 0], [0, 0, -100, 60, 60, 0], [0, -100, 60, 60, 0, 0], [0, 0, 0, -100, 60, 60]],
+        dtype=float,
+    )
     assert mkba.irr(table) == pytest.approx([1 / x - 1] * 4, abs=1e-13)
 
 
@@ -138,13 +143,20 @@ def test_irr_shapes_1d_and_2d():
     rates, reasons = mkba.irr([[-100, 110], [100, 100]], return_reason=True)
     assert reasons.tolist() == ["", "no sign change"]
     assert rates[0] == pytest.approx(0.1, abs=1e-14) and math.isnan(rates[1])
-    rate, reason = mkba.irr([-100, 110], return_reason=True)
+    _rate, reason = mkba.irr([-100, 110], return_reason=True)
     assert reason == ""
 
 
-@pytest.mark.parametrize("values, changes", [
-    ([1, 0, -1, 0, 1], 2), ([0, 0, 0], 0), ([-1, 0, 0, 2], 1), ([3, -1, 2, -5], 3), ([1], 0),
-])
+@pytest.mark.parametrize(
+    "values, changes",
+    [
+        ([1, 0, -1, 0, 1], 2),
+        ([0, 0, 0], 0),
+        ([-1, 0, 0, 2], 1),
+        ([3, -1, 2, -5], 3),
+        ([1], 0),
+    ],
+)
 def test_sign_changes_ignore_zeros(values, changes):
     assert finance.sign_changes(values).tolist() == [changes]
 

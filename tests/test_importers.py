@@ -11,27 +11,45 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkba.pricelist import exporting as exporters
 from mkba.errors import MkbaError
+from mkba.io.documents import read_document, validate
+from mkba.pricelist import exporting as exporters
 from mkba.pricelist.exporting import export_pricelist, read_pricelist_table
 from mkba.pricelist.importing import import_pricelist, parse_price_year, slugify
 from mkba.pricelist.index import default_index
-from mkba.io.documents import read_document, validate
-from mkba.pricelist.mapping import FieldSpec, Mapping, SheetSelection, load_mapping
 from mkba.pricelist.items import PriceItem, PriceListFile
+from mkba.pricelist.mapping import FieldSpec, Mapping, SheetSelection, load_mapping
 from mkba.pricelist.registry import Registry
 from mkba.pricelist.units import UNITS
 
 DATA = Path(__file__).parent / "data"
 #: The GMCA workbook lives in shared/ beside the repository (CI checks it out there).
 GMCA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gmca-unit-cost-database-v1.4.xlsx"
-needs_gmca = pytest.mark.skipif(not GMCA.exists() and not os.environ.get("CI"),
-                                reason="the GMCA workbook (../shared/data) is not available")
-THEMES = ["Crime", "Education & Skills", "Employment & Economy", "Fire", "Health", "Housing",
-          "Social Services"]
+needs_gmca = pytest.mark.skipif(
+    not GMCA.exists() and not os.environ.get("CI"),
+    reason="the GMCA workbook (../shared/data) is not available",
+)
+THEMES = [
+    "Crime",
+    "Education & Skills",
+    "Employment & Economy",
+    "Fire",
+    "Health",
+    "Housing",
+    "Social Services",
+]
 #: Coded rows that have only an economic value, no fiscal one: read through the mapping's fallbacks.
-NO_FISCAL_VALUE = {"E&S8.1", "E&S8.2", "E&S8.3", "E&S8.4", "E&S8.5", "E&S8.6",
-                   "E&S12.1", "E&S12.2", "E&S12.3"}
+NO_FISCAL_VALUE = {
+    "E&S8.1",
+    "E&S8.2",
+    "E&S8.3",
+    "E&S8.4",
+    "E&S8.5",
+    "E&S8.6",
+    "E&S12.1",
+    "E&S12.2",
+    "E&S12.3",
+}
 
 
 @pytest.fixture(scope="module")
@@ -102,16 +120,19 @@ def test_gmca_every_other_item_uses_the_fiscal_value(gmca):
 
 
 @needs_gmca
-@pytest.mark.parametrize("code, amount, price_year, payer, confidence, unit, category", [
-    ("CR1.0", 500.0, 2002, "police", 2, "event", "crime"),
-    ("CR1.2", 66.0, 2006, "local-authority", 3, "measure", "crime"),
-    ("E&S1.0", 1509.0, 2005, "multiple", 3, "year", "education-skills"),
-    ("E&S5.0", 3308 / 40, 2010, "hm-treasury", 4, "year", "education-skills"),
-    ("E&E1.0", 9800.0, 2012, "multiple", 4, "year", "employment-economy"),
-    ("SS1.0", 51080.0, 2013, "local-authority", 3, "year", "social-services"),
-    ("SS7.0", 538.2 / 3 * 2, 2013, "local-authority", 3, "week", "social-services"),
-    ("CR8.0.1", 227.92, 2010, "police", 4, "event", "crime"),
-])
+@pytest.mark.parametrize(
+    "code, amount, price_year, payer, confidence, unit, category",
+    [
+        ("CR1.0", 500.0, 2002, "police", 2, "event", "crime"),
+        ("CR1.2", 66.0, 2006, "local-authority", 3, "measure", "crime"),
+        ("E&S1.0", 1509.0, 2005, "multiple", 3, "year", "education-skills"),
+        ("E&S5.0", 3308 / 40, 2010, "hm-treasury", 4, "year", "education-skills"),
+        ("E&E1.0", 9800.0, 2012, "multiple", 4, "year", "employment-economy"),
+        ("SS1.0", 51080.0, 2013, "local-authority", 3, "year", "social-services"),
+        ("SS7.0", 538.2 / 3 * 2, 2013, "local-authority", 3, "week", "social-services"),
+        ("CR8.0.1", 227.92, 2010, "police", 4, "event", "crime"),
+    ],
+)
 def test_gmca_spot_checks(gmca, code, amount, price_year, payer, confidence, unit, category):
     item = next(i for i in gmca.items if i.code == code)
     assert item.amount == pytest.approx(amount)
@@ -144,7 +165,7 @@ def test_gmca_sources_and_price_years(gmca):
 def test_gmca_correction_stops_the_import_when_the_cell_changed():
     mapping = load_mapping("gmca-ucd-v1.4")
     fix = mapping.corrections[0].model_copy(update={"found": "CR9.9"})
-    with pytest.raises(MkbaError, match="expects 'CR9.9' here") as info:
+    with pytest.raises(MkbaError, match=r"expects 'CR9.9' here") as info:
         import_pricelist(GMCA, mapping.model_copy(update={"corrections": [fix]}))
     assert info.value.field == "Crime!C58 (corrections)"
 
@@ -166,7 +187,7 @@ def test_mapping_naming_a_missing_column_is_an_error_naming_it():
 def test_mapping_naming_a_missing_sheet_is_an_error_naming_it():
     mapping = load_mapping("gmca-ucd-v1.4")
     broken = mapping.model_copy(update={"sheets": SheetSelection(include=["Crime", "Helth"])})
-    with pytest.raises(MkbaError, match="names sheet 'Helth'.*did you mean 'Health'"):
+    with pytest.raises(MkbaError, match=r"names sheet 'Helth'.*did you mean 'Health'"):
         import_pricelist(GMCA, broken)
 
 
@@ -233,19 +254,33 @@ def test_duplicate_id_names_both_places(tmp_path):
     assert error.line == 6 and "'wmo-01' is given twice (first at line 3)" in error.message
 
 
-@pytest.mark.parametrize("text, year_format, year", [
-    ("2010/11", "financial_year_start", 2010), ("2010/11", "financial_year_end", 2011),
-    ("1999/00", "financial_year_start", 1999), ("1999/00", "financial_year_end", 2000),
-    ("2010-2011", "financial_year_start", 2010), ("2014", "financial_year_end", 2014),
-    (2014, "plain", 2014), (2014.0, "plain", 2014), ("2014", "plain", 2014),
-])
+@pytest.mark.parametrize(
+    "text, year_format, year",
+    [
+        ("2010/11", "financial_year_start", 2010),
+        ("2010/11", "financial_year_end", 2011),
+        ("1999/00", "financial_year_start", 1999),
+        ("1999/00", "financial_year_end", 2000),
+        ("2010-2011", "financial_year_start", 2010),
+        ("2014", "financial_year_end", 2014),
+        (2014, "plain", 2014),
+        (2014.0, "plain", 2014),
+        ("2014", "plain", 2014),
+    ],
+)
 def test_parse_price_year(text, year_format, year):
     assert parse_price_year(text, year_format) == year
 
 
-@pytest.mark.parametrize("text, year_format", [
-    ("2010/11", "plain"), ("2010/12", "financial_year_start"), ("20/21", "financial_year_start"),
-    ("soon", "plain")])
+@pytest.mark.parametrize(
+    "text, year_format",
+    [
+        ("2010/11", "plain"),
+        ("2010/12", "financial_year_start"),
+        ("20/21", "financial_year_start"),
+        ("soon", "plain"),
+    ],
+)
 def test_parse_price_year_rejects(text, year_format):
     with pytest.raises(ValueError, match="expected"):
         parse_price_year(text, year_format)
@@ -282,19 +317,33 @@ C1,Economic row without rating,,,,30,2017,
 
 def fallback_mapping(**changes) -> Mapping:
     data = {
-        "format": "mkba-mapping/1", "name": "fallback-test", "version": "1", "title": "Fallback test",
+        "format": "mkba-mapping/1",
+        "name": "fallback-test",
+        "version": "1",
+        "title": "Fallback test",
         "fields": {
-            "id": {"header": "Code", "slug": True}, "code": {"header": "Code"},
-            "label": {"header": "Label"}, "unit": {"constant": "year"},
-            "amount": {"header": "Fiscal", "fallback": {"header": "Economic"},
-                       "fallback_note": "Economic value, no fiscal one."},
+            "id": {"header": "Code", "slug": True},
+            "code": {"header": "Code"},
+            "label": {"header": "Label"},
+            "unit": {"constant": "year"},
+            "amount": {
+                "header": "Fiscal",
+                "fallback": {"header": "Economic"},
+                "fallback_note": "Economic value, no fiscal one.",
+            },
             "price_year": {"header": "Fiscal year", "fallback": {"header": "Economic year"}},
             "payer": {"header": "Agency", "slug": True, "fallback": {"constant": "economy"}},
             "nature": {"constant": "resource"},
-            "confidence": {"header": "RAG", "map": {"G": 4, "A": 3},
-                           "fallback": {"header": "RAG", "map": {"G": 4, "A": 3},
-                                        "fallback": {"constant": 1},
-                                        "fallback_note": "No rating: confidence 1."}},
+            "confidence": {
+                "header": "RAG",
+                "map": {"G": 4, "A": 3},
+                "fallback": {
+                    "header": "RAG",
+                    "map": {"G": 4, "A": 3},
+                    "fallback": {"constant": 1},
+                    "fallback_note": "No rating: confidence 1.",
+                },
+            },
             "source_title": {"constant": "Test"},
             "note": {"template": ["Year {price_year}.", "Rating {confidence}."]},
         },
@@ -315,7 +364,12 @@ def test_fallback_reads_the_other_column_and_marks_the_item(tmp_path):
     items = {i.code: i for i in import_pricelist(fallback_csv(tmp_path), fallback_mapping()).items}
     a1, b1, c1 = items["A1"], items["B1"], items["C1"]
     assert (a1.amount, a1.price_year, a1.payer, a1.confidence, a1.note) == (
-        10.0, 2020, "council", 4, "Year 2020. Rating G.")
+        10.0,
+        2020,
+        "council",
+        4,
+        "Year 2020. Rating G.",
+    )
     assert (b1.amount, b1.price_year, b1.payer, b1.confidence) == (20.5, 2018, "economy", 3)
     assert b1.note == "Economic value, no fiscal one. Year 2018. Rating A."
     assert (c1.amount, c1.price_year, c1.payer, c1.confidence) == (30.0, 2017, "economy", 1)
@@ -348,21 +402,27 @@ def test_skip_blank_counts_a_field_blank_only_when_its_fallbacks_are(tmp_path):
     assert [i.code for i in import_pricelist(path, fallback_mapping()).items] == ["A1", "B1", "C1"]
 
 
-@pytest.mark.parametrize("spec, message", [
-    ({"constant": 1, "fallback": {"constant": 2}}, "fallback needs a column"),
-    ({"header": "A", "fallback": {"template": "{b}"}}, "not a template"),
-    ({"header": "A", "fallback_note": "x"}, "fallback_note needs a fallback"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"constant": 1, "fallback": {"constant": 2}}, "fallback needs a column"),
+        ({"header": "A", "fallback": {"template": "{b}"}}, "not a template"),
+        ({"header": "A", "fallback_note": "x"}, "fallback_note needs a fallback"),
+    ],
+)
 def test_fallback_spec_errors(spec, message):
     with pytest.raises(pydantic.ValidationError, match=message):
         FieldSpec.model_validate(spec)
 
 
-@pytest.mark.parametrize("together, message", [
-    (["amount"], "two or more different fields"),
-    (["amount", "amount"], "two or more different fields"),
-    (["amount", "label"], "'label'; expected a field or extra with a fallback"),
-])
+@pytest.mark.parametrize(
+    "together, message",
+    [
+        (["amount"], "two or more different fields"),
+        (["amount", "amount"], "two or more different fields"),
+        (["amount", "label"], "'label'; expected a field or extra with a fallback"),
+    ],
+)
 def test_fallback_together_errors(together, message):
     with pytest.raises(pydantic.ValidationError, match=message):
         fallback_mapping(fallback_together=together)
@@ -376,7 +436,7 @@ def test_fallback_column_missing_is_an_error_naming_it(tmp_path):
 
 
 def test_unknown_bundled_mapping_suggests_the_nearest():
-    with pytest.raises(MkbaError, match="did you mean 'gmca-ucd-v1.4'"):
+    with pytest.raises(MkbaError, match=r"did you mean 'gmca-ucd-v1.4'"):
         load_mapping("gmca-ucd-v1.5")
 
 
@@ -407,14 +467,23 @@ def test_yaml_export_loads_back_equal_with_the_registry(tmp_path):
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".yaml"])
 def test_gmca_export_reads_back_equal(tmp_path, gmca, suffix):
     path = export_pricelist(gmca, tmp_path / f"gmca{suffix}")
-    back = read_pricelist_table(path) if suffix != ".yaml" else \
-        validate(PriceListFile, read_document(path), {"index": default_index()})
+    back = (
+        read_pricelist_table(path)
+        if suffix != ".yaml"
+        else validate(PriceListFile, read_document(path), {"index": default_index()})
+    )
     assert back == gmca
 
 
 def test_export_of_a_list_with_overrides_reads_back_equal(tmp_path):
-    spec = PriceListFile(format="mkba-pricelist/1", name="x", version="1", title="X", extends="y@1",
-                         overrides=[{"id": "a", "amount": 3.0, "price_year": 2020, "source": {"title": "s"}}])
+    spec = PriceListFile(
+        format="mkba-pricelist/1",
+        name="x",
+        version="1",
+        title="X",
+        extends="y@1",
+        overrides=[{"id": "a", "amount": 3.0, "price_year": 2020, "source": {"title": "s"}}],
+    )
     for suffix in (".csv", ".xlsx"):
         assert read_pricelist_table(export_pricelist(spec, tmp_path / f"o{suffix}")) == spec
 
@@ -450,7 +519,7 @@ def test_read_table_with_a_bad_amount_names_its_line(tmp_path):
 
 
 def test_export_to_an_unknown_suffix_is_an_error(tmp_path):
-    with pytest.raises(MkbaError, match="expected .yaml, .yml, .csv or .xlsx"):
+    with pytest.raises(MkbaError, match=r"expected .yaml, .yml, .csv or .xlsx"):
         export_pricelist(SMALL, tmp_path / "l.ods")
     assert list(tmp_path.iterdir()) == []
 
@@ -481,8 +550,7 @@ def test_failed_export_keeps_the_earlier_file(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- round trip, generated
 
 
-texts = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1,
-                max_size=30)
+texts = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=30)
 optional_texts = st.none() | texts
 amounts = st.floats(0, 1e9, allow_nan=False, allow_infinity=False)
 index = default_index()
@@ -494,25 +562,37 @@ def price_items(draw, item_id):
     nature = draw(st.sampled_from(["resource", "transfer"]))
     payer = draw(st.sampled_from(["gemeente", "rijk", "uwv"]))
     return PriceItem(
-        id=item_id, label=draw(texts), label_en=draw(optional_texts), unit=draw(st.sampled_from(sorted(UNITS))),
-        amount=amount, price_year=draw(st.integers(index.first_year, index.last_year)),
-        low=draw(st.none() | st.floats(0, amount)), high=draw(st.none() | st.floats(amount, 2e9)),
-        payer=payer, nature=nature,
+        id=item_id,
+        label=draw(texts),
+        label_en=draw(optional_texts),
+        unit=draw(st.sampled_from(sorted(UNITS))),
+        amount=amount,
+        price_year=draw(st.integers(index.first_year, index.last_year)),
+        low=draw(st.none() | st.floats(0, amount)),
+        high=draw(st.none() | st.floats(amount, 2e9)),
+        payer=payer,
+        nature=nature,
         recipient=draw(st.none() | st.just("deelnemers")) if nature == "transfer" else None,
-        category=draw(optional_texts), confidence=draw(st.integers(1, 5)),
+        category=draw(optional_texts),
+        confidence=draw(st.integers(1, 5)),
         source={"title": draw(texts), "url": draw(optional_texts), "where": draw(optional_texts)},
-        code=draw(st.none() | st.from_regex(r"[0-9A-Z&.]{1,8}", fullmatch=True)), note=draw(optional_texts))
+        code=draw(st.none() | st.from_regex(r"[0-9A-Z&.]{1,8}", fullmatch=True)),
+        note=draw(optional_texts),
+    )
 
 
 @st.composite
 def price_list_files(draw):
     ids = draw(st.lists(st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,12}", fullmatch=True), max_size=5, unique=True))
     return PriceListFile(
-        format="mkba-pricelist/1", name=draw(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)),
-        version=draw(st.from_regex(r"[0-9][0-9.]{0,6}", fullmatch=True)), title=draw(texts),
+        format="mkba-pricelist/1",
+        name=draw(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)),
+        version=draw(st.from_regex(r"[0-9][0-9.]{0,6}", fullmatch=True)),
+        title=draw(texts),
         description=draw(optional_texts),
         published=draw(st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))),
-        items=[draw(price_items(i)) for i in ids])
+        items=[draw(price_items(i)) for i in ids],
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -552,10 +632,12 @@ def test_export_into_a_missing_folder_is_an_error(tmp_path):
 
 def test_export_writes_through_the_shared_atomic_writer(tmp_path, monkeypatch):
     from mkba.io import files as fileio
+
     written = []
     real = fileio.write_atomic
-    monkeypatch.setattr(exporters, "write_atomic",
-                        lambda path, write: written.append(path) or real(path, write))
+    monkeypatch.setattr(
+        exporters, "write_atomic", lambda path, write: written.append(path) or real(path, write)
+    )
     path = export_pricelist(SMALL, tmp_path / "l.yaml")
     assert written == [path] and not hasattr(exporters, "_write_atomically")
 
@@ -568,8 +650,9 @@ def test_export_keeps_the_mode_of_an_existing_file(tmp_path):
 
 
 def test_mapping_with_an_unquoted_version_gets_the_price_lists_message(tmp_path):
-    from mkba.pricelist import mapping
     from mkba.pricelist import items as pricelist
+    from mkba.pricelist import mapping
+
     text = CSV_MAPPING.read_text().replace('version: "2024.1"', "version: 2024.10")
     path = tmp_path / "m.yaml"
     path.write_text(text)
@@ -615,7 +698,7 @@ def test_export_carries_the_currency_and_reads_it_back(tmp_path, suffix):
 def test_csv_export_has_the_currency_in_its_header_block(tmp_path):
     spec = import_pricelist(CSV, gbp_mapping())
     lines = export_pricelist(spec, tmp_path / "l.csv").read_text().splitlines()
-    assert "currency,GBP" in lines[:lines.index("")]
+    assert "currency,GBP" in lines[: lines.index("")]
 
 
 def test_euro_exports_leave_the_default_currency_out(tmp_path):

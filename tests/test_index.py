@@ -7,8 +7,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mkba.io import paths
 from mkba.errors import MkbaError
+from mkba.io import paths
 from mkba.pricelist.index import PriceIndex, default_index, load_index
 
 CPI = default_index()
@@ -39,7 +39,7 @@ def test_a_year_outside_the_series_is_an_error(year):
 def test_assumed_inflation_extends_the_series_at_its_rate():
     extended = CPI.with_assumed_inflation(0.02)
     last = CPI.last_year
-    assert float(extended.factor(last, last + 2)) == pytest.approx(1.02 ** 2, rel=1e-12)
+    assert float(extended.factor(last, last + 2)) == pytest.approx(1.02**2, rel=1e-12)
     assert float(extended.factor(CPI.first_year - 1, CPI.first_year)) == pytest.approx(1.02, rel=1e-12)
     with pytest.raises(MkbaError):
         CPI.level(last + 1)
@@ -53,8 +53,10 @@ def test_index_works_on_arrays():
 
 def test_index_file_with_a_gap_is_rejected(tmp_path):
     path = tmp_path / "gap.yaml"
-    path.write_text("format: mkba-index/1\nname: t\ntitle: T\nbase_year: 2000\nsource: {title: s}\n"
-                    "values:\n  2000: 100\n  2002: 104\n")
+    path.write_text(
+        "format: mkba-index/1\nname: t\ntitle: T\nbase_year: 2000\nsource: {title: s}\n"
+        "values:\n  2000: 100\n  2002: 104\n"
+    )
     with pytest.raises(MkbaError, match="missing \\[2001\\]") as info:
         load_index(path)
     assert info.value.line == 6

@@ -87,8 +87,10 @@ def test_unknown_key_names_its_line_and_the_nearest_key(tmp_path):
 
 
 def test_toml_json_and_yaml_of_the_same_shape_load_to_an_equal_list():
-    lists = [Registry(include_bundled=False).load(DATA / f"pl_small.{suffix}")
-             for suffix in ("yaml", "toml", "json")]
+    lists = [
+        Registry(include_bundled=False).load(DATA / f"pl_small.{suffix}")
+        for suffix in ("yaml", "toml", "json")
+    ]
     assert len(lists[0]) == 2
     for other in lists[1:]:
         assert other.items == lists[0].items
@@ -108,7 +110,8 @@ def test_empty_file_is_an_mkba_error():
 # -- the fast and the strict parser read the same YAML 1.2 ------------------------------------------
 ROOT_DIR = __import__("pathlib").Path(__file__).resolve().parents[1]
 YAML_FILES = sorted(
-    p for folder in ("pricelists", "scenarios", "tests/data") for p in (ROOT_DIR / folder).rglob("*.y*ml"))
+    p for folder in ("pricelists", "scenarios", "tests/data") for p in (ROOT_DIR / folder).rglob("*.y*ml")
+)
 
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT_DIR)))
@@ -126,11 +129,23 @@ def test_fast_and_strict_parsers_agree_on_every_yaml_file(path):
     assert parse_yaml(raw, str(path)).data == strict
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a: 1e5", 100000.0), ("a: .inf", float("inf")), ("a: 0x1F", 31), ("a: 0o17", 15), ("a: +12", 12),
-    ("a: 1_000", 1000), ("a: 2024-06-01", "2024-06-01"), ("a: Yes", "Yes"), ("a: FALSE", False),
-    ("a: ~", None), ("a: '012'", "012"), ("a: 012", 12),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a: 1e5", 100000.0),
+        ("a: .inf", float("inf")),
+        ("a: 0x1F", 31),
+        ("a: 0o17", 15),
+        ("a: +12", 12),
+        ("a: 1_000", 1000),
+        ("a: 2024-06-01", "2024-06-01"),
+        ("a: Yes", "Yes"),
+        ("a: FALSE", False),
+        ("a: ~", None),
+        ("a: '012'", "012"),
+        ("a: 012", 12),
+    ],
+)
 def test_scalars_read_as_yaml_1_2_core_by_both_parsers(text, expected):
     from mkba.io.documents import _strict_parse, parse_yaml
 

@@ -14,8 +14,21 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     pytest.importorskip("hatchling")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(out), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+    )
     (found,) = out.glob("mkba-*.whl")
     return found
 
@@ -31,12 +44,21 @@ def test_wheel_contains_bundled_data(wheel):
 
 def test_installed_wheel_finds_default_list_outside_the_checkout(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
-                    str(wheel)], check=True)
-    code = ("import mkba, pathlib; pl = mkba.load_pricelist(); "
-            "assert 'site' in mkba.__file__, mkba.__file__; "
-            "assert '_bundled' in str(pl.path), pl.path; print(pl.ref, len(pl))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+    )
+    code = (
+        "import mkba, pathlib; pl = mkba.load_pricelist(); "
+        "assert 'site' in mkba.__file__, mkba.__file__; "
+        "assert '_bundled' in str(pl.path), pl.path; print(pl.ref, len(pl))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("nl-sociaal-domein@")

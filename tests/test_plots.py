@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mkba.uncertainty import montecarlo
-from mkba.uncertainty import sensitivity
 from mkba.errors import MkbaError
 from mkba.report.charts import write_plots
 from mkba.result import evaluate
+from mkba.uncertainty import montecarlo, sensitivity
 
 DATA = Path(__file__).parent / "data"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -33,11 +32,20 @@ def test_all_charts(tmp_path):
     model = result.model
     sim = montecarlo.monte_carlo(model, 5_000, seed=1)
     frame = sensitivity.tornado(model)
-    found = [sensitivity.break_even(model, "discount_rate"), sensitivity.break_even(model, "participants.2024")]
+    found = [
+        sensitivity.break_even(model, "discount_rate"),
+        sensitivity.break_even(model, "participants.2024"),
+    ]
     paths = write_plots(result, tmp_path, simulation=sim, tornado=frame, break_even=found)
     names = [p.name for p in paths]
-    assert names == ["yearly_flows.png", "stakeholders.png", "tornado.png", "npv_histogram.png",
-                     "break_even_discount_rate.png", "break_even_participants.2024.png"]
+    assert names == [
+        "yearly_flows.png",
+        "stakeholders.png",
+        "tornado.png",
+        "npv_histogram.png",
+        "break_even_discount_rate.png",
+        "break_even_participants.2024.png",
+    ]
     assert all(p.parent == tmp_path and _valid_png(p) for p in paths)
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkba.io import paths
 from mkba.errors import MkbaError
+from mkba.io import paths
+from mkba.pricelist.compare import diff
 from mkba.pricelist.items import SUFFIXES, PriceItem, PriceList
 from mkba.pricelist.registry import Registry, load_pricelist
-from mkba.pricelist.compare import diff
 
 DATA = Path(__file__).parent / "data"
 BUNDLED = paths.bundled_pricelists()
@@ -101,15 +101,16 @@ def test_registry_name_alone_is_the_newest_version(versions_folder):
 
 def test_registry_unknown_version_and_name_are_errors(versions_folder):
     registry = Registry([versions_folder], include_bundled=False)
-    with pytest.raises(MkbaError, match="has no version '9.9'; available: 2023.1, 2024.2, 2024.10"):
+    with pytest.raises(MkbaError, match=r"has no version '9.9'; available: 2023.1, 2024.2, 2024.10"):
         registry.load("mylist@9.9")
     with pytest.raises(MkbaError, match="did you mean mylist"):
         registry.load("mylst")
 
 
 def test_user_folder_comes_before_bundled(tmp_path):
-    write(tmp_path / "nl-sociaal-domein" / "2099.1.yaml",
-          list_yaml(name="nl-sociaal-domein", version="2099.1"))
+    write(
+        tmp_path / "nl-sociaal-domein" / "2099.1.yaml", list_yaml(name="nl-sociaal-domein", version="2099.1")
+    )
     registry = Registry([tmp_path])
     assert registry.load("nl-sociaal-domein").version == "2099.1"
     assert registry.load("nl-sociaal-domein@2024.1").version == "2024.1"
@@ -176,7 +177,7 @@ def test_missing_base_is_an_error_at_the_extends_line(tmp_path):
 def test_extends_cycle_is_an_error(tmp_path):
     write(tmp_path / "a" / "1.0.yaml", list_yaml(name="a", extends="b@1.0"))
     write(tmp_path / "b" / "1.0.yaml", list_yaml(name="b", extends="a@1.0", items=item_yaml("x")))
-    with pytest.raises(MkbaError, match="cycle: a@1.0 -> b@1.0 -> a@1.0"):
+    with pytest.raises(MkbaError, match=r"cycle: a@1.0 -> b@1.0 -> a@1.0"):
         Registry([tmp_path], include_bundled=False).load("a")
 
 
@@ -255,8 +256,17 @@ def test_duplicate_item_id_is_an_error(tmp_path):
 
 
 def make_item(item_id, amount, price_year, unit="hour"):
-    return PriceItem(id=item_id, label=item_id, unit=unit, amount=amount, price_year=price_year,
-                     payer="gemeente", nature="resource", confidence=3, source={"title": "t"})
+    return PriceItem(
+        id=item_id,
+        label=item_id,
+        unit=unit,
+        amount=amount,
+        price_year=price_year,
+        payer="gemeente",
+        nature="resource",
+        confidence=3,
+        source={"title": "t"},
+    )
 
 
 def make_list(version, *items):
@@ -264,10 +274,12 @@ def make_list(version, *items):
 
 
 def test_diff_reports_added_removed_and_changed_with_nominal_and_real_change():
-    old = make_list("1", make_item("kept", 100.0, 2015), make_item("gone", 10.0, 2015),
-                    make_item("same", 5.0, 2020))
-    new = make_list("2", make_item("kept", 110.0, 2022), make_item("same", 5.0, 2020),
-                    make_item("new", 7.0, 2022))
+    old = make_list(
+        "1", make_item("kept", 100.0, 2015), make_item("gone", 10.0, 2015), make_item("same", 5.0, 2020)
+    )
+    new = make_list(
+        "2", make_item("kept", 110.0, 2022), make_item("same", 5.0, 2020), make_item("new", 7.0, 2022)
+    )
     table = diff(old, new).set_index("id")
     assert table.attrs["price_year"] == 2022
     assert table.loc["gone", "status"] == "removed"
@@ -302,9 +314,13 @@ def test_content_hash_changes_when_an_amount_changes():
 
 def bundled_list_files() -> dict[str, Path]:
     """Every bundled price list file, by its path relative to ``pricelists/``."""
-    return {f"{sub.name}/{file.name}": file
-            for sub in sorted(BUNDLED.iterdir()) if sub.is_dir() and sub.name not in ("index", "mappings")
-            for file in sorted(sub.iterdir()) if file.suffix.lower() in SUFFIXES}
+    return {
+        f"{sub.name}/{file.name}": file
+        for sub in sorted(BUNDLED.iterdir())
+        if sub.is_dir() and sub.name not in ("index", "mappings")
+        for file in sorted(sub.iterdir())
+        if file.suffix.lower() in SUFFIXES
+    }
 
 
 def test_published_price_lists_never_change():
@@ -317,7 +333,8 @@ def test_published_price_lists_never_change():
     assert set(files) == set(manifest), "every bundled list file, and only those, is in MANIFEST.sha256"
     for name, file in files.items():
         assert hashlib.sha256(file.read_bytes()).hexdigest() == manifest[name], (
-            f"{name} changed after publication: publish a new version instead")
+            f"{name} changed after publication: publish a new version instead"
+        )
 
 
 def test_every_bundled_list_loads():
@@ -332,6 +349,7 @@ def test_every_bundled_list_loads():
 
 def test_price_year_beyond_the_index_says_how_to_proceed(tmp_path):
     from mkba.pricelist.index import default_index
+
     year = default_index().last_year + 1
     text = list_yaml(items=item_yaml(price_year=str(year)))
     error = bad_list_error(tmp_path, text)
@@ -342,6 +360,7 @@ def test_price_year_beyond_the_index_says_how_to_proceed(tmp_path):
 
 def test_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):
     from mkba.pricelist.index import default_index
+
     index = default_index()
     year = index.last_year + 1
     path = write(tmp_path / "mylist" / "1.0.yaml", list_yaml(items=item_yaml(price_year=str(year))))
@@ -359,9 +378,12 @@ def test_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):
 
 def test_override_with_a_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):
     from mkba.pricelist.index import default_index
+
     index = default_index()
-    text = MUNICIPAL.replace("price_year: 2024\n    source: {title: Tarievenbesluit",
-                             f"price_year: {index.last_year + 1}\n    source: {{title: Tarievenbesluit")
+    text = MUNICIPAL.replace(
+        "price_year: 2024\n    source: {title: Tarievenbesluit",
+        f"price_year: {index.last_year + 1}\n    source: {{title: Tarievenbesluit",
+    )
     assert text != MUNICIPAL
     write(tmp_path / "gemeente-voorbeeld" / "2025.1.yaml", text)
     with pytest.raises(MkbaError, match="assumed_inflation"):
@@ -432,6 +454,7 @@ def test_a_chain_in_one_currency_keeps_it(tmp_path):
 def test_content_hash_counts_a_currency_other_than_euros_only():
     import dataclasses
     import json
+
     base = make_list("1", make_item("x", 100.0, 2015))
     # A euro list hashes as before lists had a currency, so recorded hashes stay valid.
     payload = {"chain": list(base.chain), "items": [i.model_dump(mode="json") for i in base]}
@@ -447,8 +470,10 @@ def test_a_non_euro_list_is_not_indexed_and_not_compared_with_a_euro_list(tmp_pa
 
     text = (DATA / "pl_small.yaml").read_text(encoding="utf-8")
     gbp = tmp_path / "gbp.yaml"
-    gbp.write_text(text.replace("format: mkba-pricelist/1", "format: mkba-pricelist/1\ncurrency: GBP", 1),
-                   encoding="utf-8")
+    gbp.write_text(
+        text.replace("format: mkba-pricelist/1", "format: mkba-pricelist/1\ncurrency: GBP", 1),
+        encoding="utf-8",
+    )
     eur, pounds = load_pricelist(DATA / "pl_small.yaml"), load_pricelist(gbp)
     assert pounds.currency == "GBP"
     with pytest.raises(MkbaError, match="GBP"):

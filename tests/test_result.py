@@ -14,8 +14,8 @@ import numpy_financial as npf
 import pytest
 
 import mkba
-from mkba.engine import finance
 from mkba import figures
+from mkba.engine import finance
 from mkba.engine.figures import payback_years
 
 approx = pytest.approx
@@ -24,12 +24,12 @@ CORE = Path(__file__).parent / "data" / "core_scenario.yaml"
 
 # -- the core scenario by hand --------------------------------------------------------------------
 # r = 0.05, years 2015-2018; participants 10 (2015) and 20 (2016); price year 2015 (no indexation).
-DF = [1.0, 1 / 1.05, 1 / 1.05 ** 2, 1 / 1.05 ** 3]
+DF = [1.0, 1 / 1.05, 1 / 1.05**2, 1 / 1.05**3]
 # opstart: 10000 once in 2015; begeleiding: 500 per participant for 2 years from arrival
 COSTS = [10000 + 10 * 500, 10 * 500 + 20 * 500, 20 * 500, 0]  # 15000, 15000, 10000, 0
 # minder-hulp: 20 h * 0.5 * 50 euro * (1 - 0.2) = 400 per participant-year, drop-off 0.1, 3 years
 V = 20 * 0.5 * 50 * (1 - 0.2)
-HULP = [10 * V, 10 * V * 0.9 + 20 * V, 10 * V * 0.9 ** 2 + 20 * V * 0.9, 20 * V * 0.9 ** 2]
+HULP = [10 * V, 10 * V * 0.9 + 20 * V, 10 * V * 0.9**2 + 20 * V * 0.9, 20 * V * 0.9**2]
 # uitstroom-bijstand (a transfer): 6 months * 0.25 * 1000 euro = 1500 per participant-year, lag 1, 2 years
 B = 6 * 0.25 * 1000
 BIJSTAND = [0, 10 * B, 10 * B + 20 * B, 20 * B]
@@ -48,7 +48,7 @@ def core(core_pricelist):
 
 def test_core_hand_calculation_inputs():
     assert COSTS == [15000, 15000, 10000, 0]
-    assert HULP == approx([4000, 11600, 10440, 6480])
+    assert approx([4000, 11600, 10440, 6480]) == HULP
     assert BIJSTAND == [0, 15000, 45000, 30000]
 
 
@@ -95,8 +95,12 @@ def test_core_stakeholders_and_fiscal_view(core, stakeholder):
     assert (deelnemers["pv_costs"], deelnemers["pv_benefits"]) == (approx(pv(BIJSTAND), rel=1e-13), 0.0)
     assert not deelnemers["public"]
     # woningcorporatie is declared public and has no flows
-    assert stakeholder(core, "woningcorporatie") == {"public": True, "pv_costs": 0.0, "pv_benefits": 0.0,
-                                                     "npv": 0.0}
+    assert stakeholder(core, "woningcorporatie") == {
+        "public": True,
+        "pv_costs": 0.0,
+        "pv_benefits": 0.0,
+        "npv": 0.0,
+    }
     assert core.fiscal_pv_costs == approx(gemeente["pv_costs"])
     assert core.fiscal_pv_benefits == approx(gemeente["pv_benefits"])
     assert core.fiscal_npv == approx(gemeente["npv"])
@@ -116,8 +120,13 @@ def test_core_line_and_flow_tables(core):
 
 # -- figures on their own -------------------------------------------------------------------------
 def test_bcr_and_net_return_none_without_costs(run, make_scenario):
-    r = run(make_scenario(horizon=1, participants={2015: 1},
-                          effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}]))
+    r = run(
+        make_scenario(
+            horizon=1,
+            participants={2015: 1},
+            effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}],
+        )
+    )
     assert r.pv_costs == 0.0 and r.pv_benefits == 50.0
     assert r.bcr is None and r.net_return is None
     assert r.irr is None and r.irr_reason == "no sign change"
@@ -125,10 +134,21 @@ def test_bcr_and_net_return_none_without_costs(run, make_scenario):
 
 
 def _payback_scenario(make_scenario, benefit_hours, years=4, rate=0.0):
-    return make_scenario(horizon=years, discount_rate=rate, participants={2015: 1},
-                         costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "once", "year": 2015}],
-                         effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost",
-                                   "quantity": benefit_hours, "duration": years}])
+    return make_scenario(
+        horizon=years,
+        discount_rate=rate,
+        participants={2015: 1},
+        costs=[{"id": "k", "payer": "gemeente", "amount": 1000, "per": "once", "year": 2015}],
+        effects=[
+            {
+                "id": "e",
+                "item": "hulp-uur",
+                "kind": "avoided_cost",
+                "quantity": benefit_hours,
+                "duration": years,
+            }
+        ],
+    )
 
 
 def test_payback_year_is_the_first_year_the_cumulative_flow_reaches_zero(run, make_scenario):
@@ -153,11 +173,15 @@ def test_payback_year_uses_discounted_flows(run, make_scenario):
 
 def test_payback_years_vectorised():
     years = np.array([2020, 2021, 2022])
-    cumulative = np.array([[-5.0, -1.0, 2.0],    # reaches 0 in 2022
-                           [1.0, 2.0, 3.0],      # never below 0: the start year
-                           [-5.0, -2.0, -1.0],   # never reaches 0
-                           [1.0, -3.0, 4.0],     # >= 0 in the start year, dips later: the start year
-                           [-1.0, 2.0, -1.0]])   # first >= 0 in 2021, ends below 0: still 2021
+    cumulative = np.array(
+        [
+            [-5.0, -1.0, 2.0],  # reaches 0 in 2022
+            [1.0, 2.0, 3.0],  # never below 0: the start year
+            [-5.0, -2.0, -1.0],  # never reaches 0
+            [1.0, -3.0, 4.0],  # >= 0 in the start year, dips later: the start year
+            [-1.0, 2.0, -1.0],
+        ]
+    )  # first >= 0 in 2021, ends below 0: still 2021
     out = payback_years(cumulative, years)
     assert (out[0], out[1], out[3], out[4]) == (2022, 2020, 2020, 2021)
     assert math.isnan(out[2])
@@ -165,24 +189,40 @@ def test_payback_years_vectorised():
 
 def test_irr_with_several_roots_has_none_and_the_reason(run, make_scenario):
     # net flows -100, 230, -132: rates 10 % and 20 % both give npv 0
-    r = run(make_scenario(horizon=3, participants={2016: 1}, costs=[
-        {"id": "k0", "payer": "gemeente", "amount": 100, "per": "once", "year": 2015},
-        {"id": "k2", "payer": "gemeente", "amount": 132, "per": "once", "year": 2017}],
-        effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 4.6}]))
+    r = run(
+        make_scenario(
+            horizon=3,
+            participants={2016: 1},
+            costs=[
+                {"id": "k0", "payer": "gemeente", "amount": 100, "per": "once", "year": 2015},
+                {"id": "k2", "payer": "gemeente", "amount": 132, "per": "once", "year": 2017},
+            ],
+            effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 4.6}],
+        )
+    )
     assert r.net_flows == approx([-100, 230, -132])
     assert r.irr is None and r.irr_reason == finance.SEVERAL_SIGN_CHANGES
 
 
 def test_result_has_no_irr_when_the_flows_change_sign_more_than_once_even_with_one_root(run, make_scenario):
     # net flows -100, 50, -1, 50: three sign changes, yet exactly one rate above -100 % (mkba.irr finds it)
-    r = run(make_scenario(horizon=4, participants={2016: 1, 2018: 1}, costs=[
-        {"id": "k0", "payer": "gemeente", "amount": 100, "per": "once", "year": 2015},
-        {"id": "k2", "payer": "gemeente", "amount": 1, "per": "once", "year": 2017}],
-        effects=[{"id": "e50", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1.0}],
-        price_year=2015, discount_rate=0.0))
+    r = run(
+        make_scenario(
+            horizon=4,
+            participants={2016: 1, 2018: 1},
+            costs=[
+                {"id": "k0", "payer": "gemeente", "amount": 100, "per": "once", "year": 2015},
+                {"id": "k2", "payer": "gemeente", "amount": 1, "per": "once", "year": 2017},
+            ],
+            effects=[{"id": "e50", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1.0}],
+            price_year=2015,
+            discount_rate=0.0,
+        )
+    )
     flows = r.net_flows
     assert [np.sign(x) for x in flows] == [-1, 1, -1, 1]
     import mkba
+
     assert np.isfinite(mkba.irr(flows))  # the public function returns the unique root
     assert r.irr is None and r.irr_reason == finance.SEVERAL_SIGN_CHANGES
 
@@ -237,31 +277,57 @@ def test_provenance_records_overrides_and_defaults(core_pricelist):
 
 
 def test_default_pricelist_is_the_bundled_one(make_scenario):
-    r = mkba.evaluate(make_scenario(horizon=1, costs=[{"id": "k", "payer": "gemeente", "amount": 1,
-                                                       "per": "once", "year": 2015}]))
+    r = mkba.evaluate(
+        make_scenario(
+            horizon=1, costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}]
+        )
+    )
     assert r.provenance["pricelist"]["name"] == "nl-sociaal-domein"
 
 
 # -- output ---------------------------------------------------------------------------------------
-REQUIRED = {"pv_costs", "pv_benefits", "npv", "bcr", "net_return", "payback_year", "irr", "volunteer_value_pv",
-            "stakeholders", "fiscal", "years", "net_flows", "provenance"}
+REQUIRED = {
+    "pv_costs",
+    "pv_benefits",
+    "npv",
+    "bcr",
+    "net_return",
+    "payback_year",
+    "irr",
+    "volunteer_value_pv",
+    "stakeholders",
+    "fiscal",
+    "years",
+    "net_flows",
+    "provenance",
+}
 
 
 def test_to_dict_and_json(core, tmp_path):
     data = core.to_dict()
-    assert REQUIRED <= set(data)
+    assert set(data) >= REQUIRED
     assert data["stakeholders"]["gemeente"].keys() >= {"pv_costs", "pv_benefits", "npv"}
-    assert data["fiscal"] == {"pv_costs": core.fiscal_pv_costs, "pv_benefits": core.fiscal_pv_benefits,
-                              "npv": core.fiscal_npv}
+    assert data["fiscal"] == {
+        "pv_costs": core.fiscal_pv_costs,
+        "pv_benefits": core.fiscal_pv_benefits,
+        "npv": core.fiscal_npv,
+    }
     path = tmp_path / "out.json"
     core.to_json(path)
     back = json.loads(path.read_text())
-    assert back["npv"] == core.npv and back["payback_year"] is None and back["years"] == [2015, 2016, 2017, 2018]
+    assert (
+        back["npv"] == core.npv and back["payback_year"] is None and back["years"] == [2015, 2016, 2017, 2018]
+    )
 
 
 def test_json_writes_null_for_missing_figures(run, make_scenario):
-    r = run(make_scenario(horizon=1, participants={2015: 1},
-                          effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}]))
+    r = run(
+        make_scenario(
+            horizon=1,
+            participants={2015: 1},
+            effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}],
+        )
+    )
     data = json.loads(r.to_json())
     assert data["bcr"] is None and data["irr"] is None and data["irr_reason"] == "no sign change"
 
@@ -276,4 +342,4 @@ def test_summary_text_in_dutch_and_english(core_pricelist):
 
 def test_unknown_attribute_is_an_attribute_error(core):
     with pytest.raises(AttributeError):
-        core.no_such_figure
+        _ = core.no_such_figure

@@ -17,7 +17,9 @@ CORE = DATA / "core_scenario.yaml"
 TEXT = CORE.read_text(encoding="utf-8")
 
 
-def error_of(tmp_path: Path, pricelist, old: str, new: str, name: str = "scenario.yaml") -> tuple[MkbaError, str]:
+def error_of(
+    tmp_path: Path, pricelist, old: str, new: str, name: str = "scenario.yaml"
+) -> tuple[MkbaError, str]:
     """Evaluate the core scenario with ``old`` replaced by ``new``; the error and the line it points at."""
     assert old in TEXT, old
     path = tmp_path / name
@@ -64,12 +66,15 @@ def test_str_of_the_error_is_file_line_field_message(tmp_path, core_pricelist):
 
 
 # -- values out of range --------------------------------------------------------------------------
-@pytest.mark.parametrize("old, new, field", [
-    ("    success: 0.5", "    success: 1.5", "effects[0].success"),
-    ("    success: 0.25", "    success: -0.1", "effects[1].success"),
-    ("    deadweight: 0.2", "    deadweight: 1.0", "effects[0].deadweight"),  # [0, 1): 1 is out
-    ("    drop_off: 0.1", "    drop_off: 1", "effects[0].drop_off"),
-])
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("    success: 0.5", "    success: 1.5", "effects[0].success"),
+        ("    success: 0.25", "    success: -0.1", "effects[1].success"),
+        ("    deadweight: 0.2", "    deadweight: 1.0", "effects[0].deadweight"),  # [0, 1): 1 is out
+        ("    drop_off: 0.1", "    drop_off: 1", "effects[0].drop_off"),
+    ],
+)
 def test_share_outside_its_range(tmp_path, core_pricelist, old, new, field):
     err, line = error_of(tmp_path, core_pricelist, old, new)
     assert "expected a share in [0, 1" in err.message
@@ -78,8 +83,9 @@ def test_share_outside_its_range(tmp_path, core_pricelist, old, new, field):
 
 
 def test_share_distribution_reaching_outside_the_range(tmp_path, core_pricelist):
-    err, line = error_of(tmp_path, core_pricelist, "    success: 0.5",
-                         "    success: {dist: uniform, low: 0.5, high: 1.5}")
+    err, line = error_of(
+        tmp_path, core_pricelist, "    success: 0.5", "    success: {dist: uniform, low: 0.5, high: 1.5}"
+    )
     assert "its range is 0.5..1.5" in err.message
     assert "success" in line and err.field.startswith("effects[0].success")
 
@@ -90,11 +96,14 @@ def test_negative_quantity(tmp_path, core_pricelist):
 
 
 # -- years ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("old, new, field", [
-    ("    year: 2015", "    year: 2019", "costs[0].year"),
-    ("  2016: 20", "  2016: 20\n  2020: 5", "participants.2020"),
-    ("  2015: 10", "  2014: 10", "participants.2014"),
-])
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("    year: 2015", "    year: 2019", "costs[0].year"),
+        ("  2016: 20", "  2016: 20\n  2020: 5", "participants.2020"),
+        ("  2015: 10", "  2014: 10", "participants.2014"),
+    ],
+)
 def test_year_outside_the_horizon(tmp_path, core_pricelist, old, new, field):
     err, line = error_of(tmp_path, core_pricelist, old, new)
     assert "outside the horizon 2015-2018" in err.message
@@ -103,22 +112,28 @@ def test_year_outside_the_horizon(tmp_path, core_pricelist, old, new, field):
 
 
 def test_year_range_outside_the_horizon(tmp_path, core_pricelist):
-    err, line = error_of(tmp_path, core_pricelist, "    per: once\n    year: 2015",
-                         "    per: year\n    years: [2016, 2021]")
+    err, line = error_of(
+        tmp_path, core_pricelist, "    per: once\n    year: 2015", "    per: year\n    years: [2016, 2021]"
+    )
     assert "year 2021 is outside the horizon 2015-2018" in err.message
     assert err.field == "costs[0].years[1]" and "years: [2016, 2021]" in line
 
 
 def test_volunteer_years_outside_the_horizon(tmp_path, core_pricelist):
-    err, line = error_of(tmp_path, core_pricelist, "    per: participant\n    value",
-                         "    per: year\n    years: [2013, 2015]\n    value")
+    err, line = error_of(
+        tmp_path,
+        core_pricelist,
+        "    per: participant\n    value",
+        "    per: year\n    years: [2013, 2015]\n    value",
+    )
     assert "year 2013 is outside the horizon" in err.message
     assert err.field == "volunteers[0].years[0]" and "years: [2013, 2015]" in line
 
 
 def test_year_range_backwards(tmp_path, core_pricelist):
-    err, line = error_of(tmp_path, core_pricelist, "    per: once\n    year: 2015",
-                         "    per: year\n    years: [2017, 2016]")
+    err, _line = error_of(
+        tmp_path, core_pricelist, "    per: once\n    year: 2015", "    per: year\n    years: [2017, 2016]"
+    )
     assert "first <= last" in err.message and err.field.startswith("costs[0]")
     assert err.line is not None
 
@@ -158,7 +173,9 @@ def test_unknown_unit(tmp_path, core_pricelist):
 
 
 def test_price_year_outside_the_index(tmp_path, core_pricelist):
-    err, line = error_of(tmp_path, core_pricelist, "    amount: 10000", "    amount: 10000\n    price_year: 1990")
+    err, line = error_of(
+        tmp_path, core_pricelist, "    amount: 10000", "    amount: 10000\n    price_year: 1990"
+    )
     assert "price year 1990 is outside the price index" in err.message and "2000-2025" in err.message
     assert line == "    price_year: 1990" and err.field == "costs[0].price_year"
 
@@ -171,8 +188,9 @@ def test_scenario_price_year_outside_the_index(tmp_path, core_pricelist):
 
 
 def test_volunteer_value_price_year_outside_the_index(tmp_path, core_pricelist):
-    err, line = error_of(tmp_path, core_pricelist, "    value: vervanging-uur",
-                         "    value: {amount: 15, price_year: 1999}")
+    err, line = error_of(
+        tmp_path, core_pricelist, "    value: vervanging-uur", "    value: {amount: 15, price_year: 1999}"
+    )
     assert "price year 1999" in err.message and "value: {amount" in line
     assert err.field == "volunteers[0].value.price_year"
 
@@ -209,14 +227,21 @@ def test_duplicate_line_ids(tmp_path, core_pricelist):
 
 # -- distributions --------------------------------------------------------------------------------
 def test_distribution_with_an_unknown_dist(tmp_path, core_pricelist):
-    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: {dist: gamma, low: 1, high: 2}")
+    err, line = error_of(
+        tmp_path, core_pricelist, "    quantity: 20", "    quantity: {dist: gamma, low: 1, high: 2}"
+    )
     assert "expected dist: triangular, uniform, pert, normal or beta" in err.message
     assert "dist: gamma" in line and err.field.startswith("effects[0].quantity")
 
 
-@pytest.mark.parametrize("dist", ["{dist: uniform, low: 30, high: 10}",
-                                  "{dist: triangular, low: 30, mode: 20, high: 10}",
-                                  "{dist: pert, low: 10, mode: 40, high: 30}"])
+@pytest.mark.parametrize(
+    "dist",
+    [
+        "{dist: uniform, low: 30, high: 10}",
+        "{dist: triangular, low: 30, mode: 20, high: 10}",
+        "{dist: pert, low: 10, mode: 40, high: 30}",
+    ],
+)
 def test_distribution_with_low_above_high(tmp_path, core_pricelist, dist):
     err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", f"    quantity: {dist}")
     assert "invalid distribution" in err.message and "low" in err.message
@@ -224,7 +249,9 @@ def test_distribution_with_low_above_high(tmp_path, core_pricelist, dist):
 
 
 def test_distribution_with_a_missing_parameter(tmp_path, core_pricelist):
-    err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: {dist: triangular, low: 1, high: 3}")
+    err, line = error_of(
+        tmp_path, core_pricelist, "    quantity: 20", "    quantity: {dist: triangular, low: 1, high: 3}"
+    )
     assert "mode" in err.message and "quantity" in line
 
 
@@ -242,7 +269,9 @@ def _figures(result) -> dict:
 
 
 def test_toml_and_json_give_the_same_result_as_yaml(core_pricelist):
-    results = [mkba.evaluate(DATA / f"core_scenario.{ext}", core_pricelist) for ext in ("yaml", "toml", "json")]
+    results = [
+        mkba.evaluate(DATA / f"core_scenario.{ext}", core_pricelist) for ext in ("yaml", "toml", "json")
+    ]
     yaml_figures = _figures(results[0])
     assert yaml_figures["npv"] != 0
     for r in results[1:]:
@@ -284,26 +313,44 @@ def test_scenario_from_a_dict_has_a_stable_hash(make_scenario):
 
 def test_dict_errors_name_the_field(make_scenario):
     with pytest.raises(MkbaError) as info:
-        load_scenario(make_scenario(horizon=2, costs=[{"id": "k", "payer": "gemeente", "amount": 1,
-                                                        "per": "once", "year": 2030}]))
+        load_scenario(
+            make_scenario(
+                horizon=2, costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2030}]
+            )
+        )
     assert info.value.field == "costs[0].year" and "outside the horizon 2015-2016" in info.value.message
 
 
 def test_schema_lists_the_scenario_fields():
     schema = scenario_json_schema()
     json.dumps(schema)
-    for key in ("format", "name", "price_year", "start_year", "horizon", "discount_rate", "base_year",
-                "stakeholders", "participants", "costs", "effects", "volunteers"):
+    for key in (
+        "format",
+        "name",
+        "price_year",
+        "start_year",
+        "horizon",
+        "discount_rate",
+        "base_year",
+        "stakeholders",
+        "participants",
+        "costs",
+        "effects",
+        "volunteers",
+    ):
         assert key in schema["properties"], key
     assert "as" in schema["$defs"]["VolunteerLine"]["properties"]
 
 
 # -- nothing a user wrote is silently dropped (review findings) ------------------------------------
-@pytest.mark.parametrize("cost, expected", [
-    ({"per": "once", "year": 2015, "years": [2015, 2017]}, "not both"),
-    ({"per": "once", "years": [2015, 2017]}, "per: once needs 'year'"),
-    ({"per": "year", "year": 2015, "years": [2015, 2017]}, "not both"),
-])
+@pytest.mark.parametrize(
+    "cost, expected",
+    [
+        ({"per": "once", "year": 2015, "years": [2015, 2017]}, "not both"),
+        ({"per": "once", "years": [2015, 2017]}, "per: once needs 'year'"),
+        ({"per": "year", "year": 2015, "years": [2015, 2017]}, "not both"),
+    ],
+)
 def test_cost_timing_that_would_drop_a_field_is_refused(run, make_scenario, cost, expected):
     line = {"id": "k", "payer": "gemeente", "amount": 1000, **cost}
     with pytest.raises(MkbaError) as exc:
@@ -321,22 +368,28 @@ def test_a_beneficiary_on_an_added_cost_is_refused(run, make_scenario):
 @pytest.mark.parametrize("rate", [-1.0, -2.0, 11.0, float("nan"), float("inf")])
 def test_a_discount_rate_override_obeys_the_files_rule(run, make_scenario, rate):
     with pytest.raises(MkbaError) as exc:
-        run(make_scenario(costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}]),
-            discount_rate=rate)
+        run(
+            make_scenario(costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}]),
+            discount_rate=rate,
+        )
     assert exc.value.field == "discount_rate" and "[-0.99, 10]" in exc.value.message
 
 
 def test_figures_that_overflow_are_an_error_not_inf(run, make_scenario):
-    s = make_scenario(horizon=200, discount_rate=-0.99,
-                      costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "year", "years": [2015, 2214]}])
+    s = make_scenario(
+        horizon=200,
+        discount_rate=-0.99,
+        costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "year", "years": [2015, 2214]}],
+    )
     with pytest.raises(MkbaError) as exc:
         run(s)
     assert "overflow" in exc.value.message
 
 
 def test_an_assumed_inflation_lets_a_price_list_hold_later_years(tmp_path, make_scenario):
-    import mkba
     from conftest import core_pricelist_data, write_yaml
+
+    import mkba
 
     data = core_pricelist_data()
     data["name"], data["version"] = "fut", "1"
@@ -344,8 +397,9 @@ def test_an_assumed_inflation_lets_a_price_list_hold_later_years(tmp_path, make_
     folder = tmp_path / "fut"
     folder.mkdir()
     write_yaml(folder / "1.yaml", data)
-    s = make_scenario(pricelist="fut@1", costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once",
-                                                   "year": 2015}])
+    s = make_scenario(
+        pricelist="fut@1", costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}]
+    )
     with pytest.raises(MkbaError) as exc:
         mkba.evaluate(s, folders=[tmp_path])
     assert "2027" in exc.value.message and "assumed" in exc.value.message
@@ -353,16 +407,21 @@ def test_an_assumed_inflation_lets_a_price_list_hold_later_years(tmp_path, make_
     assert mkba.evaluate(s, folders=[tmp_path]).pv_costs == pytest.approx(1.0)
 
 
-def test_a_price_range_whose_amount_sits_at_its_end_uses_and_reports_the_pert_mean(run, make_scenario, tmp_path):
-    import mkba
+def test_a_price_range_whose_amount_sits_at_its_end_uses_and_reports_the_pert_mean(
+    run, make_scenario, tmp_path
+):
     from conftest import core_pricelist_data, write_yaml
+
+    import mkba
 
     data = core_pricelist_data()
     item = next(i for i in data["items"] if i["id"] == "hulp-uur")
     item.update(amount=60.0, low=40.0, high=60.0)  # amount at high: no PERT on [40, 60] has mean 60
     path = write_yaml(tmp_path / "edge.yaml", data)
-    s = make_scenario(participants={2015: 1}, effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost",
-                                                        "quantity": 1}])
+    s = make_scenario(
+        participants={2015: 1},
+        effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}],
+    )
     r = mkba.evaluate(s, path)
     pert = mkba.Pert(dist="pert", low=40.0, mode=60.0, high=60.0)  # mode clipped to the range
     assert r.pv_benefits == pytest.approx(pert.mean) and pert.mean == pytest.approx((40 + 4 * 60 + 60) / 6)
@@ -374,24 +433,50 @@ MINDER_HULP_TIMING = "    drop_off: 0.1\n    duration: 3"
 
 
 def test_effect_per_year_loads_without_participants(run, make_scenario):
-    s = load_scenario(make_scenario(effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost",
-                                               "quantity": 1, "per": "year", "years": [2016, 2018]}]))
+    s = load_scenario(
+        make_scenario(
+            effects=[
+                {
+                    "id": "e",
+                    "item": "hulp-uur",
+                    "kind": "avoided_cost",
+                    "quantity": 1,
+                    "per": "year",
+                    "years": [2016, 2018],
+                }
+            ]
+        )
+    )
     e = s.effects[0]
     assert (e.per, e.first_last, s.participants) == ("year", (2016, 2018), {})
-    assert load_scenario(make_scenario(effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost",
-                                                  "quantity": 1, "per": "year", "year": 2017}])
-                         ).effects[0].first_last == (2017, 2017)
+    assert load_scenario(
+        make_scenario(
+            effects=[
+                {
+                    "id": "e",
+                    "item": "hulp-uur",
+                    "kind": "avoided_cost",
+                    "quantity": 1,
+                    "per": "year",
+                    "year": 2017,
+                }
+            ]
+        )
+    ).effects[0].first_last == (2017, 2017)
     # the default is today's per participant; a line per participant still needs participants
     with pytest.raises(MkbaError) as exc:
         run(make_scenario(effects=[{"id": "e", "item": "hulp-uur", "kind": "avoided_cost", "quantity": 1}]))
     assert "needs 'participants'" in exc.value.message and "per: year" in exc.value.message
 
 
-@pytest.mark.parametrize("new, field", [
-    ("    drop_off: 0.1\n    per: year\n    years: [2016, 2019]", "effects[0].years[1]"),
-    ("    drop_off: 0.1\n    per: year\n    years: [2014, 2016]", "effects[0].years[0]"),
-    ("    drop_off: 0.1\n    per: year\n    year: 2020", "effects[0].year"),
-])
+@pytest.mark.parametrize(
+    "new, field",
+    [
+        ("    drop_off: 0.1\n    per: year\n    years: [2016, 2019]", "effects[0].years[1]"),
+        ("    drop_off: 0.1\n    per: year\n    years: [2014, 2016]", "effects[0].years[0]"),
+        ("    drop_off: 0.1\n    per: year\n    year: 2020", "effects[0].year"),
+    ],
+)
 def test_effect_year_outside_the_horizon(tmp_path, core_pricelist, new, field):
     err, line = error_of(tmp_path, core_pricelist, MINDER_HULP_TIMING, new)
     assert "is outside the horizon 2015-2018" in err.message
@@ -399,19 +484,26 @@ def test_effect_year_outside_the_horizon(tmp_path, core_pricelist, new, field):
     assert line.strip() == new.splitlines()[-1].strip()
 
 
-@pytest.mark.parametrize("new, expected", [
-    ("    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    lag: 1", "'lag' does not apply"),
-    ("    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    lag: 0", "'lag' does not apply"),
-    ("    drop_off: 0.1\n    per: year\n    year: 2016\n    duration: 1",
-     "'duration' does not apply to per: year"),
-    ("    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    duration: 2\n    lag: 1",
-     "'duration' and 'lag' do not apply to per: year"),
-    ("    drop_off: 0.1\n    per: year\n    year: 2016\n    years: [2016, 2017]", "not both"),
-    ("    drop_off: 0.1\n    per: year", "per: year needs 'years: [first, last]'"),
-    ("    drop_off: 0.1\n    per: year\n    years: [2017, 2016]", "first <= last"),
-    ("    drop_off: 0.1\n    years: [2016, 2017]", "leave out 'year'/'years'"),
-    ("    drop_off: 0.1\n    per: cohort", "'participant' or 'year'"),
-])
+@pytest.mark.parametrize(
+    "new, expected",
+    [
+        ("    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    lag: 1", "'lag' does not apply"),
+        ("    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    lag: 0", "'lag' does not apply"),
+        (
+            "    drop_off: 0.1\n    per: year\n    year: 2016\n    duration: 1",
+            "'duration' does not apply to per: year",
+        ),
+        (
+            "    drop_off: 0.1\n    per: year\n    years: [2016, 2017]\n    duration: 2\n    lag: 1",
+            "'duration' and 'lag' do not apply to per: year",
+        ),
+        ("    drop_off: 0.1\n    per: year\n    year: 2016\n    years: [2016, 2017]", "not both"),
+        ("    drop_off: 0.1\n    per: year", "per: year needs 'years: [first, last]'"),
+        ("    drop_off: 0.1\n    per: year\n    years: [2017, 2016]", "first <= last"),
+        ("    drop_off: 0.1\n    years: [2016, 2017]", "leave out 'year'/'years'"),
+        ("    drop_off: 0.1\n    per: cohort", "'participant' or 'year'"),
+    ],
+)
 def test_effect_per_year_timing_mistakes(tmp_path, core_pricelist, new, expected):
     """lag and duration have defaults: written with per: year (even at their default) they are refused."""
     err, _ = error_of(tmp_path, core_pricelist, MINDER_HULP_TIMING, new)
@@ -420,8 +512,12 @@ def test_effect_per_year_timing_mistakes(tmp_path, core_pricelist, new, expected
 
 
 def test_an_inline_price_outside_the_index_points_at_its_price_year(run, make_scenario):
-    line = {"id": "e", "price": {"amount": 10, "price_year": 1990, "unit": "hour", "payer": "gemeente"},
-            "kind": "avoided_cost", "quantity": 1}
+    line = {
+        "id": "e",
+        "price": {"amount": 10, "price_year": 1990, "unit": "hour", "payer": "gemeente"},
+        "kind": "avoided_cost",
+        "quantity": 1,
+    }
     with pytest.raises(MkbaError) as exc:
         run(make_scenario(participants={2015: 1}, effects=[line]))
     assert exc.value.field == "effects[0].price.price_year" and "1990" in exc.value.message
@@ -438,8 +534,9 @@ def test_mkba_run_refuses_a_sib_section_that_names_an_unknown_effect_line(tmp_pa
     root = Path(__file__).resolve().parents[1]
     text = (root / "scenarios" / "buzinezzclub-rotterdam.yaml").read_text(encoding="utf-8")
     path = tmp_path / "s.yaml"
-    path.write_text(text.replace("effects: [minder-bijstand-21plus", "effects: [minder-bijstand-21plu"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("effects: [minder-bijstand-21plus", "effects: [minder-bijstand-21plu"), encoding="utf-8"
+    )
     with pytest.raises(MkbaError) as exc:
         mkba.evaluate(path)  # the point MKBA does not use the contract, but a broken one is still refused
     assert exc.value.field == "sib.outcomes[0].effects[0]" and "minder-bijstand-21plus" in exc.value.message

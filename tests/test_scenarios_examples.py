@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CliRun, invoke_cli
 
 import mkba
-from conftest import CliRun, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -91,8 +91,9 @@ def test_example_runs_and_adds_up(path: Path, tmp_path_factory):
         for key in ("pv_costs", "pv_benefits", "npv"):
             assert math.isfinite(row[key]), (name, key)
     # The societal saldo is the sum over stakeholders (transfers cancel: METHOD.md section 3).
-    assert math.isclose(data["npv"], sum(r["npv"] for r in data["stakeholders"].values()),
-                        rel_tol=1e-9, abs_tol=1e-3)
+    assert math.isclose(
+        data["npv"], sum(r["npv"] for r in data["stakeholders"].values()), rel_tol=1e-9, abs_tol=1e-3
+    )
     public = [r for r in data["stakeholders"].values() if r["public"]]
     assert math.isclose(data["fiscal"]["npv"], sum(r["npv"] for r in public), rel_tol=1e-9, abs_tol=1e-3)
     assert all(math.isfinite(x) for x in data["net_flows"])
@@ -130,7 +131,9 @@ def test_readme_main_command_works():
     commands = {"scenarios/buzinezzclub-rotterdam.yaml"}
     for readme in (ROOT / "README.md", ROOT / "scenarios" / "README.md"):
         if readme.is_file():
-            commands |= set(re.findall(r"mkba run (scenarios/[\w.-]+\.yaml)", readme.read_text(encoding="utf-8")))
+            commands |= set(
+                re.findall(r"mkba run (scenarios/[\w.-]+\.yaml)", readme.read_text(encoding="utf-8"))
+            )
     for scenario_path in sorted(commands):
         proc = run_cli("run", scenario_path)
         assert proc.returncode == 0, proc.stderr
@@ -157,8 +160,12 @@ def test_buzinezzclub_story(tmp_path_factory):
         if ln.get("unit") == "month" and PRICES[ln["item"]]["unit"] == "year":
             q /= 12
         lag, duration = ln.get("lag", 0), ln.get("duration", 1)
-        return sum(n * q * df(y, base) for c, n in cohorts.items()
-                   for y in range(c + lag, c + lag + duration) if y <= base + s["horizon"] - 1)
+        return sum(
+            n * q * df(y, base)
+            for c, n in cohorts.items()
+            for y in range(c + lag, c + lag + duration)
+            if y <= base + s["horizon"] - 1
+        )
 
     old = line(s, "effects", "minder-bijstand-21plus")
     young = line(s, "effects", "minder-bijstand-18-20")
@@ -167,14 +174,16 @@ def test_buzinezzclub_story(tmp_path_factory):
     # The two bijstand lines together are the sourced 7 months per participant, split by age.
     assert old["quantity"] * old["duration"] == young["quantity"] * young["duration"] == 7
     assert close(old["success"] + young["success"], 1.0)
-    bijstand = (per_participant_pv(old, price("bijstand-maand", P))
-                + per_participant_pv(young, price("bijstand-jongere-maand", P)))
+    bijstand = per_participant_pv(old, price("bijstand-maand", P)) + per_participant_pv(
+        young, price("bijstand-jongere-maand", P)
+    )
     saved_admin = per_participant_pv(admin, price("uitvoeringskosten-bijstand-jaar", P))
     wages = per_participant_pv(wage, price("minimumloon-maand", P))
     programme = line(s, "costs", "programma")
     setup = line(s, "costs", "opzet-en-meting")
-    costs = (sum(n * programme["amount"] * idx(programme["price_year"], P) * df(c, base) for c, n in cohorts.items())
-             + setup["amount"] * idx(setup["price_year"], P) * df(setup["year"], base))
+    costs = sum(
+        n * programme["amount"] * idx(programme["price_year"], P) * df(c, base) for c, n in cohorts.items()
+    ) + setup["amount"] * idx(setup["price_year"], P) * df(setup["year"], base)
     # 680,000 invested: 2 x 80 x 3,750 + 80,000 (nominal, before indexing and discounting).
     assert sum(cohorts.values()) * programme["amount"] + setup["amount"] == 680_000
 
@@ -201,11 +210,18 @@ def test_buuv_story(tmp_path_factory):
     assert s["participants"][2014] == 2000  # sourced: more than 2,000 matches in 2014
     cost = line(s, "costs", "exploitatie")
     assert cost["amount"] == 300_000  # sourced: about EUR 300,000 a year
-    pv_cost = sum(cost["amount"] * idx(cost["price_year"], P) * df(y, base)
-                  for y in range(cost["years"][0], cost["years"][1] + 1))
+    pv_cost = sum(
+        cost["amount"] * idx(cost["price_year"], P) * df(y, base)
+        for y in range(cost["years"][0], cost["years"][1] + 1)
+    )
     hh = line(s, "effects", "minder-huishoudelijke-hulp")
-    per_match = (hh["quantity"] * hh["success"] * (1 - hh["deadweight"]) * hh["attribution"]
-                 * price("huishoudelijke-hulp-uur", P))
+    per_match = (
+        hh["quantity"]
+        * hh["success"]
+        * (1 - hh["deadweight"])
+        * hh["attribution"]
+        * price("huishoudelijke-hulp-uur", P)
+    )
     pv_benefit = sum(n * per_match * df(c, base) for c, n in s["participants"].items())
     gemeente = data["stakeholders"]["gemeente"]
     assert close(gemeente["pv_costs"], pv_cost)
@@ -215,8 +231,9 @@ def test_buuv_story(tmp_path_factory):
     hour = price("vervangingskosten-onbetaald-werk-uur", P)
     neighbours = line(s, "volunteers", "buren-helpen")
     brokers = line(s, "volunteers", "vrijwillige-makelaars")
-    volunteer_pv = (sum(n * neighbours["hours"] * hour * df(c, base) for c, n in s["participants"].items())
-                    + sum(brokers["hours"] * hour * df(y, base) for y in years))
+    volunteer_pv = sum(
+        n * neighbours["hours"] * hour * df(c, base) for c, n in s["participants"].items()
+    ) + sum(brokers["hours"] * hour * df(y, base) for y in years)
     assert close(data["volunteer_value_pv"], volunteer_pv)
     assert all(v["as"] == "memo" for v in s["volunteers"])
     # The gemeente's expected EUR 3 per euro is not reached by the priced effects, not even if all
@@ -248,15 +265,25 @@ def test_frontlijnteam_story(tmp_path_factory):
     evictions = line(s, "effects", "minder-huisuitzettingen")
     heavy = line(s, "effects", "minder-zware-gezinsaanpak")
     pv_ots = ots["quantity"] * price("jeugdhulp-jaar", P) * mean_attribution(ots) * active_df(ots)
-    pv_evictions = (evictions["quantity"] * price("huisuitzetting", P) * mean_attribution(evictions)
-                    * active_df(evictions))
-    pv_heavy = (heavy["quantity"] * heavy["price"]["amount"] * idx(heavy["price"]["price_year"], P)
-                * mean_attribution(heavy) * active_df(heavy))
+    pv_evictions = (
+        evictions["quantity"]
+        * price("huisuitzetting", P)
+        * mean_attribution(evictions)
+        * active_df(evictions)
+    )
+    pv_heavy = (
+        heavy["quantity"]
+        * heavy["price"]["amount"]
+        * idx(heavy["price"]["price_year"], P)
+        * mean_attribution(heavy)
+        * active_df(heavy)
+    )
     start = line(s, "costs", "frontlijnteam-opstart")
     team = line(s, "costs", "frontlijnteam")
-    pv_costs = (start["amount"] * idx(start["price_year"], P) * df(start["year"], base)
-                + sum(team["amount"] * idx(team["price_year"], P) * df(y, base)
-                      for y in range(team["years"][0], team["years"][1] + 1)))
+    pv_costs = start["amount"] * idx(start["price_year"], P) * df(start["year"], base) + sum(
+        team["amount"] * idx(team["price_year"], P) * df(y, base)
+        for y in range(team["years"][0], team["years"][1] + 1)
+    )
     sk = data["stakeholders"]
     assert close(sk["provincie"]["pv_benefits"], pv_ots)
     assert close(sk["woningcorporatie"]["pv_benefits"], pv_evictions)
@@ -284,28 +311,47 @@ def test_tutorial_teaches_every_feature(tmp_path_factory):
 
     # The effect with every parameter, recomputed: zorgverzekeraar's only flow.
     e = line(s, "effects", "minder-huisartsbezoek")
-    unit = (e["quantity"] * e["success"] * price(e["item"], P) * (1 - e["deadweight"]) * e["attribution"]
-            * (1 - e["displacement"]) * (1 - e["optimism_bias"]))
-    pv = sum(n * unit * (1 - e["drop_off"]) ** k * df(c + e["lag"] + k, base)
-             for c, n in s["participants"].items() for k in range(e["duration"]) if c + e["lag"] + k <= end)
+    unit = (
+        e["quantity"]
+        * e["success"]
+        * price(e["item"], P)
+        * (1 - e["deadweight"])
+        * e["attribution"]
+        * (1 - e["displacement"])
+        * (1 - e["optimism_bias"])
+    )
+    pv = sum(
+        n * unit * (1 - e["drop_off"]) ** k * df(c + e["lag"] + k, base)
+        for c, n in s["participants"].items()
+        for k in range(e["duration"])
+        if c + e["lag"] + k <= end
+    )
     assert close(data["stakeholders"]["zorgverzekeraar"]["pv_benefits"], pv)
 
     # The transfer: the gemeente's bijstand saving is the deelnemers' loss (uniform success: its mean).
     b = line(s, "effects", "minder-bijstand")
     success = (b["success"]["low"] + b["success"]["high"]) / 2
-    loss = sum(n * b["quantity"] * success * price("bijstand-maand", P) * df(c + b["lag"], base)
-               for c, n in s["participants"].items())
+    loss = sum(
+        n * b["quantity"] * success * price("bijstand-maand", P) * df(c + b["lag"], base)
+        for c, n in s["participants"].items()
+    )
     assert close(data["stakeholders"]["deelnemers"]["pv_costs"], loss)
     assert close(data["stakeholders"]["gemeente"]["pv_benefits"], loss)
 
     # The per-year cost and the in-kind volunteer cost, recomputed.
     coord = line(s, "costs", "coordinator")
-    assert close(data["stakeholders"]["fonds"]["pv_costs"],
-                 sum(coord["amount"] * df(y, base) for y in range(coord["years"][0], coord["years"][1] + 1)))
+    assert close(
+        data["stakeholders"]["fonds"]["pv_costs"],
+        sum(coord["amount"] * df(y, base) for y in range(coord["years"][0], coord["years"][1] + 1)),
+    )
     board = line(s, "volunteers", "bestuur")
-    assert close(data["stakeholders"]["vrijwilligers"]["pv_costs"],
-                 sum(board["hours"] * board["value"]["amount"] * idx(board["value"]["price_year"], P) * df(y, base)
-                     for y in range(board["years"][0], board["years"][1] + 1)))
+    assert close(
+        data["stakeholders"]["vrijwilligers"]["pv_costs"],
+        sum(
+            board["hours"] * board["value"]["amount"] * idx(board["value"]["price_year"], P) * df(y, base)
+            for y in range(board["years"][0], board["years"][1] + 1)
+        ),
+    )
 
 
 def test_the_example_municipal_list_overrides_one_tariff_of_the_national_list():

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mkba import MkbaError, load_scenario
-from mkba.sib import model as sib_module
 from mkba.scenario.model import scenario_json_schema
+from mkba.sib import model as sib_module
 from mkba.sib.model import compile_sib
 from mkba.sib.payout import NO_CAP, round_cents, round_half_away, rule_cents
 from mkba.sib.simulation import simulate_sib
@@ -41,6 +41,7 @@ def buz(request):
 # paid 35/35/15/15 % in 2015-2018; ABN AMRO (senior) and Start Foundation each invest 190,000 in 2014
 # and 150,000 in 2015; cap on outcome payments 1.2 m; return cap 12 % IRR, excess kept by the
 # gemeente; floor 40 % of each investment, paid by the gemeente in 2018.
+
 
 def _by_hand(level: float) -> dict:
     total = 20 * level * 160
@@ -113,6 +114,7 @@ def test_hand_above_return_cap(buz):
 def test_payer_savings_follow_the_effect_lines(buz):
     """At the reference level the payer avoids what the scenario's linked lines give it; linear in L."""
     from mkba import evaluate
+
     s = buz.scenario
     o = s.sib.outcomes[0]
     res = evaluate(s, price_year=s.sib.price_year)
@@ -127,7 +129,9 @@ def test_payer_savings_follow_the_effect_lines(buz):
 def test_break_even_is_where_net_savings_turn(buz):
     level, reason = buz.break_even(0)
     assert level is not None and not reason
-    assert buz.net_savings_at(0, np.array([level * 0.999]))[0] < 0 <= buz.net_savings_at(0, np.array([level]))[0]
+    assert (
+        buz.net_savings_at(0, np.array([level * 0.999]))[0] < 0 <= buz.net_savings_at(0, np.array([level]))[0]
+    )
 
 
 def test_provider_funding(buz):
@@ -155,7 +159,14 @@ def test_round_cents_half_away_from_zero():
 
 def test_round_half_away_on_cents():
     # cents to whole cents: shares of amounts already in cents, no euro/cent conversion
-    assert round_half_away([28.5, -28.5, 28.499999999999996, 0.49, -0.5, 7.0]).tolist() == [29, -29, 29, 0, -1, 7]
+    assert round_half_away([28.5, -28.5, 28.499999999999996, 0.49, -0.5, 7.0]).tolist() == [
+        29,
+        -29,
+        29,
+        0,
+        -1,
+        7,
+    ]
     assert round_half_away(np.array([1_000_000_000_000 * 0.35])).dtype == np.int64
 
 
@@ -222,26 +233,32 @@ def test_refuses_floor_above_cap(tmp_path):
 def test_refuses_bands_not_increasing(tmp_path):
     def edit(s):
         s["outcomes"][0]["rules"] = [{"type": "bands", "points": [[0, 0], [200, 500_000], [150, 800_000]]}]
-    err, line = _broken(tmp_path, edit)
+
+    err, _line = _broken(tmp_path, edit)
     assert err.field.startswith("sib.outcomes[0].rules[0].points[2]") and "increasing" in err.message
 
 
 def test_refuses_unknown_investor_in_seniority(tmp_path):
     err, line = _broken(tmp_path, lambda s: s.update(seniority=["abn-amro", "start-foundation"]))
-    assert err.field == "sib.seniority[0]" and "abn-amro-sif" in err.message and "unknown investor" in err.message
+    assert (
+        err.field == "sib.seniority[0]"
+        and "abn-amro-sif" in err.message
+        and "unknown investor" in err.message
+    )
     assert "abn-amro" in line
 
 
 def test_refuses_payments_before_the_investment(tmp_path):
     def edit(s):
         s["outcomes"][0]["measured"] = {2014: 0.2, 2015: 0.3, 2016: 0.5}
+
     err, line = _broken(tmp_path, edit)
     assert err.field.startswith("sib.outcomes[0].measured[2014]") and "before the investment" in err.message
     assert line.strip().startswith("2014:")
 
 
 def test_refuses_return_cap_without_enforcement(tmp_path):
-    err, line = _broken(tmp_path, lambda s: s.pop("beyond_max_return"))
+    err, _line = _broken(tmp_path, lambda s: s.pop("beyond_max_return"))
     assert err.field == "sib.max_return" and "beyond_max_return" in err.message
 
 
@@ -253,13 +270,15 @@ def test_refuses_floor_without_payer(tmp_path):
 def test_refuses_unknown_effect_line_with_nearest(tmp_path):
     def edit(s):
         s["outcomes"][0]["effects"][1] = "minder-bijstand-18-21"
-    err, line = _broken(tmp_path, edit)
+
+    err, _line = _broken(tmp_path, edit)
     assert err.field.startswith("sib.outcomes[0].effects[1]") and "minder-bijstand-18-20" in err.message
 
 
 def test_refuses_year_outside_horizon(tmp_path):
     def edit(s):
         s["outcomes"][0]["measured"] = {2015: 0.5, 2019: 0.5}
+
     err, _ = _broken(tmp_path, edit)
     assert err.field.startswith("sib.outcomes[0].measured[2019]") and "horizon" in err.message
 
@@ -283,12 +302,25 @@ def test_scenario_without_sib():
 # -- random contracts and outcomes (hypothesis) ------------------------------------------------------
 def _scenario(sib: dict) -> dict:
     return {
-        "format": "mkba-scenario/1", "name": "random SIB", "pricelist": "nl-sociaal-domein@2024.1",
-        "price_year": 2024, "start_year": 2020, "horizon": 6, "participants": {2020: 50, 2021: 50},
+        "format": "mkba-scenario/1",
+        "name": "random SIB",
+        "pricelist": "nl-sociaal-domein@2024.1",
+        "price_year": 2024,
+        "start_year": 2020,
+        "horizon": 6,
+        "participants": {2020: 50, 2021: 50},
         "stakeholders": {"rijk": {"public": True}},  # a guarantor of the floor other than the payer
-        "effects": [{"id": "minder-bijstand", "item": "bijstand-maand", "kind": "avoided_cost",
-                     "quantity": 6, "duration": 2}],
-        "sib": sib}
+        "effects": [
+            {
+                "id": "minder-bijstand",
+                "item": "bijstand-maand",
+                "kind": "avoided_cost",
+                "quantity": 6,
+                "duration": 2,
+            }
+        ],
+        "sib": sib,
+    }
 
 
 money = st.floats(1_000, 500_000, allow_nan=False).map(lambda x: round(x, 2))
@@ -307,16 +339,30 @@ def contracts(draw):
     shares = {y: w / sum(weights) for y, w in zip(pay_years, weights)}
     shares[pay_years[-1]] = 1.0 - sum(v for y, v in shares.items() if y != pay_years[-1])
     rules = []
-    for kind in draw(st.lists(st.sampled_from(["rate_card", "linear", "threshold", "bands"]),
-                              min_size=1, max_size=3)):
+    for kind in draw(
+        st.lists(st.sampled_from(["rate_card", "linear", "threshold", "bands"]), min_size=1, max_size=3)
+    ):
         cap = draw(st.none() | money)
         if kind == "rate_card":
-            rules.append({"type": kind, "price": draw(st.floats(0, 100).map(lambda x: round(x, 3))), "cap": cap,
-                          "per_participant_cap": draw(st.none() | st.floats(1, 5000))})
+            rules.append(
+                {
+                    "type": kind,
+                    "price": draw(st.floats(0, 100).map(lambda x: round(x, 3))),
+                    "cap": cap,
+                    "per_participant_cap": draw(st.none() | st.floats(1, 5000)),
+                }
+            )
         elif kind == "linear":
             thr = draw(st.floats(0, 100))
-            rules.append({"type": kind, "price": draw(st.floats(0, 5000)), "threshold": thr,
-                          "up_to": draw(st.none() | st.floats(thr + 1, thr + 300)), "cap": cap})
+            rules.append(
+                {
+                    "type": kind,
+                    "price": draw(st.floats(0, 5000)),
+                    "threshold": thr,
+                    "up_to": draw(st.none() | st.floats(thr + 1, thr + 300)),
+                    "cap": cap,
+                }
+            )
         elif kind == "threshold":
             rules.append({"type": kind, "level": draw(st.floats(0, 300)), "amount": draw(money)})
         else:
@@ -325,10 +371,21 @@ def contracts(draw):
             rules.append({"type": kind, "points": [[x, y] for x, y in zip(xs, ys)]})
     ids = [inv["id"] for inv in investors]
     order = draw(st.permutations(ids))
-    sib = {"outcome_payer": "gemeente", "investors": investors,
-           "seniority": draw(st.sampled_from([list(order), [list(order)], None])),
-           "outcomes": [{"id": "dagen", "unit": "day", "effects": ["minder-bijstand"],
-                         "reference_level": 182.5, "measured": shares, "rules": rules}]}
+    sib = {
+        "outcome_payer": "gemeente",
+        "investors": investors,
+        "seniority": draw(st.sampled_from([list(order), [list(order)], None])),
+        "outcomes": [
+            {
+                "id": "dagen",
+                "unit": "day",
+                "effects": ["minder-bijstand"],
+                "reference_level": 182.5,
+                "measured": shares,
+                "rules": rules,
+            }
+        ],
+    }
     if draw(st.booleans()):
         sib["provider"] = {"name": "aanbieder", "share_of_payments": draw(st.floats(0, 0.5))}
     if draw(st.booleans()):
@@ -357,7 +414,9 @@ def test_random_contracts_hold(sib, levels):
     paid = s.outcome_cents.sum(axis=1)
     assert (paid == s.provider_cents.sum(axis=1) + s.received_cents.sum(axis=(1, 2))).all()
     kept = s.excess_cents.sum(axis=1) if c.beyond_max_return == "payer_keeps" else 0
-    assert (s.outcome_cents + (s.excess_cents if c.beyond_max_return == "payer_keeps" else 0) <= s.due_cents).all()
+    assert (
+        s.outcome_cents + (s.excess_cents if c.beyond_max_return == "payer_keeps" else 0) <= s.due_cents
+    ).all()
     assert (paid + kept <= s.due_cents.sum(axis=1)).all()
     guarantee = s.guarantee_cents.sum(axis=(1, 2))
     assert (s.payer_cents.sum(axis=1) == paid + (guarantee if c.max_loss_paid_by == "gemeente" else 0)).all()
@@ -392,12 +451,23 @@ def test_random_contracts_hold(sib, levels):
 
 
 def test_seniority_senior_is_repaid_first():
-    sib = {"outcome_payer": "gemeente",
-           "investors": [{"id": "junior", "investment": {2020: 100_000}},
-                         {"id": "senior", "investment": {2020: 100_000}}],
-           "seniority": ["senior", "junior"],
-           "outcomes": [{"id": "dagen", "effects": ["minder-bijstand"], "reference_level": 182.5,
-                         "measured": {2022: 1.0}, "rules": [{"type": "bands", "points": [[0, 0], [100, 150_000]]}]}]}
+    sib = {
+        "outcome_payer": "gemeente",
+        "investors": [
+            {"id": "junior", "investment": {2020: 100_000}},
+            {"id": "senior", "investment": {2020: 100_000}},
+        ],
+        "seniority": ["senior", "junior"],
+        "outcomes": [
+            {
+                "id": "dagen",
+                "effects": ["minder-bijstand"],
+                "reference_level": 182.5,
+                "measured": {2022: 1.0},
+                "rules": [{"type": "bands", "points": [[0, 0], [100, 150_000]]}],
+            }
+        ],
+    }
     model = compile_sib(load_scenario(_scenario(sib)))
     s = model.run(np.array([[50.0], [100.0]]))
     assert s.received_cents[0, :, 2].tolist() == [0, 7_500_000]
@@ -416,8 +486,17 @@ def test_same_seed_same_simulation_at_any_chunk_size(buz):
 def test_simulation_summary(buz):
     sim = simulate_sib(buz, 20_000, seed=5)
     s = sim.summary()
-    for key in ("n", "seed", "p_investor_loss", "p_payer_pays_more_than_saves", "investor_irr_p5",
-                "investor_irr_p50", "investor_irr_p95", "investor_multiple_min", "expected_outcome_payments"):
+    for key in (
+        "n",
+        "seed",
+        "p_investor_loss",
+        "p_payer_pays_more_than_saves",
+        "investor_irr_p5",
+        "investor_irr_p50",
+        "investor_irr_p95",
+        "investor_multiple_min",
+        "expected_outcome_payments",
+    ):
         assert key in s
     assert s["investor_irr_p5"] <= s["investor_irr_p50"] <= s["investor_irr_p95"] <= 0.12 + 1e-9
     assert s["investor_multiple_min"] >= 0.4 - 1e-12  # the 60 % maximum loss
@@ -429,11 +508,20 @@ def test_simulation_summary(buz):
 
 
 def test_participant_mode_draws_per_participant():
-    sib = {"outcome_payer": "gemeente", "investors": [{"id": "fonds", "investment": {2020: 100_000}}],
-           "outcomes": [{"id": "uitstroom", "per_participant": {"success": {"dist": "uniform", "low": 0.3,
-                                                                            "high": 0.7}, "value": 1},
-                         "effects": ["minder-bijstand"], "reference_level": 0.5, "measured": {2022: 1.0},
-                         "rules": [{"type": "rate_card", "price": 2500, "per_participant_cap": 2000}]}]}
+    sib = {
+        "outcome_payer": "gemeente",
+        "investors": [{"id": "fonds", "investment": {2020: 100_000}}],
+        "outcomes": [
+            {
+                "id": "uitstroom",
+                "per_participant": {"success": {"dist": "uniform", "low": 0.3, "high": 0.7}, "value": 1},
+                "effects": ["minder-bijstand"],
+                "reference_level": 0.5,
+                "measured": {2022: 1.0},
+                "rules": [{"type": "rate_card", "price": 2500, "per_participant_cap": 2000}],
+            }
+        ],
+    }
     model = compile_sib(load_scenario(_scenario(sib)))
     a = simulate_sib(model, 3_000, seed=3, chunk_size=1_000)
     b = simulate_sib(model, 3_000, seed=3, chunk_size=3_000)

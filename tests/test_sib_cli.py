@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CliRun, invoke_cli
 from typer.testing import CliRunner
 
 from mkba import MkbaError
 from mkba.cli.app import app
-from conftest import CliRun, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
@@ -27,8 +27,14 @@ def test_sib_json(scenario, tmp_path):
     assert res.exit_code == 0, res.output
     assert "Payment schedule" in res.output and "Investor IRR" in res.output
     d = json.loads(out.read_text())
-    for key in ("outcome_payments_total", "investor_irr", "investor_multiple", "payer_net_savings",
-                "payer_break_even_outcome", "payments"):
+    for key in (
+        "outcome_payments_total",
+        "investor_irr",
+        "investor_multiple",
+        "payer_net_savings",
+        "payer_break_even_outcome",
+        "payments",
+    ):
         assert key in d
     assert d["outcome_levels"] == {"uitkeringsdagen": 200.0}
     assert sum(d["payments"].values()) == pytest.approx(d["outcome_payments_total"], abs=1e-9)
@@ -38,18 +44,42 @@ def test_sib_json(scenario, tmp_path):
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_sib_simulate_and_plot(scenario, tmp_path):
     out, png = tmp_path / "sib.json", tmp_path / "curve.png"
-    res = runner.invoke(app, ["sib", str(scenario), "--simulate", "5000", "--seed", "42", "--json", str(out),
-                              "--plot", str(png)])
+    res = runner.invoke(
+        app,
+        ["sib", str(scenario), "--simulate", "5000", "--seed", "42", "--json", str(out), "--plot", str(png)],
+    )
     assert res.exit_code == 0, res.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     sim = json.loads(out.read_text())["simulation"]
-    for key in ("n", "seed", "p_investor_loss", "p_payer_pays_more_than_saves", "investor_irr_p5",
-                "investor_irr_p50", "investor_irr_p95", "investor_multiple_min", "expected_outcome_payments"):
+    for key in (
+        "n",
+        "seed",
+        "p_investor_loss",
+        "p_payer_pays_more_than_saves",
+        "investor_irr_p5",
+        "investor_irr_p50",
+        "investor_irr_p95",
+        "investor_multiple_min",
+        "expected_outcome_payments",
+    ):
         assert key in sim
     assert sim["n"] == 5000 and sim["seed"] == 42
     again = tmp_path / "again.json"
-    runner.invoke(app, ["sib", str(scenario), "--simulate", "5000", "--seed", "42", "--chunk-size", "777",
-                        "--json", str(again)])
+    runner.invoke(
+        app,
+        [
+            "sib",
+            str(scenario),
+            "--simulate",
+            "5000",
+            "--seed",
+            "42",
+            "--chunk-size",
+            "777",
+            "--json",
+            str(again),
+        ],
+    )
     assert json.loads(again.read_text())["simulation"] == sim
 
 

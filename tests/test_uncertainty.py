@@ -17,17 +17,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import invoke_cli
 from scipy import integrate, stats
 
-from mkba.uncertainty import montecarlo
-from mkba.uncertainty import sampling
-from mkba.uncertainty import sensitivity
 from mkba.cli import uncertainty as uncertainty_report
+from mkba.engine.figures import figures
 from mkba.engine.model import ONE_MINUS
 from mkba.errors import MkbaError
-from mkba.engine.figures import figures
 from mkba.result import evaluate
-from conftest import invoke_cli
+from mkba.uncertainty import montecarlo, sampling, sensitivity
 
 DATA = Path(__file__).parent / "data"
 LINEAR = DATA / "unc_linear.yaml"
@@ -38,7 +36,7 @@ AREA = DATA / "unc_area.yaml"  # effects per: year (at area level), certain and 
 
 R = 0.0225
 V = 1 / (1 + R)
-ANNUITY = 1 + V + V ** 2  # three years of the effect, the first undiscounted
+ANNUITY = 1 + V + V**2  # three years of the effect, the first undiscounted
 
 
 # -- hand calculation ------------------------------------------------------------------------------
@@ -79,12 +77,21 @@ def var_product(x, y):
     return (VARIANCES[x] + MEANS[x] ** 2) * (VARIANCES[y] + MEANS[y] ** 2) - (MEANS[x] * MEANS[y]) ** 2
 
 
-NPV_VAR = (VARIANCES["P"] + 100**2 * VARIANCES["C"] + (100 * 30 * ANNUITY) ** 2 * var_product("s1", "p")
-           + (100 * 1000) ** 2 * var_product("s2", "a"))
+NPV_VAR = (
+    VARIANCES["P"]
+    + 100**2 * VARIANCES["C"]
+    + (100 * 30 * ANNUITY) ** 2 * var_product("s1", "p")
+    + (100 * 1000) ** 2 * var_product("s2", "a")
+)
 
-NAMES = {"P": "costs.programma.amount", "C": "costs.coaching.amount", "p": "effects.minder-zorg.price",
-         "s1": "effects.minder-zorg.success", "s2": "effects.minder-uitval.success",
-         "a": "effects.minder-uitval.attribution"}
+NAMES = {
+    "P": "costs.programma.amount",
+    "C": "costs.coaching.amount",
+    "p": "effects.minder-zorg.price",
+    "s1": "effects.minder-zorg.success",
+    "s2": "effects.minder-uitval.success",
+    "a": "effects.minder-uitval.attribution",
+}
 
 
 @pytest.fixture(scope="module")
@@ -96,18 +103,34 @@ def linear():
 def test_point_result_uses_the_means(linear):
     assert linear.npv == pytest.approx(npv_by_hand(), rel=1e-12)
     assert MEANS["a"] == pytest.approx(0.5, abs=1e-12)  # censoring symmetric around the mean
-    assert uncertainty_report.point_note(linear.model, "en").startswith("Point result: every uncertain input at its mean")
+    assert uncertainty_report.point_note(linear.model, "en").startswith(
+        "Point result: every uncertain input at its mean"
+    )
     assert uncertainty_report.point_note(evaluate(CERTAIN).model) is None
 
 
 # -- tornado ------------------------------------------------------------------------------------------
 def test_tornado_matches_hand_calculation(linear):
     frame = sensitivity.tornado(linear.model)
-    assert list(frame.columns[:9]) == ["input", "label", "dist", "base", "low", "high", "npv_low", "npv_high",
-                                       "swing"]
-    ends = {"P": (80000, 120000), "C": (200, 600), "p": (40, 90), "s1": (0.2, 0.6),
-            "s2": (stats.beta(2, 8).ppf(0.05), stats.beta(2, 8).ppf(0.95)),
-            "a": (0.5 + 0.3 * stats.norm.ppf(0.05), 0.5 + 0.3 * stats.norm.ppf(0.95))}
+    assert list(frame.columns[:9]) == [
+        "input",
+        "label",
+        "dist",
+        "base",
+        "low",
+        "high",
+        "npv_low",
+        "npv_high",
+        "swing",
+    ]
+    ends = {
+        "P": (80000, 120000),
+        "C": (200, 600),
+        "p": (40, 90),
+        "s1": (0.2, 0.6),
+        "s2": (stats.beta(2, 8).ppf(0.05), stats.beta(2, 8).ppf(0.95)),
+        "a": (0.5 + 0.3 * stats.norm.ppf(0.05), 0.5 + 0.3 * stats.norm.ppf(0.95)),
+    }
     expected = {}
     for key, (lo, hi) in ends.items():
         expected[NAMES[key]] = (lo, hi, npv_by_hand(**{key: lo}), npv_by_hand(**{key: hi}))
@@ -183,7 +206,7 @@ def test_break_even_drop_off_nonlinear(linear):
 
 
 def test_break_even_unknown_name_names_the_nearest(linear):
-    with pytest.raises(MkbaError, match="nearest: effects.minder-zorg.success"):
+    with pytest.raises(MkbaError, match=r"nearest: effects.minder-zorg.success"):
         sensitivity.break_even(linear.model, "effects.minder-zorg.succes")
 
 
@@ -265,7 +288,7 @@ def test_engine_flows_of_effects_per_year_identical_at_any_chunk_size():
         assert np.array_equal(getattr(b, name), getattr(c, name)), name
     theta = sampling.draw_inputs(model, 5, 0, 50)
     whole = model.evaluate(theta).gross
-    assert all(np.array_equal(model.evaluate(theta[i:i + 1]).gross[0], whole[i]) for i in range(50))
+    assert all(np.array_equal(model.evaluate(theta[i : i + 1]).gross[0], whole[i]) for i in range(50))
 
 
 def test_fast_evaluation_of_effects_per_year_by_hand():
@@ -277,22 +300,29 @@ def test_fast_evaluation_of_effects_per_year_by_hand():
     r = theta[model.discount_col]
     rows = {line.id: i for i, line in enumerate(model.lines)}
     pv = {}
-    for line_id, (first, last) in {"wijk-uitzettingen": (2025, 2030), "wijk-jeugd": (2024, 2030),
-                                   "wijk-bijstand": (2026, 2029), "wijk-huisarts": (2027, 2027),
-                                   "wijk-zonder-drop": (2028, 2030)}.items():
+    for line_id, (first, last) in {
+        "wijk-uitzettingen": (2025, 2030),
+        "wijk-jeugd": (2024, 2030),
+        "wijk-bijstand": (2026, 2029),
+        "wijk-huisarts": (2027, 2027),
+        "wijk-zonder-drop": (2028, 2030),
+    }.items():
         line = model.lines[rows[line_id]]
-        mult = line.constant * math.prod((1 - theta[j]) if kind == ONE_MINUS else theta[j]
-                                         for j, kind in line.factors)
+        mult = line.constant * math.prod(
+            (1 - theta[j]) if kind == ONE_MINUS else theta[j] for j, kind in line.factors
+        )
         retain = 1 - theta[model.input_index(f"effects.{line_id}.drop_off")]
         # k = y - first: drop-off from the first year of the range; base year 2025
-        pv[line_id] = sum(mult * retain ** (y - first) * (1 + r) ** -(y - 2025)
-                          for y in range(first, last + 1))
+        pv[line_id] = sum(
+            mult * retain ** (y - first) * (1 + r) ** -(y - 2025) for y in range(first, last + 1)
+        )
     figs = fast.figures(x)
     k = {name: i for i, name in enumerate(model.stakeholders)}
     # the woningcorporatie pays huisuitzetting: both eviction lines are its benefits; the zorgverzekeraar
     # has only the added huisarts consults
     assert figs["stakeholder_npv"][k["woningcorporatie"], 0] == pytest.approx(
-        pv["wijk-uitzettingen"] + pv["wijk-zonder-drop"], rel=1e-12)
+        pv["wijk-uitzettingen"] + pv["wijk-zonder-drop"], rel=1e-12
+    )
     assert figs["stakeholder_npv"][k["zorgverzekeraar"], 0] == pytest.approx(-pv["wijk-huisarts"], rel=1e-12)
     flows = model.evaluate(theta[None])
     df = flows.discount[0]
@@ -392,27 +422,61 @@ def _cli(*args, cwd=None):
 def test_cli_end_to_end(tmp_path):
     out = tmp_path / "out.json"
     plots = tmp_path / "plots"
-    proc = _cli("run", LINEAR, "--simulate", "2000", "--seed", "1", "--tornado", "--break-even", NAMES["s1"],
-                "--plots", plots, "--json", out)
+    proc = _cli(
+        "run",
+        LINEAR,
+        "--simulate",
+        "2000",
+        "--seed",
+        "1",
+        "--tornado",
+        "--break-even",
+        NAMES["s1"],
+        "--plots",
+        plots,
+        "--json",
+        out,
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(out.read_text())
     sim = data["simulation"]
-    for key in ("n", "seed", "npv_mean", "npv_p5", "npv_p50", "npv_p95", "p_npv_negative", "bcr", "stakeholders"):
+    for key in (
+        "n",
+        "seed",
+        "npv_mean",
+        "npv_p5",
+        "npv_p50",
+        "npv_p95",
+        "p_npv_negative",
+        "bcr",
+        "stakeholders",
+    ):
         assert key in sim
     assert sim["n"] == 2000 and sim["seed"] == 1
     assert [row["input"] for row in data["tornado"]]
     for row in data["tornado"]:
         assert {"input", "low", "high", "npv_low", "npv_high"} <= set(row)
     assert data["break_even"]["input"] == NAMES["s1"]
-    assert data["break_even"]["value"] == pytest.approx(sensitivity.break_even(evaluate(LINEAR).model, NAMES["s1"])["value"])
+    assert data["break_even"]["value"] == pytest.approx(
+        sensitivity.break_even(evaluate(LINEAR).model, NAMES["s1"])["value"]
+    )
     pngs = sorted(plots.glob("*.png"))
-    assert {p.name for p in pngs} >= {"tornado.png", "npv_histogram.png", "yearly_flows.png", "stakeholders.png"}
+    assert {p.name for p in pngs} >= {
+        "tornado.png",
+        "npv_histogram.png",
+        "yearly_flows.png",
+        "stakeholders.png",
+    }
     for png in pngs:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # the same seed gives the same simulation
     out2 = tmp_path / "out2.json"
-    assert _cli("run", LINEAR, "--simulate", "2000", "--seed", "1", "--chunk-size", "300", "--json",
-                out2).returncode == 0
+    assert (
+        _cli(
+            "run", LINEAR, "--simulate", "2000", "--seed", "1", "--chunk-size", "300", "--json", out2
+        ).returncode
+        == 0
+    )
     assert json.loads(out2.read_text())["simulation"]["npv_mean"] == sim["npv_mean"]
 
 

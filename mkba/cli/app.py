@@ -19,15 +19,26 @@ from mkba.errors import MkbaError
 
 app = typer.Typer(
     help="Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain.",
-    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-pricelist_app = typer.Typer(help="Versioned price lists (maatschappelijke prijslijsten).", no_args_is_help=True)
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+pricelist_app = typer.Typer(
+    help="Versioned price lists (maatschappelijke prijslijsten).", no_args_is_help=True
+)
 app.add_typer(pricelist_app, name="pricelist")
 
 
 @app.callback(invoke_without_command=False)
 def _root(
-    version: bool = typer.Option(False, "--version", "-V", help="Print the mkba version and exit.",
-                                 is_eager=True, callback=check.print_version),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        help="Print the mkba version and exit.",
+        is_eager=True,
+        callback=check.print_version,
+    ),
 ) -> None:
     """Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain."""
 

@@ -6,7 +6,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -16,7 +16,7 @@ out = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     """Language of labels: Dutch (default) or English."""
 
     nl = "nl"
@@ -24,7 +24,8 @@ class Lang(str, Enum):
 
 
 PRICELISTS_DIR_OPTION = typer.Option(
-    None, "--pricelists-dir", help="Extra folder of price lists (<name>/<version>.yaml).")
+    None, "--pricelists-dir", help="Extra folder of price lists (<name>/<version>.yaml)."
+)
 
 
 def euro(x: float | None, cents: bool = False) -> str:
@@ -46,8 +47,14 @@ def progress_bar(title: str, total: int, show: bool) -> Iterator[Callable[[int],
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    bar = Progress(TextColumn(title), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   console=err, transient=True)
+    bar = Progress(
+        TextColumn(title),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
     task = bar.add_task("draws", total=total)
     with bar:
         yield lambda done: bar.advance(task, done)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -14,7 +13,7 @@ from rich.table import Table
 from mkba.cli.common import PRICELISTS_DIR_OPTION, out
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     """Output formats of ``mkba pricelist show``."""
 
     table = "table"
@@ -22,9 +21,10 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
-def pricelist_list(pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION) -> None:
+def pricelist_list(pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION) -> None:
     """The available price lists and their versions."""
     from mkba.pricelist.registry import Registry
+
     table = Table("name", "versions", "newest", "folder")
     for name, versions in Registry(pricelists_dir or ()).available().items():
         newest = list(versions)[-1]
@@ -34,12 +34,13 @@ def pricelist_list(pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION)
 
 def pricelist_show(
     ref: str = typer.Argument(..., help="NAME[@VERSION] or a file."),
-    price_year: Optional[int] = typer.Option(None, help="Index all amounts to this price year."),
+    price_year: int | None = typer.Option(None, help="Index all amounts to this price year."),
     format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="table, csv or json."),
-    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
+    pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Show the items of a price list, optionally indexed to one price year."""
     from mkba.pricelist.registry import load_pricelist
+
     pl = load_pricelist(ref, folders=pricelists_dir or ())
     frame = pl.to_frame(price_year=price_year)
     if format is ShowFormat.json:
@@ -52,43 +53,71 @@ def pricelist_show(
     elif format is ShowFormat.csv:
         frame.to_csv(sys.stdout, index=False)
     else:
-        table = Table(title=f"{pl.title} ({pl.ref}, {len(pl)} items"
-                      + (f", {pl.currency}" if pl.currency != "EUR" else "")
-                      + (f", prijspeil {price_year}" if price_year else "") + ")", title_justify="left")
+        table = Table(
+            title=f"{pl.title} ({pl.ref}, {len(pl)} items"
+            + (f", {pl.currency}" if pl.currency != "EUR" else "")
+            + (f", prijspeil {price_year}" if price_year else "")
+            + ")",
+            title_justify="left",
+        )
         for col in ("id", "label", "unit", "amount", "price_year", "payer", "nature", "confidence"):
-            table.add_column(col, justify="right" if col in ("amount", "price_year", "confidence") else "left")
+            table.add_column(
+                col, justify="right" if col in ("amount", "price_year", "confidence") else "left"
+            )
         for row in frame.itertuples():
-            table.add_row(row.id, row.label, row.unit, f"{row.amount:,.2f}", str(row.price_year), row.payer,
-                          row.nature, str(row.confidence))
+            table.add_row(
+                row.id,
+                row.label,
+                row.unit,
+                f"{row.amount:,.2f}",
+                str(row.price_year),
+                row.payer,
+                row.nature,
+                str(row.confidence),
+            )
         out.print(table)
 
 
 def pricelist_diff(
     a: str = typer.Argument(..., help="The old list: NAME[@VERSION] or a file."),
     b: str = typer.Argument(..., help="The new list: NAME[@VERSION] or a file."),
-    price_year: Optional[int] = typer.Option(None, help="Common price year of the real change."),
+    price_year: int | None = typer.Option(None, help="Common price year of the real change."),
     all_items: bool = typer.Option(False, "--all", help="Also list unchanged items."),
-    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
+    pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Compare two price lists item by item: added, removed, changed."""
-    from mkba.pricelist.registry import load_pricelist
     from mkba.pricelist.compare import diff
+    from mkba.pricelist.registry import load_pricelist
+
     la = load_pricelist(a, folders=pricelists_dir or ())
     lb = load_pricelist(b, folders=pricelists_dir or ())
     frame = diff(la, lb, price_year=price_year)
     year = frame.attrs["price_year"]
     counts = frame["status"].value_counts().to_dict()
-    out.print(f"{la.ref} -> {lb.ref}: " + ", ".join(f"{counts.get(k, 0)} {k}"
-                                                  for k in ("added", "removed", "changed", "unchanged")))
+    out.print(
+        f"{la.ref} -> {lb.ref}: "
+        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("added", "removed", "changed", "unchanged"))
+    )
     shown = frame if all_items else frame[frame["status"] != "unchanged"]
-    table = Table("id", "status", "changed", "amount A", "year A", "amount B", "year B", "nominal",
-                  f"real ({year})")
+    table = Table(
+        "id", "status", "changed", "amount A", "year A", "amount B", "year B", "nominal", f"real ({year})"
+    )
     for row in shown.itertuples():
+
         def num(x, fmt="{:,.2f}"):
             return "" if x is None or x != x else fmt.format(x)
-        table.add_row(row.id, row.status, row.changed, num(row.amount_a), num(row.price_year_a, "{}"),
-                      num(row.amount_b), num(row.price_year_b, "{}"), num(row.nominal_change_pct, "{:+.1%}"),
-                      num(row.real_change_pct, "{:+.1%}"))
+
+        table.add_row(
+            row.id,
+            row.status,
+            row.changed,
+            num(row.amount_a),
+            num(row.price_year_a, "{}"),
+            num(row.amount_b),
+            num(row.price_year_b, "{}"),
+            num(row.nominal_change_pct, "{:+.1%}"),
+            num(row.real_change_pct, "{:+.1%}"),
+        )
     out.print(table)
 
 
@@ -96,13 +125,14 @@ def pricelist_import(
     file: Path = typer.Argument(..., help="Workbook (.xlsx) or CSV to import."),
     mapping: str = typer.Option(..., "--mapping", help="Column mapping: a file or a bundled name."),
     output: Path = typer.Option(..., "-o", "--output", help="The price list file to write (.yaml)."),
-    name: Optional[str] = typer.Option(None, help="Name of the new list (default: the mapping's)."),
-    version: Optional[str] = typer.Option(None, help="Version of the new list (default: the mapping's)."),
+    name: str | None = typer.Option(None, help="Name of the new list (default: the mapping's)."),
+    version: str | None = typer.Option(None, help="Version of the new list (default: the mapping's)."),
 ) -> None:
     """Import a price list from Excel or CSV with a column mapping."""
     from mkba.pricelist.exporting import export_pricelist
     from mkba.pricelist.importing import import_pricelist
     from mkba.pricelist.mapping import load_mapping
+
     spec = import_pricelist(file, load_mapping(mapping), name=name, version=version)
     export_pricelist(spec, output)
     out.print(f"{len(spec.items)} items -> {output}")
@@ -111,11 +141,12 @@ def pricelist_import(
 def pricelist_export(
     ref: str = typer.Argument(..., help="NAME[@VERSION] or a file."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .csv, .xlsx or .yaml."),
-    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
+    pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
     from mkba.pricelist.exporting import export_pricelist
     from mkba.pricelist.registry import load_pricelist
+
     pl = load_pricelist(ref, folders=pricelists_dir or ())
     export_pricelist(pl, output)
     out.print(f"{len(pl)} items -> {output}")

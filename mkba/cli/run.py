@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -17,27 +16,36 @@ from mkba.result import Result, evaluate
 
 def run(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML, TOML or JSON)."),
-    pricelist: Optional[str] = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
-    price_year: Optional[int] = typer.Option(None, help="Price year of the results (default: the scenario's)."),
-    discount_rate: Optional[float] = typer.Option(None, help="Discount rate, e.g. 0.0225."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the results as JSON to this file."),
-    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Write the auditable Excel workbook."),
+    pricelist: str | None = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
+    price_year: int | None = typer.Option(None, help="Price year of the results (default: the scenario's)."),
+    discount_rate: float | None = typer.Option(None, help="Discount rate, e.g. 0.0225."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the results as JSON to this file."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the auditable Excel workbook."),
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels."),
-    simulate: Optional[int] = typer.Option(None, help="Monte Carlo: number of draws."),
+    simulate: int | None = typer.Option(None, help="Monte Carlo: number of draws."),
     seed: int = typer.Option(20260101, help="Seed of the Monte Carlo draws."),
     chunk_size: int = typer.Option(100_000, help="Draws evaluated at once (memory bound)."),
     tornado: bool = typer.Option(False, "--tornado", help="One-way sensitivity of every uncertain input."),
-    break_even: Optional[list[str]] = typer.Option(None, "--break-even", help="Input whose break-even value to find (repeatable)."),
-    plots: Optional[Path] = typer.Option(None, "--plots", help="Folder to write PNG charts to."),
-    pricelists_dir: Optional[list[Path]] = PRICELISTS_DIR_OPTION,
+    break_even: list[str] | None = typer.Option(
+        None, "--break-even", help="Input whose break-even value to find (repeatable)."
+    ),
+    plots: Path | None = typer.Option(None, "--plots", help="Folder to write PNG charts to."),
+    pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Evaluate a scenario: kosten, baten, saldo, and who pays and who benefits."""
-    result = evaluate(scenario, pricelist, price_year=price_year, discount_rate=discount_rate,
-                      lang=lang.value, folders=pricelists_dir or ())
+    result = evaluate(
+        scenario,
+        pricelist,
+        price_year=price_year,
+        discount_rate=discount_rate,
+        lang=lang.value,
+        folders=pricelists_dir or (),
+    )
     analysis = _uncertainty(result, simulate, seed, chunk_size, tornado, break_even or [])
     print_result(result, analysis)
     if plots is not None:
         from mkba.report.charts import write_plots
+
         for path in write_plots(result, plots, **analysis):
             out.print(f"[dim]chart: {path}[/dim]")
     if xlsx is not None:
@@ -52,14 +60,15 @@ def _uncertainty(result: Result, simulate, seed, chunk_size, tornado, break_even
     analysis: dict = {}
     if simulate is None and not (tornado or break_even):
         return analysis
-    from mkba.uncertainty import montecarlo
-    from mkba.uncertainty import sensitivity
+    from mkba.uncertainty import montecarlo, sensitivity
+
     if simulate is not None:
         if simulate < 1:
             raise MkbaError("--simulate expects a number of draws >= 1")
         with progress_bar("Monte Carlo", simulate, sys.stderr.isatty()) as advance:
-            sim = montecarlo.monte_carlo(result.model, simulate, seed=seed, chunk_size=chunk_size,
-                                         progress=advance)
+            sim = montecarlo.monte_carlo(
+                result.model, simulate, seed=seed, chunk_size=chunk_size, progress=advance
+            )
         analysis["simulation"] = sim
         result.extra["simulation"] = sim.to_dict()
     if tornado:
@@ -76,9 +85,11 @@ def _uncertainty(result: Result, simulate, seed, chunk_size, tornado, break_even
 def print_result(result: Result, analysis: dict | None = None) -> None:
     lang = result.lang
     s = result.scenario
-    out.print(f"[bold]{s.name}[/bold]  ({label('prices_in', lang)} {result.price_year}, "
-              f"{label('discount_rate', lang)} {result.discount_rate:.2%}, {s.start_year}-{s.end_year}, "
-              f"{result.model.pricelist.ref})")
+    out.print(
+        f"[bold]{s.name}[/bold]  ({label('prices_in', lang)} {result.price_year}, "
+        f"{label('discount_rate', lang)} {result.discount_rate:.2%}, {s.start_year}-{s.end_year}, "
+        f"{result.model.pricelist.ref})"
+    )
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="bold")
     summary.add_column(justify="right")
@@ -87,7 +98,9 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     summary.add_row(label("pv_benefits", lang), euro(fig["pv_benefits"]))
     summary.add_row(label("npv", lang), euro(fig["npv"]))
     summary.add_row(label("bcr", lang), "-" if fig["bcr"] is None else f"{fig['bcr']:.2f}")
-    summary.add_row(label("net_return", lang), "-" if fig["net_return"] is None else f"{fig['net_return']:.1%}")
+    summary.add_row(
+        label("net_return", lang), "-" if fig["net_return"] is None else f"{fig['net_return']:.1%}"
+    )
     summary.add_row(label("payback_year", lang), str(fig["payback_year"] or "-"))
     irr = "-" if fig["irr"] is None else f"{fig['irr']:.1%}"
     if fig["irr"] is None and result.irr_reason:
@@ -101,20 +114,41 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     for row in result.stakeholder_table().itertuples():
         name = result.stakeholder_label(row.stakeholder) + (" *" if row.public else "")
         table.add_row(name, euro(row.pv_costs), euro(row.pv_benefits), euro(row.npv))
-    table.add_row(f"[bold]{label('fiscal', lang)}[/bold]", euro(result.fiscal_pv_costs),
-                  euro(result.fiscal_pv_benefits), euro(result.fiscal_npv))
-    table.add_row(f"[bold]{label('society', lang)}[/bold]", euro(fig["pv_costs"]), euro(fig["pv_benefits"]),
-                  euro(fig["npv"]))
+    table.add_row(
+        f"[bold]{label('fiscal', lang)}[/bold]",
+        euro(result.fiscal_pv_costs),
+        euro(result.fiscal_pv_benefits),
+        euro(result.fiscal_npv),
+    )
+    table.add_row(
+        f"[bold]{label('society', lang)}[/bold]",
+        euro(fig["pv_costs"]),
+        euro(fig["pv_benefits"]),
+        euro(fig["npv"]),
+    )
     out.print(table)
-    out.print("[dim]* " + ("publieke partij (fiscale blik); overdrachten tellen per partij maar vallen "
-                          "weg in het maatschappelijk totaal" if lang == "nl" else
-                          "public stakeholder (fiscal view); transfers count per stakeholder but cancel "
-                          "in the societal total") + "[/dim]")
+    out.print(
+        "[dim]* "
+        + (
+            "publieke partij (fiscale blik); overdrachten tellen per partij maar vallen "
+            "weg in het maatschappelijk totaal"
+            if lang == "nl"
+            else "public stakeholder (fiscal view); transfers count per stakeholder but cancel "
+            "in the societal total"
+        )
+        + "[/dim]"
+    )
     defaults = result.model.defaults
     if defaults:
-        out.print("[dim]" + label("defaults_used", lang) + ": "
-                  + "; ".join(f"{k} = {v}" for k, v in defaults.items()) + "[/dim]")
+        out.print(
+            "[dim]"
+            + label("defaults_used", lang)
+            + ": "
+            + "; ".join(f"{k} = {v}" for k, v in defaults.items())
+            + "[/dim]"
+        )
     from mkba.cli.uncertainty import point_note, render_analysis
+
     if analysis:
         render_analysis(out, result, analysis)
     elif note := point_note(result.model, lang):

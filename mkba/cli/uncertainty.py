@@ -31,18 +31,25 @@ def _num(x: float | None, euro: bool = False) -> str:
 def render_analysis(console, result, analysis: dict) -> None:
     """Print the simulation, tornado and break-even of ``analysis`` with rich."""
     from rich.table import Table
+
     lang = result.lang
     note = point_note(result.model, lang)
     console.print(f"[dim]{note}[/dim]" if note else f"[dim]{label('unc_none_uncertain', lang)}[/dim]")
     sim = analysis.get("simulation")
     if sim is not None:
-        table = Table(title=label("unc_simulation", lang).format(n=sim.n, seed=sim.seed), title_justify="left")
+        table = Table(
+            title=label("unc_simulation", lang).format(n=sim.n, seed=sim.seed), title_justify="left"
+        )
         table.add_column(label("unc_figure", lang))
         for col in [label("unc_mean", lang)] + [f"p{q}" for q in PERCENTILES]:
             table.add_column(col, justify="right")
-        rows = [("npv", ("npv", None), True), ("pv_costs", ("pv_costs", None), True),
-                ("pv_benefits", ("pv_benefits", None), True), ("bcr", ("bcr", None), False),
-                ("fiscal", ("fiscal_npv", None), True)]
+        rows = [
+            ("npv", ("npv", None), True),
+            ("pv_costs", ("pv_costs", None), True),
+            ("pv_benefits", ("pv_benefits", None), True),
+            ("bcr", ("bcr", None), False),
+            ("fiscal", ("fiscal_npv", None), True),
+        ]
         rows += [(f"  {k}", ("stakeholder_npv", i), True) for i, k in enumerate(sim.stakeholders)]
         for key, which, euro in rows:
             s = sim.stats(*which)
@@ -57,15 +64,23 @@ def render_analysis(console, result, analysis: dict) -> None:
         for key in ("low", "high", "npv_low", "npv_high", "swing"):
             table.add_column(label(f"unc_{key}", lang), justify="right")
         for row in frame.head(20).itertuples():
-            table.add_row(f"{row.label} [dim]({row.input})[/dim]", _num(row.low), _num(row.high),
-                          _num(row.npv_low, True), _num(row.npv_high, True), _num(row.swing, True))
+            table.add_row(
+                f"{row.label} [dim]({row.input})[/dim]",
+                _num(row.low),
+                _num(row.high),
+                _num(row.npv_low, True),
+                _num(row.npv_high, True),
+                _num(row.swing, True),
+            )
         console.print(table)
         if len(frame) > 20:
             console.print(f"[dim]... {len(frame) - 20} more[/dim]")
     found = analysis.get("break_even")
     if found is not None:
-        for be in ([found] if isinstance(found, dict) else found):
+        for be in [found] if isinstance(found, dict) else found:
             lo, hi = be["range"]
-            console.print(f"{label('unc_break_even', lang)} [bold]{be['input']}[/bold]: {be['note']} "
-                          f"[dim]({label('unc_range', lang)} [{lo:.6g}, {hi:.6g}]: {be['range_basis']}; "
-                          f"{be['method']})[/dim]")
+            console.print(
+                f"{label('unc_break_even', lang)} [bold]{be['input']}[/bold]: {be['note']} "
+                f"[dim]({label('unc_range', lang)} [{lo:.6g}, {hi:.6g}]: {be['range_basis']}; "
+                f"{be['method']})[/dim]"
+            )

@@ -115,9 +115,20 @@ def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
     fiscal_b = _total(sk_benefits[:, model.public], 1)
     fiscal_c = _total(sk_costs[:, model.public], 1)
     return Figures(
-        pv_costs=pv_costs, pv_benefits=pv_benefits, npv=npv, bcr=_ratio(pv_benefits, pv_costs),
-        net_return=_ratio(npv, pv_costs), payback_year=payback_years(cumulative, model.years),
-        irr=irr, irr_reason=reason, volunteer_value_pv=volunteer,
-        stakeholder_pv_costs=sk_costs, stakeholder_pv_benefits=sk_benefits, stakeholder_npv=sk_npv,
-        fiscal_pv_costs=fiscal_c, fiscal_pv_benefits=fiscal_b, fiscal_npv=fiscal_b - fiscal_c,
-        net_flows=net_flows)
+        pv_costs=pv_costs,
+        pv_benefits=pv_benefits,
+        npv=npv,
+        bcr=_ratio(pv_benefits, pv_costs),
+        net_return=_ratio(npv, pv_costs),
+        payback_year=payback_years(cumulative, model.years),
+        irr=irr,
+        irr_reason=reason,
+        volunteer_value_pv=volunteer,
+        stakeholder_pv_costs=sk_costs,
+        stakeholder_pv_benefits=sk_benefits,
+        stakeholder_npv=sk_npv,
+        fiscal_pv_costs=fiscal_c,
+        fiscal_pv_benefits=fiscal_b,
+        fiscal_npv=fiscal_b - fiscal_c,
+        net_flows=net_flows,
+    )

@@ -137,7 +137,7 @@ def _irr_one_change_cols(cols: np.ndarray, tol: float, max_iter: int) -> np.ndar
     steps = min(max_iter, _NEWTON_STEPS)
     if cols[0].all():
         for s in range(0, n_series, _BLOCK):
-            x[s:s + _BLOCK] = _newton_block(cols[:, s:s + _BLOCK], tol, steps)
+            x[s : s + _BLOCK] = _newton_block(cols[:, s : s + _BLOCK], tol, steps)
     else:
         # leading zeros would give Newton a root at x = 0: drop them (the roots x > 0 stay),
         # one group of series per number of leading zeros
@@ -145,7 +145,7 @@ def _irr_one_change_cols(cols: np.ndarray, tol: float, max_iter: int) -> np.ndar
         for f in np.unique(first):
             idx = np.flatnonzero(first == f)
             for s in range(0, idx.size, _BLOCK):
-                x[idx[s:s + _BLOCK]] = _newton_block(cols[f:, idx[s:s + _BLOCK]], tol, steps)
+                x[idx[s : s + _BLOCK]] = _newton_block(cols[f:, idx[s : s + _BLOCK]], tol, steps)
     rest = np.flatnonzero(np.isnan(x))
     if rest.size:
         x[rest] = _bracketed(np.ascontiguousarray(cols[:, rest].T), tol, max_iter)

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
 from mkba.errors import MkbaError
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceList, unknown_item_message
-from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
 from mkba.pricelist.units import conversion_factor
+from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
+from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
 
 #: Stakeholders whose flows count in the fiscal view unless the scenario says otherwise.
 DEFAULT_PUBLIC = frozenset({"gemeente", "rijk", "uwv", "zorgverzekeraar", "provincie", "waterschap"})
@@ -150,8 +150,9 @@ class Model:
         # pattern is 0 anyway)
         self._decay_lines = np.flatnonzero([line.decay is not None for line in self.lines])
         self._decay_col = np.array([self.lines[i].decay[0] for i in self._decay_lines], dtype=np.int64)
-        self._decay_k = np.array([np.maximum(np.arange(Y) - self.lines[i].decay[1], 0)
-                                  for i in self._decay_lines], dtype=np.int64).reshape(-1, Y)
+        self._decay_k = np.array(
+            [np.maximum(np.arange(Y) - self.lines[i].decay[1], 0) for i in self._decay_lines], dtype=np.int64
+        ).reshape(-1, Y)
         post = [(i, s, sign, tr) for i, line in enumerate(self.lines) for (s, sign, tr) in line.postings]
         self.posting_line = np.array([p[0] for p in post], dtype=np.int64)
         self.posting_sign = np.array([p[2] for p in post], dtype=np.float64)
@@ -171,6 +172,7 @@ class Model:
             if inp.name == name:
                 return j
         import difflib
+
         near = difflib.get_close_matches(name, [i.name for i in self.inputs], n=3, cutoff=0.3)
         raise MkbaError(f"unknown input {name!r}" + (f"; nearest: {', '.join(near)}" if near else ""))
 
@@ -222,11 +224,16 @@ class Model:
         certain = np.all(retain == retain[:1], axis=0)  # the same drop-off in every draw
         out = np.empty((cohorts.shape[0], lines.size, cohorts.shape[1]))
         if certain.any():
-            kernel = np.where(active[certain], retain[0, certain][:, None, None] ** np.maximum(k[certain], 0), 0.0)
+            kernel = np.where(
+                active[certain], retain[0, certain][:, None, None] ** np.maximum(k[certain], 0), 0.0
+            )
             out[:, certain] = np.einsum("dc,lcy->dly", cohorts, kernel)
         if (~certain).any():
-            kernel = np.where(active[~certain][None],
-                              retain[:, ~certain][:, :, None, None] ** np.maximum(k[~certain], 0)[None], 0.0)
+            kernel = np.where(
+                active[~certain][None],
+                retain[:, ~certain][:, :, None, None] ** np.maximum(k[~certain], 0)[None],
+                0.0,
+            )
             out[:, ~certain] = np.einsum("dc,dlcy->dly", cohorts, kernel)
         return out
 
@@ -236,20 +243,31 @@ def _checked_rate(rate: float) -> float:
     """A discount rate given for one run, held to the scenario file's rule (-0.99 .. 10)."""
     rate = float(rate)
     if not (np.isfinite(rate) and -0.99 <= rate <= 10):
-        raise MkbaError(f"expected a discount rate in [-0.99, 10] (e.g. 0.0225 for 2.25 %), got {rate:g}",
-                        field="discount_rate")
+        raise MkbaError(
+            f"expected a discount rate in [-0.99, 10] (e.g. 0.0225 for 2.25 %), got {rate:g}",
+            field="discount_rate",
+        )
     return rate
 
 
 class _Compiler:
-    def __init__(self, scenario: Scenario, pricelist: PriceList, index: PriceIndex,
-                 price_year: int | None, discount_rate: float | None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        pricelist: PriceList,
+        index: PriceIndex,
+        price_year: int | None,
+        discount_rate: float | None,
+    ) -> None:
         self.s = scenario
         self.pl = pricelist
         scenario.check_horizon()
         if pricelist.currency != "EUR":
-            raise MkbaError(f"the price list {pricelist.ref} is in {pricelist.currency}; mkba computes in euros "
-                            "(prices in another currency are for reference only)", field="pricelist")
+            raise MkbaError(
+                f"the price list {pricelist.ref} is in {pricelist.currency}; mkba computes in euros "
+                "(prices in another currency are for reference only)",
+                field="pricelist",
+            )
         if scenario.assumed_inflation is not None and index.assumed_inflation is None:
             index = index.with_assumed_inflation(scenario.assumed_inflation)
         self.index = index
@@ -258,7 +276,9 @@ class _Compiler:
         self._check_year(self.price_year, ("price_year",))
         # amounts the scenario states without their own price year are in the scenario's price
         # year (FORMATS.md), also when this run reports in another one (an override)
-        self.stated_price_year = scenario.price_year if scenario.price_year is not None else self.index.last_year
+        self.stated_price_year = (
+            scenario.price_year if scenario.price_year is not None else self.index.last_year
+        )
         self._check_year(self.stated_price_year, ("price_year",))
         self.base_year = scenario.base_year if scenario.base_year is not None else scenario.start_year
         if scenario.base_year is None:
@@ -273,7 +293,8 @@ class _Compiler:
         self.discount_col = self.add_input(rate, ("discount_rate",), "discount_rate", "Discontovoet")
         self.participant_cols = {
             int(year): self.add_input(n, ("participants", year), f"participants.{year}", f"Deelnemers {year}")
-            for year, n in sorted(scenario.participants.items())}
+            for year, n in sorted(scenario.participants.items())
+        }
 
     def _default_price_year(self) -> int:
         self.defaults["price_year"] = f"{self.index.last_year} (newest year of the price index)"
@@ -318,7 +339,8 @@ class _Compiler:
                     self.defaults[f"price.{item_id}"] = (
                         f"{value.mean:.2f} per {item.unit} ({item.price_year} prices): the mean of "
                         f"PERT({item.low:g}, {value.mode:g}, {item.high:g}), because the listed amount "
-                        f"{item.amount:g} lies at the end of its range")
+                        f"{item.amount:g} lies at the end of its range"
+                    )
             self.inputs.append(Input(f"price.{item_id}", path, value, base, item.label))
             self.price_cols[item_id] = len(self.inputs) - 1
         return self.price_cols[item_id]
@@ -329,16 +351,16 @@ class _Compiler:
         first = self.years[0]
         if isinstance(line, EffectLine) and line.per == "year":
             start, stop = line.first_last
-            pattern[start - first: stop - first + 1] = 1.0
+            pattern[start - first : stop - first + 1] = 1.0
             return pattern, None
         if line.per == "once" or (line.per == "year" and line.year is not None):
             pattern[line.year - first] = 1.0
             return pattern, None
         if line.per == "year":
-            pattern[line.years[0] - first: line.years[1] - first + 1] = 1.0
+            pattern[line.years[0] - first : line.years[1] - first + 1] = 1.0
             return pattern, None
         if not self.s.participants:
-            raise self.s.error(f"per: {line.per} needs 'participants' in the scenario", path + ("per",))
+            raise self.s.error(f"per: {line.per} needs 'participants' in the scenario", (*path, "per"))
         duration = getattr(line, "duration", None) if line.per == "participant_year" else 1
         return pattern, (0, duration, -1)
 
@@ -346,58 +368,106 @@ class _Compiler:
         path = ("costs", i)
         name = f"costs.{line.id}"
         if line.item is not None:
-            item = self.item(line.item, path + ("item",))
-            factors = [(self.add_input(line.quantity, path + ("quantity",), f"{name}.quantity",
-                                       f"{line.label or line.id}: hoeveelheid"), IDENTITY),
-                       (self.price_input(line.item, path + ("item",)), IDENTITY)]
-            constant = self.index_factor(item.price_year, path + ("item",))
+            item = self.item(line.item, (*path, "item"))
+            factors = [
+                (
+                    self.add_input(
+                        line.quantity,
+                        (*path, "quantity"),
+                        f"{name}.quantity",
+                        f"{line.label or line.id}: hoeveelheid",
+                    ),
+                    IDENTITY,
+                ),
+                (self.price_input(line.item, (*path, "item")), IDENTITY),
+            ]
+            constant = self.index_factor(item.price_year, (*path, "item"))
         else:
-            factors = [(self.add_input(line.amount, path + ("amount",), f"{name}.amount",
-                                       f"{line.label or line.id}: bedrag"), IDENTITY)]
+            factors = [
+                (
+                    self.add_input(
+                        line.amount, (*path, "amount"), f"{name}.amount", f"{line.label or line.id}: bedrag"
+                    ),
+                    IDENTITY,
+                )
+            ]
             year = line.price_year if line.price_year is not None else self.stated_price_year
-            constant = self.index_factor(year, path + ("price_year",))
+            constant = self.index_factor(year, (*path, "price_year"))
         pattern, cohort = self.timing(line, path)
-        return Line(line.id, "cost", line.label or line.id, "cost", factors, constant, pattern, cohort,
-                    [(self.stakeholder(line.payer), -1.0, False)], item=line.item)
+        return Line(
+            line.id,
+            "cost",
+            line.label or line.id,
+            "cost",
+            factors,
+            constant,
+            pattern,
+            cohort,
+            [(self.stakeholder(line.payer), -1.0, False)],
+            item=line.item,
+        )
 
     def effect(self, i: int, line: EffectLine) -> Line:
         path = ("effects", i)
         name = f"effects.{line.id}"
         label = line.label or line.id
         if line.item is not None:
-            item = self.item(line.item, path + ("item",))
+            item = self.item(line.item, (*path, "item"))
             unit, payer, price_year = item.unit, item.payer, item.price_year
             recipient = item.transfer_recipient
-            price_col = self.price_input(line.item, path + ("item",))
+            price_col = self.price_input(line.item, (*path, "item"))
         else:
             price = line.price
             unit, payer, recipient = price.unit, price.payer or line.beneficiary, None
             price_year = price.price_year if price.price_year is not None else self.stated_price_year
-            price_col = self.add_input(price.amount, path + ("price", "amount"), f"{name}.price",
-                                       f"{label}: prijs")
+            price_col = self.add_input(
+                price.amount, (*path, "price", "amount"), f"{name}.price", f"{label}: prijs"
+            )
         try:
             to_item_unit = conversion_factor(line.unit or unit, unit)
         except MkbaError as exc:
-            raise self.s.error(exc.message + " (the line's unit against its price's unit)",
-                               path + ("unit",)) from None
+            raise self.s.error(
+                exc.message + " (the line's unit against its price's unit)", (*path, "unit")
+            ) from None
         if line.per == "participant" and not self.s.participants:
-            raise self.s.error("an effect per participant needs 'participants' in the scenario (or give "
-                               "per: year with 'years' for an effect at area level)", path)
+            raise self.s.error(
+                "an effect per participant needs 'participants' in the scenario (or give "
+                "per: year with 'years' for an effect at area level)",
+                path,
+            )
         add = self.add_input
         factors = [
-            (add(line.quantity, path + ("quantity",), f"{name}.quantity", f"{label}: hoeveelheid"), IDENTITY),
-            (add(line.success, path + ("success",), f"{name}.success", f"{label}: succes"), IDENTITY),
-            (add(line.deadweight, path + ("deadweight",), f"{name}.deadweight", f"{label}: deadweight"),
-             ONE_MINUS),
-            (add(line.attribution, path + ("attribution",), f"{name}.attribution", f"{label}: attributie"),
-             IDENTITY),
-            (add(line.displacement, path + ("displacement",), f"{name}.displacement",
-                 f"{label}: verdringing"), ONE_MINUS),
-            (add(line.optimism_bias, path + ("optimism_bias",), f"{name}.optimism_bias",
-                 f"{label}: optimisme-correctie"), ONE_MINUS),
+            (add(line.quantity, (*path, "quantity"), f"{name}.quantity", f"{label}: hoeveelheid"), IDENTITY),
+            (add(line.success, (*path, "success"), f"{name}.success", f"{label}: succes"), IDENTITY),
+            (
+                add(line.deadweight, (*path, "deadweight"), f"{name}.deadweight", f"{label}: deadweight"),
+                ONE_MINUS,
+            ),
+            (
+                add(line.attribution, (*path, "attribution"), f"{name}.attribution", f"{label}: attributie"),
+                IDENTITY,
+            ),
+            (
+                add(
+                    line.displacement,
+                    (*path, "displacement"),
+                    f"{name}.displacement",
+                    f"{label}: verdringing",
+                ),
+                ONE_MINUS,
+            ),
+            (
+                add(
+                    line.optimism_bias,
+                    (*path, "optimism_bias"),
+                    f"{name}.optimism_bias",
+                    f"{label}: optimisme-correctie",
+                ),
+                ONE_MINUS,
+            ),
             (price_col, IDENTITY),
         ]
-        drop = add(line.drop_off, path + ("drop_off",), f"{name}.drop_off", f"{label}: drop-off")
+        drop = add(line.drop_off, (*path, "drop_off"), f"{name}.drop_off", f"{label}: drop-off")
         year_path = path + (("item",) if line.item is not None else ("price", "price_year"))
         constant = to_item_unit * self.index_factor(price_year, year_path)
         beneficiary = line.beneficiary or payer
@@ -411,30 +481,55 @@ class _Compiler:
             postings = [(self.stakeholder(beneficiary), 1.0, False)]
         if line.per == "year":  # at area level: a fixed pattern over the years, drop-off from the first
             pattern, _ = self.timing(line, path)
-            return Line(line.id, "effect", label, line.kind, factors, constant, pattern, None, postings,
-                        item=line.item, decay=(drop, line.first_last[0] - int(self.years[0])))
-        return Line(line.id, "effect", label, line.kind, factors, constant, np.zeros(len(self.years)),
-                    (line.lag, line.duration, drop), postings, item=line.item)
+            return Line(
+                line.id,
+                "effect",
+                label,
+                line.kind,
+                factors,
+                constant,
+                pattern,
+                None,
+                postings,
+                item=line.item,
+                decay=(drop, line.first_last[0] - int(self.years[0])),
+            )
+        return Line(
+            line.id,
+            "effect",
+            label,
+            line.kind,
+            factors,
+            constant,
+            np.zeros(len(self.years)),
+            (line.lag, line.duration, drop),
+            postings,
+            item=line.item,
+        )
 
     def volunteer(self, i: int, line: VolunteerLine) -> Line:
         path = ("volunteers", i)
         name = f"volunteers.{line.id}"
         label = line.label or line.id
         if isinstance(line.value, str):
-            item = self.item(line.value, path + ("value",))
+            item = self.item(line.value, (*path, "value"))
             if item.unit != "hour":
-                raise self.s.error(f"the value of volunteer hours must be a price item of unit 'hour'; "
-                                   f"{item.id!r} is per {item.unit!r}", path + ("value",))
-            value_col = self.price_input(line.value, path + ("value",))
-            constant = self.index_factor(item.price_year, path + ("value",))
+                raise self.s.error(
+                    f"the value of volunteer hours must be a price item of unit 'hour'; "
+                    f"{item.id!r} is per {item.unit!r}",
+                    (*path, "value"),
+                )
+            value_col = self.price_input(line.value, (*path, "value"))
+            constant = self.index_factor(item.price_year, (*path, "value"))
         else:
             if line.value.unit != "hour":
-                raise self.s.error("expected value.unit: hour for volunteer hours", path + ("value", "unit"))
-            value_col = self.add_input(line.value.amount, path + ("value", "amount"), f"{name}.value",
-                                       f"{label}: waarde per uur")
+                raise self.s.error("expected value.unit: hour for volunteer hours", (*path, "value", "unit"))
+            value_col = self.add_input(
+                line.value.amount, (*path, "value", "amount"), f"{name}.value", f"{label}: waarde per uur"
+            )
             year = line.value.price_year if line.value.price_year is not None else self.stated_price_year
-            constant = self.index_factor(year, path + ("value", "price_year"))
-        hours = self.add_input(line.hours, path + ("hours",), f"{name}.hours", f"{label}: uren")
+            constant = self.index_factor(year, (*path, "value", "price_year"))
+        hours = self.add_input(line.hours, (*path, "hours"), f"{name}.hours", f"{label}: uren")
         pattern, cohort = self.timing(line, path)
         if line.as_ == "benefit":
             postings = [(self.stakeholder(line.beneficiary or SOCIETY), 1.0, False)]
@@ -442,8 +537,18 @@ class _Compiler:
             postings = [(self.stakeholder(VOLUNTEERS), -1.0, False)]
         else:
             postings = []
-        return Line(line.id, "volunteer", label, line.as_, [(hours, IDENTITY), (value_col, IDENTITY)],
-                    constant, pattern, cohort, postings, memo=line.as_ == "memo")
+        return Line(
+            line.id,
+            "volunteer",
+            label,
+            line.as_,
+            [(hours, IDENTITY), (value_col, IDENTITY)],
+            constant,
+            pattern,
+            cohort,
+            postings,
+            memo=line.as_ == "memo",
+        )
 
     def build(self) -> Model:
         lines = [self.cost(i, c) for i, c in enumerate(self.s.costs)]
@@ -451,16 +556,38 @@ class _Compiler:
         lines += [self.volunteer(i, v) for i, v in enumerate(self.s.volunteers)]
         for name in self.s.stakeholders:
             self.stakeholder(name)
-        public = np.array([
-            self.s.stakeholders[k].public if k in self.s.stakeholders else k in DEFAULT_PUBLIC
-            for k in self.stakeholders], dtype=bool)
-        return Model(self.s, self.pl, self.price_year, self.base_year, self.years, self.inputs, lines,
-                     self.stakeholders, public, self.participant_cols, self.discount_col,
-                     self.index.name, self.defaults)
+        public = np.array(
+            [
+                self.s.stakeholders[k].public if k in self.s.stakeholders else k in DEFAULT_PUBLIC
+                for k in self.stakeholders
+            ],
+            dtype=bool,
+        )
+        return Model(
+            self.s,
+            self.pl,
+            self.price_year,
+            self.base_year,
+            self.years,
+            self.inputs,
+            lines,
+            self.stakeholders,
+            public,
+            self.participant_cols,
+            self.discount_col,
+            self.index.name,
+            self.defaults,
+        )
 
 
-def compile_scenario(scenario: Scenario, pricelist: PriceList, *, index: PriceIndex | None = None,
-                     price_year: int | None = None, discount_rate: float | None = None) -> Model:
+def compile_scenario(
+    scenario: Scenario,
+    pricelist: PriceList,
+    *,
+    index: PriceIndex | None = None,
+    price_year: int | None = None,
+    discount_rate: float | None = None,
+) -> Model:
     """Compile ``scenario`` against ``pricelist`` into a :class:`Model`.
 
     Parameters

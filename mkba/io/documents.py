@@ -43,24 +43,33 @@ class StrictLoader(yaml.SafeLoader):
 
 
 StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (
-        "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")]
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"))
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
 StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:float"]
     for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
 }
 StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
-               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+0123456789."))
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
@@ -72,10 +81,12 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
 
 StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 StrictLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
 
 
 if hasattr(yaml, "CSafeLoader"):
+
     class _CStrictLoader(yaml.CSafeLoader):
         """The same rules as :class:`StrictLoader` on libyaml's C parser (about 3x faster)."""
 
@@ -126,12 +137,17 @@ class Document:
             path = path[:-1]
 
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
-          inside: frozenset[int] = frozenset()) -> None:
+def _walk(
+    node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str, inside: frozenset[int] = frozenset()
+) -> None:
     lines[path] = node.start_mark.line + 1
     if id(node) in inside:
-        raise MkbaError("a YAML alias refers to the node that contains it; expected plain data",
-                        file=file, line=node.start_mark.line + 1, field=format_path(path))
+        raise MkbaError(
+            "a YAML alias refers to the node that contains it; expected plain data",
+            file=file,
+            line=node.start_mark.line + 1,
+            field=format_path(path),
+        )
     inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -142,15 +158,17 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
             line = key_node.start_mark.line + 1
             if key in seen:
                 raise MkbaError(
-                    f"duplicate key {key!r} (first given on line {seen[key]}); "
-                    "expected each key once",
-                    file=file, line=line, field=format_path(path + (key,)))
+                    f"duplicate key {key!r} (first given on line {seen[key]}); expected each key once",
+                    file=file,
+                    line=line,
+                    field=format_path((*path, key)),
+                )
             seen[key] = line
-            _walk(value_node, path + (key,), lines, file, inside)
-            lines[path + (key,)] = line
+            _walk(value_node, (*path, key), lines, file, inside)
+            lines[(*path, key)] = line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, file, inside)
+            _walk(item, (*path, i), lines, file, inside)
 
 
 def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
@@ -169,8 +187,8 @@ def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise MkbaError(
-            f"not valid YAML: {exc.problem or exc.context}",
-            file=file, line=mark.line + 1 if mark else None) from None
+            f"not valid YAML: {exc.problem or exc.context}", file=file, line=mark.line + 1 if mark else None
+        ) from None
     except UnicodeDecodeError:
         raise MkbaError("not UTF-8 text; expected a UTF-8 encoded file", file=file) from None
     return data, lines
@@ -227,6 +245,7 @@ def read_document(path: str | Path) -> Document:
 def _plain(value: Any) -> Any:
     """TOML dates and times back to text, as for YAML."""
     import datetime as dt
+
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -244,6 +263,7 @@ def _json_pairs(file: str):
                 raise MkbaError(f"duplicate key {key!r}; expected each key once", file=file)
             out[key] = value
         return out
+
     return hook
 
 
@@ -339,8 +359,12 @@ def _describe(err: dict, model: type) -> str:
         return "this field is required but missing"
     msg = err["msg"]
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if "input" in err and kind not in ("model_type", "dict_type") and not isinstance(err["input"], (dict, list)):
+        msg = msg[len("Value error, ") :]
+    if (
+        "input" in err
+        and kind not in ("model_type", "dict_type")
+        and not isinstance(err["input"], (dict, list))
+    ):
         msg += f" (got {err['input']!r})"
     return msg
 
@@ -394,8 +418,8 @@ def validate(model: type[M], doc: Document, context: dict | None = None) -> M:
     """Validate a document against a closed pydantic model, or raise :class:`MkbaError`."""
     if not isinstance(doc.data, dict):
         raise MkbaError(
-            f"expected a mapping at the top of the file, got {type(doc.data).__name__}",
-            file=doc.file, line=1)
+            f"expected a mapping at the top of the file, got {type(doc.data).__name__}", file=doc.file, line=1
+        )
     try:
         return model.model_validate(doc.data, context=context)
     except pydantic.ValidationError as exc:

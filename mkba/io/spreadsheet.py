@@ -107,8 +107,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     parts = {}
     for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
         target = targets.get(sheet.get(f"{{{_RELATIONSHIPS_NS}}}id"), "")
-        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else \
-            posixpath.normpath(posixpath.join("xl", target))
+        parts[sheet.get("name")] = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        )
     return parts
 
 

@@ -29,8 +29,10 @@ def diff(a: PriceList, b: PriceList, price_year: int | None = None, index=None) 
         When the two lists are in different currencies.
     """
     if a.currency != b.currency:
-        raise MkbaError(f"cannot compare {a.ref} ({a.currency}) with {b.ref} ({b.currency}): "
-                        "expected two lists in the same currency")
+        raise MkbaError(
+            f"cannot compare {a.ref} ({a.currency}) with {b.ref} ({b.currency}): "
+            "expected two lists in the same currency"
+        )
     index = index or default_index()
     years = [i.price_year for i in (*a, *b)]
     price_year = price_year if price_year is not None else (max(years) if years else None)
@@ -43,28 +45,56 @@ def diff(a: PriceList, b: PriceList, price_year: int | None = None, index=None) 
             d_old, d_new = old.model_dump(), new.model_dump()
             changed = [k for k in d_old if d_old[k] != d_new[k]]
             status = "changed" if changed else "unchanged"
-        rows.append({
-            "id": item_id, "status": status, "changed": ", ".join(changed),
-            "unit_a": old.unit if old else None, "unit_b": new.unit if new else None,
-            "amount_a": old.amount if old else np.nan, "price_year_a": old.price_year if old else None,
-            "amount_b": new.amount if new else np.nan, "price_year_b": new.price_year if new else None,
-        })
-    frame = pd.DataFrame(rows, columns=["id", "status", "changed", "unit_a", "unit_b", "amount_a",
-                                        "price_year_a", "amount_b", "price_year_b"])
+        rows.append(
+            {
+                "id": item_id,
+                "status": status,
+                "changed": ", ".join(changed),
+                "unit_a": old.unit if old else None,
+                "unit_b": new.unit if new else None,
+                "amount_a": old.amount if old else np.nan,
+                "price_year_a": old.price_year if old else None,
+                "amount_b": new.amount if new else np.nan,
+                "price_year_b": new.price_year if new else None,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "status",
+            "changed",
+            "unit_a",
+            "unit_b",
+            "amount_a",
+            "price_year_a",
+            "amount_b",
+            "price_year_b",
+        ],
+    )
     frame["nominal_change"] = frame["amount_b"] - frame["amount_a"]
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["nominal_change_pct"] = frame["nominal_change"] / frame["amount_a"]
         # the real change needs the (Dutch) price index, which only applies to euro lists
-        both = frame["status"].isin(["changed", "unchanged"]) & (frame["unit_a"] == frame["unit_b"]) \
+        both = (
+            frame["status"].isin(["changed", "unchanged"])
+            & (frame["unit_a"] == frame["unit_b"])
             & (a.currency == DEFAULT_CURRENCY)
+        )
         real_a = np.full(len(frame), np.nan)
         real_b = np.full(len(frame), np.nan)
         if both.any():
             sel = both.to_numpy()
-            real_a[sel] = index.index(frame.loc[sel, "amount_a"].to_numpy(float),
-                                      frame.loc[sel, "price_year_a"].to_numpy(int), price_year)
-            real_b[sel] = index.index(frame.loc[sel, "amount_b"].to_numpy(float),
-                                      frame.loc[sel, "price_year_b"].to_numpy(int), price_year)
+            real_a[sel] = index.index(
+                frame.loc[sel, "amount_a"].to_numpy(float),
+                frame.loc[sel, "price_year_a"].to_numpy(int),
+                price_year,
+            )
+            real_b[sel] = index.index(
+                frame.loc[sel, "amount_b"].to_numpy(float),
+                frame.loc[sel, "price_year_b"].to_numpy(int),
+                price_year,
+            )
         frame[f"amount_a_{price_year}"] = real_a
         frame[f"amount_b_{price_year}"] = real_b
         frame["real_change_pct"] = real_b / real_a - 1

@@ -27,18 +27,27 @@ import yaml
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from mkba.errors import MkbaError
-from mkba.io.files import write_atomic
 from mkba.io.documents import Document, StrictLoader, validate
-from mkba.pricelist.mapping import ITEM_FIELDS
-from mkba.pricelist.items import DEFAULT_CURRENCY, PRICELIST_FORMAT, PriceList, PriceListFile
+from mkba.io.files import write_atomic
 from mkba.io.spreadsheet import Row, clean_text, csv_rows, is_blank, open_workbook
+from mkba.pricelist.items import DEFAULT_CURRENCY, PRICELIST_FORMAT, PriceList, PriceListFile
+from mkba.pricelist.mapping import ITEM_FIELDS
 
 #: Columns of mkba's own table layout (CSV and Excel export), in order.
 TABLE_COLUMNS = ITEM_FIELDS
 ENTRY_COLUMN = "entry"
 #: Keys of the block above the table (CSV) or on the ``list`` sheet (Excel).
-HEADER_KEYS = ("format", "name", "version", "title", "title_en", "description", "published", "currency",
-               "extends")
+HEADER_KEYS = (
+    "format",
+    "name",
+    "version",
+    "title",
+    "title_en",
+    "description",
+    "published",
+    "currency",
+    "extends",
+)
 LIST_SHEET, ITEMS_SHEET = "list", "items"
 
 
@@ -48,9 +57,15 @@ LIST_SHEET, ITEMS_SHEET = "list", "items"
 def _as_file(pricelist: PriceList | PriceListFile) -> PriceListFile:
     if isinstance(pricelist, PriceListFile):
         return pricelist
-    return PriceListFile(format=PRICELIST_FORMAT, name=pricelist.name, version=pricelist.version,
-                         title=pricelist.title, published=pricelist.published,
-                         currency=pricelist.currency, items=list(pricelist.items.values()))
+    return PriceListFile(
+        format=PRICELIST_FORMAT,
+        name=pricelist.name,
+        version=pricelist.version,
+        title=pricelist.title,
+        published=pricelist.published,
+        currency=pricelist.currency,
+        items=list(pricelist.items.values()),
+    )
 
 
 def export_pricelist(pricelist: PriceList | PriceListFile, path: str | Path) -> Path:
@@ -77,11 +92,18 @@ def export_pricelist(pricelist: PriceList | PriceListFile, path: str | Path) -> 
     path = Path(path)
     spec = _as_file(pricelist)
     writers: dict[str, Callable[[PriceListFile, Path], None]] = {
-        ".yaml": _write_yaml, ".yml": _write_yaml, ".csv": _write_csv, ".xlsx": _write_xlsx}
+        ".yaml": _write_yaml,
+        ".yml": _write_yaml,
+        ".csv": _write_csv,
+        ".xlsx": _write_xlsx,
+    }
     writer = writers.get(path.suffix.lower())
     if writer is None:
-        raise MkbaError(f"cannot export to {path.suffix or 'a file without suffix'!r}; "
-                        "expected .yaml, .yml, .csv or .xlsx", file=str(path))
+        raise MkbaError(
+            f"cannot export to {path.suffix or 'a file without suffix'!r}; "
+            "expected .yaml, .yml, .csv or .xlsx",
+            file=str(path),
+        )
     write_atomic(path, lambda tmp: writer(spec, tmp))
     return path
 
@@ -141,8 +163,9 @@ def _write_csv(spec: PriceListFile, path: Path) -> None:
         writer.writerows(_header_block(spec))
         writer.writerow([])
         writer.writerow(columns)
-        writer.writerows([["" if v is None else repr(v) if isinstance(v, float) else v for v in row]
-                          for row in rows])
+        writer.writerows(
+            [["" if v is None else repr(v) if isinstance(v, float) else v for v in row] for row in rows]
+        )
 
 
 def _write_xlsx(spec: PriceListFile, path: Path) -> None:
@@ -160,16 +183,26 @@ def _write_xlsx(spec: PriceListFile, path: Path) -> None:
     workbook.save(path)
 
 
-def _check_excel_text(header: list[tuple[str, str]], columns: list[str], rows: list[list[Any]],
-                      path: Path) -> None:
+def _check_excel_text(
+    header: list[tuple[str, str]], columns: list[str], rows: list[list[Any]], path: Path
+) -> None:
     """Refuse, before writing anything, texts with control characters that Excel cannot store."""
     where = next((f"the list's {key}" for key, value in header if ILLEGAL_CHARACTERS_RE.search(value)), None)
     id_column = columns.index("id")
-    where = where or next((f"item {row[id_column]!r}" for row in rows if any(
-        isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v) for v in row)), None)
+    where = where or next(
+        (
+            f"item {row[id_column]!r}"
+            for row in rows
+            if any(isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v) for v in row)
+        ),
+        None,
+    )
     if where:
-        raise MkbaError(f"a text of {where} holds a control character that Excel cannot store; "
-                        "remove it or export to .csv or .yaml", file=str(path))
+        raise MkbaError(
+            f"a text of {where} holds a control character that Excel cannot store; "
+            "remove it or export to .csv or .yaml",
+            file=str(path),
+        )
 
 
 def _excel_cell(sheet, value: Any):
@@ -199,7 +232,6 @@ def _text_cell(sheet, text: str):
     return cell
 
 
-
 # --------------------------------------------------------------------------- read our own tables
 
 
@@ -219,6 +251,7 @@ def read_pricelist_table(path: str | Path, index=None) -> PriceListFile:
         Naming the file, line (CSV) or row, and the field.
     """
     from mkba.pricelist.index import default_index
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -235,8 +268,9 @@ def _read_csv_layout(path: Path) -> tuple[list[Row], list[Row]]:
         if all(is_blank(v) for v in row.values):
             return header, list(rows)
         header.append(row)
-    raise MkbaError("expected the list's key, value rows, an empty row, then the table of items",
-                    file=str(path))
+    raise MkbaError(
+        "expected the list's key, value rows, an empty row, then the table of items", file=str(path)
+    )
 
 
 def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
@@ -244,10 +278,19 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
     try:
         for needed in (LIST_SHEET, ITEMS_SHEET):
             if needed not in workbook.sheetnames:
-                raise MkbaError(f"expected a sheet {needed!r} (mkba's export layout); "
-                                f"sheets: {', '.join(workbook.sheetnames)}", file=str(path))
-        return tuple([Row(i, v) for i, v in enumerate(workbook[sheet].iter_rows(values_only=True), 1)
-                      if not all(is_blank(x) for x in v)] for sheet in (LIST_SHEET, ITEMS_SHEET))
+                raise MkbaError(
+                    f"expected a sheet {needed!r} (mkba's export layout); "
+                    f"sheets: {', '.join(workbook.sheetnames)}",
+                    file=str(path),
+                )
+        return tuple(
+            [
+                Row(i, v)
+                for i, v in enumerate(workbook[sheet].iter_rows(values_only=True), 1)
+                if not all(is_blank(x) for x in v)
+            ]
+            for sheet in (LIST_SHEET, ITEMS_SHEET)
+        )
     finally:
         workbook.close()
 
@@ -287,7 +330,7 @@ def _row_entry(row: Row, columns: list[str]) -> dict[str, Any]:
             entry[column] = value
         else:
             entry[column] = str(value) if isinstance(value, (int, float)) else value
-    source = {k[len("source_"):]: entry.pop(k) for k in list(entry) if k.startswith("source_")}
+    source = {k[len("source_") :]: entry.pop(k) for k in list(entry) if k.startswith("source_")}
     if source:
         entry["source"] = source
     return entry

@@ -24,9 +24,9 @@ import pydantic
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from mkba.errors import MkbaError
-from mkba.pricelist.mapping import Correction, FieldSpec, HeaderSpec, Mapping, SheetSelection, load_mapping
-from mkba.pricelist.items import PRICELIST_FORMAT, PriceItem, PriceListFile
 from mkba.io.spreadsheet import Row, clean_text, csv_rows, is_blank, open_workbook, workbook_hyperlinks
+from mkba.pricelist.items import PRICELIST_FORMAT, PriceItem, PriceListFile
+from mkba.pricelist.mapping import Correction, FieldSpec, HeaderSpec, Mapping, SheetSelection, load_mapping
 
 NUMBER_FIELDS = ("amount", "low", "high")
 SLUG_WITH_DOTS = ("id", "code")
@@ -53,8 +53,11 @@ class _Table:
         if self.is_csv:
             column_name = f" (column {header!r})" if header else ""
             return {"file": self.file, "line": row, "field": f"{field_name}{column_name}"}
-        cell = f"{_sheet_ref(self.sheet)}!{get_column_letter(column + 1)}{row}" if column is not None \
+        cell = (
+            f"{_sheet_ref(self.sheet)}!{get_column_letter(column + 1)}{row}"
+            if column is not None
             else f"{_sheet_ref(self.sheet)}!{row}:{row}"
+        )
         return {"file": self.file, "field": f"{cell} ({field_name})"}
 
 
@@ -68,8 +71,12 @@ def _selected_sheets(workbook, selection: SheetSelection, file: str) -> list[str
         if name not in names:
             near = difflib.get_close_matches(name, names, n=1)
             hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise MkbaError(f"the mapping names sheet {name!r}, which the workbook does not have{hint} "
-                            f"(sheets: {', '.join(names)})", file=file, field="sheets")
+            raise MkbaError(
+                f"the mapping names sheet {name!r}, which the workbook does not have{hint} "
+                f"(sheets: {', '.join(names)})",
+                file=file,
+                field="sheets",
+            )
     chosen = selection.include if selection.include is not None else names
     return [n for n in chosen if n not in selection.exclude]
 
@@ -78,12 +85,15 @@ def _xlsx_tables(path: Path, mapping: Mapping) -> Iterator[_Table]:
     workbook = open_workbook(path)
     try:
         sheets = _selected_sheets(workbook, mapping.sheets, str(path))
-        wants_links = any(part.hyperlink for name, spec in mapping.specs.items()
-                          for _, part in spec.chain(name))
+        wants_links = any(
+            part.hyperlink for name, spec in mapping.specs.items() for _, part in spec.chain(name)
+        )
         links = workbook_hyperlinks(path, sheets) if wants_links else {}
         for sheet in sheets:
-            rows = (Row(i, values) for i, values in
-                    enumerate(workbook[sheet].iter_rows(values_only=True), start=1))
+            rows = (
+                Row(i, values)
+                for i, values in enumerate(workbook[sheet].iter_rows(values_only=True), start=1)
+            )
             yield _Table(str(path), sheet, rows, False, links.get(sheet, {}))
     finally:
         workbook.close()
@@ -136,8 +146,11 @@ def parse_price_year(value: Any, year_format: str) -> int:
         return int(text)
     match = _FINANCIAL_YEAR.match(text)
     if year_format == "plain" or not match:
-        expected = "a year such as 2010" if year_format == "plain" else \
-            "a year such as 2010 or a financial year such as 2010/11"
+        expected = (
+            "a year such as 2010"
+            if year_format == "plain"
+            else "a year such as 2010 or a financial year such as 2010/11"
+        )
         raise ValueError(f"expected {expected}, got {text!r}")
     start, end = int(match.group(1)), int(match.group(2))
     if end % 100 != (start + 1) % 100:
@@ -177,8 +190,14 @@ class _Column:
     header: str | None
 
 
-def import_pricelist(file: str | Path, mapping: Mapping | str | Path, *, name: str | None = None,
-                     version: str | None = None, index=None) -> PriceListFile:
+def import_pricelist(
+    file: str | Path,
+    mapping: Mapping | str | Path,
+    *,
+    name: str | None = None,
+    version: str | None = None,
+    index=None,
+) -> PriceListFile:
     """Read a workbook (``.xlsx``) or CSV file into a price list with a column mapping.
 
     Parameters
@@ -204,43 +223,63 @@ def import_pricelist(file: str | Path, mapping: Mapping | str | Path, *, name: s
         Naming the file, the cell or line, the field and what was expected.
     """
     from mkba.pricelist.index import default_index
+
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     path = Path(file)
     context = {"index": index or default_index()}
-    tables = [_csv_table(path, mapping.delimiter)] if path.suffix.lower() == ".csv" \
+    tables = (
+        [_csv_table(path, mapping.delimiter)]
+        if path.suffix.lower() == ".csv"
         else _xlsx_tables(path, mapping)
+    )
     items: list[PriceItem] = []
     first_seen: dict[str, str] = {}
     unused = set(mapping.corrections)
     for table in tables:
         for item, place in _table_items(table, mapping, context, unused):
             if item.id in first_seen:
-                raise MkbaError(f"id {item.id!r} is given twice (first at {first_seen[item.id]}); "
-                                "expected unique ids", **place)
+                raise MkbaError(
+                    f"id {item.id!r} is given twice (first at {first_seen[item.id]}); expected unique ids",
+                    **place,
+                )
             first_seen[item.id] = f"line {place['line']}" if place.get("line") else place["field"]
             items.append(item)
     if unused:
         first = next(c for c in mapping.corrections if c in unused)
-        raise MkbaError(f"the mapping corrects {first.sheet + '!' if first.sheet else ''}{first.cell}, "
-                        "but no item row has that cell; expected each correction to apply",
-                        file=str(path), field="corrections")
-    given = {"name": mapping.name if name is None else name,
-             "version": mapping.version if version is None else version}
+        raise MkbaError(
+            f"the mapping corrects {first.sheet + '!' if first.sheet else ''}{first.cell}, "
+            "but no item row has that cell; expected each correction to apply",
+            file=str(path),
+            field="corrections",
+        )
+    given = {
+        "name": mapping.name if name is None else name,
+        "version": mapping.version if version is None else version,
+    }
     try:
         return PriceListFile(
-            format=PRICELIST_FORMAT, **given, title=mapping.title, title_en=mapping.title_en,
-            description=mapping.description, published=mapping.published, currency=mapping.currency,
-            items=items)
+            format=PRICELIST_FORMAT,
+            **given,
+            title=mapping.title,
+            title_en=mapping.title_en,
+            description=mapping.description,
+            published=mapping.published,
+            currency=mapping.currency,
+            items=items,
+        )
     except pydantic.ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "name"
-        raise MkbaError(f"{err['msg'].removeprefix('Value error, ')} (got {given.get(field)!r}); expected a "
-                        "lower-case name (letters, digits, '-', '_', '.') and a version like \"2025.1\"",
-                        field=f"--{field}" if field in given else field) from None
+        raise MkbaError(
+            f"{err['msg'].removeprefix('Value error, ')} (got {given.get(field)!r}); expected a "
+            "lower-case name (letters, digits, '-', '_', '.') and a version like \"2025.1\"",
+            field=f"--{field}" if field in given else field,
+        ) from None
 
 
-def _table_items(table: _Table, mapping: Mapping, context: dict,
-                 unused: set[Correction]) -> Iterator[tuple[PriceItem, dict]]:
+def _table_items(
+    table: _Table, mapping: Mapping, context: dict, unused: set[Correction]
+) -> Iterator[tuple[PriceItem, dict]]:
     """The items of one table, each with where its row is (for messages).
 
     Corrections applied are removed from ``unused``.
@@ -262,8 +301,10 @@ def _table_items(table: _Table, mapping: Mapping, context: dict,
             continue
         unused.difference_update(fixes)
         values, used = _row_values(table, row, mapping, columns, cells, fixes)
-        yield _validated_item(table, row, values, used, context), table.where(
-            row.number, columns["id"].index if "id" in columns else None, "id")
+        yield (
+            _validated_item(table, row, values, used, context),
+            table.where(row.number, columns["id"].index if "id" in columns else None, "id"),
+        )
 
 
 def _corrected(table: _Table, row: Row, fixes: list[Correction]) -> Row:
@@ -275,9 +316,11 @@ def _corrected(table: _Table, row: Row, fixes: list[Correction]) -> Row:
         now = "" if is_blank(values[fix.column]) else clean_text(values[fix.column])
         expected = "" if is_blank(fix.found) else clean_text(fix.found)
         if now != expected:
-            raise MkbaError(f"the mapping's correction expects {fix.found!r} here but the file has "
-                            f"{values[fix.column]!r}; the file changed: review the correction",
-                            **table.where(row.number, fix.column, "corrections"))
+            raise MkbaError(
+                f"the mapping's correction expects {fix.found!r} here but the file has "
+                f"{values[fix.column]!r}; the file changed: review the correction",
+                **table.where(row.number, fix.column, "corrections"),
+            )
         values[fix.column] = fix.value
     return Row(row.number, tuple(values))
 
@@ -291,8 +334,11 @@ def _take_header_rows(table: _Table, spec: HeaderSpec) -> dict[int, tuple]:
         if len(found) == len(wanted):
             return found
     missing = sorted(wanted - set(found))
-    raise MkbaError(f"expected header rows {spec.rows}, but the table ends before row {missing[0]}",
-                    file=table.file, field=None if table.is_csv else _sheet_ref(table.sheet))
+    raise MkbaError(
+        f"expected header rows {spec.rows}, but the table ends before row {missing[0]}",
+        file=table.file,
+        field=None if table.is_csv else _sheet_ref(table.sheet),
+    )
 
 
 def _header_texts(header_rows: dict[int, tuple], spec: HeaderSpec) -> list[str]:
@@ -331,22 +377,31 @@ def _resolve_columns(table: _Table, mapping: Mapping, header_rows: dict[int, tup
     return columns
 
 
-def _column_by_header(table: _Table, name: str, spec: FieldSpec, headers: list[str],
-                      by_text: dict[str, list[int]]) -> _Column:
+def _column_by_header(
+    table: _Table, name: str, spec: FieldSpec, headers: list[str], by_text: dict[str, list[int]]
+) -> _Column:
     hits = sorted({col for h in spec.headers for col in by_text.get(_map_key(h), [])})
-    where = {"file": table.file, "field": f"fields.{name}" if table.is_csv else
-             f"{_sheet_ref(table.sheet)} (fields.{name})"}
+    where = {
+        "file": table.file,
+        "field": f"fields.{name}" if table.is_csv else f"{_sheet_ref(table.sheet)} (fields.{name})",
+    }
     if not hits:
         wanted = " or ".join(repr(h) for h in spec.headers)
         present = [h for h in headers if h]
         near = difflib.get_close_matches(spec.headers[0], present, n=2, cutoff=0.5)
         hint = f"; nearest: {', '.join(repr(n) for n in near)}" if near else ""
-        raise MkbaError(f"the mapping names the column {wanted}, which is not in the header{hint}. "
-                        f"Headers found: {', '.join(repr(h) for h in present)}", **where)
+        raise MkbaError(
+            f"the mapping names the column {wanted}, which is not in the header{hint}. "
+            f"Headers found: {', '.join(repr(h) for h in present)}",
+            **where,
+        )
     if len(hits) > 1:
         letters = ", ".join(get_column_letter(c + 1) for c in hits)
-        raise MkbaError(f"the header {headers[hits[0]]!r} names several columns ({letters}); "
-                        "expected one: give the column's letter or combine the header rows", **where)
+        raise MkbaError(
+            f"the header {headers[hits[0]]!r} names several columns ({letters}); "
+            "expected one: give the column's letter or combine the header rows",
+            **where,
+        )
     return _Column(hits[0], headers[hits[0]])
 
 
@@ -357,11 +412,14 @@ def _cell(row: Row, column: _Column) -> Any:
 def _skipped(cells: dict[str, Any], mapping: Mapping) -> bool:
     """Whether the skip rules skip the row; a field with fallbacks is blank when all its columns are."""
     rules = mapping.skip
-    if any(all(is_blank(cells.get(key)) for key, _ in mapping.specs[name].chain(name))
-           for name in rules.blank):
+    if any(
+        all(is_blank(cells.get(key)) for key, _ in mapping.specs[name].chain(name)) for name in rules.blank
+    ):
         return True
-    return any(not is_blank(cells.get(name)) and re.search(rx, clean_text(cells[name]))
-               for name, rx in rules.matching.items())
+    return any(
+        not is_blank(cells.get(name)) and re.search(rx, clean_text(cells[name]))
+        for name, rx in rules.matching.items()
+    )
 
 
 @dataclass
@@ -378,9 +436,14 @@ class _Pick:
         return self.key.endswith(".fallback")
 
 
-def _row_values(table: _Table, row: Row, mapping: Mapping, columns: dict[str, _Column],
-                cells: dict[str, Any], fixes: list[Correction]
-                ) -> tuple[dict[str, Any], dict[str, _Column]]:
+def _row_values(
+    table: _Table,
+    row: Row,
+    mapping: Mapping,
+    columns: dict[str, _Column],
+    cells: dict[str, Any],
+    fixes: list[Correction],
+) -> tuple[dict[str, Any], dict[str, _Column]]:
     """The item's field values of one row, converted to mkba's types, and the column of each.
 
     Column-reading fields (and extras) come first, each from its own column or
@@ -395,8 +458,10 @@ def _row_values(table: _Table, row: Row, mapping: Mapping, columns: dict[str, _C
             force = picks[together[0]].fell_back if name in together[1:] else None
             picks[name] = _pick(table, row, name, spec, columns, cells, force)
     # A template reads the text of the cell a value came from; a constant fallback has none.
-    texts = {name: _cell_text(cells.get(pick.key)) if pick.spec.reads_column else ""
-             for name, pick in picks.items()}
+    texts = {
+        name: _cell_text(cells.get(pick.key)) if pick.spec.reads_column else ""
+        for name, pick in picks.items()
+    }
     texts.update(sheet=table.sheet, row=str(row.number))
     values: dict[str, Any] = {}
     used: dict[str, _Column] = {}
@@ -411,20 +476,32 @@ def _row_values(table: _Table, row: Row, mapping: Mapping, columns: dict[str, _C
         try:
             values[name] = _typed(name, pick.spec, pick.value, mapping)
         except ValueError as exc:
-            raise MkbaError(str(exc), **table.where(
-                row.number, column.index if column else None, name, column.header if column else None)
+            raise MkbaError(
+                str(exc),
+                **table.where(
+                    row.number, column.index if column else None, name, column.header if column else None
+                ),
             ) from None
     fallback_notes = list(dict.fromkeys(note for pick in picks.values() for note in pick.notes))
-    remarks = [f"Corrected: cell {fix.cell} read as {fix.value!r} instead of {fix.found!r} "
-               f"({fix.reason})." for fix in fixes]
+    remarks = [
+        f"Corrected: cell {fix.cell} read as {fix.value!r} instead of {fix.found!r} ({fix.reason})."
+        for fix in fixes
+    ]
     note = " ".join(t for t in (mapping.note_prefix, *fallback_notes, values.get("note"), *remarks) if t)
     if note:
         values["note"] = note
     return values, used
 
 
-def _pick(table: _Table, row: Row, key: str, spec: FieldSpec, columns: dict[str, _Column],
-          cells: dict[str, Any], force: bool | None = None) -> _Pick:
+def _pick(
+    table: _Table,
+    row: Row,
+    key: str,
+    spec: FieldSpec,
+    columns: dict[str, _Column],
+    cells: dict[str, Any],
+    force: bool | None = None,
+) -> _Pick:
     """The value of ``spec`` on the row, or of its fallback when it gives none.
 
     ``force`` (for ``fallback_together``): ``True`` takes the fallback without
@@ -446,8 +523,9 @@ def _cell_text(value: Any) -> str:
     return "" if is_blank(value) else clean_text(value)
 
 
-def _raw_value(table: _Table, row: Row, spec: FieldSpec, column: _Column | None, cell: Any,
-               texts: dict[str, str]) -> Any:
+def _raw_value(
+    table: _Table, row: Row, spec: FieldSpec, column: _Column | None, cell: Any, texts: dict[str, str]
+) -> Any:
     if spec.constant is not None:
         return spec.constant
     if spec.sheet_name:
@@ -461,8 +539,11 @@ def _raw_value(table: _Table, row: Row, spec: FieldSpec, column: _Column | None,
 
 def _render(parts: list[str], texts: dict[str, str]) -> str | None:
     """Join the template parts whose placeholders all have text."""
-    kept = [part.format_map(texts) for part in parts
-            if all(texts.get(name) for _, name, _, _ in string.Formatter().parse(part) if name)]
+    kept = [
+        part.format_map(texts)
+        for part in parts
+        if all(texts.get(name) for _, name, _, _ in string.Formatter().parse(part) if name)
+    ]
     return " ".join(kept) or None
 
 
@@ -505,10 +586,11 @@ def _parse_confidence(value: Any) -> int:
     return int(text)
 
 
-def _validated_item(table: _Table, row: Row, values: dict[str, Any], columns: dict[str, _Column],
-                    context: dict) -> PriceItem:
+def _validated_item(
+    table: _Table, row: Row, values: dict[str, Any], columns: dict[str, _Column], context: dict
+) -> PriceItem:
     data = {k: v for k, v in values.items() if v is not None and not k.startswith("source_")}
-    source = {k[len("source_"):]: v for k, v in values.items() if k.startswith("source_") and v is not None}
+    source = {k[len("source_") :]: v for k, v in values.items() if k.startswith("source_") and v is not None}
     data["source"] = source
     try:
         return PriceItem.model_validate(data, context=context)
@@ -520,8 +602,12 @@ def _validated_item(table: _Table, row: Row, values: dict[str, Any], columns: di
         message = err["msg"].removeprefix("Value error, ")
         if name in values and not isinstance(err.get("input"), dict):
             message += f" (got {values[name]!r})"
-        raise MkbaError(message, **table.where(
-            row.number, column.index if column else None, name, column.header if column else None)) from None
+        raise MkbaError(
+            message,
+            **table.where(
+                row.number, column.index if column else None, name, column.header if column else None
+            ),
+        ) from None
 
 
 # --------------------------------------------------------------------------- export

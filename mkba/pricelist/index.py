@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pydantic
 
-from mkba.io import paths
 from mkba.errors import MkbaError
+from mkba.io import paths
 from mkba.io.documents import read_document, validate
 from mkba.pricelist.source import Source
 
@@ -64,8 +64,13 @@ class PriceIndex:
         end of the series. Without it such years are an error.
     """
 
-    def __init__(self, values: dict[int, float], name: str = "index",
-                 assumed_inflation: float | None = None, meta: IndexFile | None = None) -> None:
+    def __init__(
+        self,
+        values: dict[int, float],
+        name: str = "index",
+        assumed_inflation: float | None = None,
+        meta: IndexFile | None = None,
+    ) -> None:
         years = np.array(sorted(values), dtype=np.int64)
         self.first_year = int(years[0])
         self.last_year = int(years[-1])
@@ -82,10 +87,9 @@ class PriceIndex:
     def values(self) -> np.ndarray:
         return self._values.copy()
 
-    def with_assumed_inflation(self, rate: float | None) -> "PriceIndex":
+    def with_assumed_inflation(self, rate: float | None) -> PriceIndex:
         """The same series, extended beyond its ends at ``rate`` a year."""
-        return PriceIndex(dict(zip(self.years.tolist(), self._values.tolist())),
-                          self.name, rate, self.meta)
+        return PriceIndex(dict(zip(self.years.tolist(), self._values.tolist())), self.name, rate, self.meta)
 
     def level(self, year) -> np.ndarray:
         """Index value of ``year`` (scalar or array of int).
@@ -102,7 +106,8 @@ class PriceIndex:
             raise MkbaError(
                 f"price year {bad} is outside the price index {self.name!r} "
                 f"({self.first_year}-{self.last_year}); use a year in the series or state an "
-                "assumed yearly inflation for the years beyond it")
+                "assumed yearly inflation for the years beyond it"
+            )
         inner = np.clip(y, self.first_year, self.last_year)
         out = self._values[inner - self.first_year]
         if outside.any():

@@ -52,8 +52,10 @@ def version_text(v: Any) -> Any:
     price list and column mapping formats.
     """
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        raise ValueError(f"expected the version as quoted text, e.g. \"{v}\"; "
-                         "an unquoted version is read as a number and may lose digits")
+        raise ValueError(
+            f'expected the version as quoted text, e.g. "{v}"; '
+            "an unquoted version is read as a number and may lose digits"
+        )
     return v
 
 
@@ -64,7 +66,8 @@ def _check_price_year(year: int, info: pydantic.ValidationInfo) -> int:
             raise ValueError(
                 f"price year {year} is outside the price index {index.name!r} "
                 f"({index.first_year}-{index.last_year}); use a year in the index, "
-                "or state an assumed yearly inflation (scenario `assumed_inflation`)")
+                "or state an assumed yearly inflation (scenario `assumed_inflation`)"
+            )
     return year
 
 
@@ -119,7 +122,7 @@ class PriceItem(pydantic.BaseModel):
         return _check_price_year(v, info)
 
     @pydantic.model_validator(mode="after")
-    def _consistent(self) -> "PriceItem":
+    def _consistent(self) -> PriceItem:
         if self.low is not None and self.low > self.amount:
             raise ValueError(f"low ({self.low}) is above amount ({self.amount}); expected low <= amount")
         if self.high is not None and self.high < self.amount:
@@ -173,7 +176,7 @@ class ItemOverride(pydantic.BaseModel):
         return None if v is None else _check_price_year(v, info)
 
     @pydantic.model_validator(mode="after")
-    def _sourced(self) -> "ItemOverride":
+    def _sourced(self) -> ItemOverride:
         if (self.amount is not None or self.price_year is not None) and self.source is None:
             raise ValueError("a new amount or price_year needs its own source")
         return self
@@ -199,7 +202,7 @@ class PriceListFile(pydantic.BaseModel):
     _version_text = pydantic.field_validator("version", mode="before")(version_text)
 
     @pydantic.model_validator(mode="after")
-    def _unique(self) -> "PriceListFile":
+    def _unique(self) -> PriceListFile:
         for group, entries in (("items", self.items), ("overrides", self.overrides)):
             seen: set[str] = set()
             for i, entry in enumerate(entries):
@@ -299,8 +302,10 @@ class PriceList:
             row.update({f"source_{k}": v for k, v in item.source.model_dump().items()})
             row["origin"] = self.origin.get(item.id, self.ref)
             rows.append(row)
-        frame = pd.DataFrame(rows, columns=list(PriceItem.model_fields.keys() - {"source"})
-                             + ["source_title", "source_url", "source_where", "origin"])
+        frame = pd.DataFrame(
+            rows,
+            columns=[*list(PriceItem.model_fields.keys() - {"source"}), "source_title", "source_url", "source_where", "origin"],
+        )
         frame = frame[[c for c in _COLUMN_ORDER if c in frame.columns]]
         if price_year is not None and len(frame):
             _check_indexable(self)
@@ -319,9 +324,27 @@ class PriceList:
         return head + self.to_frame()[cols].to_html(index=False, max_rows=30)
 
 
-_COLUMN_ORDER = ["id", "label", "label_en", "unit", "amount", "price_year", "low", "high", "payer",
-                 "nature", "recipient", "category", "confidence", "source_title", "source_url",
-                 "source_where", "code", "note", "origin"]
+_COLUMN_ORDER = [
+    "id",
+    "label",
+    "label_en",
+    "unit",
+    "amount",
+    "price_year",
+    "low",
+    "high",
+    "payer",
+    "nature",
+    "recipient",
+    "category",
+    "confidence",
+    "source_title",
+    "source_url",
+    "source_where",
+    "code",
+    "note",
+    "origin",
+]
 
 
 def unknown_item_message(item_id: str, pricelist: PriceList) -> str:
@@ -333,5 +356,7 @@ def unknown_item_message(item_id: str, pricelist: PriceList) -> str:
 def _check_indexable(pricelist: PriceList) -> None:
     """The bundled price index is Dutch (CBS CPI): it indexes euro amounts only."""
     if pricelist.currency != DEFAULT_CURRENCY:
-        raise MkbaError(f"{pricelist.ref} is in {pricelist.currency}; indexing it with the Dutch consumer "
-                        "price index would mean nothing: expected a list in EUR")
+        raise MkbaError(
+            f"{pricelist.ref} is in {pricelist.currency}; indexing it with the Dutch consumer "
+            "price index would mean nothing: expected a list in EUR"
+        )

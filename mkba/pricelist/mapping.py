@@ -27,19 +27,45 @@ from typing import Annotated, Literal
 import pydantic
 from openpyxl.utils import column_index_from_string
 
-from mkba.io import paths
 from mkba.errors import MkbaError
+from mkba.io import paths
 from mkba.io.documents import read_document, validate
 from mkba.pricelist.items import CURRENCY_PATTERN, DEFAULT_CURRENCY, version_text
 
 MAPPING_FORMAT = "mkba-mapping/1"
 
 #: Item fields a mapping may fill; ``source_*`` become the item's ``source``.
-ITEM_FIELDS = ("id", "label", "label_en", "unit", "amount", "price_year", "low", "high", "payer",
-               "nature", "recipient", "category", "confidence", "source_title", "source_url",
-               "source_where", "code", "note")
-REQUIRED_FIELDS = ("id", "label", "unit", "amount", "price_year", "payer", "nature", "confidence",
-                   "source_title")
+ITEM_FIELDS = (
+    "id",
+    "label",
+    "label_en",
+    "unit",
+    "amount",
+    "price_year",
+    "low",
+    "high",
+    "payer",
+    "nature",
+    "recipient",
+    "category",
+    "confidence",
+    "source_title",
+    "source_url",
+    "source_where",
+    "code",
+    "note",
+)
+REQUIRED_FIELDS = (
+    "id",
+    "label",
+    "unit",
+    "amount",
+    "price_year",
+    "payer",
+    "nature",
+    "confidence",
+    "source_title",
+)
 
 
 class FieldSpec(pydantic.BaseModel):
@@ -115,12 +141,16 @@ class FieldSpec(pydantic.BaseModel):
 
     @pydantic.model_validator(mode="after")
     def _one_origin(self) -> FieldSpec:
-        origins = [k for k in ("header", "letter", "sheet_name", "constant", "template")
-                   if k in self.model_fields_set and getattr(self, k) not in (None, False)]
+        origins = [
+            k
+            for k in ("header", "letter", "sheet_name", "constant", "template")
+            if k in self.model_fields_set and getattr(self, k) not in (None, False)
+        ]
         if len(origins) != 1:
             given = ", ".join(origins) or "none"
-            raise ValueError("expected exactly one of header, letter, sheet_name, constant, template "
-                             f"(given: {given})")
+            raise ValueError(
+                f"expected exactly one of header, letter, sheet_name, constant, template (given: {given})"
+            )
         if self.hyperlink and not self.reads_column:
             raise ValueError("hyperlink needs a column (header or letter)")
         if self.pattern is not None:
@@ -132,8 +162,9 @@ class FieldSpec(pydantic.BaseModel):
             if not self.reads_column:
                 raise ValueError("fallback needs a column (header or letter) to fall back from")
             if self.fallback.template is not None:
-                raise ValueError("a fallback reads a column or gives a constant or the sheet name, "
-                                 "not a template")
+                raise ValueError(
+                    "a fallback reads a column or gives a constant or the sheet name, not a template"
+                )
         if self.fallback_note is not None and self.fallback is None:
             raise ValueError("fallback_note needs a fallback")
         return self
@@ -323,8 +354,9 @@ class Mapping(pydantic.BaseModel):
     thousands_separator: Literal[",", ".", " ", ""] = ""
     year_format: Literal["plain", "financial_year_start", "financial_year_end"] = "plain"
     fields: FieldMap
-    extras: dict[Annotated[str, pydantic.StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")], FieldSpec] = \
+    extras: dict[Annotated[str, pydantic.StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")], FieldSpec] = (
         pydantic.Field(default_factory=dict)
+    )
     skip: SkipRules = pydantic.Field(default_factory=SkipRules)
     corrections: list[Correction] = pydantic.Field(default_factory=list)
     fallback_together: list[str] = pydantic.Field(default_factory=list)
@@ -347,20 +379,26 @@ class Mapping(pydantic.BaseModel):
         for name, spec in self.specs.items():
             unknown = _placeholders(spec) - read - {"sheet", "row"}
             if unknown:
-                raise ValueError(f"the template of {name!r} names {', '.join(sorted(unknown))}; "
-                                 "expected fields or extras read from a column, or sheet, row")
+                raise ValueError(
+                    f"the template of {name!r} names {', '.join(sorted(unknown))}; "
+                    "expected fields or extras read from a column, or sheet, row"
+                )
         if self.fallback_together:
-            if len(self.fallback_together) < 2 or len(set(self.fallback_together)) < len(self.fallback_together):
+            if len(self.fallback_together) < 2 or len(set(self.fallback_together)) < len(
+                self.fallback_together
+            ):
                 raise ValueError("fallback_together names two or more different fields")
             for name in self.fallback_together:
                 if name not in self.specs or self.specs[name].fallback is None:
-                    raise ValueError(f"fallback_together names {name!r}; expected a field or extra "
-                                     "with a fallback")
+                    raise ValueError(
+                        f"fallback_together names {name!r}; expected a field or extra with a fallback"
+                    )
         if self.data_start is not None and self.data_start <= max(self.header.rows):
             raise ValueError(f"data_start ({self.data_start}) must come after the header rows")
         if self.currency != DEFAULT_CURRENCY and self.currency not in f"{self.title} {self.description}":
-            raise ValueError(f"currency {self.currency}: say so in the title or description, "
-                             "since mkba assumes euros")
+            raise ValueError(
+                f"currency {self.currency}: say so in the title or description, since mkba assumes euros"
+            )
         if self.decimal_separator == self.thousands_separator:
             raise ValueError("decimal_separator and thousands_separator must differ")
         return self
@@ -377,12 +415,12 @@ class Mapping(pydantic.BaseModel):
             return None
         return self.currency_note or (
             f"Amount in {self.currency}, not euros: an imported list for reference; "
-            "do not mix it with euro amounts or index it with a euro price index.")
+            "do not mix it with euro amounts or index it with a euro price index."
+        )
 
 
 def _placeholders(spec: FieldSpec) -> set[str]:
-    return {name for part in spec.template_parts
-            for _, name, _, _ in string.Formatter().parse(part) if name}
+    return {name for part in spec.template_parts for _, name, _, _ in string.Formatter().parse(part) if name}
 
 
 def load_mapping(ref: str | Path) -> Mapping:
@@ -400,8 +438,12 @@ def load_mapping(ref: str | Path) -> Mapping:
         When the file is missing or not a valid mapping (with file and line).
     """
     text = str(ref)
-    is_path = isinstance(ref, Path) or "/" in text or os.sep in text or Path(text).suffix.lower() in (
-        ".yaml", ".yml", ".toml", ".json")
+    is_path = (
+        isinstance(ref, Path)
+        or "/" in text
+        or os.sep in text
+        or Path(text).suffix.lower() in (".yaml", ".yml", ".toml", ".json")
+    )
     path = Path(ref) if is_path else _bundled_mapping(text)
     return validate(Mapping, read_document(path))
 
@@ -420,4 +462,3 @@ def _bundled_mapping(name: str) -> Path:
     near = difflib.get_close_matches(name, names, n=1)
     hint = f"; did you mean {near[0]!r}?" if near else ""
     raise MkbaError(f"no bundled mapping named {name!r}{hint} (available: {', '.join(names) or 'none'})")
-

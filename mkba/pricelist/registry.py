@@ -75,8 +75,10 @@ class Registry:
                 for file in sub.iterdir():
                     if file.suffix.lower() in SUFFIXES:
                         found.setdefault(sub.name, {})[file.stem] = file
-        return {name: dict(sorted(v.items(), key=lambda kv: _version_key(kv[0])))
-                for name, v in sorted(found.items())}
+        return {
+            name: dict(sorted(v.items(), key=lambda kv: _version_key(kv[0])))
+            for name, v in sorted(found.items())
+        }
 
     def path_of(self, ref: str) -> Path:
         """The file of ``name[@version]``; the newest version when none is given."""
@@ -91,8 +93,9 @@ class Registry:
         if version is None:
             return versions[list(versions)[-1]]
         if version not in versions:
-            raise MkbaError(f"price list {name!r} has no version {version!r}; "
-                            f"available: {', '.join(versions)}")
+            raise MkbaError(
+                f"price list {name!r} has no version {version!r}; available: {', '.join(versions)}"
+            )
         return versions[version]
 
     def load(self, ref: str | Path, index=None) -> PriceList:
@@ -111,8 +114,12 @@ class Registry:
         ref = f"{spec.name}@{spec.version}"
         if ref in seen:
             cycle = " -> ".join((*seen, ref))
-            raise MkbaError(f"'extends' makes a cycle: {cycle}", file=doc.file,
-                            line=doc.line_of(("extends",)), field="extends")
+            raise MkbaError(
+                f"'extends' makes a cycle: {cycle}",
+                file=doc.file,
+                line=doc.line_of(("extends",)),
+                field="extends",
+            )
         if spec.extends is None:
             base = None
             items: dict[str, PriceItem] = {}
@@ -121,35 +128,49 @@ class Registry:
             base = self._load_base(spec.extends, path, doc, index, (*seen, ref))
             if base.currency != spec.currency:
                 key = "currency" if "currency" in spec.model_fields_set else "extends"
-                said = f"says currency {spec.currency}" if key == "currency" else \
-                    f"names no currency (so {spec.currency})"
+                said = (
+                    f"says currency {spec.currency}"
+                    if key == "currency"
+                    else f"names no currency (so {spec.currency})"
+                )
                 raise MkbaError(
                     f"this list {said}, but its base {base.ref} is in "
                     f"{base.currency}; expected one currency in an 'extends' chain "
                     f"(set 'currency: {base.currency}' or extend a list in {spec.currency})",
-                    file=doc.file, line=doc.line_of((key,)), field=key)
+                    file=doc.file,
+                    line=doc.line_of((key,)),
+                    field=key,
+                )
             items, origin = dict(base.items), dict(base.origin)
         for i, override in enumerate(spec.overrides):
             if override.id not in items:
                 raise MkbaError(
                     unknown_item_message(override.id, base) + "; an override must name an inherited item "
                     "(add new items under 'items')",
-                    file=doc.file, line=doc.line_of(("overrides", i, "id")), field=f"overrides[{i}].id")
+                    file=doc.file,
+                    line=doc.line_of(("overrides", i, "id")),
+                    field=f"overrides[{i}].id",
+                )
             merged = items[override.id].model_dump() | override.model_dump(exclude_none=True)
             try:
                 items[override.id] = PriceItem.model_validate(
-                    merged, context={"index": index or default_index()})
+                    merged, context={"index": index or default_index()}
+                )
             except pydantic.ValidationError as exc:
                 raise MkbaError(
-                    f"the overridden item is not valid: {exc.errors()[0]['msg']}", file=doc.file,
-                    line=doc.line_of(("overrides", i)), field=f"overrides[{i}]") from None
+                    f"the overridden item is not valid: {exc.errors()[0]['msg']}",
+                    file=doc.file,
+                    line=doc.line_of(("overrides", i)),
+                    field=f"overrides[{i}]",
+                ) from None
             origin[override.id] = f"{origin[override.id]} < {ref}"
         for item in spec.items:
             items[item.id] = item
             origin[item.id] = ref
         chain = (ref, *(base.chain if base else ()))
-        return PriceList(spec.name, spec.version, spec.title, items, origin, chain, path, spec.published,
-                         spec.currency)
+        return PriceList(
+            spec.name, spec.version, spec.title, items, origin, chain, path, spec.published, spec.currency
+        )
 
     def _load_base(self, extends: str, path: Path, doc: Document, index, seen) -> PriceList:
         where = {"file": doc.file, "line": doc.line_of(("extends",)), "field": "extends"}
@@ -170,8 +191,11 @@ def _check_file_name(spec: PriceListFile, path: Path, doc: Document) -> None:
     if path.parent.name == spec.name and path.stem != spec.version:
         raise MkbaError(
             f"the file is named {path.name!r} but says version {spec.version!r}; "
-            "expected the file name to be the version", file=doc.file,
-            line=doc.line_of(("version",)), field="version")
+            "expected the file name to be the version",
+            file=doc.file,
+            line=doc.line_of(("version",)),
+            field="version",
+        )
 
 
 def load_pricelist(ref: str | Path | PriceList | None = None, *, folders=(), index=None) -> PriceList:

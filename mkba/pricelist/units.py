@@ -15,10 +15,26 @@ from mkba.errors import MkbaError
 PERIOD_YEARS: dict[str, float] = {"day": 1 / 365, "week": 1 / 52, "month": 1 / 12, "year": 1.0}
 
 #: Units that count things (one of them per thing) rather than time.
-COUNT_UNITS: frozenset[str] = frozenset({
-    "case", "contact", "session", "person", "event", "visit", "consult", "trajectory",
-    "placement", "offence", "household", "referral", "measure", "night", "daypart", "item",
-})
+COUNT_UNITS: frozenset[str] = frozenset(
+    {
+        "case",
+        "contact",
+        "session",
+        "person",
+        "event",
+        "visit",
+        "consult",
+        "trajectory",
+        "placement",
+        "offence",
+        "household",
+        "referral",
+        "measure",
+        "night",
+        "daypart",
+        "item",
+    }
+)
 
 UNITS: frozenset[str] = frozenset({"hour", *PERIOD_YEARS, *COUNT_UNITS})
 
@@ -28,7 +44,8 @@ def check_unit(unit: str) -> str:
     if unit not in UNITS:
         raise ValueError(
             f"unknown unit {unit!r}; expected one of: hour, day, week, month, year, "
-            "or a count unit (" + ", ".join(sorted(COUNT_UNITS)) + ")")
+            "or a count unit (" + ", ".join(sorted(COUNT_UNITS)) + ")"
+        )
     return unit
 
 
@@ -49,4 +66,5 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         return PERIOD_YEARS[from_unit] / PERIOD_YEARS[to_unit]
     raise MkbaError(
         f"cannot convert {from_unit!r} to {to_unit!r}; only day, week, month and year "
-        "convert (1 year = 12 months = 52 weeks = 365 days)")
+        "convert (1 year = 12 months = 52 weeks = 365 days)"
+    )

@@ -24,9 +24,9 @@ DPI = 110
 _COST, _BENEFIT, _NET, _ACCENT = "#c0392b", "#27ae60", "#2c3e50", "#2980b9"
 
 
-
 def _figure():
     from matplotlib.figure import Figure
+
     return Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
 
 
@@ -40,6 +40,7 @@ def _euro_axis(axis) -> None:
         if a >= 1e3:
             return f"€ {x / 1e3:,.0f}k"
         return f"€ {x:,.0f}"
+
     axis.set_major_formatter(FuncFormatter(fmt))
 
 
@@ -62,8 +63,14 @@ def yearly_flows(result, path: str | Path) -> Path:
     ax.bar(years, frame["benefits"], color=_BENEFIT, label=label("benefits", lang))
     ax.bar(years, -frame["costs"], color=_COST, label=label("costs", lang))
     ax.plot(years, frame["net_flow"], color=_NET, marker="o", label=label("net_flow", lang))
-    ax.plot(years, frame["cumulative_discounted"], color=_ACCENT, linestyle="--", marker=".",
-            label=label("plot_cumulative", lang))
+    ax.plot(
+        years,
+        frame["cumulative_discounted"],
+        color=_ACCENT,
+        linestyle="--",
+        marker=".",
+        label=label("plot_cumulative", lang),
+    )
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(years)
     ax.tick_params(axis="x", labelrotation=45 if len(years) > 12 else 0)
@@ -80,8 +87,10 @@ def stakeholders(result, path: str | Path) -> Path:
     fig = _figure()
     ax = fig.add_subplot()
     y = np.arange(len(table))
-    names = [textwrap.fill(result.stakeholder_label(s), 30) + (" *" if p else "")
-             for s, p in zip(table["stakeholder"], table["public"])]
+    names = [
+        textwrap.fill(result.stakeholder_label(s), 30) + (" *" if p else "")
+        for s, p in zip(table["stakeholder"], table["public"])
+    ]
     ax.barh(y, -table["pv_costs"], color=_COST, label=label("pv_costs", lang))
     ax.barh(y, table["pv_benefits"], color=_BENEFIT, label=label("pv_benefits", lang))
     ax.scatter(table["npv"], y, color=_NET, zorder=3, marker="D", label=label("npv", lang))
@@ -109,8 +118,10 @@ def tornado_chart(result, frame, path: str | Path, *, top: int = 15) -> Path:
     ends = np.concatenate([low, high, [base]])
     if ends.min() <= 0 <= ends.max():  # show the break-even line only when a swing reaches it
         ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
-    names = [textwrap.fill(f"{lab} ({_short(lo)} - {_short(hi)})", 45)
-             for lab, lo, hi in zip(rows["label"], rows["low"], rows["high"])]
+    names = [
+        textwrap.fill(f"{lab} ({_short(lo)} - {_short(hi)})", 45)
+        for lab, lo, hi in zip(rows["label"], rows["low"], rows["high"])
+    ]
     ax.set_yticks(y, names if len(rows) else [])
     ax.invert_yaxis()
     _euro_axis(ax.xaxis)
@@ -129,14 +140,22 @@ def npv_histogram(result, simulation, path: str | Path, *, bins: int = 60) -> Pa
     ax = fig.add_subplot()
     counts, edges = np.histogram(npv, bins=bins)
     colors = [_COST if right <= 0 else _BENEFIT for right in edges[1:]]
-    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=colors, edgecolor="white", linewidth=0.3)
+    ax.bar(
+        edges[:-1], counts, width=np.diff(edges), align="edge", color=colors, edgecolor="white", linewidth=0.3
+    )
     p5, p95 = np.percentile(npv, [5, 95])
     ax.axvspan(p5, p95, color=_ACCENT, alpha=0.08, label=label("plot_p5_p95", lang))
     ax.axvline(float(np.mean(npv)), color=_NET, label=label("plot_mean", lang))
     ax.axvline(simulation.point_npv, color=_ACCENT, linestyle="--", label=label("plot_point", lang))
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.text(0.01, 0.97, label("plot_p_negative", lang).format(p=simulation.p_npv_negative), transform=ax.transAxes,
-            va="top", bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
+    ax.text(
+        0.01,
+        0.97,
+        label("plot_p_negative", lang).format(p=simulation.p_npv_negative),
+        transform=ax.transAxes,
+        va="top",
+        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
+    )
     _euro_axis(ax.xaxis)
     ax.set_ylabel(label("plot_draws", lang))
     ax.set_title(label("plot_histogram_title", lang).format(n=simulation.n))
@@ -147,6 +166,7 @@ def npv_histogram(result, simulation, path: str | Path, *, bins: int = 60) -> Pa
 def break_even_chart(result, found: dict, path: str | Path, *, points: int = 41) -> Path:
     """The npv against one input over its break-even range, with the break-even value marked."""
     from mkba.uncertainty.sensitivity import npv_of
+
     lang = result.lang
     model = result.model
     j = model.input_index(found["input"])
@@ -184,12 +204,15 @@ def write_plots(result, folder: str | Path, *, simulation=None, tornado=None, br
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MkbaError(f"cannot create the folder for charts: {exc.strerror}", file=str(folder)) from None
-    paths = [yearly_flows(result, folder / "yearly_flows.png"), stakeholders(result, folder / "stakeholders.png")]
+    paths = [
+        yearly_flows(result, folder / "yearly_flows.png"),
+        stakeholders(result, folder / "stakeholders.png"),
+    ]
     if tornado is not None:
         paths.append(tornado_chart(result, tornado, folder / "tornado.png"))
     if simulation is not None:
         paths.append(npv_histogram(result, simulation, folder / "npv_histogram.png"))
-    for found in ([break_even] if isinstance(break_even, dict) else break_even or []):
+    for found in [break_even] if isinstance(break_even, dict) else break_even or []:
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", found["input"])
         paths.append(break_even_chart(result, found, folder / f"break_even_{safe}.png"))
     return paths

@@ -26,8 +26,9 @@ def check_png_path(path: str | Path, option: str = "path") -> Path:
     if path.is_dir():
         raise MkbaError(f"{option}: {str(path)!r} is a folder; expected a file name ending in .png")
     if path.suffix.lower() != ".png":
-        raise MkbaError(f"{option}: expected a file name ending in .png (the chart is a PNG image), "
-                        f"got {str(path)!r}")
+        raise MkbaError(
+            f"{option}: expected a file name ending in .png (the chart is a PNG image), got {str(path)!r}"
+        )
     if not path.parent.is_dir():
         what = "is not a folder" if path.parent.exists() else "does not exist"
         raise MkbaError(f"{option}: the folder {str(path.parent)!r} {what}")
@@ -49,32 +50,54 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     """
     check_png_path(path)
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from mkba.report.vocabulary import label
+
     o = sib.outcomes[outcome]
     cv = sib.curve(outcome, top=1.2 * max(o.level_high, o.point_level, 1e-9))
     x = cv["level"]
     fig, ax = plt.subplots(figsize=(9, 6), dpi=120)
-    zones = np.where(cv["guarantee"] > 0, 0, np.where(cv["investor_multiple"] < 1, 1,
-                     np.where(cv["excess"] > 0, 3, 2)))
+    zones = np.where(
+        cv["guarantee"] > 0, 0, np.where(cv["investor_multiple"] < 1, 1, np.where(cv["excess"] > 0, 3, 2))
+    )
     colours = ["#f4b6b6", "#fbe3b4", "#cdeccd", "#c9dcf5"]
-    names = [label("sib_zone_floor", lang), label("sib_zone_loss", lang), label("sib_zone_gain", lang),
-             label("sib_zone_capped", lang)]
+    names = [
+        label("sib_zone_floor", lang),
+        label("sib_zone_loss", lang),
+        label("sib_zone_gain", lang),
+        label("sib_zone_capped", lang),
+    ]
     shown = set()
     edges = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
     start = 0
     for i in range(1, len(x) + 1):
         if i == len(x) or zones[i] != zones[start]:
             z = zones[start]
-            ax.axvspan(edges[start], edges[i], color=colours[z], alpha=0.6, lw=0,
-                       label=names[z] if z not in shown else None)
+            ax.axvspan(
+                edges[start],
+                edges[i],
+                color=colours[z],
+                alpha=0.6,
+                lw=0,
+                label=names[z] if z not in shown else None,
+            )
             shown.add(z)
             start = i
     ax.plot(x, cv["outcome_payments"], color="#1f4e79", lw=2, label=label("sib_outcome_payments", lang))
-    ax.plot(x, cv["investors_receive"], color="#2e7d32", lw=1.6, ls="--", label=label("sib_investors_receive", lang))
-    ax.plot(x, cv["payer_pv_savings"], color="#6a1b9a", lw=1.6, ls=":", label=label("sib_payer_avoids_pv", lang))
+    ax.plot(
+        x,
+        cv["investors_receive"],
+        color="#2e7d32",
+        lw=1.6,
+        ls="--",
+        label=label("sib_investors_receive", lang),
+    )
+    ax.plot(
+        x, cv["payer_pv_savings"], color="#6a1b9a", lw=1.6, ls=":", label=label("sib_payer_avoids_pv", lang)
+    )
     ax.set_xlabel(f"{o.label}" + (f" ({o.id})" if o.label != o.id else ""))
     ax.set_ylabel(label("sib_euro", lang))
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"€ {v:,.0f}"))

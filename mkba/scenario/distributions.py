@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import numpy as np
 import pydantic
@@ -50,7 +50,7 @@ class Triangular(_Dist):
     high: float
 
     @pydantic.model_validator(mode="after")
-    def _order(self) -> "Triangular":
+    def _order(self) -> Triangular:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError("expected low <= mode <= high and low < high")
         return self
@@ -79,7 +79,7 @@ class Uniform(_Dist):
     high: float
 
     @pydantic.model_validator(mode="after")
-    def _order(self) -> "Uniform":
+    def _order(self) -> Uniform:
         if not self.low < self.high:
             raise ValueError("expected low < high")
         return self
@@ -104,13 +104,13 @@ class Pert(_Dist):
     high: float
 
     @pydantic.model_validator(mode="after")
-    def _order(self) -> "Pert":
+    def _order(self) -> Pert:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError("expected low <= mode <= high and low < high")
         return self
 
     @classmethod
-    def with_mean(cls, low: float, mean: float, high: float) -> "Pert":
+    def with_mean(cls, low: float, mean: float, high: float) -> Pert:
         """The PERT on ``[low, high]`` whose mean is ``mean`` (mode clipped to the range)."""
         mode = min(max((6 * mean - low - high) / 4, low), high)
         return cls(dist="pert", low=low, mode=mode, high=high)
@@ -146,7 +146,7 @@ class Normal(_Dist):
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @pydantic.model_validator(mode="after")
-    def _order(self) -> "Normal":
+    def _order(self) -> Normal:
         if self.clip is not None and not self.clip[0] < self.clip[1]:
             raise ValueError("expected clip: [a, b] with a < b")
         return self
@@ -197,8 +197,7 @@ class Beta(_Dist):
         return special.betaincinv(self.a, self.b, np.asarray(q, dtype=np.float64))
 
 
-Distribution = Annotated[
-    Union[Triangular, Uniform, Pert, Normal, Beta], pydantic.Field(discriminator="dist")]
+Distribution = Annotated[Triangular | Uniform | Pert | Normal | Beta, pydantic.Field(discriminator="dist")]
 
 _ADAPTER = pydantic.TypeAdapter(Distribution)
 

@@ -7,7 +7,7 @@ Imports: :mod:`mkba.scenario.distributions` and the price list patterns only.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 import pydantic
 
@@ -45,8 +45,11 @@ def _within(low: float, high: float, high_open: bool = False, name: str = ""):
             else:
                 expected = f"expected {name} in [{low:g}, {high:g}{')' if high_open else ']'}"
             # a plain number is added to the message by the loader ("(got 1.5)")
-            raise ValueError(f"{expected}; its range is {lo:g}..{hi:g}" if isinstance(value, _Dist) else expected)
+            raise ValueError(
+                f"{expected}; its range is {lo:g}..{hi:g}" if isinstance(value, _Dist) else expected
+            )
         return value
+
     return pydantic.AfterValidator(check)
 
 
@@ -58,7 +61,7 @@ def _whole_number(value: Any) -> Any:
 
 
 Whole = Annotated[int, pydantic.BeforeValidator(_whole_number)]
-Number = Annotated[Union[float, Distribution], pydantic.BeforeValidator(_number_or_distribution)]
+Number = Annotated[float | Distribution, pydantic.BeforeValidator(_number_or_distribution)]
 NonNegative = Annotated[Number, _within(0, math.inf, name="a number")]
 Share = Annotated[Number, _within(0, 1, name="a share")]
 OpenShare = Annotated[Number, _within(0, 1, high_open=True, name="a share")]

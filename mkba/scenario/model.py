@@ -16,9 +16,16 @@ from typing import Literal
 
 import pydantic
 
+from mkba.errors import MkbaError
+from mkba.io.documents import Document, format_path, read_document, validate
+from mkba.pricelist.items import NAME_PATTERN
+from mkba.pricelist.source import Source
+from mkba.pricelist.units import check_unit
 from mkba.scenario.contract import SibContract, check_against_scenario
 from mkba.scenario.fields import (
     Closed as _Closed,
+)
+from mkba.scenario.fields import (
     NonNegative,
     OpenShare,
     Rate,
@@ -27,11 +34,6 @@ from mkba.scenario.fields import (
     Whole,
     YearRange,
 )
-from mkba.errors import MkbaError
-from mkba.io.documents import Document, format_path, read_document, validate
-from mkba.pricelist.items import NAME_PATTERN
-from mkba.pricelist.source import Source
-from mkba.pricelist.units import check_unit
 
 SCENARIO_FORMAT = "mkba-scenario/1"
 DEFAULT_DISCOUNT_RATE = 0.0225
@@ -66,7 +68,8 @@ class _Line(_Closed):
     label: str | None = None
     source: Source | str | None = None
     assumption: str | None = pydantic.Field(
-        default=None, description="Why an input without a source was chosen; marks it as an assumption.")
+        default=None, description="Why an input without a source was chosen; marks it as an assumption."
+    )
 
 
 class CostLine(_Line):
@@ -83,7 +86,7 @@ class CostLine(_Line):
     duration: Whole | None = pydantic.Field(default=None, ge=1)
 
     @pydantic.model_validator(mode="after")
-    def _timing(self) -> "CostLine":
+    def _timing(self) -> CostLine:
         if (self.amount is None) == (self.item is None):
             raise ValueError("give either 'amount' (euro) or 'item' with 'quantity'")
         if self.item is not None and self.quantity is None:
@@ -93,7 +96,9 @@ class CostLine(_Line):
         if self.year is not None and self.years is not None:
             raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
         if self.per == "once" and (self.year is None or self.years is not None):
-            raise ValueError("per: once needs 'year' (one year); for several years use per: year with 'years'")
+            raise ValueError(
+                "per: once needs 'year' (one year); for several years use per: year with 'years'"
+            )
         if self.per == "year" and (self.years is None) == (self.year is None):
             raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
         if self.per == "participant_year" and self.duration is None:
@@ -127,7 +132,8 @@ class EffectLine(_Line):
     per: Literal["participant", "year"] = pydantic.Field(
         default="participant",
         description="participant: per participant of each cohort (lag, duration); year: at area level, "
-                    "'quantity' a year in every year of 'years' (or 'year').")
+        "'quantity' a year in every year of 'years' (or 'year').",
+    )
     year: Whole | None = None
     years: YearRange | None = None
 
@@ -137,7 +143,7 @@ class EffectLine(_Line):
         return None if v is None else check_unit(v)
 
     @pydantic.model_validator(mode="after")
-    def _timing(self) -> "EffectLine":
+    def _timing(self) -> EffectLine:
         if self.year is not None and self.years is not None:
             raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
         if self.per == "year":
@@ -146,12 +152,16 @@ class EffectLine(_Line):
             given = sorted({"lag", "duration"} & self.model_fields_set)
             if given:
                 names = " and ".join(repr(g) for g in given)
-                raise ValueError(f"{names} {'do' if len(given) > 1 else 'does'} not apply to per: year "
-                                 "(the effect falls in every year of 'years'; drop-off counts from the first "
-                                 f"year); leave {'them' if len(given) > 1 else 'it'} out")
+                raise ValueError(
+                    f"{names} {'do' if len(given) > 1 else 'does'} not apply to per: year "
+                    "(the effect falls in every year of 'years'; drop-off counts from the first "
+                    f"year); leave {'them' if len(given) > 1 else 'it'} out"
+                )
         elif self.year is not None or self.years is not None:
-            raise ValueError("an effect per participant follows the participants (lag, duration); leave out "
-                             "'year'/'years', or give per: year for an effect at area level")
+            raise ValueError(
+                "an effect per participant follows the participants (lag, duration); leave out "
+                "'year'/'years', or give per: year for an effect at area level"
+            )
         if self.years is not None and self.years[0] > self.years[1]:
             raise ValueError("expected years: [first, last] with first <= last")
         return self
@@ -164,12 +174,14 @@ class EffectLine(_Line):
         return (self.year, self.year) if self.year is not None else (self.years[0], self.years[1])
 
     @pydantic.model_validator(mode="after")
-    def _priced(self) -> "EffectLine":
+    def _priced(self) -> EffectLine:
         if (self.item is None) == (self.price is None):
             raise ValueError("give either 'item' (a price list id) or 'price' {amount, price_year, unit}")
         if self.kind == "added_cost" and self.beneficiary is not None:
-            raise ValueError("'beneficiary' is for avoided costs and benefits; an added cost falls on the "
-                             "payer of its price")
+            raise ValueError(
+                "'beneficiary' is for avoided costs and benefits; an added cost falls on the "
+                "payer of its price"
+            )
         if self.price is not None and self.price.payer is None and self.beneficiary is None:
             raise ValueError("an effect with its own 'price' needs 'price.payer' or 'beneficiary'")
         return self
@@ -187,7 +199,7 @@ class VolunteerLine(_Line):
     beneficiary: Stakeholder | None = None
 
     @pydantic.model_validator(mode="after")
-    def _timing(self) -> "VolunteerLine":
+    def _timing(self) -> VolunteerLine:
         if self.year is not None and self.years is not None:
             raise ValueError("give 'year' (one year) or 'years: [first, last]', not both")
         if self.per == "year" and (self.years is None) == (self.year is None):
@@ -214,7 +226,8 @@ class Scenario(_Closed):
     pricelist: str | None = None
     price_year: Whole | None = None
     assumed_inflation: float | None = pydantic.Field(
-        default=None, ge=-0.5, le=1, description="Yearly inflation assumed beyond the price index.")
+        default=None, ge=-0.5, le=1, description="Yearly inflation assumed beyond the price index."
+    )
     start_year: Whole = pydantic.Field(ge=1900, le=2200)
     horizon: Whole = pydantic.Field(ge=1, le=200)
     discount_rate: Rate = DEFAULT_DISCOUNT_RATE
@@ -226,8 +239,9 @@ class Scenario(_Closed):
     volunteers: list[VolunteerLine] = pydantic.Field(default_factory=list)
     notes: str | None = None
     sources: list[Source] = pydantic.Field(default_factory=list)
-    sib: "SibContract | None" = pydantic.Field(
-        default=None, description="The terms of a Social Impact Bond (docs/sib.md).")
+    sib: SibContract | None = pydantic.Field(
+        default=None, description="The terms of a Social Impact Bond (docs/sib.md)."
+    )
 
     _doc: Document | None = pydantic.PrivateAttr(default=None)
 
@@ -240,12 +254,14 @@ class Scenario(_Closed):
         return self.start_year + self.horizon - 1
 
     @pydantic.model_validator(mode="after")
-    def _unique_line_ids(self) -> "Scenario":
+    def _unique_line_ids(self) -> Scenario:
         ids = [line.id for line in (*self.costs, *self.effects, *self.volunteers)]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"line ids must be unique across costs, effects and volunteers; "
-                             f"given twice: {', '.join(dupes)}")
+            raise ValueError(
+                f"line ids must be unique across costs, effects and volunteers; "
+                f"given twice: {', '.join(dupes)}"
+            )
         return self
 
     def check_horizon(self) -> None:
@@ -265,8 +281,11 @@ class Scenario(_Closed):
                 places += [(year, (group, i, "years", j)) for j, year in enumerate(line.years or ())]
         for year, path in places:
             if not first <= year <= last:
-                raise self.error(f"year {year} is outside the horizon {first}-{last} (start_year {first}, "
-                                 f"horizon {self.horizon})", path)
+                raise self.error(
+                    f"year {year} is outside the horizon {first}-{last} (start_year {first}, "
+                    f"horizon {self.horizon})",
+                    path,
+                )
 
     # -- provenance and positions -------------------------------------------------------
     @property
@@ -284,8 +303,11 @@ class Scenario(_Closed):
     def error(self, message: str, path: tuple) -> MkbaError:
         """An :class:`MkbaError` pointing at ``path`` in the file this came from."""
         line = self._doc.line_of(path) if self._doc else None
-        field = f"participants.{path[1]}" if path[:1] == ("participants",) and len(path) == 2 \
-            else format_path(path)  # participants are keyed by year, not by position
+        field = (
+            f"participants.{path[1]}"
+            if path[:1] == ("participants",) and len(path) == 2
+            else format_path(path)
+        )  # participants are keyed by year, not by position
         return MkbaError(message, file=self.file, line=line, field=field)
 
 
@@ -299,10 +321,7 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
     """
     if isinstance(source, Scenario):
         return source
-    if isinstance(source, dict):
-        doc = Document(source, "<dict>")
-    else:
-        doc = read_document(source)
+    doc = Document(source, "<dict>") if isinstance(source, dict) else read_document(source)
     _check_year_keys(doc)
     scenario = validate(Scenario, doc)
     scenario._doc = doc
@@ -318,12 +337,14 @@ def _check_year_keys(doc: Document) -> None:
     if isinstance(participants, dict):
         for key in participants:
             if isinstance(key, bool) or not (isinstance(key, int) or str(key).isdigit()):
-                raise MkbaError(f"expected a year as key, got {key!r}", file=doc.file,
-                                line=doc.line_of(("participants", key)), field=f"participants.{key}")
+                raise MkbaError(
+                    f"expected a year as key, got {key!r}",
+                    file=doc.file,
+                    line=doc.line_of(("participants", key)),
+                    field=f"participants.{key}",
+                )
 
 
 def scenario_json_schema() -> dict:
     """JSON Schema of scenario files, for editors."""
     return Scenario.model_json_schema(by_alias=True)
-
-

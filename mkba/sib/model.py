@@ -29,14 +29,14 @@ from pathlib import Path
 import numpy as np
 import pydantic
 
-from mkba.scenario.distributions import _Dist, mean_of
 from mkba.engine.model import Model, compile_scenario
 from mkba.errors import MkbaError
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
-from mkba.scenario.model import Scenario, load_scenario
 from mkba.scenario.contract import Bands, Linear, SibContract, Threshold, nearest
+from mkba.scenario.distributions import _Dist, mean_of
+from mkba.scenario.model import Scenario, load_scenario
 from mkba.sib.payout import NO_CAP, Schedule, allocate, cap_cents, round_cents, rule_cents, waterfall
 
 
@@ -114,14 +114,17 @@ class SibModel:
         ids = [o.id for o in self.outcomes]
         if not isinstance(given, dict):
             if len(ids) != 1:
-                raise MkbaError(f"the contract has {len(ids)} outcomes; give each as ID=LEVEL "
-                                f"({', '.join(ids)})")
+                raise MkbaError(
+                    f"the contract has {len(ids)} outcomes; give each as ID=LEVEL ({', '.join(ids)})"
+                )
             given = {ids[0]: given}
         for key, value in given.items():
             if key not in ids:
                 near = difflib.get_close_matches(key, ids, n=3, cutoff=0.3)
-                raise MkbaError(f"unknown outcome {key!r}" + (f"; nearest: {', '.join(near)}" if near
-                                                                 else f"; expected one of: {', '.join(ids)}"))
+                raise MkbaError(
+                    f"unknown outcome {key!r}"
+                    + (f"; nearest: {', '.join(near)}" if near else f"; expected one of: {', '.join(ids)}")
+                )
             if not (math.isfinite(value) and value >= 0):
                 raise MkbaError(f"expected an outcome level >= 0 for {key!r}, got {value!r}")
             levels[ids.index(key)] = value
@@ -151,7 +154,9 @@ class SibModel:
         bad = ~np.isfinite(levels)
         if bad.any():
             d, k = np.argwhere(bad)[0]
-            raise MkbaError(f"expected a finite outcome level for {self.outcomes[k].id!r}, got {levels[d, k]!r}")
+            raise MkbaError(
+                f"expected a finite outcome level for {self.outcomes[k].id!r}, got {levels[d, k]!r}"
+            )
         n = np.array([o.participants if o.per_participant else 1 for o in self.outcomes], dtype=np.float64)
         if counts is None:
             counts = np.broadcast_to(n, (D, O))
@@ -167,11 +172,19 @@ class SibModel:
         self._check_within_engine(levels, by_outcome)
         for k, o in enumerate(self.outcomes):
             due += allocate(by_outcome[:, k], o.shares)
-        money = waterfall(self.contract, due, self.invest_cents, self.years, self.tiers, self.order,
-                          self.guarantor_is_payer)
+        money = waterfall(
+            self.contract, due, self.invest_cents, self.years, self.tiers, self.order, self.guarantor_is_payer
+        )
         savings, discount = self._savings(levels, theta)
-        return Schedule(self.years, levels, by_outcome, savings=savings, discount=discount,
-                        invest_cents=self.invest_cents, **money)
+        return Schedule(
+            self.years,
+            levels,
+            by_outcome,
+            savings=savings,
+            discount=discount,
+            invest_cents=self.invest_cents,
+            **money,
+        )
 
     def _check_within_engine(self, levels: np.ndarray, rule_cents: np.ndarray) -> None:
         """Refuse outcome payments beyond :data:`mkba.sib_payout.NO_CAP` (EUR 10 trillion), the most the cents engine holds.
@@ -185,8 +198,10 @@ class SibModel:
             return
         d = int(np.flatnonzero(over)[0])
         given = ", ".join(f"{o.id} = {levels[d, k]:g}" for k, o in enumerate(self.outcomes))
-        raise MkbaError(f"outcome level {given} would pay more than EUR {int(NO_CAP) / 100:,.2f} in outcome "
-                        f"payments, the largest amount the SIB engine holds; give a lower outcome level")
+        raise MkbaError(
+            f"outcome level {given} would pay more than EUR {int(NO_CAP) / 100:,.2f} in outcome "
+            f"payments, the largest amount the SIB engine holds; give a lower outcome level"
+        )
 
     def _savings(self, levels: np.ndarray, theta) -> tuple[np.ndarray, np.ndarray]:
         """Costs the payer avoids per year (D, Y), euro, with the linked lines scaled to the levels."""
@@ -202,7 +217,7 @@ class SibModel:
         return savings, flows.discount
 
     # -- figures at one outcome set -----------------------------------------------------------------
-    def point(self, levels=None) -> "SibResult":
+    def point(self, levels=None) -> SibResult:
         """The schedule and figures at one set of outcome levels (default: the expected levels)."""
         lv = self.levels_from(levels) if not isinstance(levels, np.ndarray) else levels
         return SibResult(self, self.run(lv[None, :]))
@@ -277,10 +292,14 @@ class SibModel:
         }
 
 
-
 # -- compiling ---------------------------------------------------------------------------------------
-def compile_sib(scenario: str | Path | dict | Scenario, pricelist: str | Path | PriceList | None = None, *,
-                index: PriceIndex | None = None, folders=()) -> SibModel:
+def compile_sib(
+    scenario: str | Path | dict | Scenario,
+    pricelist: str | Path | PriceList | None = None,
+    *,
+    index: PriceIndex | None = None,
+    folders=(),
+) -> SibModel:
     """Check a scenario's ``sib:`` section against the scenario and compile it.
 
     Parameters
@@ -330,10 +349,11 @@ def compile_sib(scenario: str | Path | dict | Scenario, pricelist: str | Path | 
         for year, share in o.measured.items():
             shares[year - years[0]] = share
         postings, cols = [], []
-        for j, eid in enumerate(o.effects):
+        for _j, eid in enumerate(o.effects):
             li = line_ids.index(eid)
-            postings += [p for p in np.flatnonzero(model.posting_line == li)
-                         if model.posting_stakeholder[p] == payer]
+            postings += [
+                p for p in np.flatnonzero(model.posting_line == li) if model.posting_stakeholder[p] == payer
+            ]
             cols.append(model.input_index(f"effects.{eid}.quantity"))
         n = o.participants
         if n is None and o.per == "participant":
@@ -342,12 +362,22 @@ def compile_sib(scenario: str | Path | dict | Scenario, pricelist: str | Path | 
             n = total_participants
             defaults[f"sib.outcomes[{k}].participants"] = f"{n} (all participants of the scenario)"
         ps = o.per_participant
-        outcomes.append(CompiledOutcome(
-            id=o.id, label=o.label or o.id, per_participant=o.per == "participant", participants=n or 1,
-            rules=list(o.rules), shares=shares, reference_level=o.reference_level,
-            postings=np.array(postings, dtype=np.int64), quantity_cols=cols,
-            level=o.level if ps is None else None,
-            success=ps.success if ps else None, value=ps.value if ps else None))
+        outcomes.append(
+            CompiledOutcome(
+                id=o.id,
+                label=o.label or o.id,
+                per_participant=o.per == "participant",
+                participants=n or 1,
+                rules=list(o.rules),
+                shares=shares,
+                reference_level=o.reference_level,
+                postings=np.array(postings, dtype=np.int64),
+                quantity_cols=cols,
+                level=o.level if ps is None else None,
+                success=ps.success if ps else None,
+                value=ps.value if ps else None,
+            )
+        )
     invest = np.zeros((len(c.investors), Y), dtype=np.int64)
     for i, inv in enumerate(c.investors):
         for year, amount in inv.investment.items():
@@ -361,8 +391,17 @@ def compile_sib(scenario: str | Path | dict | Scenario, pricelist: str | Path | 
         for cid in c.provider.costs:
             provider_costs += gross[line_ids.index(cid)]
     tiers = c.tiers()
-    return SibModel(c, model, outcomes, invest, provider_costs, tiers, [i for t in tiers for i in t],
-                    c.max_loss_paid_by == c.outcome_payer, defaults)
+    return SibModel(
+        c,
+        model,
+        outcomes,
+        invest,
+        provider_costs,
+        tiers,
+        [i for t in tiers for i in t],
+        c.max_loss_paid_by == c.outcome_payer,
+        defaults,
+    )
 
 
 # -- results -----------------------------------------------------------------------------------------
@@ -380,21 +419,26 @@ class SibResult:
     def payments(self) -> dict[int, float]:
         """Outcome payments the payer makes per year (euro), only years with a payment due."""
         s = self.schedule
-        return {int(y): s.outcome_cents[0, t] / 100.0 for t, y in enumerate(s.years)
-                if s.due_cents[0, t] or s.outcome_cents[0, t]}
+        return {
+            int(y): s.outcome_cents[0, t] / 100.0
+            for t, y in enumerate(s.years)
+            if s.due_cents[0, t] or s.outcome_cents[0, t]
+        }
 
     def schedule_rows(self) -> list[dict]:
         """One row per year: every money flow of the contract in euro (exact to the cent)."""
         s, sib = self.schedule, self.sib
         rows = []
         for t, y in enumerate(s.years):
-            row = {"year": int(y),
-                   "investment": s.invest_cents[:, t].sum() / 100.0,
-                   "provider_costs": float(sib.provider_costs[t]),
-                   "due": s.due_cents[0, t] / 100.0,
-                   "outcome_payments": s.outcome_cents[0, t] / 100.0,
-                   "to_provider": s.provider_cents[0, t] / 100.0,
-                   "beyond_return_cap": s.excess_cents[0, t] / 100.0}
+            row = {
+                "year": int(y),
+                "investment": s.invest_cents[:, t].sum() / 100.0,
+                "provider_costs": float(sib.provider_costs[t]),
+                "due": s.due_cents[0, t] / 100.0,
+                "outcome_payments": s.outcome_cents[0, t] / 100.0,
+                "to_provider": s.provider_cents[0, t] / 100.0,
+                "beyond_return_cap": s.excess_cents[0, t] / 100.0,
+            }
             for i, iid in enumerate(sib.investor_ids):
                 row[f"to_{iid}"] = s.received_cents[0, i, t] / 100.0
             row["floor_top_up"] = s.guarantee_cents[0, :, t].sum() / 100.0
@@ -432,12 +476,16 @@ class SibResult:
             "payer_break_even_outcome": None,
             "payments": {str(y): v for y, v in self.payments().items()},
             "investors": {
-                iid: {"invested": s.invest_cents[i].sum() / 100.0,
-                      "received": (s.received_cents[0, i].sum() + s.guarantee_cents[0, i].sum()) / 100.0,
-                      "floor_top_up": s.guarantee_cents[0, i].sum() / 100.0,
-                      "irr": _finite(irr_each[i]), "multiple": float(mult_each[i]),
-                      "flows": {str(int(y)): float(f) for y, f in zip(s.years, s.investor_flows()[0, i])}}
-                for i, iid in enumerate(sib.investor_ids)},
+                iid: {
+                    "invested": s.invest_cents[i].sum() / 100.0,
+                    "received": (s.received_cents[0, i].sum() + s.guarantee_cents[0, i].sum()) / 100.0,
+                    "floor_top_up": s.guarantee_cents[0, i].sum() / 100.0,
+                    "irr": _finite(irr_each[i]),
+                    "multiple": float(mult_each[i]),
+                    "flows": {str(int(y)): float(f) for y, f in zip(s.years, s.investor_flows()[0, i])},
+                }
+                for i, iid in enumerate(sib.investor_ids)
+            },
             "provider": self.provider_funding(),
             "schedule": self.schedule_rows(),
             "assumptions": assumptions(c),
@@ -460,12 +508,17 @@ class SibResult:
         inflow = s.invest_cents.sum(axis=0) / 100.0
         costs = self.sib.provider_costs
         balance = np.cumsum(inflow - costs)
-        return {"name": c.provider.name,
-                "costs_total": float(costs.sum()), "investment_total": float(inflow.sum()),
-                "outcome_payments_to_provider": s.provider_cents[0].sum() / 100.0,
-                "shortfall": float(max(0.0, -balance.min())) if len(balance) else 0.0,
-                "by_year": {str(int(y)): {"investment": float(i), "costs": float(k), "balance": float(b)}
-                            for y, i, k, b in zip(s.years, inflow, costs, balance)}}
+        return {
+            "name": c.provider.name,
+            "costs_total": float(costs.sum()),
+            "investment_total": float(inflow.sum()),
+            "outcome_payments_to_provider": s.provider_cents[0].sum() / 100.0,
+            "shortfall": float(max(0.0, -balance.min())) if len(balance) else 0.0,
+            "by_year": {
+                str(int(y)): {"investment": float(i), "costs": float(k), "balance": float(b)}
+                for y, i, k, b in zip(s.years, inflow, costs, balance)
+            },
+        }
 
 
 def _finite(x) -> float | None:
@@ -488,4 +541,3 @@ def assumptions(c: SibContract) -> list[dict]:
 
     walk(c, "")
     return [{**a, "field": "sib" + ("." + a["field"] if a["field"] != "sib" else "")} for a in found]
-

@@ -71,7 +71,9 @@ def floor_cents(euros: float) -> np.int64:
     return np.int64(math.ceil(round(euros * 100.0, 6)))
 
 
-def _split(pool: np.ndarray, need: list[np.ndarray], weights: list, order) -> tuple[list[np.ndarray], np.ndarray]:
+def _split(
+    pool: np.ndarray, need: list[np.ndarray], weights: list, order
+) -> tuple[list[np.ndarray], np.ndarray]:
     """Share what ``pool`` (D,) cents can give over parties that each ``need`` (D,) cents at most.
 
     Pro rata to ``weights`` (one array or number per party), rounded down to
@@ -90,15 +92,16 @@ def _split(pool: np.ndarray, need: list[np.ndarray], weights: list, order) -> tu
         return [take], pool - take
     total_w = sum(weights)
     with np.errstate(divide="ignore", invalid="ignore"):
-        give = [np.minimum(np.floor(take * np.where(total_w > 0, w / total_w, 0.0)).astype(np.int64), n)
-                for w, n in zip(weights, need)]
+        give = [
+            np.minimum(np.floor(take * np.where(total_w > 0, w / total_w, 0.0)).astype(np.int64), n)
+            for w, n in zip(weights, need)
+        ]
     rest = take - sum(give)
     for j in order:
         add = np.minimum(rest, need[j] - give[j])
         give[j] = give[j] + add
         rest = rest - add
     return give, pool - take
-
 
 
 def rule_cents(rule, level: np.ndarray, count: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -109,8 +112,12 @@ def rule_cents(rule, level: np.ndarray, count: np.ndarray, value: np.ndarray) ->
             each = np.minimum(each, rule.per_participant_cap)
         cents = round_cents(each * count)
         if rule.per_participant_cap is not None:
-            cents = np.minimum(cents, np.floor(np.minimum(np.round(rule.per_participant_cap * 100 * count, 6),
-                                                          _BEYOND)).astype(np.int64))
+            cents = np.minimum(
+                cents,
+                np.floor(np.minimum(np.round(rule.per_participant_cap * 100 * count, 6), _BEYOND)).astype(
+                    np.int64
+                ),
+            )
     elif isinstance(rule, Linear):
         top = np.inf if rule.up_to is None else rule.up_to - rule.threshold
         cents = round_cents(rule.price * np.clip(level - rule.threshold, 0.0, top))
@@ -157,8 +164,15 @@ def allocate(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return out
 
 
-def waterfall(c: SibContract, due: np.ndarray, inv: np.ndarray, years: np.ndarray, tiers: list[list[int]],
-              order: list[int], guarantor_is_payer: bool) -> dict:
+def waterfall(
+    c: SibContract,
+    due: np.ndarray,
+    inv: np.ndarray,
+    years: np.ndarray,
+    tiers: list[list[int]],
+    order: list[int],
+    guarantor_is_payer: bool,
+) -> dict:
     """Year by year: contract cap, provider share, principal by seniority, capped return, floor.
 
     Works on one 1-D array (over draws) per investor, so that every step is
@@ -247,10 +261,15 @@ def waterfall(c: SibContract, due: np.ndarray, inv: np.ndarray, years: np.ndarra
             floor = floor_cents((1 - c.max_loss) * investor.amount)
             guarantee[i, settle] = np.maximum(floor - received[i].sum(axis=0), 0)
     payer = paid + (guarantee.sum(axis=0) if guarantor_is_payer else 0)
-    return dict(due_cents=due, outcome_cents=paid.T, provider_cents=provider.T, excess_cents=excess.T,
-                received_cents=received.transpose(2, 0, 1), guarantee_cents=guarantee.transpose(2, 0, 1),
-                payer_cents=payer.T)
-
+    return {
+        "due_cents": due,
+        "outcome_cents": paid.T,
+        "provider_cents": provider.T,
+        "excess_cents": excess.T,
+        "received_cents": received.transpose(2, 0, 1),
+        "guarantee_cents": guarantee.transpose(2, 0, 1),
+        "payer_cents": payer.T,
+    }
 
 
 @dataclass
@@ -311,8 +330,11 @@ class Schedule:
         An investor that gets nothing back has an IRR of -1 (-100 %).
         """
         if combined:
-            flows = (self.received_cents.sum(axis=1) + self.guarantee_cents.sum(axis=1)
-                     - self.invest_cents.sum(axis=0)[None]) / 100.0
+            flows = (
+                self.received_cents.sum(axis=1)
+                + self.guarantee_cents.sum(axis=1)
+                - self.invest_cents.sum(axis=0)[None]
+            ) / 100.0
         else:
             flows = self.investor_flows()
         shape = flows.shape[:-1]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mkba.scenario.distributions import _Dist
 from mkba.errors import MkbaError
+from mkba.scenario.distributions import _Dist
 from mkba.sib.model import SibModel
 
 
@@ -38,17 +38,24 @@ class SibSimulation:
 
     def summary(self) -> dict:
         """The figures ``mkba sib --simulate --json`` writes under ``simulation``."""
+
         def pct(x):
             return {f"p{q}": float(np.percentile(x, q)) for q in (5, 50, 95)} | {"mean": float(x.mean())}
+
         irr = pct(self.investor_irr)
         return {
-            "n": self.n, "seed": self.seed,
+            "n": self.n,
+            "seed": self.seed,
             "p_investor_loss": float((self.investor_multiple < 1.0).mean()),
-            "p_investor_loss_each": {iid: float((self.investor_multiple_each[:, i] < 1.0).mean())
-                                     for i, iid in enumerate(self.investor_ids)},
+            "p_investor_loss_each": {
+                iid: float((self.investor_multiple_each[:, i] < 1.0).mean())
+                for i, iid in enumerate(self.investor_ids)
+            },
             "p_payer_pays_more_than_saves": float((self.payer_net_savings < 0).mean()),
             "p_floor_used": float((self.floor_top_up > 0).mean()),
-            "investor_irr_p5": irr["p5"], "investor_irr_p50": irr["p50"], "investor_irr_p95": irr["p95"],
+            "investor_irr_p5": irr["p5"],
+            "investor_irr_p50": irr["p50"],
+            "investor_irr_p95": irr["p95"],
             "investor_irr_mean": irr["mean"],
             "investor_multiple_min": float(self.investor_multiple.min()),
             "investor_multiple": pct(self.investor_multiple),
@@ -77,6 +84,7 @@ def draw_outcomes(sib: SibModel, seed: int, start: int, stop: int):
     not drawn: the outcome level sizes those lines.
     """
     from mkba.uncertainty.sampling import draw_inputs, quantile, uniforms
+
     dims = [2 + o.participants if o.success is not None else 1 for o in sib.outcomes]
     u = uniforms((seed ^ OUTCOME_STREAM) % 2**64, start, stop, sum(dims))
     D = stop - start
@@ -91,9 +99,13 @@ def draw_outcomes(sib: SibModel, seed: int, start: int, stop: int):
             levels[:, k] = quantile(lv, u[:, at]) if isinstance(lv, _Dist) else o.point_level
             counts[:, k], values[:, k] = n, levels[:, k]
         else:
-            p = quantile(o.success, u[:, at]) if isinstance(o.success, _Dist) else np.full(D, float(o.success))
+            p = (
+                quantile(o.success, u[:, at])
+                if isinstance(o.success, _Dist)
+                else np.full(D, float(o.success))
+            )
             v = quantile(o.value, u[:, at + 1]) if isinstance(o.value, _Dist) else np.full(D, float(o.value))
-            hits = (u[:, at + 2: at + 2 + o.participants] < p[:, None]).sum(axis=1)
+            hits = (u[:, at + 2 : at + 2 + o.participants] < p[:, None]).sum(axis=1)
             counts[:, k], values[:, k] = hits, v
             levels[:, k] = v * hits / o.participants
         at += dims[k]
@@ -105,8 +117,15 @@ def draw_outcomes(sib: SibModel, seed: int, start: int, stop: int):
     return levels, counts, values, theta
 
 
-def simulate_sib(sib: SibModel, n: int, *, seed: int = 20260101, chunk_size: int = 50_000,
-                 workers: int | None = None, progress: Callable[[int], None] | None = None) -> SibSimulation:
+def simulate_sib(
+    sib: SibModel,
+    n: int,
+    *,
+    seed: int = 20260101,
+    chunk_size: int = 50_000,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SibSimulation:
     """Draw ``n`` outcome sets and compute the contract for each, in chunks.
 
     The result is the same for any ``chunk_size`` and any number of
@@ -133,14 +152,24 @@ def simulate_sib(sib: SibModel, n: int, *, seed: int = 20260101, chunk_size: int
     from concurrent.futures import ThreadPoolExecutor
 
     from mkba.uncertainty.sampling import check_draws_fit, chunks
+
     if n < 1:
         raise MkbaError("expected a number of draws >= 1")
     if chunk_size < 1:
         raise MkbaError("expected a chunk size >= 1")
     O, I = len(sib.outcomes), len(sib.contract.investors)
     check_draws_fit(n, 6 + O + I)
-    out = {k: np.empty(n) for k in ("outcome_payments", "payer_payments", "investor_irr",
-                                    "investor_multiple", "payer_net_savings", "floor_top_up")}
+    out = {
+        k: np.empty(n)
+        for k in (
+            "outcome_payments",
+            "payer_payments",
+            "investor_irr",
+            "investor_multiple",
+            "payer_net_savings",
+            "floor_top_up",
+        )
+    }
     levels_all = np.empty((n, O))
     each = np.empty((n, I))
     invested_each = sib.invest_cents.sum(axis=1).astype(np.float64)
@@ -174,5 +203,6 @@ def simulate_sib(sib: SibModel, n: int, *, seed: int = 20260101, chunk_size: int
             for done in pool.map(run, parts):
                 if progress is not None:
                     progress(done)
-    return SibSimulation(n=n, seed=seed, levels=levels_all, investor_multiple_each=each,
-                         investor_ids=sib.investor_ids, **out)
+    return SibSimulation(
+        n=n, seed=seed, levels=levels_all, investor_multiple_each=each, investor_ids=sib.investor_ids, **out
+    )

@@ -82,8 +82,9 @@ class _PresentValues:
         self.pattern_lines = np.flatnonzero(self.pattern.any(axis=1) & ~decay)
         self.pattern_years = np.flatnonzero(self.pattern.any(axis=0))
         # cohorts: (year index, draw row or None, base size)
-        self.cohorts = [(int(y - years[0]), row.get(col), float(base[col]))
-                        for y, col in model.participant_cols.items()]
+        self.cohorts = [
+            (int(y - years[0]), row.get(col), float(base[col])) for y, col in model.participant_cols.items()
+        ]
         # cohort lines grouped by what they retain each year, (draw row or None, certain retain), then
         # by (lag, duration): lines of one class share their discounted timing
         self.groups: dict[tuple, dict[tuple[int, int], list]] = {}
@@ -91,8 +92,11 @@ class _PresentValues:
             if line.cohort is None:
                 continue
             lag, duration, drop = line.cohort
-            key = (row.get(drop), None) if drop >= 0 and drop in row else \
-                (None, 1.0 - float(base[drop]) if drop >= 0 else 1.0)
+            key = (
+                (row.get(drop), None)
+                if drop >= 0 and drop in row
+                else (None, 1.0 - float(base[drop]) if drop >= 0 else 1.0)
+            )
             slots = []  # (cohort number, start year index, active years)
             for c, (ci, _, _) in enumerate(self.cohorts):
                 s = ci + lag
@@ -110,9 +114,10 @@ class _PresentValues:
                 continue
             drop, s = line.decay
             m = int(np.count_nonzero(self.pattern[i]))
-            if not (m and np.array_equal(self.pattern[i, s:s + m], np.ones(m))):
-                raise AssertionError(f"line {line.id!r}: a pattern with drop-off must be 1 from its "
-                                     "first year on")
+            if not (m and np.array_equal(self.pattern[i, s : s + m], np.ones(m))):
+                raise AssertionError(
+                    f"line {line.id!r}: a pattern with drop-off must be 1 from its first year on"
+                )
             key = (row.get(drop), None) if drop in row else (None, 1.0 - float(base[drop]))
             cls = self.groups.setdefault(key, {}).setdefault(("year", s, m), [[], [(unit, s, m)]])
             cls[0].append(i)
@@ -130,8 +135,13 @@ class _PresentValues:
                 (self.benefit_terms if sign > 0 else self.cost_terms).append((i, abs(sign)))
         self.public_stakeholders = [k for k in range(K) if model.public[k]]
         self.volunteer_terms = [(int(i), 1.0) for i in model.volunteer_lines]
-        self.model_postings = (model.posting_line, model.posting_sign[:, None], ~model.posting_transfer,
-                               model.posting_stakeholder, model.public)
+        self.model_postings = (
+            model.posting_line,
+            model.posting_sign[:, None],
+            ~model.posting_transfer,
+            model.posting_stakeholder,
+            model.public,
+        )
 
     def draws(self, seed: int, start: int, stop: int) -> np.ndarray:
         """Draws of the uncertain inputs, shape (U, D): the columns of :func:`draw_inputs`."""
@@ -181,9 +191,14 @@ class _PresentValues:
         for k, terms in enumerate(self.stakeholder_terms):
             stakeholder[k] = _combine(terms, pv)
         fiscal = _combine([(k, 1.0) for k in self.public_stakeholders], stakeholder)
-        return {"pv_costs": pv_costs, "pv_benefits": pv_benefits, "npv": pv_benefits - pv_costs,
-                "stakeholder_npv": stakeholder, "fiscal_npv": fiscal,
-                "volunteer_value_pv": _combine(self.volunteer_terms, pv)}
+        return {
+            "pv_costs": pv_costs,
+            "pv_benefits": pv_benefits,
+            "npv": pv_benefits - pv_costs,
+            "stakeholder_npv": stakeholder,
+            "fiscal_npv": fiscal,
+            "volunteer_value_pv": _combine(self.volunteer_terms, pv),
+        }
 
     def _general(self, pv: np.ndarray) -> dict[str, np.ndarray]:
         """The figures of :func:`mkba.result.figures` from lines' present values of any sign."""
@@ -194,10 +209,14 @@ class _PresentValues:
         onehot[stakeholder, np.arange(len(line))] = 1.0
         sk_benefits, sk_costs = onehot @ pos, -(onehot @ neg)
         pv_benefits, pv_costs = pos[real].sum(axis=0), -neg[real].sum(axis=0)
-        return {"pv_costs": pv_costs, "pv_benefits": pv_benefits, "npv": pv_benefits - pv_costs,
-                "stakeholder_npv": sk_benefits - sk_costs,
-                "fiscal_npv": (sk_benefits[public] - sk_costs[public]).sum(axis=0),
-                "volunteer_value_pv": _combine(self.volunteer_terms, pv)}
+        return {
+            "pv_costs": pv_costs,
+            "pv_benefits": pv_benefits,
+            "npv": pv_benefits - pv_costs,
+            "stakeholder_npv": sk_benefits - sk_costs,
+            "fiscal_npv": (sk_benefits[public] - sk_costs[public]).sum(axis=0),
+            "volunteer_value_pv": _combine(self.volunteer_terms, pv),
+        }
 
 
 def _combine(terms: list[tuple[int, float]], rows: np.ndarray) -> np.ndarray:
@@ -277,16 +296,33 @@ class Simulation:
 
     def percentiles(self, q: Sequence[float] = PERCENTILES) -> pd.DataFrame:
         """Percentiles of each figure and each stakeholder's ``npv`` (rows: figures, columns: q)."""
-        rows = {"npv": self.npv, "pv_costs": self.pv_costs, "pv_benefits": self.pv_benefits,
-                "bcr": self.bcr, "fiscal_npv": self.fiscal_npv}
+        rows = {
+            "npv": self.npv,
+            "pv_costs": self.pv_costs,
+            "pv_benefits": self.pv_benefits,
+            "bcr": self.bcr,
+            "fiscal_npv": self.fiscal_npv,
+        }
         rows.update({f"npv[{k}]": self.stakeholder_npv[:, i] for i, k in enumerate(self.stakeholders)})
-        return pd.DataFrame({f"p{p:g}": [float(np.nanpercentile(v, p)) if np.isfinite(v).any() else np.nan
-                                         for v in rows.values()] for p in q}, index=list(rows))
+        return pd.DataFrame(
+            {
+                f"p{p:g}": [
+                    float(np.nanpercentile(v, p)) if np.isfinite(v).any() else np.nan for v in rows.values()
+                ]
+                for p in q
+            },
+            index=list(rows),
+        )
 
     def frame(self) -> pd.DataFrame:
         """One row per draw: the figures and each stakeholder's ``npv``."""
-        data = {"npv": self.npv, "pv_costs": self.pv_costs, "pv_benefits": self.pv_benefits, "bcr": self.bcr,
-                "fiscal_npv": self.fiscal_npv}
+        data = {
+            "npv": self.npv,
+            "pv_costs": self.pv_costs,
+            "pv_benefits": self.pv_benefits,
+            "bcr": self.bcr,
+            "fiscal_npv": self.fiscal_npv,
+        }
         data.update({f"npv[{k}]": self.stakeholder_npv[:, i] for i, k in enumerate(self.stakeholders)})
         if self.irr is not None:
             data["irr"] = self.irr
@@ -296,8 +332,12 @@ class Simulation:
         """Plain values for JSON: headline ``npv`` figures, then the distribution of each figure."""
         npv = self.stats("npv")
         out = {
-            "n": self.n, "seed": self.seed, "chunk_size": self.chunk_size, "method": self.method,
-            "npv_mean": npv["mean"], "npv_sd": npv["sd"],
+            "n": self.n,
+            "seed": self.seed,
+            "chunk_size": self.chunk_size,
+            "method": self.method,
+            "npv_mean": npv["mean"],
+            "npv_sd": npv["sd"],
             **{f"npv_p{q}": npv[f"p{q}"] for q in PERCENTILES},
             "p_npv_negative": self.p_npv_negative,
             "point_npv": float(self.point_npv),
@@ -308,18 +348,30 @@ class Simulation:
             "pv_costs": self.stats("pv_costs"),
             "pv_benefits": self.stats("pv_benefits"),
             "fiscal_npv": self.stats("fiscal_npv"),
-            "stakeholders": {k: {**self.stats("stakeholder_npv", i),
-                                 "p_negative": float(np.mean(self.stakeholder_npv[:, i] < 0))}
-                             for i, k in enumerate(self.stakeholders)},
+            "stakeholders": {
+                k: {
+                    **self.stats("stakeholder_npv", i),
+                    "p_negative": float(np.mean(self.stakeholder_npv[:, i] < 0)),
+                }
+                for i, k in enumerate(self.stakeholders)
+            },
         }
         if self.irr is not None:
             out["irr"] = self.stats("irr")
         return out
 
 
-def monte_carlo(model: Model, n: int, *, seed: int = DEFAULT_SEED, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                progress: Callable[[int], None] | None = None, with_irr: bool = False, method: str = "fast",
-                workers: int = 1) -> Simulation:
+def monte_carlo(
+    model: Model,
+    n: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None,
+    with_irr: bool = False,
+    method: str = "fast",
+    workers: int = 1,
+) -> Simulation:
     """Draw ``n`` joint samples of the uncertain inputs and compute the figures of each.
 
     Parameters
@@ -361,7 +413,9 @@ def monte_carlo(model: Model, n: int, *, seed: int = DEFAULT_SEED, chunk_size: i
     began = time.perf_counter()
     fast = _PresentValues(model)
     K = len(model.stakeholders)
-    out = {name: np.empty(n) for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "volunteer_value_pv")}
+    out = {
+        name: np.empty(n) for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "volunteer_value_pv")
+    }
     out["stakeholder_npv"] = np.empty((n, K), order="F")
     irr = np.empty(n) if with_irr else None
 
@@ -373,7 +427,6 @@ def monte_carlo(model: Model, n: int, *, seed: int = DEFAULT_SEED, chunk_size: i
                 out[name][start:stop] = figs[name]
             out["stakeholder_npv"][start:stop] = figs["stakeholder_npv"].T
         else:
-
             f = figures(model, model.evaluate(draw_inputs(model, seed, start, stop)), with_irr=with_irr)
             for name in ("npv", "pv_costs", "pv_benefits", "fiscal_npv", "volunteer_value_pv"):
                 out[name][start:stop] = getattr(f, name)
@@ -395,12 +448,26 @@ def monte_carlo(model: Model, n: int, *, seed: int = DEFAULT_SEED, chunk_size: i
                 if progress is not None:
                     progress(done)
     with np.errstate(divide="ignore", invalid="ignore"):
-        bcr = np.where(out["pv_costs"] != 0, out["pv_benefits"] / np.where(out["pv_costs"] != 0,
-                                                                            out["pv_costs"], 1.0), np.nan)
+        bcr = np.where(
+            out["pv_costs"] != 0,
+            out["pv_benefits"] / np.where(out["pv_costs"] != 0, out["pv_costs"], 1.0),
+            np.nan,
+        )
     return Simulation(
-        n=n, seed=seed, chunk_size=chunk_size, method=method, stakeholders=list(model.stakeholders),
-        npv=out["npv"], pv_costs=out["pv_costs"], pv_benefits=out["pv_benefits"], bcr=bcr,
-        fiscal_npv=out["fiscal_npv"], volunteer_value_pv=out["volunteer_value_pv"],
-        stakeholder_npv=out["stakeholder_npv"], point_npv=float(npv_of(model, model.base[None])[0]),
-        uncertain_inputs=[inp.name for inp in model.inputs if inp.uncertain], irr=irr,
-        seconds=time.perf_counter() - began)
+        n=n,
+        seed=seed,
+        chunk_size=chunk_size,
+        method=method,
+        stakeholders=list(model.stakeholders),
+        npv=out["npv"],
+        pv_costs=out["pv_costs"],
+        pv_benefits=out["pv_benefits"],
+        bcr=bcr,
+        fiscal_npv=out["fiscal_npv"],
+        volunteer_value_pv=out["volunteer_value_pv"],
+        stakeholder_npv=out["stakeholder_npv"],
+        point_npv=float(npv_of(model, model.base[None])[0]),
+        uncertain_inputs=[inp.name for inp in model.inputs if inp.uncertain],
+        irr=irr,
+        seconds=time.perf_counter() - began,
+    )

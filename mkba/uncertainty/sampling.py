@@ -19,9 +19,9 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from mkba.scenario.distributions import Beta, Pert, _Dist
 from mkba.engine.model import Model
 from mkba.errors import MkbaError
+from mkba.scenario.distributions import Beta, Pert, _Dist
 
 #: Draws per Philox counter block: one block gives four 64-bit words.
 _WORDS_PER_BLOCK = 4
@@ -95,15 +95,12 @@ def uniform_columns(seed: int, start: int, stop: int, n_dims: int, dims: Sequenc
         return np.empty((len(dims), max(n, 0)))
     words = _philox_words(seed, start, stop, n_dims)
     dims = np.asarray(dims, dtype=np.intp)
-    if np.array_equal(dims, np.arange(len(dims))):
-        words = words[:, :len(dims)]
-    else:
-        words = words[:, dims]
+    words = words[:, :len(dims)] if np.array_equal(dims, np.arange(len(dims))) else words[:, dims]
     out = np.empty((len(dims), n))
     # the same arithmetic as uniforms(): ((w >> 11) as a double + 0.5) * 2 ** -53; transposed in
     # blocks of draws that stay in cache
     for lo in range(0, n, 4096):
-        np.right_shift(words[lo:lo + 4096].T, np.uint64(11), out=out[:, lo:lo + 4096], casting="unsafe")
+        np.right_shift(words[lo : lo + 4096].T, np.uint64(11), out=out[:, lo : lo + 4096], casting="unsafe")
     out += 0.5
     out *= 1.0 / 9007199254740992.0
     return out
@@ -115,7 +112,7 @@ _TABLE_NODES = 2048
 #: Largest relative error of a table against ``scipy.special.betaincinv`` before it is refused.
 _TABLE_TOLERANCE = 1e-9
 _LOG_HALF = math.log(0.5)
-_Q_MIN = 2.0 ** -54  # the smallest uniform :func:`uniforms` gives
+_Q_MIN = 2.0**-54  # the smallest uniform :func:`uniforms` gives
 
 
 def _half_table(a: float, b: float, t: np.ndarray) -> np.ndarray:
@@ -228,13 +225,16 @@ def check_draws_fit(n: int, numbers_per_draw: int) -> None:
         When the results would need more than half of this machine's memory.
     """
     import os
+
     need = float(n) * numbers_per_draw * 8
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # pragma: no cover - not a POSIX system
         total = 16 * 2**30
     if need > total / 2:
-        raise MkbaError(f"{n:,} draws would keep {need / 2**30:,.1f} GiB of results, more than half of this "
-                        f"machine's {total / 2**30:,.0f} GiB; expected at most "
-                        f"{int(total / 2 / (numbers_per_draw * 8)):,} draws", field="--simulate")
-
+        raise MkbaError(
+            f"{n:,} draws would keep {need / 2**30:,.1f} GiB of results, more than half of this "
+            f"machine's {total / 2**30:,.0f} GiB; expected at most "
+            f"{int(total / 2 / (numbers_per_draw * 8)):,} draws",
+            field="--simulate",
+        )

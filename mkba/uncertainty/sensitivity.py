@@ -55,16 +55,19 @@ def tornado(model: Model) -> pd.DataFrame:
         theta[1 + 2 * k, j], theta[2 + 2 * k, j] = low, high
         ends.append((float(low), float(high)))
     npv = npv_of(model, theta)
-    frame = pd.DataFrame({
-        "input": [model.inputs[j].name for j in uncertain],
-        "label": [model.inputs[j].label for j in uncertain],
-        "dist": [model.inputs[j].value.dist for j in uncertain],
-        "base": [float(base[j]) for j in uncertain],
-        "low": [lo for lo, _ in ends],
-        "high": [hi for _, hi in ends],
-        "npv_low": npv[1::2].astype(float) if uncertain else np.empty(0),
-        "npv_high": npv[2::2].astype(float) if uncertain else np.empty(0),
-    }, columns=TORNADO_COLUMNS[:-1])
+    frame = pd.DataFrame(
+        {
+            "input": [model.inputs[j].name for j in uncertain],
+            "label": [model.inputs[j].label for j in uncertain],
+            "dist": [model.inputs[j].value.dist for j in uncertain],
+            "base": [float(base[j]) for j in uncertain],
+            "low": [lo for lo, _ in ends],
+            "high": [hi for _, hi in ends],
+            "npv_low": npv[1::2].astype(float) if uncertain else np.empty(0),
+            "npv_high": npv[2::2].astype(float) if uncertain else np.empty(0),
+        },
+        columns=TORNADO_COLUMNS[:-1],
+    )
     frame["swing"] = (frame["npv_high"] - frame["npv_low"]).abs().astype(float)
     frame = frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     frame.attrs["npv_base"] = float(npv[0])
@@ -73,7 +76,9 @@ def tornado(model: Model) -> pd.DataFrame:
 
 # -- break-even ----------------------------------------------------------------------------------------
 #: Inputs that are shares (a fraction in [0, 1]), by the last part of their name.
-SHARE_FIELDS = frozenset({"success", "attribution", "deadweight", "displacement", "drop_off", "optimism_bias"})
+SHARE_FIELDS = frozenset(
+    {"success", "attribution", "deadweight", "displacement", "drop_off", "optimism_bias"}
+)
 #: Points of the grid that brackets roots where ``npv`` is not linear in the input.
 _GRID = 64
 
@@ -178,21 +183,44 @@ def break_even(model: Model, name: str, *, low: float | None = None, high: float
             if ys[i] == 0:
                 roots.append(float(xs[i]))
             elif i < _GRID and ys[i] * ys[i + 1] < 0:
-                roots.append(float(optimize.brentq(lambda v: float(npv_at([v])[0]), xs[i], xs[i + 1],
-                                                   xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=200)))
+                roots.append(
+                    float(
+                        optimize.brentq(
+                            lambda v: float(npv_at([v])[0]),
+                            xs[i],
+                            xs[i + 1],
+                            xtol=1e-14,
+                            rtol=4 * np.finfo(float).eps,
+                            maxiter=200,
+                        )
+                    )
+                )
     value = min(roots, key=lambda r: abs(r - base[j])) if roots else None
     unit = f"{inp.name} = "
     if value is not None:
-        note = f"npv = 0 at {unit}{value:.6g}" + (f" ({len(roots)} values in the range)" if len(roots) > 1 else "")
+        note = f"npv = 0 at {unit}{value:.6g}" + (
+            f" ({len(roots)} values in the range)" if len(roots) > 1 else ""
+        )
     elif linear and n_hi == n_lo:
         note = f"npv does not depend on {inp.name}"
     else:
         sign = "positive" if n_lo > 0 else "negative"
         note = f"npv stays {sign} over the range [{lo:.6g}, {hi:.6g}]" + (
-            f"; it would be 0 at {outside:.6g}, outside the range" if outside is not None else "")
+            f"; it would be 0 at {outside:.6g}, outside the range" if outside is not None else ""
+        )
     return {
-        "input": inp.name, "label": inp.label, "base": float(base[j]), "value": value, "roots": roots,
-        "range": [lo, hi], "range_basis": basis, "linear": linear, "method": method,
-        "npv_base": npv_base, "npv_at_low": n_lo, "npv_at_high": n_hi,
-        "crossing_outside_range": outside, "note": note,
+        "input": inp.name,
+        "label": inp.label,
+        "base": float(base[j]),
+        "value": value,
+        "roots": roots,
+        "range": [lo, hi],
+        "range_basis": basis,
+        "linear": linear,
+        "method": method,
+        "npv_base": npv_base,
+        "npv_at_low": n_lo,
+        "npv_at_high": n_hi,
+        "crossing_outside_range": outside,
+        "note": note,
     }

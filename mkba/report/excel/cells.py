@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from copy import copy
 import re
-from xml.sax.saxutils import escape as _xml_escape
-from zipfile import ZIP_DEFLATED, ZipFile
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape as _xml_escape
+from zipfile import ZIP_DEFLATED, ZipFile
 
 import numpy as np
 from openpyxl import Workbook
@@ -297,7 +297,7 @@ class _ExcelWriter(ExcelWriter):
 def save(wb: Workbook, filename: str | Path) -> None:
     """Save ``wb`` like ``Workbook.save``, serialising cells faster (see :class:`_FastWorksheetWriter`)."""
     with ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-        wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
+        wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
         _ExcelWriter(wb, archive).write_data()
 
 

@@ -24,8 +24,11 @@ class _FlowSheet(_SheetPlan):
         """The formula of a line's amount per unit of timing (participants, years)."""
         m = self.model
         if not hasattr(self, "_price_items"):
-            self._price_items = {j: inp.name[len("price."):] for j, inp in enumerate(m.inputs)
-                                 if inp.name.startswith("price.")}
+            self._price_items = {
+                j: inp.name[len("price.") :]
+                for j, inp in enumerate(m.inputs)
+                if inp.name.startswith("price.")
+            }
         price_items = self._price_items
         names = self.line_names[line.id]
         terms = []
@@ -45,15 +48,20 @@ class _FlowSheet(_SheetPlan):
             item = price_items[next(j for j, _ in line.factors if j in price_items)]
             expected *= float(self.ctx.index.factor(m.pricelist.items[item].price_year, m.price_year))
         if not math.isclose(expected, line.constant, rel_tol=1e-12, abs_tol=0.0):
-            raise MkbaError(f"line {line.id!r}: the workbook's index and unit factors ({expected!r}) do not "
-                            f"agree with the calculation ({line.constant!r}); was another price index used?")
+            raise MkbaError(
+                f"line {line.id!r}: the workbook's index and unit factors ({expected!r}) do not "
+                f"agree with the calculation ({line.constant!r}); was another price index used?"
+            )
         return "=" + "*".join(terms)
 
     def flows_sheet(self) -> None:
         ctx, ws, m, L = self.ctx, self.sheets["flows"], self.model, self.L
         Y = len(m.years)
-        self.title(ws, f"{ctx.label('xl_sheet_flows')}: {m.scenario.name}",
-                   ctx.label("xl_note_flows").format(py=m.price_year))
+        self.title(
+            ws,
+            f"{ctx.label('xl_sheet_flows')}: {m.scenario.name}",
+            ctx.label("xl_note_flows").format(py=m.price_year),
+        )
         c0 = 7  # first year column (G)
         cols = [get_column_letter(c0 + i) for i in range(Y)]
         L.year_cols = cols
@@ -62,8 +70,9 @@ class _FlowSheet(_SheetPlan):
         L.pv_col, L.pv_pos_col, L.pv_neg_col = (get_column_letter(c) for c in (pv_c, pos_c, neg_c))
         head = 4
         L.year_row, L.discount_row, L.participants_row = head, head + 1, head + 2
-        for j, key in enumerate(["line", "xl_label", "stakeholder", "xl_kind", "xl_transfer_flag",
-                                 "xl_multiplier"]):
+        for j, key in enumerate(
+            ["line", "xl_label", "stakeholder", "xl_kind", "xl_transfer_flag", "xl_multiplier"]
+        ):
             ctx.text(ws, head, 1 + j, ctx.label(key), bold=True)
         for i, col in enumerate(cols):
             if i == 0:
@@ -98,8 +107,13 @@ class _FlowSheet(_SheetPlan):
                 # an effect per: year: (1 - drop_off) ^ k with k = year - first year
                 decay = "" if line.decay is None else f"*(1-{names['drop_off']})^MAX(0,{{col}}${head}-{fy})"
                 for i, col in enumerate(cols):
-                    ctx.formula(ws, row, c0 + i, f"=$F{row}*({col}${head}>={fy})*({col}${head}<={ly})"
-                                + decay.format(col=col), EURO0)
+                    ctx.formula(
+                        ws,
+                        row,
+                        c0 + i,
+                        f"=$F{row}*({col}${head}>={fy})*({col}${head}<={ly})" + decay.format(col=col),
+                        EURO0,
+                    )
             else:
                 lag = names.get("lag")
                 dur = names["duration"]
@@ -117,8 +131,9 @@ class _FlowSheet(_SheetPlan):
         row += 2
         ctx.text(ws, row, 1, ctx.label("xl_postings"), bold=True)
         p_first = row + 1
-        for p, (li, k, sign, tr) in enumerate(zip(m.posting_line, m.posting_stakeholder, m.posting_sign,
-                                                 m.posting_transfer)):
+        for _p, (li, k, sign, tr) in enumerate(
+            zip(m.posting_line, m.posting_stakeholder, m.posting_sign, m.posting_transfer)
+        ):
             row += 1
             line = m.lines[li]
             stakeholder = m.stakeholders[k]
@@ -144,10 +159,16 @@ class _FlowSheet(_SheetPlan):
         L.costs_row, L.benefits_row, L.net_row = row + 1, row + 2, row + 3
         L.discounted_row, L.cumulative_row = row + 4, row + 5
         reached_row, sign_row, change_row = row + 6, row + 7, row + 8
-        labels = [(L.costs_row, "xl_costs_excl"), (L.benefits_row, "xl_benefits_excl"),
-                  (L.net_row, "net_flow"), (L.discounted_row, "discounted_net_flow"),
-                  (L.cumulative_row, "cumulative_discounted"), (reached_row, "xl_reached_zero"),
-                  (sign_row, "xl_sign"), (change_row, "xl_sign_change")]
+        labels = [
+            (L.costs_row, "xl_costs_excl"),
+            (L.benefits_row, "xl_benefits_excl"),
+            (L.net_row, "net_flow"),
+            (L.discounted_row, "discounted_net_flow"),
+            (L.cumulative_row, "cumulative_discounted"),
+            (reached_row, "xl_reached_zero"),
+            (sign_row, "xl_sign"),
+            (change_row, "xl_sign_change"),
+        ]
         for r, key in labels:
             ctx.text(ws, r, 1, ctx.label(key), bold=r <= L.cumulative_row)
         tr_rng = f"$E${p_first}:$E${p_last}"
@@ -162,19 +183,47 @@ class _FlowSheet(_SheetPlan):
                 for r in (L.costs_row, L.benefits_row, L.net_row):
                     ctx.number(ws, r, c, 0.0, EURO0)
             ctx.formula(ws, L.discounted_row, c, f"={col}{L.net_row}*{col}{L.discount_row}", EURO0)
-            ctx.formula(ws, L.cumulative_row, c, f"={col}{L.discounted_row}" if i == 0 else
-                        f"={cols[i - 1]}{L.cumulative_row}+{col}{L.discounted_row}", EURO0)
+            ctx.formula(
+                ws,
+                L.cumulative_row,
+                c,
+                f"={col}{L.discounted_row}"
+                if i == 0
+                else f"={cols[i - 1]}{L.cumulative_row}+{col}{L.discounted_row}",
+                EURO0,
+            )
             ctx.formula(ws, reached_row, c, f'=IF({col}{L.cumulative_row}>=0,{col}${head},"")', YEAR)
-            ctx.formula(ws, sign_row, c, f"=SIGN({col}{L.net_row})" if i == 0 else
-                        f"=IF({col}{L.net_row}<>0,SIGN({col}{L.net_row}),{cols[i - 1]}{sign_row})", "0")
-            ctx.formula(ws, change_row, c, "=0" if i == 0 else
-                        f"=IF({cols[i - 1]}{sign_row}*{col}{sign_row}<0,1,0)", "0")
+            ctx.formula(
+                ws,
+                sign_row,
+                c,
+                f"=SIGN({col}{L.net_row})"
+                if i == 0
+                else f"=IF({col}{L.net_row}<>0,SIGN({col}{L.net_row}),{cols[i - 1]}{sign_row})",
+                "0",
+            )
+            ctx.formula(
+                ws,
+                change_row,
+                c,
+                "=0" if i == 0 else f"=IF({cols[i - 1]}{sign_row}*{col}{sign_row}<0,1,0)",
+                "0",
+            )
         for r in (L.costs_row, L.benefits_row, L.net_row, L.discounted_row):
-            ctx.formula(ws, r, pv_c, f"=SUMPRODUCT({first}{r}:{last}{r},{df_rng})" if r != L.discounted_row
-                        else f"=SUM({first}{r}:{last}{r})", EURO)
-        self.helpers = {"reached": f"{first}{reached_row}:{last}{reached_row}",
-                        "changes": f"{first}{change_row}:{last}{change_row}",
-                        "net": f"{first}{L.net_row}:{last}{L.net_row}"}
+            ctx.formula(
+                ws,
+                r,
+                pv_c,
+                f"=SUMPRODUCT({first}{r}:{last}{r},{df_rng})"
+                if r != L.discounted_row
+                else f"=SUM({first}{r}:{last}{r})",
+                EURO,
+            )
+        self.helpers = {
+            "reached": f"{first}{reached_row}:{last}{reached_row}",
+            "changes": f"{first}{change_row}:{last}{change_row}",
+            "net": f"{first}{L.net_row}:{last}{L.net_row}",
+        }
         self.gross_last = gross_last
         ws.freeze_panes = f"{first}{head + 1}"
         ctx.widths[(ws.title, 2)] = min(ctx.widths.get((ws.title, 2), 0), 40)

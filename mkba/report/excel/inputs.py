@@ -8,9 +8,9 @@ price items used and their indexed amount as a formula over the *Index* sheet.
 
 from __future__ import annotations
 
+from mkba.pricelist.units import conversion_factor
 from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, _SheetPlan
 from mkba.report.vocabulary import label
-from mkba.pricelist.units import conversion_factor
 
 
 def _describe(value) -> str:
@@ -63,8 +63,12 @@ class _InputSheets(_SheetPlan):
         meta = idx.meta
         info = [("xl_price_index", idx.name)]
         if meta is not None:
-            info += [("xl_label", meta.title), ("xl_source", meta.source.title),
-                     ("xl_url", meta.source.url), ("xl_where", meta.source.where)]
+            info += [
+                ("xl_label", meta.title),
+                ("xl_source", meta.source.title),
+                ("xl_url", meta.source.url),
+                ("xl_where", meta.source.where),
+            ]
         for i, (key, value) in enumerate(info):
             ctx.text(ws, head + i, 5, ctx.label(key), bold=True)
             ctx.text(ws, head + i, 6, value)
@@ -81,8 +85,16 @@ class _InputSheets(_SheetPlan):
         start = self.row
         general = ctx.label("xl_general")
 
-        def put(param: str, value, fmt: str | None, name: str | None, note=None, is_input=True,
-                formula: str | None = None, input_col: int | None = None) -> str | None:
+        def put(
+            param: str,
+            value,
+            fmt: str | None,
+            name: str | None,
+            note=None,
+            is_input=True,
+            formula: str | None = None,
+            input_col: int | None = None,
+        ) -> str | None:
             self.row += 1
             r = self.row
             ctx.text(ws, r, 1, general)
@@ -108,17 +120,29 @@ class _InputSheets(_SheetPlan):
         put(ctx.label("xl_start_year"), s.start_year, YEAR, "start_year", is_input=False)
         put(ctx.label("xl_horizon"), s.horizon, YEAR, "horizon", is_input=False)
         put(ctx.label("xl_end_year"), None, YEAR, "end_year", formula="=start_year+horizon-1")
-        put(ctx.label("base_year"), m.base_year, YEAR, "base_year",
-            note=m.defaults.get("base_year", ""))
+        put(ctx.label("base_year"), m.base_year, YEAR, "base_year", note=m.defaults.get("base_year", ""))
         put(ctx.label("price_year"), m.price_year, YEAR, "price_year", note=m.defaults.get("price_year", ""))
         rate = m.inputs[m.discount_col]
-        note = _describe(rate.value) + f" ({ctx.label('xl_mean_of')})" if rate.uncertain else \
-            m.defaults.get("discount_rate", "")
-        put(ctx.label("discount_rate").capitalize(), rate.base, PERCENT, "discount_rate", note=note,
-            input_col=m.discount_col)
+        note = (
+            _describe(rate.value) + f" ({ctx.label('xl_mean_of')})"
+            if rate.uncertain
+            else m.defaults.get("discount_rate", "")
+        )
+        put(
+            ctx.label("discount_rate").capitalize(),
+            rate.base,
+            PERCENT,
+            "discount_rate",
+            note=note,
+            input_col=m.discount_col,
+        )
         if ctx.index.assumed_inflation is not None:
-            put(ctx.label("xl_assumed_inflation"), float(ctx.index.assumed_inflation), PERCENT,
-                "assumed_inflation")
+            put(
+                ctx.label("xl_assumed_inflation"),
+                float(ctx.index.assumed_inflation),
+                PERCENT,
+                "assumed_inflation",
+            )
         put(ctx.label("xl_price_index"), m.index_name, None, None)
         put(ctx.label("pricelist"), m.pricelist.ref, None, None)
         self.table(ws, start, self.row, 1, 5, "Algemeen")
@@ -137,8 +161,14 @@ class _InputSheets(_SheetPlan):
             col = cols.get(year)
             value = m.inputs[col].base if col is not None else 0.0
             ctx.number(ws, r, 3, value, NUMBER, is_input=True)
-            ctx.text(ws, r, 4, _describe(m.inputs[col].value) + f" ({ctx.label('xl_mean_of')})"
-                     if col is not None and m.inputs[col].uncertain else "")
+            ctx.text(
+                ws,
+                r,
+                4,
+                _describe(m.inputs[col].value) + f" ({ctx.label('xl_mean_of')})"
+                if col is not None and m.inputs[col].uncertain
+                else "",
+            )
             used = ctx.define(self.wb, f"participants_{year}", ws, f"C{r}")
             ctx.text(ws, r, 5, used)
             self.participant_names.append(used)
@@ -159,7 +189,11 @@ class _InputSheets(_SheetPlan):
             ctx.text(ws, r, 1, name)
             ctx.text(ws, r, 2, ctx.label("public"))
             ctx.number(ws, r, 3, int(bool(m.public[k])), "0", is_input=True)
-            text = None if spec is None else (spec.label_en if ctx.lang == "en" and spec.label_en else spec.label)
+            text = (
+                None
+                if spec is None
+                else (spec.label_en if ctx.lang == "en" and spec.label_en else spec.label)
+            )
             ctx.text(ws, r, 4, text or "")
             used = ctx.define(self.wb, f"public_{name}", ws, f"C{r}")
             ctx.text(ws, r, 5, used)
@@ -182,13 +216,33 @@ class _InputSheets(_SheetPlan):
         ctx, ws, m = self.ctx, self.sheets["prices"], self.model
         pl = m.pricelist
         self.title(ws, f"{ctx.label('pricelist')}: {pl.title} ({pl.ref})", ctx.label("xl_note_inputs"))
-        keys = ["xl_item", "xl_label", "xl_unit", "xl_amount", "xl_item_price_year", "xl_index_item",
-                "xl_index_target", "xl_index_factor", "xl_indexed", "xl_payer", "xl_nature", "xl_recipient",
-                "xl_confidence", "xl_source", "xl_url", "xl_where", "xl_uncertainty", "xl_origin", "xl_name"]
+        keys = [
+            "xl_item",
+            "xl_label",
+            "xl_unit",
+            "xl_amount",
+            "xl_item_price_year",
+            "xl_index_item",
+            "xl_index_target",
+            "xl_index_factor",
+            "xl_indexed",
+            "xl_payer",
+            "xl_nature",
+            "xl_recipient",
+            "xl_confidence",
+            "xl_source",
+            "xl_url",
+            "xl_where",
+            "xl_uncertainty",
+            "xl_origin",
+            "xl_name",
+        ]
         head = 4
         self.header(ws, head, keys)
         row = head
-        price_cols = {inp.name[len("price."):]: j for j, inp in enumerate(m.inputs) if inp.name.startswith("price.")}
+        price_cols = {
+            inp.name[len("price.") :]: j for j, inp in enumerate(m.inputs) if inp.name.startswith("price.")
+        }
         for item_id, item in self._items().items():
             row += 1
             r = row
@@ -210,8 +264,18 @@ class _InputSheets(_SheetPlan):
             ctx.text(ws, r, 15, item.source.url or "")
             ctx.text(ws, r, 16, item.source.where or "")
             unc = m.inputs[j]
-            ctx.text(ws, r, 17, (f"low {item.low:g}, high {item.high:g}: " + _describe(unc.value) +
-                                 f" ({ctx.label('xl_mean_of')})") if unc.uncertain else "")
+            ctx.text(
+                ws,
+                r,
+                17,
+                (
+                    f"low {item.low:g}, high {item.high:g}: "
+                    + _describe(unc.value)
+                    + f" ({ctx.label('xl_mean_of')})"
+                )
+                if unc.uncertain
+                else "",
+            )
             ctx.text(ws, r, 18, pl.origin.get(item_id, pl.ref))
             amount = ctx.define(self.wb, f"item_{item_id}", ws, f"D{r}")
             ctx.define(self.wb, f"item_{item_id}_price_year", ws, f"E{r}")
@@ -240,8 +304,17 @@ class _InputSheets(_SheetPlan):
             self.line_names[line.id] = names
             prefix = {"cost": "costs", "effect": "effects", "volunteer": "volunteers"}[line.group]
 
-            def put(param: str, value=None, fmt=None, *, key: str | None = None, note="", formula=None,
-                    is_input=False, input_name: str | None = None) -> None:
+            def put(
+                param: str,
+                value=None,
+                fmt=None,
+                *,
+                key: str | None = None,
+                note="",
+                formula=None,
+                is_input=False,
+                input_name: str | None = None,
+            ) -> None:
                 self.row += 1
                 r = self.row
                 ctx.text(ws, r, 1, line.id)
@@ -296,18 +369,35 @@ class _InputSheets(_SheetPlan):
                 if item is not None:
                     put(ctx.label("xl_item"), spec.item)
                 else:
-                    put("price", None, EURO, key="price", input_name=f"{base}.price",
-                        note=spec.price.label or "")
+                    put(
+                        "price",
+                        None,
+                        EURO,
+                        key="price",
+                        input_name=f"{base}.price",
+                        note=spec.price.label or "",
+                    )
                     self._price_year(put, spec.price.price_year, key="price_year")
                     constant = self._index_factor(put, spec.price.price_year)
                 conv = conversion_factor(spec.unit or unit, unit)
                 put(ctx.label("xl_unit"), f"{spec.unit or unit} -> {unit}")
-                put("unit_factor", conv, "0.000000####", key="unit_factor",
-                    note="1 year = 12 months = 52 weeks = 365 days")
+                put(
+                    "unit_factor",
+                    conv,
+                    "0.000000####",
+                    key="unit_factor",
+                    note="1 year = 12 months = 52 weeks = 365 days",
+                )
                 constant *= conv
-                for param, fmt in (("quantity", NUMBER), ("success", PERCENT), ("deadweight", PERCENT),
-                                   ("attribution", PERCENT), ("displacement", PERCENT),
-                                   ("optimism_bias", PERCENT), ("drop_off", PERCENT)):
+                for param, fmt in (
+                    ("quantity", NUMBER),
+                    ("success", PERCENT),
+                    ("deadweight", PERCENT),
+                    ("attribution", PERCENT),
+                    ("displacement", PERCENT),
+                    ("optimism_bias", PERCENT),
+                    ("drop_off", PERCENT),
+                ):
                     put(param, None, fmt, key=param, input_name=f"{base}.{param}")
                 if spec.per == "year":  # at area level: every year of the range, drop-off from its first
                     put("per", spec.per)
@@ -340,16 +430,27 @@ class _InputSheets(_SheetPlan):
 
     def _price_year(self, put, year, key: str) -> None:
         if year is None:
-            put(self.ctx.label("xl_item_price_year"), self._stated_price_year(), YEAR, key=key, is_input=True,
-                note=self.ctx.label("xl_stated_price_year"))
+            put(
+                self.ctx.label("xl_item_price_year"),
+                self._stated_price_year(),
+                YEAR,
+                key=key,
+                is_input=True,
+                note=self.ctx.label("xl_stated_price_year"),
+            )
         else:
             put(self.ctx.label("xl_item_price_year"), year, YEAR, key=key, is_input=True)
 
     def _index_factor(self, put, year) -> float:
         """Index factor cell of a line's own amount; returns its value (to check against the core)."""
         names = self._current_names()
-        put(self.ctx.label("xl_index_factor"), None, FACTOR, key="index_factor",
-            formula=f"={self.lookup('price_year')}/{self.lookup(names['price_year'])}")
+        put(
+            self.ctx.label("xl_index_factor"),
+            None,
+            FACTOR,
+            key="index_factor",
+            formula=f"={self.lookup('price_year')}/{self.lookup(names['price_year'])}",
+        )
         y = year if year is not None else self._stated_price_year()
         return float(self.ctx.index.factor(y, self.model.price_year))
 
@@ -364,5 +465,11 @@ class _InputSheets(_SheetPlan):
             put("first_year", first, YEAR, key="first_year", is_input=True, note=note)
             put("last_year", last, YEAR, key="last_year", is_input=True)
         else:
-            put("duration", line.cohort[1], "0", key="duration", is_input=True,
-                note="per participant" if spec.per == "participant" else "")
+            put(
+                "duration",
+                line.cohort[1],
+                "0",
+                key="duration",
+                is_input=True,
+                note="per participant" if spec.per == "participant" else "",
+            )

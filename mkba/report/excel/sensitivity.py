@@ -21,8 +21,11 @@ CHART_ROWS = 20
 
 def _analysis(ctx: Context) -> dict:
     """The analysis as plain values: tornado records, simulation dict, list of break-even dicts."""
-    raw = ctx.analysis if ctx.analysis else {k: v for k, v in ctx.result.extra.items()
-                                             if k in ("tornado", "simulation", "break_even")}
+    raw = (
+        ctx.analysis
+        if ctx.analysis
+        else {k: v for k, v in ctx.result.extra.items() if k in ("tornado", "simulation", "break_even")}
+    )
     out: dict = {}
     tornado = raw.get("tornado")
     if tornado is not None:
@@ -73,7 +76,19 @@ def write_sensitivity_sheet(wb, ctx: Context) -> None:
         L["npv_base"] = f"B{row}"
         row += 1
         head = row
-        cols = ["input", "label", "dist", "base", "low", "high", "npv_low", "npv_high", "swing", "d_low", "d_high"]
+        cols = [
+            "input",
+            "label",
+            "dist",
+            "base",
+            "low",
+            "high",
+            "npv_low",
+            "npv_high",
+            "swing",
+            "d_low",
+            "d_high",
+        ]
         header(head, [f"xl_sens_{c}" for c in cols])
         L["tornado_cols"] = {c: chr(ord("A") + j) for j, c in enumerate(cols)}
         rows = []
@@ -98,8 +113,9 @@ def write_sensitivity_sheet(wb, ctx: Context) -> None:
             chart.grouping = "clustered"
             chart.overlap = 100
             chart.title = ctx.label("xl_sens_chart")
-            chart.add_data(Reference(ws, min_col=10, max_col=11, min_row=head, max_row=shown[-1]),
-                           titles_from_data=True)
+            chart.add_data(
+                Reference(ws, min_col=10, max_col=11, min_row=head, max_row=shown[-1]), titles_from_data=True
+            )
             chart.set_categories(Reference(ws, min_col=2, min_row=shown[0], max_row=shown[-1]))
             chart.x_axis.scaling.orientation = "maxMin"  # the largest swing on top
             chart.x_axis.delete = chart.y_axis.delete = False
@@ -114,30 +130,40 @@ def write_sensitivity_sheet(wb, ctx: Context) -> None:
         row += 2
         ctx.text(ws, row, 1, f"{ctx.label('xl_sens_mc')} ({core})", bold=True)
         info = {}
-        for key, value, fmt in (("xl_sens_n", sim.get("n"), "#,##0"), ("xl_sens_seed", sim.get("seed"), "0"),
-                                ("xl_sens_method", sim.get("method"), None),
-                                ("xl_sens_point_npv", sim.get("point_npv"), EURO),
-                                ("xl_sens_p_negative", sim.get("p_npv_negative"), PERCENT)):
+        for key, value, fmt in (
+            ("xl_sens_n", sim.get("n"), "#,##0"),
+            ("xl_sens_seed", sim.get("seed"), "0"),
+            ("xl_sens_method", sim.get("method"), None),
+            ("xl_sens_point_npv", sim.get("point_npv"), EURO),
+            ("xl_sens_p_negative", sim.get("p_npv_negative"), PERCENT),
+        ):
             row += 1
             ctx.text(ws, row, 1, ctx.label(key))
             if isinstance(value, str):
                 ctx.text(ws, row, 2, value)
             else:
                 ctx.number(ws, row, 2, value, fmt)
-            info[key[len("xl_sens_"):]] = f"B{row}"
+            info[key[len("xl_sens_") :]] = f"B{row}"
         row += 2
         head = row
         stats = ["mean", "sd", "p5", "p50", "p95", "min", "max", "p_negative"]
-        header(head, ["xl_sens_figure", *[f"xl_sens_{k}" if k in ("mean", "sd", "p_negative") else k
-                                          for k in stats]])
+        header(
+            head,
+            ["xl_sens_figure", *[f"xl_sens_{k}" if k in ("mean", "sd", "p_negative") else k for k in stats]],
+        )
         for j, k in enumerate(stats):
             if k in ("p5", "p50", "p95", "min", "max"):
                 ctx.text(ws, head, 2 + j, k, bold=True)
         figures = {}
-        entries = [(ctx.label(k), sim[k], k != "bcr", k == "npv", k)
-                   for k in ("npv", "pv_costs", "pv_benefits", "bcr", "fiscal_npv") if sim.get(k)]
+        entries = [
+            (ctx.label(k), sim[k], k != "bcr", k == "npv", k)
+            for k in ("npv", "pv_costs", "pv_benefits", "bcr", "fiscal_npv")
+            if sim.get(k)
+        ]
         for name, st in (sim.get("stakeholders") or {}).items():
-            entries.append((f"{ctx.label('xl_sens_stakeholder')}: {name}", st, True, True, f"stakeholder:{name}"))
+            entries.append(
+                (f"{ctx.label('xl_sens_stakeholder')}: {name}", st, True, True, f"stakeholder:{name}")
+            )
         for name, st, euro, is_npv, key in entries:
             row += 1
             ctx.text(ws, row, 1, name)
@@ -150,8 +176,11 @@ def write_sensitivity_sheet(wb, ctx: Context) -> None:
                 else:
                     ctx.number(ws, row, 2 + j, st.get(k), EURO if euro else RATIO)
             figures[key] = row
-        L["simulation"] = {"info": info, "rows": figures,
-                           "cols": {k: chr(ord("B") + j) for j, k in enumerate(stats)}}
+        L["simulation"] = {
+            "info": info,
+            "rows": figures,
+            "cols": {k: chr(ord("B") + j) for j, k in enumerate(stats)},
+        }
 
     # -- break-even ----------------------------------------------------------------------------------
     found = data.get("break_even")
@@ -159,11 +188,34 @@ def write_sensitivity_sheet(wb, ctx: Context) -> None:
         row += 2
         ctx.text(ws, row, 1, f"{ctx.label('xl_sens_break_even')} ({core})", bold=True)
         row += 1
-        cols = ["input", "label", "base", "value", "range_low", "range_high", "range_basis", "npv_base",
-                "npv_at_low", "npv_at_high", "method", "note"]
-        keys = ["xl_sens_input", "xl_sens_label", "xl_sens_base", "xl_sens_value", "xl_sens_low", "xl_sens_high",
-                "xl_sens_range_basis", "xl_sens_npv_base", "xl_sens_npv_at_low", "xl_sens_npv_at_high",
-                "xl_sens_method", "xl_sens_note_col"]
+        cols = [
+            "input",
+            "label",
+            "base",
+            "value",
+            "range_low",
+            "range_high",
+            "range_basis",
+            "npv_base",
+            "npv_at_low",
+            "npv_at_high",
+            "method",
+            "note",
+        ]
+        keys = [
+            "xl_sens_input",
+            "xl_sens_label",
+            "xl_sens_base",
+            "xl_sens_value",
+            "xl_sens_low",
+            "xl_sens_high",
+            "xl_sens_range_basis",
+            "xl_sens_npv_base",
+            "xl_sens_npv_at_low",
+            "xl_sens_npv_at_high",
+            "xl_sens_method",
+            "xl_sens_note_col",
+        ]
         header(row, keys)
         rows = {}
         for be in found:

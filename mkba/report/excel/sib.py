@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, TITLE, YEAR, Context
 from mkba.pricelist.index import default_index
+from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, TITLE, YEAR, Context
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
 
 #: First column of the years (D): A label, B note, C name or unit.
@@ -36,6 +36,7 @@ def _sib_result(ctx: Context):
     if model.scenario.sib is None:
         return None
     from mkba.sib.model import compile_sib
+
     index = None if model.index_name == default_index().name else ctx.index
     return compile_sib(model.scenario, model.pricelist, index=index).point()
 
@@ -63,8 +64,11 @@ class _SibSheet:
         self.years = [int(y) for y in self.s.years]
         self.cols = [get_column_letter(C0 + i) for i in range(len(self.years))]
         self.total_col = get_column_letter(C0 + len(self.years))
-        self.L: dict = {"sheet": title, "year_cols": dict(zip(self.years, self.cols)),
-                        "total_col": self.total_col}
+        self.L: dict = {
+            "sheet": title,
+            "year_cols": dict(zip(self.years, self.cols)),
+            "total_col": self.total_col,
+        }
         ctx.layout.sib = self.L
         self.core = ctx.label("xl_from_core")
         self.row = 0
@@ -85,8 +89,19 @@ class _SibSheet:
     def rng(self, row: int) -> str:
         return f"${self.cols[0]}${row}:${self.cols[-1]}${row}"
 
-    def year_row(self, key_or_text: str, values=None, formulas=None, *, note: str = "", fmt: str = EURO,
-                 is_input: bool = False, total: bool = True, bold: bool = False, raw_label: bool = False) -> int:
+    def year_row(
+        self,
+        key_or_text: str,
+        values=None,
+        formulas=None,
+        *,
+        note: str = "",
+        fmt: str = EURO,
+        is_input: bool = False,
+        total: bool = True,
+        bold: bool = False,
+        raw_label: bool = False,
+    ) -> int:
         """One row over the years: numbers (``values``) or formulas (``formulas(i, col)``)."""
         ctx, ws = self.ctx, self.ws
         r = self.next()
@@ -98,7 +113,9 @@ class _SibSheet:
             else:
                 ctx.number(ws, r, C0 + i, values[i], fmt, is_input=is_input)
         if total:
-            ctx.formula(ws, r, C0 + len(self.cols), f"=SUM({self.cols[0]}{r}:{self.cols[-1]}{r})", fmt, bold=True)
+            ctx.formula(
+                ws, r, C0 + len(self.cols), f"=SUM({self.cols[0]}{r}:{self.cols[-1]}{r})", fmt, bold=True
+            )
         return r
 
     # -- the sheet ------------------------------------------------------------------------------
@@ -110,10 +127,21 @@ class _SibSheet:
         self.row = 2
         # the figures come first; their formulas are written once every row is known
         self.heading("xl_sib_figures")
-        figure_keys = ["outcome_payments_due", "outcome_payments_total", "investment_total",
-                       "investors_receive_total", "floor_top_up_total", "beyond_return_cap_total",
-                       "investor_irr", "investor_multiple", "payer_payments_total", "payer_savings_total",
-                       "payer_pv_payments", "payer_pv_savings", "payer_net_savings"]
+        figure_keys = [
+            "outcome_payments_due",
+            "outcome_payments_total",
+            "investment_total",
+            "investors_receive_total",
+            "floor_top_up_total",
+            "beyond_return_cap_total",
+            "investor_irr",
+            "investor_multiple",
+            "payer_payments_total",
+            "payer_savings_total",
+            "payer_pv_payments",
+            "payer_pv_savings",
+            "payer_net_savings",
+        ]
         figure_keys += [f"break_even:{o.id}" for o in self.sib.outcomes]
         self.figure_rows = {k: self.next() for k in figure_keys}
         self.terms()
@@ -146,7 +174,9 @@ class _SibSheet:
             else:
                 ctx.number(ws, r, 2, value, fmt, is_input=is_input)
             ctx.text(ws, r, 3, note)
-            if name is not None and (formula is not None or (value is not None and not isinstance(value, str))):
+            if name is not None and (
+                formula is not None or (value is not None and not isinstance(value, str))
+            ):
                 names[name] = self.define(name, f"B{r}")
                 ctx.text(ws, r, 4, names[name])
             else:
@@ -155,12 +185,26 @@ class _SibSheet:
         m, run = self.sib.model, self.ctx.result.model
         put("xl_sib_outcome_payer", c.outcome_payer)
         put("sib_provider", c.provider.name if c.provider else None)
-        put("xl_sib_provider_share", c.provider.share_of_payments if c.provider else 0.0, PERCENT,
-            "sib_provider_share")
-        put("xl_sib_max_outcome_payment", c.max_outcome_payment, EURO, "sib_max_outcome_payment",
-            note="ROUNDDOWN(…; 2)")
-        put("xl_sib_max_return", c.max_return, PERCENT, "sib_max_return",
-            note=f"{ctx.label('xl_sib_waterfall')}: {self.core}")
+        put(
+            "xl_sib_provider_share",
+            c.provider.share_of_payments if c.provider else 0.0,
+            PERCENT,
+            "sib_provider_share",
+        )
+        put(
+            "xl_sib_max_outcome_payment",
+            c.max_outcome_payment,
+            EURO,
+            "sib_max_outcome_payment",
+            note="ROUNDDOWN(…; 2)",
+        )
+        put(
+            "xl_sib_max_return",
+            c.max_return,
+            PERCENT,
+            "sib_max_return",
+            note=f"{ctx.label('xl_sib_waterfall')}: {self.core}",
+        )
         put("xl_sib_beyond", c.beyond_max_return)
         put("xl_sib_max_loss", c.max_loss, PERCENT, "sib_max_loss")
         put("xl_sib_max_loss_paid_by", c.max_loss_paid_by)
@@ -177,8 +221,13 @@ class _SibSheet:
         else:
             put("base_year", m.base_year, YEAR, "sib_base_year")
         lookup = "INDEX(idx_value,MATCH({},idx_year,0))"
-        put("xl_sib_index_factor", None, FACTOR, "sib_index_factor",
-            formula=f"={lookup.format('sib_price_year')}/{lookup.format('price_year')}")
+        put(
+            "xl_sib_index_factor",
+            None,
+            FACTOR,
+            "sib_index_factor",
+            formula=f"={lookup.format('sib_price_year')}/{lookup.format('price_year')}",
+        )
         self.names = names
         self.L["terms"] = names
 
@@ -186,8 +235,16 @@ class _SibSheet:
         ctx, ws = self.ctx, self.ws
         self.heading("xl_sib_outcomes")
         head = self.next()
-        keys = ["xl_sib_outcomes", "xl_label", "xl_unit", "xl_sib_participants", "xl_sib_expected_level",
-                "xl_sib_level_input", "xl_sib_reference_level", "xl_name"]
+        keys = [
+            "xl_sib_outcomes",
+            "xl_label",
+            "xl_unit",
+            "xl_sib_participants",
+            "xl_sib_expected_level",
+            "xl_sib_level_input",
+            "xl_sib_reference_level",
+            "xl_name",
+        ]
         for j, key in enumerate(keys):
             ctx.text(ws, head, 1 + j, ctx.label(key), bold=True)
         self.level = {}
@@ -205,8 +262,9 @@ class _SibSheet:
             self.participants[o.id] = f"$D${r}"
             ctx.number(ws, r, 5, float(self.sib.point_levels[k]), NUMBER)
             ctx.number(ws, r, 6, levels[o.id], NUMBER, is_input=True)
-            self.level[o.id] = self.define("sib_outcome_level" if k == 0 else f"sib_outcome_level_{o.id}",
-                                           f"F{r}")
+            self.level[o.id] = self.define(
+                "sib_outcome_level" if k == 0 else f"sib_outcome_level_{o.id}", f"F{r}"
+            )
             if o.reference_level is not None:
                 ctx.number(ws, r, 7, o.reference_level, NUMBER, is_input=True)
                 self.reference[o.id] = f"$G${r}"
@@ -217,9 +275,20 @@ class _SibSheet:
         ctx, ws = self.ctx, self.ws
         self.heading("xl_sib_rules")
         head = self.next()
-        keys = ["xl_sib_outcomes", "xl_sib_rule", "xl_sib_price", "xl_sib_threshold", "xl_sib_up_to",
-                "xl_sib_level", "xl_sib_amount", "xl_sib_pp_cap", "xl_sib_cap", "xl_sib_payment",
-                "xl_sib_band_level", "xl_sib_band_euro"]
+        keys = [
+            "xl_sib_outcomes",
+            "xl_sib_rule",
+            "xl_sib_price",
+            "xl_sib_threshold",
+            "xl_sib_up_to",
+            "xl_sib_level",
+            "xl_sib_amount",
+            "xl_sib_pp_cap",
+            "xl_sib_cap",
+            "xl_sib_payment",
+            "xl_sib_band_level",
+            "xl_sib_band_euro",
+        ]
         for j, key in enumerate(keys):
             ctx.text(ws, head, 1 + j, ctx.label(key), bold=True)
         self.rule_total = {}
@@ -271,8 +340,10 @@ class _SibSheet:
                     m = f"MATCH({LV},{X},1)"
                     x0, x1 = f"INDEX({X},{m})", f"INDEX({X},{m}+1)"
                     y0, y1 = f"INDEX({Y},{m})", f"INDEX({Y},{m}+1)"
-                    pay = (f"ROUND(IF({LV}<=INDEX({X},1),INDEX({Y},1),IF({LV}>=INDEX({X},{npts}),"
-                           f"INDEX({Y},{npts}),{y0}+({y1}-{y0})/({x1}-{x0})*({LV}-{x0}))),2)")
+                    pay = (
+                        f"ROUND(IF({LV}<=INDEX({X},1),INDEX({Y},1),IF({LV}>=INDEX({X},{npts}),"
+                        f"INDEX({Y},{npts}),{y0}+({y1}-{y0})/({x1}-{x0})*({LV}-{x0}))),2)"
+                    )
                 formula = f"=MIN({pay},{','.join(caps)})" if caps else f"={pay}"
                 ctx.formula(ws, r, 10, formula, EURO)
             r = self.next()
@@ -324,12 +395,21 @@ class _SibSheet:
         R = self.L["rows"] = {}
         form = ctx.label("xl_sib_formula")
         due_rows = []
-        for k, o in enumerate(self.sib.outcomes):
-            share = self.year_row(f"{ctx.label('xl_sib_share')} ({o.id})", [float(x) for x in o.shares],
-                                  fmt=PERCENT, is_input=True, raw_label=True)
-            cum = self.year_row(f"{ctx.label('xl_sib_cum_share')} ({o.id})", fmt=PERCENT, total=False,
-                                raw_label=True,
-                                formulas=lambda i, col, sr=share: f"=SUM(${self.cols[0]}{sr}:{col}{sr})")
+        for _k, o in enumerate(self.sib.outcomes):
+            share = self.year_row(
+                f"{ctx.label('xl_sib_share')} ({o.id})",
+                [float(x) for x in o.shares],
+                fmt=PERCENT,
+                is_input=True,
+                raw_label=True,
+            )
+            cum = self.year_row(
+                f"{ctx.label('xl_sib_cum_share')} ({o.id})",
+                fmt=PERCENT,
+                total=False,
+                raw_label=True,
+                formulas=lambda i, col, sr=share: f"=SUM(${self.cols[0]}{sr}:{col}{sr})",
+            )
             T = self.rule_total[o.id]
             last = len(self.cols) - 1
 
@@ -338,15 +418,26 @@ class _SibSheet:
                     return f"={T}"
                 rest = f"{self.cols[i + 1]}{sr}:{self.cols[-1]}{sr}"
                 return f"=IF(SUM({rest})=0,{T},ROUND({T}*{col}{cr},2))"
-            cr = self.year_row(f"{ctx.label('xl_sib_cum_rounded')} ({o.id})", formulas=rounded, total=False,
-                               raw_label=True)
-            due = self.year_row(f"{ctx.label('xl_sib_due_outcome')} ({o.id})", raw_label=True, note=form,
-                                formulas=lambda i, col, cr=cr: f"={col}{cr}" if i == 0 else
-                                f"={col}{cr}-{self.cols[i - 1]}{cr}")
+
+            cr = self.year_row(
+                f"{ctx.label('xl_sib_cum_rounded')} ({o.id})", formulas=rounded, total=False, raw_label=True
+            )
+            due = self.year_row(
+                f"{ctx.label('xl_sib_due_outcome')} ({o.id})",
+                raw_label=True,
+                note=form,
+                formulas=lambda i, col, cr=cr: (
+                    f"={col}{cr}" if i == 0 else f"={col}{cr}-{self.cols[i - 1]}{cr}"
+                ),
+            )
             R[f"due:{o.id}"] = due
             due_rows.append(due)
-        R["due"] = self.year_row("sib_due", formulas=lambda i, col: "=" + "+".join(f"{col}{x}" for x in due_rows),
-                                 bold=True, note=form)
+        R["due"] = self.year_row(
+            "sib_due",
+            formulas=lambda i, col: "=" + "+".join(f"{col}{x}" for x in due_rows),
+            bold=True,
+            note=form,
+        )
         cap = self.names.get("sib_max_outcome_payment")
         # the room under the cap refers to the payments made, written further down (same layout below)
         payable = self.row + 2
@@ -355,41 +446,70 @@ class _SibSheet:
         def room_f(i, col):
             before = f"-SUM(${self.cols[0]}${made_row}:{self.cols[i - 1]}${made_row})" if i else ""
             return f"=ROUNDDOWN(ROUND({cap},8),2){before}"
+
         if cap is not None:
             R["room"] = self.year_row("xl_sib_room", formulas=room_f, total=False, note=form)
-            R["payable"] = self.year_row("xl_sib_payable", note=form, formulas=lambda i, col:
-                                         f"=MAX(0,MIN({col}{R['due']},{col}{R['room']}))")
+            R["payable"] = self.year_row(
+                "xl_sib_payable",
+                note=form,
+                formulas=lambda i, col: f"=MAX(0,MIN({col}{R['due']},{col}{R['room']}))",
+            )
         else:
-            R["payable"] = self.year_row("xl_sib_payable", note=form, formulas=lambda i, col:
-                                         f"={col}{R['due']}")
+            R["payable"] = self.year_row(
+                "xl_sib_payable", note=form, formulas=lambda i, col: f"={col}{R['due']}"
+            )
         share = self.names.get("sib_provider_share")
-        R["share"] = self.year_row("xl_sib_share_provider", note=form, formulas=lambda i, col:
-                                   f"=ROUND({col}{R['payable']}*{share},2)")
-        R["pool"] = self.year_row("xl_sib_pool", note=form, formulas=lambda i, col:
-                                  f"={col}{R['payable']}-{col}{R['share']}")
+        R["share"] = self.year_row(
+            "xl_sib_share_provider",
+            note=form,
+            formulas=lambda i, col: f"=ROUND({col}{R['payable']}*{share},2)",
+        )
+        R["pool"] = self.year_row(
+            "xl_sib_pool", note=form, formulas=lambda i, col: f"={col}{R['payable']}-{col}{R['share']}"
+        )
         self.received_row = {}
         for i, iid in enumerate(self.sib.investor_ids):
-            self.received_row[iid] = self.year_row(f"→ {iid}", [s.received_cents[0, i, t] / 100.0
-                                                              for t in range(len(self.cols))],
-                                                   note=self.core, raw_label=True)
+            self.received_row[iid] = self.year_row(
+                f"→ {iid}",
+                [s.received_cents[0, i, t] / 100.0 for t in range(len(self.cols))],
+                note=self.core,
+                raw_label=True,
+            )
         R["received"] = dict(self.received_row)
-        R["excess"] = self.year_row("xl_sib_beyond", [s.excess_cents[0, t] / 100.0 for t in range(len(self.cols))],
-                                    note=self.core)
+        R["excess"] = self.year_row(
+            "xl_sib_beyond", [s.excess_cents[0, t] / 100.0 for t in range(len(self.cols))], note=self.core
+        )
         got = "+".join(f"{{col}}{x}" for x in self.received_row.values())
-        R["check"] = self.year_row("xl_sib_check", note=form, formulas=lambda i, col:
-                                   f"={col}{R['pool']}-({got.format(col=col)})-{col}{R['excess']}")
+        R["check"] = self.year_row(
+            "xl_sib_check",
+            note=form,
+            formulas=lambda i, col: f"={col}{R['pool']}-({got.format(col=col)})-{col}{R['excess']}",
+        )
         to_provider = c.beyond_max_return == "provider"
-        R["made"] = self.year_row("xl_sib_made", bold=True, note=form, formulas=lambda i, col:
-                                  f"={col}{R['payable']}" if to_provider else
-                                  f"={col}{R['payable']}-{col}{R['excess']}")
+        R["made"] = self.year_row(
+            "xl_sib_made",
+            bold=True,
+            note=form,
+            formulas=lambda i, col: (
+                f"={col}{R['payable']}" if to_provider else f"={col}{R['payable']}-{col}{R['excess']}"
+            ),
+        )
         assert R["made"] == made_row or cap is None, (R["made"], made_row)
-        R["to_provider"] = self.year_row("sib_to_provider", note=form, formulas=lambda i, col:
-                                         f"={col}{R['share']}+{col}{R['excess']}" if to_provider else
-                                         f"={col}{R['share']}")
-        R["investment"] = self.year_row("sib_investment", note=form, formulas=lambda i, col: "=" + "+".join(
-            f"{col}{r}" for r in self.invest_row.values()))
-        R["provider_costs"] = self.year_row("sib_provider_costs", [float(x) for x in self.sib.provider_costs],
-                                            note=self.core)
+        R["to_provider"] = self.year_row(
+            "sib_to_provider",
+            note=form,
+            formulas=lambda i, col: (
+                f"={col}{R['share']}+{col}{R['excess']}" if to_provider else f"={col}{R['share']}"
+            ),
+        )
+        R["investment"] = self.year_row(
+            "sib_investment",
+            note=form,
+            formulas=lambda i, col: "=" + "+".join(f"{col}{r}" for r in self.invest_row.values()),
+        )
+        R["provider_costs"] = self.year_row(
+            "sib_provider_costs", [float(x) for x in self.sib.provider_costs], note=self.core
+        )
 
     def waterfall(self) -> None:
         """Per investor: received (core values, above) and the floor top-up (a formula)."""
@@ -403,16 +523,22 @@ class _SibSheet:
         form = ctx.label("xl_sib_formula")
         for iid in self.sib.investor_ids:
             rec = self.received_row[iid]
-            self.year_row(f"{ctx.label('sib_investors_receive')}: {iid}", raw_label=True, note=self.core,
-                          formulas=lambda i, col, rec=rec: f"={col}{rec}")
+            self.year_row(
+                f"{ctx.label('sib_investors_receive')}: {iid}",
+                raw_label=True,
+                note=self.core,
+                formulas=lambda i, col, rec=rec: f"={col}{rec}",
+            )
             floor = self.floor_cell.get(iid)
 
             def top(i, col, rec=rec, floor=floor):
                 if floor is None or i != settle:
                     return "=0"
                 return f"=MAX(0,{floor}-SUM(${self.cols[0]}{rec}:${self.cols[-1]}{rec}))"
-            self.top_up_row[iid] = self.year_row(f"{ctx.label('xl_sib_top_up')}: {iid}", raw_label=True,
-                                                 note=form, formulas=top)
+
+            self.top_up_row[iid] = self.year_row(
+                f"{ctx.label('xl_sib_top_up')}: {iid}", raw_label=True, note=form, formulas=top
+            )
         self.L["rows"]["top_up"] = dict(self.top_up_row)
 
     def payer(self) -> None:
@@ -424,9 +550,15 @@ class _SibSheet:
         ctx.text(ws, head, tc, ctx.label("sib_total"), bold=True)
         ctx.text(ws, head, tc + 1, ctx.label("xl_sib_pv"), bold=True)
         form = ctx.label("xl_sib_formula")
-        tops = "".join(f"+{{col}}{r}" for r in self.top_up_row.values()) if self.sib.guarantor_is_payer else ""
-        R["payer_pays"] = self.year_row("sib_payer_pays", bold=True, note=form, formulas=lambda i, col:
-                                        f"={col}{R['made']}" + tops.format(col=col))
+        tops = (
+            "".join(f"+{{col}}{r}" for r in self.top_up_row.values()) if self.sib.guarantor_is_payer else ""
+        )
+        R["payer_pays"] = self.year_row(
+            "sib_payer_pays",
+            bold=True,
+            note=form,
+            formulas=lambda i, col: f"={col}{R['made']}" + tops.format(col=col),
+        )
         # avoided costs: the payer's postings of the linked effect lines on the flows sheet, indexed to the
         # contract's price year, times level / reference level (values from the core where that does not hold)
         run, m = ctx.result, self.sib.model
@@ -437,33 +569,69 @@ class _SibSheet:
             if o.postings.size == 0:
                 continue
             want = base_flows[o.postings].sum(axis=0)
-            linked = [ln for ln in self.c.outcomes[[x.id for x in self.sib.outcomes].index(o.id)].effects]
-            rows = [(p, row) for p, (lid, who, row) in enumerate(ctx.layout.posting_rows)
-                    if lid in linked and who == c.outcome_payer]
+            linked = list(self.c.outcomes[[x.id for x in self.sib.outcomes].index(o.id)].effects)
+            rows = [
+                (p, row)
+                for p, (lid, who, row) in enumerate(ctx.layout.posting_rows)
+                if lid in linked and who == c.outcome_payer
+            ]
             factor = float(ctx.index.factor(m.price_year, run.model.price_year)) if rows else 0.0
-            have = (run.flows.posted[0, [p for p, _ in rows]].sum(axis=0) / factor) if rows and factor else None
-            live = (have is not None and run.model.years.tolist() == self.years
-                    and all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(have, want)))
+            have = (
+                (run.flows.posted[0, [p for p, _ in rows]].sum(axis=0) / factor) if rows and factor else None
+            )
+            live = (
+                have is not None
+                and run.model.years.tolist() == self.years
+                and all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(have, want))
+            )
             if live:
                 fcols = ctx.layout.year_cols
-                base = self.year_row(f"{ctx.label('xl_sib_savings_base')} ({o.id})", raw_label=True,
-                                     note=f"{ctx.layout.sheets['flows']} x sib_index_factor",
-                                     formulas=lambda i, col, rows=rows: "=(" + "+".join(
-                                         f"{fl}!{fcols[i]}{r}" for _, r in rows) + ")*sib_index_factor")
+                base = self.year_row(
+                    f"{ctx.label('xl_sib_savings_base')} ({o.id})",
+                    raw_label=True,
+                    note=f"{ctx.layout.sheets['flows']} x sib_index_factor",
+                    formulas=lambda i, col, rows=rows: (
+                        "=(" + "+".join(f"{fl}!{fcols[i]}{r}" for _, r in rows) + ")*sib_index_factor"
+                    ),
+                )
             else:
-                base = self.year_row(f"{ctx.label('xl_sib_savings_base')} ({o.id})", [float(x) for x in want],
-                                     raw_label=True, note=self.core)
-            scaled_rows.append(self.year_row(
-                f"{ctx.label('xl_sib_savings')} ({o.id})", raw_label=True, note=form,
-                formulas=lambda i, col, base=base, o=o: f"={col}{base}*{self.level[o.id]}/{self.reference[o.id]}"))
-        R["payer_avoids"] = self.year_row("sib_payer_avoids", bold=True, note=form, formulas=lambda i, col: "=" + (
-            "+".join(f"{col}{x}" for x in scaled_rows) if scaled_rows else "0"))
-        R["discount"] = self.year_row("discount_factor", fmt=FACTOR, total=False, note=form, formulas=lambda i, col:
-                                      f"=(1+sib_discount_rate)^-({col}${head}-sib_base_year)")
+                base = self.year_row(
+                    f"{ctx.label('xl_sib_savings_base')} ({o.id})",
+                    [float(x) for x in want],
+                    raw_label=True,
+                    note=self.core,
+                )
+            scaled_rows.append(
+                self.year_row(
+                    f"{ctx.label('xl_sib_savings')} ({o.id})",
+                    raw_label=True,
+                    note=form,
+                    formulas=lambda i, col, base=base, o=o: (
+                        f"={col}{base}*{self.level[o.id]}/{self.reference[o.id]}"
+                    ),
+                )
+            )
+        R["payer_avoids"] = self.year_row(
+            "sib_payer_avoids",
+            bold=True,
+            note=form,
+            formulas=lambda i, col: (
+                "=" + ("+".join(f"{col}{x}" for x in scaled_rows) if scaled_rows else "0")
+            ),
+        )
+        R["discount"] = self.year_row(
+            "discount_factor",
+            fmt=FACTOR,
+            total=False,
+            note=form,
+            formulas=lambda i, col: f"=(1+sib_discount_rate)^-({col}${head}-sib_base_year)",
+        )
         pv = get_column_letter(tc + 1)
         for key in ("payer_pays", "payer_avoids"):
             r = R[key]
-            ctx.formula(ws, r, tc + 1, f"=SUMPRODUCT({self.rng(r)},{self.rng(R['discount'])})", EURO, bold=True)
+            ctx.formula(
+                ws, r, tc + 1, f"=SUMPRODUCT({self.rng(r)},{self.rng(R['discount'])})", EURO, bold=True
+            )
         self.pv = {key: f"{pv}{R[key]}" for key in ("payer_pays", "payer_avoids")}
 
     def investor_flows(self) -> None:
@@ -481,16 +649,30 @@ class _SibSheet:
         rows = []
         for iid in self.sib.investor_ids:
             ir, rec, top = self.invest_row[iid], self.received_row[iid], self.top_up_row[iid]
-            r = self.year_row(iid, raw_label=True, note=form,
-                              formulas=lambda i, col, ir=ir, rec=rec, top=top: f"=-{col}{ir}+{col}{rec}+{col}{top}")
+            r = self.year_row(
+                iid,
+                raw_label=True,
+                note=form,
+                formulas=lambda i, col, ir=ir, rec=rec, top=top: f"=-{col}{ir}+{col}{rec}+{col}{top}",
+            )
             flow_rows[iid] = r
             rows.append((r, data[iid]["irr"], [rec, top], [ir]))
         names = list(flow_rows.values())
-        r = self.year_row("xl_sib_all_investors", bold=True, note=form,
-                          formulas=lambda i, col: "=" + "+".join(f"{col}{x}" for x in names))
+        r = self.year_row(
+            "xl_sib_all_investors",
+            bold=True,
+            note=form,
+            formulas=lambda i, col: "=" + "+".join(f"{col}{x}" for x in names),
+        )
         flow_rows["all"] = r
-        rows.append((r, self.data["investor_irr"], [*self.received_row.values(), *self.top_up_row.values()],
-                     list(self.invest_row.values())))
+        rows.append(
+            (
+                r,
+                self.data["investor_irr"],
+                [*self.received_row.values(), *self.top_up_row.values()],
+                list(self.invest_row.values()),
+            )
+        )
         na = ctx.na.replace('"', '""')
         self.irr_cell, self.mult_cell = {}, {}
         for (r, irr, back, put), key in zip(rows, [*self.sib.investor_ids, "all"]):
@@ -498,8 +680,13 @@ class _SibSheet:
             if irr is None:
                 ctx.text(ws, r, tc + 1, f"{ctx.na} ({self.core})")
             else:
-                ctx.formula(ws, r, tc + 1, f'=IF(SUMIF({rng},">0")=0,IF(MIN({rng})<0,-1,"{na}"),'
-                                           f'IRR({rng},{irr!r}))', PERCENT)
+                ctx.formula(
+                    ws,
+                    r,
+                    tc + 1,
+                    f'=IF(SUMIF({rng},">0")=0,IF(MIN({rng})<0,-1,"{na}"),IRR({rng},{irr!r}))',
+                    PERCENT,
+                )
             got = "+".join(f"SUM({self.rng(x)})" for x in back)
             paid = "+".join(f"SUM({self.rng(x)})" for x in put)
             ctx.formula(ws, r, tc + 2, f"=({got})/({paid})", "0.0000")
@@ -513,6 +700,7 @@ class _SibSheet:
 
         def total(row: int) -> str:
             return f"{tot}{row}"
+
         received = "+".join(total(r) for r in self.received_row.values())
         tops = "+".join(total(r) for r in self.top_up_row.values()) or "0"
         fig = {
@@ -529,15 +717,26 @@ class _SibSheet:
             "payer_pv_payments": (f"={self.pv['payer_pays']}", EURO, form),
             "payer_pv_savings": (f"={self.pv['payer_avoids']}", EURO, form),
         }
-        fig["payer_net_savings"] = (f"=B{self.figure_rows['payer_pv_savings']}-B{self.figure_rows['payer_pv_payments']}",
-                                    EURO, form)
-        labels = {"outcome_payments_due": "xl_sib_outcome_payments_due",
-                  "outcome_payments_total": "sib_outcome_payments", "investment_total": "sib_investment",
-                  "investors_receive_total": "sib_investors_receive", "floor_top_up_total": "sib_floor_top_up",
-                  "beyond_return_cap_total": "sib_beyond_cap", "investor_irr": "sib_investor_irr",
-                  "investor_multiple": "sib_investor_multiple", "payer_payments_total": "sib_payer_payments",
-                  "payer_savings_total": "xl_sib_payer_savings_total", "payer_pv_payments": "sib_payer_pv_payments",
-                  "payer_pv_savings": "sib_payer_pv_savings", "payer_net_savings": "sib_payer_net_savings"}
+        fig["payer_net_savings"] = (
+            f"=B{self.figure_rows['payer_pv_savings']}-B{self.figure_rows['payer_pv_payments']}",
+            EURO,
+            form,
+        )
+        labels = {
+            "outcome_payments_due": "xl_sib_outcome_payments_due",
+            "outcome_payments_total": "sib_outcome_payments",
+            "investment_total": "sib_investment",
+            "investors_receive_total": "sib_investors_receive",
+            "floor_top_up_total": "sib_floor_top_up",
+            "beyond_return_cap_total": "sib_beyond_cap",
+            "investor_irr": "sib_investor_irr",
+            "investor_multiple": "sib_investor_multiple",
+            "payer_payments_total": "sib_payer_payments",
+            "payer_savings_total": "xl_sib_payer_savings_total",
+            "payer_pv_payments": "sib_payer_pv_payments",
+            "payer_pv_savings": "sib_payer_pv_savings",
+            "payer_net_savings": "sib_payer_net_savings",
+        }
         self.L["figures"] = {}
         for key, r in self.figure_rows.items():
             if key.startswith("break_even:"):

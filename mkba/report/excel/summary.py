@@ -22,12 +22,28 @@ class _SummarySheet(_SheetPlan):
         ctx, ws, m, L, res = self.ctx, self.sheets["summary"], self.model, self.L, self.result
         fl = quote_sheetname(L.sheets["flows"])
         s = m.scenario
-        self.title(ws, s.name, f"{ctx.label('prices_in')} {m.price_year}, {m.years[0]}-{m.years[-1]}, "
-                               f"{m.pricelist.ref}")
+        self.title(
+            ws,
+            s.name,
+            f"{ctx.label('prices_in')} {m.price_year}, {m.years[0]}-{m.years[-1]}, {m.pricelist.ref}",
+        )
         head = 4
         self.header(ws, head, ["xl_figure", "xl_value", "xl_explanation", "xl_name"])
-        rows = {name: head + 1 + i for i, name in enumerate(
-            ("pv_costs", "pv_benefits", "npv", "bcr", "net_return", "payback_year", "irr", "volunteer_value_pv"))}
+        rows = {
+            name: head + 1 + i
+            for i, name in enumerate(
+                (
+                    "pv_costs",
+                    "pv_benefits",
+                    "npv",
+                    "bcr",
+                    "net_return",
+                    "payback_year",
+                    "irr",
+                    "volunteer_value_pv",
+                )
+            )
+        }
         na = ctx.na.replace('"', '""')
 
         def col_rng(col: str) -> str:
@@ -47,16 +63,27 @@ class _SummarySheet(_SheetPlan):
             "pv_costs": (pv_costs, EURO, ctx.label("xl_def_pv_costs")),
             "pv_benefits": (pv_benefits, EURO, ctx.label("xl_def_pv_benefits")),
             "npv": (f"=B{r['pv_benefits']}-B{r['pv_costs']}", EURO, ctx.label("xl_def_npv")),
-            "bcr": (f'=IF(B{r["pv_costs"]}=0,"{na}",B{r["pv_benefits"]}/B{r["pv_costs"]})', RATIO,
-                    ctx.label("xl_def_bcr")),
-            "net_return": (f'=IF(B{r["pv_costs"]}=0,"{na}",B{r["npv"]}/B{r["pv_costs"]})', PERCENT,
-                           ctx.label("xl_def_net_return")),
-            "payback_year": (f'=IF(COUNT({fl}!{self.helpers["reached"]})=0,"{na}",'
-                             f'MIN({fl}!{self.helpers["reached"]}))', YEAR,
-                             ctx.label("xl_def_payback_year")),
+            "bcr": (
+                f'=IF(B{r["pv_costs"]}=0,"{na}",B{r["pv_benefits"]}/B{r["pv_costs"]})',
+                RATIO,
+                ctx.label("xl_def_bcr"),
+            ),
+            "net_return": (
+                f'=IF(B{r["pv_costs"]}=0,"{na}",B{r["npv"]}/B{r["pv_costs"]})',
+                PERCENT,
+                ctx.label("xl_def_net_return"),
+            ),
+            "payback_year": (
+                f'=IF(COUNT({fl}!{self.helpers["reached"]})=0,"{na}",MIN({fl}!{self.helpers["reached"]}))',
+                YEAR,
+                ctx.label("xl_def_payback_year"),
+            ),
             "irr": (irr_formula, PERCENT, irr_note),
-            "volunteer_value_pv": ("=" + ("+".join(vol) if vol else "0"), EURO,
-                                   ctx.label("xl_def_volunteer_value_pv")),
+            "volunteer_value_pv": (
+                "=" + ("+".join(vol) if vol else "0"),
+                EURO,
+                ctx.label("xl_def_volunteer_value_pv"),
+            ),
         }
         for name, rr in rows.items():
             f, fmt, note = formulas[name]
@@ -102,8 +129,14 @@ class _SummarySheet(_SheetPlan):
         ctx.text(ws, row, 2, "")
         for c in "CD":
             if last_sk >= first_sk:
-                ctx.formula(ws, row, " CD".index(c) + 2, f"=SUMPRODUCT(($B${first_sk}:$B${last_sk}=1)*"
-                            f"{c}{first_sk}:{c}{last_sk})", EURO, bold=True)
+                ctx.formula(
+                    ws,
+                    row,
+                    " CD".index(c) + 2,
+                    f"=SUMPRODUCT(($B${first_sk}:$B${last_sk}=1)*{c}{first_sk}:{c}{last_sk})",
+                    EURO,
+                    bold=True,
+                )
             else:
                 ctx.number(ws, row, " CD".index(c) + 2, 0.0, EURO)
         ctx.formula(ws, row, 5, f"=D{row}-C{row}", EURO, bold=True)
@@ -122,20 +155,25 @@ class _SummarySheet(_SheetPlan):
         row += 2
         ctx.text(ws, row, 1, ctx.label("xl_provenance"), bold=True)
         prov = res.provenance
-        info = [("xl_pricelist_name", prov["pricelist"]["name"]),
-                ("xl_pricelist_version", prov["pricelist"]["version"]),
-                ("xl_pricelist_hash", prov["pricelist"]["sha256"]),
-                ("xl_scenario_name", prov["scenario"]["name"]),
-                ("xl_scenario_file", prov["scenario"]["file"]),
-                ("xl_scenario_hash", prov["scenario"]["sha256"]),
-                ("xl_price_index", prov["price_index"]),
-                ("xl_mkba_version", prov["mkba_version"])]
+        info = [
+            ("xl_pricelist_name", prov["pricelist"]["name"]),
+            ("xl_pricelist_version", prov["pricelist"]["version"]),
+            ("xl_pricelist_hash", prov["pricelist"]["sha256"]),
+            ("xl_scenario_name", prov["scenario"]["name"]),
+            ("xl_scenario_file", prov["scenario"]["file"]),
+            ("xl_scenario_hash", prov["scenario"]["sha256"]),
+            ("xl_price_index", prov["price_index"]),
+            ("xl_mkba_version", prov["mkba_version"]),
+        ]
         for key, value in info:
             row += 1
             ctx.text(ws, row, 1, ctx.label(key))
             ctx.text(ws, row, 2, value)
-        for key, name, fmt in (("price_year", "price_year", YEAR), ("base_year", "base_year", YEAR),
-                               ("discount_rate", "discount_rate", PERCENT)):
+        for key, name, fmt in (
+            ("price_year", "price_year", YEAR),
+            ("base_year", "base_year", YEAR),
+            ("discount_rate", "discount_rate", PERCENT),
+        ):
             row += 1
             ctx.text(ws, row, 1, ctx.label(key).capitalize())
             ctx.formula(ws, row, 2, f"={name}", fmt)
@@ -151,6 +189,7 @@ class _SummarySheet(_SheetPlan):
     def _irr(self, fl: str, na: str) -> tuple[str, str]:
         """The IRR formula, or the core's value where a formula cannot follow METHOD.md."""
         from mkba.engine import finance
+
         res = self.result
         changes = int(finance.sign_changes(res.figs.net_flows[0])[0])
         note = self.ctx.label("xl_def_irr")
@@ -162,12 +201,13 @@ class _SummarySheet(_SheetPlan):
         h = self.helpers
         # one sign change means one root; spreadsheet IRR is a Newton search from a guess, so when
         # edited inputs move the root far from the exported one, retry from a spread of guesses
-        net = f'{fl}!{h["net"]}'
+        net = f"{fl}!{h['net']}"
         irr = f"IRR({net},{guess!r})"
         for fallback in (0.1, -0.5, 0.9, -0.9, 5.0):
             irr = f"IFERROR({irr},IRR({net},{fallback!r}))"
-        return (f'=IF(SUM({fl}!{h["changes"]})=1,{irr},'
-                f'IF(SUM({fl}!{h["changes"]})=0,"{no_change}","{several}"))'), note
+        return (
+            f'=IF(SUM({fl}!{h["changes"]})=1,{irr},IF(SUM({fl}!{h["changes"]})=0,"{no_change}","{several}"))'
+        ), note
 
     def charts(self, ws, t_head: int, first_sk: int, last_sk: int) -> None:
         ctx, L = self.ctx, self.L
@@ -190,8 +230,9 @@ class _SummarySheet(_SheetPlan):
         chart = BarChart()
         chart.type = "bar"
         chart.title = ctx.label("xl_chart_stakeholders")
-        chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=t_head, max_row=last_sk),
-                       titles_from_data=True)
+        chart.add_data(
+            Reference(ws, min_col=3, max_col=4, min_row=t_head, max_row=last_sk), titles_from_data=True
+        )
         chart.set_categories(Reference(ws, min_col=1, min_row=first_sk, max_row=last_sk))
         chart.x_axis.delete = chart.y_axis.delete = False
         chart.y_axis.number_format = EURO0

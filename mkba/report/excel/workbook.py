@@ -56,12 +56,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from mkba.errors import MkbaError
+from mkba.io.files import write_atomic
+from mkba.pricelist.index import PriceIndex, default_index
 from mkba.report.excel.cells import Context, save
 from mkba.report.excel.flows import _FlowSheet
 from mkba.report.excel.inputs import _InputSheets
 from mkba.report.excel.summary import _SummarySheet
-from mkba.io.files import write_atomic
-from mkba.pricelist.index import PriceIndex, default_index
 
 SheetWriter = Callable[[Workbook, "Context"], None]
 
@@ -77,9 +77,16 @@ def register_sheet_writer(writer: SheetWriter) -> SheetWriter:
 
 
 # -- the workbook --------------------------------------------------------------------------------
-def write_workbook(result, path: str | Path, lang: str = "nl", *,
-                   sheet_writers: Sequence[SheetWriter] = (), index: PriceIndex | None = None,
-                   sib=None, analysis: dict | None = None) -> Path:
+def write_workbook(
+    result,
+    path: str | Path,
+    lang: str = "nl",
+    *,
+    sheet_writers: Sequence[SheetWriter] = (),
+    index: PriceIndex | None = None,
+    sib=None,
+    analysis: dict | None = None,
+) -> Path:
     """Write the auditable workbook of ``result`` to ``path`` (atomically).
 
     Parameters
@@ -111,17 +118,25 @@ def write_workbook(result, path: str | Path, lang: str = "nl", *,
     return write_atomic(path, lambda tmp: save(wb, tmp))
 
 
-def build_workbook(result, lang: str = "nl", *, sheet_writers: Sequence[SheetWriter] = (),
-                   index: PriceIndex | None = None, sib=None,
-                   analysis: dict | None = None) -> tuple[Workbook, Context]:
+def build_workbook(
+    result,
+    lang: str = "nl",
+    *,
+    sheet_writers: Sequence[SheetWriter] = (),
+    index: PriceIndex | None = None,
+    sib=None,
+    analysis: dict | None = None,
+) -> tuple[Workbook, Context]:
     """The workbook of ``result`` and its :class:`~mkba.excel_cells.Context` (with its ``layout``), unsaved."""
     lang = "en" if lang == "en" else "nl"
     model = result.model
     if index is None:
         index = default_index()
         if model.index_name != index.name:
-            raise MkbaError(f"the result was computed with the price index {model.index_name!r}; "
-                            "pass that index to write the workbook")
+            raise MkbaError(
+                f"the result was computed with the price index {model.index_name!r}; "
+                "pass that index to write the workbook"
+            )
     if model.scenario.assumed_inflation is not None and index.assumed_inflation is None:
         index = index.with_assumed_inflation(model.scenario.assumed_inflation)
     ctx = Context(result, lang, index, sib=sib, analysis=analysis)
@@ -156,12 +171,14 @@ class _Plan(_InputSheets, _FlowSheet, _SummarySheet):
 def sib_sheet(wb: Workbook, ctx: Context) -> None:
     """The *SIB* sheet, when the scenario has a ``sib:`` section (see :mod:`mkba.report.excel.sib`)."""
     from mkba.report.excel.sib import write_sib_sheet
+
     write_sib_sheet(wb, ctx)
 
 
 def sensitivity_sheet(wb: Workbook, ctx: Context) -> None:
     """The *Gevoeligheid* sheet, when there is an analysis (see :mod:`mkba.report.excel.sensitivity`)."""
     from mkba.report.excel.sensitivity import write_sensitivity_sheet
+
     write_sensitivity_sheet(wb, ctx)
 
 

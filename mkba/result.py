@@ -1,4 +1,4 @@
-"""Figures of METHOD.md section 5, their tables, and where they came from.
+"""Figures of docs/method.md, section 5, their tables, and where they came from.
 
 :func:`figures` computes every figure for all draws of an evaluation at once
 (arrays over draws); :class:`Result` is the point result a user reads: the
@@ -353,7 +353,7 @@ def evaluate(
     lang: str = "nl",
     folders=(),
 ) -> Result:
-    """Evaluate a scenario: the point result of METHOD.md sections 1-5.
+    """Evaluate a scenario: the point result of docs/method.md, sections 1-5.
 
     Parameters
     ----------

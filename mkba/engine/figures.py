@@ -1,4 +1,4 @@
-"""The figures of METHOD.md section 5 for every draw at once: present values, saldo, ratios, payback, IRR.
+"""The figures of docs/method.md, section 5 for every draw at once: present values, saldo, ratios, payback, IRR.
 
 :func:`figures` turns the flows of a :class:`~mkba.engine.model.Model` evaluation (arrays over draws,
 postings and years) into every figure of the method, per draw, per stakeholder and for the fiscal view.
@@ -17,7 +17,7 @@ from mkba.engine.model import Flows, Model
 
 @dataclass
 class Figures:
-    """Every figure of METHOD.md section 5 for ``D`` draws (arrays of shape (D,) or (D, K))."""
+    """Every figure of docs/method.md, section 5 for ``D`` draws (arrays of shape (D,) or (D, K))."""
 
     pv_costs: np.ndarray
     pv_benefits: np.ndarray
@@ -43,7 +43,7 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def payback_years(cumulative: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """First year in which the cumulative discounted net flow is >= 0 (METHOD.md section 5).
+    """First year in which the cumulative discounted net flow is >= 0 (docs/method.md, section 5).
 
     That is the start year when it never dips below 0, and none (NaN) when it
     stays below 0 in every year.
@@ -101,7 +101,7 @@ def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
     net_flows = _total(flows.posted, 1)  # (D, Y)
     cumulative = np.cumsum(net_flows * flows.discount, axis=1)
     if with_irr:
-        # METHOD.md section 5: the figure exists only when the yearly net flows change sign once
+        # docs/method.md, section 5: the figure exists only when the yearly net flows change sign once
         changes = finance.sign_changes(net_flows)
         irr = np.full(len(npv), np.nan)
         reason = np.where(changes == 0, finance.NO_SIGN_CHANGE, finance.SEVERAL_SIGN_CHANGES).astype(object)

@@ -2,7 +2,7 @@
 
 Both work on rows of a 2-D array (one cash-flow series per row, one column per
 year) and treat the first column as undiscounted, as ``numpy_financial.npv``
-does and METHOD.md section 2 requires (Excel's ``NPV`` discounts its first
+does and docs/method.md, section 2 requires (Excel's ``NPV`` discounts its first
 value; the Excel export corrects for that).
 """
 

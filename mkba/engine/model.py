@@ -6,7 +6,7 @@ column, and every cost, effect and volunteer line becomes one row of arrays
 (its factors, its timing over the years, the stakeholders it is booked on).
 :meth:`Model.evaluate` then takes a matrix ``theta`` of input values, one row
 per draw (the point result is one row of means), and computes the flows of
-METHOD.md section 4 for all draws, lines, stakeholders and years with array
+docs/method.md, section 4 for all draws, lines, stakeholders and years with array
 operations only: no Python loop over years, cohorts or draws.
 
 Shapes: ``D`` draws, ``J`` inputs, ``L`` lines, ``P`` postings (a line booked
@@ -275,7 +275,7 @@ class _Compiler:
         self.price_year = price_year or scenario.price_year or self._default_price_year()
         self._check_year(self.price_year, ("price_year",))
         # amounts the scenario states without their own price year are in the scenario's price
-        # year (FORMATS.md), also when this run reports in another one (an override)
+        # year (docs/formats.md), also when this run reports in another one (an override)
         self.stated_price_year = (
             scenario.price_year if scenario.price_year is not None else self.index.last_year
         )

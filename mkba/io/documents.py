@@ -10,7 +10,7 @@ Two parsers read the same YAML 1.2 core schema: a fast one (``yaml_rs``, in
 Rust) for the data, and a strict pure-Python one (PyYAML with YAML 1.2
 resolvers) that also records the line of every key and item. The second runs
 only when a line is needed for a message, so that loading a large price list
-stays fast (see benchmarks/results/pricelist.md). Validation errors from
+stays fast (measured in the benchmarks, docs/architecture.md). Validation errors from
 pydantic are turned into one :class:`MkbaError`.
 """
 

@@ -71,7 +71,7 @@ def _as_file(pricelist: PriceList | PriceListFile) -> PriceListFile:
 def export_pricelist(pricelist: PriceList | PriceListFile, path: str | Path) -> Path:
     """Write a price list to ``.yaml``, ``.csv`` or ``.xlsx``, chosen by the suffix.
 
-    The YAML file has the shape of FORMATS.md and loads with
+    The YAML file has the shape of docs/formats.md and loads with
     ``Registry().load(path)``; the CSV and Excel files read back with
     :func:`read_pricelist_table`. A resolved :class:`PriceList` is written
     with all its items and no ``extends``. The file is written to a temporary

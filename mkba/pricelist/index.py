@@ -1,7 +1,7 @@
 """Price index series and indexation to a common price year.
 
 An amount stated in price year ``p`` is brought to price year ``P`` with
-``amount_P = amount_p * I(P) / I(p)`` (METHOD.md section 1). A year outside
+``amount_P = amount_p * I(P) / I(p)`` (docs/method.md, section 1). A year outside
 the series is an error unless the caller states an assumed yearly inflation
 for the years beyond it; nothing is extrapolated silently.
 """

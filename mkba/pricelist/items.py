@@ -1,6 +1,6 @@
 """Maatschappelijke prijslijsten: versioned lists of social unit costs.
 
-A price list file (``format: mkba-pricelist/1``, FORMATS.md) holds items, each
+A price list file (``format: mkba-pricelist/1``, docs/formats.md) holds items, each
 with its unit, price year, payer, nature and source. A list may ``extend``
 another: its ``items`` add to (or replace) the base's items and its
 ``overrides`` change some fields of inherited items, usually the tariff. The
@@ -183,7 +183,7 @@ class ItemOverride(pydantic.BaseModel):
 
 
 class PriceListFile(pydantic.BaseModel):
-    """The shape of a price list file (FORMATS.md), as written."""
+    """The shape of a price list file (docs/formats.md), as written."""
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
 

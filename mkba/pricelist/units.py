@@ -1,6 +1,6 @@
 """Units of price items and quantities, and conversion between them.
 
-Time units convert through the year, as METHOD.md section 1 fixes:
+Time units convert through the year, as docs/method.md, section 1 fixes:
 1 year = 12 months = 52 weeks = 365 days (so 1 week = 365/52 days, and
 1 month = 365/12 days). ``hour`` is a unit of its own: it does not convert
 to days, because how many hours a day of care has depends on the care.

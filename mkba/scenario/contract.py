@@ -1,4 +1,4 @@
-"""The ``sib:`` section of a scenario: the terms of a Social Impact Bond (METHOD.md section 7).
+"""The ``sib:`` section of a scenario: the terms of a Social Impact Bond (docs/method.md, section 7).
 
 Everything a contract can say is checked here, before anything is computed,
 with the file, line and field of the problem: a floor above a cap, bands not

@@ -1,4 +1,4 @@
-"""Distributions an uncertain scenario input may take (METHOD.md section 6).
+"""Distributions an uncertain scenario input may take (docs/method.md, section 6).
 
 Each distribution knows its mean (used for the point result), its low and
 high for one-way sensitivity (the given ends for bounded ones, the 5th and

@@ -1,7 +1,7 @@
 """Scenario files: who takes part, what it costs, what it avoids, who volunteers.
 
-The shape is FORMATS.md's ``mkba-scenario/1``; every key is checked (closed
-models) and any number may be a distribution (METHOD.md section 6). A loaded
+The shape is docs/formats.md's ``mkba-scenario/1``; every key is checked (closed
+models) and any number may be a distribution (docs/method.md, section 6). A loaded
 :class:`Scenario` remembers the file and the line of each part, so that a
 problem found later (an unknown price item, a unit that does not convert)
 still points at the line the user wrote.
@@ -73,7 +73,7 @@ class _Line(_Closed):
 
 
 class CostLine(_Line):
-    """A cost of the initiative, a negative flow to ``payer`` (METHOD.md section 4)."""
+    """A cost of the initiative, a negative flow to ``payer`` (docs/method.md, section 4)."""
 
     payer: Stakeholder
     amount: NonNegative | None = None
@@ -113,7 +113,7 @@ class CostLine(_Line):
 
 
 class EffectLine(_Line):
-    """A change in the use of a price item (METHOD.md section 4)."""
+    """A change in the use of a price item (docs/method.md, section 4)."""
 
     item: str | None = None
     price: Price | None = None
@@ -188,7 +188,7 @@ class EffectLine(_Line):
 
 
 class VolunteerLine(_Line):
-    """Capitalised volunteer hours (METHOD.md section 4); ``as`` is required."""
+    """Capitalised volunteer hours (docs/method.md, section 4); ``as`` is required."""
 
     hours: NonNegative
     per: Literal["year", "participant"]

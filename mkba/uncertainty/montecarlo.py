@@ -1,4 +1,4 @@
-"""Monte Carlo: ``n`` joint draws of the uncertain inputs and the figures of each (METHOD.md section 6).
+"""Monte Carlo: ``n`` joint draws of the uncertain inputs and the figures of each (docs/method.md, section 6).
 
 :func:`monte_carlo` draws ``n`` joint samples in chunks (:mod:`mkba.uncertainty.sampling`)
 and returns a :class:`Simulation` with the distribution of ``npv``, ``bcr``, the
@@ -396,7 +396,7 @@ def monte_carlo(
         Both use the same draws and agree up to rounding.
     workers : int
         Threads evaluating chunks at once (default 1; 2 may help on an idle multi-core machine,
-        see benchmarks/results/uncertainty.md). Results do not depend on it.
+        measured in the benchmarks, docs/architecture.md). Results do not depend on it.
 
     Returns
     -------

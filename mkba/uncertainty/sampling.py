@@ -1,9 +1,9 @@
-"""Sampling: seeded, chunk-invariant draws of the uncertain inputs (METHOD.md section 6).
+"""Sampling: seeded, chunk-invariant draws of the uncertain inputs (docs/method.md, section 6).
 
 Draw ``i`` of input ``j`` is a pure function of ``(seed, i, j)``: uniforms come
 from a counter-based generator (Philox) whose counter is set from the draw's
 index, so a run split into chunks of any size, over any number of workers or
-in any order, gives identical draws (METHOD.md section 6). Each distribution
+in any order, gives identical draws (docs/method.md, section 6). Each distribution
 turns its uniforms into draws by its quantile function (:func:`quantile`, fast
 for beta shapes through an interpolation table); :func:`draw_inputs` gives the
 draws of every input of a model. The Monte Carlo (:mod:`mkba.uncertainty.montecarlo`) and

@@ -1,4 +1,4 @@
-"""Sensitivity: one-way swings (tornado) and break-even values of the inputs (METHOD.md section 6).
+"""Sensitivity: one-way swings (tornado) and break-even values of the inputs (docs/method.md, section 6).
 
 * :func:`tornado` swings each uncertain input to its low and high (the rest at
   base) and gives the ``npv`` at both ends, sorted by swing;

@@ -424,7 +424,7 @@ class _InputSheets(_SheetPlan):
 
     def _stated_price_year(self) -> int:
         """The price year of amounts the scenario states without one: the scenario's own price year
-        (FORMATS.md), also when the run reports in another (an override), else the index's newest year."""
+        (docs/formats.md), also when the run reports in another (an override), else the index's newest year."""
         s = self.model.scenario
         return s.price_year if s.price_year is not None else self.ctx.index.last_year
 

@@ -1,6 +1,6 @@
 """The *Samenvatting* / *Summary* sheet of the Excel workbook (:mod:`mkba.report.excel.workbook`).
 
-The figures of METHOD.md section 5, the table "wie betaalt, wie profiteert"
+The figures of docs/method.md, section 5, the table "wie betaalt, wie profiteert"
 (with the fiscal view and the societal total), the provenance of the result
 and two native charts, all as formulas over the *Kasstromen* sheet.
 """
@@ -187,7 +187,7 @@ class _SummarySheet(_SheetPlan):
         self.charts(ws, t_head, first_sk, last_sk)
 
     def _irr(self, fl: str, na: str) -> tuple[str, str]:
-        """The IRR formula, or the core's value where a formula cannot follow METHOD.md."""
+        """The IRR formula, or the core's value where a formula cannot follow docs/method.md."""
         from mkba.engine import finance
 
         res = self.result

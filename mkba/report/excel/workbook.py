@@ -3,7 +3,7 @@
 Every figure in the workbook is a live formula over the inputs, so that a
 reviewer can follow (and change) the calculation in a spreadsheet:
 
-* *Samenvatting* / *Summary*: the figures of METHOD.md section 5, the table
+* *Samenvatting* / *Summary*: the figures of docs/method.md, section 5, the table
   "wie betaalt, wie profiteert" (with the fiscal view and the societal total),
   the provenance of the result and two native charts;
 * *Uitgangspunten* / *Inputs*: every input as a named cell (discount rate,

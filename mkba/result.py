@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from mkba._version import __version__
 from mkba.engine.figures import Figures, figures
 from mkba.engine.model import Flows, Model, compile_scenario
 from mkba.errors import MkbaError
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
-from mkba.report.vocabulary import label
 from mkba.scenario.model import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def mkba_version() -> str:
-    try:
-        return version("mkba")
-    except PackageNotFoundError:  # running from a source tree without install
-        return "0+unknown"
+    """The version of mkba that computed a result (recorded in its provenance)."""
+    return __version__
 
 
 def _none_if_nan(x: float) -> float | None:
@@ -152,21 +152,40 @@ class Result:
             return name
         return (spec.label_en or spec.label or name) if self.lang == "en" else (spec.label or name)
 
-    def stakeholder_table(self) -> pd.DataFrame:
-        """Per stakeholder: pv costs, pv benefits, npv (euro), and whether it is public."""
+    def stakeholder_rows(self) -> list[dict[str, Any]]:
+        """Per stakeholder, in order: ``stakeholder``, ``public`` and its ``pv_costs``, ``pv_benefits``
+        and ``npv`` (euro), as plain Python values (what :meth:`stakeholder_table` holds)."""
         f = self.figs
-        return pd.DataFrame(
+        return [
             {
-                "stakeholder": self.model.stakeholders,
-                "public": self.model.public,
-                "pv_costs": f.stakeholder_pv_costs[0],
-                "pv_benefits": f.stakeholder_pv_benefits[0],
-                "npv": f.stakeholder_npv[0],
+                "stakeholder": name,
+                "public": bool(public),
+                "pv_costs": float(f.stakeholder_pv_costs[0, k]),
+                "pv_benefits": float(f.stakeholder_pv_benefits[0, k]),
+                "npv": float(f.stakeholder_npv[0, k]),
             }
+            for k, (name, public) in enumerate(zip(self.model.stakeholders, self.model.public))
+        ]
+
+    def stakeholder_table(self) -> pd.DataFrame:
+        """Per stakeholder: pv costs, pv benefits, npv (euro), and whether it is public.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``stakeholder``, ``public``, ``pv_costs``, ``pv_benefits``, ``npv`` (euro): "wie
+            betaalt, wie profiteert" (docs/method.md, section 3).
+        """
+        import pandas as pd
+
+        return pd.DataFrame(
+            self.stakeholder_rows(), columns=["stakeholder", "public", "pv_costs", "pv_benefits", "npv"]
         )
 
     def flows_frame(self) -> pd.DataFrame:
         """Tidy flows: one row per year, line and stakeholder, nominal and discounted (euro)."""
+        import pandas as pd
+
         m, fl = self.model, self.flows
         posted = fl.posted[0]  # (P, Y)
         P, Y = posted.shape
@@ -188,6 +207,8 @@ class Result:
 
     def line_frame(self) -> pd.DataFrame:
         """Gross yearly amount of every line (including memo volunteer lines), euro."""
+        import pandas as pd
+
         m = self.model
         gross = self.flows.gross[0]
         frame = pd.DataFrame(gross, columns=m.years, index=[ln.id for ln in m.lines])
@@ -196,6 +217,8 @@ class Result:
 
     def yearly_frame(self) -> pd.DataFrame:
         """Per year: costs, benefits, net flow, discount factor, discounted and cumulative net flow."""
+        import pandas as pd
+
         posted = self.flows.posted[0][~self.model.posting_transfer]
         df = self.flows.discount[0]
         net = self.figs.net_flows[0]
@@ -247,17 +270,16 @@ class Result:
 
     def to_dict(self) -> dict:
         """Everything ``mkba run --json`` writes."""
-        table = self.stakeholder_table()
         out = self.summary()
         out["irr_reason"] = self.irr_reason or None
         out["stakeholders"] = {
-            row.stakeholder: {
-                "pv_costs": row.pv_costs,
-                "pv_benefits": row.pv_benefits,
-                "npv": row.npv,
-                "public": bool(row.public),
+            row["stakeholder"]: {
+                "pv_costs": row["pv_costs"],
+                "pv_benefits": row["pv_benefits"],
+                "npv": row["npv"],
+                "public": row["public"],
             }
-            for row in table.itertuples()
+            for row in self.stakeholder_rows()
         }
         out["fiscal"] = {
             "pv_costs": self.fiscal_pv_costs,
@@ -292,22 +314,16 @@ class Result:
 
         return write_workbook(self, path, lang=lang or self.lang, analysis=analysis, sib=sib)
 
-    # -- display -------------------------------------------------------------------------
+    # -- display: thin forwarders to mkba.report, as DataFrame.to_excel forwards to pandas.io ----
     def __repr__(self) -> str:
+        from mkba.report.text import render_text
+
         return render_text(self)
 
     def _repr_html_(self) -> str:
-        lang = self.lang
-        rows = "".join(
-            f"<tr><td>{label(k, lang)}</td><td style='text-align:right'>{_fmt(k, v)}</td></tr>"
-            for k, v in self.summary().items()
-        )
-        table = self.stakeholder_table().rename(columns=lambda c: label(c, lang))
-        return (
-            f"<p><b>{self.scenario.name}</b>: {label('prices_in', lang)} {self.price_year}, "
-            f"{label('discount_rate', lang)} {self.discount_rate:.2%}</p><table>{rows}</table>"
-            + table.to_html(index=False, float_format=lambda x: f"{x:,.0f}")
-        )
+        from mkba.report.text import render_html
+
+        return render_html(self)
 
 
 def _json_default(obj):
@@ -318,29 +334,6 @@ def _json_default(obj):
     if isinstance(obj, np.bool_):
         return bool(obj)
     raise TypeError(type(obj))
-
-
-def _fmt(key: str, value) -> str:
-    if value is None:
-        return "-"
-    if key in ("bcr",):
-        return f"{value:,.2f}"
-    if key in ("net_return", "irr"):
-        return f"{value:.1%}"
-    if key == "payback_year":
-        return str(value)
-    return f"€ {value:,.0f}"
-
-
-def render_text(result: Result) -> str:
-    lang = result.lang
-    lines = [
-        f"{result.scenario.name} ({label('prices_in', lang)} {result.price_year}, "
-        f"{label('discount_rate', lang)} {result.discount_rate:.2%})"
-    ]
-    for key, value in result.summary().items():
-        lines.append(f"  {label(key, lang):<38} {_fmt(key, value):>16}")
-    return "\n".join(lines)
 
 
 def evaluate(

@@ -11,7 +11,6 @@ import numpy as np
 
 from mkba.engine.model import Model
 from mkba.report.vocabulary import label
-from mkba.uncertainty.montecarlo import PERCENTILES
 
 
 def point_note(model: Model, lang: str = "nl") -> str | None:
@@ -31,6 +30,8 @@ def _num(x: float | None, euro: bool = False) -> str:
 def render_analysis(console, result, analysis: dict) -> None:
     """Print the simulation, tornado and break-even of ``analysis`` with rich."""
     from rich.table import Table
+
+    from mkba.uncertainty.montecarlo import PERCENTILES
 
     lang = result.lang
     note = point_note(result.model, lang)

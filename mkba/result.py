@@ -39,16 +39,32 @@ def _none_if_nan(x: float) -> float | None:
 
 @dataclass
 class Result:
-    """The point result of a scenario: figures, tables and provenance.
+    """The point result of a scenario: figures, tables and provenance (docs/method.md, section 5).
+
+    Made by :func:`evaluate`. Money is in euro of the result's ``price_year``, discounted to the
+    scenario's base year at its ``discount_rate`` (docs/method.md, sections 1-2).
 
     Attributes
     ----------
     model : Model
         The compiled scenario (inputs, lines, stakeholders, years).
     flows : Flows
-        The point evaluation's flows (one draw).
+        The point evaluation's flows (one draw), euro per line, stakeholder and year.
+    figs : Figures
+        Every figure of the method for that draw (arrays of one row).
     lang : {'nl', 'en'}
         Language of labels in tables and reports.
+    extra : dict
+        What an analysis adds to the JSON output (``simulation``, ``tornado``, ``break_even``).
+
+    Examples
+    --------
+    >>> import mkba
+    >>> result = mkba.evaluate("scenarios/tutorial.yaml")
+    >>> round(result.pv_costs) > 0
+    True
+    >>> result.stakeholder_table().columns.tolist()
+    ['stakeholder', 'public', 'pv_costs', 'pv_benefits', 'npv']
     """
 
     model: Model
@@ -348,6 +364,8 @@ def evaluate(
 ) -> Result:
     """Evaluate a scenario: the point result of docs/method.md, sections 1-5.
 
+    Every uncertain input is taken at its mean; :mod:`mkba.uncertainty` draws them instead.
+
     Parameters
     ----------
     scenario : path, dict or Scenario
@@ -356,13 +374,35 @@ def evaluate(
         ``name@version``, a file, or a loaded list. Default: the scenario's
         ``pricelist``, else the bundled default list (newest version).
     price_year : int, optional
-        Override the scenario's price year for this run.
+        Override the scenario's price year (the year whose euros the result is in) for this run.
     discount_rate : float, optional
-        Override the scenario's discount rate (fraction) for this run.
+        Override the scenario's real discount rate for this run, a fraction per year (0.0225 is
+        2.25 %, the Dutch standard since 2021).
+    index : PriceIndex, optional
+        The price index that brings amounts to the price year (default: the bundled CBS CPI).
+    lang : {'nl', 'en'}
+        Language of labels in tables and reports.
+    folders : sequence of path
+        Extra folders of price lists, searched before the bundled ones.
 
     Returns
     -------
     Result
+        Figures (euro, fractions, years), tables and provenance.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file, line and field of what is wrong in the scenario or the price list.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> result = mkba.evaluate("scenarios/tutorial.yaml", discount_rate=0.03)
+    >>> result.discount_rate
+    0.03
+    >>> sorted(result.summary())[:3]
+    ['bcr', 'irr', 'net_return']
     """
     scenario = load_scenario(scenario)
     index = index or default_index()

@@ -57,6 +57,15 @@ def price(item_id: str, to_year: int) -> float:
     return item["amount"] * INDEX[to_year] / INDEX[item["price_year"]]
 
 
+def mean_price(item_id: str, to_year: int) -> float:
+    """The mean of an item with a range, indexed: the PERT whose mean is the amount, its mode held
+    inside [low, high] (docs/method.md, section 6); an amount at an end of its range moves the mean."""
+    item = PRICES[item_id]
+    low, high, amount = item["low"], item["high"], item["amount"]
+    mode = min(max((6 * amount - low - high) / 4, low), high)
+    return (low + 4 * mode + high) / 6 * INDEX[to_year] / INDEX[item["price_year"]]
+
+
 def idx(from_year: int, to_year: int) -> float:
     return INDEX[to_year] / INDEX[from_year]
 
@@ -259,12 +268,13 @@ def test_frontlijnteam_story(tmp_path_factory):
     def mean_attribution(ln: dict) -> float:
         a = ln["attribution"]
         assert a == {"dist": "uniform", "low": 0.5, "high": 0.75}  # LPBL's 50-75 %
-        return (a["low"] + a["high"]) / 2  # the point result uses the mean (METHOD.md section 6)
+        return (a["low"] + a["high"]) / 2  # the point result uses the mean (docs/method.md, section 6)
 
     ots = line(s, "effects", "minder-ots")
     evictions = line(s, "effects", "minder-huisuitzettingen")
     heavy = line(s, "effects", "minder-zware-gezinsaanpak")
-    pv_ots = ots["quantity"] * price("jeugdhulp-jaar", P) * mean_attribution(ots) * active_df(ots)
+    assert ots["item"] == "ondertoezichtstelling-jaar"  # the OTS priced as an OTS, not as youth care
+    pv_ots = ots["quantity"] * mean_price(ots["item"], P) * mean_attribution(ots) * active_df(ots)
     pv_evictions = (
         evictions["quantity"]
         * price("huisuitzetting", P)

@@ -1,5 +1,10 @@
 """The ``sib:`` section of a scenario: the terms of a Social Impact Bond (docs/method.md, section 7).
 
+What lives here: the closed pydantic models of a contract (:class:`SibContract`: investors
+(:class:`Investor`), the provider (:class:`Provider`), outcomes (:class:`Outcome`) and the payment rules
+:class:`RateCard`, :class:`Linear`, :class:`Threshold` and :class:`Bands`), the amount types
+(:data:`Euro`, at most :data:`MAX_EURO`), and every check of a contract.
+
 Everything a contract can say is checked here, before anything is computed,
 with the file, line and field of the problem: a floor above a cap, bands not
 increasing in outcome, seniority naming an unknown investor, payments before
@@ -13,8 +18,13 @@ Field names follow the GO Lab INDIGO impact-bond data standard where they fit:
 ``max_loss`` (maximum loss), ``max_return`` and ``max_return_kind`` (maximum
 return and its kind). See docs/sib.md for the whole shape.
 
-Imports: the shared field types of :mod:`mkba.scenario.fields` and the price list's patterns and
-units; :mod:`mkba.scenario.model` imports this module (``Scenario`` is named here only for type checking).
+Units: amounts in euro (at the contract's ``price_year``), years as calendar years, shares
+and returns as fractions (0.12 is 12 % a year).
+
+Imports: the shared field types of :mod:`mkba.scenario.fields` and the price list's patterns,
+sources and units (:mod:`mkba.pricelist`); nothing of :mod:`mkba.sib`, the engine, results,
+reports or the command line. :mod:`mkba.scenario.model` imports this module (``Scenario`` is
+named here only for type checking).
 """
 
 from __future__ import annotations
@@ -36,7 +46,7 @@ if TYPE_CHECKING:
     from mkba.scenario.model import Scenario
 
 #: The largest amount in euro a contract can name (EUR 10 trillion): the SIB engine counts in int64 cents and
-#: uses 100 x this as "no cap" (:data:`mkba.sib_payout.NO_CAP`), so every cap, price and amount stays within it.
+#: uses 100 x this as "no cap" (:data:`mkba.sib.payout.NO_CAP`), so every cap, price and amount stays within it.
 MAX_EURO = 10**13
 
 Euro = Annotated[float, pydantic.Field(ge=0, le=MAX_EURO, allow_inf_nan=False)]
@@ -46,14 +56,50 @@ Id = Annotated[str, pydantic.Field(pattern=NAME_PATTERN)]
 
 
 def _fail(loc: tuple, message: str, value: object = None) -> ValidationError:
-    """A validation error at ``loc`` (relative to the model raising it), for exact file lines."""
+    """A validation error at ``loc`` (relative to the model raising it), for exact file lines.
+
+    Parameters
+    ----------
+    loc : tuple
+        The field's path below the model that raises it, e.g. ``("outcomes", 0, "measured", 2016)``.
+    message : str
+        What is wrong, said to the user.
+    value : object, optional
+        The value given there.
+
+    Returns
+    -------
+    pydantic_core.ValidationError
+        To raise; :mod:`mkba.scenario.model` turns it into an :class:`~mkba.errors.MkbaError`
+        with the file and line of ``loc``.
+    """
     return ValidationError.from_exception_data(
         "sib", [InitErrorDetails(type=PydanticCustomError("sib_contract", message), loc=loc, input=value)]
     )
 
 
 def nearest(name: str, names: list[str]) -> str:
-    """The end of an "unknown name" message: the nearest of ``names``, else all of them (nothing if none)."""
+    """The end of an "unknown name" message: the nearest of ``names``, else all of them (nothing if none).
+
+    Parameters
+    ----------
+    name : str
+        The unknown name given.
+    names : list of str
+        The names it could have been.
+
+    Returns
+    -------
+    str
+        ``"; nearest: ..."`` (up to three), ``"; expected one of: ..."``, or ``""``.
+
+    Examples
+    --------
+    >>> nearest("abn-amro", ["abn-amro-sif", "start-foundation"])
+    '; nearest: abn-amro-sif'
+    >>> nearest("x", [])
+    ''
+    """
     near = difflib.get_close_matches(name, names, n=3, cutoff=0.3)
     return (
         f"; nearest: {', '.join(near)}"
@@ -63,6 +109,8 @@ def nearest(name: str, names: list[str]) -> str:
 
 
 class _Documented(_Closed):
+    """What every part of a contract may carry: a label, a source, or why it is an assumption."""
+
     label: str | None = None
     source: Source | str | None = None
     assumption: str | None = pydantic.Field(
@@ -141,6 +189,7 @@ class Bands(_Documented):
 
     @property
     def monotone(self) -> bool:
+        """Whether the schedule never pays less (euro) at a higher outcome level."""
         return all(b[1] >= a[1] for a, b in zip(self.points, self.points[1:]))
 
 
@@ -224,6 +273,7 @@ class Investor(_Documented):
 
     @property
     def amount(self) -> float:
+        """The investor's whole investment, euro."""
         return float(sum(self.investment.values()))
 
 
@@ -238,7 +288,13 @@ class Provider(_Documented):
 
 
 class SibContract(_Documented):
-    """The ``sib:`` section: the terms of a Social Impact Bond (see docs/sib.md)."""
+    """The ``sib:`` section: the terms of a Social Impact Bond (docs/method.md, section 7; docs/sib.md).
+
+    Amounts in euro at ``price_year``; ``max_return`` a fraction per year; ``max_loss`` a
+    share of each investor's investment. Checked as a whole by its validator (see the
+    module docstring); the checks against the rest of the scenario are
+    :func:`check_against_scenario`.
+    """
 
     name: str | None = None
     price_year: int | None = pydantic.Field(
@@ -274,49 +330,27 @@ class SibContract(_Documented):
 
     @pydantic.model_validator(mode="after")
     def _contract_holds(self) -> SibContract:
+        """The checks across fields, in a fixed order so that the first problem is the one reported."""
         ids = [inv.id for inv in self.investors]
-        for i, inv in enumerate(self.investors):
-            if ids.index(inv.id) != i:
-                raise _fail(("investors", i, "id"), f"investor {inv.id!r} is given twice", inv.id)
+        self._check_unique("investors", ids, "investor")
         self._check_seniority(ids)
-        outcome_ids = [o.id for o in self.outcomes]
-        for i, o in enumerate(self.outcomes):
-            if outcome_ids.index(o.id) != i:
-                raise _fail(("outcomes", i, "id"), f"outcome {o.id!r} is given twice", o.id)
-        last_investment = max(y for inv in self.investors for y in inv.investment)
-        for i, o in enumerate(self.outcomes):
-            for year in o.measured:
-                if year < last_investment:
-                    who = next(inv.id for inv in self.investors if last_investment in inv.investment)
-                    raise _fail(
-                        ("outcomes", i, "measured", year),
-                        f"a payment in {year} comes before the investment of {who!r} in "
-                        f"{last_investment}; outcome payments must follow the investments",
-                        year,
-                    )
-        if self.max_return is not None and self.beyond_max_return is None:
-            raise _fail(
-                ("max_return",),
-                "a return cap needs a way to enforce it: say what happens to "
-                "payments beyond it with beyond_max_return: payer_keeps or provider",
-                self.max_return,
-            )
-        if self.beyond_max_return is not None and self.max_return is None:
-            raise _fail(("beyond_max_return",), "beyond_max_return needs max_return (the cap it enforces)")
-        if self.beyond_max_return == "provider" and self.provider is None:
-            raise _fail(("beyond_max_return",), "beyond_max_return: provider needs a 'provider'")
-        if (self.max_loss is None) != (self.max_loss_paid_by is None):
-            which = ("max_loss_paid_by",) if self.max_loss is None else ("max_loss",)
-            raise _fail(
-                which,
-                "a floor needs both max_loss (how much investors can lose) and "
-                "max_loss_paid_by (who pays investors up to the floor)",
-            )
+        self._check_unique("outcomes", [o.id for o in self.outcomes], "outcome")
+        self._check_payments_follow_investment()
+        self._check_return_cap_terms()
+        self._check_floor_terms()
         if self.max_loss is not None:
-            self._check_floor()
+            self._check_floor(self.max_loss)
         return self
 
+    @staticmethod
+    def _check_unique(field: str, ids: list[str], what: str) -> None:
+        """Each id of ``field`` (``investors`` or ``outcomes``) once; the second one is the error."""
+        for i, name in enumerate(ids):
+            if ids.index(name) != i:
+                raise _fail((field, i, "id"), f"{what} {name!r} is given twice", name)
+
     def _check_seniority(self, ids: list[str]) -> None:
+        """Seniority ranks every investor in ``ids`` exactly once, and names no other."""
         if self.seniority is None:
             return
         seen: list[str] = []
@@ -334,8 +368,53 @@ class SibContract(_Documented):
         if missing:
             raise _fail(("seniority",), "seniority must rank every investor; missing: " + ", ".join(missing))
 
-    def _check_floor(self) -> None:
-        floor_total = (1 - self.max_loss) * sum(inv.amount for inv in self.investors)
+    def _check_payments_follow_investment(self) -> None:
+        """No outcome is measured (and paid) in a year before the last investment."""
+        last_investment = max(y for inv in self.investors for y in inv.investment)
+        for i, o in enumerate(self.outcomes):
+            for year in o.measured:
+                if year < last_investment:
+                    who = next(inv.id for inv in self.investors if last_investment in inv.investment)
+                    raise _fail(
+                        ("outcomes", i, "measured", year),
+                        f"a payment in {year} comes before the investment of {who!r} in "
+                        f"{last_investment}; outcome payments must follow the investments",
+                        year,
+                    )
+
+    def _check_return_cap_terms(self) -> None:
+        """``max_return`` and ``beyond_max_return`` come together; ``provider`` needs a provider."""
+        if self.max_return is not None and self.beyond_max_return is None:
+            raise _fail(
+                ("max_return",),
+                "a return cap needs a way to enforce it: say what happens to "
+                "payments beyond it with beyond_max_return: payer_keeps or provider",
+                self.max_return,
+            )
+        if self.beyond_max_return is not None and self.max_return is None:
+            raise _fail(("beyond_max_return",), "beyond_max_return needs max_return (the cap it enforces)")
+        if self.beyond_max_return == "provider" and self.provider is None:
+            raise _fail(("beyond_max_return",), "beyond_max_return: provider needs a 'provider'")
+
+    def _check_floor_terms(self) -> None:
+        """``max_loss`` and ``max_loss_paid_by`` come together."""
+        if (self.max_loss is None) != (self.max_loss_paid_by is None):
+            which = ("max_loss_paid_by",) if self.max_loss is None else ("max_loss",)
+            raise _fail(
+                which,
+                "a floor needs both max_loss (how much investors can lose) and "
+                "max_loss_paid_by (who pays investors up to the floor)",
+            )
+
+    def _check_floor(self, max_loss: float) -> None:
+        """The floor, ``(1 - max_loss)`` x the investment (euro), fits the payer's cap and the return cap.
+
+        Parameters
+        ----------
+        max_loss : float
+            ``self.max_loss``, known to be given (a share of the investment, 0 to 1).
+        """
+        floor_total = (1 - max_loss) * sum(inv.amount for inv in self.investors)
         if (
             self.max_outcome_payment is not None
             and self.max_loss_paid_by == self.outcome_payer
@@ -346,21 +425,25 @@ class SibContract(_Documented):
                 f"the floor (EUR {floor_total:,.2f} = (1 - max_loss) x the investment) "
                 f"is above the cap on outcome payments (max_outcome_payment EUR "
                 f"{self.max_outcome_payment:,.2f}) that the same payer guarantees",
-                self.max_loss,
+                max_loss,
             )
         if self.max_return is not None:
-            settle = self.last_payment_year
-            for inv in self.investors:
-                allowed = sum(a * (1 + self.max_return) ** (settle - y) for y, a in inv.investment.items())
-                floor = (1 - self.max_loss) * inv.amount
-                if floor > allowed + 1e-6:
-                    raise _fail(
-                        ("max_loss",),
-                        f"the floor of {inv.id!r} (EUR {floor:,.2f}) is above what the "
-                        f"return cap allows it to receive (EUR {allowed:,.2f} at max_return "
-                        f"{self.max_return:g})",
-                        self.max_loss,
-                    )
+            self._check_floor_within_return_cap(max_loss, self.max_return)
+
+    def _check_floor_within_return_cap(self, max_loss: float, max_return: float) -> None:
+        """Each investor's floor is at most what the return cap lets it receive by the last payment year."""
+        settle = self.last_payment_year
+        for inv in self.investors:
+            allowed = sum(a * (1 + max_return) ** (settle - y) for y, a in inv.investment.items())
+            floor = (1 - max_loss) * inv.amount
+            if floor > allowed + 1e-6:
+                raise _fail(
+                    ("max_loss",),
+                    f"the floor of {inv.id!r} (EUR {floor:,.2f}) is above what the "
+                    f"return cap allows it to receive (EUR {allowed:,.2f} at max_return "
+                    f"{max_return:g})",
+                    max_loss,
+                )
 
     # -- derived -------------------------------------------------------------------------------
     @property
@@ -370,6 +453,7 @@ class SibContract(_Documented):
 
     @property
     def investment_total(self) -> float:
+        """All investors' investment together, euro."""
         return float(sum(inv.amount for inv in self.investors))
 
     def tiers(self) -> list[list[int]]:
@@ -391,52 +475,79 @@ def check_against_scenario(s: Scenario, c: SibContract) -> None:
     Years within the horizon, effect line ids (each followed by one outcome
     only), cost line ids, and ``per_participant_cap`` only with ``per: participant``.
     Called by :func:`mkba.load_scenario`, so every command sees these problems before computing.
+    The checks run in the order of the section (investors, then each outcome, then the
+    provider), so the first problem in the file is the one reported.
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario the contract belongs to (its horizon, effect and cost lines).
+    c : SibContract
+        Its ``sib:`` section.
 
     Raises
     ------
     MkbaError
         With the file, line and field of the problem.
     """
-    first, last = s.start_year, s.end_year
-    effect_ids = [e.id for e in s.effects]
-    cost_ids = [x.id for x in s.costs]
-
-    def year_ok(year: int, path: tuple) -> None:
-        if not first <= year <= last:
-            raise s.error(f"year {year} is outside the scenario's horizon {first}-{last}", path)
-
     for i, inv in enumerate(c.investors):
         for year in inv.investment:
-            year_ok(year, ("sib", "investors", i, "investment", year))
+            _check_year(s, year, ("sib", "investors", i, "investment", year))
     linked: dict[str, str] = {}
     for k, o in enumerate(c.outcomes):
         for year in o.measured:
-            year_ok(year, ("sib", "outcomes", k, "measured", year))
-        for j, eid in enumerate(o.effects):
-            path = ("sib", "outcomes", k, "effects", j)
-            if eid not in effect_ids:
-                what = " (a cost line; expected an effect line)" if eid in cost_ids else ""
-                raise s.error(f"unknown effect line {eid!r}{what}" + nearest(eid, effect_ids), path)
-            if eid in linked:
-                raise s.error(
-                    f"effect line {eid!r} already follows outcome {linked[eid]!r}; "
-                    "a line can follow one outcome only",
-                    path,
-                )
-            linked[eid] = o.id
-        for j, rule in enumerate(o.rules):
-            if isinstance(rule, RateCard) and rule.per_participant_cap is not None and o.per != "participant":
-                raise s.error(
-                    "per_participant_cap needs per: participant",
-                    ("sib", "outcomes", k, "rules", j, "per_participant_cap"),
-                )
-    p = c.provider
-    if p is not None and isinstance(p.costs, dict):
+            _check_year(s, year, ("sib", "outcomes", k, "measured", year))
+        _check_effect_links(s, o, k, linked)
+        _check_rules_fit(s, o, k)
+    if c.provider is not None:
+        _check_provider_costs(s, c.provider)
+
+
+def _check_year(s: Scenario, year: int, path: tuple) -> None:
+    """``year`` lies within the scenario's horizon."""
+    if not s.start_year <= year <= s.end_year:
+        raise s.error(f"year {year} is outside the scenario's horizon {s.start_year}-{s.end_year}", path)
+
+
+def _check_effect_links(s: Scenario, o: Outcome, k: int, linked: dict[str, str]) -> None:
+    """The effect lines outcome ``o`` (the ``k``-th) names exist, and follow no other outcome.
+
+    ``linked`` maps each effect line id already named to its outcome id; ``o``'s lines are added.
+    """
+    effect_ids = [e.id for e in s.effects]
+    for j, eid in enumerate(o.effects):
+        path = ("sib", "outcomes", k, "effects", j)
+        if eid not in effect_ids:
+            what = " (a cost line; expected an effect line)" if eid in [x.id for x in s.costs] else ""
+            raise s.error(f"unknown effect line {eid!r}{what}" + nearest(eid, effect_ids), path)
+        if eid in linked:
+            raise s.error(
+                f"effect line {eid!r} already follows outcome {linked[eid]!r}; "
+                "a line can follow one outcome only",
+                path,
+            )
+        linked[eid] = o.id
+
+
+def _check_rules_fit(s: Scenario, o: Outcome, k: int) -> None:
+    """A rule's ``per_participant_cap`` only for an outcome measured ``per: participant``."""
+    for j, rule in enumerate(o.rules):
+        if isinstance(rule, RateCard) and rule.per_participant_cap is not None and o.per != "participant":
+            raise s.error(
+                "per_participant_cap needs per: participant",
+                ("sib", "outcomes", k, "rules", j, "per_participant_cap"),
+            )
+
+
+def _check_provider_costs(s: Scenario, p: Provider) -> None:
+    """The provider's costs: years within the horizon, or cost line ids of the scenario."""
+    if isinstance(p.costs, dict):
         for year in p.costs:
-            year_ok(year, ("sib", "provider", "costs", year))
-    elif p is not None:
-        for j, cid in enumerate(p.costs):
-            if cid not in cost_ids:
-                raise s.error(
-                    f"unknown cost line {cid!r}" + nearest(cid, cost_ids), ("sib", "provider", "costs", j)
-                )
+            _check_year(s, year, ("sib", "provider", "costs", year))
+        return
+    cost_ids = [x.id for x in s.costs]
+    for j, cid in enumerate(p.costs):
+        if cid not in cost_ids:
+            raise s.error(
+                f"unknown cost line {cid!r}" + nearest(cid, cost_ids), ("sib", "provider", "costs", j)
+            )

@@ -1,6 +1,6 @@
 """Social Impact Bonds: a scenario's ``sib:`` section compiled into a model of the contract's money.
 
-:func:`compile_sib` checks a scenario's ``sib:`` section against the rest of
+What lives here: :func:`compile_sib` checks a scenario's ``sib:`` section against the rest of
 the scenario (effect line ids, the horizon, stakeholders) and compiles it with
 the scenario's engine model into a :class:`SibModel`. :meth:`SibModel.run`
 then computes, for ``D`` sets of outcome levels at once (arrays over draws,
@@ -10,64 +10,118 @@ investors, the floor), and the payer's savings: the costs it avoids, from the
 scenario's effect lines scaled to the outcome level. :meth:`SibModel.point`
 gives the figures at one set of outcome levels (:class:`SibResult`),
 :meth:`SibModel.break_even` the payer's break-even outcome level and
-:meth:`SibModel.curve` the payout curve.
+:meth:`SibModel.curve` the payout curve. The method is docs/method.md, section 7
+(the contract's terms and money in docs/sib.md).
 
 The simulation of outcomes is :mod:`mkba.sib.simulation`, the payout curve
-chart :mod:`mkba.report.sib_chart`. See docs/sib.md.
+chart :mod:`mkba.report.sib_chart`.
 
 Units: money arrays named ``*_cents`` are int64 euro cents; everything else
-is in euro (float64) unless its name says otherwise.
+is in euro (float64) unless its name says otherwise; years are calendar years;
+outcome levels are in each outcome's own unit (e.g. days per participant).
+
+Imports: :mod:`mkba.errors`, :mod:`mkba.pricelist` (the price list and index),
+:mod:`mkba.scenario` (the scenario and its contract), :mod:`mkba.engine` (the scenario's
+model) and :mod:`mkba.sib.payout`; never :mod:`mkba.result`, :mod:`mkba.report` or :mod:`mkba.cli`.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import numpy as np
 import pydantic
+from numpy.typing import ArrayLike
 
 from mkba.engine.model import Model, compile_scenario
 from mkba.errors import MkbaError
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
-from mkba.scenario.contract import Bands, Linear, SibContract, Threshold, nearest
+from mkba.scenario.contract import Bands, Linear, Outcome, Rule, SibContract, Threshold, nearest
 from mkba.scenario.distributions import _Dist, mean_of
 from mkba.scenario.model import Scenario, load_scenario
 from mkba.sib.payout import NO_CAP, Schedule, allocate, cap_cents, round_cents, rule_cents, waterfall
 
+#: A figure of the contract: a number, or a distribution for the simulation.
+Figure: TypeAlias = float | _Dist
+
 
 @dataclass
 class CompiledOutcome:
-    """One outcome, resolved against the scenario."""
+    """One outcome, resolved against the scenario.
+
+    In level mode ``level`` holds the expected level (None: the ``reference_level``);
+    in participant mode ``success`` and ``value`` are given and ``level`` is None.
+
+    Attributes
+    ----------
+    id, label : str
+        The outcome's id and its label (default: the id).
+    per_participant : bool
+        Whether the outcome is measured ``per: participant`` (its level is an average per participant).
+    participants : int
+        Participants measured (1 for an outcome ``per: contract``).
+    rules : list of RateCard, Linear, Threshold or Bands
+        How the outcome is paid (euro).
+    shares : ndarray (Y,)
+        The share of the outcome measured and paid in each year of the horizon.
+    reference_level : float or None
+        The level the linked effect lines stand for as written.
+    postings : ndarray of int64
+        The outcome payer's posting indices of its effect lines.
+    quantity_cols : list of int
+        Input columns of its effect lines' quantities (not drawn: the outcome level sizes them).
+    level : float, distribution or None
+        Level mode: the expected level, in the outcome's unit.
+    success : float, distribution or None
+        Participant mode: the probability that one participant succeeds.
+    value : float, distribution or None
+        Participant mode: outcome units one success counts.
+    """
 
     id: str
     label: str
     per_participant: bool
     participants: int
-    rules: list
-    shares: np.ndarray  # (Y,) share paid in each year
+    rules: list[Rule]
+    shares: np.ndarray
     reference_level: float | None
-    postings: np.ndarray  # payer posting indices of its effect lines
-    quantity_cols: list[int]  # input columns of its effect lines' quantities
-    level: object  # number or distribution (level mode); None in participant mode
-    success: object = None  # participant mode: probability of success (number or distribution)
-    value: object = None  # participant mode: units per success
+    postings: np.ndarray
+    quantity_cols: list[int]
+    level: Figure | None
+    success: Figure | None = None
+    value: Figure | None = None
+
+    @property
+    def participant_terms(self) -> tuple[Figure, Figure] | None:
+        """``(success, value)`` in participant mode, else None."""
+        if self.success is None or self.value is None:
+            return None
+        return self.success, self.value
 
     @property
     def point_level(self) -> float:
-        if self.success is not None:
-            return mean_of(self.success) * mean_of(self.value)
-        return mean_of(self.level) if self.level is not None else float(self.reference_level)
+        """The expected level, in the outcome's unit: the mean of its level (or success x value)."""
+        terms = self.participant_terms
+        if terms is not None:
+            return mean_of(terms[0]) * mean_of(terms[1])
+        if self.level is not None:
+            return mean_of(self.level)
+        if self.reference_level is None:  # pragma: no cover - the contract's validator requires one of them
+            raise MkbaError(f"outcome {self.id!r} has no level, per_participant or reference_level")
+        return float(self.reference_level)
 
     @property
     def level_high(self) -> float:
         """Highest level a draw can reach (finite), for search ranges and charts."""
-        if self.success is not None:
-            v = self.value
+        terms = self.participant_terms
+        if terms is not None:
+            v = terms[1]
             return float(v.support()[1] if isinstance(v, _Dist) else v)
         if isinstance(self.level, _Dist):
             hi = self.level.support()[1]
@@ -77,7 +131,32 @@ class CompiledOutcome:
 
 @dataclass
 class SibModel:
-    """A ``sib:`` section compiled against its scenario (see the module docstring)."""
+    """A ``sib:`` section compiled against its scenario (see the module docstring).
+
+    Made by :func:`compile_sib`; its methods compute the contract's money
+    (docs/method.md, section 7).
+
+    Attributes
+    ----------
+    contract : SibContract
+        The ``sib:`` section as written.
+    model : Model
+        The scenario's engine model (at the contract's ``price_year``).
+    outcomes : list of CompiledOutcome
+        The outcomes, resolved against the scenario.
+    invest_cents : ndarray (I, Y) of int64
+        Each investor's investment per year, euro cents.
+    provider_costs : ndarray (Y,)
+        The provider's costs per year, euro.
+    tiers : list of list of int
+        Investor indices by seniority tier, most senior first.
+    order : list of int
+        Investor indices, most senior first.
+    guarantor_is_payer : bool
+        Whether the outcome payer also tops investors up to the floor.
+    defaults : dict of str to str
+        Defaults used (field -> what was taken), for reports.
+    """
 
     contract: SibContract
     model: Model
@@ -91,14 +170,17 @@ class SibModel:
 
     @property
     def scenario(self) -> Scenario:
+        """The scenario the contract belongs to."""
         return self.model.scenario
 
     @property
     def years(self) -> np.ndarray:
+        """The calendar years of the horizon, shape (Y,)."""
         return self.model.years
 
     @property
     def investor_ids(self) -> list[str]:
+        """The investors' ids, in the contract's order."""
         return [inv.id for inv in self.contract.investors]
 
     @property
@@ -107,7 +189,25 @@ class SibModel:
         return np.array([o.point_level for o in self.outcomes])
 
     def levels_from(self, given: dict[str, float] | float | None) -> np.ndarray:
-        """Outcome levels (O,) from ``--outcome`` style input: one number, or id -> level."""
+        """Outcome levels (O,) from ``--outcome`` style input: one number, or id -> level.
+
+        Parameters
+        ----------
+        given : dict of str to float, float, or None
+            Levels in each outcome's unit: one number (a contract with one outcome),
+            or outcome id -> level; outcomes not given keep their expected level.
+
+        Returns
+        -------
+        ndarray (O,)
+            The levels, in the order of the contract's outcomes.
+
+        Raises
+        ------
+        MkbaError
+            For an unknown outcome id, a level below 0 or not finite, or one number
+            for a contract with several outcomes.
+        """
         levels = self.point_levels.copy()
         if given is None:
             return levels
@@ -120,19 +220,26 @@ class SibModel:
             given = {ids[0]: given}
         for key, value in given.items():
             if key not in ids:
-                near = difflib.get_close_matches(key, ids, n=3, cutoff=0.3)
-                raise MkbaError(
-                    f"unknown outcome {key!r}"
-                    + (f"; nearest: {', '.join(near)}" if near else f"; expected one of: {', '.join(ids)}")
-                )
+                raise MkbaError(f"unknown outcome {key!r}" + nearest(key, ids))
             if not (math.isfinite(value) and value >= 0):
                 raise MkbaError(f"expected an outcome level >= 0 for {key!r}, got {value!r}")
             levels[ids.index(key)] = value
         return levels
 
     # -- the money -------------------------------------------------------------------------------
-    def run(self, levels, *, counts=None, values=None, theta=None) -> Schedule:
+    def run(
+        self,
+        levels: ArrayLike,
+        *,
+        counts: np.ndarray | None = None,
+        values: np.ndarray | None = None,
+        theta: ArrayLike | None = None,
+    ) -> Schedule:
         """The contract's money for each row of ``levels``.
+
+        Each rule's payment (rounded to whole cents), spread over the years measured,
+        then the waterfall to the provider and investors, the floor, and the payer's
+        avoided costs (docs/method.md, section 7).
 
         Parameters
         ----------
@@ -142,12 +249,31 @@ class SibModel:
             Participant mode: successes and units per success (the level is then
             ``values * counts / participants``); by default every participant
             counts the level (``counts = participants``, ``values = levels``).
-        theta : ndarray (D, J) or (J,), optional
+            ``values`` goes with ``counts``.
+        theta : array_like (D, J) or (J,), optional
             The scenario's inputs (default: their point values).
 
         Returns
         -------
         Schedule
+            The money per draw and year: ``*_cents`` arrays in int64 euro cents, savings in euro.
+
+        Raises
+        ------
+        MkbaError
+            For a level that is not finite, or payments beyond what the engine holds (EUR 10 trillion).
+        ValueError
+            For ``counts`` without ``values``.
+
+        Examples
+        --------
+        >>> from mkba.sib.model import compile_sib
+        >>> sib = compile_sib("scenarios/buzinezzclub-rotterdam.yaml")
+        >>> s = sib.run([[150.0], [250.0]])  # benefit days saved per participant, two draws
+        >>> s.outcome_payments_total.tolist()  # euro
+        [480000.0, 800000.0]
+        >>> s.payer_cents.shape  # (draws, years 2014-2018), euro cents
+        (2, 5)
         """
         levels = np.atleast_2d(np.asarray(levels, dtype=np.float64))
         D, O = levels.shape
@@ -159,8 +285,9 @@ class SibModel:
             )
         n = np.array([o.participants if o.per_participant else 1 for o in self.outcomes], dtype=np.float64)
         if counts is None:
-            counts = np.broadcast_to(n, (D, O))
-            values = levels
+            counts, values = np.broadcast_to(n, (D, O)), levels
+        elif values is None:
+            raise ValueError("run(counts=...) needs values (outcome units per success) as well")
         by_outcome = np.zeros((D, O), dtype=np.int64)
         Y = len(self.years)
         due = np.zeros((D, Y), dtype=np.int64)
@@ -187,11 +314,11 @@ class SibModel:
         )
 
     def _check_within_engine(self, levels: np.ndarray, rule_cents: np.ndarray) -> None:
-        """Refuse outcome payments beyond :data:`mkba.sib_payout.NO_CAP` (EUR 10 trillion), the most the cents engine holds.
+        """Refuse outcome payments beyond :data:`mkba.sib.payout.NO_CAP` (EUR 10 trillion), the most the cents engine holds.
 
         Beyond it the money would no longer be exact (and, in int64, wrap
         around to negative amounts); a rule's cap that brings a payment back
-        within it is fine, since :func:`mkba.sib_payout.round_half_away` never overflows.
+        within it is fine, since :func:`mkba.sib.payout.round_half_away` never overflows.
         """
         over = rule_cents.sum(axis=1) > NO_CAP
         if not over.any():
@@ -203,10 +330,16 @@ class SibModel:
             f"payments, the largest amount the SIB engine holds; give a lower outcome level"
         )
 
-    def _savings(self, levels: np.ndarray, theta) -> tuple[np.ndarray, np.ndarray]:
-        """Costs the payer avoids per year (D, Y), euro, with the linked lines scaled to the levels."""
-        theta = self.model.base if theta is None else np.asarray(theta, dtype=np.float64)
-        flows = self.model.evaluate(theta)
+    def _savings(self, levels: np.ndarray, theta: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:
+        """Costs the payer avoids per year (D, Y), euro, with the linked lines scaled to the levels.
+
+        Returns
+        -------
+        (ndarray (D, Y), ndarray (D or 1, Y))
+            The avoided costs in euro, and the discount factors.
+        """
+        inputs = self.model.base if theta is None else np.asarray(theta, dtype=np.float64)
+        flows = self.model.evaluate(inputs)
         D = levels.shape[0]
         savings = np.zeros((D, len(self.years)))
         for k, o in enumerate(self.outcomes):
@@ -217,19 +350,55 @@ class SibModel:
         return savings, flows.discount
 
     # -- figures at one outcome set -----------------------------------------------------------------
-    def point(self, levels=None) -> SibResult:
-        """The schedule and figures at one set of outcome levels (default: the expected levels)."""
+    def point(self, levels: dict[str, float] | float | np.ndarray | None = None) -> SibResult:
+        """The schedule and figures at one set of outcome levels (default: the expected levels).
+
+        Parameters
+        ----------
+        levels : dict of str to float, float, ndarray (O,), or None
+            As :meth:`levels_from` takes them, or an array of all levels (each in its outcome's unit).
+
+        Returns
+        -------
+        SibResult
+            The contract at those levels.
+
+        Examples
+        --------
+        >>> from mkba.sib.model import compile_sib
+        >>> sib = compile_sib("scenarios/buzinezzclub-rotterdam.yaml")
+        >>> result = sib.point({"uitkeringsdagen": 150})  # benefit days saved per participant
+        >>> {year: float(euro) for year, euro in result.payments().items()}
+        {2015: 168000.0, 2016: 168000.0, 2017: 72000.0, 2018: 72000.0}
+        """
         lv = self.levels_from(levels) if not isinstance(levels, np.ndarray) else levels
         return SibResult(self, self.run(lv[None, :]))
 
     def net_savings_at(self, outcome: int, grid: np.ndarray) -> np.ndarray:
-        """The payer's net savings (PV, euro) with outcome ``outcome`` at each level of ``grid``."""
+        """The payer's net savings (PV, euro) with outcome ``outcome`` at each level of ``grid``.
+
+        Parameters
+        ----------
+        outcome : int
+            Index of the outcome that varies; the others stay at their expected levels.
+        grid : ndarray (G,)
+            Its levels, in its unit.
+
+        Returns
+        -------
+        ndarray (G,)
+            Present value of the costs the payer avoids minus all it pays, euro.
+        """
         levels = np.tile(self.point_levels, (len(grid), 1))
         levels[:, outcome] = grid
         return self.run(levels).payer_net_savings
 
     def search_top(self, outcome: int) -> float:
-        """Upper end of the outcome range searched for the break-even and drawn in the chart."""
+        """Upper end of the outcome range searched for the break-even and drawn in the chart.
+
+        Twice the highest of: the highest level a draw reaches, the expected and reference
+        levels, and the levels where a rule changes (in the outcome's unit).
+        """
         o = self.outcomes[outcome]
         marks = [o.level_high, o.point_level, o.reference_level or 0.0]
         for rule in o.rules:
@@ -247,10 +416,16 @@ class SibModel:
         Other outcomes stay at their expected levels. Searched over
         ``[0, search_top]``: on a grid, then refined by bisection.
 
+        Parameters
+        ----------
+        outcome : int
+            Index of the outcome.
+
         Returns
         -------
-        (level or None, reason)
-            None when the payer pays more than it saves at the top of the range.
+        (float or None, str)
+            The level (in the outcome's unit), and ``""``; or None, and the reason, when
+            the payer pays more than it saves at the top of the range.
         """
         top = self.search_top(outcome)
         grid = np.linspace(0.0, top, 2001)
@@ -272,7 +447,24 @@ class SibModel:
         return float(hi), ""
 
     def curve(self, outcome: int = 0, n: int = 401, top: float | None = None) -> dict[str, np.ndarray]:
-        """The payout curve: figures against the level of ``outcome`` (others at their expected level)."""
+        """The payout curve: figures against the level of ``outcome`` (others at their expected level).
+
+        Parameters
+        ----------
+        outcome : int
+            Index of the outcome that varies.
+        n : int
+            Points on the curve.
+        top : float, optional
+            The highest level drawn (default: :meth:`search_top`).
+
+        Returns
+        -------
+        dict of str to ndarray (n,)
+            ``level`` (the outcome's unit); payments, receipts, top-up, excess and
+            present values in euro; ``investor_irr`` (fraction per year),
+            ``investor_multiple``; ``capped`` (bool: the contract cap binds).
+        """
         top = self.search_top(outcome) if top is None else top
         grid = np.linspace(0.0, top, n)
         levels = np.tile(self.point_levels, (n, 1))
@@ -298,23 +490,44 @@ def compile_sib(
     pricelist: str | Path | PriceList | None = None,
     *,
     index: PriceIndex | None = None,
-    folders=(),
+    folders: Iterable[str | Path] = (),
 ) -> SibModel:
     """Check a scenario's ``sib:`` section against the scenario and compile it.
 
+    The contract's money follows docs/method.md, section 7 (its terms in docs/sib.md).
+
     Parameters
     ----------
-    scenario : path, dict or Scenario
+    scenario : str, path, dict or Scenario
         A scenario with a ``sib:`` section.
     pricelist : str, path or PriceList, optional
         Default: the scenario's ``pricelist``.
+    index : PriceIndex, optional
+        The price index (default: the bundled CPI series).
+    folders : iterable of str or path
+        Extra folders to look for price lists in.
+
+    Returns
+    -------
+    SibModel
+        The contract compiled with the scenario's engine model (investments in euro cents,
+        provider costs in euro, per calendar year of the scenario).
 
     Raises
     ------
     MkbaError
         With file, line and field, for anything in the contract that does not
         fit the scenario (unknown effect line ids, years outside the horizon,
-        an unknown stakeholder), before anything is computed.
+        an unknown stakeholder, a price year outside the index), before anything is computed.
+
+    Examples
+    --------
+    >>> from mkba.sib.model import compile_sib
+    >>> sib = compile_sib("scenarios/buzinezzclub-rotterdam.yaml")
+    >>> sib.investor_ids
+    ['abn-amro-sif', 'start-foundation']
+    >>> [(o.id, o.participants) for o in sib.outcomes]
+    [('uitkeringsdagen', 160)]
     """
     s = load_scenario(scenario)
     c = s.sib
@@ -324,79 +537,23 @@ def compile_sib(
     defaults: dict[str, str] = {}
     if c.price_year is None:
         defaults["sib.price_year"] = "the scenario's price year"
-    if c.price_year is not None:
-        checker = index or default_index()
-        if s.assumed_inflation is not None and checker.assumed_inflation is None:
-            checker = checker.with_assumed_inflation(s.assumed_inflation)
-        try:
-            checker.level(c.price_year)
-        except MkbaError as exc:
-            raise s.error(exc.message, ("sib", "price_year")) from None
+    else:
+        _check_price_year(s, c.price_year, index)
     model = compile_scenario(s, pl, index=index, price_year=c.price_year)
-    years = model.years
-    Y = len(years)
-    for fld in ("outcome_payer", "max_loss_paid_by"):
-        who = getattr(c, fld)
-        if who is not None and who not in model.stakeholders:
-            raise s.error(f"unknown stakeholder {who!r}" + nearest(who, model.stakeholders), ("sib", fld))
+    _check_stakeholders(s, c, model)
     payer = model.stakeholders.index(c.outcome_payer)
-    line_ids = [ln.id for ln in model.lines]
-    total_participants = int(round(sum(mean_of(v) for v in s.participants.values())))
-    outcomes = []
-    for k, o in enumerate(c.outcomes):
-        path = ("sib", "outcomes", k)
-        shares = np.zeros(Y)
-        for year, share in o.measured.items():
-            shares[year - years[0]] = share
-        postings, cols = [], []
-        for _j, eid in enumerate(o.effects):
-            li = line_ids.index(eid)
-            postings += [
-                p for p in np.flatnonzero(model.posting_line == li) if model.posting_stakeholder[p] == payer
-            ]
-            cols.append(model.input_index(f"effects.{eid}.quantity"))
-        n = o.participants
-        if n is None and o.per == "participant":
-            if total_participants < 1:
-                raise s.error("per: participant needs 'participants' here or in the scenario", path)
-            n = total_participants
-            defaults[f"sib.outcomes[{k}].participants"] = f"{n} (all participants of the scenario)"
-        ps = o.per_participant
-        outcomes.append(
-            CompiledOutcome(
-                id=o.id,
-                label=o.label or o.id,
-                per_participant=o.per == "participant",
-                participants=n or 1,
-                rules=list(o.rules),
-                shares=shares,
-                reference_level=o.reference_level,
-                postings=np.array(postings, dtype=np.int64),
-                quantity_cols=cols,
-                level=o.level if ps is None else None,
-                success=ps.success if ps else None,
-                value=ps.value if ps else None,
-            )
-        )
-    invest = np.zeros((len(c.investors), Y), dtype=np.int64)
-    for i, inv in enumerate(c.investors):
-        for year, amount in inv.investment.items():
-            invest[i, year - years[0]] = round_cents(amount)
-    provider_costs = np.zeros(Y)
-    if c.provider is not None and isinstance(c.provider.costs, dict):
-        for year, amount in c.provider.costs.items():
-            provider_costs[year - years[0]] = amount
-    elif c.provider is not None and c.provider.costs:
-        gross = model.evaluate().gross[0]
-        for cid in c.provider.costs:
-            provider_costs += gross[line_ids.index(cid)]
+    total_participants = round(sum(mean_of(v) for v in s.participants.values()))
+    outcomes = [
+        _compile_outcome(s, model, o, k, payer, total_participants, defaults)
+        for k, o in enumerate(c.outcomes)
+    ]
     tiers = c.tiers()
     return SibModel(
         c,
         model,
         outcomes,
-        invest,
-        provider_costs,
+        _investment_cents(c, model.years),
+        _provider_costs(c, model),
         tiers,
         [i for t in tiers for i in t],
         c.max_loss_paid_by == c.outcome_payer,
@@ -404,20 +561,136 @@ def compile_sib(
     )
 
 
+def _check_price_year(s: Scenario, price_year: int, index: PriceIndex | None) -> None:
+    """The contract's ``price_year`` lies within the price index (with the scenario's assumed inflation)."""
+    checker = index or default_index()
+    if s.assumed_inflation is not None and checker.assumed_inflation is None:
+        checker = checker.with_assumed_inflation(s.assumed_inflation)
+    try:
+        checker.level(price_year)
+    except MkbaError as exc:
+        raise s.error(exc.message, ("sib", "price_year")) from None
+
+
+def _check_stakeholders(s: Scenario, c: SibContract, model: Model) -> None:
+    """``outcome_payer`` and ``max_loss_paid_by`` name stakeholders of the scenario."""
+    for fld in ("outcome_payer", "max_loss_paid_by"):
+        who = getattr(c, fld)
+        if who is not None and who not in model.stakeholders:
+            raise s.error(f"unknown stakeholder {who!r}" + nearest(who, model.stakeholders), ("sib", fld))
+
+
+def _compile_outcome(
+    s: Scenario,
+    model: Model,
+    o: Outcome,
+    k: int,
+    payer: int,
+    total_participants: int,
+    defaults: dict[str, str],
+) -> CompiledOutcome:
+    """Outcome ``o`` (the ``k``-th) resolved against the scenario's model.
+
+    Its measured shares per year of the horizon, the postings on the outcome payer
+    (stakeholder index ``payer``) and the quantity columns of the effect lines it names,
+    and its participants (default: all of the scenario, ``total_participants``, noted in
+    ``defaults``).
+    """
+    years = model.years
+    shares = np.zeros(len(years))
+    for year, share in o.measured.items():
+        shares[year - years[0]] = share
+    line_ids = [ln.id for ln in model.lines]
+    postings: list[int] = []
+    cols: list[int] = []
+    for eid in o.effects:
+        li = line_ids.index(eid)
+        postings += [
+            int(p) for p in np.flatnonzero(model.posting_line == li) if model.posting_stakeholder[p] == payer
+        ]
+        cols.append(model.input_index(f"effects.{eid}.quantity"))
+    n = o.participants
+    if n is None and o.per == "participant":
+        if total_participants < 1:
+            raise s.error(
+                "per: participant needs 'participants' here or in the scenario", ("sib", "outcomes", k)
+            )
+        n = total_participants
+        defaults[f"sib.outcomes[{k}].participants"] = f"{n} (all participants of the scenario)"
+    ps = o.per_participant
+    return CompiledOutcome(
+        id=o.id,
+        label=o.label or o.id,
+        per_participant=o.per == "participant",
+        participants=n or 1,
+        rules=list(o.rules),
+        shares=shares,
+        reference_level=o.reference_level,
+        postings=np.array(postings, dtype=np.int64),
+        quantity_cols=cols,
+        level=o.level if ps is None else None,
+        success=ps.success if ps else None,
+        value=ps.value if ps else None,
+    )
+
+
+def _investment_cents(c: SibContract, years: np.ndarray) -> np.ndarray:
+    """Each investor's investment per year of the horizon, shape (I, Y), int64 euro cents."""
+    invest = np.zeros((len(c.investors), len(years)), dtype=np.int64)
+    for i, inv in enumerate(c.investors):
+        for year, amount in inv.investment.items():
+            invest[i, year - years[0]] = round_cents(amount)
+    return invest
+
+
+def _provider_costs(c: SibContract, model: Model) -> np.ndarray:
+    """The provider's costs per year of the horizon, shape (Y,), euro.
+
+    Given per year, or the scenario's cost lines the provider names (at their point values).
+    """
+    costs = np.zeros(len(model.years))
+    if c.provider is None or not c.provider.costs:
+        return costs
+    if isinstance(c.provider.costs, dict):
+        for year, amount in c.provider.costs.items():
+            costs[year - model.years[0]] = amount
+        return costs
+    line_ids = [ln.id for ln in model.lines]
+    gross = model.evaluate().gross[0]
+    for cid in c.provider.costs:
+        costs += gross[line_ids.index(cid)]
+    return costs
+
+
 # -- results -----------------------------------------------------------------------------------------
 @dataclass
 class SibResult:
-    """The contract at one set of outcome levels: schedule, investors, payer, provider."""
+    """The contract at one set of outcome levels: schedule, investors, payer, provider.
+
+    Attributes
+    ----------
+    sib : SibModel
+        The compiled contract.
+    schedule : Schedule
+        Its money at the levels (one draw).
+    """
 
     sib: SibModel
     schedule: Schedule
 
     @property
     def levels(self) -> dict[str, float]:
+        """Outcome id -> its level, in its unit."""
         return {o.id: float(self.schedule.levels[0, k]) for k, o in enumerate(self.sib.outcomes)}
 
     def payments(self) -> dict[int, float]:
-        """Outcome payments the payer makes per year (euro), only years with a payment due."""
+        """Outcome payments the payer makes per year (euro), only years with a payment due.
+
+        Returns
+        -------
+        dict of int to float
+            Calendar year -> euro.
+        """
         s = self.schedule
         return {
             int(y): s.outcome_cents[0, t] / 100.0
@@ -425,8 +698,16 @@ class SibResult:
             if s.due_cents[0, t] or s.outcome_cents[0, t]
         }
 
-    def schedule_rows(self) -> list[dict]:
-        """One row per year: every money flow of the contract in euro (exact to the cent)."""
+    def schedule_rows(self) -> list[dict[str, float | int]]:
+        """One row per year: every money flow of the contract in euro (exact to the cent).
+
+        Returns
+        -------
+        list of dict
+            Per calendar year (``year``): investment, provider costs, payments due and made,
+            to the provider, beyond the return cap, to each investor (``to_<id>``), the floor
+            top-up, all the payer pays and the costs it avoids, in euro.
+        """
         s, sib = self.schedule, self.sib
         rows = []
         for t, y in enumerate(s.years):
@@ -447,13 +728,21 @@ class SibResult:
             rows.append(row)
         return rows
 
-    def to_dict(self) -> dict:
-        """Everything ``mkba sib --json`` writes (euro, fractions, years)."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything ``mkba sib --json`` writes (euro, fractions, years).
+
+        Returns
+        -------
+        dict
+            JSON-ready: amounts in euro, IRR as a fraction per year (None where there is
+            none), years as text keys, the payer's break-even per outcome, the
+            assumptions and defaults used.
+        """
         s, sib, c = self.schedule, self.sib, self.sib.contract
         irr = s.investor_irr()[0]
         irr_each = s.investor_irr(combined=False)[0]
         mult_each = s.investor_multiple(combined=False)[0]
-        out: dict = {
+        out: dict[str, Any] = {
             "name": c.name or sib.scenario.name,
             "price_year": sib.model.price_year,
             "discount_rate": float(sib.model.base[sib.model.discount_col]),
@@ -499,8 +788,16 @@ class SibResult:
         out["payer_break_even_outcome"] = be[sib.outcomes[0].id]["level"]
         return out
 
-    def provider_funding(self) -> dict | None:
-        """The provider's costs against the investment it receives, per year and cumulative (euro)."""
+    def provider_funding(self) -> dict[str, Any] | None:
+        """The provider's costs against the investment it receives, per year and cumulative (euro).
+
+        Returns
+        -------
+        dict or None
+            Totals, the ``shortfall`` (the lowest cumulative balance below zero, as a positive
+            amount) and ``by_year`` (calendar year as text -> investment, costs, balance), in
+            euro; None without a provider.
+        """
         c = self.sib.contract
         if c.provider is None:
             return None
@@ -521,18 +818,31 @@ class SibResult:
         }
 
 
-def _finite(x) -> float | None:
+def _finite(x: float | None) -> float | None:
+    """``x`` as a float, or None when it is None, NaN or infinite (JSON has no NaN)."""
     return float(x) if x is not None and np.isfinite(x) else None
 
 
-def assumptions(c: SibContract) -> list[dict]:
-    """Every part of the contract marked ``assumption:`` (path and reason)."""
-    found = []
+def assumptions(c: SibContract) -> list[dict[str, str]]:
+    """Every part of the contract marked ``assumption:`` (path and reason).
 
-    def walk(node, path: str) -> None:
+    Parameters
+    ----------
+    c : SibContract
+        The contract.
+
+    Returns
+    -------
+    list of dict
+        ``{"field": "sib.investors[0]", "assumption": "..."}`` in the order of the section.
+    """
+    found: list[dict[str, str]] = []
+
+    def walk(node: object, path: str) -> None:
         if isinstance(node, pydantic.BaseModel):
-            if getattr(node, "assumption", None):
-                found.append({"field": path or "sib", "assumption": node.assumption})
+            note = getattr(node, "assumption", None)
+            if note:
+                found.append({"field": path or "sib", "assumption": note})
             for name in type(node).model_fields:
                 walk(getattr(node, name), f"{path}.{name}" if path else name)
         elif isinstance(node, list):

@@ -1,28 +1,58 @@
 """Monte Carlo of a Social Impact Bond's outcomes: seeded, chunk-invariant draws through the payout engine.
 
-:func:`simulate_sib` draws N outcome sets (levels, or successes drawn per
+What lives here: :func:`simulate_sib` draws N outcome sets (levels, or successes drawn per
 participant; :func:`draw_outcomes`) and the scenario's uncertain inputs with
 :mod:`mkba.uncertainty.sampling`, computes the contract for each with
-:meth:`mkba.sib.SibModel.run`, in chunks, and keeps the per-draw figures
+:meth:`mkba.sib.model.SibModel.run`, in chunks, and keeps the per-draw figures
 (:class:`SibSimulation`). The result is identical at any chunk size and
-number of workers. See docs/sib.md.
+number of workers. The method is docs/method.md, sections 6 (draws) and 7 (SIBs);
+see docs/sib.md for the figures.
+
+Units: money in euro, IRR as a fraction per year, multiples as euro back per euro invested.
+
+Imports: :mod:`mkba.errors`, :mod:`mkba.scenario` (distributions), :mod:`mkba.uncertainty`
+(imported where used, so that importing this module stays light) and :mod:`mkba.sib.model`;
+never :mod:`mkba.result`, :mod:`mkba.report` or :mod:`mkba.cli`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from mkba.errors import MkbaError
 from mkba.scenario.distributions import _Dist
-from mkba.sib.model import SibModel
+from mkba.sib.model import CompiledOutcome, Figure, SibModel
 
 
 @dataclass
 class SibSimulation:
-    """Per-draw figures of a simulation (arrays of shape (N,)) and their summary."""
+    """Per-draw figures of a simulation (arrays of shape (N,)) and their summary.
+
+    Attributes
+    ----------
+    n, seed : int
+        Number of draws and their seed.
+    levels : ndarray (N, O)
+        The outcome levels drawn, each in its outcome's unit.
+    outcome_payments, payer_payments : ndarray (N,)
+        Outcome payments, and all the payer pays (with a floor top-up it guarantees), euro.
+    investor_irr : ndarray (N,)
+        All investors' IRR together, fraction per year (-1 when nothing comes back).
+    investor_multiple : ndarray (N,)
+        Euro back per euro invested, all investors together.
+    investor_multiple_each : ndarray (N, I)
+        The same per investor.
+    payer_net_savings : ndarray (N,)
+        Present value of the costs the payer avoids minus all it pays, euro.
+    floor_top_up : ndarray (N,)
+        Paid to investors to bring them up to the floor, euro.
+    investor_ids : list of str
+        The investors, in the order of ``investor_multiple_each``.
+    """
 
     n: int
     seed: int
@@ -36,10 +66,17 @@ class SibSimulation:
     floor_top_up: np.ndarray
     investor_ids: list[str]
 
-    def summary(self) -> dict:
-        """The figures ``mkba sib --simulate --json`` writes under ``simulation``."""
+    def summary(self) -> dict[str, Any]:
+        """The figures ``mkba sib --simulate --json`` writes under ``simulation``.
 
-        def pct(x):
+        Returns
+        -------
+        dict
+            Probabilities (fractions), percentiles ``p5``, ``p50``, ``p95`` and means of
+            the per-draw figures (euro; IRR as a fraction per year).
+        """
+
+        def pct(x: np.ndarray) -> dict[str, float]:
             return {f"p{q}": float(np.percentile(x, q)) for q in (5, 50, 95)} | {"mean": float(x.mean())}
 
         irr = pct(self.investor_irr)
@@ -71,21 +108,42 @@ class SibSimulation:
 OUTCOME_STREAM = 0x51B0_0C0E_51B0_0C0E
 
 
-def draw_outcomes(sib: SibModel, seed: int, start: int, stop: int):
+def draw_outcomes(
+    sib: SibModel, seed: int, start: int, stop: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Outcome draws ``start..stop-1``: levels (D, O), counts, values, and the scenario inputs theta.
 
     Draw ``i`` depends only on ``seed`` and ``i``, whatever the chunk. The
-    scenario's uncertain inputs are drawn by :func:`mkba.sampling.draw_inputs`
+    scenario's uncertain inputs are drawn by :func:`mkba.uncertainty.sampling.draw_inputs`
     (the same draws as the MKBA Monte Carlo with this seed); the outcomes come
-    from their own stream (:func:`mkba.sampling.uniforms` keyed by ``seed``
+    from their own stream (:func:`mkba.uncertainty.sampling.uniforms` keyed by ``seed``
     XOR :data:`OUTCOME_STREAM`): per outcome one dimension for its level (level
     mode), or two (success probability, value) plus one per participant
     (participant mode). The quantities of the effect lines an outcome names are
-    not drawn: the outcome level sizes those lines.
-    """
-    from mkba.uncertainty.sampling import draw_inputs, quantile, uniforms
+    not drawn: the outcome level sizes those lines. See docs/method.md, section 7
+    (and section 6 for the draws).
 
-    dims = [2 + o.participants if o.success is not None else 1 for o in sib.outcomes]
+    Parameters
+    ----------
+    sib : SibModel
+        The compiled contract.
+    seed : int
+        Seed of the draws.
+    start, stop : int
+        The draws to make, ``start`` up to (not including) ``stop``.
+
+    Returns
+    -------
+    levels : ndarray (D, O)
+        Outcome levels, each in its outcome's unit.
+    counts, values : ndarray (D, O)
+        Participants counted (successes in participant mode) and outcome units per participant counted.
+    theta : ndarray (D, J) or None
+        The scenario's inputs per draw; None when none is uncertain.
+    """
+    from mkba.uncertainty.sampling import draw_inputs, uniforms
+
+    dims = [2 + o.participants if o.participant_terms is not None else 1 for o in sib.outcomes]
     u = uniforms((seed ^ OUTCOME_STREAM) % 2**64, start, stop, sum(dims))
     D = stop - start
     levels = np.empty((D, len(sib.outcomes)))
@@ -93,21 +151,7 @@ def draw_outcomes(sib: SibModel, seed: int, start: int, stop: int):
     values = np.empty_like(levels)
     at = 0
     for k, o in enumerate(sib.outcomes):
-        n = o.participants if o.per_participant else 1
-        if o.success is None:
-            lv = o.level
-            levels[:, k] = quantile(lv, u[:, at]) if isinstance(lv, _Dist) else o.point_level
-            counts[:, k], values[:, k] = n, levels[:, k]
-        else:
-            p = (
-                quantile(o.success, u[:, at])
-                if isinstance(o.success, _Dist)
-                else np.full(D, float(o.success))
-            )
-            v = quantile(o.value, u[:, at + 1]) if isinstance(o.value, _Dist) else np.full(D, float(o.value))
-            hits = (u[:, at + 2 : at + 2 + o.participants] < p[:, None]).sum(axis=1)
-            counts[:, k], values[:, k] = hits, v
-            levels[:, k] = v * hits / o.participants
+        levels[:, k], counts[:, k], values[:, k] = _draw_outcome(o, u[:, at : at + dims[k]])
         at += dims[k]
     theta = None
     if any(inp.uncertain for inp in sib.model.inputs):
@@ -115,6 +159,38 @@ def draw_outcomes(sib: SibModel, seed: int, start: int, stop: int):
         for o in sib.outcomes:
             theta[:, o.quantity_cols] = sib.model.base[o.quantity_cols]
     return levels, counts, values, theta
+
+
+def _draw_outcome(o: CompiledOutcome, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One outcome's level, count and value for each row of uniforms ``u`` (D, its dimensions)."""
+    D = len(u)
+    terms = o.participant_terms
+    if terms is None:
+        n = o.participants if o.per_participant else 1
+        level = _draw(o.level, u[:, 0]) if isinstance(o.level, _Dist) else np.full(D, o.point_level)
+        return level, np.full(D, float(n)), level
+    p = _draw(terms[0], u[:, 0])
+    v = _draw(terms[1], u[:, 1])
+    hits = (u[:, 2 : 2 + o.participants] < p[:, None]).sum(axis=1)
+    return v * hits / o.participants, hits.astype(np.float64), v
+
+
+def _draw(x: Figure, u: np.ndarray) -> np.ndarray:
+    """A number or distribution at the uniforms ``u`` (D,): its quantiles, or the number D times."""
+    from mkba.uncertainty.sampling import quantile
+
+    return quantile(x, u) if isinstance(x, _Dist) else np.full(len(u), float(x))
+
+
+#: The per-draw figures of :class:`SibSimulation` that :func:`simulate_sib` fills, each (N,).
+_PER_DRAW = (
+    "outcome_payments",
+    "payer_payments",
+    "investor_irr",
+    "investor_multiple",
+    "payer_net_savings",
+    "floor_top_up",
+)
 
 
 def simulate_sib(
@@ -132,10 +208,12 @@ def simulate_sib(
     ``workers`` (each draw depends only on the seed and its index, and each
     chunk writes its own rows). Memory: one chunk's arrays per worker at a
     time, plus about 70 bytes per draw for the per-draw figures kept for
-    percentiles.
+    percentiles. Follows docs/method.md, section 7 (the uncertainty of a SIB in docs/sib.md).
 
     Parameters
     ----------
+    sib : SibModel
+        The compiled contract (:func:`mkba.sib.model.compile_sib`).
     n : int
         Number of draws (>= 1).
     seed : int
@@ -147,10 +225,28 @@ def simulate_sib(
         default: up to 2, and 1 for small runs.
     progress : callable, optional
         Called with the number of draws finished after each chunk (the command line draws a bar).
-    """
-    import os
-    from concurrent.futures import ThreadPoolExecutor
 
+    Returns
+    -------
+    SibSimulation
+        Per-draw figures (euro; IRR as a fraction per year) and :meth:`SibSimulation.summary`.
+
+    Raises
+    ------
+    MkbaError
+        For ``n`` or ``chunk_size`` below 1, or results that would not fit in memory.
+
+    Examples
+    --------
+    >>> from mkba.sib.model import compile_sib
+    >>> from mkba.sib.simulation import simulate_sib
+    >>> sib = compile_sib("scenarios/buzinezzclub-rotterdam.yaml")
+    >>> sim = simulate_sib(sib, 2000, seed=1)
+    >>> sim.levels.shape
+    (2000, 1)
+    >>> 0.0 <= sim.summary()["p_investor_loss"] <= 1.0
+    True
+    """
     from mkba.uncertainty.sampling import check_draws_fit, chunks
 
     if n < 1:
@@ -159,17 +255,7 @@ def simulate_sib(
         raise MkbaError("expected a chunk size >= 1")
     O, I = len(sib.outcomes), len(sib.contract.investors)
     check_draws_fit(n, 6 + O + I)
-    out = {
-        k: np.empty(n)
-        for k in (
-            "outcome_payments",
-            "payer_payments",
-            "investor_irr",
-            "investor_multiple",
-            "payer_net_savings",
-            "floor_top_up",
-        )
-    }
+    out = {k: np.empty(n) for k in _PER_DRAW}
     levels_all = np.empty((n, O))
     each = np.empty((n, I))
     invested_each = sib.invest_cents.sum(axis=1).astype(np.float64)
@@ -190,7 +276,25 @@ def simulate_sib(
         out["floor_top_up"][sl] = s.guarantee_cents.sum(axis=(1, 2)) / 100.0
         return stop - start
 
-    parts = list(chunks(n, chunk_size))
+    _run_chunks(run, list(chunks(n, chunk_size)), workers, progress)
+    return SibSimulation(
+        n=n, seed=seed, levels=levels_all, investor_multiple_each=each, investor_ids=sib.investor_ids, **out
+    )
+
+
+def _run_chunks(
+    run: Callable[[tuple[int, int]], int],
+    parts: list[tuple[int, int]],
+    workers: int | None,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Call ``run`` on each chunk ``(start, stop)``, on ``workers`` threads, reporting to ``progress``.
+
+    Default workers: up to 2 (as many as there are CPUs), and 1 for a single chunk.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(parts) > 1 else 1
     if workers <= 1:
@@ -198,11 +302,8 @@ def simulate_sib(
             done = run(part)
             if progress is not None:
                 progress(done)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(run, parts):
-                if progress is not None:
-                    progress(done)
-    return SibSimulation(
-        n=n, seed=seed, levels=levels_all, investor_multiple_each=each, investor_ids=sib.investor_ids, **out
-    )
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done in pool.map(run, parts):
+            if progress is not None:
+                progress(done)

@@ -2,20 +2,35 @@
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global
 backend state, no display needed). Each function writes one file and returns
-its path; :func:`write_plots` writes every chart an analysis allows.
+its path; :func:`write_plots` writes every chart an analysis allows. Amounts
+on the axes are in euro of the result's price year (docs/method.md, section 1).
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from mkba.errors import MkbaError
 from mkba.report.vocabulary import label
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
+
+    from mkba.result import Result
+    from mkba.uncertainty.montecarlo import Simulation
+
+#: A break-even result of :func:`mkba.uncertainty.sensitivity.break_even` (``input``, ``label``,
+#: ``base``, ``range``, ``roots``, ...).
+BreakEven = Mapping[str, Any]
 
 #: Size of every chart in inches, and its resolution.
 FIGSIZE = (9.0, 5.0)
@@ -24,16 +39,17 @@ DPI = 110
 _COST, _BENEFIT, _NET, _ACCENT = "#c0392b", "#27ae60", "#2c3e50", "#2980b9"
 
 
-def _figure():
+def _figure() -> Figure:
     from matplotlib.figure import Figure
 
     return Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
 
 
-def _euro_axis(axis) -> None:
+def _euro_axis(axis: Axis) -> None:
+    """Tick labels in euro: '€ 950', '€ 12k', '€ 1.25 mln'."""
     from matplotlib.ticker import FuncFormatter
 
-    def fmt(x, _pos):
+    def fmt(x: float, _pos: int | None) -> str:
         a = abs(x)
         if a >= 1e6:
             return f"€ {x / 1e6:,.2f} mln"
@@ -48,13 +64,28 @@ def _short(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
-def _save(fig, path: Path) -> Path:
+def _save(fig: Figure, path: Path) -> Path:
     fig.savefig(path, format="png")
     return path
 
 
-def yearly_flows(result, path: str | Path) -> Path:
-    """Bars of costs (down) and benefits (up) per year, the net flow and the cumulative discounted one."""
+def yearly_flows(result: Result, path: str | Path) -> Path:
+    """Bars of costs (down) and benefits (up) per year, the net flow and the cumulative discounted one.
+
+    The cumulative discounted net flow follows docs/method.md, sections 2 and 5.
+
+    Parameters
+    ----------
+    result : mkba.result.Result
+        The point result.
+    path : str or Path
+        The PNG file to write.
+
+    Returns
+    -------
+    Path
+        The file written; amounts in euro of the result's price year.
+    """
     lang = result.lang
     frame = result.yearly_frame()
     fig = _figure()
@@ -80,8 +111,24 @@ def yearly_flows(result, path: str | Path) -> Path:
     return _save(fig, Path(path))
 
 
-def stakeholders(result, path: str | Path) -> Path:
-    """Per stakeholder: present value of costs (left), benefits (right) and the npv (marker)."""
+def stakeholders(result: Result, path: str | Path) -> Path:
+    """Per stakeholder: present value of costs (left), benefits (right) and the npv (marker).
+
+    The table "wie betaalt, wie profiteert" of docs/method.md, sections 3 and 5;
+    public stakeholders are marked with ``*``.
+
+    Parameters
+    ----------
+    result : mkba.result.Result
+        The point result.
+    path : str or Path
+        The PNG file to write.
+
+    Returns
+    -------
+    Path
+        The file written; present values in euro.
+    """
     lang = result.lang
     table = result.stakeholder_table()
     fig = _figure()
@@ -103,8 +150,28 @@ def stakeholders(result, path: str | Path) -> Path:
     return _save(fig, Path(path))
 
 
-def tornado_chart(result, frame, path: str | Path, *, top: int = 15) -> Path:
-    """Horizontal bars from the npv at each input's low to that at its high, largest swing on top."""
+def tornado_chart(result: Result, frame: pd.DataFrame, path: str | Path, *, top: int = 15) -> Path:
+    """Horizontal bars from the npv at each input's low to that at its high, largest swing on top.
+
+    One-way sensitivity of docs/method.md, section 6.
+
+    Parameters
+    ----------
+    result : mkba.result.Result
+        The point result (its npv is the centre line unless ``frame.attrs['npv_base']`` says otherwise).
+    frame : pandas.DataFrame
+        The tornado of :func:`mkba.uncertainty.sensitivity.tornado`, sorted by swing
+        (columns ``label``, ``low``, ``high``, ``npv_low``, ``npv_high`` in euro).
+    path : str or Path
+        The PNG file to write.
+    top : int
+        How many inputs to show.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     lang = result.lang
     base = frame.attrs.get("npv_base", result.npv)
     rows = frame.head(top)
@@ -132,8 +199,27 @@ def tornado_chart(result, frame, path: str | Path, *, top: int = 15) -> Path:
     return _save(fig, Path(path))
 
 
-def npv_histogram(result, simulation, path: str | Path, *, bins: int = 60) -> Path:
-    """Histogram of the simulated npv with its mean, 5th and 95th percentile, 0 and the point result."""
+def npv_histogram(result: Result, simulation: Simulation, path: str | Path, *, bins: int = 60) -> Path:
+    """Histogram of the simulated npv with its mean, 5th and 95th percentile, 0 and the point result.
+
+    Monte Carlo of docs/method.md, section 6.
+
+    Parameters
+    ----------
+    result : mkba.result.Result
+        The point result (for the language).
+    simulation : mkba.uncertainty.montecarlo.Simulation
+        The draws (``npv`` in euro, ``point_npv``, ``p_npv_negative``, ``n``).
+    path : str or Path
+        The PNG file to write.
+    bins : int
+        Number of bars.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     lang = result.lang
     npv = simulation.npv
     fig = _figure()
@@ -163,14 +249,33 @@ def npv_histogram(result, simulation, path: str | Path, *, bins: int = 60) -> Pa
     return _save(fig, Path(path))
 
 
-def break_even_chart(result, found: dict, path: str | Path, *, points: int = 41) -> Path:
-    """The npv against one input over its break-even range, with the break-even value marked."""
+def break_even_chart(result: Result, found: BreakEven, path: str | Path, *, points: int = 41) -> Path:
+    """The npv against one input over its break-even range, with the break-even value marked.
+
+    Parameters
+    ----------
+    result : mkba.result.Result
+        The point result (its model is evaluated over the range).
+    found : mapping
+        A result of :func:`mkba.uncertainty.sensitivity.break_even` (``input``,
+        ``label``, ``base``, ``range``, ``roots``).
+    path : str or Path
+        The PNG file to write.
+    points : int
+        Number of evaluations over the range.
+
+    Returns
+    -------
+    Path
+        The file written; the npv in euro.
+    """
     from mkba.uncertainty.sensitivity import npv_of
 
     lang = result.lang
     model = result.model
     j = model.input_index(found["input"])
-    xs = np.linspace(*found["range"], points)
+    low, high = found["range"]
+    xs = np.linspace(float(low), float(high), points)
     theta = np.tile(model.base, (points, 1))
     theta[:, j] = xs
     fig = _figure()
@@ -187,17 +292,42 @@ def break_even_chart(result, found: dict, path: str | Path, *, points: int = 41)
     return _save(fig, Path(path))
 
 
-def write_plots(result, folder: str | Path, *, simulation=None, tornado=None, break_even=None) -> list[Path]:
+def write_plots(
+    result: Result,
+    folder: str | Path,
+    *,
+    simulation: Simulation | None = None,
+    tornado: pd.DataFrame | None = None,
+    break_even: BreakEven | Sequence[BreakEven] | None = None,
+) -> list[Path]:
     """Write every chart the analysis allows into ``folder`` (created if needed).
 
     Always ``yearly_flows.png`` and ``stakeholders.png``; ``tornado.png`` with a
     tornado frame, ``npv_histogram.png`` with a simulation, and
     ``break_even_<input>.png`` for each break-even result.
 
+    Parameters
+    ----------
+    result : mkba.result.Result
+        The point result.
+    folder : str or Path
+        Where to write the charts.
+    simulation : mkba.uncertainty.montecarlo.Simulation, optional
+        Monte Carlo draws, for the npv histogram.
+    tornado : pandas.DataFrame, optional
+        The tornado of :func:`mkba.uncertainty.sensitivity.tornado`.
+    break_even : mapping or sequence of mappings, optional
+        Results of :func:`mkba.uncertainty.sensitivity.break_even`.
+
     Returns
     -------
     list of Path
         The files written, in that order.
+
+    Raises
+    ------
+    MkbaError
+        When ``folder`` cannot be created.
     """
     folder = Path(folder)
     try:
@@ -212,7 +342,8 @@ def write_plots(result, folder: str | Path, *, simulation=None, tornado=None, br
         paths.append(tornado_chart(result, tornado, folder / "tornado.png"))
     if simulation is not None:
         paths.append(npv_histogram(result, simulation, folder / "npv_histogram.png"))
-    for found in [break_even] if isinstance(break_even, dict) else break_even or []:
+    found_all = [break_even] if isinstance(break_even, Mapping) else list(break_even or [])
+    for found in found_all:
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", found["input"])
         paths.append(break_even_chart(result, found, folder / f"break_even_{safe}.png"))
     return paths

@@ -1,9 +1,9 @@
 """The payout curve chart of a Social Impact Bond (``mkba sib --plot``).
 
-:func:`plot_payout_curve` draws :meth:`mkba.sib.SibModel.curve`: the outcome
+:func:`plot_payout_curve` draws :meth:`mkba.sib.model.SibModel.curve`: the outcome
 payments, what investors receive and the payer's avoided costs against an
-outcome level, the investors' IRR on a second axis, with the risk bands shaded.
-matplotlib is imported only when a chart is drawn.
+outcome level (docs/method.md, section 7), the investors' IRR on a second
+axis, with the risk bands shaded. matplotlib is imported only when a chart is drawn.
 """
 
 from __future__ import annotations
@@ -20,7 +20,22 @@ from mkba.sib.model import SibModel
 def check_png_path(path: str | Path, option: str = "path") -> Path:
     """``path`` as a PNG file to write: ends in ``.png``, is not a folder, and its folder exists.
 
-    ``option`` names where the path came from in the message (e.g. ``--plot``).
+    Parameters
+    ----------
+    path : str or Path
+        The file name to check.
+    option : str
+        Where the path came from, for the message (e.g. ``--plot``).
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Raises
+    ------
+    MkbaError
+        When ``path`` does not end in ``.png``, is a folder, or its folder does not exist.
     """
     path = Path(path)
     if path.is_dir():
@@ -39,9 +54,25 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     """Write the payout curve as a PNG: payments and investor IRR against the outcome level.
 
     The risk bands are shaded: where the floor pays (investors lose, topped up),
-    where investors lose money, where they gain, and where the return cap binds.
-    The file is written atomically (:func:`mkba.fileio.write_atomic`); its
-    folder must exist.
+    where investors lose money, where they gain, and where the return cap binds
+    (the waterfall of docs/method.md, section 7). The file is written atomically
+    (:func:`mkba.io.files.write_atomic`); its folder must exist.
+
+    Parameters
+    ----------
+    sib : mkba.sib.model.SibModel
+        The compiled contract.
+    path : str or Path
+        The PNG file to write.
+    outcome : int
+        Which outcome's level runs along the x axis (its position in the contract).
+    lang : {'nl', 'en'}
+        Language of the labels.
+
+    Returns
+    -------
+    Path
+        The file written; payments in euro, the IRR in percent.
 
     Raises
     ------

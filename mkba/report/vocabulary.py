@@ -1,4 +1,7 @@
-"""Labels for reports, workbooks and the terminal: Dutch by default, English on request."""
+"""Labels for reports, workbooks and the terminal: Dutch by default, English on request.
+
+:data:`LABELS` maps a key to its (Dutch, English) pair; :func:`label` looks one up.
+"""
 
 from __future__ import annotations
 
@@ -381,11 +384,72 @@ LABELS: dict[str, tuple[str, str]] = {
     "plot_p_negative": ("P(saldo < 0) = {p:.1%}", "P(npv < 0) = {p:.1%}"),
     "plot_p5_p95": ("5e-95e percentiel", "5th-95th percentile"),
     "plot_cumulative": ("Cumulatief contant saldo", "Cumulative discounted net flow"),
+    # -- the overview table and projects (docs/method.md, section 8) --------------------------------
+    "overview": ("MKBA-overzichtstabel", "CBA overview table"),
+    "line": ("Post", "Line"),
+    "pv": ("Contante waarde", "Present value"),
+    "total": ("Totaal", "Total"),
+    "pm": ("PM", "PM"),
+    "pm_posts": ("PM-posten (niet in geld uitgedrukt, niet opgeteld)", "PM items (not in money, never summed)"),
+    "direction": ("Richting", "Direction"),
+    "size": ("Omvang", "Size"),
+    "dir_positive": ("positief", "positive"),
+    "dir_negative": ("negatief", "negative"),
+    "dir_uncertain": ("onzeker", "uncertain"),
+    "kind_cost": ("kosten", "cost"),
+    "kind_avoided_cost": ("vermeden kosten", "avoided cost"),
+    "kind_benefit": ("baten", "benefit"),
+    "kind_added_cost": ("extra kosten", "added cost"),
+    "kind_in_kind_cost": ("inzet in natura", "in-kind cost"),
+    "kind_memo": ("pro memorie", "memo"),
+    "transfer_note": ("overdracht", "transfer"),
+    "alternative": ("Alternatief", "Alternative"),
+    "baseline": ("Nulalternatief", "Baseline"),
+    "delta": ("Verschil met nulalternatief", "Difference from baseline"),
+    "delta_npv": ("Saldo t.o.v. nulalternatief", "NPV against baseline"),
+    "delta_pv_costs": ("Extra kosten (contant)", "Extra costs (PV)"),
+    "delta_pv_benefits": ("Extra baten (contant)", "Extra benefits (PV)"),
+    "delta_bcr": ("Extra baten per extra euro", "Incremental benefit-cost ratio"),
+    "rank": ("Rang", "Rank"),
+    "dominant": ("dominant", "dominant"),
+    "dominant_text": (
+        "{alt} is dominant: het kost niet meer dan het nulalternatief en levert niet minder op.",
+        "{alt} is dominant: it costs no more than the baseline and yields no less.",
+    ),
+    "ranking_text": ("Rangorde naar saldo t.o.v. het nulalternatief", "Ranking by NPV against the baseline"),
+    "p_delta_positive": ("Kans saldo t.o.v. nulalternatief > 0", "P(NPV against baseline > 0)"),
+    "p_best": ("Kans het beste alternatief", "P(best alternative)"),
+    "paired_title": (
+        "Monte Carlo, gepaard ({n} trekkingen, seed {seed}, dezelfde trekkingen voor elk alternatief)",
+        "Monte Carlo, paired ({n} draws, seed {seed}, the same draws for every alternative)",
+    ),
 }
 
 
 def label(key: str, lang: str = "nl") -> str:
-    """The label of ``key`` in ``lang`` ('nl' or 'en'); the key itself when unknown."""
+    """The label of ``key`` in ``lang``; the key itself when unknown.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`LABELS` (``npv``, ``xl_sheet_summary``, ...).
+    lang : {'nl', 'en'}
+        Dutch (the default; also for any language but 'en') or English.
+
+    Returns
+    -------
+    str
+        The label, or ``key`` when there is none.
+
+    Examples
+    --------
+    >>> label("npv")
+    'Saldo (netto contante waarde)'
+    >>> label("npv", "en")
+    'Net present value'
+    >>> label("no such key")
+    'no such key'
+    """
     pair = LABELS.get(key)
     if pair is None:
         return key

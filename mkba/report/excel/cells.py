@@ -8,10 +8,13 @@
   ``=``, ``+``, ``-`` or ``@`` is stored as a string and marked with Excel's
   quote prefix); a number that is NaN or infinite is written as a visible
   ``n.v.t.``, never as an empty cell; defined names are made valid and unique;
-* :class:`_SheetPlan`, the shared state and small helpers (title, header row,
-  table) of the standard sheets' writers;
+* :class:`Book`, the bookkeeping of one workbook that must be unique or
+  collected across its sheets (defined names, table names, shared styles,
+  column widths); the only mutable part of a :class:`Context`;
+* :func:`write_title`, :func:`write_header` and :func:`index_lookup`, small
+  helpers of the standard sheets' writers;
 * :func:`save`: openpyxl's writer with a faster serialisation of the cells
-  (:func:`mkba.excel.write_workbook` saves through it atomically).
+  (:func:`mkba.report.excel.workbook.write_workbook` saves through it atomically).
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, SupportsFloat
 from xml.sax.saxutils import escape as _xml_escape
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -35,10 +39,15 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from mkba.pricelist.index import PriceIndex
 from mkba.report.vocabulary import label
+
+if TYPE_CHECKING:
+    from mkba.result import Result
+    from mkba.sib.model import SibResult
 
 #: Number formats.
 EURO = '"€" #,##0.00;[Red]"€" -#,##0.00'
@@ -57,11 +66,18 @@ BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 TABLE_STYLE = "TableStyleLight9"
 
+#: Where a model input's cell is: (sheet title, cell such as ``C7``, defined name).
+InputCell = tuple[str, str, str]
+
 
 # -- layout: where things are, for extensions, tests and reviewers -------------------------------
-@dataclass
+@dataclass(frozen=True)
 class Layout:
     """Where the standard sheets put things (1-based rows, column letters).
+
+    Built by :func:`mkba.report.excel.workbook.build_workbook` from what each
+    standard sheet's writer returns; only ``sib`` and ``sensitivity`` are filled
+    afterwards, by the sheet writers of those sheets.
 
     Attributes
     ----------
@@ -71,30 +87,42 @@ class Layout:
         Figure name (``pv_costs``, ...) to its cell on the summary sheet.
     stakeholder_rows : dict
         Stakeholder to its row in the summary table (columns in ``stakeholder_cols``).
+    stakeholder_cols : dict
+        Column (``public``, ``pv_costs``, ``pv_benefits``, ``npv``) to its letter in that table.
     fiscal_row, society_row : int
         Rows of the fiscal view and the societal total in that table.
-    year_cols : list of str
+    year_row, discount_row, participants_row : int
+        Rows of the years, discount factors and new participants on the flows sheet.
+    year_cols : tuple of str
         Column of each year on the flows sheet.
     line_rows : dict
         Line id to its gross-amount row on the flows sheet.
-    posting_rows : list of (line id, stakeholder, row)
+    posting_rows : tuple of (line id, stakeholder, row)
         The flows booked per stakeholder, in the order of ``Model.posting_line``.
+    pv_col, pv_pos_col, pv_neg_col : str
+        Columns of the present value of a flows-sheet row, of its positive and of its negative part.
+    costs_row, benefits_row, net_row, discounted_row, cumulative_row : int
+        Rows of the yearly totals on the flows sheet.
     inputs : dict
         Model input name (``effects.x.success``) to (sheet title, cell, defined name).
+    sib : dict
+        Where the SIB sheet (:mod:`mkba.report.excel.sib`) put things, when it is written.
+    sensitivity : dict
+        Where the sensitivity sheet (:mod:`mkba.report.excel.sensitivity`) put things, when it is written.
     """
 
-    sheets: dict[str, str] = field(default_factory=dict)
-    figures: dict[str, str] = field(default_factory=dict)
-    stakeholder_rows: dict[str, int] = field(default_factory=dict)
-    stakeholder_cols: dict[str, str] = field(default_factory=dict)
+    sheets: Mapping[str, str] = field(default_factory=dict)
+    figures: Mapping[str, str] = field(default_factory=dict)
+    stakeholder_rows: Mapping[str, int] = field(default_factory=dict)
+    stakeholder_cols: Mapping[str, str] = field(default_factory=dict)
     fiscal_row: int = 0
     society_row: int = 0
     year_row: int = 0
     discount_row: int = 0
     participants_row: int = 0
-    year_cols: list[str] = field(default_factory=list)
-    line_rows: dict[str, int] = field(default_factory=dict)
-    posting_rows: list[tuple[str, str, int]] = field(default_factory=list)
+    year_cols: tuple[str, ...] = ()
+    line_rows: Mapping[str, int] = field(default_factory=dict)
+    posting_rows: tuple[tuple[str, str, int], ...] = ()
     pv_col: str = ""
     pv_pos_col: str = ""
     pv_neg_col: str = ""
@@ -103,41 +131,101 @@ class Layout:
     net_row: int = 0
     discounted_row: int = 0
     cumulative_row: int = 0
-    inputs: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    #: Where the SIB sheet (:mod:`mkba.report.excel.sib`) put things, when it is written.
-    sib: dict = field(default_factory=dict)
-    #: Where the sensitivity sheet (:mod:`mkba.report.excel.sensitivity`) put things, when it is written.
-    sensitivity: dict = field(default_factory=dict)
+    inputs: Mapping[str, InputCell] = field(default_factory=dict)
+    sib: dict[str, Any] = field(default_factory=dict)
+    sensitivity: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
-class Context:
-    """What a sheet writer needs: the result, the language, safe writers and the layout."""
+class Book:
+    """What one workbook's sheets share and must keep unique: names, tables, styles, column widths.
 
-    result: object
+    This is bookkeeping of the file format, not of the calculation: Excel
+    requires defined names and table names unique in a workbook, styles are
+    cached to be shared, and a column's width is the widest text written in it.
+    """
+
+    #: Lower-case defined name -> the name as defined.
+    defined: dict[str, str] = field(default_factory=dict)
+    #: (sheet title, column) -> characters of its widest cell.
+    widths: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: (format, input, bold, quote prefix) -> style array to share.
+    styles: dict[tuple[str | None, bool, bool, bool], Any] = field(default_factory=dict)
+    #: Tables added so far (their number makes each table's name unique).
+    tables: int = 0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a sheet writer needs: the result, the language, safe writers and the layout.
+
+    Parameters
+    ----------
+    result : mkba.result.Result
+        The point result the workbook shows.
+    lang : {'nl', 'en'}
+        Language of labels and sheet names.
+    index : PriceIndex
+        The price index the result was computed with.
+    layout : Layout
+        Where the standard sheets put things (complete when extra sheet writers run).
+    sib : mkba.sib.model.SibResult, optional
+        The SIB at the outcome level to show; None: the scenario's ``sib:``
+        section at its expected levels (if it has one).
+    analysis : mapping, optional
+        Tornado, Monte Carlo and break-even results (``mkba run --tornado/--simulate/--break-even``).
+    book : Book
+        The workbook's names, tables, styles and column widths.
+    """
+
+    result: Result
     lang: str
     index: PriceIndex
     layout: Layout = field(default_factory=Layout)
-    defined: dict[str, str] = field(default_factory=dict)  # lower-case defined name -> name
-    _styles: dict = field(default_factory=dict)  # (format, input, bold) -> style array to copy
-    widths: dict[tuple[str, int], int] = field(default_factory=dict)
-    #: The SIB at the outcome level to show (a :class:`mkba.sib.SibResult`); None: the scenario's
-    #: ``sib:`` section at its expected levels (if it has one).
-    sib: object = None
-    #: Tornado, Monte Carlo and break-even results (``mkba run --tornado/--simulate/--break-even``).
-    analysis: dict | None = None
+    sib: SibResult | None = None
+    analysis: Mapping[str, Any] | None = None
+    book: Book = field(default_factory=Book)
+
+    @property
+    def widths(self) -> dict[tuple[str, int], int]:
+        """(sheet title, column) -> width in characters, applied when the workbook is complete."""
+        return self.book.widths
+
+    @property
+    def defined(self) -> dict[str, str]:
+        """Lower-case defined name -> the defined name, for every name defined so far."""
+        return self.book.defined
 
     # -- labels ---------------------------------------------------------------------------
     def label(self, key: str) -> str:
+        """The label of ``key`` in the workbook's language (see :func:`mkba.report.vocabulary.label`)."""
         return label(key, self.lang)
 
     @property
     def na(self) -> str:
+        """The visible text of a missing value (``n.v.t.`` or ``n/a``)."""
         return self.label("xl_na")
 
     # -- cells ----------------------------------------------------------------------------
-    def text(self, ws, row: int, col: int, value, *, bold: bool = False):
-        """Write ``value`` as text, never as a formula (None becomes the visible 'n.v.t.')."""
+    def text(self, ws: Worksheet, row: int, col: int, value: object, *, bold: bool = False) -> Cell | None:
+        """Write ``value`` as text, never as a formula.
+
+        Parameters
+        ----------
+        ws : Worksheet
+            The sheet to write on.
+        row, col : int
+            The cell (1-based).
+        value : object
+            Written as ``str(value)``; None becomes the visible 'n.v.t.'.
+        bold : bool
+            Bold font (an empty text is then still written, as a styled cell).
+
+        Returns
+        -------
+        Cell or None
+            The cell, or None when there was nothing to write.
+        """
         s = self.na if value is None else str(value)
         if not s and not bold:
             return None  # nothing to show: no cell
@@ -150,15 +238,15 @@ class Context:
         self._width(ws, col, len(s))
         return cell
 
-    def _style(self, cell, fmt: str | None, is_input: bool, bold: bool) -> None:
+    def _style(self, cell: Cell, fmt: str | None, is_input: bool, bold: bool) -> None:
         """Give ``cell`` a number format, input fill and bold font (sharing a cached style: fast).
 
         Cells styled here share one style array per combination, so nothing may restyle such a
         cell afterwards (openpyxl changes a cell's style array in place); titles, which get a font
         later, are written without ``bold`` and keep their own array.
         """
-        key = (fmt, is_input, bold, cell.quotePrefix)
-        style = self._styles.get(key)
+        key = (fmt, is_input, bold, bool(cell.quotePrefix))
+        style = self.book.styles.get(key)
         if style is not None:
             cell._style = style
             return
@@ -168,23 +256,72 @@ class Context:
             cell.fill = INPUT_FILL
         if bold:
             cell.font = BOLD
-        self._styles[key] = copy(cell._style)
+        self.book.styles[key] = copy(cell._style)
 
-    def number(self, ws, row: int, col: int, value, fmt: str | None = None, *, is_input: bool = False):
-        """Write a number; NaN, infinity and None become the visible text 'n.v.t.'."""
-        if value is None or isinstance(value, str) or not math.isfinite(float(value)):
-            return self.text(ws, row, col, None if not isinstance(value, str) else value)
-        if isinstance(value, (bool, np.bool_)):
-            value = int(value)
-        value = int(value) if isinstance(value, (int, np.integer)) else float(value)
-        cell = _new_cell(ws, row, col, value, "n")
+    def number(
+        self,
+        ws: Worksheet,
+        row: int,
+        col: int,
+        value: SupportsFloat | str | None,
+        fmt: str | None = None,
+        *,
+        is_input: bool = False,
+    ) -> Cell | None:
+        """Write a number; NaN, infinity and None become the visible text 'n.v.t.'.
+
+        Parameters
+        ----------
+        ws : Worksheet
+            The sheet to write on.
+        row, col : int
+            The cell (1-based).
+        value : float, int, str or None
+            The number (a text is written as text, through :meth:`text`).
+        fmt : str, optional
+            Number format (:data:`EURO`, :data:`PERCENT`, ...).
+        is_input : bool
+            Mark the cell as an input a user may change (a blue fill).
+
+        Returns
+        -------
+        Cell or None
+            The cell written.
+        """
+        if value is None or isinstance(value, str):
+            return self.text(ws, row, col, value)
+        if not math.isfinite(float(value)):
+            return self.text(ws, row, col, None)
+        number = int(value) if isinstance(value, (int, np.integer, np.bool_)) else float(value)
+        cell = _new_cell(ws, row, col, number, "n")
         if fmt or is_input:
             self._style(cell, fmt, is_input, False)
         self._width(ws, col, 12)
         return cell
 
-    def formula(self, ws, row: int, col: int, formula: str, fmt: str | None = None, *, bold: bool = False):
-        """Write a formula (our own text only: never pass user text here)."""
+    def formula(
+        self, ws: Worksheet, row: int, col: int, formula: str, fmt: str | None = None, *, bold: bool = False
+    ) -> Cell:
+        """Write a formula (our own text only: never pass user text here).
+
+        Parameters
+        ----------
+        ws : Worksheet
+            The sheet to write on.
+        row, col : int
+            The cell (1-based).
+        formula : str
+            The formula, starting with ``=``.
+        fmt : str, optional
+            Number format of its value.
+        bold : bool
+            Bold font.
+
+        Returns
+        -------
+        Cell
+            The cell written.
+        """
         assert formula.startswith("=")
         cell = _new_cell(ws, row, col, formula, "f")
         if fmt or bold:
@@ -192,30 +329,105 @@ class Context:
         self._width(ws, col, 14)
         return cell
 
-    def _width(self, ws, col: int, n: int) -> None:
+    def _width(self, ws: Worksheet, col: int, n: int) -> None:
         key = (ws.title, col)
-        if n > self.widths.get(key, 0):
-            self.widths[key] = n
+        if n > self.book.widths.get(key, 0):
+            self.book.widths[key] = n
 
-    # -- names ----------------------------------------------------------------------------
-    def define(self, wb: Workbook, name: str, ws, ref: str) -> str:
-        """Define a workbook-level name for ``ref`` on ``ws``; returns the name actually used."""
+    def cap_width(self, ws: Worksheet, col: int, most: int, least: int = 0) -> None:
+        """Keep column ``col`` of ``ws`` between ``least`` and ``most`` characters wide."""
+        key = (ws.title, col)
+        self.book.widths[key] = min(max(self.book.widths.get(key, 0), least), most)
+
+    # -- names and tables -----------------------------------------------------------------
+    def define(self, wb: Workbook, name: str, ws: Worksheet, ref: str) -> str:
+        """Define a workbook-level name for ``ref`` on ``ws``.
+
+        Parameters
+        ----------
+        wb : Workbook
+            The workbook.
+        name : str
+            The name wanted; made valid (letters, digits, underscores) and unique
+            (``_2``, ``_3``, ... appended).
+        ws : Worksheet
+            The sheet of ``ref``.
+        ref : str
+            A cell or range such as ``B5`` or ``A4:A20`` (made absolute).
+
+        Returns
+        -------
+        str
+            The name actually defined.
+        """
         name = _valid_name(name)
         base, n = name, 2
-        while name.lower() in self.defined:
+        while name.lower() in self.book.defined:
             name, n = f"{base}_{n}", n + 1
-        self.defined[name.lower()] = name
+        self.book.defined[name.lower()] = name
         absolute = re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref)
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!{absolute}")
         return name
 
     def ref(self, sheet_key: str, cell: str) -> str:
-        """An absolute reference to ``cell`` on the standard sheet ``sheet_key``."""
-        col, row = re.match(r"([A-Z]+)(\d+)", cell).groups()
+        """An absolute reference to ``cell`` (e.g. ``B7``) on the standard sheet ``sheet_key`` (e.g. ``summary``)."""
+        found = re.fullmatch(r"([A-Z]+)(\d+)", cell)
+        if found is None:
+            raise ValueError(f"not a cell such as B7: {cell!r}")
+        col, row = found.groups()
         return f"{quote_sheetname(self.layout.sheets[sheet_key])}!${col}${row}"
 
+    def table(
+        self, ws: Worksheet, first_row: int, last_row: int, first_col: int, last_col: int, name: str
+    ) -> None:
+        """Format a range as an Excel table named ``name`` and a number unique in the workbook.
 
-def _new_cell(ws, row: int, col: int, value, data_type: str) -> Cell:
+        Nothing is added when the range has no data row below its header row ``first_row``.
+        """
+        if last_row <= first_row:  # a table needs at least one data row
+            return
+        self.book.tables += 1
+        ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+        tab = Table(displayName=f"{name}{self.book.tables}", ref=ref)
+        tab.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+        ws.add_table(tab)
+
+
+# -- small helpers of the sheet writers -------------------------------------------------------------
+@dataclass
+class Rows:
+    """The row a sheet writer is at: a cursor owned by one writer, never shared between sheets."""
+
+    row: int = 0
+
+    def next(self, n: int = 1) -> int:
+        """Move ``n`` rows down; returns the new row."""
+        self.row += n
+        return self.row
+
+
+def write_header(ctx: Context, ws: Worksheet, row: int, keys: Sequence[str], col: int = 1) -> None:
+    """A bold header row: the label of each of ``keys``, from column ``col`` on."""
+    for j, key in enumerate(keys):
+        ctx.text(ws, row, col + j, ctx.label(key), bold=True)
+
+
+def write_title(ctx: Context, ws: Worksheet, text: str, note: str | None = None) -> None:
+    """The sheet's title in A1 (large, bold) and an optional note in A2."""
+    cell = ctx.text(ws, 1, 1, text)
+    if cell is not None:
+        cell.font = TITLE
+    if note:
+        ctx.text(ws, 2, 1, note)
+        ctx.widths[(ws.title, 1)] = 14  # the note may overflow to the right
+
+
+def index_lookup(year_expr: str) -> str:
+    """The price index level of the year ``year_expr`` (a formula without ``=``), from the *Index* sheet."""
+    return f"INDEX(idx_value,MATCH({year_expr},idx_year,0))"
+
+
+def _new_cell(ws: Worksheet, row: int, col: int, value: str | float, data_type: str) -> Cell:
     """A new cell holding ``value`` of ``data_type`` ('s', 'n' or 'f'), as ``ws.cell`` would make it.
 
     The callers have checked the value (text cleaned of characters XML forbids,
@@ -255,28 +467,36 @@ class _FastWorksheetWriter(WorksheetWriter):
             return super().write_row(xf, row, row_idx)
         parts = [f'<row r="{row_idx}">']
         for cell in row:
-            value = cell._value
-            if cell._comment is not None or cell.hyperlink is not None:
+            xml = _cell_xml(cell)
+            if xml is None:
                 return super().write_row(xf, row, row_idx)
-            if value is None and not cell.has_style:
-                continue
-            attrs = f'r="{cell.coordinate}"'
-            if cell.has_style:
-                attrs += f' s="{cell.style_id}"'
-            kind = cell.data_type
-            if value is None or value == "":
-                parts.append(f"<c {attrs}/>")
-            elif kind == "n" and isinstance(value, (int, float)) and not isinstance(value, bool):
-                parts.append(f"<c {attrs}><v>{value!r}</v></c>")
-            elif kind == "f" and isinstance(value, str):
-                parts.append(f"<c {attrs}><f>{_xml_escape(value[1:])}</f><v></v></c>")
-            elif kind == "s" and isinstance(value, str):
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                parts.append(f'<c {attrs} t="inlineStr"><is><t{space}>{_xml_escape(value)}</t></is></c>')
-            else:
-                return super().write_row(xf, row, row_idx)
+            parts.append(xml)
         parts.append("</row>")
         raw("".join(parts))
+        return None
+
+
+def _cell_xml(cell: Cell) -> str | None:
+    """The XML of one cell as openpyxl writes it; '' for nothing to write; None for openpyxl's writer."""
+    if cell._comment is not None or cell.hyperlink is not None:
+        return None
+    value = cell._value
+    if value is None and not cell.has_style:
+        return ""
+    attrs = f'r="{cell.coordinate}"'
+    if cell.has_style:
+        attrs += f' s="{cell.style_id}"'
+    kind = cell.data_type
+    if value is None or value == "":
+        return f"<c {attrs}/>"
+    if kind == "n" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"<c {attrs}><v>{value!r}</v></c>"
+    if kind == "f" and isinstance(value, str):
+        return f"<c {attrs}><f>{_xml_escape(value[1:])}</f><v></v></c>"
+    if kind == "s" and isinstance(value, str):
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c {attrs} t="inlineStr"><is><t{space}>{_xml_escape(value)}</t></is></c>'
+    return None
 
 
 class _ExcelWriter(ExcelWriter):
@@ -294,51 +514,16 @@ class _ExcelWriter(ExcelWriter):
         writer.cleanup()
 
 
-def save(wb: Workbook, filename: str | Path) -> None:
-    """Save ``wb`` like ``Workbook.save``, serialising cells faster (see :class:`_FastWorksheetWriter`)."""
+def save(wb: Workbook, filename: str | Path | IO[bytes]) -> None:
+    """Save ``wb`` like ``Workbook.save``, serialising cells faster (see :class:`_FastWorksheetWriter`).
+
+    Parameters
+    ----------
+    wb : Workbook
+        The workbook to save.
+    filename : str, Path or binary file
+        Where to write the ``.xlsx`` file.
+    """
     with ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
         _ExcelWriter(wb, archive).write_data()
-
-
-# -- the standard sheets' writers: shared state and small helpers --------------------------------
-class _SheetPlan:
-    """State shared by the writers of the standard sheets, and their small helpers.
-
-    :class:`mkba.excel._Plan` combines the writers of each sheet
-    (:mod:`mkba.report.excel.inputs`, :mod:`mkba.report.excel.flows`, :mod:`mkba.report.excel.summary`).
-    """
-
-    def __init__(self, ctx: Context, wb: Workbook, sheets: dict) -> None:
-        self.ctx, self.wb, self.sheets = ctx, wb, sheets
-        self.result = ctx.result
-        self.model = ctx.result.model
-        self.L = ctx.layout
-        self.input_names: dict[int, str] = {}  # model input column -> defined name of its cell
-        self.item_indexed: dict[str, str] = {}  # price item id -> defined name of its indexed amount
-        self.line_names: dict[str, dict[str, str]] = {}  # line id -> parameter -> defined name
-        self.line_constant: dict[str, float] = {}  # what our formulas multiply besides inputs
-        self.tables = 0
-
-    # -- small helpers --------------------------------------------------------------------
-    def table(self, ws, first_row: int, last_row: int, first_col: int, last_col: int, name: str) -> None:
-        if last_row <= first_row:  # a table needs at least one data row
-            return
-        self.tables += 1
-        ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
-        tab = Table(displayName=f"{name}{self.tables}", ref=ref)
-        tab.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
-        ws.add_table(tab)
-
-    def header(self, ws, row: int, keys: Sequence[str], col: int = 1) -> None:
-        for j, key in enumerate(keys):
-            self.ctx.text(ws, row, col + j, self.ctx.label(key), bold=True)
-
-    def title(self, ws, text: str, note: str | None = None) -> None:
-        self.ctx.text(ws, 1, 1, text).font = TITLE
-        if note:
-            self.ctx.text(ws, 2, 1, note)
-            self.ctx.widths[(ws.title, 1)] = 14  # the note may overflow to the right
-
-    def lookup(self, year_expr: str) -> str:
-        return f"INDEX(idx_value,MATCH({year_expr},idx_year,0))"

@@ -11,22 +11,71 @@ a formula; the tornado also gets a native bar chart.
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference
+from collections.abc import Mapping, Sequence
+from typing import Any, SupportsFloat
 
-from mkba.report.excel.cells import EURO, EURO0, NUMBER, PERCENT, RATIO, TITLE, Context
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mkba.report.excel.cells import EURO, EURO0, NUMBER, PERCENT, RATIO, Context, write_header, write_title
 
 #: Rows of the tornado shown in the chart (the table has them all).
 CHART_ROWS = 20
 
+_TORNADO_COLS = (
+    "input",
+    "label",
+    "dist",
+    "base",
+    "low",
+    "high",
+    "npv_low",
+    "npv_high",
+    "swing",
+    "d_low",
+    "d_high",
+)
+_STATS = ("mean", "sd", "p5", "p50", "p95", "min", "max", "p_negative")
+_BREAK_EVEN_COLS = (
+    "input",
+    "label",
+    "base",
+    "value",
+    "range_low",
+    "range_high",
+    "range_basis",
+    "npv_base",
+    "npv_at_low",
+    "npv_at_high",
+    "method",
+    "note",
+)
+_BREAK_EVEN_KEYS = (
+    "xl_sens_input",
+    "xl_sens_label",
+    "xl_sens_base",
+    "xl_sens_value",
+    "xl_sens_low",
+    "xl_sens_high",
+    "xl_sens_range_basis",
+    "xl_sens_npv_base",
+    "xl_sens_npv_at_low",
+    "xl_sens_npv_at_high",
+    "xl_sens_method",
+    "xl_sens_note_col",
+)
+_TEXT_COLS = ("input", "label", "range_basis", "method", "note")
 
-def _analysis(ctx: Context) -> dict:
+
+def _analysis(ctx: Context) -> dict[str, Any]:
     """The analysis as plain values: tornado records, simulation dict, list of break-even dicts."""
     raw = (
         ctx.analysis
         if ctx.analysis
         else {k: v for k, v in ctx.result.extra.items() if k in ("tornado", "simulation", "break_even")}
     )
-    out: dict = {}
+    out: dict[str, Any] = {}
     tornado = raw.get("tornado")
     if tornado is not None:
         if hasattr(tornado, "to_dict"):
@@ -44,200 +93,197 @@ def _analysis(ctx: Context) -> dict:
     return out
 
 
-def write_sensitivity_sheet(wb, ctx: Context) -> None:
-    """Add the sensitivity sheet when the result comes with a tornado, a simulation or break-even values."""
+def write_sensitivity_sheet(wb: Workbook, ctx: Context) -> dict[str, Any] | None:
+    """Add the sensitivity sheet when the result comes with a tornado, a simulation or break-even values.
+
+    The numbers are the core's (docs/method.md, section 6), written as values
+    and labelled so, not as formulas.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The workbook, its standard sheets written.
+    ctx : Context
+        Its context: ``ctx.analysis``, else what ``ctx.result.extra`` holds of
+        ``tornado``, ``simulation`` and ``break_even``.
+
+    Returns
+    -------
+    dict or None
+        Where the sheet put things (``sheet``, ``npv_base``, ``tornado_rows``,
+        ``simulation``, ``break_even``, ...); None when there is no analysis (no sheet).
+    """
     data = _analysis(ctx)
     if not data:
-        return
+        return None
     title = ctx.label("xl_sheet_sensitivity")
     base, n = title, 2
     while title in wb.sheetnames:
         title, n = f"{base} {n}", n + 1
     ws = wb.create_sheet(title)
-    L: dict = {"sheet": title}
-    ctx.layout.sensitivity = L
-    core = ctx.label("xl_from_core")
-    ctx.text(ws, 1, 1, ctx.label("xl_sens_title")).font = TITLE
+    found: dict[str, Any] = {"sheet": title}
+    write_title(ctx, ws, ctx.label("xl_sens_title"))
     ctx.text(ws, 2, 1, ctx.label("xl_sens_note"))
     ctx.widths[(ws.title, 1)] = 30
     row = 2
-
-    def header(r: int, keys: list[str]) -> None:
-        for j, key in enumerate(keys):
-            ctx.text(ws, r, 1 + j, ctx.label(key), bold=True)
-
-    # -- tornado ------------------------------------------------------------------------------------
     if "tornado" in data:
-        row += 2
-        ctx.text(ws, row, 1, f"{ctx.label('xl_sens_tornado')} ({core})", bold=True)
-        row += 1
-        ctx.text(ws, row, 1, ctx.label("xl_sens_npv_base"))
-        ctx.number(ws, row, 2, data["npv_base"], EURO)
-        L["npv_base"] = f"B{row}"
-        row += 1
-        head = row
-        cols = [
-            "input",
-            "label",
-            "dist",
-            "base",
-            "low",
-            "high",
-            "npv_low",
-            "npv_high",
-            "swing",
-            "d_low",
-            "d_high",
-        ]
-        header(head, [f"xl_sens_{c}" for c in cols])
-        L["tornado_cols"] = {c: chr(ord("A") + j) for j, c in enumerate(cols)}
-        rows = []
-        npv_base = data["npv_base"]
-        for rec in data["tornado"]:
-            row += 1
-            rows.append(row)
-            ctx.text(ws, row, 1, rec["input"])
-            ctx.text(ws, row, 2, rec["label"])
-            ctx.text(ws, row, 3, rec["dist"])
-            for j, key in enumerate(("base", "low", "high")):
-                ctx.number(ws, row, 4 + j, rec[key], NUMBER)
-            for j, key in enumerate(("npv_low", "npv_high", "swing")):
-                ctx.number(ws, row, 7 + j, rec[key], EURO)
-            ctx.number(ws, row, 10, _minus(rec["npv_low"], npv_base), EURO)
-            ctx.number(ws, row, 11, _minus(rec["npv_high"], npv_base), EURO)
-        L["tornado_rows"] = rows
-        if rows:
-            shown = rows[:CHART_ROWS]
-            chart = BarChart()
-            chart.type = "bar"
-            chart.grouping = "clustered"
-            chart.overlap = 100
-            chart.title = ctx.label("xl_sens_chart")
-            chart.add_data(
-                Reference(ws, min_col=10, max_col=11, min_row=head, max_row=shown[-1]), titles_from_data=True
-            )
-            chart.set_categories(Reference(ws, min_col=2, min_row=shown[0], max_row=shown[-1]))
-            chart.x_axis.scaling.orientation = "maxMin"  # the largest swing on top
-            chart.x_axis.delete = chart.y_axis.delete = False
-            chart.y_axis.number_format = EURO0
-            chart.width, chart.height = 20, max(7.0, 1.0 + 0.7 * len(shown))
-            ws.add_chart(chart, f"M{head}")
-            L["chart"] = True
-
-    # -- Monte Carlo ----------------------------------------------------------------------------------
-    sim = data.get("simulation")
-    if sim is not None:
-        row += 2
-        ctx.text(ws, row, 1, f"{ctx.label('xl_sens_mc')} ({core})", bold=True)
-        info = {}
-        for key, value, fmt in (
-            ("xl_sens_n", sim.get("n"), "#,##0"),
-            ("xl_sens_seed", sim.get("seed"), "0"),
-            ("xl_sens_method", sim.get("method"), None),
-            ("xl_sens_point_npv", sim.get("point_npv"), EURO),
-            ("xl_sens_p_negative", sim.get("p_npv_negative"), PERCENT),
-        ):
-            row += 1
-            ctx.text(ws, row, 1, ctx.label(key))
-            if isinstance(value, str):
-                ctx.text(ws, row, 2, value)
-            else:
-                ctx.number(ws, row, 2, value, fmt)
-            info[key[len("xl_sens_") :]] = f"B{row}"
-        row += 2
-        head = row
-        stats = ["mean", "sd", "p5", "p50", "p95", "min", "max", "p_negative"]
-        header(
-            head,
-            ["xl_sens_figure", *[f"xl_sens_{k}" if k in ("mean", "sd", "p_negative") else k for k in stats]],
-        )
-        for j, k in enumerate(stats):
-            if k in ("p5", "p50", "p95", "min", "max"):
-                ctx.text(ws, head, 2 + j, k, bold=True)
-        figures = {}
-        entries = [
-            (ctx.label(k), sim[k], k != "bcr", k == "npv", k)
-            for k in ("npv", "pv_costs", "pv_benefits", "bcr", "fiscal_npv")
-            if sim.get(k)
-        ]
-        for name, st in (sim.get("stakeholders") or {}).items():
-            entries.append(
-                (f"{ctx.label('xl_sens_stakeholder')}: {name}", st, True, True, f"stakeholder:{name}")
-            )
-        for name, st, euro, is_npv, key in entries:
-            row += 1
-            ctx.text(ws, row, 1, name)
-            for j, k in enumerate(stats):
-                if k == "p_negative":
-                    value = st.get(k, sim.get("p_npv_negative") if key == "npv" else None)
-                    if value is None and not is_npv:
-                        continue
-                    ctx.number(ws, row, 2 + j, value, PERCENT)
-                else:
-                    ctx.number(ws, row, 2 + j, st.get(k), EURO if euro else RATIO)
-            figures[key] = row
-        L["simulation"] = {
-            "info": info,
-            "rows": figures,
-            "cols": {k: chr(ord("B") + j) for j, k in enumerate(stats)},
-        }
-
-    # -- break-even ----------------------------------------------------------------------------------
-    found = data.get("break_even")
-    if found:
-        row += 2
-        ctx.text(ws, row, 1, f"{ctx.label('xl_sens_break_even')} ({core})", bold=True)
-        row += 1
-        cols = [
-            "input",
-            "label",
-            "base",
-            "value",
-            "range_low",
-            "range_high",
-            "range_basis",
-            "npv_base",
-            "npv_at_low",
-            "npv_at_high",
-            "method",
-            "note",
-        ]
-        keys = [
-            "xl_sens_input",
-            "xl_sens_label",
-            "xl_sens_base",
-            "xl_sens_value",
-            "xl_sens_low",
-            "xl_sens_high",
-            "xl_sens_range_basis",
-            "xl_sens_npv_base",
-            "xl_sens_npv_at_low",
-            "xl_sens_npv_at_high",
-            "xl_sens_method",
-            "xl_sens_note_col",
-        ]
-        header(row, keys)
-        rows = {}
-        for be in found:
-            row += 1
-            lo, hi = be.get("range", (None, None))
-            values = {**be, "range_low": lo, "range_high": hi}
-            for j, c in enumerate(cols):
-                v = values.get(c)
-                if c in ("input", "label", "range_basis", "method", "note"):
-                    ctx.text(ws, row, 1 + j, "" if v is None else v)
-                elif c == "value" and v is None:
-                    ctx.text(ws, row, 1 + j, f"{ctx.na} ({be.get('note', '')})")
-                else:
-                    ctx.number(ws, row, 1 + j, v, EURO if c.startswith("npv") else NUMBER)
-            rows[be["input"]] = row
-        L["break_even"] = {"rows": rows, "cols": {c: chr(ord("A") + j) for j, c in enumerate(cols)}}
+        row = _tornado(ctx, ws, row + 2, data["npv_base"], data["tornado"], found)
+    if data.get("simulation") is not None:
+        row = _simulation(ctx, ws, row + 2, data["simulation"], found)
+    if data.get("break_even"):
+        row = _break_even(ctx, ws, row + 2, data["break_even"], found)
     ws.freeze_panes = "B3"
-    ctx.widths[(ws.title, 2)] = min(ctx.widths.get((ws.title, 2), 0), 45)
+    ctx.cap_width(ws, 2, 45)
+    return found
 
 
-def _minus(a, b):
+def _minus(a: object, b: object) -> float | None:
+    """``a - b`` as floats; None when either is not a number."""
     try:
-        return float(a) - float(b)
+        return _float(a) - _float(b)
     except (TypeError, ValueError):
         return None
+
+
+def _float(x: object) -> float:
+    if isinstance(x, (str, SupportsFloat)):
+        return float(x)
+    raise TypeError(f"not a number: {x!r}")
+
+
+# -- tornado --------------------------------------------------------------------------------------
+def _tornado(
+    ctx: Context, ws: Worksheet, row: int, npv_base: float, records: Sequence[Mapping[str, Any]], found: dict
+) -> int:
+    """The tornado table and its chart from ``row`` on; returns the last row written."""
+    core = ctx.label("xl_from_core")
+    ctx.text(ws, row, 1, f"{ctx.label('xl_sens_tornado')} ({core})", bold=True)
+    row += 1
+    ctx.text(ws, row, 1, ctx.label("xl_sens_npv_base"))
+    ctx.number(ws, row, 2, npv_base, EURO)
+    found["npv_base"] = f"B{row}"
+    head = row + 1
+    write_header(ctx, ws, head, [f"xl_sens_{c}" for c in _TORNADO_COLS])
+    found["tornado_cols"] = {c: chr(ord("A") + j) for j, c in enumerate(_TORNADO_COLS)}
+    rows = [head + 1 + k for k in range(len(records))]
+    for r, rec in zip(rows, records):
+        ctx.text(ws, r, 1, rec["input"])
+        ctx.text(ws, r, 2, rec["label"])
+        ctx.text(ws, r, 3, rec["dist"])
+        for j, key in enumerate(("base", "low", "high")):
+            ctx.number(ws, r, 4 + j, rec[key], NUMBER)
+        for j, key in enumerate(("npv_low", "npv_high", "swing")):
+            ctx.number(ws, r, 7 + j, rec[key], EURO)
+        ctx.number(ws, r, 10, _minus(rec["npv_low"], npv_base), EURO)
+        ctx.number(ws, r, 11, _minus(rec["npv_high"], npv_base), EURO)
+    found["tornado_rows"] = rows
+    if rows:
+        _tornado_chart(ctx, ws, head, rows[:CHART_ROWS])
+        found["chart"] = True
+    return rows[-1] if rows else head
+
+
+def _tornado_chart(ctx: Context, ws: Worksheet, head: int, shown: Sequence[int]) -> None:
+    """A bar chart of the change in npv at each input's low and high, the largest swing on top."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.overlap = 100
+    chart.title = ctx.label("xl_sens_chart")
+    chart.add_data(
+        Reference(ws, min_col=10, max_col=11, min_row=head, max_row=shown[-1]), titles_from_data=True
+    )
+    chart.set_categories(Reference(ws, min_col=2, min_row=shown[0], max_row=shown[-1]))
+    chart.x_axis.scaling.orientation = "maxMin"  # the largest swing on top
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.number_format = EURO0
+    chart.width, chart.height = 20, max(7.0, 1.0 + 0.7 * len(shown))
+    ws.add_chart(chart, f"M{head}")
+
+
+# -- Monte Carlo ----------------------------------------------------------------------------------
+def _simulation(ctx: Context, ws: Worksheet, row: int, sim: Mapping[str, Any], found: dict) -> int:
+    """The Monte Carlo summary from ``row`` on: its settings, then statistics per figure; returns the last row."""
+    core = ctx.label("xl_from_core")
+    ctx.text(ws, row, 1, f"{ctx.label('xl_sens_mc')} ({core})", bold=True)
+    info = {}
+    for key, value, fmt in (
+        ("xl_sens_n", sim.get("n"), "#,##0"),
+        ("xl_sens_seed", sim.get("seed"), "0"),
+        ("xl_sens_method", sim.get("method"), None),
+        ("xl_sens_point_npv", sim.get("point_npv"), EURO),
+        ("xl_sens_p_negative", sim.get("p_npv_negative"), PERCENT),
+    ):
+        row += 1
+        ctx.text(ws, row, 1, ctx.label(key))
+        if isinstance(value, str):
+            ctx.text(ws, row, 2, value)
+        else:
+            ctx.number(ws, row, 2, value, fmt)
+        info[key[len("xl_sens_") :]] = f"B{row}"
+    head = row + 2
+    shown = [f"xl_sens_{k}" if k in ("mean", "sd", "p_negative") else k for k in _STATS]
+    write_header(ctx, ws, head, ["xl_sens_figure", *shown])
+    for j, k in enumerate(_STATS):
+        if k in ("p5", "p50", "p95", "min", "max"):
+            ctx.text(ws, head, 2 + j, k, bold=True)
+    figures = {}
+    entries = _simulation_entries(ctx, sim)
+    for r, (name, st, euro, is_npv, key) in enumerate(entries, start=head + 1):
+        ctx.text(ws, r, 1, name)
+        for j, k in enumerate(_STATS):
+            if k != "p_negative":
+                ctx.number(ws, r, 2 + j, st.get(k), EURO if euro else RATIO)
+                continue
+            value = st.get(k, sim.get("p_npv_negative") if key == "npv" else None)
+            if value is not None or is_npv:
+                ctx.number(ws, r, 2 + j, value, PERCENT)
+        figures[key] = r
+    found["simulation"] = {
+        "info": info,
+        "rows": figures,
+        "cols": {k: chr(ord("B") + j) for j, k in enumerate(_STATS)},
+    }
+    return head + len(entries)
+
+
+def _simulation_entries(ctx: Context, sim: Mapping[str, Any]) -> list[tuple[str, Mapping, bool, bool, str]]:
+    """The simulated figures: (shown name, statistics, in euro, an npv, key), stakeholders last."""
+    entries = [
+        (ctx.label(k), sim[k], k != "bcr", k == "npv", k)
+        for k in ("npv", "pv_costs", "pv_benefits", "bcr", "fiscal_npv")
+        if sim.get(k)
+    ]
+    for name, st in (sim.get("stakeholders") or {}).items():
+        entries.append((f"{ctx.label('xl_sens_stakeholder')}: {name}", st, True, True, f"stakeholder:{name}"))
+    return entries
+
+
+# -- break-even -----------------------------------------------------------------------------------
+def _break_even(
+    ctx: Context, ws: Worksheet, row: int, results: Sequence[Mapping[str, Any]], found: dict
+) -> int:
+    """The break-even values from ``row`` on, one row per input; returns the last row written."""
+    core = ctx.label("xl_from_core")
+    ctx.text(ws, row, 1, f"{ctx.label('xl_sens_break_even')} ({core})", bold=True)
+    row += 1
+    write_header(ctx, ws, row, _BREAK_EVEN_KEYS)
+    rows = {}
+    for be in results:
+        row += 1
+        lo, hi = be.get("range", (None, None))
+        values = {**be, "range_low": lo, "range_high": hi}
+        for j, c in enumerate(_BREAK_EVEN_COLS):
+            v = values.get(c)
+            if c in _TEXT_COLS:
+                ctx.text(ws, row, 1 + j, "" if v is None else v)
+            elif c == "value" and v is None:
+                ctx.text(ws, row, 1 + j, f"{ctx.na} ({be.get('note', '')})")
+            else:
+                ctx.number(ws, row, 1 + j, v, EURO if c.startswith("npv") else NUMBER)
+        rows[be["input"]] = row
+    found["break_even"] = {
+        "rows": rows,
+        "cols": {c: chr(ord("A") + j) for j, c in enumerate(_BREAK_EVEN_COLS)},
+    }
+    return row

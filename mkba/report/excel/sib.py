@@ -19,11 +19,16 @@ beyond the return cap are values from the core, labelled so.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from mkba.pricelist.index import default_index
-from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, TITLE, YEAR, Context
+from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
+from mkba.sib.model import CompiledOutcome
 
 #: First column of the years (D): A label, B note, C name or unit.
 C0 = 4
@@ -41,12 +46,32 @@ def _sib_result(ctx: Context):
     return compile_sib(model.scenario, model.pricelist, index=index).point()
 
 
-def write_sib_sheet(wb, ctx: Context) -> None:
-    """Add the *SIB* sheet when the result's scenario has a ``sib:`` section (or ``ctx.sib`` is given)."""
+def write_sib_sheet(wb: Workbook, ctx: Context) -> dict[str, Any] | None:
+    """Add the *SIB* sheet when the result's scenario has a ``sib:`` section (or ``ctx.sib`` is given).
+
+    The payments follow docs/method.md, section 7: live formulas over the
+    outcome level (named ``sib_outcome_level``), the waterfall as the core's values.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The workbook, its standard sheets written (the payer's avoided costs
+        refer to the *Kasstromen* sheet through ``ctx.layout``).
+    ctx : Context
+        Its context: ``ctx.sib`` (a :class:`mkba.sib.model.SibResult`), else
+        the scenario's ``sib:`` section at its expected levels.
+
+    Returns
+    -------
+    dict or None
+        Where the sheet put things (``sheet``, ``year_cols``, ``terms``,
+        ``levels``, ``rules``, ``rows``, ``irr``, ``multiple``, ``figures``, ...);
+        None when there is no SIB (no sheet).
+    """
     res = _sib_result(ctx)
     if res is None:
-        return
-    _SibSheet(wb, ctx, res).write()
+        return None
+    return _SibSheet(wb, ctx, res).write()
 
 
 class _SibSheet:
@@ -69,7 +94,6 @@ class _SibSheet:
             "year_cols": dict(zip(self.years, self.cols)),
             "total_col": self.total_col,
         }
-        ctx.layout.sib = self.L
         self.core = ctx.label("xl_from_core")
         self.row = 0
 
@@ -119,9 +143,9 @@ class _SibSheet:
         return r
 
     # -- the sheet ------------------------------------------------------------------------------
-    def write(self) -> None:
+    def write(self) -> dict[str, Any]:
         ctx, ws = self.ctx, self.ws
-        ctx.text(ws, 1, 1, f"{ctx.label('xl_sib_title')}: {self.data['name']}").font = TITLE
+        write_title(ctx, ws, f"{ctx.label('xl_sib_title')}: {self.data['name']}")
         ctx.text(ws, 2, 1, ctx.label("xl_sib_note"))
         ctx.widths[(ws.title, 1)] = 44
         self.row = 2
@@ -154,7 +178,8 @@ class _SibSheet:
         self.investor_flows()
         self.figures()
         ws.freeze_panes = "B3"
-        ctx.widths[(ws.title, 2)] = min(ctx.widths.get((ws.title, 2), 0), 40)
+        ctx.cap_width(ws, 2, 40)
+        return self.L
 
     def terms(self) -> None:
         ctx, ws, c = self.ctx, self.ws, self.c
@@ -411,10 +436,9 @@ class _SibSheet:
                 formulas=lambda i, col, sr=share: f"=SUM(${self.cols[0]}{sr}:{col}{sr})",
             )
             T = self.rule_total[o.id]
-            last = len(self.cols) - 1
 
             def rounded(i, col, sr=share, cr=cum, T=T):
-                if i == last:
+                if i == len(self.cols) - 1:
                     return f"={T}"
                 rest = f"{self.cols[i + 1]}{sr}:{self.cols[-1]}{sr}"
                 return f"=IF(SUM({rest})=0,{T},ROUND({T}*{col}{cr},2))"
@@ -458,11 +482,11 @@ class _SibSheet:
             R["payable"] = self.year_row(
                 "xl_sib_payable", note=form, formulas=lambda i, col: f"={col}{R['due']}"
             )
-        share = self.names.get("sib_provider_share")
+        provider_share = self.names.get("sib_provider_share")
         R["share"] = self.year_row(
             "xl_sib_share_provider",
             note=form,
-            formulas=lambda i, col: f"=ROUND({col}{R['payable']}*{share},2)",
+            formulas=lambda i, col: f"=ROUND({col}{R['payable']}*{provider_share},2)",
         )
         R["pool"] = self.year_row(
             "xl_sib_pool", note=form, formulas=lambda i, col: f"={col}{R['payable']}-{col}{R['share']}"
@@ -542,7 +566,7 @@ class _SibSheet:
         self.L["rows"]["top_up"] = dict(self.top_up_row)
 
     def payer(self) -> None:
-        ctx, ws, c, R = self.ctx, self.ws, self.c, self.L["rows"]
+        ctx, ws, R = self.ctx, self.ws, self.L["rows"]
         head = self.heading("xl_sib_payer")
         for i, y in enumerate(self.years):
             ctx.number(ws, head, C0 + i, y, YEAR)
@@ -561,56 +585,8 @@ class _SibSheet:
         )
         # avoided costs: the payer's postings of the linked effect lines on the flows sheet, indexed to the
         # contract's price year, times level / reference level (values from the core where that does not hold)
-        run, m = ctx.result, self.sib.model
-        fl = quote_sheetname(ctx.layout.sheets["flows"])
-        base_flows = m.evaluate().posted[0]
-        scaled_rows = []
-        for o in self.sib.outcomes:
-            if o.postings.size == 0:
-                continue
-            want = base_flows[o.postings].sum(axis=0)
-            linked = list(self.c.outcomes[[x.id for x in self.sib.outcomes].index(o.id)].effects)
-            rows = [
-                (p, row)
-                for p, (lid, who, row) in enumerate(ctx.layout.posting_rows)
-                if lid in linked and who == c.outcome_payer
-            ]
-            factor = float(ctx.index.factor(m.price_year, run.model.price_year)) if rows else 0.0
-            have = (
-                (run.flows.posted[0, [p for p, _ in rows]].sum(axis=0) / factor) if rows and factor else None
-            )
-            live = (
-                have is not None
-                and run.model.years.tolist() == self.years
-                and all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(have, want))
-            )
-            if live:
-                fcols = ctx.layout.year_cols
-                base = self.year_row(
-                    f"{ctx.label('xl_sib_savings_base')} ({o.id})",
-                    raw_label=True,
-                    note=f"{ctx.layout.sheets['flows']} x sib_index_factor",
-                    formulas=lambda i, col, rows=rows: (
-                        "=(" + "+".join(f"{fl}!{fcols[i]}{r}" for _, r in rows) + ")*sib_index_factor"
-                    ),
-                )
-            else:
-                base = self.year_row(
-                    f"{ctx.label('xl_sib_savings_base')} ({o.id})",
-                    [float(x) for x in want],
-                    raw_label=True,
-                    note=self.core,
-                )
-            scaled_rows.append(
-                self.year_row(
-                    f"{ctx.label('xl_sib_savings')} ({o.id})",
-                    raw_label=True,
-                    note=form,
-                    formulas=lambda i, col, base=base, o=o: (
-                        f"={col}{base}*{self.level[o.id]}/{self.reference[o.id]}"
-                    ),
-                )
-            )
+        base_flows = self.sib.model.evaluate().posted[0]
+        scaled_rows = [self.savings(o, base_flows) for o in self.sib.outcomes if o.postings.size]
         R["payer_avoids"] = self.year_row(
             "sib_payer_avoids",
             bold=True,
@@ -633,6 +609,50 @@ class _SibSheet:
                 ws, r, tc + 1, f"=SUMPRODUCT({self.rng(r)},{self.rng(R['discount'])})", EURO, bold=True
             )
         self.pv = {key: f"{pv}{R[key]}" for key in ("payer_pays", "payer_avoids")}
+
+    def savings(self, o: CompiledOutcome, base_flows: np.ndarray) -> int:
+        """The payer's avoided costs of outcome ``o`` at its reference level, and scaled to its level.
+
+        Live formulas over the payer's postings of the linked effect lines on the
+        *Kasstromen* sheet where those are the same flows; the core's values
+        otherwise. Returns the row of the scaled avoided costs.
+        """
+        ctx, c, run, m = self.ctx, self.c, self.ctx.result, self.sib.model
+        want = base_flows[o.postings].sum(axis=0)
+        linked = list(c.outcomes[[x.id for x in self.sib.outcomes].index(o.id)].effects)
+        rows = [
+            (p, row)
+            for p, (lid, who, row) in enumerate(ctx.layout.posting_rows)
+            if lid in linked and who == c.outcome_payer
+        ]
+        factor = float(ctx.index.factor(m.price_year, run.model.price_year)) if rows else 0.0
+        have = (run.flows.posted[0, [p for p, _ in rows]].sum(axis=0) / factor) if rows and factor else None
+        live = (
+            have is not None
+            and run.model.years.tolist() == self.years
+            and all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(have, want))
+        )
+        name = f"{ctx.label('xl_sib_savings_base')} ({o.id})"
+        if live:
+            fl = quote_sheetname(ctx.layout.sheets["flows"])
+            fcols = ctx.layout.year_cols
+            base = self.year_row(
+                name,
+                raw_label=True,
+                note=f"{ctx.layout.sheets['flows']} x sib_index_factor",
+                formulas=lambda i, col: (
+                    "=(" + "+".join(f"{fl}!{fcols[i]}{r}" for _, r in rows) + ")*sib_index_factor"
+                ),
+            )
+        else:
+            base = self.year_row(name, [float(x) for x in want], raw_label=True, note=self.core)
+        level, reference = self.level[o.id], self.reference[o.id]
+        return self.year_row(
+            f"{ctx.label('xl_sib_savings')} ({o.id})",
+            raw_label=True,
+            note=ctx.label("xl_sib_formula"),
+            formulas=lambda i, col: f"={col}{base}*{level}/{reference}",
+        )
 
     def investor_flows(self) -> None:
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
@@ -750,7 +770,8 @@ class _SibSheet:
                 ctx.text(ws, r, 3, self.core)
                 self.L["figures"][key] = f"B{r}"
                 continue
-            f, fmt, note = fig[key]
+            f: str | None = fig[key][0]
+            fmt, note = fig[key][1:]
             if key == "investor_irr" and self.data["investor_irr"] is None:
                 f = None
             ctx.text(ws, r, 1, ctx.label(labels[key]))

@@ -386,11 +386,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "plot_cumulative": ("Cumulatief contant saldo", "Cumulative discounted net flow"),
     # -- the overview table and projects (docs/method.md, section 8) --------------------------------
     "overview": ("MKBA-overzichtstabel", "CBA overview table"),
-    "line": ("Post", "Line"),
+    # "line" is taken ("Regel": a cost, effect or volunteer line of a scenario, as in the workbook)
+    "overview_line": ("Post", "Line"),
     "pv": ("Contante waarde", "Present value"),
     "total": ("Totaal", "Total"),
     "pm": ("PM", "PM"),
-    "pm_posts": ("PM-posten (niet in geld uitgedrukt, niet opgeteld)", "PM items (not in money, never summed)"),
+    "pm_posts": (
+        "PM-posten (niet in geld uitgedrukt, niet opgeteld)",
+        "PM items (not in money, never summed)",
+    ),
     "direction": ("Richting", "Direction"),
     "size": ("Omvang", "Size"),
     "dir_positive": ("positief", "positive"),

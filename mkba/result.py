@@ -198,6 +198,109 @@ class Result:
             self.stakeholder_rows(), columns=["stakeholder", "public", "pv_costs", "pv_benefits", "npv"]
         )
 
+    def line_rows(self) -> list[dict[str, Any]]:
+        """The overview table's money rows (docs/method.md, section 8), as plain values.
+
+        One row per line and stakeholder it is booked on: ``id``, ``group`` (cost, effect,
+        volunteer), ``kind``, ``label``, ``stakeholder``, ``transfer`` (a side of a transfer, which
+        cancels in the societal total), ``memo`` (a volunteer line valued but not in the saldo) and
+        ``pv``, the present value in euro (benefits positive, costs negative).
+        """
+        m, fl = self.model, self.flows
+        disc = fl.discount[0]
+        pv = fl.posted[0] @ disc
+        rows: list[dict[str, Any]] = []
+        for p in range(len(pv)):
+            line = m.lines[m.posting_line[p]]
+            rows.append(
+                {
+                    "id": line.id,
+                    "group": line.group,
+                    "kind": line.kind,
+                    "label": line.label,
+                    "stakeholder": m.stakeholders[m.posting_stakeholder[p]],
+                    "transfer": bool(m.posting_transfer[p]),
+                    "memo": False,
+                    "pv": float(pv[p]),
+                }
+            )
+        for li, line in enumerate(m.lines):
+            if line.memo:
+                rows.append(
+                    {
+                        "id": line.id,
+                        "group": line.group,
+                        "kind": line.kind,
+                        "label": line.label,
+                        "stakeholder": None,
+                        "transfer": False,
+                        "memo": True,
+                        "pv": float(fl.gross[0, li] @ disc),
+                    }
+                )
+        return rows
+
+    def pm_rows(self) -> list[dict[str, Any]]:
+        """The PM-posten (effects not in money): ``id``, ``label``, ``stakeholder``, ``direction``, ``size``."""
+        return [
+            {
+                "id": p.id,
+                "label": (p.label_en or p.label) if self.lang == "en" else p.label,
+                "stakeholder": p.stakeholder,
+                "direction": p.direction,
+                "size": p.size,
+            }
+            for p in self.scenario.pm
+        ]
+
+    def table(self) -> pd.DataFrame:
+        """The overview table (MKBA-overzichtstabel, docs/method.md, section 8) as a tidy DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per line and stakeholder (:meth:`line_rows`) and one per PM-post, with columns
+            ``id``, ``kind``, ``label``, ``stakeholder``, ``pv`` (euro; empty for PM-posten, which are
+            never summed), ``transfer``, ``memo``, ``pm``, ``direction`` and ``size``.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> table = mkba.evaluate("scenarios/tutorial.yaml").table()
+        >>> round(table.loc[~table["transfer"] & ~table["memo"], "pv"].sum()) == round(
+        ...     mkba.evaluate("scenarios/tutorial.yaml").npv)
+        True
+        """
+        import pandas as pd
+
+        rows = [{**r, "pm": False, "direction": None, "size": None} for r in self.line_rows()]
+        rows += [
+            {
+                **r,
+                "group": "pm",
+                "kind": "pm",
+                "transfer": False,
+                "memo": False,
+                "pm": True,
+                "pv": float("nan"),
+            }
+            for r in self.pm_rows()
+        ]
+        columns = [
+            "id",
+            "group",
+            "kind",
+            "label",
+            "stakeholder",
+            "pv",
+            "transfer",
+            "memo",
+            "pm",
+            "direction",
+            "size",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
     def flows_frame(self) -> pd.DataFrame:
         """Tidy flows: one row per year, line and stakeholder, nominal and discounted (euro)."""
         import pandas as pd
@@ -259,6 +362,14 @@ class Result:
                 "name": self.scenario.name,
                 "sha256": self.scenario.sha256,
                 "file": self.scenario.file,
+                **(
+                    {
+                        "based_on_sha256": self.scenario.based_on_sha256,
+                        "changes": [c.to_dict() for c in self.scenario.changes],
+                    }
+                    if self.scenario.based_on_sha256
+                    else {}
+                ),
             },
             "price_year": self.price_year,
             "discount_rate": self.discount_rate,
@@ -302,6 +413,11 @@ class Result:
             "pv_benefits": self.fiscal_pv_benefits,
             "npv": self.fiscal_npv,
         }
+        out["lines"] = [
+            {k: r[k] for k in ("id", "kind", "label", "stakeholder", "pv", "transfer", "memo")}
+            for r in self.line_rows()
+        ]
+        out["pm"] = self.pm_rows()
         out["years"] = self.years
         out["net_flows"] = self.net_flows
         out["provenance"] = self.provenance

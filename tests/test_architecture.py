@@ -25,7 +25,7 @@ LAYERS = [
     ("mkba.engine",),
     ("mkba.uncertainty",),
     ("mkba.sib",),
-    ("mkba.result",),
+    ("mkba.result", "mkba.project"),
     ("mkba.report",),
     ("mkba.cli",),
 ]

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, euro, out, progress_bar
+from mkba.cli.overview import print_overview
 from mkba.errors import MkbaError
 from mkba.report.vocabulary import label
 from mkba.result import Result, evaluate
@@ -32,7 +33,19 @@ def run(
     plots: Path | None = typer.Option(None, "--plots", help="Folder to write PNG charts to."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
-    """Evaluate a scenario: kosten, baten, saldo, and who pays and who benefits."""
+    """Evaluate a scenario or a project: kosten, baten, saldo, who pays and who benefits.
+
+    A project file (format: mkba-project/1) compares its alternatives with the nulalternatief.
+    """
+    if _is_project(scenario):
+        from mkba.cli.project import run_project
+
+        run_project(
+            scenario, pricelist=pricelist, price_year=price_year, discount_rate=discount_rate,
+            json_out=json_out, xlsx=xlsx, lang=lang.value, simulate=simulate, seed=seed,
+            chunk_size=chunk_size, folders=pricelists_dir or (),
+        )  # fmt: skip
+        return
     result = evaluate(
         scenario,
         pricelist,
@@ -54,6 +67,14 @@ def run(
     if json_out is not None:
         result.to_json(json_out)
         out.print(f"[dim]json: {json_out}[/dim]")
+
+
+def _is_project(path: Path) -> bool:
+    """Whether ``path`` is a project file (``format: mkba-project/1``) rather than a scenario."""
+    from mkba.io.documents import read_document
+
+    doc = read_document(path)
+    return isinstance(doc.data, dict) and doc.data.get("format") == "mkba-project/1"
 
 
 def _uncertainty(result: Result, simulate, seed, chunk_size, tornado, break_even) -> dict:
@@ -127,6 +148,7 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
         euro(fig["npv"]),
     )
     out.print(table)
+    print_overview(result)
     out.print(
         "[dim]* "
         + (

@@ -1,0 +1,176 @@
+"""The overview table (MKBA-overzichtstabel) and project comparisons in the terminal (docs/method.md, section 8)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+
+from mkba.cli.common import euro, out
+from mkba.report.vocabulary import label
+
+if TYPE_CHECKING:
+    from mkba.project import ProjectResult
+    from mkba.result import Result
+
+
+def _kind(kind: str, lang: str) -> str:
+    shown = label(f"kind_{kind}", lang)
+    return kind if shown == f"kind_{kind}" else shown
+
+
+def _pm_table(rows: list[dict[str, Any]], lang: str, stakeholder_label: Any, with_alt: bool = False) -> Table:
+    table = Table(title=label("pm_posts", lang), title_justify="left")
+    if with_alt:
+        table.add_column(label("alternative", lang))
+    for col in ("line", "stakeholder", "direction", "size"):
+        table.add_column(label(col, lang))
+    for r in rows:
+        cells = [
+            r["label"],
+            stakeholder_label(r["stakeholder"]),
+            label(f"dir_{r['direction']}", lang),
+            r["size"] or "",
+        ]
+        table.add_row(*([r["alternative"]] if with_alt else []), *cells)
+    return table
+
+
+def print_overview(result: Result) -> None:
+    """One row per line: its present value per stakeholder and in total; PM-posten beside them."""
+    lang = result.lang
+    rows = result.line_rows()
+    stakeholders = list(dict.fromkeys(r["stakeholder"] for r in rows if r["stakeholder"] is not None))
+    table = Table(title=label("overview", lang), title_justify="left")
+    table.add_column(label("line", lang))
+    table.add_column("")
+    for name in stakeholders:
+        table.add_column(result.stakeholder_label(name), justify="right")
+    table.add_column(label("total", lang), justify="right")
+    by_line: dict[str, dict[str, float]] = {}
+    meta: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        meta.setdefault(r["id"], r)
+        cell = by_line.setdefault(r["id"], {})
+        key = r["stakeholder"] if r["stakeholder"] is not None else "_memo"
+        cell[key] = cell.get(key, 0.0) + r["pv"]
+    totals = dict.fromkeys(stakeholders, 0.0)
+    for line_id, cells in by_line.items():
+        r = meta[line_id]
+        memo = "_memo" in cells
+        total = cells.get("_memo", 0.0) if memo else sum(cells.values())
+        for name in stakeholders:
+            totals[name] += cells.get(name, 0.0)
+        note = _kind(r["kind"], lang) + (f" ({label('transfer_note', lang)})" if r["transfer"] else "")
+        table.add_row(
+            r["label"] or line_id,
+            note,
+            *(euro(cells[name]) if name in cells else "" for name in stakeholders),
+            f"[dim]({euro(total)})[/dim]" if memo else euro(total),
+        )
+    table.add_row(
+        f"[bold]{label('npv', lang)}[/bold]",
+        "",
+        *(euro(totals[name]) for name in stakeholders),
+        f"[bold]{euro(result.npv)}[/bold]",
+    )
+    out.print(table)
+    if result.scenario.pm:
+        out.print(_pm_table(result.pm_rows(), lang, result.stakeholder_label))
+
+
+def print_project(result: ProjectResult) -> None:
+    """The project: each alternative against the nulalternatief, the ranking, dominance, PM-posten."""
+    lang = result.lang
+    project = result.project
+    base = result.baseline
+    out.print(
+        f"[bold]{project.name}[/bold]  ({label('prices_in', lang)} {base.price_year}, "
+        f"{label('discount_rate', lang)} {base.discount_rate:.2%}, {base.model.pricelist.ref})"
+    )
+    out.print(f"{label('baseline', lang)}: {project.baseline.label_in(lang)}")
+    frame = result.compare()
+    table = Table(title=label("delta", lang), title_justify="left")
+    for col in (
+        "rank",
+        "alternative",
+        "pv_costs",
+        "pv_benefits",
+        "npv",
+        "delta_pv_costs",
+        "delta_pv_benefits",
+    ):
+        table.add_column(label(col, lang), justify="left" if col == "alternative" else "right")
+    table.add_column(label("delta_npv", lang), justify="right")
+    table.add_column(label("delta_bcr", lang), justify="right")
+    for row in frame.sort_values("rank").itertuples():
+        ratio = (
+            label("dominant", lang)
+            if row.dominant
+            else ("-" if row.delta_bcr is None or row.delta_bcr != row.delta_bcr else f"{row.delta_bcr:.2f}")
+        )
+        table.add_row(
+            str(row.rank), row.label, euro(row.pv_costs), euro(row.pv_benefits), euro(row.npv),
+            euro(row.delta_pv_costs), euro(row.delta_pv_benefits), f"[bold]{euro(row.delta_npv)}[/bold]", ratio,
+        )  # fmt: skip
+    out.print(table)
+    labels = {alt.id: alt.label_in(lang) for alt in project.alternatives}
+    for alt_id in result.dominant():
+        out.print(label("dominant_text", lang).format(alt=labels[alt_id]))
+    out.print(f"{label('ranking_text', lang)}: " + " > ".join(labels[i] for i in result.ranking()))
+    _print_line_deltas(result)
+    pm = result.pm_rows()
+    names = {alt.id: alt.label_in(lang) for alt in project.definition.all}
+    pm = [{**p, "alternative": names.get(p["alternative"], p["alternative"])} for p in pm]
+    if pm:
+        out.print(_pm_table(pm, lang, base.stakeholder_label, with_alt=True))
+    sim = result.extra.get("simulation")
+    if sim:
+        _print_paired(result, sim)
+
+
+def _print_line_deltas(result: ProjectResult) -> None:
+    lang = result.lang
+    alts = result.project.alternatives
+    table = Table(title=f"{label('overview', lang)}: {label('delta', lang).lower()}", title_justify="left")
+    table.add_column(label("line", lang))
+    table.add_column(label("stakeholder", lang))
+    table.add_column(label("baseline", lang), justify="right")
+    for alt in alts:
+        table.add_column(alt.label_in(lang), justify="right")
+    keyed: dict[tuple, dict[str, Any]] = {}
+    for alt in alts:
+        for r in result.line_deltas(alt.id):
+            key = (r["id"], r["stakeholder"], r["transfer"], r["memo"])
+            entry = keyed.setdefault(key, {"row": r, "deltas": {}})
+            entry["deltas"][alt.id] = r["delta_pv"]
+    for entry in keyed.values():
+        r = entry["row"]
+        who = (
+            result.baseline.stakeholder_label(r["stakeholder"])
+            if r["stakeholder"]
+            else label("kind_memo", lang)
+        )
+        table.add_row(
+            r["label"] or r["id"], who, euro(r["baseline_pv"]),
+            *(euro(entry["deltas"].get(alt.id, 0.0)) for alt in alts),
+        )  # fmt: skip
+    out.print(table)
+
+
+def _print_paired(result: ProjectResult, sim: dict[str, Any]) -> None:
+    lang = result.lang
+    table = Table(
+        title=label("paired_title", lang).format(n=f"{sim['n']:,}", seed=sim["seed"]), title_justify="left"
+    )
+    for col in ("alternative", "p_delta_positive", "p_best"):
+        table.add_column(label(col, lang), justify="left" if col == "alternative" else "right")
+    for p in ("p5", "p50", "p95"):
+        table.add_column(f"{label('delta_npv', lang)} {p}", justify="right")
+    for alt in result.project.alternatives:
+        s = sim["alternatives"][alt.id]
+        table.add_row(
+            alt.label_in(lang), f"{s['p_delta_npv_positive']:.1%}", f"{s['p_best']:.1%}",
+            *(euro(s["delta_npv"][p]) for p in ("p5", "p50", "p95")),
+        )  # fmt: skip
+    out.print(table)

@@ -1,0 +1,64 @@
+"""``mkba run PROJECT``: alternatives against the nulalternatief (docs/method.md, section 8)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mkba.cli.common import out, progress_bar
+from mkba.cli.overview import print_project
+from mkba.errors import MkbaError
+
+
+def run_project(
+    path: Path,
+    *,
+    pricelist: str | None,
+    price_year: int | None,
+    discount_rate: float | None,
+    json_out: Path | None,
+    xlsx: Path | None,
+    lang: str,
+    simulate: int | None,
+    seed: int,
+    chunk_size: int,
+    folders: Sequence[Path],
+) -> None:
+    """Evaluate a project, print the comparison, and write what was asked for."""
+    from mkba.project import load_project
+
+    if simulate is not None and simulate < 1:
+        raise MkbaError("--simulate expects a number of draws >= 1")
+    project = load_project(path)
+    result = project.evaluate(
+        pricelist, price_year=price_year, discount_rate=discount_rate, lang=lang, folders=folders
+    )
+    if simulate is not None:
+        with progress_bar("Monte Carlo", simulate, sys.stderr.isatty()) as advance:
+            result.simulate(simulate, seed=seed, chunk_size=chunk_size, progress=advance)
+    print_project(result)
+    if xlsx is not None:
+        from mkba.report.excel.project import write_project_workbook
+
+        write_project_workbook(result, xlsx, lang=lang)
+        out.print(f"[dim]workbook: {xlsx}[/dim]")
+    if json_out is not None:
+        from mkba.io.files import write_text_atomic
+
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_plain)
+        write_text_atomic(Path(json_out), text + "\n")
+        out.print(f"[dim]json: {json_out}[/dim]")
+
+
+def _plain(obj: object) -> object:
+    import numpy as np
+
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return None if not np.isfinite(obj) else float(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    raise TypeError(type(obj))

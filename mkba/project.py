@@ -1,0 +1,386 @@
+"""Projects: alternatives against a nulalternatief, valued alike and compared (docs/method.md, section 8).
+
+:func:`load_project` reads a project file (``format: mkba-project/1``); :meth:`Project.evaluate`
+values every alternative on one price list and gives a :class:`ProjectResult`: each alternative's
+own figures and its *delta* against the nulalternatief, figure by figure, line by line, per
+stakeholder and for the fiscal view, the dominant alternatives said in words, and a ranking by
+``delta_npv``. :meth:`ProjectResult.simulate` evaluates every alternative on the same draws
+(common random numbers by input path).
+
+Layer: beside :mod:`mkba.result` (it may import everything below it; :mod:`mkba.report` and
+:mod:`mkba.cli` import it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mkba._version import __version__
+from mkba.pricelist.items import PriceList
+from mkba.pricelist.registry import load_pricelist
+from mkba.result import Result, evaluate
+from mkba.scenario.project import Alternative, ProjectDefinition, read_project
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FIGURES = ("pv_costs", "pv_benefits", "npv")
+#: Percentiles of ``delta_npv`` reported by a paired simulation.
+PERCENTILES = (5, 50, 95)
+
+
+@dataclass
+class Project:
+    """A project: the nulalternatief and the alternatives compared with it, as scenarios.
+
+    Attributes
+    ----------
+    definition : ProjectDefinition
+        What the project file says, every alternative resolved to a validated scenario.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> project = mkba.load_project("scenarios/frontlijnteam-project.yaml")
+    >>> [a.id for a in project.alternatives]
+    ['frontlijnteam', 'frontlijnteam-ots-tarief']
+    """
+
+    definition: ProjectDefinition
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def file(self) -> str:
+        return self.definition.file
+
+    @property
+    def baseline(self) -> Alternative:
+        """The nulalternatief (``niets`` when the project names none)."""
+        return self.definition.baseline
+
+    @property
+    def alternatives(self) -> list[Alternative]:
+        """The alternatives compared with the nulalternatief, in the file's order."""
+        return self.definition.alternatives
+
+    def evaluate(
+        self,
+        pricelist: str | Path | PriceList | None = None,
+        *,
+        price_year: int | None = None,
+        discount_rate: float | None = None,
+        lang: str = "nl",
+        folders: Sequence[str | Path] = (),
+    ) -> ProjectResult:
+        """Value every alternative on one price list and compare each with the nulalternatief.
+
+        Parameters
+        ----------
+        pricelist : str, path or PriceList, optional
+            Default: the alternatives' own (which the project holds equal), else the bundled default.
+        price_year : int, optional
+            The year whose euros the results are in, for all alternatives.
+        discount_rate : float, optional
+            A real discount rate per year (fraction) for all alternatives.
+        lang : {'nl', 'en'}
+            Language of labels.
+        folders : sequence of path
+            Extra folders of price lists.
+
+        Returns
+        -------
+        ProjectResult
+        """
+        first = self.baseline.scenario if not self.baseline.is_nothing else self.alternatives[0].scenario
+        pl = load_pricelist(pricelist if pricelist is not None else first.pricelist, folders=folders)
+        results = {
+            alt.id: evaluate(alt.scenario, pl, price_year=price_year, discount_rate=discount_rate, lang=lang)
+            for alt in self.definition.all
+        }
+        return ProjectResult(self, results, lang)
+
+
+def load_project(path: str | Path) -> Project:
+    """Read a project file: alternatives (scenario files or variants) and a nulalternatief.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``format: mkba-project/1`` file (docs/formats.md, "Project"); scenario files are found
+        relative to it.
+
+    Returns
+    -------
+    Project
+
+    Raises
+    ------
+    MkbaError
+        With file, line and field: a ``based_on`` cycle, an unknown path, id or field, duplicate ids,
+        alternatives on different settings that the project does not set.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> result = mkba.load_project("scenarios/frontlijnteam-project.yaml").evaluate()
+    >>> result.compare()[["id", "rank"]].to_dict("records")[0]["rank"]
+    1
+    """
+    return Project(read_project(path))
+
+
+def _delta(a: float, b: float) -> float:
+    return float(a) - float(b)
+
+
+@dataclass
+class ProjectResult:
+    """Every alternative's result and its delta against the nulalternatief (docs/method.md, section 8).
+
+    Money in euro of the results' price year, discounted to their base year.
+    """
+
+    project: Project
+    results: dict[str, Result]
+    lang: str = "nl"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def baseline(self) -> Result:
+        return self.results[self.project.baseline.id]
+
+    def delta(self, alt_id: str) -> dict[str, Any]:
+        """Alternative ``alt_id`` minus the nulalternatief: figures, per stakeholder and fiscal.
+
+        ``bcr`` is ``delta_pv_benefits / delta_pv_costs`` when ``delta_pv_costs > 0``; an alternative
+        that costs no more and yields no less (and differs) is ``dominant`` and has no ratio.
+        """
+        a, b = self.results[alt_id], self.baseline
+        out: dict[str, Any] = {name: _delta(getattr(a, name), getattr(b, name)) for name in FIGURES}
+        dc, db = out["pv_costs"], out["pv_benefits"]
+        differs = abs(dc) > 1e-9 or abs(db) > 1e-9
+        out["dominant"] = bool(differs and dc <= 0 and db >= 0)
+        out["bcr"] = db / dc if dc > 0 else None
+        mine = {r["stakeholder"]: r for r in a.stakeholder_rows()}
+        theirs = {r["stakeholder"]: r for r in b.stakeholder_rows()}
+        zero = dict.fromkeys(FIGURES, 0.0)
+        out["stakeholders"] = {
+            name: {f: _delta(mine.get(name, zero)[f], theirs.get(name, zero)[f]) for f in FIGURES}
+            for name in [*mine, *(n for n in theirs if n not in mine)]
+        }
+        out["fiscal"] = {
+            f: _delta(getattr(a, f"fiscal_{f}"), getattr(b, f"fiscal_{f}"))
+            for f in ("pv_costs", "pv_benefits", "npv")
+        }
+        return out
+
+    def ranking(self) -> list[str]:
+        """Alternative ids by ``delta_npv``, best first (ties keep the file's order)."""
+        ids = [alt.id for alt in self.project.alternatives]
+        return sorted(ids, key=lambda i: -self.delta(i)["npv"])
+
+    def dominant(self) -> list[str]:
+        """The alternatives that cost no more than the nulalternatief and yield no less."""
+        return [alt.id for alt in self.project.alternatives if self.delta(alt.id)["dominant"]]
+
+    def compare(self) -> pd.DataFrame:
+        """One row per alternative: own figures, deltas, ratio, dominance and rank (euro).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``id``, ``label``, ``pv_costs``, ``pv_benefits``, ``npv``, ``delta_pv_costs``,
+            ``delta_pv_benefits``, ``delta_npv``, ``delta_bcr``, ``dominant``, ``rank``.
+        """
+        import pandas as pd
+
+        rank = {alt_id: k for k, alt_id in enumerate(self.ranking(), 1)}
+        rows = []
+        for alt in self.project.alternatives:
+            r, d = self.results[alt.id], self.delta(alt.id)
+            rows.append(
+                {
+                    "id": alt.id,
+                    "label": alt.label_in(self.lang),
+                    **{name: float(getattr(r, name)) for name in FIGURES},
+                    **{f"delta_{name}": d[name] for name in FIGURES},
+                    "delta_bcr": d["bcr"],
+                    "dominant": d["dominant"],
+                    "rank": rank[alt.id],
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def line_deltas(self, alt_id: str) -> list[dict[str, Any]]:
+        """Line by line and per stakeholder: the alternative's and the nulalternatief's present value
+        and their difference (euro; a line the alternative removed shows its saving as a delta)."""
+        key_cols = ("id", "stakeholder", "transfer", "memo")
+        mine = {tuple(r[k] for k in key_cols): r for r in self.results[alt_id].line_rows()}
+        theirs = {tuple(r[k] for k in key_cols): r for r in self.baseline.line_rows()}
+        rows = []
+        for key in [*mine, *(k for k in theirs if k not in mine)]:
+            r = mine.get(key) or theirs[key]
+            pv_a = mine[key]["pv"] if key in mine else 0.0
+            pv_b = theirs[key]["pv"] if key in theirs else 0.0
+            rows.append(
+                {
+                    **{k: r[k] for k in ("id", "group", "kind", "label", "stakeholder", "transfer", "memo")},
+                    "pv": pv_a,
+                    "baseline_pv": pv_b,
+                    "delta_pv": pv_a - pv_b,
+                }
+            )
+        return rows
+
+    def table(self) -> pd.DataFrame:
+        """The overview table of the project as a tidy DataFrame (docs/method.md, section 8).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per alternative, line and stakeholder: ``alternative``, ``id``, ``kind``,
+            ``label``, ``stakeholder``, ``pv``, ``baseline_pv`` and ``delta_pv`` (euro), ``transfer``,
+            ``memo``; PM-posten as rows with ``pm`` true, a ``direction`` and ``size``, and no money.
+        """
+        import pandas as pd
+
+        rows = []
+        for alt in self.project.alternatives:
+            rows += [{"alternative": alt.id, **r, "pm": False} for r in self.line_deltas(alt.id)]
+            rows += [
+                {"alternative": alt.id, **p, "kind": "pm", "group": "pm", "pm": True}
+                for p in self.results[alt.id].pm_rows()
+            ]
+        columns = [
+            "alternative", "id", "group", "kind", "label", "stakeholder", "pv", "baseline_pv", "delta_pv",
+            "transfer", "memo", "pm", "direction", "size",
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=columns)
+
+    def pm_rows(self) -> list[dict[str, Any]]:
+        """Every PM-post of every alternative (and the nulalternatief), with its alternative's id."""
+        out = []
+        for alt in self.project.definition.all:
+            out += [{**p, "alternative": alt.id} for p in self.results[alt.id].pm_rows()]
+        return out
+
+    def simulate(
+        self,
+        n: int,
+        *,
+        seed: int = 20260101,
+        chunk_size: int = 100_000,
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, Any]:
+        """Paired Monte Carlo: every alternative on the same draws (common random numbers by input path).
+
+        Parameters
+        ----------
+        n : int
+            Number of draws.
+        seed : int
+            The same seed gives the same result at any ``chunk_size``.
+        chunk_size : int
+            Draws evaluated at once.
+        progress : callable, optional
+            Called with the draws finished after each chunk.
+
+        Returns
+        -------
+        dict
+            Per alternative id: ``p_delta_npv_positive``, ``p_best`` and ``delta_npv`` percentiles
+            (``p5``, ``p50``, ``p95``, euro) and ``delta_npv_mean``; also ``n`` and ``seed``.
+        """
+        from mkba.uncertainty.paired import paired_npv
+
+        everyone = self.project.definition.all
+        draws = paired_npv(
+            [self.results[a.id].model for a in everyone],
+            [a.id for a in everyone],
+            n,
+            seed=seed,
+            chunk_size=chunk_size,
+            progress=progress,
+        )
+        delta = draws.npv[1:] - draws.npv[0]  # (A, N): each alternative minus the nulalternatief
+        candidates = delta if self.project.baseline.is_nothing else np.vstack([np.zeros((1, n)), delta])
+        best = np.argmax(candidates, axis=0) - (0 if self.project.baseline.is_nothing else 1)
+        out: dict[str, Any] = {"n": n, "seed": seed, "alternatives": {}}
+        for a, alt in enumerate(self.project.alternatives):
+            q = np.percentile(delta[a], PERCENTILES)
+            out["alternatives"][alt.id] = {
+                "p_delta_npv_positive": float(np.mean(delta[a] > 0)),
+                "p_best": float(np.mean(best == a)),
+                "delta_npv_mean": float(delta[a].mean()),
+                "delta_npv": {f"p{p}": float(v) for p, v in zip(PERCENTILES, q)},
+            }
+        if not self.project.baseline.is_nothing:
+            out["baseline_p_best"] = float(np.mean(best == -1))
+        self.extra["simulation"] = out
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything ``mkba run PROJECT --json`` writes (docs/formats.md, "Project")."""
+        rank = {alt_id: k for k, alt_id in enumerate(self.ranking(), 1)}
+        base = self.project.baseline
+        alternatives = []
+        for alt in self.project.alternatives:
+            own = self.results[alt.id].to_dict()
+            alternatives.append(
+                {
+                    "id": alt.id,
+                    "label": alt.label_in(self.lang),
+                    "based_on": alt.based_on,
+                    **{
+                        k: own[k] for k in ("pv_costs", "pv_benefits", "npv", "bcr", "stakeholders", "fiscal")
+                    },
+                    "delta": self.delta(alt.id),
+                    "lines": [
+                        {
+                            k: r[k]
+                            for k in ("id", "kind", "label", "stakeholder", "pv", "baseline_pv", "delta_pv")
+                        }
+                        for r in self.line_deltas(alt.id)
+                    ],
+                    "rank": rank[alt.id],
+                    "provenance": own["provenance"]["scenario"],
+                }
+            )
+        baseline_own = self.baseline.to_dict()
+        out: dict[str, Any] = {
+            "project": self.project.name,
+            "baseline": base.id,
+            "baseline_result": {
+                "label": base.label_in(self.lang),
+                **{
+                    k: baseline_own[k]
+                    for k in ("pv_costs", "pv_benefits", "npv", "stakeholders", "fiscal", "lines")
+                },
+            },
+            "alternatives": alternatives,
+            "ranking": self.ranking(),
+            "dominant": self.dominant(),
+            "pm": [
+                {k: p[k] for k in ("id", "alternative", "label", "stakeholder", "direction", "size")}
+                for p in self.pm_rows()
+            ],
+            "provenance": {
+                "project": {
+                    "name": self.project.name,
+                    "file": self.project.file,
+                    "sha256": self.project.definition.sha256,
+                },
+                **{k: v for k, v in baseline_own["provenance"].items() if k != "scenario"},
+                "mkba_version": __version__,
+            },
+        }
+        out.update(self.extra)
+        return out

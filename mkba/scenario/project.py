@@ -1,0 +1,333 @@
+"""Project files (``format: mkba-project/1``): alternatives against a nulalternatief (docs/method.md, section 8).
+
+A project names its alternatives: each is a scenario file, or a *variant* of another alternative
+(``based_on`` with ``set``, ``remove`` and ``add`` in the path language of
+:mod:`mkba.scenario.changes`). The nulalternatief (``baseline``) is one of them, or nothing (an
+empty scenario on the same settings). All alternatives are valued on the same footing: the same
+price list, price year, discount rate, base year, start year and horizon; where they differ the
+project is refused, naming both values, unless the project file sets the value for all.
+
+:func:`read_project` gives a :class:`ProjectDefinition`: every alternative as a validated
+:class:`~mkba.scenario.model.Scenario`. Evaluating it is :mod:`mkba.project`'s work.
+
+Imports: :mod:`mkba.io` (reading with positions), :mod:`mkba.pricelist` (patterns) and the rest of
+:mod:`mkba.scenario`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+
+from mkba.errors import MkbaError
+from mkba.io.documents import Document, read_document, validate
+from mkba.pricelist.items import NAME_PATTERN
+from mkba.pricelist.source import Source
+from mkba.scenario.changes import LINE_SECTIONS, Where
+from mkba.scenario.fields import Closed, Whole
+from mkba.scenario.model import SCENARIO_FORMAT, Scenario, _validated
+
+PROJECT_FORMAT = "mkba-project/1"
+#: Settings every alternative shares; a project file may set them for all.
+SHARED = ("pricelist", "price_year", "discount_rate", "base_year", "start_year", "horizon")
+#: The id of the nulalternatief when the project names none: nothing at all.
+NOTHING = "niets"
+
+
+class AlternativeSpec(Closed):
+    """One alternative of a project file: a scenario file, or a variant of another alternative."""
+
+    id: str = pydantic.Field(pattern=NAME_PATTERN)
+    label: str | None = None
+    label_en: str | None = None
+    description: str | None = None
+    scenario: str | None = pydantic.Field(
+        default=None, description="A scenario file, relative to the project file."
+    )
+    based_on: str | None = pydantic.Field(
+        default=None, description="The id of the alternative this one changes."
+    )
+    set_: dict[str, Any] = pydantic.Field(
+        default_factory=dict, alias="set", description="path -> new value (docs/formats.md, 'Project')."
+    )
+    remove: list[str] = pydantic.Field(
+        default_factory=list, description="Paths of lines or fields to remove."
+    )
+    add: dict[Literal["costs", "effects", "volunteers", "pm"], list[dict[str, Any]]] = pydantic.Field(
+        default_factory=dict, description="New lines per section."
+    )
+
+    @pydantic.model_validator(mode="after")
+    def _one_origin(self) -> AlternativeSpec:
+        if (self.scenario is None) == (self.based_on is None):
+            raise ValueError("give either 'scenario' (a file) or 'based_on' (another alternative's id)")
+        return self
+
+
+class ProjectFile(Closed):
+    """The shape of a project file, as written (docs/formats.md, "Project")."""
+
+    format: Literal["mkba-project/1"]
+    name: str = pydantic.Field(min_length=1)
+    description: str | None = None
+    baseline: str | None = pydantic.Field(
+        default=None, description="The nulalternatief's id; default: nothing (an empty scenario)."
+    )
+    pricelist: str | None = None
+    price_year: Whole | None = None
+    discount_rate: float | None = pydantic.Field(default=None, ge=-0.99, le=10, allow_inf_nan=False)
+    base_year: Whole | None = pydantic.Field(default=None, ge=1900, le=2200)
+    start_year: Whole | None = pydantic.Field(default=None, ge=1900, le=2200)
+    horizon: Whole | None = pydantic.Field(default=None, ge=1, le=200)
+    alternatives: list[AlternativeSpec] = pydantic.Field(min_length=1)
+    notes: str | None = None
+    sources: list[Source] = pydantic.Field(default_factory=list)
+
+    @pydantic.model_validator(mode="after")
+    def _references(self) -> ProjectFile:
+        ids = [a.id for a in self.alternatives]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"alternative ids must be unique; given twice: {', '.join(dupes)}")
+        if self.baseline is not None and self.baseline not in ids:
+            raise ValueError(f"baseline {self.baseline!r} is not an alternative's id (ids: {', '.join(ids)})")
+        return self
+
+
+@dataclass
+class Alternative:
+    """One alternative, resolved to a validated scenario."""
+
+    id: str
+    label: str
+    label_en: str | None
+    scenario: Scenario
+    based_on: str | None = None
+    is_nothing: bool = False
+
+    def label_in(self, lang: str) -> str:
+        """Its label for readers: ``label_en`` in English when given."""
+        return (self.label_en or self.label) if lang == "en" else self.label
+
+
+@dataclass
+class ProjectDefinition:
+    """A read project: its alternatives as scenarios, and which one is the nulalternatief."""
+
+    name: str
+    file: str
+    baseline: Alternative
+    alternatives: list[Alternative]  # the alternatives compared with the baseline (not the baseline)
+    description: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    sha256: str = ""
+
+    @property
+    def all(self) -> list[Alternative]:
+        """The baseline first, then the alternatives (each once)."""
+        return [self.baseline, *self.alternatives]
+
+
+def read_project(path: str | Path) -> ProjectDefinition:
+    """Read a project file and resolve every alternative to a validated scenario.
+
+    Parameters
+    ----------
+    path : str or Path
+        The project file (YAML, TOML or JSON); scenario files are found relative to it.
+
+    Returns
+    -------
+    ProjectDefinition
+
+    Raises
+    ------
+    MkbaError
+        One message with file, line and field: an unknown key, a ``based_on`` cycle, an unknown
+        path, id or field in a change, duplicate ids, alternatives on different settings.
+    """
+    import hashlib
+
+    doc = read_document(path)
+    spec = validate(ProjectFile, doc)
+    settings = {key: getattr(spec, key) for key in SHARED if getattr(spec, key) is not None}
+    by_id = {a.id: (i, a) for i, a in enumerate(spec.alternatives)}
+    resolved: dict[str, Alternative] = {}
+    for alt_id in _in_dependency_order(spec, doc):
+        i, alt = by_id[alt_id]
+        resolved[alt_id] = _resolve(spec, doc, i, alt, resolved, settings)
+    _check_same_footing(spec, doc, resolved, settings)
+    if spec.baseline is None:
+        first = resolved[spec.alternatives[0].id].scenario
+        baseline = _nothing(first, doc.file)
+        others = [resolved[a.id] for a in spec.alternatives]
+    else:
+        baseline = resolved[spec.baseline]
+        others = [resolved[a.id] for a in spec.alternatives if a.id != spec.baseline]
+    if not others:
+        raise MkbaError(
+            "the project compares nothing: expected at least one alternative besides the baseline",
+            file=doc.file,
+            line=doc.line_of(("alternatives",)),
+            field="alternatives",
+        )
+    return ProjectDefinition(
+        name=spec.name,
+        file=doc.file,
+        baseline=baseline,
+        alternatives=others,
+        description=spec.description,
+        settings=settings,
+        sha256=hashlib.sha256(doc.text).hexdigest() if doc.text else "",
+    )
+
+
+def _in_dependency_order(spec: ProjectFile, doc: Document) -> list[str]:
+    """Alternatives ordered so that each comes after the one it is based on; a cycle is refused."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+    index = {a.id: i for i, a in enumerate(spec.alternatives)}
+    parent = {a.id: a.based_on for a in spec.alternatives}
+
+    def visit(alt_id: str, trail: tuple[str, ...]) -> None:
+        if state.get(alt_id) == 2:
+            return
+        i = index[alt_id]
+        if state.get(alt_id) == 1:
+            cycle = " -> ".join((*trail[trail.index(alt_id) :], alt_id))
+            raise MkbaError(
+                f"based_on makes a cycle: {cycle}",
+                file=doc.file,
+                line=doc.line_of(("alternatives", i, "based_on")),
+                field=f"alternatives[{i}].based_on",
+            )
+        state[alt_id] = 1
+        base = parent[alt_id]
+        if base is not None:
+            if base not in index:
+                ids = ", ".join(index)
+                raise MkbaError(
+                    f"based_on names no alternative: {base!r} (ids: {ids})",
+                    file=doc.file,
+                    line=doc.line_of(("alternatives", i, "based_on")),
+                    field=f"alternatives[{i}].based_on",
+                )
+            visit(base, (*trail, alt_id))
+        state[alt_id] = 2
+        order.append(alt_id)
+
+    for alt in spec.alternatives:
+        visit(alt.id, ())
+    return order
+
+
+def _resolve(
+    spec: ProjectFile,
+    doc: Document,
+    i: int,
+    alt: AlternativeSpec,
+    done: dict[str, Alternative],
+    settings: dict[str, Any],
+) -> Alternative:
+    label = alt.label or alt.id
+    if alt.scenario is not None:
+        scenario = _scenario_file(doc, i, alt.scenario, settings)
+        if alt.set_ or alt.remove or alt.add:
+            scenario = scenario.with_changes(alt.set_, alt.remove, dict(alt.add), where=_where(doc, i, alt))
+        return Alternative(alt.id, label, alt.label_en, scenario)
+    assert alt.based_on is not None  # checked by the model
+    for key in settings:
+        if key in alt.set_:
+            raise MkbaError(
+                f"the project sets {key} for every alternative; a variant cannot change it",
+                file=doc.file,
+                line=doc.line_of(("alternatives", i, "set", key)),
+                field=f"alternatives[{i}].set.{key}",
+            )
+    base = done[alt.based_on].scenario
+    scenario = base.with_changes(alt.set_, alt.remove, dict(alt.add), where=_where(doc, i, alt))
+    return Alternative(alt.id, label, alt.label_en, scenario, based_on=alt.based_on)
+
+
+def _where(doc: Document, i: int, alt: AlternativeSpec) -> Where:
+    lines: dict[tuple[str, str], int] = {}
+    for op, keys in (("set", alt.set_), ("remove", alt.remove), ("add", alt.add)):
+        for n, key in enumerate(keys):
+            at = (n,) if op == "remove" else (key,)
+            line = doc.line_of(("alternatives", i, op, *at))
+            if line is not None:
+                lines[(op, str(key))] = line
+    return Where(
+        file=doc.file, lines=lines, prefix=f"alternatives[{i}]", line=doc.line_of(("alternatives", i))
+    )
+
+
+def _scenario_file(doc: Document, i: int, name: str, settings: dict[str, Any]) -> Scenario:
+    path = Path(doc.file).parent / name
+    if not path.is_file():
+        raise MkbaError(
+            f"scenario file not found: {path}",
+            file=doc.file,
+            line=doc.line_of(("alternatives", i, "scenario")),
+            field=f"alternatives[{i}].scenario",
+        )
+    scenario_doc = read_document(path)
+    if isinstance(scenario_doc.data, dict) and settings:
+        data = {**scenario_doc.data, **settings}  # the project's settings hold for every alternative
+        scenario_doc = Document(data, scenario_doc.file, scenario_doc.lines, scenario_doc.text)
+    scenario = _validated(scenario_doc)
+    if settings:
+        scenario._base_sha256 = scenario.sha256  # the file as written, before the project's settings
+        scenario._doc = Document(scenario_doc.data, scenario_doc.file, scenario_doc.lines)  # hash the content
+    return scenario
+
+
+def _check_same_footing(
+    spec: ProjectFile, doc: Document, resolved: dict[str, Alternative], settings: dict[str, Any]
+) -> None:
+    first = spec.alternatives[0]
+    for key in SHARED:
+        if key in settings:
+            continue
+        expected = _effective(resolved[first.id].scenario, key)
+        for i, alt in enumerate(spec.alternatives[1:], 1):
+            value = _effective(resolved[alt.id].scenario, key)
+            if value != expected:
+                raise MkbaError(
+                    f"alternative {alt.id!r} has {key} {value!r} but {first.id!r} has {expected!r}; "
+                    f"alternatives are valued on the same footing: set {key} in the project file for all",
+                    file=doc.file,
+                    line=doc.line_of(("alternatives", i)),
+                    field=f"alternatives[{i}].{key}",
+                )
+
+
+def _effective(scenario: Scenario, key: str) -> Any:
+    """A shared setting as it takes effect (the base year defaults to the start year)."""
+    if key == "base_year" and scenario.base_year is None:
+        return scenario.start_year
+    return getattr(scenario, key)
+
+
+def _nothing(like: Scenario, file: str) -> Alternative:
+    """The nulalternatief 'nothing': an empty scenario on the same settings as ``like``."""
+    data: dict[str, Any] = {"format": SCENARIO_FORMAT, "name": "Nulalternatief: niets"}
+    for key in SHARED:
+        value = getattr(like, key)
+        if value is not None:
+            data[key] = value
+    data["stakeholders"] = {k: v.model_dump(exclude_none=True) for k, v in like.stakeholders.items()}
+    scenario = _validated(Document(data, file))
+    return Alternative(NOTHING, "Nulalternatief (niets)", "Baseline (nothing)", scenario, is_nothing=True)
+
+
+#: Sections a variant may add lines to (re-exported for the JSON Schema's description).
+ADD_SECTIONS = LINE_SECTIONS
+
+
+def project_json_schema() -> dict:
+    """JSON Schema of project files, for editors."""
+    return ProjectFile.model_json_schema(by_alias=True)

@@ -39,6 +39,9 @@ _EXPORTS: dict[str, str] = {
     "Registry": "mkba.pricelist.registry",
     "load_pricelist": "mkba.pricelist.registry",
     "diff": "mkba.pricelist.compare",
+    "Project": "mkba.project",
+    "ProjectResult": "mkba.project",
+    "load_project": "mkba.project",
     "Result": "mkba.result",
     "evaluate": "mkba.result",
     "figures": "mkba.engine.figures",
@@ -55,6 +58,8 @@ __all__ = [
     "PriceIndex",
     "PriceItem",
     "PriceList",
+    "Project",
+    "ProjectResult",
     "Registry",
     "Result",
     "Scenario",
@@ -69,6 +74,7 @@ __all__ = [
     "irr",
     "load_index",
     "load_pricelist",
+    "load_project",
     "load_scenario",
     "npv",
 ]
@@ -82,6 +88,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from mkba.pricelist.index import PriceIndex, default_index, load_index
     from mkba.pricelist.items import PriceItem, PriceList
     from mkba.pricelist.registry import Registry, load_pricelist
+    from mkba.project import Project, ProjectResult, load_project
     from mkba.result import Result, evaluate
     from mkba.scenario.distributions import Beta, Normal, Pert, Triangular, Uniform
     from mkba.scenario.model import Scenario, load_scenario

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -15,35 +16,96 @@ from mkba.errors import MkbaError
 
 
 class SchemaKind(StrEnum):
+    """The file formats whose JSON Schema ``mkba schema`` prints."""
+
     scenario = "scenario"
     pricelist = "pricelist"
+    project = "project"
 
 
-def schema(kind: SchemaKind = typer.Argument(SchemaKind.scenario, help="scenario or pricelist")) -> None:
-    """Print the JSON Schema of scenario or price list files (for editors)."""
+def schema(
+    kind: SchemaKind = typer.Argument(SchemaKind.scenario, help="scenario, pricelist or project"),
+) -> None:
+    """Print the JSON Schema of scenario, price list or project files (for editors)."""
     from mkba.pricelist.items import PriceListFile
     from mkba.scenario.model import scenario_json_schema
+    from mkba.scenario.project import project_json_schema
 
-    data = scenario_json_schema() if kind is SchemaKind.scenario else PriceListFile.model_json_schema()
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    makers = {
+        SchemaKind.scenario: scenario_json_schema,
+        SchemaKind.pricelist: PriceListFile.model_json_schema,
+        SchemaKind.project: project_json_schema,
+    }
+    sys.stdout.write(json.dumps(makers[kind](), indent=2, ensure_ascii=False) + "\n")
+
+
+def _check_scenario(path: Path, folders: Sequence[Path]) -> str:
+    from mkba.engine.model import compile_scenario
+    from mkba.pricelist.registry import load_pricelist
+    from mkba.scenario.model import load_scenario
+
+    scenario = load_scenario(path)
+    if scenario.sib is not None:
+        from mkba.sib.model import compile_sib
+
+        compile_sib(scenario, folders=folders)
+    model = compile_scenario(scenario, load_pricelist(scenario.pricelist, folders=folders))
+    return f"scenario, {len(model.lines)} lines, {sum(i.uncertain for i in model.inputs)} uncertain inputs"
+
+
+def _check_project(path: Path, folders: Sequence[Path]) -> str:
+    from mkba.engine.model import compile_scenario
+    from mkba.pricelist.registry import load_pricelist
+    from mkba.project import load_project
+
+    project = load_project(path)
+    everyone = project.definition.all
+    pricelist = load_pricelist(everyone[-1].scenario.pricelist, folders=folders)
+    for alt in everyone:
+        compile_scenario(alt.scenario, pricelist)
+    return f"project, nulalternatief {project.baseline.id}, {len(project.alternatives)} alternatives"
+
+
+def _check_pricelist(path: Path, folders: Sequence[Path]) -> str:
+    from mkba.pricelist.registry import load_pricelist
+
+    return f"price list {load_pricelist(path, folders=folders).ref}"
+
+
+def _check_mapping(path: Path, folders: Sequence[Path]) -> str:
+    from mkba.pricelist.mapping import load_mapping
+
+    return f"column mapping {load_mapping(path).name}"
+
+
+def _check_index(path: Path, folders: Sequence[Path]) -> str:
+    from mkba.pricelist.index import load_index
+
+    return f"price index {load_index(path).name}"
+
+
+CHECKS: dict[str, Callable[[Path, Sequence[Path]], str]] = {
+    "mkba-scenario/1": _check_scenario,
+    "mkba-project/1": _check_project,
+    "mkba-pricelist/1": _check_pricelist,
+    "mkba-mapping/1": _check_mapping,
+    "mkba-index/1": _check_index,
+}
 
 
 def check(
-    files: list[Path] = typer.Argument(..., help="Scenario, price list, mapping or index files."),
+    files: list[Path] = typer.Argument(..., help="Scenario, project, price list, mapping or index files."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Check files without computing anything: each is read, validated and its references resolved.
 
-    A scenario is compiled against its price list (and its SIB contract checked); a price list is
-    resolved with what it extends. The first problem ends in one message and exit code 2.
+    A scenario is compiled against its price list (and its SIB contract checked); a project's
+    alternatives likewise; a price list is resolved with what it extends. The first problem ends in
+    one message and exit code 2.
     """
-    from mkba.engine.model import compile_scenario
     from mkba.io.documents import read_document
-    from mkba.pricelist.index import load_index
     from mkba.pricelist.items import TABLE_SUFFIXES
-    from mkba.pricelist.mapping import load_mapping
     from mkba.pricelist.registry import load_pricelist
-    from mkba.scenario.model import load_scenario
 
     folders = pricelists_dir or ()
     for path in files:
@@ -52,29 +114,15 @@ def check(
             continue
         doc = read_document(path)
         kind = doc.data.get("format") if isinstance(doc.data, dict) else None
-        if kind == "mkba-scenario/1":
-            scenario = load_scenario(path)
-            if scenario.sib is not None:
-                from mkba.sib.model import compile_sib
-
-                compile_sib(scenario, folders=folders)
-            model = compile_scenario(scenario, load_pricelist(scenario.pricelist, folders=folders))
-            what = f"scenario, {len(model.lines)} lines, {sum(i.uncertain for i in model.inputs)} uncertain inputs"
-        elif kind == "mkba-pricelist/1":
-            what = f"price list {load_pricelist(path, folders=folders).ref}"
-        elif kind == "mkba-mapping/1":
-            what = f"column mapping {load_mapping(path).name}"
-        elif kind == "mkba-index/1":
-            what = f"price index {load_index(path).name}"
-        else:
+        checker = CHECKS.get(kind) if isinstance(kind, str) else None
+        if checker is None:
             raise MkbaError(
-                f"unknown format {kind!r}; expected mkba-scenario/1, mkba-pricelist/1, "
-                "mkba-mapping/1 or mkba-index/1",
+                f"unknown format {kind!r}; expected one of: {', '.join(CHECKS)}",
                 file=str(path),
                 line=doc.line_of(("format",)),
                 field="format",
             )
-        out.print(f"ok: {path} ({what})")
+        out.print(f"ok: {path} ({checker(path, folders)})")
 
 
 def version_command() -> None:

@@ -23,7 +23,7 @@ def _pm_table(rows: list[dict[str, Any]], lang: str, stakeholder_label: Any, wit
     table = Table(title=label("pm_posts", lang), title_justify="left")
     if with_alt:
         table.add_column(label("alternative", lang))
-    for col in ("line", "stakeholder", "direction", "size"):
+    for col in ("overview_line", "stakeholder", "direction", "size"):
         table.add_column(label(col, lang))
     for r in rows:
         cells = [
@@ -42,7 +42,7 @@ def print_overview(result: Result) -> None:
     rows = result.line_rows()
     stakeholders = list(dict.fromkeys(r["stakeholder"] for r in rows if r["stakeholder"] is not None))
     table = Table(title=label("overview", lang), title_justify="left")
-    table.add_column(label("line", lang))
+    table.add_column(label("overview_line", lang))
     table.add_column("")
     for name in stakeholders:
         table.add_column(result.stakeholder_label(name), justify="right")
@@ -133,7 +133,7 @@ def _print_line_deltas(result: ProjectResult) -> None:
     lang = result.lang
     alts = result.project.alternatives
     table = Table(title=f"{label('overview', lang)}: {label('delta', lang).lower()}", title_justify="left")
-    table.add_column(label("line", lang))
+    table.add_column(label("overview_line", lang))
     table.add_column(label("stakeholder", lang))
     table.add_column(label("baseline", lang), justify="right")
     for alt in alts:

@@ -319,64 +319,81 @@ class _SibSheet:
         self.rule_total = {}
         self.L["rules"] = {}
         for o in self.sib.outcomes:
-            LV = self.level[o.id]
-            rows = []
-            for rule in o.rules:
-                r = self.next()
-                rows.append(r)
-                ctx.text(ws, r, 1, o.id)
-                ctx.text(ws, r, 2, rule.type + (f": {rule.label}" if rule.label else ""))
-                cap = getattr(rule, "cap", None)
-                if cap is not None:
-                    ctx.number(ws, r, 9, cap, EURO, is_input=True)
-                caps = [f"ROUNDDOWN(ROUND($I${r},8),2)"] if cap is not None else []
-                if isinstance(rule, RateCard):
-                    ctx.number(ws, r, 3, rule.price, EURO, is_input=True)
-                    n = self.participants[o.id]
-                    each = f"$C${r}*{LV}"
-                    if rule.per_participant_cap is not None:
-                        ctx.number(ws, r, 8, rule.per_participant_cap, EURO, is_input=True)
-                        each = f"MIN({each},$H${r})"
-                        caps.insert(0, f"ROUNDDOWN(ROUND($H${r}*{n},8),2)")
-                    pay = f"ROUND({each}*{n},2)"
-                elif isinstance(rule, Linear):
-                    ctx.number(ws, r, 3, rule.price, EURO, is_input=True)
-                    ctx.number(ws, r, 4, rule.threshold, NUMBER, is_input=True)
-                    above = f"MAX({LV}-$D${r},0)"
-                    if rule.up_to is not None:
-                        ctx.number(ws, r, 5, rule.up_to, NUMBER, is_input=True)
-                        above = f"MIN({above},$E${r}-$D${r})"
-                    pay = f"ROUND($C${r}*{above},2)"
-                elif isinstance(rule, Threshold):
-                    ctx.number(ws, r, 6, rule.level, NUMBER, is_input=True)
-                    ctx.number(ws, r, 7, rule.amount, EURO, is_input=True)
-                    pay = f"IF({LV}>=$F${r}-1E-12*MAX(1,ABS($F${r})),ROUND($G${r},2),0)"
-                else:  # Bands: piecewise linear through the points below, flat beyond the ends
-                    assert isinstance(rule, Bands)
-                    first = r + 1
-                    for p, (x, y) in enumerate(rule.points):
-                        rp = self.next()
-                        ctx.text(ws, rp, 2, f"{ctx.label('xl_sib_band_point')} {p + 1}")
-                        ctx.number(ws, rp, 11, x, NUMBER, is_input=True)
-                        ctx.number(ws, rp, 12, y, EURO, is_input=True)
-                    last = self.row
-                    X, Y = f"$K${first}:$K${last}", f"$L${first}:$L${last}"
-                    npts = len(rule.points)
-                    m = f"MATCH({LV},{X},1)"
-                    x0, x1 = f"INDEX({X},{m})", f"INDEX({X},{m}+1)"
-                    y0, y1 = f"INDEX({Y},{m})", f"INDEX({Y},{m}+1)"
-                    pay = (
-                        f"ROUND(IF({LV}<=INDEX({X},1),INDEX({Y},1),IF({LV}>=INDEX({X},{npts}),"
-                        f"INDEX({Y},{npts}),{y0}+({y1}-{y0})/({x1}-{x0})*({LV}-{x0}))),2)"
-                    )
-                formula = f"=MIN({pay},{','.join(caps)})" if caps else f"={pay}"
-                ctx.formula(ws, r, 10, formula, EURO)
+            rows = [self.rule_row(o, rule) for rule in o.rules]
             r = self.next()
             ctx.text(ws, r, 1, o.id, bold=True)
             ctx.text(ws, r, 2, ctx.label("xl_sib_rule_total"), bold=True)
             ctx.formula(ws, r, 10, "=" + "+".join(f"J{x}" for x in rows), EURO, bold=True)
             self.rule_total[o.id] = f"$J${r}"
             self.L["rules"][o.id] = {"rows": rows, "total": f"J{r}"}
+
+    def rule_row(self, o: CompiledOutcome, rule: RateCard | Linear | Threshold | Bands) -> int:
+        """One payment rule of outcome ``o``: its terms (inputs) and its payment (a formula); returns its row."""
+        ctx, ws = self.ctx, self.ws
+        r = self.next()
+        ctx.text(ws, r, 1, o.id)
+        ctx.text(ws, r, 2, rule.type + (f": {rule.label}" if rule.label else ""))
+        cap = getattr(rule, "cap", None)
+        if cap is not None:
+            ctx.number(ws, r, 9, cap, EURO, is_input=True)
+        caps = [f"ROUNDDOWN(ROUND($I${r},8),2)"] if cap is not None else []
+        if isinstance(rule, RateCard):
+            pay = self.rate_card(r, o, rule, caps)
+        elif isinstance(rule, Linear):
+            pay = self.linear(r, self.level[o.id], rule)
+        elif isinstance(rule, Threshold):
+            ctx.number(ws, r, 6, rule.level, NUMBER, is_input=True)
+            ctx.number(ws, r, 7, rule.amount, EURO, is_input=True)
+            LV = self.level[o.id]
+            pay = f"IF({LV}>=$F${r}-1E-12*MAX(1,ABS($F${r})),ROUND($G${r},2),0)"
+        else:
+            pay = self.bands(r, self.level[o.id], rule)
+        formula = f"=MIN({pay},{','.join(caps)})" if caps else f"={pay}"
+        ctx.formula(ws, r, 10, formula, EURO)
+        return r
+
+    def rate_card(self, r: int, o: CompiledOutcome, rule: RateCard, caps: list[str]) -> str:
+        """A price per unit of the level, per participant (capped per participant: a cap added to ``caps``)."""
+        ctx, ws = self.ctx, self.ws
+        ctx.number(ws, r, 3, rule.price, EURO, is_input=True)
+        n = self.participants[o.id]
+        each = f"$C${r}*{self.level[o.id]}"
+        if rule.per_participant_cap is not None:
+            ctx.number(ws, r, 8, rule.per_participant_cap, EURO, is_input=True)
+            each = f"MIN({each},$H${r})"
+            caps.insert(0, f"ROUNDDOWN(ROUND($H${r}*{n},8),2)")
+        return f"ROUND({each}*{n},2)"
+
+    def linear(self, r: int, LV: str, rule: Linear) -> str:
+        """A price per unit of the level above a threshold (up to a level, when given)."""
+        ctx, ws = self.ctx, self.ws
+        ctx.number(ws, r, 3, rule.price, EURO, is_input=True)
+        ctx.number(ws, r, 4, rule.threshold, NUMBER, is_input=True)
+        above = f"MAX({LV}-$D${r},0)"
+        if rule.up_to is not None:
+            ctx.number(ws, r, 5, rule.up_to, NUMBER, is_input=True)
+            above = f"MIN({above},$E${r}-$D${r})"
+        return f"ROUND($C${r}*{above},2)"
+
+    def bands(self, r: int, LV: str, rule: Bands) -> str:
+        """Piecewise linear through the points written below row ``r``, flat beyond the ends."""
+        ctx, ws = self.ctx, self.ws
+        first = r + 1
+        for p, (x, y) in enumerate(rule.points):
+            rp = self.next()
+            ctx.text(ws, rp, 2, f"{ctx.label('xl_sib_band_point')} {p + 1}")
+            ctx.number(ws, rp, 11, x, NUMBER, is_input=True)
+            ctx.number(ws, rp, 12, y, EURO, is_input=True)
+        last = self.row
+        X, Y = f"$K${first}:$K${last}", f"$L${first}:$L${last}"
+        npts = len(rule.points)
+        m = f"MATCH({LV},{X},1)"
+        x0, x1 = f"INDEX({X},{m})", f"INDEX({X},{m}+1)"
+        y0, y1 = f"INDEX({Y},{m})", f"INDEX({Y},{m}+1)"
+        return (
+            f"ROUND(IF({LV}<=INDEX({X},1),INDEX({Y},1),IF({LV}>=INDEX({X},{npts}),"
+            f"INDEX({Y},{npts}),{y0}+({y1}-{y0})/({x1}-{x0})*({LV}-{x0}))),2)"
+        )
 
     def investors(self) -> None:
         ctx, ws, c = self.ctx, self.ws, self.c

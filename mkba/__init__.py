@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "load_project": "mkba.project",
     "Result": "mkba.result",
     "evaluate": "mkba.result",
+    "evaluate_many": "mkba.batch",
     "figures": "mkba.engine.figures",
     "Scenario": "mkba.scenario.model",
     "load_scenario": "mkba.scenario.model",
@@ -70,6 +71,7 @@ __all__ = [
     "default_index",
     "diff",
     "evaluate",
+    "evaluate_many",
     "figures",
     "irr",
     "load_index",
@@ -80,6 +82,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from mkba.batch import evaluate_many
     from mkba.engine.figures import figures
     from mkba.engine.finance import irr, npv
     from mkba.engine.model import Model, compile_scenario

@@ -25,7 +25,7 @@ LAYERS = [
     ("mkba.engine",),
     ("mkba.uncertainty",),
     ("mkba.sib",),
-    ("mkba.result", "mkba.project"),
+    ("mkba.result", "mkba.project", "mkba.batch"),
     ("mkba.report",),
     ("mkba.cli",),
 ]

@@ -56,7 +56,9 @@ def write_project(folder, alternatives: list[dict], scenarios: dict[str, dict], 
 
 
 def line_of(path: str, text: str) -> int:
-    return next(n for n, line in enumerate(open(path, encoding="utf-8").read().splitlines(), 1) if text in line)
+    return next(
+        n for n, line in enumerate(open(path, encoding="utf-8").read().splitlines(), 1) if text in line
+    )
 
 
 # -- results -----------------------------------------------------------------------------------------
@@ -144,7 +146,9 @@ def test_json_has_the_keys_the_format_fixes(folder):
     assert data["project"] == "Testproject" and data["baseline"] == "regulier"
     alt = data["alternatives"][0]
     assert {"id", "npv", "pv_costs", "pv_benefits", "delta", "rank"} <= set(alt)
-    assert {"npv", "pv_costs", "pv_benefits", "bcr", "dominant", "stakeholders", "fiscal"} <= set(alt["delta"])
+    assert {"npv", "pv_costs", "pv_benefits", "bcr", "dominant", "stakeholders", "fiscal"} <= set(
+        alt["delta"]
+    )
     assert data["pm"][0] == {
         "id": "cohesie", "alternative": "nieuw", "label": "Cohesie", "stakeholder": "bewoners",
         "direction": "positive", "size": "+",
@@ -209,7 +213,9 @@ def test_an_alternative_against_itself_has_zero_deltas_and_never_wins(folder, te
     )
     result = mkba.load_project(path).evaluate()
     delta = result.delta("kopie")
-    assert delta["npv"] == 0 and delta["pv_costs"] == 0 and delta["pv_benefits"] == 0 and not delta["dominant"]
+    assert (
+        delta["npv"] == 0 and delta["pv_costs"] == 0 and delta["pv_benefits"] == 0 and not delta["dominant"]
+    )
     sim = result.simulate(2_000, seed=11)
     assert sim["alternatives"]["kopie"]["p_delta_npv_positive"] == 0
     assert sim["alternatives"]["kopie"]["delta_npv"] == {"p5": 0.0, "p50": 0.0, "p95": 0.0}
@@ -218,7 +224,11 @@ def test_an_alternative_against_itself_has_zero_deltas_and_never_wins(folder, te
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(new_amount=amounts, new_quantity=quantities, rate=st.floats(0, 0.1))
 def test_a_set_change_gives_what_the_same_edit_in_the_file_gives(folder, new_amount, new_quantity, rate):
-    base = scenario("Basis", costs=[cost("team", 20_000)], effects=[effect("minder-zorg", 10.0, per="year", years=[2015, 2018])])
+    base = scenario(
+        "Basis",
+        costs=[cost("team", 20_000)],
+        effects=[effect("minder-zorg", 10.0, per="year", years=[2015, 2018])],
+    )
     edited = scenario(
         "Basis", costs=[cost("team", new_amount)],
         effects=[effect("minder-zorg", new_quantity, per="year", years=[2015, 2018])], discount_rate=rate,
@@ -254,7 +264,9 @@ def test_removing_a_line_the_nulalternatief_has_is_a_saving_of_its_present_value
         baseline="regulier",
     )
     result = mkba.load_project(path).evaluate()
-    line_pv = next(r["pv"] for r in result.baseline.line_rows() if r["id"] == "bestaande-dienst")  # < 0: a cost
+    line_pv = next(
+        r["pv"] for r in result.baseline.line_rows() if r["id"] == "bestaande-dienst"
+    )  # < 0: a cost
     delta = result.delta("vervangen")
     assert delta["pv_costs"] == pytest.approx(line_pv, rel=1e-12)  # negative: the costs go down by its PV
     row = next(r for r in result.line_deltas("vervangen") if r["id"] == "bestaande-dienst")
@@ -332,7 +344,10 @@ def test_a_changed_value_the_format_refuses_points_at_the_change(folder):
 
 
 def test_alternatives_on_different_settings_are_refused_unless_the_project_sets_them(folder):
-    scenarios = {"a.yaml": scenario("A", costs=[cost("x", 1)]), "b.yaml": scenario("B", costs=[cost("x", 1)], discount_rate=0.05)}
+    scenarios = {
+        "a.yaml": scenario("A", costs=[cost("x", 1)]),
+        "b.yaml": scenario("B", costs=[cost("x", 1)], discount_rate=0.05),
+    }
     alternatives = [{"id": "a", "scenario": "a.yaml"}, {"id": "b", "scenario": "b.yaml"}]
     path = write_project(folder, alternatives, scenarios)
     refused(path, text="id: b", field="alternatives[1].discount_rate", message="0.05 but 'a' has 0.03")
@@ -349,7 +364,11 @@ def test_duplicate_ids_and_a_pm_post_without_direction_are_refused(folder):
     )
     with pytest.raises(MkbaError, match="given twice: a"):
         mkba.load_project(path)
-    bad = scenario("A", costs=[cost("x", 1)], pm=[{"id": "p", "label": "P", "stakeholder": "bewoners", "assumption": "t"}])
+    bad = scenario(
+        "A",
+        costs=[cost("x", 1)],
+        pm=[{"id": "p", "label": "P", "stakeholder": "bewoners", "assumption": "t"}],
+    )
     path = write_yaml(folder / "pm.yaml", bad)
     done = invoke_cli("check", path)
     assert done.returncode == 2 and "pm[0]" in done.stderr and "direction" in done.stderr

@@ -1,0 +1,68 @@
+"""``mkba batch``: one variant of a scenario per row of a change table (one per gemeente, say)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mkba.cli.common import PRICELISTS_DIR_OPTION, out
+from mkba.errors import MkbaError
+
+OUTPUT_SUFFIXES = (".parquet", ".csv")
+
+
+def batch(
+    base: Path = typer.Argument(..., help="The base scenario file."),
+    changes: Path = typer.Option(..., "--changes", help="Change table (.csv or .parquet): id + set: paths."),
+    output: Path = typer.Option(
+        ..., "-o", "--output", help="Results: .parquet or .csv (tidy: id, figure, stakeholder, value)."
+    ),
+    workers: int = typer.Option(1, "--workers", help="Worker processes on this machine."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Address of a Dask scheduler (tcp://host:8786)."
+    ),
+    pricelist: str | None = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
+    pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
+) -> None:
+    """Evaluate many variants of one scenario: every figure of every variant in one tidy table."""
+    from mkba.batch import evaluate_many
+
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise MkbaError(
+            f"expected a .parquet or .csv output, got {output.suffix or 'no suffix'!r}", field="--output"
+        )
+    if output.resolve() in (base.resolve(), changes.resolve()):
+        raise MkbaError(f"{output} is an input of this run; choose another output file", field="--output")
+    if not output.parent.is_dir():
+        raise MkbaError(f"the folder {str(output.parent)!r} does not exist", field="--output")
+    client = _client(scheduler) if scheduler else None
+    try:
+        frame = evaluate_many(
+            base, changes, pricelist=pricelist, folders=pricelists_dir or (), workers=workers, client=client
+        )
+    finally:
+        if client is not None:
+            client.close()
+    _write(frame, output)
+    out.print(f"{frame['id'].nunique()} variants, {len(frame)} figures -> {output}")
+
+
+def _client(address: str):  # pragma: no cover - needs a running scheduler; tested through evaluate_many
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise MkbaError('--scheduler needs Dask: pip install "mkba[dask]"', field="--scheduler") from None
+    try:
+        return Client(address, timeout="10s")
+    except OSError as exc:
+        raise MkbaError(f"cannot reach the Dask scheduler at {address}: {exc}", field="--scheduler") from None
+
+
+def _write(frame, output: Path) -> None:
+    from mkba.io.files import write_atomic
+
+    if output.suffix.lower() == ".parquet":
+        write_atomic(output, lambda tmp: frame.to_parquet(tmp, index=False))
+    else:
+        write_atomic(output, lambda tmp: frame.to_csv(tmp, index=False))

@@ -1,0 +1,181 @@
+"""Batch evaluation (issue 16): many variants of one scenario, the same numbers however it runs."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import invoke_cli
+
+import mkba
+from mkba.batch import evaluate_many
+from mkba.errors import MkbaError
+
+TUTORIAL = "scenarios/tutorial.yaml"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(autouse=True)
+def _in_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def one_by_one(table: pd.DataFrame) -> dict[tuple[str, str, str], float | None]:
+    """The peer: each row as its own scenario (with_changes), evaluated alone with mkba.evaluate."""
+    base = mkba.load_scenario(TUTORIAL)
+    out = {}
+    for row in table.to_dict("records"):
+        changes = {k: v for k, v in row.items() if k != "id" and not (isinstance(v, float) and math.isnan(v))}
+        result = mkba.evaluate(base.with_changes(set=changes))
+        for name, value in result.summary().items():
+            out[(row["id"], name, "total")] = value
+        for r in result.stakeholder_rows():
+            for name in ("pv_costs", "pv_benefits", "npv"):
+                out[(row["id"], name, r["stakeholder"])] = r[name]
+        for name in ("pv_costs", "pv_benefits", "npv"):
+            out[(row["id"], name, "fiscal")] = getattr(result, f"fiscal_{name}")
+    return out
+
+
+def as_dict(frame: pd.DataFrame) -> dict[tuple[str, str, str], float | None]:
+    return {
+        (r.id, r.figure, r.stakeholder): (None if r.value is None or r.value != r.value else r.value)
+        for r in frame.itertuples()
+    }
+
+
+def table(n: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(4)
+    return pd.DataFrame(
+        {
+            "id": [f"gemeente-{i}" for i in range(n)],
+            "participants.2025": rng.integers(5, 90, n).astype(float),
+            "costs.opstart.amount": rng.uniform(5_000, 60_000, n),
+            "effects.minder-huisartsbezoek.success": rng.uniform(0, 1, n),
+            "discount_rate": rng.uniform(0, 0.05, n),
+        }
+    )
+
+
+def test_every_variant_equals_its_own_evaluation_bit_for_bit():
+    changes = table()
+    changes.loc[3, "costs.opstart.amount"] = np.nan  # an empty cell keeps the base value
+    got = as_dict(evaluate_many(TUTORIAL, changes))
+    want = one_by_one(changes)
+    assert set(got) == set(want)
+    for key, value in want.items():
+        if key[1] == "payback_year" and value is not None:
+            value = float(value)
+        assert got[key] == value, key
+
+
+def test_structural_changes_take_the_row_by_row_path_with_the_same_numbers():
+    changes = table(4)
+    changes["effects.minder-bijstand.item"] = ["bijstand-maand", "bijstand-jongere-maand"] * 2
+    got = as_dict(evaluate_many(TUTORIAL, changes))
+    assert got == {
+        k: (float(v) if k[1] == "payback_year" and v is not None else v)
+        for k, v in one_by_one(changes).items()
+    }
+
+
+def test_processes_give_the_same_numbers_as_one_process():
+    changes = table(2_500)  # three blocks
+    one = evaluate_many(TUTORIAL, changes)
+    two = evaluate_many(TUTORIAL, changes, workers=2)
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+
+
+def test_a_dask_cluster_gives_the_same_numbers(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    changes = table(2_100)
+    here = evaluate_many(TUTORIAL, changes)
+    for n_workers in (1, 2):
+        with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                      dashboard_address=None, local_directory=str(tmp_path)) as cluster:  # fmt: skip
+            with distributed.Client(cluster) as client:
+                there = evaluate_many(TUTORIAL, changes, client=client)
+        pd.testing.assert_frame_equal(here, there, check_exact=True)
+
+
+def test_a_worker_killed_mid_run_fails_the_run_with_one_message():
+    changes = table(60_000)
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["frame"] = evaluate_many(TUTORIAL, changes, workers=2)
+        except MkbaError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.time() + 60
+    while not multiprocessing.active_children() and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    children = multiprocessing.active_children()
+    assert children, "no worker started"
+    os.kill(children[0].pid, signal.SIGKILL)
+    thread.join(120)
+    assert "frame" not in outcome  # never a partial result returned as whole
+    assert "worker process stopped" in outcome["error"].message
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "field", "line", "message"),
+    [
+        ("costs.opstrat.amount", [1.0, 2.0], "costs.opstrat.amount", 1, "no item with id 'opstrat'"),
+        ("participants.2025", [10.0, "veel"], "participants.2025", 3, "expected a number, got 'veel'"),
+        (
+            "effects.minder-huisartsbezoek.success",
+            [0.5, 1.5],
+            "effects.minder-huisartsbezoek.success",
+            3,
+            "share",
+        ),
+    ],
+)
+def test_bad_tables_are_refused_before_any_work_naming_row_and_column(
+    tmp_path, column, values, field, line, message
+):
+    path = tmp_path / "changes.csv"
+    pd.DataFrame({"id": ["a", "b"], column: values}).to_csv(path, index=False)
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.file, info.value.line, info.value.field) == (str(path), line, field)
+    assert message in info.value.message
+    out = tmp_path / "out.parquet"
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", out)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and not out.exists()
+
+
+def test_a_repeated_id_is_refused_with_its_row(tmp_path):
+    path = tmp_path / "changes.csv"
+    path.write_text("id,participants.2025\na,10\nb,20\na,30\n", encoding="utf-8")
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert info.value.line == 4 and info.value.field == "id" and "given twice" in info.value.message
+
+
+def test_the_command_writes_parquet_and_csv_that_read_back(tmp_path):
+    path = tmp_path / "changes.csv"
+    table(5).to_csv(path, index=False)
+    frames = []
+    for name in ("out.parquet", "out.csv"):
+        done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / name)
+        assert done.returncode == 0, done.stderr
+        frames.append(
+            pd.read_parquet(tmp_path / name) if name.endswith("parquet") else pd.read_csv(tmp_path / name)
+        )
+    assert list(frames[0].columns) == ["id", "figure", "stakeholder", "value"]
+    assert np.allclose(frames[0]["value"].fillna(0), frames[1]["value"].fillna(0), rtol=1e-12)
+    totals = frames[0][(frames[0].figure == "npv") & (frames[0].stakeholder == "total")]
+    assert totals["id"].tolist() == [f"gemeente-{i}" for i in range(5)]

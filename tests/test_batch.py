@@ -98,10 +98,12 @@ def test_a_dask_cluster_gives_the_same_numbers(tmp_path):
     changes = table(2_100)
     here = evaluate_many(TUTORIAL, changes)
     for n_workers in (1, 2):
-        with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                      dashboard_address=None, local_directory=str(tmp_path)) as cluster:  # fmt: skip
-            with distributed.Client(cluster) as client:
-                there = evaluate_many(TUTORIAL, changes, client=client)
+        cluster = distributed.LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            local_directory=str(tmp_path),
+        )  # fmt: skip
+        with cluster, distributed.Client(cluster) as client:
+            there = evaluate_many(TUTORIAL, changes, client=client)
         pd.testing.assert_frame_equal(here, there, check_exact=True)
 
 

@@ -159,7 +159,7 @@ def test_json_has_the_keys_the_format_fixes(folder):
 
 def test_paired_simulation_is_the_same_at_any_chunk_size(folder):
     path = basic(folder)
-    data = yaml.safe_load(open(folder / "nieuw.yaml"))
+    data = yaml.safe_load((folder / "nieuw.yaml").read_text(encoding="utf-8"))
     data["effects"][0]["attribution"] = {"dist": "uniform", "low": 0.3, "high": 0.7}
     write_yaml(folder / "nieuw.yaml", data)
     result = mkba.load_project(path).evaluate()

@@ -267,7 +267,7 @@ def _stated_price_year(ctx: Context) -> int:
     """The price year of amounts the scenario states without one.
 
     The scenario's own price year, also when the run reports in another (an
-    override), else the index's newest year (docs/method.md, section 1).
+    override), else the index's newest year (docs/formats.md, section "Scenario").
     """
     s = ctx.result.model.scenario
     return s.price_year if s.price_year is not None else ctx.index.last_year

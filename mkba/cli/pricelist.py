@@ -19,6 +19,7 @@ class ShowFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    md = "md"
 
 
 def pricelist_list(pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION) -> None:
@@ -35,13 +36,20 @@ def pricelist_list(pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION) ->
 def pricelist_show(
     ref: str = typer.Argument(..., help="NAME[@VERSION] or a file."),
     price_year: int | None = typer.Option(None, help="Index all amounts to this price year."),
-    format: ShowFormat = typer.Option(ShowFormat.table, "--format", help="table, csv or json."),
+    format: ShowFormat = typer.Option(
+        ShowFormat.table, "--format", help="table, csv, json or md (a reference page with every source)."
+    ),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Show the items of a price list, optionally indexed to one price year."""
     from mkba.pricelist.registry import load_pricelist
 
     pl = load_pricelist(ref, folders=pricelists_dir or ())
+    if format is ShowFormat.md:
+        from mkba.report.pricelist_page import pricelist_markdown
+
+        sys.stdout.write(pricelist_markdown(pl) + "\n")
+        return
     frame = pl.to_frame(price_year=price_year)
     if format is ShowFormat.json:
         records = []

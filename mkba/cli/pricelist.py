@@ -120,9 +120,9 @@ def pricelist_diff(
             row.status,
             row.changed,
             num(row.amount_a),
-            num(row.price_year_a, "{}"),
+            num(row.price_year_a, "{:.0f}"),
             num(row.amount_b),
-            num(row.price_year_b, "{}"),
+            num(row.price_year_b, "{:.0f}"),
             num(row.nominal_change_pct, "{:+.1%}"),
             num(row.real_change_pct, "{:+.1%}"),
         )

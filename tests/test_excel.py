@@ -26,7 +26,11 @@ from mkba.result import Result, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(glob(str(ROOT / "tests" / "data" / "excel_*.yaml")))
-SCENARIOS = sorted(glob(str(ROOT / "scenarios" / "*.yaml"))) + FIXTURES
+SCENARIOS = [  # scenario files (a project file, format mkba-project/1, has a workbook of its own)
+    p
+    for p in sorted(glob(str(ROOT / "scenarios" / "*.yaml")))
+    if "format: mkba-project/1" not in Path(p).read_text(encoding="utf-8")
+] + FIXTURES
 FULL = str(ROOT / "tests" / "data" / "excel_full.yaml")
 CENT = 0.005
 

@@ -146,6 +146,25 @@ class ProjectResult:
     """Every alternative's result and its delta against the nulalternatief (docs/method.md, section 8).
 
     Money in euro of the results' price year, discounted to their base year.
+
+    Attributes
+    ----------
+    project : Project
+        What was evaluated.
+    results : dict of str to Result
+        Each alternative's own result, the nulalternatief's included (by id).
+    lang : {'nl', 'en'}
+        Language of labels.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> result = mkba.load_project("scenarios/frontlijnteam-project.yaml").evaluate()
+    >>> delta = result.delta("frontlijnteam")
+    >>> round(delta["npv"]) == round(result.results["frontlijnteam"].npv - result.baseline.npv)
+    True
+    >>> sorted(result.compare().columns)[:3]
+    ['delta_bcr', 'delta_npv', 'delta_pv_benefits']
     """
 
     project: Project

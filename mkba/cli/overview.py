@@ -118,6 +118,8 @@ def print_project(result: ProjectResult) -> None:
     for alt_id in result.dominant():
         out.print(label("dominant_text", lang).format(alt=labels[alt_id]))
     out.print(f"{label('ranking_text', lang)}: " + " > ".join(labels[i] for i in result.ranking()))
+    if all(result.delta(a.id)["npv"] <= 0 for a in project.alternatives):
+        out.print(label("none_beats_baseline", lang))
     _print_line_deltas(result)
     pm = result.pm_rows()
     names = {alt.id: alt.label_in(lang) for alt in project.definition.all}
@@ -173,4 +175,6 @@ def _print_paired(result: ProjectResult, sim: dict[str, Any]) -> None:
             alt.label_in(lang), f"{s['p_delta_npv_positive']:.1%}", f"{s['p_best']:.1%}",
             *(euro(s["delta_npv"][p]) for p in ("p5", "p50", "p95")),
         )  # fmt: skip
+    if "baseline_p_best" in sim:
+        table.add_row(result.project.baseline.label_in(lang), "", f"{sim['baseline_p_best']:.1%}", "", "", "")
     out.print(table)

@@ -104,13 +104,18 @@ def paired_npv(
     dim = {name: k for k, name in enumerate(names)}
     fasts = [_PresentValues(model) for model in models]
     dims = [[dim[model.inputs[j].name] for j in fast.cols] for model, fast in zip(models, fasts)]
+    keys = [[repr(dist) for dist in fast.dists] for fast in fasts]
     npv = np.empty((len(models), n))
     for start, stop in chunks(n, chunk_size):
         u = uniform_columns(seed, start, stop, len(names), range(len(names)))
+        drawn: dict[tuple[int, str], np.ndarray] = {}  # one quantile transform per input and distribution
         for a, fast in enumerate(fasts):
-            x = u[dims[a]] if dims[a] else np.empty((0, stop - start))
-            for k, dist in enumerate(fast.dists):
-                x[k] = quantile(dist, x[k])
+            x = np.empty((len(fast.dists), stop - start))
+            for k, (d, dist) in enumerate(zip(dims[a], fast.dists)):
+                key = (d, keys[a][k])
+                if key not in drawn:
+                    drawn[key] = quantile(dist, u[d])
+                x[k] = drawn[key]
             npv[a, start:stop] = fast.figures(x)["npv"]
         if progress is not None:
             progress(stop - start)

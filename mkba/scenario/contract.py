@@ -29,9 +29,13 @@ named here only for type checking).
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import difflib
+import itertools
 import math
-from typing import TYPE_CHECKING, Annotated, Literal
+import re
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pydantic
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
@@ -53,6 +57,76 @@ Euro = Annotated[float, pydantic.Field(ge=0, le=MAX_EURO, allow_inf_nan=False)]
 PositiveEuro = Annotated[float, pydantic.Field(gt=0, le=MAX_EURO, allow_inf_nan=False)]
 Year = Annotated[int, pydantic.Field(ge=1900, le=2200)]
 Id = Annotated[str, pydantic.Field(pattern=NAME_PATTERN)]
+#: An ISO 4217 currency code (three capital letters), e.g. EUR, GBP, USD.
+Currency = Annotated[str, pydantic.Field(pattern=r"^[A-Z]{3}$")]
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4])|-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _period(value: Any) -> int | str:
+    """A period of a contract: a year (``2014``), a quarter (``2014-Q3``), a month (``2014-09``) or a date.
+
+    Returns the year as an int, anything finer as its text (checked to be a real calendar date).
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a year or a date (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD), not true/false")
+    if isinstance(value, int):
+        if not 1900 <= value <= 2200:
+            raise ValueError(f"expected a year from 1900 to 2200, got {value}")
+        return value
+    if not isinstance(value, str) or not _PERIOD.match(value):
+        raise ValueError(f"expected a year or a date (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD), got {value!r}")
+    try:
+        end = period_date(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a calendar date") from None
+    if not 1900 <= end.year <= 2200:
+        raise ValueError(f"expected a year from 1900 to 2200, got {value!r}")
+    return end.year if len(value) == 4 else value
+
+
+#: When something happens in a contract: a calendar year, or a quarter, month or date (docs/sib.md, "Time").
+Period = Annotated[int | str, pydantic.BeforeValidator(_period)]
+
+
+def period_date(p: int | str) -> dt.date:
+    """The day a period's money moves: the last day of a year, quarter or month, or the date itself.
+
+    Parameters
+    ----------
+    p : int or str
+        A year, ``YYYY-Qn``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    Returns
+    -------
+    datetime.date
+        The payment date.
+
+    Examples
+    --------
+    >>> period_date(2014), period_date("2014-Q1"), period_date("2016-02"), period_date("2015-08-01")
+    (datetime.date(2014, 12, 31), datetime.date(2014, 3, 31), datetime.date(2016, 2, 29), datetime.date(2015, 8, 1))
+    """
+    if isinstance(p, int):
+        return dt.date(p, 12, 31)
+    m = _PERIOD.match(p)
+    if m is None:
+        raise ValueError(p)
+    year, quarter, month, day = m.groups()
+    y = int(year)
+    if quarter:
+        last = 3 * int(quarter[1])
+        return dt.date(y, last, calendar.monthrange(y, last)[1])
+    if month and day:
+        return dt.date(y, int(month), int(day))
+    if month:
+        return dt.date(y, int(month), calendar.monthrange(y, int(month))[1])
+    return dt.date(y, 12, 31)
+
+
+def period_year(p: int | str) -> int:
+    """The calendar year of a period (for the horizon and discounting)."""
+    return p if isinstance(p, int) else period_date(p).year
 
 
 def _fail(loc: tuple, message: str, value: object = None) -> ValidationError:
@@ -108,6 +182,16 @@ def nearest(name: str, names: list[str]) -> str:
     )
 
 
+def _check_in_order(periods: dict, loc: tuple) -> None:
+    """Dated periods of a mapping come in time order as written (years alone may come in any order)."""
+    keys = list(periods)
+    if all(isinstance(k, int) for k in keys):
+        return
+    for a, b in itertools.pairwise(keys):
+        if period_date(b) <= period_date(a):
+            raise _fail((*loc, b), f"dates out of order: {b!r} comes after {a!r} but is not later than it", b)
+
+
 class _Documented(_Closed):
     """What every part of a contract may carry: a label, a source, or why it is an assumption."""
 
@@ -118,8 +202,16 @@ class _Documented(_Closed):
     )
 
 
+class _Priced(_Documented):
+    """A part of a contract that names amounts: it may say their currency (it must be the contract's)."""
+
+    currency: Currency | None = pydantic.Field(
+        default=None, description="Currency of this part's amounts; must be the contract's currency."
+    )
+
+
 # -- payment rules ---------------------------------------------------------------------------------
-class RateCard(_Documented):
+class RateCard(_Priced):
     """A price per unit of outcome achieved.
 
     The units achieved are ``level * participants`` for an outcome measured
@@ -136,7 +228,7 @@ class RateCard(_Documented):
     cap: Euro | None = pydantic.Field(default=None, description="Euro at most from this rule.")
 
 
-class Linear(_Documented):
+class Linear(_Priced):
     """A price per point of the outcome level above ``threshold``, up to ``up_to``."""
 
     type: Literal["linear"]
@@ -158,7 +250,7 @@ class Linear(_Documented):
         return self
 
 
-class Threshold(_Documented):
+class Threshold(_Priced):
     """A fixed sum once the outcome level reaches ``level``."""
 
     type: Literal["threshold"]
@@ -166,7 +258,7 @@ class Threshold(_Documented):
     amount: Euro
 
 
-class Bands(_Documented):
+class Bands(_Priced):
     """A piecewise-linear schedule through ``points`` [[level, euro], ...], flat beyond its ends."""
 
     type: Literal["bands"]
@@ -226,15 +318,34 @@ class Outcome(_Documented):
         allow_inf_nan=False,
         description="The level the named effect lines stand for as written.",
     )
-    measured: dict[Year, float] = pydantic.Field(
-        min_length=1, description="Year -> share of the outcome measured and paid in that year."
+    measured: dict[Period, float] = pydantic.Field(
+        min_length=1,
+        description="Period (year, quarter, month or date) -> share of the outcome measured and paid then.",
     )
     rules: list[Rule] = pydantic.Field(min_length=1)
+    cohort: Id | None = pydantic.Field(
+        default=None, description="The cohort this outcome measures (an id of the contract's cohorts)."
+    )
+    trigger: float | None = pydantic.Field(
+        default=None,
+        allow_inf_nan=False,
+        description="The outcome pays nothing below this level (in its unit); at or above it, its rules pay.",
+    )
+    alternative_to: list[Id] = pydantic.Field(
+        default_factory=list,
+        description="Outcomes this one is an alternative trigger for: it pays its rules' amount minus "
+        "what those outcomes paid (netting), never below zero.",
+    )
+    requires: Id | None = pydantic.Field(
+        default=None,
+        description="An earlier outcome this one depends on: its level counts at most the parent's level "
+        "(e.g. sustained work only after starting work).",
+    )
 
     @pydantic.field_validator("unit")
     @classmethod
     def _unit(cls, v: str | None) -> str | None:
-        return None if v is None or v == "share" else check_unit(v)
+        return None if v is None or v in ("share", "percent") else check_unit(v)
 
     @pydantic.model_validator(mode="after")
     def _consistent(self) -> Outcome:
@@ -244,6 +355,11 @@ class Outcome(_Documented):
         total = sum(self.measured.values())
         if abs(total - 1.0) > 1e-9:
             raise _fail(("measured",), f"the shares measured must add up to 1, they add up to {total:g}")
+        _check_in_order(self.measured, ("measured",))
+        if self.requires == self.id:
+            raise _fail(("requires",), "an outcome cannot depend on itself", self.requires)
+        if self.id in self.alternative_to:
+            raise _fail(("alternative_to",), "an outcome cannot be an alternative to itself", self.id)
         if self.level is not None and self.per_participant is not None:
             raise _fail(("per_participant",), "give either 'level' or 'per_participant', not both")
         if self.per_participant is not None and self.per != "participant":
@@ -265,11 +381,27 @@ class Outcome(_Documented):
 
 
 # -- parties ---------------------------------------------------------------------------------------
-class Investor(_Documented):
-    """An investor: how much it puts in and when (year -> euro)."""
+class Investor(_Priced):
+    """An investor (a tranche): how much it puts in and when, its interest and its own return cap."""
 
     id: Id
-    investment: dict[Year, PositiveEuro] = pydantic.Field(min_length=1, description="Year -> euro invested.")
+    investment: dict[Period, PositiveEuro] = pydantic.Field(
+        min_length=1, description="Period (year, quarter, month or date) -> amount invested (drawn)."
+    )
+    interest: Annotated[float, pydantic.Field(ge=0, le=1)] | None = pydantic.Field(
+        default=None,
+        description="Interest per year on the principal outstanding (a fraction), paid before the "
+        "principal of this tranche and of every junior tranche.",
+    )
+    max_return: Annotated[float, pydantic.Field(ge=0, le=10)] | None = pydantic.Field(
+        default=None,
+        description="This tranche's own cap on its return per year (IRR, a fraction >= 0); default: the contract's.",
+    )
+
+    @pydantic.model_validator(mode="after")
+    def _in_order(self) -> Investor:
+        _check_in_order(self.investment, ("investment",))
+        return self
 
     @property
     def amount(self) -> float:
@@ -277,7 +409,7 @@ class Investor(_Documented):
         return float(sum(self.investment.values()))
 
 
-class Provider(_Documented):
+class Provider(_Priced):
     """The service provider and its costs: cost line ids of the scenario, or year -> euro."""
 
     name: Stakeholder
@@ -287,28 +419,144 @@ class Provider(_Documented):
     )
 
 
+class PayerShare(_Documented):
+    """One of several outcome payers, and its share of every outcome payment (and of a floor it pays)."""
+
+    payer: Stakeholder
+    share: Annotated[float, pydantic.Field(gt=0, le=1)] = pydantic.Field(
+        description="The payer's share of each payment (a fraction; the shares add up to 1)."
+    )
+
+
+class Cohort(_Documented):
+    """A group of participants taken in together and measured together (e.g. Peterborough's cohorts of 1,000)."""
+
+    id: Id
+    participants: int | None = pydantic.Field(default=None, ge=1, description="Participants in the cohort.")
+    start: Period | None = pydantic.Field(default=None, description="When the cohort's intake starts.")
+    end: Period | None = pydantic.Field(
+        default=None, description="When the cohort's intake ends; its outcomes are measured from then on."
+    )
+
+    @pydantic.model_validator(mode="after")
+    def _in_order(self) -> Cohort:
+        if (
+            self.start is not None
+            and self.end is not None
+            and period_date(self.end) < period_date(self.start)
+        ):
+            raise _fail(
+                ("end",),
+                f"dates out of order: the cohort ends ({self.end}) before it starts ({self.start})",
+                self.end,
+            )
+        return self
+
+
+class Guarantee(_Priced):
+    """A guarantee from a named guarantor: it pays investors' lost principal, up to its amount.
+
+    ``amount`` is a number, or period -> the amount guaranteed once the investment of that period is drawn
+    (Rikers: USD 6.0 million with 7.2 million drawn, 7.2 million with all 9.6 million drawn).
+    """
+
+    guarantor: Stakeholder = pydantic.Field(
+        description="Who pays the guarantee (a stakeholder of the scenario)."
+    )
+    amount: Euro | dict[Period, Euro] = pydantic.Field(
+        description="The most the guarantee pays; or period -> the amount in force once the investment "
+        "of that period is drawn."
+    )
+    covers: list[Id] | None = pydantic.Field(
+        default=None,
+        description="The investors it covers, in the order it pays them (default: all, by seniority).",
+    )
+
+    @pydantic.model_validator(mode="after")
+    def _in_order(self) -> Guarantee:
+        if isinstance(self.amount, dict):
+            if not self.amount:
+                raise _fail(("amount",), "expected an amount, or at least one period -> amount")
+            _check_in_order(self.amount, ("amount",))
+        return self
+
+
+class WholeSplit(_Documented):
+    """How each payment is split once the investors are whole (principal and interest repaid).
+
+    Utah: 95 % of the savings until the investors are repaid with interest, 40 % after.
+    """
+
+    investors: Annotated[float, pydantic.Field(ge=0, le=1)] = 0.0
+    provider: Annotated[float, pydantic.Field(ge=0, le=1)] = 0.0
+    payer_keeps: Annotated[float, pydantic.Field(ge=0, le=1)] = 0.0
+
+    @pydantic.model_validator(mode="after")
+    def _adds_up(self) -> WholeSplit:
+        total = self.investors + self.provider + self.payer_keeps
+        if abs(total - 1.0) > 1e-9:
+            raise _fail(
+                (),
+                f"the shares investors, provider and payer_keeps must add up to 1, they add up to {total:g}",
+            )
+        return self
+
+
+class PersonCap(_Priced):
+    """A cap per participant across several outcomes (DWP Innovation Fund: GBP 8,200 per person)."""
+
+    amount: PositiveEuro = pydantic.Field(
+        description="The most paid per participant for these outcomes together."
+    )
+    outcomes: list[Id] = pydantic.Field(min_length=1, description="The outcomes the cap spans.")
+    participants: int | None = pydantic.Field(
+        default=None, ge=1, description="Participants the cap counts (default: those of the first outcome)."
+    )
+
+
 class SibContract(_Documented):
     """The ``sib:`` section: the terms of a Social Impact Bond (docs/method.md, section 7; docs/sib.md).
 
-    Amounts in euro at ``price_year``; ``max_return`` a fraction per year; ``max_loss`` a
-    share of each investor's investment. Checked as a whole by its validator (see the
-    module docstring); the checks against the rest of the scenario are
+    Amounts in the contract's ``currency`` (default euro) at ``price_year``; ``max_return`` a fraction
+    per year; ``max_loss`` a share of each investor's investment. Checked as a whole by its validator
+    (see the module docstring); the checks against the rest of the scenario are
     :func:`check_against_scenario`.
     """
 
     name: str | None = None
     price_year: int | None = pydantic.Field(
         default=None,
-        description="Price level of the contract's euros; the payer's avoided costs are "
+        description="Price level of the contract's amounts; the payer's avoided costs are "
         "computed at this price level (default: the scenario's).",
     )
-    outcome_payer: Stakeholder
+    currency: Currency = pydantic.Field(
+        default="EUR",
+        description="Currency of every amount in the contract (ISO 4217); the MKBA stays in euro.",
+    )
+    exchange_rate: Annotated[float, pydantic.Field(gt=0, allow_inf_nan=False)] | None = pydantic.Field(
+        default=None,
+        description="Euro per unit of the contract's currency, to set the payer's payments against the "
+        "costs it avoids (in euro); required when the currency is not EUR.",
+    )
+    outcome_payer: Stakeholder | None = pydantic.Field(
+        default=None, description="Who pays for outcomes (or give outcome_payers with shares)."
+    )
+    outcome_payers: list[PayerShare] | None = pydantic.Field(
+        default=None, min_length=1, description="Several outcome payers and their shares (adding up to 1)."
+    )
     provider: Provider | None = None
-    investors: list[Investor] = pydantic.Field(min_length=1)
+    investors: list[Investor] = pydantic.Field(
+        default_factory=list,
+        description="The investors (tranches); none for payment by results to the provider (resultaatfinanciering).",
+    )
     seniority: list[Id | list[Id]] | None = pydantic.Field(
         default=None, description="Investor ids, most senior first; a list of ids ranks pari passu."
     )
+    cohorts: list[Cohort] = pydantic.Field(default_factory=list, description="Cohorts of participants.")
     outcomes: list[Outcome] = pydantic.Field(min_length=1)
+    person_caps: list[PersonCap] = pydantic.Field(
+        default_factory=list, description="Caps per participant across several outcomes."
+    )
     max_outcome_payment: Euro | None = pydantic.Field(
         default=None, description="Cap on the total of outcome payments (INDIGO: maximum outcome payment)."
     )
@@ -319,6 +567,10 @@ class SibContract(_Documented):
     beyond_max_return: Literal["payer_keeps", "provider"] | None = pydantic.Field(
         default=None, description="What happens to payments beyond the return cap."
     )
+    once_investors_whole: WholeSplit | None = pydantic.Field(
+        default=None,
+        description="How payments are split once the investors have their principal and interest back.",
+    )
     max_loss: Annotated[float, pydantic.Field(ge=0, le=1)] | None = pydantic.Field(
         default=None,
         description="Share of its investment an investor can lose at most (INDIGO: maximum "
@@ -327,15 +579,40 @@ class SibContract(_Documented):
     max_loss_paid_by: Stakeholder | None = pydantic.Field(
         default=None, description="Who tops investors up to the floor."
     )
+    guarantees: list[Guarantee] = pydantic.Field(
+        default_factory=list, description="Guarantees of investors' principal from named guarantors."
+    )
+    ends: Period | None = pydantic.Field(
+        default=None,
+        description="The contract ended early then: nothing is invested from then on, nothing measured "
+        "later is paid, and floors and guarantees settle then.",
+    )
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _lead_payer(cls, data: Any) -> Any:
+        """With ``outcome_payers`` only, the first of them is ``outcome_payer`` (the payer that settles)."""
+        if isinstance(data, dict) and data.get("outcome_payer") is None:
+            payers = data.get("outcome_payers")
+            if isinstance(payers, list) and payers and isinstance(payers[0], dict) and "payer" in payers[0]:
+                return {**data, "outcome_payer": payers[0]["payer"]}
+        return data
 
     @pydantic.model_validator(mode="after")
     def _contract_holds(self) -> SibContract:
         """The checks across fields, in a fixed order so that the first problem is the one reported."""
+        self._check_payers()
+        self._check_currencies()
         ids = [inv.id for inv in self.investors]
         self._check_unique("investors", ids, "investor")
         self._check_seniority(ids)
+        self._check_without_investors()
+        self._check_unique("cohorts", [c.id for c in self.cohorts], "cohort")
         self._check_unique("outcomes", [o.id for o in self.outcomes], "outcome")
+        self._check_outcome_links()
         self._check_payments_follow_investment()
+        self._check_guarantees(ids)
+        self._check_person_caps()
         self._check_return_cap_terms()
         self._check_floor_terms()
         if self.max_loss is not None:
@@ -344,10 +621,60 @@ class SibContract(_Documented):
 
     @staticmethod
     def _check_unique(field: str, ids: list[str], what: str) -> None:
-        """Each id of ``field`` (``investors`` or ``outcomes``) once; the second one is the error."""
+        """Each id of ``field`` once; the second one is the error."""
         for i, name in enumerate(ids):
             if ids.index(name) != i:
                 raise _fail((field, i, "id"), f"{what} {name!r} is given twice", name)
+
+    def _check_payers(self) -> None:
+        """One payer, or several whose shares add up to 1, each once; a foreign currency has its rate."""
+        if self.outcome_payer is None:
+            raise _fail(
+                ("outcome_payer",), "give the outcome payer: outcome_payer, or outcome_payers with shares"
+            )
+        if self.outcome_payers is None:
+            return
+        names = [p.payer for p in self.outcome_payers]
+        if self.outcome_payer not in names:
+            raise _fail(
+                ("outcome_payer",),
+                f"outcome_payer {self.outcome_payer!r} is not one of outcome_payers ({', '.join(names)})",
+                self.outcome_payer,
+            )
+        for i, name in enumerate(names):
+            if names.index(name) != i:
+                raise _fail(("outcome_payers", i, "payer"), f"payer {name!r} is given twice", name)
+        total = sum(p.share for p in self.outcome_payers)
+        if abs(total - 1.0) > 1e-9:
+            raise _fail(("outcome_payers",), f"the payers' shares must add up to 1, they add up to {total:g}")
+
+    def _check_currencies(self) -> None:
+        """Every amount in the contract's currency; a currency other than euro has its exchange rate."""
+        if self.currency != "EUR" and self.exchange_rate is None:
+            raise _fail(
+                ("exchange_rate",),
+                f"a contract in {self.currency} needs exchange_rate (euro per {self.currency}) to set the "
+                "payer's payments against the costs it avoids (in euro)",
+            )
+        for loc, part in self._priced_parts():
+            if part.currency is not None and part.currency != self.currency:
+                raise _fail(
+                    (*loc, "currency"),
+                    f"mixed currencies: this part is in {part.currency}, the contract's terms are in "
+                    f"{self.currency} (sib.currency); one contract has one currency",
+                    part.currency,
+                )
+
+    def _priced_parts(self) -> list[tuple[tuple, _Priced]]:
+        """Every part that may name a currency, with its location."""
+        parts: list[tuple[tuple, _Priced]] = [(("investors", i), inv) for i, inv in enumerate(self.investors)]
+        for k, o in enumerate(self.outcomes):
+            parts += [(("outcomes", k, "rules", j), r) for j, r in enumerate(o.rules)]
+        parts += [(("guarantees", g), x) for g, x in enumerate(self.guarantees)]
+        parts += [(("person_caps", g), x) for g, x in enumerate(self.person_caps)]
+        if self.provider is not None:
+            parts.append((("provider",), self.provider))
+        return parts
 
     def _check_seniority(self, ids: list[str]) -> None:
         """Seniority ranks every investor in ``ids`` exactly once, and names no other."""
@@ -368,33 +695,153 @@ class SibContract(_Documented):
         if missing:
             raise _fail(("seniority",), "seniority must rank every investor; missing: " + ", ".join(missing))
 
-    def _check_payments_follow_investment(self) -> None:
-        """No outcome is measured (and paid) in a year before the last investment."""
-        last_investment = max(y for inv in self.investors for y in inv.investment)
-        for i, o in enumerate(self.outcomes):
-            for year in o.measured:
-                if year < last_investment:
-                    who = next(inv.id for inv in self.investors if last_investment in inv.investment)
+    def _check_without_investors(self) -> None:
+        """Payment by results without investors: the provider is paid; nothing speaks of investors."""
+        if self.investors:
+            return
+        if self.provider is None:
+            raise _fail(
+                ("provider",),
+                "a contract without investors pays the provider on results: give the 'provider'",
+            )
+        for fld in ("max_return", "max_loss", "once_investors_whole", "ends"):
+            if getattr(self, fld) is not None:
+                raise _fail((fld,), f"{fld} needs investors; this contract has none", getattr(self, fld))
+        if self.guarantees:
+            raise _fail(("guarantees",), "guarantees cover investors; this contract has none")
+
+    def _check_outcome_links(self) -> None:
+        """Cohorts, parents and netted outcomes named by an outcome exist, and come in time order."""
+        ids = [o.id for o in self.outcomes]
+        cohorts = {c.id: c for c in self.cohorts}
+        for k, o in enumerate(self.outcomes):
+            if o.cohort is not None:
+                if o.cohort not in cohorts:
                     raise _fail(
-                        ("outcomes", i, "measured", year),
-                        f"a payment in {year} comes before the investment of {who!r} in "
-                        f"{last_investment}; outcome payments must follow the investments",
-                        year,
+                        ("outcomes", k, "cohort"),
+                        f"unknown cohort {o.cohort!r}" + nearest(o.cohort, list(cohorts)),
+                        o.cohort,
                     )
+                _check_measured_after(o, k, cohorts[o.cohort].end, f"the end of cohort {o.cohort!r}")
+            if o.requires is not None:
+                self._check_parent(o, k, ids)
+            for j, other in enumerate(o.alternative_to):
+                if other not in ids:
+                    raise _fail(
+                        ("outcomes", k, "alternative_to", j),
+                        f"unknown outcome {other!r}" + nearest(other, ids),
+                        other,
+                    )
+                last = max(self.outcomes[ids.index(other)].measured, key=period_date)
+                _check_measured_after(o, k, last, f"the last measurement of {other!r} (which it nets)")
+
+    def _check_parent(self, o: Outcome, k: int, ids: list[str]) -> None:
+        """The outcome ``o`` depends on exists, comes before it, and is measured alike."""
+        parent = o.requires
+        assert parent is not None
+        if parent not in ids:
+            raise _fail(
+                ("outcomes", k, "requires"),
+                f"outcome {o.id!r} depends on an unknown outcome {parent!r}" + nearest(parent, ids),
+                parent,
+            )
+        p = self.outcomes[ids.index(parent)]
+        if ids.index(parent) > k:
+            raise _fail(
+                ("outcomes", k, "requires"),
+                f"the outcome it depends on ({parent!r}) must come before it",
+                parent,
+            )
+        if (p.per, p.unit) != (o.per, o.unit):
+            raise _fail(
+                ("outcomes", k, "requires"),
+                f"a dependent outcome is measured like its parent {parent!r}: per {p.per}, unit {p.unit}",
+                parent,
+            )
+
+    def _check_payments_follow_investment(self) -> None:
+        """No outcome outside a cohort is measured (and paid) before the last investment."""
+        if not self.investors:
+            return
+        last = max((p for inv in self.investors for p in inv.investment), key=period_date)
+        for i, o in enumerate(self.outcomes):
+            if o.cohort is not None:
+                continue  # cohorts are paid while investment is still coming in
+            for p in o.measured:
+                if period_date(p) < period_date(last):
+                    who = next(inv.id for inv in self.investors if last in inv.investment)
+                    raise _fail(
+                        ("outcomes", i, "measured", p),
+                        f"a payment in {p} comes before the investment of {who!r} in "
+                        f"{last}; outcome payments must follow the investments (or name the outcome's cohort)",
+                        p,
+                    )
+        if self.ends is not None:
+            first = min((p for inv in self.investors for p in inv.investment), key=period_date)
+            if period_date(self.ends) <= period_date(first):
+                raise _fail(
+                    ("ends",),
+                    f"dates out of order: the contract ends ({self.ends}) before the first investment ({first})",
+                    self.ends,
+                )
+
+    def _check_guarantees(self, ids: list[str]) -> None:
+        """Each guarantee covers known investors, each once."""
+        for g, x in enumerate(self.guarantees):
+            for j, name in enumerate(x.covers or []):
+                if name not in ids:
+                    raise _fail(
+                        ("guarantees", g, "covers", j),
+                        f"the guarantee covers an unknown investor {name!r}" + nearest(name, ids),
+                        name,
+                    )
+                if (x.covers or []).index(name) != j:
+                    raise _fail(("guarantees", g, "covers", j), f"investor {name!r} is covered twice", name)
+
+    def _check_person_caps(self) -> None:
+        """A cap per person spans known outcomes, and each outcome falls under one cap at most."""
+        ids = [o.id for o in self.outcomes]
+        seen: dict[str, int] = {}
+        for g, cap in enumerate(self.person_caps):
+            for j, oid in enumerate(cap.outcomes):
+                if oid not in ids:
+                    raise _fail(
+                        ("person_caps", g, "outcomes", j), f"unknown outcome {oid!r}" + nearest(oid, ids), oid
+                    )
+                if oid in seen:
+                    raise _fail(
+                        ("person_caps", g, "outcomes", j),
+                        f"outcome {oid!r} is already under person cap {seen[oid]}; one cap per outcome",
+                        oid,
+                    )
+                seen[oid] = g
 
     def _check_return_cap_terms(self) -> None:
-        """``max_return`` and ``beyond_max_return`` come together; ``provider`` needs a provider."""
-        if self.max_return is not None and self.beyond_max_return is None:
+        """A return cap (the contract's or a tranche's) says what happens beyond it; ``provider`` needs one."""
+        capped = self.max_return is not None or any(inv.max_return is not None for inv in self.investors)
+        if capped and self.beyond_max_return is None:
+            where = (
+                ("max_return",)
+                if self.max_return is not None
+                else next(
+                    ("investors", i, "max_return")
+                    for i, inv in enumerate(self.investors)
+                    if inv.max_return is not None
+                )
+            )
             raise _fail(
-                ("max_return",),
+                where,
                 "a return cap needs a way to enforce it: say what happens to "
                 "payments beyond it with beyond_max_return: payer_keeps or provider",
                 self.max_return,
             )
-        if self.beyond_max_return is not None and self.max_return is None:
+        if self.beyond_max_return is not None and not capped:
             raise _fail(("beyond_max_return",), "beyond_max_return needs max_return (the cap it enforces)")
         if self.beyond_max_return == "provider" and self.provider is None:
             raise _fail(("beyond_max_return",), "beyond_max_return: provider needs a 'provider'")
+        w = self.once_investors_whole
+        if w is not None and w.provider > 0 and self.provider is None:
+            raise _fail(("once_investors_whole", "provider"), "a share for the provider needs a 'provider'")
 
     def _check_floor_terms(self) -> None:
         """``max_loss`` and ``max_loss_paid_by`` come together."""
@@ -407,7 +854,7 @@ class SibContract(_Documented):
             )
 
     def _check_floor(self, max_loss: float) -> None:
-        """The floor, ``(1 - max_loss)`` x the investment (euro), fits the payer's cap and the return cap.
+        """The floor, ``(1 - max_loss)`` x the investment, fits the payer's cap and the return cap.
 
         Parameters
         ----------
@@ -422,51 +869,111 @@ class SibContract(_Documented):
         ):
             raise _fail(
                 ("max_loss",),
-                f"the floor (EUR {floor_total:,.2f} = (1 - max_loss) x the investment) "
-                f"is above the cap on outcome payments (max_outcome_payment EUR "
+                f"the floor ({self.currency} {floor_total:,.2f} = (1 - max_loss) x the investment) "
+                f"is above the cap on outcome payments (max_outcome_payment {self.currency} "
                 f"{self.max_outcome_payment:,.2f}) that the same payer guarantees",
                 max_loss,
             )
-        if self.max_return is not None:
-            self._check_floor_within_return_cap(max_loss, self.max_return)
+        self._check_floor_within_return_cap(max_loss)
 
-    def _check_floor_within_return_cap(self, max_loss: float, max_return: float) -> None:
-        """Each investor's floor is at most what the return cap lets it receive by the last payment year."""
-        settle = self.last_payment_year
+    def _check_floor_within_return_cap(self, max_loss: float) -> None:
+        """Each investor's floor is at most what its return cap lets it receive by the settlement date."""
+        settle = period_date(self.settlement)
         for inv in self.investors:
-            allowed = sum(a * (1 + max_return) ** (settle - y) for y, a in inv.investment.items())
+            r = self.return_cap(inv)
+            if r is None:
+                continue
+            allowed = sum(a * (1 + r) ** _years_between(p, settle) for p, a in inv.investment.items())
             floor = (1 - max_loss) * inv.amount
             if floor > allowed + 1e-6:
                 raise _fail(
                     ("max_loss",),
-                    f"the floor of {inv.id!r} (EUR {floor:,.2f}) is above what the "
-                    f"return cap allows it to receive (EUR {allowed:,.2f} at max_return "
-                    f"{max_return:g})",
+                    f"the floor of {inv.id!r} ({self.currency} {floor:,.2f}) is above what the "
+                    f"return cap allows it to receive ({self.currency} {allowed:,.2f} at max_return "
+                    f"{r:g})",
                     max_loss,
                 )
 
     # -- derived -------------------------------------------------------------------------------
+    def return_cap(self, inv: Investor) -> float | None:
+        """The return cap of investor ``inv`` per year: its own, else the contract's (None: no cap)."""
+        return inv.max_return if inv.max_return is not None else self.max_return
+
+    @property
+    def dated(self) -> bool:
+        """Whether the contract names a period finer than a year (then its IRR is an XIRR on dates)."""
+        return any(isinstance(p, str) for p in self.periods())
+
+    def periods(self) -> list[int | str]:
+        """Every period the contract names (investments, measurements, guarantees, cohorts, its end)."""
+        out: list[int | str] = [p for inv in self.investors for p in inv.investment]
+        out += [p for o in self.outcomes for p in o.measured]
+        out += [p for g in self.guarantees if isinstance(g.amount, dict) for p in g.amount]
+        out += [p for c in self.cohorts for p in (c.start, c.end) if p is not None]
+        return out + ([self.ends] if self.ends is not None else [])
+
+    @property
+    def settlement(self) -> int | str:
+        """When floors and guarantees settle: the contract's end if it ended early, else the last payment."""
+        if self.ends is not None:
+            return self.ends
+        return max((p for o in self.outcomes for p in o.measured), key=period_date)
+
     @property
     def last_payment_year(self) -> int:
-        """The last year an outcome is paid: the floor is settled then."""
-        return max(y for o in self.outcomes for y in o.measured)
+        """The calendar year floors and guarantees settle (see :attr:`settlement`)."""
+        return period_year(self.settlement)
+
+    @property
+    def payer_shares(self) -> list[tuple[str, float]]:
+        """Each outcome payer and its share (one payer: share 1)."""
+        if self.outcome_payers is None:
+            assert self.outcome_payer is not None
+            return [(self.outcome_payer, 1.0)]
+        return [(p.payer, p.share) for p in self.outcome_payers]
 
     @property
     def investment_total(self) -> float:
-        """All investors' investment together, euro."""
+        """All investors' investment together, in the contract's currency."""
         return float(sum(inv.amount for inv in self.investors))
 
     def tiers(self) -> list[list[int]]:
         """Seniority as tiers of investor indices, most senior first (default: one tier)."""
         ids = [inv.id for inv in self.investors]
+        if not ids:
+            return []
         if self.seniority is None:
             return [list(range(len(ids)))]
         return [[ids.index(n) for n in ([e] if isinstance(e, str) else e)] for e in self.seniority]
 
     @property
     def monotone(self) -> bool:
-        """Whether every rule pays more (or the same) as the outcome improves."""
-        return all(not isinstance(r, Bands) or r.monotone for o in self.outcomes for r in o.rules)
+        """Whether every rule pays more (or the same) as the outcome improves (no netting)."""
+        return all(
+            (not isinstance(r, Bands) or r.monotone) and not o.alternative_to
+            for o in self.outcomes
+            for r in o.rules
+        )
+
+
+def _years_between(p: int | str, settle: dt.date) -> float:
+    """Years from period ``p`` to the date ``settle`` (whole years between years; days / 365 otherwise)."""
+    if isinstance(p, int) and settle.month == 12 and settle.day == 31:
+        return float(settle.year - p)
+    return (settle - period_date(p)).days / 365.0
+
+
+def _check_measured_after(o: Outcome, k: int, after: int | str | None, what: str) -> None:
+    """Outcome ``o`` (the ``k``-th) is measured no earlier than ``after``."""
+    if after is None:
+        return
+    for p in o.measured:
+        if period_date(p) < period_date(after):
+            raise _fail(
+                ("outcomes", k, "measured", p),
+                f"dates out of order: measured in {p}, before {what} ({after})",
+                p,
+            )
 
 
 def check_against_scenario(s: Scenario, c: SibContract) -> None:
@@ -491,22 +998,29 @@ def check_against_scenario(s: Scenario, c: SibContract) -> None:
         With the file, line and field of the problem.
     """
     for i, inv in enumerate(c.investors):
-        for year in inv.investment:
-            _check_year(s, year, ("sib", "investors", i, "investment", year))
+        for p in inv.investment:
+            _check_year(s, p, ("sib", "investors", i, "investment", p))
+    for g, x in enumerate(c.guarantees):
+        for p in x.amount if isinstance(x.amount, dict) else {}:
+            _check_year(s, p, ("sib", "guarantees", g, "amount", p))
     linked: dict[str, str] = {}
     for k, o in enumerate(c.outcomes):
-        for year in o.measured:
-            _check_year(s, year, ("sib", "outcomes", k, "measured", year))
+        for p in o.measured:
+            _check_year(s, p, ("sib", "outcomes", k, "measured", p))
         _check_effect_links(s, o, k, linked)
         _check_rules_fit(s, o, k)
+    if c.ends is not None:
+        _check_year(s, c.ends, ("sib", "ends"))
     if c.provider is not None:
         _check_provider_costs(s, c.provider)
 
 
-def _check_year(s: Scenario, year: int, path: tuple) -> None:
-    """``year`` lies within the scenario's horizon."""
+def _check_year(s: Scenario, p: int | str, path: tuple) -> None:
+    """Period ``p`` (a year or a date) lies within the scenario's horizon."""
+    year = period_year(p)
     if not s.start_year <= year <= s.end_year:
-        raise s.error(f"year {year} is outside the scenario's horizon {s.start_year}-{s.end_year}", path)
+        what = f"year {year}" if isinstance(p, int) else f"{p} (year {year})"
+        raise s.error(f"{what} is outside the scenario's horizon {s.start_year}-{s.end_year}", path)
 
 
 def _check_effect_links(s: Scenario, o: Outcome, k: int, linked: dict[str, str]) -> None:

@@ -27,6 +27,7 @@ model) and :mod:`mkba.sib.payout`; never :mod:`mkba.result`, :mod:`mkba.report` 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,10 +43,29 @@ from mkba.errors import MkbaError
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
-from mkba.scenario.contract import Bands, Linear, Outcome, Rule, SibContract, Threshold, nearest
+from mkba.scenario.contract import (
+    Bands,
+    Linear,
+    Outcome,
+    Rule,
+    SibContract,
+    Threshold,
+    nearest,
+    period_date,
+)
 from mkba.scenario.distributions import _Dist, mean_of
 from mkba.scenario.model import Scenario, load_scenario
-from mkba.sib.payout import NO_CAP, Schedule, allocate, cap_cents, round_cents, rule_cents, waterfall
+from mkba.sib.payout import (
+    NO_CAP,
+    Schedule,
+    Terms,
+    allocate,
+    cap_cents,
+    floor_cents,
+    round_cents,
+    rule_cents,
+    waterfall,
+)
 
 #: A figure of the contract: a number, or a distribution for the simulation.
 Figure: TypeAlias = float | _Dist
@@ -68,8 +88,8 @@ class CompiledOutcome:
         Participants measured (1 for an outcome ``per: contract``).
     rules : list of RateCard, Linear, Threshold or Bands
         How the outcome is paid (euro).
-    shares : ndarray (Y,)
-        The share of the outcome measured and paid in each year of the horizon.
+    shares : ndarray (P,)
+        The share of the outcome measured and paid in each period (column) of the contract.
     reference_level : float or None
         The level the linked effect lines stand for as written.
     postings : ndarray of int64
@@ -82,6 +102,14 @@ class CompiledOutcome:
         Participant mode: the probability that one participant succeeds.
     value : float, distribution or None
         Participant mode: outcome units one success counts.
+    cohort : str or None
+        The cohort it measures.
+    trigger : float or None
+        The level below which it pays nothing.
+    parent : int or None
+        Index of the outcome it depends on (its level counts at most the parent's).
+    nets : list of int
+        Indices of the outcomes whose payments it nets (an alternative trigger).
     """
 
     id: str
@@ -96,6 +124,10 @@ class CompiledOutcome:
     level: Figure | None
     success: Figure | None = None
     value: Figure | None = None
+    cohort: str | None = None
+    trigger: float | None = None
+    parent: int | None = None
+    nets: list[int] = field(default_factory=list)
 
     @property
     def participant_terms(self) -> tuple[Figure, Figure] | None:
@@ -144,29 +176,44 @@ class SibModel:
         The scenario's engine model (at the contract's ``price_year``).
     outcomes : list of CompiledOutcome
         The outcomes, resolved against the scenario.
-    invest_cents : ndarray (I, Y) of int64
-        Each investor's investment per year, euro cents.
-    provider_costs : ndarray (Y,)
-        The provider's costs per year, euro.
+    invest_cents : ndarray (I, P) of int64
+        Each investor's investment drawn per period, cents of the contract's currency.
+    provider_costs : ndarray (P,)
+        The provider's costs per period, euro.
     tiers : list of list of int
         Investor indices by seniority tier, most senior first.
     order : list of int
         Investor indices, most senior first.
     guarantor_is_payer : bool
-        Whether the outcome payer also tops investors up to the floor.
+        Whether one of the outcome payers also tops investors up to the floor.
     defaults : dict of str to str
         Defaults used (field -> what was taken), for reports.
+    columns : Columns or None
+        The contract's periods (default: one per year of the horizon).
+    terms : Terms or None
+        The waterfall's terms in cents (made by :func:`compile_sib`).
+    person_caps : list of (numpy.int64, list of int)
+        Each cap per person as cents for all its participants, and the outcomes it spans.
     """
 
     contract: SibContract
     model: Model
     outcomes: list[CompiledOutcome]
-    invest_cents: np.ndarray  # (I, Y)
-    provider_costs: np.ndarray  # (Y,) euro
+    invest_cents: np.ndarray  # (I, P)
+    provider_costs: np.ndarray  # (P,) euro
     tiers: list[list[int]]
     order: list[int]  # investors, most senior first
     guarantor_is_payer: bool
     defaults: dict[str, str] = field(default_factory=dict)
+    columns: Columns | None = None
+    terms: Terms | None = None
+    person_caps: list[tuple[np.int64, list[int]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.columns is None:
+            self.columns = Columns.annual(self.model.years)
+        if self.terms is None:
+            self.terms = _terms(self.contract, self.columns, self.invest_cents, self.tiers, self.order)
 
     @property
     def scenario(self) -> Scenario:
@@ -175,8 +222,15 @@ class SibModel:
 
     @property
     def years(self) -> np.ndarray:
-        """The calendar years of the horizon, shape (Y,)."""
-        return self.model.years
+        """The calendar year of each period (column) of the contract, shape (P,)."""
+        assert self.columns is not None
+        return self.columns.years
+
+    @property
+    def cols(self) -> Columns:
+        """The contract's periods (columns)."""
+        assert self.columns is not None
+        return self.columns
 
     @property
     def investor_ids(self) -> list[str]:
@@ -288,20 +342,19 @@ class SibModel:
             counts, values = np.broadcast_to(n, (D, O)), levels
         elif values is None:
             raise ValueError("run(counts=...) needs values (outcome units per success) as well")
-        by_outcome = np.zeros((D, O), dtype=np.int64)
-        Y = len(self.years)
-        due = np.zeros((D, Y), dtype=np.int64)
-        for k, o in enumerate(self.outcomes):
-            total = np.zeros(D, dtype=np.int64)
-            for rule in o.rules:
-                total += rule_cents(rule, levels[:, k], counts[:, k], values[:, k])
-            by_outcome[:, k] = total
+        by_outcome = self.rule_totals(levels, np.asarray(counts, dtype=np.float64), np.asarray(values))
         self._check_within_engine(levels, by_outcome)
+        cols = self.cols
+        due = np.zeros((D, len(cols.years)), dtype=np.int64)
         for k, o in enumerate(self.outcomes):
             due += allocate(by_outcome[:, k], o.shares)
-        money = waterfall(
-            self.contract, due, self.invest_cents, self.years, self.tiers, self.order, self.guarantor_is_payer
-        )
+        if cols.after_end is not None:
+            due[:, cols.after_end] = 0  # the contract ended: nothing measured later is paid
+        assert self.terms is not None
+        money = waterfall(self.terms, due, self.invest_cents)
+        payer = money["outcome_cents"]
+        if self.guarantor_is_payer:
+            payer = payer + money["guarantee_cents"].sum(axis=1)
         savings, discount = self._savings(levels, theta)
         return Schedule(
             self.years,
@@ -310,8 +363,62 @@ class SibModel:
             savings=savings,
             discount=discount,
             invest_cents=self.invest_cents,
+            payer_cents=payer,
+            times=cols.times,
+            col_index=cols.index,
+            settle=self.terms.settle,
+            fx=float(self.contract.exchange_rate or 1.0),
+            dated=cols.dated,
+            periods=cols.labels,
             **money,
         )
+
+    def rule_totals(self, levels: np.ndarray, counts: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Each outcome's payment from its rules (D, O) cents: dependencies, triggers, person caps, netting.
+
+        In this order: an outcome that depends on another counts at most the parent's successes (and
+        level); its rules are summed (:func:`mkba.sib.payout.rule_cents`); below its ``trigger`` it pays
+        nothing; caps per person cut the outcomes they span, the last listed first; an alternative
+        trigger pays its amount minus what the outcomes it nets were paid, never below zero.
+
+        Parameters
+        ----------
+        levels, counts, values : ndarray (D, O)
+            Outcome levels (each in its unit), participants counted and units per participant counted.
+
+        Returns
+        -------
+        ndarray (D, O) of int64
+            Cents of the contract's currency.
+        """
+        D, O = levels.shape
+        levels, counts, values = levels.copy(), counts.copy(), np.array(values, dtype=np.float64)
+        by_outcome = np.zeros((D, O), dtype=np.int64)
+        for k, o in enumerate(self.outcomes):
+            if o.parent is not None:
+                q = o.parent
+                counts[:, k] = np.minimum(counts[:, k], counts[:, q])
+                if o.participant_terms is None:
+                    values[:, k] = np.minimum(values[:, k], values[:, q])
+                    levels[:, k] = np.minimum(levels[:, k], levels[:, q])
+                else:
+                    levels[:, k] = values[:, k] * counts[:, k] / o.participants
+            total = np.zeros(D, dtype=np.int64)
+            for rule in o.rules:
+                total += rule_cents(rule, levels[:, k], counts[:, k], values[:, k])
+            if o.trigger is not None:
+                reached = levels[:, k] >= o.trigger - 1e-12 * max(1.0, abs(o.trigger))
+                total = np.where(reached, total, 0)
+            by_outcome[:, k] = total
+        for cap, ks in self.person_caps:
+            left = np.full(D, cap, dtype=np.int64)
+            for k in ks:
+                by_outcome[:, k] = np.minimum(by_outcome[:, k], left)
+                left = left - by_outcome[:, k]
+        for k, o in enumerate(self.outcomes):
+            if o.nets:
+                by_outcome[:, k] = np.maximum(by_outcome[:, k] - by_outcome[:, o.nets].sum(axis=1), 0)
+        return by_outcome
 
     def _check_within_engine(self, levels: np.ndarray, rule_cents: np.ndarray) -> None:
         """Refuse outcome payments beyond :data:`mkba.sib.payout.NO_CAP` (EUR 10 trillion), the most the cents engine holds.
@@ -541,24 +648,170 @@ def compile_sib(
         _check_price_year(s, c.price_year, index)
     model = compile_scenario(s, pl, index=index, price_year=c.price_year)
     _check_stakeholders(s, c, model)
-    payer = model.stakeholders.index(c.outcome_payer)
+    payers = [model.stakeholders.index(name) for name, _ in c.payer_shares]
     total_participants = round(sum(mean_of(v) for v in s.participants.values()))
+    cols = Columns.of(c, model.years)
     outcomes = [
-        _compile_outcome(s, model, o, k, payer, total_participants, defaults)
+        _compile_outcome(s, model, o, k, payers, total_participants, defaults, cols)
         for k, o in enumerate(c.outcomes)
     ]
+    ids = [o.id for o in c.outcomes]
+    caps = [
+        (
+            np.int64(
+                math.floor(
+                    round(
+                        cap.amount
+                        * 100.0
+                        * (cap.participants or outcomes[ids.index(cap.outcomes[0])].participants),
+                        6,
+                    )
+                )
+            ),
+            [ids.index(x) for x in cap.outcomes],
+        )
+        for cap in c.person_caps
+    ]
     tiers = c.tiers()
+    payer_names = {name for name, _ in c.payer_shares}
     return SibModel(
         c,
         model,
         outcomes,
-        _investment_cents(c, model.years),
-        _provider_costs(c, model),
+        _investment_cents(c, cols),
+        _provider_costs(c, model, cols),
         tiers,
         [i for t in tiers for i in t],
-        c.max_loss_paid_by == c.outcome_payer,
+        c.max_loss_paid_by in payer_names,
         defaults,
+        columns=cols,
+        person_caps=caps,
     )
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The contract's periods: the columns of every money array (docs/sib.md, "Time").
+
+    A contract on years has one column per year of the horizon. A contract that names a quarter,
+    month or date has one column per date it names, plus the last day of each year of the horizon
+    (where the payer's avoided costs of that year fall); a year it names then stands for 31 December.
+
+    Attributes
+    ----------
+    labels : list of str
+        Each column's label: the year, or the date (ISO).
+    years : ndarray (P,)
+        Each column's calendar year.
+    index : ndarray (P,)
+        Each column's index in the horizon's years.
+    times : ndarray (P,)
+        Years from the first column: whole years, or days / 365 (as XIRR counts them).
+    dated : bool
+        Whether the columns are dates.
+    dates : list of datetime.date
+        Each column's date (31 December for a year).
+    after_end : ndarray (P,) of bool or None
+        The columns after an early end of the contract (``ends``), else None.
+    """
+
+    labels: list[str]
+    years: np.ndarray
+    index: np.ndarray
+    times: np.ndarray
+    dated: bool
+    dates: list[dt.date]
+    after_end: np.ndarray | None = None
+
+    @classmethod
+    def annual(cls, horizon: np.ndarray, ends: int | str | None = None) -> Columns:
+        """One column per year of the horizon."""
+        years = np.asarray(horizon)
+        dates = [dt.date(int(y), 12, 31) for y in years]
+        return cls(
+            [str(int(y)) for y in years],
+            years,
+            np.arange(len(years)),
+            np.arange(len(years), dtype=np.float64),
+            False,
+            dates,
+            _after(dates, ends),
+        )
+
+    @classmethod
+    def of(cls, c: SibContract, horizon: np.ndarray) -> Columns:
+        """The columns of contract ``c`` on a horizon of years."""
+        if not c.dated:
+            return cls.annual(horizon, c.ends)
+        dates = sorted({period_date(p) for p in c.periods()} | {dt.date(int(y), 12, 31) for y in horizon})
+        years = np.array([d.year for d in dates])
+        return cls(
+            [d.isoformat() for d in dates],
+            years,
+            years - int(horizon[0]),
+            np.array([(d - dates[0]).days / 365.0 for d in dates]),
+            True,
+            dates,
+            _after(dates, c.ends),
+        )
+
+    def col(self, p: int | str) -> int:
+        """The column of period ``p``."""
+        return self.dates.index(period_date(p))
+
+
+def _after(dates: list[dt.date], ends: int | str | None) -> np.ndarray | None:
+    """Which of ``dates`` lie after the contract's early end (None when it ran its course)."""
+    if ends is None:
+        return None
+    end = period_date(ends)
+    return np.array([d > end for d in dates])
+
+
+def _terms(
+    c: SibContract, cols: Columns, invest: np.ndarray, tiers: list[list[int]], order: list[int]
+) -> Terms:
+    """The waterfall's terms of contract ``c`` in cents on its columns (see :class:`mkba.sib.payout.Terms`)."""
+    drawn = invest.sum(axis=1)
+    floors: list[np.int64 | None] = [None] * len(c.investors)
+    if c.max_loss is not None:
+        floors = [
+            floor_cents((1 - c.max_loss) * (inv.amount if c.ends is None else drawn[i] / 100.0))
+            for i, inv in enumerate(c.investors)
+        ]
+    ids = [inv.id for inv in c.investors]
+    drawn_cols = np.flatnonzero(invest.sum(axis=0))
+    last_draw = cols.dates[int(drawn_cols[-1])] if drawn_cols.size else None
+    guarantees = [
+        (_guaranteed(g.amount, last_draw), [ids.index(n) for n in g.covers] if g.covers else list(order))
+        for g in c.guarantees
+    ]
+    w = c.once_investors_whole
+    return Terms(
+        cap=cap_cents(c.max_outcome_payment),
+        provider_share=c.provider.share_of_payments if c.provider else 0.0,
+        beyond_to_provider=c.beyond_max_return == "provider",
+        return_caps=[c.return_cap(inv) for inv in c.investors],
+        interest=[inv.interest or 0.0 for inv in c.investors],
+        dt=np.diff(cols.times, prepend=cols.times[0]),
+        tiers=tiers,
+        order=order,
+        whole=None if w is None else (w.investors, w.provider, w.payer_keeps),
+        settle=cols.col(c.settlement),
+        floors=floors,
+        guarantees=guarantees,
+        weights=[float(x) for x in drawn],
+    )
+
+
+def _guaranteed(amount: float | dict, last_draw: dt.date | None) -> np.int64:
+    """A guarantee's amount in force at settlement, cents: a number, or the schedule's entry for the last draw."""
+    if not isinstance(amount, dict):
+        return cap_cents(amount)
+    if last_draw is None:
+        return np.int64(0)
+    in_force = [a for p, a in amount.items() if period_date(p) <= last_draw]
+    return cap_cents(in_force[-1]) if in_force else np.int64(0)
 
 
 def _check_price_year(s: Scenario, price_year: int, index: PriceIndex | None) -> None:
@@ -573,11 +826,14 @@ def _check_price_year(s: Scenario, price_year: int, index: PriceIndex | None) ->
 
 
 def _check_stakeholders(s: Scenario, c: SibContract, model: Model) -> None:
-    """``outcome_payer`` and ``max_loss_paid_by`` name stakeholders of the scenario."""
-    for fld in ("outcome_payer", "max_loss_paid_by"):
-        who = getattr(c, fld)
+    """Payers, the floor's payer and the guarantors name stakeholders of the scenario."""
+    places: list[tuple[str | None, tuple]] = [(c.outcome_payer, ("sib", "outcome_payer"))]
+    places += [(p.payer, ("sib", "outcome_payers", j, "payer")) for j, p in enumerate(c.outcome_payers or [])]
+    places.append((c.max_loss_paid_by, ("sib", "max_loss_paid_by")))
+    places += [(g.guarantor, ("sib", "guarantees", j, "guarantor")) for j, g in enumerate(c.guarantees)]
+    for who, path in places:
         if who is not None and who not in model.stakeholders:
-            raise s.error(f"unknown stakeholder {who!r}" + nearest(who, model.stakeholders), ("sib", fld))
+            raise s.error(f"unknown stakeholder {who!r}" + nearest(who, model.stakeholders), path)
 
 
 def _compile_outcome(
@@ -585,31 +841,36 @@ def _compile_outcome(
     model: Model,
     o: Outcome,
     k: int,
-    payer: int,
+    payers: list[int],
     total_participants: int,
     defaults: dict[str, str],
+    cols: Columns,
 ) -> CompiledOutcome:
     """Outcome ``o`` (the ``k``-th) resolved against the scenario's model.
 
-    Its measured shares per year of the horizon, the postings on the outcome payer
-    (stakeholder index ``payer``) and the quantity columns of the effect lines it names,
-    and its participants (default: all of the scenario, ``total_participants``, noted in
-    ``defaults``).
+    Its measured shares per period (column), the postings on the outcome payers (stakeholder
+    indices ``payers``) and the quantity columns of the effect lines it names, its participants
+    (default: its cohort's, else all of the scenario, ``total_participants``, noted in ``defaults``),
+    and the outcomes it depends on or nets.
     """
-    years = model.years
-    shares = np.zeros(len(years))
-    for year, share in o.measured.items():
-        shares[year - years[0]] = share
+    c = s.sib
+    assert c is not None
+    shares = np.zeros(len(cols.years))
+    for p, share in o.measured.items():
+        shares[cols.col(p)] = share
     line_ids = [ln.id for ln in model.lines]
     postings: list[int] = []
-    cols: list[int] = []
+    qcols: list[int] = []
     for eid in o.effects:
         li = line_ids.index(eid)
         postings += [
-            int(p) for p in np.flatnonzero(model.posting_line == li) if model.posting_stakeholder[p] == payer
+            int(p) for p in np.flatnonzero(model.posting_line == li) if model.posting_stakeholder[p] in payers
         ]
-        cols.append(model.input_index(f"effects.{eid}.quantity"))
+        qcols.append(model.input_index(f"effects.{eid}.quantity"))
     n = o.participants
+    cohort = next((x for x in c.cohorts if x.id == o.cohort), None)
+    if n is None and cohort is not None and cohort.participants is not None and o.per == "participant":
+        n = cohort.participants
     if n is None and o.per == "participant":
         if total_participants < 1:
             raise s.error(
@@ -618,6 +879,7 @@ def _compile_outcome(
         n = total_participants
         defaults[f"sib.outcomes[{k}].participants"] = f"{n} (all participants of the scenario)"
     ps = o.per_participant
+    ids = [x.id for x in c.outcomes]
     return CompiledOutcome(
         id=o.id,
         label=o.label or o.id,
@@ -627,38 +889,51 @@ def _compile_outcome(
         shares=shares,
         reference_level=o.reference_level,
         postings=np.array(postings, dtype=np.int64),
-        quantity_cols=cols,
+        quantity_cols=qcols,
         level=o.level if ps is None else None,
         success=ps.success if ps else None,
         value=ps.value if ps else None,
+        cohort=o.cohort,
+        trigger=o.trigger,
+        parent=None if o.requires is None else ids.index(o.requires),
+        nets=[ids.index(x) for x in o.alternative_to],
     )
 
 
-def _investment_cents(c: SibContract, years: np.ndarray) -> np.ndarray:
-    """Each investor's investment per year of the horizon, shape (I, Y), int64 euro cents."""
-    invest = np.zeros((len(c.investors), len(years)), dtype=np.int64)
+def _investment_cents(c: SibContract, cols: Columns) -> np.ndarray:
+    """Each investor's investment drawn per period, shape (I, P), int64 cents.
+
+    After an early end (``ends``) nothing more is drawn: investments on or after it are left out.
+    """
+    invest = np.zeros((len(c.investors), len(cols.years)), dtype=np.int64)
+    end = None if c.ends is None else period_date(c.ends)
     for i, inv in enumerate(c.investors):
-        for year, amount in inv.investment.items():
-            invest[i, year - years[0]] = round_cents(amount)
+        for p, amount in inv.investment.items():
+            if end is None or period_date(p) < end:
+                invest[i, cols.col(p)] += round_cents(amount)
     return invest
 
 
-def _provider_costs(c: SibContract, model: Model) -> np.ndarray:
-    """The provider's costs per year of the horizon, shape (Y,), euro.
+def _provider_costs(c: SibContract, model: Model, cols: Columns) -> np.ndarray:
+    """The provider's costs per period, shape (P,), euro: each year's costs in that year's last column.
 
     Given per year, or the scenario's cost lines the provider names (at their point values).
     """
-    costs = np.zeros(len(model.years))
-    if c.provider is None or not c.provider.costs:
-        return costs
-    if isinstance(c.provider.costs, dict):
-        for year, amount in c.provider.costs.items():
-            costs[year - model.years[0]] = amount
-        return costs
-    line_ids = [ln.id for ln in model.lines]
-    gross = model.evaluate().gross[0]
-    for cid in c.provider.costs:
-        costs += gross[line_ids.index(cid)]
+    by_year = np.zeros(len(model.years))
+    if c.provider is not None and c.provider.costs:
+        if isinstance(c.provider.costs, dict):
+            for year, amount in c.provider.costs.items():
+                by_year[year - model.years[0]] = amount
+        else:
+            line_ids = [ln.id for ln in model.lines]
+            gross = model.evaluate().gross[0]
+            for cid in c.provider.costs:
+                by_year += gross[line_ids.index(cid)]
+    costs = np.zeros(len(cols.years))
+    for y in range(len(model.years)):
+        at = np.flatnonzero(cols.index == y)
+        if at.size:
+            costs[at[-1]] = by_year[y]
     return costs
 
 

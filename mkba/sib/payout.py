@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 
 from mkba.engine import finance
 from mkba.errors import MkbaError
-from mkba.scenario.contract import MAX_EURO, Linear, RateCard, Rule, SibContract, Threshold
+from mkba.scenario.contract import MAX_EURO, Linear, RateCard, Rule, Threshold
 
 #: Stand-in for "no cap", in cents (EUR 10 trillion: far above any contract; sums of thousands stay far below
 #: int64 overflow). It is also the largest payment the engine holds: see :func:`round_half_away`.
@@ -301,181 +301,299 @@ def allocate(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return out
 
 
-def waterfall(
-    c: SibContract,
-    due: np.ndarray,
-    inv: np.ndarray,
-    years: np.ndarray,
-    tiers: list[list[int]],
-    order: list[int],
-    guarantor_is_payer: bool,
-) -> dict[str, np.ndarray]:
-    """Year by year: contract cap, provider share, principal by seniority, capped return, floor.
+@dataclass(frozen=True)
+class Terms:
+    """The contract's terms the waterfall needs, compiled to cents and column indices (see :func:`waterfall`).
 
-    Follows docs/method.md, section 7 (the money, in docs/sib.md). Works on one 1-D array
-    (over draws) per investor, so that every step is a contiguous array operation.
+    Attributes
+    ----------
+    cap : numpy.int64
+        Cap on the total of outcome payments, cents (:data:`NO_CAP` for none).
+    provider_share : float
+        Share of each outcome payment the provider takes first (a fraction).
+    beyond_to_provider : bool
+        Whether what lies beyond the return caps goes to the provider (else the payer keeps it).
+    return_caps : list of float or None
+        Each investor's return cap per year (a fraction; None: no cap).
+    interest : list of float
+        Each investor's interest per year on its principal outstanding (a fraction; 0 for none).
+    dt : ndarray (P,)
+        Years since the column before (0 for the first column).
+    tiers : list of list of int
+        Investor indices by seniority, most senior first.
+    order : list of int
+        Investor indices, most senior first.
+    whole : tuple of (float, float, float) or None
+        Shares for investors, provider and payer of each payment once investors are whole.
+    settle : int
+        The column floors and guarantees settle in.
+    floors : list of numpy.int64 or None
+        Each investor's floor in cents (None: no floor).
+    guarantees : list of tuple (numpy.int64, list of int)
+        Each guarantee's amount in force at settlement (cents) and the investors it covers, in order.
+    weights : list of float
+        Each investor's whole investment (cents): the return is shared pro rata to it.
+    """
+
+    cap: np.int64
+    provider_share: float
+    beyond_to_provider: bool
+    return_caps: list[float | None]
+    interest: list[float]
+    dt: np.ndarray
+    tiers: list[list[int]]
+    order: list[int]
+    whole: tuple[float, float, float] | None
+    settle: int
+    floors: list[np.int64 | None]
+    guarantees: list[tuple[np.int64, list[int]]]
+    weights: list[float]
+
+
+def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarray]:
+    """Period by period: contract cap, provider share, interest and principal by seniority, capped return.
+
+    Then the floor and the guarantees at settlement. Follows docs/method.md, section 7 (the money, in
+    docs/sib.md). Works on one 1-D array (over draws) per investor, so that every step is a contiguous
+    array operation.
 
     Parameters
     ----------
-    c : SibContract
-        The contract: its cap on outcome payments, the provider's share, the return cap and the floor.
-    due : ndarray (D, Y)
-        Outcome payments due per year, before the contract cap (int64 euro cents).
-    inv : ndarray (I, Y)
-        Investments (int64 euro cents).
-    years : ndarray (Y,)
-        The calendar years of the columns.
-    tiers : list of list of int
-        Investors by seniority tier, most senior first.
-    order : list of int
-        Investors, most senior first.
-    guarantor_is_payer : bool
-        Whether the outcome payer tops investors up to the floor.
+    t : Terms
+        The contract's terms (cents, shares, seniority, columns).
+    due : ndarray (D, P)
+        Outcome payments due per period, before the contract cap (int64 cents of the contract's currency).
+    inv : ndarray (I, P)
+        Investments drawn (int64 cents).
 
     Returns
     -------
     dict of str to ndarray
-        The :class:`Schedule` fields from ``due_cents`` to ``payer_cents`` (int64 euro cents).
+        The :class:`Schedule` fields from ``due_cents`` to ``payer_cents`` (int64 cents); ``payer_cents``
+        holds the outcome payments made (the floor top-up is added by the caller when the payer pays it).
     """
-    D, Y = due.shape
-    I = len(c.investors)
-    weights = list(inv.sum(axis=1).astype(np.float64))
-    r = c.max_return
-    share = c.provider.share_of_payments if c.provider else 0.0
+    D, P = due.shape
+    I = inv.shape[0]
+    capped = any(r is not None for r in t.return_caps)
     zero = np.zeros(D, dtype=np.int64)
-    headroom = [np.zeros(D) for _ in range(I)]
-    outstanding = [zero.copy() for _ in range(I)]
+    st = _State(
+        outstanding=[zero.copy() for _ in range(I)],
+        accrued=[zero.copy() for _ in range(I)],
+        headroom=[np.zeros(D) for _ in range(I)],
+    )
     prev = [zero] * I
-    cap_left = np.full(D, cap_cents(c.max_outcome_payment), dtype=np.int64)
-    received = np.zeros((I, Y, D), dtype=np.int64)
-    paid = np.zeros((Y, D), dtype=np.int64)
-    provider = np.zeros((Y, D), dtype=np.int64)
-    excess = np.zeros((Y, D), dtype=np.int64)
+    cap_left = np.full(D, t.cap, dtype=np.int64)
+    received = np.zeros((I, P, D), dtype=np.int64)
+    paid = np.zeros((P, D), dtype=np.int64)
+    provider = np.zeros((P, D), dtype=np.int64)
+    excess = np.zeros((P, D), dtype=np.int64)
     due_t = np.ascontiguousarray(due.T)
-    no_cap = [np.full(D, NO_CAP, dtype=np.int64)] * I
-    for t in range(Y):
-        outstanding = [o + inv[i, t] if inv[i, t] else o for i, o in enumerate(outstanding)]
-        if r is not None:  # a quiet year adds no investment: its headroom only grows
-            headroom = [(h - p) * (1.0 + r) + inv[i, t] for i, (h, p) in enumerate(zip(headroom, prev))]
-        if not (due_t[t].any() or inv[:, t].any()):
+    drawn_later = np.cumsum(inv[:, ::-1].sum(axis=0))[::-1]  # investment from each period on
+    for p in range(P):
+        _accrue(st, t, p, inv[:, p], prev)
+        if not (due_t[p].any() or inv[:, p].any()):
             prev = [zero] * I
             continue
-        room = _room(headroom) if r is not None else no_cap
-        pay = np.minimum(due_t[t], cap_left)
-        prov = round_half_away(pay * share) if share else zero
-        pool = pay - prov if share else pay
-        got, pool = _to_investors(pool, outstanding, room, tiers, weights, order, r is not None)
-        excess[t] = pool
-        if c.beyond_max_return == "provider":
+        pay = np.minimum(due_t[p], cap_left)
+        prov = round_half_away(pay * t.provider_share) if t.provider_share else zero
+        pool = pay - prov
+        if I == 0:  # payment by results: the provider gets it all
+            provider[p], paid[p] = pay, pay
+            cap_left = cap_left - pay
+            continue
+        room = _room(st.headroom, t.return_caps)
+        later = p + 1 < P and bool(drawn_later[p + 1])
+        got, pool, extra_prov, keep = _to_investors(pool, st, room, t, capped, later)
+        excess[p] = pool
+        prov = prov + extra_prov
+        if t.beyond_to_provider:
             prov = prov + pool
-            paid[t] = pay
+            paid[p] = pay - keep
         else:
-            paid[t] = pay - pool
-        provider[t] = prov
+            paid[p] = pay - pool - keep
+        provider[p] = prov
         for i in range(I):
-            received[i, t] = got[i]
-        cap_left = cap_left - paid[t]
+            received[i, p] = got[i]
+        cap_left = cap_left - paid[p]
         prev = got
-    guarantee = _floor_top_up(c, received, years)
-    payer = paid + (guarantee.sum(axis=0) if guarantor_is_payer else 0)
+    floor = _floor_top_up(t, received, inv)
+    backstop = _guarantees(t, received, floor, inv)
     return {
         "due_cents": due,
         "outcome_cents": paid.T,
         "provider_cents": provider.T,
         "excess_cents": excess.T,
         "received_cents": received.transpose(2, 0, 1),
-        "guarantee_cents": guarantee.transpose(2, 0, 1),
-        "payer_cents": payer.T,
+        "guarantee_cents": floor.transpose(2, 0, 1),
+        "backstop_cents": backstop,
     }
 
 
-def _room(headroom: list[np.ndarray]) -> list[np.ndarray]:
-    """What each investor can still receive under the return cap this year: whole cents, at most NO_CAP."""
-    return [np.floor(np.minimum(h, float(NO_CAP))).astype(np.int64) for h in headroom]
+@dataclass
+class _State:
+    """What the waterfall carries from period to period, per investor (each (D,))."""
+
+    outstanding: list[np.ndarray]  # principal still owed, cents
+    accrued: list[np.ndarray]  # interest due and not yet paid, cents
+    headroom: list[np.ndarray]  # what the return cap still lets the investor receive, cents (float)
+
+
+def _accrue(st: _State, t: Terms, p: int, drawn: np.ndarray, prev: list[np.ndarray]) -> None:
+    """Start of period ``p``: interest on the principal outstanding, new investment, the return caps' headroom."""
+    dt = float(t.dt[p])
+    for i in range(len(st.outstanding)):
+        rate = t.interest[i]
+        if rate and dt:
+            st.accrued[i] = st.accrued[i] + round_half_away(st.outstanding[i] * ((1.0 + rate) ** dt - 1.0))
+        if drawn[i]:
+            st.outstanding[i] = st.outstanding[i] + drawn[i]
+        r = t.return_caps[i]
+        if r is not None:  # a quiet period adds no investment: its headroom only grows
+            st.headroom[i] = (st.headroom[i] - prev[i]) * (1.0 + r) ** dt + drawn[i]
+
+
+def _room(headroom: list[np.ndarray], caps: list[float | None]) -> list[np.ndarray]:
+    """What each investor can still receive under its return cap this period: whole cents, at most NO_CAP."""
+    return [
+        np.full(len(h), NO_CAP, dtype=np.int64)
+        if r is None
+        else np.floor(np.minimum(h, float(NO_CAP))).astype(np.int64)
+        for h, r in zip(headroom, caps)
+    ]
 
 
 def _to_investors(
-    pool: np.ndarray,
-    outstanding: list[np.ndarray],
-    room: list[np.ndarray],
-    tiers: list[list[int]],
-    weights: list,
-    order: list[int],
-    capped: bool,
-) -> tuple[list[np.ndarray], np.ndarray]:
-    """One year's ``pool`` (D,) cents to the investors: principal by seniority, then return.
+    pool: np.ndarray, st: _State, room: list[np.ndarray], t: Terms, capped: bool, later: bool
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """One period's ``pool`` (D,) cents to the investors: interest and principal by seniority, then return.
 
-    Principal goes tier by tier, most senior first, pro rata to what is owed within a tier;
-    the return is pro rata to the investment (``weights``), each investor up to its ``room``
-    under the return cap. ``outstanding`` (principal still owed, cents) is lowered in place.
+    Tier by tier, most senior first: the interest accrued, then the principal (within a tier pro rata
+    to what is owed). Once every investor is whole (and no investment is still to come, ``later``),
+    ``t.whole`` splits what is left between investors, provider and payer. The return is pro rata to the
+    investment, each investor up to its ``room`` under its return cap. ``st`` is updated in place.
 
     Returns
     -------
-    (list of ndarray, ndarray)
-        What each investor gets (cents, (D,) each), and what is left of ``pool``.
+    (list of ndarray, ndarray, ndarray, ndarray)
+        What each investor gets, what is left of ``pool`` (beyond the caps), the provider's part and
+        the part the payer keeps under ``t.whole`` (cents, (D,) each).
     """
-    got = [np.zeros(len(pool), dtype=np.int64)] * len(outstanding)
-    for tier in tiers:
-        need = [np.minimum(outstanding[i], room[i]) for i in tier]
-        give, pool = _split(pool, need, need, range(len(tier)))
-        for i, g in zip(tier, give):
-            got[i] = got[i] + g
-            outstanding[i] = outstanding[i] - g
+    I = len(st.outstanding)
+    got = [np.zeros(len(pool), dtype=np.int64) for _ in range(I)]
+    for tier in t.tiers:
+        for owed in (st.accrued, st.outstanding):
+            need = [np.minimum(owed[i], room[i] - got[i]) for i in tier]
+            if not any(n.any() for n in need):
+                continue
+            give, pool = _split(pool, need, need, range(len(tier)))
+            for i, g in zip(tier, give):
+                got[i] = got[i] + g
+                owed[i] = owed[i] - g
+    zero = np.zeros(len(pool), dtype=np.int64)
+    to_prov, keep = zero, zero
+    if t.whole is not None and not later:
+        whole = np.logical_and.reduce([(st.outstanding[i] == 0) & (st.accrued[i] == 0) for i in range(I)])
+        part = np.where(whole, pool, 0)
+        share_inv, share_prov, _ = t.whole
+        for_inv = np.minimum(round_half_away(part * share_inv), part)
+        to_prov = np.minimum(round_half_away(part * share_prov), part - for_inv)
+        keep = part - for_inv - to_prov
+        pool = pool - to_prov - keep
     if capped or pool.any():
-        need = [room[i] - got[i] for i in range(len(got))]
-        give, pool = _split(pool, need, weights, order)
+        need = [room[i] - got[i] for i in range(I)]
+        give, pool = _split(pool, need, t.weights, t.order)
         got = [g + x for g, x in zip(got, give)]
-    return got, pool
+    return got, pool, to_prov, keep
 
 
-def _floor_top_up(c: SibContract, received: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """The top-up to each investor's floor, paid in the last payment year (cents, shape (I, Y, D)).
+def _floor_top_up(t: Terms, received: np.ndarray, inv: np.ndarray) -> np.ndarray:
+    """The top-up to each investor's floor, paid at settlement (cents, shape (I, P, D)).
 
-    The floor is ``(1 - max_loss)`` x the investment, rounded up to the cent
+    The floor is ``(1 - max_loss)`` x the investment drawn, rounded up to the cent
     (:func:`floor_cents`); zero everywhere without ``max_loss``.
     """
-    guarantee = np.zeros_like(received)
-    if c.max_loss is None:
-        return guarantee
-    settle = int(np.searchsorted(years, c.last_payment_year))
-    for i, investor in enumerate(c.investors):
-        floor = floor_cents((1 - c.max_loss) * investor.amount)
-        guarantee[i, settle] = np.maximum(floor - received[i].sum(axis=0), 0)
-    return guarantee
+    top = np.zeros_like(received)
+    for i, floor in enumerate(t.floors):
+        if floor is not None:
+            top[i, t.settle] = np.maximum(floor - received[i].sum(axis=0), 0)
+    return top
+
+
+def _guarantees(t: Terms, received: np.ndarray, floor: np.ndarray, inv: np.ndarray) -> np.ndarray:
+    """What each guarantee pays each investor at settlement: its lost principal, up to the amount left.
+
+    Returns
+    -------
+    ndarray (D, G, I) of int64
+        Cents paid by guarantee ``g`` to investor ``i``; a guarantee pays its covered investors in
+        order, each up to what it lost (investment drawn minus all it received and the floor top-up).
+    """
+    G, (I, _, D) = len(t.guarantees), received.shape
+    out = np.zeros((D, G, I), dtype=np.int64)
+    if not G:
+        return out
+    lost = [np.maximum(inv[i].sum() - received[i].sum(axis=0) - floor[i].sum(axis=0), 0) for i in range(I)]
+    for g, (amount, covers) in enumerate(t.guarantees):
+        left = np.full(D, amount, dtype=np.int64)
+        for i in covers:
+            pay = np.minimum(left, lost[i])
+            out[:, g, i] = pay
+            lost[i] = lost[i] - pay
+            left = left - pay
+    return out
 
 
 @dataclass
 class Schedule:
     """The contract's money for ``D`` outcome sets (one row per draw), see :meth:`mkba.sib.model.SibModel.run`.
 
+    Money in ``*_cents`` arrays is int64 cents of the contract's currency; the payer's avoided costs
+    are in euro (``fx`` euro per unit of the contract's currency converts its payments).
+
     Attributes
     ----------
-    years : ndarray (Y,)
-        Calendar years.
+    years : ndarray (P,)
+        The calendar year of each period (column); one column per year of the horizon unless the
+        contract names quarters, months or dates.
     levels : ndarray (D, O)
         Outcome levels (in each outcome's unit).
     rule_cents : ndarray (D, O)
-        Each outcome's payment from its rules, before the contract cap (cents).
-    due_cents : ndarray (D, Y)
-        Outcome payments due per year, before the contract cap (cents).
-    outcome_cents : ndarray (D, Y)
-        Outcome payments the payer makes (after the cap; without what it keeps beyond the return cap).
-    provider_cents : ndarray (D, Y)
-        Paid to the provider out of outcome payments (its share, and the excess if it gets it).
-    excess_cents : ndarray (D, Y)
-        Beyond the investors' return cap (kept by the payer or paid to the provider).
-    received_cents : ndarray (D, I, Y)
+        Each outcome's payment from its rules, after triggers, dependencies, person caps and netting,
+        before the contract cap (cents).
+    due_cents : ndarray (D, P)
+        Outcome payments due per period, before the contract cap (cents).
+    outcome_cents : ndarray (D, P)
+        Outcome payments the payers make (after the cap; without what they keep).
+    provider_cents : ndarray (D, P)
+        Paid to the provider out of outcome payments.
+    excess_cents : ndarray (D, P)
+        Beyond the investors' return caps (kept by the payer or paid to the provider).
+    received_cents : ndarray (D, I, P)
         Outcome payments each investor receives.
-    guarantee_cents : ndarray (D, I, Y)
+    guarantee_cents : ndarray (D, I, P)
         Top-up to the floor, paid by ``max_loss_paid_by``.
-    invest_cents : ndarray (I, Y)
-        Investments.
-    payer_cents : ndarray (D, Y)
-        All the outcome payer pays: outcome payments plus the top-up if it guarantees the floor.
+    invest_cents : ndarray (I, P)
+        Investments drawn.
+    payer_cents : ndarray (D, P)
+        All the outcome payers pay together: outcome payments plus the floor top-up if one of them pays it.
     savings : ndarray (D, Y)
-        Costs the payer avoids (euro), from the effect lines the outcomes name.
+        Costs the payers avoid per year of the horizon (euro).
     discount : ndarray (D or 1, Y)
-        Discount factors.
+        Discount factors per year of the horizon.
+    backstop_cents : ndarray (D, G, I)
+        What each named guarantee pays each investor at settlement.
+    times : ndarray (P,)
+        Years from the first column (whole years, or days / 365 for a dated contract).
+    col_index : ndarray (P,)
+        Each column's index in the horizon's years (for discounting).
+    settle : int
+        The column floors and guarantees settle in.
+    fx : float
+        Euro per unit of the contract's currency.
+    dated : bool
+        Whether the columns are dates (the IRR is then an XIRR on those dates).
+    periods : list of str
+        Each column's label (the year, or the date).
     """
 
     years: np.ndarray
@@ -491,22 +609,59 @@ class Schedule:
     payer_cents: np.ndarray
     savings: np.ndarray
     discount: np.ndarray
+    backstop_cents: np.ndarray | None = None
+    times: np.ndarray | None = None
+    col_index: np.ndarray | None = None
+    settle: int = -1
+    fx: float = 1.0
+    dated: bool = False
+    periods: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        P = self.due_cents.shape[1]
+        D, I = self.received_cents.shape[:2]
+        if self.backstop_cents is None:
+            self.backstop_cents = np.zeros((D, 0, I), dtype=np.int64)
+        if self.times is None:
+            self.times = np.arange(P, dtype=np.float64)
+        if self.col_index is None:
+            self.col_index = np.arange(P)
+        if self.periods is None:
+            self.periods = [str(int(y)) for y in self.years]
 
     # -- investors -------------------------------------------------------------------------------
+    @property
+    def backstop(self) -> np.ndarray:
+        """The named guarantees' payments as (D, I, P) cents, at the settlement column."""
+        assert self.backstop_cents is not None
+        out = np.zeros_like(self.received_cents)
+        out[:, :, self.settle] = self.backstop_cents.sum(axis=1)
+        return out
+
+    def investor_cents(self) -> np.ndarray:
+        """Everything each investor receives per period, (D, I, P) cents: payments, floor top-up, guarantees."""
+        back = self.received_cents + self.guarantee_cents
+        assert self.backstop_cents is not None
+        if self.backstop_cents.shape[1]:
+            back = back + self.backstop
+        return back
+
     def investor_flows(self) -> np.ndarray:
-        """Cash flows of each investor per year, euro, shape (D, I, Y): investments negative.
+        """Cash flows of each investor per period, shape (D, I, P): investments negative.
 
         Returns
         -------
-        ndarray (D, I, Y) of float64
-            Received plus floor top-up minus investment, euro.
+        ndarray (D, I, P) of float64
+            Received, floor top-up and guarantees minus investment, in units of the contract's currency.
         """
-        return (self.received_cents + self.guarantee_cents - self.invest_cents[None]) / 100.0
+        return (self.investor_cents() - self.invest_cents[None]) / 100.0
 
     def investor_irr(self, combined: bool = True) -> np.ndarray:
         """IRR per draw of all investors together (D,), or of each investor (D, I).
 
-        An investor that gets nothing back has an IRR of -1 (-100 %).
+        Annual columns: the IRR of the yearly flows (:func:`mkba.engine.finance.irr`); dated columns:
+        the XIRR on the payment dates (days / 365, :func:`mkba.sib.rates.xirr`). An investor that gets
+        nothing back has an IRR of -1 (-100 %).
 
         Parameters
         ----------
@@ -516,25 +671,27 @@ class Schedule:
         Returns
         -------
         ndarray (D,) or (D, I) of float64
-            The rate per year (0.05 is 5 %); NaN where the flows have no rate.
+            The rate per year (0.05 is 5 %); NaN where the flows have no rate (or there are no investors).
         """
         if combined:
-            flows = (
-                self.received_cents.sum(axis=1)
-                + self.guarantee_cents.sum(axis=1)
-                - self.invest_cents.sum(axis=0)[None]
-            ) / 100.0
+            flows = (self.investor_cents().sum(axis=1) - self.invest_cents.sum(axis=0)[None]) / 100.0
         else:
             flows = self.investor_flows()
         shape = flows.shape[:-1]
         rows = flows.reshape(-1, flows.shape[-1])
-        rate = finance.irr(rows)
+        if self.dated:
+            from mkba.sib.rates import xirr
+
+            assert self.times is not None
+            rate = xirr(rows, self.times)
+        else:
+            rate = np.asarray(finance.irr(rows), dtype=np.float64)
         back = rows.clip(min=0).sum(axis=1)
         rate = np.where((back == 0) & (rows.min(axis=1) < 0), -1.0, rate)
         return rate.reshape(shape)
 
     def investor_multiple(self, combined: bool = True) -> np.ndarray:
-        """What investors get back per euro invested, per draw (D,) or per investor (D, I).
+        """What investors get back per unit invested, per draw (D,) or per investor (D, I).
 
         Parameters
         ----------
@@ -544,31 +701,66 @@ class Schedule:
         Returns
         -------
         ndarray (D,) or (D, I) of float64
-            Received plus floor top-up, divided by the investment (1.0 is the money back).
+            Received, floor top-up and guarantees, divided by the investment (1.0 is the money back).
         """
-        back = (self.received_cents + self.guarantee_cents).sum(axis=-1)
+        back = self.investor_cents().sum(axis=-1)
         put = self.invest_cents.sum(axis=-1)
-        if combined:
-            return back.sum(axis=1) / put.sum()
-        return back / put[None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if combined:
+                return back.sum(axis=1) / put.sum()
+            return back / put[None]
 
     # -- payer -----------------------------------------------------------------------------------
+    def _discount_cols(self) -> np.ndarray:
+        """Discount factors per column (D or 1, P)."""
+        return self.discount[:, self.col_index]
+
     @property
     def payer_pv_payments(self) -> np.ndarray:
-        """Present value of all the outcome payer pays (euro), per draw (D,)."""
-        return (self.payer_cents / 100.0 * self.discount).sum(axis=1)
+        """Present value of all the outcome payers pay (euro), per draw (D,)."""
+        return (self.payer_cents / 100.0 * self.fx * self._discount_cols()).sum(axis=1)
 
     @property
     def payer_pv_savings(self) -> np.ndarray:
-        """Present value of the costs the payer avoids (euro), per draw (D,)."""
+        """Present value of the costs the payers avoid (euro), per draw (D,)."""
         return (self.savings * self.discount).sum(axis=1)
 
     @property
     def payer_net_savings(self) -> np.ndarray:
-        """Present value of the costs the payer avoids minus all it pays (euro), per draw."""
+        """Present value of the costs the payers avoid minus all they pay (euro), per draw."""
         return self.payer_pv_savings - self.payer_pv_payments
 
     @property
     def outcome_payments_total(self) -> np.ndarray:
-        """Outcome payments the payer makes over the contract (euro), per draw."""
+        """Outcome payments the payers make over the contract (contract currency), per draw."""
         return self.outcome_cents.sum(axis=1) / 100.0
+
+
+def split_shares(total: np.ndarray, shares: Sequence[float]) -> np.ndarray:
+    """Split cents among several payers by their shares; the parts add up to ``total`` exactly.
+
+    Each payer's part is rounded down to the cent; the few cents left (fewer than the number of payers)
+    go to the first (lead) payer.
+
+    Parameters
+    ----------
+    total : ndarray of int64
+        Cents to split, any shape.
+    shares : sequence of float
+        Each payer's share (fractions adding up to 1).
+
+    Returns
+    -------
+    ndarray of int64, shape (J, *total.shape)
+        Each payer's cents.
+
+    Examples
+    --------
+    >>> split_shares(np.array([100, 101]), [0.7, 0.3]).tolist()
+    [[70, 71], [30, 30]]
+    """
+    total = np.asarray(total, dtype=np.int64)
+    parts = np.stack([np.floor(total * s + 1e-9).astype(np.int64) for s in shares])
+    parts = np.minimum(parts, total[None])
+    parts[0] += total - parts.sum(axis=0)
+    return parts

@@ -88,7 +88,7 @@ def test_run_with_price_year_and_discount_rate_overrides(core_pricelist_path, tm
     api = mkba.evaluate(CORE, core_pricelist_path, price_year=2020, discount_rate=0.1)
     assert data["npv"] == api.npv and data["pv_costs"] == api.pv_costs
     assert data["npv"] != json.loads(mkba.evaluate(CORE, core_pricelist_path).to_json())["npv"]
-    assert "prijspeil 2020" in proc.stdout and "10.00%" in proc.stdout
+    assert "prijspeil 2020" in proc.stdout and "10,00\u00a0%" in proc.stdout
 
 
 def test_run_in_english(core_pricelist_path):

@@ -13,7 +13,7 @@ import click
 import typer
 from rich.markup import escape
 
-from mkba.cli import batch, check, pricelist, run, sib
+from mkba.cli import batch, check, pricelist, report, run, sib
 from mkba.cli.common import err
 from mkba.errors import MkbaError
 
@@ -49,6 +49,7 @@ app.command("schema")(check.schema)
 app.command("version")(check.version_command)
 app.command("sib")(sib.sib_command)
 app.command("batch")(batch.batch)
+app.command("report")(report.report)
 pricelist_app.command("list")(pricelist.pricelist_list)
 pricelist_app.command("show")(pricelist.pricelist_show)
 pricelist_app.command("diff")(pricelist.pricelist_diff)

@@ -28,11 +28,16 @@ PRICELISTS_DIR_OPTION = typer.Option(
 )
 
 
-def euro(x: float | None, cents: bool = False) -> str:
-    """``€ 1,234`` (or ``€ 1,234.56`` with ``cents``); ``-`` for none or not a number."""
+def euro(x: float | None, cents: bool = False, lang: str = "nl") -> str:
+    """``€ 1.234`` (or ``€ 1.234,56`` with ``cents``) in Dutch, ``€1,234`` in English; ``-`` for none.
+
+    Formatted by :func:`mkba.report.numbers.euro` (Babel), as in every report.
+    """
     if x is None or not math.isfinite(x):
         return "-"
-    return f"€ {x:,.2f}" if cents else f"€ {x:,.0f}"
+    from mkba.report.numbers import euro as formatted
+
+    return formatted(x, lang, cents=cents, space=" ")
 
 
 @contextmanager

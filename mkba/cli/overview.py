@@ -65,14 +65,14 @@ def print_overview(result: Result) -> None:
         table.add_row(
             r["label"] or line_id,
             note,
-            *(euro(cells[name]) if name in cells else "" for name in stakeholders),
-            f"[dim]({euro(total)})[/dim]" if memo else euro(total),
+            *(euro(cells[name], lang=lang) if name in cells else "" for name in stakeholders),
+            f"[dim]({euro(total, lang=lang)})[/dim]" if memo else euro(total, lang=lang),
         )
     table.add_row(
         f"[bold]{label('npv', lang)}[/bold]",
         "",
-        *(euro(totals[name]) for name in stakeholders),
-        f"[bold]{euro(result.npv)}[/bold]",
+        *(euro(totals[name], lang=lang) for name in stakeholders),
+        f"[bold]{euro(result.npv, lang=lang)}[/bold]",
     )
     out.print(table)
     if result.scenario.pm:
@@ -110,8 +110,8 @@ def print_project(result: ProjectResult) -> None:
             else ("-" if row.delta_bcr is None or row.delta_bcr != row.delta_bcr else f"{row.delta_bcr:.2f}")
         )
         table.add_row(
-            str(row.rank), row.label, euro(row.pv_costs), euro(row.pv_benefits), euro(row.npv),
-            euro(row.delta_pv_costs), euro(row.delta_pv_benefits), f"[bold]{euro(row.delta_npv)}[/bold]", ratio,
+            str(row.rank), row.label, euro(row.pv_costs, lang=lang), euro(row.pv_benefits, lang=lang), euro(row.npv, lang=lang),
+            euro(row.delta_pv_costs, lang=lang), euro(row.delta_pv_benefits, lang=lang), f"[bold]{euro(row.delta_npv, lang=lang)}[/bold]", ratio,
         )  # fmt: skip
     out.print(table)
     labels = {alt.id: alt.label_in(lang) for alt in project.alternatives}
@@ -154,8 +154,8 @@ def _print_line_deltas(result: ProjectResult) -> None:
             else label("kind_memo", lang)
         )
         table.add_row(
-            r["label"] or r["id"], who, euro(r["baseline_pv"]),
-            *(euro(entry["deltas"].get(alt.id, 0.0)) for alt in alts),
+            r["label"] or r["id"], who, euro(r["baseline_pv"], lang=lang),
+            *(euro(entry["deltas"].get(alt.id, 0.0), lang=lang) for alt in alts),
         )  # fmt: skip
     out.print(table)
 
@@ -173,7 +173,7 @@ def _print_paired(result: ProjectResult, sim: dict[str, Any]) -> None:
         s = sim["alternatives"][alt.id]
         table.add_row(
             alt.label_in(lang), f"{s['p_delta_npv_positive']:.1%}", f"{s['p_best']:.1%}",
-            *(euro(s["delta_npv"][p]) for p in ("p5", "p50", "p95")),
+            *(euro(s["delta_npv"][p], lang=lang) for p in ("p5", "p50", "p95")),
         )  # fmt: skip
     if "baseline_p_best" in sim:
         table.add_row(result.project.baseline.label_in(lang), "", f"{sim['baseline_p_best']:.1%}", "", "", "")

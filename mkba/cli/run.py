@@ -11,6 +11,7 @@ from rich.table import Table
 from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, euro, out, progress_bar
 from mkba.cli.overview import print_overview
 from mkba.errors import MkbaError
+from mkba.report import numbers
 from mkba.report.vocabulary import label
 from mkba.result import Result, evaluate
 
@@ -108,44 +109,47 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     s = result.scenario
     out.print(
         f"[bold]{s.name}[/bold]  ({label('prices_in', lang)} {result.price_year}, "
-        f"{label('discount_rate', lang)} {result.discount_rate:.2%}, {s.start_year}-{s.end_year}, "
+        f"{label('discount_rate', lang)} {numbers.percent(result.discount_rate, lang, 2)}, {s.start_year}-{s.end_year}, "
         f"{result.model.pricelist.ref})"
     )
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="bold")
     summary.add_column(justify="right")
     fig = result.summary()
-    summary.add_row(label("pv_costs", lang), euro(fig["pv_costs"]))
-    summary.add_row(label("pv_benefits", lang), euro(fig["pv_benefits"]))
-    summary.add_row(label("npv", lang), euro(fig["npv"]))
-    summary.add_row(label("bcr", lang), "-" if fig["bcr"] is None else f"{fig['bcr']:.2f}")
-    summary.add_row(
-        label("net_return", lang), "-" if fig["net_return"] is None else f"{fig['net_return']:.1%}"
-    )
+    summary.add_row(label("pv_costs", lang), euro(fig["pv_costs"], lang=lang))
+    summary.add_row(label("pv_benefits", lang), euro(fig["pv_benefits"], lang=lang))
+    summary.add_row(label("npv", lang), euro(fig["npv"], lang=lang))
+    summary.add_row(label("bcr", lang), numbers.ratio(fig["bcr"], lang))
+    summary.add_row(label("net_return", lang), numbers.percent(fig["net_return"], lang))
     summary.add_row(label("payback_year", lang), str(fig["payback_year"] or "-"))
-    irr = "-" if fig["irr"] is None else f"{fig['irr']:.1%}"
+    irr = numbers.percent(fig["irr"], lang)
     if fig["irr"] is None and result.irr_reason:
-        irr += f" ({result.irr_reason})"
+        irr = f"- ({result.irr_reason})" if lang == "en" else label("rp_no_irr", lang)
     summary.add_row(label("irr", lang), irr)
-    summary.add_row(label("volunteer_value_pv", lang), euro(fig["volunteer_value_pv"]))
+    summary.add_row(label("volunteer_value_pv", lang), euro(fig["volunteer_value_pv"], lang=lang))
     out.print(summary)
     table = Table(title=label("who_pays", lang), title_justify="left")
     for col in ("stakeholder", "pv_costs", "pv_benefits", "npv"):
         table.add_column(label(col, lang), justify="left" if col == "stakeholder" else "right")
-    for row in result.stakeholder_table().itertuples():
-        name = result.stakeholder_label(row.stakeholder) + (" *" if row.public else "")
-        table.add_row(name, euro(row.pv_costs), euro(row.pv_benefits), euro(row.npv))
+    for row in result.stakeholder_rows():  # plain rows: `mkba run` loads no pandas
+        name = result.stakeholder_label(row["stakeholder"]) + (" *" if row["public"] else "")
+        table.add_row(
+            name,
+            euro(row["pv_costs"], lang=lang),
+            euro(row["pv_benefits"], lang=lang),
+            euro(row["npv"], lang=lang),
+        )
     table.add_row(
         f"[bold]{label('fiscal', lang)}[/bold]",
-        euro(result.fiscal_pv_costs),
-        euro(result.fiscal_pv_benefits),
-        euro(result.fiscal_npv),
+        euro(result.fiscal_pv_costs, lang=lang),
+        euro(result.fiscal_pv_benefits, lang=lang),
+        euro(result.fiscal_npv, lang=lang),
     )
     table.add_row(
         f"[bold]{label('society', lang)}[/bold]",
-        euro(fig["pv_costs"]),
-        euro(fig["pv_benefits"]),
-        euro(fig["npv"]),
+        euro(fig["pv_costs"], lang=lang),
+        euro(fig["pv_benefits"], lang=lang),
+        euro(fig["npv"], lang=lang),
     )
     out.print(table)
     print_overview(result)
@@ -161,7 +165,7 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
         + "[/dim]"
     )
     defaults = result.model.defaults
-    if defaults:
+    if defaults and lang == "en":  # the engine words its defaults in English
         out.print(
             "[dim]"
             + label("defaults_used", lang)
@@ -169,6 +173,8 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
             + "; ".join(f"{k} = {v}" for k, v in defaults.items())
             + "[/dim]"
         )
+    elif defaults:
+        out.print(f"[dim]{label('defaults_used', lang)}: {label('rp_defaults_nl', lang)}[/dim]")
     from mkba.cli.uncertainty import point_note, render_analysis
 
     if analysis:

@@ -431,6 +431,28 @@ LABELS: dict[str, tuple[str, str]] = {
         "Monte Carlo, gepaard ({n} trekkingen, seed {seed}, dezelfde trekkingen voor elk alternatief)",
         "Monte Carlo, paired ({n} draws, seed {seed}, the same draws for every alternative)",
     ),
+    # -- the Overzicht sheet and the project workbook (mkba.report.excel.overview, .project) ---------
+    "xl_sheet_overview": ("Overzicht", "Overview"),
+    "xl_sheet_compare": ("Vergelijking", "Comparison"),
+    "xl_ov_note": (
+        "Contante waarde per partij en in totaal, in euro van prijspeil {py}; baten positief, kosten negatief. Elk bedrag is een formule over het blad {flows}. Een overdracht valt in het totaal weg; pro memorie telt niet mee in het saldo; PM-posten staan onderaan en worden nooit opgeteld.",
+        "Present value per stakeholder and in total, in euro of {py}; benefits positive, costs negative. Every amount is a formula over the sheet {flows}. A transfer cancels in the total; memo lines are not in the NPV; PM items are listed below and never summed.",
+    ),
+    "xl_ov_group_cost": ("Kosten", "Costs"),
+    "xl_ov_group_effect": ("Effecten", "Effects"),
+    "xl_ov_group_volunteer": ("Vrijwillige inzet", "Volunteer input"),
+    "xl_ov_subtotal": ("Subtotaal", "Subtotal"),
+    "xl_ov_memo": ("Pro memorie (niet in saldo)", "Memo (not in the NPV)"),
+    "xl_ov_check": ("Controle: volgens {sheet}", "Check: as on {sheet}"),
+    "xl_cmp_note": (
+        "Elk alternatief tegen het nulalternatief, in euro van prijspeil {py}. De bedragen zijn formules over de bladen van elk alternatief (voorvoegsel in kolom B): verander daar een invoer en de verschillen volgen.",
+        "Each alternative against the baseline, in euro of {py}. The amounts are formulas over each alternative's sheets (prefix in column B): change an input there and the differences follow.",
+    ),
+    "xl_cmp_sheets": ("Bladen", "Sheets"),
+    "xl_cmp_figures": ("Kengetallen per alternatief", "Figures per alternative"),
+    "xl_cmp_stakeholders": ("Verschil per partij (saldo)", "Difference per stakeholder (NPV)"),
+    "xl_cmp_lines": ("Verschil per post (contante waarde)", "Difference per line (present value)"),
+    "xl_cmp_prefix_base": ("Nul", "Base"),
     # -- the HTML/PDF report (mkba report; mkba.report.html) ------------------------------------------
     "rp_title": ("Maatschappelijke kosten-batenanalyse", "Social cost-benefit analysis"),
     "rp_sec_summary": ("Samenvatting", "Summary"),
@@ -481,8 +503,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "rp_sum_zero": ("Kosten en baten heffen elkaar op: het saldo is {npv}.", "Costs and benefits cancel: {npv}."),
     "rp_sum_bcr": ("Elke geïnvesteerde euro levert {bcr} op.", "Each euro invested returns {bcr}."),
-    "rp_sum_pays": ("Per saldo betalen {who}.", "On balance, {who} pay."),
-    "rp_sum_gains": ("Per saldo profiteren {who}.", "On balance, {who} gain."),
+    "rp_sum_pays": ("Wie per saldo betaalt: {who}.", "Who pays on balance: {who}."),
+    "rp_sum_gains": ("Wie per saldo profiteert: {who}.", "Who gains on balance: {who}."),
     "rp_sum_nobody": ("Geen partij wint of verliest per saldo.", "No stakeholder gains or loses on balance."),
     "rp_and": ("en", "and"),
     "rp_sum_volunteers": (
@@ -633,6 +655,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit_daypart": ("dagdeel", "day part"),
     "unit_item": ("stuk", "item"),
     "rp_project_file": ("Projectbestand", "Project file"),
+    "rp_defaults_nl": (
+        "waar het scenario iets niet noemt (basisjaar, discontovoet, een prijs zonder eigen bedrag) rekent mkba met de standaard; zie 'mkba run --lang en' of de JSON (provenance.defaults_used)",
+        "where the scenario does not say (base year, discount rate, a price without an amount of its own) mkba uses the default",
+    ),
     "rp_project_hash": ("Project: hash (sha256)", "Project: hash (sha256)"),
 }
 

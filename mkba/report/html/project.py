@@ -1,0 +1,208 @@
+"""What the report of a project shows: alternatives against the nulalternatief (docs/method.md, section 8).
+
+The comparison table, the ranking, dominance said in words, the differences per line and
+stakeholder, PM-posten, paired Monte Carlo when simulated, and provenance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mkba.report import numbers
+from mkba.report.html import chartspec
+from mkba.report.html.context import chart, provenance
+from mkba.report.vocabulary import label
+
+if TYPE_CHECKING:
+    from mkba.project import ProjectResult
+
+
+def _labels(result: ProjectResult) -> dict[str, str]:
+    return {alt.id: alt.label_in(result.lang) for alt in result.project.definition.all}
+
+
+def _summary(result: ProjectResult) -> list[str]:
+    lang = result.lang
+    names = _labels(result)
+    baseline = names[result.project.baseline.id]
+    ranking = result.ranking()
+    best = ranking[0]
+    delta = result.delta(best)
+    paras = []
+    if delta["npv"] > 0:
+        paras.append(
+            label("rp_proj_best", lang).format(
+                n=len(ranking), best=names[best], delta=numbers.euro(delta["npv"], lang), baseline=baseline
+            )
+        )
+    else:
+        paras.append(label("rp_proj_none_positive", lang).format(baseline=baseline))
+    dominant = result.dominant()
+    paras += [label("dominant_text", lang).format(alt=names[a]) for a in dominant]
+    if not dominant:
+        paras.append(label("rp_proj_no_dominant", lang))
+    for alt_id in ranking:
+        bcr = result.delta(alt_id)["bcr"]
+        if bcr is not None:
+            paras.append(
+                label("rp_proj_bcr", lang).format(alt=names[alt_id], bcr=numbers.euro(bcr, lang, cents=True))
+            )
+    paras.append(f"{label('ranking_text', lang)}: " + " > ".join(names[i] for i in ranking) + ".")
+    return paras
+
+
+def _comparison(result: ProjectResult) -> list[list[str]]:
+    lang = result.lang
+    e = lambda x: numbers.euro(x, lang)  # noqa: E731
+    rank = {alt_id: k for k, alt_id in enumerate(result.ranking(), 1)}
+    rows = []
+    for alt in result.project.alternatives:
+        r, d = result.results[alt.id], result.delta(alt.id)
+        ratio = label("dominant", lang) if d["dominant"] else numbers.ratio(d["bcr"], lang)
+        rows.append(
+            [
+                str(rank[alt.id]),
+                alt.label_in(lang),
+                e(r.pv_costs),
+                e(r.pv_benefits),
+                e(r.npv),
+                e(d["pv_costs"]),
+                e(d["pv_benefits"]),
+                e(d["npv"]),
+                ratio,
+            ]
+        )
+    return sorted(rows, key=lambda row: int(row[0]))
+
+
+def _line_deltas(result: ProjectResult) -> dict[str, Any]:
+    lang = result.lang
+    alts = result.project.alternatives
+    keyed: dict[tuple, dict[str, Any]] = {}
+    for alt in alts:
+        for r in result.line_deltas(alt.id):
+            key = (r["id"], r["stakeholder"], r["transfer"], r["memo"])
+            entry = keyed.setdefault(key, {"row": r, "deltas": {}})
+            entry["deltas"][alt.id] = r["delta_pv"]
+    rows = []
+    for entry in keyed.values():
+        r = entry["row"]
+        who = (
+            result.baseline.stakeholder_label(r["stakeholder"])
+            if r["stakeholder"]
+            else label("kind_memo", lang)
+        )
+        rows.append(
+            [r["label"] or r["id"], who, numbers.euro(r["baseline_pv"], lang)]
+            + [numbers.euro(entry["deltas"].get(alt.id, 0.0), lang) for alt in alts]
+        )
+    return {"columns": [alt.label_in(lang) for alt in alts], "rows": rows}
+
+
+def _pm(result: ProjectResult) -> list[list[str]]:
+    lang = result.lang
+    names = _labels(result)
+    return [
+        [
+            names.get(p["alternative"], p["alternative"]),
+            p["label"],
+            result.baseline.stakeholder_label(p["stakeholder"]),
+            label(f"dir_{p['direction']}", lang),
+            p["size"] or "",
+        ]
+        for p in result.pm_rows()
+    ]
+
+
+def _simulation(result: ProjectResult) -> dict[str, Any] | None:
+    sim = result.extra.get("simulation")
+    if not sim:
+        return None
+    lang = result.lang
+    rows = []
+    for alt in result.project.alternatives:
+        s = sim["alternatives"][alt.id]
+        rows.append(
+            [
+                alt.label_in(lang),
+                numbers.percent(s["p_delta_npv_positive"], lang),
+                numbers.percent(s["p_best"], lang),
+                *(numbers.euro(s["delta_npv"][p], lang) for p in ("p5", "p50", "p95")),
+            ]
+        )
+    return {
+        "intro": label("rp_proj_mc_intro", lang).format(n=numbers.count(sim["n"], lang), seed=sim["seed"]),
+        "rows": rows,
+    }
+
+
+def _delta_chart(result: ProjectResult) -> chartspec.Chart:
+    lang = result.lang
+    alts = result.project.alternatives
+    values = tuple(result.delta(a.id)["npv"] for a in alts)
+    best = max(range(len(alts)), key=lambda k: values[k])
+    return chartspec.Chart(
+        key="delta",
+        title=label("chart_delta_title", lang),
+        alt=label("chart_delta_alt", lang).format(
+            best=alts[best].label_in(lang), value=numbers.euro(values[best], lang, space=" ")
+        ),
+        categories=tuple(a.label_in(lang) for a in alts),
+        series=(
+            chartspec.Series(
+                "net",
+                label("delta_npv", lang),
+                values,
+                colours=tuple(chartspec.PALETTE["cost" if v < 0 else "benefit"] for v in values),
+            ),
+        ),
+        horizontal=True,
+    )
+
+
+def project_context(result: ProjectResult) -> dict[str, Any]:
+    """Everything the project template shows, as words and formatted numbers.
+
+    Parameters
+    ----------
+    result : mkba.project.ProjectResult
+        The evaluated project (``extra['simulation']`` when simulated).
+
+    Returns
+    -------
+    dict
+        ``title``, ``meta``, ``summary``, ``comparison``, ``chart``, ``lines``, ``pm``,
+        ``simulation`` and ``provenance``.
+    """
+    lang = result.lang
+    base = result.baseline
+    names = _labels(result)
+    prov = [(k, v) for k, v in provenance(base) if k not in _scenario_keys(lang)]
+    prov.insert(0, (label("rp_project_file", lang), _name(result.project.file)))
+    prov.insert(1, (label("rp_project_hash", lang), result.project.definition.sha256))
+    return {
+        "lang": lang,
+        "title": result.project.name,
+        "description": "",
+        "meta": [
+            (label("baseline", lang), names[result.project.baseline.id]),
+            (label("price_year", lang), str(base.price_year)),
+            (label("rp_discount_rate", lang), numbers.percent(base.discount_rate, lang, 2)),
+            (label("pricelist", lang), base.model.pricelist.ref),
+        ],
+        "summary": _summary(result),
+        "comparison": _comparison(result),
+        "chart": chart(_delta_chart(result), lang),
+        "lines": _line_deltas(result),
+        "pm": _pm(result),
+        "simulation": _simulation(result),
+        "provenance": prov,
+    }
+
+
+def _scenario_keys(lang: str) -> set[str]:
+    return {label(k, lang) for k in ("xl_scenario_name", "xl_scenario_file", "xl_scenario_hash")}
+
+
+def _name(path: str | None) -> str:
+    return (path or "-").replace("\\", "/").rsplit("/", 1)[-1]

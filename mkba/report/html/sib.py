@@ -1,0 +1,172 @@
+"""The SIB section of the report: the contract at its expected outcome, per year, and simulated.
+
+Amounts the contract pays are shown to the cent (a contract pays cents); avoided costs and present
+values in whole euros (docs/method.md, section 7).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mkba.report import numbers
+from mkba.report.html import chartspec
+from mkba.report.html.context import chart
+from mkba.report.vocabulary import label
+
+if TYPE_CHECKING:
+    from mkba.result import Result
+    from mkba.sib.model import SibResult
+    from mkba.sib.simulation import SibSimulation
+
+#: Yearly flows of the schedule table, in order (investor rows are added after ``outcome_payments``).
+_SCHEDULE = ("investment", "provider_costs", "due", "outcome_payments")
+_SCHEDULE_AFTER = ("beyond_return_cap", "floor_top_up", "payer_pays", "payer_avoids")
+
+
+def _who(result: Result, name: str | None) -> str:
+    return result.stakeholder_label(name) if name else label("none", result.lang)
+
+
+def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
+    lang = result.lang
+    c = lambda x: numbers.euro(x, lang, cents=True)  # noqa: E731
+    rows = [
+        (f"{label('sib_outcome_level', lang)}: {oid}", numbers.number(level, lang, 2))
+        for oid, level in d["outcome_levels"].items()
+    ]
+    rows += [
+        (label("sib_outcome_payments", lang), c(d["outcome_payments_total"])),
+        (label("sib_investment", lang), c(d["investment_total"])),
+        (label("sib_investors_receive", lang), c(d["investors_receive_total"])),
+        (label("sib_investor_irr", lang), numbers.percent(d["investor_irr"], lang)),
+        (label("sib_investor_multiple", lang), numbers.number(d["investor_multiple"], lang, 3)),
+    ]
+    if d["floor_top_up_total"]:
+        rows.append(
+            (
+                f"{label('sib_floor_top_up', lang)} ({_who(result, d['floor_paid_by'])})",
+                c(d["floor_top_up_total"]),
+            )
+        )
+    if d["beyond_return_cap_total"]:
+        rows.append((label("sib_beyond_cap", lang), c(d["beyond_return_cap_total"])))
+    payer = _who(result, d["payer"])
+    rows += [
+        (f"{label('sib_payer_pv_savings', lang)}: {payer}", numbers.euro(d["payer_pv_savings"], lang)),
+        (f"{label('sib_payer_pv_payments', lang)}: {payer}", numbers.euro(d["payer_pv_payments"], lang)),
+        (label("sib_payer_net_savings", lang), numbers.euro(d["payer_net_savings"], lang)),
+    ]
+    for oid, be in d["payer_break_even"].items():
+        value = (
+            numbers.number(be["level"], lang, 2)
+            if be["level"] is not None
+            else label("rp_sib_no_break_even", lang)
+        )
+        rows.append((f"{label('payer_break_even', lang)}: {oid}", value))
+    return rows
+
+
+def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
+    lang = result.lang
+    rows = d["schedule"]
+    investors = list(d["investors"])
+    keys = [*_SCHEDULE, *(f"to_{i}" for i in investors), *_SCHEDULE_AFTER]
+    if any(r["to_provider"] for r in rows):
+        keys.insert(len(_SCHEDULE), "to_provider")
+    body = []
+    for key in keys:
+        if key in ("beyond_return_cap", "floor_top_up") and not any(r[key] for r in rows):
+            continue
+        name = (
+            f"{label('rp_sib_to', lang)} {_who(result, key[3:])}"
+            if key.startswith("to_") and key != "to_provider"
+            else label(f"sib_{key}", lang)
+        )
+        cents = key != "payer_avoids"
+        body.append(
+            [
+                name,
+                *(numbers.euro(r[key], lang, cents=cents) for r in rows),
+                numbers.euro(sum(r[key] for r in rows), lang, cents=cents),
+            ]
+        )
+    return {"years": [str(r["year"]) for r in rows], "rows": body}
+
+
+def _investors(result: Result, d: dict[str, Any]) -> list[list[str]]:
+    lang = result.lang
+    return [
+        [
+            _who(result, iid),
+            numbers.euro(v["invested"], lang, cents=True),
+            numbers.euro(v["received"], lang, cents=True),
+            numbers.percent(v["irr"], lang),
+            numbers.number(v["multiple"], lang, 3),
+        ]
+        for iid, v in d["investors"].items()
+    ]
+
+
+def _simulation(result: Result, sim: SibSimulation) -> dict[str, Any]:
+    lang = result.lang
+    s = sim.summary()
+    e = lambda x: numbers.euro(x, lang)  # noqa: E731
+    m = s["investor_multiple"]
+    rows = [
+        [
+            label("sib_investor_irr", lang),
+            *(numbers.percent(s[f"investor_irr_{k}"], lang) for k in ("mean", "p5", "p50", "p95")),
+        ],
+        [
+            label("sib_investor_multiple", lang),
+            *(numbers.number(m[k], lang, 3) for k in ("mean", "p5", "p50", "p95")),
+        ],
+    ]
+    for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
+        v = s[key]
+        rows.append([label(f"sib_{key}", lang), *(e(v[k]) for k in ("mean", "p5", "p50", "p95"))])
+    probabilities = [
+        (label("sib_p_investor_loss", lang), numbers.percent(s["p_investor_loss"], lang)),
+        (label("sib_p_payer_loss", lang), numbers.percent(s["p_payer_pays_more_than_saves"], lang)),
+        (label("sib_p_floor_used", lang), numbers.percent(s["p_floor_used"], lang)),
+    ]
+    spec = chartspec.histogram_chart(lang, sim.payer_net_savings)
+    spec = chartspec.Chart(**{**spec.__dict__, "title": label("chart_sib_hist_title", lang)})
+    return {
+        "intro": label("rp_sib_sim_intro", lang).format(n=numbers.count(s["n"], lang), seed=s["seed"]),
+        "rows": rows,
+        "probabilities": probabilities,
+        "chart": chart(spec, lang),
+    }
+
+
+def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | None) -> dict[str, Any] | None:
+    """The SIB section: figures at the expected outcome, schedule, investors, chart, simulation.
+
+    Parameters
+    ----------
+    result : mkba.result.Result
+        The scenario's result (language, stakeholder labels).
+    point : SibResult or None
+        The contract at its expected outcome levels; None when the scenario has no ``sib:``.
+    sim : SibSimulation or None
+        The contract over drawn outcome levels, when simulated.
+
+    Returns
+    -------
+    dict or None
+        What the template shows; None without a SIB.
+    """
+    if point is None:
+        return None
+    lang = result.lang
+    d = point.to_dict()
+    return {
+        "name": d["name"],
+        "intro": label("rp_sib_intro", lang).format(payer=_who(result, d["payer"])),
+        "figures": _figures(result, d),
+        "schedule": _schedule(result, d),
+        "investors": _investors(result, d),
+        "chart": chart(chartspec.sib_chart(lang, d["schedule"]), lang),
+        "simulation": _simulation(result, sim) if sim is not None else None,
+    }

@@ -1,0 +1,172 @@
+"""Numbers as a reader expects them: Dutch (``€ 1.234.567``, ``0,18``, ``14,6 %``) or English.
+
+Every figure in text, in the terminal and in the HTML report is formatted here, with Babel's
+locale data (``nl_NL`` for Dutch, ``en_GB`` for English). Reports show whole euros; cents only
+where a contract pays cents (``cents=True``). The workbook does not use these functions: its cells
+stay numbers and carry a number format (:data:`EXCEL_EURO`, :data:`EXCEL_RATIO`, ...).
+
+Babel is imported inside :func:`_babel` on first use, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Any
+
+#: Babel locale per language of mkba (any language but 'en' is Dutch).
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+#: A non-breaking space: keeps '€' and its amount, or a number and '%', on one line.
+NBSP = "\u00a0"
+
+#: Number formats of the workbook: whole euros, euros with cents, ratios and percentages.
+EXCEL_EURO = '"€" #,##0;"€" -#,##0'
+EXCEL_EURO_CENTS = '"€" #,##0.00;"€" -#,##0.00'
+EXCEL_RATIO = "0.00"
+EXCEL_PERCENT = "0.0%"
+
+_EURO = {"nl": "¤ #,##0;¤ -#,##0", "en": "¤#,##0;-¤#,##0"}
+_EURO_CENTS = {"nl": "¤ #,##0.00;¤ -#,##0.00", "en": "¤#,##0.00;-¤#,##0.00"}
+#: What is shown for a figure that does not exist (no ratio when nothing is spent, no IRR, ...).
+MISSING = "-"
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "nl"
+
+
+@cache
+def _babel() -> Any:
+    import babel.numbers
+
+    return babel.numbers
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
+
+
+def euro(x: float | None, lang: str = "nl", *, cents: bool = False, space: str = NBSP) -> str:
+    """An amount in euro: ``€ 1.234.567`` (Dutch) or ``€1,234,567`` (English); ``-`` for none.
+
+    Parameters
+    ----------
+    x : float or None
+        The amount, euro. None, NaN and infinity are shown as ``-``.
+    lang : {'nl', 'en'}
+        Dutch (the default) or English.
+    cents : bool
+        Two decimals (where a contract pays cents); else whole euros, rounded half to even.
+    space : str
+        The space between '€' and the amount in Dutch (a non-breaking one by default).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> euro(-1234567.4, space=" ")
+    '€ -1.234.567'
+    >>> euro(1234.5, "en", cents=True)
+    '€1,234.50'
+    >>> euro(None)
+    '-'
+    """
+    if _missing(x):
+        return MISSING
+    lang = _lang(lang)
+    pattern = (_EURO_CENTS if cents else _EURO)[lang]
+    text = _babel().format_currency(
+        x, "EUR", format=pattern, locale=LOCALES[lang], currency_digits=False, decimal_quantization=True
+    )
+    return text.replace("\u00a0", " ").replace("€ ", "€" + space)
+
+
+def number(x: float | None, lang: str = "nl", decimals: int = 0) -> str:
+    """A number with thousands separators and ``decimals`` decimals: ``1.234,5`` or ``1,234.5``.
+
+    Parameters
+    ----------
+    x : float or None
+        The number; None, NaN and infinity give ``-``.
+    lang : {'nl', 'en'}
+        Dutch (the default) or English.
+    decimals : int
+        Decimals shown (fixed).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> number(0.18, decimals=2)
+    '0,18'
+    >>> number(12345.678, "en", 1)
+    '12,345.7'
+    """
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return _babel().format_decimal(x, format=pattern, locale=LOCALES[_lang(lang)])
+
+
+def ratio(x: float | None, lang: str = "nl") -> str:
+    """A ratio (baten per euro, a multiple) with two decimals: ``1,15``.
+
+    Examples
+    --------
+    >>> ratio(1.146)
+    '1,15'
+    """
+    return number(x, lang, 2)
+
+
+def percent(x: float | None, lang: str = "nl", decimals: int = 1) -> str:
+    """A fraction as a percentage: ``0.146`` -> ``14,6 %`` (Dutch) or ``14.6%`` (English).
+
+    Examples
+    --------
+    >>> percent(0.146)
+    '14,6\\xa0%'
+    >>> percent(0.0225, "en", 2)
+    '2.25%'
+    """
+    if _missing(x):
+        return MISSING
+    text = number(100.0 * float(x), lang, decimals)  # type: ignore[arg-type]
+    return text + (NBSP + "%" if _lang(lang) == "nl" else "%")
+
+
+def count(n: int | None, lang: str = "nl") -> str:
+    """A whole count with thousands separators: ``100.000`` or ``100,000``.
+
+    Examples
+    --------
+    >>> count(100000)
+    '100.000'
+    """
+    return number(n, lang, 0)
+
+
+def short_euro(x: float, lang: str = "nl") -> str:
+    """A compact amount for chart axes: ``€ 1,2 mln``, ``€ 950k``, ``€ 40``.
+
+    Examples
+    --------
+    >>> short_euro(-1_250_000)
+    '€\\xa0-1,25\\xa0mln'
+    >>> short_euro(12_000, "en")
+    '€12k'
+    """
+    a = abs(x)
+    lang = _lang(lang)
+    sep = NBSP if lang == "nl" else ""
+    sign = "-" if x < 0 else ""
+    if a >= 1e6:
+        unit = " mln" if lang == "nl" else "m"
+        return f"€{sep}{sign}{number(a / 1e6, lang, 2 if a < 1e7 else 1)}{unit.replace(' ', NBSP)}"
+    if a >= 1e3:
+        return f"€{sep}{sign}{number(a / 1e3, lang, 0)}k"
+    return f"€{sep}{sign}{number(a, lang, 0)}"

@@ -1,0 +1,210 @@
+"""``mkba report``: Dutch numbers, one vocabulary, the sections, bad input (issue 11).
+
+The browser and the PDF are tested in tests/test_report_browser.py.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from mkba.report import numbers
+from tests.conftest import invoke_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+FRONTLIJN = ROOT / "scenarios" / "frontlijnteam-leeuwarden.yaml"
+BUZINEZZ = ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"
+PROJECT = ROOT / "scenarios" / "frontlijnteam-project.yaml"
+
+#: Words and code names that must never reach a Dutch reader.
+NOT_DUTCH = (
+    "avoided_cost", "fiscal_npv", "no sign change", "base_year =", "discount_rate =", "(start_year)",
+    "pv_costs", "pv_benefits", "npv_low", "stakeholder", "participant", ">cost<", ">benefit<",
+    "True", "False", "None", "nan", "scenarios/", "/work/", "Net present value",
+)  # fmt: skip
+
+
+class _Text(HTMLParser):
+    """The visible text of an HTML document (no tags, no style)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def foreign_words(text: str) -> list[str]:
+    """The words of :data:`NOT_DUTCH` in ``text`` (whole words where they start and end in a letter)."""
+    found = []
+    for word in NOT_DUTCH:
+        pattern = re.escape(word)
+        pattern = (r"\b" if word[0].isalnum() else "") + pattern + (r"\b" if word[-1].isalnum() else "")
+        if re.search(pattern, text):
+            found.append(word)
+    return found
+
+
+# -- numbers ----------------------------------------------------------------------------------------
+def test_numbers_are_dutch_by_default_and_english_on_request():
+    assert numbers.euro(2028960, space=" ") == "€ 2.028.960"
+    assert numbers.euro(-882412.4, space=" ") == "€ -882.412"
+    assert numbers.euro(1234.5, cents=True, space=" ") == "€ 1.234,50"
+    assert numbers.euro(2028960, "en") == "€2,028,960"
+    assert numbers.ratio(0.18) == "0,18"
+    assert numbers.ratio(0.18, "en") == "0.18"
+    assert numbers.percent(0.146) == "14,6\u00a0%"
+    assert numbers.percent(0.0225, "en", 2) == "2.25%"
+    assert numbers.count(100000) == "100.000"
+    assert numbers.euro(None) == numbers.euro(float("nan")) == "-"
+
+
+# -- the report -------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def frontlijn_html(tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("report") / "frontlijn.html"
+    run = invoke_cli("report", FRONTLIJN, "-o", out, "--tornado", "--simulate", "2000")
+    assert run.returncode == 0, run.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def test_report_has_every_section_and_table(frontlijn_html):
+    for section in (
+        "samenvatting",
+        "overzicht",
+        "partijen",
+        "bronnen",
+        "gevoeligheid",
+        "montecarlo",
+        "herkomst",
+    ):
+        assert f'<section id="{section}"' in frontlijn_html
+    for table in ("overview", "stakeholders", "yearly", "items", "tornado", "montecarlo", "provenance"):
+        assert re.search(rf'<table class="{table}[ "]', frontlijn_html), table
+    assert frontlijn_html.count('role="img"') == 4  # stakeholders, yearly, tornado, histogram
+    assert frontlijn_html.count("<title>") == 5  # the page and one per chart (alt text)
+
+
+def test_report_is_self_contained(frontlijn_html):
+    assert not re.search(r'(src|href)="(?!#|https?://)', frontlijn_html.replace('href="http', 'href="#http'))
+    assert "<script" not in frontlijn_html
+    assert "<img" not in frontlijn_html and "<link" not in frontlijn_html
+    assert "@import" not in frontlijn_html and "url(" not in frontlijn_html
+    assert "default-src 'none'" in frontlijn_html
+
+
+def test_report_speaks_dutch(frontlijn_html):
+    text = visible_text(frontlijn_html)
+    assert foreign_words(text) == []
+    assert "MKBA-overzichtstabel" in text
+    assert "€\u00a0-2.657.336" in text  # the saldo, the Dutch way
+    assert "Baten per geïnvesteerde euro" in text and "0,19" in text
+    assert "Gemeente Leeuwarden" in text  # stakeholder labels, not ids
+    assert "Wie per saldo betaalt: Gemeente Leeuwarden" in text
+
+
+def test_report_links_sources_and_says_break_even_in_words(frontlijn_html):
+    assert '<a href="https://5dok.net/' in frontlijn_html
+    text = visible_text(frontlijn_html)
+    # npv stays negative over every attribution's 50-75 %: said in words, no value outside the range
+    assert "blijft negatief over het hele bereik van 50,0\u00a0% tot 75,0\u00a0%" in text
+    assert "3,93" not in text
+
+
+def test_report_in_english(tmp_path):
+    out = tmp_path / "r.html"
+    assert invoke_cli("report", FRONTLIJN, "-o", out, "--lang", "en").returncode == 0
+    text = visible_text(out.read_text(encoding="utf-8"))
+    assert "Summary" in text and "-€2,657,336" in text and "Samenvatting" not in text
+    assert '<html lang="en">' in out.read_text(encoding="utf-8")
+
+
+def test_project_report(tmp_path):
+    out = tmp_path / "p.html"
+    run = invoke_cli("report", PROJECT, "-o", out, "--simulate", "500")
+    assert run.returncode == 0, run.stderr
+    html = out.read_text(encoding="utf-8")
+    for section in ("samenvatting", "vergelijking", "posten", "montecarlo", "herkomst"):
+        assert f'<section id="{section}"' in html
+    text = visible_text(html)
+    assert "Rangorde naar saldo t.o.v. het nulalternatief" in text
+    assert foreign_words(text) == []
+
+
+# -- bad input -------------------------------------------------------------------------------------
+def test_output_that_is_an_input_is_refused(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_bytes(FRONTLIJN.read_bytes())
+    before = scenario.read_bytes()
+    run = invoke_cli("report", scenario, "-o", scenario)
+    assert run.returncode == 2 and "is an input of this report" in run.stderr
+    assert scenario.read_bytes() == before
+    run = invoke_cli("report", scenario, "-o", tmp_path / "a.html", "--pdf", tmp_path / "a.html")
+    assert run.returncode == 2 and "also the file of -o" in run.stderr
+    assert list(tmp_path.iterdir()) == [scenario]
+
+
+def test_missing_template_is_refused(tmp_path):
+    run = invoke_cli("report", FRONTLIJN, "-o", tmp_path / "r.html", "--template", tmp_path / "nope.j2")
+    assert run.returncode == 2 and "template does not exist" in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_broken_template_writes_nothing(tmp_path):
+    template = tmp_path / "mine.html.j2"
+    template.write_text("{% extends 'base.html.j2' %}{% block content %}{{ nothing_here }}{% endblock %}")
+    run = invoke_cli("report", FRONTLIJN, "-o", tmp_path / "r.html", "--template", template)
+    assert run.returncode == 2 and "template is not valid" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.html.j2"]
+
+
+def test_own_template_extends_the_bundled_one(tmp_path):
+    template = tmp_path / "mine.html.j2"
+    template.write_text(
+        "{% extends 'report.html.j2' %}{% block content %}<p>eigen</p>{{ super() }}{% endblock %}"
+    )
+    out = tmp_path / "r.html"
+    assert invoke_cli("report", FRONTLIJN, "-o", out, "--template", template).returncode == 0
+    assert "<p>eigen</p>" in out.read_text(encoding="utf-8")
+
+
+def test_scenario_without_result_is_refused(tmp_path):
+    scenario = tmp_path / "leeg.yaml"
+    scenario.write_text("format: mkba-scenario/1\nname: Leeg\nstart_year: 2025\nhorizon: 3\n")
+    run = invoke_cli("report", scenario, "-o", tmp_path / "r.html")
+    assert run.returncode == 2 and "no result to report" in run.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_no_output_and_bad_draws_are_refused(tmp_path):
+    assert invoke_cli("report", FRONTLIJN).returncode == 2
+    assert invoke_cli("report", FRONTLIJN, "-o", tmp_path / "r.html", "--simulate", "0").returncode == 2
+    run = invoke_cli("report", FRONTLIJN, "-o", tmp_path / "missing" / "r.html")
+    assert run.returncode == 2 and "does not exist" in run.stderr
+
+
+def test_pdf_without_chromium_is_refused_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setenv("MKBA_CHROMIUM", str(tmp_path / "no-chromium"))
+    run = invoke_cli("report", FRONTLIJN, "-o", tmp_path / "r.html", "--pdf", tmp_path / "r.pdf")
+    assert run.returncode == 2 and "MKBA_CHROMIUM" in run.stderr
+    assert list(tmp_path.iterdir()) == []

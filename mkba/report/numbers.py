@@ -151,22 +151,23 @@ def count(n: int | None, lang: str = "nl") -> str:
 
 
 def short_euro(x: float, lang: str = "nl") -> str:
-    """A compact amount for chart axes: ``€ 1,2 mln``, ``€ 950k``, ``€ 40``.
+    """A compact amount for chart axes: ``€ 1,25 mln`` from a million on, else the whole amount.
 
     Examples
     --------
     >>> short_euro(-1_250_000)
     '€\\xa0-1,25\\xa0mln'
-    >>> short_euro(12_000, "en")
-    '€12k'
+    >>> short_euro(800_000)
+    '€\\xa0800.000'
+    >>> short_euro(12_000_000, "en")
+    '€12.0m'
     """
-    a = abs(x)
     lang = _lang(lang)
-    sep = NBSP if lang == "nl" else ""
+    a = abs(x)
+    if a < 1e6:
+        return euro(x, lang)
+    amount = number(a / 1e6, lang, 2 if a < 1e7 else 1)
     sign = "-" if x < 0 else ""
-    if a >= 1e6:
-        unit = " mln" if lang == "nl" else "m"
-        return f"€{sep}{sign}{number(a / 1e6, lang, 2 if a < 1e7 else 1)}{unit.replace(' ', NBSP)}"
-    if a >= 1e3:
-        return f"€{sep}{sign}{number(a / 1e3, lang, 0)}k"
-    return f"€{sep}{sign}{number(a, lang, 0)}"
+    if lang == "nl":
+        return f"€{NBSP}{sign}{amount}{NBSP}mln"
+    return f"{sign}€{amount}m"

@@ -501,7 +501,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Het saldo is negatief: {npv}. De kosten zijn hoger dan de baten die in geld zijn uitgedrukt.",
         "The net present value is negative: {npv}. The costs exceed the benefits valued in money.",
     ),
-    "rp_sum_zero": ("Kosten en baten heffen elkaar op: het saldo is {npv}.", "Costs and benefits cancel: {npv}."),
+    "rp_sum_zero": (
+        "Kosten en baten heffen elkaar op: het saldo is {npv}.",
+        "Costs and benefits cancel: {npv}.",
+    ),
     "rp_sum_bcr": ("Elke geïnvesteerde euro levert {bcr} op.", "Each euro invested returns {bcr}."),
     "rp_sum_pays": ("Wie per saldo betaalt: {who}.", "Who pays on balance: {who}."),
     "rp_sum_gains": ("Wie per saldo profiteert: {who}.", "Who gains on balance: {who}."),
@@ -519,7 +522,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Over {n} trekkingen van de onzekere invoer is de kans op een negatief saldo {p}.",
         "Over {n} draws of the uncertain inputs, the probability of a negative net present value is {p}.",
     ),
-    "rp_no_irr": ("geen (de kasstromen wisselen niet één keer van teken)", "none (the flows do not change sign once)"),
+    "rp_no_irr": (
+        "geen (de kasstromen wisselen niet één keer van teken)",
+        "none (the flows do not change sign once)",
+    ),
     "rp_never": ("niet binnen de looptijd", "not within the horizon"),
     "rp_tornado_note": (
         "Elke onzekere invoer afzonderlijk op zijn lage en hoge waarde, de rest op de basiswaarde. De balken beginnen bij het saldo van de puntschatting ({npv}).",
@@ -529,12 +535,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "Dit scenario heeft geen onzekere invoer: het saldo hangt niet af van een bereik.",
         "This scenario has no uncertain inputs: its net present value does not depend on a range.",
     ),
-    "rp_tornado_more": ("En nog {n} invoerwaarden met een kleiner bereik.", "And {n} more inputs with a smaller swing."),
+    "rp_tornado_more": (
+        "En nog {n} invoerwaarden met een kleiner bereik.",
+        "And {n} more inputs with a smaller swing.",
+    ),
     "rp_be_value": (
         "{what}: het saldo is 0 bij {value} (basis {base}, bereik {low} tot {high}).",
         "{what}: the net present value is 0 at {value} (base {base}, range {low} to {high}).",
     ),
-    "rp_be_flat": ("{what}: het saldo hangt hier niet van af.", "{what}: the net present value does not depend on it."),
+    "rp_be_flat": (
+        "{what}: het saldo hangt hier niet van af.",
+        "{what}: the net present value does not depend on it.",
+    ),
     "rp_be_positive": (
         "{what}: het saldo blijft positief over het hele bereik van {low} tot {high}; er is geen omslagpunt binnen wat deze invoer kan aannemen.",
         "{what}: the net present value stays positive over the whole range from {low} to {high}; there is no break-even within what this input can take.",
@@ -551,7 +563,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Het saldo van dit scenario hangt niet af van onzekere invoer: elke trekking geeft hetzelfde saldo. Onzeker is hier alleen de uitkomst van het SIB-contract (zie daar), als dat er is.",
         "This scenario's net present value does not depend on uncertain inputs: every draw gives the same value. Only the outcome of the SIB contract is uncertain here (see there), if there is one.",
     ),
-    "rp_mc_p_negative": ("Kans op een negatief saldo: {p}.", "Probability of a negative net present value: {p}."),
+    "rp_mc_p_negative": (
+        "Kans op een negatief saldo: {p}.",
+        "Probability of a negative net present value: {p}.",
+    ),
     "rp_npv_of": ("Saldo", "Net present value:"),
     "rp_percentiles_note": (
         "P5, P50 en P95: in 5 %, 50 % en 95 % van de trekkingen is de uitkomst lager.",
@@ -563,14 +578,20 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "rp_made_on": ("Gemaakt op", "Made on"),
     "rp_default": (" (standaard: het startjaar)", " (default: the start year)"),
-    "rp_default_rate": (" (standaard: Werkgroep discontovoet 2020)", " (default: Werkgroep discontovoet 2020)"),
+    "rp_default_rate": (
+        " (standaard: Werkgroep discontovoet 2020)",
+        " (default: Werkgroep discontovoet 2020)",
+    ),
     "rp_index_cbs-cpi": ("CBS consumentenprijsindex (CPI)", "CBS consumer price index (CPI)"),
     "rp_sib_intro": (
         "De betalingen van het contract bij het verwachte uitkomstniveau. Uitkomstbetaler: {payer}. Betalingen in euro en centen, zoals het contract ze doet.",
         "The contract's payments at the expected outcome level. Outcome payer: {payer}. Payments in euro and cents, as the contract makes them.",
     ),
     "rp_sib_to": ("Naar", "To"),
-    "rp_sib_no_break_even": ("geen binnen het bereik van de uitkomst", "none within the range of the outcome"),
+    "rp_sib_no_break_even": (
+        "geen binnen het bereik van de uitkomst",
+        "none within the range of the outcome",
+    ),
     "rp_sib_sim_intro": (
         "{n} trekkingen (seed {seed}) van de uitkomstniveaus: wat investeerders en betaler kunnen verwachten.",
         "{n} draws (seed {seed}) of the outcome levels: what investors and the payer may expect.",
@@ -584,7 +605,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Per partij de kosten (links) en baten (rechts); het meest profiteert {gains} ({gain}), het meest betaalt {pays} ({pay}).",
         "Per stakeholder the costs (left) and benefits (right); {gains} gains most ({gain}), {pays} pays most ({pay}).",
     ),
-    "chart_tornado_title": ("Saldo bij lage en hoge waarde van elke onzekere invoer", "Net present value at each uncertain input's low and high"),
+    "chart_tornado_title": (
+        "Saldo bij lage en hoge waarde van elke onzekere invoer",
+        "Net present value at each uncertain input's low and high",
+    ),
     "chart_tornado_alt": (
         "Tornadodiagram: het saldo hangt het meest af van {name} (bereik {swing}).",
         "Tornado chart: the net present value depends most on {name} (swing {swing}).",
@@ -596,19 +620,31 @@ LABELS: dict[str, tuple[str, str]] = {
         "Histogram van {n} trekkingen: 90 % ligt tussen {p5} en {p95}; kans op een negatieve waarde {p}.",
         "Histogram of {n} draws: 90 % lie between {p5} and {p95}; probability of a negative value {p}.",
     ),
-    "chart_sib_title": ("Betaler: betalingen en vermeden kosten per jaar", "Payer: payments and avoided costs per year"),
+    "chart_sib_title": (
+        "Betaler: betalingen en vermeden kosten per jaar",
+        "Payer: payments and avoided costs per year",
+    ),
     "chart_sib_alt": (
         "Per jaar wat de betaler betaalt (omlaag, totaal {pays}) en aan kosten vermijdt (omhoog, totaal {avoids}).",
         "Per year what the payer pays (down, {pays} in total) and the costs it avoids (up, {avoids} in total).",
     ),
     "chart_sib_cumulative": ("cumulatief voor de betaler", "cumulative for the payer"),
-    "chart_sib_hist_title": ("Netto besparing van de betaler over de trekkingen", "The payer's net savings over the draws"),
-    "chart_delta_title": ("Saldo van elk alternatief t.o.v. het nulalternatief", "Each alternative's net present value against the baseline"),
+    "chart_sib_hist_title": (
+        "Netto besparing van de betaler over de trekkingen",
+        "The payer's net savings over the draws",
+    ),
+    "chart_delta_title": (
+        "Saldo van elk alternatief t.o.v. het nulalternatief",
+        "Each alternative's net present value against the baseline",
+    ),
     "chart_delta_alt": (
         "Staafdiagram: {best} heeft het hoogste saldo ten opzichte van het nulalternatief ({value}).",
         "Bar chart: {best} has the highest net present value against the baseline ({value}).",
     ),
-    "rp_project_title": ("Maatschappelijke kosten-batenanalyse: vergelijking van alternatieven", "Social cost-benefit analysis: comparison of alternatives"),
+    "rp_project_title": (
+        "Maatschappelijke kosten-batenanalyse: vergelijking van alternatieven",
+        "Social cost-benefit analysis: comparison of alternatives",
+    ),
     "rp_proj_best": (
         "Van de {n} alternatieven scoort {best} het best: een saldo van {delta} ten opzichte van het nulalternatief ({baseline}).",
         "Of the {n} alternatives, {best} scores best: a net present value of {delta} against the baseline ({baseline}).",

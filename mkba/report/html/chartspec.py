@@ -33,6 +33,7 @@ PALETTE = {
     "high": "#CC79A7",  # reddish purple: an input at its high end
     "band": "#F0E442",  # yellow: a range (5th-95th percentile)
     "neutral": "#009E73",  # bluish green
+    "mean": "#E69F00",  # orange: a mean of draws
 }
 
 
@@ -72,6 +73,7 @@ class Marker:
     value: float
     label: str
     dashed: bool = False
+    colour: str = "net"
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,9 @@ class Chart:
     origin : float
         Where horizontal bars start (the point saldo for a tornado); 0 otherwise.
     category_step : int
-        Label every n-th category only (many bins).
+        Label every n-th category only.
+    edges : tuple of float
+        A histogram's bin edges (euro): its categories are the bins between them.
     """
 
     key: str
@@ -112,7 +116,7 @@ class Chart:
     markers: tuple[Marker, ...] = ()
     origin: float = 0.0
     category_step: int = 1
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    edges: tuple[float, ...] = field(default_factory=tuple)
 
 
 def _t(values: Any) -> tuple[float, ...]:
@@ -272,7 +276,7 @@ def histogram_chart(lang: str, values: np.ndarray, *, point: float | None = None
     mids = (edges[:-1] + edges[1:]) / 2
     colours = tuple(PALETTE["cost"] if m < 0 else PALETTE["benefit"] for m in mids)
     p_neg = float(np.mean(finite < 0)) if finite.size else 0.0
-    markers = [Marker(float(finite.mean()) if finite.size else 0.0, label("plot_mean", lang))]
+    markers = [Marker(float(finite.mean()) if finite.size else 0.0, label("plot_mean", lang), colour="mean")]
     if point is not None:
         markers.append(Marker(point, label("plot_point", lang), dashed=True))
     return Chart(
@@ -284,13 +288,11 @@ def histogram_chart(lang: str, values: np.ndarray, *, point: float | None = None
             p95=numbers.euro(float(np.percentile(finite, 95)) if finite.size else None, lang, space=" "),
             p=numbers.percent(p_neg, lang).replace(numbers.NBSP, " "),
         ),
-        categories=tuple(numbers.short_euro(m, lang) for m in mids),
+        categories=tuple("" for _ in mids),
         series=(Series("benefit", label("plot_draws", lang), _t(counts), colours=colours),),
         value_axis="count",
         markers=tuple(markers),
-        origin=lo,
-        notes=(f"{lo}", f"{hi}"),
-        category_step=max(1, bins // 6),
+        edges=_t(edges),
     )
 
 

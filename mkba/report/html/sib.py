@@ -24,14 +24,30 @@ _SCHEDULE_AFTER = ("beyond_return_cap", "floor_top_up", "payer_pays", "payer_avo
 
 
 def _who(result: Result, name: str | None) -> str:
-    return result.stakeholder_label(name) if name else label("none", result.lang)
+    """A stakeholder's or an investor's label (as the scenario gives it), else its id."""
+    if not name:
+        return label("none", result.lang)
+    contract = result.scenario.sib
+    for investor in contract.investors if contract is not None else []:
+        if investor.id == name:
+            shown = getattr(investor, "label_en", None) if result.lang == "en" else None
+            return shown or getattr(investor, "label", None) or name
+    return result.stakeholder_label(name)
+
+
+def _outcome(result: Result, oid: str) -> str:
+    contract = result.scenario.sib
+    for o in contract.outcomes if contract is not None else []:
+        if o.id == oid and o.label:
+            return str(o.label)
+    return oid
 
 
 def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
     lang = result.lang
     c = lambda x: numbers.euro(x, lang, cents=True)  # noqa: E731
     rows = [
-        (f"{label('sib_outcome_level', lang)}: {oid}", numbers.number(level, lang, 2))
+        (f"{label('sib_outcome_level', lang)}: {_outcome(result, oid)}", numbers.number(level, lang, 2))
         for oid, level in d["outcome_levels"].items()
     ]
     rows += [
@@ -62,7 +78,7 @@ def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
             if be["level"] is not None
             else label("rp_sib_no_break_even", lang)
         )
-        rows.append((f"{label('payer_break_even', lang)}: {oid}", value))
+        rows.append((f"{label('payer_break_even', lang)}: {_outcome(result, oid)}", value))
     return rows
 
 

@@ -13,7 +13,7 @@ import textwrap
 from html import escape
 
 from mkba.report import numbers
-from mkba.report.html.chartspec import Chart, Series
+from mkba.report.html.chartspec import PALETTE, Chart, Marker, Series
 
 WIDTH = 680
 FONT = 11
@@ -75,8 +75,8 @@ def _legend(chart: Chart, y: float) -> str:
     for m in chart.markers:
         dash = ' stroke-dasharray="4 3"' if m.dashed else ""
         parts.append(
-            f'<line x1="{x}" y1="{y - 11}" x2="{x}" y2="{y + 1}" stroke="{_AXIS}" stroke-width="1.5"{dash}/>'
-            f'<text x="{x + 5}" y="{y}">{escape(m.label)}</text>'
+            f'<line x1="{x}" y1="{y - 11}" x2="{x}" y2="{y + 1}" stroke="{_marker_colour(m)}" '
+            f'stroke-width="2"{dash}/><text x="{x + 5}" y="{y}">{escape(m.label)}</text>'
         )
         x += 5 + 6.2 * len(m.label) + 16
     return "".join(parts)
@@ -147,7 +147,7 @@ def _reference_lines(chart: Chart, x, extent: tuple[float, float], top: float, b
         dash = ' stroke-dasharray="4 3"' if m.dashed else ""
         out.append(
             f'<line x1="{x(m.value):.1f}" y1="{top - 4}" x2="{x(m.value):.1f}" y2="{bottom}" '
-            f'stroke="{_AXIS}" stroke-width="1.5"{dash}/>'
+            f'stroke="{_marker_colour(m)}" stroke-width="2"{dash}/>'
         )
     return "".join(out)
 
@@ -158,8 +158,6 @@ def _vertical(chart: Chart, lang: str) -> str:
     height = 300.0
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     lo, hi = _extent(chart)
-    if chart.key == "histogram":
-        lo, hi = 0.0, hi
     ticks = _nice_ticks(lo, hi, 5)
     lo, hi = ticks[0], ticks[-1]
     n = max(1, len(chart.categories))
@@ -194,8 +192,6 @@ def _vertical(chart: Chart, lang: str) -> str:
             out.append(
                 f'<polyline points="{points}" fill="none" stroke="{s.colour}" stroke-width="2"/>{dots}'
             )
-    if chart.markers and chart.key == "histogram":
-        out.append(_histogram_markers(chart, left, plot_w, top, height - bottom))
     return _svg(chart, height, "".join(out))
 
 
@@ -220,23 +216,65 @@ def _stack(series: tuple[Series, ...], k: int, cx: float, col: float, y) -> str:
     return "".join(out)
 
 
-def _histogram_markers(chart: Chart, left: float, plot_w: float, top: float, bottom: float) -> str:
-    """Reference lines of a histogram, placed on its euro range (``notes`` hold the bin range)."""
-    lo, hi = (float(v) for v in chart.notes[:2])
-    out = []
-    for m in chart.markers:
-        if not lo <= m.value <= hi:
-            continue
-        xm = left + (m.value - lo) / (hi - lo) * plot_w
-        dash = ' stroke-dasharray="4 3"' if m.dashed else ""
+def _marker_colour(m: Marker) -> str:
+    return PALETTE.get(m.colour, _AXIS)
+
+
+def _histogram(chart: Chart, lang: str) -> str:
+    """Bars over a continuous euro axis (``edges``); a bar far above the others is cut and labelled."""
+    left, right, top, bottom = 70.0, 30.0, 28.0, 34.0
+    height = 280.0
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    counts = chart.series[0].values
+    ordered = sorted(counts)
+    ceiling = ordered[-1]
+    if (
+        len(ordered) > 3 and ordered[-1] > 3 * ordered[-4] > 0
+    ):  # a few spikes (a point mass) would flatten the rest
+        ceiling = 1.5 * ordered[-4]
+    yticks = _nice_ticks(0.0, ceiling, 4)
+    ymax = yticks[-1]
+    xticks = _nice_ticks(chart.edges[0], chart.edges[-1], 6)
+    lo, hi = xticks[0], xticks[-1]
+
+    def x(v: float) -> float:
+        return left + (v - lo) / (hi - lo) * plot_w
+
+    def y(v: float) -> float:
+        return top + (1 - min(v, ymax) / ymax) * plot_h
+
+    out = [_legend(chart, 14)]
+    for t in yticks:
         out.append(
-            f'<line x1="{xm:.1f}" y1="{top - 4}" x2="{xm:.1f}" y2="{bottom}" stroke="{_AXIS}" '
-            f'stroke-width="1.5"{dash}/>'
+            f'<line x1="{left}" y1="{y(t):.1f}" x2="{WIDTH - right}" y2="{y(t):.1f}" stroke="{_GRID}"/>'
+            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{_AXIS}">'
+            f"{escape(_tick_label(chart, t, lang))}</text>"
         )
+    for t in xticks:
+        out.append(
+            f'<text x="{x(t):.1f}" y="{height - bottom + 16:.1f}" text-anchor="middle" fill="{_AXIS}">'
+            f"{escape(numbers.short_euro(t, lang))}</text>"
+        )
+    s = chart.series[0]
+    for k, count in enumerate(counts):
+        a, b = x(chart.edges[k]), x(chart.edges[k + 1])
+        colour = s.colours[k] if s.colours else s.colour
+        out.append(
+            f'<rect x="{a:.1f}" y="{y(count):.1f}" width="{max(b - a - 0.6, 0.6):.1f}" '
+            f'height="{y(0) - y(count):.1f}" fill="{colour}"/>'
+        )
+        if count > ymax:
+            out.append(
+                f'<text x="{(a + b) / 2:.1f}" y="{top - 2:.1f}" text-anchor="middle" font-size="9">'
+                f"{escape(numbers.count(round(count), lang))}</text>"
+            )
+    out.append(f'<line x1="{left}" y1="{y(0):.1f}" x2="{WIDTH - right}" y2="{y(0):.1f}" stroke="{_AXIS}"/>')
     if lo < 0 < hi:
-        x0 = left + (0 - lo) / (hi - lo) * plot_w
-        out.append(f'<line x1="{x0:.1f}" y1="{top}" x2="{x0:.1f}" y2="{bottom}" stroke="#000000"/>')
-    return "".join(out)
+        out.append(
+            f'<line x1="{x(0):.1f}" y1="{top}" x2="{x(0):.1f}" y2="{y(0):.1f}" stroke="{_AXIS}" stroke-width="0.8"/>'
+        )
+    out.append(_reference_lines(chart, x, (1.0, 1.0), top, y(0)))  # the markers only: 0 is drawn above
+    return _svg(chart, height, "".join(out))
 
 
 def render_svg(chart: Chart, lang: str = "nl") -> str:
@@ -256,9 +294,11 @@ def render_svg(chart: Chart, lang: str = "nl") -> str:
 
     Examples
     --------
-    >>> from mkba.report.html.chartspec import Chart, Series
+    >>> from mkba.report.html.chartspec import PALETTE, Chart, Marker, Series
     >>> svg = render_svg(Chart("x", "T", "alt", ("a",), (Series("cost", "Kosten", (-1.0,)),), True))
     >>> svg.startswith("<svg") and 'aria-label="alt"' in svg
     True
     """
+    if chart.edges:
+        return _histogram(chart, lang)
     return _horizontal(chart, lang) if chart.horizontal else _vertical(chart, lang)

@@ -64,6 +64,7 @@ from mkba.sib.payout import (
     floor_cents,
     round_cents,
     rule_cents,
+    split_shares,
     waterfall,
 )
 
@@ -507,7 +508,7 @@ class SibModel:
         levels, and the levels where a rule changes (in the outcome's unit).
         """
         o = self.outcomes[outcome]
-        marks = [o.level_high, o.point_level, o.reference_level or 0.0]
+        marks = [o.level_high, o.point_level, o.reference_level or 0.0, o.trigger or 0.0]
         for rule in o.rules:
             if isinstance(rule, Bands):
                 marks.append(rule.points[-1][0])
@@ -517,36 +518,69 @@ class SibModel:
                 marks.append(rule.level)
         return 2.0 * max(max(marks), 1e-9)
 
-    def break_even(self, outcome: int = 0) -> tuple[float | None, str]:
-        """The lowest level of ``outcome`` from which on the payer saves at least what it pays (PV).
+    def gain_at(self, outcome: int, grid: np.ndarray, who: str = "payer") -> np.ndarray:
+        """What ``who`` gains with outcome ``outcome`` at each level of ``grid`` (others at expected levels).
 
-        Other outcomes stay at their expected levels. Searched over
+        Parameters
+        ----------
+        outcome : int
+            Index of the outcome that varies.
+        grid : ndarray (G,)
+            Its levels, in its unit.
+        who : {"payer", "investors"}
+            The payers' net savings (PV, euro), or what the investors get back minus what they put in
+            (cents of the contract's currency; floor top-ups and guarantees included).
+
+        Returns
+        -------
+        ndarray (G,)
+            The gain; >= 0 where ``who`` breaks even.
+        """
+        if who == "payer":
+            return self.net_savings_at(outcome, grid)
+        levels = np.tile(self.point_levels, (len(grid), 1))
+        levels[:, outcome] = grid
+        s = self.run(levels)
+        return (s.investor_cents().sum(axis=(1, 2)) - s.invest_cents.sum()).astype(np.float64)
+
+    def break_even(self, outcome: int = 0, who: str = "payer") -> tuple[float | None, str]:
+        """The lowest level of ``outcome`` from which on ``who`` breaks even (docs/method.md, section 7).
+
+        The payer: its avoided costs are at least what it pays (PV). The investors: they get back at
+        least what they put in. Other outcomes stay at their expected levels. Searched over
         ``[0, search_top]``: on a grid, then refined by bisection.
 
         Parameters
         ----------
         outcome : int
             Index of the outcome.
+        who : {"payer", "investors"}
+            Whose break-even.
 
         Returns
         -------
         (float or None, str)
-            The level (in the outcome's unit), and ``""``; or None, and the reason, when
-            the payer pays more than it saves at the top of the range.
+            The level (in the outcome's unit) and ``""``; or None and the reason in words: ``who``
+            breaks even at every level, or at none up to the top of the range.
         """
+        if who == "investors" and not self.contract.investors:
+            return None, "the contract has no investors"
         top = self.search_top(outcome)
         grid = np.linspace(0.0, top, 2001)
-        net = self.net_savings_at(outcome, grid)
+        net = self.gain_at(outcome, grid, who)
         below = np.flatnonzero(net < 0)
+        whom = "the payer saves at least what it pays" if who == "payer" else "investors get their money back"
         if below.size == 0:
-            return 0.0, ""
+            return None, f"{whom} at every level (none needed)"
         last = below[-1]
         if last == len(grid) - 1:
-            return None, f"the payer pays more than it saves up to level {top:g}"
+            if who == "payer":
+                return None, f"the payer pays more than it saves at every level up to {top:g} (none)"
+            return None, f"investors do not get their money back at any level up to {top:g} (none)"
         lo, hi = grid[last], grid[last + 1]
         for _ in range(8):  # 8 rounds of 64 points: far below any meaningful precision
             sub = np.linspace(lo, hi, 65)
-            ok = self.net_savings_at(outcome, sub) >= 0
+            ok = self.gain_at(outcome, sub, who) >= 0
             first = int(np.argmax(ok))  # the right end is known to be >= 0
             lo, hi = sub[max(first - 1, 0)], sub[first]
             if first == 0:
@@ -940,7 +974,7 @@ def _provider_costs(c: SibContract, model: Model, cols: Columns) -> np.ndarray:
 # -- results -----------------------------------------------------------------------------------------
 @dataclass
 class SibResult:
-    """The contract at one set of outcome levels: schedule, investors, payer, provider.
+    """The contract at one set of outcome levels: schedule, investors, payers, guarantors, provider.
 
     Attributes
     ----------
@@ -958,36 +992,44 @@ class SibResult:
         """Outcome id -> its level, in its unit."""
         return {o.id: float(self.schedule.levels[0, k]) for k, o in enumerate(self.sib.outcomes)}
 
-    def payments(self) -> dict[int, float]:
-        """Outcome payments the payer makes per year (euro), only years with a payment due.
+    def _key(self, t: int) -> int | str:
+        """Column ``t``'s key: its calendar year (annual contracts) or its date (ISO text)."""
+        cols = self.sib.cols
+        return cols.labels[t] if cols.dated else int(cols.years[t])
+
+    def payments(self) -> dict[int | str, float]:
+        """Outcome payments the payers make per period, only periods with a payment due.
 
         Returns
         -------
-        dict of int to float
-            Calendar year -> euro.
+        dict of int or str to float
+            Calendar year (or date) -> amount in the contract's currency.
         """
         s = self.schedule
         return {
-            int(y): s.outcome_cents[0, t] / 100.0
-            for t, y in enumerate(s.years)
+            self._key(t): s.outcome_cents[0, t] / 100.0
+            for t in range(len(s.years))
             if s.due_cents[0, t] or s.outcome_cents[0, t]
         }
 
-    def schedule_rows(self) -> list[dict[str, float | int]]:
-        """One row per year: every money flow of the contract in euro (exact to the cent).
+    def schedule_rows(self) -> list[dict[str, Any]]:
+        """One row per period: every money flow of the contract (exact to the cent).
 
         Returns
         -------
         list of dict
-            Per calendar year (``year``): investment, provider costs, payments due and made,
-            to the provider, beyond the return cap, to each investor (``to_<id>``), the floor
-            top-up, all the payer pays and the costs it avoids, in euro.
+            Per period (``year``, and ``period``: the year or the date): investment, provider costs
+            (euro), payments due and made, to the provider, beyond the return cap, to each investor
+            (``to_<id>``), the floor top-up, the guarantees paid, all the payers pay (contract currency)
+            and the costs they avoid (euro, in the last period of each year).
         """
         s, sib = self.schedule, self.sib
+        last_of_year = {int(i): t for t, i in enumerate(sib.cols.index)}
         rows = []
         for t, y in enumerate(s.years):
-            row = {
+            row: dict[str, Any] = {
                 "year": int(y),
+                "period": sib.cols.labels[t],
                 "investment": s.invest_cents[:, t].sum() / 100.0,
                 "provider_costs": float(sib.provider_costs[t]),
                 "due": s.due_cents[0, t] / 100.0,
@@ -998,80 +1040,186 @@ class SibResult:
             for i, iid in enumerate(sib.investor_ids):
                 row[f"to_{iid}"] = s.received_cents[0, i, t] / 100.0
             row["floor_top_up"] = s.guarantee_cents[0, :, t].sum() / 100.0
+            row["guarantees_paid"] = s.backstop[0, :, t].sum() / 100.0
             row["payer_pays"] = s.payer_cents[0, t] / 100.0
-            row["payer_avoids"] = float(s.savings[0, t])
+            yi = int(sib.cols.index[t])
+            row["payer_avoids"] = float(s.savings[0, yi]) if last_of_year.get(yi) == t else 0.0
             rows.append(row)
         return rows
 
-    def to_dict(self) -> dict[str, Any]:
-        """Everything ``mkba sib --json`` writes (euro, fractions, years).
+    def cohort_rows(self) -> dict[str, dict[str, Any]]:
+        """Outcome payments due per cohort and period (before the contract cap), contract currency.
 
         Returns
         -------
         dict
-            JSON-ready: amounts in euro, IRR as a fraction per year (None where there is
-            none), years as text keys, the payer's break-even per outcome, the
-            assumptions and defaults used.
+            Cohort id -> ``outcomes`` (ids), ``due_total`` and ``by_period`` (period -> amount, periods
+            with a payment only); empty when the contract names no cohorts.
+        """
+        sib, s = self.sib, self.schedule
+        out: dict[str, dict[str, Any]] = {}
+        for cohort in sib.contract.cohorts:
+            ks = [k for k, o in enumerate(sib.outcomes) if o.cohort == cohort.id]
+            due = np.zeros(len(s.years), dtype=np.int64)
+            for k in ks:
+                due += allocate(s.rule_cents[:, k], sib.outcomes[k].shares)[0]
+            if sib.cols.after_end is not None:
+                due[sib.cols.after_end] = 0
+            out[cohort.id] = {
+                "outcomes": [sib.outcomes[k].id for k in ks],
+                "participants": cohort.participants,
+                "due_total": due.sum() / 100.0,
+                "by_period": {str(self._key(int(t))): due[t] / 100.0 for t in np.flatnonzero(due)},
+            }
+        return out
+
+    def party_rows(self) -> list[dict[str, Any]]:
+        """What each party pays (negative) or receives per period, contract currency.
+
+        Payers (their shares of the outcome payments, and the floor top-up for the one that pays it),
+        the floor's payer if it is no outcome payer, each guarantor, each investor (its cash flows)
+        and the provider (what it gets out of outcome payments).
+
+        Returns
+        -------
+        list of dict
+            ``party``, ``role``, ``total`` and ``by_period`` (period -> amount, non-zero periods only).
         """
         s, sib, c = self.schedule, self.sib, self.sib.contract
-        irr = s.investor_irr()[0]
+        rows: list[tuple[str, str, np.ndarray]] = []
+        shares = c.payer_shares
+        parts = split_shares(s.outcome_cents[0], [sh for _, sh in shares])
+        top_up = s.guarantee_cents[0].sum(axis=0)
+        for (name, _), part in zip(shares, parts):
+            rows.append((name, "payer", -(part + (top_up if name == c.max_loss_paid_by else 0))))
+        if c.max_loss_paid_by is not None and c.max_loss_paid_by not in [n for n, _ in shares]:
+            rows.append((c.max_loss_paid_by, "floor", -top_up))
+        for g, x in enumerate(c.guarantees):
+            paid = np.zeros(len(s.years), dtype=np.int64)
+            assert s.backstop_cents is not None
+            paid[s.settle] = s.backstop_cents[0, g].sum()
+            rows.append((x.guarantor, "guarantor", -paid))
+        for i, iid in enumerate(sib.investor_ids):
+            rows.append((iid, "investor", s.investor_cents()[0, i] - s.invest_cents[i]))
+        if c.provider is not None:
+            rows.append((c.provider.name, "provider", s.provider_cents[0]))
+        return [
+            {
+                "party": name,
+                "role": role,
+                "total": cents.sum() / 100.0,
+                "by_period": {str(self._key(int(t))): cents[t] / 100.0 for t in np.flatnonzero(cents)},
+            }
+            for name, role, cents in rows
+        ]
+
+    def guarantees(self) -> list[dict[str, Any]]:
+        """Each named guarantee: its guarantor, the amount in force at settlement and what it paid whom."""
+        s, sib, c = self.schedule, self.sib, self.sib.contract
+        assert sib.terms is not None and s.backstop_cents is not None
+        return [
+            {
+                "guarantor": x.guarantor,
+                "amount_in_force": sib.terms.guarantees[g][0] / 100.0,
+                "paid": s.backstop_cents[0, g].sum() / 100.0,
+                "paid_to": {iid: s.backstop_cents[0, g, i] / 100.0 for i, iid in enumerate(sib.investor_ids)},
+                "settles": sib.cols.labels[s.settle],
+            }
+            for g, x in enumerate(c.guarantees)
+        ]
+
+    def _investors(self) -> dict[str, Any]:
+        """Per investor: invested, received (everything), top-ups, guarantees, principal lost, IRR, multiple."""
+        s, sib = self.schedule, self.sib
+        if not sib.investor_ids:
+            return {}
         irr_each = s.investor_irr(combined=False)[0]
         mult_each = s.investor_multiple(combined=False)[0]
+        got = s.investor_cents()[0]
+        flows = s.investor_flows()[0]
+        assert s.backstop_cents is not None
+        return {
+            iid: {
+                "invested": s.invest_cents[i].sum() / 100.0,
+                "received": got[i].sum() / 100.0,
+                "floor_top_up": s.guarantee_cents[0, i].sum() / 100.0,
+                "guaranteed": s.backstop_cents[0, :, i].sum() / 100.0,
+                "principal_lost": max(s.invest_cents[i].sum() - got[i].sum(), 0) / 100.0,
+                "irr": _finite(irr_each[i]),
+                "multiple": float(mult_each[i]),
+                "flows": {lab: float(f) for lab, f in zip(sib.cols.labels, flows[i])},
+            }
+            for i, iid in enumerate(sib.investor_ids)
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything ``mkba sib --json`` writes.
+
+        Returns
+        -------
+        dict
+            JSON-ready: amounts in the contract's ``currency`` (the payer's present values and avoided
+            costs in euro), IRR as a fraction per year (None where there is none), periods as text keys,
+            break-even levels of payer and investors per outcome (or None with the reason in words),
+            schedules per period, cohort and party, the assumptions and defaults used.
+        """
+        s, sib, c = self.schedule, self.sib, self.sib.contract
+        has_inv = bool(sib.investor_ids)
         out: dict[str, Any] = {
             "name": c.name or sib.scenario.name,
             "price_year": sib.model.price_year,
+            "currency": c.currency,
+            "exchange_rate": c.exchange_rate,
             "discount_rate": float(sib.model.base[sib.model.discount_col]),
+            "dated": sib.cols.dated,
             "outcome_levels": self.levels,
             "outcome_payments_total": float(s.outcome_payments_total[0]),
             "outcome_payments_due": s.due_cents[0].sum() / 100.0,
             "investment_total": s.invest_cents.sum() / 100.0,
-            "investor_irr": _finite(irr),
-            "investor_multiple": float(s.investor_multiple()[0]),
-            "investors_receive_total": (s.received_cents[0].sum() + s.guarantee_cents[0].sum()) / 100.0,
+            "investor_irr": _finite(s.investor_irr()[0]) if has_inv else None,
+            "investor_multiple": float(s.investor_multiple()[0]) if has_inv else None,
+            "investors_receive_total": s.investor_cents()[0].sum() / 100.0,
             "floor_top_up_total": s.guarantee_cents[0].sum() / 100.0,
             "floor_paid_by": c.max_loss_paid_by,
+            "guarantees_total": s.backstop[0].sum() / 100.0,
             "beyond_return_cap_total": s.excess_cents[0].sum() / 100.0,
             "payer": c.outcome_payer,
+            "payers": [{"payer": n, "share": sh} for n, sh in c.payer_shares],
             "payer_payments_total": s.payer_cents[0].sum() / 100.0,
             "payer_pv_payments": float(s.payer_pv_payments[0]),
             "payer_pv_savings": float(s.payer_pv_savings[0]),
             "payer_net_savings": float(s.payer_net_savings[0]),
             "payer_savings_total": float(s.savings[0].sum()),
-            "payer_break_even_outcome": None,
-            "payments": {str(y): v for y, v in self.payments().items()},
-            "investors": {
-                iid: {
-                    "invested": s.invest_cents[i].sum() / 100.0,
-                    "received": (s.received_cents[0, i].sum() + s.guarantee_cents[0, i].sum()) / 100.0,
-                    "floor_top_up": s.guarantee_cents[0, i].sum() / 100.0,
-                    "irr": _finite(irr_each[i]),
-                    "multiple": float(mult_each[i]),
-                    "flows": {str(int(y)): float(f) for y, f in zip(s.years, s.investor_flows()[0, i])},
-                }
-                for i, iid in enumerate(sib.investor_ids)
-            },
+            "payments": {str(k): v for k, v in self.payments().items()},
+            "investors": self._investors(),
+            "guarantees": self.guarantees(),
             "provider": self.provider_funding(),
             "schedule": self.schedule_rows(),
+            "cohorts": self.cohort_rows(),
+            "parties": self.party_rows(),
             "assumptions": assumptions(c),
             "defaults_used": dict(sib.defaults),
         }
-        be = {}
-        for k, o in enumerate(sib.outcomes):
-            level, reason = sib.break_even(k)
-            be[o.id] = {"level": level, "reason": reason or None}
-        out["payer_break_even"] = be
-        out["payer_break_even_outcome"] = be[sib.outcomes[0].id]["level"]
+        for who in ("payer", "investors"):
+            be = {}
+            for k, o in enumerate(sib.outcomes):
+                level, reason = sib.break_even(k, who)
+                be[o.id] = {"level": level, "reason": reason or None}
+            out[f"{who}_break_even"] = be
+        out["investor_break_even"] = out.pop("investors_break_even")
+        out["payer_break_even_outcome"] = out["payer_break_even"][sib.outcomes[0].id]["level"]
         return out
 
     def provider_funding(self) -> dict[str, Any] | None:
-        """The provider's costs against the investment it receives, per year and cumulative (euro).
+        """The provider's costs against the investment it receives, per period and cumulative.
 
         Returns
         -------
         dict or None
             Totals, the ``shortfall`` (the lowest cumulative balance below zero, as a positive
-            amount) and ``by_year`` (calendar year as text -> investment, costs, balance), in
-            euro; None without a provider.
+            amount) and ``by_year`` (period as text -> investment, costs, balance); None without
+            a provider. Costs are euro, the investment the contract's currency (one currency when
+            the contract is in euro).
         """
         c = self.sib.contract
         if c.provider is None:
@@ -1087,8 +1235,8 @@ class SibResult:
             "outcome_payments_to_provider": s.provider_cents[0].sum() / 100.0,
             "shortfall": float(max(0.0, -balance.min())) if len(balance) else 0.0,
             "by_year": {
-                str(int(y)): {"investment": float(i), "costs": float(k), "balance": float(b)}
-                for y, i, k, b in zip(s.years, inflow, costs, balance)
+                lab: {"investment": float(i), "costs": float(k), "balance": float(b)}
+                for lab, i, k, b in zip(self.sib.cols.labels, inflow, costs, balance)
             },
         }
 

@@ -73,13 +73,21 @@ class SibSimulation:
         -------
         dict
             Probabilities (fractions), percentiles ``p5``, ``p50``, ``p95`` and means of
-            the per-draw figures (euro; IRR as a fraction per year).
+            the per-draw figures (contract currency; the payer's net savings in euro; IRR as a
+            fraction per year, its distribution also without the draws at -100 %, whose share is
+            ``investor_irr_distribution.total_loss_share``).
         """
 
-        def pct(x: np.ndarray) -> dict[str, float]:
-            return {f"p{q}": float(np.percentile(x, q)) for q in (5, 50, 95)} | {"mean": float(x.mean())}
+        def pct(x: np.ndarray) -> dict[str, float | None]:
+            x = x[np.isfinite(x)]
+            if not x.size:  # e.g. no investors: no IRR or multiple
+                return dict.fromkeys(("p5", "p50", "p95", "mean"))
+            got: dict[str, float | None] = {f"p{q}": float(np.percentile(x, q)) for q in (5, 50, 95)}
+            return got | {"mean": float(x.mean())}
 
         irr = pct(self.investor_irr)
+        total_loss = self.investor_irr <= -1.0 + 1e-12
+        rest = self.investor_irr[~total_loss & np.isfinite(self.investor_irr)]
         return {
             "n": self.n,
             "seed": self.seed,
@@ -94,7 +102,17 @@ class SibSimulation:
             "investor_irr_p50": irr["p50"],
             "investor_irr_p95": irr["p95"],
             "investor_irr_mean": irr["mean"],
-            "investor_multiple_min": float(self.investor_multiple.min()),
+            "investor_irr_distribution": {
+                "total_loss_share": float(total_loss.mean()),
+                "without_total_losses": pct(rest) if rest.size else None,
+                "note": "IRR percentiles over the draws where investors get something back; the draws "
+                "where they lose everything (-100 %) are counted apart in total_loss_share",
+            },
+            "investor_multiple_min": (
+                float(np.nanmin(self.investor_multiple))
+                if np.isfinite(self.investor_multiple).any()
+                else None
+            ),
             "investor_multiple": pct(self.investor_multiple),
             "expected_outcome_payments": float(self.outcome_payments.mean()),
             "outcome_payments": pct(self.outcome_payments),
@@ -269,9 +287,10 @@ def simulate_sib(
         out["outcome_payments"][sl] = s.outcome_payments_total
         out["payer_payments"][sl] = s.payer_cents.sum(axis=1) / 100.0
         out["investor_irr"][sl] = s.investor_irr()
-        back = (s.received_cents + s.guarantee_cents).sum(axis=2)  # (D, I)
-        each[sl] = back / invested_each[None]
-        out["investor_multiple"][sl] = back.sum(axis=1) / invested_each.sum()
+        back = s.investor_cents().sum(axis=2)  # (D, I): payments, floor top-ups and guarantees
+        with np.errstate(divide="ignore", invalid="ignore"):  # no investors: NaN
+            each[sl] = back / invested_each[None]
+            out["investor_multiple"][sl] = back.sum(axis=1) / invested_each.sum()
         out["payer_net_savings"][sl] = s.payer_net_savings
         out["floor_top_up"][sl] = s.guarantee_cents.sum(axis=(1, 2)) / 100.0
         return stop - start

@@ -208,3 +208,42 @@ def test_pdf_without_chromium_is_refused_before_any_work(tmp_path, monkeypatch):
     run = invoke_cli("report", FRONTLIJN, "-o", tmp_path / "r.html", "--pdf", tmp_path / "r.pdf")
     assert run.returncode == 2 and "MKBA_CHROMIUM" in run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the templates are package data -------------------------------------------------------------------
+def test_wheel_ships_the_templates_and_reports_outside_the_checkout(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    pytest.importorskip("hatchling")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            tmp_path,
+            ROOT,
+        ],
+        check=True,
+    )
+    (wheel,) = tmp_path.glob("mkba-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in ("report.html.j2", "project.html.j2", "base.html.j2", "macros.html.j2", "report.css"):
+        assert f"mkba/report/html/templates/{name}" in names
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", target, wheel], check=True
+    )
+    out = tmp_path / "r.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkba.cli", "report", "mkba/_bundled/scenarios/tutorial.yaml", "-o", out],
+        cwd=target, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "MKBA-overzichtstabel" in out.read_text(encoding="utf-8")

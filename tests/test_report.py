@@ -247,3 +247,15 @@ def test_wheel_ships_the_templates_and_reports_outside_the_checkout(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "MKBA-overzichtstabel" in out.read_text(encoding="utf-8")
+
+
+def test_notebook_view_and_repr_speak_dutch():
+    import mkba
+
+    result = mkba.evaluate(BUZINEZZ)
+    html = result._repr_html_()
+    text = visible_text(html)
+    assert "True" not in text and "False" not in text and "deelnemers" not in text
+    assert "Jongeren in het programma" in text and "€\u00a0128.969" in text
+    assert "1,15" in repr(result) and "2,25\u00a0%" in repr(result)
+    assert "€1,011,381" in repr(mkba.evaluate(BUZINEZZ, lang="en"))

@@ -9,14 +9,18 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from mkba.report import numbers
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
     from mkba.result import Result
 
 
-def format_figure(key: str, value: Any) -> str:
+def format_figure(key: str, value: Any, lang: str = "nl") -> str:
     """One headline figure as text: euro amounts whole, ratios with two decimals, rates in percent.
+
+    Numbers the Dutch way (``€ 1.234.567``, ``0,18``, ``14,6 %``) or, with ``lang='en'``, the
+    English way (:mod:`mkba.report.numbers`).
 
     Parameters
     ----------
@@ -24,16 +28,29 @@ def format_figure(key: str, value: Any) -> str:
         The figure's name (``npv``, ``bcr``, ``irr``, ...).
     value : float, int or None
         Its value (euro, a ratio, a fraction or a year); None is shown as ``-``.
+    lang : {'nl', 'en'}
+        Dutch (the default) or English.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_figure("npv", -2028960.4).replace("\\xa0", " ")
+    '€ -2.028.960'
+    >>> format_figure("bcr", 0.18)
+    '0,18'
     """
     if value is None:
         return "-"
     if key == "bcr":
-        return f"{value:,.2f}"
+        return numbers.ratio(value, lang)
     if key in ("net_return", "irr"):
-        return f"{value:.1%}"
+        return numbers.percent(value, lang)
     if key == "payback_year":
         return str(value)
-    return f"€ {value:,.0f}"
+    return numbers.euro(value, lang)
 
 
 def render_text(result: Result) -> str:
@@ -41,23 +58,38 @@ def render_text(result: Result) -> str:
     lang = result.lang
     lines = [
         f"{result.scenario.name} ({label('prices_in', lang)} {result.price_year}, "
-        f"{label('discount_rate', lang)} {result.discount_rate:.2%})"
+        f"{label('discount_rate', lang)} {numbers.percent(result.discount_rate, lang, 2)})"
     ]
     for key, value in result.summary().items():
-        lines.append(f"  {label(key, lang):<38} {format_figure(key, value):>16}")
+        lines.append(f"  {label(key, lang):<38} {format_figure(key, value, lang):>16}")
     return "\n".join(lines)
 
 
 def render_html(result: Result) -> str:
-    """The headline figures and the stakeholder table of ``result`` as HTML (Jupyter's view)."""
+    """The headline figures and the stakeholder table of ``result`` as HTML (Jupyter's view).
+
+    Stakeholders by their labels, public ones marked ``ja``/``yes`` (never ``True``), amounts
+    formatted as in the report.
+    """
     lang = result.lang
+    right = "style='text-align:right'"
     rows = "".join(
-        f"<tr><td>{escape(label(k, lang))}</td><td style='text-align:right'>{format_figure(k, v)}</td></tr>"
+        f"<tr><td>{escape(label(k, lang))}</td><td {right}>{format_figure(k, v, lang)}</td></tr>"
         for k, v in result.summary().items()
     )
-    table = result.stakeholder_table().rename(columns=lambda c: label(c, lang))
+    head = "".join(
+        f"<th>{escape(label(c, lang))}</th>"
+        for c in ("stakeholder", "rp_public", "pv_costs", "pv_benefits", "npv")
+    )
+    body = "".join(
+        f"<tr><td>{escape(result.stakeholder_label(r['stakeholder']))}</td>"
+        f"<td>{label('rp_yes' if r['public'] else 'rp_no', lang)}</td>"
+        + "".join(f"<td {right}>{numbers.euro(r[c], lang)}</td>" for c in ("pv_costs", "pv_benefits", "npv"))
+        + "</tr>"
+        for r in result.stakeholder_rows()
+    )
     return (
         f"<p><b>{escape(result.scenario.name)}</b>: {label('prices_in', lang)} {result.price_year}, "
-        f"{label('discount_rate', lang)} {result.discount_rate:.2%}</p><table>{rows}</table>"
-        + table.to_html(index=False, float_format=lambda x: f"{x:,.0f}")
+        f"{label('discount_rate', lang)} {numbers.percent(result.discount_rate, lang, 2)}</p><table>{rows}</table>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )

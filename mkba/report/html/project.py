@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from mkba.project import ProjectResult
 
 
+def _who(result: ProjectResult, name: str) -> str:
+    """A stakeholder's label from the first alternative (nulalternatief first) that names it."""
+    for r in result.results.values():
+        if name in r.scenario.stakeholders:
+            return r.stakeholder_label(name)
+    return name
+
+
 def _labels(result: ProjectResult) -> dict[str, str]:
     return {alt.id: alt.label_in(result.lang) for alt in result.project.definition.all}
 
@@ -87,11 +95,7 @@ def _line_deltas(result: ProjectResult) -> dict[str, Any]:
     rows = []
     for entry in keyed.values():
         r = entry["row"]
-        who = (
-            result.baseline.stakeholder_label(r["stakeholder"])
-            if r["stakeholder"]
-            else label("kind_memo", lang)
-        )
+        who = _who(result, r["stakeholder"]) if r["stakeholder"] else label("kind_memo", lang)
         rows.append(
             [r["label"] or r["id"], who, numbers.euro(r["baseline_pv"], lang)]
             + [numbers.euro(entry["deltas"].get(alt.id, 0.0), lang) for alt in alts]
@@ -106,7 +110,7 @@ def _pm(result: ProjectResult) -> list[list[str]]:
         [
             names.get(p["alternative"], p["alternative"]),
             p["label"],
-            result.baseline.stakeholder_label(p["stakeholder"]),
+            _who(result, p["stakeholder"]),
             label(f"dir_{p['direction']}", lang),
             p["size"] or "",
         ]
@@ -130,6 +134,9 @@ def _simulation(result: ProjectResult) -> dict[str, Any] | None:
                 *(numbers.euro(s["delta_npv"][p], lang) for p in ("p5", "p50", "p95")),
             ]
         )
+    if sim.get("baseline_p_best") is not None:
+        name = _labels(result)[result.project.baseline.id]
+        rows.append([name, "", numbers.percent(sim["baseline_p_best"], lang), "", "", ""])
     return {
         "intro": label("rp_proj_mc_intro", lang).format(n=numbers.count(sim["n"], lang), seed=sim["seed"]),
         "rows": rows,

@@ -230,9 +230,12 @@ def _print_summary(d: dict, lang: str, cur: str) -> None:
 def _print_schedule(d: dict, lang: str, cur: str) -> None:
     """The payment schedule: one column per period."""
     rows = d["schedule"]
-    table = Table(
-        title=label("sib_schedule", lang) + (f" ({cur})" if cur != "EUR" else ""), title_justify="left"
-    )
+    if d.get("dated"):  # a contract on dates: only the dates where money moves
+        rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
+    title = label("sib_schedule", lang)
+    if cur != "EUR":
+        title = title.replace("(euro)", f"({cur})")
+    table = Table(title=title, title_justify="left")
     table.add_column("")
     for r in rows:
         table.add_column(str(r.get("period", r["year"])), justify="right")

@@ -449,7 +449,7 @@ class SibModel:
         inputs = self.model.base if theta is None else np.asarray(theta, dtype=np.float64)
         flows = self.model.evaluate(inputs)
         D = levels.shape[0]
-        savings = np.zeros((D, len(self.years)))
+        savings = np.zeros((D, len(self.model.years)))
         for k, o in enumerate(self.outcomes):
             if o.postings.size == 0:
                 continue

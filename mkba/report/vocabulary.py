@@ -691,6 +691,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit_daypart": ("dagdeel", "day part"),
     "unit_item": ("stuk", "item"),
     "rp_project_file": ("Projectbestand", "Project file"),
+    "rp_sib_sources": ("Bronnen en aannames van het contract", "Sources and assumptions of the contract"),
     "rp_defaults_nl": (
         "waar het scenario iets niet noemt (basisjaar, discontovoet, een prijs zonder eigen bedrag) rekent mkba met de standaard; zie 'mkba run --lang en' of de JSON (provenance.defaults_used)",
         "where the scenario does not say (base year, discount rate, a price without an amount of its own) mkba uses the default",

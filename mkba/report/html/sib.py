@@ -109,6 +109,35 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
     return {"years": [str(r["year"]) for r in rows], "rows": body}
 
 
+def _documented(result: Result) -> list[dict[str, Any]]:
+    """Every part of the contract that carries a source or an assumption, by its label."""
+    import pydantic
+
+    from mkba.report.html.context import _source
+
+    found: list[dict[str, Any]] = []
+
+    def walk(node: object, name: str) -> None:
+        if isinstance(node, pydantic.BaseModel):
+            source, note = getattr(node, "source", None), getattr(node, "assumption", None)
+            shown = getattr(node, "label", None) or name
+            if source is not None or note:
+                found.append({"label": shown, "source": _source(source), "assumption": note or ""})
+            for field in type(node).model_fields:
+                walk(getattr(node, field), shown)
+        elif isinstance(node, list | tuple):
+            for item in node:
+                walk(item, name)
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item, name)
+
+    contract = result.scenario.sib
+    if contract is not None:
+        walk(contract, contract.name or label("rp_sec_sib", result.lang))
+    return found
+
+
 def _investors(result: Result, d: dict[str, Any]) -> list[list[str]]:
     lang = result.lang
     return [
@@ -185,4 +214,5 @@ def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | No
         "investors": _investors(result, d),
         "chart": chart(chartspec.sib_chart(lang, d["schedule"]), lang),
         "simulation": _simulation(result, sim) if sim is not None else None,
+        "documented": _documented(result),
     }

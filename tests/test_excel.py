@@ -327,7 +327,14 @@ def test_defined_names_number_formats_tables_and_charts(tmp_path):
         "item_huisuitzetting",
     ):
         assert name in names, name
-    assert wb.sheetnames == ["Samenvatting", "Uitgangspunten", "Prijslijst", "Index", "Kasstromen"]
+    assert wb.sheetnames == [
+        "Overzicht",
+        "Samenvatting",
+        "Uitgangspunten",
+        "Prijslijst",
+        "Index",
+        "Kasstromen",
+    ]
     ((sheet, ref),) = wb.defined_names["npv"].destinations
     assert sheet == "Samenvatting" and wb[sheet][ref.replace("$", "")].data_type == "f"
     ((sheet, ref),) = wb.defined_names["discount_rate"].destinations
@@ -376,12 +383,12 @@ def test_english_workbook_and_cli(tmp_path):
     run = CliRunner().invoke(app, ["run", FULL, "--xlsx", str(out), "--lang", "en"])
     assert run.exit_code == 0, run.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Inputs", "Prices", "Index", "Cashflows"]
+    assert wb.sheetnames == ["Overview", "Summary", "Inputs", "Prices", "Index", "Cashflows"]
     assert wb["Summary"]["A5"].value == "Present value of costs"
     dutch = tmp_path / "nl.xlsx"
     run = CliRunner().invoke(app, ["run", FULL, "--xlsx", str(dutch)])
     assert run.exit_code == 0, run.output
-    assert openpyxl.load_workbook(dutch).sheetnames[0] == "Samenvatting"
+    assert openpyxl.load_workbook(dutch).sheetnames[:2] == ["Overzicht", "Samenvatting"]
 
 
 def test_english_workbook_recalculates(tmp_path):
@@ -432,4 +439,4 @@ def test_workbook_refuses_another_price_index():
     with pytest.raises(MkbaError, match="price index"):
         build_workbook(result)
     wb, _ = build_workbook(result, index=other)
-    assert wb.sheetnames[0] == "Samenvatting"
+    assert wb.sheetnames[:2] == ["Overzicht", "Samenvatting"]

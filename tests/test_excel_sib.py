@@ -201,7 +201,7 @@ def test_sib_sheet_from_both_commands(tmp_path):
     res = runner.invoke(app, ["sib", str(EXAMPLE), "--outcome", "200", "--xlsx", str(out), "--lang", "en"])
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Inputs", "Prices", "Index", "Cashflows", "SIB"]
+    assert wb.sheetnames == ["Overview", "Summary", "Inputs", "Prices", "Index", "Cashflows", "SIB"]
     ((title, ref),) = wb.defined_names["sib_outcome_level"].destinations
     assert wb[title][ref.replace("$", "")].value == 200.0
     labels = [c.value for row in wb["SIB"].iter_rows() for c in row if isinstance(c.value, str)]

@@ -3,6 +3,8 @@
 Every figure in the workbook is a live formula over the inputs, so that a
 reviewer can follow (and change) the calculation in a spreadsheet:
 
+* *Overzicht* / *Overview* (the first sheet, :mod:`mkba.report.excel.overview`): the
+  MKBA-overzichtstabel, each line's present value per stakeholder and in total, PM-posten below;
 * *Samenvatting* / *Summary*: the figures of docs/method.md, section 5, the table
   "wie betaalt, wie profiteert" (with the fiscal view and the societal total),
   the provenance of the result and two native charts;
@@ -304,5 +306,21 @@ def sensitivity_sheet(wb: Workbook, ctx: Context) -> None:
         ctx.layout.sensitivity.update(found)
 
 
+def overview_sheet(wb: Workbook, ctx: Context) -> None:
+    """The *Overzicht* sheet, before the *Samenvatting*: the first sheet (see :mod:`mkba.report.excel.overview`).
+
+    Parameters
+    ----------
+    wb : Workbook
+        The workbook, its standard sheets written.
+    ctx : Context
+        Its context.
+    """
+    from mkba.report.excel.overview import write_overview_sheet
+
+    write_overview_sheet(wb, ctx)
+
+
 register_sheet_writer(sib_sheet)
 register_sheet_writer(sensitivity_sheet)
+register_sheet_writer(overview_sheet)

@@ -211,9 +211,7 @@ def _refuse_input(result: ProjectResult, path: Path) -> None:
     key = _file_key(path)
     for name in inputs:
         if name and _file_key(Path(name)) == key:
-            raise MkbaError(
-                f"{str(path)!r} is an input of this project; choose another file name", file=str(path)
-            )
+            raise MkbaError("is an input of this project; choose another file name", file=str(path))
 
 
 def _file_key(path: Path) -> str:

@@ -21,6 +21,17 @@ class MkbaError(Exception):
         1-based line number in ``file``.
     field : str, optional
         Dotted path of the offending field, e.g. ``items[3].amount``.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> str(mkba.MkbaError("expected a number", file="s.yaml", line=3, field="costs[0].amount"))
+    's.yaml:3: costs[0].amount: expected a number'
+    >>> try:
+    ...     mkba.load_scenario("missing.yaml")
+    ... except mkba.MkbaError as exc:
+    ...     print(exc.file, "-", exc.message)
+    missing.yaml - file not found
     """
 
     def __init__(

@@ -74,10 +74,45 @@ def _total(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 def figures(model: Model, flows: Flows, *, with_irr: bool = True) -> Figures:
-    """All figures for every draw in ``flows`` (vectorised over draws).
+    """Every figure of docs/method.md, section 5 for every draw in ``flows`` (vectorised over draws).
 
+    Present values discount each year's flow with ``(1 + r) ** -(y - base_year)`` (section 2);
+    transfers count per stakeholder and in the fiscal view, not in the societal total (section 3).
     Every sum runs in a fixed order (:func:`_total`), so that a draw's figures are bit for bit the
     same whether it is evaluated alone or with others.
+
+    Parameters
+    ----------
+    model : Model
+        The compiled scenario (:func:`mkba.compile_scenario`).
+    flows : Flows
+        Its flows for ``D`` draws (:meth:`Model.evaluate`), euro per posting and year.
+    with_irr : bool
+        Also compute the IRR (a rate per year) of each draw's yearly net flows; without it
+        ``irr`` is NaN with the reason ``not computed``.
+
+    Returns
+    -------
+    Figures
+        Arrays over draws, shape (D,), or (D, K) per stakeholder: ``pv_costs``,
+        ``pv_benefits``, ``npv`` (euro of the model's price year, discounted to its base year),
+        ``bcr`` and ``net_return`` (ratios, NaN where ``pv_costs`` is 0), ``payback_year`` (a
+        calendar year, NaN for none), ``irr`` (a rate per year, a fraction; NaN with
+        ``irr_reason`` where there is none), ``volunteer_value_pv`` (euro), per stakeholder and
+        fiscal present values (euro) and ``net_flows`` (euro per year, undiscounted).
+
+    Examples
+    --------
+    >>> import mkba
+    >>> scenario = mkba.load_scenario("scenarios/tutorial.yaml")
+    >>> model = mkba.compile_scenario(scenario, mkba.load_pricelist(scenario.pricelist))
+    >>> figs = mkba.figures(model, model.evaluate())
+    >>> round(float(figs.pv_costs[0])), round(float(figs.pv_benefits[0]))  # euro of 2024
+    (555374, 95216)
+    >>> round(float(figs.bcr[0]), 3)  # euro of benefits per euro of costs
+    0.171
+    >>> figs.irr_reason.tolist()  # the net flows are negative every year
+    ['no sign change']
     """
     D, P, Y = flows.posted.shape
     by_year = np.ascontiguousarray(np.moveaxis(flows.posted, 2, 0))  # (Y, D, P): each year contiguous

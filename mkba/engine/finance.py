@@ -8,7 +8,13 @@ value; the Excel export corrects for that).
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import numpy as np
+import numpy.typing as npt
+
+#: What :func:`npv` and :func:`irr` return: a scalar for one series (1-D input), an array for rows.
+FloatOrArray = np.float64 | npt.NDArray[np.float64]
 
 #: Why :func:`irr` gave no rate, per row.
 NO_SIGN_CHANGE = "no sign change"
@@ -16,35 +22,48 @@ SEVERAL_ROOTS = "several roots"
 SEVERAL_SIGN_CHANGES = "several roots possible: the net flows change sign more than once"
 
 
-def npv(rate, cashflows) -> np.ndarray:
+def npv(rate: npt.ArrayLike, cashflows: npt.ArrayLike) -> FloatOrArray:
     """Present value of each row of ``cashflows`` at ``rate``.
+
+    ``sum_t cashflows[t] * (1 + rate) ** -t``: the first column is not discounted, as the
+    base year is not (docs/method.md, section 2) and as ``numpy_financial.npv`` does (Excel's
+    ``NPV`` discounts its first value).
 
     Parameters
     ----------
     rate : float or array_like
-        Discount rate per period (fraction), a scalar or one per row.
+        Discount rate per period (a fraction per year: 0.0225 is 2.25 %), a scalar or one per row.
     cashflows : array_like, shape (n_periods,) or (n_rows, n_periods)
-        Cash flows in euro; column ``t`` is discounted by ``(1 + rate) ** -t``.
+        Cash flows in euro, one column per year; column ``t`` is discounted by ``(1 + rate) ** -t``.
 
     Returns
     -------
-    float or numpy.ndarray
+    numpy.float64 or numpy.ndarray
         Present value in euro: a scalar for 1-D input, else one per row.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> round(float(mkba.npv(0.0225, [-100, 50, 60])), 4)  # euro
+    6.2882
+    >>> mkba.npv([0.0, 0.05], [[-100, 50, 60], [-100, 50, 60]]).round(4).tolist()  # one rate per row
+    [10.0, 2.0408]
     """
     flows = np.asarray(cashflows, dtype=np.float64)
     rate = np.asarray(rate, dtype=np.float64)
     t = np.arange(flows.shape[-1], dtype=np.float64)
     factors = (1.0 + rate[..., None]) ** -t
-    return (flows * factors).sum(axis=-1)
+    total: FloatOrArray = (flows * factors).sum(axis=-1)
+    return total
 
 
-def sign_changes(cashflows) -> np.ndarray:
+def sign_changes(cashflows: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """Number of sign changes in each row, zeros ignored."""
     flows = np.atleast_2d(np.asarray(cashflows, dtype=np.float64))
     return _sign_changes_cols(np.ascontiguousarray(flows.T))
 
 
-def _sign_changes_cols(cols: np.ndarray) -> np.ndarray:
+def _sign_changes_cols(cols: np.ndarray) -> npt.NDArray[np.int64]:
     """:func:`sign_changes` of each column of ``cols`` (one period per row, one series per column)."""
     n_periods, n_series = cols.shape
     count = np.zeros(n_series, dtype=np.int64)
@@ -63,7 +82,25 @@ def _sign_changes_cols(cols: np.ndarray) -> np.ndarray:
     return count
 
 
-def irr(cashflows, *, return_reason: bool = False, tol: float = 1e-13, max_iter: int = 200):
+@overload
+def irr(
+    cashflows: npt.ArrayLike,
+    *,
+    return_reason: Literal[False] = False,
+    tol: float = 1e-13,
+    max_iter: int = 200,
+) -> FloatOrArray: ...
+
+
+@overload
+def irr(
+    cashflows: npt.ArrayLike, *, return_reason: Literal[True], tol: float = 1e-13, max_iter: int = 200
+) -> tuple[FloatOrArray, str | npt.NDArray[np.object_]]: ...
+
+
+def irr(
+    cashflows: npt.ArrayLike, *, return_reason: bool = False, tol: float = 1e-13, max_iter: int = 200
+) -> FloatOrArray | tuple[FloatOrArray, str | npt.NDArray[np.object_]]:
     """Internal rate of return of each row: the rate at which its :func:`npv` is zero.
 
     A row whose flows change sign once has exactly one rate above -1 (Descartes'
@@ -83,10 +120,30 @@ def irr(cashflows, *, return_reason: bool = False, tol: float = 1e-13, max_iter:
         Convergence: iteration stops once a Newton step moves ``x`` by at most
         ``tol`` relative (the error left after that step is of order ``tol ** 2``).
 
+    max_iter : int
+        Most iterations per row.
+
     Returns
     -------
-    float or numpy.ndarray
-        The rate per period (fraction); NaN where there is none.
+    numpy.float64 or numpy.ndarray
+        The rate per period (a fraction per year: 0.05 is 5 %); NaN where there is none. A scalar
+        for 1-D input, else one per row.
+    reason : str or numpy.ndarray
+        With ``return_reason=True``: ``''``, ``'no sign change'`` or ``'several roots'`` (as in
+        docs/method.md, section 5), one per row.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> round(float(mkba.irr([-100, 50, 60])), 6)  # a rate per year
+    0.063941
+    >>> round(float(mkba.npv(0.063941, [-100, 50, 60])), 3)  # euro: zero at that rate
+    0.0
+    >>> rates, reasons = mkba.irr([[-100, 50, 60], [100, 100, 100], [-100, 230, -132]], return_reason=True)
+    >>> rates.round(4).tolist()
+    [0.0639, nan, nan]
+    >>> reasons.tolist()  # the last row is 0 at both 10 % and 20 %
+    ['', 'no sign change', 'several roots']
     """
     flows = np.asarray(cashflows, dtype=np.float64)
     one_d = flows.ndim == 1
@@ -269,26 +326,13 @@ def _irr_by_roots_quiet(flows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rates = np.full(flows.shape[0], np.nan)
     reasons = np.full(flows.shape[0], SEVERAL_ROOTS, dtype=object)
     full = flows[:, -1] != 0
-    for rows, trimmed in ((np.flatnonzero(full), None), (np.flatnonzero(~full), True)):
+    for rows, roots_of in (
+        (np.flatnonzero(full), _roots_stacked),
+        (np.flatnonzero(~full), _roots_one_by_one),
+    ):
         if rows.size == 0:
             continue
-        if trimmed:  # highest-degree coefficients of zero: one row at a time (rare)
-            roots_list = [_positive_roots_one(flows[r]) for r in rows]
-        else:
-            coef = flows[rows]
-            n = coef.shape[1] - 1
-            companion = np.zeros((rows.size, n, n))
-            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-                companion[:, 0, :] = -coef[:, -2::-1] / coef[:, -1:]
-            companion[:, np.arange(1, n), np.arange(n - 1)] = 1.0
-            finite = np.isfinite(companion[:, 0, :]).all(axis=1)
-            roots_list = [None] * rows.size
-            if finite.any():
-                for i, roots in zip(np.flatnonzero(finite), np.linalg.eigvals(companion[finite])):
-                    roots_list[i] = roots
-            for i in np.flatnonzero(~finite):  # a last flow tiny next to the others
-                roots_list[i] = _positive_roots_one(flows[rows[i]])
-        for r, roots in zip(rows, roots_list):
+        for r, roots in zip(rows, roots_of(flows, rows)):
             if roots is None:
                 reasons[r] = "not computed: the flows span too many orders of magnitude"
                 continue
@@ -299,6 +343,29 @@ def _irr_by_roots_quiet(flows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             elif real.size == 0:
                 reasons[r] = "no root"
     return rates, reasons
+
+
+def _roots_one_by_one(flows: np.ndarray, rows: np.ndarray) -> list[np.ndarray | None]:
+    """Roots in x of the given rows, one row at a time (rows whose last flow is zero: rare)."""
+    return [_positive_roots_one(flows[r]) for r in rows]
+
+
+def _roots_stacked(flows: np.ndarray, rows: np.ndarray) -> list[np.ndarray | None]:
+    """Roots in x of the given rows (each with a nonzero last flow) from stacked companion matrices."""
+    coef = flows[rows]
+    n = coef.shape[1] - 1
+    companion = np.zeros((rows.size, n, n))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        companion[:, 0, :] = -coef[:, -2::-1] / coef[:, -1:]
+    companion[:, np.arange(1, n), np.arange(n - 1)] = 1.0
+    finite = np.isfinite(companion[:, 0, :]).all(axis=1)
+    roots_list: list[np.ndarray | None] = [None] * rows.size
+    if finite.any():
+        for i, roots in zip(np.flatnonzero(finite), np.linalg.eigvals(companion[finite])):
+            roots_list[i] = roots
+    for i in np.flatnonzero(~finite):  # a last flow tiny next to the others
+        roots_list[i] = _positive_roots_one(flows[rows[i]])
+    return roots_list
 
 
 def _positive_roots_one(row: np.ndarray) -> np.ndarray | None:

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mkba.errors import MkbaError
+from mkba.io.documents import Path_
 from mkba.pricelist.index import PriceIndex, default_index
-from mkba.pricelist.items import PriceList, unknown_item_message
+from mkba.pricelist.items import PriceItem, PriceList, unknown_item_message
 from mkba.pricelist.units import conversion_factor
 from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
 from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
@@ -53,7 +54,7 @@ class Input:
     """
 
     name: str
-    path: tuple
+    path: Path_
     value: float | _Dist
     base: float
     label: str
@@ -74,7 +75,7 @@ class Line:
     factors: list[tuple[int, int]]  # (input column, IDENTITY or ONE_MINUS)
     constant: float  # indexation and unit conversion
     pattern: np.ndarray  # (Y,) fixed yearly timing (once / per year)
-    cohort: tuple[int, int, int | float] | None  # (lag, duration, drop-off input column or -1)
+    cohort: tuple[int, int, int] | None  # (lag, duration, drop-off input column or -1)
     postings: list[tuple[str, float, bool]]  # (stakeholder, sign, is a transfer side)
     item: str | None = None
     memo: bool = False
@@ -104,7 +105,53 @@ class Flows:
 
 @dataclass
 class Model:
-    """A scenario compiled against a price list, ready to evaluate (see module docstring)."""
+    """A scenario compiled against a price list, ready to evaluate (docs/method.md, sections 1-4).
+
+    Made by :func:`compile_scenario`. Every number of the scenario (and every price it uses) is
+    one *input* column; :meth:`evaluate` takes a matrix ``theta`` of input values, one row per
+    draw, and gives the yearly flows of every line and posting for all rows at once, in euro of
+    ``price_year``. :func:`mkba.figures` turns those flows into the figures of section 5.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario compiled.
+    pricelist : PriceList
+        The price list its items were priced from.
+    price_year : int
+        The year whose euros every amount is indexed to (docs/method.md, section 1).
+    base_year : int
+        The year discounted to: its flows are not discounted (section 2).
+    years : numpy.ndarray
+        The calendar years of the horizon, shape (Y,).
+    inputs : list of Input
+        One per column of ``theta``: name, place in the file, value as written and point value.
+    lines : list of Line
+        The cost, effect and volunteer lines compiled to factors, timing and postings.
+    stakeholders : list of str
+        Who bears or gains each flow, in the order of the stakeholder columns of the figures.
+    public : numpy.ndarray
+        Per stakeholder, whether it counts in the fiscal view (section 3), shape (K,).
+    discount_col : int
+        The column of the discount rate (a rate per year) in ``theta``.
+    defaults : dict
+        The defaults the scenario relied on (price year, base year, discount rate), to report.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> scenario = mkba.load_scenario("scenarios/tutorial.yaml")
+    >>> model = mkba.compile_scenario(scenario, mkba.load_pricelist(scenario.pricelist))
+    >>> model.price_year, model.base_year, model.years.tolist()
+    (2024, 2025, [2025, 2026, 2027, 2028, 2029])
+    >>> flows = model.evaluate()  # the point result: every input at its mean
+    >>> flows.posted.shape  # (draws, postings, years), euro
+    (1, 9, 5)
+    >>> theta = model.base[None].repeat(2, axis=0)  # two draws: the second at 4 % a year
+    >>> theta[1, model.discount_col] = 0.04
+    >>> mkba.figures(model, model.evaluate(theta)).npv.round().tolist()  # euro of 2024
+    [-460158.0, -450806.0]
+    """
 
     scenario: Scenario
     pricelist: PriceList
@@ -148,10 +195,11 @@ class Model:
         self._cohort_lines = np.flatnonzero([line.cohort is not None for line in self.lines])
         # fixed patterns with drop-off: k = y - first per year (0 before the first year, where the
         # pattern is 0 anyway)
-        self._decay_lines = np.flatnonzero([line.decay is not None for line in self.lines])
-        self._decay_col = np.array([self.lines[i].decay[0] for i in self._decay_lines], dtype=np.int64)
+        decays = [(i, line.decay) for i, line in enumerate(self.lines) if line.decay is not None]
+        self._decay_lines = np.array([i for i, _ in decays], dtype=np.int64)
+        self._decay_col = np.array([col for _, (col, _) in decays], dtype=np.int64)
         self._decay_k = np.array(
-            [np.maximum(np.arange(Y) - self.lines[i].decay[1], 0) for i in self._decay_lines], dtype=np.int64
+            [np.maximum(np.arange(Y) - first, 0) for _, (_, first) in decays], dtype=np.int64
         ).reshape(-1, Y)
         post = [(i, s, sign, tr) for i, line in enumerate(self.lines) for (s, sign, tr) in line.postings]
         self.posting_line = np.array([p[0] for p in post], dtype=np.int64)
@@ -250,6 +298,16 @@ def _checked_rate(rate: float) -> float:
     return rate
 
 
+def _span(line: CostLine | EffectLine | VolunteerLine) -> tuple[int, int] | None:
+    """First and last year of a line with fixed timing (per: once or year); None if it follows participants."""
+    if line.per not in ("once", "year"):
+        return None
+    if line.year is not None:
+        return line.year, line.year
+    assert line.years is not None, "per: year has 'year' or 'years' (checked on validation)"
+    return line.years[0], line.years[1]
+
+
 class _Compiler:
     def __init__(
         self,
@@ -280,16 +338,12 @@ class _Compiler:
             scenario.price_year if scenario.price_year is not None else self.index.last_year
         )
         self._check_year(self.stated_price_year, ("price_year",))
-        self.base_year = scenario.base_year if scenario.base_year is not None else scenario.start_year
-        if scenario.base_year is None:
-            self.defaults["base_year"] = f"{self.base_year} (start_year)"
+        self.base_year = self._base_year()
         self.years = np.arange(scenario.start_year, scenario.end_year + 1)
         self.inputs: list[Input] = []
         self.price_cols: dict[str, int] = {}
         self.stakeholders: list[str] = []
-        rate = scenario.discount_rate if discount_rate is None else _checked_rate(discount_rate)
-        if "discount_rate" not in scenario.model_fields_set and discount_rate is None:
-            self.defaults["discount_rate"] = f"{rate} (Werkgroep discontovoet 2020)"
+        rate = self._discount_rate(discount_rate)
         self.discount_col = self.add_input(rate, ("discount_rate",), "discount_rate", "Discontovoet")
         self.participant_cols = {
             int(year): self.add_input(n, ("participants", year), f"participants.{year}", f"Deelnemers {year}")
@@ -300,13 +354,28 @@ class _Compiler:
         self.defaults["price_year"] = f"{self.index.last_year} (newest year of the price index)"
         return self.index.last_year
 
-    def _check_year(self, year: int, path: tuple) -> None:
+    def _base_year(self) -> int:
+        """The year discounted to: the scenario's ``base_year``, else its ``start_year``."""
+        if self.s.base_year is not None:
+            return self.s.base_year
+        self.defaults["base_year"] = f"{self.s.start_year} (start_year)"
+        return self.s.start_year
+
+    def _discount_rate(self, override: float | None) -> float | _Dist:
+        """The run's discount rate (a rate per year): the override, else the scenario's."""
+        if override is not None:
+            return _checked_rate(override)
+        if "discount_rate" not in self.s.model_fields_set:
+            self.defaults["discount_rate"] = f"{self.s.discount_rate} (Werkgroep discontovoet 2020)"
+        return self.s.discount_rate
+
+    def _check_year(self, year: int, path: Path_) -> None:
         try:
             self.index.level(year)
         except MkbaError as exc:
             raise self.s.error(exc.message, path) from None
 
-    def add_input(self, value, path: tuple, name: str, label: str) -> int:
+    def add_input(self, value: float | _Dist, path: Path_, name: str, label: str) -> int:
         self.inputs.append(Input(name, path, value, mean_of(value), label))
         return len(self.inputs) - 1
 
@@ -315,16 +384,16 @@ class _Compiler:
             self.stakeholders.append(name)
         return name
 
-    def index_factor(self, from_year: int, path: tuple) -> float:
+    def index_factor(self, from_year: int, path: Path_) -> float:
         self._check_year(from_year, path)
         return float(self.index.factor(from_year, self.price_year))
 
-    def item(self, item_id: str, path: tuple):
+    def item(self, item_id: str, path: Path_) -> PriceItem:
         if item_id not in self.pl.items:
             raise self.s.error(unknown_item_message(item_id, self.pl), path)
         return self.pl.items[item_id]
 
-    def price_input(self, item_id: str, path: tuple) -> int:
+    def price_input(self, item_id: str, path: Path_) -> int:
         """One input per price item used; a range makes it a PERT with the listed amount as mean."""
         if item_id not in self.price_cols:
             item = self.item(item_id, path)
@@ -346,28 +415,27 @@ class _Compiler:
         return self.price_cols[item_id]
 
     # -- lines -------------------------------------------------------------------------
-    def timing(self, line, path: tuple) -> tuple[np.ndarray, tuple | None]:
+    def timing(
+        self, line: CostLine | EffectLine | VolunteerLine, path: Path_
+    ) -> tuple[np.ndarray, tuple[int, int, int] | None]:
+        """A line's fixed yearly pattern (Y,), or its cohort timing ``(lag, duration, -1)``."""
         pattern = np.zeros(len(self.years))
-        first = self.years[0]
-        if isinstance(line, EffectLine) and line.per == "year":
-            start, stop = line.first_last
-            pattern[start - first : stop - first + 1] = 1.0
-            return pattern, None
-        if line.per == "once" or (line.per == "year" and line.year is not None):
-            pattern[line.year - first] = 1.0
-            return pattern, None
-        if line.per == "year":
-            pattern[line.years[0] - first : line.years[1] - first + 1] = 1.0
+        span = _span(line)
+        if span is not None:
+            first = int(self.years[0])
+            pattern[span[0] - first : span[1] - first + 1] = 1.0
             return pattern, None
         if not self.s.participants:
             raise self.s.error(f"per: {line.per} needs 'participants' in the scenario", (*path, "per"))
-        duration = getattr(line, "duration", None) if line.per == "participant_year" else 1
+        duration = line.duration if isinstance(line, CostLine) and line.per == "participant_year" else 1
+        assert duration is not None, "per: participant_year has a duration (checked on validation)"
         return pattern, (0, duration, -1)
 
     def cost(self, i: int, line: CostLine) -> Line:
         path = ("costs", i)
         name = f"costs.{line.id}"
         if line.item is not None:
+            assert line.quantity is not None, "a cost priced by 'item' has 'quantity' (checked on validation)"
             item = self.item(line.item, (*path, "item"))
             factors = [
                 (
@@ -383,6 +451,7 @@ class _Compiler:
             ]
             constant = self.index_factor(item.price_year, (*path, "item"))
         else:
+            assert line.amount is not None, "a cost has 'amount' or 'item' (checked on validation)"
             factors = [
                 (
                     self.add_input(
@@ -418,7 +487,10 @@ class _Compiler:
             price_col = self.price_input(line.item, (*path, "item"))
         else:
             price = line.price
-            unit, payer, recipient = price.unit, price.payer or line.beneficiary, None
+            assert price is not None, "an effect has 'item' or 'price' (checked on validation)"
+            payer_given = price.payer or line.beneficiary
+            assert payer_given is not None, "a price has a payer or a beneficiary (checked)"
+            unit, payer, recipient = price.unit, payer_given, None
             price_year = price.price_year if price.price_year is not None else self.stated_price_year
             price_col = self.add_input(
                 price.amount, (*path, "price", "amount"), f"{name}.price", f"{label}: prijs"
@@ -492,7 +564,7 @@ class _Compiler:
                 None,
                 postings,
                 item=line.item,
-                decay=(drop, line.first_last[0] - int(self.years[0])),
+                decay=(drop, int(np.flatnonzero(pattern)[0])),  # drop-off counts from the first year
             )
         return Line(
             line.id,
@@ -590,15 +662,47 @@ def compile_scenario(
 ) -> Model:
     """Compile ``scenario`` against ``pricelist`` into a :class:`Model`.
 
+    Prices are taken from the list (or from the scenario's own ``price``), indexed to the price
+    year with the price index (docs/method.md, section 1) and converted to each line's unit; every
+    line is compiled by the formulas of section 4, its flows discounted as in section 2.
+
     Parameters
     ----------
-    price_year, discount_rate : optional
-        Override the scenario's settings for this run.
+    scenario : Scenario
+        A loaded scenario (:func:`mkba.load_scenario`).
+    pricelist : PriceList
+        The list its ``item`` references are priced from; amounts in euro per unit.
+    index : PriceIndex, optional
+        The price index used for indexation (default: the bundled CBS CPI, :func:`mkba.default_index`).
+    price_year : int, optional
+        The year whose euros the result is in, instead of the scenario's ``price_year``.
+    discount_rate : float, optional
+        The real discount rate for this run, a rate per year (0.0225 is 2.25 %), instead of the
+        scenario's; from -0.99 to 10.
+
+    Returns
+    -------
+    Model
+        Ready to evaluate: :meth:`Model.evaluate`, then :func:`mkba.figures`.
 
     Raises
     ------
     MkbaError
         For references that do not resolve (price items, units, price years),
-        pointing at the scenario's file and line.
+        pointing at the scenario's file and line; for a discount rate out of range, or a price
+        list in another currency than the euro.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> scenario = mkba.load_scenario("scenarios/tutorial.yaml")
+    >>> pricelist = mkba.load_pricelist(scenario.pricelist)
+    >>> model = mkba.compile_scenario(scenario, pricelist, price_year=2023, discount_rate=0.04)
+    >>> model.price_year
+    2023
+    >>> model.inputs[model.discount_col].base  # a rate per year
+    0.04
+    >>> round(float(mkba.figures(model, model.evaluate()).npv[0]))  # euro of 2023
+    -436403
     """
     return _Compiler(scenario, pricelist, index or default_index(), price_year, discount_rate).build()

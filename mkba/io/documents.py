@@ -20,20 +20,26 @@ import difflib
 import json
 import re
 import tomllib
+import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pydantic
 import yaml
-
-try:  # the fast YAML 1.2 parser; without it everything still works, only slower
-    import yaml_rs as _yaml_rs
-except ImportError:  # pragma: no cover
-    _yaml_rs = None
+from pydantic_core import ErrorDetails
 
 from mkba.errors import MkbaError
+
+_yaml_rs: types.ModuleType | None
+try:  # the fast YAML 1.2 parser; without it everything still works, only slower
+    import yaml_rs as _yaml_rs_module
+
+    _yaml_rs = _yaml_rs_module
+except ImportError:  # pragma: no cover
+    _yaml_rs = None
 
 Path_ = tuple[str | int, ...]
 
@@ -79,10 +85,12 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     return int(text, 10)
 
 
+def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
 StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-StrictLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 
 
 if hasattr(yaml, "CSafeLoader"):
@@ -255,7 +263,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _json_pairs(file: str):
+def _json_pairs(file: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in pairs:
@@ -278,14 +286,14 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def _data_path(data: Any, loc: tuple) -> tuple[Path_, list]:
+def _data_path(data: Any, loc: Path_) -> tuple[Path_, list[str]]:
     """Split a pydantic ``loc`` into the part that exists in ``data`` and the rest.
 
     pydantic puts union tags and function names into ``loc``; those are not in
     the data, so they are passed over while walking it.
     """
-    path: list = []
-    rest: list = []
+    path: list[str | int] = []
+    rest: list[str] = []
     node = data
     for part in loc:
         if isinstance(node, dict) and part in node:
@@ -304,46 +312,54 @@ def _data_path(data: Any, loc: tuple) -> tuple[Path_, list]:
     return tuple(path), rest
 
 
-def _fields_at(model: type, loc: tuple) -> set[str]:
+def _fields_at(model: type, loc: Path_) -> set[str]:
     """The field names a closed model allows at ``loc`` (best effort, for hints)."""
     candidates: list[Any] = [model]
     for part in loc:
-        nxt: list[Any] = []
-        for cand in _expand(candidates):
-            if isinstance(cand, type) and issubclass(cand, pydantic.BaseModel):
-                info = cand.model_fields.get(part) if isinstance(part, str) else None
-                if info is None and isinstance(part, str):
-                    info = next((f for f in cand.model_fields.values() if f.alias == part), None)
-                if info is not None:
-                    nxt.append(info.annotation)
-                elif isinstance(part, str):
-                    nxt.append(cand)  # a union tag in loc
-            elif typing.get_origin(cand) in (list, tuple) and isinstance(part, int):
-                nxt.extend(typing.get_args(cand)[:1])
-            elif typing.get_origin(cand) is dict:
-                nxt.append(typing.get_args(cand)[1])
-        candidates = nxt
+        candidates = [inner for cand in _expand(candidates) for inner in _types_inside(cand, part)]
     names: set[str] = set()
     for cand in _expand(candidates):
-        if isinstance(cand, type) and issubclass(cand, pydantic.BaseModel):
+        if _is_model(cand):
             names |= {f.alias or n for n, f in cand.model_fields.items()}
     return names
 
 
-def _expand(types: list[Any]) -> list[Any]:
+def _is_model(cand: Any) -> bool:
+    return isinstance(cand, type) and issubclass(cand, pydantic.BaseModel)
+
+
+def _types_inside(cand: Any, part: str | int) -> list[Any]:
+    """The types that may stand at ``part`` (a key or an index) inside a value of type ``cand``."""
+    if _is_model(cand):
+        if not isinstance(part, str):
+            return []
+        info = cand.model_fields.get(part)
+        if info is None:
+            info = next((f for f in cand.model_fields.values() if f.alias == part), None)
+        return [info.annotation] if info is not None else [cand]  # not a field: a union tag in loc
+    origin = typing.get_origin(cand)
+    if origin in (list, tuple) and isinstance(part, int):
+        return list(typing.get_args(cand)[:1])
+    if origin is dict:
+        return [typing.get_args(cand)[1]]
+    return []
+
+
+def _expand(hints: list[Any]) -> list[Any]:
+    """Type hints with ``Annotated`` and unions taken apart into their members."""
     out: list[Any] = []
-    for t in types:
+    for t in hints:
         origin = typing.get_origin(t)
         if origin is typing.Annotated:
             out.extend(_expand([typing.get_args(t)[0]]))
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        elif origin in (typing.Union, types.UnionType):
             out.extend(_expand(list(typing.get_args(t))))
         else:
             out.append(t)
     return out
 
 
-def _describe(err: dict, model: type) -> str:
+def _describe(err: ErrorDetails, model: type) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         key = err["loc"][-1]
@@ -414,7 +430,7 @@ def _item_hint(data: Any, path: Path_) -> str | None:
 M = typing.TypeVar("M", bound=pydantic.BaseModel)
 
 
-def validate(model: type[M], doc: Document, context: dict | None = None) -> M:
+def validate(model: type[M], doc: Document, context: dict[str, Any] | None = None) -> M:
     """Validate a document against a closed pydantic model, or raise :class:`MkbaError`."""
     if not isinstance(doc.data, dict):
         raise MkbaError(

@@ -18,11 +18,11 @@ from pathlib import Path
 from mkba.errors import MkbaError
 
 
-def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
+def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then move it into place.
 
     The temporary file has the suffix of ``path`` (some writers choose the
-    format by it). An existing file at ``path`` keeps its permission bits; a
+    format by it); what ``write`` returns is ignored. An existing file at ``path`` keeps its permission bits; a
     new file gets the usual ones (``0o666`` less the umask).
 
     Returns
@@ -40,17 +40,17 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
         is left behind and an earlier file at ``path`` is unchanged.
     """
     path = Path(path)
-    where = {"file": str(path)}
+    file = str(path)
     if path.is_dir():
-        raise MkbaError("is a folder; expected a file name", **where)
+        raise MkbaError("is a folder; expected a file name", file=file)
     if not path.parent.is_dir():
         what = "is not a folder" if path.parent.exists() else "does not exist"
-        raise MkbaError(f"the folder {str(path.parent)!r} {what}", **where)
+        raise MkbaError(f"the folder {str(path.parent)!r} {what}", file=file)
     try:
         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode()
         handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     except OSError as exc:
-        raise MkbaError(f"cannot write the file: {exc.strerror or exc}", **where) from None
+        raise MkbaError(f"cannot write the file: {exc.strerror or exc}", file=file) from None
     os.close(handle)
     tmp = Path(tmp_name)
     try:
@@ -58,7 +58,7 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
-        raise MkbaError(f"cannot write the file: {exc.strerror or exc}", **where) from None
+        raise MkbaError(f"cannot write the file: {exc.strerror or exc}", file=file) from None
     finally:
         tmp.unlink(missing_ok=True)
     return path

@@ -18,14 +18,13 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-import openpyxl
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
 from mkba.errors import MkbaError
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from _csv import Reader as _CsvReader
 
 _RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -37,17 +36,23 @@ class Row:
     """One row of a table: its number (sheet row or CSV line) and its cell values."""
 
     number: int
-    values: tuple
+    values: tuple[Any, ...]
 
 
-def open_workbook(path: Path):
+def open_workbook(path: Path) -> Any:
     """A workbook opened read-only, with the values (not the formulas) of its cells.
+
+    The workbook is an ``openpyxl`` ``Workbook`` (typed ``Any``: openpyxl ships no type hints);
+    openpyxl is imported here, when a workbook is read, not when this module is.
 
     Raises
     ------
     MkbaError
         When the file is missing or not a readable ``.xlsx`` workbook.
     """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -77,7 +82,7 @@ def csv_rows(path: Path, delimiter: str) -> Iterator[Row]:
     return _csv_records(reader, str(path))
 
 
-def _csv_records(reader, file: str) -> Iterator[Row]:
+def _csv_records(reader: _CsvReader, file: str) -> Iterator[Row]:
     """CSV records, numbered by the line each starts on."""
     line = 1
     try:
@@ -104,10 +109,10 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name to the path of its XML part in the archive."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     targets = _relationship_targets(archive, "xl/_rels/workbook.xml.rels")
-    parts = {}
+    parts: dict[str, str] = {}
     for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
-        target = targets.get(sheet.get(f"{{{_RELATIONSHIPS_NS}}}id"), "")
-        parts[sheet.get("name")] = (
+        target = targets.get(sheet.get(f"{{{_RELATIONSHIPS_NS}}}id", ""), "")
+        parts[sheet.get("name", "")] = (
             target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         )
     return parts
@@ -118,7 +123,9 @@ def _relationship_targets(archive: zipfile.ZipFile, part: str) -> dict[str, str]
         root = ElementTree.fromstring(archive.read(part))
     except KeyError:
         return {}
-    return {rel.get("Id"): rel.get("Target", "") for rel in root.iter(f"{{{_PACKAGE_RELS_NS}}}Relationship")}
+    return {
+        rel.get("Id", ""): rel.get("Target", "") for rel in root.iter(f"{{{_PACKAGE_RELS_NS}}}Relationship")
+    }
 
 
 def _sheet_hyperlinks(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
@@ -128,7 +135,7 @@ def _sheet_hyperlinks(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     with archive.open(part) as stream:
         for _, element in ElementTree.iterparse(stream):
             if element.tag == f"{{{_MAIN_NS}}}hyperlink":
-                target = targets.get(element.get(f"{{{_RELATIONSHIPS_NS}}}id"))
+                target = targets.get(element.get(f"{{{_RELATIONSHIPS_NS}}}id", ""))
                 if target:
                     links.update(dict.fromkeys(_cells_of_range(element.get("ref", "")), target))
             elif element.tag == f"{{{_MAIN_NS}}}row":
@@ -141,9 +148,46 @@ def _cells_of_range(ref: str) -> list[str]:
     first, _, last = ref.partition(":")
     if not last:
         return [first]
-    (c1, r1), (c2, r2) = (re.fullmatch(r"([A-Z]+)(\d+)", x).groups() for x in (first, last))
-    columns = range(column_index_from_string(c1), column_index_from_string(c2) + 1)
-    return [f"{get_column_letter(c)}{r}" for c in columns for r in range(int(r1), int(r2) + 1)]
+    (c1, r1), (c2, r2) = (_cell_parts(first), _cell_parts(last))
+    columns = range(column_index(c1), column_index(c2) + 1)
+    return [f"{column_letter(c)}{r}" for c in columns for r in range(int(r1), int(r2) + 1)]
+
+
+def column_index(letters: str) -> int:
+    """The 1-based number of a column: ``'A'`` -> 1, ``'Z'`` -> 26, ``'AA'`` -> 27 (any case).
+
+    Raises
+    ------
+    ValueError
+        When ``letters`` is empty or holds anything but the letters A-Z.
+    """
+    number = 0
+    for char in letters.upper():
+        if not "A" <= char <= "Z":
+            raise ValueError(f"{letters!r} is not a column name; expected letters such as 'H' or 'AB'")
+        number = number * 26 + ord(char) - ord("A") + 1
+    if number == 0:
+        raise ValueError("expected a column name such as 'H' or 'AB', got an empty text")
+    return number
+
+
+def column_letter(number: int) -> str:
+    """The letters of the 1-based column ``number``: 1 -> ``'A'``, 27 -> ``'AA'``."""
+    if number < 1:
+        raise ValueError(f"expected a column number of at least 1, got {number}")
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _cell_parts(ref: str) -> tuple[str, str]:
+    """``'Q5'`` -> ``('Q', '5')``: the column letters and the row digits of a cell reference."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    if match is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return match[1], match[2]
 
 
 # --------------------------------------------------------------------------- cell text to values

@@ -6,12 +6,28 @@ import numpy as np
 import pandas as pd
 
 from mkba.errors import MkbaError
-from mkba.pricelist.index import default_index
+from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import DEFAULT_CURRENCY, PriceList
 
 
-def diff(a: PriceList, b: PriceList, price_year: int | None = None, index=None) -> pd.DataFrame:
-    """Compare two price lists item by item.
+def diff(
+    a: PriceList, b: PriceList, price_year: int | None = None, index: PriceIndex | None = None
+) -> pd.DataFrame:
+    """Compare two price lists item by item, in nominal and in real terms.
+
+    The real change compares both amounts indexed to one price year with the price index
+    (``amount * I(P) / I(p)``, docs/method.md, section 1), so that inflation between two price
+    years does not count as a change in price.
+
+    Parameters
+    ----------
+    a, b : PriceList
+        The old and the new list (e.g. two versions of one list), in the same currency.
+    price_year : int, optional
+        The year whose euros the real change is measured in (default: the newest price year in
+        either list).
+    index : PriceIndex, optional
+        The price index for the real change (default: the bundled CBS CPI).
 
     Returns
     -------
@@ -27,6 +43,18 @@ def diff(a: PriceList, b: PriceList, price_year: int | None = None, index=None) 
     ------
     MkbaError
         When the two lists are in different currencies.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> old = mkba.load_pricelist("nl-sociaal-domein@2024.1")
+    >>> new = mkba.load_pricelist("nl-sociaal-domein@2025.1")
+    >>> table = mkba.diff(old, new, price_year=2024).set_index("id")
+    >>> row = table.loc["bijstand-maand"]
+    >>> row["status"], float(row["amount_a"]), float(row["amount_b"])  # euro per month
+    ('changed', 1283.83, 1345.45)
+    >>> round(float(row["nominal_change_pct"]), 4), round(float(row["real_change_pct"]), 4)  # fractions
+    (0.048, 0.0145)
     """
     if a.currency != b.currency:
         raise MkbaError(
@@ -84,6 +112,7 @@ def diff(a: PriceList, b: PriceList, price_year: int | None = None, index=None) 
         real_a = np.full(len(frame), np.nan)
         real_b = np.full(len(frame), np.nan)
         if both.any():
+            assert price_year is not None, "items in both lists: the newest price year exists"
             sel = both.to_numpy()
             real_a[sel] = index.index(
                 frame.loc[sel, "amount_a"].to_numpy(float),

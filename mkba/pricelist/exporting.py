@@ -22,9 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import yaml
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from mkba.errors import MkbaError
 from mkba.io.documents import Document, StrictLoader, validate
@@ -169,6 +167,8 @@ def _write_csv(spec: PriceListFile, path: Path) -> None:
 
 
 def _write_xlsx(spec: PriceListFile, path: Path) -> None:
+    import openpyxl  # only when a workbook is written: the command line starts faster without it
+
     workbook = openpyxl.Workbook(write_only=True)
     header_sheet = workbook.create_sheet(LIST_SHEET)
     items_sheet = workbook.create_sheet(ITEMS_SHEET)
@@ -187,6 +187,8 @@ def _check_excel_text(
     header: list[tuple[str, str]], columns: list[str], rows: list[list[Any]], path: Path
 ) -> None:
     """Refuse, before writing anything, texts with control characters that Excel cannot store."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     where = next((f"the list's {key}" for key, value in header if ILLEGAL_CHARACTERS_RE.search(value)), None)
     id_column = columns.index("id")
     where = where or next(
@@ -205,7 +207,7 @@ def _check_excel_text(
         )
 
 
-def _excel_cell(sheet, value: Any):
+def _excel_cell(sheet: Any, value: Any) -> Any:
     """A cell for a table value: text stays text, a float keeps all its digits."""
     if isinstance(value, str):
         return _text_cell(sheet, value)
@@ -214,20 +216,24 @@ def _excel_cell(sheet, value: Any):
     return value
 
 
-def _float_cell(sheet, number: float):
+def _float_cell(sheet: Any, number: float) -> Any:
     """A number cell holding the shortest text that reads back as exactly ``number``.
 
     openpyxl writes numbers with 16 significant digits, which can change the
     last bit of a float; the text of ``repr`` is exact.
     """
-    cell = openpyxl.cell.WriteOnlyCell(sheet, value=repr(number))
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=repr(number))
     cell.data_type = "n"
     return cell
 
 
-def _text_cell(sheet, text: str):
+def _text_cell(sheet: Any, text: str) -> Any:
     """A cell that Excel keeps as text, even when it starts with ``=``."""
-    cell = openpyxl.cell.WriteOnlyCell(sheet, value=text)
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     return cell
 
@@ -283,7 +289,7 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
                     f"sheets: {', '.join(workbook.sheetnames)}",
                     file=str(path),
                 )
-        return tuple(
+        header, table = (
             [
                 Row(i, v)
                 for i, v in enumerate(workbook[sheet].iter_rows(values_only=True), 1)
@@ -291,6 +297,7 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
             ]
             for sheet in (LIST_SHEET, ITEMS_SHEET)
         )
+        return header, table
     finally:
         workbook.close()
 

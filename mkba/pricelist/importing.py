@@ -21,10 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from mkba.errors import MkbaError
-from mkba.io.spreadsheet import Row, clean_text, csv_rows, is_blank, open_workbook, workbook_hyperlinks
+from mkba.io.spreadsheet import (
+    Row,
+    clean_text,
+    column_index,
+    column_letter,
+    csv_rows,
+    is_blank,
+    open_workbook,
+    workbook_hyperlinks,
+)
 from mkba.pricelist.items import PRICELIST_FORMAT, PriceItem, PriceListFile
 from mkba.pricelist.mapping import Correction, FieldSpec, HeaderSpec, Mapping, SheetSelection, load_mapping
 
@@ -54,7 +62,7 @@ class _Table:
             column_name = f" (column {header!r})" if header else ""
             return {"file": self.file, "line": row, "field": f"{field_name}{column_name}"}
         cell = (
-            f"{_sheet_ref(self.sheet)}!{get_column_letter(column + 1)}{row}"
+            f"{_sheet_ref(self.sheet)}!{column_letter(column + 1)}{row}"
             if column is not None
             else f"{_sheet_ref(self.sheet)}!{row}:{row}"
         )
@@ -370,7 +378,7 @@ def _resolve_columns(table: _Table, mapping: Mapping, header_rows: dict[int, tup
     for name, first in mapping.specs.items():
         for key, spec in first.chain(name):
             if spec.letter is not None:
-                col = column_index_from_string(spec.letter.upper()) - 1
+                col = column_index(spec.letter.upper()) - 1
                 columns[key] = _Column(col, headers[col] if col < len(headers) else None)
             elif spec.header is not None:
                 columns[key] = _column_by_header(table, key, spec, headers, by_text)
@@ -381,10 +389,7 @@ def _column_by_header(
     table: _Table, name: str, spec: FieldSpec, headers: list[str], by_text: dict[str, list[int]]
 ) -> _Column:
     hits = sorted({col for h in spec.headers for col in by_text.get(_map_key(h), [])})
-    where = {
-        "file": table.file,
-        "field": f"fields.{name}" if table.is_csv else f"{_sheet_ref(table.sheet)} (fields.{name})",
-    }
+    field = f"fields.{name}" if table.is_csv else f"{_sheet_ref(table.sheet)} (fields.{name})"
     if not hits:
         wanted = " or ".join(repr(h) for h in spec.headers)
         present = [h for h in headers if h]
@@ -393,14 +398,16 @@ def _column_by_header(
         raise MkbaError(
             f"the mapping names the column {wanted}, which is not in the header{hint}. "
             f"Headers found: {', '.join(repr(h) for h in present)}",
-            **where,
+            file=table.file,
+            field=field,
         )
     if len(hits) > 1:
-        letters = ", ".join(get_column_letter(c + 1) for c in hits)
+        letters = ", ".join(column_letter(c + 1) for c in hits)
         raise MkbaError(
             f"the header {headers[hits[0]]!r} names several columns ({letters}); "
             "expected one: give the column's letter or combine the header rows",
-            **where,
+            file=table.file,
+            field=field,
         )
     return _Column(hits[0], headers[hits[0]])
 
@@ -533,7 +540,8 @@ def _raw_value(
     if spec.template is not None:
         return _render(spec.template_parts, texts)
     if spec.hyperlink:
-        return table.hyperlinks.get(f"{get_column_letter(column.index + 1)}{row.number}")
+        assert column is not None, "a hyperlink field reads a column (the mapping checks it)"
+        return table.hyperlinks.get(f"{column_letter(column.index + 1)}{row.number}")
     return cell
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pydantic
 
 from mkba.errors import MkbaError
@@ -53,15 +54,37 @@ class IndexFile(pydantic.BaseModel):
 class PriceIndex:
     """A yearly price index, e.g. the CBS consumer price index.
 
+    Brings an amount of price year ``p`` to price year ``P``: ``amount * I(P) / I(p)``
+    (docs/method.md, section 1). A year outside the series is an error unless an assumed
+    yearly inflation is stated; nothing is extrapolated silently.
+
     Parameters
     ----------
     values : dict of int to float
-        Index value per calendar year (any base).
+        Index value per calendar year (any base, e.g. 2015 = 100); consecutive years.
     name : str
         Name of the series, for provenance.
     assumed_inflation : float, optional
-        Yearly inflation (fraction, e.g. 0.02) assumed for years beyond either
-        end of the series. Without it such years are an error.
+        Yearly inflation, a rate per year (a fraction: 0.02 is 2 %), assumed for years beyond
+        either end of the series. Without it such years are an error.
+    meta : IndexFile, optional
+        The file the series was read from (title, source, base year), when it was read from one.
+
+    Attributes
+    ----------
+    first_year, last_year : int
+        The first and last calendar year of the series.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> index = mkba.PriceIndex({2023: 100.0, 2024: 103.0}, name="example")
+    >>> float(index.factor(2023, 2024))
+    1.03
+    >>> float(index.index(50.0, 2023, 2024))  # 50 euro of 2023 in euro of 2024
+    51.5
+    >>> round(float(index.with_assumed_inflation(0.02).level(2025)), 4)  # beyond the series
+    105.06
     """
 
     def __init__(
@@ -81,17 +104,19 @@ class PriceIndex:
 
     @property
     def years(self) -> np.ndarray:
+        """The calendar years of the series, first to last."""
         return np.arange(self.first_year, self.last_year + 1)
 
     @property
     def values(self) -> np.ndarray:
+        """The index value of each year of :attr:`years` (a copy)."""
         return self._values.copy()
 
     def with_assumed_inflation(self, rate: float | None) -> PriceIndex:
         """The same series, extended beyond its ends at ``rate`` a year."""
         return PriceIndex(dict(zip(self.years.tolist(), self._values.tolist())), self.name, rate, self.meta)
 
-    def level(self, year) -> np.ndarray:
+    def level(self, year: npt.ArrayLike) -> np.ndarray:
         """Index value of ``year`` (scalar or array of int).
 
         Raises
@@ -100,26 +125,26 @@ class PriceIndex:
             If a year is outside the series and no assumed inflation was stated.
         """
         y = np.asarray(year, dtype=np.int64)
-        outside = (y < self.first_year) | (y > self.last_year)
-        if outside.any() and self.assumed_inflation is None:
+        inner = np.clip(y, self.first_year, self.last_year)
+        out = self._values[inner - self.first_year]
+        outside = y != inner
+        if not outside.any():
+            return out
+        if self.assumed_inflation is None:
             bad = int(y[outside].flat[0])
             raise MkbaError(
                 f"price year {bad} is outside the price index {self.name!r} "
                 f"({self.first_year}-{self.last_year}); use a year in the series or state an "
                 "assumed yearly inflation for the years beyond it"
             )
-        inner = np.clip(y, self.first_year, self.last_year)
-        out = self._values[inner - self.first_year]
-        if outside.any():
-            growth = 1.0 + float(self.assumed_inflation)
-            out = out * growth ** (y - inner).astype(np.float64)
-        return out
+        growth = 1.0 + float(self.assumed_inflation)
+        return out * growth ** (y - inner).astype(np.float64)
 
-    def factor(self, from_year, to_year) -> np.ndarray:
+    def factor(self, from_year: npt.ArrayLike, to_year: npt.ArrayLike) -> np.ndarray:
         """Multiplier that brings an amount from ``from_year`` to ``to_year`` prices."""
         return self.level(to_year) / self.level(from_year)
 
-    def index(self, amount, from_year, to_year) -> np.ndarray:
+    def index(self, amount: npt.ArrayLike, from_year: npt.ArrayLike, to_year: npt.ArrayLike) -> np.ndarray:
         """``amount`` in ``from_year`` prices, expressed in ``to_year`` prices (euro)."""
         return np.asarray(amount, dtype=np.float64) * self.factor(from_year, to_year)
 
@@ -128,7 +153,30 @@ class PriceIndex:
 
 
 def load_index(path: str | Path) -> PriceIndex:
-    """Read a price index file (``format: mkba-index/1``)."""
+    """Read a price index file (``format: mkba-index/1``, docs/formats.md).
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML, TOML or JSON file with the index value per calendar year and its source.
+
+    Returns
+    -------
+    PriceIndex
+        The series, with the file's metadata in ``meta``; no assumed inflation.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file, line and field of what does not fit the format (e.g. a missing year).
+
+    Examples
+    --------
+    >>> import mkba
+    >>> index = mkba.load_index("pricelists/index/cbs-cpi.yaml")
+    >>> index.meta.base_year, float(index.level(2015))  # 2015 = 100
+    (2015, 100.0)
+    """
     doc = read_document(path)
     meta = validate(IndexFile, doc)
     return PriceIndex(meta.values, meta.name, meta=meta)
@@ -140,5 +188,23 @@ def _default() -> PriceIndex:
 
 
 def default_index() -> PriceIndex:
-    """The bundled CBS consumer price index (yearly averages)."""
+    """The bundled CBS consumer price index (yearly averages, 2015 = 100).
+
+    What mkba indexes with unless told otherwise (docs/method.md, section 1); read once and
+    cached. Its years run to the newest year CBS has published.
+
+    Returns
+    -------
+    PriceIndex
+        The series ``cbs-cpi``, without an assumed inflation.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> index = mkba.default_index()
+    >>> index.name, index.first_year
+    ('cbs-cpi', 2000)
+    >>> round(float(index.index(100.0, 2020, 2024)), 2)  # 100 euro of 2020 in euro of 2024
+    121.07
+    """
     return _default()

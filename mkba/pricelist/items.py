@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic
 
 from mkba.errors import MkbaError
-from mkba.pricelist.index import default_index
+from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.source import Source
 from mkba.pricelist.units import check_unit
 
@@ -60,36 +60,68 @@ def version_text(v: Any) -> Any:
 
 
 def _check_price_year(year: int, info: pydantic.ValidationInfo) -> int:
-    index = (info.context or {}).get("index")
-    if index is not None and not (index.first_year <= year <= index.last_year):
-        if index.assumed_inflation is None:
-            raise ValueError(
-                f"price year {year} is outside the price index {index.name!r} "
-                f"({index.first_year}-{index.last_year}); use a year in the index, "
-                "or state an assumed yearly inflation (scenario `assumed_inflation`)"
-            )
-    return year
+    index: PriceIndex | None = (info.context or {}).get("index")
+    if index is None or index.first_year <= year <= index.last_year or index.assumed_inflation is not None:
+        return year
+    raise ValueError(
+        f"price year {year} is outside the price index {index.name!r} "
+        f"({index.first_year}-{index.last_year}); use a year in the index, "
+        "or state an assumed yearly inflation (scenario `assumed_inflation`)"
+    )
 
 
 class PriceItem(pydantic.BaseModel):
     """One unit cost: what a unit of something costs, who pays it, and the source.
 
-    Attributes
+    An item of a price list file (docs/formats.md); scenarios name it by ``id``. Its amount is
+    indexed to a scenario's price year with the price index (docs/method.md, section 1).
+
+    Parameters
     ----------
     id : str
         Stable lower-case identifier used by scenarios.
+    label, label_en : str
+        What the unit is, in Dutch (and in English).
     unit : str
-        ``hour``, ``day``, ``week``, ``month``, ``year`` or a count unit.
+        ``hour``, ``day``, ``week``, ``month``, ``year`` or a count unit (``contact``, ``case``,
+        ...; docs/method.md, section 1).
     amount : float
-        Euros per unit, in prices of ``price_year``.
+        Euro per unit, in prices of ``price_year``; >= 0.
+    price_year : int
+        The year whose prices ``amount`` is in.
     low, high : float, optional
-        A range around ``amount`` for sensitivity analysis (euro per unit).
+        A range around ``amount`` for sensitivity analysis (euro per unit); with both, the item
+        is a PERT whose mean is ``amount`` (docs/method.md, section 6).
     payer : str
         The stakeholder that bears the cost (and saves it when it is avoided).
     nature : {'resource', 'transfer'}
-        Real use of resources, or money moving from ``payer`` to ``recipient``.
+        Real use of resources, or money moving from ``payer`` to ``recipient`` (section 3).
+    recipient : str, optional
+        Who receives a transfer (default ``deelnemers``).
+    category : str, optional
+        A grouping for tables (``zorg``, ``werk en inkomen``, ...).
+    kind : {'price', 'reference_value'}
+        ``price`` (default): what a unit costs. ``reference_value``: a value society puts on a unit
+        that has no market price, such as a QALY (Zorginstituut's reference values), used as a benefit.
     confidence : int
         1 (weak, indicative) to 5 (strong, official tariff).
+    source : Source
+        Where the amount comes from: ``{title, url, where}``.
+    code, note : str, optional
+        The source's own code for the item, and a remark.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> item = mkba.PriceItem(
+    ...     id="coach-uur", label="Uur coaching", unit="hour", amount=65.0, price_year=2024,
+    ...     payer="gemeente", nature="resource", confidence=2,
+    ...     source={"title": "Offerte coachingbureau (fictief)"},
+    ... )
+    >>> item.amount, item.unit, item.kind  # euro per hour, in prices of 2024
+    (65.0, 'hour', 'price')
+    >>> mkba.load_pricelist("nl-sociaal-domein@2024.1")["bijstand-maand"].transfer_recipient
+    'deelnemers'
     """
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
@@ -106,6 +138,7 @@ class PriceItem(pydantic.BaseModel):
     nature: Literal["resource", "transfer"]
     recipient: str | None = pydantic.Field(default=None, pattern=STAKEHOLDER_PATTERN)
     category: str | None = None
+    kind: Literal["price", "reference_value"] = "price"
     confidence: int = pydantic.Field(ge=1, le=5)
     source: Source
     code: str | None = None
@@ -203,12 +236,13 @@ class PriceListFile(pydantic.BaseModel):
 
     @pydantic.model_validator(mode="after")
     def _unique(self) -> PriceListFile:
-        for group, entries in (("items", self.items), ("overrides", self.overrides)):
+        groups = (("items", [e.id for e in self.items]), ("overrides", [e.id for e in self.overrides]))
+        for group, ids in groups:
             seen: set[str] = set()
-            for i, entry in enumerate(entries):
-                if entry.id in seen:
-                    raise ValueError(f"{group}[{i}]: id {entry.id!r} is given twice; expected unique ids")
-                seen.add(entry.id)
+            for i, entry_id in enumerate(ids):
+                if entry_id in seen:
+                    raise ValueError(f"{group}[{i}]: id {entry_id!r} is given twice; expected unique ids")
+                seen.add(entry_id)
         if self.overrides and not self.extends:
             raise ValueError("overrides need a base list: set 'extends'")
         return self
@@ -218,7 +252,10 @@ class PriceListFile(pydantic.BaseModel):
 class PriceList:
     """A resolved price list: its items after following ``extends``.
 
-    Attributes
+    Made by :func:`mkba.load_pricelist` (or :meth:`mkba.Registry.load`); a mapping of item id
+    to :class:`PriceItem` (``len``, ``in``, ``[id]``, iteration over the items).
+
+    Parameters
     ----------
     name, version, title : str
         Identity of the list (the top of the chain).
@@ -237,6 +274,18 @@ class PriceList:
         ISO 4217 code of every amount (``EUR`` unless the file says otherwise);
         all lists of an ``extends`` chain share it. mkba's engine and price
         index are for euros.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> pricelist = mkba.load_pricelist("nl-sociaal-domein@2024.1")
+    >>> pricelist
+    PriceList('nl-sociaal-domein@2024.1', 70 items)
+    >>> item = pricelist["huisarts-consult"]
+    >>> item.amount, item.unit, item.price_year  # euro per contact, in prices of 2022
+    (30.87, 'contact', 2022)
+    >>> round(pricelist.amounts(price_year=2024)["huisarts-consult"], 2)  # indexed: euro of 2024
+    33.1
     """
 
     name: str
@@ -251,6 +300,7 @@ class PriceList:
 
     @property
     def ref(self) -> str:
+        """``name@version`` of the list."""
         return f"{self.name}@{self.version}"
 
     @property
@@ -287,12 +337,12 @@ class PriceList:
         except KeyError:
             raise MkbaError(unknown_item_message(item_id, self)) from None
 
-    def amounts(self, price_year: int | None = None, index=None) -> dict[str, float]:
+    def amounts(self, price_year: int | None = None, index: PriceIndex | None = None) -> dict[str, float]:
         """Each item's amount, indexed to ``price_year`` when given (euro per unit)."""
         frame = self.to_frame(price_year=price_year, index=index)
         return dict(zip(frame["id"], frame["amount"]))
 
-    def to_frame(self, price_year: int | None = None, index=None) -> pd.DataFrame:
+    def to_frame(self, price_year: int | None = None, index: PriceIndex | None = None) -> pd.DataFrame:
         """One row per item; with ``price_year``, amounts (and ranges) indexed to that year."""
         import pandas as pd
 
@@ -304,7 +354,13 @@ class PriceList:
             rows.append(row)
         frame = pd.DataFrame(
             rows,
-            columns=[*list(PriceItem.model_fields.keys() - {"source"}), "source_title", "source_url", "source_where", "origin"],
+            columns=[
+                *list(PriceItem.model_fields.keys() - {"source"}),
+                "source_title",
+                "source_url",
+                "source_where",
+                "origin",
+            ],
         )
         frame = frame[[c for c in _COLUMN_ORDER if c in frame.columns]]
         if price_year is not None and len(frame):
@@ -337,6 +393,7 @@ _COLUMN_ORDER = [
     "nature",
     "recipient",
     "category",
+    "kind",
     "confidence",
     "source_title",
     "source_url",
@@ -348,6 +405,7 @@ _COLUMN_ORDER = [
 
 
 def unknown_item_message(item_id: str, pricelist: PriceList) -> str:
+    """The message for an item id not in ``pricelist``, naming the nearest ids."""
     near = difflib.get_close_matches(item_id, list(pricelist.items), n=3, cutoff=0.5)
     hint = f"; nearest: {', '.join(near)}" if near else ""
     return f"unknown price item {item_id!r} in {pricelist.ref}{hint}"

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pydantic
-from openpyxl.utils import column_index_from_string
 
 from mkba.errors import MkbaError
 from mkba.io import paths
 from mkba.io.documents import read_document, validate
+from mkba.io.spreadsheet import column_index
 from mkba.pricelist.items import CURRENCY_PATTERN, DEFAULT_CURRENCY, version_text
 
 MAPPING_FORMAT = "mkba-mapping/1"
@@ -48,6 +48,7 @@ ITEM_FIELDS = (
     "nature",
     "recipient",
     "category",
+    "kind",
     "confidence",
     "source_title",
     "source_url",
@@ -212,6 +213,7 @@ class FieldMap(pydantic.BaseModel):
     nature: FieldSpec | None = None
     recipient: FieldSpec | None = None
     category: FieldSpec | None = None
+    kind: FieldSpec | None = None
     confidence: FieldSpec | None = None
     source_title: FieldSpec | None = None
     source_url: FieldSpec | None = None
@@ -309,11 +311,18 @@ class Correction(pydantic.BaseModel):
     @property
     def column(self) -> int:
         """0-based column index."""
-        return column_index_from_string(re.match(r"[A-Za-z]+", self.cell).group().upper()) - 1
+        return column_index(self._parts()[0].upper()) - 1
 
     @property
     def row(self) -> int:
-        return int(re.search(r"\d+", self.cell).group())
+        """1-based row number."""
+        return int(self._parts()[1])
+
+    def _parts(self) -> tuple[str, str]:
+        """``'q12'`` -> ``('q', '12')``."""
+        match = re.fullmatch(r"([A-Za-z]+)(\d+)", self.cell)
+        assert match is not None, "the field's pattern admits only a column and a row"
+        return match[1], match[2]
 
 
 class Mapping(pydantic.BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pydantic
@@ -19,7 +20,7 @@ from mkba.errors import MkbaError
 from mkba.io import paths
 from mkba.io.documents import Document, read_document, validate
 from mkba.pricelist.exporting import read_pricelist_table
-from mkba.pricelist.index import default_index
+from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import (
     DEFAULT_PRICELIST,
     SUFFIXES,
@@ -31,7 +32,7 @@ from mkba.pricelist.items import (
 )
 
 
-def _version_key(version: str) -> tuple:
+def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[._-]", version))
 
 
@@ -55,9 +56,22 @@ class Registry:
         variable ``MKBA_PRICELISTS`` (paths separated by ``os.pathsep``) adds more.
     include_bundled : bool
         Whether the bundled lists (``pricelists/``) are searched too.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> registry = mkba.Registry()
+    >>> list(registry.available()["nl-sociaal-domein"])  # its versions, oldest first
+    ['2024.1', ...]
+    >>> registry.load("nl-sociaal-domein@2024.1")
+    PriceList('nl-sociaal-domein@2024.1', 70 items)
+    >>> registry.path_of("nl-sociaal")
+    Traceback (most recent call last):
+    ...
+    mkba.errors.MkbaError: no price list named 'nl-sociaal'; did you mean nl-sociaal-domein? ...
     """
 
-    def __init__(self, folders=(), include_bundled: bool = True) -> None:
+    def __init__(self, folders: Iterable[str | Path] = (), include_bundled: bool = True) -> None:
         env = [p for p in os.environ.get("MKBA_PRICELISTS", "").split(os.pathsep) if p]
         self.folders = [Path(f) for f in (*folders, *env)]
         if include_bundled:
@@ -98,18 +112,16 @@ class Registry:
             )
         return versions[version]
 
-    def load(self, ref: str | Path, index=None) -> PriceList:
-        """Load and resolve a list by ``name[@version]`` or by file path."""
+    def load(self, ref: str | Path, index: PriceIndex | None = None) -> PriceList:
+        """Load and resolve a list by ``name[@version]`` or by file path.
+
+        ``index`` (default: the bundled CBS CPI) checks that every price year is in the index.
+        """
         path = Path(ref) if isinstance(ref, Path) or _looks_like_path(str(ref)) else self.path_of(ref)
         return self._resolve(path, index, ())
 
-    def _resolve(self, path: Path, index, seen: tuple[str, ...]) -> PriceList:
-        if path.suffix.lower() in TABLE_SUFFIXES:  # a list exported as a table (mkba pricelist export)
-            spec = read_pricelist_table(path, index=index)
-            doc = Document(spec.model_dump(mode="json"), str(path))
-        else:
-            doc = read_document(path)
-            spec = validate(PriceListFile, doc, context={"index": index or default_index()})
+    def _resolve(self, path: Path, index: PriceIndex | None, seen: tuple[str, ...]) -> PriceList:
+        spec, doc = _read_spec(path, index)
         _check_file_name(spec, path, doc)
         ref = f"{spec.name}@{spec.version}"
         if ref in seen:
@@ -120,70 +132,112 @@ class Registry:
                 line=doc.line_of(("extends",)),
                 field="extends",
             )
-        if spec.extends is None:
-            base = None
-            items: dict[str, PriceItem] = {}
-            origin: dict[str, str] = {}
-        else:
+        items: dict[str, PriceItem] = {}
+        origin: dict[str, str] = {}
+        chain: tuple[str, ...] = ()
+        if spec.extends is not None:
             base = self._load_base(spec.extends, path, doc, index, (*seen, ref))
-            if base.currency != spec.currency:
-                key = "currency" if "currency" in spec.model_fields_set else "extends"
-                said = (
-                    f"says currency {spec.currency}"
-                    if key == "currency"
-                    else f"names no currency (so {spec.currency})"
-                )
-                raise MkbaError(
-                    f"this list {said}, but its base {base.ref} is in "
-                    f"{base.currency}; expected one currency in an 'extends' chain "
-                    f"(set 'currency: {base.currency}' or extend a list in {spec.currency})",
-                    file=doc.file,
-                    line=doc.line_of((key,)),
-                    field=key,
-                )
-            items, origin = dict(base.items), dict(base.origin)
-        for i, override in enumerate(spec.overrides):
-            if override.id not in items:
-                raise MkbaError(
-                    unknown_item_message(override.id, base) + "; an override must name an inherited item "
-                    "(add new items under 'items')",
-                    file=doc.file,
-                    line=doc.line_of(("overrides", i, "id")),
-                    field=f"overrides[{i}].id",
-                )
-            merged = items[override.id].model_dump() | override.model_dump(exclude_none=True)
-            try:
-                items[override.id] = PriceItem.model_validate(
-                    merged, context={"index": index or default_index()}
-                )
-            except pydantic.ValidationError as exc:
-                raise MkbaError(
-                    f"the overridden item is not valid: {exc.errors()[0]['msg']}",
-                    file=doc.file,
-                    line=doc.line_of(("overrides", i)),
-                    field=f"overrides[{i}]",
-                ) from None
-            origin[override.id] = f"{origin[override.id]} < {ref}"
+            _check_currency(spec, base, doc)
+            items, origin, chain = dict(base.items), dict(base.origin), base.chain
+            _apply_overrides(spec, base, doc, index, items, origin)
         for item in spec.items:
             items[item.id] = item
             origin[item.id] = ref
-        chain = (ref, *(base.chain if base else ()))
         return PriceList(
-            spec.name, spec.version, spec.title, items, origin, chain, path, spec.published, spec.currency
+            spec.name,
+            spec.version,
+            spec.title,
+            items,
+            origin,
+            (ref, *chain),
+            path,
+            spec.published,
+            spec.currency,
         )
 
-    def _load_base(self, extends: str, path: Path, doc: Document, index, seen) -> PriceList:
-        where = {"file": doc.file, "line": doc.line_of(("extends",)), "field": "extends"}
+    def _load_base(
+        self, extends: str, path: Path, doc: Document, index: PriceIndex | None, seen: tuple[str, ...]
+    ) -> PriceList:
+        line = doc.line_of(("extends",))
         if _looks_like_path(extends):
             base_path = (path.parent / extends).resolve()
             if not base_path.exists():
-                raise MkbaError(f"the base list {extends!r} does not exist (looked at {base_path})", **where)
+                raise MkbaError(
+                    f"the base list {extends!r} does not exist (looked at {base_path})",
+                    file=doc.file,
+                    line=line,
+                    field="extends",
+                )
         else:
             try:
                 base_path = self.path_of(extends)
             except MkbaError as exc:
-                raise MkbaError(f"'extends: {extends}' does not resolve: {exc.message}", **where) from None
+                raise MkbaError(
+                    f"'extends: {extends}' does not resolve: {exc.message}",
+                    file=doc.file,
+                    line=line,
+                    field="extends",
+                ) from None
         return self._resolve(base_path, index, seen)
+
+
+def _read_spec(path: Path, index: PriceIndex | None) -> tuple[PriceListFile, Document]:
+    """A list's file as written (before ``extends``), from a list file or an exported table."""
+    if path.suffix.lower() in TABLE_SUFFIXES:  # a list exported as a table (mkba pricelist export)
+        spec = read_pricelist_table(path, index=index)
+        return spec, Document(spec.model_dump(mode="json"), str(path))
+    doc = read_document(path)
+    return validate(PriceListFile, doc, context={"index": index or default_index()}), doc
+
+
+def _check_currency(spec: PriceListFile, base: PriceList, doc: Document) -> None:
+    """A list and its base share one currency."""
+    if base.currency == spec.currency:
+        return
+    key = "currency" if "currency" in spec.model_fields_set else "extends"
+    said = (
+        f"says currency {spec.currency}" if key == "currency" else f"names no currency (so {spec.currency})"
+    )
+    raise MkbaError(
+        f"this list {said}, but its base {base.ref} is in "
+        f"{base.currency}; expected one currency in an 'extends' chain "
+        f"(set 'currency: {base.currency}' or extend a list in {spec.currency})",
+        file=doc.file,
+        line=doc.line_of((key,)),
+        field=key,
+    )
+
+
+def _apply_overrides(
+    spec: PriceListFile,
+    base: PriceList,
+    doc: Document,
+    index: PriceIndex | None,
+    items: dict[str, PriceItem],
+    origin: dict[str, str],
+) -> None:
+    """Apply ``spec``'s overrides to the inherited ``items`` (in place), noting each in ``origin``."""
+    ref = f"{spec.name}@{spec.version}"
+    for i, override in enumerate(spec.overrides):
+        if override.id not in items:
+            raise MkbaError(
+                unknown_item_message(override.id, base) + "; an override must name an inherited item "
+                "(add new items under 'items')",
+                file=doc.file,
+                line=doc.line_of(("overrides", i, "id")),
+                field=f"overrides[{i}].id",
+            )
+        merged = items[override.id].model_dump() | override.model_dump(exclude_none=True)
+        try:
+            items[override.id] = PriceItem.model_validate(merged, context={"index": index or default_index()})
+        except pydantic.ValidationError as exc:
+            raise MkbaError(
+                f"the overridden item is not valid: {exc.errors()[0]['msg']}",
+                file=doc.file,
+                line=doc.line_of(("overrides", i)),
+                field=f"overrides[{i}]",
+            ) from None
+        origin[override.id] = f"{origin[override.id]} < {ref}"
 
 
 def _check_file_name(spec: PriceListFile, path: Path, doc: Document) -> None:
@@ -198,7 +252,12 @@ def _check_file_name(spec: PriceListFile, path: Path, doc: Document) -> None:
         )
 
 
-def load_pricelist(ref: str | Path | PriceList | None = None, *, folders=(), index=None) -> PriceList:
+def load_pricelist(
+    ref: str | Path | PriceList | None = None,
+    *,
+    folders: Iterable[str | Path] = (),
+    index: PriceIndex | None = None,
+) -> PriceList:
     """Load a price list by ``name[@version]``, by path, or the bundled default.
 
     Parameters
@@ -211,6 +270,29 @@ def load_pricelist(ref: str | Path | PriceList | None = None, *, folders=(), ind
         Extra folders of lists, searched before the bundled ones.
     index : PriceIndex, optional
         The index used to check price years (default: bundled CBS CPI).
+
+    Returns
+    -------
+    PriceList
+        Every item (amounts in euro per unit, each in its own price year) after ``extends`` and
+        ``overrides``, with where each came from.
+
+    Raises
+    ------
+    MkbaError
+        For an unknown name or version (naming the nearest), or a file that does not fit the
+        format (naming file, line and field).
+
+    Examples
+    --------
+    >>> import mkba
+    >>> pricelist = mkba.load_pricelist("nl-sociaal-domein@2024.1")
+    >>> pricelist.ref, pricelist.currency, len(pricelist)
+    ('nl-sociaal-domein@2024.1', 'EUR', 70)
+    >>> pricelist["huisarts-consult"].amount  # euro per contact, in prices of 2022
+    30.87
+    >>> mkba.load_pricelist("pricelists/nl-sociaal-domein/2024.1.yaml").ref  # by file
+    'nl-sociaal-domein@2024.1'
     """
     if isinstance(ref, PriceList):
         return ref

@@ -11,23 +11,28 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pydantic
-from scipy import special
 
 _STD_NORMAL = NormalDist()
 
 
 class _Dist(pydantic.BaseModel):
+    """What every distribution has: its name, support, quantile function, mean and swing."""
+
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    #: The name of the distribution as a scenario file gives it (``dist: triangular``).
+    dist: str
 
     def support(self) -> tuple[float, float]:
         """Smallest and largest value a draw can take."""
         raise NotImplementedError
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
+    def ppf(self, q: npt.ArrayLike) -> np.ndarray:
         """Quantile function: the value below which a share ``q`` of draws falls."""
         raise NotImplementedError
 
@@ -42,7 +47,32 @@ class _Dist(pydantic.BaseModel):
 
 
 class Triangular(_Dist):
-    """Triangular distribution between ``low`` and ``high`` with its peak at ``mode``."""
+    """Triangular distribution between ``low`` and ``high`` with its peak at ``mode``.
+
+    Any number of a scenario may be one (docs/method.md, section 6), written
+    ``{dist: triangular, low: ..., mode: ..., high: ...}``. The point result uses its mean
+    ``(low + mode + high) / 3``; the tornado swings it to ``low`` and ``high``.
+
+    Parameters
+    ----------
+    dist : {'triangular'}
+        The name, as in a scenario file.
+    low, mode, high : float
+        Smallest, most likely and largest value, in the unit of the number it stands for
+        (euro, euro per unit, a count, a share 0-1, a rate per year); ``low <= mode <= high``
+        and ``low < high``.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> success = mkba.Triangular(dist="triangular", low=0.2, mode=0.3, high=0.5)
+    >>> round(success.mean, 4)
+    0.3333
+    >>> success.swing
+    (0.2, 0.5)
+    >>> success.ppf([0.0, 0.5, 1.0]).round(4).tolist()
+    [0.2, 0.3268, 0.5]
+    """
 
     dist: Literal["triangular"]
     low: float
@@ -62,7 +92,7 @@ class Triangular(_Dist):
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
+    def ppf(self, q: npt.ArrayLike) -> np.ndarray:
         a, c, b = self.low, self.mode, self.high
         q = np.asarray(q, dtype=np.float64)
         split = (c - a) / (b - a)
@@ -72,7 +102,28 @@ class Triangular(_Dist):
 
 
 class Uniform(_Dist):
-    """Uniform distribution between ``low`` and ``high``."""
+    """Uniform distribution between ``low`` and ``high``.
+
+    Written ``{dist: uniform, low: ..., high: ...}`` in a scenario (docs/method.md, section 6);
+    every value in the range is equally likely, and the point result uses ``(low + high) / 2``.
+
+    Parameters
+    ----------
+    dist : {'uniform'}
+        The name, as in a scenario file.
+    low, high : float
+        The ends of the range, ``low < high``, in the unit of the number it stands for (euro,
+        euro per unit, a count, a share 0-1, a rate per year).
+
+    Examples
+    --------
+    >>> import mkba
+    >>> amount = mkba.Uniform(dist="uniform", low=100.0, high=200.0)  # euro
+    >>> amount.mean
+    150.0
+    >>> amount.ppf([0.25, 0.75]).tolist()
+    [125.0, 175.0]
+    """
 
     dist: Literal["uniform"]
     low: float
@@ -91,12 +142,35 @@ class Uniform(_Dist):
     def mean(self) -> float:
         return (self.low + self.high) / 2
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
+    def ppf(self, q: npt.ArrayLike) -> np.ndarray:
         return self.low + np.asarray(q, dtype=np.float64) * (self.high - self.low)
 
 
 class Pert(_Dist):
-    """PERT distribution: a beta on ``[low, high]`` with mode ``mode`` (shape 4)."""
+    """PERT distribution: a beta on ``[low, high]`` with mode ``mode`` (shape 4).
+
+    Written ``{dist: pert, low: ..., mode: ..., high: ...}`` in a scenario (docs/method.md,
+    section 6). Its mean is ``(low + 4 mode + high) / 6``. A price item with ``low`` and
+    ``high`` becomes a PERT whose mean is the listed amount (:meth:`with_mean`).
+
+    Parameters
+    ----------
+    dist : {'pert'}
+        The name, as in a scenario file.
+    low, mode, high : float
+        Smallest, most likely and largest value, in the unit of the number it stands for
+        (euro, euro per unit, a count, a share 0-1, a rate per year); ``low <= mode <= high``
+        and ``low < high``.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> attribution = mkba.Pert(dist="pert", low=0.1, mode=0.2, high=0.6)
+    >>> round(attribution.mean, 4)
+    0.25
+    >>> attribution.ppf([0.05, 0.5, 0.95]).round(4).tolist()
+    [0.1295, 0.2383, 0.4106]
+    """
 
     dist: Literal["pert"]
     low: float
@@ -126,7 +200,9 @@ class Pert(_Dist):
     def mean(self) -> float:
         return (self.low + 4 * self.mode + self.high) / 6
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
+    def ppf(self, q: npt.ArrayLike) -> np.ndarray:
+        from scipy import special  # here, not at the top: scipy takes a while to import
+
         a, b = self._shape()
         return self.low + special.betaincinv(a, b, np.asarray(q, dtype=np.float64)) * (self.high - self.low)
 
@@ -134,8 +210,33 @@ class Pert(_Dist):
 class Normal(_Dist):
     """Normal distribution, optionally censored to ``clip = [a, b]``.
 
-    Draws outside ``clip`` are set to its nearest end (censoring, not
-    truncation), so the mean is that of the censored distribution.
+    Written ``{dist: normal, mean: ..., sd: ..., clip: [a, b]}`` in a scenario (docs/method.md,
+    section 6). Draws outside ``clip`` are set to its nearest end (censoring, not
+    truncation), so the mean is that of the censored distribution. The tornado swings it to
+    its 5th and 95th percentiles.
+
+    Parameters
+    ----------
+    dist : {'normal'}
+        The name, as in a scenario file.
+    mean : float
+        The mean before censoring, in the unit of the number it stands for (euro, euro per
+        unit, a count, a share 0-1, a rate per year); the attribute is ``mean_``, since
+        :attr:`mean` is the (censored) mean.
+    sd : float
+        Standard deviation, in the same unit, > 0.
+    clip : (float, float), optional
+        Censor draws to ``[a, b]``, ``a < b`` (for a share: ``[0, 1]``).
+
+    Examples
+    --------
+    >>> import mkba
+    >>> cost = mkba.Normal(dist="normal", mean=1000.0, sd=200.0)  # euro per participant
+    >>> [round(x, 1) for x in cost.swing]  # 5th and 95th percentile
+    [671.0, 1329.0]
+    >>> share = mkba.Normal(dist="normal", mean=0.1, sd=0.1, clip=(0.0, 1.0))
+    >>> round(share.mean, 4)  # censored at 0: above 0.1
+    0.1083
     """
 
     dist: Literal["normal"]
@@ -169,14 +270,37 @@ class Normal(_Dist):
         pdf_a, pdf_b = _STD_NORMAL.pdf(alpha), _STD_NORMAL.pdf(beta)
         return a * cdf_a + b * (1 - cdf_b) + mu * (cdf_b - cdf_a) + sd * (pdf_a - pdf_b)
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
+    def ppf(self, q: npt.ArrayLike) -> np.ndarray:
+        from scipy import special
+
         q = np.clip(np.asarray(q, dtype=np.float64), 1e-300, 1 - 1e-16)
         x = self.mean_ + self.sd * special.ndtri(q)
         return x if self.clip is None else np.clip(x, *self.clip)
 
 
 class Beta(_Dist):
-    """Beta distribution on [0, 1] with shape parameters ``a`` and ``b``."""
+    """Beta distribution on [0, 1] with shape parameters ``a`` and ``b``.
+
+    Written ``{dist: beta, a: ..., b: ...}`` in a scenario (docs/method.md, section 6); for
+    shares 0-1 such as ``success`` or ``deadweight``. Its mean is ``a / (a + b)``; the tornado
+    swings it to its 5th and 95th percentiles.
+
+    Parameters
+    ----------
+    dist : {'beta'}
+        The name, as in a scenario file.
+    a, b : float
+        Shape parameters, both > 0 (dimensionless).
+
+    Examples
+    --------
+    >>> import mkba
+    >>> deadweight = mkba.Beta(dist="beta", a=2, b=8)  # a share 0-1
+    >>> deadweight.mean
+    0.2
+    >>> [round(x, 4) for x in deadweight.swing]
+    [0.041, 0.4291]
+    """
 
     dist: Literal["beta"]
     a: float = pydantic.Field(gt=0)
@@ -193,16 +317,20 @@ class Beta(_Dist):
     def mean(self) -> float:
         return self.a / (self.a + self.b)
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
+    def ppf(self, q: npt.ArrayLike) -> np.ndarray:
+        from scipy import special
+
         return special.betaincinv(self.a, self.b, np.asarray(q, dtype=np.float64))
 
 
-Distribution = Annotated[Triangular | Uniform | Pert | Normal | Beta, pydantic.Field(discriminator="dist")]
+AnyDistribution = Triangular | Uniform | Pert | Normal | Beta
+#: A distribution in a scenario file, told apart by its ``dist`` key.
+Distribution = Annotated[AnyDistribution, pydantic.Field(discriminator="dist")]
 
-_ADAPTER = pydantic.TypeAdapter(Distribution)
+_ADAPTER: pydantic.TypeAdapter[AnyDistribution] = pydantic.TypeAdapter(Distribution)
 
 
-def parse_distribution(value: dict) -> _Dist:
+def parse_distribution(value: dict[str, Any]) -> _Dist:
     """Validate a ``{dist: ...}`` mapping into a distribution."""
     return _ADAPTER.validate_python(value)
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pydantic
 
 from mkba.errors import MkbaError
-from mkba.io.documents import Document, format_path, read_document, validate
+from mkba.io.documents import Document, _fields_at, format_path, read_document, validate
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.pricelist.units import check_unit
+from mkba.scenario.changes import Change, Where, apply_changes
 from mkba.scenario.contract import SibContract, check_against_scenario
 from mkba.scenario.fields import (
     Closed as _Closed,
@@ -171,7 +173,10 @@ class EffectLine(_Line):
         """The first and last year of a per: year line (None per participant)."""
         if self.per != "year":
             return None
-        return (self.year, self.year) if self.year is not None else (self.years[0], self.years[1])
+        if self.year is not None:
+            return self.year, self.year
+        assert self.years is not None, "per: year has 'year' or 'years' (checked on validation)"
+        return self.years[0], self.years[1]
 
     @pydantic.model_validator(mode="after")
     def _priced(self) -> EffectLine:
@@ -213,11 +218,80 @@ class VolunteerLine(_Line):
         return self
 
 
+class PmPost(_Closed):
+    """An effect that is not valued in money: a PM-post (docs/method.md, section 8).
+
+    Listed beside the money lines in every output, marked PM, and never summed.
+    """
+
+    id: str = pydantic.Field(pattern=NAME_PATTERN)
+    label: str = pydantic.Field(min_length=1)
+    label_en: str | None = None
+    stakeholder: Stakeholder
+    direction: Literal["positive", "negative", "uncertain"]
+    size: Literal["--", "-", "0", "+", "++"] | None = pydantic.Field(
+        default=None, description="Optional size on a five-point scale: --, -, 0, +, ++."
+    )
+    source: Source | str | None = None
+    assumption: str | None = None
+    note: str | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _grounded(self) -> PmPost:
+        if self.source is None and self.assumption is None:
+            raise ValueError("a PM post needs a 'source' or an 'assumption' saying why it is there")
+        return self
+
+
 class Scenario(_Closed):
-    """A scenario file (``format: mkba-scenario/1``), validated.
+    """A scenario file (``format: mkba-scenario/1``, docs/formats.md), validated.
 
     Use :func:`load_scenario` to read one from a file or a dict; the result
-    carries the file's line positions for later error messages.
+    carries the file's line positions for later error messages. Every key is checked (an
+    unknown key is refused, naming the nearest), and any number may be a distribution
+    (docs/method.md, section 6).
+
+    Parameters
+    ----------
+    format : {'mkba-scenario/1'}
+        The format and its version.
+    name : str
+        The scenario's name, for reports.
+    pricelist : str, optional
+        ``name@version`` of the price list (default: the bundled list, newest version).
+    price_year : int, optional
+        The year whose euros the result is in (default: the newest year of the price index).
+    assumed_inflation : float, optional
+        Inflation assumed beyond the price index, a rate per year (docs/method.md, section 1).
+    start_year, horizon : int
+        The first calendar year and the number of years (section 2).
+    discount_rate : float or distribution
+        The real discount rate, a rate per year (default 0.0225, section 2).
+    base_year : int, optional
+        The year discounted to (default: ``start_year``).
+    stakeholders : dict
+        Attributes per stakeholder (``public``: in the fiscal view, section 3; labels).
+    participants : dict of int to number
+        New participants per calendar year (cohorts, section 4).
+    costs, effects, volunteers : list
+        The lines of section 4: amounts in euro (or ``item`` from the price list, euro per
+        unit), quantities in units, shares 0-1 (``success``, ``deadweight``, ...).
+    pm : list
+        Effects not valued in money (PM posts), never summed.
+    sib : SibContract, optional
+        The terms of a Social Impact Bond (docs/method.md, section 7).
+
+    Examples
+    --------
+    >>> import mkba
+    >>> scenario = mkba.load_scenario("scenarios/tutorial.yaml")
+    >>> scenario.pricelist, scenario.start_year, scenario.end_year
+    ('nl-sociaal-domein@2024.1', 2025, 2029)
+    >>> scenario.discount_rate  # a rate per year
+    0.0225
+    >>> cost = scenario.costs[0]
+    >>> cost.id, cost.amount, cost.payer  # euro, once
+    ('opstart', 25000.0, 'gemeente')
     """
 
     format: Literal["mkba-scenario/1"]
@@ -239,11 +313,16 @@ class Scenario(_Closed):
     volunteers: list[VolunteerLine] = pydantic.Field(default_factory=list)
     notes: str | None = None
     sources: list[Source] = pydantic.Field(default_factory=list)
+    pm: list[PmPost] = pydantic.Field(
+        default_factory=list, description="Effects not valued in money (PM-posten), never summed."
+    )
     sib: SibContract | None = pydantic.Field(
         default=None, description="The terms of a Social Impact Bond (docs/sib.md)."
     )
 
     _doc: Document | None = pydantic.PrivateAttr(default=None)
+    _changes: list[Change] = pydantic.PrivateAttr(default_factory=list)
+    _base_sha256: str | None = pydantic.PrivateAttr(default=None)
 
     @property
     def years(self) -> range:
@@ -255,14 +334,87 @@ class Scenario(_Closed):
 
     @pydantic.model_validator(mode="after")
     def _unique_line_ids(self) -> Scenario:
-        ids = [line.id for line in (*self.costs, *self.effects, *self.volunteers)]
+        lines: list[_Line | PmPost] = [*self.costs, *self.effects, *self.volunteers, *self.pm]
+        ids = [line.id for line in lines]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(
-                f"line ids must be unique across costs, effects and volunteers; "
+                f"line ids must be unique across costs, effects, volunteers and pm; "
                 f"given twice: {', '.join(dupes)}"
             )
         return self
+
+    def with_changes(
+        self,
+        set: Mapping[str, Any] | None = None,
+        remove: Sequence[str] | None = None,
+        add: Mapping[str, Sequence[dict]] | None = None,
+        *,
+        where: Where | None = None,
+    ) -> Scenario:
+        """A new scenario: this one with the changes of a variant (docs/formats.md, "Project").
+
+        Parameters
+        ----------
+        set : mapping of path to value, optional
+            ``{"effects.minder-ots.attribution": 0.6, "costs.team.amount": 840000}``: new values (a
+            number, a distribution ``{"dist": ...}``, a text).
+        remove : sequence of path, optional
+            Lines (``"effects.minder-ots"``), years of participants, or fields (back to their default).
+        add : mapping of section to list of lines, optional
+            New lines: ``{"effects": [{"id": ..., ...}]}`` (sections ``costs``, ``effects``,
+            ``volunteers``, ``pm``).
+        where : Where, optional
+            Where the changes were written (a project file), for messages.
+
+        Returns
+        -------
+        Scenario
+            Validated as strictly as a file. Its provenance (``changes``, ``based_on``) records the
+            changes and the base scenario's hash, so a result never names the unchanged file alone.
+
+        Raises
+        ------
+        MkbaError
+            An unknown path, id or field, or a changed value the format refuses: file, line, field.
+
+        Examples
+        --------
+        >>> from mkba.scenario.model import load_scenario
+        >>> s = load_scenario("scenarios/tutorial.yaml")
+        >>> v = s.with_changes(set={"discount_rate": 0.03})
+        >>> v.discount_rate, s.discount_rate
+        (0.03, 0.0225)
+        >>> [c.to_dict() for c in v.changes]
+        [{'op': 'set', 'path': 'discount_rate', 'value': 0.03}]
+        """
+        base = self._doc.data if self._doc is not None else self.model_dump(mode="json", by_alias=True)
+        where = where or Where(file=self.file)
+        data, changes, touched = apply_changes(
+            base,
+            set_=set,
+            remove=remove,
+            add=add,
+            fields_at=lambda loc: _fields_at(Scenario, loc),
+            where=where,
+        )
+        lines: dict[tuple, int] = {} if where.line is None else {(): where.line}
+        lines.update({loc: n for loc, key in touched.items() if (n := where.lines.get(key)) is not None})
+        file = where.file or self.file or "<dict>"
+        new = _validated(Document(data, file, lines))
+        new._changes = [*self._changes, *changes]
+        new._base_sha256 = self._base_sha256 or self.sha256
+        return new
+
+    @property
+    def changes(self) -> list[Change]:
+        """The changes that made this scenario from its base (empty for a scenario as written)."""
+        return list(self._changes)
+
+    @property
+    def based_on_sha256(self) -> str | None:
+        """The hash of the scenario these changes were made to (None for a scenario as written)."""
+        return self._base_sha256
 
     def check_horizon(self) -> None:
         """Every year given (cohorts, cost, per-year effect and volunteer years) lies in the horizon.
@@ -314,14 +466,49 @@ class Scenario(_Closed):
 def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
     """Read and validate a scenario from a file (YAML, TOML, JSON) or a dict.
 
+    The format is docs/formats.md's ``mkba-scenario/1``. Beyond each field's own checks, every
+    year given must lie in the horizon, and a ``sib:`` contract must fit its scenario.
+
+    Parameters
+    ----------
+    source : str, Path, dict or Scenario
+        A scenario file, its content as a dict, or a scenario already loaded (returned as is).
+
+    Returns
+    -------
+    Scenario
+        Validated; it remembers the file and the line of each part, for later messages.
+
     Raises
     ------
     MkbaError
         With file, line and field for anything that does not fit the format.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> scenario = mkba.load_scenario({
+    ...     "format": "mkba-scenario/1", "name": "Klein voorbeeld", "start_year": 2025, "horizon": 3,
+    ...     "costs": [{"id": "opstart", "payer": "gemeente", "amount": 10000, "per": "once", "year": 2025}],
+    ... })
+    >>> list(scenario.years), scenario.discount_rate  # calendar years; a rate per year
+    ([2025, 2026, 2027], 0.0225)
+    >>> mkba.load_scenario({
+    ...     "format": "mkba-scenario/1", "name": "Typo", "start_year": 2025, "horizon": 3,
+    ...     "costs": [{"id": "opstart", "payer": "gemeente", "amount": 10000, "per": "once", "yaer": 2025}],
+    ... })
+    Traceback (most recent call last):
+    ...
+    mkba.errors.MkbaError: <dict>: costs[0].yaer (id 'opstart'): unknown key 'yaer'; did you mean 'year'? ...
     """
     if isinstance(source, Scenario):
         return source
     doc = Document(source, "<dict>") if isinstance(source, dict) else read_document(source)
+    return _validated(doc)
+
+
+def _validated(doc: Document) -> Scenario:
+    """Validate a document as a scenario, with the checks that need the whole of it."""
     _check_year_keys(doc)
     scenario = validate(Scenario, doc)
     scenario._doc = doc

@@ -236,7 +236,7 @@ def _resolve(
     if alt.scenario is not None:
         scenario = _scenario_file(doc, i, alt.scenario, settings)
         if alt.set_ or alt.remove or alt.add:
-            scenario = scenario.with_changes(alt.set_, alt.remove, dict(alt.add), where=_where(doc, i, alt))
+            scenario = scenario.with_changes(alt.set_, alt.remove, _sections(alt), where=_where(doc, i, alt))
         return Alternative(alt.id, label, alt.label_en, scenario)
     assert alt.based_on is not None  # checked by the model
     for key in settings:
@@ -248,8 +248,13 @@ def _resolve(
                 field=f"alternatives[{i}].set.{key}",
             )
     base = done[alt.based_on].scenario
-    scenario = base.with_changes(alt.set_, alt.remove, dict(alt.add), where=_where(doc, i, alt))
+    scenario = base.with_changes(alt.set_, alt.remove, _sections(alt), where=_where(doc, i, alt))
     return Alternative(alt.id, label, alt.label_en, scenario, based_on=alt.based_on)
+
+
+def _sections(alt: AlternativeSpec) -> dict[str, list[dict[str, Any]]]:
+    """The lines a variant adds, by section (``costs``, ``effects``, ``volunteers``, ``pm``)."""
+    return {str(section): lines for section, lines in alt.add.items()}
 
 
 def _where(doc: Document, i: int, alt: AlternativeSpec) -> Where:

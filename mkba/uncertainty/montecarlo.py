@@ -26,6 +26,7 @@ import pandas as pd
 from mkba.engine.figures import figures
 from mkba.engine.model import ONE_MINUS, Model
 from mkba.errors import MkbaError
+from mkba.scenario.distributions import _Dist
 from mkba.uncertainty.sampling import check_draws_fit, chunks, draw_inputs, quantile, uniform_columns
 from mkba.uncertainty.sensitivity import npv_of
 
@@ -38,6 +39,14 @@ PERCENTILES = (5, 50, 95)
 
 
 # -- the fast path: present values without yearly flows ---------------------------------------------
+#: What a class of cohort lines retains each year: (row of an uncertain drop-off, None) or
+#: (None, the certain retained share 1 - drop_off).
+_Retain = tuple[int | None, float | None]
+#: Lines that share their discounted timing, and the (cohort number, first year index, active
+#: years) slots of that timing.
+_Class = tuple[list[int], list[tuple[int, int, int]]]
+
+
 class _PresentValues:
     """Present values of every line for a block of draws, without yearly flows.
 
@@ -55,9 +64,10 @@ class _PresentValues:
         self.model = model
         inputs, base = model.inputs, model.base
         self.n_inputs = len(inputs)
-        self.cols = [j for j, inp in enumerate(inputs) if inp.uncertain]
+        uncertain = [(j, inp.value) for j, inp in enumerate(inputs) if isinstance(inp.value, _Dist)]
+        self.cols = [j for j, _ in uncertain]
         row = {j: k for k, j in enumerate(self.cols)}
-        self.dists = [inputs[j].value for j in self.cols]
+        self.dists = [dist for _, dist in uncertain]
         for dist in self.dists:  # build interpolation tables now, not inside worker threads
             quantile(dist, np.array([0.5]))
         years = model.years
@@ -87,7 +97,7 @@ class _PresentValues:
         ]
         # cohort lines grouped by what they retain each year, (draw row or None, certain retain), then
         # by (lag, duration): lines of one class share their discounted timing
-        self.groups: dict[tuple, dict[tuple[int, int], list]] = {}
+        self.groups: dict[_Retain, dict[tuple[int | str, ...], _Class]] = {}
         for i, line in enumerate(model.lines):
             if line.cohort is None:
                 continue
@@ -104,7 +114,7 @@ class _PresentValues:
                 if m > 0:
                     slots.append((c, s, m))
             if slots:
-                cls = self.groups.setdefault(key, {}).setdefault((lag, duration), [[], slots])
+                cls = self.groups.setdefault(key, {}).setdefault((lag, duration), ([], slots))
                 cls[0].append(i)
         # fixed patterns with drop-off (effects per: year): one "cohort" of size 1 in the first year,
         # active for the years of the pattern (which are 1 from the first year on, then 0)
@@ -119,7 +129,7 @@ class _PresentValues:
                     f"line {line.id!r}: a pattern with drop-off must be 1 from its first year on"
                 )
             key = (row.get(drop), None) if drop in row else (None, 1.0 - float(base[drop]))
-            cls = self.groups.setdefault(key, {}).setdefault(("year", s, m), [[], [(unit, s, m)]])
+            cls = self.groups.setdefault(key, {}).setdefault(("year", s, m), ([], [(unit, s, m)]))
             cls[0].append(i)
         # Every figure is a sum of lines' present values with fixed signs while those are >= 0 (inputs
         # are validated >= 0, so they are). Sums run in a fixed order, element by element (no BLAS,
@@ -162,17 +172,13 @@ class _PresentValues:
             df[y] = one_plus ** float(e)
         g = 1.0 / (1.0 + rate)
         tpv = np.zeros((self.L, D))
-        for y in self.pattern_years:  # tpv = pattern @ df, summed year by year
-            tpv[self.pattern_lines] += self.pattern[self.pattern_lines, y, None] * df[y]
+        for year in self.pattern_years:  # tpv = pattern @ df, summed year by year
+            tpv[self.pattern_lines] += self.pattern[self.pattern_lines, year, None] * df[year]
         sizes = [x[r] if r is not None else size for (_, r, size) in self.cohorts] + [1.0]
-        for (drop_row, retain), classes in self.groups.items():
-            ratio = (1.0 - x[drop_row] if drop_row is not None else retain) * g
+        for key, classes in self.groups.items():
+            ratio = _retained(x, key) * g
             longest = max(m for _, slots in classes.values() for (_, _, m) in slots)
-            sums = [np.ones_like(ratio) if np.ndim(ratio) else 1.0]  # sums[m - 1] = sum_{k<m} ratio^k
-            power = ratio
-            for _ in range(1, longest):
-                sums.append(sums[-1] + power)
-                power = power * ratio
+            sums = _geometric_sums(ratio, longest)
             for lines, slots in classes.values():
                 acc = np.zeros(D)
                 for c, s, m in slots:
@@ -217,6 +223,25 @@ class _PresentValues:
             "fiscal_npv": (sk_benefits[public] - sk_costs[public]).sum(axis=0),
             "volunteer_value_pv": _combine(self.volunteer_terms, pv),
         }
+
+
+def _retained(x: np.ndarray, key: _Retain) -> np.ndarray | float:
+    """The share a class of cohort lines retains each year: per draw (a row of ``x``), or certain."""
+    drop_row, retain = key
+    if drop_row is not None:
+        return 1.0 - x[drop_row]
+    assert retain is not None, "a class without an uncertain drop-off has a certain retained share"
+    return retain
+
+
+def _geometric_sums(ratio: np.ndarray | float, longest: int) -> list[np.ndarray | float]:
+    """``sums[m - 1] = sum_{k<m} ratio ** k`` for ``m`` up to ``longest``, by repeated addition."""
+    sums: list[np.ndarray | float] = [np.ones_like(ratio) if np.ndim(ratio) else 1.0]
+    power = ratio
+    for _ in range(1, longest):
+        sums.append(sums[-1] + power)
+        power = power * ratio
+    return sums
 
 
 def _combine(terms: list[tuple[int, float]], rows: np.ndarray) -> np.ndarray:

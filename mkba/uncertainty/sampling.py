@@ -94,8 +94,8 @@ def uniform_columns(seed: int, start: int, stop: int, n_dims: int, dims: Sequenc
     if n <= 0 or len(dims) == 0:
         return np.empty((len(dims), max(n, 0)))
     words = _philox_words(seed, start, stop, n_dims)
-    dims = np.asarray(dims, dtype=np.intp)
-    words = words[:, :len(dims)] if np.array_equal(dims, np.arange(len(dims))) else words[:, dims]
+    picked = np.asarray(dims, dtype=np.intp)
+    words = words[:, : len(picked)] if np.array_equal(picked, np.arange(len(picked))) else words[:, picked]
     out = np.empty((len(dims), n))
     # the same arithmetic as uniforms(): ((w >> 11) as a double + 0.5) * 2 ** -53; transposed in
     # blocks of draws that stay in cache
@@ -205,12 +205,11 @@ def draw_inputs(model: Model, seed: int, start: int, stop: int) -> np.ndarray:
     So adding or removing a certain number in a scenario does not change the
     draws of the others.
     """
-    values = [inp.value for inp in model.inputs]
     theta = np.tile(model.base, (stop - start, 1))
-    cols = [j for j, v in enumerate(values) if isinstance(v, _Dist)]
-    u = uniform_columns(seed, start, stop, len(cols), range(len(cols)))
-    for k, j in enumerate(cols):
-        theta[:, j] = quantile(values[j], u[k])
+    dists = [(j, inp.value) for j, inp in enumerate(model.inputs) if isinstance(inp.value, _Dist)]
+    u = uniform_columns(seed, start, stop, len(dists), range(len(dists)))
+    for k, (j, dist) in enumerate(dists):
+        theta[:, j] = quantile(dist, u[k])
     return theta
 
 

@@ -20,6 +20,7 @@ from scipy import optimize
 from mkba.engine.figures import figures
 from mkba.engine.model import Model
 from mkba.errors import MkbaError
+from mkba.scenario.distributions import _Dist
 
 
 # -- evaluation -----------------------------------------------------------------------------------
@@ -46,12 +47,13 @@ def tornado(model: Model) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``input, label, dist, base, low, high, npv_low, npv_high, swing``.
     """
-    uncertain = [j for j, inp in enumerate(model.inputs) if inp.uncertain]
+    dists = [(j, inp.value) for j, inp in enumerate(model.inputs) if isinstance(inp.value, _Dist)]
+    uncertain = [j for j, _ in dists]
     base = model.base
     theta = np.tile(base, (2 * len(uncertain) + 1, 1))
     ends = []
-    for k, j in enumerate(uncertain):
-        low, high = model.inputs[j].value.swing
+    for k, (j, dist) in enumerate(dists):
+        low, high = dist.swing
         theta[1 + 2 * k, j], theta[2 + 2 * k, j] = low, high
         ends.append((float(low), float(high)))
     npv = npv_of(model, theta)
@@ -59,7 +61,7 @@ def tornado(model: Model) -> pd.DataFrame:
         {
             "input": [model.inputs[j].name for j in uncertain],
             "label": [model.inputs[j].label for j in uncertain],
-            "dist": [model.inputs[j].value.dist for j in uncertain],
+            "dist": [dist.dist for _, dist in dists],
             "base": [float(base[j]) for j in uncertain],
             "low": [lo for lo, _ in ends],
             "high": [hi for _, hi in ends],
@@ -92,7 +94,7 @@ def input_range(model: Model, name: str) -> tuple[float, float, str]:
     """
     j = model.input_index(name)
     inp = model.inputs[j]
-    if inp.uncertain:
+    if isinstance(inp.value, _Dist):
         low, high = inp.value.support()
         if math.isfinite(low) and math.isfinite(high):
             return float(low), float(high), f"support of its {inp.value.dist} distribution"

@@ -389,6 +389,7 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
     excess = np.zeros((P, D), dtype=np.int64)
     due_t = np.ascontiguousarray(due.T)
     drawn_later = np.cumsum(inv[:, ::-1].sum(axis=0))[::-1]  # investment from each period on
+    no_cap = np.full(D, NO_CAP, dtype=np.int64)
     for p in range(P):
         _accrue(st, t, p, inv[:, p], prev)
         if not (due_t[p].any() or inv[:, p].any()):
@@ -401,7 +402,7 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
             provider[p], paid[p] = pay, pay
             cap_left = cap_left - pay
             continue
-        room = _room(st.headroom, t.return_caps)
+        room = _room(st.headroom, t.return_caps, no_cap)
         later = p + 1 < P and bool(drawn_later[p + 1])
         got, pool, extra_prov, keep = _to_investors(pool, st, room, t, capped, later)
         excess[p] = pool
@@ -452,12 +453,10 @@ def _accrue(st: _State, t: Terms, p: int, drawn: np.ndarray, prev: list[np.ndarr
             st.headroom[i] = (st.headroom[i] - prev[i]) * (1.0 + r) ** dt + drawn[i]
 
 
-def _room(headroom: list[np.ndarray], caps: list[float | None]) -> list[np.ndarray]:
+def _room(headroom: list[np.ndarray], caps: list[float | None], no_cap: np.ndarray) -> list[np.ndarray]:
     """What each investor can still receive under its return cap this period: whole cents, at most NO_CAP."""
     return [
-        np.full(len(h), NO_CAP, dtype=np.int64)
-        if r is None
-        else np.floor(np.minimum(h, float(NO_CAP))).astype(np.int64)
+        no_cap if r is None else np.floor(np.minimum(h, float(NO_CAP))).astype(np.int64)
         for h, r in zip(headroom, caps)
     ]
 
@@ -479,17 +478,18 @@ def _to_investors(
         the part the payer keeps under ``t.whole`` (cents, (D,) each).
     """
     I = len(st.outstanding)
-    got = [np.zeros(len(pool), dtype=np.int64) for _ in range(I)]
+    zero = np.zeros(len(pool), dtype=np.int64)
+    got = [zero] * I
     for tier in t.tiers:
-        for owed in (st.accrued, st.outstanding):
-            need = [np.minimum(owed[i], room[i] - got[i]) for i in tier]
-            if not any(n.any() for n in need):
-                continue
+        for owed in (st.accrued, st.outstanding) if any(t.interest[i] for i in tier) else (st.outstanding,):
+            need = [
+                np.minimum(owed[i], room[i] - got[i]) if got[i] is not zero else np.minimum(owed[i], room[i])
+                for i in tier
+            ]
             give, pool = _split(pool, need, need, range(len(tier)))
             for i, g in zip(tier, give):
                 got[i] = got[i] + g
                 owed[i] = owed[i] - g
-    zero = np.zeros(len(pool), dtype=np.int64)
     to_prov, keep = zero, zero
     if t.whole is not None and not later:
         whole = np.logical_and.reduce([(st.outstanding[i] == 0) & (st.accrued[i] == 0) for i in range(I)])
@@ -512,7 +512,7 @@ def _floor_top_up(t: Terms, received: np.ndarray, inv: np.ndarray) -> np.ndarray
     The floor is ``(1 - max_loss)`` x the investment drawn, rounded up to the cent
     (:func:`floor_cents`); zero everywhere without ``max_loss``.
     """
-    top = np.zeros_like(received)
+    top = np.zeros(received.shape, dtype=np.int64)
     for i, floor in enumerate(t.floors):
         if floor is not None:
             top[i, t.settle] = np.maximum(floor - received[i].sum(axis=0), 0)
@@ -646,6 +646,24 @@ class Schedule:
             back = back + self.backstop
         return back
 
+    def _layout(self, a: np.ndarray) -> np.ndarray:
+        """``a`` (D, I, P) as (I, P, D): the waterfall's own contiguous layout (a view, no copy)."""
+        return a.transpose(1, 2, 0)
+
+    def combined_cents(self) -> np.ndarray:
+        """All investors' receipts per period together, (D, P) cents, summed in the waterfall's layout."""
+        got = self._layout(self.received_cents).sum(axis=0) + self._layout(self.guarantee_cents).sum(axis=0)
+        assert self.backstop_cents is not None
+        if self.backstop_cents.shape[1]:
+            got[self.settle] += self.backstop_cents.sum(axis=(1, 2))
+        return np.ascontiguousarray(got.T)
+
+    def back_each_cents(self) -> np.ndarray:
+        """What each investor gets back in all, (D, I) cents: payments, floor top-up and guarantees."""
+        back = self._layout(self.received_cents).sum(axis=1) + self._layout(self.guarantee_cents).sum(axis=1)
+        assert self.backstop_cents is not None
+        return back.T + self.backstop_cents.sum(axis=1)
+
     def investor_flows(self) -> np.ndarray:
         """Cash flows of each investor per period, shape (D, I, P): investments negative.
 
@@ -674,7 +692,7 @@ class Schedule:
             The rate per year (0.05 is 5 %); NaN where the flows have no rate (or there are no investors).
         """
         if combined:
-            flows = (self.investor_cents().sum(axis=1) - self.invest_cents.sum(axis=0)[None]) / 100.0
+            flows = (self.combined_cents() - self.invest_cents.sum(axis=0)[None]) / 100.0
         else:
             flows = self.investor_flows()
         shape = flows.shape[:-1]
@@ -703,7 +721,7 @@ class Schedule:
         ndarray (D,) or (D, I) of float64
             Received, floor top-up and guarantees, divided by the investment (1.0 is the money back).
         """
-        back = self.investor_cents().sum(axis=-1)
+        back = self.back_each_cents()
         put = self.invest_cents.sum(axis=-1)
         with np.errstate(divide="ignore", invalid="ignore"):
             if combined:

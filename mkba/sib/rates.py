@@ -18,7 +18,7 @@ import numpy as np
 _LO, _HI = -10.0, 10.0
 
 
-def xirr(flows: np.ndarray, times: np.ndarray, *, tol: float = 1e-12, max_iter: int = 100) -> np.ndarray:
+def xirr(flows: np.ndarray, times: np.ndarray, *, tol: float = 1e-11, max_iter: int = 100) -> np.ndarray:
     """The XIRR of each row of ``flows`` at ``times``: the yearly rate at which its NPV is zero.
 
     A row needs a first and a last non-zero flow of opposite signs (then the NPV changes sign between
@@ -50,38 +50,58 @@ def xirr(flows: np.ndarray, times: np.ndarray, *, tol: float = 1e-12, max_iter: 
     tau = np.asarray(times, dtype=np.float64) - float(times[0])
     N = f.shape[0]
     out = np.full(N, np.nan)
+    used = np.flatnonzero((f != 0).any(axis=0))  # columns without any flow change nothing
+    if not used.size:
+        return out
+    f, tau = f[:, used], tau[used]
     nz = f != 0
-    has = nz.any(axis=1)
     first = f[np.arange(N), np.argmax(nz, axis=1)]
     last = f[np.arange(N), f.shape[1] - 1 - np.argmax(nz[:, ::-1], axis=1)]
-    ok = has & (np.sign(first) * np.sign(last) < 0)
-    idx = np.flatnonzero(ok)
+    idx = np.flatnonzero(first * last < 0)
     if not idx.size:
         return out
-    f = f[idx]
-    scale = np.abs(f).max(axis=1, keepdims=True)
-    f = f / scale
-    lo = np.full(len(idx), _LO)
-    hi = np.full(len(idx), _HI)
-    sign_lo = np.sign((f * np.exp(-_LO * tau)).sum(axis=1))
-    x = np.full(len(idx), np.log1p(0.1))
-    active = np.arange(len(idx))
+    f = f[idx] if idx.size < N else f
+    out[idx] = _solve(f / np.abs(f).max(axis=1, keepdims=True), tau, tol, max_iter)
+    return out
+
+
+def _solve(f: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
+    """``x = ln(1 + r)`` of each row by bracketed Newton, from a first guess by the flows' mean times.
+
+    The first guess treats the flows as one outflow and one inflow at their flow-weighted mean times
+    (exact for two flows), so that a few Newton steps reach ``tol``; a step leaving the bracket is
+    replaced by bisection.
+    """
+    pos, neg = np.clip(f, 0, None), np.clip(-f, 0, None)
+    sp, sn = pos.sum(axis=1), neg.sum(axis=1)
+    span = (pos @ tau) / sp - (neg @ tau) / sn
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(np.abs(span) > 1e-9, np.log(sp / sn) / span, np.log1p(0.1))
+    lo = np.full(len(f), _LO)
+    hi = np.full(len(f), _HI)
+    x = np.clip(np.nan_to_num(x, nan=np.log1p(0.1)), _LO + 1e-9, _HI - 1e-9)
+    sign_lo = np.sign(f @ np.exp(-_LO * tau))
+    active = np.arange(len(f))
+    fa, xa, la, ha, sa = f, x, lo, hi, sign_lo
     for _ in range(max_iter):
-        fa, xa = f[active], x[active]
-        e = np.exp(-xa[:, None] * tau)
-        g = (fa * e).sum(axis=1)
-        dg = -(fa * e * tau).sum(axis=1)
-        below = np.sign(g) == sign_lo[active]
-        lo[active] = np.where(below, xa, lo[active])
-        hi[active] = np.where(below, hi[active], xa)
+        e = np.exp(np.multiply.outer(-xa, tau))
+        fe = fa * e
+        g = fe.sum(axis=1)
+        dg = -(fe @ tau)
+        below = np.sign(g) == sa
+        la = np.where(below, xa, la)
+        ha = np.where(below, ha, xa)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = xa - g / dg
-        bad = ~np.isfinite(step) | (step <= lo[active]) | (step >= hi[active])
-        step = np.where(bad, 0.5 * (lo[active] + hi[active]), step)
-        done = (np.abs(step - xa) < tol) | (g == 0)
-        x[active] = np.where(g == 0, xa, step)
-        active = active[~done]
-        if not active.size:
+        bad = ~np.isfinite(step) | (step <= la) | (step >= ha)
+        step = np.where(bad, 0.5 * (la + ha), step)
+        flat = np.abs(g) < 1e-14  # the flows are scaled to at most 1: the NPV is zero to rounding
+        done = (np.abs(step - xa) < tol) | flat
+        xa = np.where(flat, xa, step)
+        x[active] = xa
+        if done.all():
             break
-    out[idx] = np.expm1(x)
-    return out
+        if done.any():  # keep working on the rows still moving
+            keep = ~done
+            active, fa, xa, la, ha, sa = active[keep], fa[keep], xa[keep], la[keep], ha[keep], sa[keep]
+    return np.expm1(x)

@@ -287,12 +287,12 @@ def simulate_sib(
         out["outcome_payments"][sl] = s.outcome_payments_total
         out["payer_payments"][sl] = s.payer_cents.sum(axis=1) / 100.0
         out["investor_irr"][sl] = s.investor_irr()
-        back = s.investor_cents().sum(axis=2)  # (D, I): payments, floor top-ups and guarantees
+        back = s.back_each_cents()  # (D, I): payments, floor top-ups and guarantees
         with np.errstate(divide="ignore", invalid="ignore"):  # no investors: NaN
             each[sl] = back / invested_each[None]
             out["investor_multiple"][sl] = back.sum(axis=1) / invested_each.sum()
         out["payer_net_savings"][sl] = s.payer_net_savings
-        out["floor_top_up"][sl] = s.guarantee_cents.sum(axis=(1, 2)) / 100.0
+        out["floor_top_up"][sl] = s.guarantee_cents[:, :, s.settle].sum(axis=1) / 100.0
         return stop - start
 
     _run_chunks(run, list(chunks(n, chunk_size)), workers, progress)

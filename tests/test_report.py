@@ -23,7 +23,7 @@ PROJECT = ROOT / "scenarios" / "frontlijnteam-project.yaml"
 NOT_DUTCH = (
     "avoided_cost", "fiscal_npv", "no sign change", "base_year =", "discount_rate =", "(start_year)",
     "pv_costs", "pv_benefits", "npv_low", "stakeholder", "participant", ">cost<", ">benefit<",
-    "True", "False", "None", "nan", "scenarios/", "/work/", "Net present value",
+    "True", "False", "None", "nan", "scenarios/", "/work/", "shared/", "Net present value", ".txt",
 )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ Only presentation: the figures come from :class:`mkba.result.Result`; the words 
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -93,3 +94,34 @@ def render_html(result: Result) -> str:
         f"{label('discount_rate', lang)} {numbers.percent(result.discount_rate, lang, 2)}</p><table>{rows}</table>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
+
+
+#: A path in the project's own folders (``shared/reference/README.md``), bare, in backticks or brackets.
+_PATH = r"`?(?:[\w.-]+/)+[\w.-]+`?"
+
+
+def public_text(text: str | None) -> str:
+    """``text`` without pointers into the project's own folders, which a reader cannot open.
+
+    A path in brackets or backticks is left out (``(shared/reference/README.md)``), and with it the
+    words that only lead to it ("as recorded in ..."); a seed file's name keeps only its number.
+    URLs stay.
+
+    Examples
+    --------
+    >>> public_text("EUR 5,000-10,000, as recorded in the project's reference notes (shared/reference/README.md); midpoint")
+    'EUR 5,000-10,000; midpoint'
+    >>> public_text("Handbook (seed 002_6788acdad7c170a1.txt), par. 3.4; https://www.cbs.nl/a/b")
+    'Handbook (seed 002), par. 3.4; https://www.cbs.nl/a/b'
+    """
+    if not text:
+        return ""
+    out = re.sub(r"(seed \d+)_[0-9a-f]+\.txt", r"\1", text)
+    out = re.sub(
+        rf",?\s*(?:as (?:recorded|summarised) )?in the project's reference notes\s*\(\s*{_PATH}\s*\)", "", out
+    )
+    out = re.sub(rf",?\s*as (?:recorded|summarised) in\s*\(?{_PATH}\)?", "", out)
+    out = re.sub(rf"(?<![:/\w])\s*\(\s*{_PATH}\s*\)", "", out)
+    out = re.sub(rf"(?<![:/\w])\s*`{_PATH[2:-2]}`", "", out)
+    out = re.sub(rf",\s*{_PATH[2:-2]}(?=,)", "", out)  # "notes, shared/reference/README.md, 'rules'"
+    return re.sub(r"[ \t]+([;,.)])", r"\1", out) if out != text else out

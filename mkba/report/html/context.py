@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import numbers
 from mkba.report.html import chartspec
 from mkba.report.html.svg import render_svg
+from mkba.report.text import public_text
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
@@ -238,11 +239,12 @@ def yearly_table(result: Result) -> list[list[str]]:
 
 # -- assumptions and sources ---------------------------------------------------------------------------
 def _source(src: Any) -> dict[str, str] | None:
+    """A source for the reader: title, link and where in it, without pointers into the project's folders."""
     if src is None:
         return None
     if isinstance(src, str):
-        return {"title": src, "url": "", "where": ""}
-    return {"title": src.title, "url": src.url or "", "where": src.where or ""}
+        return {"title": public_text(src), "url": "", "where": ""}
+    return {"title": public_text(src.title), "url": src.url or "", "where": public_text(src.where)}
 
 
 def sources(result: Result) -> dict[str, Any]:
@@ -254,7 +256,7 @@ def sources(result: Result) -> dict[str, Any]:
             "label": line.label or line.id,
             "group": label(f"rp_group_{name}", lang),
             "source": _source(line.source),
-            "assumption": line.assumption or "",
+            "assumption": public_text(line.assumption),
         }
         for name, group in groups
         for line in group
@@ -264,7 +266,7 @@ def sources(result: Result) -> dict[str, Any]:
             "label": p.label,
             "group": label("pm", lang),
             "source": _source(p.source),
-            "assumption": p.assumption or "",
+            "assumption": public_text(p.assumption),
         }
         for p in s.pm
     ]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import numbers
 from mkba.report.html import chartspec
 from mkba.report.html.context import chart
+from mkba.report.text import public_text
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def _documented(result: Result) -> list[dict[str, Any]]:
             source, note = getattr(node, "source", None), getattr(node, "assumption", None)
             shown = getattr(node, "label", None) or name
             if source is not None or note:
-                found.append({"label": shown, "source": _source(source), "assumption": note or ""})
+                found.append({"label": shown, "source": _source(source), "assumption": public_text(note)})
             for field in type(node).model_fields:
                 walk(getattr(node, field), shown)
         elif isinstance(node, list | tuple):

@@ -374,6 +374,13 @@ class Mapping(pydantic.BaseModel):
 
     @pydantic.model_validator(mode="after")
     def _complete(self) -> Mapping:
+        self._check_names()
+        self._check_fallback_together()
+        self._check_layout()
+        return self
+
+    def _check_names(self) -> None:
+        """Required fields given; extras, skip rules and templates name what the mapping reads."""
         given = self.fields.given()
         missing = [f for f in REQUIRED_FIELDS if f not in given]
         if missing:
@@ -392,16 +399,22 @@ class Mapping(pydantic.BaseModel):
                     f"the template of {name!r} names {', '.join(sorted(unknown))}; "
                     "expected fields or extras read from a column, or sheet, row"
                 )
-        if self.fallback_together:
-            if len(self.fallback_together) < 2 or len(set(self.fallback_together)) < len(
-                self.fallback_together
-            ):
-                raise ValueError("fallback_together names two or more different fields")
-            for name in self.fallback_together:
-                if name not in self.specs or self.specs[name].fallback is None:
-                    raise ValueError(
-                        f"fallback_together names {name!r}; expected a field or extra with a fallback"
-                    )
+
+    def _check_fallback_together(self) -> None:
+        """``fallback_together`` names two or more different fields, each with a fallback."""
+        together = self.fallback_together
+        if not together:
+            return
+        if len(together) < 2 or len(set(together)) < len(together):
+            raise ValueError("fallback_together names two or more different fields")
+        for name in together:
+            if name not in self.specs or self.specs[name].fallback is None:
+                raise ValueError(
+                    f"fallback_together names {name!r}; expected a field or extra with a fallback"
+                )
+
+    def _check_layout(self) -> None:
+        """Data after the header, a currency other than the euro stated, two distinct separators."""
         if self.data_start is not None and self.data_start <= max(self.header.rows):
             raise ValueError(f"data_start ({self.data_start}) must come after the header rows")
         if self.currency != DEFAULT_CURRENCY and self.currency not in f"{self.title} {self.description}":
@@ -410,7 +423,6 @@ class Mapping(pydantic.BaseModel):
             )
         if self.decimal_separator == self.thousands_separator:
             raise ValueError("decimal_separator and thousands_separator must differ")
-        return self
 
     @property
     def specs(self) -> dict[str, FieldSpec]:

@@ -16,7 +16,7 @@ those of :func:`mkba.result.figures` up to rounding (the tests check this);
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -76,17 +76,7 @@ class _PresentValues:
         self.exponent = (-(years - model.base_year)).astype(np.float64)
         self.rate_row = row.get(model.discount_col)
         self.rate = float(base[model.discount_col])
-        # multipliers: the certain part once, the uncertain factors per draw
-        self.certain = np.empty(L)
-        self.factors: list[tuple[int, int, bool]] = []
-        for i, line in enumerate(model.lines):
-            c = line.constant
-            for col, kind in line.factors:
-                if col in row:
-                    self.factors.append((i, row[col], kind == ONE_MINUS))
-                else:
-                    c *= (1.0 - base[col]) if kind == ONE_MINUS else base[col]
-            self.certain[i] = c
+        self._fold_multipliers(row, base)
         self.pattern = np.array([line.pattern for line in model.lines]).reshape(L, Y)
         decay = np.array([line.decay is not None for line in model.lines], dtype=bool)
         self.pattern_lines = np.flatnonzero(self.pattern.any(axis=1) & ~decay)
@@ -95,10 +85,29 @@ class _PresentValues:
         self.cohorts = [
             (int(y - years[0]), row.get(col), float(base[col])) for y, col in model.participant_cols.items()
         ]
-        # cohort lines grouped by what they retain each year, (draw row or None, certain retain), then
-        # by (lag, duration): lines of one class share their discounted timing
+        # lines grouped by what they retain each year, (draw row or None, certain retain), then by their
+        # timing: lines of one class share their discounted timing
         self.groups: dict[_Retain, dict[tuple[int | str, ...], _Class]] = {}
-        for i, line in enumerate(model.lines):
+        self._group_cohort_lines(row, base)
+        self._group_decay_lines(row, base)
+        self._collect_terms()
+
+    def _fold_multipliers(self, row: dict[int, int], base: np.ndarray) -> None:
+        """Each line's multiplier: the certain part once (``certain``), the uncertain factors per draw."""
+        self.certain = np.empty(self.L)
+        self.factors: list[tuple[int, int, bool]] = []
+        for i, line in enumerate(self.model.lines):
+            c = line.constant
+            for col, kind in line.factors:
+                if col in row:
+                    self.factors.append((i, row[col], kind == ONE_MINUS))
+                else:
+                    c *= (1.0 - base[col]) if kind == ONE_MINUS else base[col]
+            self.certain[i] = c
+
+    def _group_cohort_lines(self, row: dict[int, int], base: np.ndarray) -> None:
+        """Cohort lines into classes by retained share, then by (lag, duration)."""
+        for i, line in enumerate(self.model.lines):
             if line.cohort is None:
                 continue
             lag, duration, drop = line.cohort
@@ -110,16 +119,20 @@ class _PresentValues:
             slots = []  # (cohort number, start year index, active years)
             for c, (ci, _, _) in enumerate(self.cohorts):
                 s = ci + lag
-                m = min(duration, Y - s) if s < Y else 0
+                m = min(duration, self.Y - s) if s < self.Y else 0
                 if m > 0:
                     slots.append((c, s, m))
             if slots:
                 cls = self.groups.setdefault(key, {}).setdefault((lag, duration), ([], slots))
                 cls[0].append(i)
-        # fixed patterns with drop-off (effects per: year): one "cohort" of size 1 in the first year,
-        # active for the years of the pattern (which are 1 from the first year on, then 0)
+
+    def _group_decay_lines(self, row: dict[int, int], base: np.ndarray) -> None:
+        """Fixed patterns with drop-off (effects per: year): one "cohort" of size 1 in the first year.
+
+        Active for the years of the pattern (which are 1 from the first year on, then 0).
+        """
         unit = len(self.cohorts)  # the index of that size 1 in ``sizes``
-        for i, line in enumerate(model.lines):
+        for i, line in enumerate(self.model.lines):
             if line.decay is None:
                 continue
             drop, s = line.decay
@@ -131,9 +144,15 @@ class _PresentValues:
             key = (row.get(drop), None) if drop in row else (None, 1.0 - float(base[drop]))
             cls = self.groups.setdefault(key, {}).setdefault(("year", s, m), ([], [(unit, s, m)]))
             cls[0].append(i)
-        # Every figure is a sum of lines' present values with fixed signs while those are >= 0 (inputs
-        # are validated >= 0, so they are). Sums run in a fixed order, element by element (no BLAS,
-        # whose rounding may depend on the number of draws), so results do not depend on chunking.
+
+    def _collect_terms(self) -> None:
+        """Which lines' present values make each figure, with their signs.
+
+        Every figure is a sum of lines' present values with fixed signs while those are >= 0 (inputs
+        are validated >= 0, so they are). Sums run in a fixed order, element by element (no BLAS,
+        whose rounding may depend on the number of draws), so results do not depend on chunking.
+        """
+        model = self.model
         self.K = K = len(model.stakeholders)
         self.cost_terms: list[tuple[int, float]] = []
         self.benefit_terms: list[tuple[int, float]] = []
@@ -427,12 +446,7 @@ def monte_carlo(
     -------
     Simulation
     """
-    if n < 1:
-        raise MkbaError(f"the number of draws must be at least 1, got {n}")
-    if chunk_size < 1:
-        raise MkbaError(f"the chunk size must be at least 1, got {chunk_size}")
-    if method not in ("fast", "flows"):
-        raise MkbaError(f"unknown method {method!r}; expected 'fast' or 'flows'")
+    _check_arguments(n, chunk_size, method)
     check_draws_fit(n, 6 + len(model.stakeholders) + (1 if with_irr else 0))
     method = "flows" if with_irr else method
     began = time.perf_counter()
@@ -460,18 +474,7 @@ def monte_carlo(
                 irr[start:stop] = f.irr
         return stop - start
 
-    parts = list(chunks(n, chunk_size))
-    workers = max(1, min(int(workers), len(parts)))
-    if workers == 1:
-        for bounds in parts:
-            done = run(bounds)
-            if progress is not None:
-                progress(done)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(run, parts):
-                if progress is not None:
-                    progress(done)
+    _run_chunks(run, list(chunks(n, chunk_size)), workers, progress)
     with np.errstate(divide="ignore", invalid="ignore"):
         bcr = np.where(
             out["pv_costs"] != 0,
@@ -496,3 +499,33 @@ def monte_carlo(
         irr=irr,
         seconds=time.perf_counter() - began,
     )
+
+
+def _check_arguments(n: int, chunk_size: int, method: str) -> None:
+    if n < 1:
+        raise MkbaError(f"the number of draws must be at least 1, got {n}")
+    if chunk_size < 1:
+        raise MkbaError(f"the chunk size must be at least 1, got {chunk_size}")
+    if method not in ("fast", "flows"):
+        raise MkbaError(f"unknown method {method!r}; expected 'fast' or 'flows'")
+
+
+def _run_chunks(
+    run: Callable[[tuple[int, int]], int],
+    parts: list[tuple[int, int]],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """``run`` each chunk, on ``workers`` threads at most, reporting each one's draws to ``progress``."""
+    workers = max(1, min(int(workers), len(parts)))
+    if workers == 1:
+        _report(map(run, parts), progress)  # lazy: each chunk is reported as soon as it is done
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        _report(pool.map(run, parts), progress)
+
+
+def _report(done_each: Iterator[int], progress: Callable[[int], None] | None) -> None:
+    for done in done_each:
+        if progress is not None:
+            progress(done)

@@ -12,10 +12,11 @@ Both evaluate through ``Model.evaluate`` and ``figures`` (:func:`npv_of`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from scipy import optimize
 
 from mkba.engine.figures import figures
 from mkba.engine.model import Model
@@ -158,49 +159,23 @@ def break_even(model: Model, name: str, *, low: float | None = None, high: float
         raise MkbaError(f"break-even of {name!r}: expected a range low < high, got [{lo:g}, {hi:g}]")
     base = model.base
 
-    def npv_at(xs) -> np.ndarray:
-        theta = np.tile(base, (len(xs), 1))
+    def npv_at(xs: npt.ArrayLike) -> np.ndarray:
+        theta = np.tile(base, (np.size(xs), 1))
         theta[:, j] = xs
         return npv_of(model, theta)
 
     linear = j not in _nonlinear_cols(model)
     npv_base, n_lo, n_hi = (float(v) for v in npv_at([base[j], lo, hi]))
-    roots: list[float] = []
     outside = None
     if linear:
         method = "linear: exact from the npv at both ends of the range"
-        if n_hi != n_lo:
-            x = lo - n_lo * (hi - lo) / (n_hi - n_lo)
-            if lo <= x <= hi:
-                roots = [float(x)]
-            else:
-                outside = float(x)
-        elif n_lo == 0:
-            roots = [lo]
+        roots, outside = _linear_roots(lo, hi, n_lo, n_hi)
     else:
         method = f"not linear: sign changes on a {_GRID + 1}-point grid, refined by Brent's method"
-        xs = np.linspace(lo, hi, _GRID + 1)
-        ys = npv_at(xs)
-        for i in range(_GRID + 1):
-            if ys[i] == 0:
-                roots.append(float(xs[i]))
-            elif i < _GRID and ys[i] * ys[i + 1] < 0:
-                roots.append(
-                    float(
-                        optimize.brentq(
-                            lambda v: float(npv_at([v])[0]),
-                            xs[i],
-                            xs[i + 1],
-                            xtol=1e-14,
-                            rtol=4 * np.finfo(float).eps,
-                            maxiter=200,
-                        )
-                    )
-                )
+        roots = _grid_roots(npv_at, lo, hi)
     value = min(roots, key=lambda r: abs(r - base[j])) if roots else None
-    unit = f"{inp.name} = "
     if value is not None:
-        note = f"npv = 0 at {unit}{value:.6g}" + (
+        note = f"npv = 0 at {inp.name} = {value:.6g}" + (
             f" ({len(roots)} values in the range)" if len(roots) > 1 else ""
         )
     elif linear and n_hi == n_lo:
@@ -226,3 +201,34 @@ def break_even(model: Model, name: str, *, low: float | None = None, high: float
         "crossing_outside_range": outside,
         "note": note,
     }
+
+
+def _linear_roots(lo: float, hi: float, n_lo: float, n_hi: float) -> tuple[list[float], float | None]:
+    """Where the line through ``(lo, n_lo)`` and ``(hi, n_hi)`` is 0: in the range, or outside it."""
+    if n_hi != n_lo:
+        x = lo - n_lo * (hi - lo) / (n_hi - n_lo)
+        return ([float(x)], None) if lo <= x <= hi else ([], float(x))
+    return ([lo] if n_lo == 0 else []), None
+
+
+def _grid_roots(npv_at: Callable[[npt.ArrayLike], np.ndarray], lo: float, hi: float) -> list[float]:
+    """Every zero of ``npv_at`` on ``[lo, hi]``: a grid finds the sign changes, Brent's method refines each."""
+    from scipy import optimize  # here, not at the top: scipy takes a while to import
+
+    roots: list[float] = []
+    xs = np.linspace(lo, hi, _GRID + 1)
+    ys = npv_at(xs)
+    for i in range(_GRID + 1):
+        if ys[i] == 0:
+            roots.append(float(xs[i]))
+        elif i < _GRID and ys[i] * ys[i + 1] < 0:
+            root = optimize.brentq(
+                lambda v: float(npv_at([v])[0]),
+                xs[i],
+                xs[i + 1],
+                xtol=1e-14,
+                rtol=4 * np.finfo(float).eps,
+                maxiter=200,
+            )
+            roots.append(float(root))
+    return roots

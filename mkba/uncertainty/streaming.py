@@ -48,6 +48,10 @@ def histogram_range(pilot: np.ndarray) -> tuple[float, float]:
     return lo - MARGIN * span, hi + MARGIN * span
 
 
+#: The default of the count arrays: replaced, in ``__post_init__``, by zeros of the right length.
+_NO_COUNTS = np.zeros(0, dtype=np.int64)
+
+
 @dataclass
 class StreamSummary:
     """Count, mean, standard deviation, exceedances, extremes and a histogram of one figure.
@@ -84,15 +88,15 @@ class StreamSummary:
     m2: float = 0.0
     minimum: float = math.inf
     maximum: float = -math.inf
-    counts: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
-    below_counts: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    counts: np.ndarray = field(default_factory=lambda: _NO_COUNTS, repr=False)
+    below_counts: np.ndarray = field(default_factory=lambda: _NO_COUNTS, repr=False)
     under: int = 0
     over: int = 0
 
     def __post_init__(self) -> None:
-        if self.counts is None:
+        if self.counts is _NO_COUNTS:
             self.counts = np.zeros(self.bins, dtype=np.int64)
-        if self.below_counts is None:
+        if self.below_counts is _NO_COUNTS:
             self.below_counts = np.zeros(len(self.thresholds), dtype=np.int64)
 
     # -- taking draws ------------------------------------------------------------------------------

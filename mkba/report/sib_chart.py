@@ -51,7 +51,10 @@ def check_png_path(path: str | Path, option: str = "path") -> Path:
 
 
 def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang: str = "nl") -> Path:
-    """Write the payout curve as a PNG: payments and investor IRR against the outcome level.
+    """Write the payout curve of one outcome as a PNG: payments and investor IRR against its level.
+
+    The other outcomes stay at their expected levels; the payer's and the investors' break-even
+    levels are marked.
 
     The risk bands are shaded: where the floor pays (investors lose, topped up),
     where investors lose money, where they gain, and where the return cap binds
@@ -72,7 +75,7 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     Returns
     -------
     Path
-        The file written; payments in euro, the IRR in percent.
+        The file written; payments in the contract's currency, the IRR in percent.
 
     Raises
     ------
@@ -88,12 +91,16 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     from mkba.report.vocabulary import label
 
     o = sib.outcomes[outcome]
-    cv = sib.curve(outcome, top=1.2 * max(o.level_high, o.point_level, 1e-9))
+    cv = sib.curve(outcome, top=1.2 * max(o.level_high, o.point_level, o.trigger or 0.0, 1e-9))
     x = cv["level"]
+    cur = sib.contract.currency
+    sign = "€" if cur == "EUR" else cur
     fig, ax = plt.subplots(figsize=(9, 6), dpi=120)
     zones = np.where(
         cv["guarantee"] > 0, 0, np.where(cv["investor_multiple"] < 1, 1, np.where(cv["excess"] > 0, 3, 2))
     )
+    if not sib.contract.investors:  # payment by results: no investors' zones
+        zones = np.full(len(x), 2)
     colours = ["#f4b6b6", "#fbe3b4", "#cdeccd", "#c9dcf5"]
     names = [
         label("sib_zone_floor", lang),
@@ -126,12 +133,18 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
         ls="--",
         label=label("sib_investors_receive", lang),
     )
+    fx = sib.contract.exchange_rate or 1.0  # the payer's avoided costs (euro) in the contract's currency
     ax.plot(
-        x, cv["payer_pv_savings"], color="#6a1b9a", lw=1.6, ls=":", label=label("sib_payer_avoids_pv", lang)
+        x,
+        cv["payer_pv_savings"] / fx,
+        color="#6a1b9a",
+        lw=1.6,
+        ls=":",
+        label=label("sib_payer_avoids_pv", lang),
     )
     ax.set_xlabel(f"{o.label}" + (f" ({o.id})" if o.label != o.id else ""))
-    ax.set_ylabel(label("sib_euro", lang))
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"€ {v:,.0f}"))
+    ax.set_ylabel(label("sib_euro", lang) if cur == "EUR" else cur)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{sign} {v:,.0f}"))
     ax2 = ax.twinx()
     ax2.plot(x, cv["investor_irr"] * 100, color="#c62828", lw=2, label=label("sib_investor_irr", lang))
     ax2.set_ylabel(label("sib_investor_irr", lang) + " (%)")
@@ -142,6 +155,11 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     be, _ = sib.break_even(outcome)
     if be is not None and be <= x[-1]:
         ax.axvline(be, color="#6a1b9a", lw=1.0, label=f"{label('payer_break_even', lang)} {be:,.0f}")
+    inv_be, _ = sib.break_even(outcome, "investors")
+    if inv_be is not None and inv_be <= x[-1]:
+        ax.axvline(
+            inv_be, color="#2e7d32", lw=1.0, label=f"{label('sib_investors', lang)}: break-even {inv_be:,.2f}"
+        )
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     fig.legend(h1 + h2, l1 + l2, loc="lower center", ncol=3, fontsize=7.5, frameon=False)

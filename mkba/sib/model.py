@@ -602,8 +602,8 @@ class SibModel:
         Returns
         -------
         dict of str to ndarray (n,)
-            ``level`` (the outcome's unit); payments, receipts, top-up, excess and
-            present values in euro; ``investor_irr`` (fraction per year),
+            ``level`` (the outcome's unit); payments, receipts, top-up and guarantees (``guarantee``),
+            excess in the contract's currency, present values in euro; ``investor_irr`` (fraction per year),
             ``investor_multiple``; ``capped`` (bool: the contract cap binds).
         """
         top = self.search_top(outcome) if top is None else top
@@ -614,8 +614,8 @@ class SibModel:
         return {
             "level": grid,
             "outcome_payments": s.outcome_payments_total,
-            "investors_receive": (s.received_cents + s.guarantee_cents).sum(axis=(1, 2)) / 100.0,
-            "guarantee": s.guarantee_cents.sum(axis=(1, 2)) / 100.0,
+            "investors_receive": s.combined_cents().sum(axis=1) / 100.0,
+            "guarantee": (s.guarantee_cents.sum(axis=(1, 2)) + s.backstop.sum(axis=(1, 2))) / 100.0,
             "excess": s.excess_cents.sum(axis=1) / 100.0,
             "investor_irr": s.investor_irr(),
             "investor_multiple": s.investor_multiple(),

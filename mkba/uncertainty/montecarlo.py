@@ -5,11 +5,11 @@ and returns a :class:`Simulation` with the distribution of ``npv``, ``bcr``, the
 fiscal ``npv`` and each stakeholder's ``npv``.
 
 The simulation's default evaluation (``method="fast"``) does not build the
-(draws x lines x years) flows of :meth:`mkba.engine.Model.evaluate`: because
+(draws x lines x years) flows of :meth:`mkba.engine.model.Model.evaluate`: because
 every line's yearly amount is its multiplier (a product of inputs) times a
 non-negative timing, its present value is the multiplier times the discounted
 timing, and the timing of a cohort line sums geometric series. The figures are
-those of :func:`mkba.result.figures` up to rounding (the tests check this);
+those of :func:`mkba.engine.figures.figures` up to rounding (the tests check this);
 ``method="flows"`` evaluates through ``Model.evaluate`` and ``figures``.
 """
 
@@ -226,7 +226,7 @@ class _PresentValues:
         }
 
     def _general(self, pv: np.ndarray) -> dict[str, np.ndarray]:
-        """The figures of :func:`mkba.result.figures` from lines' present values of any sign."""
+        """The figures of :func:`mkba.engine.figures.figures` from lines' present values of any sign."""
         line, sign, real, stakeholder, public = self.model_postings
         posted = sign * pv[line]  # (P, D)
         pos, neg = np.maximum(posted, 0.0), np.minimum(posted, 0.0)

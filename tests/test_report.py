@@ -259,3 +259,43 @@ def test_notebook_view_and_repr_speak_dutch():
     assert "Jongeren in het programma" in text and "€\u00a0128.969" in text
     assert "1,15" in repr(result) and "2,25\u00a0%" in repr(result)
     assert "€1,011,381" in repr(mkba.evaluate(BUZINEZZ, lang="en"))
+
+
+def test_pdf_printer_failures_leave_nothing(tmp_path, monkeypatch):
+    import subprocess
+
+    from mkba.errors import MkbaError
+    from mkba.report.html import render
+
+    monkeypatch.setenv("MKBA_CHROMIUM", "sh")  # any executable: the runs below never start it
+    html = tmp_path / "r.html"
+    html.write_text("<html></html>", encoding="utf-8")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(b"earlier")
+
+    def fails(cmd, **kwargs):
+        assert "--headless" in cmd and any(c.startswith("--print-to-pdf=") for c in cmd)
+        return subprocess.CompletedProcess(cmd, 1, "", "something went wrong\nFATAL: no display")
+
+    def hangs(cmd, **kwargs):
+        raise subprocess.TimeoutExpired(cmd, kwargs["timeout"])
+
+    for run, message in ((fails, "FATAL: no display"), (hangs, "did not print the report")):
+        with pytest.raises(MkbaError, match=message):
+            render.write_pdf(html, pdf, run=run)
+        assert pdf.read_bytes() == b"earlier"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.pdf"]
+
+
+def test_chromium_is_found_on_the_path(monkeypatch, tmp_path):
+    from mkba.errors import MkbaError
+    from mkba.report.html import render
+
+    monkeypatch.delenv("MKBA_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(MkbaError, match="apt-get install chromium"):
+        render.find_chromium()
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    assert render.find_chromium() == str(fake)

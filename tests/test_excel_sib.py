@@ -59,7 +59,10 @@ def check_sib_sheet(ws, L: dict, d: dict, sib) -> None:
     _close(ws[fig["investor_irr"]].value, d["investor_irr"], "investor_irr", 1e-6)
     _close(ws[fig["investor_multiple"]].value, d["investor_multiple"], "investor_multiple", 1e-9)
     for oid, be in d["payer_break_even"].items():
-        _close(ws[fig[f"break_even:{oid}"]].value, be["level"], f"break-even {oid}", 1e-9)
+        if be["level"] is None:  # none: said in words ("n.v.t. (the payer saves ... at every level ...)")
+            assert be["reason"] in str(ws[fig[f"break_even:{oid}"]].value)
+        else:
+            _close(ws[fig[f"break_even:{oid}"]].value, be["level"], f"break-even {oid}", 1e-9)
     for oid, _level in d["outcome_levels"].items():
         assert L["levels"][oid]
     # the schedule, year by year

@@ -28,6 +28,7 @@ from mkba.errors import MkbaError
 from mkba.io.documents import Document, StrictLoader, validate
 from mkba.io.files import write_atomic
 from mkba.io.spreadsheet import Row, clean_text, csv_rows, is_blank, open_workbook
+from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import DEFAULT_CURRENCY, PRICELIST_FORMAT, PriceList, PriceListFile
 from mkba.pricelist.mapping import ITEM_FIELDS
 
@@ -241,7 +242,7 @@ def _text_cell(sheet: Any, text: str) -> Any:
 # --------------------------------------------------------------------------- read our own tables
 
 
-def read_pricelist_table(path: str | Path, index=None) -> PriceListFile:
+def read_pricelist_table(path: str | Path, index: PriceIndex | None = None) -> PriceListFile:
     """Read a price list from mkba's own CSV or Excel layout (as :func:`export_pricelist` writes).
 
     Parameters

@@ -33,6 +33,7 @@ from mkba.io.spreadsheet import (
     open_workbook,
     workbook_hyperlinks,
 )
+from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import PRICELIST_FORMAT, PriceItem, PriceListFile
 from mkba.pricelist.mapping import Correction, FieldSpec, HeaderSpec, Mapping, SheetSelection, load_mapping
 
@@ -56,7 +57,9 @@ class _Table:
     is_csv: bool
     hyperlinks: dict[str, str]
 
-    def where(self, row: int, column: int | None, field_name: str, header: str | None = None):
+    def where(
+        self, row: int, column: int | None, field_name: str, header: str | None = None
+    ) -> dict[str, Any]:
         """Keyword arguments of :class:`MkbaError` for a cell (``column`` 0-based)."""
         if self.is_csv:
             column_name = f" (column {header!r})" if header else ""
@@ -73,7 +76,7 @@ def _sheet_ref(sheet: str) -> str:
     return sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
 
 
-def _selected_sheets(workbook, selection: SheetSelection, file: str) -> list[str]:
+def _selected_sheets(workbook: Any, selection: SheetSelection, file: str) -> list[str]:
     names = list(workbook.sheetnames)
     for name in [*(selection.include or []), *selection.exclude]:
         if name not in names:
@@ -204,7 +207,7 @@ def import_pricelist(
     *,
     name: str | None = None,
     version: str | None = None,
-    index=None,
+    index: PriceIndex | None = None,
 ) -> PriceListFile:
     """Read a workbook (``.xlsx``) or CSV file into a price list with a column mapping.
 

@@ -35,7 +35,7 @@ def _number_or_distribution(value: Any) -> Any:
     return float(value)
 
 
-def _within(low: float, high: float, high_open: bool = False, name: str = ""):
+def _within(low: float, high: float, high_open: bool = False, name: str = "") -> pydantic.AfterValidator:
     def check(value: Any) -> Any:
         lo, hi = value.support() if isinstance(value, _Dist) else (value, value)
         bad_high = hi >= high if high_open else hi > high

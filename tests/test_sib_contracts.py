@@ -442,3 +442,44 @@ def test_bad_contract_exit_2_with_file_line_field(tmp_path, what, change, field,
     assert f"{path}:" in err and f"sib.{field}" in err and words in err, err
     line = err.split(f"{path}:", 1)[1].split(":", 1)[0]
     assert line.isdigit() and int(line) > 1
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    interest=st.tuples(st.floats(0, 0.2), st.floats(0, 0.2)),
+    split=st.floats(0, 1),
+    provider_share=st.floats(0, 0.5),
+    guarantee=st.floats(0, 2500),
+    cap=st.none() | st.floats(0, 0.3),
+    levels=st.lists(st.floats(0, 80), min_size=1, max_size=8),
+)
+def test_random_tranches_reconcile(interest, split, provider_share, guarantee, cap, levels):
+    inv = [
+        {"id": "senior", "investment": {2020: 1000}, "interest": interest[0]},
+        {"id": "junior", "investment": {2020: 600, 2021: 400}, "interest": interest[1]},
+    ]
+    terms = {
+        "investors": inv,
+        "provider": {"name": "fonds", "share_of_payments": provider_share},
+        "once_investors_whole": {
+            "investors": split,
+            "provider": (1 - split) / 2,
+            "payer_keeps": (1 - split) / 2,
+        },
+        "guarantees": [{"guarantor": "rijk", "amount": round(guarantee, 2), "covers": ["junior"]}],
+    }
+    if cap is not None:
+        terms |= {"max_return": cap, "beyond_max_return": "provider"}
+    sib = compile_sib(_small(**terms))
+    s = sib.run(np.array(levels)[:, None])
+    # every cent paid reaches the provider or an investor; nothing is paid beyond what is due
+    assert (
+        s.outcome_cents.sum(axis=1) == s.provider_cents.sum(axis=1) + s.received_cents.sum(axis=(1, 2))
+    ).all()
+    assert (s.outcome_cents.sum(axis=1) <= s.due_cents.sum(axis=1)).all()
+    assert (s.received_cents >= 0).all() and (s.provider_cents >= 0).all()
+    # the guarantee pays the junior tranche at most its amount and at most its lost principal
+    paid = s.backstop_cents[:, 0, 1]
+    lost = np.maximum(s.invest_cents[1].sum() - s.received_cents[:, 1].sum(axis=1), 0)
+    assert (paid <= round(guarantee * 100)).all() and (paid <= lost).all()
+    assert (s.backstop_cents[:, 0, 0] == 0).all()

@@ -652,7 +652,8 @@ class Schedule:
 
     def combined_cents(self) -> np.ndarray:
         """All investors' receipts per period together, (D, P) cents, summed in the waterfall's layout."""
-        got = self._layout(self.received_cents).sum(axis=0) + self._layout(self.guarantee_cents).sum(axis=0)
+        got = self._layout(self.received_cents).sum(axis=0)
+        got[self.settle] += self.guarantee_cents[:, :, self.settle].sum(axis=1)  # floors settle then only
         assert self.backstop_cents is not None
         if self.backstop_cents.shape[1]:
             got[self.settle] += self.backstop_cents.sum(axis=(1, 2))
@@ -660,9 +661,9 @@ class Schedule:
 
     def back_each_cents(self) -> np.ndarray:
         """What each investor gets back in all, (D, I) cents: payments, floor top-up and guarantees."""
-        back = self._layout(self.received_cents).sum(axis=1) + self._layout(self.guarantee_cents).sum(axis=1)
+        back = self._layout(self.received_cents).sum(axis=1).T + self.guarantee_cents[:, :, self.settle]
         assert self.backstop_cents is not None
-        return back.T + self.backstop_cents.sum(axis=1)
+        return back + self.backstop_cents.sum(axis=1)
 
     def investor_flows(self) -> np.ndarray:
         """Cash flows of each investor per period, shape (D, I, P): investments negative.

@@ -72,9 +72,11 @@ def _solve(f: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.ndar
     (exact for two flows), so that a few Newton steps reach ``tol``; a step leaving the bracket is
     replaced by bisection.
     """
-    pos, neg = np.clip(f, 0, None), np.clip(-f, 0, None)
-    sp, sn = pos.sum(axis=1), neg.sum(axis=1)
-    span = (pos @ tau) / sp - (neg @ tau) / sn
+    # sums along the short axis of (N, T) as matrix products: far faster than .sum(axis=1) for small T
+    one_tau = np.column_stack([np.ones_like(tau), tau])
+    pos, neg = np.clip(f, 0, None) @ one_tau, np.clip(-f, 0, None) @ one_tau
+    sp, sn = pos[:, 0], neg[:, 0]
+    span = pos[:, 1] / sp - neg[:, 1] / sn
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.where(np.abs(span) > 1e-9, np.log(sp / sn) / span, np.log1p(0.1))
     lo = np.full(len(f), _LO)
@@ -84,10 +86,8 @@ def _solve(f: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.ndar
     active = np.arange(len(f))
     fa, xa, la, ha, sa = f, x, lo, hi, sign_lo
     for _ in range(max_iter):
-        e = np.exp(np.multiply.outer(-xa, tau))
-        fe = fa * e
-        g = fe.sum(axis=1)
-        dg = -(fe @ tau)
+        gd = (fa * np.exp(np.multiply.outer(-xa, tau))) @ one_tau
+        g, dg = gd[:, 0], -gd[:, 1]
         below = np.sign(g) == sa
         la = np.where(below, xa, la)
         ha = np.where(below, ha, xa)

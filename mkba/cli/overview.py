@@ -103,16 +103,24 @@ def print_project(result: ProjectResult) -> None:
         table.add_column(label(col, lang), justify="left" if col == "alternative" else "right")
     table.add_column(label("delta_npv", lang), justify="right")
     table.add_column(label("delta_bcr", lang), justify="right")
-    for row in frame.sort_values("rank").itertuples():
+    for row in frame.sort_values("rank").to_dict(orient="records"):
+        bcr = row["delta_bcr"]
         ratio = (
             label("dominant", lang)
-            if row.dominant
-            else ("-" if row.delta_bcr is None or row.delta_bcr != row.delta_bcr else f"{row.delta_bcr:.2f}")
+            if row["dominant"]
+            else ("-" if bcr is None or bcr != bcr else f"{bcr:.2f}")
         )
+        money = [
+            euro(row[k], lang=lang)
+            for k in ("pv_costs", "pv_benefits", "npv", "delta_pv_costs", "delta_pv_benefits")
+        ]
         table.add_row(
-            str(row.rank), row.label, euro(row.pv_costs, lang=lang), euro(row.pv_benefits, lang=lang), euro(row.npv, lang=lang),
-            euro(row.delta_pv_costs, lang=lang), euro(row.delta_pv_benefits, lang=lang), f"[bold]{euro(row.delta_npv, lang=lang)}[/bold]", ratio,
-        )  # fmt: skip
+            str(row["rank"]),
+            str(row["label"]),
+            *money,
+            f"[bold]{euro(row['delta_npv'], lang=lang)}[/bold]",
+            ratio,
+        )
     out.print(table)
     labels = {alt.id: alt.label_in(lang) for alt in project.alternatives}
     for alt_id in result.dominant():

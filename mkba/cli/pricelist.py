@@ -6,6 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -72,16 +73,16 @@ def pricelist_show(
             table.add_column(
                 col, justify="right" if col in ("amount", "price_year", "confidence") else "left"
             )
-        for row in frame.itertuples():
+        for item in frame.to_dict(orient="records"):
             table.add_row(
-                row.id,
-                row.label,
-                row.unit,
-                f"{row.amount:,.2f}",
-                str(row.price_year),
-                row.payer,
-                row.nature,
-                str(row.confidence),
+                str(item["id"]),
+                str(item["label"]),
+                str(item["unit"]),
+                f"{item['amount']:,.2f}",
+                str(item["price_year"]),
+                str(item["payer"]),
+                str(item["nature"]),
+                str(item["confidence"]),
             )
         out.print(table)
 
@@ -110,21 +111,21 @@ def pricelist_diff(
     table = Table(
         "id", "status", "changed", "amount A", "year A", "amount B", "year B", "nominal", f"real ({year})"
     )
-    for row in shown.itertuples():
 
-        def num(x, fmt="{:,.2f}"):
-            return "" if x is None or x != x else fmt.format(x)
+    def num(x: Any, fmt: str = "{:,.2f}") -> str:
+        return "" if x is None or x != x else fmt.format(x)
 
+    for change in shown.to_dict(orient="records"):
         table.add_row(
-            row.id,
-            row.status,
-            row.changed,
-            num(row.amount_a),
-            num(row.price_year_a, "{:.0f}"),
-            num(row.amount_b),
-            num(row.price_year_b, "{:.0f}"),
-            num(row.nominal_change_pct, "{:+.1%}"),
-            num(row.real_change_pct, "{:+.1%}"),
+            str(change["id"]),
+            str(change["status"]),
+            str(change["changed"]),
+            num(change["amount_a"]),
+            num(change["price_year_a"], "{:.0f}"),
+            num(change["amount_b"]),
+            num(change["price_year_b"], "{:.0f}"),
+            num(change["nominal_change_pct"], "{:+.1%}"),
+            num(change["real_change_pct"], "{:+.1%}"),
         )
     out.print(table)
 

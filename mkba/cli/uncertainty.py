@@ -44,7 +44,7 @@ def render_analysis(console, result, analysis: dict) -> None:
         table.add_column(label("unc_figure", lang))
         for col in [label("unc_mean", lang)] + [f"p{q}" for q in PERCENTILES]:
             table.add_column(col, justify="right")
-        rows = [
+        rows: list[tuple[str, tuple[str, int | None], bool]] = [
             ("npv", ("npv", None), True),
             ("pv_costs", ("pv_costs", None), True),
             ("pv_benefits", ("pv_benefits", None), True),

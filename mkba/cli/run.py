@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -32,6 +34,10 @@ def run(
         None, "--break-even", help="Input whose break-even value to find (repeatable)."
     ),
     plots: Path | None = typer.Option(None, "--plots", help="Folder to write PNG charts to."),
+    workers: int = typer.Option(1, "--workers", help="Monte Carlo: worker processes (streamed runs)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Monte Carlo: address of a Dask scheduler to stream the draws on."
+    ),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Evaluate a scenario or a project: kosten, baten, saldo, who pays and who benefits.
@@ -55,7 +61,10 @@ def run(
         lang=lang.value,
         folders=pricelists_dir or (),
     )
-    analysis = _uncertainty(result, simulate, seed, chunk_size, tornado, break_even or [])
+    sampling = Sampling(
+        simulate, seed, chunk_size, workers, scheduler, keep=plots is not None or xlsx is not None
+    )
+    analysis = _uncertainty(result, sampling, tornado, break_even or [])
     print_result(result, analysis)
     if plots is not None:
         from mkba.report.charts import write_plots
@@ -70,6 +79,18 @@ def run(
         out.print(f"[dim]json: {json_out}[/dim]")
 
 
+def _dask_client(address: str) -> Any:  # pragma: no cover - needs a running scheduler
+    """A Dask client for ``--scheduler``; Dask is an optional extra."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise MkbaError('--scheduler needs Dask: pip install "mkba[dask]"', field="--scheduler") from None
+    try:
+        return Client(address, timeout="10s")
+    except OSError as exc:
+        raise MkbaError(f"cannot reach the Dask scheduler at {address}: {exc}", field="--scheduler") from None
+
+
 def _is_project(path: Path) -> bool:
     """Whether ``path`` is a project file (``format: mkba-project/1``) rather than a scenario."""
     from mkba.io.documents import read_document
@@ -78,19 +99,40 @@ def _is_project(path: Path) -> bool:
     return isinstance(doc.data, dict) and doc.data.get("format") == "mkba-project/1"
 
 
-def _uncertainty(result: Result, simulate, seed, chunk_size, tornado, break_even) -> dict:
+@dataclass(frozen=True)
+class Sampling:
+    """What ``--simulate`` asks: draws, seed, chunk size, where to run, and whether to keep each draw."""
+
+    n: int | None
+    seed: int
+    chunk_size: int
+    workers: int = 1
+    scheduler: str | None = None
+    keep: bool = False  # charts and the workbook need the figures of every draw
+
+
+def _uncertainty(result: Result, sampling: Sampling, tornado: bool, break_even: list[str]) -> dict:
     analysis: dict = {}
-    if simulate is None and not (tornado or break_even):
+    if sampling.n is None and not (tornado or break_even):
         return analysis
     from mkba.uncertainty import montecarlo, sensitivity
 
-    if simulate is not None:
-        if simulate < 1:
+    if sampling.n is not None:
+        if sampling.n < 1:
             raise MkbaError("--simulate expects a number of draws >= 1")
-        with progress_bar("Monte Carlo", simulate, sys.stderr.isatty()) as advance:
-            sim = montecarlo.monte_carlo(
-                result.model, simulate, seed=seed, chunk_size=chunk_size, progress=advance
-            )
+        if sampling.workers < 1:
+            raise MkbaError("--workers expects a number >= 1", field="--workers")
+        client = _dask_client(sampling.scheduler) if sampling.scheduler else None
+        try:
+            with progress_bar("Monte Carlo", sampling.n, sys.stderr.isatty()) as advance:
+                sim = montecarlo.monte_carlo(
+                    result.model, sampling.n, seed=sampling.seed, chunk_size=sampling.chunk_size,
+                    progress=advance, workers=sampling.workers, client=client,
+                    keep_draws=True if sampling.keep else None,
+                )  # fmt: skip
+        finally:
+            if client is not None:
+                client.close()
         analysis["simulation"] = sim
         result.extra["simulation"] = sim.to_dict()
     if tornado:

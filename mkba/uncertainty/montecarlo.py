@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from mkba.errors import MkbaError
 from mkba.scenario.distributions import _Dist
 from mkba.uncertainty.sampling import check_draws_fit, chunks, draw_inputs, quantile, uniform_columns
 from mkba.uncertainty.sensitivity import npv_of
+from mkba.uncertainty.streaming import PILOT, StreamSummary, histogram_range
 
 #: Seed of ``mkba run --simulate`` when none is given.
 DEFAULT_SEED = 20260101
@@ -36,6 +38,9 @@ DEFAULT_SEED = 20260101
 DEFAULT_CHUNK_SIZE = 100_000
 #: Percentiles reported for every simulated figure.
 PERCENTILES = (5, 50, 95)
+#: Up to this many draws the figures of every draw are kept (for charts and the workbook); beyond it
+#: a simulation is summarised while it streams, in memory independent of the number of draws.
+KEEP_LIMIT = 2_000_000
 
 
 # -- the fast path: present values without yearly flows ---------------------------------------------
@@ -384,6 +389,8 @@ class Simulation:
             "npv_sd": npv["sd"],
             **{f"npv_p{q}": npv[f"p{q}"] for q in PERCENTILES},
             "p_npv_negative": self.p_npv_negative,
+            "quantile_error": 0.0,
+            "streamed": False,
             "point_npv": float(self.point_npv),
             "point_uses": "the mean of every uncertain input",
             "uncertain_inputs": list(self.uncertain_inputs),
@@ -405,6 +412,38 @@ class Simulation:
         return out
 
 
+@overload
+def monte_carlo(
+    model: Model,
+    n: int,
+    *,
+    seed: int = ...,
+    chunk_size: int = ...,
+    progress: Callable[[int], None] | None = ...,
+    with_irr: bool = ...,
+    method: str = ...,
+    workers: int = ...,
+    keep_draws: Literal[True],
+    client: None = ...,
+) -> Simulation: ...
+
+
+@overload
+def monte_carlo(
+    model: Model,
+    n: int,
+    *,
+    seed: int = ...,
+    chunk_size: int = ...,
+    progress: Callable[[int], None] | None = ...,
+    with_irr: bool = ...,
+    method: str = ...,
+    workers: int = ...,
+    keep_draws: bool | None = ...,
+    client: Any = ...,
+) -> Simulation | StreamedSimulation: ...
+
+
 def monte_carlo(
     model: Model,
     n: int,
@@ -415,7 +454,9 @@ def monte_carlo(
     with_irr: bool = False,
     method: str = "fast",
     workers: int = 1,
-) -> Simulation:
+    keep_draws: bool | None = None,
+    client: Any = None,
+) -> Simulation | StreamedSimulation:
     """Draw ``n`` joint samples of the uncertain inputs and compute the figures of each.
 
     Parameters
@@ -439,14 +480,40 @@ def monte_carlo(
         ``flows`` evaluates yearly flows with ``Model.evaluate`` and ``figures``.
         Both use the same draws and agree up to rounding.
     workers : int
-        Threads evaluating chunks at once (default 1; 2 may help on an idle multi-core machine,
-        measured in the benchmarks, docs/architecture.md). Results do not depend on it.
+        With the figures of every draw kept: threads evaluating chunks at once (2 may help on an
+        idle multi-core machine). Streamed: worker processes. Results do not depend on it.
+    keep_draws : bool, optional
+        Keep the figures of every draw (for charts, the workbook and :meth:`Simulation.frame`). By
+        default they are kept up to :data:`KEEP_LIMIT` draws; beyond it, and with ``False``, the
+        simulation is summarised while it streams (:class:`StreamedSimulation`: exact mean, standard
+        deviation and exceedances; quantiles with a stated rank error), in bounded memory.
+    client : dask.distributed.Client, optional
+        Stream the chunks over this Dask cluster.
 
     Returns
     -------
-    Simulation
+    Simulation or StreamedSimulation
+
+    Examples
+    --------
+    >>> import mkba
+    >>> from mkba.uncertainty.montecarlo import monte_carlo
+    >>> model = mkba.evaluate("scenarios/frontlijnteam-leeuwarden.yaml").model
+    >>> kept = monte_carlo(model, 20_000, seed=1)
+    >>> streamed = monte_carlo(model, 20_000, seed=1, keep_draws=False, chunk_size=3_000)
+    >>> abs(kept.stats("npv")["mean"] - streamed.stats("npv")["mean"]) < 1e-6
+    True
     """
     _check_arguments(n, chunk_size, method)
+    streamed = keep_draws is False or (keep_draws is None and n > KEEP_LIMIT) or client is not None
+    if streamed:
+        if with_irr or method != "fast":
+            raise MkbaError(
+                "a streamed simulation computes the fast figures only; keep the draws for the IRR"
+            )
+        return _streamed(
+            model, n, seed=seed, chunk_size=chunk_size, progress=progress, workers=workers, client=client
+        )
     check_draws_fit(n, 6 + len(model.stakeholders) + (1 if with_irr else 0))
     method = "flows" if with_irr else method
     began = time.perf_counter()
@@ -529,3 +596,252 @@ def _report(done_each: Iterator[int], progress: Callable[[int], None] | None) ->
     for done in done_each:
         if progress is not None:
             progress(done)
+
+
+# -- streamed: summaries in bounded memory ----------------------------------------------------------
+#: The figures a streamed simulation summarises (besides each stakeholder's npv).
+STREAMED = ("npv", "pv_costs", "pv_benefits", "bcr", "fiscal_npv", "volunteer_value_pv")
+
+
+@dataclass
+class StreamedSimulation:
+    """A simulation summarised while it streamed: the same reading methods as :class:`Simulation`,
+    without the figures of every draw (memory independent of ``n``).
+
+    Attributes
+    ----------
+    summaries : dict of str to StreamSummary
+        Per figure (``npv``, ``bcr``, ..., and ``stakeholder_npv[k]`` per stakeholder): exact count,
+        mean, standard deviation, exceedance of 0, extremes, and a histogram for quantiles.
+    undefined : dict of str to int
+        Draws where a figure has no value (``bcr`` without costs), left out of its summary.
+    """
+
+    n: int
+    seed: int
+    chunk_size: int
+    stakeholders: list[str]
+    summaries: dict[str, StreamSummary]
+    undefined: dict[str, int]
+    point_npv: float
+    uncertain_inputs: list[str]
+    seconds: float = field(default=0.0, compare=False)
+    method: str = "fast"
+
+    def stats(self, name: str, k: int | None = None) -> dict:
+        """Mean, sd, percentiles (with ``quantile_error``), min and max of figure ``name``."""
+        key = name if k is None else f"{name}[{k}]"
+        s = self.summaries[key]
+        if s.n == 0:
+            return {
+                "mean": None,
+                "sd": None,
+                **{f"p{q}": None for q in PERCENTILES},
+                "min": None,
+                "max": None,
+            }
+        summary = s.summary(PERCENTILES)
+        out = {
+            "mean": summary["mean"],
+            "sd": summary["std"],
+            **{f"p{q}": summary[f"p{q}"] for q in PERCENTILES},
+        }
+        out.update(
+            {"min": summary["min"], "max": summary["max"], "quantile_error": summary["quantile_error"]}
+        )
+        if self.undefined.get(key):
+            out["undefined"] = self.undefined[key]
+        return out
+
+    @property
+    def p_npv_negative(self) -> float:
+        """Share of draws with ``npv`` < 0 (exact)."""
+        return self.summaries["npv"].below(0.0)
+
+    @property
+    def quantile_error(self) -> float:
+        """The largest rank error bound of any reported percentile."""
+        return max(
+            self.stats(*_split(key)).get("quantile_error", 0.0)
+            for key in self.summaries
+            if self.summaries[key].n
+        )
+
+    def percentiles(self, q: Sequence[float] = PERCENTILES) -> pd.DataFrame:
+        """Percentiles of each figure (rows) at ``q`` (columns), read from the histograms."""
+        names = [
+            *STREAMED[:4],
+            "fiscal_npv",
+            *(f"stakeholder_npv[{k}]" for k in range(len(self.stakeholders))),
+        ]
+        index = [*STREAMED[:4], "fiscal_npv", *(f"npv[{k}]" for k in self.stakeholders)]
+        return pd.DataFrame(
+            {
+                f"p{p:g}": [
+                    self.summaries[n].quantile(p / 100)[0] if self.summaries[n].n else np.nan for n in names
+                ]
+                for p in q
+            },
+            index=index,
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """Not available: the figures of every draw were not kept."""
+        raise MkbaError(
+            f"the figures of each of the {self.n:,} draws were not kept (a streamed simulation); "
+            f"simulate at most {KEEP_LIMIT:,} draws, or pass keep_draws=True, for charts and per-draw tables"
+        )
+
+    def to_dict(self) -> dict:
+        """Plain values for JSON, with the same keys as :meth:`Simulation.to_dict` and ``quantile_error``."""
+        npv = self.stats("npv")
+        return {
+            "n": self.n,
+            "seed": self.seed,
+            "chunk_size": self.chunk_size,
+            "method": self.method,
+            "npv_mean": npv["mean"],
+            "npv_sd": npv["sd"],
+            **{f"npv_p{q}": npv[f"p{q}"] for q in PERCENTILES},
+            "p_npv_negative": self.p_npv_negative,
+            "quantile_error": self.quantile_error,
+            "streamed": True,
+            "point_npv": float(self.point_npv),
+            "point_uses": "the mean of every uncertain input",
+            "uncertain_inputs": list(self.uncertain_inputs),
+            "npv": npv,
+            **{name: self.stats(name) for name in ("bcr", "pv_costs", "pv_benefits", "fiscal_npv")},
+            "stakeholders": {
+                k: {
+                    **self.stats("stakeholder_npv", i),
+                    "p_negative": self.summaries[f"stakeholder_npv[{i}]"].below(0.0),
+                }
+                for i, k in enumerate(self.stakeholders)
+            },
+        }
+
+
+def _split(key: str) -> tuple[str, int | None]:
+    if key.endswith("]"):
+        name, _, k = key[:-1].partition("[")
+        return name, int(k)
+    return key, None
+
+
+def _figure_rows(figs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The streamed figures of one block of draws, by summary key."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        costs = figs["pv_costs"]
+        bcr = np.where(costs != 0, figs["pv_benefits"] / np.where(costs != 0, costs, 1.0), np.nan)
+    rows = {name: figs[name] for name in STREAMED if name != "bcr"}
+    rows["bcr"] = bcr
+    for k, values in enumerate(figs["stakeholder_npv"]):
+        rows[f"stakeholder_npv[{k}]"] = values
+    return rows
+
+
+@dataclass(frozen=True)
+class _StreamTask:
+    """A run of chunks for one worker: plain data, so it pickles to processes and Dask."""
+
+    model: Model
+    seed: int
+    ranges: dict[str, tuple[float, float]]
+    parts: tuple[tuple[int, int], ...]
+
+
+def _stream_task(task: _StreamTask) -> tuple[dict[str, StreamSummary], dict[str, int]]:
+    fast = _PresentValues(task.model)
+    summaries = {key: StreamSummary(lo, hi) for key, (lo, hi) in task.ranges.items()}
+    undefined = dict.fromkeys(task.ranges, 0)
+    for start, stop in task.parts:
+        for key, values in _figure_rows(fast.figures(fast.draws(task.seed, start, stop))).items():
+            ok = np.isfinite(values)
+            if not ok.all():
+                undefined[key] += int(values.size - np.count_nonzero(ok))
+                values = values[ok]
+            summaries[key].add(values)
+    return summaries, undefined
+
+
+def _streamed(
+    model: Model,
+    n: int,
+    *,
+    seed: int,
+    chunk_size: int,
+    progress: Callable[[int], None] | None,
+    workers: int,
+    client: Any,
+) -> StreamedSimulation:
+    began = time.perf_counter()
+    fast = _PresentValues(model)
+    pilot = _figure_rows(fast.figures(fast.draws(seed, 0, min(n, PILOT))))  # the same at any chunking
+    ranges = {key: histogram_range(values) for key, values in pilot.items()}
+    parts = list(chunks(n, chunk_size))
+    # one chunk a task in this process and on Dask; about four tasks per worker process
+    per = 1 if workers <= 1 or client is not None else -(-len(parts) // (4 * workers))
+    tasks = [_StreamTask(model, seed, ranges, tuple(parts[i : i + per])) for i in range(0, len(parts), per)]
+    results = _run_stream_tasks(tasks, workers, client, progress)
+    summaries = {key: StreamSummary(lo, hi) for key, (lo, hi) in ranges.items()}
+    undefined = dict.fromkeys(ranges, 0)
+    for part_summaries, part_undefined in results:  # in order: the merge never depends on timing
+        for key in summaries:
+            summaries[key].merge(part_summaries[key])
+            undefined[key] += part_undefined[key]
+    return StreamedSimulation(
+        n=n,
+        seed=seed,
+        chunk_size=chunk_size,
+        stakeholders=list(model.stakeholders),
+        summaries=summaries,
+        undefined=undefined,
+        point_npv=float(npv_of(model, model.base[None])[0]),
+        uncertain_inputs=[inp.name for inp in model.inputs if inp.uncertain],
+        seconds=time.perf_counter() - began,
+    )
+
+
+def _run_stream_tasks(
+    tasks: list[_StreamTask], workers: int, client: Any, progress: Callable[[int], None] | None
+) -> list[tuple[dict[str, StreamSummary], dict[str, int]]]:
+    def done(task: _StreamTask) -> int:
+        return sum(stop - start for start, stop in task.parts)
+
+    if client is not None:
+        try:
+            futures = client.map(_stream_task, tasks, pure=False)
+            results = []
+            for task, future in zip(tasks, futures):
+                results.append(future.result())
+                if progress is not None:
+                    progress(done(task))
+            return results
+        except MkbaError:
+            raise
+        except Exception as exc:  # a lost worker or scheduler: one message, never a partial result
+            raise MkbaError(
+                f"the Dask cluster did not finish the simulation ({type(exc).__name__}: {exc})"
+            ) from None
+    if workers <= 1 or len(tasks) == 1:
+        results = []
+        for task in tasks:
+            results.append(_stream_task(task))
+            if progress is not None:
+                progress(done(task))
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = []
+            for task, result in zip(tasks, pool.map(_stream_task, tasks)):
+                results.append(result)
+                if progress is not None:
+                    progress(done(task))
+            return results
+    except BrokenProcessPool:
+        raise MkbaError(
+            "a worker process stopped before it finished (killed, or out of memory); no result"
+        ) from None

@@ -64,7 +64,7 @@ def analyse(
         from mkba.uncertainty.montecarlo import monte_carlo
 
         analysis.simulation = monte_carlo(
-            result.model, simulate, seed=seed, chunk_size=chunk_size, progress=progress
+            result.model, simulate, seed=seed, chunk_size=chunk_size, progress=progress, keep_draws=True
         )
     if tornado:
         from mkba.uncertainty import sensitivity

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from mkba._version import __version__
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
@@ -318,31 +316,35 @@ class ProjectResult:
             Per alternative id: ``p_delta_npv_positive``, ``p_best`` and ``delta_npv`` percentiles
             (``p5``, ``p50``, ``p95``, euro) and ``delta_npv_mean``; also ``n`` and ``seed``.
         """
-        from mkba.uncertainty.paired import paired_npv
+        from mkba.uncertainty.paired import paired_summary
 
         everyone = self.project.definition.all
-        draws = paired_npv(
+        competes = not self.project.baseline.is_nothing
+        summary = paired_summary(
             [self.results[a.id].model for a in everyone],
             [a.id for a in everyone],
             n,
             seed=seed,
             chunk_size=chunk_size,
+            baseline_competes=competes,
             progress=progress,
         )
-        delta = draws.npv[1:] - draws.npv[0]  # (A, N): each alternative minus the nulalternatief
-        candidates = delta if self.project.baseline.is_nothing else np.vstack([np.zeros((1, n)), delta])
-        best = np.argmax(candidates, axis=0) - (0 if self.project.baseline.is_nothing else 1)
         out: dict[str, Any] = {"n": n, "seed": seed, "alternatives": {}}
-        for a, alt in enumerate(self.project.alternatives):
-            q = np.percentile(delta[a], PERCENTILES)
+        worst = 0.0
+        for alt in self.project.alternatives:
+            s = summary.delta[alt.id]
+            quantiles = {f"p{p}": s.quantile(p / 100) for p in PERCENTILES}
+            worst = max([worst, *(error for _, error in quantiles.values())])
             out["alternatives"][alt.id] = {
-                "p_delta_npv_positive": float(np.mean(delta[a] > 0)),
-                "p_best": float(np.mean(best == a)),
-                "delta_npv_mean": float(delta[a].mean()),
-                "delta_npv": {f"p{p}": float(v) for p, v in zip(PERCENTILES, q)},
+                "p_delta_npv_positive": s.above(0.0),
+                "p_best": summary.best[alt.id] / n,
+                "delta_npv_mean": s.mean,
+                "delta_npv_sd": s.std,
+                "delta_npv": {key: value for key, (value, _) in quantiles.items()},
             }
-        if not self.project.baseline.is_nothing:
-            out["baseline_p_best"] = float(np.mean(best == -1))
+        if competes:
+            out["baseline_p_best"] = summary.best[""] / n
+        out["quantile_error"] = worst
         self.extra["simulation"] = out
         return out
 

@@ -165,7 +165,12 @@ def test_paired_simulation_is_the_same_at_any_chunk_size(folder):
     result = mkba.load_project(path).evaluate()
     a = result.simulate(3_000, seed=5, chunk_size=3_000)
     b = result.simulate(3_000, seed=5, chunk_size=257)
-    assert a == b
+    for alt_id, mine in a["alternatives"].items():
+        theirs = b["alternatives"][alt_id]
+        for key in ("delta_npv_mean", "delta_npv_sd"):  # sums in another order: equal to rounding
+            assert mine.pop(key) == pytest.approx(theirs.pop(key), rel=1e-12)
+    assert a == b  # counts, exceedances and quantiles: identical
+    assert a["quantile_error"] <= 0.005
     # both variants draw the attribution from one stream: their difference is the cost change only
     from mkba.uncertainty.paired import paired_npv
 

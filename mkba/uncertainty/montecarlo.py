@@ -782,10 +782,10 @@ def _streamed(
     # one chunk a task in this process and on Dask; about four tasks per worker process
     per = 1 if workers <= 1 or client is not None else -(-len(parts) // (4 * workers))
     tasks = [_StreamTask(model, seed, ranges, tuple(parts[i : i + per])) for i in range(0, len(parts), per)]
-    results = _run_stream_tasks(tasks, workers, client, progress)
     summaries = {key: StreamSummary(lo, hi) for key, (lo, hi) in ranges.items()}
     undefined = dict.fromkeys(ranges, 0)
-    for part_summaries, part_undefined in results:  # in order: the merge never depends on timing
+    # in the tasks' order, one at a time: the merge never depends on timing, memory never on n
+    for part_summaries, part_undefined in _run_stream_tasks(tasks, workers, client, progress):
         for key in summaries:
             summaries[key].merge(part_summaries[key])
             undefined[key] += part_undefined[key]
@@ -804,43 +804,37 @@ def _streamed(
 
 def _run_stream_tasks(
     tasks: list[_StreamTask], workers: int, client: Any, progress: Callable[[int], None] | None
-) -> list[tuple[dict[str, StreamSummary], dict[str, int]]]:
-    def done(task: _StreamTask) -> int:
-        return sum(stop - start for start, stop in task.parts)
+) -> Iterator[tuple[dict[str, StreamSummary], dict[str, int]]]:
+    """Each task's summaries, in the tasks' order, as they finish (so they merge one at a time)."""
+    for task, result in zip(tasks, _task_results(tasks, workers, client)):
+        yield result
+        if progress is not None:
+            progress(sum(stop - start for start, stop in task.parts))
 
+
+def _task_results(
+    tasks: list[_StreamTask], workers: int, client: Any
+) -> Iterator[tuple[dict[str, StreamSummary], dict[str, int]]]:
     if client is not None:
         try:
-            futures = client.map(_stream_task, tasks, pure=False)
-            results = []
-            for task, future in zip(tasks, futures):
-                results.append(future.result())
-                if progress is not None:
-                    progress(done(task))
-            return results
+            for future in client.map(_stream_task, tasks, pure=False):
+                yield future.result()
         except MkbaError:
             raise
         except Exception as exc:  # a lost worker or scheduler: one message, never a partial result
             raise MkbaError(
                 f"the Dask cluster did not finish the simulation ({type(exc).__name__}: {exc})"
             ) from None
+        return
     if workers <= 1 or len(tasks) == 1:
-        results = []
-        for task in tasks:
-            results.append(_stream_task(task))
-            if progress is not None:
-                progress(done(task))
-        return results
+        yield from map(_stream_task, tasks)
+        return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = []
-            for task, result in zip(tasks, pool.map(_stream_task, tasks)):
-                results.append(result)
-                if progress is not None:
-                    progress(done(task))
-            return results
+            yield from pool.map(_stream_task, tasks)
     except BrokenProcessPool:
         raise MkbaError(
             "a worker process stopped before it finished (killed, or out of memory); no result"

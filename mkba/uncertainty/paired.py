@@ -21,6 +21,7 @@ from mkba.engine.model import Model
 from mkba.errors import MkbaError
 from mkba.uncertainty.montecarlo import DEFAULT_CHUNK_SIZE, DEFAULT_SEED, _PresentValues
 from mkba.uncertainty.sampling import check_draws_fit, chunks, quantile, uniform_columns
+from mkba.uncertainty.streaming import PILOT, StreamSummary, histogram_range
 
 
 @dataclass
@@ -64,6 +65,7 @@ def paired_npv(
     seed: int = DEFAULT_SEED,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
+    start: int = 0,
 ) -> PairedDraws:
     """Draw ``n`` joint samples and the saldo of every alternative on each (common random numbers).
 
@@ -81,6 +83,8 @@ def paired_npv(
         Draws evaluated at once (memory bound).
     progress : callable, optional
         Called with the number of draws finished after each chunk.
+    start : int
+        The index of the first draw (draws ``start .. start + n - 1``).
 
     Returns
     -------
@@ -106,17 +110,88 @@ def paired_npv(
     dims = [[dim[model.inputs[j].name] for j in fast.cols] for model, fast in zip(models, fasts)]
     keys = [[repr(dist) for dist in fast.dists] for fast in fasts]
     npv = np.empty((len(models), n))
-    for start, stop in chunks(n, chunk_size):
-        u = uniform_columns(seed, start, stop, len(names), range(len(names)))
+    for lo, hi in chunks(n, chunk_size):
+        u = uniform_columns(seed, start + lo, start + hi, len(names), range(len(names)))
         drawn: dict[tuple[int, str], np.ndarray] = {}  # one quantile transform per input and distribution
         for a, fast in enumerate(fasts):
-            x = np.empty((len(fast.dists), stop - start))
+            x = np.empty((len(fast.dists), hi - lo))
             for k, (d, dist) in enumerate(zip(dims[a], fast.dists)):
                 key = (d, keys[a][k])
                 if key not in drawn:
                     drawn[key] = quantile(dist, u[d])
                 x[k] = drawn[key]
-            npv[a, start:stop] = fast.figures(x)["npv"]
+            npv[a, lo:hi] = fast.figures(x)["npv"]
+        if progress is not None:
+            progress(hi - lo)
+    return PairedDraws(list(ids), npv, names, seed, chunk_size)
+
+
+@dataclass
+class PairedSummary:
+    """A paired simulation summarised while it streamed (memory independent of the draws).
+
+    Attributes
+    ----------
+    ids : list of str
+        The alternatives compared with the first model (the nulalternatief).
+    delta : dict of str to StreamSummary
+        Per alternative, its ``npv`` minus the nulalternatief's, euro.
+    best : dict of str to int
+        Per alternative (and ``""`` for the nulalternatief when it competes), the draws it is best in.
+    n, seed : int
+        As run.
+    """
+
+    ids: list[str]
+    delta: dict[str, StreamSummary]
+    best: dict[str, int]
+    n: int
+    seed: int
+
+
+def paired_summary(
+    models: Sequence[Model],
+    ids: Sequence[str],
+    n: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    baseline_competes: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> PairedSummary:
+    """The paired draws of :func:`paired_npv`, summarised chunk by chunk: each alternative's
+    ``delta_npv`` against the first model (the nulalternatief) and how often each is best.
+
+    Parameters
+    ----------
+    models, ids : sequence
+        The nulalternatief first, then the alternatives, and their ids.
+    n, seed, chunk_size, progress
+        As for :func:`paired_npv`.
+    baseline_competes : bool
+        Whether the nulalternatief counts as a candidate for "best" (it does when it is a named
+        alternative; not when it is nothing).
+
+    Returns
+    -------
+    PairedSummary
+        Identical counts at any chunk size; means and standard deviations equal to rounding.
+    """
+    pilot = paired_npv(models, ids, min(n, PILOT), seed=seed, chunk_size=chunk_size).npv
+    alt_ids = list(ids[1:])
+    delta = {a: StreamSummary(*histogram_range(pilot[k + 1] - pilot[0])) for k, a in enumerate(alt_ids)}
+    best = dict.fromkeys(["", *alt_ids], 0)
+    for start, stop in chunks(n, chunk_size):
+        part = paired_npv(models, ids, stop - start, seed=seed, chunk_size=stop - start, start=start).npv
+        d = part[1:] - part[0]
+        for k, a in enumerate(alt_ids):
+            delta[a].add(d[k])
+        candidates = np.vstack([np.zeros((1, d.shape[1])), d]) if baseline_competes else d
+        winner = np.argmax(candidates, axis=0) - (1 if baseline_competes else 0)
+        counts = np.bincount(winner + 1, minlength=len(alt_ids) + 1)
+        best[""] += int(counts[0])
+        for k, a in enumerate(alt_ids):
+            best[a] += int(counts[k + 1])
         if progress is not None:
             progress(stop - start)
-    return PairedDraws(list(ids), npv, names, seed, chunk_size)
+    return PairedSummary(alt_ids, delta, best, n, seed)

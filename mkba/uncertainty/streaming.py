@@ -90,6 +90,7 @@ class StreamSummary:
     maximum: float = -math.inf
     counts: np.ndarray = field(default_factory=lambda: _NO_COUNTS, repr=False)
     below_counts: np.ndarray = field(default_factory=lambda: _NO_COUNTS, repr=False)
+    above_counts: np.ndarray = field(default_factory=lambda: _NO_COUNTS, repr=False)
     under: int = 0
     over: int = 0
 
@@ -98,6 +99,8 @@ class StreamSummary:
             self.counts = np.zeros(self.bins, dtype=np.int64)
         if self.below_counts is _NO_COUNTS:
             self.below_counts = np.zeros(len(self.thresholds), dtype=np.int64)
+        if self.above_counts is _NO_COUNTS:
+            self.above_counts = np.zeros(len(self.thresholds), dtype=np.int64)
 
     # -- taking draws ------------------------------------------------------------------------------
     def add(self, x: np.ndarray) -> None:
@@ -111,6 +114,7 @@ class StreamSummary:
         part.m2 = float(np.square(x - part.mean).sum())
         part.minimum, part.maximum = float(x.min()), float(x.max())
         part.below_counts = np.array([np.count_nonzero(x < t) for t in self.thresholds], dtype=np.int64)
+        part.above_counts = np.array([np.count_nonzero(x > t) for t in self.thresholds], dtype=np.int64)
         if self.hi > self.lo:
             scaled = (x - self.lo) * (self.bins / (self.hi - self.lo))
             inside = (scaled >= 0) & (scaled < self.bins)
@@ -136,6 +140,7 @@ class StreamSummary:
         self.maximum = max(self.maximum, other.maximum)
         self.counts = self.counts + other.counts
         self.below_counts = self.below_counts + other.below_counts
+        self.above_counts = self.above_counts + other.above_counts
         self.under += other.under
         self.over += other.over
 
@@ -148,6 +153,10 @@ class StreamSummary:
     def below(self, threshold: float) -> float:
         """The share of draws below ``threshold`` (one of ``thresholds``), exact."""
         return float(self.below_counts[list(self.thresholds).index(threshold)]) / self.n
+
+    def above(self, threshold: float) -> float:
+        """The share of draws above ``threshold`` (one of ``thresholds``), exact."""
+        return float(self.above_counts[list(self.thresholds).index(threshold)]) / self.n
 
     def quantile(self, q: float) -> tuple[float, float]:
         """The ``q``-quantile (0..1) and the bound on its rank error (a share of the draws)."""

@@ -183,7 +183,6 @@ def evaluate_many(
     >>> out[(out.figure == "npv") & (out.stakeholder == "total")]["id"].tolist()
     ['klein', 'groot']
     """
-    import pandas as pd
 
     scenario = load_scenario(base)
     frame = read_changes(changes)
@@ -204,8 +203,7 @@ def evaluate_many(
         for i in range(0, len(rows), BLOCK_ROWS)
     ]  # fmt: skip
     _check_values(jobs, file)
-    parts = _run(jobs, workers, client)
-    return pd.DataFrame([row for part in parts for row in part], columns=COLUMNS)
+    return _frame(_run(jobs, workers, client))
 
 
 def _missing(value: Any) -> bool:
@@ -306,14 +304,14 @@ def _path_text(scenario: Scenario, path: tuple) -> str | None:
     return ".".join(parts)
 
 
-def _evaluate_block(job: _Job) -> list[tuple[str, str, str, float | None]]:
+def _evaluate_block(job: _Job) -> list[_Part]:
     base = _Base.of(job)
     if all(c in base.columns for c in job.columns):
         return _fast_block(base, job)
-    return [row for n, values in enumerate(job.rows) for row in _one_row(base, job, n, values)]
+    return [part for n, values in enumerate(job.rows) for part in _one_row(base, job, n, values)]
 
 
-def _fast_block(base: _Base, job: _Job) -> list[tuple[str, str, str, float | None]]:
+def _fast_block(base: _Base, job: _Job) -> list[_Part]:
     """All rows in one vectorised evaluation: the base model with the changed inputs replaced."""
     model = base.model
     theta = np.tile(model.base, (len(job.rows), 1))
@@ -340,7 +338,7 @@ def _plain_ok(column: str, value: Any) -> bool:
     return value >= 0.0
 
 
-def _one_row(base: _Base, job: _Job, n: int, values: tuple) -> list[tuple[str, str, str, float | None]]:
+def _one_row(base: _Base, job: _Job, n: int, values: tuple) -> list[_Part]:
     changes = {c: v for c, v in zip(job.columns, values[1:]) if v is not None}
     try:
         variant = base.scenario.with_changes(set=changes)
@@ -350,27 +348,56 @@ def _one_row(base: _Base, job: _Job, n: int, values: tuple) -> list[tuple[str, s
     return _tidy(model, [values[0]], model.base[None])
 
 
-def _tidy(model: Model, ids: list[str], theta: np.ndarray) -> list[tuple[str, str, str, float | None]]:
+@dataclass(frozen=True)
+class _Part:
+    """The figures of some variants that share one model: compact, so it travels fast between processes."""
+
+    ids: list[str]
+    keys: list[tuple[str, str]]  # (figure, stakeholder) per column of values
+    values: np.ndarray  # (variants, keys), NaN where a figure has no value
+
+
+def _tidy(model: Model, ids: list[str], theta: np.ndarray) -> list[_Part]:
     with np.errstate(over="ignore", invalid="ignore"):
         f = figures(model, model.evaluate(theta))
-    out: list[tuple[str, str, str, float | None]] = []
-    for n, variant in enumerate(ids):
-        for name in TOTAL_FIGURES:
-            out.append((variant, name, "total", _number(getattr(f, name)[n])))
-        for k, who in enumerate(model.stakeholders):
-            for name in PARTY_FIGURES:
-                out.append((variant, name, who, _number(getattr(f, f"stakeholder_{name}")[n, k])))
+    keys: list[tuple[str, str]] = [(name, "total") for name in TOTAL_FIGURES]
+    columns = [np.asarray(getattr(f, name), dtype=float) for name in TOTAL_FIGURES]
+    for k, who in enumerate(model.stakeholders):
         for name in PARTY_FIGURES:
-            out.append((variant, name, "fiscal", _number(getattr(f, f"fiscal_{name}")[n])))
-    return out
+            keys.append((name, who))
+            columns.append(getattr(f, f"stakeholder_{name}")[:, k])
+    for name in PARTY_FIGURES:
+        keys.append((name, "fiscal"))
+        columns.append(getattr(f, f"fiscal_{name}"))
+    values = np.column_stack(columns)
+    values[~np.isfinite(values)] = np.nan
+    return [_Part(list(ids), keys, values)]
 
 
-def _number(x: Any) -> float | None:
-    value = float(x)
-    return value if math.isfinite(value) else None
+def _frame(parts: list[list[_Part]]) -> pd.DataFrame:
+    """One tidy table of all parts, in order: ``id``, ``figure``, ``stakeholder``, ``value``."""
+    import pandas as pd
+
+    frames = []
+    for part in (p for block in parts for p in block):
+        n, k = part.values.shape
+        figures_, who = zip(*part.keys) if part.keys else ((), ())
+        frames.append(
+            pd.DataFrame(
+                {
+                    "id": np.repeat(np.asarray(part.ids, dtype=object), k),
+                    "figure": np.tile(np.asarray(figures_, dtype=object), n),
+                    "stakeholder": np.tile(np.asarray(who, dtype=object), n),
+                    "value": part.values.ravel(),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(frames, ignore_index=True)
 
 
-def _run(jobs: list[_Job], workers: int, client: Any) -> list[list[tuple]]:
+def _run(jobs: list[_Job], workers: int, client: Any) -> list[list[_Part]]:
     if client is not None:
         return _run_dask(jobs, client)
     if workers < 1:
@@ -390,7 +417,7 @@ def _run(jobs: list[_Job], workers: int, client: Any) -> list[list[tuple]]:
         ) from None
 
 
-def _run_dask(jobs: list[_Job], client: Any) -> list[list[tuple]]:
+def _run_dask(jobs: list[_Job], client: Any) -> list[list[_Part]]:
     try:
         futures = client.map(_evaluate_block, jobs, pure=False)
         return list(client.gather(futures))

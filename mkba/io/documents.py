@@ -12,12 +12,20 @@ resolvers) that also records the line of every key and item. The second runs
 only when a line is needed for a message, so that loading a large price list
 stays fast (measured in the benchmarks, docs/architecture.md). Validation errors from
 pydantic are turned into one :class:`MkbaError`.
+
+Untrusted files are read within limits (docs/security.md): the file is a regular file within
+the size limit (:func:`mkba.io.files.read_input`); a control character (other than tab, line
+feed and carriage return) is refused with its line and column; YAML may hold at most
+:data:`MAX_ALIASES` aliases and :data:`MAX_NODES` nodes once they are expanded (a "billion
+laughs" is refused before it is expanded); nesting deeper than :data:`MAX_DEPTH` is refused in
+YAML, JSON and TOML; every exception of a parser becomes one :class:`MkbaError` naming the file.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import tomllib
 import types
@@ -27,11 +35,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pydantic
 import yaml
 from pydantic_core import ErrorDetails
 
 from mkba.errors import MkbaError
+from mkba.io.files import read_input
+
+#: The most YAML aliases (``*name``) a file may hold.
+MAX_ALIASES = 1_000
+#: The most values (mappings, lists and scalars) a document may hold once its aliases are expanded.
+MAX_NODES = 2_000_000
+#: The deepest nesting of mappings and lists a document may have.
+MAX_DEPTH = 64
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# An anchor starts a node: at a line's start or after white space, '-', ':', ',', '[' or '{' (a '&'
+# inside a URL's query string is not one).
+_ANCHOR = re.compile(rb"(?:^|[\s\[{,:-])&[^\s&]")
+_LINE_START = re.compile(rb"(?m)^[ \-?]*")
+_BRACKET = re.compile(r"[\[\]{}]")
 
 _yaml_rs: types.ModuleType | None
 try:  # the fast YAML 1.2 parser; without it everything still works, only slower
@@ -179,10 +203,129 @@ def _walk(
             _walk(item, (*path, i), lines, file, inside)
 
 
+def check_text(text: str, file: str) -> None:
+    """Refuse a control character (other than tab, line feed, carriage return), with its position.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file, the line and the column of the first control character.
+    """
+    found = _CONTROL.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    raise MkbaError(
+        f"control character {found.group()!r} at column {column}; expected plain text", file=file, line=line
+    )
+
+
+def _decode(raw: bytes, file: str, what: str) -> str:
+    """UTF-8 text without control characters (a byte order mark is allowed)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise MkbaError(
+            f"not UTF-8 text; expected a UTF-8 encoded {what} file", file=file, line=line
+        ) from None
+    check_text(text, file)
+    return text.removeprefix("\ufeff")
+
+
+def _rough_depth(raw: bytes) -> int:
+    """An upper bound of a YAML text's nesting: the longest run of indentation and ``-``/``?``
+    at the start of a line, plus the number of opening brackets."""
+    starts = max((len(line) - len(line.lstrip(b" -?")) for line in raw.split(b"\n")), default=0)
+    steps = np.frombuffer(raw, dtype=np.uint8)
+    opens = (steps == ord("[")) | (steps == ord("{"))
+    closes = (steps == ord("]")) | (steps == ord("}"))
+    nesting = int(np.cumsum(opens.astype(np.int64) - closes).max(initial=0))  # brackets in text only add
+    return starts + nesting
+
+
+def _alias_budget(raw: bytes, file: str) -> None:
+    """Refuse YAML with too many aliases, or too many nodes or levels once they are expanded.
+
+    Only the parser's events are read (nothing is expanded, no recursion), so a "billion laughs"
+    or a thousand nested brackets is refused in the time it takes to read it. Text without an
+    anchor (``&name``) and without deep indentation or many brackets is passed at once.
+    """
+    if not _ANCHOR.search(raw) and _rough_depth(raw) <= MAX_DEPTH:
+        return
+    _bracket_depth(raw.decode("utf-8", "replace"), file)
+    sizes: dict[str, tuple[int, int]] = {}  # anchor -> (nodes, depth) once expanded
+    stack: list[list[Any]] = [[None, 0, 0]]  # [anchor, nodes, depth of children]
+    aliases = 0
+    try:
+        for event in yaml.parse(raw, Loader=_LINE_LOADER):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append([event.anchor, 1, 0])
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                nodes, depth = sizes.get(str(event.anchor), (1, 0))
+            elif isinstance(event, yaml.ScalarEvent):
+                nodes, depth = 1, 0
+                if event.anchor:
+                    sizes[event.anchor] = (1, 0)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)) and len(stack) > 1:
+                anchor, nodes, inner = stack.pop()
+                depth = inner + 1
+                if anchor:
+                    sizes[anchor] = (nodes, depth)
+            else:
+                continue
+            top = stack[-1]
+            top[1] += nodes
+            top[2] = max(top[2], depth)
+            _budget(aliases, top[1], len(stack) - 1 + depth, event, file)
+    except yaml.YAMLError:
+        return  # the parse proper reports it, with its line
+
+
+def _budget(aliases: int, nodes: int, depth: int, event: Any, file: str) -> None:
+    line = event.start_mark.line + 1 if event.start_mark else None
+    if aliases > MAX_ALIASES:
+        raise MkbaError(f"more than {MAX_ALIASES:,} YAML aliases; expected plain data", file=file, line=line)
+    if nodes > MAX_NODES:
+        raise MkbaError(
+            f"the YAML aliases expand to more than {MAX_NODES:,} values; expected plain data",
+            file=file,
+            line=line,
+        )
+    if depth > MAX_DEPTH:
+        raise MkbaError(
+            f"nested more than {MAX_DEPTH} levels deep; expected plain data", file=file, line=line
+        )
+
+
+def check_depth(data: Any, file: str) -> None:
+    """Refuse data nested deeper than :data:`MAX_DEPTH` (NaN and infinities are refused by the models).
+
+    Raises
+    ------
+    MkbaError
+        Naming the file.
+    """
+    todo: list[tuple[Any, Path_]] = [(data, ())]
+    while todo:
+        value, path = todo.pop()
+        if len(path) > MAX_DEPTH:
+            raise MkbaError(f"nested more than {MAX_DEPTH} levels deep; expected plain data", file=file)
+        if isinstance(value, dict):
+            todo.extend((v, (*path, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            todo.extend((v, (*path, i)) for i, v in enumerate(value))
+
+
 def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
     """Parse with the pure-Python strict loader: the data and the line of every part."""
+    text = _decode(raw, file, "YAML")
+    _alias_budget(raw, file)
     try:
-        loader = _LINE_LOADER(raw.decode("utf-8"))
+        loader = _LINE_LOADER(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -197,8 +340,15 @@ def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
         raise MkbaError(
             f"not valid YAML: {exc.problem or exc.context}", file=file, line=mark.line + 1 if mark else None
         ) from None
-    except UnicodeDecodeError:
-        raise MkbaError("not UTF-8 text; expected a UTF-8 encoded file", file=file) from None
+    except yaml.YAMLError as exc:
+        raise MkbaError(
+            f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else exc}", file=file
+        ) from None
+    except RecursionError:
+        raise MkbaError(f"nested too deeply; expected at most {MAX_DEPTH} levels", file=file) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+        raise MkbaError(f"not valid YAML: {exc}", file=file) from None
+    check_depth(data, file)
     return data, lines
 
 
@@ -214,13 +364,19 @@ def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = F
     if positions or _yaml_rs is None:
         data, lines = _strict_parse(raw, file)
         return Document(data, file, lines, raw)
+    text = _decode(raw, file, "YAML")
+    _alias_budget(raw, file)
     try:
-        data = _yaml_rs.loads(raw.decode("utf-8"), parse_datetime=False)
-    except (_yaml_rs.YAMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+        data = _yaml_rs.loads(text, parse_datetime=False)
+    except (KeyboardInterrupt, SystemExit):  # pragma: no cover
+        raise
+    except BaseException as exc:  # also a Rust panic (pyo3 PanicException)
         _strict_parse(raw, file)  # raises the message with the line, if it sees the problem too
-        raise MkbaError(f"not valid YAML: {str(exc).splitlines()[0]}", file=file) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise MkbaError(f"not valid YAML: {first}", file=file) from None
     if data is None:
         raise MkbaError("the file is empty; expected a YAML mapping", file=file)
+    check_depth(data, file)
     return Document(data, file, None, raw)
 
 
@@ -228,26 +384,67 @@ def read_document(path: str | Path) -> Document:
     """Read a YAML (``.yaml``/``.yml``), TOML (``.toml``) or JSON (``.json``) file."""
     path = Path(path)
     file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise MkbaError("file not found", file=file) from None
-    except OSError as exc:
-        raise MkbaError(f"cannot read the file: {exc.strerror}", file=file) from None
+    raw = read_input(path)
     suffix = path.suffix.lower()
     if suffix == ".toml":
+        text = _decode(raw, file, "TOML")
+        _bracket_depth(text, file)
         try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             raise MkbaError(f"not valid TOML: {exc}", file=file) from None
-        return Document(_plain(data), file, {}, raw)
+        except (RecursionError, ValueError, OverflowError) as exc:
+            raise MkbaError(f"not valid TOML: {exc or 'nested too deeply'}", file=file) from None
+        data = _plain(data)
+        check_depth(data, file)
+        return Document(data, file, {}, raw)
     if suffix == ".json":
+        text = _decode(raw, file, "JSON")
+        _bracket_depth(text, file)
         try:
-            data = json.loads(raw, object_pairs_hook=_json_pairs(file))
+            data = json.loads(
+                text,
+                object_pairs_hook=_json_pairs(file),
+                parse_constant=_json_constant,
+                parse_float=_json_float,
+            )
         except json.JSONDecodeError as exc:
             raise MkbaError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno) from None
+        except (RecursionError, ValueError, OverflowError) as exc:
+            raise MkbaError(f"not valid JSON: {exc or 'nested too deeply'}", file=file) from None
+        check_depth(data, file)
         return Document(data, file, {}, raw)
     return parse_yaml(raw, file)
+
+
+def _bracket_depth(text: str, file: str) -> None:
+    """Refuse JSON or TOML whose brackets nest deeper than :data:`MAX_DEPTH` (before parsing).
+
+    Brackets inside strings count too, so this is an upper bound; a real file stays far below it.
+    """
+    if text.count("[") + text.count("{") <= 4 * MAX_DEPTH:
+        return
+    depth = 0
+    deepest = 0
+    for found in _BRACKET.finditer(text):
+        if found.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    if deepest > 4 * MAX_DEPTH:
+        raise MkbaError(f"nested more than {MAX_DEPTH} levels deep; expected plain data", file=file)
+
+
+def _json_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number mkba accepts; expected a finite number")
+
+
+def _json_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is beyond the range of numbers; expected a finite number")
+    return value
 
 
 def _plain(value: Any) -> Any:

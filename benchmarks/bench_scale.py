@@ -1,0 +1,232 @@
+"""Benchmark: portfolio scale (issue 16), each against the peer a user would pick, in one run.
+
+1. Monte Carlo evaluation against a plain numpy multiply-add of the same present values: both get
+   the same drawn inputs (a ``(inputs, draws)`` array) of the Frontlijnteam scenario; the peer knows
+   each line's discounted timing and multiplies its input columns and sums (the memory-bandwidth
+   bound), mkba's fast path computes every figure (saldo, costs, benefits, per stakeholder).
+2. A streamed simulation of 100,000,000 draws (``--big``; 10,000,000 by default) in bounded memory:
+   time and peak memory, and the same with 2 worker processes.
+3. Price-list loading: ``mkba.load_pricelist`` of a generated 10,000-item list against PyYAML's C
+   loader (``yaml.CSafeLoader``) plus pydantic validation of the same items.
+4. A batch of 10,000 variants (``mkba.evaluate_many``) against a loop of single evaluations
+   (``scenario.with_changes`` + ``mkba.evaluate`` per variant, measured on 300 and scaled).
+5. Dask ``LocalCluster`` with 1 and 2 worker processes on the same batch (scaling efficiency).
+
+Run: ``python benchmarks/bench_scale.py [--big]``; results go to ``benchmarks/results/scale.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pydantic
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from timing import median_seconds  # noqa: E402
+
+import mkba  # noqa: E402
+from mkba.pricelist.items import PriceItem  # noqa: E402
+from mkba.uncertainty.montecarlo import _PresentValues, monte_carlo  # noqa: E402
+
+SCENARIO = ROOT / "scenarios" / "frontlijnteam-leeuwarden.yaml"
+TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
+
+
+def bench_evaluation(draws: int) -> list[str]:
+    model = mkba.evaluate(SCENARIO).model
+    fast = _PresentValues(model)
+    x = fast.draws(7, 0, draws)  # (uncertain inputs, draws): the same drawn numbers for both
+    row = {j: k for k, j in enumerate(fast.cols)}
+    rate = float(model.base[model.discount_col])
+    assert model.discount_col not in row, "the peer assumes a certain discount rate"
+    df = (1.0 + rate) ** -(model.years - model.base_year).astype(float)
+    terms = []  # per line: (its uncertain factors, everything certain folded into one weight)
+    for line in model.lines:
+        assert line.cohort is None, "the peer assumes fixed yearly timings"
+        timing = line.pattern.astype(float)
+        if line.decay is not None:  # a fixed pattern with a certain drop-off from its first year
+            col, first = line.decay
+            assert col not in row, "the peer assumes a certain drop-off"
+            steps = np.maximum(np.arange(len(timing)) - first, 0)
+            timing = timing * (1.0 - model.base[col]) ** steps
+        booked = sum(sign for _, sign, transfer in line.postings if not transfer)
+        weight = line.constant * float(timing @ df) * booked
+        factors = []
+        for j, kind in line.factors:
+            if j in row:
+                factors.append((row[j], kind != 0))
+            else:
+                weight *= (1.0 - model.base[j]) if kind != 0 else model.base[j]
+        terms.append((factors, weight))
+
+    def peer() -> np.ndarray:
+        total = np.zeros(draws)
+        for factors, weight in terms:
+            term = np.full(draws, weight)
+            for k, one_minus in factors:
+                term *= (1.0 - x[k]) if one_minus else x[k]
+            total += term
+        return total
+
+    ours = fast.figures(x)["npv"]
+    assert np.allclose(peer(), ours, rtol=1e-9, atol=1e-3), "the peer and mkba disagree"
+    t_peer = median_seconds(peer, 5)
+    t_ours = median_seconds(lambda: fast.figures(x), 5)
+    return [
+        f"| evaluate {draws:,} drawn input rows: mkba fast path (every figure) | {t_ours:.3f} | {t_ours / t_peer:.2f}x the peer's time |",
+        f"| peer: numpy multiply-add of the same present values (saldo only) | {t_peer:.3f} | 1.00x |",
+    ]
+
+
+def bench_stream(n: int) -> list[str]:
+    model = mkba.evaluate(SCENARIO).model
+    monte_carlo(model, 10_000, seed=1, keep_draws=False)
+    rows = []
+    for workers in (1, 2):
+        tracemalloc.start()
+        began = time.perf_counter()
+        sim = monte_carlo(model, n, seed=1, keep_draws=False, chunk_size=250_000, workers=workers)
+        seconds = time.perf_counter() - began
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        d = sim.to_dict()
+        rows.append(
+            f"| streamed Monte Carlo, {n:,} draws, {workers} worker(s) | {seconds:.1f} | peak {peak:.0f} MiB traced "
+            f"(this process); quantile error {d['quantile_error']:.5f}; mean {d['npv_mean']:,.0f} |"
+        )
+    return rows
+
+
+def bench_pricelist(items: int) -> list[str]:
+    base = yaml.safe_load(
+        (ROOT / "pricelists" / "nl-sociaal-domein" / "2024.1.yaml").read_text(encoding="utf-8")
+    )
+    template = base["items"]
+    generated = []
+    for i in range(items):
+        item = copy.deepcopy(template[i % len(template)])  # no shared objects: no YAML aliases
+        item["id"] = f"{item['id']}-{i}"
+        generated.append(item)
+    data = {**base, "name": "groot", "version": "1.0", "items": generated}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "groot" / "1.0.yaml"
+        path.parent.mkdir()
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        adapter = pydantic.TypeAdapter(list[PriceItem])
+
+        def peer() -> None:
+            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+            adapter.validate_python(loaded["items"])
+
+        t_ours = median_seconds(lambda: mkba.load_pricelist(path), 5)
+        t_peer = median_seconds(peer, 5)
+    return [
+        f"| load and validate a {items:,}-item price list: `mkba.load_pricelist` | {t_ours:.3f} | {t_ours / t_peer:.2f}x |",
+        f"| peer: `yaml.load(CSafeLoader)` + pydantic `TypeAdapter(list[PriceItem])` | {t_peer:.3f} | 1.00x |",
+    ]
+
+
+def changes(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    return pd.DataFrame(
+        {
+            "id": [f"gemeente-{i}" for i in range(n)],
+            "participants.2025": rng.integers(5, 200, n).astype(float),
+            "costs.coordinator.amount": rng.uniform(20_000, 60_000, n),
+            "effects.minder-huisartsbezoek.success": rng.uniform(0.1, 0.9, n),
+        }
+    )
+
+
+def bench_batch(n: int, loop_n: int) -> tuple[list[str], float]:
+    table = changes(n)
+    t_batch = median_seconds(lambda: mkba.evaluate_many(TUTORIAL, table), 3)
+    base = mkba.load_scenario(TUTORIAL)
+    sample = changes(loop_n).to_dict("records")
+
+    def loop() -> None:
+        for row in sample:
+            mkba.evaluate(base.with_changes(set={k: v for k, v in row.items() if k != "id"})).summary()
+
+    t_loop = median_seconds(loop, 1) * n / loop_n
+    return [
+        f"| `evaluate_many`, {n:,} variants (every figure, every stakeholder) | {t_batch:.2f} | {t_loop / t_batch:.0f}x faster |",
+        f"| peer: loop of `with_changes` + `mkba.evaluate`, measured on {loop_n}, scaled | {t_loop:.1f} | 1x |",
+    ], t_batch
+
+
+def bench_dask(n: int) -> list[str]:
+    from dask.distributed import Client, LocalCluster
+
+    table = changes(n)
+    seconds = {}
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                local_directory=tmp,
+            )
+            with cluster, Client(cluster) as client:
+                mkba.evaluate_many(TUTORIAL, table.head(2_000), client=client)  # warm the workers
+                seconds[workers] = median_seconds(
+                    lambda c=client: mkba.evaluate_many(TUTORIAL, table, client=c), 3
+                )
+    efficiency = seconds[1] / (2 * seconds[2])
+    return [
+        f"| Dask LocalCluster, 1 worker, {n:,} variants | {seconds[1]:.2f} | |",
+        f"| Dask LocalCluster, 2 workers, {n:,} variants | {seconds[2]:.2f} | scaling efficiency {efficiency:.0%} |",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big", action="store_true", help="stream 100,000,000 draws (a few minutes)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "scale.md")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    load = os.getloadavg()[0]
+    rows = ["| what | seconds | against the peer |", "|---|---:|---|"]
+    rows += bench_evaluation(1_000_000)
+    rows += bench_pricelist(10_000)
+    batch_rows, _ = bench_batch(10_000, 300)
+    rows += batch_rows
+    rows += bench_dask(50_000)
+    rows += bench_stream(100_000_000 if args.big else 10_000_000)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    text = "\n".join(
+        [
+            "# Benchmark: portfolio scale",
+            "",
+            f"`python benchmarks/bench_scale.py{' --big' if args.big else ''}`; "
+            f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}, "
+            f"load average at start {load:.2f}; medians of 3-5 runs after a warm-up. Process max RSS over the whole "
+            f"run: {rss:.0f} MiB.",
+            "",
+            *rows,
+            "",
+        ]
+    )
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

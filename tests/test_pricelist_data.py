@@ -83,3 +83,16 @@ def test_the_reference_page_shows_every_price_with_its_source():
         assert item["source"]["url"] in row
         whole, cents = f"{item['amount']:,.2f}".split(".")
         assert f"{whole.replace(',', '.')},{cents}" in row  # Dutch notation
+
+
+def test_the_index_says_which_years_are_official_and_how_others_were_derived():
+    index = yaml.safe_load((ROOT / "pricelists" / "index" / "cbs-cpi.yaml").read_text(encoding="utf-8"))
+    status = index.get("status", {})
+    for year, value in index["values"].items():
+        entry = status.get(year, {"kind": "official"})
+        assert entry["kind"] in ("official", "provisional", "derived")
+        if entry["kind"] == "derived":  # says how, and the figure follows from it
+            rate = float(re.findall(r"x (1\.\d+)", entry["how"])[0])
+            assert value == pytest.approx(index["values"][year - 1] * rate, abs=0.006), year
+    page = (ROOT / "docs" / "pricelist.md").read_text(encoding="utf-8")
+    assert "| 2021 | 110,44 | afgeleid" in page and "| 2019 | 106,16 | officieel |" in page

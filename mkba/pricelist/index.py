@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -22,8 +23,27 @@ from mkba.io.documents import read_document, validate
 from mkba.pricelist.source import Source
 
 
+class YearStatus(pydantic.BaseModel):
+    """How one year's index value was obtained, when it is not the official published figure."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["official", "provisional", "derived"]
+    how: str | None = pydantic.Field(default=None, description="How a derived value was computed, from what.")
+
+    @pydantic.model_validator(mode="after")
+    def _derived_says_how(self) -> YearStatus:
+        if self.kind == "derived" and not self.how:
+            raise ValueError("a derived year must say how it was derived ('how')")
+        return self
+
+
 class IndexFile(pydantic.BaseModel):
-    """The file shape of a price index series (``format: mkba-index/1``)."""
+    """The file shape of a price index series (``format: mkba-index/1``).
+
+    ``status`` marks the years whose value is not the official published figure: ``provisional``
+    (published, may still change) or ``derived`` (computed, with ``how``); a year not listed is official.
+    """
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
 
@@ -36,6 +56,18 @@ class IndexFile(pydantic.BaseModel):
     note: str | None = None
     published: dt.date | None = None
     values: dict[int, float]
+    status: dict[int, YearStatus] = pydantic.Field(default_factory=dict)
+
+    @pydantic.model_validator(mode="after")
+    def _status_years_known(self) -> IndexFile:
+        unknown = sorted(set(self.status) - set(self.values))
+        if unknown:
+            raise ValueError(f"status names years without a value: {unknown}")
+        return self
+
+    def status_of(self, year: int) -> YearStatus:
+        """How ``year``'s value was obtained (official unless the file says otherwise)."""
+        return self.status.get(year, YearStatus(kind="official"))
 
     @pydantic.field_validator("values")
     @classmethod

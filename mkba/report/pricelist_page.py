@@ -82,4 +82,29 @@ def pricelist_markdown(pricelist: PriceList) -> str:
     for category in sorted(by_category):
         items = sorted(by_category[category], key=lambda i: i.id)
         lines += [f"## {category} ({len(items)})", "", _HEADER, _RULE, *(_row(i) for i in items), ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _index_section())
+
+
+def _index_section() -> list[str]:
+    """The bundled price index, year by year, with how each value was obtained."""
+    from mkba.pricelist.index import default_index
+
+    index = default_index()
+    meta = index.meta
+    if meta is None:  # pragma: no cover - the bundled index always has its file's metadata
+        return []
+    lines = [
+        f"## Prijsindex: {_cell(meta.title)} ({meta.base_year} = 100)",
+        "",
+        f"Bron: [{_cell(meta.source.title)}]({meta.source.url}).",
+        "",
+        "| jaar | index | status |",
+        "|---:|---:|---|",
+    ]
+    for year, value in meta.values.items():
+        status = meta.status_of(year)
+        shown = {"official": "officieel", "provisional": "voorlopig", "derived": "afgeleid"}[status.kind]
+        lines.append(
+            f"| {year} | {_amount(value)} | {shown}{': ' + _cell(status.how) if status.how else ''} |"
+        )
+    return [*lines, ""]

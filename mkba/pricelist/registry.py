@@ -19,7 +19,6 @@ import pydantic
 from mkba.errors import MkbaError
 from mkba.io import paths
 from mkba.io.documents import Document, read_document, validate
-from mkba.pricelist.exporting import read_pricelist_table
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import (
     DEFAULT_PRICELIST,
@@ -184,6 +183,8 @@ class Registry:
 def _read_spec(path: Path, index: PriceIndex | None) -> tuple[PriceListFile, Document]:
     """A list's file as written (before ``extends``), from a list file or an exported table."""
     if path.suffix.lower() in TABLE_SUFFIXES:  # a list exported as a table (mkba pricelist export)
+        from mkba.pricelist.exporting import read_pricelist_table  # openpyxl and CSV only for tables
+
         spec = read_pricelist_table(path, index=index)
         return spec, Document(spec.model_dump(mode="json"), str(path))
     doc = read_document(path)

@@ -1,24 +1,26 @@
-"""The *SIB* sheet of the workbook: a Social Impact Bond's terms, payments, waterfall and IRR.
+"""The *SIB* sheet of the workbook: a Social Impact Bond's terms, payments, live waterfall and IRR.
 
 Written by :func:`write_sib_sheet`, a sheet writer (:mod:`mkba.report.excel.workbook`) that
 runs for every workbook and adds the sheet only when the scenario has a
-``sib:`` section: at the outcome level of ``context.sib`` (a
-:class:`mkba.sib.SibResult`, e.g. from ``mkba sib --outcome L --xlsx``), else
+``sib:`` section: at the outcome levels of ``context.sib`` (a
+:class:`mkba.sib.model.SibResult`, e.g. from ``mkba sib --outcome ID=L --xlsx``), else
 at the expected levels.
 
-What is a live formula (docs/excel.md): each rule's payment as a function of
-the outcome level (named ``sib_outcome_level``), the spread over the years
-(cumulative rounding), the contract cap (MIN), the provider's share, the floor
-top-ups, the investor cash flows with Excel's ``IRR()`` and the multiple, the
-payer's payments and its avoided costs (the payer's postings on the
-*Kasstromen* sheet, indexed to the contract's price year and scaled by
-``level / reference level``) with their present values. The waterfall (what
-each investor receives, by seniority and up to its return cap) and what goes
-beyond the return cap are values from the core, labelled so.
+What is a live formula (docs/excel.md): each rule's payment as a function of the outcome levels
+(named input cells ``sib_outcome_level`` and ``sib_outcome_level_<id>``), triggers, dependent
+outcomes, caps per person and netting; the spread over the periods (cumulative rounding), the contract
+cap (MIN), the provider's share; the waterfall (interest and principal by seniority, pro rata within a
+tier, the split once investors are whole, the return up to each investor's cap and what lies beyond it),
+the floor top-ups and the guarantees; the investor cash flows with Excel's ``IRR()`` (``XIRR()`` for a
+contract on dates) and the multiple; the payers' payments and their avoided costs (the payer's postings
+on the *Kasstromen* sheet, indexed to the contract's price year and scaled by ``level / reference
+level``) with their present values. Amounts are in the contract's currency; the payer's avoided costs
+and present values in euro (``sib_exchange_rate`` converts).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -30,8 +32,50 @@ from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, Context
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
 from mkba.sib.model import CompiledOutcome
 
-#: First column of the years (D): A label, B note, C name or unit.
+#: First column of the periods (D): A label, B note, C name or unit.
 C0 = 4
+
+#: "No cap" in the waterfall's formulas (euro): far above any contract (the engine's NO_CAP is 1e13 euro).
+BIG = "1E+13"
+
+#: Words of the sheet's new rows (Dutch, English), beside the shared vocabulary.
+_WORDS = {
+    "note": (
+        "Blauwe cellen zijn invoer. Betalingen per regel, triggers, plafonds, schema, aandeel uitvoerder, "
+        "waterval (rente en hoofdsom per rang, rendement tot het plafond), bodem, garanties, kasstromen, "
+        "IRR en besparing zijn formules van de uitkomstniveaus (sib_outcome_level...).",
+        "Blue cells are inputs. Rule payments, triggers, caps, schedule, provider share, waterfall "
+        "(interest and principal by seniority, return up to the cap), floor, guarantees, cash flows, IRR "
+        "and savings are formulas of the outcome levels (sib_outcome_level...).",
+    ),
+    "dates": ("Betaaldatum", "Payment date"),
+    "dt": ("Jaren sinds vorige periode", "Years since the previous period"),
+    "effective_level": ("Niveau, hoogstens dat van", "Level, at most that of"),
+    "trigger": ("Trigger (niveau)", "Trigger (level)"),
+    "after_trigger": ("Na trigger", "After the trigger"),
+    "person_cap": ("Plafond per persoon x deelnemers", "Cap per person x participants"),
+    "after_cap": ("Na plafond per persoon", "After the cap per person"),
+    "netted": ("Na verrekening met", "After netting"),
+    "owed": ("Hoofdsom uitstaand", "Principal outstanding"),
+    "accrued": ("Rente verschuldigd", "Interest due"),
+    "headroom": ("Ruimte onder rendementsplafond", "Headroom under the return cap"),
+    "room": ("Ruimte (afgerond)", "Room (rounded)"),
+    "need": ("Nodig", "Needed"),
+    "interest": ("Rente betaald", "Interest paid"),
+    "principal": ("Hoofdsom betaald", "Principal paid"),
+    "pool_after": ("Over na rang", "Left after tier"),
+    "whole": ("Investeerders heel (1 = ja)", "Investors whole (1 = yes)"),
+    "to_investors": ("Deel investeerders", "Investors' part"),
+    "to_provider": ("Deel uitvoerder", "Provider's part"),
+    "payer_keeps": ("Houdt betaler", "Payer keeps"),
+    "return": ("Rendement betaald", "Return paid"),
+    "guarantee": ("Garantie", "Guarantee"),
+    "in_force": ("Bedrag van kracht", "Amount in force"),
+    "lost": ("Verloren hoofdsom", "Principal lost"),
+    "exchange_rate": ("Wisselkoers (euro per eenheid)", "Exchange rate (euro per unit)"),
+    "currency": ("Valuta contract", "Contract currency"),
+    "payers": ("Betalers (aandeel)", "Payers (share)"),
+}
 
 
 def _sib_result(ctx: Context):
@@ -86,26 +130,44 @@ class _SibSheet:
         while title in wb.sheetnames:
             title, n = f"{base} {n}", n + 1
         self.ws = wb.create_sheet(title)
-        self.years = [int(y) for y in self.s.years]
+        cols = self.sib.cols
+        self.years = [int(y) for y in cols.years]  # each period's calendar year
+        self.labels = list(cols.labels)
+        self.dated = bool(cols.dated)
         self.cols = [get_column_letter(C0 + i) for i in range(len(self.years))]
         self.total_col = get_column_letter(C0 + len(self.years))
         self.L: dict = {
             "sheet": title,
             "year_cols": dict(zip(self.years, self.cols)),
+            "period_cols": dict(zip(self.labels, self.cols)),
             "total_col": self.total_col,
         }
+        cur = self.c.currency
+        self.money = EURO if cur == "EUR" else f'"{cur}" #,##0.00;[Red]"{cur}" -#,##0.00'
         self.core = ctx.label("xl_from_core")
+        self.form = ctx.label("xl_sib_formula")
         self.row = 0
 
     # -- helpers --------------------------------------------------------------------------------
+    def w(self, key: str) -> str:
+        """A word of this sheet (:data:`_WORDS`) in the workbook's language."""
+        nl, en = _WORDS[key]
+        return nl if self.ctx.lang == "nl" else en
+
     def next(self, n: int = 1) -> int:
         self.row += n
         return self.row
 
-    def heading(self, key: str) -> int:
+    def heading(self, key: str, text: str | None = None) -> int:
         r = self.next(2)
-        self.ctx.text(self.ws, r, 1, self.ctx.label(key), bold=True)
+        self.ctx.text(self.ws, r, 1, text or self.ctx.label(key), bold=True)
         return r
+
+    def period_header(self, head: int) -> None:
+        """The periods over the columns of row ``head``: each period's calendar year, and the total."""
+        for i, y in enumerate(self.years):
+            self.ctx.number(self.ws, head, C0 + i, y, YEAR)
+        self.ctx.text(self.ws, head, C0 + len(self.years), self.ctx.label("sib_total"), bold=True)
 
     def define(self, name: str, cell: str) -> str:
         return self.ctx.define(self.wb, name, self.ws, cell)
@@ -120,14 +182,18 @@ class _SibSheet:
         formulas=None,
         *,
         note: str = "",
-        fmt: str = EURO,
+        fmt: str | None = None,
         is_input: bool = False,
         total: bool = True,
         bold: bool = False,
         raw_label: bool = False,
     ) -> int:
-        """One row over the years: numbers (``values``) or formulas (``formulas(i, col)``)."""
+        """One row over the periods: numbers (``values``) or formulas (``formulas(i, col)``).
+
+        Amounts in the contract's currency unless ``fmt`` says otherwise.
+        """
         ctx, ws = self.ctx, self.ws
+        fmt = self.money if fmt is None else fmt
         r = self.next()
         ctx.text(ws, r, 1, key_or_text if raw_label else ctx.label(key_or_text), bold=bold)
         ctx.text(ws, r, 2, note)
@@ -142,11 +208,18 @@ class _SibSheet:
             )
         return r
 
+    def per_column(self, by_year: np.ndarray) -> list[float]:
+        """Values per year of the horizon placed in each year's last period (0 elsewhere)."""
+        index = [int(x) for x in self.sib.cols.index]
+        last = {y: t for t, y in enumerate(index)}
+        return [float(by_year[y]) if last[y] == t else 0.0 for t, y in enumerate(index)]
+
     # -- the sheet ------------------------------------------------------------------------------
     def write(self) -> dict[str, Any]:
+        """Write the whole sheet; returns where things are (the layout ``ctx.layout.sib``)."""
         ctx, ws = self.ctx, self.ws
         write_title(ctx, ws, f"{ctx.label('xl_sib_title')}: {self.data['name']}")
-        ctx.text(ws, 2, 1, ctx.label("xl_sib_note"))
+        ctx.text(ws, 2, 1, self.w("note"))
         ctx.widths[(ws.title, 1)] = 44
         self.row = 2
         # the figures come first; their formulas are written once every row is known
@@ -157,6 +230,7 @@ class _SibSheet:
             "investment_total",
             "investors_receive_total",
             "floor_top_up_total",
+            "guarantees_total",
             "beyond_return_cap_total",
             "investor_irr",
             "investor_multiple",
@@ -182,6 +256,7 @@ class _SibSheet:
         return self.L
 
     def terms(self) -> None:
+        """The contract's terms as named input cells (shares and rates as fractions, amounts in its currency)."""
         ctx, ws, c = self.ctx, self.ws, self.c
         self.heading("xl_sib_terms")
         for j, key in enumerate(["xl_parameter", "xl_value", "xl_explanation", "xl_name"]):
@@ -189,9 +264,11 @@ class _SibSheet:
         self.next()
         names: dict[str, str | None] = {}
 
-        def put(key: str, value, fmt=None, name=None, note="", formula=None, is_input=True) -> None:
+        def put(
+            key: str, value, fmt=None, name=None, note="", formula=None, is_input=True, text=None
+        ) -> None:
             r = self.next()
-            ctx.text(ws, r, 1, ctx.label(key))
+            ctx.text(ws, r, 1, text or ctx.label(key))
             if formula is not None:
                 ctx.formula(ws, r, 2, formula, fmt)
             elif value is None or isinstance(value, str):
@@ -208,7 +285,15 @@ class _SibSheet:
                 names[name or key] = None
 
         m, run = self.sib.model, self.ctx.result.model
-        put("xl_sib_outcome_payer", c.outcome_payer)
+        if c.outcome_payers:
+            payers = ", ".join(f"{p.payer} ({p.share:.0%})" for p in c.outcome_payers)
+            put("xl_sib_outcome_payer", payers, text=self.w("payers"))
+        else:
+            put("xl_sib_outcome_payer", c.outcome_payer)
+        put("currency", c.currency, text=self.w("currency"))
+        put(
+            "exchange_rate", c.exchange_rate or 1.0, FACTOR, "sib_exchange_rate", text=self.w("exchange_rate")
+        )
         put("sib_provider", c.provider.name if c.provider else None)
         put(
             "xl_sib_provider_share",
@@ -219,20 +304,24 @@ class _SibSheet:
         put(
             "xl_sib_max_outcome_payment",
             c.max_outcome_payment,
-            EURO,
+            self.money,
             "sib_max_outcome_payment",
             note="ROUNDDOWN(…; 2)",
         )
-        put(
-            "xl_sib_max_return",
-            c.max_return,
-            PERCENT,
-            "sib_max_return",
-            note=f"{ctx.label('xl_sib_waterfall')}: {self.core}",
-        )
+        put("xl_sib_max_return", c.max_return, PERCENT, "sib_max_return")
         put("xl_sib_beyond", c.beyond_max_return)
         put("xl_sib_max_loss", c.max_loss, PERCENT, "sib_max_loss")
         put("xl_sib_max_loss_paid_by", c.max_loss_paid_by)
+        w = c.once_investors_whole
+        for part in ("investors", "provider", "payer_keeps"):
+            key = "to_investors" if part == "investors" else ("to_provider" if part == "provider" else part)
+            put(
+                key,
+                getattr(w, part) if w else None,
+                PERCENT,
+                f"sib_whole_{part}",
+                text=f"{self.w('whole')}: {self.w(key)}",
+            )
         put("xl_sib_price_year", m.price_year, YEAR, "sib_price_year", is_input=False)
         rate = float(m.base[m.discount_col])
         same_rate = rate == float(run.base[run.discount_col])
@@ -257,6 +346,7 @@ class _SibSheet:
         self.L["terms"] = names
 
     def outcomes(self) -> None:
+        """One row per outcome: participants, expected level, the level (a named input), reference level."""
         ctx, ws = self.ctx, self.ws
         self.heading("xl_sib_outcomes")
         head = self.next()
@@ -272,7 +362,9 @@ class _SibSheet:
         ]
         for j, key in enumerate(keys):
             ctx.text(ws, head, 1 + j, ctx.label(key), bold=True)
+        ctx.text(ws, head, 9, self.w("effective_level"), bold=True)
         self.level = {}
+        self.lv: dict[str, str] = {}
         self.participants = {}
         self.reference = {}
         levels = self.data["outcome_levels"]
@@ -294,9 +386,17 @@ class _SibSheet:
                 ctx.number(ws, r, 7, o.reference_level, NUMBER, is_input=True)
                 self.reference[o.id] = f"$G${r}"
             ctx.text(ws, r, 8, self.level[o.id])
+            if o.parent is not None:  # a dependent outcome counts at most its parent's level
+                parent = self.sib.outcomes[o.parent].id
+                ctx.formula(ws, r, 9, f"=MIN({self.level[o.id]},{self.lv[parent]})", NUMBER)
+                ctx.text(ws, r, 10, parent)
+                self.lv[o.id] = f"$I${r}"
+            else:
+                self.lv[o.id] = self.level[o.id]
         self.L["levels"] = dict(self.level)
 
     def rules(self) -> None:
+        """Each rule's payment (a formula of the level), each outcome's total after its trigger."""
         ctx, ws = self.ctx, self.ws
         self.heading("xl_sib_rules")
         head = self.next()
@@ -323,9 +423,52 @@ class _SibSheet:
             r = self.next()
             ctx.text(ws, r, 1, o.id, bold=True)
             ctx.text(ws, r, 2, ctx.label("xl_sib_rule_total"), bold=True)
-            ctx.formula(ws, r, 10, "=" + "+".join(f"J{x}" for x in rows), EURO, bold=True)
+            total = "+".join(f"J{x}" for x in rows)
+            if o.trigger is not None:
+                ctx.text(ws, r, 5, self.w("trigger"))
+                ctx.number(ws, r, 6, o.trigger, NUMBER, is_input=True)
+                LV = self.lv[o.id]
+                total = f"IF({LV}>=$F${r}-1E-12*MAX(1,ABS($F${r})),{total},0)"
+            ctx.formula(ws, r, 10, f"={total}", self.money, bold=True)
             self.rule_total[o.id] = f"$J${r}"
             self.L["rules"][o.id] = {"rows": rows, "total": f"J{r}"}
+        self.person_caps_and_netting()
+
+    def person_caps_and_netting(self) -> None:
+        """Caps per person (the later outcomes cut first) and alternative triggers that net earlier payments."""
+        ctx, ws = self.ctx, self.ws
+        ids = [o.id for o in self.sib.outcomes]
+        for g, (_cap, ks) in enumerate(self.sib.person_caps):
+            spec = self.c.person_caps[g]
+            r = self.next()
+            ctx.text(ws, r, 1, f"{self.w('person_cap')} ({', '.join(ids[k] for k in ks)})", bold=True)
+            ctx.number(ws, r, 7, spec.amount, self.money, is_input=True)
+            ctx.number(
+                ws, r, 8, spec.participants or self.sib.outcomes[ks[0]].participants, "0", is_input=True
+            )
+            cap_cell = f"ROUNDDOWN(ROUND($G${r}*$H${r},8),2)"
+            used: list[str] = []
+            for k in ks:
+                rr = self.next()
+                ctx.text(ws, rr, 1, ids[k])
+                ctx.text(ws, rr, 2, self.w("after_cap"))
+                before = "-".join(["", *used]) if used else ""
+                ctx.formula(
+                    ws, rr, 10, f"=MAX(0,MIN({self.rule_total[ids[k]]},{cap_cell}{before}))", self.money
+                )
+                self.rule_total[ids[k]] = f"$J${rr}"
+                used.append(f"$J${rr}")
+        for o in self.sib.outcomes:
+            if not o.nets:
+                continue
+            r = self.next()
+            ctx.text(ws, r, 1, o.id, bold=True)
+            ctx.text(ws, r, 2, f"{self.w('netted')} {', '.join(ids[j] for j in o.nets)}")
+            paid = "+".join(self.rule_total[ids[j]] for j in o.nets)
+            ctx.formula(ws, r, 10, f"=MAX({self.rule_total[o.id]}-({paid}),0)", self.money, bold=True)
+            self.rule_total[o.id] = f"$J${r}"
+        for o in self.sib.outcomes:
+            self.L["rules"][o.id]["total"] = self.rule_total[o.id].replace("$", "")
 
     def rule_row(self, o: CompiledOutcome, rule: RateCard | Linear | Threshold | Bands) -> int:
         """One payment rule of outcome ``o``: its terms (inputs) and its payment (a formula); returns its row."""
@@ -335,31 +478,31 @@ class _SibSheet:
         ctx.text(ws, r, 2, rule.type + (f": {rule.label}" if rule.label else ""))
         cap = getattr(rule, "cap", None)
         if cap is not None:
-            ctx.number(ws, r, 9, cap, EURO, is_input=True)
+            ctx.number(ws, r, 9, cap, self.money, is_input=True)
         caps = [f"ROUNDDOWN(ROUND($I${r},8),2)"] if cap is not None else []
+        LV = self.lv[o.id]
         if isinstance(rule, RateCard):
             pay = self.rate_card(r, o, rule, caps)
         elif isinstance(rule, Linear):
-            pay = self.linear(r, self.level[o.id], rule)
+            pay = self.linear(r, LV, rule)
         elif isinstance(rule, Threshold):
             ctx.number(ws, r, 6, rule.level, NUMBER, is_input=True)
-            ctx.number(ws, r, 7, rule.amount, EURO, is_input=True)
-            LV = self.level[o.id]
+            ctx.number(ws, r, 7, rule.amount, self.money, is_input=True)
             pay = f"IF({LV}>=$F${r}-1E-12*MAX(1,ABS($F${r})),ROUND($G${r},2),0)"
         else:
-            pay = self.bands(r, self.level[o.id], rule)
+            pay = self.bands(r, LV, rule)
         formula = f"=MIN({pay},{','.join(caps)})" if caps else f"={pay}"
-        ctx.formula(ws, r, 10, formula, EURO)
+        ctx.formula(ws, r, 10, formula, self.money)
         return r
 
     def rate_card(self, r: int, o: CompiledOutcome, rule: RateCard, caps: list[str]) -> str:
         """A price per unit of the level, per participant (capped per participant: a cap added to ``caps``)."""
         ctx, ws = self.ctx, self.ws
-        ctx.number(ws, r, 3, rule.price, EURO, is_input=True)
+        ctx.number(ws, r, 3, rule.price, self.money, is_input=True)
         n = self.participants[o.id]
-        each = f"$C${r}*{self.level[o.id]}"
+        each = f"$C${r}*{self.lv[o.id]}"
         if rule.per_participant_cap is not None:
-            ctx.number(ws, r, 8, rule.per_participant_cap, EURO, is_input=True)
+            ctx.number(ws, r, 8, rule.per_participant_cap, self.money, is_input=True)
             each = f"MIN({each},$H${r})"
             caps.insert(0, f"ROUNDDOWN(ROUND($H${r}*{n},8),2)")
         return f"ROUND({each}*{n},2)"
@@ -367,7 +510,7 @@ class _SibSheet:
     def linear(self, r: int, LV: str, rule: Linear) -> str:
         """A price per unit of the level above a threshold (up to a level, when given)."""
         ctx, ws = self.ctx, self.ws
-        ctx.number(ws, r, 3, rule.price, EURO, is_input=True)
+        ctx.number(ws, r, 3, rule.price, self.money, is_input=True)
         ctx.number(ws, r, 4, rule.threshold, NUMBER, is_input=True)
         above = f"MAX({LV}-$D${r},0)"
         if rule.up_to is not None:
@@ -383,7 +526,7 @@ class _SibSheet:
             rp = self.next()
             ctx.text(ws, rp, 2, f"{ctx.label('xl_sib_band_point')} {p + 1}")
             ctx.number(ws, rp, 11, x, NUMBER, is_input=True)
-            ctx.number(ws, rp, 12, y, EURO, is_input=True)
+            ctx.number(ws, rp, 12, y, self.money, is_input=True)
         last = self.row
         X, Y = f"$K${first}:$K${last}", f"$L${first}:$L${last}"
         npts = len(rule.points)
@@ -396,19 +539,20 @@ class _SibSheet:
         )
 
     def investors(self) -> None:
+        """Per investor: its rank, investment per period (inputs), floor, return cap and interest."""
         ctx, ws, c = self.ctx, self.ws, self.c
         self.heading("sib_investors")
         head = self.next()
         ctx.text(ws, head, 1, ctx.label("sib_investor"), bold=True)
         ctx.text(ws, head, 2, ctx.label("xl_label"), bold=True)
         ctx.text(ws, head, 3, ctx.label("xl_sib_seniority"), bold=True)
-        for i, y in enumerate(self.years):
-            ctx.number(ws, head, C0 + i, y, YEAR)
+        self.period_header(head)
         tc = C0 + len(self.years)
-        ctx.text(ws, head, tc, ctx.label("sib_total"), bold=True)
         ctx.text(ws, head, tc + 1, ctx.label("xl_sib_floor"), bold=True)
+        ctx.text(ws, head, tc + 2, ctx.label("xl_sib_max_return"), bold=True)
+        ctx.text(ws, head, tc + 3, self.w("interest"), bold=True)
         rank = {i: t + 1 for t, tier in enumerate(self.sib.tiers) for i in tier}
-        self.invest_row, self.floor_cell = {}, {}
+        self.invest_row, self.floor_cell, self.cap_cell, self.rate_cell = {}, {}, {}, {}
         ml = self.names.get("sib_max_loss")
         for i, inv in enumerate(c.investors):
             r = self.next()
@@ -416,28 +560,52 @@ class _SibSheet:
             ctx.text(ws, r, 2, inv.label or "")
             ctx.number(ws, r, 3, rank[i], "0")
             for t in range(len(self.years)):
-                ctx.number(ws, r, C0 + t, self.s.invest_cents[i, t] / 100.0, EURO, is_input=True)
+                ctx.number(ws, r, C0 + t, self.s.invest_cents[i, t] / 100.0, self.money, is_input=True)
             tot = f"{self.total_col}{r}"
-            ctx.formula(ws, r, tc, f"=SUM({self.cols[0]}{r}:{self.cols[-1]}{r})", EURO, bold=True)
+            ctx.formula(ws, r, tc, f"=SUM({self.cols[0]}{r}:{self.cols[-1]}{r})", self.money, bold=True)
             if ml:
-                ctx.formula(ws, r, tc + 1, f"=ROUNDUP(ROUND((1-{ml})*{tot},8),2)", EURO)
+                ctx.formula(ws, r, tc + 1, f"=ROUNDUP(ROUND((1-{ml})*{tot},8),2)", self.money)
                 self.floor_cell[inv.id] = f"${get_column_letter(tc + 1)}${r}"
             else:
                 ctx.text(ws, r, tc + 1, ctx.label("xl_sib_none"))
+            cap = c.return_cap(inv)
+            if cap is not None:
+                ctx.number(ws, r, tc + 2, cap, PERCENT, is_input=True)
+                self.cap_cell[inv.id] = f"${get_column_letter(tc + 2)}${r}"
+            else:
+                ctx.text(ws, r, tc + 2, ctx.label("xl_sib_none"))
+            ctx.number(ws, r, tc + 3, inv.interest or 0.0, PERCENT, is_input=True)
+            self.rate_cell[inv.id] = f"${get_column_letter(tc + 3)}${r}"
             self.invest_row[inv.id] = r
         self.L["investor_rows"] = dict(self.invest_row)
 
     def schedule(self) -> None:
-        ctx, ws, c, s = self.ctx, self.ws, self.c, self.s
+        """Payments due per period, the cap, the provider's share, the live waterfall, the payments made."""
+        ctx, c = self.ctx, self.c
         head = self.heading("xl_sib_schedule")
-        for i, y in enumerate(self.years):
-            ctx.number(ws, head, C0 + i, y, YEAR)
-        ctx.text(ws, head, C0 + len(self.years), ctx.label("sib_total"), bold=True)
+        self.period_header(head)
         self.year_header = head
         R = self.L["rows"] = {}
-        form = ctx.label("xl_sib_formula")
+        form = self.form
+        if self.dated:
+            R["dates"] = self.year_row(
+                self.w("dates"),
+                [float((d - dt.date(1899, 12, 30)).days) for d in self.sib.cols.dates],
+                fmt="yyyy-mm-dd",
+                total=False,
+                raw_label=True,
+            )
+            R["dt"] = self.year_row(
+                self.w("dt"),
+                [float(x) for x in np.diff(self.sib.cols.times, prepend=0.0)],
+                fmt=FACTOR,
+                total=False,
+                raw_label=True,
+                note="(dagen / 365)" if ctx.lang == "nl" else "(days / 365)",
+            )
+        after = self.sib.cols.after_end
         due_rows = []
-        for _k, o in enumerate(self.sib.outcomes):
+        for o in self.sib.outcomes:
             share = self.year_row(
                 f"{ctx.label('xl_sib_share')} ({o.id})",
                 [float(x) for x in o.shares],
@@ -463,13 +631,14 @@ class _SibSheet:
             cr = self.year_row(
                 f"{ctx.label('xl_sib_cum_rounded')} ({o.id})", formulas=rounded, total=False, raw_label=True
             )
+
+            def due_f(i, col, cr=cr):
+                if after is not None and after[i]:
+                    return "=0"  # the contract ended early: nothing measured later is paid
+                return f"={col}{cr}" if i == 0 else f"={col}{cr}-{self.cols[i - 1]}{cr}"
+
             due = self.year_row(
-                f"{ctx.label('xl_sib_due_outcome')} ({o.id})",
-                raw_label=True,
-                note=form,
-                formulas=lambda i, col, cr=cr: (
-                    f"={col}{cr}" if i == 0 else f"={col}{cr}-{self.cols[i - 1]}{cr}"
-                ),
+                f"{ctx.label('xl_sib_due_outcome')} ({o.id})", raw_label=True, note=form, formulas=due_f
             )
             R[f"due:{o.id}"] = due
             due_rows.append(due)
@@ -480,16 +649,9 @@ class _SibSheet:
             note=form,
         )
         cap = self.names.get("sib_max_outcome_payment")
-        # the room under the cap refers to the payments made, written further down (same layout below)
-        payable = self.row + 2
-        made_row = payable + 5 + len(c.investors)
-
-        def room_f(i, col):
-            before = f"-SUM(${self.cols[0]}${made_row}:{self.cols[i - 1]}${made_row})" if i else ""
-            return f"=ROUNDDOWN(ROUND({cap},8),2){before}"
-
         if cap is not None:
-            R["room"] = self.year_row("xl_sib_room", formulas=room_f, total=False, note=form)
+            # the room under the cap needs the payments made, written further down: filled in below
+            R["room"] = self.year_row("xl_sib_room", formulas=lambda i, col: "=0", total=False, note=form)
             R["payable"] = self.year_row(
                 "xl_sib_payable",
                 note=form,
@@ -508,69 +670,317 @@ class _SibSheet:
         R["pool"] = self.year_row(
             "xl_sib_pool", note=form, formulas=lambda i, col: f"={col}{R['payable']}-{col}{R['share']}"
         )
-        self.received_row = {}
-        for i, iid in enumerate(self.sib.investor_ids):
-            self.received_row[iid] = self.year_row(
-                f"→ {iid}",
-                [s.received_cents[0, i, t] / 100.0 for t in range(len(self.cols))],
-                note=self.core,
-                raw_label=True,
-            )
-        R["received"] = dict(self.received_row)
-        R["excess"] = self.year_row(
-            "xl_sib_beyond", [s.excess_cents[0, t] / 100.0 for t in range(len(self.cols))], note=self.core
-        )
-        got = "+".join(f"{{col}}{x}" for x in self.received_row.values())
-        R["check"] = self.year_row(
-            "xl_sib_check",
+        R["investment"] = self.year_row(
+            "sib_investment",
             note=form,
-            formulas=lambda i, col: f"={col}{R['pool']}-({got.format(col=col)})-{col}{R['excess']}",
+            formulas=lambda i, col: "=" + ("+".join(f"{col}{r}" for r in self.invest_row.values()) or "0"),
         )
+        self.live_waterfall()
         to_provider = c.beyond_max_return == "provider"
+        keep = R.get("keep")
+        minus_keep = (lambda col: f"-{col}{keep}") if keep else (lambda col: "")
         R["made"] = self.year_row(
             "xl_sib_made",
             bold=True,
             note=form,
             formulas=lambda i, col: (
-                f"={col}{R['payable']}" if to_provider else f"={col}{R['payable']}-{col}{R['excess']}"
+                f"={col}{R['payable']}{minus_keep(col)}"
+                if to_provider or not c.investors
+                else f"={col}{R['payable']}-{col}{R['excess']}{minus_keep(col)}"
             ),
         )
-        assert R["made"] == made_row or cap is None, (R["made"], made_row)
+        if cap is not None:
+            made = R["made"]
+            for i in range(len(self.cols)):
+                before = f"-SUM(${self.cols[0]}${made}:{self.cols[i - 1]}${made})" if i else ""
+                ctx.formula(self.ws, R["room"], C0 + i, f"=ROUNDDOWN(ROUND({cap},8),2){before}", self.money)
+        whole_prov = R.get("whole_provider")
         R["to_provider"] = self.year_row(
             "sib_to_provider",
             note=form,
             formulas=lambda i, col: (
-                f"={col}{R['share']}+{col}{R['excess']}" if to_provider else f"={col}{R['share']}"
+                f"={col}{R['payable']}"
+                if not c.investors
+                else f"={col}{R['share']}"
+                + (f"+{col}{R['excess']}" if to_provider else "")
+                + (f"+{col}{whole_prov}" if whole_prov else "")
             ),
         )
-        R["investment"] = self.year_row(
-            "sib_investment",
-            note=form,
-            formulas=lambda i, col: "=" + "+".join(f"{col}{r}" for r in self.invest_row.values()),
-        )
         R["provider_costs"] = self.year_row(
-            "sib_provider_costs", [float(x) for x in self.sib.provider_costs], note=self.core
+            "sib_provider_costs", [float(x) for x in self.sib.provider_costs], fmt=EURO, note=self.core
+        )
+
+    # -- the waterfall, live -----------------------------------------------------------------------
+    def live_waterfall(self) -> None:
+        """Period by period: interest and principal by seniority tier, the split once whole, the return.
+
+        The formulas follow :func:`mkba.sib.payout.waterfall` step by step (docs/method.md, section 7):
+        pro rata shares rounded down to the cent, what is left in seniority order; the return cap's
+        headroom in cents, grown by ``(1 + r) ^ dt``.
+        """
+        ctx, c, R = self.ctx, self.c, self.L["rows"]
+        form = self.form
+        ids = self.sib.investor_ids
+        self.received_row: dict[str, int] = {}
+        if not ids:  # payment by results: everything to the provider, nothing beyond a return cap
+            R["excess"] = self.year_row("xl_sib_beyond", formulas=lambda i, col: "=0", note=form)
+            R["received"] = {}
+            R["check"] = self.year_row("xl_sib_check", formulas=lambda i, col: "=0", note=form)
+            return
+        self.heading("xl_sib_waterfall", f"{ctx.label('xl_sib_waterfall')}: {form}")
+        owed: dict[str, int] = {}
+        acc: dict[str, int] = {}
+        head: dict[str, int] = {}
+        room: dict[str, int] = {}
+        paid_int: dict[str, int] = {}
+        paid_prin: dict[str, int] = {}
+        # rows are written first with a placeholder and filled in once every row number is known
+        for iid in ids:
+            owed[iid] = self.year_row(
+                f"{self.w('owed')}: {iid}", formulas=lambda i, col: "=0", total=False, raw_label=True
+            )
+            if self.rate_cell and c.investors[ids.index(iid)].interest:
+                acc[iid] = self.year_row(
+                    f"{self.w('accrued')}: {iid}", formulas=lambda i, col: "=0", total=False, raw_label=True
+                )
+            if iid in self.cap_cell:
+                head[iid] = self.year_row(
+                    f"{self.w('headroom')} (cent): {iid}",
+                    formulas=lambda i, col: "=0",
+                    total=False,
+                    raw_label=True,
+                    fmt=NUMBER,
+                )
+            room[iid] = self.year_row(
+                f"{self.w('room')}: {iid}", formulas=lambda i, col: "=0", total=False, raw_label=True
+            )
+        got: dict[str, list[int]] = {iid: [] for iid in ids}  # rows of what each investor got so far
+        pool = R["pool"]
+        for tier in self.sib.tiers:
+            for kind in ("interest", "principal"):
+                members = [ids[k] for k in tier if kind == "principal" or ids[k] in acc]
+                if not members:
+                    continue
+                src = owed if kind == "principal" else acc
+                rows = self.split_rows(members, src, room, got, pool, kind)
+                for iid, r in rows.items():
+                    got[iid].append(r)
+                    (paid_prin if kind == "principal" else paid_int)[iid] = r
+                pool = R[f"pool:{kind}:{tier[0]}"] = self.year_row(
+                    f"{self.w('pool_after')} {tier[0] + 1} ({self.w(kind)})",
+                    formulas=lambda i, col, p=pool, rs=list(rows.values()): (
+                        f"={col}{p}-" + "-".join(f"{col}{x}" for x in rs)
+                    ),
+                    total=False,
+                    raw_label=True,
+                )
+        if c.once_investors_whole is not None:
+            pool = self.whole_rows(ids, owed, acc, paid_prin, paid_int, pool)
+        ret = self.split_rows(ids, None, room, got, pool, "return")
+        for iid, r in ret.items():
+            got[iid].append(r)
+        R["excess"] = self.year_row(
+            "xl_sib_beyond",
+            note=form,
+            formulas=lambda i, col: f"={col}{pool}-(" + "+".join(f"{col}{x}" for x in ret.values()) + ")",
+        )
+        for iid in ids:
+            self.received_row[iid] = self.year_row(
+                f"→ {iid}",
+                formulas=lambda i, col, rs=got[iid]: "=" + "+".join(f"{col}{x}" for x in rs),
+                note=form,
+                raw_label=True,
+                bold=True,
+            )
+        R["received"] = dict(self.received_row)
+        taken = "".join(f"-{{col}}{R[k]}" for k in ("whole_provider", "keep") if k in R)
+        rec = "".join(f"-{{col}}{x}" for x in self.received_row.values())
+        R["check"] = self.year_row(
+            "xl_sib_check",
+            note=form,
+            formulas=lambda i, col: (
+                f"={col}{R['pool']}{rec.format(col=col)}-{col}{R['excess']}{taken.format(col=col)}"
+            ),
+        )
+        self.fill_state(ids, owed, acc, head, room, paid_int, paid_prin)
+        self.L["rows"]["waterfall"] = {"owed": owed, "accrued": acc, "headroom": head, "room": room}
+
+    def fill_state(self, ids, owed, acc, head, room, paid_int, paid_prin) -> None:
+        """The waterfall's state rows per investor: principal outstanding, interest due, headroom, room.
+
+        Principal outstanding: last period's less what was repaid, plus this period's investment;
+        interest: last period's unpaid plus ``ROUND(outstanding x ((1 + rate) ^ dt - 1), 2)``; headroom in
+        cents: ``(last headroom - last receipts) x (1 + cap) ^ dt + investment``, the room its rounding down.
+        """
+        ctx, ws, inv_row = self.ctx, self.ws, self.invest_row
+        dt_ = (lambda col: f"{col}${self.L['rows']['dt']}") if self.dated else (lambda col: "1")
+        for iid in ids:
+            ir, rec = inv_row[iid], self.received_row[iid]
+            for i, col in enumerate(self.cols):
+                p = self.cols[i - 1] if i else None
+                f_owed = f"={col}{ir}" if not i else f"={p}{owed[iid]}-{p}{paid_prin[iid]}+{col}{ir}"
+                ctx.formula(ws, owed[iid], C0 + i, f_owed, self.money)
+                if iid in acc:
+                    rate = self.rate_cell[iid]
+                    f_acc = (
+                        "=0"
+                        if not i
+                        else f"={p}{acc[iid]}-{p}{paid_int[iid]}+ROUND(({p}{owed[iid]}-{p}{paid_prin[iid]})*((1+{rate})^{dt_(col)}-1),2)"
+                    )
+                    ctx.formula(ws, acc[iid], C0 + i, f_acc, self.money)
+                if iid in head:
+                    r_cap = self.cap_cell[iid]
+                    cents_in = f"ROUND({col}{ir}*100,0)"
+                    f_head = (
+                        f"={cents_in}"
+                        if not i
+                        else f"=({p}{head[iid]}-ROUND({p}{rec}*100,0))*(1+{r_cap})^{dt_(col)}+{cents_in}"
+                    )
+                    ctx.formula(ws, head[iid], C0 + i, f_head, NUMBER)
+                    f_room = f"=ROUNDDOWN(MIN({col}{head[iid]},1E+15),0)/100"
+                else:
+                    f_room = f"={BIG}"
+                ctx.formula(ws, room[iid], C0 + i, f_room, self.money)
+
+    def split_rows(self, members: list[str], src, room, got, pool: int, kind: str) -> dict[str, int]:
+        """What ``members`` get out of ``pool`` (a row per member): pro rata to their need, or, for the
+        return, to their investment; rounded down to the cent, what is left in order, never above a need.
+        """
+        form = self.form
+        so_far = lambda iid, col: "".join(f"-{col}{x}" for x in got[iid])  # noqa: E731
+        need = {}
+        for iid in members:
+            if src is None:
+                f = lambda i, col, iid=iid: f"=MAX(0,{col}{room[iid]}{so_far(iid, col)})"  # noqa: E731
+            else:
+                f = lambda i, col, iid=iid: f"=MAX(0,MIN({col}{src[iid]},{col}{room[iid]}{so_far(iid, col)}))"  # noqa: E731
+            need[iid] = self.year_row(
+                f"{self.w('need')} ({self.w(kind)}): {iid}",
+                formulas=f,
+                total=False,
+                raw_label=True,
+                note=form,
+            )
+        if len(members) == 1 and src is not None:
+            (iid,) = members
+            r = self.year_row(
+                f"{self.w(kind)}: {iid}",
+                raw_label=True,
+                note=form,
+                formulas=lambda i, col: f"=MIN({col}{pool},{col}{need[iid]})",
+            )
+            return {iid: r}
+        total_need = lambda col: "(" + "+".join(f"{col}{need[x]}" for x in members) + ")"  # noqa: E731
+        take = self.year_row(
+            f"{self.w(kind)}: take",
+            raw_label=True,
+            total=False,
+            note=form,
+            formulas=lambda i, col: f"=MIN({col}{pool},{total_need(col)})",
+        )
+        if src is None:  # the return: pro rata to the investment, what is left in seniority order
+            weights = {iid: f"{self.total_col}${self.invest_row[iid]}" for iid in members}
+            wsum = "(" + "+".join(weights.values()) + ")"
+            order = [self.sib.investor_ids[k] for k in self.sib.order]
+        else:
+            weights = None
+            order = members
+        base = {}
+        for iid in members:
+            if weights is None:
+                share = lambda col, iid=iid: f"{col}{need[iid]}/{total_need(col)}"  # noqa: E731
+                cond = lambda col: f"{total_need(col)}>0"  # noqa: E731
+            else:
+                share = lambda col, iid=iid: f"{weights[iid]}/{wsum}"  # noqa: E731
+                cond = lambda col: f"{wsum}>0"  # noqa: E731
+            base[iid] = self.year_row(
+                f"{self.w(kind)} (pro rata): {iid}",
+                raw_label=True,
+                total=False,
+                note=form,
+                formulas=lambda i, col, share=share, cond=cond, iid=iid: (
+                    f"=IF({cond(col)},MIN(ROUNDDOWN(ROUND({col}{take}*{share(col)},8),2),{col}{need[iid]}),0)"
+                ),
+            )
+        out = {}
+        added: list[int] = []
+        for iid in order:
+            rest = lambda col, added=list(added): (  # noqa: E731
+                f"{col}{take}-("
+                + "+".join(f"{col}{base[x]}" for x in members)
+                + ")"
+                + "".join(f"-{col}{a}" for a in added)
+            )
+            add = self.year_row(
+                f"{self.w(kind)} (rest): {iid}",
+                raw_label=True,
+                total=False,
+                note=form,
+                formulas=lambda i, col, rest=rest, iid=iid: (
+                    f"=MAX(0,MIN({rest(col)},{col}{need[iid]}-{col}{base[iid]}))"
+                ),
+            )
+            added.append(add)
+            out[iid] = self.year_row(
+                f"{self.w(kind)}: {iid}",
+                raw_label=True,
+                note=form,
+                formulas=lambda i, col, iid=iid, add=add: f"={col}{base[iid]}+{col}{add}",
+            )
+        return {iid: out[iid] for iid in members}
+
+    def whole_rows(self, ids, owed, acc, paid_prin, paid_int, pool: int) -> int:
+        """Once every investor is whole and no investment is still to come: split what is left."""
+        R, form = self.L["rows"], self.form
+        inv = R["investment"]
+
+        def whole(i, col):
+            conds = [f"{col}{owed[x]}-{col}{paid_prin[x]}=0" for x in ids]
+            conds += [f"{col}{acc[x]}-{col}{paid_int[x]}=0" for x in ids if x in acc]
+            later = (
+                f"SUM({self.cols[i + 1]}{inv}:{self.cols[-1]}{inv})=0" if i + 1 < len(self.cols) else "TRUE()"
+            )
+            return f"=IF(AND({','.join([*conds, later])}),1,0)"
+
+        flag = self.year_row(self.w("whole"), formulas=whole, total=False, raw_label=True, note=form, fmt="0")
+        part = lambda col: f"{col}{flag}*{col}{pool}"  # noqa: E731
+        si, sp = self.names["sib_whole_investors"], self.names["sib_whole_provider"]
+        for_inv = self.year_row(
+            f"{self.w('whole')}: {self.w('to_investors')}",
+            raw_label=True,
+            note=form,
+            formulas=lambda i, col: f"=MIN(ROUND({part(col)}*{si},2),{part(col)})",
+        )
+        R["whole_provider"] = self.year_row(
+            f"{self.w('whole')}: {self.w('to_provider')}",
+            raw_label=True,
+            note=form,
+            formulas=lambda i, col: f"=MIN(ROUND({part(col)}*{sp},2),{part(col)}-{col}{for_inv})",
+        )
+        R["keep"] = self.year_row(
+            f"{self.w('whole')}: {self.w('payer_keeps')}",
+            raw_label=True,
+            note=form,
+            formulas=lambda i, col: f"={part(col)}-{col}{for_inv}-{col}{R['whole_provider']}",
+        )
+        return self.year_row(
+            f"{self.w('pool_after')} ({self.w('whole')})",
+            raw_label=True,
+            total=False,
+            note=form,
+            formulas=lambda i, col: f"={col}{pool}-{col}{R['whole_provider']}-{col}{R['keep']}",
         )
 
     def waterfall(self) -> None:
-        """Per investor: received (core values, above) and the floor top-up (a formula)."""
-        ctx, c = self.ctx, self.c
-        head = self.heading("xl_sib_waterfall")
-        for i, y in enumerate(self.years):
-            ctx.number(self.ws, head, C0 + i, y, YEAR)
-        ctx.text(self.ws, head, C0 + len(self.years), ctx.label("sib_total"), bold=True)
-        settle = self.years.index(c.last_payment_year)
-        self.top_up_row = {}
-        form = ctx.label("xl_sib_formula")
+        """Per investor: the floor top-up at settlement, and what each guarantee pays (formulas)."""
+        ctx, c, ws = self.ctx, self.c, self.ws
+        head = self.heading("xl_sib_top_up")
+        self.period_header(head)
+        settle = int(self.s.settle)
+        self.top_up_row, self.guarantee_row = {}, {}
+        form = self.form
         for iid in self.sib.investor_ids:
-            rec = self.received_row[iid]
-            self.year_row(
-                f"{ctx.label('sib_investors_receive')}: {iid}",
-                raw_label=True,
-                note=self.core,
-                formulas=lambda i, col, rec=rec: f"={col}{rec}",
-            )
-            floor = self.floor_cell.get(iid)
+            rec, floor = self.received_row[iid], self.floor_cell.get(iid)
 
             def top(i, col, rec=rec, floor=floor):
                 if floor is None or i != settle:
@@ -581,16 +991,51 @@ class _SibSheet:
                 f"{ctx.label('xl_sib_top_up')}: {iid}", raw_label=True, note=form, formulas=top
             )
         self.L["rows"]["top_up"] = dict(self.top_up_row)
+        # guarantees: each pays the investors it covers, in order, their lost principal, up to its amount
+        assert self.sib.terms is not None
+        paid: dict[str, list[str]] = {iid: [] for iid in self.sib.investor_ids}
+        lost: dict[str, str] = {}
+        tot = self.total_col
+        for iid in self.sib.investor_ids:
+            r = self.next()
+            ctx.text(ws, r, 1, f"{self.w('lost')}: {iid}")
+            ir, rec, tu = self.invest_row[iid], self.received_row[iid], self.top_up_row[iid]
+            ctx.formula(ws, r, 3, f"=MAX(0,{tot}{ir}-{tot}{rec}-{tot}{tu})", self.money)
+            lost[iid] = f"$C${r}"
+        for g, (amount, covers) in enumerate(self.sib.terms.guarantees):
+            spec = c.guarantees[g]
+            r = self.next()
+            ctx.text(ws, r, 1, f"{self.w('guarantee')} {spec.guarantor}: {self.w('in_force')}", bold=True)
+            ctx.number(ws, r, 3, int(amount) / 100.0, self.money, is_input=True)
+            left = f"$C${r}"
+            for k in covers:
+                iid = self.sib.investor_ids[k]
+                rr = self.next()
+                ctx.text(ws, rr, 1, f"{self.w('guarantee')} {spec.guarantor} → {iid}")
+                before = "".join(f"-{x}" for x in paid[iid])
+                ctx.formula(ws, rr, 3, f"=MAX(0,MIN({left},{lost[iid]}{before}))", self.money)
+                paid[iid].append(f"$C${rr}")
+                left = f"{left}-$C${rr}"
+        for iid in self.sib.investor_ids:
+            cells = paid[iid]
+            self.guarantee_row[iid] = self.year_row(
+                f"{self.w('guarantee')}: {iid}",
+                raw_label=True,
+                note=form,
+                formulas=lambda i, col, cells=cells: (
+                    "=" + ("+".join(cells) if cells and i == settle else "0")
+                ),
+            )
+        self.L["rows"]["guarantee"] = dict(self.guarantee_row)
 
     def payer(self) -> None:
+        """What the payers pay (contract currency) against the costs they avoid (euro), present values in euro."""
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
         head = self.heading("xl_sib_payer")
-        for i, y in enumerate(self.years):
-            ctx.number(ws, head, C0 + i, y, YEAR)
+        self.period_header(head)
         tc = C0 + len(self.years)
-        ctx.text(ws, head, tc, ctx.label("sib_total"), bold=True)
         ctx.text(ws, head, tc + 1, ctx.label("xl_sib_pv"), bold=True)
-        form = ctx.label("xl_sib_formula")
+        form = self.form
         tops = (
             "".join(f"+{{col}}{r}" for r in self.top_up_row.values()) if self.sib.guarantor_is_payer else ""
         )
@@ -608,6 +1053,7 @@ class _SibSheet:
             "sib_payer_avoids",
             bold=True,
             note=form,
+            fmt=EURO,
             formulas=lambda i, col: (
                 "=" + ("+".join(f"{col}{x}" for x in scaled_rows) if scaled_rows else "0")
             ),
@@ -620,15 +1066,16 @@ class _SibSheet:
             formulas=lambda i, col: f"=(1+sib_discount_rate)^-({col}${head}-sib_base_year)",
         )
         pv = get_column_letter(tc + 1)
-        for key in ("payer_pays", "payer_avoids"):
+        fx = self.names["sib_exchange_rate"]
+        for key, times in (("payer_pays", f"*{fx}"), ("payer_avoids", "")):
             r = R[key]
             ctx.formula(
-                ws, r, tc + 1, f"=SUMPRODUCT({self.rng(r)},{self.rng(R['discount'])})", EURO, bold=True
+                ws, r, tc + 1, f"=SUMPRODUCT({self.rng(r)},{self.rng(R['discount'])}){times}", EURO, bold=True
             )
         self.pv = {key: f"{pv}{R[key]}" for key in ("payer_pays", "payer_avoids")}
 
     def savings(self, o: CompiledOutcome, base_flows: np.ndarray) -> int:
-        """The payer's avoided costs of outcome ``o`` at its reference level, and scaled to its level.
+        """The payer's avoided costs of outcome ``o`` at its reference level, and scaled to its level (euro).
 
         Live formulas over the payer's postings of the linked effect lines on the
         *Kasstromen* sheet where those are the same flows; the core's values
@@ -637,15 +1084,17 @@ class _SibSheet:
         ctx, c, run, m = self.ctx, self.c, self.ctx.result, self.sib.model
         want = base_flows[o.postings].sum(axis=0)
         linked = list(c.outcomes[[x.id for x in self.sib.outcomes].index(o.id)].effects)
+        payers = {name for name, _ in c.payer_shares}
         rows = [
             (p, row)
             for p, (lid, who, row) in enumerate(ctx.layout.posting_rows)
-            if lid in linked and who == c.outcome_payer
+            if lid in linked and who in payers
         ]
         factor = float(ctx.index.factor(m.price_year, run.model.price_year)) if rows else 0.0
         have = (run.flows.posted[0, [p for p, _ in rows]].sum(axis=0) / factor) if rows and factor else None
         live = (
             have is not None
+            and not self.dated
             and run.model.years.tolist() == self.years
             and all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(have, want))
         )
@@ -656,73 +1105,84 @@ class _SibSheet:
             base = self.year_row(
                 name,
                 raw_label=True,
+                fmt=EURO,
                 note=f"{ctx.layout.sheets['flows']} x sib_index_factor",
                 formulas=lambda i, col: (
                     "=(" + "+".join(f"{fl}!{fcols[i]}{r}" for _, r in rows) + ")*sib_index_factor"
                 ),
             )
         else:
-            base = self.year_row(name, [float(x) for x in want], raw_label=True, note=self.core)
+            base = self.year_row(name, self.per_column(want), fmt=EURO, raw_label=True, note=self.core)
         level, reference = self.level[o.id], self.reference[o.id]
         return self.year_row(
             f"{ctx.label('xl_sib_savings')} ({o.id})",
             raw_label=True,
-            note=ctx.label("xl_sib_formula"),
+            fmt=EURO,
+            note=self.form,
             formulas=lambda i, col: f"={col}{base}*{level}/{reference}",
         )
 
     def investor_flows(self) -> None:
+        """Each investor's cash flows, all together, with IRR (XIRR on dates) and the multiple."""
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
         head = self.heading("xl_sib_flows")
-        for i, y in enumerate(self.years):
-            ctx.number(ws, head, C0 + i, y, YEAR)
+        self.period_header(head)
         tc = C0 + len(self.years)
-        for j, key in enumerate(("sib_total", "xl_sib_irr", "xl_sib_multiple")):
-            ctx.text(ws, head, tc + j, ctx.label(key), bold=True)
+        for j, key in enumerate(("xl_sib_irr", "xl_sib_multiple")):
+            ctx.text(ws, head, tc + 1 + j, ctx.label(key), bold=True)
         irr_c, mult_c = get_column_letter(tc + 1), get_column_letter(tc + 2)
-        form = ctx.label("xl_sib_formula")
+        form = self.form
         flow_rows = {}
         data = self.data["investors"]
         rows = []
+        back_rows = {
+            iid: [self.received_row[iid], self.top_up_row[iid], self.guarantee_row[iid]]
+            for iid in self.sib.investor_ids
+        }
         for iid in self.sib.investor_ids:
-            ir, rec, top = self.invest_row[iid], self.received_row[iid], self.top_up_row[iid]
+            ir = self.invest_row[iid]
             r = self.year_row(
                 iid,
                 raw_label=True,
                 note=form,
-                formulas=lambda i, col, ir=ir, rec=rec, top=top: f"=-{col}{ir}+{col}{rec}+{col}{top}",
+                formulas=lambda i, col, ir=ir, back=back_rows[iid]: (
+                    f"=-{col}{ir}" + "".join(f"+{col}{x}" for x in back)
+                ),
             )
             flow_rows[iid] = r
-            rows.append((r, data[iid]["irr"], [rec, top], [ir]))
-        names = list(flow_rows.values())
-        r = self.year_row(
-            "xl_sib_all_investors",
-            bold=True,
-            note=form,
-            formulas=lambda i, col: "=" + "+".join(f"{col}{x}" for x in names),
-        )
-        flow_rows["all"] = r
-        rows.append(
-            (
-                r,
-                self.data["investor_irr"],
-                [*self.received_row.values(), *self.top_up_row.values()],
-                list(self.invest_row.values()),
-            )
-        )
-        na = ctx.na.replace('"', '""')
+            rows.append((r, data[iid]["irr"], back_rows[iid], [ir]))
         self.irr_cell, self.mult_cell = {}, {}
+        if self.sib.investor_ids:
+            names = list(flow_rows.values())
+            r = self.year_row(
+                "xl_sib_all_investors",
+                bold=True,
+                note=form,
+                formulas=lambda i, col: "=" + "+".join(f"{col}{x}" for x in names),
+            )
+            flow_rows["all"] = r
+            rows.append(
+                (
+                    r,
+                    self.data["investor_irr"],
+                    [x for b in back_rows.values() for x in b],
+                    list(self.invest_row.values()),
+                )
+            )
+        na = ctx.na.replace('"', '""')
+        dates = self.rng(R["dates"]) if self.dated else None
+        span = max(float(self.sib.cols.times[-1]), 1.0)
         for (r, irr, back, put), key in zip(rows, [*self.sib.investor_ids, "all"]):
             rng = self.rng(r)
             if irr is None:
                 ctx.text(ws, r, tc + 1, f"{ctx.na} ({self.core})")
             else:
+                # the first guess follows the multiple (live), so that flows with several sign changes find
+                # the root mkba reports at any level
+                guess = f"MIN(1,MAX(-0.9,MAX({mult_c}{r},0.01)^(2/{span!r})-1))"
+                rate = f"XIRR({rng},{dates},{guess})" if dates else f"IRR({rng},{guess})"
                 ctx.formula(
-                    ws,
-                    r,
-                    tc + 1,
-                    f'=IF(SUMIF({rng},">0")=0,IF(MIN({rng})<0,-1,"{na}"),IRR({rng},{irr!r}))',
-                    PERCENT,
+                    ws, r, tc + 1, f'=IF(SUMIF({rng},">0")=0,IF(MIN({rng})<0,-1,"{na}"),{rate})', PERCENT
                 )
             got = "+".join(f"SUM({self.rng(x)})" for x in back)
             paid = "+".join(f"SUM({self.rng(x)})" for x in put)
@@ -732,24 +1192,33 @@ class _SibSheet:
         self.L["irr"], self.L["multiple"] = dict(self.irr_cell), dict(self.mult_cell)
 
     def figures(self) -> None:
+        """The headline figures at the top of the sheet, as formulas of the rows below (names ``sib_<key>``)."""
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
         tot = self.total_col
 
         def total(row: int) -> str:
             return f"{tot}{row}"
 
-        received = "+".join(total(r) for r in self.received_row.values())
-        tops = "+".join(total(r) for r in self.top_up_row.values()) or "0"
+        def sum_of(rows: dict) -> str:
+            return "+".join(total(r) for r in rows.values()) or "0"
+
+        received, tops, guar = sum_of(self.received_row), sum_of(self.top_up_row), sum_of(self.guarantee_row)
+        form, money = self.form, self.money
         fig = {
-            "outcome_payments_due": (f"={total(R['due'])}", EURO, form := ctx.label("xl_sib_formula")),
-            "outcome_payments_total": (f"={total(R['made'])}", EURO, form),
-            "investment_total": (f"={total(R['investment'])}", EURO, form),
-            "investors_receive_total": (f"={received}+{tops}", EURO, form),
-            "floor_top_up_total": (f"={tops}", EURO, form),
-            "beyond_return_cap_total": (f"={total(R['excess'])}", EURO, self.core),
-            "investor_irr": (f"={self.irr_cell['all']}", PERCENT, "IRR()"),
-            "investor_multiple": (f"={self.mult_cell['all']}", "0.0000", form),
-            "payer_payments_total": (f"={total(R['payer_pays'])}", EURO, form),
+            "outcome_payments_due": (f"={total(R['due'])}", money, form),
+            "outcome_payments_total": (f"={total(R['made'])}", money, form),
+            "investment_total": (f"={total(R['investment'])}", money, form),
+            "investors_receive_total": (f"={received}+{tops}+{guar}", money, form),
+            "floor_top_up_total": (f"={tops}", money, form),
+            "guarantees_total": (f"={guar}", money, form),
+            "beyond_return_cap_total": (f"={total(R['excess'])}", money, form),
+            "investor_irr": (
+                f"={self.irr_cell['all']}" if self.irr_cell else None,
+                PERCENT,
+                "XIRR()" if self.dated else "IRR()",
+            ),
+            "investor_multiple": (f"={self.mult_cell['all']}" if self.mult_cell else None, "0.0000", form),
+            "payer_payments_total": (f"={total(R['payer_pays'])}", money, form),
             "payer_savings_total": (f"={total(R['payer_avoids'])}", EURO, form),
             "payer_pv_payments": (f"={self.pv['payer_pays']}", EURO, form),
             "payer_pv_savings": (f"={self.pv['payer_avoids']}", EURO, form),
@@ -765,6 +1234,7 @@ class _SibSheet:
             "investment_total": "sib_investment",
             "investors_receive_total": "sib_investors_receive",
             "floor_top_up_total": "sib_floor_top_up",
+            "guarantees_total": None,
             "beyond_return_cap_total": "sib_beyond_cap",
             "investor_irr": "sib_investor_irr",
             "investor_multiple": "sib_investor_multiple",
@@ -787,11 +1257,11 @@ class _SibSheet:
                 ctx.text(ws, r, 3, self.core)
                 self.L["figures"][key] = f"B{r}"
                 continue
-            f: str | None = fig[key][0]
-            fmt, note = fig[key][1:]
+            f, fmt, note = fig[key]
             if key == "investor_irr" and self.data["investor_irr"] is None:
                 f = None
-            ctx.text(ws, r, 1, ctx.label(labels[key]))
+            name = labels[key]
+            ctx.text(ws, r, 1, ctx.label(name) if name else self.w("guarantee"))
             if f is None:
                 ctx.text(ws, r, 2, f"{ctx.na} ({self.core})")
             else:

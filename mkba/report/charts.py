@@ -18,6 +18,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from mkba.errors import MkbaError
+from mkba.report.html.chartspec import PALETTE
+from mkba.report.numbers import count
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
@@ -36,7 +38,10 @@ BreakEven = Mapping[str, Any]
 FIGSIZE = (9.0, 5.0)
 DPI = 110
 
-_COST, _BENEFIT, _NET, _ACCENT = "#c0392b", "#27ae60", "#2c3e50", "#2980b9"
+# One palette for every chart (the HTML report's SVG, these PNGs, the workbook's native charts):
+# Okabe-Ito, colour-blind safe (mkba.report.html.chartspec.PALETTE).
+_COST, _BENEFIT, _NET, _ACCENT = PALETTE["cost"], PALETTE["benefit"], PALETTE["net"], PALETTE["cumulative"]
+_LOW, _HIGH, _MEAN = PALETTE["low"], PALETTE["high"], PALETTE["mean"]
 
 
 def _figure() -> Figure:
@@ -45,19 +50,13 @@ def _figure() -> Figure:
     return Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
 
 
-def _euro_axis(axis: Axis) -> None:
-    """Tick labels in euro: '€ 950', '€ 12k', '€ 1.25 mln'."""
+def _euro_axis(axis: Axis, lang: str = "nl") -> None:
+    """Tick labels in euro as in the report: '€ 950.000', '€ 1,25 mln' (Dutch) or '€950,000', '€1.25m'."""
     from matplotlib.ticker import FuncFormatter
 
-    def fmt(x: float, _pos: int | None) -> str:
-        a = abs(x)
-        if a >= 1e6:
-            return f"€ {x / 1e6:,.2f} mln"
-        if a >= 1e3:
-            return f"€ {x / 1e3:,.0f}k"
-        return f"€ {x:,.0f}"
+    from mkba.report.numbers import short_euro
 
-    axis.set_major_formatter(FuncFormatter(fmt))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: short_euro(x, lang)))
 
 
 def _short(x: float) -> str:
@@ -105,8 +104,8 @@ def yearly_flows(result: Result, path: str | Path) -> Path:
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(years)
     ax.tick_params(axis="x", labelrotation=45 if len(years) > 12 else 0)
-    _euro_axis(ax.yaxis)
-    ax.set_title(f"{result.scenario.name}: {label('plot_yearly_title', lang)}")
+    _euro_axis(ax.yaxis, lang)
+    ax.set_title(label("plot_yearly_title", lang))  # one line, as in the report
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
 
@@ -144,7 +143,7 @@ def stakeholders(result: Result, path: str | Path) -> Path:
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    _euro_axis(ax.xaxis)
+    _euro_axis(ax.xaxis, lang)
     ax.set_title(label("plot_stakeholders_title", lang))
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
@@ -179,8 +178,8 @@ def tornado_chart(result: Result, frame: pd.DataFrame, path: str | Path, *, top:
     ax = fig.add_subplot()
     y = np.arange(len(rows))
     low, high = rows["npv_low"].to_numpy(float), rows["npv_high"].to_numpy(float)
-    ax.barh(y, low - base, left=base, color=_COST, label=label("plot_low", lang))
-    ax.barh(y, high - base, left=base, color=_BENEFIT, label=label("plot_high", lang))
+    ax.barh(y, low - base, left=base, color=_LOW, label=label("chart_at_low", lang))
+    ax.barh(y, high - base, left=base, color=_HIGH, label=label("chart_at_high", lang))
     ax.axvline(base, color="black", linewidth=0.8, label=label("plot_point", lang))
     ends = np.concatenate([low, high, [base]])
     if ends.min() <= 0 <= ends.max():  # show the break-even line only when a swing reaches it
@@ -191,10 +190,10 @@ def tornado_chart(result: Result, frame: pd.DataFrame, path: str | Path, *, top:
     ]
     ax.set_yticks(y, names if len(rows) else [])
     ax.invert_yaxis()
-    _euro_axis(ax.xaxis)
+    _euro_axis(ax.xaxis, lang)
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.tick_params(axis="y", labelsize="small")
-    fig.suptitle(label("plot_tornado_title", lang))
+    fig.suptitle(label("chart_tornado_title", lang))
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
 
@@ -230,9 +229,9 @@ def npv_histogram(result: Result, simulation: Simulation, path: str | Path, *, b
         edges[:-1], counts, width=np.diff(edges), align="edge", color=colors, edgecolor="white", linewidth=0.3
     )
     p5, p95 = np.percentile(npv, [5, 95])
-    ax.axvspan(p5, p95, color=_ACCENT, alpha=0.08, label=label("plot_p5_p95", lang))
-    ax.axvline(float(np.mean(npv)), color=_NET, label=label("plot_mean", lang))
-    ax.axvline(simulation.point_npv, color=_ACCENT, linestyle="--", label=label("plot_point", lang))
+    ax.axvspan(p5, p95, color=PALETTE["band"], alpha=0.15, label=label("plot_p5_p95", lang))
+    ax.axvline(float(np.mean(npv)), color=_MEAN, linewidth=2, label=label("plot_mean", lang))
+    ax.axvline(simulation.point_npv, color=_NET, linestyle="--", label=label("plot_point", lang))
     ax.axvline(0, color="black", linewidth=0.8)
     ax.text(
         0.01,
@@ -242,9 +241,11 @@ def npv_histogram(result: Result, simulation: Simulation, path: str | Path, *, b
         va="top",
         bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
     )
-    _euro_axis(ax.xaxis)
+    _euro_axis(ax.xaxis, lang)
     ax.set_ylabel(label("plot_draws", lang))
-    ax.set_title(label("plot_histogram_title", lang).format(n=simulation.n))
+    ax.set_title(
+        f"{label('chart_histogram_title', lang)} ({count(simulation.n, lang)} {label('plot_draws', lang).lower()})"
+    )
     ax.legend(loc="upper right", fontsize="small")
     return _save(fig, Path(path))
 
@@ -282,12 +283,13 @@ def break_even_chart(result: Result, found: BreakEven, path: str | Path, *, poin
     ax = fig.add_subplot()
     ax.plot(xs, npv_of(model, theta), color=_NET)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.axvline(found["base"], color=_ACCENT, linestyle="--", label=label("plot_point", lang))
+    ax.axvline(found["base"], color=_NET, linestyle="--", label=label("plot_point", lang))
     for root in found["roots"]:
         ax.axvline(root, color=_COST, label=f"npv = 0: {root:.4g}")
-    _euro_axis(ax.yaxis)
-    ax.set_xlabel(f"{found['label']} ({found['input']})")
-    ax.set_title(label("plot_break_even_title", lang).format(name=found["input"]))
+    _euro_axis(ax.yaxis, lang)
+    name = found.get("label") or found["input"]
+    ax.set_xlabel(name)
+    ax.set_title(textwrap.shorten(label("plot_break_even_title", lang).format(name=name), 80))
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(path))
 

@@ -96,20 +96,20 @@ def render_html(result: Result) -> str:
     )
 
 
-#: A path in the project's own folders (``shared/reference/README.md``), bare, in backticks or brackets.
+#: A path in the project's own folders (``notes/reference/README.md``), bare, in backticks or brackets.
 _PATH = r"`?(?:[\w.-]+/)+[\w.-]+`?"
 
 
 def public_text(text: str | None) -> str:
     """``text`` without pointers into the project's own folders, which a reader cannot open.
 
-    A path in brackets or backticks is left out (``(shared/reference/README.md)``), and with it the
+    A path in brackets or backticks is left out (``(notes/reference/README.md)``), and with it the
     words that only lead to it ("as recorded in ..."); a seed file's name keeps only its number.
     URLs stay.
 
     Examples
     --------
-    >>> public_text("EUR 5,000-10,000, as recorded in the project's reference notes (shared/reference/README.md); midpoint")
+    >>> public_text("EUR 5,000-10,000, as recorded in the project's reference notes (notes/reference/README.md); midpoint")
     'EUR 5,000-10,000; midpoint'
     >>> public_text("Handbook (seed 002_6788acdad7c170a1.txt), par. 3.4; https://www.cbs.nl/a/b")
     'Handbook (seed 002), par. 3.4; https://www.cbs.nl/a/b'
@@ -123,5 +123,5 @@ def public_text(text: str | None) -> str:
     out = re.sub(rf",?\s*as (?:recorded|summarised) in\s*\(?{_PATH}\)?", "", out)
     out = re.sub(rf"(?<![:/\w])\s*\(\s*{_PATH}\s*\)", "", out)
     out = re.sub(rf"(?<![:/\w])\s*`{_PATH[2:-2]}`", "", out)
-    out = re.sub(rf",\s*{_PATH[2:-2]}(?=,)", "", out)  # "notes, shared/reference/README.md, 'rules'"
+    out = re.sub(rf",\s*{_PATH[2:-2]}(?=,)", "", out)  # "notes, notes/reference/README.md, 'rules'"
     return re.sub(r"[ \t]+([;,.)])", r"\1", out) if out != text else out

@@ -691,6 +691,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit_daypart": ("dagdeel", "day part"),
     "unit_item": ("stuk", "item"),
     "rp_project_file": ("Projectbestand", "Project file"),
+    "xl_chart_costs_left": ("Kosten (negatief, voor de grafiek)", "Costs (negative, for the chart)"),
+    "fiscal_npv": ("Saldo fiscaal (publieke partijen)", "Fiscal net present value (public stakeholders)"),
+    "xl_method_fast": ("snel: contante waarden per groep regels", "fast: present values per group of lines"),
+    "xl_method_flows": ("volledig: alle kasstromen per jaar", "full: every flow per year"),
     "rp_sib_sources": ("Bronnen en aannames van het contract", "Sources and assumptions of the contract"),
     "rp_defaults_nl": (
         "waar het scenario iets niet noemt (basisjaar, discontovoet, een prijs zonder eigen bedrag) rekent mkba met de standaard; zie 'mkba run --lang en' of de JSON (provenance.defaults_used)",

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mkba.engine.model import IDENTITY
 from mkba.errors import MkbaError
-from mkba.report.excel.cells import EURO, EURO0, FACTOR, NUMBER, YEAR, Context, write_title
+from mkba.report.excel.cells import EURO0, FACTOR, NUMBER, YEAR, Context, write_title
 from mkba.report.excel.inputs import Inputs
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ def _gross_rows(ctx: Context, ws: Worksheet, grid: _Grid, inputs: Inputs, row: i
             ctx.formula(
                 ws, row, FIRST_YEAR_COL + i, timing(grid, inputs.line_names[line.id], line, row, col), EURO0
             )
-        ctx.formula(ws, row, grid.pv_c, grid.pv(row), EURO)
+        ctx.formula(ws, row, grid.pv_c, grid.pv(row), EURO0)
     return rows
 
 
@@ -315,9 +315,9 @@ def _posting_rows(
         for i, col in enumerate(grid.cols):
             ctx.formula(ws, row, FIRST_YEAR_COL + i, f"={'-' if sign < 0 else ''}{col}{src}", EURO0)
         rng = f"{grid.first}{row}:{grid.last}{row}"
-        ctx.formula(ws, row, grid.pv_c, f"=SUMPRODUCT({rng},{grid.df_rng})", EURO)
-        ctx.formula(ws, row, grid.pos_c, f"=SUMPRODUCT(({rng}>0)*{rng},{grid.df_rng})", EURO)
-        ctx.formula(ws, row, grid.neg_c, f"=-SUMPRODUCT(({rng}<0)*{rng},{grid.df_rng})", EURO)
+        ctx.formula(ws, row, grid.pv_c, f"=SUMPRODUCT({rng},{grid.df_rng})", EURO0)
+        ctx.formula(ws, row, grid.pos_c, f"=SUMPRODUCT(({rng}>0)*{rng},{grid.df_rng})", EURO0)
+        ctx.formula(ws, row, grid.neg_c, f"=-SUMPRODUCT(({rng}<0)*{rng},{grid.df_rng})", EURO0)
     return tuple(out)
 
 
@@ -349,7 +349,7 @@ def _total_rows(ctx: Context, ws: Worksheet, grid: _Grid, p_first: int, p_last: 
         _total_column(ctx, ws, t, grid, i, col, (p_first, p_last) if postings else None)
     for r in (t.costs, t.benefits, t.net, t.discounted):
         f = grid.pv(r) if r != t.discounted else f"=SUM({grid.first}{r}:{grid.last}{r})"
-        ctx.formula(ws, r, grid.pv_c, f, EURO)
+        ctx.formula(ws, r, grid.pv_c, f, EURO0)
     return t
 
 

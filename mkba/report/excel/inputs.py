@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, SupportsFloat
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mkba.pricelist.units import conversion_factor
@@ -33,6 +34,7 @@ from mkba.report.excel.cells import (
     write_header,
     write_title,
 )
+from mkba.report.text import public_text
 from mkba.scenario.distributions import _Dist
 from mkba.scenario.model import CostLine, EffectLine, VolunteerLine
 
@@ -260,7 +262,9 @@ def _index_source(ctx: Context, ws: Worksheet, head: int) -> None:
         ]
     for i, (key, value) in enumerate(info):
         ctx.text(ws, head + i, 5, ctx.label(key), bold=True)
-        ctx.text(ws, head + i, 6, value)
+        cell = ctx.text(ws, head + i, 6, public_text(value) if key == "xl_where" else value)
+        if cell is not None and len(str(value or "")) > 60:  # a long source text wraps within its column
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _stated_price_year(ctx: Context) -> int:

@@ -18,7 +18,9 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mkba.report.excel.cells import EURO, EURO0, NUMBER, PERCENT, RATIO, Context, write_header, write_title
+from mkba.report.excel.cells import EURO0, NUMBER, PERCENT, RATIO, Context, write_header, write_title
+from mkba.report.excel.chartstyle import colour_series
+from mkba.report.html.context import break_even_text
 
 #: Rows of the tornado shown in the chart (the table has them all).
 CHART_ROWS = 20
@@ -160,7 +162,7 @@ def _tornado(
     ctx.text(ws, row, 1, f"{ctx.label('xl_sens_tornado')} ({core})", bold=True)
     row += 1
     ctx.text(ws, row, 1, ctx.label("xl_sens_npv_base"))
-    ctx.number(ws, row, 2, npv_base, EURO)
+    ctx.number(ws, row, 2, npv_base, EURO0)
     found["npv_base"] = f"B{row}"
     head = row + 1
     write_header(ctx, ws, head, [f"xl_sens_{c}" for c in _TORNADO_COLS])
@@ -173,9 +175,9 @@ def _tornado(
         for j, key in enumerate(("base", "low", "high")):
             ctx.number(ws, r, 4 + j, rec[key], NUMBER)
         for j, key in enumerate(("npv_low", "npv_high", "swing")):
-            ctx.number(ws, r, 7 + j, rec[key], EURO)
-        ctx.number(ws, r, 10, _minus(rec["npv_low"], npv_base), EURO)
-        ctx.number(ws, r, 11, _minus(rec["npv_high"], npv_base), EURO)
+            ctx.number(ws, r, 7 + j, rec[key], EURO0)
+        ctx.number(ws, r, 10, _minus(rec["npv_low"], npv_base), EURO0)
+        ctx.number(ws, r, 11, _minus(rec["npv_high"], npv_base), EURO0)
     found["tornado_rows"] = rows
     if rows:
         _tornado_chart(ctx, ws, head, rows[:CHART_ROWS])
@@ -195,6 +197,7 @@ def _tornado_chart(ctx: Context, ws: Worksheet, head: int, shown: Sequence[int])
     )
     chart.set_categories(Reference(ws, min_col=2, min_row=shown[0], max_row=shown[-1]))
     chart.x_axis.scaling.orientation = "maxMin"  # the largest swing on top
+    colour_series(chart, ("low", "high"))
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.y_axis.number_format = EURO0
     chart.width, chart.height = 20, max(7.0, 1.0 + 0.7 * len(shown))
@@ -210,8 +213,8 @@ def _simulation(ctx: Context, ws: Worksheet, row: int, sim: Mapping[str, Any], f
     for key, value, fmt in (
         ("xl_sens_n", sim.get("n"), "#,##0"),
         ("xl_sens_seed", sim.get("seed"), "0"),
-        ("xl_sens_method", sim.get("method"), None),
-        ("xl_sens_point_npv", sim.get("point_npv"), EURO),
+        ("xl_sens_method", _method(ctx, sim.get("method")), None),
+        ("xl_sens_point_npv", sim.get("point_npv"), EURO0),
         ("xl_sens_p_negative", sim.get("p_npv_negative"), PERCENT),
     ):
         row += 1
@@ -233,7 +236,7 @@ def _simulation(ctx: Context, ws: Worksheet, row: int, sim: Mapping[str, Any], f
         ctx.text(ws, r, 1, name)
         for j, k in enumerate(_STATS):
             if k != "p_negative":
-                ctx.number(ws, r, 2 + j, st.get(k), EURO if euro else RATIO)
+                ctx.number(ws, r, 2 + j, st.get(k), EURO0 if euro else RATIO)
                 continue
             value = st.get(k, sim.get("p_npv_negative") if key == "npv" else None)
             if value is not None or is_npv:
@@ -255,8 +258,17 @@ def _simulation_entries(ctx: Context, sim: Mapping[str, Any]) -> list[tuple[str,
         if sim.get(k)
     ]
     for name, st in (sim.get("stakeholders") or {}).items():
-        entries.append((f"{ctx.label('xl_sens_stakeholder')}: {name}", st, True, True, f"stakeholder:{name}"))
+        shown = ctx.result.stakeholder_label(name)
+        entries.append(
+            (f"{ctx.label('xl_sens_stakeholder')}: {shown}", st, True, True, f"stakeholder:{name}")
+        )
     return entries
+
+
+def _method(ctx: Context, method: object) -> str | None:
+    """The simulation method in the reader's words (its code name when there is no label)."""
+    shown = ctx.label(f"xl_method_{method}")
+    return (None if method is None else str(method)) if shown == f"xl_method_{method}" else shown
 
 
 # -- break-even -----------------------------------------------------------------------------------
@@ -275,12 +287,15 @@ def _break_even(
         values = {**be, "range_low": lo, "range_high": hi}
         for j, c in enumerate(_BREAK_EVEN_COLS):
             v = values.get(c)
-            if c in _TEXT_COLS:
+            if c == "note" or (c in ("range_basis", "method") and ctx.lang != "en"):
+                # the engine words these in English; the reader gets the break-even in words
+                ctx.text(ws, row, 1 + j, break_even_text(dict(be), ctx.lang) if c == "note" else "")
+            elif c in _TEXT_COLS:
                 ctx.text(ws, row, 1 + j, "" if v is None else v)
             elif c == "value" and v is None:
-                ctx.text(ws, row, 1 + j, f"{ctx.na} ({be.get('note', '')})")
+                ctx.text(ws, row, 1 + j, ctx.na)  # no value outside the range: said in words in the note
             else:
-                ctx.number(ws, row, 1 + j, v, EURO if c.startswith("npv") else NUMBER)
+                ctx.number(ws, row, 1 + j, v, EURO0 if c.startswith("npv") else NUMBER)
         rows[be["input"]] = row
     found["break_even"] = {
         "rows": rows,

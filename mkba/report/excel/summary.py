@@ -21,7 +21,6 @@ from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mkba.report.excel.cells import (
-    EURO,
     EURO0,
     PERCENT,
     RATIO,
@@ -30,6 +29,7 @@ from mkba.report.excel.cells import (
     write_header,
     write_title,
 )
+from mkba.report.excel.chartstyle import colour_series
 from mkba.report.excel.flows import FIRST_YEAR_COL, FlowRows
 from mkba.report.excel.inputs import Inputs
 
@@ -45,6 +45,8 @@ FIGURES = (
     "volunteer_value_pv",
 )
 
+#: A helper column beside the stakeholder table: costs as negative amounts, for the chart.
+CHART_COST_COL = 6
 #: Columns of the stakeholder table.
 STAKEHOLDER_COLS: Mapping[str, str] = {"public": "B", "pv_costs": "C", "pv_benefits": "D", "npv": "E"}
 
@@ -176,9 +178,9 @@ def _figure_formulas(
     vol = [f"{fl}!${flows.pv_col}${flows.line_rows[m.lines[i].id]}" for i in m.volunteer_lines]
     reached = f"{fl}!{flows.reached}"
     return {
-        "pv_costs": (pv_costs, EURO, ctx.label("xl_def_pv_costs")),
-        "pv_benefits": (pv_benefits, EURO, ctx.label("xl_def_pv_benefits")),
-        "npv": (f"=B{r['pv_benefits']}-B{r['pv_costs']}", EURO, ctx.label("xl_def_npv")),
+        "pv_costs": (pv_costs, EURO0, ctx.label("xl_def_pv_costs")),
+        "pv_benefits": (pv_benefits, EURO0, ctx.label("xl_def_pv_benefits")),
+        "npv": (f"=B{r['pv_benefits']}-B{r['pv_costs']}", EURO0, ctx.label("xl_def_npv")),
         "bcr": (
             f'=IF(B{r["pv_costs"]}=0,"{na}",B{r["pv_benefits"]}/B{r["pv_costs"]})',
             RATIO,
@@ -197,7 +199,7 @@ def _figure_formulas(
         "irr": (irr_formula, PERCENT, irr_note),
         "volunteer_value_pv": (
             "=" + ("+".join(vol) if vol else "0"),
-            EURO,
+            EURO0,
             ctx.label("xl_def_volunteer_value_pv"),
         ),
     }
@@ -254,20 +256,22 @@ def _stakeholder_table(
     ctx.text(ws, row, 1, ctx.label("who_pays"), bold=True)
     head = row + 1
     write_header(ctx, ws, head, ["stakeholder", "xl_public_flag", "pv_costs", "pv_benefits", "npv"])
+    ctx.text(ws, head, CHART_COST_COL, ctx.label("xl_chart_costs_left"))
     rows: dict[str, int] = {}
     for name in ctx.result.model.stakeholders:
         row = head + 1 + len(rows)
         rows[name] = row
-        ctx.text(ws, row, 1, name)
+        ctx.text(ws, row, 1, ctx.result.stakeholder_label(name))  # the reader's name; the formulas use the id
         ctx.formula(ws, row, 2, f"={inputs.public_names[name]}", "0")
         if refs.flows.posting_range:
-            who = f"({refs.col_rng('C')}=$A{row})"
-            ctx.formula(ws, row, 3, f"=SUMPRODUCT({who}*{refs.col_rng(refs.flows.pv_neg_col)})", EURO)
-            ctx.formula(ws, row, 4, f"=SUMPRODUCT({who}*{refs.col_rng(refs.flows.pv_pos_col)})", EURO)
+            who = f'({refs.col_rng("C")}="{name}")'
+            ctx.formula(ws, row, 3, f"=SUMPRODUCT({who}*{refs.col_rng(refs.flows.pv_neg_col)})", EURO0)
+            ctx.formula(ws, row, 4, f"=SUMPRODUCT({who}*{refs.col_rng(refs.flows.pv_pos_col)})", EURO0)
         else:
-            ctx.number(ws, row, 3, 0.0, EURO)
-            ctx.number(ws, row, 4, 0.0, EURO)
-        ctx.formula(ws, row, 5, f"=D{row}-C{row}", EURO)
+            ctx.number(ws, row, 3, 0.0, EURO0)
+            ctx.number(ws, row, 4, 0.0, EURO0)
+        ctx.formula(ws, row, 5, f"=D{row}-C{row}", EURO0)
+        ctx.formula(ws, row, CHART_COST_COL, f"=-C{row}", EURO0)  # costs to the left, as in every chart
     table = _StakeholderTable(head, rows, head + len(rows) + 1, head + len(rows) + 2)
     _fiscal_row(ctx, ws, table)
     _society_row(ctx, ws, table, figures)
@@ -286,10 +290,10 @@ def _fiscal_row(ctx: Context, ws: Worksheet, t: _StakeholderTable) -> None:
         col = " CD".index(c) + 2
         if t.last >= t.first:
             f = f"=SUMPRODUCT(($B${t.first}:$B${t.last}=1)*{c}{t.first}:{c}{t.last})"
-            ctx.formula(ws, row, col, f, EURO, bold=True)
+            ctx.formula(ws, row, col, f, EURO0, bold=True)
         else:
-            ctx.number(ws, row, col, 0.0, EURO)
-    ctx.formula(ws, row, 5, f"=D{row}-C{row}", EURO, bold=True)
+            ctx.number(ws, row, col, 0.0, EURO0)
+    ctx.formula(ws, row, 5, f"=D{row}-C{row}", EURO0, bold=True)
 
 
 def _society_row(ctx: Context, ws: Worksheet, t: _StakeholderTable, figures: Mapping[str, int]) -> None:
@@ -297,9 +301,9 @@ def _society_row(ctx: Context, ws: Worksheet, t: _StakeholderTable, figures: Map
     row = t.society_row
     ctx.text(ws, row, 1, ctx.label("society"), bold=True)
     ctx.text(ws, row, 2, "")
-    ctx.formula(ws, row, 3, f"=B{figures['pv_costs']}", EURO, bold=True)
-    ctx.formula(ws, row, 4, f"=B{figures['pv_benefits']}", EURO, bold=True)
-    ctx.formula(ws, row, 5, f"=D{row}-C{row}", EURO, bold=True)
+    ctx.formula(ws, row, 3, f"=B{figures['pv_costs']}", EURO0, bold=True)
+    ctx.formula(ws, row, 4, f"=B{figures['pv_benefits']}", EURO0, bold=True)
+    ctx.formula(ws, row, 5, f"=D{row}-C{row}", EURO0, bold=True)
 
 
 # -- provenance -----------------------------------------------------------------------------------
@@ -312,7 +316,7 @@ def _provenance(ctx: Context, ws: Worksheet, row: int) -> None:
         ("xl_pricelist_version", prov["pricelist"]["version"]),
         ("xl_pricelist_hash", prov["pricelist"]["sha256"]),
         ("xl_scenario_name", prov["scenario"]["name"]),
-        ("xl_scenario_file", prov["scenario"]["file"]),
+        ("xl_scenario_file", _file_name(prov["scenario"]["file"])),
         ("xl_scenario_hash", prov["scenario"]["sha256"]),
         ("xl_price_index", prov["price_index"]),
         ("xl_mkba_version", prov["mkba_version"]),
@@ -327,8 +331,32 @@ def _provenance(ctx: Context, ws: Worksheet, row: int) -> None:
         ctx.formula(ws, row, 2, f"={name}", fmt)
     for key, value in prov["defaults_used"].items():
         row += 1
-        ctx.text(ws, row, 1, f"{ctx.label('defaults_used')}: {key}")
-        ctx.text(ws, row, 2, value)
+        ctx.text(ws, row, 1, f"{ctx.label('defaults_used')}: {_default_name(ctx, key)}")
+        ctx.text(ws, row, 2, value if ctx.lang == "en" else _default_value(key, value))
+
+
+def _file_name(path: str | None) -> str:
+    """Only a file's name: a folder on the analyst's machine means nothing to a reader."""
+    return (path or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _default_name(ctx: Context, key: str) -> str:
+    """A default's name for readers: a known setting by its label, a price by its item id."""
+    known = {"base_year": "base_year", "discount_rate": "rp_discount_rate", "price_year": "price_year"}
+    return ctx.label(known[key]) if key in known else key.removeprefix("price.")
+
+
+def _default_value(key: str, value: object) -> str:
+    """The default's value without the engine's English reason (the Dutch reason for the settings)."""
+    text = str(value)
+    reasons = {
+        "base_year": "standaard: het startjaar",
+        "discount_rate": "standaard: Werkgroep discontovoet 2020",
+    }
+    head = text.split(" (", 1)[0] if " (" in text else text
+    if key in reasons:
+        return f"{head.replace('.', ',') if key == 'discount_rate' else head} ({reasons[key]})"
+    return head.split(" per ", 1)[0].split(": ", 1)[0]
 
 
 # -- charts ---------------------------------------------------------------------------------------
@@ -342,6 +370,7 @@ def _charts(ctx: Context, ws: Worksheet, flows_ws: Worksheet, flows: FlowRows, t
     chart.add_data(Reference(flows_ws, min_col=c0, max_col=c1, min_row=flows.net_row), from_rows=True)
     chart.set_categories(Reference(flows_ws, min_col=c0, max_col=c1, min_row=flows.year_row))
     chart.series[0].tx = SeriesLabel(v=ctx.label("net_flow"))
+    colour_series(chart, ("net",))
     chart.y_axis.number_format = EURO0
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.legend = None
@@ -352,8 +381,13 @@ def _charts(ctx: Context, ws: Worksheet, flows_ws: Worksheet, flows: FlowRows, t
     chart = BarChart()
     chart.type = "bar"
     chart.title = ctx.label("xl_chart_stakeholders")
-    chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=t.head, max_row=t.last), titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=CHART_COST_COL, min_row=t.head, max_row=t.last), titles_from_data=True
+    )
+    chart.add_data(Reference(ws, min_col=4, min_row=t.head, max_row=t.last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=t.first, max_row=t.last))
+    chart.overlap = 100
+    colour_series(chart, ("cost", "benefit"))
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.y_axis.number_format = EURO0
     chart.width, chart.height = 18, 9

@@ -74,6 +74,7 @@ from mkba.pricelist.index import PriceIndex, default_index
 from mkba.report.excel.cells import Context, Layout, save
 from mkba.report.excel.flows import FlowRows, write_flows_sheet
 from mkba.report.excel.inputs import Inputs, write_input_sheets
+from mkba.report.excel.printing import set_up_printing
 from mkba.report.excel.summary import SummaryCells, write_summary_sheet
 from mkba.report.vocabulary import label
 
@@ -214,6 +215,13 @@ def build_workbook(
         writer(wb, ctx)
     for (title, col), n in ctx.widths.items():
         wb[title].column_dimensions[get_column_letter(col)].width = max(9, min(n + 2, 60))
+    set_up_printing(
+        wb,
+        scenario=result.scenario.name,
+        pricelist=result.model.pricelist.ref,
+        lang=lang,
+        summary=titles["summary"],
+    )
     return wb, ctx
 
 

@@ -1,0 +1,123 @@
+"""Print settings of every sheet: A4, orientation, fit to one page wide, titles, header and footer.
+
+Applied last (:func:`set_up_printing`), from what each sheet holds: its used range is its print
+area, the rows frozen at its top repeat on every printed page, a sheet wider than a portrait page
+prints landscape, and every sheet fits one page wide (the summary on one page). The header names
+the scenario and the price list (name@version); the footer the date and "page x of y".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import TYPE_CHECKING
+
+from mkba.report.vocabulary import label
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+#: Characters of column width that fit across A4 in portrait at 100 % (landscape beyond).
+PORTRAIT_WIDTH = 95
+#: Margins in inches (openpyxl's unit): narrow, room for a header and footer.
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.25, "footer": 0.25}
+#: Every column is at least this wide (characters) when its width was never set.
+DEFAULT_WIDTH = 8.43
+#: Roughly how many centimetres a default column and row take (a chart's size is in cm).
+CM_PER_COLUMN, CM_PER_ROW = 1.7, 0.53
+
+
+def _used_width(ws: Worksheet) -> float:
+    from openpyxl.utils import get_column_letter
+
+    total = 0.0
+    for col in range(1, ws.max_column + 1):
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        if dim is not None and dim.hidden:
+            continue
+        total += dim.width if dim is not None and dim.width else DEFAULT_WIDTH
+    return total
+
+
+def _print_area(ws: Worksheet) -> str:
+    """The used cells and every chart on the sheet (charts float beside the cells they show)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    cols, rows = ws.max_column, ws.max_row
+    for chart in getattr(ws, "_charts", []):
+        if isinstance(chart.anchor, str):  # 'G4', as given to add_chart
+            row, col = coordinate_to_tuple(chart.anchor)
+        else:  # an anchor object: zero-based
+            row, col = chart.anchor._from.row + 1, chart.anchor._from.col + 1
+        cols = max(cols, col + math.ceil(chart.width / CM_PER_COLUMN))
+        rows = max(rows, row + math.ceil(chart.height / CM_PER_ROW))
+    return f"A1:{get_column_letter(cols)}{rows}"
+
+
+def _header_footer(ws: Worksheet, scenario: str, pricelist: str, lang: str) -> None:
+    page = "Pagina &P van &N" if lang != "en" else "Page &P of &N"
+    for hf in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        hf.left.text = scenario.replace("&", "&&")
+        hf.left.size = 9
+        hf.right.text = f"{label('pricelist', lang)}: {pricelist}".replace("&", "&&")
+        hf.right.size = 9
+    for hf in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        hf.left.text = f"&A - {_dt.date.today().isoformat()}"
+        hf.left.size = 8
+        hf.right.text = page
+        hf.right.size = 8
+
+
+def set_up_sheet(ws: Worksheet, *, scenario: str, pricelist: str, lang: str, one_page: bool = False) -> None:
+    """A4, orientation by width, fit to one page wide (and tall with ``one_page``), titles, margins.
+
+    Parameters
+    ----------
+    ws : Worksheet
+        A finished sheet.
+    scenario, pricelist : str
+        What the header names.
+    lang : {'nl', 'en'}
+        Language of the footer.
+    one_page : bool
+        Fit the whole sheet on one page (the summary).
+    """
+    if ws.max_row < 1:
+        return
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if _used_width(ws) > PORTRAIT_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.print_options.horizontalCentered = False
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    ws.print_area = _print_area(ws)
+    frozen = ws.freeze_panes
+    if frozen and not ws.print_title_rows:
+        from openpyxl.utils.cell import coordinate_from_string
+
+        _, row = coordinate_from_string(frozen)
+        if row > 1:
+            ws.print_title_rows = f"1:{row - 1}"
+    _header_footer(ws, scenario, pricelist, lang)
+
+
+def set_up_printing(wb: Workbook, *, scenario: str, pricelist: str, lang: str, summary: str) -> None:
+    """Print settings on every sheet of ``wb``; the sheet titled ``summary`` on one page.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The finished workbook.
+    scenario, pricelist : str
+        What every page's header names.
+    lang : {'nl', 'en'}
+        Language of the footer.
+    summary : str
+        The title of the summary sheet.
+    """
+    for ws in wb.worksheets:
+        set_up_sheet(ws, scenario=scenario, pricelist=pricelist, lang=lang, one_page=ws.title == summary)

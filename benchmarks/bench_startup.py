@@ -68,7 +68,9 @@ def main() -> None:
         ratio = seconds / peer
         goal = GOALS.get(name)
         met = "" if goal is None else ("yes" if ratio <= goal else "no")
-        rows.append(f"| `{name}` | {seconds:.3f} | {ratio:.2f}x | {'' if goal is None else f'<= {goal}x'} | {met} |")
+        rows.append(
+            f"| `{name}` | {seconds:.3f} | {ratio:.2f}x | {'' if goal is None else f'<= {goal}x'} | {met} |"
+        )
         print(f"{name:45} {seconds:.3f} s  {ratio:.2f}x")
     load = os.getloadavg()
     text = "\n".join(

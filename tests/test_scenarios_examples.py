@@ -20,7 +20,9 @@ import mkba
 ROOT = Path(__file__).resolve().parents[1]
 #: The example scenarios (project files, format mkba-project/1, have tests of their own).
 SCENARIOS = sorted(
-    p for p in (ROOT / "scenarios").glob("*.yaml") if "format: mkba-project/1" not in p.read_text(encoding="utf-8")
+    p
+    for p in (ROOT / "scenarios").glob("*.yaml")
+    if "format: mkba-project/1" not in p.read_text(encoding="utf-8")
 )
 DOCS = ROOT / "docs" / "scenarios.md"
 PRICELIST = ROOT / "pricelists" / "nl-sociaal-domein" / "2024.1.yaml"

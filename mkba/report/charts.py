@@ -59,8 +59,14 @@ def _euro_axis(axis: Axis, lang: str = "nl") -> None:
     axis.set_major_formatter(FuncFormatter(lambda x, _pos: short_euro(x, lang)))
 
 
-def _short(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+def _short(x: float, lang: str = "nl") -> str:
+    """An input's value for a label: whole with separators from 1,000 on, else three significant digits."""
+    from mkba.report.numbers import number
+
+    if abs(x) >= 1000:
+        return number(x, lang, 0)
+    text = f"{x:.3g}"
+    return text.replace(".", ",") if lang != "en" else text
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -185,7 +191,7 @@ def tornado_chart(result: Result, frame: pd.DataFrame, path: str | Path, *, top:
     if ends.min() <= 0 <= ends.max():  # show the break-even line only when a swing reaches it
         ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
     names = [
-        textwrap.fill(f"{lab} ({_short(lo)} - {_short(hi)})", 45)
+        textwrap.fill(f"{lab} ({_short(lo, lang)} - {_short(hi, lang)})", 45)
         for lab, lo, hi in zip(rows["label"], rows["low"], rows["high"])
     ]
     ax.set_yticks(y, names if len(rows) else [])

@@ -24,8 +24,8 @@ PORTRAIT_WIDTH = 95
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.25, "footer": 0.25}
 #: Every column is at least this wide (characters) when its width was never set.
 DEFAULT_WIDTH = 8.43
-#: Roughly how many centimetres a default column and row take (a chart's size is in cm).
-CM_PER_COLUMN, CM_PER_ROW = 1.7, 0.53
+#: Roughly how many centimetres a character of column width and a default row take (a chart's size is in cm).
+CM_PER_CHARACTER, CM_PER_ROW = 0.2, 0.53
 
 
 def _used_width(ws: Worksheet) -> float:
@@ -51,9 +51,23 @@ def _print_area(ws: Worksheet) -> str:
             row, col = coordinate_to_tuple(chart.anchor)
         else:  # an anchor object: zero-based
             row, col = chart.anchor._from.row + 1, chart.anchor._from.col + 1
-        cols = max(cols, col + math.ceil(chart.width / CM_PER_COLUMN))
+        cols = max(cols, _last_column(ws, col, chart.width))
         rows = max(rows, row + math.ceil(chart.height / CM_PER_ROW))
     return f"A1:{get_column_letter(cols)}{rows}"
+
+
+def _last_column(ws: Worksheet, first: int, width_cm: float) -> int:
+    """The column where a chart ``width_cm`` wide, starting in column ``first``, ends."""
+    from openpyxl.utils import get_column_letter
+
+    col, covered = first, 0.0
+    while True:
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        chars = dim.width if dim is not None and dim.width else DEFAULT_WIDTH
+        covered += chars * CM_PER_CHARACTER
+        if covered >= width_cm:
+            return col
+        col += 1
 
 
 def _header_footer(ws: Worksheet, scenario: str, pricelist: str, lang: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, check_range, input_files, out
 from mkba.errors import MkbaError
 
 OUTPUT_SUFFIXES = (".parquet", ".csv")
@@ -32,10 +32,11 @@ def batch(
         raise MkbaError(
             f"expected a .parquet or .csv output, got {output.suffix or 'no suffix'!r}", field="--output"
         )
-    if output.resolve() in (base.resolve(), changes.resolve()):
-        raise MkbaError(f"{output} is an input of this run; choose another output file", field="--output")
-    if not output.parent.is_dir():
-        raise MkbaError(f"the folder {str(output.parent)!r} does not exist", field="--output")
+    from mkba.io.files import check_input, check_output
+
+    check_input(changes)
+    check_output(output, inputs=[*input_files(base, pricelist), changes], option="--output")
+    check_range(workers, "--workers", 1, 1024)
     client = _client(scheduler) if scheduler else None
     try:
         frame = evaluate_many(
@@ -61,8 +62,10 @@ def _client(address: str):  # pragma: no cover - needs a running scheduler; test
 
 def _write(frame, output: Path) -> None:
     from mkba.io.files import write_atomic
+    from mkba.io.spreadsheet import safe_csv_frame
 
     if output.suffix.lower() == ".parquet":
         write_atomic(output, lambda tmp: frame.to_parquet(tmp, index=False))
     else:
-        write_atomic(output, lambda tmp: frame.to_csv(tmp, index=False))
+        safe = safe_csv_frame(frame)
+        write_atomic(output, lambda tmp: safe.to_csv(tmp, index=False))

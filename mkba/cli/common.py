@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -21,6 +22,86 @@ class Lang(StrEnum):
 
     nl = "nl"
     en = "en"
+
+
+#: The largest number of Monte Carlo draws and of draws evaluated at once the command line accepts
+#: (a run too large for memory is refused before it starts, with what it would need).
+MAX_DRAWS = 10**15
+#: The price years the command line accepts (as the scenario's ``start_year``).
+YEARS = (1900, 2200)
+
+
+def check_range(value: float | None, option: str, low: float, high: float) -> None:
+    """Refuse an option's value outside ``[low, high]`` (or not a finite number), naming the option.
+
+    Raises
+    ------
+    MkbaError
+        ``--option: expected a value in [low, high], got value``.
+    """
+    from mkba.errors import MkbaError
+
+    if value is None:
+        return
+    if not (isinstance(value, int) or math.isfinite(value)) or not low <= value <= high:
+        shown = (
+            f"{value:.6g}"
+            if isinstance(value, float)
+            else (str(value) if abs(value) < 10**20 else "a huge number")
+        )
+        raise MkbaError(f"expected a value in [{low:g}, {high:g}], got {shown}", field=option)
+
+
+def check_options(
+    *,
+    price_year: int | None = None,
+    discount_rate: float | None = None,
+    simulate: int | None = None,
+    chunk_size: int | None = None,
+) -> None:
+    """Range-check the options that ``mkba run``, ``sib``, ``report`` and ``batch`` share.
+
+    Raises
+    ------
+    MkbaError
+        Naming the option; a discount rate typed as a percentage gets a hint (2.25: did you mean 0.0225?).
+    """
+    from mkba.errors import MkbaError
+
+    check_range(price_year, "--price-year", *YEARS)
+    if discount_rate is not None and math.isfinite(discount_rate) and 0.25 < discount_rate <= 100:
+        raise MkbaError(
+            f"expected a rate per year in [-0.99, 0.25], got {discount_rate:g}; did you mean {discount_rate / 100:g}?",
+            field="--discount-rate",
+        )
+    check_range(discount_rate, "--discount-rate", -0.99, 0.25)
+    check_range(simulate, "--simulate", 1, MAX_DRAWS)
+    check_range(chunk_size, "--chunk-size", 1, MAX_DRAWS)
+
+
+def input_files(source: Path, pricelist: str | None = None) -> list[Path]:
+    """The files a command reads: the scenario or project, a project's scenarios, a price list file.
+
+    Used to refuse an output that would overwrite one of them (:func:`mkba.io.files.check_outputs`).
+    """
+    from mkba.io.documents import read_document
+
+    found = [source]
+    if pricelist and Path(pricelist).is_file():
+        found.append(Path(pricelist))
+    data = read_document(source).data
+    if isinstance(data, dict) and isinstance(data.get("pricelist"), str):
+        ref = source.parent / data["pricelist"]
+        if ref.is_file():
+            found.append(ref)
+    if isinstance(data, dict) and data.get("format") == "mkba-project/1":
+        from mkba.project import load_project
+
+        for alt in load_project(source).definition.all:
+            file = getattr(alt.scenario, "file", None)
+            if file:
+                found.append(Path(file))
+    return found
 
 
 PRICELISTS_DIR_OPTION = typer.Option(

@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, check_range, out
 
 
 class ShowFormat(StrEnum):
@@ -45,6 +45,7 @@ def pricelist_show(
     """Show the items of a price list, optionally indexed to one price year."""
     from mkba.pricelist.registry import load_pricelist
 
+    check_range(price_year, "--price-year", *YEARS)
     pl = load_pricelist(ref, folders=pricelists_dir or ())
     if format is ShowFormat.md:
         from mkba.report.pricelist_page import pricelist_markdown
@@ -60,7 +61,9 @@ def pricelist_show(
             records.append(row)
         sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n")
     elif format is ShowFormat.csv:
-        frame.to_csv(sys.stdout, index=False)
+        from mkba.io.spreadsheet import safe_csv_frame
+
+        safe_csv_frame(frame).to_csv(sys.stdout, index=False)
     else:
         table = Table(
             title=f"{pl.title} ({pl.ref}, {len(pl)} items"
@@ -138,10 +141,14 @@ def pricelist_import(
     version: str | None = typer.Option(None, help="Version of the new list (default: the mapping's)."),
 ) -> None:
     """Import a price list from Excel or CSV with a column mapping."""
+    from mkba.io.files import check_input, check_output
     from mkba.pricelist.exporting import export_pricelist
     from mkba.pricelist.importing import import_pricelist
     from mkba.pricelist.mapping import load_mapping
 
+    check_input(file)
+    inputs = [file, *([Path(mapping)] if Path(mapping).is_file() else [])]
+    check_output(output, inputs=inputs, option="--output")
     spec = import_pricelist(file, load_mapping(mapping), name=name, version=version)
     export_pricelist(spec, output)
     out.print(f"{len(spec.items)} items -> {output}")
@@ -153,9 +160,18 @@ def pricelist_export(
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
+    from mkba.io.files import check_output
     from mkba.pricelist.exporting import export_pricelist
     from mkba.pricelist.registry import load_pricelist
 
+    check_output(output, inputs=[Path(ref)] if Path(ref).exists() else [], option="--output")
     pl = load_pricelist(ref, folders=pricelists_dir or ())
+    check_output(output, inputs=_chain_files(pl), option="--output")
     export_pricelist(pl, output)
     out.print(f"{len(pl)} items -> {output}")
+
+
+def _chain_files(pl: Any) -> list[Path]:
+    """The files a resolved price list was read from (itself and what it extends), where known."""
+    files = [pl.path] if getattr(pl, "path", None) else []
+    return [Path(f) for f in files]

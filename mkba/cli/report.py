@@ -32,7 +32,9 @@ def report(
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Write a report for readers: summary, overview table, stakeholders, sources, uncertainty, SIB."""
+    from mkba.cli.common import input_files
     from mkba.cli.run import _is_project
+    from mkba.io.files import check_outputs
     from mkba.report.html import render
 
     if output is None and pdf is None:
@@ -46,6 +48,7 @@ def report(
     if pricelist and Path(pricelist).is_file():
         inputs.append(Path(pricelist))
     render.check_outputs([("-o", output), ("--pdf", pdf)], inputs)
+    check_outputs([("-o", output), ("--pdf", pdf)], input_files(source, pricelist) + inputs)
     if pdf is not None:
         render.find_chromium()
     options = {"simulate": simulate, "seed": seed, "chunk_size": chunk_size, "lang": lang.value}

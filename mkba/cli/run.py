@@ -10,7 +10,15 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, euro, out, progress_bar
+from mkba.cli.common import (
+    PRICELISTS_DIR_OPTION,
+    Lang,
+    check_options,
+    euro,
+    input_files,
+    out,
+    progress_bar,
+)
 from mkba.cli.overview import print_overview
 from mkba.errors import MkbaError
 from mkba.report import numbers
@@ -44,6 +52,16 @@ def run(
 
     A project file (format: mkba-project/1) compares its alternatives with the nulalternatief.
     """
+    from mkba.io.files import check_outputs
+
+    check_options(
+        price_year=price_year, discount_rate=discount_rate, simulate=simulate, chunk_size=chunk_size
+    )
+    check_outputs([("--json", json_out), ("--xlsx", xlsx)], input_files(scenario, pricelist))
+    if plots is not None and plots.exists() and not plots.is_dir():
+        raise MkbaError(
+            "is not a folder; expected a folder to write the charts to", file=str(plots), field="--plots"
+        )
     if _is_project(scenario):
         from mkba.cli.project import run_project
 

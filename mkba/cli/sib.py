@@ -128,6 +128,13 @@ def sib_command(
     for option, path in (("--xlsx", xlsx), ("--json", json_out)):
         if path is not None:
             _check_output(path, option)
+    from mkba.cli.common import check_options, input_files
+    from mkba.io.files import check_outputs
+
+    check_options(simulate=simulate, chunk_size=chunk_size)
+    check_outputs(
+        [("--xlsx", xlsx), ("--json", json_out), ("--plot", plot)], input_files(scenario, pricelist)
+    )
     sib = compile_sib(scenario, pricelist, folders=pricelists_dir or ())
     result = sib.point(given)
     data = result.to_dict()

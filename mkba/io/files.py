@@ -1,10 +1,19 @@
-"""Writing output files atomically: a failure never leaves a half-written file.
+"""The one place where files are checked before use, and written atomically.
+
+Every file mkba reads goes through :func:`check_input` (or :func:`read_input`): it must be a
+regular file no larger than :func:`max_input_bytes` (64 MiB, or ``MKBA_MAX_INPUT_BYTES``); a
+folder, a device (``/dev/zero``), a FIFO or a socket is refused at once, without reading from it.
+
+Every output path a command was given goes through :func:`check_output` *before any work*: it
+must not be one of the command's inputs (also not through a symlink, a hard link or ``..``), its
+folder must exist, and it must not be a folder. An output that is a character device (``/dev/null``)
+is written through, never replaced; a FIFO or socket is refused.
 
 Every file mkba writes (price list exports, workbooks, JSON results) goes
 through :func:`write_atomic`: the content is written to a temporary file in
 the same folder, which is then moved into place. A failure leaves any earlier
 file as it was and no temporary file behind, and an existing file keeps its
-permissions.
+permissions. docs/security.md states these guarantees.
 """
 
 from __future__ import annotations
@@ -12,10 +21,181 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from mkba.errors import MkbaError
+
+#: The default largest input file, in bytes (``MKBA_MAX_INPUT_BYTES`` overrides it).
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+MaybePath = str | Path | None
+
+
+def max_input_bytes() -> int:
+    """The largest input file mkba reads: ``MKBA_MAX_INPUT_BYTES`` if set, else 64 MiB.
+
+    Raises
+    ------
+    MkbaError
+        When ``MKBA_MAX_INPUT_BYTES`` is not a whole number of at least 1.
+    """
+    given = os.environ.get("MKBA_MAX_INPUT_BYTES", "").strip()
+    if not given:
+        return MAX_INPUT_BYTES
+    try:
+        value = int(given)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise MkbaError(f"MKBA_MAX_INPUT_BYTES must be a whole number of bytes >= 1, got {given!r}")
+    return value
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def check_input(path: str | Path) -> Path:
+    """Check that ``path`` can be read safely: a regular file within the size limit.
+
+    Nothing is opened: ``stat`` alone decides, so a FIFO or a device never blocks.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file: not found, a folder, a device, a FIFO or a socket, or larger than
+        :func:`max_input_bytes`.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise MkbaError("file not found", file=file) from None
+    except (OSError, ValueError) as exc:
+        raise MkbaError(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}", file=file) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise MkbaError(f"is {_kind(info.st_mode)}; expected a regular file", file=file)
+    limit = max_input_bytes()
+    if info.st_size > limit:
+        raise MkbaError(
+            f"the file has {info.st_size:,} bytes, more than the limit of {limit:,} "
+            "(set MKBA_MAX_INPUT_BYTES to read larger files)",
+            file=file,
+        )
+    return path
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of an input file, after :func:`check_input`; never more than the limit.
+
+    Raises
+    ------
+    MkbaError
+        As :func:`check_input`, or when the file cannot be read.
+    """
+    path = check_input(path)
+    limit = max_input_bytes()
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise MkbaError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
+    if len(raw) > limit:
+        raise MkbaError(f"the file is larger than the limit of {limit:,} bytes", file=str(path))
+    return raw
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same resolved path, or the same inode (a hard link)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        sa, sb = a.stat(), b.stat()
+    except (OSError, ValueError):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def check_output(path: str | Path, *, inputs: Iterable[MaybePath] = (), option: str | None = None) -> Path:
+    """Check an output path before any work is done; see the module docstring.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file the command will write.
+    inputs : iterable of path
+        Every file the command reads (``None`` entries are skipped); the output may be none of them.
+    option : str, optional
+        The option that gave the path (``--json``), for the message.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file and the option: the output is an input, a folder, a FIFO or socket, or
+        its folder does not exist.
+    """
+    path = Path(path)
+    file = str(path)
+    real = Path(os.path.realpath(path))
+    for given in inputs:
+        if given is not None and str(given) and _same_file(path, Path(given)):
+            raise MkbaError(
+                f"is also an input of this command ({given}); choose another output file so that "
+                "the input is not overwritten",
+                file=file,
+                field=option,
+            )
+    if real.is_dir():
+        raise MkbaError("is a folder; expected a file name", file=file, field=option)
+    if real.exists() and not real.is_file():
+        mode = real.stat().st_mode
+        if not stat.S_ISCHR(mode):
+            raise MkbaError(f"is {_kind(mode)}; expected a regular file or a device", file=file, field=option)
+    if not real.parent.is_dir():
+        what = "is not a folder" if real.parent.exists() else "does not exist"
+        raise MkbaError(f"the folder {str(path.parent)!r} {what}", file=file, field=option)
+    return path
+
+
+def check_outputs(outputs: Iterable[tuple[str, MaybePath]], inputs: Iterable[MaybePath] = ()) -> None:
+    """:func:`check_output` on each ``(option, path)`` given, and no two outputs one file.
+
+    Raises
+    ------
+    MkbaError
+        As :func:`check_output`, or when two options name the same file.
+    """
+    given = [(option, Path(p)) for option, p in outputs if p is not None]
+    inputs = [p for p in inputs if p is not None]
+    for i, (option, path) in enumerate(given):
+        check_output(path, inputs=inputs, option=option)
+        for other, earlier in given[:i]:
+            if _same_file(path, earlier):
+                raise MkbaError(
+                    f"{other} and {option} name the same file; expected a different file for each",
+                    file=str(path),
+                    field=option,
+                )
 
 
 def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
@@ -39,13 +219,12 @@ def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
         ``write`` passes through unchanged. In every case no temporary file
         is left behind and an earlier file at ``path`` is unchanged.
     """
-    path = Path(path)
-    file = str(path)
-    if path.is_dir():
-        raise MkbaError("is a folder; expected a file name", file=file)
-    if not path.parent.is_dir():
-        what = "is not a folder" if path.parent.exists() else "does not exist"
-        raise MkbaError(f"the folder {str(path.parent)!r} {what}", file=file)
+    given = Path(path)
+    file = str(given)
+    check_output(given)
+    path = Path(os.path.realpath(given))  # through a symlink: the file it points to is replaced
+    if path.exists() and not path.is_file():
+        return _write_through(given, path, write)
     try:
         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode()
         handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
@@ -61,7 +240,22 @@ def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
         raise MkbaError(f"cannot write the file: {exc.strerror or exc}", file=file) from None
     finally:
         tmp.unlink(missing_ok=True)
-    return path
+    return given
+
+
+def _write_through(given: Path, device: Path, write: Callable[[Path], object]) -> Path:
+    """Write to a temporary file, then copy it into a device (``/dev/null``): never replace it."""
+    file = str(given)
+    with tempfile.TemporaryDirectory(prefix="mkba-") as folder:
+        tmp = Path(folder) / f"out{given.suffix}"
+        try:
+            write(tmp)
+            with open(tmp, "rb") as source, open(device, "wb") as target:
+                while chunk := source.read(1 << 20):
+                    target.write(chunk)
+        except OSError as exc:
+            raise MkbaError(f"cannot write the file: {exc.strerror or exc}", file=file) from None
+    return given
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

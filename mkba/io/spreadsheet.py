@@ -5,6 +5,16 @@ workbook or a UTF-8 CSV file (every failure an :class:`~mkba.errors.MkbaError`
 naming the file), number its rows as the sheet or the CSV line does, find the
 hyperlinks openpyxl's read-only mode leaves out, and turn a cell into one line
 of text.
+
+A workbook is a zip of XML parts, and an untrusted one is checked before openpyxl sees it
+(docs/security.md): at most :data:`MAX_PARTS` parts, their declared sizes at most
+:data:`MAX_UNPACKED_BYTES` together and each at most :data:`MAX_RATIO` times its compressed
+size, every part really unpacked within those sizes (a corrupt deflate stream or a wrong
+CRC is found here), and no XML part with a document type declaration (``<!DOCTYPE``: entity
+bombs and external entities). Every exception of the zip, XML, CSV and openpyxl readers,
+also while rows are read, becomes one :class:`~mkba.errors.MkbaError` naming the file.
+CSV text written by mkba is protected against formula injection by :func:`safe_csv_cell`
+and read back by :func:`unsafe_csv_cell`.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from mkba.errors import MkbaError
+from mkba.io.files import check_input, read_input
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from _csv import Reader as _CsvReader
@@ -29,6 +40,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 _RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+#: The most parts (files) a workbook's zip may hold.
+MAX_PARTS = 10_000
+#: The most bytes a workbook's parts may unpack to, together.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+#: The highest compression ratio of one part (parts under 1 MiB unpacked are not held to it).
+MAX_RATIO = 200
+_CHUNK = 1 << 20
+#: The first characters of a CSV cell that a spreadsheet may take for a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -51,14 +72,103 @@ def open_workbook(path: Path) -> Any:
         When the file is missing or not a readable ``.xlsx`` workbook.
     """
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    check_workbook(path)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise MkbaError("file not found", file=str(path)) from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise MkbaError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
+    except MkbaError:  # pragma: no cover - openpyxl raises none, but one must pass through
+        raise
+    except Exception as exc:  # every failure of zip, XML and openpyxl: one error naming the file
+        raise MkbaError(f"not a readable .xlsx workbook ({_short(exc)})", file=str(path)) from None
+
+
+def _short(exc: BaseException) -> str:
+    """An exception as one short line of text."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def check_workbook(path: Path) -> None:
+    """Check an ``.xlsx`` file before it is opened: a sound zip within the limits (module docstring).
+
+    Raises
+    ------
+    MkbaError
+        Naming the file (and the part): not a regular file or too large, not a zip, too many
+        parts, a zip bomb by declared or real sizes, a corrupt part, or XML with a DOCTYPE.
+    """
+    file = str(check_input(path))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_PARTS:
+                raise MkbaError(
+                    f"the workbook has {len(members):,} parts; expected at most {MAX_PARTS:,}", file=file
+                )
+            declared = sum(m.file_size for m in members)
+            if declared > MAX_UNPACKED_BYTES:
+                raise MkbaError(
+                    f"the workbook unpacks to {declared:,} bytes; expected at most {MAX_UNPACKED_BYTES:,} "
+                    "(a zip bomb?)",
+                    file=file,
+                )
+            total = 0
+            for member in members:
+                total += _check_part(archive, member, file, MAX_UNPACKED_BYTES - total)
+    except MkbaError:
+        raise
+    except Exception as exc:  # BadZipFile, zlib.error, CRC errors, OSError, ...
+        raise MkbaError(f"not a readable .xlsx workbook ({_short(exc)})", file=file) from None
+
+
+def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str, budget: int) -> int:
+    """Unpack one part within its declared size, ratio and the budget left; return its size."""
+    limit = min(budget, member.file_size)
+    if member.file_size > _CHUNK and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+        raise MkbaError(
+            f"the part {member.filename!r} is compressed {member.file_size // max(member.compress_size, 1):,} "
+            f"to 1; expected at most {MAX_RATIO} to 1 (a zip bomb?)",
+            file=file,
+        )
+    size = 0
+    head = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise MkbaError(
+                    f"the part {member.filename!r} unpacks to more than it declares or the limit allows "
+                    "(a zip bomb?)",
+                    file=file,
+                )
+            if len(head) < 4096:
+                head += chunk[:4096]
+    if member.filename.lower().endswith((".xml", ".rels", ".vml")) and b"<!DOCTYPE" in head.upper():
+        raise MkbaError(
+            f"the part {member.filename!r} declares a DOCTYPE (entities); a workbook never needs one",
+            file=file,
+        )
+    return size
+
+
+def sheet_rows(workbook: Any, sheet: str, file: str) -> Iterator[Row]:
+    """The rows of a sheet of an open workbook, numbered from 1; any failure one :class:`MkbaError`.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file and the sheet, when a row cannot be read (corrupt XML, say).
+    """
+    number = 0
+    try:
+        for number, values in enumerate(workbook[sheet].iter_rows(values_only=True), start=1):
+            yield Row(number, values)
+    except MkbaError:
+        raise
+    except Exception as exc:
+        raise MkbaError(
+            f"sheet {sheet!r}, after row {number}: not a readable .xlsx workbook ({_short(exc)})", file=file
+        ) from None
 
 
 def csv_rows(path: Path, delimiter: str) -> Iterator[Row]:
@@ -72,12 +182,18 @@ def csv_rows(path: Path, delimiter: str) -> Iterator[Row]:
     MkbaError
         When the file is missing, not UTF-8, or (while iterating) not valid CSV.
     """
+    raw = read_input(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MkbaError("file not found", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise MkbaError("not UTF-8 text; expected a UTF-8 encoded CSV file", file=str(path)) from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MkbaError(
+            "not UTF-8 text; expected a UTF-8 encoded CSV file",
+            file=str(path),
+            line=raw.count(b"\n", 0, exc.start) + 1,
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise MkbaError("a NUL character; expected CSV text", file=str(path), line=line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return _csv_records(reader, str(path))
 
@@ -93,6 +209,44 @@ def _csv_records(reader: _CsvReader, file: str) -> Iterator[Row]:
         raise MkbaError(f"not valid CSV: {exc}", file=file, line=reader.line_num) from None
 
 
+def safe_csv_cell(value: Any) -> Any:
+    """A cell for a CSV file that no spreadsheet runs as a formula (OWASP's rule).
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'``
+    in front; numbers, and anything else, pass unchanged. :func:`unsafe_csv_cell` undoes it.
+
+    Examples
+    --------
+    >>> safe_csv_cell("=1+1"), safe_csv_cell(-3.5), safe_csv_cell("'quoted")
+    ("'=1+1", -3.5, "''quoted")
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def unsafe_csv_cell(value: Any) -> Any:
+    """The text :func:`safe_csv_cell` was given: one leading ``'`` taken off.
+
+    Examples
+    --------
+    >>> unsafe_csv_cell("'=1+1"), unsafe_csv_cell("''quoted"), unsafe_csv_cell("plain")
+    ('=1+1', "'quoted", 'plain')
+    """
+    if isinstance(value, str) and value.startswith("'"):
+        return value[1:]
+    return value
+
+
+def _is_number(text: str) -> bool:
+    """Whether text is a plain number (``-3.5``): a number is never neutralised."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text == text.strip() and (text[1:2].isdigit() or text[1:2] == ".")
+
+
 def workbook_hyperlinks(path: Path, sheets: list[str]) -> dict[str, dict[str, str]]:
     """Per sheet, cell reference (``Q5``) to external hyperlink target.
 
@@ -100,9 +254,14 @@ def workbook_hyperlinks(path: Path, sheets: list[str]) -> dict[str, dict[str, st
     the workbook's XML: the sheet's ``<hyperlink ref= r:id=>`` elements and the
     targets in its relationships part.
     """
-    with zipfile.ZipFile(path) as archive:
-        parts = _sheet_parts(archive)
-        return {sheet: _sheet_hyperlinks(archive, parts[sheet]) for sheet in sheets if sheet in parts}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            return {sheet: _sheet_hyperlinks(archive, parts[sheet]) for sheet in sheets if sheet in parts}
+    except MkbaError:  # pragma: no cover
+        raise
+    except Exception as exc:  # zip, XML and key errors of a malformed workbook
+        raise MkbaError(f"not a readable .xlsx workbook ({_short(exc)})", file=str(path)) from None
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -205,3 +364,12 @@ def clean_text(value: Any) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         value = value.isoformat()
     return " ".join(str(value).split())
+
+
+def safe_csv_frame(frame: Any) -> Any:
+    """A copy of a pandas DataFrame whose text cells pass :func:`safe_csv_cell`; numbers unchanged."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = safe[column].map(safe_csv_cell)
+    return safe

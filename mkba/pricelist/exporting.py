@@ -27,7 +27,16 @@ import yaml
 from mkba.errors import MkbaError
 from mkba.io.documents import Document, StrictLoader, validate
 from mkba.io.files import write_atomic
-from mkba.io.spreadsheet import Row, clean_text, csv_rows, is_blank, open_workbook
+from mkba.io.spreadsheet import (
+    Row,
+    clean_text,
+    csv_rows,
+    is_blank,
+    open_workbook,
+    safe_csv_cell,
+    sheet_rows,
+    unsafe_csv_cell,
+)
 from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import DEFAULT_CURRENCY, PRICELIST_FORMAT, PriceList, PriceListFile
 from mkba.pricelist.mapping import ITEM_FIELDS
@@ -159,11 +168,14 @@ def _write_csv(spec: PriceListFile, path: Path) -> None:
     columns, rows = _table_rows(spec)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerows(_header_block(spec))
+        writer.writerows([[safe_csv_cell(v) for v in pair] for pair in _header_block(spec)])
         writer.writerow([])
         writer.writerow(columns)
         writer.writerows(
-            [["" if v is None else repr(v) if isinstance(v, float) else v for v in row] for row in rows]
+            [
+                ["" if v is None else repr(v) if isinstance(v, float) else safe_csv_cell(v) for v in row]
+                for row in rows
+            ]
         )
 
 
@@ -270,7 +282,7 @@ def read_pricelist_table(path: str | Path, index: PriceIndex | None = None) -> P
 
 def _read_csv_layout(path: Path) -> tuple[list[Row], list[Row]]:
     header: list[Row] = []
-    rows = csv_rows(path, ",")
+    rows = (Row(row.number, tuple(unsafe_csv_cell(v) for v in row.values)) for row in csv_rows(path, ","))
     for row in rows:
         if all(is_blank(v) for v in row.values):
             return header, list(rows)
@@ -292,9 +304,9 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
                 )
         header, table = (
             [
-                Row(i, v)
-                for i, v in enumerate(workbook[sheet].iter_rows(values_only=True), 1)
-                if not all(is_blank(x) for x in v)
+                row
+                for row in sheet_rows(workbook, sheet, str(path))
+                if not all(is_blank(x) for x in row.values)
             ]
             for sheet in (LIST_SHEET, ITEMS_SHEET)
         )

@@ -31,6 +31,7 @@ from mkba.io.spreadsheet import (
     csv_rows,
     is_blank,
     open_workbook,
+    sheet_rows,
     workbook_hyperlinks,
 )
 from mkba.pricelist.index import PriceIndex
@@ -101,10 +102,7 @@ def _xlsx_tables(path: Path, mapping: Mapping) -> Iterator[_Table]:
         )
         links = workbook_hyperlinks(path, sheets) if wants_links else {}
         for sheet in sheets:
-            rows = (
-                Row(i, values)
-                for i, values in enumerate(workbook[sheet].iter_rows(values_only=True), start=1)
-            )
+            rows = sheet_rows(workbook, sheet, str(path))
             yield _Table(str(path), sheet, rows, False, links.get(sheet, {}))
     finally:
         workbook.close()

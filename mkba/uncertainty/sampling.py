@@ -42,7 +42,7 @@ def uniforms(seed: int, start: int, stop: int, n_dims: int) -> np.ndarray:
         return np.empty((max(n, 0), n_dims))
     # Each draw gets its own whole counter blocks, so draw i starts at block i * blocks_per_draw.
     blocks_per_draw = -(-n_dims // _WORDS_PER_BLOCK)
-    bit_gen = np.random.Philox(key=np.uint64(seed) if seed >= 0 else np.uint64(2**64 + seed))
+    bit_gen = np.random.Philox(key=np.uint64(int(seed) % 2**64))  # a seed of any size: its low 64 bits
     bit_gen.advance(start * blocks_per_draw)
     words = bit_gen.random_raw(n * blocks_per_draw * _WORDS_PER_BLOCK)
     words = words.reshape(n, blocks_per_draw * _WORDS_PER_BLOCK)[:, :n_dims]
@@ -76,7 +76,7 @@ def _philox_words(seed: int, start: int, stop: int, n_dims: int) -> np.ndarray:
     """The raw 64-bit words behind :func:`uniforms`, shape (stop - start, words per draw)."""
     n = stop - start
     blocks_per_draw = -(-n_dims // _WORDS_PER_BLOCK)
-    bit_gen = np.random.Philox(key=np.uint64(seed) if seed >= 0 else np.uint64(2**64 + seed))
+    bit_gen = np.random.Philox(key=np.uint64(int(seed) % 2**64))  # a seed of any size: its low 64 bits
     bit_gen.advance(start * blocks_per_draw)
     words = bit_gen.random_raw(n * blocks_per_draw * _WORDS_PER_BLOCK)
     return words.reshape(n, blocks_per_draw * _WORDS_PER_BLOCK)

@@ -41,6 +41,9 @@ PERCENTILES = (5, 50, 95)
 #: Up to this many draws the figures of every draw are kept (for charts and the workbook); beyond it
 #: a simulation is summarised while it streams, in memory independent of the number of draws.
 KEEP_LIMIT = 2_000_000
+#: The most draws a streamed simulation takes: memory stays bounded, but time grows with the draws
+#: (about 0.3 s per million on this project's machines), so a typo of a few zeros is refused.
+MAX_DRAWS = 1_000_000_000
 
 
 # -- the fast path: present values without yearly flows ---------------------------------------------
@@ -507,6 +510,12 @@ def monte_carlo(
     _check_arguments(n, chunk_size, method)
     streamed = keep_draws is False or (keep_draws is None and n > KEEP_LIMIT) or client is not None
     if streamed:
+        if n > MAX_DRAWS:
+            raise MkbaError(
+                f"{n:,} draws is more than the {MAX_DRAWS:,} a simulation takes (it would run for hours); "
+                "expected fewer draws",
+                field="--simulate",
+            )
         if with_irr or method != "fast":
             raise MkbaError(
                 "a streamed simulation computes the fast figures only; keep the draws for the IRR"

@@ -110,7 +110,10 @@ def test_empty_file_is_an_mkba_error():
 # -- the fast and the strict parser read the same YAML 1.2 ------------------------------------------
 ROOT_DIR = __import__("pathlib").Path(__file__).resolve().parents[1]
 YAML_FILES = sorted(
-    p for folder in ("pricelists", "scenarios", "tests/data") for p in (ROOT_DIR / folder).rglob("*.y*ml")
+    p
+    for folder in ("pricelists", "scenarios", "tests/data")
+    for p in (ROOT_DIR / folder).rglob("*.y*ml")
+    if p.parent.name != "bad"  # the catalogue of bad inputs: tests/test_bad_inputs.py
 )
 
 
@@ -126,7 +129,7 @@ def test_fast_and_strict_parsers_agree_on_every_yaml_file(path):
             parse_yaml(raw, str(path))
         assert fast_exc.value.line == exc.line
         return
-    assert parse_yaml(raw, str(path)).data == strict
+    assert repr(parse_yaml(raw, str(path)).data) == repr(strict)  # repr: a NaN equals a NaN
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -41,16 +42,38 @@ def schema(
 
 def _check_scenario(path: Path, folders: Sequence[Path]) -> str:
     from mkba.engine.model import compile_scenario
-    from mkba.pricelist.registry import load_pricelist
     from mkba.scenario.model import load_scenario
 
     scenario = load_scenario(path)
+    pricelist = _pricelist_of(path, scenario.pricelist, folders)
     if scenario.sib is not None:
         from mkba.sib.model import compile_sib
 
         compile_sib(scenario, folders=folders)
-    model = compile_scenario(scenario, load_pricelist(scenario.pricelist, folders=folders))
+    model = compile_scenario(scenario, pricelist)
     return f"scenario, {len(model.lines)} lines, {sum(i.uncertain for i in model.inputs)} uncertain inputs"
+
+
+def _pricelist_of(path: Path, ref: Any, folders: Sequence[Path]) -> Any:
+    """The price list a scenario names; a list that cannot be found or read is reported on the scenario.
+
+    Raises
+    ------
+    MkbaError
+        Naming the scenario and its ``pricelist`` field, with the price list's own message.
+    """
+    from mkba.io.documents import read_document
+    from mkba.pricelist.registry import load_pricelist
+
+    try:
+        return load_pricelist(ref, folders=folders)
+    except MkbaError as exc:
+        if exc.file == str(path):
+            raise
+        line = read_document(path).line_of(("pricelist",))
+        raise MkbaError(
+            f"the price list {str(ref)!r} cannot be used: {exc}", file=str(path), line=line, field="pricelist"
+        ) from None
 
 
 def _check_project(path: Path, folders: Sequence[Path]) -> str:

@@ -370,6 +370,6 @@ def safe_csv_frame(frame: Any) -> Any:
     """A copy of a pandas DataFrame whose text cells pass :func:`safe_csv_cell`; numbers unchanged."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if safe[column].dtype.kind not in "biufcmM":  # text of any dtype (object, string)
             safe[column] = safe[column].map(safe_csv_cell)
     return safe

@@ -30,8 +30,14 @@ def _number_or_distribution(value: Any) -> Any:
             raise ValueError(f"invalid distribution{(' ' + where) if where else ''}: {msg}") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("expected a number or a distribution {dist: ...}")  # the loader adds the value
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:
+        raise ValueError(
+            f"expected a number of at most {MAX_NUMBER:g} in size, got a number of {len(str(abs(value)))} digits"
+        )
     if not math.isfinite(value):
         raise ValueError("expected a finite number")
+    if abs(value) > MAX_NUMBER:
+        raise ValueError(f"expected a number of at most {MAX_NUMBER:g} in size")
     return float(value)
 
 
@@ -57,8 +63,30 @@ def _whole_number(value: Any) -> Any:
     # pydantic's lax mode reads "2024" and true as whole numbers; a year written as text is a typo
     if isinstance(value, (str, bool)):
         raise ValueError("expected a whole number, not text or true/false")
+    if isinstance(value, (int, float)) and not abs(value) <= MAX_WHOLE:
+        raise ValueError(f"expected a whole number of at most {MAX_WHOLE:,} in size")
     return value
 
+
+def _discount_rate(value: Any) -> Any:
+    # a percentage typed as a number (2.25 for 2.25 %) is the usual slip: say what was meant
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and MAX_DISCOUNT_RATE < value <= 100:
+        raise ValueError(
+            f"expected a rate per year of at most {MAX_DISCOUNT_RATE:g} (got {value:g}); did you mean {value / 100:g}?"
+        )
+    return value
+
+
+#: The largest size of any number in a scenario (amounts, quantities, hours): beyond it, a typo.
+MAX_NUMBER = 1e15
+#: The largest size of a whole number (years, durations, lags, keys).
+MAX_WHOLE = 10**9
+#: The highest discount rate a scenario may give (a rate per year; 2.25 % is 0.0225).
+MAX_DISCOUNT_RATE = 0.25
+#: The most participants in one year (more than the population of the Netherlands several times over).
+MAX_PARTICIPANTS = 1e8
+#: The longest duration or lag, in years.
+MAX_YEARS = 200
 
 Whole = Annotated[int, pydantic.BeforeValidator(_whole_number)]
 Number = Annotated[float | Distribution, pydantic.BeforeValidator(_number_or_distribution)]
@@ -66,6 +94,12 @@ NonNegative = Annotated[Number, _within(0, math.inf, name="a number")]
 Share = Annotated[Number, _within(0, 1, name="a share")]
 OpenShare = Annotated[Number, _within(0, 1, high_open=True, name="a share")]
 Rate = Annotated[Number, _within(-0.99, 10, name="a rate")]
+DiscountRate = Annotated[
+    Number,
+    pydantic.BeforeValidator(_discount_rate),
+    _within(-0.99, MAX_DISCOUNT_RATE, name="a discount rate"),
+]
+Count = Annotated[Number, _within(0, MAX_PARTICIPANTS, name="a number of participants")]
 Stakeholder = Annotated[str, pydantic.Field(pattern=STAKEHOLDER_PATTERN)]
 YearRange = tuple[Whole, Whole]
 

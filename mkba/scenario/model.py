@@ -25,16 +25,18 @@ from mkba.pricelist.units import check_unit
 from mkba.scenario.changes import Change, Where, apply_changes
 from mkba.scenario.contract import SibContract, check_against_scenario
 from mkba.scenario.fields import (
-    Closed as _Closed,
-)
-from mkba.scenario.fields import (
+    MAX_YEARS,
+    Count,
+    DiscountRate,
     NonNegative,
     OpenShare,
-    Rate,
     Share,
     Stakeholder,
     Whole,
     YearRange,
+)
+from mkba.scenario.fields import (
+    Closed as _Closed,
 )
 
 SCENARIO_FORMAT = "mkba-scenario/1"
@@ -85,7 +87,7 @@ class CostLine(_Line):
     per: Literal["once", "year", "participant", "participant_year"]
     year: Whole | None = None
     years: YearRange | None = None
-    duration: Whole | None = pydantic.Field(default=None, ge=1)
+    duration: Whole | None = pydantic.Field(default=None, ge=1, le=MAX_YEARS)
 
     @pydantic.model_validator(mode="after")
     def _timing(self) -> CostLine:
@@ -128,8 +130,8 @@ class EffectLine(_Line):
     displacement: OpenShare = 0.0
     drop_off: OpenShare = 0.0
     optimism_bias: OpenShare = 0.0
-    duration: Whole = pydantic.Field(default=1, ge=1)
-    lag: Whole = pydantic.Field(default=0, ge=0)
+    duration: Whole = pydantic.Field(default=1, ge=1, le=MAX_YEARS)
+    lag: Whole = pydantic.Field(default=0, ge=0, le=MAX_YEARS)
     beneficiary: Stakeholder | None = None
     per: Literal["participant", "year"] = pydantic.Field(
         default="participant",
@@ -304,10 +306,10 @@ class Scenario(_Closed):
     )
     start_year: Whole = pydantic.Field(ge=1900, le=2200)
     horizon: Whole = pydantic.Field(ge=1, le=200)
-    discount_rate: Rate = DEFAULT_DISCOUNT_RATE
+    discount_rate: DiscountRate = DEFAULT_DISCOUNT_RATE
     base_year: Whole | None = pydantic.Field(default=None, ge=1900, le=2200)
     stakeholders: dict[Stakeholder, StakeholderSpec] = pydantic.Field(default_factory=dict)
-    participants: dict[int, NonNegative] = pydantic.Field(default_factory=dict)
+    participants: dict[int, Count] = pydantic.Field(default_factory=dict)
     costs: list[CostLine] = pydantic.Field(default_factory=list)
     effects: list[EffectLine] = pydantic.Field(default_factory=list)
     volunteers: list[VolunteerLine] = pydantic.Field(default_factory=list)

@@ -236,3 +236,33 @@ def test_mutated_shipped_files_give_a_result_or_the_one_error(tmp_path, which, e
     assert done.returncode in (0, 2), done.stderr
     if done.returncode == 2:
         assert done.stderr.count("error:") == 1
+
+
+# --------------------------------------------------------------------------- pinned content
+
+
+def test_a_version_found_twice_with_different_content_is_refused_naming_both(tmp_path):
+    bundled = ROOT / "pricelists" / "nl-sociaal-domein" / "2024.1.yaml"
+    folder = tmp_path / "lists" / "nl-sociaal-domein"
+    folder.mkdir(parents=True)
+    shadow = folder / "2024.1.yaml"
+    shadow.write_text(bundled.read_text().replace("amount: 30.87", "amount: 31.87", 1))
+    done = invoke_cli(
+        "pricelist", "show", "nl-sociaal-domein@2024.1", "--pricelists-dir", str(tmp_path / "lists")
+    )
+    assert done.returncode == 2 and str(shadow) in done.stderr and "2024.1.yaml" in done.stderr
+    shutil.copy(bundled, shadow)  # the same content twice is fine
+    done = invoke_cli(
+        "pricelist", "show", "nl-sociaal-domein@2024.1", "--pricelists-dir", str(tmp_path / "lists")
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_pin_carries_the_content_hash():
+    from mkba.errors import MkbaError
+    from mkba.pricelist.registry import load_pricelist
+
+    listed = load_pricelist("nl-sociaal-domein@2024.1")
+    assert load_pricelist(f"nl-sociaal-domein@2024.1#sha256:{listed.sha256}").sha256 == listed.sha256
+    with pytest.raises(MkbaError, match="pinned"):
+        load_pricelist("nl-sociaal-domein@2024.1#sha256:" + "0" * 64)

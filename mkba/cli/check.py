@@ -146,6 +146,17 @@ def check(
                 field="format",
             )
         out.print(f"ok: {path} ({checker(path, folders)})")
+    _print_shadows(folders)
+
+
+def _print_shadows(folders: Sequence[Path]) -> None:
+    """Say which ``name@version`` is found in more than one folder, and which file is used."""
+    from mkba.pricelist.registry import Registry
+
+    registry = Registry(folders)
+    registry.available()
+    for ref, files in sorted(registry.shadows.items()):
+        out.print(f"note: {ref}: {files[-1]} shadows {', '.join(str(f) for f in files[:-1])}")
 
 
 def version_command() -> None:

@@ -19,6 +19,7 @@ import pydantic
 from mkba.errors import MkbaError
 from mkba.io import paths
 from mkba.io.documents import Document, read_document, validate
+from mkba.io.files import read_input
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import (
     DEFAULT_PRICELIST,
@@ -73,12 +74,15 @@ class Registry:
     def __init__(self, folders: Iterable[str | Path] = (), include_bundled: bool = True) -> None:
         env = [p for p in os.environ.get("MKBA_PRICELISTS", "").split(os.pathsep) if p]
         self.folders = [Path(f) for f in (*folders, *env)]
+        #: ``name@version`` found in more than one folder, to the files (filled by :meth:`available`).
+        self.shadows: dict[str, list[Path]] = {}
         if include_bundled:
             self.folders.append(paths.bundled_pricelists())
 
     def available(self) -> dict[str, dict[str, Path]]:
         """Every list name to its versions (oldest first) and their files."""
         found: dict[str, dict[str, Path]] = {}
+        self.shadows = {}
         for folder in reversed(self.folders):
             if not folder.is_dir():
                 continue
@@ -87,7 +91,12 @@ class Registry:
                     continue
                 for file in sub.iterdir():
                     if file.suffix.lower() in SUFFIXES:
-                        found.setdefault(sub.name, {})[file.stem] = file
+                        versions = found.setdefault(sub.name, {})
+                        if file.stem in versions and versions[file.stem].resolve() != file.resolve():
+                            self.shadows.setdefault(f"{sub.name}@{file.stem}", [versions[file.stem]]).append(
+                                file
+                            )
+                        versions[file.stem] = file
         return {
             name: dict(sorted(v.items(), key=lambda kv: _version_key(kv[0])))
             for name, v in sorted(found.items())
@@ -104,11 +113,12 @@ class Registry:
             raise MkbaError(f"no price list named {name!r}{hint} (available: {known})")
         versions = lists[name]
         if version is None:
-            return versions[list(versions)[-1]]
+            version = list(versions)[-1]
         if version not in versions:
             raise MkbaError(
                 f"price list {name!r} has no version {version!r}; available: {', '.join(versions)}"
             )
+        _check_one_content(f"{name}@{version}", self.shadows.get(f"{name}@{version}", []))
         return versions[version]
 
     def load(self, ref: str | Path, index: PriceIndex | None = None) -> PriceList:
@@ -116,8 +126,20 @@ class Registry:
 
         ``index`` (default: the bundled CBS CPI) checks that every price year is in the index.
         """
+        pin = None
+        if isinstance(ref, str) and "#sha256:" in ref and not _looks_like_path(ref.partition("#")[0]):
+            ref, _, pin = ref.partition("#sha256:")
         path = Path(ref) if isinstance(ref, Path) or _looks_like_path(str(ref)) else self.path_of(ref)
-        return self._resolve(path, index, ())
+        if path.resolve().parent.parent == paths.bundled_pricelists().resolve():
+            _check_manifest(path)
+        loaded = self._resolve(path, index, ())
+        if pin is not None and (len(pin) < 12 or not loaded.sha256.startswith(pin.lower())):
+            raise MkbaError(
+                f"price list {ref} is pinned to content sha256:{pin}, but its content is "
+                f"sha256:{loaded.sha256}; expected the pinned content (at least 12 hex digits)",
+                file=str(path),
+            )
+        return loaded
 
     def _resolve(self, path: Path, index: PriceIndex | None, seen: tuple[str, ...]) -> PriceList:
         spec, doc = _read_spec(path, index)
@@ -178,6 +200,56 @@ class Registry:
                     field="extends",
                 ) from None
         return self._resolve(base_path, index, seen)
+
+
+def _check_one_content(ref: str, files: list[Path]) -> None:
+    """Refuse a ``name@version`` found in two places with different content, naming both.
+
+    Raises
+    ------
+    MkbaError
+        Naming the two files.
+    """
+    import hashlib
+
+    digests: dict[str, Path] = {}
+    for file in files:
+        digest = hashlib.sha256(read_input(file)).hexdigest()
+        if digests and digest not in digests:
+            first = next(iter(digests.values()))
+            raise MkbaError(
+                f"{ref} is found twice with different content: {first} and {file}; "
+                "a published version never changes (give the changed list a new version)",
+                file=str(file),
+            )
+        digests[digest] = file
+
+
+def _check_manifest(path: Path) -> None:
+    """A bundled list must match its line of ``pricelists/MANIFEST.sha256``.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file, when its content is not the published one.
+    """
+    import hashlib
+
+    root = paths.bundled_pricelists()
+    manifest = root / "MANIFEST.sha256"
+    if not manifest.is_file():  # pragma: no cover - an installation without the manifest
+        return
+    wanted = {}
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.strip().partition("  ")
+        wanted[name] = digest
+    key = f"{path.parent.name}/{path.name}"
+    if key in wanted and hashlib.sha256(read_input(path)).hexdigest() != wanted[key]:
+        raise MkbaError(
+            "the bundled price list differs from its published content (pricelists/MANIFEST.sha256); "
+            "reinstall mkba",
+            file=str(path),
+        )
 
 
 def _read_spec(path: Path, index: PriceIndex | None) -> tuple[PriceListFile, Document]:

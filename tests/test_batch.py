@@ -108,7 +108,8 @@ def test_a_dask_cluster_gives_the_same_numbers(tmp_path):
 
 
 def test_a_worker_killed_mid_run_fails_the_run_with_one_message():
-    changes = table(60_000)
+    changes = table(6_000)  # a structural column: row by row, seconds of work per block
+    changes["effects.minder-bijstand.item"] = ["bijstand-maand", "bijstand-jongere-maand"] * 3_000
     outcome: dict = {}
 
     def run() -> None:

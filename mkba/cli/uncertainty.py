@@ -19,12 +19,15 @@ def point_note(model: Model, lang: str = "nl") -> str | None:
     return label("unc_point", lang).format(n=n) if n else None
 
 
-def _num(x: float | None, euro: bool = False) -> str:
+def _num(x: float | None, euro: bool = False, lang: str = "nl") -> str:
+    """A figure for the terminal in the reader's notation: whole euros, or a number with 2 decimals."""
+    from mkba.report import numbers
+
     if x is None or not np.isfinite(x):
         return "-"
     if euro:
-        return f"€ {x:,.0f}"
-    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
+        return numbers.euro(x, lang)
+    return numbers.number(x, lang, decimals=2 if abs(x) < 1000 else 0)
 
 
 def render_analysis(console, result, analysis: dict) -> None:
@@ -51,13 +54,22 @@ def render_analysis(console, result, analysis: dict) -> None:
             ("bcr", ("bcr", None), False),
             ("fiscal", ("fiscal_npv", None), True),
         ]
-        rows += [(f"  {k}", ("stakeholder_npv", i), True) for i, k in enumerate(sim.stakeholders)]
+        rows += [
+            (f"  {result.stakeholder_label(k)}", ("stakeholder_npv", i), True)
+            for i, k in enumerate(sim.stakeholders)
+        ]
         for key, which, euro in rows:
             s = sim.stats(*which)
             name = key if key.startswith("  ") else label(key, lang)
-            table.add_row(name, _num(s["mean"], euro), *(_num(s[f"p{q}"], euro) for q in PERCENTILES))
+            table.add_row(
+                name, _num(s["mean"], euro, lang), *(_num(s[f"p{q}"], euro, lang) for q in PERCENTILES)
+            )
         console.print(table)
-        console.print(f"{label('unc_p_negative', lang)}: [bold]{sim.p_npv_negative:.1%}[/bold]")
+        from mkba.report import numbers
+
+        console.print(
+            f"{label('unc_p_negative', lang)}: [bold]{numbers.percent(sim.p_npv_negative, lang)}[/bold]"
+        )
     frame = analysis.get("tornado")
     if frame is not None:
         table = Table(title=label("unc_tornado", lang), title_justify="left")
@@ -67,11 +79,11 @@ def render_analysis(console, result, analysis: dict) -> None:
         for row in frame.head(20).itertuples():
             table.add_row(
                 f"{row.label} [dim]({row.input})[/dim]",
-                _num(row.low),
-                _num(row.high),
-                _num(row.npv_low, True),
-                _num(row.npv_high, True),
-                _num(row.swing, True),
+                _num(row.low, lang=lang),
+                _num(row.high, lang=lang),
+                _num(row.npv_low, True, lang),
+                _num(row.npv_high, True, lang),
+                _num(row.swing, True, lang),
             )
         console.print(table)
         if len(frame) > 20:

@@ -524,9 +524,16 @@ def evaluate(
     index = index or default_index()
     if scenario.assumed_inflation is not None and index.assumed_inflation is None:
         index = index.with_assumed_inflation(scenario.assumed_inflation)
-    pl = load_pricelist(
-        pricelist if pricelist is not None else scenario.pricelist, folders=folders, index=index
-    )
+    try:
+        pl = load_pricelist(
+            pricelist if pricelist is not None else scenario.pricelist, folders=folders, index=index
+        )
+    except MkbaError as exc:  # the scenario names the list: say which scenario, and where
+        if exc.file is not None or pricelist is not None or scenario.pricelist is None:
+            raise
+        raise scenario.error(
+            f"the price list {scenario.pricelist!r} cannot be used: {exc.message}", ("pricelist",)
+        ) from None
     model = compile_scenario(scenario, pl, index=index, price_year=price_year, discount_rate=discount_rate)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported just below
         flows = model.evaluate()

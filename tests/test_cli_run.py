@@ -216,3 +216,16 @@ def test_an_exported_table_is_a_price_list_for_show_check_and_run(tmp_path, suff
     assert ran.returncode == 0, ran.stderr
     direct = mkba.evaluate(root / "scenarios" / "tutorial.yaml")
     assert json.loads(out.read_text())["npv"] == pytest.approx(direct.npv, rel=1e-12)
+
+
+def test_run_names_the_scenario_whose_price_list_cannot_be_found(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        text.replace("pricelist: nl-sociaal-domein@2024.1", "pricelist: nl-sociaal-domein@2099.9")
+    )
+    line = next(n for n, t in enumerate(path.read_text().splitlines(), 1) if t.startswith("pricelist:"))
+    done = _mkba("run", path)
+    assert done.returncode == 2 and f"{path}:{line}: pricelist" in done.stderr.replace("\n", "")
+    assert "2099.9" in done.stderr and "Traceback" not in done.stderr

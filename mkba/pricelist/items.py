@@ -380,7 +380,9 @@ class PriceList:
         return head + self.to_frame()[cols].to_html(index=False, max_rows=30)
 
 
-_COLUMN_ORDER = [
+#: An item's fields as flat columns, in the order tables show them (``source_*`` make its ``source``);
+#: the column mapping and the exported table use the same list.
+ITEM_FIELDS = (
     "id",
     "label",
     "label_en",
@@ -400,8 +402,8 @@ _COLUMN_ORDER = [
     "source_where",
     "code",
     "note",
-    "origin",
-]
+)
+_COLUMN_ORDER = [*ITEM_FIELDS, "origin"]
 
 
 def unknown_item_message(item_id: str, pricelist: PriceList) -> str:

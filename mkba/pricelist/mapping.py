@@ -30,32 +30,11 @@ from mkba.errors import MkbaError
 from mkba.io import paths
 from mkba.io.documents import read_document, validate
 from mkba.io.spreadsheet import column_index
-from mkba.pricelist.items import CURRENCY_PATTERN, DEFAULT_CURRENCY, version_text
+from mkba.pricelist.items import CURRENCY_PATTERN, DEFAULT_CURRENCY, ITEM_FIELDS, version_text
 
 MAPPING_FORMAT = "mkba-mapping/1"
 
-#: Item fields a mapping may fill; ``source_*`` become the item's ``source``.
-ITEM_FIELDS = (
-    "id",
-    "label",
-    "label_en",
-    "unit",
-    "amount",
-    "price_year",
-    "low",
-    "high",
-    "payer",
-    "nature",
-    "recipient",
-    "category",
-    "kind",
-    "confidence",
-    "source_title",
-    "source_url",
-    "source_where",
-    "code",
-    "note",
-)
+#: Item fields a mapping may fill (``source_*`` become the item's ``source``): see :data:`ITEM_FIELDS`.
 REQUIRED_FIELDS = (
     "id",
     "label",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import click
 import typer
 from rich.markup import escape
 
@@ -62,7 +61,8 @@ def run_app(args: Sequence[str]) -> int:
 
     An :class:`~mkba.errors.MkbaError` prints ``error: <file>:<line>: <field>: <message>`` on
     standard error and gives 2; a usage error (unknown option, missing argument) gives 2 with
-    click's message; ``--help`` gives 0.
+    Typer's message; ``--help`` gives 0. Only Typer's public exceptions are named: Typer carries its
+    own copy of click, so ``click`` itself need not be installed.
     """
     command = typer.main.get_command(app)
     try:
@@ -70,12 +70,16 @@ def run_app(args: Sequence[str]) -> int:
     except MkbaError as exc:
         err.print("[bold red]error:[/bold red] " + escape(str(exc)), highlight=False, soft_wrap=True)
         return 2
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", 0))
+    except typer.Abort:
         err.print("aborted")
         return 1
+    except typer.TyperException as exc:  # a usage error: unknown option, missing argument, bad value
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:  # pragma: no cover - every usage error of Typer 0.29 can show itself
+            err.print(str(exc))
+        return int(getattr(exc, "exit_code", 2))
     return 0

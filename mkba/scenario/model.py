@@ -403,7 +403,13 @@ class Scenario(_Closed):
         lines: dict[tuple, int] = {} if where.line is None else {(): where.line}
         lines.update({loc: n for loc, key in touched.items() if (n := where.lines.get(key)) is not None})
         file = where.file or self.file or "<dict>"
-        new = _validated(Document(data, file, lines))
+        try:
+            new = _validated(Document(data, file, lines))
+        except MkbaError as exc:  # say which alternative of a project the changed scenario is
+            if not where.prefix:
+                raise
+            field = f"{where.prefix} (the changed scenario): {exc.field}" if exc.field else where.prefix
+            raise MkbaError(exc.message, file=exc.file, line=exc.line, field=field) from None
         new._changes = [*self._changes, *changes]
         new._base_sha256 = self._base_sha256 or self.sha256
         return new

@@ -201,3 +201,28 @@ def _loaded_after(code: str) -> set[str]:
 )
 def test_heavy_libraries_load_only_where_they_are_used(code, allowed):
     assert _loaded_after(code) <= allowed
+
+
+def _which_loaded(code: str, names: tuple[str, ...]) -> set[str]:
+    probe = f"{code}\nimport sys\nprint('LOADED', *[m for m in {names!r} if m in sys.modules])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.rsplit("LOADED", 1)[1].split())
+
+
+def test_mkba_run_without_a_contract_builds_no_contract_models_and_needs_no_pyyaml():
+    """Start-up (docs/architecture.md): the SIB models and the line-giving YAML parser wait until needed."""
+    names = ("mkba.scenario.contract", "yaml")
+    run = "from mkba.cli import main; main(['run', 'scenarios/tutorial.yaml'])"
+    assert _which_loaded(run, names) == set()
+    with_contract = (
+        "import mkba; s = mkba.load_scenario('scenarios/buzinezzclub-rotterdam.yaml'); assert s.sib"
+    )
+    assert _which_loaded(with_contract, names) == {"mkba.scenario.contract"}
+    bad_input = (
+        "import mkba\ntry:\n    mkba.load_scenario('scenarios/tutorial.yaml').error('x', ('name',))"
+        "\nexcept Exception: pass"
+    )
+    assert _which_loaded(bad_input, names) == {"yaml"}  # a line for a message: the strict parser

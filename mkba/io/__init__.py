@@ -5,6 +5,8 @@ What lives here:
 - :mod:`mkba.io.documents`: strict reading of YAML 1.2, TOML and JSON with the line of every key
   (:func:`~mkba.io.documents.read_document`), and validation against closed pydantic models that
   turns any problem into one :class:`~mkba.errors.MkbaError` naming file, line and field;
+- :mod:`mkba.io.strict_yaml`: the strict YAML 1.2 loader on PyYAML that gives every line; imported
+  only when a line is needed (a message) or the fast Rust parser is missing;
 - :mod:`mkba.io.files`: atomic writing (:func:`~mkba.io.files.write_atomic`): a failure never
   leaves a half-written file;
 - :mod:`mkba.io.spreadsheet`: Excel workbooks and UTF-8 CSV files as numbered rows of cells, their

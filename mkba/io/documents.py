@@ -33,15 +33,17 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pydantic
-import yaml
 from pydantic_core import ErrorDetails
 
 from mkba.errors import MkbaError
 from mkba.io.files import read_input
+
+if TYPE_CHECKING:
+    import yaml
 
 #: The most YAML aliases (``*name``) a file may hold.
 MAX_ALIASES = 1_000
@@ -66,67 +68,6 @@ except ImportError:  # pragma: no cover
     _yaml_rs = None
 
 Path_ = tuple[str | int, ...]
-
-
-class StrictLoader(yaml.SafeLoader):
-    """A safe YAML loader without YAML 1.1 surprises (see module docstring)."""
-
-
-StrictLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, rx)
-        for tag, rx in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:float"]
-    for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
-}
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
-
-
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    text = loader.construct_scalar(node).replace("_", "")
-    if text.startswith(("0o", "0x")):
-        return int(text[2:], 8 if text[1] == "o" else 16)
-    return int(text, 10)
-
-
-def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))
-
-
-StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
-
-
-if hasattr(yaml, "CSafeLoader"):
-
-    class _CStrictLoader(yaml.CSafeLoader):
-        """The same rules as :class:`StrictLoader` on libyaml's C parser (about 3x faster)."""
-
-    _CStrictLoader.yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
-    _CStrictLoader.yaml_constructors = StrictLoader.yaml_constructors
-    _LINE_LOADER: type = _CStrictLoader
-else:  # pragma: no cover
-    _LINE_LOADER = StrictLoader
 
 
 @dataclass
@@ -172,6 +113,8 @@ class Document:
 def _walk(
     node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str, inside: frozenset[int] = frozenset()
 ) -> None:
+    import yaml  # only here, when a line is needed: see mkba.io.strict_yaml
+
     lines[path] = node.start_mark.line + 1
     if id(node) in inside:
         raise MkbaError(
@@ -254,12 +197,16 @@ def _alias_budget(raw: bytes, file: str) -> None:
     """
     if not _ANCHOR.search(raw) and _rough_depth(raw) <= MAX_DEPTH:
         return
+    import yaml
+
+    from mkba.io.strict_yaml import LINE_LOADER
+
     _bracket_depth(raw.decode("utf-8", "replace"), file)
     sizes: dict[str, tuple[int, int]] = {}  # anchor -> (nodes, depth) once expanded
     stack: list[list[Any]] = [[None, 0, 0]]  # [anchor, nodes, depth of children]
     aliases = 0
     try:
-        for event in yaml.parse(raw, Loader=_LINE_LOADER):
+        for event in yaml.parse(raw, Loader=LINE_LOADER):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 stack.append([event.anchor, 1, 0])
                 continue
@@ -322,10 +269,14 @@ def check_depth(data: Any, file: str) -> None:
 
 def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
     """Parse with the pure-Python strict loader: the data and the line of every part."""
+    import yaml
+
+    from mkba.io.strict_yaml import LINE_LOADER
+
     text = _decode(raw, file, "YAML")
     _alias_budget(raw, file)
     try:
-        loader = _LINE_LOADER(text)
+        loader = LINE_LOADER(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -548,7 +499,8 @@ def _expand(hints: list[Any]) -> list[Any]:
     for t in hints:
         origin = typing.get_origin(t)
         if origin is typing.Annotated:
-            out.extend(_expand([typing.get_args(t)[0]]))
+            deferred = [m.deferred_type() for m in t.__metadata__ if hasattr(m, "deferred_type")]
+            out.extend(_expand(deferred or [typing.get_args(t)[0]]))
         elif origin in (typing.Union, types.UnionType):
             out.extend(_expand(list(typing.get_args(t))))
         else:

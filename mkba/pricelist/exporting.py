@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from mkba.errors import MkbaError
-from mkba.io.documents import Document, StrictLoader, validate
+from mkba.io.documents import Document, validate
 from mkba.io.files import write_atomic
 from mkba.io.spreadsheet import (
     Row,
@@ -37,6 +37,7 @@ from mkba.io.spreadsheet import (
     sheet_rows,
     unsafe_csv_cell,
 )
+from mkba.io.strict_yaml import StrictLoader
 from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import DEFAULT_CURRENCY, PRICELIST_FORMAT, PriceList, PriceListFile
 from mkba.pricelist.mapping import ITEM_FIELDS

@@ -13,9 +13,10 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pydantic
+from pydantic_core import core_schema
 
 from mkba.errors import MkbaError
 from mkba.io.documents import Document, _fields_at, format_path, read_document, validate
@@ -23,7 +24,6 @@ from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.pricelist.units import check_unit
 from mkba.scenario.changes import Change, Where, apply_changes
-from mkba.scenario.contract import SibContract, check_against_scenario
 from mkba.scenario.fields import (
     MAX_YEARS,
     Count,
@@ -39,8 +39,51 @@ from mkba.scenario.fields import (
     Closed as _Closed,
 )
 
+if TYPE_CHECKING:
+    from mkba.scenario.contract import SibContract
+
 SCENARIO_FORMAT = "mkba-scenario/1"
 DEFAULT_DISCOUNT_RATE = 0.0225
+
+
+class _ContractWhenGiven:
+    """Validate a ``sib:`` section with :class:`~mkba.scenario.contract.SibContract`, built on first use.
+
+    The contract's models are many; building their validators takes about a tenth of
+    ``mkba run``'s start-up, which a scenario without a ``sib:`` need not pay
+    (docs/architecture.md, "Start-up"). Errors keep their place: a problem at
+    ``sib.investors[0].amount`` is reported there, with its line. The JSON Schema is the
+    contract's own.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.with_info_plain_validator_function(_contract)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        from mkba.scenario.contract import SibContract
+
+        return handler(SibContract.__pydantic_core_schema__)
+
+    @staticmethod
+    def deferred_type() -> type:
+        """The type this stands for, for hints in messages (:func:`mkba.io.documents._fields_at`)."""
+        from mkba.scenario.contract import SibContract
+
+        return SibContract
+
+
+def _contract(value: Any, info: core_schema.ValidationInfo) -> SibContract:
+    from mkba.scenario.contract import SibContract
+
+    if isinstance(value, SibContract):
+        return value
+    return SibContract.model_validate(value, context=info.context)
+
+
+if TYPE_CHECKING:
+    SibTerms = SibContract
+else:
+    SibTerms = Annotated[Any, _ContractWhenGiven()]
 
 
 class StakeholderSpec(_Closed):
@@ -318,7 +361,7 @@ class Scenario(_Closed):
     pm: list[PmPost] = pydantic.Field(
         default_factory=list, description="Effects not valued in money (PM-posten), never summed."
     )
-    sib: SibContract | None = pydantic.Field(
+    sib: SibTerms | None = pydantic.Field(
         default=None, description="The terms of a Social Impact Bond (docs/sib.md)."
     )
 
@@ -522,6 +565,8 @@ def _validated(doc: Document) -> Scenario:
     scenario._doc = doc
     scenario.check_horizon()
     if scenario.sib is not None:  # the contract's references to the scenario's own lines and years
+        from mkba.scenario.contract import check_against_scenario
+
         check_against_scenario(scenario, scenario.sib)
     return scenario
 

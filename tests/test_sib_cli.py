@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_sib_simulate_and_plot(scenario, tmp_path):
 
 
 def test_sib_outcome_by_id_and_errors(tmp_path):
-    res = runner.invoke(app, ["sib", str(DATA), "--outcome", "uitkeringsdagen=350"])
+    res = runner.invoke(app, ["sib", str(DATA), "--outcome", "uitkeringsdagen=350", "--lang", "en"])
     assert res.exit_code == 0 and "12.0%" in res.output
     res = runner.invoke(app, ["sib", str(DATA), "--outcome", "uitkeringsdag=350"])
     assert res.exit_code != 0 and "uitkeringsdagen" in str(res.exception)
@@ -159,3 +160,90 @@ def test_outputs_to_a_folder_are_refused_before_computing(tmp_path, option):
     assert option in proc.stderr and "folder" in proc.stderr
     proc = _cli(str(DATA), option, str(tmp_path / "missing" / "out.file"))
     assert proc.returncode == 2 and "does not exist" in proc.stderr and not (tmp_path / "missing").exists()
+
+
+# -- issue 11: the terminal in the reader's language and notation, parties by their labels -----------
+SIB_FILES = [EXAMPLE, *sorted((ROOT / "scenarios" / "sib").glob("*.yaml"))]
+#: Numbers in English notation: decimals after a point (202.78, -2.8%, 380,000.00), 0.954, 1,234,567.
+ENGLISH_NUMBER = re.compile(r"\d\.\d{1,2}(?!\d)|(?<![\d.])0\.\d|\d,\d{3}(?:,|\.\d)|\d%")
+#: Dutch notation: 1.234,56 and a space before %.
+DUTCH_NUMBER = re.compile(r"\d,\d{2}(?!\d)|\d\s%")
+#: Words of the program's own English, or code, that a Dutch reader must not meet.
+ENGLISH_WORDS = re.compile(
+    r"\b(?:the|payer|investors?|provider|guarantor|seed|none|draws?|median|percentile|expected)\b|"
+    r"\bsib\.|\[\d+\]"
+)
+
+
+def _ids_with_labels(path: Path) -> dict[str, str]:
+    """Ids of the contract's investors, outcomes and payers that carry a label: id -> label."""
+    from mkba.sib.labels import outcome_label, party_label
+    from mkba.sib.model import compile_sib
+
+    sib = compile_sib(path)
+    c = sib.contract
+    found = {o.id: outcome_label(c, o.id) for o in c.outcomes}
+    for name in [i.id for i in c.investors] + [p for p, _ in c.payer_shares]:
+        found[name] = party_label(c, sib.scenario.stakeholders, name, "nl")
+    return {k: v for k, v in found.items() if v != k}
+
+
+def _plain(text: str) -> str:
+    """The output with non-breaking spaces as spaces."""
+    return text.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("path", SIB_FILES, ids=lambda p: p.stem)
+def test_dutch_output_names_parties_by_label_in_dutch_notation(path):
+    proc = _cli(str(path), "--simulate", "2000")
+    assert proc.returncode == 0, proc.stderr
+    text = _plain(proc.stdout)
+    ids = _ids_with_labels(path)
+    assert ids, "every example labels its parties and outcomes"
+    words = {w for shown in ids.values() for w in re.findall(r"[\w-]+", shown)}
+    for oid in set(ids) - words:  # an id is never shown where the contract gives a label
+        assert not re.search(rf"(?<![\w-]){re.escape(oid)}(?![\w-])", text), oid
+    assert ENGLISH_NUMBER.findall(text) == []
+    assert DUTCH_NUMBER.search(text)
+    assert "€ " in text or re.search(r"[A-Z]{3} \d", text)  # amounts carry their currency
+    assert not re.search(r"\bsib\.|\[\d+\]", text)  # no paths into the file
+
+
+@pytest.mark.parametrize(
+    "path", [EXAMPLE, ROOT / "scenarios" / "sib" / "resultaatfinanciering-gemeente.yaml"]
+)
+def test_dutch_output_of_a_dutch_contract_has_no_english_word(path):
+    """Contracts labelled in Dutch give output without a word of English (or of code)."""
+    proc = _cli(str(path), "--simulate", "2000")
+    assert proc.returncode == 0, proc.stderr
+    text = _plain(proc.stdout)
+    assert ENGLISH_WORDS.findall(text) == []
+
+
+def test_buzinezzclub_in_dutch_shows_its_labels_and_amounts():
+    text = _plain(_cli(str(EXAMPLE)).stdout)
+    assert "Naar ABN AMRO Social Impact Fund" in text and "Naar Start Foundation" in text
+    assert "Gemeente Rotterdam (betaler bijstand)" in text
+    assert "€ 680.000,00" in text  # what the contract pays: to the cent
+    assert "380.000,00" in text  # the schedule, in Dutch notation
+    assert re.search(r"€ \d{1,3}(\.\d{3})+(?!,)\s", text)  # the payer's present values: whole euros
+    assert re.search(r"-\d+,\d %", text)  # a negative IRR: -2,8 %
+
+
+def test_english_output_has_english_labels_and_notation():
+    proc = _cli(str(EXAMPLE), "--lang", "en", "--simulate", "2000")
+    assert proc.returncode == 0, proc.stderr
+    text = _plain(proc.stdout)
+    assert "Payment schedule" in text and "To ABN AMRO Social Impact Fund" in text
+    assert "abn-amro-sif" not in text
+    assert "€680,000.00" in text and "380,000.00" in text
+    assert re.search(r"-\d+\.\d%", text)  # -2.8%
+    assert "Betaalschema" not in text and "Simulatie" not in text
+    assert DUTCH_NUMBER.findall(text) == []
+
+
+def test_no_break_even_is_said_in_words_of_the_language():
+    path = ROOT / "scenarios" / "sib" / "dwp-innovation-fund-round1.yaml"
+    nl, en = _plain(_cli(str(path)).stdout), _plain(_cli(str(path), "--lang", "en").stdout)
+    assert "bij geen niveau tot" in nl and "pays more than it saves" not in nl
+    assert "at no level up to" in en

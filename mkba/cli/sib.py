@@ -7,14 +7,19 @@ propagates to :func:`mkba.cli.main` (one message, exit code 2).
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, euro, out, progress_bar
 from mkba.errors import MkbaError
+from mkba.report import numbers
 from mkba.report.vocabulary import label
 
 
@@ -27,13 +32,14 @@ def _check_output(path: Path, option: str) -> None:
         raise MkbaError(f"{option}: the folder {str(path.parent)!r} {what}")
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1%}"
+def _pct(x: float | None, lang: str) -> str:
+    """A fraction as a percentage in the reader's notation: ``-2,8 %`` or ``-2.8%``; ``-`` for none."""
+    return numbers.percent(x, lang)
 
 
 #: Words of the SIB output that the shared vocabulary does not have (Dutch, English).
 _WORDS = {
-    "investor_break_even": ("Break-even investeerders", "Investors' break-even"),
+    "investor_break_even": ("Break-even investeerders bij", "Investors' break-even at"),
     "guarantee": ("Garantie", "Guarantee"),
     "in_force": ("van kracht", "in force"),
     "paid": ("betaald", "paid"),
@@ -42,9 +48,35 @@ _WORDS = {
     "parties": ("Per partij (betaald -, ontvangen +)", "Per party (pays -, receives +)"),
     "party": ("Partij", "Party"),
     "role": ("Rol", "Role"),
-    "total_loss": ("Kans op totaal verlies (IRR -100 %)", "P(total loss, IRR -100 %)"),
+    "role_payer": ("betaler", "payer"),
+    "role_floor": ("betaalt de bodem", "pays the floor"),
+    "role_guarantor": ("garantsteller", "guarantor"),
+    "role_investor": ("investeerder", "investor"),
+    "role_provider": ("uitvoerder", "provider"),
+    "total_loss": ("Kans op totaal verlies (IRR -100 %)", "P(total loss, IRR -100%)"),
     "irr_without": ("IRR zonder totaal verlies", "IRR without total losses"),
     "currency": ("bedragen in", "amounts in"),
+    "be_no_investors": ("geen investeerders", "no investors"),
+    "be_payer_always": ("bij elk niveau (geen nodig)", "at every level (none needed)"),
+    "be_payer_never": ("bij geen niveau tot {top}", "at no level up to {top}"),
+    "be_investors_always": ("bij elk niveau (geen nodig)", "at every level (none needed)"),
+    "be_investors_never": ("bij geen niveau tot {top}", "at no level up to {top}"),
+    "default_price_year": (
+        "prijspeil contract (dat van het scenario)",
+        "contract price year (the scenario's)",
+    ),
+    "default_participants": ("deelnemers gemeten bij", "participants measured for"),
+    "default_participants_why": ("alle deelnemers van het scenario", "all participants of the scenario"),
+    "draws": ("trekkingen", "draws"),
+    "seed": ("startgetal", "seed"),
+    "p5": ("5e percentiel", "5th percentile"),
+    "p50": ("mediaan", "median"),
+    "p95": ("95e percentiel", "95th percentile"),
+    "mean": ("verwacht", "expected"),
+    "quantile_error": (
+        "percentielen uit een histogram: rangfout ten hoogste {error}",
+        "percentiles read from a histogram: rank error at most {error}",
+    ),
 }
 
 
@@ -54,15 +86,10 @@ def _w(key: str, lang: str) -> str:
 
 
 def _money(x: float | None, currency: str, lang: str = "nl") -> str:
-    """An amount of the contract: euro as every report shows it, another currency by its code."""
+    """An amount the contract pays, to the cent: ``€ 1.234,56``, or ``GBP 1.234,56`` in another currency."""
     if currency == "EUR":
         return euro(x, True, lang)
-    return "-" if x is None else f"{currency} {x:,.2f}"
-
-
-def _be(be: dict) -> str:
-    """A break-even level, or what stands for it in words."""
-    return f"{be['level']:,.2f}" if be["level"] is not None else str(be["reason"])
+    return numbers.MISSING if x is None else f"{currency}{numbers.NBSP}{numbers.number(x, lang, 2)}"
 
 
 def parse_outcome(values: list[str] | None) -> dict[str, float] | float | None:
@@ -109,7 +136,9 @@ def sib_command(
         None, "--xlsx", help="Write the auditable Excel workbook, with the SIB sheet at this outcome level."
     ),
     pricelist: str | None = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels."),
+    lang: Lang = typer.Option(
+        Lang.nl, "--lang", help="Language of labels and numbers (nl: 1.234,56; en: 1,234.56)."
+    ),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Social Impact Bond: payment schedule, investor IRR and multiple, the payer's net savings."""
@@ -138,7 +167,7 @@ def sib_command(
     sib = compile_sib(scenario, pricelist, folders=pricelists_dir or ())
     result = sib.point(given)
     data = result.to_dict()
-    print_sib(data, lang.value)
+    print_sib(data, lang.value, Names.of(sib, lang.value))
     if simulate:
         with progress_bar("SIB", simulate, sys.stderr.isatty() and simulate >= 200_000) as advance:
             sim = simulate_sib(sib, simulate, seed=seed, chunk_size=chunk_size, progress=advance)
@@ -163,110 +192,202 @@ def sib_command(
         out.print(f"[dim]json: {json_out}[/dim]")
 
 
-def print_sib(d: dict, lang: str) -> None:
-    """The schedule and the headline figures of one outcome set (amounts in the contract's currency)."""
+@dataclass(frozen=True)
+class Names:
+    """How the terminal names a contract's parties, outcomes and cohorts: their labels (mkba.sib.labels)."""
+
+    contract: Any = None
+    stakeholders: Mapping[str, Any] = field(default_factory=dict)
+    lang: str = "nl"
+
+    @classmethod
+    def of(cls, sib: Any, lang: str) -> Names:
+        """The names of a compiled contract (:class:`mkba.sib.model.SibModel`) in ``lang``."""
+        return cls(sib.contract, sib.scenario.stakeholders, lang)
+
+    def party(self, name: str | None) -> str:
+        """A payer, investor, provider or guarantor by its label."""
+        from mkba.sib.labels import party_label
+
+        return (
+            label("none", self.lang)
+            if not name
+            else party_label(self.contract, self.stakeholders, name, self.lang)
+        )
+
+    def outcome(self, oid: str) -> str:
+        """An outcome by its label."""
+        from mkba.sib.labels import outcome_label
+
+        return outcome_label(self.contract, oid)
+
+    def cohort(self, cid: str) -> str:
+        """A cohort by its label."""
+        from mkba.sib.labels import cohort_label
+
+        return cohort_label(self.contract, cid)
+
+    def part(self, path: str) -> str:
+        """The part of the contract at ``path`` (``sib.investors[0]``) by its label."""
+        from mkba.sib.labels import part_label
+
+        return part_label(self.contract, self.stakeholders, path, self.lang) or path
+
+
+def print_sib(d: dict, lang: str, names: Names | None = None) -> None:
+    """The schedule and the headline figures of one outcome set (amounts in the contract's currency).
+
+    Parties, outcomes and cohorts are shown by their labels (``names``), numbers in the reader's
+    notation (:mod:`mkba.report.numbers`): whole euros, cents where the contract pays cents.
+    """
+    names = names or Names(lang=lang)
     cur = d.get("currency", "EUR")
     out.print(
         f"[bold]{d['name']}[/bold]  ({label('prices_in', lang)} {d['price_year']}, "
-        f"{label('discount_rate', lang)} {d['discount_rate']:.2%}"
+        f"{label('discount_rate', lang)} {numbers.percent(d['discount_rate'], lang, 2)}"
         + (f", {_w('currency', lang)} {cur}" if cur != "EUR" else "")
         + ")"
     )
-    _print_summary(d, lang, cur)
-    _print_schedule(d, lang, cur)
+    _print_summary(d, lang, cur, names)
+    _print_schedule(d, lang, cur, names)
     if d["investors"]:
-        _print_investors(d, lang, cur)
+        _print_investors(d, lang, cur, names)
     for g in d.get("guarantees", []):
         out.print(
-            f"{_w('guarantee', lang)} {g['guarantor']}: {_money(g['amount_in_force'], cur, lang)} "
+            f"{_w('guarantee', lang)} {names.party(g['guarantor'])}: {_money(g['amount_in_force'], cur, lang)} "
             f"{_w('in_force', lang)}, {_w('paid', lang)} {_money(g['paid'], cur, lang)} ({g['settles']})"
         )
     if d.get("cohorts"):
         _print_by_period(
             _w("cohorts", lang),
-            [(cid, v["by_period"], v["due_total"]) for cid, v in d["cohorts"].items()],
+            [(names.cohort(cid), v["by_period"], v["due_total"]) for cid, v in d["cohorts"].items()],
             lang,
             cur,
         )
     if d.get("parties"):
         _print_by_period(
             _w("parties", lang),
-            [(f"{p['party']} ({p['role']})", p["by_period"], p["total"]) for p in d["parties"]],
+            [
+                (f"{names.party(p['party'])} ({_w('role_' + p['role'], lang)})", p["by_period"], p["total"])
+                for p in d["parties"]
+            ],
             lang,
             cur,
         )
-    _print_notes(d, lang)
+    _print_notes(d, lang, names)
 
 
-def _print_summary(d: dict, lang: str, cur: str) -> None:
+def _be(be: dict, who: str, lang: str) -> str:
+    """A break-even level, or in words why there is none."""
+    if be["level"] is not None:
+        return numbers.number(be["level"], lang, 2)
+    why = be.get("why") or "never"
+    if why == "no_investors":
+        return _w("be_no_investors", lang)
+    text = _w(f"be_{who}_{why}", lang)
+    return text.format(top=numbers.number(be.get("top"), lang, 0)) if "{top}" in text else text
+
+
+def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
     """The headline figures: levels, payments, investors, payer, break-evens."""
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="bold")
     summary.add_column(justify="right")
     for oid, level in d["outcome_levels"].items():
-        summary.add_row(f"{label('sib_outcome_level', lang)} {oid}", f"{level:,.2f}")
+        summary.add_row(
+            f"{label('sib_outcome_level', lang)}: {names.outcome(oid)}", numbers.number(level, lang, 2)
+        )
     summary.add_row(label("sib_outcome_payments", lang), _money(d["outcome_payments_total"], cur, lang))
     if d["investors"]:
         summary.add_row(label("sib_investment", lang), _money(d["investment_total"], cur, lang))
         summary.add_row(label("sib_investors_receive", lang), _money(d["investors_receive_total"], cur, lang))
-        summary.add_row(label("sib_investor_irr", lang), _pct(d["investor_irr"]))
-        summary.add_row(label("sib_investor_multiple", lang), f"{d['investor_multiple']:.3f}")
+        summary.add_row(label("sib_investor_irr", lang), _pct(d["investor_irr"], lang))
+        summary.add_row(_multiple_label(cur, lang), numbers.number(d["investor_multiple"], lang, 3))
     if d["floor_top_up_total"]:
         summary.add_row(
-            f"{label('sib_floor_top_up', lang)} ({d['floor_paid_by']})",
+            f"{label('sib_floor_top_up', lang)} ({names.party(d['floor_paid_by'])})",
             _money(d["floor_top_up_total"], cur, lang),
         )
     if d["beyond_return_cap_total"]:
         summary.add_row(label("sib_beyond_cap", lang), _money(d["beyond_return_cap_total"], cur, lang))
     payer = (
-        ", ".join(f"{p['payer']} {p['share']:.0%}" for p in d["payers"])
+        ", ".join(f"{names.party(p['payer'])} {numbers.percent(p['share'], lang, 0)}" for p in d["payers"])
         if len(d["payers"]) > 1
-        else d["payer"]
+        else names.party(d["payer"])
     )
-    summary.add_row(f"{label('sib_payer_pv_savings', lang)} ({payer})", euro(d["payer_pv_savings"]))
-    summary.add_row(f"{label('sib_payer_pv_payments', lang)} ({payer})", euro(d["payer_pv_payments"]))
-    summary.add_row(label("sib_payer_net_savings", lang), euro(d["payer_net_savings"]))
+    summary.add_row(f"{label('sib_payer_pv_savings', lang)}: {payer}", euro(d["payer_pv_savings"], lang=lang))
+    summary.add_row(
+        f"{label('sib_payer_pv_payments', lang)}: {payer}", euro(d["payer_pv_payments"], lang=lang)
+    )
+    summary.add_row(label("sib_payer_net_savings", lang), euro(d["payer_net_savings"], lang=lang))
     for oid, be in d["payer_break_even"].items():
-        summary.add_row(f"{label('payer_break_even', lang)} {oid}", _be(be))
+        summary.add_row(f"{label('payer_break_even', lang)}: {names.outcome(oid)}", _be(be, "payer", lang))
     if d["investors"]:
         for oid, be in d["investor_break_even"].items():
-            summary.add_row(f"{_w('investor_break_even', lang)} {oid}", _be(be))
+            summary.add_row(
+                f"{_w('investor_break_even', lang)}: {names.outcome(oid)}", _be(be, "investors", lang)
+            )
     out.print(summary)
 
 
-def _print_schedule(d: dict, lang: str, cur: str) -> None:
-    """The payment schedule: one column per period."""
+def _multiple_label(cur: str, lang: str) -> str:
+    """'Terugbetaald per geïnvesteerde euro', with the contract's currency when it is not the euro."""
+    text = label("sib_investor_multiple", lang)
+    return text if cur == "EUR" else text.replace("euro", cur)
+
+
+def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
+    """The payment schedule: one column per period (contract amounts to the cent, avoided costs whole)."""
     rows = d["schedule"]
     if d.get("dated"):  # a contract on dates: only the dates where money moves
         rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
     title = label("sib_schedule", lang)
     if cur != "EUR":
         title = title.replace("(euro)", f"({cur})")
-    table = Table(title=title, title_justify="left")
-    table.add_column("")
-    for r in rows:
-        table.add_column(str(r.get("period", r["year"])), justify="right")
-    table.add_column(label("sib_total", lang), justify="right", style="bold")
     keys = (
         ["investment", "provider_costs", "due", "outcome_payments", "to_provider"]
         + [f"to_{i}" for i in d["investors"]]
         + ["beyond_return_cap", "floor_top_up", "guarantees_paid", "payer_pays", "payer_avoids"]
     )
+    body: list[tuple[str, list[str], str]] = []
     for key in keys:
         if key in ("to_provider", "guarantees_paid") and not any(r[key] for r in rows):
             continue
         if key.startswith("to_") and key != "to_provider":
-            name = f"→ {key[3:]}"
+            name = f"{label('rp_sib_to', lang)} {names.party(key[3:])}"
         elif key == "guarantees_paid":
             name = _w("guarantee", lang)
         else:
             name = label(f"sib_{key}", lang)
-        fmt = "{:,.0f}" if key == "payer_avoids" else "{:,.2f}"
-        table.add_row(name, *[fmt.format(r[key]) for r in rows], fmt.format(sum(r[key] for r in rows)))
-    out.print(table)
+        decimals = 0 if key == "payer_avoids" else 2  # the contract pays cents; avoided costs are estimates
+        cells = [numbers.number(r[key], lang, decimals) for r in rows]
+        body.append((name, cells, numbers.number(sum(r[key] for r in rows), lang, decimals)))
+    _print_blocks(title, [str(r.get("period", r["year"])) for r in rows], body, lang)
 
 
-def _print_investors(d: dict, lang: str, cur: str) -> None:
+def _print_blocks(title: str, periods: list[str], body: list[tuple[str, list[str], str]], lang: str) -> None:
+    """A table with one column per period, split into tables of as many periods as the page holds.
+
+    Nothing is cut off: a contract of many periods (Utah: 13 years, DWP: 9 dates) gets several
+    tables, the last one with the total.
+    """
+    longest = max([len(c) for _, cells, total in body for c in [*cells, total]] + [len(p) for p in periods])
+    first = min(max(len(name) for name, _, _ in body), 36)
+    per = max(1, (out.width - first - 7) // (longest + 3) - 1)
+    for at in range(0, max(len(periods), 1), per):
+        last = at + per >= len(periods)
+        table = Table(title=title if at == 0 else None, title_justify="left")
+        table.add_column("", max_width=36)
+        for p in periods[at : at + per]:
+            table.add_column(p, justify="right", no_wrap=True)
+        if last:
+            table.add_column(label("sib_total", lang), justify="right", style="bold", no_wrap=True)
+        for name, cells, total in body:
+            table.add_row(name, *cells[at : at + per], *([total] if last else []))
+        out.print(table)
+
+
+def _print_investors(d: dict, lang: str, cur: str, names: Names) -> None:
     """Per investor: invested, received, top-up, principal lost, IRR, multiple."""
     inv = Table(title=label("sib_investors", lang), title_justify="left")
     for col in (
@@ -279,16 +400,18 @@ def _print_investors(d: dict, lang: str, cur: str) -> None:
         "sib_investor_multiple",
     ):
         name = _w(col, lang) if col in _WORDS else label(col, lang)
+        if col == "sib_investor_multiple":
+            name = _multiple_label(cur, lang)
         inv.add_column(name, justify="left" if col == "sib_investor" else "right")
     for iid, v in d["investors"].items():
         inv.add_row(
-            iid,
+            names.party(iid),
             _money(v["invested"], cur, lang),
             _money(v["received"], cur, lang),
             _money(v["floor_top_up"], cur, lang),
             _money(v["principal_lost"], cur, lang),
-            _pct(v["irr"]),
-            f"{v['multiple']:.3f}",
+            _pct(v["irr"], lang),
+            numbers.number(v["multiple"], lang, 3),
         )
     out.print(inv)
 
@@ -296,78 +419,102 @@ def _print_investors(d: dict, lang: str, cur: str) -> None:
 def _print_by_period(title: str, rows: list[tuple[str, dict, float]], lang: str, cur: str) -> None:
     """A table of amounts per period (only periods with an amount), one row per cohort or party."""
     periods = sorted({p for _, by, _ in rows for p in by})
-    table = Table(title=title + (f" ({cur})" if cur != "EUR" else ""), title_justify="left")
-    table.add_column("")
-    for p in periods:
-        table.add_column(p, justify="right")
-    table.add_column(label("sib_total", lang), justify="right", style="bold")
-    for name, by, total in rows:
-        table.add_row(name, *[f"{by.get(p, 0.0):,.2f}" for p in periods], f"{total:,.2f}")
-    out.print(table)
+    body = [
+        (name, [numbers.number(by.get(p, 0.0), lang, 2) for p in periods], numbers.number(total, lang, 2))
+        for name, by, total in rows
+    ]
+    _print_blocks(title + (f" ({cur})" if cur != "EUR" else ""), periods, body, lang)
 
 
-def _print_notes(d: dict, lang: str) -> None:
+#: A default of the contract, as :func:`mkba.sib.model.compile_sib` names it: the outcome it is of.
+_PARTICIPANTS = re.compile(r"sib\.outcomes\[(\d+)\]\.participants$")
+
+
+def _default(key: str, value: str, d: dict, lang: str, names: Names) -> str:
+    """One default used, in words: ``what = value (why)``."""
+    if key == "sib.price_year":
+        return f"{_w('default_price_year', lang)} = {d['price_year']}"
+    found = _PARTICIPANTS.match(key)
+    if found:
+        oids = list(d["outcome_levels"])
+        k = int(found.group(1))
+        what = names.outcome(oids[k]) if k < len(oids) else ""
+        count = value.split(" ", 1)[0]
+        shown = numbers.count(int(count), lang) if count.isdigit() else count
+        return f"{_w('default_participants', lang)} {what} = {shown} ({_w('default_participants_why', lang)})"
+    return f"{names.part(key)} = {value}"
+
+
+def _print_notes(d: dict, lang: str, names: Names) -> None:
     """The provider's funding, the assumptions and the defaults used."""
     prov = d.get("provider")
     if prov:
         out.print(
-            f"{label('sib_provider', lang)} {prov['name']}: {label('sib_provider_costs', lang).lower()} "
-            f"{euro(prov['costs_total'])}, {label('sib_investment', lang).lower()} "
+            f"{label('sib_provider', lang)} {names.party(prov['name'])}: "
+            f"{label('sib_provider_costs', lang).lower()} {euro(prov['costs_total'], lang=lang)}, "
+            f"{label('sib_investment', lang).lower()} "
             f"{_money(prov['investment_total'], d.get('currency', 'EUR'), lang)}"
             + (
-                f", [red]{label('sib_shortfall', lang)} {euro(prov['shortfall'])}[/red]"
+                f", [red]{label('sib_shortfall', lang)} {euro(prov['shortfall'], lang=lang)}[/red]"
                 if prov["shortfall"] > 0
                 else ""
             )
         )
     if d["assumptions"]:
-        out.print(
-            f"[dim]{label('sib_assumptions', lang)}: "
-            + "; ".join(a["field"] for a in d["assumptions"])
-            + "[/dim]"
-        )
+        parts = list(dict.fromkeys(names.part(a["field"]) for a in d["assumptions"]))
+        out.print(f"[dim]{label('sib_assumptions', lang)}: " + "; ".join(parts) + "[/dim]")
     if d["defaults_used"]:
         out.print(
             "[dim]"
             + label("defaults_used", lang)
             + ": "
-            + "; ".join(f"{k} = {v}" for k, v in d["defaults_used"].items())
+            + "; ".join(_default(k, v, d, lang, names) for k, v in d["defaults_used"].items())
             + "[/dim]"
         )
 
 
 def print_simulation(s: dict, lang: str) -> None:
-    """The simulation summary: probabilities, percentiles, expected values, total losses apart."""
+    """The simulation summary: probabilities, percentiles, expected values, total losses apart.
+
+    The percentiles of a streamed simulation are read from a histogram; their rank error
+    (``quantile_error``) is stated under the table.
+    """
     table = Table(
-        title=f"{label('sib_simulation', lang)} (n = {s['n']:,}, seed {s['seed']})", title_justify="left"
+        title=f"{label('sib_simulation', lang)} ({_w('draws', lang)} {numbers.count(s['n'], lang)}, "
+        f"{_w('seed', lang)} {s['seed']})",
+        title_justify="left",
     )
-    for col in ("", "p5", "p50", "p95", "sib_mean"):
-        table.add_column(label(col, lang) if col else "", justify="left" if not col else "right")
+    table.add_column("")
+    for col in ("p5", "p50", "p95", "mean"):
+        table.add_column(_w(col, lang), justify="right")
     table.add_row(
         label("sib_investor_irr", lang),
-        _pct(s["investor_irr_p5"]),
-        _pct(s["investor_irr_p50"]),
-        _pct(s["investor_irr_p95"]),
-        _pct(s["investor_irr_mean"]),
+        *[_pct(s[f"investor_irr_{k}"], lang) for k in ("p5", "p50", "p95", "mean")],
     )
     dist = s["investor_irr_distribution"]
     if dist["without_total_losses"] is not None:
         w = dist["without_total_losses"]
-        table.add_row(_w("irr_without", lang), *[_pct(w[k]) for k in ("p5", "p50", "p95", "mean")])
+        table.add_row(_w("irr_without", lang), *[_pct(w[k], lang) for k in ("p5", "p50", "p95", "mean")])
     m = s["investor_multiple"]
     table.add_row(
         label("sib_investor_multiple", lang),
-        *["-" if m[k] is None else f"{m[k]:.3f}" for k in ("p5", "p50", "p95", "mean")],
+        *[numbers.number(m[k], lang, 3) for k in ("p5", "p50", "p95", "mean")],
     )
     for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
         v = s[key]
-        table.add_row(label(f"sib_{key}", lang), *[euro(v[k]) for k in ("p5", "p50", "p95", "mean")])
+        table.add_row(
+            label(f"sib_{key}", lang), *[euro(v[k], lang=lang) for k in ("p5", "p50", "p95", "mean")]
+        )
     out.print(table)
     low = s["investor_multiple_min"]
     out.print(
-        f"{label('sib_p_investor_loss', lang)}: {s['p_investor_loss']:.1%}   "
-        f"{_w('total_loss', lang)}: {dist['total_loss_share']:.1%}   "
-        f"{label('sib_p_payer_loss', lang)}: {s['p_payer_pays_more_than_saves']:.1%}   "
-        f"{label('sib_p_floor_used', lang)}: {s['p_floor_used']:.1%}   "
-        f"{label('sib_investor_multiple_min', lang)}: {'-' if low is None else f'{low:.3f}'}"
+        f"{label('sib_p_investor_loss', lang)}: {_pct(s['p_investor_loss'], lang)}   "
+        f"{_w('total_loss', lang)}: {_pct(dist['total_loss_share'], lang)}   "
+        f"{label('sib_p_payer_loss', lang)}: {_pct(s['p_payer_pays_more_than_saves'], lang)}   "
+        f"{label('sib_p_floor_used', lang)}: {_pct(s['p_floor_used'], lang)}   "
+        f"{label('sib_investor_multiple_min', lang)}: {numbers.number(low, lang, 3)}"
     )
+    if s.get("quantile_error"):
+        out.print(
+            f"[dim]{_w('quantile_error', lang).format(error=numbers.percent(s['quantile_error'], lang, 2))}[/dim]"
+        )

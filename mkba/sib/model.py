@@ -563,20 +563,30 @@ class SibModel:
             The level (in the outcome's unit) and ``""``; or None and the reason in words: ``who``
             breaks even at every level, or at none up to the top of the range.
         """
+        level, why, top = self.break_even_why(outcome, who)
+        return level, break_even_reason(who, why, top)
+
+    def break_even_why(self, outcome: int = 0, who: str = "payer") -> tuple[float | None, str, float]:
+        """The break-even level of :meth:`break_even`, or why there is none as a code, and the range searched.
+
+        Returns
+        -------
+        (float or None, str, float)
+            The level (in the outcome's unit) and ``""``, or None and ``"always"`` (``who`` breaks
+            even at every level), ``"never"`` (at no level up to the top) or ``"no_investors"``; and
+            the top of the levels searched (the outcome's unit).
+        """
         if who == "investors" and not self.contract.investors:
-            return None, "the contract has no investors"
+            return None, "no_investors", 0.0
         top = self.search_top(outcome)
         grid = np.linspace(0.0, top, 2001)
         net = self.gain_at(outcome, grid, who)
         below = np.flatnonzero(net < 0)
-        whom = "the payer saves at least what it pays" if who == "payer" else "investors get their money back"
         if below.size == 0:
-            return None, f"{whom} at every level (none needed)"
+            return None, "always", top
         last = below[-1]
         if last == len(grid) - 1:
-            if who == "payer":
-                return None, f"the payer pays more than it saves at every level up to {top:g} (none)"
-            return None, f"investors do not get their money back at any level up to {top:g} (none)"
+            return None, "never", top
         lo, hi = grid[last], grid[last + 1]
         for _ in range(8):  # 8 rounds of 64 points: far below any meaningful precision
             sub = np.linspace(lo, hi, 65)
@@ -585,7 +595,7 @@ class SibModel:
             lo, hi = sub[max(first - 1, 0)], sub[first]
             if first == 0:
                 break
-        return float(hi), ""
+        return float(hi), "", top
 
     def curve(self, outcome: int = 0, n: int = 401, top: float | None = None) -> dict[str, np.ndarray]:
         """The payout curve: figures against the level of ``outcome`` (others at their expected level).
@@ -1203,8 +1213,9 @@ class SibResult:
         for who in ("payer", "investors"):
             be = {}
             for k, o in enumerate(sib.outcomes):
-                level, reason = sib.break_even(k, who)
-                be[o.id] = {"level": level, "reason": reason or None}
+                level, why, top = sib.break_even_why(k, who)
+                reason = break_even_reason(who, why, top)
+                be[o.id] = {"level": level, "reason": reason or None, "why": why or None, "top": top}
             out[f"{who}_break_even"] = be
         out["investor_break_even"] = out.pop("investors_break_even")
         out["payer_break_even_outcome"] = out["payer_break_even"][sib.outcomes[0].id]["level"]
@@ -1239,6 +1250,34 @@ class SibResult:
                 for lab, i, k, b in zip(self.sib.cols.labels, inflow, costs, balance)
             },
         }
+
+
+def break_even_reason(who: str, why: str, top: float) -> str:
+    """Why there is no break-even level, in words (English, for JSON); ``""`` when there is one.
+
+    Parameters
+    ----------
+    who : {"payer", "investors"}
+        Whose break-even.
+    why : str
+        The code of :meth:`SibModel.break_even_why`: ``""``, ``"always"``, ``"never"`` or ``"no_investors"``.
+    top : float
+        The highest level searched, in the outcome's unit.
+
+    Returns
+    -------
+    str
+    """
+    if not why:
+        return ""
+    if why == "no_investors":
+        return "the contract has no investors"
+    whom = "the payer saves at least what it pays" if who == "payer" else "investors get their money back"
+    if why == "always":
+        return f"{whom} at every level (none needed)"
+    if who == "payer":
+        return f"the payer pays more than it saves at every level up to {top:g} (none)"
+    return f"investors do not get their money back at any level up to {top:g} (none)"
 
 
 def _finite(x: float | None) -> float | None:

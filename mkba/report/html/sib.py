@@ -13,6 +13,7 @@ from mkba.report.html import chartspec
 from mkba.report.html.context import chart
 from mkba.report.text import public_text
 from mkba.report.vocabulary import label
+from mkba.sib.labels import outcome_label, party_label
 
 if TYPE_CHECKING:
     from mkba.result import Result
@@ -28,20 +29,11 @@ def _who(result: Result, name: str | None) -> str:
     """A stakeholder's or an investor's label (as the scenario gives it), else its id."""
     if not name:
         return label("none", result.lang)
-    contract = result.scenario.sib
-    for investor in contract.investors if contract is not None else []:
-        if investor.id == name:
-            shown = getattr(investor, "label_en", None) if result.lang == "en" else None
-            return shown or getattr(investor, "label", None) or name
-    return result.stakeholder_label(name)
+    return party_label(result.scenario.sib, result.scenario.stakeholders, name, result.lang)
 
 
 def _outcome(result: Result, oid: str) -> str:
-    contract = result.scenario.sib
-    for o in contract.outcomes if contract is not None else []:
-        if o.id == oid and o.label:
-            return str(o.label)
-    return oid
+    return outcome_label(result.scenario.sib, oid)
 
 
 def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:

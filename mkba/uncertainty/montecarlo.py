@@ -53,10 +53,21 @@ _Retain = tuple[int | None, float | None]
 #: Lines that share their discounted timing, and the (cohort number, first year index, active
 #: years) slots of that timing.
 _Class = tuple[list[int], list[tuple[int, int, int]]]
+#: A factor of a present value that varies per draw: (row of the drawn input, whether it enters as
+#: ``1 - x``); a *feature* is a product of atoms (a monomial of the drawn inputs).
+_Atom = tuple[int, bool]
+#: Draws evaluated at once inside :meth:`_PresentValues.figures`: a block's features and figures
+#: (a few dozen rows of 128 KiB) stay in the processor's cache, so every drawn number is read from
+#: memory once and every figure written once.
+BLOCK = 16_384
+#: The rows of the figures array :meth:`_PresentValues.figures` fills; stakeholders follow, from row
+#: ``_FIRST_STAKEHOLDER`` on.
+_ROWS = ("pv_costs", "pv_benefits", "npv", "fiscal_npv", "volunteer_value_pv")
+_FIRST_STAKEHOLDER = len(_ROWS)
 
 
 class _PresentValues:
-    """Present values of every line for a block of draws, without yearly flows.
+    """Every figure of a block of draws from the lines' present values, without yearly flows.
 
     A line's yearly amount is ``multiplier * timing[y]`` with ``multiplier`` the
     product of its inputs and ``timing`` >= 0, so its present value is
@@ -66,6 +77,21 @@ class _PresentValues:
     An effect at area level (``per: year``, a fixed pattern with drop-off) over
     ``m`` years from year index ``s`` is the same series with ``n_c = 1``.
     Only uncertain inputs are per draw; everything else is folded in once.
+
+    Where the discount rate and every drop-off are certain (the usual case), each line's present
+    value is a sum of products of drawn inputs (its uncertain factors, times a drawn cohort size)
+    with certain coefficients: the model is *multilinear* in the drawn inputs. The coefficients of
+    every figure on each such product (*feature*) are then computed once here, and evaluating a
+    block of draws is: the features (one multiplication per extra factor: price x quantity), then
+    per figure a multiply-add of the features with its coefficients (``figures = intercept +
+    coefficients @ features``), done element by element in a fixed order, block by block, so that a
+    draw's figures never depend on the draws evaluated with it. With an uncertain rate or drop-off,
+    the features are the lines' present values themselves, computed per block.
+
+    Costs and benefits are told apart by the sign of each line's posting, which holds while every
+    present value is >= 0: the supports of the distributions show when that is certain; otherwise
+    the draws where a factor is negative are evaluated again by the rule for any sign
+    (:meth:`_general`), draw by draw.
     """
 
     def __init__(self, model: Model) -> None:
@@ -99,6 +125,13 @@ class _PresentValues:
         self._group_cohort_lines(row, base)
         self._group_decay_lines(row, base)
         self._collect_terms()
+        self.linear = self.rate_row is None and all(drop is None for drop, _ in self.groups)
+        if self.linear:
+            self._linearise()
+        else:
+            self.features: list[tuple[_Atom, ...]] = [()] * L  # each line's present value, per block
+            self._set_coefficients(np.eye(L), np.zeros(L))
+        self._find_unsafe()
 
     def _fold_multipliers(self, row: dict[int, int], base: np.ndarray) -> None:
         """Each line's multiplier: the certain part once (``certain``), the uncertain factors per draw."""
@@ -157,29 +190,109 @@ class _PresentValues:
         """Which lines' present values make each figure, with their signs.
 
         Every figure is a sum of lines' present values with fixed signs while those are >= 0 (inputs
-        are validated >= 0, so they are). Sums run in a fixed order, element by element (no BLAS,
-        whose rounding may depend on the number of draws), so results do not depend on chunking.
+        are validated >= 0, so they are). ``self.line_rows`` (F, L) holds them for the figures
+        computed as such sums (costs, benefits, volunteers, each stakeholder; the saldo and the
+        fiscal saldo follow from those).
         """
         model = self.model
         self.K = K = len(model.stakeholders)
-        self.cost_terms: list[tuple[int, float]] = []
-        self.benefit_terms: list[tuple[int, float]] = []
-        self.stakeholder_terms: list[list[tuple[int, float]]] = [[] for _ in range(K)]
+        self.public_stakeholders = [k for k in range(K) if model.public[k]]
+        rows = np.zeros((_FIRST_STAKEHOLDER + K, self.L))
         for p in range(len(model.posting_line)):
             i, sign = int(model.posting_line[p]), float(model.posting_sign[p])
-            self.stakeholder_terms[model.posting_stakeholder[p]].append((i, sign))
+            rows[_FIRST_STAKEHOLDER + model.posting_stakeholder[p], i] += sign
             if not model.posting_transfer[p]:
-                (self.benefit_terms if sign > 0 else self.cost_terms).append((i, abs(sign)))
-        self.public_stakeholders = [k for k in range(K) if model.public[k]]
-        self.volunteer_terms = [(int(i), 1.0) for i in model.volunteer_lines]
-        self.model_postings = (
-            model.posting_line,
-            model.posting_sign[:, None],
-            ~model.posting_transfer,
-            model.posting_stakeholder,
-            model.public,
-        )
+                rows[_ROWS.index("pv_benefits" if sign > 0 else "pv_costs"), i] += abs(sign)
+        rows[_ROWS.index("volunteer_value_pv"), model.volunteer_lines] = 1.0
+        self.line_rows = rows
 
+    # -- the multilinear form -----------------------------------------------------------------
+    def _certain_discount(self) -> tuple[np.ndarray, float]:
+        """Discount factors per year and ``1 / (1 + r)`` at the certain rate (as :meth:`_line_values`)."""
+        one_plus = np.atleast_1d(1.0 + np.float64(self.rate))
+        df = np.array([float((one_plus ** float(e))[0]) for e in self.exponent])
+        return df, float(1.0 / (1.0 + np.float64(self.rate)))
+
+    def _timing_weights(self) -> list[dict[int | None, float]]:
+        """Each line's discounted timing as ``{cohort size row or None: weight}``: the timing is
+        ``sum(weight * (x[row] if row is not None else 1))``, certain weights >= 0."""
+        df, g = self._certain_discount()
+        weights: list[dict[int | None, float]] = [{} for _ in range(self.L)]
+        for line in self.pattern_lines:
+            weights[line][None] = float(self.pattern[line] @ df)
+        sizes = [(r, size) for (_, r, size) in self.cohorts] + [(None, 1.0)]
+        for (_, retain), classes in self.groups.items():
+            assert retain is not None, "the multilinear form has certain drop-offs only"
+            longest = max(m for _, slots in classes.values() for (_, _, m) in slots)
+            sums = _geometric_sums(retain * g, longest)
+            for lines, slots in classes.values():
+                for c, s, m in slots:
+                    r, size = sizes[c]
+                    w = float(df[s] * sums[m - 1]) * (1.0 if r is not None else size)
+                    for i in lines:
+                        weights[i][r] = weights[i].get(r, 0.0) + w
+        return weights
+
+    def _linearise(self) -> None:
+        """Features (products of drawn inputs) and each figure's certain coefficients on them."""
+        atoms: list[list[_Atom]] = [[] for _ in range(self.L)]
+        for i, r, one_minus in self.factors:
+            atoms[i].append((r, one_minus))
+        index: dict[tuple[_Atom, ...], int] = {}
+        terms: list[tuple[int, int, float]] = []  # (line, feature, coefficient)
+        intercept_of_line = np.zeros(self.L)
+        for i, weights in enumerate(self._timing_weights()):
+            for size_row, w in weights.items():
+                size = [(size_row, False)] if size_row is not None else []
+                monomial = tuple(sorted(atoms[i] + size))
+                coefficient = self.certain[i] * w
+                if not monomial:
+                    intercept_of_line[i] += coefficient
+                    continue
+                t = index.setdefault(monomial, len(index))
+                terms.append((i, t, coefficient))
+        self.features = list(index)
+        by_line = np.zeros((self.L, len(index)))
+        for i, t, coefficient in terms:
+            by_line[i, t] += coefficient
+        self._set_coefficients(by_line, intercept_of_line)
+
+    def _set_coefficients(self, by_line: np.ndarray, intercept_of_line: np.ndarray) -> None:
+        """Each figure row's intercept and nonzero (feature, coefficient) terms, from lines' ones."""
+        coefficients = self.line_rows @ by_line  # (F, T): figure f on feature t
+        self.intercept = self.line_rows @ intercept_of_line
+        self.terms = [
+            [(int(t), float(coefficients[f, t])) for t in np.flatnonzero(coefficients[f])]
+            for f in range(coefficients.shape[0])
+        ]
+        self.certain_sign = bool((self.certain >= 0).all() and (by_line >= 0).all())
+        self.certain_sign &= bool((intercept_of_line >= 0).all())
+
+    def _find_unsafe(self) -> None:
+        """Drawn inputs that may make a present value negative: (row, ``1 - x`` if True else ``x``).
+
+        A factor ``x`` must be >= 0 and a factor ``1 - x`` (or a drop-off) <= 1; the distribution's
+        support tells whether that holds for every draw.
+        """
+        needs: dict[int, set[bool]] = {}
+        for _, r, one_minus in self.factors:
+            needs.setdefault(r, set()).add(one_minus)
+        for _, size_row, _ in self.cohorts:
+            if size_row is not None:
+                needs.setdefault(size_row, set()).add(False)
+        for drop, _ in self.groups:
+            if drop is not None:
+                needs.setdefault(drop, set()).add(True)
+        self.unsafe: list[tuple[int, bool]] = []
+        for r, kinds in sorted(needs.items()):
+            low, high = self.dists[r].support()
+            self.unsafe += [(r, k) for k in sorted(kinds) if (high > 1.0 if k else low < 0.0)]
+        if any(retain is not None and retain < 0 for _, retain in self.groups):
+            self.certain_sign = False
+        if not self.certain_sign:  # a certain factor is negative: every draw by the rule for any sign
+            self.unsafe = [(-1, False)]
+
+    # -- evaluating draws ---------------------------------------------------------------------
     def draws(self, seed: int, start: int, stop: int) -> np.ndarray:
         """Draws of the uncertain inputs, shape (U, D): the columns of :func:`draw_inputs`."""
         u = uniform_columns(seed, start, stop, len(self.cols), range(len(self.cols)))
@@ -188,7 +301,86 @@ class _PresentValues:
         return u
 
     def figures(self, x: np.ndarray) -> dict[str, np.ndarray]:
-        """Figures for draws ``x`` (U, D): arrays over draws (stakeholders: (K, D))."""
+        """Figures for draws ``x`` (U, D): arrays over draws in euro (stakeholders: (K, D)).
+
+        ``pv_costs``, ``pv_benefits``, ``npv``, ``fiscal_npv``, ``volunteer_value_pv`` and
+        ``stakeholder_npv`` are rows (views) of one (5 + K, D) array.
+        """
+        D = x.shape[1]
+        out = np.empty((_FIRST_STAKEHOLDER + self.K, D))
+        scratch = np.empty(min(D, BLOCK))
+        for lo in range(0, D, BLOCK):
+            block, into = x[:, lo : lo + BLOCK], out[:, lo : lo + BLOCK]
+            self._combine_block(self._block_features(block), into, scratch[: block.shape[1]])
+            bad = self._unsafe_draws(block)
+            if bad is not None:
+                into[:, bad] = self._general(self._line_values(block[:, bad]))
+        named = {name: out[f] for f, name in enumerate(_ROWS)}
+        named["stakeholder_npv"] = out[_FIRST_STAKEHOLDER:]
+        return named
+
+    def _block_features(self, x: np.ndarray) -> list[np.ndarray]:
+        """The features of a block of draws: products of drawn inputs, or lines' present values."""
+        if not self.linear:
+            return list(self._line_values(x))
+        one_minus: dict[int, np.ndarray] = {}
+        out = []
+        for monomial in self.features:
+            parts = []
+            for r, om in monomial:
+                if om and r not in one_minus:
+                    one_minus[r] = np.subtract(1.0, x[r])
+                parts.append(one_minus[r] if om else x[r])
+            if len(parts) == 1:
+                out.append(parts[0])  # a drawn input itself: no copy
+                continue
+            product = np.multiply(parts[0], parts[1])
+            for part in parts[2:]:
+                product *= part
+            out.append(product)
+        return out
+
+    def _combine_block(self, features: list[np.ndarray], out: np.ndarray, scratch: np.ndarray) -> None:
+        """``out[f] = intercept[f] + sum_t coefficient[f, t] * features[t]``, in a fixed order."""
+        for f, terms in enumerate(self.terms):
+            if f in (_ROWS.index("npv"), _ROWS.index("fiscal_npv")):
+                continue
+            row = out[f]
+            if not terms:
+                row.fill(self.intercept[f])
+                continue
+            (t, c), *rest = terms
+            np.multiply(features[t], c, out=row)
+            for t, c in rest:
+                if c == 1.0:
+                    row += features[t]
+                elif c == -1.0:
+                    row -= features[t]
+                else:
+                    row += np.multiply(features[t], c, out=scratch)
+            if self.intercept[f]:
+                row += self.intercept[f]
+        np.subtract(
+            out[_ROWS.index("pv_benefits")], out[_ROWS.index("pv_costs")], out=out[_ROWS.index("npv")]
+        )
+        fiscal = out[_ROWS.index("fiscal_npv")]
+        fiscal.fill(0.0)
+        for k in self.public_stakeholders:
+            fiscal += out[_FIRST_STAKEHOLDER + k]
+
+    def _unsafe_draws(self, x: np.ndarray) -> np.ndarray | None:
+        """Indices of the draws where a factor may make a present value negative (None: none)."""
+        if not self.unsafe:
+            return None
+        if self.unsafe[0][0] < 0:
+            return np.arange(x.shape[1])
+        bad = np.zeros(x.shape[1], dtype=bool)
+        for r, one_minus in self.unsafe:
+            bad |= (x[r] > 1.0) if one_minus else (x[r] < 0.0)
+        return np.flatnonzero(bad) if bad.any() else None
+
+    def _line_values(self, x: np.ndarray) -> np.ndarray:
+        """Each line's present value for draws ``x`` (U, D), shape (L, D), in euro."""
         D = x.shape[1]
         rate = x[self.rate_row] if self.rate_row is not None else np.float64(self.rate)
         # (Y, D), or (Y, 1) if certain; one contiguous power per year, because numpy's vectorised
@@ -215,41 +407,36 @@ class _PresentValues:
         pv[:] = self.certain[:, None]
         for i, r, one_minus in self.factors:
             pv[i] *= (1.0 - x[r]) if one_minus else x[r]
-        pv *= tpv  # (L, D) each line's present value
-        if pv.min(initial=0.0) < 0:
-            return self._general(pv)
-        pv_costs = _combine(self.cost_terms, pv)
-        pv_benefits = _combine(self.benefit_terms, pv)
-        stakeholder = np.empty((self.K, D))
-        for k, terms in enumerate(self.stakeholder_terms):
-            stakeholder[k] = _combine(terms, pv)
-        fiscal = _combine([(k, 1.0) for k in self.public_stakeholders], stakeholder)
-        return {
-            "pv_costs": pv_costs,
-            "pv_benefits": pv_benefits,
-            "npv": pv_benefits - pv_costs,
-            "stakeholder_npv": stakeholder,
-            "fiscal_npv": fiscal,
-            "volunteer_value_pv": _combine(self.volunteer_terms, pv),
-        }
+        pv *= tpv
+        return pv
 
-    def _general(self, pv: np.ndarray) -> dict[str, np.ndarray]:
-        """The figures of :func:`mkba.engine.figures.figures` from lines' present values of any sign."""
-        line, sign, real, stakeholder, public = self.model_postings
-        posted = sign * pv[line]  # (P, D)
-        pos, neg = np.maximum(posted, 0.0), np.minimum(posted, 0.0)
-        onehot = np.zeros((self.K, len(line)))
-        onehot[stakeholder, np.arange(len(line))] = 1.0
-        sk_benefits, sk_costs = onehot @ pos, -(onehot @ neg)
-        pv_benefits, pv_costs = pos[real].sum(axis=0), -neg[real].sum(axis=0)
-        return {
-            "pv_costs": pv_costs,
-            "pv_benefits": pv_benefits,
-            "npv": pv_benefits - pv_costs,
-            "stakeholder_npv": sk_benefits - sk_costs,
-            "fiscal_npv": (sk_benefits[public] - sk_costs[public]).sum(axis=0),
-            "volunteer_value_pv": _combine(self.volunteer_terms, pv),
-        }
+    def _general(self, pv: np.ndarray) -> np.ndarray:
+        """The figures of :func:`mkba.engine.figures.figures` from lines' present values of any sign.
+
+        A posting's present value counts as a benefit where it is positive and as a cost where it is
+        negative. Returns the (5 + K, D) rows of :meth:`figures`; sums in posting order.
+        """
+        line, sign, real, stakeholder, _ = self.model_postings
+        out = np.zeros((_FIRST_STAKEHOLDER + self.K, pv.shape[1]))
+        costs, benefits = out[_ROWS.index("pv_costs")], out[_ROWS.index("pv_benefits")]
+        for p in range(len(line)):
+            posted = sign[p] * pv[line[p]]
+            if real[p]:
+                benefits += np.maximum(posted, 0.0)
+                costs -= np.minimum(posted, 0.0)
+            out[_FIRST_STAKEHOLDER + stakeholder[p]] += posted
+        out[_ROWS.index("npv")] = benefits - costs
+        for k in self.public_stakeholders:
+            out[_ROWS.index("fiscal_npv")] += out[_FIRST_STAKEHOLDER + k]
+        for i in self.model.volunteer_lines:
+            out[_ROWS.index("volunteer_value_pv")] += pv[i]
+        return out
+
+    @property
+    def model_postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The model's postings: line, sign, whether it is not a transfer, stakeholder; and ``public``."""
+        m = self.model
+        return m.posting_line, m.posting_sign, ~m.posting_transfer, m.posting_stakeholder, m.public
 
 
 def _retained(x: np.ndarray, key: _Retain) -> np.ndarray | float:
@@ -269,19 +456,6 @@ def _geometric_sums(ratio: np.ndarray | float, longest: int) -> list[np.ndarray 
         sums.append(sums[-1] + power)
         power = power * ratio
     return sums
-
-
-def _combine(terms: list[tuple[int, float]], rows: np.ndarray) -> np.ndarray:
-    """``sum(weight * rows[i] for i, weight in terms)``, in that order (zeros when empty)."""
-    acc = np.zeros(rows.shape[1])
-    for i, weight in terms:
-        if weight == 1.0:
-            acc += rows[i]
-        elif weight == -1.0:
-            acc -= rows[i]
-        else:
-            acc += weight * rows[i]
-    return acc
 
 
 # -- Monte Carlo ----------------------------------------------------------------------------------

@@ -212,11 +212,11 @@ def _which_loaded(code: str, names: tuple[str, ...]) -> set[str]:
     return set(done.stdout.rsplit("LOADED", 1)[1].split())
 
 
-def test_mkba_run_without_a_contract_builds_no_contract_models_and_needs_no_pyyaml():
+def test_mkba_run_without_a_contract_builds_no_contract_models_and_needs_no_pyyaml_nor_babel():
     """Start-up (docs/architecture.md): the SIB models and the line-giving YAML parser wait until needed."""
     names = ("mkba.scenario.contract", "yaml")
     run = "from mkba.cli import main; main(['run', 'scenarios/tutorial.yaml'])"
-    assert _which_loaded(run, names) == set()
+    assert _which_loaded(run, (*names, "babel")) == set()  # Dutch numbers without Babel's locale data
     with_contract = (
         "import mkba; s = mkba.load_scenario('scenarios/buzinezzclub-rotterdam.yaml'); assert s.sib"
     )
@@ -226,3 +226,24 @@ def test_mkba_run_without_a_contract_builds_no_contract_models_and_needs_no_pyya
         "\nexcept Exception: pass"
     )
     assert _which_loaded(bad_input, names) == {"yaml"}  # a line for a message: the strict parser
+
+
+def test_the_command_keeps_the_collector_out_of_its_imports_and_python_callers_untouched():
+    """As the ``mkba`` command, what the imports built is frozen and the collector is back on after."""
+    probe = (
+        "import gc, sys\nfrom mkba.cli import main\n"
+        "sys.argv = ['mkba', 'run', 'scenarios/tutorial.yaml']\ncode = main()\n"
+        "print('STATE', code, gc.isenabled(), gc.get_freeze_count() > 10000)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.stdout.rsplit("STATE", 1)[1].split() == ["0", "True", "True"], done.stderr
+    from_python = (
+        "import gc\nfrom mkba.cli import main\ncode = main(['run', 'scenarios/tutorial.yaml'])\n"
+        "print('STATE', code, gc.isenabled(), gc.get_freeze_count())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", from_python], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.stdout.rsplit("STATE", 1)[1].split() == ["0", "True", "0"], done.stderr

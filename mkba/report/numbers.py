@@ -1,20 +1,24 @@
 """Numbers as a reader expects them: Dutch (``€ 1.234.567``, ``0,18``, ``14,6 %``) or English.
 
-Every figure in text, in the terminal and in the HTML report is formatted here, with Babel's
-locale data (``nl_NL`` for Dutch, ``en_GB`` for English). Reports show whole euros; cents only
-where a contract pays cents (``cents=True``). The workbook does not use these functions: its cells
-stay numbers and carry a number format (:data:`EXCEL_EURO`, :data:`EXCEL_RATIO`, ...).
-
-Babel is imported inside :func:`_babel` on first use, so importing this module costs nothing.
+Every figure in text, in the terminal and in the HTML report is formatted here, in the notation of
+the Unicode CLDR locales ``nl_NL`` (Dutch) and ``en_GB`` (English) as Babel gives it: Babel's
+patterns ``#,##0``, ``#,##0.00``, ``¤ #,##0;¤ -#,##0`` (Dutch euros) and ``¤#,##0;-¤#,##0``
+(English), its rounding (half to even, on the shortest decimal form of a float) and the locales'
+decimal, group and minus signs. Those few rules are applied here with :mod:`decimal` so that a
+command does not wait for Babel's locale data (about 20 ms of ``mkba run``'s start-up,
+docs/architecture.md "Start-up"); ``tests/test_numbers.py`` checks every function against Babel
+itself on numbers drawn by hypothesis. Reports show whole euros; cents only where a contract pays
+cents (``cents=True``). The workbook does not use these functions: its cells stay numbers and carry
+a number format (:data:`EXCEL_EURO`, :data:`EXCEL_RATIO`, ...).
 """
 
 from __future__ import annotations
 
 import math
-from functools import cache
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-#: Babel locale per language of mkba (any language but 'en' is Dutch).
+#: CLDR locale per language of mkba (any language but 'en' is Dutch).
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 #: A non-breaking space: keeps '€' and its amount, or a number and '%', on one line.
 NBSP = "\u00a0"
@@ -25,21 +29,33 @@ EXCEL_EURO_CENTS = '"€" #,##0.00;"€" -#,##0.00'
 EXCEL_RATIO = "0.00"
 EXCEL_PERCENT = "0.0%"
 
-_EURO = {"nl": "¤ #,##0;¤ -#,##0", "en": "¤#,##0;-¤#,##0"}
-_EURO_CENTS = {"nl": "¤ #,##0.00;¤ -#,##0.00", "en": "¤#,##0.00;-¤#,##0.00"}
+#: The CLDR number symbols of each locale: (decimal sign, group sign, minus sign).
+SYMBOLS = {"nl": (",", ".", "-"), "en": (".", ",", "-")}
 #: What is shown for a figure that does not exist (no ratio when nothing is spent, no IRR, ...).
 MISSING = "-"
+
+_QUANTUM = [Decimal(1).scaleb(-d) for d in range(10)]
 
 
 def _lang(lang: str) -> str:
     return "en" if lang == "en" else "nl"
 
 
-@cache
-def _babel() -> Any:
-    import babel.numbers
+def _digits(x: Any, decimals: int, lang: str) -> tuple[bool, str]:
+    """Whether ``x`` is negative, and its absolute value rounded to ``decimals`` and grouped.
 
-    return babel.numbers
+    As Babel does: the float's shortest decimal form (``str``), rounded half to even; the sign is
+    the unrounded value's (``-0.4`` gives ``-0``).
+    """
+    value = Decimal(str(x))
+    rounded = abs(value).quantize(_QUANTUM[decimals], rounding=ROUND_HALF_EVEN)
+    text = f"{rounded:,f}"
+    if lang == "nl":
+        text = text.translate(_TO_DUTCH)
+    return value.is_signed(), text
+
+
+_TO_DUTCH = str.maketrans({",": ".", ".": ","})
 
 
 def _missing(x: Any) -> bool:
@@ -76,11 +92,9 @@ def euro(x: float | None, lang: str = "nl", *, cents: bool = False, space: str =
     if _missing(x):
         return MISSING
     lang = _lang(lang)
-    pattern = (_EURO_CENTS if cents else _EURO)[lang]
-    text = _babel().format_currency(
-        x, "EUR", format=pattern, locale=LOCALES[lang], currency_digits=False, decimal_quantization=True
-    )
-    return text.replace("\u00a0", " ").replace("€ ", "€" + space)
+    negative, digits = _digits(x, 2 if cents else 0, lang)
+    sign = "-" if negative else ""
+    return f"€{space}{sign}{digits}" if lang == "nl" else f"{sign}€{digits}"
 
 
 def number(x: float | None, lang: str = "nl", decimals: int = 0) -> str:
@@ -108,8 +122,9 @@ def number(x: float | None, lang: str = "nl", decimals: int = 0) -> str:
     """
     if _missing(x):
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return _babel().format_decimal(x, format=pattern, locale=LOCALES[_lang(lang)])
+    lang = _lang(lang)
+    negative, digits = _digits(x, max(decimals, 0), lang)
+    return SYMBOLS[lang][2] + digits if negative else digits
 
 
 def ratio(x: float | None, lang: str = "nl") -> str:

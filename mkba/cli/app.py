@@ -1,34 +1,50 @@
-"""The Typer application: every command registered in one place, and the exit-code contract.
+"""The Typer application: every command listed in one place, and the exit-code contract.
 
 Commands live in their own modules (:mod:`mkba.cli.run`, :mod:`mkba.cli.check`,
-:mod:`mkba.cli.pricelist`, :mod:`mkba.cli.sib`); :func:`run_app` runs the application in
-process and maps an :class:`~mkba.errors.MkbaError` to one message and exit code 2.
+:mod:`mkba.cli.pricelist`, :mod:`mkba.cli.sib`, ...), listed in :data:`COMMANDS`;
+:func:`build_app` registers them (only the one called, when a call names one), and
+:func:`run_app` runs the application in process and maps an :class:`~mkba.errors.MkbaError` to one
+message and exit code 2. ``app`` is the application with every command, built on first access.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 from rich.markup import escape
 
-from mkba.cli import batch, check, pricelist, report, run, sib
 from mkba.cli.common import err
 from mkba.errors import MkbaError
 
-app = typer.Typer(
-    help="Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-pricelist_app = typer.Typer(
-    help="Versioned price lists (maatschappelijke prijslijsten).", no_args_is_help=True
-)
-app.add_typer(pricelist_app, name="pricelist")
+#: Every command: its name, and the module and function that carry it ("pricelist" is a group).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("run", "run"),
+    "check": ("check", "check"),
+    "schema": ("check", "schema"),
+    "version": ("check", "version_command"),
+    "sib": ("sib", "sib_command"),
+    "batch": ("batch", "batch"),
+    "report": ("report", "report"),
+}
+PRICELIST_COMMANDS: dict[str, tuple[str, str]] = {
+    "list": ("pricelist", "pricelist_list"),
+    "show": ("pricelist", "pricelist_show"),
+    "diff": ("pricelist", "pricelist_diff"),
+    "import": ("pricelist", "pricelist_import"),
+    "export": ("pricelist", "pricelist_export"),
+}
+HELP = "Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain."
 
 
-@app.callback(invoke_without_command=False)
+def _version(value: bool) -> None:
+    from mkba.cli.check import print_version
+
+    print_version(value)
+
+
 def _root(
     version: bool = typer.Option(
         False,
@@ -36,24 +52,42 @@ def _root(
         "-V",
         help="Print the mkba version and exit.",
         is_eager=True,
-        callback=check.print_version,
+        callback=_version,
     ),
 ) -> None:
     """Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain."""
 
 
-app.command("run")(run.run)
-app.command("check")(check.check)
-app.command("schema")(check.schema)
-app.command("version")(check.version_command)
-app.command("sib")(sib.sib_command)
-app.command("batch")(batch.batch)
-app.command("report")(report.report)
-pricelist_app.command("list")(pricelist.pricelist_list)
-pricelist_app.command("show")(pricelist.pricelist_show)
-pricelist_app.command("diff")(pricelist.pricelist_diff)
-pricelist_app.command("import")(pricelist.pricelist_import)
-pricelist_app.command("export")(pricelist.pricelist_export)
+def _function(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"mkba.cli.{module}"), name)
+
+
+def build_app(command: str | None = None) -> typer.Typer:
+    """The application with every command, or with ``command`` only (what one call needs).
+
+    Registering one command imports one command module and makes Typer read one signature, which
+    keeps a short command's start-up short (docs/architecture.md, "Start-up"); ``--help`` and
+    unknown names get every command, so that the list and "did you mean" stay whole.
+    """
+    app = typer.Typer(help=HELP, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+    app.callback(invoke_without_command=False)(_root)
+    for name, where in COMMANDS.items():
+        if command in (None, name):
+            app.command(name)(_function(*where))
+    if command in (None, "pricelist"):
+        group = typer.Typer(
+            help="Versioned price lists (maatschappelijke prijslijsten).", no_args_is_help=True
+        )
+        for name, where in PRICELIST_COMMANDS.items():
+            group.command(name)(_function(*where))
+        app.add_typer(group, name="pricelist")
+    return app
+
+
+def _command_of(args: Sequence[str]) -> str | None:
+    """The command named in ``args`` if it is one of mkba's, else None (all commands are needed)."""
+    first = next((a for a in args if not a.startswith("-")), None)
+    return first if first in COMMANDS or first == "pricelist" else None
 
 
 def run_app(args: Sequence[str]) -> int:
@@ -64,7 +98,7 @@ def run_app(args: Sequence[str]) -> int:
     Typer's message; ``--help`` gives 0. Only Typer's public exceptions are named: Typer carries its
     own copy of click, so ``click`` itself need not be installed.
     """
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(build_app(_command_of(args)))
     try:
         command.main(args=list(args), prog_name="mkba", standalone_mode=False)
     except MkbaError as exc:
@@ -83,3 +117,9 @@ def run_app(args: Sequence[str]) -> int:
             err.print(str(exc))
         return int(getattr(exc, "exit_code", 2))
     return 0
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole application, for tools and tests that want a Typer object
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -476,15 +476,15 @@ def test_seniority_senior_is_repaid_first():
 
 # -- simulation ------------------------------------------------------------------------------------
 def test_same_seed_same_simulation_at_any_chunk_size(buz):
-    a = simulate_sib(buz, 300_000, seed=11, chunk_size=1_000, workers=2)
-    b = simulate_sib(buz, 300_000, seed=11, chunk_size=1_000_000, workers=1)
+    a = simulate_sib(buz, 300_000, seed=11, chunk_size=1_000, workers=2, keep_draws=True)
+    b = simulate_sib(buz, 300_000, seed=11, chunk_size=1_000_000, workers=1, keep_draws=True)
     for name in ("levels", "outcome_payments", "investor_irr", "investor_multiple", "payer_net_savings"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
     assert a.summary() == b.summary()
 
 
 def test_simulation_summary(buz):
-    sim = simulate_sib(buz, 20_000, seed=5)
+    sim = simulate_sib(buz, 20_000, seed=5, keep_draws=True)
     s = sim.summary()
     for key in (
         "n",
@@ -523,8 +523,8 @@ def test_participant_mode_draws_per_participant():
         ],
     }
     model = compile_sib(load_scenario(_scenario(sib)))
-    a = simulate_sib(model, 3_000, seed=3, chunk_size=1_000)
-    b = simulate_sib(model, 3_000, seed=3, chunk_size=3_000)
+    a = simulate_sib(model, 3_000, seed=3, chunk_size=1_000, keep_draws=True)
+    b = simulate_sib(model, 3_000, seed=3, chunk_size=3_000, keep_draws=True)
     np.testing.assert_array_equal(a.levels, b.levels)
     counts = a.levels[:, 0] * 100
     np.testing.assert_allclose(counts, np.round(counts))  # whole successes out of 100 participants

@@ -252,7 +252,7 @@ def test_break_even_in_words_when_the_payer_gains_at_every_level():
 def test_total_losses_apart():
     data = _load(RIKERS)
     del data["sib"]["guarantees"]  # without the guarantee, a missed trigger loses everything
-    sim = simulate_sib(compile_sib(data), 4000, seed=3)
+    sim = simulate_sib(compile_sib(data), 4000, seed=3, keep_draws=True)
     summary = sim.summary()
     lost = np.mean(sim.investor_multiple == 0.0)
     dist = summary["investor_irr_distribution"]
@@ -487,8 +487,8 @@ def test_random_tranches_reconcile(interest, split, provider_share, guarantee, c
 
 def test_dated_simulation_is_the_same_at_any_chunk_size():
     sib = compile_sib(DWP)
-    a = simulate_sib(sib, 3000, seed=5, chunk_size=3000, workers=1)
-    b = simulate_sib(sib, 3000, seed=5, chunk_size=700, workers=2)
+    a = simulate_sib(sib, 3000, seed=5, chunk_size=3000, workers=1, keep_draws=True)
+    b = simulate_sib(sib, 3000, seed=5, chunk_size=700, workers=2, keep_draws=True)
     np.testing.assert_array_equal(a.investor_irr, b.investor_irr)
     np.testing.assert_array_equal(a.outcome_payments, b.outcome_payments)
     # the XIRR of every draw is pyxirr's

@@ -128,6 +128,10 @@ def sib_command(
     simulate: int | None = typer.Option(None, "--simulate", help="Simulate N outcome draws."),
     seed: int = typer.Option(20260101, "--seed", help="Seed of the draws."),
     chunk_size: int = typer.Option(50_000, "--chunk-size", help="Draws computed at once (memory bound)."),
+    workers: int = typer.Option(1, "--workers", help="Simulation: worker processes on this machine."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Simulation: address of a Dask scheduler to stream the draws on."
+    ),
     json_out: Path | None = typer.Option(None, "--json", help="Write the figures as JSON to this file."),
     plot: Path | None = typer.Option(
         None, "--plot", help="Write the payout curve as a PNG (one per outcome: FILE-<outcome id>.png)."
@@ -144,7 +148,6 @@ def sib_command(
     """Social Impact Bond: payment schedule, investor IRR and multiple, the payer's net savings."""
     from mkba.report.sib_chart import check_png_path, plot_payout_curve
     from mkba.sib.model import compile_sib
-    from mkba.sib.simulation import simulate_sib
 
     given = parse_outcome(outcome)
     if simulate is not None and simulate < 1:
@@ -157,10 +160,11 @@ def sib_command(
     for option, path in (("--xlsx", xlsx), ("--json", json_out)):
         if path is not None:
             _check_output(path, option)
-    from mkba.cli.common import check_options, input_files
+    from mkba.cli.common import check_options, check_range, input_files
     from mkba.io.files import check_outputs
 
     check_options(simulate=simulate, chunk_size=chunk_size)
+    check_range(workers, "--workers", 1, 1024)
     check_outputs(
         [("--xlsx", xlsx), ("--json", json_out), ("--plot", plot)], input_files(scenario, pricelist)
     )
@@ -169,9 +173,7 @@ def sib_command(
     data = result.to_dict()
     print_sib(data, lang.value, Names.of(sib, lang.value))
     if simulate:
-        with progress_bar("SIB", simulate, sys.stderr.isatty() and simulate >= 200_000) as advance:
-            sim = simulate_sib(sib, simulate, seed=seed, chunk_size=chunk_size, progress=advance)
-        data["simulation"] = sim.summary()
+        data["simulation"] = _simulate(sib, simulate, seed, chunk_size, workers, scheduler)
         print_simulation(data["simulation"], lang.value)
     if plot is not None:
         for k, path in enumerate(chart_paths(plot, [o.id for o in sib.outcomes])):
@@ -232,6 +234,26 @@ class Names:
         from mkba.sib.labels import part_label
 
         return part_label(self.contract, self.stakeholders, path, self.lang) or path
+
+
+def _simulate(sib: Any, n: int, seed: int, chunk_size: int, workers: int, scheduler: str | None) -> dict:
+    """The streamed simulation's summary, here, on ``workers`` processes or on a Dask cluster."""
+    from mkba.sib.simulation import simulate_sib
+
+    client = None
+    if scheduler:
+        from mkba.cli.run import _dask_client
+
+        client = _dask_client(scheduler)
+    try:
+        with progress_bar("SIB", n, sys.stderr.isatty() and n >= 200_000) as advance:
+            sim = simulate_sib(
+                sib, n, seed=seed, chunk_size=chunk_size, progress=advance, workers=workers, client=client
+            )
+    finally:
+        if client is not None:
+            client.close()
+    return sim.summary()
 
 
 def print_sib(d: dict, lang: str, names: Names | None = None) -> None:

@@ -3,9 +3,10 @@
 What lives here: :func:`simulate_sib` draws N outcome sets (levels, or successes drawn per
 participant; :func:`draw_outcomes`) and the scenario's uncertain inputs with
 :mod:`mkba.uncertainty.sampling`, computes the contract for each with
-:meth:`mkba.sib.model.SibModel.run`, in chunks, and keeps the per-draw figures
-(:class:`SibSimulation`). The result is identical at any chunk size and
-number of workers. The method is docs/method.md, sections 6 (draws) and 7 (SIBs);
+:meth:`mkba.sib.model.SibModel.run`, in chunks, and summarises them while they stream
+(:class:`SibStreamed`: memory independent of N; chunks spread over worker processes or a Dask
+cluster) or, on request, keeps the per-draw figures (:class:`SibSimulation`). The result is the
+same at any chunk size and number of workers. The method is docs/method.md, sections 6 (draws) and 7 (SIBs);
 see docs/sib.md for the figures.
 
 Units: money in euro, IRR as a fraction per year, multiples as euro back per euro invested.
@@ -17,15 +18,17 @@ never :mod:`mkba.result`, :mod:`mkba.report` or :mod:`mkba.cli`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
 from mkba.errors import MkbaError
 from mkba.scenario.distributions import _Dist
 from mkba.sib.model import CompiledOutcome, Figure, SibModel
+from mkba.sib.summary import Sketch
 
 
 @dataclass
@@ -72,8 +75,8 @@ class SibSimulation:
         Returns
         -------
         dict
-            Probabilities (fractions), percentiles ``p5``, ``p50``, ``p95`` and means of
-            the per-draw figures (contract currency; the payer's net savings in euro; IRR as a
+            Probabilities (fractions), percentiles ``p5``, ``p50``, ``p95``, means and standard
+            deviations (``std``) of the per-draw figures (exact: ``quantile_error`` is 0) (contract currency; the payer's net savings in euro; IRR as a
             fraction per year, its distribution also without the draws at -100 %, whose share is
             ``investor_irr_distribution.total_loss_share``).
         """
@@ -81,9 +84,9 @@ class SibSimulation:
         def pct(x: np.ndarray) -> dict[str, float | None]:
             x = x[np.isfinite(x)]
             if not x.size:  # e.g. no investors: no IRR or multiple
-                return dict.fromkeys(("p5", "p50", "p95", "mean"))
+                return dict.fromkeys(("p5", "p50", "p95", "mean", "std"))
             got: dict[str, float | None] = {f"p{q}": float(np.percentile(x, q)) for q in (5, 50, 95)}
-            return got | {"mean": float(x.mean())}
+            return got | {"mean": float(x.mean()), "std": float(x.std(ddof=1)) if x.size > 1 else 0.0}
 
         irr = pct(self.investor_irr)
         total_loss = self.investor_irr <= -1.0 + 1e-12
@@ -105,8 +108,7 @@ class SibSimulation:
             "investor_irr_distribution": {
                 "total_loss_share": float(total_loss.mean()),
                 "without_total_losses": pct(rest) if rest.size else None,
-                "note": "IRR percentiles over the draws where investors get something back; the draws "
-                "where they lose everything (-100 %) are counted apart in total_loss_share",
+                "note": _TOTAL_LOSS_NOTE,
             },
             "investor_multiple_min": (
                 float(np.nanmin(self.investor_multiple))
@@ -119,6 +121,8 @@ class SibSimulation:
             "payer_payments": pct(self.payer_payments),
             "payer_net_savings": pct(self.payer_net_savings),
             "expected_payer_net_savings": float(self.payer_net_savings.mean()),
+            "quantile_error": 0.0,
+            "streamed": False,
         }
 
 
@@ -209,6 +213,294 @@ _PER_DRAW = (
     "payer_net_savings",
     "floor_top_up",
 )
+#: The figures a streamed simulation summarises (``investor_irr_rest``: the IRR without total losses).
+_STREAMED = (
+    "investor_irr",
+    "investor_irr_rest",
+    "investor_multiple",
+    "outcome_payments",
+    "payer_payments",
+    "payer_net_savings",
+)
+#: The most draws a streamed simulation takes: memory stays bounded, time does not (a typo of a few
+#: zeros is refused rather than run for days).
+MAX_STREAMED = 1_000_000_000
+#: An IRR at or below this is a total loss (nothing comes back).
+_TOTAL_LOSS = -1.0 + 1e-12
+
+
+def _chunk(sib: SibModel, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
+    """The per-draw figures of draws ``start..stop-1``: the arrays of :class:`SibSimulation` for them."""
+    levels, counts, values, theta = draw_outcomes(sib, seed, start, stop)
+    s = sib.run(levels, counts=counts, values=values, theta=theta)
+    invested_each = sib.invest_cents.sum(axis=1).astype(np.float64)
+    back = s.back_each_cents()  # (D, I): payments, floor top-ups and guarantees
+    with np.errstate(divide="ignore", invalid="ignore"):  # no investors: NaN
+        each = back / invested_each[None]
+        multiple = back.sum(axis=1) / invested_each.sum()
+    return {
+        "levels": levels,
+        "outcome_payments": s.outcome_payments_total,
+        "payer_payments": s.payer_cents.sum(axis=1) / 100.0,
+        "investor_irr": s.investor_irr(),
+        "investor_multiple": multiple,
+        "investor_multiple_each": each,
+        "payer_net_savings": s.payer_net_savings,
+        "floor_top_up": s.guarantee_cents[:, :, s.settle].sum(axis=1) / 100.0,
+    }
+
+
+def _streamed_rows(figs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The figures a streamed simulation summarises, from :func:`_chunk`'s (NaN where undefined)."""
+    irr = figs["investor_irr"]
+    rows = {name: figs[name] for name in _STREAMED if name in figs}
+    rows["investor_irr_rest"] = np.where(irr <= _TOTAL_LOSS, np.nan, irr)
+    return rows
+
+
+@dataclass
+class SibStreamed:
+    """A SIB simulation summarised while it streamed: memory independent of the number of draws.
+
+    Exact counts (every probability), exact means, standard deviations (to rounding) and extremes;
+    percentiles read from a :class:`~mkba.sib.summary.Sketch` with their rank error stated as
+    ``quantile_error`` in :meth:`summary`. The same at any chunk size and number of workers.
+
+    Attributes
+    ----------
+    n, seed, chunk_size : int
+        Draws, their seed, and the draws computed at once.
+    sketches : dict of str to Sketch
+        Per figure (``investor_irr``, ``investor_irr_rest``, ``investor_multiple``,
+        ``outcome_payments``, ``payer_payments``, ``payer_net_savings``): its summary, over the draws
+        where it is defined (the IRR: where investors put money in; ``_rest``: no total loss).
+    events : dict of str to int
+        Draws where investors lose money (``investor_loss``), lose everything (``total_loss``), the
+        payer pays more than it saves (``payer_loss``), the floor is used (``floor_used``).
+    loss_each : ndarray (I,) of int
+        Per investor, the draws where it loses money.
+    investor_ids : list of str
+        The investors, in the order of ``loss_each``.
+    """
+
+    n: int
+    seed: int
+    chunk_size: int
+    sketches: dict[str, Sketch]
+    events: dict[str, int]
+    loss_each: np.ndarray
+    investor_ids: list[str]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures ``mkba sib --simulate --json`` writes under ``simulation``.
+
+        Returns
+        -------
+        dict
+            The keys of :meth:`SibSimulation.summary`; each figure's ``mean`` and ``std`` are exact
+            (to rounding), its ``p5``, ``p50``, ``p95`` within the rank error ``quantile_error``
+            (a share of the draws, at most 0.005), and ``streamed`` is True.
+        """
+        worst = [0.0]
+
+        def pct(name: str) -> dict[str, float | None]:
+            s = self.sketches[name]
+            if not s.n:
+                return dict.fromkeys(("p5", "p50", "p95", "mean", "std"))
+            got: dict[str, float | None] = {}
+            for q in (5, 50, 95):
+                value, error = s.quantile(q / 100)
+                got[f"p{q}"] = value
+                worst[0] = max(worst[0], error)
+            return got | {"mean": s.mean, "std": s.std}
+
+        n = self.n
+        irr, multiple = pct("investor_irr"), pct("investor_multiple")
+        rest = pct("investor_irr_rest") if self.sketches["investor_irr_rest"].n else None
+        out = {
+            "n": n,
+            "seed": self.seed,
+            "p_investor_loss": self.events["investor_loss"] / n,
+            "p_investor_loss_each": {
+                iid: int(self.loss_each[i]) / n for i, iid in enumerate(self.investor_ids)
+            },
+            "p_payer_pays_more_than_saves": self.events["payer_loss"] / n,
+            "p_floor_used": self.events["floor_used"] / n,
+            "investor_irr_p5": irr["p5"],
+            "investor_irr_p50": irr["p50"],
+            "investor_irr_p95": irr["p95"],
+            "investor_irr_mean": irr["mean"],
+            "investor_irr_distribution": {
+                "total_loss_share": self.events["total_loss"] / n,
+                "without_total_losses": rest,
+                "note": _TOTAL_LOSS_NOTE,
+            },
+            "investor_multiple_min": (
+                self.sketches["investor_multiple"].minimum if self.sketches["investor_multiple"].n else None
+            ),
+            "investor_multiple": multiple,
+            "expected_outcome_payments": self.sketches["outcome_payments"].mean,
+            "outcome_payments": pct("outcome_payments"),
+            "payer_payments": pct("payer_payments"),
+            "payer_net_savings": pct("payer_net_savings"),
+            "expected_payer_net_savings": self.sketches["payer_net_savings"].mean,
+        }
+        return out | {"quantile_error": worst[0], "streamed": True}
+
+
+_TOTAL_LOSS_NOTE = (
+    "IRR percentiles over the draws where investors get something back; the draws "
+    "where they lose everything (-100 %) are counted apart in total_loss_share"
+)
+
+
+@dataclass(frozen=True)
+class _Task:
+    """A run of chunks for one worker: plain data, so that it pickles to processes and Dask."""
+
+    sib: SibModel
+    seed: int
+    empty: _Partial
+    parts: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class _Partial:
+    """What one task returns: its summaries and counts, merged in the tasks' order."""
+
+    sketches: dict[str, Sketch]
+    events: dict[str, int]
+    loss_each: np.ndarray
+
+    def merge(self, other: _Partial) -> None:
+        for key, sketch in self.sketches.items():
+            sketch.merge(other.sketches[key])
+        for key in self.events:
+            self.events[key] += other.events[key]
+        self.loss_each = self.loss_each + other.loss_each
+
+
+def _empty(pilot: dict[str, np.ndarray], investors: int) -> _Partial:
+    """Empty summaries whose histograms the first draws ``pilot`` set (the same at any chunking)."""
+    return _Partial(
+        {key: Sketch.from_pilot(values[np.isfinite(values)]) for key, values in pilot.items()},
+        dict.fromkeys(("investor_loss", "total_loss", "payer_loss", "floor_used"), 0),
+        np.zeros(investors, dtype=np.int64),
+    )
+
+
+def _run_task(task: _Task) -> _Partial:
+    """Summarise a task's chunks (in a worker process, on a Dask worker, or here)."""
+    partial = copy.deepcopy(task.empty)
+    for start, stop in task.parts:
+        figs = _chunk(task.sib, task.seed, start, stop)
+        for key, values in _streamed_rows(figs).items():
+            partial.sketches[key].add(values[np.isfinite(values)])
+        partial.events["investor_loss"] += int(np.count_nonzero(figs["investor_multiple"] < 1.0))
+        partial.events["total_loss"] += int(np.count_nonzero(figs["investor_irr"] <= _TOTAL_LOSS))
+        partial.events["payer_loss"] += int(np.count_nonzero(figs["payer_net_savings"] < 0))
+        partial.events["floor_used"] += int(np.count_nonzero(figs["floor_top_up"] > 0))
+        partial.loss_each = partial.loss_each + np.count_nonzero(figs["investor_multiple_each"] < 1.0, axis=0)
+    return partial
+
+
+def _streamed(
+    sib: SibModel,
+    n: int,
+    *,
+    seed: int,
+    chunk_size: int,
+    workers: int,
+    client: Any,
+    progress: Callable[[int], None] | None,
+) -> SibStreamed:
+    """:func:`simulate_sib` summarised while it streams (see there)."""
+    from mkba.uncertainty.sampling import chunks
+    from mkba.uncertainty.streaming import PILOT
+
+    if n > MAX_STREAMED:
+        raise MkbaError(
+            f"{n:,} draws is more than the {MAX_STREAMED:,} a simulation takes (it would run for hours); "
+            "expected fewer draws",
+            field="--simulate",
+        )
+    # the histograms' ranges from the first draws: the same at any chunk size and number of workers
+    empty = _empty(_streamed_rows(_chunk(sib, seed, 0, min(n, PILOT))), len(sib.investor_ids))
+    parts = list(chunks(n, chunk_size))
+    # one chunk a task here and on Dask; about four tasks per worker process
+    per = 1 if workers <= 1 or client is not None else -(-len(parts) // (4 * workers))
+    tasks = [_Task(sib, seed, empty, tuple(parts[i : i + per])) for i in range(0, len(parts), per)]
+    total = copy.deepcopy(empty)
+    # in the tasks' order, one at a time: the merge never depends on timing, memory never on n
+    for task, partial in zip(tasks, _task_results(tasks, workers, client)):
+        total.merge(partial)
+        if progress is not None:
+            progress(sum(stop - start for start, stop in task.parts))
+    return SibStreamed(
+        n=n,
+        seed=seed,
+        chunk_size=chunk_size,
+        sketches=total.sketches,
+        events=total.events,
+        loss_each=total.loss_each,
+        investor_ids=list(sib.investor_ids),
+    )
+
+
+def _task_results(tasks: list[_Task], workers: int, client: Any) -> Iterator[_Partial]:
+    """Each task's summaries, in the tasks' order, as they finish; a lost worker stops the run."""
+    if client is not None:
+        try:
+            for future in client.map(_run_task, tasks, pure=False):
+                yield future.result()
+        except MkbaError:
+            raise
+        except Exception as exc:  # a lost worker or scheduler: one message, never a partial result
+            raise MkbaError(
+                f"the Dask cluster did not finish the simulation ({type(exc).__name__}: {exc}); no result"
+            ) from None
+        return
+    if workers <= 1 or len(tasks) == 1:
+        yield from map(_run_task, tasks)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(_run_task, tasks)
+    except BrokenProcessPool:
+        raise MkbaError(
+            "a worker process stopped before it finished (killed, or out of memory); no result"
+        ) from None
+
+
+@overload
+def simulate_sib(
+    sib: SibModel,
+    n: int,
+    *,
+    seed: int = ...,
+    chunk_size: int = ...,
+    workers: int | None = ...,
+    progress: Callable[[int], None] | None = ...,
+    keep_draws: Literal[True],
+    client: None = ...,
+) -> SibSimulation: ...
+
+
+@overload
+def simulate_sib(
+    sib: SibModel,
+    n: int,
+    *,
+    seed: int = ...,
+    chunk_size: int = ...,
+    workers: int | None = ...,
+    progress: Callable[[int], None] | None = ...,
+    keep_draws: Literal[False] = ...,
+    client: Any = ...,
+) -> SibStreamed: ...
 
 
 def simulate_sib(
@@ -219,80 +511,104 @@ def simulate_sib(
     chunk_size: int = 50_000,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> SibSimulation:
-    """Draw ``n`` outcome sets and compute the contract for each, in chunks.
+    keep_draws: bool = False,
+    client: Any = None,
+) -> SibSimulation | SibStreamed:
+    """Draw ``n`` outcome sets and compute the contract for each, in chunks, summarised as they stream.
 
-    The result is the same for any ``chunk_size`` and any number of
-    ``workers`` (each draw depends only on the seed and its index, and each
-    chunk writes its own rows). Memory: one chunk's arrays per worker at a
-    time, plus about 70 bytes per draw for the per-draw figures kept for
-    percentiles. Follows docs/method.md, section 7 (the uncertainty of a SIB in docs/sib.md).
+    By default the draws are summarised while they stream (:class:`SibStreamed`): exact
+    probabilities, means and standard deviations, percentiles with a stated rank error of at most
+    0.005 (``quantile_error``), in memory independent of ``n`` (one chunk's arrays per worker and
+    about 4 MB of summaries). With ``keep_draws=True`` the figures of every draw are kept
+    (:class:`SibSimulation`, about 70 bytes per draw; refused when they would not fit in memory).
+    Either way the result is the same for any ``chunk_size`` and any number of ``workers`` (each
+    draw depends only on the seed and its index; summaries merge in a fixed order): the counts
+    and percentiles exactly, means and standard deviations to rounding (1e-12). Follows
+    docs/method.md, section 7 (the uncertainty of a SIB in docs/sib.md).
 
     Parameters
     ----------
     sib : SibModel
         The compiled contract (:func:`mkba.sib.model.compile_sib`).
     n : int
-        Number of draws (>= 1).
+        Number of draws (>= 1; at most :data:`MAX_STREAMED` streamed).
     seed : int
         Seed of the draws.
     chunk_size : int
-        Draws computed at once (50,000 keeps the arrays in cache).
+        Draws computed at once (50,000 keeps the arrays in cache; memory grows with it).
     workers : int, optional
-        Threads computing chunks side by side (numpy releases the GIL);
-        default: up to 2, and 1 for small runs.
+        Streamed: worker processes (default 1: this process). Kept: threads (default up to 2).
     progress : callable, optional
         Called with the number of draws finished after each chunk (the command line draws a bar).
+    keep_draws : bool
+        Keep the figures of every draw (for charts and per-draw tables).
+    client : dask.distributed.Client, optional
+        Stream the chunks over this Dask cluster (one chunk a task).
 
     Returns
     -------
-    SibSimulation
-        Per-draw figures (euro; IRR as a fraction per year) and :meth:`SibSimulation.summary`.
+    SibStreamed or SibSimulation
+        The summary (:meth:`SibStreamed.summary`), or the per-draw figures (euro; IRR as a fraction
+        per year) with the same :meth:`SibSimulation.summary`.
 
     Raises
     ------
     MkbaError
-        For ``n`` or ``chunk_size`` below 1, or results that would not fit in memory.
+        For ``n`` or ``chunk_size`` below 1, kept draws that would not fit in memory (or kept on a
+        cluster), too many draws, or a worker or cluster lost before the end (no partial result).
 
     Examples
     --------
     >>> from mkba.sib.model import compile_sib
     >>> from mkba.sib.simulation import simulate_sib
     >>> sib = compile_sib("scenarios/buzinezzclub-rotterdam.yaml")
-    >>> sim = simulate_sib(sib, 2000, seed=1)
-    >>> sim.levels.shape
-    (2000, 1)
-    >>> 0.0 <= sim.summary()["p_investor_loss"] <= 1.0
+    >>> s = simulate_sib(sib, 20_000, seed=1).summary()
+    >>> 0.0 <= s["p_investor_loss"] <= 1.0 and s["quantile_error"] <= 0.005
     True
+    >>> simulate_sib(sib, 2000, seed=1, keep_draws=True).levels.shape
+    (2000, 1)
     """
-    from mkba.uncertainty.sampling import check_draws_fit, chunks
-
     if n < 1:
         raise MkbaError("expected a number of draws >= 1")
     if chunk_size < 1:
         raise MkbaError("expected a chunk size >= 1")
+    if workers is not None and workers < 1:
+        raise MkbaError("expected a number of workers >= 1", field="--workers")
+    if not keep_draws:
+        return _streamed(
+            sib, n, seed=seed, chunk_size=chunk_size, workers=workers or 1, client=client, progress=progress
+        )
+    if client is not None:
+        raise MkbaError("the figures of every draw stay in this process: keep_draws=True takes no client")
+    return _kept(sib, n, seed=seed, chunk_size=chunk_size, workers=workers, progress=progress)
+
+
+def _kept(
+    sib: SibModel,
+    n: int,
+    *,
+    seed: int,
+    chunk_size: int,
+    workers: int | None,
+    progress: Callable[[int], None] | None,
+) -> SibSimulation:
+    """:func:`simulate_sib` with the figures of every draw kept."""
+    from mkba.uncertainty.sampling import check_draws_fit, chunks
+
     O, I = len(sib.outcomes), len(sib.contract.investors)
     check_draws_fit(n, 6 + O + I)
     out = {k: np.empty(n) for k in _PER_DRAW}
     levels_all = np.empty((n, O))
     each = np.empty((n, I))
-    invested_each = sib.invest_cents.sum(axis=1).astype(np.float64)
 
     def run(bounds: tuple[int, int]) -> int:
         start, stop = bounds
-        levels, counts, values, theta = draw_outcomes(sib, seed, start, stop)
-        s = sib.run(levels, counts=counts, values=values, theta=theta)
+        figs = _chunk(sib, seed, start, stop)
         sl = slice(start, stop)
-        levels_all[sl] = levels
-        out["outcome_payments"][sl] = s.outcome_payments_total
-        out["payer_payments"][sl] = s.payer_cents.sum(axis=1) / 100.0
-        out["investor_irr"][sl] = s.investor_irr()
-        back = s.back_each_cents()  # (D, I): payments, floor top-ups and guarantees
-        with np.errstate(divide="ignore", invalid="ignore"):  # no investors: NaN
-            each[sl] = back / invested_each[None]
-            out["investor_multiple"][sl] = back.sum(axis=1) / invested_each.sum()
-        out["payer_net_savings"][sl] = s.payer_net_savings
-        out["floor_top_up"][sl] = s.guarantee_cents[:, :, s.settle].sum(axis=1) / 100.0
+        levels_all[sl] = figs["levels"]
+        each[sl] = figs["investor_multiple_each"]
+        for k in _PER_DRAW:
+            out[k][sl] = figs[k]
         return stop - start
 
     _run_chunks(run, list(chunks(n, chunk_size)), workers, progress)

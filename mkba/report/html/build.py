@@ -85,6 +85,11 @@ def analyse(
             from mkba.sib.simulation import simulate_sib
 
             analysis.sib_simulation = simulate_sib(
-                sib, simulate, seed=seed, chunk_size=min(chunk_size, 50_000), progress=sib_progress
+                sib,
+                simulate,
+                seed=seed,
+                chunk_size=min(chunk_size, 50_000),
+                progress=sib_progress,
+                keep_draws=True,  # the report's histogram needs every draw
             )
     return analysis

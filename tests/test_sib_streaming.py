@@ -1,0 +1,268 @@
+"""A SIB simulation streamed (issue 16): memory independent of the draws, the same result however it runs.
+
+Exact probabilities, means and standard deviations (to rounding, 1e-12) at any chunk size and any
+number of workers; percentiles identical there, and within the rank error the output states (at most
+0.005) of the exact percentiles of every draw kept.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from conftest import invoke_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mkba import MkbaError
+from mkba.sib.model import compile_sib
+from mkba.sib.simulation import SibSimulation, SibStreamed, simulate_sib
+from mkba.sib.summary import Sketch
+
+ROOT = Path(__file__).resolve().parents[1]
+BUZ = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
+RIKERS = ROOT / "scenarios" / "sib" / "nyc-rikers-able.yaml"
+DWP = ROOT / "scenarios" / "sib" / "dwp-innovation-fund-round1.yaml"
+FIGURES = ("investor_irr", "investor_multiple", "outcome_payments", "payer_payments", "payer_net_savings")
+
+
+@pytest.fixture(scope="module")
+def buz():
+    return compile_sib(BUZ)
+
+
+@pytest.fixture(scope="module")
+def rikers_without_guarantee(tmp_path_factory):
+    """Rikers without its guarantee: a missed trigger loses everything (a pile of IRRs at -100 %)."""
+    data = yaml.safe_load(RIKERS.read_text(encoding="utf-8"))
+    del data["sib"]["guarantees"]
+    path = tmp_path_factory.mktemp("rikers") / "rikers.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return compile_sib(path)
+
+
+def rank_ok(x: np.ndarray, q: float, value: float, error: float) -> bool:
+    """``value`` is a ``q``-quantile of ``x`` within rank ``error``: P(X < v) <= q + e and P(X <= v) >= q - e."""
+    n = x.size
+    return (
+        np.count_nonzero(x < value) / n <= q + error + 1 / n
+        and np.count_nonzero(x <= value) / n >= q - error - 1 / n
+    )
+
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    out: dict = {}
+    for key, value in d.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _exact_key(key: str) -> bool:
+    """Figures that are counts, extremes or read from integer counts: identical however the run is cut."""
+    last = key.rsplit(".", 1)[-1]
+    return not (last in ("mean", "std") or key.startswith("expected") or key.endswith("_mean"))
+
+
+def assert_same(a: dict, b: dict) -> None:
+    """Two summaries of the same draws: counts and percentiles identical, means and sds to 1e-12."""
+    fa, fb = _flat(a), _flat(b)
+    assert fa.keys() == fb.keys()
+    for key, value in fa.items():
+        if _exact_key(key) or value is None:
+            assert fb[key] == value, key
+        else:
+            assert fb[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
+
+
+# -- the sketch --------------------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.lists(
+        st.one_of(st.sampled_from([0.0, 0.4, 1.0, -1.0]), st.floats(-1e3, 1e3, allow_nan=False)),
+        min_size=5,
+        max_size=400,
+    ),
+    cuts=st.lists(st.integers(0, 400), max_size=6),
+    q=st.floats(0.0, 1.0),
+)
+def test_a_sketch_of_any_split_is_the_sketch_of_the_whole_and_within_its_error(data, cuts, q):
+    x = np.array(data)
+    whole = Sketch.from_pilot(x[:50])
+    whole.add(x)
+    parts = Sketch.from_pilot(x[:50])
+    for piece in np.split(x, sorted({c for c in cuts if c < x.size})):
+        chunk = Sketch.from_pilot(x[:50])
+        chunk.add(piece)
+        parts.merge(chunk)
+    value, error = parts.quantile(q)
+    assert (value, error) == whole.quantile(q)
+    assert rank_ok(x, q, value, error)
+    assert parts.mean == pytest.approx(float(x.mean()), rel=1e-12, abs=1e-9)
+    assert parts.minimum == x.min() and parts.maximum == x.max()
+
+
+def test_a_pile_of_equal_draws_is_read_exactly():
+    """A quarter of the draws at the floor's multiple: the 5th percentile is that value, rank error 0."""
+    rng = np.random.default_rng(3)
+    x = np.concatenate([np.full(25_000, 0.4), rng.uniform(0.4, 1.4, 75_000)])
+    rng.shuffle(x)
+    s = Sketch.from_pilot(x[:10_000])
+    for piece in np.array_split(x, 9):
+        s.add(piece)
+    assert s.quantile(0.05) == (0.4, 0.0)
+    value, error = s.quantile(0.5)
+    assert error <= 0.005 and rank_ok(x, 0.5, value, error)
+
+
+def test_draws_piled_within_rounding_of_a_cap_are_resolved():
+    """IRRs at a return cap differ only in the last bits: the percentile's error stays below 0.005."""
+    rng = np.random.default_rng(4)
+    cap = 0.12 + rng.integers(-8, 8, 30_000) * np.spacing(0.12)
+    x = np.concatenate([rng.uniform(-0.5, 0.12, 70_000), cap])
+    rng.shuffle(x)
+    s = Sketch.from_pilot(x[:10_000])
+    s.add(x)
+    for q in (0.5, 0.8, 0.95, 0.99):
+        value, error = s.quantile(q)
+        assert error <= 0.005 and rank_ok(x, q, value, error), q
+
+
+# -- the simulation ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("which", ["buz", "rikers_without_guarantee"])
+def test_streamed_equals_kept_within_the_stated_error(which, request):
+    sib = request.getfixturevalue(which)
+    kept = simulate_sib(sib, 120_000, seed=7, keep_draws=True)
+    streamed = simulate_sib(sib, 120_000, seed=7, chunk_size=17_000)
+    assert isinstance(kept, SibSimulation) and isinstance(streamed, SibStreamed)
+    a, b = kept.summary(), streamed.summary()
+    assert b["streamed"] is True and a["streamed"] is False
+    assert 0.0 <= b["quantile_error"] <= 0.005
+    for key in ("p_investor_loss", "p_payer_pays_more_than_saves", "p_floor_used", "investor_multiple_min"):
+        assert b[key] == a[key], key
+    assert b["p_investor_loss_each"] == a["p_investor_loss_each"]
+    dist_a, dist_b = a["investor_irr_distribution"], b["investor_irr_distribution"]
+    assert dist_b["total_loss_share"] == dist_a["total_loss_share"]
+    for name in FIGURES:
+        x = getattr(kept, name)
+        x = x[np.isfinite(x)]
+        s = (
+            b[name]
+            if name != "investor_irr"
+            else {k: b[f"investor_irr_{k}"] for k in ("p5", "p50", "p95", "mean")}
+        )
+        assert s["mean"] == pytest.approx(float(x.mean()), rel=1e-12, abs=1e-12), name
+        for q in (5, 50, 95):
+            assert rank_ok(x, q / 100, s[f"p{q}"], b["quantile_error"]), (name, q)
+    if dist_a["without_total_losses"] is not None:
+        rest = kept.investor_irr[kept.investor_irr > -1 + 1e-12]
+        for q in (5, 50, 95):
+            assert rank_ok(rest, q / 100, dist_b["without_total_losses"][f"p{q}"], b["quantile_error"] * 2)
+
+
+def test_rikers_without_guarantee_has_total_losses(rikers_without_guarantee):
+    """The case the test above needs: a pile at -100 % that the IRR's percentiles are read around."""
+    s = simulate_sib(rikers_without_guarantee, 20_000, seed=7).summary()
+    assert 0 < s["investor_irr_distribution"]["total_loss_share"] < 1
+
+
+def test_the_same_at_any_chunk_size_and_any_number_of_workers(buz):
+    runs = [
+        simulate_sib(buz, 150_000, seed=9, chunk_size=size, workers=workers).summary()
+        for size, workers in ((150_000, 1), (9_999, 1), (20_000, 2))
+    ]
+    for other in runs[1:]:
+        assert_same(runs[0], other)
+
+
+def test_a_dated_contract_streams_the_same_at_any_chunk_size():
+    sib = compile_sib(DWP)
+    a = simulate_sib(sib, 30_000, seed=2, chunk_size=30_000).summary()
+    b = simulate_sib(sib, 30_000, seed=2, chunk_size=4_321, workers=2).summary()
+    assert_same(a, b)
+
+
+def test_memory_does_not_grow_with_the_draws(buz):
+    simulate_sib(buz, 20_000, seed=1, chunk_size=20_000)  # warm up caches outside the measure
+    peaks = []
+    for n in (100_000, 800_000):
+        tracemalloc.start()
+        simulate_sib(buz, n, seed=1, chunk_size=20_000)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < 1.3 * peaks[0]  # eight times the draws, about the same memory
+
+
+def test_kept_draws_are_refused_when_they_cannot_fit(buz):
+    with pytest.raises(MkbaError) as exc:
+        simulate_sib(buz, 10**13, keep_draws=True)
+    assert "draws" in exc.value.message
+    with pytest.raises(MkbaError):
+        simulate_sib(buz, 10**12)  # streamed, but it would run for days
+
+
+def test_a_dask_cluster_streams_the_same_result(buz, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    here = simulate_sib(buz, 40_000, seed=4, chunk_size=10_000).summary()
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        local_directory=str(tmp_path),
+    )
+    with cluster, distributed.Client(cluster) as client:
+        there = simulate_sib(buz, 40_000, seed=4, chunk_size=10_000, client=client).summary()
+    assert_same(here, there)
+
+
+def test_a_worker_killed_mid_run_fails_the_run_with_one_message(buz):
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = simulate_sib(buz, 3_000_000, seed=1, chunk_size=50_000, workers=2)
+        except MkbaError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.time() + 60
+    while not multiprocessing.active_children() and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    children = multiprocessing.active_children()
+    assert children, "no worker started"
+    os.kill(children[0].pid, signal.SIGKILL)
+    thread.join(180)
+    assert "result" not in outcome  # never a partial result returned as whole
+    assert "worker process stopped" in outcome["error"].message
+
+
+def test_the_command_streams_on_workers_and_states_the_error(tmp_path):
+    out = tmp_path / "out.json"
+    done = invoke_cli("sib", BUZ, "--simulate", "120000", "--workers", "2", "--json", out)
+    assert done.returncode == 0, done.stderr
+    sim = json.loads(out.read_text(encoding="utf-8"))["simulation"]
+    assert sim["streamed"] is True and sim["n"] == 120_000 and 0 <= sim["quantile_error"] <= 0.005
+    assert "rangfout" in done.stdout  # the error is stated to the reader too
+    alone = invoke_cli("sib", BUZ, "--simulate", "120000", "--chunk-size", "7000", "--json", out)
+    assert alone.returncode == 0, alone.stderr
+    assert_same(sim, json.loads(out.read_text(encoding="utf-8"))["simulation"])
+
+
+def test_bad_workers_exit_2_with_one_message():
+    done = invoke_cli("sib", BUZ, "--simulate", "1000", "--workers", "0")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--workers" in done.stderr and done.stdout == ""

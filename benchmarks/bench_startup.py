@@ -27,17 +27,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+_FIRST_MODEL = (
+    "import numpy, pydantic\n"
+    "class M(pydantic.BaseModel):\n"
+    "    x: int = pydantic.Field(ge=0)\n"
+    "    @pydantic.field_validator('x')\n"
+    "    @classmethod\n"
+    "    def _same(cls, v: int) -> int:\n"
+    "        return v\n"
+    "M(x=1)"
+)
+
 #: Where ``mkba run`` spends its time: each step is a fresh interpreter doing all of the step before
 #: and one thing more; the differences between their medians are the cost of each layer.
 LAYERS = {
     "numpy and pydantic imported (the peer)": "import numpy, pydantic",
-    "+ pydantic's first model (its schema machinery)": (
-        "import numpy, pydantic\nclass M(pydantic.BaseModel):\n    x: int"
-    ),
-    "+ Typer and Rich (the command line)": (
-        "import numpy, pydantic\nclass M(pydantic.BaseModel):\n    x: int\n"
-        "import typer, typer.main, rich.console, rich.table"
-    ),
+    "+ pydantic's first model with a constraint and a validator (its schema machinery)": _FIRST_MODEL,
+    "+ Typer and Rich (the command line)": _FIRST_MODEL
+    + "\nimport typer, typer.main, rich.console, rich.table",
     "+ mkba's modules and models (everything `mkba run` imports)": (
         "import numpy, pydantic, typer, typer.main, rich.console, rich.table\nimport mkba.cli.app, mkba.cli.run"
     ),

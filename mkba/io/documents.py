@@ -27,7 +27,6 @@ import difflib
 import json
 import math
 import re
-import tomllib
 import types
 import typing
 from collections.abc import Callable
@@ -338,6 +337,8 @@ def read_document(path: str | Path) -> Document:
     raw = read_input(path)
     suffix = path.suffix.lower()
     if suffix == ".toml":
+        import tomllib  # only for TOML files
+
         text = _decode(raw, file, "TOML")
         _bracket_depth(text, file)
         try:

@@ -26,7 +26,7 @@ from mkba.pricelist.source import Source
 class YearStatus(pydantic.BaseModel):
     """How one year's index value was obtained, when it is not the official published figure."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: Literal["official", "provisional", "derived"]
     how: str | None = pydantic.Field(default=None, description="How a derived value was computed, from what.")
@@ -45,7 +45,7 @@ class IndexFile(pydantic.BaseModel):
     (published, may still change) or ``derived`` (computed, with ``how``); a year not listed is official.
     """
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     format: str = pydantic.Field(pattern=r"^mkba-index/1$")
     name: str

@@ -124,7 +124,7 @@ class PriceItem(pydantic.BaseModel):
     'deelnemers'
     """
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = pydantic.Field(pattern=NAME_PATTERN, max_length=120)
     label: str = pydantic.Field(min_length=1)
@@ -179,7 +179,7 @@ class ItemOverride(pydantic.BaseModel):
     new ``amount`` or ``price_year`` needs its own ``source``.
     """
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = pydantic.Field(pattern=NAME_PATTERN)
     label: str | None = None
@@ -218,7 +218,7 @@ class ItemOverride(pydantic.BaseModel):
 class PriceListFile(pydantic.BaseModel):
     """The shape of a price list file (docs/formats.md), as written."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     format: Literal["mkba-pricelist/1"]
     name: str = pydantic.Field(pattern=NAME_PATTERN)

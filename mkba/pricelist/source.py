@@ -18,7 +18,7 @@ class Source(pydantic.BaseModel):
         The table, page or paragraph that holds the figure.
     """
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: str = pydantic.Field(min_length=1)
     url: str | None = None

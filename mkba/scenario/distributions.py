@@ -23,7 +23,7 @@ _STD_NORMAL = NormalDist()
 class _Dist(pydantic.BaseModel):
     """What every distribution has: its name, support, quantile function, mean and swing."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     #: The name of the distribution as a scenario file gives it (``dist: triangular``).
     dist: str
@@ -244,7 +244,7 @@ class Normal(_Dist):
     sd: float = pydantic.Field(gt=0)
     clip: tuple[float, float] | None = None
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @pydantic.model_validator(mode="after")
     def _order(self) -> Normal:

@@ -107,4 +107,4 @@ YearRange = tuple[Whole, Whole]
 class Closed(pydantic.BaseModel):
     """A closed, frozen model: unknown keys are refused."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)

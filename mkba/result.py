@@ -162,11 +162,19 @@ class Result:
         return self.model.price_year
 
     def stakeholder_label(self, name: str) -> str:
-        """How to show stakeholder ``name``: its ``label`` from the scenario (``label_en`` in English)."""
+        """How to show stakeholder ``name``: its ``label`` from the scenario (``label_en`` in English).
+
+        Without a label, a common id gets its default name (``zorgverzekeraar``: Zorgverzekeraar,
+        Health insurer) and any other id a capital first letter
+        (:func:`mkba.report.vocabulary.stakeholder_name`).
+        """
         spec = self.scenario.stakeholders.get(name)
-        if spec is None:
-            return name
-        return (spec.label_en or spec.label or name) if self.lang == "en" else (spec.label or name)
+        own = None if spec is None else ((spec.label_en or spec.label) if self.lang == "en" else spec.label)
+        if own:
+            return own
+        from mkba.report.text import stakeholder_name
+
+        return stakeholder_name(name, self.lang)
 
     def stakeholder_rows(self) -> list[dict[str, Any]]:
         """Per stakeholder, in order: ``stakeholder``, ``public`` and its ``pv_costs``, ``pv_benefits``

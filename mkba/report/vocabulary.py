@@ -692,6 +692,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit_item": ("stuk", "item"),
     "rp_project_file": ("Projectbestand", "Project file"),
     "xl_chart_costs_left": ("Kosten (negatief, voor de grafiek)", "Costs (negative, for the chart)"),
+    "xl_chart_data": (
+        "Gegevens van de grafiek per jaar (kosten negatief)",
+        "Data of the chart per year (costs negative)",
+    ),
+    "xl_sens_axis": ("Verschil met het saldo", "Change of the net present value"),
     "fiscal_npv": ("Saldo fiscaal (publieke partijen)", "Fiscal net present value (public stakeholders)"),
     "xl_method_fast": ("snel: contante waarden per groep regels", "fast: present values per group of lines"),
     "xl_method_flows": ("volledig: alle kasstromen per jaar", "full: every flow per year"),
@@ -732,3 +737,68 @@ def label(key: str, lang: str = "nl") -> str:
     if pair is None:
         return key
     return pair[1] if lang == "en" else pair[0]
+
+
+#: Default names of common stakeholder ids, (Dutch, English): what a reader sees when the scenario
+#: gives a stakeholder no ``label`` (the price list's payers and beneficiaries, for instance).
+STAKEHOLDERS: dict[str, tuple[str, str]] = {
+    "gemeente": ("Gemeente", "Municipality"),
+    "provincie": ("Provincie", "Province"),
+    "rijk": ("Rijksoverheid", "Central government"),
+    "uwv": ("UWV", "UWV (employee insurance agency)"),
+    "svb": ("SVB", "SVB (social insurance bank)"),
+    "belastingdienst": ("Belastingdienst", "Tax authority"),
+    "zorgverzekeraar": ("Zorgverzekeraar", "Health insurer"),
+    "zorgverzekeraars": ("Zorgverzekeraars", "Health insurers"),
+    "zorgaanbieder": ("Zorgaanbieder", "Care provider"),
+    "woningcorporatie": ("Woningcorporatie", "Housing association"),
+    "woningcorporaties": ("Woningcorporaties", "Housing associations"),
+    "politie": ("Politie", "Police"),
+    "justitie": ("Justitie", "Justice"),
+    "werkgever": ("Werkgever", "Employer"),
+    "werkgevers": ("Werkgevers", "Employers"),
+    "deelnemers": ("Deelnemers", "Participants"),
+    "deelnemer": ("Deelnemer", "Participant"),
+    "bewoners": ("Bewoners", "Residents"),
+    "vrijwilligers": ("Vrijwilligers", "Volunteers"),
+    "mantelzorgers": ("Mantelzorgers", "Informal carers"),
+    "samenleving": ("Samenleving", "Society"),
+    "maatschappij": ("Maatschappij", "Society"),
+    "fonds": ("Fonds", "Fund"),
+    "investeerders": ("Investeerders", "Investors"),
+    "investeerder": ("Investeerder", "Investor"),
+    "uitvoerder": ("Uitvoerder", "Provider"),
+    "onderwijs": ("Onderwijs", "Education"),
+}
+
+
+def stakeholder_name(name: str, lang: str = "nl") -> str:
+    """How to show a stakeholder id the scenario gives no label: a known id by its name, else capitalised.
+
+    Parameters
+    ----------
+    name : str
+        The stakeholder's id (``zorgverzekeraar``, ``goldman-sachs``).
+    lang : {'nl', 'en'}
+        Dutch (the default) or English.
+
+    Returns
+    -------
+    str
+        The name for readers: a known id's from :data:`STAKEHOLDERS`, otherwise the id with
+        hyphens and underscores as spaces and a capital first letter.
+
+    Examples
+    --------
+    >>> stakeholder_name("zorgverzekeraar")
+    'Zorgverzekeraar'
+    >>> stakeholder_name("vrijwilligers", "en")
+    'Volunteers'
+    >>> stakeholder_name("nyc-doc")
+    'Nyc doc'
+    """
+    pair = STAKEHOLDERS.get(name.lower())
+    if pair is not None:
+        return pair[1] if lang == "en" else pair[0]
+    words = name.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else name

@@ -1,8 +1,14 @@
-"""The workbook's native charts in the colours of every other chart (:data:`mkba.report.html.chartspec.PALETTE`).
+"""The workbook's native charts, made from the one chart definition (:mod:`mkba.report.chartspec`).
 
-Costs vermillion, benefits blue, the saldo black, an input's low end sky blue and its high end
-reddish purple: the Okabe-Ito colours that the HTML report and the PNG charts use, so a reader
-sees one colour for one thing everywhere.
+A :class:`~mkba.report.chartspec.Chart` says what a chart shows: its title, its series in their
+order, each with its label, its sign (costs negative, benefits positive) and its colour from the
+one colour-blind-safe palette. :func:`native_chart` makes the openpyxl chart of it over the cells
+that hold those series, so the workbook shows what the PNG charts and the HTML report show: one
+colour for one thing, in one order, with one title.
+
+What a spreadsheet chart cannot draw as the other charts do is left out, and said here: the
+saldo's diamond marker on a horizontal chart (the stakeholder chart; its saldo is in the table
+beside it).
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mkba.report.html.chartspec import PALETTE
+from mkba.report.chartspec import PALETTE, Chart, Series
 
 
 def colour_series(chart: Any, keys: Sequence[str]) -> None:
@@ -21,9 +27,106 @@ def colour_series(chart: Any, keys: Sequence[str]) -> None:
     chart : openpyxl.chart.BarChart
         A chart whose series are in the order of ``keys``.
     keys : sequence of str
-        Keys of :data:`~mkba.report.html.chartspec.PALETTE` (``cost``, ``benefit``, ``net``, ``low``, ``high``).
+        Keys of :data:`~mkba.report.chartspec.PALETTE` (``cost``, ``benefit``, ``net``, ``low``, ``high``).
     """
     for series, key in zip(chart.series, keys):
-        colour = PALETTE[key].lstrip("#")
-        series.graphicalProperties.solidFill = colour
-        series.graphicalProperties.line.solidFill = colour
+        _paint(series, PALETTE[key], line=False)
+
+
+def _paint(series: Any, colour: str, *, line: bool) -> None:
+    rgb = colour.lstrip("#")
+    if line:
+        series.graphicalProperties.line.solidFill = rgb
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        series.smooth = False
+    else:
+        series.graphicalProperties.solidFill = rgb
+        series.graphicalProperties.line.solidFill = rgb
+
+
+def _title(text: str, size: int = 1000) -> Any:
+    """A chart title of ``size`` hundredths of a point, bold: a long title fits a small chart."""
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
+
+    font = CharacterProperties(sz=size, b=True)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=font), r=[RegularTextRun(rPr=font, t=text)])
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
+
+
+def title_text(chart: Any) -> str:
+    """The text of an openpyxl chart's title (as :func:`native_chart` writes it)."""
+    return "".join(run.t for para in chart.title.tx.rich.p for run in (para.r or []))
+
+
+def drawn_series(spec: Chart) -> tuple[Series, ...]:
+    """The series of ``spec`` a workbook chart draws, in order (a horizontal chart's markers left out)."""
+    return tuple(s for s in spec.series if not (spec.horizontal and s.style == "marker"))
+
+
+def native_chart(
+    spec: Chart,
+    data: Sequence[Any],
+    categories: Any,
+    *,
+    number_format: str,
+    size: tuple[float, float],
+) -> Any:
+    """The openpyxl chart of ``spec``: its title, its series in order with their labels and colours.
+
+    Bars are columns (benefits up, costs down, stacked per year) or, for a horizontal chart, rows
+    drawn from the top in the order of its categories; a line series is drawn as a line over the
+    columns.
+
+    Parameters
+    ----------
+    spec : mkba.report.chartspec.Chart
+        What to draw.
+    data : sequence of openpyxl.chart.Reference
+        The cells of each series of :func:`drawn_series` (``spec``), in that order; each holds the
+        values with the series' sign (costs as negative amounts).
+    categories : openpyxl.chart.Reference
+        The category labels (years, stakeholders, inputs).
+    number_format : str
+        The number format of the value axis.
+    size : (float, float)
+        Width and height in centimetres.
+
+    Returns
+    -------
+    openpyxl.chart.BarChart
+        The chart, with any line series combined into it.
+    """
+    from openpyxl.chart import BarChart, LineChart
+    from openpyxl.chart.series import SeriesLabel
+
+    series = drawn_series(spec)
+    if len(series) != len(data):
+        raise ValueError(f"{spec.key}: {len(series)} series to draw, {len(data)} given")
+    bars = BarChart()
+    bars.type = "bar" if spec.horizontal else "col"
+    bars.grouping = "clustered" if spec.horizontal else "stacked"
+    bars.overlap = 100  # costs and benefits on either side of zero, never side by side
+    bars.title = _title(spec.title)
+    lines = LineChart()
+    for s, ref in zip(series, data):
+        target = lines if s.style == "line" else bars
+        target.add_data(ref, from_rows=ref.min_row == ref.max_row and ref.min_col != ref.max_col)
+        added = target.series[-1]
+        added.tx = SeriesLabel(v=s.label)
+        _paint(added, s.colour, line=s.style == "line")
+    bars.set_categories(categories)
+    if spec.horizontal:
+        bars.x_axis.scaling.orientation = "maxMin"  # the first category on top, as everywhere
+        bars.y_axis.crosses = "max"  # and the value axis still at the bottom
+    bars.x_axis.delete = bars.y_axis.delete = False
+    bars.x_axis.tickLblPos = "low"  # category labels beside the plot, not on the zero line
+    bars.y_axis.number_format = number_format.replace("[Red]", "")
+    bars.y_axis.majorGridlines = None
+    bars.legend.position = "b"
+    if lines.series:
+        lines.set_categories(categories)
+        bars += lines
+    bars.width, bars.height = size
+    return bars

@@ -1,7 +1,7 @@
 """Print settings of every sheet: A4, orientation, fit to one page wide, titles, header and footer.
 
 Applied last (:func:`set_up_printing`), from what each sheet holds: its used range is its print
-area, the rows frozen at its top repeat on every printed page, a sheet wider than a portrait page
+area (unless its writer set one: the summary prints columns A to E, its charts' data stand beside), the rows frozen at its top repeat on every printed page, a sheet wider than a portrait page
 prints landscape, and every sheet fits one page wide (the summary on one page). The header names
 the scenario and the price list (name@version); the footer the date and "page x of y".
 """
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 #: Characters of column width that fit across A4 in portrait at 100 % (landscape beyond).
 PORTRAIT_WIDTH = 95
+#: The smallest scale a one-page sheet (the summary) is laid out for: it prints in portrait when its
+#: columns fit across at this scale.
+MIN_ONE_PAGE_SCALE = 0.8
 #: Margins in inches (openpyxl's unit): narrow, room for a header and footer.
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.25, "footer": 0.25}
 #: Every column is at least this wide (characters) when its width was never set.
@@ -28,11 +31,12 @@ DEFAULT_WIDTH = 8.43
 CM_PER_CHARACTER, CM_PER_ROW = 0.2, 0.53
 
 
-def _used_width(ws: Worksheet) -> float:
+def _used_width(ws: Worksheet, last: int | None = None) -> float:
+    """Characters of column width from A to column ``last`` (default: the last used one)."""
     from openpyxl.utils import get_column_letter
 
     total = 0.0
-    for col in range(1, ws.max_column + 1):
+    for col in range(1, (last or ws.max_column) + 1):
         dim = ws.column_dimensions.get(get_column_letter(col))
         if dim is not None and dim.hidden:
             continue
@@ -54,6 +58,15 @@ def _print_area(ws: Worksheet) -> str:
         cols = max(cols, _last_column(ws, col, chart.width))
         rows = max(rows, row + math.ceil(chart.height / CM_PER_ROW))
     return f"A1:{get_column_letter(cols)}{rows}"
+
+
+def _last_printed_column(ws: Worksheet) -> int:
+    """The last column of ``ws``'s print area."""
+    from openpyxl.utils import column_index_from_string
+
+    area = str(ws.print_area).rsplit("!", 1)[-1].split(",")[0]
+    last = area.split(":")[-1].replace("$", "").rstrip("0123456789")
+    return column_index_from_string(last) if last else ws.max_column
 
 
 def _last_column(ws: Worksheet, first: int, width_cm: float) -> int:
@@ -101,14 +114,17 @@ def set_up_sheet(ws: Worksheet, *, scenario: str, pricelist: str, lang: str, one
     if ws.max_row < 1:
         return
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if _used_width(ws) > PORTRAIT_WIDTH else "portrait"
+    if not ws.print_area:  # unless the sheet's writer chose its printed part
+        ws.print_area = _print_area(ws)
+    width = _used_width(ws, _last_printed_column(ws))
+    portrait = width <= (PORTRAIT_WIDTH / MIN_ONE_PAGE_SCALE if one_page else PORTRAIT_WIDTH)
+    ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.print_options.horizontalCentered = False
     for side, inches in MARGINS.items():
         setattr(ws.page_margins, side, inches)
-    ws.print_area = _print_area(ws)
     frozen = ws.freeze_panes
     if frozen and not ws.print_title_rows:
         from openpyxl.utils.cell import coordinate_from_string

@@ -11,15 +11,22 @@ table, as one :class:`SummaryCells` value.
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Mapping
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.utils import quote_sheetname
+from openpyxl.chart import Reference
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mkba.report import chartspec
 from mkba.report.excel.cells import (
     EURO0,
     PERCENT,
@@ -29,8 +36,8 @@ from mkba.report.excel.cells import (
     write_header,
     write_title,
 )
-from mkba.report.excel.chartstyle import colour_series
-from mkba.report.excel.flows import FIRST_YEAR_COL, FlowRows
+from mkba.report.excel.chartstyle import drawn_series, native_chart
+from mkba.report.excel.flows import FlowRows
 from mkba.report.excel.inputs import Inputs
 
 #: The figures of the summary, in their order (docs/method.md, section 5).
@@ -47,6 +54,17 @@ FIGURES = (
 
 #: A helper column beside the stakeholder table: costs as negative amounts, for the chart.
 CHART_COST_COL = 6
+#: The helper columns of the yearly chart (year, then one per series), right of the printed part.
+CHART_YEAR_COL = 8
+#: The printed part of the sheet: columns A to E, on one A4 page in portrait.
+PRINT_LAST_COL = 5
+#: Each printed column's width in characters (figure or party, value, explanation, name, saldo):
+#: 95 in all, so that the page prints at 80 % or more even where the font is wider than Calibri
+#: (DejaVu Sans in LibreOffice without Carlito), and near 100 % in Excel. Longer texts wrap.
+PRINT_WIDTHS = (24, 14, 29, 13, 15)
+#: Height of the charts below the tables (cm); the height of a line of text (points) and of a row (cm).
+CHART_HEIGHT = 7.0
+LINE_POINTS, CM_PER_ROW = 14.5, 0.53
 #: Columns of the stakeholder table.
 STAKEHOLDER_COLS: Mapping[str, str] = {"public": "B", "pv_costs": "C", "pv_benefits": "D", "npv": "E"}
 
@@ -125,11 +143,13 @@ def write_summary_sheet(
     )
     rows = _figures_table(ctx, wb, ws, refs)
     table = _stakeholder_table(ctx, wb, ws, refs, inputs, rows)
-    _provenance(ctx, ws, table.society_row + 2)
-    ctx.cap_width(ws, 2, 24, least=16)
-    ctx.cap_width(ws, 3, 50)
+    below = _charts(ctx, ws, flows_ws, flows, table)
+    last = _provenance(ctx, ws, below + 1)
+    for col, width in enumerate(PRINT_WIDTHS, 1):  # the final width is this + 2 (cells.Context)
+        ctx.cap_width(ws, col, width - 2, least=width - 2)
+    _wrap(ctx, ws, [_HEAD, *rows.values(), table.head, *table.rows.values(), *range(below + 1, last + 1)])
     ws.freeze_panes = f"A{_HEAD + 1}"
-    _charts(ctx, ws, flows_ws, flows, table)
+    ws.print_area = f"A1:{get_column_letter(PRINT_LAST_COL)}{last}"
     return SummaryCells(
         figures={name: f"B{r}" for name, r in rows.items()},
         stakeholder_rows=table.rows,
@@ -307,8 +327,11 @@ def _society_row(ctx: Context, ws: Worksheet, t: _StakeholderTable, figures: Map
 
 
 # -- provenance -----------------------------------------------------------------------------------
-def _provenance(ctx: Context, ws: Worksheet, row: int) -> None:
-    """Where the result came from: price list, scenario, index and mkba version, and the defaults used."""
+def _provenance(ctx: Context, ws: Worksheet, row: int) -> int:
+    """Where the result came from: price list, scenario, index and mkba version, and the defaults used.
+
+    Returns the last row written.
+    """
     ctx.text(ws, row, 1, ctx.label("xl_provenance"), bold=True)
     prov = ctx.result.provenance
     info = [
@@ -329,10 +352,15 @@ def _provenance(ctx: Context, ws: Worksheet, row: int) -> None:
         row += 1
         ctx.text(ws, row, 1, ctx.label(name).capitalize())
         ctx.formula(ws, row, 2, f"={name}", fmt)
+    if prov["defaults_used"]:
+        row += 1
+        ctx.text(ws, row, 1, f"{ctx.label('defaults_used')}:")
     for key, value in prov["defaults_used"].items():
         row += 1
-        ctx.text(ws, row, 1, f"{ctx.label('defaults_used')}: {_default_name(ctx, key)}")
+        ctx.text(ws, row, 1, f"- {_default_name(ctx, key)}")
         ctx.text(ws, row, 2, value if ctx.lang == "en" else _default_value(key, value))
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=PRINT_LAST_COL)  # room to wrap
+    return row
 
 
 def _file_name(path: str | None) -> str:
@@ -359,36 +387,119 @@ def _default_value(key: str, value: object) -> str:
     return head.split(" per ", 1)[0].split(": ", 1)[0]
 
 
+# -- wrapping -------------------------------------------------------------------------------------
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+
+
+def _wrap(ctx: Context, ws: Worksheet, rows: list[int]) -> None:
+    """Wrap the printed cells of ``rows`` that are wider than their column, and make each row high enough.
+
+    A text cell with an empty cell to its right overflows instead (a hash, a file name). Every
+    cell of a row with more than one line is aligned to the top. Each cell gets its own copy of its
+    style first: the safe writers share one style per kind of cell.
+    """
+    widths = [max(9, min(ctx.widths.get((ws.title, c), 0) + 2, 60)) for c in range(1, PRINT_LAST_COL + 1)]
+    for row in rows:
+        lines = 1
+        for col in range(1, PRINT_LAST_COL + 1):
+            cell = ws._cells.get((row, col))
+            if cell is None or cell.data_type != "s" or not cell.value or _overflows(ws, cell, widths):
+                continue
+            # letters are narrower than the digits a column's width counts, bold ones less so
+            free = int((_width(ws, cell, widths) - 1) * (1.1 if cell.font.b else 1.3))
+            lines = max(lines, len(textwrap.wrap(cell.value, free, break_long_words=True)))
+        if lines == 1:
+            continue
+        for col in range(1, PRINT_LAST_COL + 1):
+            cell = ws._cells.get((row, col))
+            if cell is not None:
+                cell._style = copy(cell._style)
+                cell.alignment = _TOP if _overflows(ws, cell, widths) else _WRAP
+        ws.row_dimensions[row].height = LINE_POINTS * min(lines, 6) + 1.5
+
+
+def _width(ws: Worksheet, cell: object, widths: list[int]) -> int:
+    """The width of ``cell``'s column, or of the printed columns its merged range spans."""
+    row, col = cell.row, cell.column  # type: ignore[attr-defined]
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row == row and rng.min_col == col:
+            return sum(widths[col - 1 : rng.max_col])
+    return widths[col - 1]
+
+
+def _overflows(ws: Worksheet, cell: object, widths: list[int]) -> bool:
+    """Whether a text cell may run over the empty cells to its right, within the printed columns."""
+    row, col = cell.row, cell.column  # type: ignore[attr-defined]
+    if (row, col + 1) in ws._cells or _width(ws, cell, widths) != widths[col - 1]:
+        return False
+    return len(str(cell.value)) <= sum(widths[col - 1 :]) * 1.2  # type: ignore[attr-defined]
+
+
 # -- charts ---------------------------------------------------------------------------------------
-def _charts(ctx: Context, ws: Worksheet, flows_ws: Worksheet, flows: FlowRows, t: _StakeholderTable) -> None:
-    """Two native charts: the net flow per year, and costs and benefits per stakeholder."""
-    c0 = FIRST_YEAR_COL
-    c1 = c0 + len(flows.year_cols) - 1
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = ctx.label("xl_chart_net")
-    chart.add_data(Reference(flows_ws, min_col=c0, max_col=c1, min_row=flows.net_row), from_rows=True)
-    chart.set_categories(Reference(flows_ws, min_col=c0, max_col=c1, min_row=flows.year_row))
-    chart.series[0].tx = SeriesLabel(v=ctx.label("net_flow"))
-    colour_series(chart, ("net",))
-    chart.y_axis.number_format = EURO0
-    chart.x_axis.delete = chart.y_axis.delete = False
-    chart.legend = None
-    chart.width, chart.height = 18, 8
-    ws.add_chart(chart, "G4")
-    if t.last < t.first:
-        return
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = ctx.label("xl_chart_stakeholders")
-    chart.add_data(
-        Reference(ws, min_col=CHART_COST_COL, min_row=t.head, max_row=t.last), titles_from_data=True
+def _charts(ctx: Context, ws: Worksheet, flows_ws: Worksheet, flows: FlowRows, t: _StakeholderTable) -> int:
+    """The yearly chart and the stakeholder chart side by side below the tables; returns their last row.
+
+    Both come from the one chart definition (:mod:`mkba.report.chartspec`): the series, their
+    order, signs, labels, colours and the titles are those of the PNG charts and the HTML report.
+    Their data stand right of the printed columns (costs as negative amounts).
+    """
+    res = ctx.result
+    top = t.society_row + 2
+    width = sum(PRINT_WIDTHS) * 0.19  # cm across the printed columns (Calibri; wider elsewhere)
+    half = (width - 0.4) / 2
+    yearly = chartspec.yearly_chart(res)
+    data, years = _yearly_data(ctx, ws, flows_ws, flows, yearly)
+    chart = native_chart(yearly, data, years, number_format=EURO0, size=(half, CHART_HEIGHT))
+    _place(ws, chart, top, 0.0)
+    if t.last >= t.first:
+        spec = chartspec.stakeholder_chart(res)
+        refs = [
+            Reference(ws, min_col=CHART_COST_COL if s.key == "cost" else 4, min_row=t.first, max_row=t.last)
+            for s in drawn_series(spec)
+        ]
+        names = Reference(ws, min_col=1, min_row=t.first, max_row=t.last)
+        chart = native_chart(spec, refs, names, number_format=EURO0, size=(half, CHART_HEIGHT))
+        _place(ws, chart, top, half + 0.4)
+    return top + math.ceil(CHART_HEIGHT / CM_PER_ROW)
+
+
+def _yearly_data(
+    ctx: Context, ws: Worksheet, flows_ws: Worksheet, flows: FlowRows, spec: chartspec.Chart
+) -> tuple[list[Reference], Reference]:
+    """The yearly chart's series as columns right of the printed part (formulas over *Kasstromen*)."""
+    fl = quote_sheetname(flows_ws.title)
+    rows = {
+        "benefit": (flows.benefits_row, ""),
+        "cost": (flows.costs_row, "-"),  # costs down, as in every chart
+        "net": (flows.net_row, ""),
+        "cumulative": (flows.cumulative_row, ""),
+    }
+    head = _HEAD
+    ctx.text(ws, head - 1, CHART_YEAR_COL, ctx.label("xl_chart_data"), bold=True)
+    ctx.text(ws, head, CHART_YEAR_COL, ctx.label("year"), bold=True)
+    series = drawn_series(spec)
+    for i, col in enumerate(flows.year_cols):
+        r = head + 1 + i
+        ctx.formula(ws, r, CHART_YEAR_COL, f"={fl}!{col}{flows.year_row}", "0")
+        for j, s in enumerate(series, 1):
+            src, sign = rows[s.key]
+            ctx.formula(ws, r, CHART_YEAR_COL + j, f"={sign}{fl}!{col}{src}", EURO0)
+    last = head + len(flows.year_cols)
+    for j, s in enumerate(series, 1):
+        ctx.text(ws, head, CHART_YEAR_COL + j, s.label, bold=True)
+    data = [
+        Reference(ws, min_col=CHART_YEAR_COL + j, min_row=head + 1, max_row=last)
+        for j in range(1, len(series) + 1)
+    ]
+    return data, Reference(ws, min_col=CHART_YEAR_COL, min_row=head + 1, max_row=last)
+
+
+def _place(ws: Worksheet, chart: object, row: int, left_cm: float) -> None:
+    """Put ``chart`` at ``left_cm`` from the left edge of column A, from the top of ``row``."""
+    width, height = chart.width, chart.height  # type: ignore[attr-defined]
+    chart.anchor = OneCellAnchor(  # type: ignore[attr-defined]
+        _from=AnchorMarker(col=0, colOff=cm_to_EMU(left_cm), row=row - 1, rowOff=0),
+        ext=XDRPositiveSize2D(cm_to_EMU(width), cm_to_EMU(height)),
     )
-    chart.add_data(Reference(ws, min_col=4, min_row=t.head, max_row=t.last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=t.first, max_row=t.last))
-    chart.overlap = 100
-    colour_series(chart, ("cost", "benefit"))
-    chart.x_axis.delete = chart.y_axis.delete = False
-    chart.y_axis.number_format = EURO0
-    chart.width, chart.height = 18, 9
-    ws.add_chart(chart, "G22")
+    ws.add_chart(chart)

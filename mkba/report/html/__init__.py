@@ -2,7 +2,7 @@
 
 Modules:
 
-* :mod:`mkba.report.html.chartspec`: one definition of every chart (order, signs, colour-blind-safe
+* :mod:`mkba.report.chartspec`: one definition of every chart (order, signs, colour-blind-safe
   colours, titles, alternative text);
 * :mod:`mkba.report.html.svg`: a chart as inline SVG;
 * :mod:`mkba.report.html.context`, :mod:`mkba.report.html.sib`, :mod:`mkba.report.html.project`:

@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mkba.report import numbers
-from mkba.report.html import chartspec
+from mkba.report import chartspec, numbers
 from mkba.report.html.svg import render_svg
 from mkba.report.text import public_text
 from mkba.report.vocabulary import label

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mkba.report import numbers
-from mkba.report.html import chartspec
+from mkba.report import chartspec, numbers
 from mkba.report.html.context import chart, provenance
 from mkba.report.vocabulary import label
 

@@ -106,8 +106,8 @@ def scenario_report(result: Result, analysis: Analysis, *, template: str | Path 
     MkbaError
         When the scenario has nothing to show (no line and no PM-post), or the template is missing.
     """
+    from mkba.report.chartspec import stakeholder_chart, yearly_chart
     from mkba.report.html import context as ctx
-    from mkba.report.html.chartspec import stakeholder_chart, yearly_chart
     from mkba.report.html.sib import sib_section
     from mkba.report.vocabulary import label
 

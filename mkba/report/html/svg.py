@@ -1,4 +1,4 @@
-"""A :class:`~mkba.report.html.chartspec.Chart` as inline SVG: crisp in print, no file, no network.
+"""A :class:`~mkba.report.chartspec.Chart` as inline SVG: crisp in print, no file, no network.
 
 Written by hand (no plotting library): bars grouped per category for horizontal charts (rows),
 stacked per category for vertical ones (columns: benefits up, costs down), lines and markers on
@@ -13,7 +13,7 @@ import textwrap
 from html import escape
 
 from mkba.report import numbers
-from mkba.report.html.chartspec import PALETTE, Chart, Marker, Series
+from mkba.report.chartspec import PALETTE, Chart, Marker, Series
 
 WIDTH = 680
 FONT = 11
@@ -294,7 +294,7 @@ def render_svg(chart: Chart, lang: str = "nl") -> str:
 
     Examples
     --------
-    >>> from mkba.report.html.chartspec import PALETTE, Chart, Marker, Series
+    >>> from mkba.report.chartspec import PALETTE, Chart, Marker, Series
     >>> svg = render_svg(Chart("x", "T", "alt", ("a",), (Series("cost", "Kosten", (-1.0,)),), True))
     >>> svg.startswith("<svg") and 'aria-label="alt"' in svg
     True

@@ -36,6 +36,9 @@ class Where:
     prefix: str = ""
     #: The line of the alternative itself, for problems not inside one change.
     line: int | None = None
+    #: The line of every part of the lines an ``add`` brings: (section, position in the add list,
+    #: key, ...) -> line, so that a problem found later inside an added line points at it.
+    added_lines: Mapping[tuple, int] = field(default_factory=dict)
 
     def error(self, op: str, key: str, message: str) -> MkbaError:
         return MkbaError(

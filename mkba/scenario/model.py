@@ -368,6 +368,7 @@ class Scenario(_Closed):
     _doc: Document | None = pydantic.PrivateAttr(default=None)
     _changes: list[Change] = pydantic.PrivateAttr(default_factory=list)
     _base_sha256: str | None = pydantic.PrivateAttr(default=None)
+    _prefix: str | None = pydantic.PrivateAttr(default=None)  # a project's alternative, for messages
 
     @property
     def years(self) -> range:
@@ -445,6 +446,7 @@ class Scenario(_Closed):
         )
         lines: dict[tuple, int] = {} if where.line is None else {(): where.line}
         lines.update({loc: n for loc, key in touched.items() if (n := where.lines.get(key)) is not None})
+        lines.update(_added_lines(touched, where))
         file = where.file or self.file or "<dict>"
         try:
             new = _validated(Document(data, file, lines))
@@ -455,6 +457,7 @@ class Scenario(_Closed):
             raise MkbaError(exc.message, file=exc.file, line=exc.line, field=field) from None
         new._changes = [*self._changes, *changes]
         new._base_sha256 = self._base_sha256 or self.sha256
+        new._prefix = where.prefix or self._prefix
         return new
 
     @property
@@ -511,6 +514,8 @@ class Scenario(_Closed):
             if path[:1] == ("participants",) and len(path) == 2
             else format_path(path)
         )  # participants are keyed by year, not by position
+        if self._prefix:  # a variant of a project: say which alternative
+            field = f"{self._prefix} (the changed scenario): {field}"
         return MkbaError(message, file=self.file, line=line, field=field)
 
 
@@ -569,6 +574,18 @@ def _validated(doc: Document) -> Scenario:
 
         check_against_scenario(scenario, scenario.sib)
     return scenario
+
+
+def _added_lines(touched: dict[tuple, tuple[str, str]], where: Where) -> dict[tuple, int]:
+    """The lines of the parts of added lines: ``(section, index in the scenario, key, ...) -> line``."""
+    out: dict[tuple, int] = {}
+    position: dict[str, int] = {}
+    for loc, (op, section) in touched.items():
+        if op != "add":
+            continue
+        j = position[section] = position.get(section, -1) + 1  # the j-th line this add brings
+        out.update({(*loc, *sub[2:]): n for sub, n in where.added_lines.items() if sub[:2] == (section, j)})
+    return out
 
 
 def _check_year_keys(doc: Document) -> None:

@@ -265,8 +265,14 @@ def _where(doc: Document, i: int, alt: AlternativeSpec) -> Where:
             line = doc.line_of(("alternatives", i, op, *at))
             if line is not None:
                 lines[(op, str(key))] = line
+    at_add = ("alternatives", i, "add")
+    added = {path[3:]: n for path, n in doc.lines.items() if path[:3] == at_add and len(path) > 3}
     return Where(
-        file=doc.file, lines=lines, prefix=f"alternatives[{i}]", line=doc.line_of(("alternatives", i))
+        file=doc.file,
+        lines=lines,
+        prefix=f"alternatives[{i}]",
+        line=doc.line_of(("alternatives", i)),
+        added_lines=added,
     )
 
 

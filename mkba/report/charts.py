@@ -1,7 +1,9 @@
 """Charts as PNG files: yearly net flows, costs and benefits per stakeholder, tornado, npv histogram.
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global
-backend state, no display needed). Each function writes one file and returns
+backend state, no display needed) from the one chart definition of
+:mod:`mkba.report.chartspec`, as the HTML report and the workbook draw it. Each
+``*_figure`` function returns the figure, unsaved; each other function writes one file and returns
 its path; :func:`write_plots` writes every chart an analysis allows. Amounts
 on the axes are in euro of the result's price year (docs/method.md, section 1).
 """
@@ -18,7 +20,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from mkba.errors import MkbaError
-from mkba.report.html.chartspec import PALETTE
+from mkba.report import chartspec
+from mkba.report.chartspec import PALETTE, Chart
 from mkba.report.numbers import count
 from mkba.report.vocabulary import label
 
@@ -38,10 +41,9 @@ BreakEven = Mapping[str, Any]
 FIGSIZE = (9.0, 5.0)
 DPI = 110
 
-# One palette for every chart (the HTML report's SVG, these PNGs, the workbook's native charts):
-# Okabe-Ito, colour-blind safe (mkba.report.html.chartspec.PALETTE).
-_COST, _BENEFIT, _NET, _ACCENT = PALETTE["cost"], PALETTE["benefit"], PALETTE["net"], PALETTE["cumulative"]
-_LOW, _HIGH, _MEAN = PALETTE["low"], PALETTE["high"], PALETTE["mean"]
+# One definition of every chart (mkba.report.chartspec: series, order, signs, titles and the
+# Okabe-Ito colour-blind-safe palette), drawn here, in the HTML report's SVG and in the workbook.
+_COST, _NET = PALETTE["cost"], PALETTE["net"]
 
 
 def _figure() -> Figure:
@@ -74,10 +76,64 @@ def _save(fig: Figure, path: Path) -> Path:
     return path
 
 
+def _draw_series(ax: Any, spec: Chart, positions: np.ndarray) -> None:
+    """Draw the series of ``spec`` in its order, with its labels, signs and colours.
+
+    Columns are stacked per category (benefits up, costs down); rows (a horizontal chart) start
+    at the chart's origin; a line goes through the points; a marker is a diamond.
+    """
+    for s in spec.series:
+        values = np.asarray(s.values, dtype=float)
+        colour: Any = list(s.colours) if s.colours else s.colour
+        if s.style == "line":
+            dashed = s.key == "cumulative"
+            ax.plot(
+                positions,
+                values,
+                color=s.colour,
+                linestyle="--" if dashed else "-",
+                marker="." if dashed else "o",
+                label=s.label,
+            )
+        elif s.style == "marker":
+            xy = (values, positions) if spec.horizontal else (positions, values)
+            ax.scatter(*xy, color=s.colour, zorder=3, marker="D", label=s.label)
+        elif spec.horizontal:
+            ax.barh(positions, values - spec.origin, left=spec.origin, color=colour, label=s.label)
+        else:
+            ax.bar(positions, values, color=colour, label=s.label)
+
+
+def _legend(ax: Any, spec: Chart, **kwargs: Any) -> None:
+    """The legend in the order of the chart's series, then its reference lines (as in the HTML report)."""
+    handles, labels = ax.get_legend_handles_labels()
+    order = [s.label for s in spec.series] + [m.label for m in spec.markers]
+    ranked = sorted(zip(handles, labels), key=lambda hl: order.index(hl[1]) if hl[1] in order else len(order))
+    ax.legend([h for h, _ in ranked], [lab for _, lab in ranked], **kwargs)
+
+
+def yearly_figure(result: Result) -> Figure:
+    """The figure of :func:`yearly_flows`, not yet saved (:func:`mkba.report.chartspec.yearly_chart`)."""
+    lang = result.lang
+    spec = chartspec.yearly_chart(result)
+    fig = _figure()
+    ax = fig.add_subplot()
+    years = np.array([int(y) for y in spec.categories])
+    _draw_series(ax, spec, years)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(years)
+    ax.tick_params(axis="x", labelrotation=45 if len(years) > 12 else 0)
+    _euro_axis(ax.yaxis, lang)
+    ax.set_title(spec.title)  # one line, as in the report
+    _legend(ax, spec, loc="best", fontsize="small")
+    return fig
+
+
 def yearly_flows(result: Result, path: str | Path) -> Path:
     """Bars of costs (down) and benefits (up) per year, the net flow and the cumulative discounted one.
 
-    The cumulative discounted net flow follows docs/method.md, sections 2 and 5.
+    The cumulative discounted net flow follows docs/method.md, sections 2 and 5; the chart is
+    :func:`mkba.report.chartspec.yearly_chart`, as in the HTML report and the workbook.
 
     Parameters
     ----------
@@ -91,36 +147,34 @@ def yearly_flows(result: Result, path: str | Path) -> Path:
     Path
         The file written; amounts in euro of the result's price year.
     """
+    return _save(yearly_figure(result), Path(path))
+
+
+def stakeholder_figure(result: Result) -> Figure:
+    """The figure of :func:`stakeholders`, not yet saved (:func:`mkba.report.chartspec.stakeholder_chart`)."""
     lang = result.lang
-    frame = result.yearly_frame()
+    spec = chartspec.stakeholder_chart(result)
+    public = [r["public"] for r in result.stakeholder_rows()]
     fig = _figure()
     ax = fig.add_subplot()
-    years = frame["year"].to_numpy()
-    ax.bar(years, frame["benefits"], color=_BENEFIT, label=label("benefits", lang))
-    ax.bar(years, -frame["costs"], color=_COST, label=label("costs", lang))
-    ax.plot(years, frame["net_flow"], color=_NET, marker="o", label=label("net_flow", lang))
-    ax.plot(
-        years,
-        frame["cumulative_discounted"],
-        color=_ACCENT,
-        linestyle="--",
-        marker=".",
-        label=label("plot_cumulative", lang),
-    )
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(years)
-    ax.tick_params(axis="x", labelrotation=45 if len(years) > 12 else 0)
-    _euro_axis(ax.yaxis, lang)
-    ax.set_title(label("plot_yearly_title", lang))  # one line, as in the report
-    ax.legend(loc="best", fontsize="small")
-    return _save(fig, Path(path))
+    y = np.arange(len(spec.categories))
+    names = [textwrap.fill(name, 30) + (" *" if p else "") for name, p in zip(spec.categories, public)]
+    _draw_series(ax, spec, y)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()  # the first category on top
+    _euro_axis(ax.xaxis, lang)
+    ax.set_title(spec.title)
+    _legend(ax, spec, loc="best", fontsize="small")
+    return fig
 
 
 def stakeholders(result: Result, path: str | Path) -> Path:
     """Per stakeholder: present value of costs (left), benefits (right) and the npv (marker).
 
     The table "wie betaalt, wie profiteert" of docs/method.md, sections 3 and 5;
-    public stakeholders are marked with ``*``.
+    public stakeholders are marked with ``*``. The chart is
+    :func:`mkba.report.chartspec.stakeholder_chart`, as in the HTML report and the workbook.
 
     Parameters
     ----------
@@ -134,31 +188,45 @@ def stakeholders(result: Result, path: str | Path) -> Path:
     Path
         The file written; present values in euro.
     """
+    return _save(stakeholder_figure(result), Path(path))
+
+
+def tornado_figure(result: Result, frame: pd.DataFrame, *, top: int = chartspec.TORNADO_TOP) -> Figure:
+    """The figure of :func:`tornado_chart`, not yet saved (:func:`mkba.report.chartspec.tornado_chart`)."""
     lang = result.lang
-    table = result.stakeholder_table()
+    base = float(frame.attrs.get("npv_base", result.npv))
+    records = [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    names = [
+        textwrap.fill(f"{r['label']} ({_short(r['low'], lang)} - {_short(r['high'], lang)})", 45)
+        for r in records
+    ]
+    spec = chartspec.tornado_chart(lang, records, base, top=top, names=names)
     fig = _figure()
     ax = fig.add_subplot()
-    y = np.arange(len(table))
-    names = [
-        textwrap.fill(result.stakeholder_label(s), 30) + (" *" if p else "")
-        for s, p in zip(table["stakeholder"], table["public"])
-    ]
-    ax.barh(y, -table["pv_costs"], color=_COST, label=label("pv_costs", lang))
-    ax.barh(y, table["pv_benefits"], color=_BENEFIT, label=label("pv_benefits", lang))
-    ax.scatter(table["npv"], y, color=_NET, zorder=3, marker="D", label=label("npv", lang))
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, names)
-    ax.invert_yaxis()
+    y = np.arange(len(spec.categories))
+    _draw_series(ax, spec, y)
+    for marker in spec.markers:
+        ax.axvline(marker.value, color=PALETTE[marker.colour], linewidth=0.8, label=marker.label)
+    ends = np.concatenate([np.asarray(s.values, dtype=float) for s in spec.series] + [np.array([base])])
+    if ends.min() <= 0 <= ends.max():  # show the break-even line only when a swing reaches it
+        ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
+    ax.set_yticks(y, list(spec.categories))
+    ax.invert_yaxis()  # the largest swing on top
     _euro_axis(ax.xaxis, lang)
-    ax.set_title(label("plot_stakeholders_title", lang))
-    ax.legend(loc="best", fontsize="small")
-    return _save(fig, Path(path))
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.tick_params(axis="y", labelsize="small")
+    fig.suptitle(spec.title)
+    _legend(ax, spec, loc="best", fontsize="small")
+    return fig
 
 
-def tornado_chart(result: Result, frame: pd.DataFrame, path: str | Path, *, top: int = 15) -> Path:
+def tornado_chart(
+    result: Result, frame: pd.DataFrame, path: str | Path, *, top: int = chartspec.TORNADO_TOP
+) -> Path:
     """Horizontal bars from the npv at each input's low to that at its high, largest swing on top.
 
-    One-way sensitivity of docs/method.md, section 6.
+    One-way sensitivity of docs/method.md, section 6; the chart is
+    :func:`mkba.report.chartspec.tornado_chart`, as in the HTML report and the workbook.
 
     Parameters
     ----------
@@ -177,37 +245,59 @@ def tornado_chart(result: Result, frame: pd.DataFrame, path: str | Path, *, top:
     Path
         The file written.
     """
+    return _save(tornado_figure(result, frame, top=top), Path(path))
+
+
+def histogram_figure(result: Result, simulation: Simulation, *, bins: int = 60) -> Figure:
+    """The figure of :func:`npv_histogram`, not yet saved (:func:`mkba.report.chartspec.npv_histogram`)."""
     lang = result.lang
-    base = frame.attrs.get("npv_base", result.npv)
-    rows = frame.head(top)
+    npv = simulation.npv
+    spec = chartspec.histogram_chart(lang, npv, point=simulation.point_npv, bins=bins)
     fig = _figure()
     ax = fig.add_subplot()
-    y = np.arange(len(rows))
-    low, high = rows["npv_low"].to_numpy(float), rows["npv_high"].to_numpy(float)
-    ax.barh(y, low - base, left=base, color=_LOW, label=label("chart_at_low", lang))
-    ax.barh(y, high - base, left=base, color=_HIGH, label=label("chart_at_high", lang))
-    ax.axvline(base, color="black", linewidth=0.8, label=label("plot_point", lang))
-    ends = np.concatenate([low, high, [base]])
-    if ends.min() <= 0 <= ends.max():  # show the break-even line only when a swing reaches it
-        ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
-    names = [
-        textwrap.fill(f"{lab} ({_short(lo, lang)} - {_short(hi, lang)})", 45)
-        for lab, lo, hi in zip(rows["label"], rows["low"], rows["high"])
-    ]
-    ax.set_yticks(y, names if len(rows) else [])
-    ax.invert_yaxis()
+    edges = np.asarray(spec.edges)
+    (series,) = spec.series
+    ax.bar(
+        edges[:-1],
+        series.values,
+        width=np.diff(edges),
+        align="edge",
+        color=list(series.colours),
+        edgecolor="white",
+        linewidth=0.3,
+    )
+    p5, p95 = np.percentile(npv, [5, 95])
+    ax.axvspan(p5, p95, color=PALETTE["band"], alpha=0.15, label=label("plot_p5_p95", lang))
+    for marker in spec.markers:
+        ax.axvline(
+            marker.value,
+            color=PALETTE[marker.colour],
+            linewidth=2 if not marker.dashed else 1.5,
+            linestyle="--" if marker.dashed else "-",
+            label=marker.label,
+        )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.text(
+        0.01,
+        0.97,
+        label("plot_p_negative", lang).format(p=simulation.p_npv_negative),
+        transform=ax.transAxes,
+        va="top",
+        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
+    )
     _euro_axis(ax.xaxis, lang)
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.tick_params(axis="y", labelsize="small")
-    fig.suptitle(label("chart_tornado_title", lang))
-    ax.legend(loc="best", fontsize="small")
-    return _save(fig, Path(path))
+    ax.set_ylabel(series.label)
+    ax.set_title(f"{spec.title} ({count(simulation.n, lang)} {series.label.lower()})")
+    _legend(ax, spec, loc="upper right", fontsize="small")
+    return fig
 
 
 def npv_histogram(result: Result, simulation: Simulation, path: str | Path, *, bins: int = 60) -> Path:
     """Histogram of the simulated npv with its mean, 5th and 95th percentile, 0 and the point result.
 
-    Monte Carlo of docs/method.md, section 6.
+    Monte Carlo of docs/method.md, section 6; the chart is
+    :func:`mkba.report.chartspec.histogram_chart` (bins below zero in the cost colour), as in the
+    HTML report.
 
     Parameters
     ----------
@@ -225,35 +315,7 @@ def npv_histogram(result: Result, simulation: Simulation, path: str | Path, *, b
     Path
         The file written.
     """
-    lang = result.lang
-    npv = simulation.npv
-    fig = _figure()
-    ax = fig.add_subplot()
-    counts, edges = np.histogram(npv, bins=bins)
-    colors = [_COST if right <= 0 else _BENEFIT for right in edges[1:]]
-    ax.bar(
-        edges[:-1], counts, width=np.diff(edges), align="edge", color=colors, edgecolor="white", linewidth=0.3
-    )
-    p5, p95 = np.percentile(npv, [5, 95])
-    ax.axvspan(p5, p95, color=PALETTE["band"], alpha=0.15, label=label("plot_p5_p95", lang))
-    ax.axvline(float(np.mean(npv)), color=_MEAN, linewidth=2, label=label("plot_mean", lang))
-    ax.axvline(simulation.point_npv, color=_NET, linestyle="--", label=label("plot_point", lang))
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.text(
-        0.01,
-        0.97,
-        label("plot_p_negative", lang).format(p=simulation.p_npv_negative),
-        transform=ax.transAxes,
-        va="top",
-        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
-    )
-    _euro_axis(ax.xaxis, lang)
-    ax.set_ylabel(label("plot_draws", lang))
-    ax.set_title(
-        f"{label('chart_histogram_title', lang)} ({count(simulation.n, lang)} {label('plot_draws', lang).lower()})"
-    )
-    ax.legend(loc="upper right", fontsize="small")
-    return _save(fig, Path(path))
+    return _save(histogram_figure(result, simulation, bins=bins), Path(path))
 
 
 def break_even_chart(result: Result, found: BreakEven, path: str | Path, *, points: int = 41) -> Path:

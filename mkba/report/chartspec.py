@@ -10,7 +10,7 @@ section 5).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,9 @@ from mkba.report.vocabulary import label
 if TYPE_CHECKING:
     from mkba.result import Result
     from mkba.uncertainty.montecarlo import Simulation
+
+#: How many inputs a tornado chart shows (the largest swings), in every chart.
+TORNADO_TOP = 12
 
 #: Okabe-Ito colours, distinguishable with every common colour-vision deficiency.
 PALETTE = {
@@ -200,7 +203,12 @@ def stakeholder_chart(result: Result) -> Chart:
 
 
 def tornado_chart(
-    lang: str, rows: Sequence[dict[str, Any]], npv_base: float, *, top: int = 12, names: Sequence[str] = ()
+    lang: str,
+    rows: Sequence[Mapping[str, Any]],
+    npv_base: float,
+    *,
+    top: int = TORNADO_TOP,
+    names: Sequence[str] = (),
 ) -> Chart:
     """The saldo at each uncertain input's low and high end, every other input at base.
 

@@ -72,6 +72,7 @@ def native_chart(
     *,
     number_format: str,
     size: tuple[float, float],
+    axis_title: str | None = None,
 ) -> Any:
     """The openpyxl chart of ``spec``: its title, its series in order with their labels and colours.
 
@@ -92,6 +93,8 @@ def native_chart(
         The number format of the value axis.
     size : (float, float)
         Width and height in centimetres.
+    axis_title : str, optional
+        A title of the value axis (what the bars measure when it is not the chart's own value).
 
     Returns
     -------
@@ -124,6 +127,8 @@ def native_chart(
     bars.x_axis.tickLblPos = "low"  # category labels beside the plot, not on the zero line
     bars.y_axis.number_format = number_format.replace("[Red]", "")
     bars.y_axis.majorGridlines = None
+    if axis_title:
+        bars.y_axis.title = _title(axis_title, 900)
     bars.legend.position = "b"
     if lines.series:
         lines.set_categories(categories)

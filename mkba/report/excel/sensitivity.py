@@ -15,15 +15,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any, SupportsFloat
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mkba.report import chartspec
 from mkba.report.excel.cells import EURO0, NUMBER, PERCENT, RATIO, Context, write_header, write_title
-from mkba.report.excel.chartstyle import colour_series
+from mkba.report.excel.chartstyle import native_chart
 from mkba.report.html.context import break_even_text
 
 #: Rows of the tornado shown in the chart (the table has them all).
-CHART_ROWS = 20
+CHART_ROWS = chartspec.TORNADO_TOP
 
 _TORNADO_COLS = (
     "input",
@@ -180,27 +181,28 @@ def _tornado(
         ctx.number(ws, r, 11, _minus(rec["npv_high"], npv_base), EURO0)
     found["tornado_rows"] = rows
     if rows:
-        _tornado_chart(ctx, ws, head, rows[:CHART_ROWS])
+        _tornado_chart(ctx, ws, head, rows, npv_base, records)
         found["chart"] = True
     return rows[-1] if rows else head
 
 
-def _tornado_chart(ctx: Context, ws: Worksheet, head: int, shown: Sequence[int]) -> None:
-    """A bar chart of the change in npv at each input's low and high, the largest swing on top."""
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "clustered"
-    chart.overlap = 100
-    chart.title = ctx.label("xl_sens_chart")
-    chart.add_data(
-        Reference(ws, min_col=10, max_col=11, min_row=head, max_row=shown[-1]), titles_from_data=True
+def _tornado_chart(
+    ctx: Context, ws: Worksheet, head: int, rows: Sequence[int], npv_base: float, records: Sequence[Mapping]
+) -> None:
+    """The tornado chart of :func:`mkba.report.chartspec.tornado_chart`, the largest swing on top.
+
+    Its title, series (input low, input high), order and colours are those of the PNG and HTML
+    charts; a spreadsheet's bars start at zero, so they show the change of the saldo from the point
+    saldo (the columns *Change at low* and *Change at high*) rather than bars from the point saldo.
+    """
+    spec = chartspec.tornado_chart(ctx.lang, records, npv_base, names=[str(r["label"]) for r in records])
+    shown = rows[: len(spec.categories)]
+    data = [Reference(ws, min_col=col, min_row=shown[0], max_row=shown[-1]) for col in (10, 11)]
+    names = Reference(ws, min_col=2, min_row=shown[0], max_row=shown[-1])
+    height = max(7.0, 1.5 + 0.7 * len(shown))
+    chart = native_chart(
+        spec, data, names, number_format=EURO0, size=(20, height), axis_title=ctx.label("xl_sens_axis")
     )
-    chart.set_categories(Reference(ws, min_col=2, min_row=shown[0], max_row=shown[-1]))
-    chart.x_axis.scaling.orientation = "maxMin"  # the largest swing on top
-    colour_series(chart, ("low", "high"))
-    chart.x_axis.delete = chart.y_axis.delete = False
-    chart.y_axis.number_format = EURO0
-    chart.width, chart.height = 20, max(7.0, 1.0 + 0.7 * len(shown))
     ws.add_chart(chart, f"M{head}")
 
 

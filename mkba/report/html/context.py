@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 #: Last parts of input names that are shares (shown as a percentage).
 SHARES = frozenset({"success", "attribution", "deadweight", "displacement", "drop_off", "optimism_bias"})
 #: How many tornado inputs the report draws and searches a break-even for.
-TORNADO_TOP = 12
+TORNADO_TOP = chartspec.TORNADO_TOP
 BREAK_EVEN_TOP = 3
 
 

@@ -1,11 +1,16 @@
 """Benchmark: portfolio scale (issue 16), each against the peer a user would pick, in one run.
 
 1. Monte Carlo evaluation against a plain numpy multiply-add of the same present values: both get
-   the same drawn inputs (a ``(inputs, draws)`` array) of the Frontlijnteam scenario; the peer knows
-   each line's discounted timing and multiplies its input columns and sums (the memory-bandwidth
-   bound), mkba's fast path computes every figure (saldo, costs, benefits, per stakeholder).
-2. A streamed simulation of 100,000,000 draws (``--big``; 10,000,000 by default) in bounded memory:
-   time and peak memory, and the same with 2 worker processes.
+   the same drawn inputs (a ``(inputs, draws)`` array) of the Frontlijnteam scenario and compute the
+   same 8 rows per draw (``pv_costs``, ``pv_benefits``, ``npv``, ``fiscal_npv``,
+   ``volunteer_value_pv`` and the ``npv`` of each of the 3 stakeholders). The peer knows each line's
+   discounted timing and postings (everything certain folded into one coefficient per row), forms
+   each uncertain line's product of drawn factors (price x attribution) and does one matmul
+   ``coefficients @ features`` (the memory-bandwidth bound); mkba runs its fast path
+   (``_PresentValues.figures``). Timed in turns, so that the shared machine's load falls on both.
+2. Streamed simulations of 10,000,000 and (``--big``) 100,000,000 draws in bounded memory, each in a
+   fresh process, with 1 and 2 worker processes: time, peak traced memory, peak RSS, the mean and the
+   stated quantile error.
 3. Price-list loading: ``mkba.load_pricelist`` of a generated 10,000-item list against PyYAML's C
    loader (``yaml.CSafeLoader``) plus pydantic validation of the same items.
 4. A batch of 10,000 variants (``mkba.evaluate_many``) against a loop of single evaluations
@@ -19,13 +24,17 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import os
 import platform
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +55,21 @@ from mkba.uncertainty.montecarlo import _PresentValues, monte_carlo  # noqa: E40
 SCENARIO = ROOT / "scenarios" / "frontlijnteam-leeuwarden.yaml"
 PEER_ROWS = ("pv_costs", "pv_benefits", "npv", "fiscal_npv", "volunteer_value_pv")
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
+
+
+def interleaved_medians(
+    ours: Callable[[], object], peer: Callable[[], object], runs: int
+) -> tuple[float, float]:
+    """Median seconds of each, timed in turns (ours, peer, ours, ...) after a warm-up of both, so that
+    a change of load on the shared machine falls on both alike."""
+    ours(), peer()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for action, into in ((ours, times[0]), (peer, times[1])):
+            began = time.perf_counter()
+            action()
+            into.append(time.perf_counter() - began)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def peer_coefficients(model: mkba.Model, row: dict[int, int]) -> tuple[list, np.ndarray, np.ndarray]:
@@ -119,8 +143,8 @@ def bench_evaluation(draws: int) -> list[str]:
     theirs = peer()
     mine = np.vstack([ours[name] for name in PEER_ROWS[:5]] + [ours["stakeholder_npv"]])
     assert np.allclose(theirs, mine, rtol=1e-9, atol=1e-3), "the peer and mkba disagree"
-    t_peer = median_seconds(peer, 7)
-    t_ours = median_seconds(lambda: fast.figures(x), 7)
+    t_ours, t_peer = interleaved_medians(lambda: fast.figures(x), peer, 21)
+    t_draws = median_seconds(lambda: fast.draws(7, 0, draws), 3)
     rows_out = len(theirs)
     return [
         f"| evaluate {draws:,} drawn input rows ({x.shape[0]} drawn inputs): mkba `_PresentValues.figures` "
@@ -128,26 +152,82 @@ def bench_evaluation(draws: int) -> list[str]:
         f"| {t_ours:.4f} | {t_ours / t_peer:.2f}x the peer's time |",
         f"| peer: the products of drawn factors of the {len(products)} uncertain lines, and a row of ones, "
         f"then one matmul `coefficients @ features` into the same {rows_out} rows | {t_peer:.4f} | 1.00x |",
+        f"| for scale, not in either time: drawing those {draws:,} input rows (`_PresentValues.draws`: "
+        f"Philox uniforms, quantile functions) | {t_draws:.4f} | |",
     ]
 
 
-def bench_stream(n: int) -> list[str]:
+def peak_rss_mib() -> float:
+    """This process's own peak resident memory (``VmHWM``), MiB.
+
+    Not ``getrusage``: on Linux its ``ru_maxrss`` survives ``exec``, so a process started from a
+    large one reports the larger one's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """Processor time of this process and of its finished children (worker processes), seconds."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def stream_once(n: int, workers: int) -> dict:
+    """One streamed simulation in this (fresh) process: time, peak memory, and what it found."""
     model = mkba.evaluate(SCENARIO).model
-    monte_carlo(model, 10_000, seed=1, keep_draws=False)
-    rows = []
-    for workers in (1, 2):
-        tracemalloc.start()
-        began = time.perf_counter()
-        sim = monte_carlo(model, n, seed=1, keep_draws=False, chunk_size=250_000, workers=workers)
-        seconds = time.perf_counter() - began
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-        d = sim.to_dict()
-        rows.append(
-            f"| streamed Monte Carlo, {n:,} draws, {workers} worker(s) | {seconds:.1f} | peak {peak:.0f} MiB traced "
-            f"(this process); quantile error {d['quantile_error']:.5f}; mean {d['npv_mean']:,.0f} |"
+    monte_carlo(model, 10_000, seed=1, keep_draws=False)  # warm up: tables, imports
+    tracemalloc.start()
+    began, cpu = time.perf_counter(), cpu_seconds()
+    sim = monte_carlo(model, n, seed=1, keep_draws=False, chunk_size=250_000, workers=workers)
+    seconds, cpu = time.perf_counter() - began, cpu_seconds() - cpu
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    d = sim.to_dict()
+    return {
+        "n": n,
+        "workers": workers,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "traced_mib": traced / 2**20,
+        "rss_mib": peak_rss_mib(),
+        "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "quantile_error": d["quantile_error"],
+        "mean": d["npv_mean"],
+        "sd": d["npv_sd"],
+        "p5": d["npv_p5"],
+        "p95": d["npv_p95"],
+        "p_negative": d["p_npv_negative"],
+    }
+
+
+def bench_stream(runs: list[tuple[int, int]]) -> tuple[list[str], list[dict]]:
+    """Each (draws, workers) streamed in a fresh process, so that its max RSS is its own."""
+    rows, found = [], []
+    for n, workers in runs:
+        done = subprocess.run(
+            [sys.executable, __file__, "--stream-once", str(n), str(workers)],
+            check=True,
+            capture_output=True,
+            text=True,
         )
-    return rows
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        found.append(r)
+        workers_rss = (
+            f"; each worker process at most {r['worker_rss_mib']:.0f} MiB (forked: counts pages shared with it)"
+            if workers > 1
+            else ""
+        )
+        rows.append(
+            f"| streamed Monte Carlo, {n:,} draws, {workers} worker process(es), chunks of 250,000 "
+            f"| {r['seconds']:.1f} | {r['cpu_seconds']:.1f} s of processor time; peak {r['traced_mib']:.1f} MiB traced (tracemalloc, this process), "
+            f"peak RSS {r['rss_mib']:.0f} MiB{workers_rss}; npv mean {r['mean']:,.2f}, sd {r['sd']:,.2f}, "
+            f"p5 {r['p5']:,.0f}, p95 {r['p95']:,.0f}, P(npv < 0) {r['p_negative']:.6f}, "
+            f"quantile_error {r['quantile_error']:.5f} |"
+        )
+    return rows, found
 
 
 def bench_pricelist(items: int) -> list[str]:
@@ -236,27 +316,41 @@ def bench_dask(n: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--big", action="store_true", help="stream 100,000,000 draws (a few minutes)")
+    parser.add_argument("--big", action="store_true", help="also stream 100,000,000 draws (a minute or two)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "scale.md")
+    parser.add_argument(
+        "--stream-once", nargs=2, type=int, metavar=("DRAWS", "WORKERS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     os.chdir(ROOT)
-    load = os.getloadavg()[0]
+    if args.stream_once:
+        print(json.dumps(stream_once(*args.stream_once)))
+        return
+    load = os.getloadavg()
+    began = time.perf_counter()
     rows = ["| what | seconds | against the peer |", "|---|---:|---|"]
     rows += bench_evaluation(1_000_000)
     rows += bench_pricelist(10_000)
     batch_rows, _ = bench_batch(10_000, 300)
     rows += batch_rows
     rows += bench_dask(50_000)
-    rows += bench_stream(100_000_000 if args.big else 10_000_000)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mib()
+    runs = [(10_000_000, 1), (10_000_000, 2)]
+    if args.big:
+        runs += [(100_000_000, 1), (100_000_000, 2)]
+    stream_rows, _ = bench_stream(runs)
+    rows += stream_rows
+    after = os.getloadavg()
     text = "\n".join(
         [
             "# Benchmark: portfolio scale",
             "",
             f"`python benchmarks/bench_scale.py{' --big' if args.big else ''}`; "
-            f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}, "
-            f"load average at start {load:.2f}; medians of 3-5 runs after a warm-up. Process max RSS over the whole "
-            f"run: {rss:.0f} MiB.",
+            f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}; "
+            f"load average (1, 5, 15 min) at start {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}, at the end "
+            f"{after[0]:.2f}, {after[1]:.2f}, {after[2]:.2f} (other engineers share the machine); "
+            f"{time.perf_counter() - began:.0f} s in all. Medians of 3-5 runs after a warm-up (21 interleaved runs for the evaluation row). Peak RSS of the "
+            f"benchmark process before the streamed runs: {rss:.0f} MiB; each streamed run is a fresh process.",
             "",
             *rows,
             "",

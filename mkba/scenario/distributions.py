@@ -9,6 +9,7 @@ pure function of the seeded uniforms and do not depend on chunking).
 
 from __future__ import annotations
 
+import functools
 import math
 from statistics import NormalDist
 from typing import Annotated, Any, Literal
@@ -327,12 +328,16 @@ AnyDistribution = Triangular | Uniform | Pert | Normal | Beta
 #: A distribution in a scenario file, told apart by its ``dist`` key.
 Distribution = Annotated[AnyDistribution, pydantic.Field(discriminator="dist")]
 
-_ADAPTER: pydantic.TypeAdapter[AnyDistribution] = pydantic.TypeAdapter(Distribution)
+
+@functools.cache
+def _adapter() -> pydantic.TypeAdapter[AnyDistribution]:
+    """The validator of a lone distribution, built on first use (start-up, docs/architecture.md)."""
+    return pydantic.TypeAdapter(Distribution)
 
 
 def parse_distribution(value: dict[str, Any]) -> _Dist:
     """Validate a ``{dist: ...}`` mapping into a distribution."""
-    return _ADAPTER.validate_python(value)
+    return _adapter().validate_python(value)
 
 
 def mean_of(value: float | _Dist) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from mkba.report.vocabulary import label
@@ -135,19 +136,22 @@ def set_up_sheet(ws: Worksheet, *, scenario: str, pricelist: str, lang: str, one
     _header_footer(ws, scenario, pricelist, lang)
 
 
-def set_up_printing(wb: Workbook, *, scenario: str, pricelist: str, lang: str, summary: str) -> None:
-    """Print settings on every sheet of ``wb``; the sheet titled ``summary`` on one page.
+def set_up_printing(
+    wb: Workbook, *, scenario: str, pricelist: str, lang: str, summary: str | Collection[str]
+) -> None:
+    """Print settings on every sheet of ``wb``; the sheet titled ``summary`` (or each so titled) on one page.
 
     Parameters
     ----------
     wb : Workbook
         The finished workbook.
     scenario, pricelist : str
-        What every page's header names.
+        What every page's header names (a project's name in a project workbook).
     lang : {'nl', 'en'}
         Language of the footer.
-    summary : str
-        The title of the summary sheet.
+    summary : str or collection of str
+        The title of the summary sheet, or of each alternative's in a project workbook.
     """
+    one_page = {summary} if isinstance(summary, str) else set(summary)
     for ws in wb.worksheets:
-        set_up_sheet(ws, scenario=scenario, pricelist=pricelist, lang=lang, one_page=ws.title == summary)
+        set_up_sheet(ws, scenario=scenario, pricelist=pricelist, lang=lang, one_page=ws.title in one_page)

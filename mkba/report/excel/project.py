@@ -40,8 +40,10 @@ from mkba.report.excel.cells import EURO0, RATIO, Book, Context, Layout, save, w
 from mkba.report.excel.flows import write_flows_sheet
 from mkba.report.excel.inputs import write_input_sheets
 from mkba.report.excel.overview import OverviewCells, print_wide, wrap_row, write_overview_sheet
+from mkba.report.excel.printing import set_up_printing
 from mkba.report.excel.summary import write_summary_sheet
 from mkba.report.excel.workbook import STANDARD_SHEETS, _index_of, _layout
+from mkba.report.numbers import percent
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
@@ -200,6 +202,13 @@ def build_project_workbook(result: ProjectResult, lang: str = "nl") -> tuple[Wor
     wb.calculation.fullCalcOnLoad = True  # openpyxl stores no computed values
     for (title, col), n in book.widths.items():
         wb[title].column_dimensions[get_column_letter(col)].width = max(9, min(n + 2, 60))
+    set_up_printing(  # as a scenario's workbook: A4, titles, header and footer, each summary on one page
+        wb,
+        scenario=result.project.name,
+        pricelist=base.model.pricelist.ref,
+        lang=lang,
+        summary=[g.layout.sheets["summary"] for g in groups.values()],
+    )
     return wb, cells
 
 
@@ -303,7 +312,7 @@ class _Comparison:
             ws,
             res.project.name,
             ctx.label("xl_cmp_note").format(py=base.price_year)
-            + f" {ctx.label('discount_rate').capitalize()}: {base.discount_rate:.2%}; "
+            + f" {ctx.label('discount_rate').capitalize()}: {percent(base.discount_rate, ctx.lang, 2)}; "
             + f"{ctx.label('pricelist').lower()}: {base.model.pricelist.ref}.",
         )
         figure_rows, figure_cols = self._figures(4)

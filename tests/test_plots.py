@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,23 @@ def test_categories_in_one_order(drawn):
         assert chart.x_axis.scaling.orientation == "maxMin"  # the first one on top
     swings = [abs(h - lo) for lo, h in zip(*(s.values for s in spec["tornado"].series))]
     assert swings == sorted(swings, reverse=True)
+
+
+def test_chart_texts_follow_the_language():
+    """Numbers in a chart's texts the Dutch way by default, the English way with lang='en'."""
+    from mkba.report import charts
+
+    shown = {}
+    for lang in ("nl", "en"):
+        result = evaluate(DATA / "unc_mixed.yaml", lang=lang)
+        sim = montecarlo.monte_carlo(result.model, 2_000, seed=1)
+        fig = charts.histogram_figure(result, sim)
+        shown[lang] = [t.get_text() for t in fig.axes[0].texts] + [fig.axes[0].get_title()]
+        fig = charts.tornado_figure(result, sensitivity.tornado(result.model))
+        shown[lang] += [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    p = sim.p_npv_negative * 100
+    assert f"P(saldo < 0) = {p:.1f}\xa0%".replace(".", ",") in shown["nl"]
+    assert f"P(npv < 0) = {p:.1f}%" in shown["en"]
+    assert "2.000 trekkingen" in " ".join(shown["nl"]) and "2,000 draws" in " ".join(shown["en"])
+    assert any(re.fullmatch(r"€\xa0-?\d{1,3}(\.\d{3})+", t) for t in shown["nl"])  # € -270.000
+    assert any(re.fullmatch(r"-?€\d{1,3}(,\d{3})+", t) for t in shown["en"])  # -€270,000

@@ -343,3 +343,27 @@ def test_summary_text_in_dutch_and_english(core_pricelist):
 def test_unknown_attribute_is_an_attribute_error(core):
     with pytest.raises(AttributeError):
         _ = core.no_such_figure
+
+
+def test_stakeholders_without_a_label_get_a_readers_name():
+    """A common id the scenario gives no label is named (Dutch, English); any other id is capitalised."""
+    from mkba.report.vocabulary import stakeholder_name
+
+    tutorial = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml"
+    dutch, english = mkba.evaluate(tutorial), mkba.evaluate(tutorial, lang="en")
+    assert "vrijwilligers" in dutch.model.stakeholders  # booked by the price list, not in the scenario
+    assert [dutch.stakeholder_label(s) for s in ("zorgverzekeraar", "vrijwilligers", "gemeente")] == [
+        "Zorgverzekeraar",
+        "Vrijwilligers",
+        "Gemeente",  # the scenario's own label
+    ]
+    assert [english.stakeholder_label(s) for s in ("zorgverzekeraar", "vrijwilligers")] == [
+        "Health insurer",
+        "Volunteers",
+    ]
+    assert stakeholder_name("goldman-sachs") == "Goldman sachs" and stakeholder_name("uwv", "en").startswith(
+        "UWV"
+    )
+    notebook = dutch._repr_html_()  # the notebook view's table "wie betaalt, wie profiteert"
+    assert "Zorgverzekeraar" in notebook and "Vrijwilligers" in notebook
+    assert "zorgverzekeraar" not in notebook and "vrijwilligers" not in notebook

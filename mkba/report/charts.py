@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 from mkba.errors import MkbaError
 from mkba.report import chartspec
 from mkba.report.chartspec import PALETTE, Chart
-from mkba.report.numbers import count
+from mkba.report.numbers import count, percent
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
@@ -280,14 +280,14 @@ def histogram_figure(result: Result, simulation: Simulation, *, bins: int = 60) 
     ax.text(
         0.01,
         0.97,
-        label("plot_p_negative", lang).format(p=simulation.p_npv_negative),
+        label("plot_p_negative", lang).format(p=percent(simulation.p_npv_negative, lang)),
         transform=ax.transAxes,
         va="top",
         bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
     )
     _euro_axis(ax.xaxis, lang)
     ax.set_ylabel(series.label)
-    ax.set_title(f"{spec.title} ({count(simulation.n, lang)} {series.label.lower()})")
+    ax.set_title(f"{spec.title} ({label('chart_n_draws', lang).format(n=count(simulation.n, lang))})")
     _legend(ax, spec, loc="upper right", fontsize="small")
     return fig
 
@@ -353,7 +353,7 @@ def break_even_chart(result: Result, found: BreakEven, path: str | Path, *, poin
     ax.axhline(0, color="black", linewidth=0.8)
     ax.axvline(found["base"], color=_NET, linestyle="--", label=label("plot_point", lang))
     for root in found["roots"]:
-        ax.axvline(root, color=_COST, label=f"npv = 0: {root:.4g}")
+        ax.axvline(root, color=_COST, label=f"{label('plot_npv_zero', lang)}: {_short(root, lang)}")
     _euro_axis(ax.yaxis, lang)
     name = found.get("label") or found["input"]
     ax.set_xlabel(name)

@@ -88,6 +88,7 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from mkba.report import numbers
     from mkba.report.vocabulary import label
 
     o = sib.outcomes[outcome]
@@ -144,21 +145,34 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     )
     ax.set_xlabel(f"{o.label}" + (f" ({o.id})" if o.label != o.id else ""))
     ax.set_ylabel(label("sib_euro", lang) if cur == "EUR" else cur)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{sign} {v:,.0f}"))
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda v, _: f"{sign} {numbers.number(v, lang)}")
+    )
     ax2 = ax.twinx()
     ax2.plot(x, cv["investor_irr"] * 100, color="#c62828", lw=2, label=label("sib_investor_irr", lang))
     ax2.set_ylabel(label("sib_investor_irr", lang) + " (%)")
     if sib.contract.max_return is not None:
         ax2.axhline(sib.contract.max_return * 100, color="#c62828", lw=0.8, ls="-.")
     point = sib.point_levels[outcome]
-    ax.axvline(point, color="black", lw=0.8, ls="--", label=f"{label('sib_expected', lang)} ({point:,.0f})")
+    ax.axvline(
+        point,
+        color="black",
+        lw=0.8,
+        ls="--",
+        label=f"{label('sib_expected', lang)} ({numbers.number(point, lang)})",
+    )
     be, _ = sib.break_even(outcome)
     if be is not None and be <= x[-1]:
-        ax.axvline(be, color="#6a1b9a", lw=1.0, label=f"{label('payer_break_even', lang)} {be:,.0f}")
+        ax.axvline(
+            be, color="#6a1b9a", lw=1.0, label=f"{label('payer_break_even', lang)} {numbers.number(be, lang)}"
+        )
     inv_be, _ = sib.break_even(outcome, "investors")
     if inv_be is not None and inv_be <= x[-1]:
         ax.axvline(
-            inv_be, color="#2e7d32", lw=1.0, label=f"{label('sib_investors', lang)}: break-even {inv_be:,.2f}"
+            inv_be,
+            color="#2e7d32",
+            lw=1.0,
+            label=f"{label('sib_investors', lang)}: break-even {numbers.number(inv_be, lang, 2)}",
         )
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()

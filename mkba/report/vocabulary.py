@@ -381,7 +381,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "plot_high": ("hoog", "high"),
     "plot_point": ("puntschatting", "point result"),
     "plot_mean": ("gemiddelde", "mean"),
-    "plot_p_negative": ("P(saldo < 0) = {p:.1%}", "P(npv < 0) = {p:.1%}"),
+    "plot_p_negative": ("P(saldo < 0) = {p}", "P(npv < 0) = {p}"),
+    "plot_npv_zero": ("saldo = 0", "npv = 0"),
+    "chart_n_draws": ("{n} trekkingen", "{n} draws"),
     "plot_p5_p95": ("5e-95e percentiel", "5th-95th percentile"),
     "plot_cumulative": ("Cumulatief contant saldo", "Cumulative discounted net flow"),
     # -- the overview table and projects (docs/method.md, section 8) --------------------------------

@@ -440,3 +440,20 @@ def test_workbook_refuses_another_price_index():
         build_workbook(result)
     wb, _ = build_workbook(result, index=other)
     assert wb.sheetnames[:2] == ["Overzicht", "Samenvatting"]
+
+
+def test_price_ranges_in_the_readers_words_and_notation():
+    """An uncertain price's range and mean on the price sheet: Dutch words and notation, or English."""
+    frontlijn = ROOT / "scenarios" / "frontlijnteam-leeuwarden.yaml"
+    notes = {}
+    for lang in ("nl", "en"):
+        wb, ctx = build_workbook(evaluate(frontlijn, lang=lang), lang)
+        ws = wb[ctx.layout.sheets["prices"]]
+        notes[lang] = [c.value for c in ws["Q"] if isinstance(c.value, str) and "pert(" in c.value]
+    assert "laag 5.000, hoog 10.000: pert(low=5000, mode=7500, high=10000); gemiddelde 7.500" in " ".join(
+        notes["nl"]
+    )
+    assert "gemiddelde 7.426,5" in " ".join(notes["nl"]) and "mean" not in " ".join(notes["nl"])
+    assert "low 5,000, high 10,000: pert(low=5000, mode=7500, high=10000); mean 7,500" in " ".join(
+        notes["en"]
+    )

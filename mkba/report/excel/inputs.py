@@ -34,7 +34,9 @@ from mkba.report.excel.cells import (
     write_header,
     write_title,
 )
+from mkba.report.numbers import number
 from mkba.report.text import public_text
+from mkba.report.vocabulary import label
 from mkba.scenario.distributions import _Dist
 from mkba.scenario.model import CostLine, EffectLine, VolunteerLine
 
@@ -114,18 +116,24 @@ def write_input_sheets(ctx: Context, wb: Workbook, sheets: Mapping[str, Workshee
 
 
 # -- the rows of named parameters -------------------------------------------------------------------
-def _describe(value: float | _Dist) -> str:
-    """Text describing a distribution: its parameters and its mean."""
+def _describe(value: float | _Dist, lang: str = "nl") -> str:
+    """Text describing a distribution: its parameters as the scenario writes them, and its mean."""
     if not isinstance(value, _Dist):
-        return f"{value:g}"
+        return _plain(value, lang)
     params = {k: v for k, v in value.model_dump().items() if k != "dist" and v is not None}
     inner = ", ".join(f"{k}={v:g}" if isinstance(v, (int, float)) else f"{k}={v}" for k, v in params.items())
-    return f"{value.dist}({inner}); mean = {value.mean:.10g}"
+    return f"{value.dist}({inner}); {label('unc_mean', lang).lower()} {_plain(value.mean, lang)}"
+
+
+def _plain(x: float | None, lang: str) -> str:
+    """A number in the reader's notation with up to four decimals: ``7.426,5`` or ``7,426.5``."""
+    text = number(x, lang, 4)
+    return text.rstrip("0").rstrip(",.") if ("," in text if lang != "en" else "." in text) else text
 
 
 def _mean_of(ctx: Context, value: float | _Dist) -> str:
     """A distribution's description, marked as the mean of it (what the cell holds)."""
-    return _describe(value) + f" ({ctx.label('xl_mean_of')})"
+    return _describe(value, ctx.lang) + f" ({ctx.label('xl_mean_of')})"
 
 
 @dataclass(frozen=True)
@@ -471,7 +479,9 @@ def _price_row(p: _Params, item_id: str, item: PriceItem, j: int) -> str:
     ctx.text(ws, r, 15, item.source.url or "")
     ctx.text(ws, r, 16, item.source.where or "")
     unc = m.inputs[j]
-    range_note = f"low {item.low:g}, high {item.high:g}: " + _mean_of(ctx, unc.value) if unc.uncertain else ""
+    low, high = (_plain(v, ctx.lang) for v in (item.low, item.high))
+    words = f"{ctx.label('plot_low')} {low}, {ctx.label('plot_high')} {high}"
+    range_note = f"{words}: {_mean_of(ctx, unc.value)}" if unc.uncertain else ""
     ctx.text(ws, r, 17, range_note)
     ctx.text(ws, r, 18, m.pricelist.origin.get(item_id, m.pricelist.ref))
     amount = p.name(r, f"item_{item_id}", j, col="D")

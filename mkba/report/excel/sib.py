@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 
 from mkba.pricelist.index import default_index
 from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
+from mkba.report.numbers import percent
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
 from mkba.sib.model import CompiledOutcome
 
@@ -286,7 +287,7 @@ class _SibSheet:
 
         m, run = self.sib.model, self.ctx.result.model
         if c.outcome_payers:
-            payers = ", ".join(f"{p.payer} ({p.share:.0%})" for p in c.outcome_payers)
+            payers = ", ".join(f"{p.payer} ({percent(p.share, self.ctx.lang, 0)})" for p in c.outcome_payers)
             put("xl_sib_outcome_payer", payers, text=self.w("payers"))
         else:
             put("xl_sib_outcome_payer", c.outcome_payer)

@@ -1,13 +1,15 @@
 """Benchmark: 1,000,000-draw simulations of SIB contracts, each draw's investor IRR (or XIRR) included.
 
 Compares, in the same run and process, for each contract:
-- ``mkba.sib.simulation.simulate_sib`` (vectorised over draws, chunks of 50,000, IRR by ``mkba.engine.finance.irr``
-  for contracts on years, XIRR by ``mkba.sib.rates.xirr`` for contracts on dates);
+- ``mkba.sib.simulation.simulate_sib`` as a user runs it (streamed: summarised while the chunks of 50,000
+  stream, in this process on up to two threads; IRR by ``mkba.engine.finance.irr`` for contracts on
+  years, XIRR by ``mkba.sib.rates.xirr`` for contracts on dates), and on one thread (``workers=1``);
 - a loop of ``pyxirr`` (``irr`` on years, ``xirr`` on dates) over the same investor flows, computed
   beforehand (so the loop does nothing but the rates): measured on ``--loop-draws`` draws, scaled to
   1,000,000 (it is linear in the draws); its rates are checked against the vectorised ones.
 For the Buzinezzclub bond also a per-draw loop of the whole contract in plain Python (integers in cents),
-as a check of the payout engine. Memory: the peak traced by ``tracemalloc`` at two chunk sizes.
+as a check of the payout engine. Memory: the peak traced by ``tracemalloc`` at two chunk sizes and two
+numbers of draws. The machine's load average is recorded before and after (a shared machine).
 
 Writes benchmarks/results/sib.md. Run: ``python benchmarks/bench_sib.py``.
 """
@@ -144,7 +146,7 @@ def _pyxirr_loop(sib, levels: np.ndarray, as_lists: bool = True) -> tuple[float,
 
 
 def _peak_mb(sib, n: int, chunk: int) -> float:
-    """Peak memory traced while simulating ``n`` draws in chunks of ``chunk``, MB."""
+    """Peak memory traced while simulating ``n`` draws (streamed, one thread) in chunks of ``chunk``, MB."""
     tracemalloc.start()
     simulate_sib(sib, n, seed=1, chunk_size=chunk, workers=1)
     peak = tracemalloc.get_traced_memory()[1]
@@ -152,18 +154,26 @@ def _peak_mb(sib, n: int, chunk: int) -> float:
     return peak / 1e6
 
 
+def _best(runs: int, fn) -> list[float]:
+    """Wall times of ``runs`` calls of ``fn``."""
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
 def _one(path: Path, draws: int, loop_draws: int, seed: int) -> dict:
-    """simulate_sib against the pyxirr loop for one contract."""
+    """simulate_sib (streamed, as a user runs it) against the pyxirr loop for one contract."""
     sib = compile_sib(path)
     simulate_sib(sib, min(draws, 100_000), seed=1)  # warm up: imports, tables
-    runs = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        sim = simulate_sib(sib, draws, seed=seed)
-        runs.append(time.perf_counter() - t0)
-    loop, rates = _pyxirr_loop(sib, sim.levels[:loop_draws])
-    loop_np, _ = _pyxirr_loop(sib, sim.levels[:loop_draws], as_lists=False)
-    mine = sim.investor_irr[:loop_draws]
+    runs = _best(3, lambda: simulate_sib(sib, draws, seed=seed))
+    one_thread = _best(2, lambda: simulate_sib(sib, draws, seed=seed, workers=1))
+    kept = simulate_sib(sib, loop_draws, seed=seed, keep_draws=True)  # the same draws, each kept
+    loop, rates = _pyxirr_loop(sib, kept.levels)
+    loop_np, _ = _pyxirr_loop(sib, kept.levels, as_lists=False)
+    mine = kept.investor_irr
     both = np.isfinite(rates) & np.isfinite(mine) & (mine > -1)
     return {
         "name": path.name,
@@ -171,10 +181,10 @@ def _one(path: Path, draws: int, loop_draws: int, seed: int) -> dict:
         "columns": len(sib.cols.labels),
         "runs": runs,
         "vec": min(runs),
+        "one": min(one_thread),
         "loop": loop * draws / loop_draws,
         "loop_np": loop_np * draws / loop_draws,
         "diff": float(np.max(np.abs(rates[both] - mine[both]))) if both.any() else float("nan"),
-        "sim": sim,
     }
 
 
@@ -186,45 +196,53 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20260101)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "sib.md")
     args = ap.parse_args()
+    load_before = os.getloadavg()
     results = [_one(p, args.draws, args.loop_draws, args.seed) for p in CONTRACTS]
+    load_after = os.getloadavg()
     buz = compile_sib(SCENARIO)
-    sim = results[0]["sim"]
+    sim = simulate_sib(buz, args.check_draws, seed=args.seed, keep_draws=True)
     t0 = time.perf_counter()
     totals, irrs = per_draw(buz, sim.levels[: args.check_draws, 0])
     check = time.perf_counter() - t0
     irr_diff = float(np.nanmax(np.abs(irrs - sim.investor_irr[: args.check_draws])))
     pay_diff = float(np.max(np.abs(totals - sim.outcome_payments[: args.check_draws])))
     peaks = {chunk: _peak_mb(buz, args.draws, chunk) for chunk in (50_000, 200_000)}
+    peak_quarter = _peak_mb(buz, args.draws // 4, 50_000)
     rows = "\n".join(
         f"| `{r['name']}` | {'XIRR on ' + str(r['columns']) + ' dates' if r['dated'] else 'IRR on ' + str(r['columns']) + ' years'} "
-        f"| {r['vec']:.2f} ({', '.join(f'{x:.2f}' for x in r['runs'])}) | {r['loop']:.2f} | **{r['loop'] / r['vec']:.1f}x** "
+        f"| {r['vec']:.2f} ({', '.join(f'{x:.2f}' for x in r['runs'])}) | {r['one']:.2f} "
+        f"| {r['loop']:.2f} | **{r['loop'] / r['vec']:.1f}x** ({r['loop'] / r['one']:.1f}x) "
         f"| {r['loop_np']:.2f} | **{r['loop_np'] / r['vec']:.1f}x** | {r['diff']:.1e} |"
         for r in results
     )
     met = [r["name"] for r in results if r["loop"] / r["vec"] >= 5]
     met_np = [r["name"] for r in results if r["loop_np"] / r["vec"] >= 5]
-    s = sim.summary()
+    s = simulate_sib(buz, args.draws, seed=args.seed).summary()
     text = f"""# Benchmark: SIB simulations, 1,000,000 draws
 
 `python benchmarks/bench_sib.py` on {platform.processor() or platform.machine()}, {os.cpu_count()} cores,
 Python {platform.python_version()}, numpy {np.__version__}, pyxirr {pyxirr.__version__}. Timings are wall
-time in one process on a shared machine (other work may run beside it: compare within a row).
+time in one process on a shared machine: load average {load_before[0]:.1f} before and {load_after[0]:.1f}
+after the timings (on {os.cpu_count()} cores; above about 1 other work ran beside it, and the times, all
+of them, are slower than on a quiet machine: compare within a row).
 
-| contract | rate | `simulate_sib`, s (best of 3: runs) | `pyxirr` loop over the flows as lists, s | speed-up | `pyxirr` loop over numpy rows, s | speed-up | largest rate difference |
-|---|---|---:|---:|---:|---:|---:|---:|
+| contract | rate | `simulate_sib`, s (best of 3: runs) | the same on one thread, s | `pyxirr` loop over the flows as lists, s | speed-up (one thread) | `pyxirr` loop over numpy rows, s | speed-up | largest rate difference |
+|---|---|---:|---:|---:|---:|---:|---:|---:|
 {rows}
 
 `simulate_sib` computes everything (draws, rules, waterfall, floors and guarantees, the payer's savings,
-the IRR or XIRR of every draw); the loops only compute the rates, from flows computed beforehand
+the IRR or XIRR of every draw, and the streamed summaries: exact means and probabilities, percentiles
+with their rank error) as `mkba sib --simulate` runs it: in this process, on up to two threads; the
+column "one thread" is `workers=1`. The loops only compute the rates, from flows computed beforehand
 (measured on {args.loop_draws:,} draws and scaled): once with the flows converted to Python lists first
 (the fastest a loop can be), once over the numpy rows as they come. Goal: at least 5x against the loop.
 Met against the list loop for: {", ".join(met) if met else "none"}; against the numpy-row loop for:
 {", ".join(met_np) if met_np else "none"}.
 
-Memory (Buzinezzclub, {args.draws:,} draws, one worker, `tracemalloc` peak): chunks of 50,000:
-{peaks[50_000]:.0f} MB; chunks of 200,000: {peaks[200_000]:.0f} MB. The per-draw figures kept for
-percentiles take about {(6 + 1 + 2) * 8 * args.draws / 1e6:.0f} MB; the rest is one chunk's arrays, so
-memory grows with the chunk size, not with the number of draws.
+Memory (Buzinezzclub, streamed on one thread, `tracemalloc` peak): {args.draws:,} draws in chunks of
+50,000: {peaks[50_000]:.0f} MB; in chunks of 200,000: {peaks[200_000]:.0f} MB; {args.draws // 4:,} draws
+in chunks of 50,000: {peak_quarter:.0f} MB. Memory grows with the chunk size (one chunk's arrays), not
+with the number of draws; the summaries take a few MB.
 
 Check of the payout engine: a per-draw loop of the Buzinezzclub contract in plain Python (integers in
 cents, `pyxirr.irr`) on {args.check_draws:,} draws ({check:.1f} s): largest IRR difference {irr_diff:.1e};
@@ -233,7 +251,8 @@ largest difference in total outcome payments EUR {pay_diff:.2f}.
 Buzinezzclub result (seed {args.seed}): P(investors lose money) {s["p_investor_loss"]:.1%}; P(payer pays
 more than it saves) {s["p_payer_pays_more_than_saves"]:.1%}; investor IRR p5/p50/p95
 {s["investor_irr_p5"]:.1%} / {s["investor_irr_p50"]:.1%} / {s["investor_irr_p95"]:.1%}; lowest multiple
-{s["investor_multiple_min"]:.3f}; expected outcome payments EUR {s["expected_outcome_payments"]:,.0f}.
+{s["investor_multiple_min"]:.3f}; expected outcome payments EUR {s["expected_outcome_payments"]:,.0f};
+rank error of the percentiles (`quantile_error`) {s["quantile_error"]:.5f}.
 """
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)

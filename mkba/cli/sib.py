@@ -128,7 +128,11 @@ def sib_command(
     simulate: int | None = typer.Option(None, "--simulate", help="Simulate N outcome draws."),
     seed: int = typer.Option(20260101, "--seed", help="Seed of the draws."),
     chunk_size: int = typer.Option(50_000, "--chunk-size", help="Draws computed at once (memory bound)."),
-    workers: int = typer.Option(1, "--workers", help="Simulation: worker processes on this machine."),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        help="Simulation: worker processes on this machine (default: 2 threads, one process).",
+    ),
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Simulation: address of a Dask scheduler to stream the draws on."
     ),
@@ -236,7 +240,9 @@ class Names:
         return part_label(self.contract, self.stakeholders, path, self.lang) or path
 
 
-def _simulate(sib: Any, n: int, seed: int, chunk_size: int, workers: int, scheduler: str | None) -> dict:
+def _simulate(
+    sib: Any, n: int, seed: int, chunk_size: int, workers: int | None, scheduler: str | None
+) -> dict:
     """The streamed simulation's summary, here, on ``workers`` processes or on a Dask cluster."""
     from mkba.sib.simulation import simulate_sib
 

@@ -693,9 +693,8 @@ class Schedule:
             The rate per year (0.05 is 5 %); NaN where the flows have no rate (or there are no investors).
         """
         if combined:
-            flows = (self.combined_cents() - self.invest_cents.sum(axis=0)[None]) / 100.0
-        else:
-            flows = self.investor_flows()
+            return self._combined_irr()
+        flows = self.investor_flows()
         shape = flows.shape[:-1]
         rows = flows.reshape(-1, flows.shape[-1])
         if self.dated:
@@ -708,6 +707,30 @@ class Schedule:
         back = rows.clip(min=0).sum(axis=1)
         rate = np.where((back == 0) & (rows.min(axis=1) < 0), -1.0, rate)
         return rate.reshape(shape)
+
+    def _combined_irr(self) -> np.ndarray:
+        """:meth:`investor_irr` of all investors together, on the flows in the waterfall's layout.
+
+        The flows stay one period per row (P, D), as the waterfall computes them and as both rate
+        solvers work: no transposed copy of the draws.
+        """
+        got = self._layout(self.received_cents).sum(axis=0)  # (P, D)
+        got[self.settle] += self.guarantee_cents[:, :, self.settle].sum(axis=1)
+        assert self.backstop_cents is not None
+        if self.backstop_cents.shape[1]:
+            got[self.settle] += self.backstop_cents.sum(axis=(1, 2))
+        got -= self.invest_cents.sum(axis=0)[:, None]
+        cols = np.divide(got, 100.0)  # (P, D), contract currency
+        if self.dated:
+            from mkba.sib.rates import xirr_cols
+
+            assert self.times is not None
+            rate = xirr_cols(cols, self.times)
+        else:  # finance.irr lays its rows out one period per row: cols.T is that already (no copy)
+            rate = np.asarray(finance.irr(cols.T), dtype=np.float64)
+        lost = (np.maximum(cols, 0.0).sum(axis=0) == 0) & (cols.min(axis=0) < 0)
+        rate[lost] = -1.0
+        return rate
 
     def investor_multiple(self, combined: bool = True) -> np.ndarray:
         """What investors get back per unit invested, per draw (D,) or per investor (D, I).

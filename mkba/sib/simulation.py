@@ -18,7 +18,8 @@ never :mod:`mkba.result`, :mod:`mkba.report` or :mod:`mkba.cli`.
 
 from __future__ import annotations
 
-import copy
+import math
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, overload
@@ -29,6 +30,7 @@ from mkba.errors import MkbaError
 from mkba.scenario.distributions import _Dist
 from mkba.sib.model import CompiledOutcome, Figure, SibModel
 from mkba.sib.summary import Sketch
+from mkba.uncertainty.streaming import StreamSummary
 
 
 @dataclass
@@ -213,10 +215,9 @@ _PER_DRAW = (
     "payer_net_savings",
     "floor_top_up",
 )
-#: The figures a streamed simulation summarises (``investor_irr_rest``: the IRR without total losses).
+#: The figures a streamed simulation summarises (the IRR without total losses is read from the IRR's).
 _STREAMED = (
     "investor_irr",
-    "investor_irr_rest",
     "investor_multiple",
     "outcome_payments",
     "payer_payments",
@@ -252,10 +253,7 @@ def _chunk(sib: SibModel, seed: int, start: int, stop: int) -> dict[str, np.ndar
 
 def _streamed_rows(figs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The figures a streamed simulation summarises, from :func:`_chunk`'s (NaN where undefined)."""
-    irr = figs["investor_irr"]
-    rows = {name: figs[name] for name in _STREAMED if name in figs}
-    rows["investor_irr_rest"] = np.where(irr <= _TOTAL_LOSS, np.nan, irr)
-    return rows
+    return {name: figs[name] for name in _STREAMED}
 
 
 @dataclass
@@ -271,14 +269,17 @@ class SibStreamed:
     n, seed, chunk_size : int
         Draws, their seed, and the draws computed at once.
     sketches : dict of str to Sketch
-        Per figure (``investor_irr``, ``investor_irr_rest``, ``investor_multiple``,
-        ``outcome_payments``, ``payer_payments``, ``payer_net_savings``): its summary, over the draws
-        where it is defined (the IRR: where investors put money in; ``_rest``: no total loss).
+        Per figure (``investor_irr``, ``investor_multiple``, ``outcome_payments``, ``payer_payments``,
+        ``payer_net_savings``): its summary, over the draws where it is defined (the IRR: where
+        investors put money in).
     events : dict of str to int
         Draws where investors lose money (``investor_loss``), lose everything (``total_loss``), the
         payer pays more than it saves (``payer_loss``), the floor is used (``floor_used``).
     loss_each : ndarray (I,) of int
         Per investor, the draws where it loses money.
+    lost : StreamSummary
+        The IRRs of the total losses (-100 %): the lowest of ``sketches["investor_irr"]``, so that
+        the IRR without them is read from that sketch's upper ranks.
     investor_ids : list of str
         The investors, in the order of ``loss_each``.
     """
@@ -289,7 +290,31 @@ class SibStreamed:
     sketches: dict[str, Sketch]
     events: dict[str, int]
     loss_each: np.ndarray
+    lost: StreamSummary
     investor_ids: list[str]
+
+    def _without_total_losses(self, worst: list[float]) -> dict[str, float | None] | None:
+        """Percentiles, mean and sd of the IRR over the draws that are no total loss (None if none is).
+
+        The total losses are the sketch's lowest draws: the ``q``-quantile of the rest is the
+        sketch's at rank ``t + q (n - t)``, its rank error scaled to the rest; mean and sd are the
+        whole's with the total losses taken out (Chan's update, reversed).
+        """
+        s, t = self.sketches["investor_irr"], self.lost.n
+        rest = s.n - t
+        if rest <= 0:
+            return None
+        got: dict[str, float | None] = {}
+        for q in (5, 50, 95):
+            value, error = s.quantile((t + q / 100 * rest) / s.n)
+            got[f"p{q}"] = value
+            worst[0] = max(worst[0], error * s.n / rest)
+        if t == 0:
+            return got | {"mean": s.mean, "std": s.std}
+        mean = (s.n * s.mean - t * self.lost.mean) / rest
+        delta = self.lost.mean - mean
+        m2 = s.m2 - self.lost.m2 - delta * delta * t * rest / s.n
+        return got | {"mean": mean, "std": math.sqrt(max(m2, 0.0) / (rest - 1)) if rest > 1 else 0.0}
 
     def summary(self) -> dict[str, Any]:
         """The figures ``mkba sib --simulate --json`` writes under ``simulation``.
@@ -316,7 +341,7 @@ class SibStreamed:
 
         n = self.n
         irr, multiple = pct("investor_irr"), pct("investor_multiple")
-        rest = pct("investor_irr_rest") if self.sketches["investor_irr_rest"].n else None
+        rest = self._without_total_losses(worst)
         out = {
             "n": n,
             "seed": self.seed,
@@ -371,6 +396,16 @@ class _Partial:
     sketches: dict[str, Sketch]
     events: dict[str, int]
     loss_each: np.ndarray
+    lost: StreamSummary
+
+    def fresh(self) -> _Partial:
+        """Empty summaries of the same bins."""
+        return _Partial(
+            {key: sketch.fresh() for key, sketch in self.sketches.items()},
+            dict.fromkeys(self.events, 0),
+            np.zeros_like(self.loss_each),
+            _lost(),
+        )
 
     def merge(self, other: _Partial) -> None:
         for key, sketch in self.sketches.items():
@@ -378,6 +413,12 @@ class _Partial:
         for key in self.events:
             self.events[key] += other.events[key]
         self.loss_each = self.loss_each + other.loss_each
+        self.lost.merge(other.lost)
+
+
+def _lost() -> StreamSummary:
+    """Count, mean and spread of the total losses' IRRs (no histogram: one bin)."""
+    return StreamSummary(0.0, 0.0, thresholds=(), bins=1)
 
 
 def _empty(pilot: dict[str, np.ndarray], investors: int) -> _Partial:
@@ -386,18 +427,22 @@ def _empty(pilot: dict[str, np.ndarray], investors: int) -> _Partial:
         {key: Sketch.from_pilot(values[np.isfinite(values)]) for key, values in pilot.items()},
         dict.fromkeys(("investor_loss", "total_loss", "payer_loss", "floor_used"), 0),
         np.zeros(investors, dtype=np.int64),
+        _lost(),
     )
 
 
 def _run_task(task: _Task) -> _Partial:
     """Summarise a task's chunks (in a worker process, on a Dask worker, or here)."""
-    partial = copy.deepcopy(task.empty)
+    partial = task.empty.fresh()
     for start, stop in task.parts:
         figs = _chunk(task.sib, task.seed, start, stop)
         for key, values in _streamed_rows(figs).items():
             partial.sketches[key].add(values[np.isfinite(values)])
         partial.events["investor_loss"] += int(np.count_nonzero(figs["investor_multiple"] < 1.0))
-        partial.events["total_loss"] += int(np.count_nonzero(figs["investor_irr"] <= _TOTAL_LOSS))
+        irr = figs["investor_irr"]
+        lost = irr[irr <= _TOTAL_LOSS]
+        partial.events["total_loss"] += lost.size
+        partial.lost.add(lost)
         partial.events["payer_loss"] += int(np.count_nonzero(figs["payer_net_savings"] < 0))
         partial.events["floor_used"] += int(np.count_nonzero(figs["floor_top_up"] > 0))
         partial.loss_each = partial.loss_each + np.count_nonzero(figs["investor_multiple_each"] < 1.0, axis=0)
@@ -410,7 +455,7 @@ def _streamed(
     *,
     seed: int,
     chunk_size: int,
-    workers: int,
+    workers: int | None,
     client: Any,
     progress: Callable[[int], None] | None,
 ) -> SibStreamed:
@@ -428,9 +473,9 @@ def _streamed(
     empty = _empty(_streamed_rows(_chunk(sib, seed, 0, min(n, PILOT))), len(sib.investor_ids))
     parts = list(chunks(n, chunk_size))
     # one chunk a task here and on Dask; about four tasks per worker process
-    per = 1 if workers <= 1 or client is not None else -(-len(parts) // (4 * workers))
+    per = 1 if workers is None or workers <= 1 or client is not None else -(-len(parts) // (4 * workers))
     tasks = [_Task(sib, seed, empty, tuple(parts[i : i + per])) for i in range(0, len(parts), per)]
-    total = copy.deepcopy(empty)
+    total = empty.fresh()
     # in the tasks' order, one at a time: the merge never depends on timing, memory never on n
     for task, partial in zip(tasks, _task_results(tasks, workers, client)):
         total.merge(partial)
@@ -443,12 +488,17 @@ def _streamed(
         sketches=total.sketches,
         events=total.events,
         loss_each=total.loss_each,
+        lost=total.lost,
         investor_ids=list(sib.investor_ids),
     )
 
 
-def _task_results(tasks: list[_Task], workers: int, client: Any) -> Iterator[_Partial]:
-    """Each task's summaries, in the tasks' order, as they finish; a lost worker stops the run."""
+def _task_results(tasks: list[_Task], workers: int | None, client: Any) -> Iterator[_Partial]:
+    """Each task's summaries, in the tasks' order, as they finish; a lost worker stops the run.
+
+    ``workers`` None: up to two threads of this process (numpy releases the GIL); else that many
+    worker processes.
+    """
     if client is not None:
         try:
             for future in client.map(_run_task, tasks, pure=False):
@@ -460,7 +510,13 @@ def _task_results(tasks: list[_Task], workers: int, client: Any) -> Iterator[_Pa
                 f"the Dask cluster did not finish the simulation ({type(exc).__name__}: {exc}); no result"
             ) from None
         return
-    if workers <= 1 or len(tasks) == 1:
+    if workers is None and len(tasks) > 1 and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as threads:
+            yield from threads.map(_run_task, tasks)
+        return
+    if workers is None or workers <= 1 or len(tasks) == 1:
         yield from map(_run_task, tasks)
         return
     from concurrent.futures import ProcessPoolExecutor
@@ -537,7 +593,8 @@ def simulate_sib(
     chunk_size : int
         Draws computed at once (50,000 keeps the arrays in cache; memory grows with it).
     workers : int, optional
-        Streamed: worker processes (default 1: this process). Kept: threads (default up to 2).
+        Streamed: worker processes; default: up to two threads of this process. Kept: threads
+        (default up to 2).
     progress : callable, optional
         Called with the number of draws finished after each chunk (the command line draws a bar).
     keep_draws : bool
@@ -576,7 +633,7 @@ def simulate_sib(
         raise MkbaError("expected a number of workers >= 1", field="--workers")
     if not keep_draws:
         return _streamed(
-            sib, n, seed=seed, chunk_size=chunk_size, workers=workers or 1, client=client, progress=progress
+            sib, n, seed=seed, chunk_size=chunk_size, workers=workers, client=client, progress=progress
         )
     if client is not None:
         raise MkbaError("the figures of every draw stay in this process: keep_draws=True takes no client")

@@ -1,13 +1,14 @@
 """A streamed summary that also reads quantiles exactly where draws pile up (a SIB's floor, cap, zero).
 
 What lives here: :class:`Sketch`, a :class:`mkba.uncertainty.streaming.StreamSummary` (exact count,
-mean, standard deviation, exceedances, extremes; a histogram of fixed bins) that keeps, per bin, the
-smallest and largest draw and how many draws equal each. A SIB's figures have point masses: a
-quarter of the draws may sit exactly at the floor's multiple (0.4), every total loss at an IRR of
--100 %, every draw of a missed trigger at zero payments, a rate card on 100 participants on 101
-values. A plain histogram states a rank error as large as the mass; here a quantile that falls on
-such a pile is the pile's value exactly (rank error 0), and the rank error is at most the share of
-the draws strictly between the bin's smallest and largest value.
+mean, standard deviation, extremes) whose histogram has finer bins where the first draws (the
+pilot) pile up, and that keeps, per bin, the smallest and largest draw and how many draws equal
+each. A SIB's figures have point masses: a quarter of the draws may sit exactly at the floor's
+multiple (0.4), every total loss at an IRR of -100 %, every draw of a missed trigger at zero
+payments, IRRs at a return cap within rounding (1e-16) of it. A plain histogram states a rank error
+as large as such a pile; here a quantile that falls on a pile is read exactly (rank error 0), and
+the rank error is at most the share of the draws strictly between its bin's smallest and largest
+value.
 
 All counts are integers and minima and maxima are exact, so the quantiles are identical at any
 chunk size and any number of workers; the mean and standard deviation agree to rounding (1e-12).
@@ -26,162 +27,214 @@ import numpy as np
 
 from mkba.uncertainty.streaming import StreamSummary, histogram_range
 
-_NONE = np.zeros(0)
-#: A bin holding at least this share of the pilot's draws (not all equal) gets a histogram of its own:
-#: a SIB's IRR piles up within 1e-8 of its cap, far finer than a bin.
-DENSE = 0.002
-#: Bins of a dense bin's own histogram.
-SUB_BINS = 2**12
-#: How deep dense bins nest (a pile within 1e-16 of a cap needs three levels).
+#: Uniform bins over the pilot's range widened by half on each side: a smooth distribution puts
+#: about 1/2,000 of its draws in a bin; denser bins are split further.
+BINS = 2**12
+#: A bin holding at least this share of the pilot's draws (not all equal) is split into SPLIT bins
+#: over the pilot's draws in it (widened likewise), and so on, DEPTH levels deep.
+DENSE = 0.003
+SPLIT = 2**8
 DEPTH = 4
+
+_NO_FLOATS = np.zeros(0)
+_NO_INTS = np.zeros(0, dtype=np.int64)
+
+
+def _refine(lo: float, hi: float, inside: np.ndarray, least: float, depth: int) -> list[float]:
+    """Edges strictly inside ``[lo, hi)`` that split the pilot's draws ``inside`` it finer, recursively."""
+    if depth >= DEPTH or inside.size < 2 or inside.min() == inside.max():
+        return []
+    a, b = histogram_range(inside)
+    a, b = max(a, lo), min(b, hi)
+    if not a < b:
+        return []
+    grid = np.linspace(a, b, SPLIT + 1)
+    edges = [float(e) for e in grid if lo < e < hi]
+    k = np.clip(np.searchsorted(grid, inside, side="right") - 1, 0, SPLIT - 1)
+    found = np.bincount(k, minlength=SPLIT)
+    for i in np.flatnonzero(found >= least):
+        edges += _refine(float(grid[i]), float(grid[i + 1]), inside[k == i], least, depth + 1)
+    return sorted(set(edges))
 
 
 @dataclass
 class Sketch(StreamSummary):
-    """A :class:`~mkba.uncertainty.streaming.StreamSummary` with each bin's extremes and their counts.
+    """Count, mean, standard deviation and extremes of a figure, and quantiles with a stated rank error.
 
-    Parameters
+    Build it with :meth:`from_pilot` from a run's first draws (the same at any chunking); take chunks
+    with :meth:`add`, or merge sketches of chunks summarised elsewhere (:meth:`merge`, of sketches
+    made by :meth:`fresh`); read with :meth:`quantile`.
+
+    Attributes
     ----------
-    lo, hi : float
-        The histogram's range (:func:`mkba.uncertainty.streaming.histogram_range` of a pilot).
-    thresholds : sequence of float
-        Values whose exceedance is counted exactly.
-    bins : int
-        Number of histogram bins.
+    split : dict of int to ndarray
+        For each dense uniform bin (index shifted by one: 0 is below the range), its inner edges.
+    first : ndarray of int
+        The first leaf of each uniform bin (a bin not split is one leaf).
+    counts, bin_min, bin_max, at_min, at_max : ndarray
+        Per leaf: draws, the smallest and largest draw, and how many draws equal each of them.
 
     Examples
     --------
     >>> import numpy as np
     >>> x = np.concatenate([np.full(300, 0.4), np.linspace(0.5, 1.5, 700)])
-    >>> s = Sketch(0.0, 2.0)
+    >>> s = Sketch.from_pilot(x[::10])
     >>> s.add(x[:500]); s.add(x[500:])
     >>> s.quantile(0.2)
     (0.4, 0.0)
     """
 
-    subs: dict[int, Sketch] = field(default_factory=dict, repr=False)
-    bin_min: np.ndarray = field(default_factory=lambda: _NONE, repr=False)
-    bin_max: np.ndarray = field(default_factory=lambda: _NONE, repr=False)
-    at_min: np.ndarray = field(default_factory=lambda: _NONE.astype(np.int64), repr=False)
-    at_max: np.ndarray = field(default_factory=lambda: _NONE.astype(np.int64), repr=False)
+    split: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    first: np.ndarray = field(default_factory=lambda: _NO_INTS, repr=False)
+    bin_min: np.ndarray = field(default_factory=lambda: _NO_FLOATS, repr=False)
+    bin_max: np.ndarray = field(default_factory=lambda: _NO_FLOATS, repr=False)
+    at_min: np.ndarray = field(default_factory=lambda: _NO_INTS, repr=False)
+    at_max: np.ndarray = field(default_factory=lambda: _NO_INTS, repr=False)
 
     def __post_init__(self) -> None:
+        if not self.first.size:
+            sizes = np.ones(self.bins + 2, dtype=np.int64)  # below the range, the bins, above it
+            for d, edges in self.split.items():
+                sizes[d] = edges.size + 1
+            self.first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            leaves = int(sizes.sum())
+            self.counts = np.zeros(leaves, dtype=np.int64)
+            self.bin_min = np.full(leaves, math.inf)
+            self.bin_max = np.full(leaves, -math.inf)
+            self.at_min = np.zeros(leaves, dtype=np.int64)
+            self.at_max = np.zeros(leaves, dtype=np.int64)
         super().__post_init__()
-        if not self.bin_min.size:
-            # bin -1 collects the draws below the range, bin ``bins`` those above it
-            self.bin_min = np.full(self.bins + 2, math.inf)
-            self.bin_max = np.full(self.bins + 2, -math.inf)
-            self.at_min = np.zeros(self.bins + 2, dtype=np.int64)
-            self.at_max = np.zeros(self.bins + 2, dtype=np.int64)
 
     @classmethod
-    def from_pilot(
-        cls, pilot: np.ndarray, bins: int | None = None, depth: int = 0, total: int | None = None
-    ) -> Sketch:
-        """A sketch whose range, and dense bins' own ranges, are set by a run's first draws ``pilot``.
+    def from_pilot(cls, pilot: np.ndarray, bins: int = BINS) -> Sketch:
+        """A sketch whose bins a run's first draws ``pilot`` set: uniform, finer where they pile up.
 
-        The pilot's range is widened as :func:`~mkba.uncertainty.streaming.histogram_range` does;
-        a bin holding at least :data:`DENSE` of the pilot (draws not all equal) gets its own
-        sketch of :data:`SUB_BINS` bins over the pilot's draws in it, widened likewise.
+        The range is the pilot's widened by half on each side
+        (:func:`~mkba.uncertainty.streaming.histogram_range`); a bin holding at least :data:`DENSE`
+        of the pilot (draws not all equal) is split into :data:`SPLIT` bins over the pilot's draws
+        in it, and so on, :data:`DEPTH` levels deep.
 
         Parameters
         ----------
         pilot : ndarray
-            The first draws (no NaN), the same at any chunking.
-        bins : int, optional
-            Number of bins (default: :data:`mkba.uncertainty.streaming.BINS`).
-        depth : int
-            How deep this sketch lies in dense bins (their sketches go :data:`DEPTH` deep at most).
-        total : int, optional
-            The size of the whole pilot (a dense bin's sketch gets the pilot's draws in that bin).
+            The first draws (no NaN), the same at any chunking; in the figure's unit.
+        bins : int
+            Number of uniform bins.
         """
         pilot = np.asarray(pilot, dtype=np.float64)
         lo, hi = histogram_range(pilot)
-        sketch = cls(lo, hi, thresholds=()) if bins is None else cls(lo, hi, thresholds=(), bins=bins)
-        if pilot.size and hi > lo and depth < DEPTH:
-            k = sketch._bin(pilot)
-            found = np.bincount(k, minlength=sketch.bins + 2)
-            total = total or pilot.size
-            for d in np.flatnonzero(found >= max(DENSE * total, 2)):
-                inside = pilot[k == d]
-                if inside.min() < inside.max():
-                    sketch.subs[int(d)] = cls.from_pilot(inside, SUB_BINS, depth + 1, total)
-        return sketch
+        split: dict[int, np.ndarray] = {}
+        if pilot.size and hi > lo:
+            plain = cls(lo, hi, thresholds=(), bins=bins)
+            k = plain._uniform(pilot)
+            found = np.bincount(k, minlength=bins + 2)
+            least = max(DENSE * pilot.size, 2)
+            for d in np.flatnonzero(found[1:-1] >= least) + 1:
+                # unbounded: the bin is whatever _uniform puts in it (its edges in floating point)
+                edges = _refine(-math.inf, math.inf, pilot[k == d], least, 0)
+                if edges:
+                    split[int(d)] = np.array(edges)
+        return cls(lo, hi, thresholds=(), bins=bins, split=split)
 
-    def _bin(self, x: np.ndarray) -> np.ndarray:
-        """Each draw's bin, shifted by one: 0 below the range, 1..bins inside, bins + 1 above."""
+    def fresh(self) -> Sketch:
+        """An empty sketch of the same bins: for chunks summarised elsewhere, merged later."""
+        return Sketch(self.lo, self.hi, tuple(self.thresholds), self.bins, split=self.split)
+
+    def _uniform(self, x: np.ndarray) -> np.ndarray:
+        """Each draw's uniform bin, shifted by one: 0 below the range, 1..bins inside, bins + 1 above."""
         if not self.hi > self.lo:
             return np.ones(x.size, dtype=np.int64)
-        scaled = (x - self.lo) * (self.bins / (self.hi - self.lo))  # as StreamSummary.add computes it
-        k = np.empty(x.size, dtype=np.int64)
-        np.floor(np.clip(scaled, -1.0, self.bins), out=scaled)
-        k[:] = scaled
-        return k + 1
+        scaled = (x - self.lo) * (self.bins / (self.hi - self.lo))
+        np.clip(scaled, -1.0, self.bins, out=scaled)
+        np.floor(scaled, out=scaled)
+        return scaled.astype(np.int64) + 1
+
+    def _leaves(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The draws and each one's leaf, as pairs (those in split bins sorted, so that each split
+        bin's draws are one slice, searched at once).
+
+        A draw's leaf is its uniform bin's first leaf plus its place among that bin's inner edges;
+        what is done with the pairs (counts, extremes) does not depend on their order.
+        """
+        k = self._uniform(x)
+        if not self.split:
+            return x, self.first[k]
+        fine = np.zeros(self.bins + 2, dtype=bool)
+        ids = np.array(sorted(self.split), dtype=np.int64)
+        fine[ids] = True
+        in_split = fine[k]
+        if not in_split.any():
+            return x, self.first[k]
+        rest = ~in_split
+        xs = np.sort(x[in_split])
+        ks = self._uniform(xs)  # non-decreasing, as the draws are
+        leaf = self.first[ks]
+        starts = np.searchsorted(ks, ids, side="left")
+        stops = np.searchsorted(ks, ids, side="right")
+        for d, a, b in zip(ids.tolist(), starts.tolist(), stops.tolist()):
+            if b > a:
+                leaf[a:b] += np.searchsorted(self.split[d], xs[a:b], side="right")
+        return np.concatenate([x[rest], xs]), np.concatenate([self.first[k[rest]], leaf])
 
     def add(self, x: np.ndarray) -> None:
-        """Take a chunk of draws (no NaN)."""
+        """Take a chunk of draws (no NaN), in the figure's unit."""
         x = np.asarray(x, dtype=np.float64).ravel()
         if x.size == 0:
             return
-        k = self._bin(x)
-        found = np.bincount(k, minlength=self.bins + 2)
-        lo = np.full(self.bins + 2, math.inf)
-        hi = np.full(self.bins + 2, -math.inf)
-        np.minimum.at(lo, k, x)
-        np.maximum.at(hi, k, x)
-        part = StreamSummary(self.lo, self.hi, self.thresholds, self.bins, counts=found[1:-1])
+        x, leaf = self._leaves(x)
+        leaves = self.counts.size
+        lo = np.full(leaves, math.inf)
+        hi = np.full(leaves, -math.inf)
+        np.minimum.at(lo, leaf, x)
+        np.maximum.at(hi, leaf, x)
+        part = self.fresh()
+        part.counts = np.bincount(leaf, minlength=leaves)
         part.n = int(x.size)
         part.mean = float(x.mean())
         part.m2 = float(np.square(x - part.mean).sum())
-        part.minimum, part.maximum = float(lo.min()), float(hi.max())
-        part.under, part.over = int(found[0]), int(found[-1])
+        part.minimum, part.maximum = float(x.min()), float(x.max())
         part.below_counts = np.array([np.count_nonzero(x < t) for t in self.thresholds], dtype=np.int64)
         part.above_counts = np.array([np.count_nonzero(x > t) for t in self.thresholds], dtype=np.int64)
-        StreamSummary.merge(self, part)
-        n_lo = np.bincount(k[x == lo[k]], minlength=self.bins + 2)
-        n_hi = np.bincount(k[x == hi[k]], minlength=self.bins + 2)
-        self._merge_extremes(lo, n_lo, hi, n_hi)
-        for d, sub in self.subs.items():
-            sub.add(x[k == d])
+        part.bin_min, part.bin_max = lo, hi
+        part.at_min = np.bincount(leaf[x == lo[leaf]], minlength=leaves)
+        part.at_max = np.bincount(leaf[x == hi[leaf]], minlength=leaves)
+        self.merge(part)
 
     def merge(self, other: StreamSummary) -> None:
-        """Add another summary over the same range (a chunk summarised elsewhere)."""
+        """Add another sketch of the same bins (a chunk summarised elsewhere)."""
+        if other.n == 0:
+            return
+        if not isinstance(other, Sketch) or other.counts.size != self.counts.size:
+            raise ValueError("sketches over different bins cannot be merged")
         super().merge(other)
-        if isinstance(other, Sketch) and other.n:
-            self._merge_extremes(other.bin_min, other.at_min, other.bin_max, other.at_max)
-            for d, sub in self.subs.items():
-                sub.merge(other.subs[d])
-
-    def _merge_extremes(self, lo: np.ndarray, n_lo: np.ndarray, hi: np.ndarray, n_hi: np.ndarray) -> None:
-        new_lo = np.minimum(self.bin_min, lo)
-        self.at_min = np.where(self.bin_min == new_lo, self.at_min, 0) + np.where(lo == new_lo, n_lo, 0)
+        new_lo = np.minimum(self.bin_min, other.bin_min)
+        self.at_min = np.where(self.bin_min == new_lo, self.at_min, 0) + np.where(
+            other.bin_min == new_lo, other.at_min, 0
+        )
         self.bin_min = new_lo
-        new_hi = np.maximum(self.bin_max, hi)
-        self.at_max = np.where(self.bin_max == new_hi, self.at_max, 0) + np.where(hi == new_hi, n_hi, 0)
+        new_hi = np.maximum(self.bin_max, other.bin_max)
+        self.at_max = np.where(self.bin_max == new_hi, self.at_max, 0) + np.where(
+            other.bin_max == new_hi, other.at_max, 0
+        )
         self.bin_max = new_hi
 
     def quantile(self, q: float) -> tuple[float, float]:
         """The ``q``-quantile (0..1) and the bound on its rank error (a share of the draws).
 
-        The value lies in the bin that holds rank ``q * n``: the bin's smallest draw when that rank
-        falls among the draws equal to it, its largest likewise (both exact), else read from the
-        bin's own sketch (a dense bin) or interpolated between them, with a rank error of at most
-        the share of the bin's other draws.
+        The value lies in the leaf that holds rank ``q * n``: the leaf's smallest draw when that
+        rank falls among the draws equal to it, its largest likewise (both exact), else interpolated
+        between them, with a rank error of at most the share of the leaf's other draws.
         """
         if self.n == 0:
             return math.nan, 0.0
         if self.minimum == self.maximum:
             return self.minimum, 0.0
         target = q * self.n
-        counts = np.concatenate([[self.under], self.counts, [self.over]])
-        cumulative = np.cumsum(counts)
-        k = int(np.searchsorted(cumulative, target, side="left"))
-        k = min(k, len(counts) - 1)
-        while counts[k] == 0 and k > 0:  # q = 0: the first bin with draws
-            k -= 1
-        if counts[k] == 0:
-            k = int(np.argmax(counts > 0))
-        in_bin = int(counts[k])
+        cumulative = np.cumsum(self.counts)
+        k = min(int(np.searchsorted(cumulative, target, side="left")), self.counts.size - 1)
+        if self.counts[k] == 0:  # q = 0: the first leaf with draws
+            k = int(np.argmax(self.counts > 0))
+        in_bin = int(self.counts[k])
         rank = target - (int(cumulative[k]) - in_bin)  # 0 < rank <= in_bin, up to q = 0
         low, high = float(self.bin_min[k]), float(self.bin_max[k])
         n_low, n_high = int(self.at_min[k]), int(self.at_max[k])
@@ -189,9 +242,6 @@ class Sketch(StreamSummary):
             return low, 0.0
         if rank > in_bin - n_high:
             return high, 0.0
-        if k in self.subs:  # a dense bin: read its own sketch, which holds every draw of the bin
-            value, error = self.subs[k].quantile(rank / in_bin)
-            return value, error * in_bin / self.n
         middle = in_bin - n_low - n_high
-        share = (rank - n_low) / middle if middle else 0.5
+        share = (rank - n_low) / middle
         return low + share * (high - low), middle / self.n

@@ -267,3 +267,11 @@ def test_no_break_even_is_said_in_words_of_the_language():
     nl, en = _plain(_cli(str(path)).stdout), _plain(_cli(str(path), "--lang", "en").stdout)
     assert "bij geen niveau tot" in nl and "pays more than it saves" not in nl
     assert "at no level up to" in en
+
+
+def test_a_contract_in_dollars_shows_dollars_and_the_savings_in_euro():
+    path = ROOT / "scenarios" / "sib" / "nyc-rikers-able.yaml"
+    text = _plain(_cli(str(path), "--simulate", "3000").stdout)
+    assert re.search(r"Uitkomstbetalingen\s*│\s*USD \d", text)  # what the contract pays: its currency
+    assert re.search(r"Netto besparing betaler \(cw\)\s*│\s*€ \d", text)  # avoided costs: euro
+    assert "Terugbetaald per geïnvesteerde USD" in text

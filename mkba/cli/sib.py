@@ -178,7 +178,7 @@ def sib_command(
     print_sib(data, lang.value, Names.of(sib, lang.value))
     if simulate:
         data["simulation"] = _simulate(sib, simulate, seed, chunk_size, workers, scheduler)
-        print_simulation(data["simulation"], lang.value)
+        print_simulation(data["simulation"], lang.value, data.get("currency", "EUR"))
     if plot is not None:
         for k, path in enumerate(chart_paths(plot, [o.id for o in sib.outcomes])):
             plot_payout_curve(sib, path, outcome=k, lang=lang.value)
@@ -305,6 +305,13 @@ def print_sib(d: dict, lang: str, names: Names | None = None) -> None:
     _print_notes(d, lang, names)
 
 
+def _whole(x: float | None, currency: str, lang: str) -> str:
+    """An amount in whole units: ``€ 1.234.567``, or ``USD 1.234.567`` in another currency."""
+    if currency == "EUR":
+        return euro(x, lang=lang)
+    return numbers.MISSING if x is None else f"{currency}{numbers.NBSP}{numbers.number(x, lang, 0)}"
+
+
 def _be(be: dict, who: str, lang: str) -> str:
     """A break-even level, or in words why there is none."""
     if be["level"] is not None:
@@ -358,9 +365,9 @@ def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
     out.print(summary)
 
 
-def _multiple_label(cur: str, lang: str) -> str:
+def _multiple_label(cur: str, lang: str, key: str = "sib_investor_multiple") -> str:
     """'Terugbetaald per geïnvesteerde euro', with the contract's currency when it is not the euro."""
-    text = label("sib_investor_multiple", lang)
+    text = label(key, lang)
     return text if cur == "EUR" else text.replace("euro", cur)
 
 
@@ -501,8 +508,10 @@ def _print_notes(d: dict, lang: str, names: Names) -> None:
         )
 
 
-def print_simulation(s: dict, lang: str) -> None:
+def print_simulation(s: dict, lang: str, currency: str = "EUR") -> None:
     """The simulation summary: probabilities, percentiles, expected values, total losses apart.
+
+    Payments are in the contract's ``currency`` (whole units), the payer's net savings in euro.
 
     The percentiles of a streamed simulation are read from a histogram; their rank error
     (``quantile_error``) is stated under the table.
@@ -525,13 +534,14 @@ def print_simulation(s: dict, lang: str) -> None:
         table.add_row(_w("irr_without", lang), *[_pct(w[k], lang) for k in ("p5", "p50", "p95", "mean")])
     m = s["investor_multiple"]
     table.add_row(
-        label("sib_investor_multiple", lang),
+        _multiple_label(currency, lang),
         *[numbers.number(m[k], lang, 3) for k in ("p5", "p50", "p95", "mean")],
     )
     for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
         v = s[key]
+        cur = "EUR" if key == "payer_net_savings" else currency
         table.add_row(
-            label(f"sib_{key}", lang), *[euro(v[k], lang=lang) for k in ("p5", "p50", "p95", "mean")]
+            label(f"sib_{key}", lang), *[_whole(v[k], cur, lang) for k in ("p5", "p50", "p95", "mean")]
         )
     out.print(table)
     low = s["investor_multiple_min"]
@@ -540,7 +550,7 @@ def print_simulation(s: dict, lang: str) -> None:
         f"{_w('total_loss', lang)}: {_pct(dist['total_loss_share'], lang)}   "
         f"{label('sib_p_payer_loss', lang)}: {_pct(s['p_payer_pays_more_than_saves'], lang)}   "
         f"{label('sib_p_floor_used', lang)}: {_pct(s['p_floor_used'], lang)}   "
-        f"{label('sib_investor_multiple_min', lang)}: {numbers.number(low, lang, 3)}"
+        f"{_multiple_label(currency, lang, 'sib_investor_multiple_min')}: {numbers.number(low, lang, 3)}"
     )
     if s.get("quantile_error"):
         out.print(

@@ -16,21 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mkba.report.chartspec import PALETTE, Chart, Series
-
-
-def colour_series(chart: Any, keys: Sequence[str]) -> None:
-    """Fill (and outline) each series of an openpyxl ``chart`` with the colour of its key, in order.
-
-    Parameters
-    ----------
-    chart : openpyxl.chart.BarChart
-        A chart whose series are in the order of ``keys``.
-    keys : sequence of str
-        Keys of :data:`~mkba.report.chartspec.PALETTE` (``cost``, ``benefit``, ``net``, ``low``, ``high``).
-    """
-    for series, key in zip(chart.series, keys):
-        _paint(series, PALETTE[key], line=False)
+from mkba.report.chartspec import Chart, Series
 
 
 def _paint(series: Any, colour: str, *, line: bool) -> None:

@@ -229,3 +229,18 @@ def test_run_names_the_scenario_whose_price_list_cannot_be_found(tmp_path):
     done = _mkba("run", path)
     assert done.returncode == 2 and f"{path}:{line}: pricelist" in done.stderr.replace("\n", "")
     assert "2099.9" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("nl", "Monte Carlo: 20.000 trekkingen"), ("en", "Monte Carlo: 20,000 draws")]
+)
+def test_the_monte_carlo_table_counts_its_draws_in_the_readers_notation(lang, title):
+    done = invoke_cli("run", "scenarios/tutorial.yaml", "--simulate", "20000", "--lang", lang)
+    assert done.returncode == 0, done.stderr
+    assert title in done.stdout
+
+
+def test_the_paired_monte_carlo_of_a_project_counts_its_draws_in_dutch():
+    done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", "--simulate", "20000")
+    assert done.returncode == 0, done.stderr
+    assert "Monte Carlo, gepaard (20.000 trekkingen" in done.stdout

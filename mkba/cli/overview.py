@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from mkba.cli.common import euro, out
+from mkba.report import numbers
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
@@ -171,7 +172,8 @@ def _print_line_deltas(result: ProjectResult) -> None:
 def _print_paired(result: ProjectResult, sim: dict[str, Any]) -> None:
     lang = result.lang
     table = Table(
-        title=label("paired_title", lang).format(n=f"{sim['n']:,}", seed=sim["seed"]), title_justify="left"
+        title=label("paired_title", lang).format(n=numbers.count(sim["n"], lang), seed=sim["seed"]),
+        title_justify="left",
     )
     for col in ("alternative", "p_delta_positive", "p_best"):
         table.add_column(label(col, lang), justify="left" if col == "alternative" else "right")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from mkba.engine.model import Model
+from mkba.report import numbers
 from mkba.report.vocabulary import label
 
 
@@ -21,8 +22,6 @@ def point_note(model: Model, lang: str = "nl") -> str | None:
 
 def _num(x: float | None, euro: bool = False, lang: str = "nl") -> str:
     """A figure for the terminal in the reader's notation: whole euros, or a number with 2 decimals."""
-    from mkba.report import numbers
-
     if x is None or not np.isfinite(x):
         return "-"
     if euro:
@@ -42,7 +41,8 @@ def render_analysis(console, result, analysis: dict) -> None:
     sim = analysis.get("simulation")
     if sim is not None:
         table = Table(
-            title=label("unc_simulation", lang).format(n=sim.n, seed=sim.seed), title_justify="left"
+            title=label("unc_simulation", lang).format(n=numbers.count(sim.n, lang), seed=sim.seed),
+            title_justify="left",
         )
         table.add_column(label("unc_figure", lang))
         for col in [label("unc_mean", lang)] + [f"p{q}" for q in PERCENTILES]:
@@ -65,7 +65,6 @@ def render_analysis(console, result, analysis: dict) -> None:
                 name, _num(s["mean"], euro, lang), *(_num(s[f"p{q}"], euro, lang) for q in PERCENTILES)
             )
         console.print(table)
-        from mkba.report import numbers
 
         console.print(
             f"{label('unc_p_negative', lang)}: [bold]{numbers.percent(sim.p_npv_negative, lang)}[/bold]"

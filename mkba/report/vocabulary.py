@@ -337,8 +337,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Point result: every uncertain input at its mean ({n} uncertain inputs)",
     ),
     "unc_simulation": (
-        "Monte Carlo: {n:,} trekkingen (seed {seed})",
-        "Monte Carlo: {n:,} draws (seed {seed})",
+        "Monte Carlo: {n} trekkingen (seed {seed})",
+        "Monte Carlo: {n} draws (seed {seed})",
     ),
     "unc_figure": ("Kengetal", "Figure"),
     "unc_mean": ("Gemiddelde", "Mean"),
@@ -371,8 +371,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Sensitivity: npv at the low and high of each uncertain input",
     ),
     "plot_histogram_title": (
-        "Monte Carlo: verdeling van het saldo ({n:,} trekkingen)",
-        "Monte Carlo: distribution of the npv ({n:,} draws)",
+        "Monte Carlo: verdeling van het saldo ({n} trekkingen)",
+        "Monte Carlo: distribution of the npv ({n} draws)",
     ),
     "plot_break_even_title": ("Break-even: saldo tegen {name}", "Break-even: npv against {name}"),
     "plot_draws": ("Aantal trekkingen", "Draws"),

@@ -104,6 +104,10 @@ class Sketch(StreamSummary):
             self.at_min = np.zeros(leaves, dtype=np.int64)
             self.at_max = np.zeros(leaves, dtype=np.int64)
         super().__post_init__()
+        # which uniform bins are split, looked up per draw (derived from ``split``: not a field)
+        self._ids = np.array(sorted(self.split), dtype=np.int64)
+        self._fine = np.zeros(self.bins + 2, dtype=bool)
+        self._fine[self._ids] = True
 
     @classmethod
     def from_pilot(cls, pilot: np.ndarray, bins: int = BINS) -> Sketch:
@@ -159,10 +163,8 @@ class Sketch(StreamSummary):
         k = self._uniform(x)
         if not self.split:
             return x, self.first[k]
-        fine = np.zeros(self.bins + 2, dtype=bool)
-        ids = np.array(sorted(self.split), dtype=np.int64)
-        fine[ids] = True
-        in_split = fine[k]
+        ids = self._ids
+        in_split = self._fine[k]
         if not in_split.any():
             return x, self.first[k]
         rest = ~in_split

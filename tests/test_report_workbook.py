@@ -22,13 +22,19 @@ ROOT = Path(__file__).resolve().parents[1]
 BUZINEZZ = ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"
 
 
-def to_pdf(xlsx: Path) -> Path:
-    """Print ``xlsx`` with LibreOffice headless (a profile of its own) and return the PDF."""
+def to_pdf(xlsx: Path, locale: str = "nl_NL.UTF-8") -> Path:
+    """Print ``xlsx`` with LibreOffice headless (a profile of its own) and return the PDF.
+
+    Number formats write separators in the reader's locale (as Excel does), so a Dutch workbook is
+    printed as a Dutch reader's LibreOffice prints it: ``locale`` (LibreOffice brings its own
+    locale data; the system need not have it).
+    """
     with tempfile.TemporaryDirectory(prefix="mkba-lo-print-") as profile:
+        env = {**os.environ, "HOME": profile, "LANG": locale, "LC_ALL": locale}
         subprocess.run(
             ["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
              "--convert-to", "pdf", "--outdir", str(xlsx.parent), str(xlsx)],
-            check=True, capture_output=True, timeout=600, env={**os.environ, "HOME": profile},
+            check=True, capture_output=True, timeout=600, env=env,
         )  # fmt: skip
     return xlsx.with_suffix(".pdf")
 
@@ -103,6 +109,16 @@ def test_summary_prints_on_one_portrait_page_charts_below_the_tables(buzinezz):
     )
     anchors = [chart.anchor._from.row + 1 for chart in summary._charts]
     assert len(anchors) == 2 and all(row > society for row in anchors)  # below the tables, not beside them
+
+
+def test_a_dutch_readers_printed_summary_is_in_dutch_notation(buzinezz):
+    """Cells stay numbers with a number format; printed in a Dutch locale they read € 882.412 and 1,15."""
+    reader = PdfReader(to_pdf(buzinezz))
+    (page,) = _summary_pages(reader, "Samenvatting")
+    text = reader.pages[page].extract_text()
+    assert re.search(r"€ -?\d{1,3}(\.\d{3})+\b", text), text
+    assert not re.search(r"€ -?\d{1,3}(,\d{3})+\b", text), text
+    assert re.search(r"\b\d,\d{2}\b", text) and "2,25%" in text.replace(" ", ""), text
 
 
 def test_summary_page_is_readable(buzinezz):

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from mkba.engine.figures import figures
 from mkba.result import evaluate
+from mkba.scenario.model import load_scenario
 from mkba.uncertainty.montecarlo import BLOCK, _PresentValues
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,9 +38,21 @@ PATHS = {
 FIGURES = ("pv_costs", "pv_benefits", "npv", "fiscal_npv", "volunteer_value_pv", "stakeholder_npv")
 
 
+#: unc_linear.yaml with a drawn cohort size, deadweight and displacement (``1 - x`` factors): one line's
+#: present value is a product of five drawn inputs, still multilinear.
+DRAWN_COHORT = {
+    "participants.2024": {"dist": "uniform", "low": 80, "high": 120},
+    "effects.minder-zorg.deadweight": {"dist": "uniform", "low": 0.1, "high": 0.3},
+    "effects.minder-zorg.displacement": {"dist": "triangular", "low": 0.0, "mode": 0.1, "high": 0.2},
+}
+NAMES = sorted([*PATHS, "drawn-cohort"])
+
+
 @pytest.fixture(scope="module")
 def models():
-    return {name: evaluate(path).model for name, path in PATHS.items()}
+    found = {name: evaluate(path).model for name, path in PATHS.items()}
+    found["drawn-cohort"] = evaluate(load_scenario(PATHS["linear"]).with_changes(set=DRAWN_COHORT)).model
+    return found
 
 
 def reference(model, fast: _PresentValues, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -67,11 +80,17 @@ def test_the_multilinear_form_is_used_where_the_rate_and_drop_offs_are_certain(m
     # price x attribution of two effects, the attribution of the third: three products of drawn inputs
     assert sorted(len(monomial) for monomial in fast.features) == [1, 2, 2]
     assert fast.unsafe == []  # every support keeps every present value >= 0
+    drawn = _PresentValues(models["drawn-cohort"])
+    assert drawn.linear
+    assert (
+        max(len(monomial) for monomial in drawn.features) == 5
+    )  # size x price x success x (1 - dw) x (1 - disp)
+    assert any(one_minus for monomial in drawn.features for _, one_minus in monomial)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    name=st.sampled_from(sorted(PATHS)),
+    name=st.sampled_from(NAMES),
     seed=st.integers(0, 2**32),
     n=st.integers(1, 2 * BLOCK + 50),
     cuts=st.lists(st.integers(0, 2 * BLOCK + 50), max_size=4),
@@ -90,7 +109,7 @@ def test_figures_equal_the_flows_and_do_not_depend_on_the_split(models, name, se
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    name=st.sampled_from(sorted(PATHS)),
+    name=st.sampled_from(NAMES),
     seed=st.integers(0, 2**32),
     n=st.integers(1, 400),
     negative=st.lists(st.tuples(st.integers(0, 399), st.integers(0, 40), st.floats(0.01, 5.0)), max_size=12),
@@ -130,3 +149,17 @@ def test_a_negative_present_value_counts_on_the_other_side(models):
     assert got["pv_benefits"][1] > got["pv_benefits"][0]
     assert got["pv_costs"][1] == pytest.approx(expected["pv_costs"][1], rel=1e-12)
     assert got["pv_benefits"][1] == pytest.approx(expected["pv_benefits"][1], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["frontlijnteam", "mixed", "drawn-cohort"])
+def test_every_draw_by_the_rule_for_any_sign_gives_the_same_figures(models, name):
+    """With a certain negative factor every draw goes by the rule for any sign; for draws whose present
+    values are all >= 0 that rule and the multilinear form agree."""
+    model = models[name]
+    fast = _PresentValues(model)
+    x = fast.draws(2, 0, 3_000)
+    usual = fast.figures(x)
+    fast.unsafe = [(-1, False)]  # as when a certain factor is negative
+    general = fast.figures(x)
+    assert_close(general, usual)
+    assert_close(general, reference(model, fast, x))

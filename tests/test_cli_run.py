@@ -244,3 +244,27 @@ def test_the_paired_monte_carlo_of_a_project_counts_its_draws_in_dutch():
     done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", "--simulate", "20000")
     assert done.returncode == 0, done.stderr
     assert "Monte Carlo, gepaard (20.000 trekkingen" in done.stdout
+
+
+@pytest.mark.parametrize("text", ["[concept]", "[b]fase[/b]", "[red]x[/red]", ":smile:"])
+def test_what_a_user_wrote_is_printed_as_written(tmp_path, text):
+    """Names and labels are never read as console markup or emoji codes: nothing is dropped or styled."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"format: mkba-scenario/1\nname: 'Plan {text}'\nstart_year: 2020\nhorizon: 2\nprice_year: 2020\n"
+        f"costs:\n  - {{id: k, label: 'Opstart {text}', payer: gemeente, amount: 10, per: once, year: 2020}}\n",
+        encoding="utf-8",
+    )
+    done = invoke_cli("run", scenario, "--xlsx", tmp_path / "uit.xlsx")
+    assert done.returncode == 0, done.stderr
+    flat = " ".join(done.stdout.split())  # table cells wrap; compare without the line breaks
+    assert f"Plan {text}" in flat
+    assert f"Opstart {text}" in flat  # the line's label in the overview table
+    assert str(tmp_path / "uit.xlsx") in flat
+
+
+def test_an_error_about_a_file_with_brackets_names_it_as_written(tmp_path):
+    missing = tmp_path / "[concept] plan.yaml"
+    done = invoke_cli("run", missing)
+    assert done.returncode == 2
+    assert "[concept] plan.yaml" in " ".join(done.stderr.split())

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
-from rich.markup import escape
 
-from mkba.cli.common import err
+from mkba.cli.common import err, styled
 from mkba.errors import MkbaError
 
 #: Every command: its name, and the module and function that carry it ("pricelist" is a group).
@@ -102,7 +101,7 @@ def run_app(args: Sequence[str]) -> int:
     try:
         command.main(args=list(args), prog_name="mkba", standalone_mode=False)
     except MkbaError as exc:
-        err.print("[bold red]error:[/bold red] " + escape(str(exc)), highlight=False, soft_wrap=True)
+        err.print(styled(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
         return 2
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0))

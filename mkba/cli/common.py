@@ -11,12 +11,37 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-# Piped output (files, CI logs) gets a wider page than rich's 80-column default. Colour comes only
-# from explicit markup: rich's automatic highlighting would colour numbers and words at random and
-# costs a regular expression per cell (a tenth of printing a result); ":name:" stays text, no emoji.
-out = Console(width=None if sys.stdout.isatty() else 120, highlight=False, emoji=False)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 120, highlight=False, emoji=False)
+# Piped output (files, CI logs) gets a wider page than rich's 80-column default. What a user wrote
+# (names, labels, paths) is printed as written: no console markup ("[b]" stays text), no emoji codes,
+# no automatic highlighting (it would colour numbers and words at random, at a regular expression per
+# cell). Style comes only from rich Text objects the command line builds itself (:func:`styled`).
+out = Console(width=None if sys.stdout.isatty() else 120, markup=False, highlight=False, emoji=False)
+err = Console(
+    stderr=True, width=None if sys.stderr.isatty() else 120, markup=False, highlight=False, emoji=False
+)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """Text in parts, each plain or ``(text, style)``: the one way the command line styles output.
+
+    Examples
+    --------
+    >>> styled(("Saldo", "bold"), ": ", "[b] stays as written").plain
+    'Saldo: [b] stays as written'
+    """
+    return Text.assemble(*parts)
+
+
+def dim(text: str) -> Text:
+    """``text`` dimmed (notes under a table, files written), exactly as given."""
+    return Text(text, style="dim")
+
+
+def bold(text: str) -> Text:
+    """``text`` in bold (totals, names), exactly as given."""
+    return Text(text, style="bold")
 
 
 class Lang(StrEnum):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from mkba.cli.common import euro, out
+from mkba.cli.common import bold, dim, euro, out, styled
 from mkba.report import numbers
 from mkba.report.vocabulary import label
 
@@ -67,13 +67,13 @@ def print_overview(result: Result) -> None:
             r["label"] or line_id,
             note,
             *(euro(cells[name], lang=lang) if name in cells else "" for name in stakeholders),
-            f"[dim]({euro(total, lang=lang)})[/dim]" if memo else euro(total, lang=lang),
+            dim(f"({euro(total, lang=lang)})") if memo else euro(total, lang=lang),
         )
     table.add_row(
-        f"[bold]{label('npv', lang)}[/bold]",
+        bold(label("npv", lang)),
         "",
         *(euro(totals[name], lang=lang) for name in stakeholders),
-        f"[bold]{euro(result.npv, lang=lang)}[/bold]",
+        bold(euro(result.npv, lang=lang)),
     )
     out.print(table)
     if result.scenario.pm:
@@ -86,8 +86,11 @@ def print_project(result: ProjectResult) -> None:
     project = result.project
     base = result.baseline
     out.print(
-        f"[bold]{project.name}[/bold]  ({label('prices_in', lang)} {base.price_year}, "
-        f"{label('discount_rate', lang)} {base.discount_rate:.2%}, {base.model.pricelist.ref})"
+        styled(
+            (project.name, "bold"),
+            f"  ({label('prices_in', lang)} {base.price_year}, {label('discount_rate', lang)} "
+            f"{numbers.percent(base.discount_rate, lang, 2)}, {base.model.pricelist.ref})",
+        )
     )
     out.print(f"{label('baseline', lang)}: {project.baseline.label_in(lang)}")
     frame = result.compare()
@@ -119,7 +122,7 @@ def print_project(result: ProjectResult) -> None:
             str(row["rank"]),
             str(row["label"]),
             *money,
-            f"[bold]{euro(row['delta_npv'], lang=lang)}[/bold]",
+            bold(euro(row["delta_npv"], lang=lang)),
             ratio,
         )
     out.print(table)

@@ -7,9 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mkba.cli.common import out, progress_bar
+from mkba.cli.common import dim, out, progress_bar
 from mkba.cli.overview import print_project
 from mkba.errors import MkbaError
+from mkba.report.vocabulary import label
 
 
 def run_project(
@@ -43,13 +44,13 @@ def run_project(
         from mkba.report.excel.project import write_project_workbook
 
         write_project_workbook(result, xlsx, lang=lang)
-        out.print(f"[dim]workbook: {xlsx}[/dim]")
+        out.print(dim(f"{label('written_workbook', lang)}: {xlsx}"))
     if json_out is not None:
         from mkba.io.files import write_text_atomic
 
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_plain)
         write_text_atomic(Path(json_out), text + "\n")
-        out.print(f"[dim]json: {json_out}[/dim]")
+        out.print(dim(f"{label('written_json', lang)}: {json_out}"))
 
 
 def _plain(obj: object) -> object:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, out, progress_bar
+from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dim, out, progress_bar
 from mkba.errors import MkbaError
+from mkba.report.vocabulary import label
 
 
 def report(
@@ -58,10 +59,10 @@ def report(
         html = _scenario_html(source, pricelist, pricelists_dir or (), template, tornado, options)
     if output is not None:
         render.write_html(output, html)
-        out.print(f"[dim]report: {output}[/dim]")
+        out.print(dim(f"{label('written_report', lang.value)}: {output}"))
     if pdf is not None:
         _print_pdf(html, output, pdf)
-        out.print(f"[dim]pdf: {pdf}[/dim]")
+        out.print(dim(f"{label('written_pdf', lang.value)}: {pdf}"))
 
 
 def _inputs_of(source: Path, project: bool) -> list[Path]:

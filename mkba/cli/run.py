@@ -13,11 +13,14 @@ from rich.table import Table
 from mkba.cli.common import (
     PRICELISTS_DIR_OPTION,
     Lang,
+    bold,
     check_options,
+    dim,
     euro,
     input_files,
     out,
     progress_bar,
+    styled,
 )
 from mkba.cli.overview import print_overview
 from mkba.errors import MkbaError
@@ -88,13 +91,13 @@ def run(
         from mkba.report.charts import write_plots
 
         for path in write_plots(result, plots, **analysis):
-            out.print(f"[dim]chart: {path}[/dim]")
+            out.print(dim(f"{label('written_chart', lang.value)}: {path}"))
     if xlsx is not None:
         result.to_excel(xlsx, lang=lang.value, analysis=analysis or None)
-        out.print(f"[dim]workbook: {xlsx}[/dim]")
+        out.print(dim(f"{label('written_workbook', lang.value)}: {xlsx}"))
     if json_out is not None:
         result.to_json(json_out)
-        out.print(f"[dim]json: {json_out}[/dim]")
+        out.print(dim(f"{label('written_json', lang.value)}: {json_out}"))
 
 
 def _dask_client(address: str) -> Any:  # pragma: no cover - needs a running scheduler
@@ -168,9 +171,12 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     lang = result.lang
     s = result.scenario
     out.print(
-        f"[bold]{s.name}[/bold]  ({label('prices_in', lang)} {result.price_year}, "
-        f"{label('discount_rate', lang)} {numbers.percent(result.discount_rate, lang, 2)}, {s.start_year}-{s.end_year}, "
-        f"{result.model.pricelist.ref})"
+        styled(
+            (s.name, "bold"),
+            f"  ({label('prices_in', lang)} {result.price_year}, {label('discount_rate', lang)} "
+            f"{numbers.percent(result.discount_rate, lang, 2)}, {s.start_year}-{s.end_year}, "
+            f"{result.model.pricelist.ref})",
+        )
     )
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="bold")
@@ -200,13 +206,13 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
             euro(row["npv"], lang=lang),
         )
     table.add_row(
-        f"[bold]{label('fiscal', lang)}[/bold]",
+        bold(label("fiscal", lang)),
         euro(result.fiscal_pv_costs, lang=lang),
         euro(result.fiscal_pv_benefits, lang=lang),
         euro(result.fiscal_npv, lang=lang),
     )
     table.add_row(
-        f"[bold]{label('society', lang)}[/bold]",
+        bold(label("society", lang)),
         euro(fig["pv_costs"], lang=lang),
         euro(fig["pv_benefits"], lang=lang),
         euro(fig["npv"], lang=lang),
@@ -214,30 +220,27 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     out.print(table)
     print_overview(result)
     out.print(
-        "[dim]* "
-        + (
-            "publieke partij (fiscale blik); overdrachten tellen per partij maar vallen "
-            "weg in het maatschappelijk totaal"
-            if lang == "nl"
-            else "public stakeholder (fiscal view); transfers count per stakeholder but cancel "
-            "in the societal total"
+        dim(
+            "* "
+            + (
+                "publieke partij (fiscale blik); overdrachten tellen per partij maar vallen "
+                "weg in het maatschappelijk totaal"
+                if lang == "nl"
+                else "public stakeholder (fiscal view); transfers count per stakeholder but cancel "
+                "in the societal total"
+            )
         )
-        + "[/dim]"
     )
     defaults = result.model.defaults
     if defaults and lang == "en":  # the engine words its defaults in English
         out.print(
-            "[dim]"
-            + label("defaults_used", lang)
-            + ": "
-            + "; ".join(f"{k} = {v}" for k, v in defaults.items())
-            + "[/dim]"
+            dim(label("defaults_used", lang) + ": " + "; ".join(f"{k} = {v}" for k, v in defaults.items()))
         )
     elif defaults:
-        out.print(f"[dim]{label('defaults_used', lang)}: {label('rp_defaults_nl', lang)}[/dim]")
+        out.print(dim(f"{label('defaults_used', lang)}: {label('rp_defaults_nl', lang)}"))
     from mkba.cli.uncertainty import point_note, render_analysis
 
     if analysis:
         render_analysis(out, result, analysis)
     elif note := point_note(result.model, lang):
-        out.print(f"[dim]{note}[/dim]")
+        out.print(dim(note))

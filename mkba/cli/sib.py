@@ -17,7 +17,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, euro, out, progress_bar
+from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dim, euro, out, progress_bar, styled
 from mkba.errors import MkbaError
 from mkba.report import numbers
 from mkba.report.vocabulary import label
@@ -182,20 +182,20 @@ def sib_command(
     if plot is not None:
         for k, path in enumerate(chart_paths(plot, [o.id for o in sib.outcomes])):
             plot_payout_curve(sib, path, outcome=k, lang=lang.value)
-            out.print(f"[dim]chart: {path}[/dim]")
+            out.print(dim(f"{label('written_chart', lang.value)}: {path}"))
     if xlsx is not None:
         from mkba.result import evaluate
 
         mkba = evaluate(scenario, pricelist, lang=lang.value, folders=pricelists_dir or ())
         mkba.to_excel(xlsx, lang=lang.value, sib=result)
-        out.print(f"[dim]workbook: {xlsx}[/dim]")
+        out.print(dim(f"{label('written_workbook', lang.value)}: {xlsx}"))
     if json_out is not None:
         from mkba.io.files import write_text_atomic
 
         write_text_atomic(
             Path(json_out), json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         )
-        out.print(f"[dim]json: {json_out}[/dim]")
+        out.print(dim(f"{label('written_json', lang.value)}: {json_out}"))
 
 
 @dataclass(frozen=True)
@@ -271,10 +271,13 @@ def print_sib(d: dict, lang: str, names: Names | None = None) -> None:
     names = names or Names(lang=lang)
     cur = d.get("currency", "EUR")
     out.print(
-        f"[bold]{d['name']}[/bold]  ({label('prices_in', lang)} {d['price_year']}, "
-        f"{label('discount_rate', lang)} {numbers.percent(d['discount_rate'], lang, 2)}"
-        + (f", {_w('currency', lang)} {cur}" if cur != "EUR" else "")
-        + ")"
+        styled(
+            (d["name"], "bold"),
+            f"  ({label('prices_in', lang)} {d['price_year']}, "
+            f"{label('discount_rate', lang)} {numbers.percent(d['discount_rate'], lang, 2)}"
+            + (f", {_w('currency', lang)} {cur}" if cur != "EUR" else "")
+            + ")",
+        )
     )
     _print_summary(d, lang, cur, names)
     _print_schedule(d, lang, cur, names)
@@ -484,27 +487,30 @@ def _print_notes(d: dict, lang: str, names: Names) -> None:
     """The provider's funding, the assumptions and the defaults used."""
     prov = d.get("provider")
     if prov:
+        shortfall = (
+            (f", {label('sib_shortfall', lang)} {euro(prov['shortfall'], lang=lang)}", "red")
+            if prov["shortfall"] > 0
+            else ""
+        )
         out.print(
-            f"{label('sib_provider', lang)} {names.party(prov['name'])}: "
-            f"{label('sib_provider_costs', lang).lower()} {euro(prov['costs_total'], lang=lang)}, "
-            f"{label('sib_investment', lang).lower()} "
-            f"{_money(prov['investment_total'], d.get('currency', 'EUR'), lang)}"
-            + (
-                f", [red]{label('sib_shortfall', lang)} {euro(prov['shortfall'], lang=lang)}[/red]"
-                if prov["shortfall"] > 0
-                else ""
+            styled(
+                f"{label('sib_provider', lang)} {names.party(prov['name'])}: "
+                f"{label('sib_provider_costs', lang).lower()} {euro(prov['costs_total'], lang=lang)}, "
+                f"{label('sib_investment', lang).lower()} "
+                f"{_money(prov['investment_total'], d.get('currency', 'EUR'), lang)}",
+                shortfall,
             )
         )
     if d["assumptions"]:
         parts = list(dict.fromkeys(names.part(a["field"]) for a in d["assumptions"]))
-        out.print(f"[dim]{label('sib_assumptions', lang)}: " + "; ".join(parts) + "[/dim]")
+        out.print(dim(f"{label('sib_assumptions', lang)}: " + "; ".join(parts)))
     if d["defaults_used"]:
         out.print(
-            "[dim]"
-            + label("defaults_used", lang)
-            + ": "
-            + "; ".join(_default(k, v, d, lang, names) for k, v in d["defaults_used"].items())
-            + "[/dim]"
+            dim(
+                label("defaults_used", lang)
+                + ": "
+                + "; ".join(_default(k, v, d, lang, names) for k, v in d["defaults_used"].items())
+            )
         )
 
 
@@ -553,6 +559,4 @@ def print_simulation(s: dict, lang: str, currency: str = "EUR") -> None:
         f"{_multiple_label(currency, lang, 'sib_investor_multiple_min')}: {numbers.number(low, lang, 3)}"
     )
     if s.get("quantile_error"):
-        out.print(
-            f"[dim]{_w('quantile_error', lang).format(error=numbers.percent(s['quantile_error'], lang, 2))}[/dim]"
-        )
+        out.print(dim(_w("quantile_error", lang).format(error=numbers.percent(s["quantile_error"], lang, 2))))

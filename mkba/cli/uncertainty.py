@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mkba.cli.common import dim, styled
 from mkba.engine.model import Model
 from mkba.report import numbers
 from mkba.report.vocabulary import label
@@ -37,7 +38,7 @@ def render_analysis(console, result, analysis: dict) -> None:
 
     lang = result.lang
     note = point_note(result.model, lang)
-    console.print(f"[dim]{note}[/dim]" if note else f"[dim]{label('unc_none_uncertain', lang)}[/dim]")
+    console.print(dim(note or label("unc_none_uncertain", lang)))
     sim = analysis.get("simulation")
     if sim is not None:
         table = Table(
@@ -67,7 +68,7 @@ def render_analysis(console, result, analysis: dict) -> None:
         console.print(table)
 
         console.print(
-            f"{label('unc_p_negative', lang)}: [bold]{numbers.percent(sim.p_npv_negative, lang)}[/bold]"
+            styled(f"{label('unc_p_negative', lang)}: ", (numbers.percent(sim.p_npv_negative, lang), "bold"))
         )
     frame = analysis.get("tornado")
     if frame is not None:
@@ -77,7 +78,7 @@ def render_analysis(console, result, analysis: dict) -> None:
             table.add_column(label(f"unc_{key}", lang), justify="right")
         for row in frame.head(20).itertuples():
             table.add_row(
-                f"{row.label} [dim]({row.input})[/dim]",
+                styled(f"{row.label} ", (f"({row.input})", "dim")),
                 _num(row.low, lang=lang),
                 _num(row.high, lang=lang),
                 _num(row.npv_low, True, lang),
@@ -86,13 +87,20 @@ def render_analysis(console, result, analysis: dict) -> None:
             )
         console.print(table)
         if len(frame) > 20:
-            console.print(f"[dim]... {len(frame) - 20} more[/dim]")
+            console.print(dim(label("unc_more", lang).format(n=len(frame) - 20)))
     found = analysis.get("break_even")
     if found is not None:
         for be in [found] if isinstance(found, dict) else found:
             lo, hi = be["range"]
             console.print(
-                f"{label('unc_break_even', lang)} [bold]{be['input']}[/bold]: {be['note']} "
-                f"[dim]({label('unc_range', lang)} [{lo:.6g}, {hi:.6g}]: {be['range_basis']}; "
-                f"{be['method']})[/dim]"
+                styled(
+                    f"{label('unc_break_even', lang)} ",
+                    (be["input"], "bold"),
+                    f": {be['note']} ",
+                    (
+                        f"({label('unc_range', lang)} [{numbers.number(lo, lang, 2)}, {numbers.number(hi, lang, 2)}]: "
+                        f"{be['range_basis']}; {be['method']})",
+                        "dim",
+                    ),
+                )
             )

@@ -35,6 +35,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario": ("Scenario", "Scenario"),
     "none": ("geen", "none"),
     "line": ("Regel", "Line"),
+    # -- what a command wrote (the command line) ------------------------------------------------------
+    "written_chart": ("grafiek", "chart"),
+    "unc_more": ("... en nog {n}", "... {n} more"),
+    "written_workbook": ("werkmap", "workbook"),
+    "written_json": ("JSON", "JSON"),
+    "written_report": ("rapport", "report"),
+    "written_pdf": ("PDF", "PDF"),
     # -- Excel workbook (mkba.report.excel.workbook) -------------------------------------------------------
     "xl_sheet_summary": ("Samenvatting", "Summary"),
     "xl_sheet_inputs": ("Uitgangspunten", "Inputs"),

@@ -268,3 +268,17 @@ def test_an_error_about_a_file_with_brackets_names_it_as_written(tmp_path):
     done = invoke_cli("run", missing)
     assert done.returncode == 2
     assert "[concept] plan.yaml" in " ".join(done.stderr.split())
+
+
+def test_a_break_even_is_said_in_the_readers_language():
+    args = ("run", "scenarios/frontlijnteam-leeuwarden.yaml", "--break-even", "price.huisuitzetting")
+    dutch = invoke_cli(*args)
+    assert dutch.returncode == 0, dutch.stderr
+    said = " ".join(dutch.stdout[dutch.stdout.index("Omslagpunt") :].split())
+    assert "het saldo blijft negatief over het hele bereik van € 5.000 tot € 10.000" in said
+    for english in ("npv", "range", "support", "stays", "linear"):
+        assert english not in said
+    english = invoke_cli(*args, "--lang", "en")
+    assert "the net present value stays negative over the whole range from €5,000 to €10,000" in " ".join(
+        english.stdout.split()
+    )

@@ -90,17 +90,9 @@ def render_analysis(console, result, analysis: dict) -> None:
             console.print(dim(label("unc_more", lang).format(n=len(frame) - 20)))
     found = analysis.get("break_even")
     if found is not None:
+        from mkba.report.html.context import break_even_text
+
         for be in [found] if isinstance(found, dict) else found:
-            lo, hi = be["range"]
-            console.print(
-                styled(
-                    f"{label('unc_break_even', lang)} ",
-                    (be["input"], "bold"),
-                    f": {be['note']} ",
-                    (
-                        f"({label('unc_range', lang)} [{numbers.number(lo, lang, 2)}, {numbers.number(hi, lang, 2)}]: "
-                        f"{be['range_basis']}; {be['method']})",
-                        "dim",
-                    ),
-                )
-            )
+            console.print(styled((label("unc_break_even", lang), "bold"), " ", break_even_text(be, lang)))
+            if lang == "en":  # how it was found, in the engine's words (English)
+                console.print(dim(f"  ({be['range_basis']}; {be['method']})"))

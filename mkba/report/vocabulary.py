@@ -361,7 +361,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "unc_npv_low": ("Saldo bij laag", "npv at low"),
     "unc_npv_high": ("Saldo bij hoog", "npv at high"),
     "unc_swing": ("Bereik", "Swing"),
-    "unc_break_even": ("Break-even", "Break-even"),
+    "unc_break_even": ("Omslagpunt", "Break-even"),
     "unc_none_uncertain": ("geen onzekere invoer", "no uncertain inputs"),
     "unc_range": ("bereik", "range"),
     # -- charts (mkba run --plots) ----------------------------------------------------------

@@ -11,7 +11,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, check_range, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, out
+from mkba.report import numbers
+from mkba.report.vocabulary import label, stakeholder_name
 
 
 class ShowFormat(StrEnum):
@@ -23,11 +25,14 @@ class ShowFormat(StrEnum):
     md = "md"
 
 
-def pricelist_list(pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION) -> None:
+def pricelist_list(
+    pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels."),
+) -> None:
     """The available price lists and their versions."""
     from mkba.pricelist.registry import Registry
 
-    table = Table("name", "versions", "newest", "folder")
+    table = Table(*(label(f"pl_{k}", lang.value) for k in ("name", "versions", "newest", "folder")))
     for name, versions in Registry(pricelists_dir or ()).available().items():
         newest = list(versions)[-1]
         table.add_row(name, ", ".join(versions), newest, str(versions[newest].parent.parent))
@@ -41,6 +46,7 @@ def pricelist_show(
         ShowFormat.table, "--format", help="table, csv, json or md (a reference page with every source)."
     ),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels and numbers (the table)."),
 ) -> None:
     """Show the items of a price list, optionally indexed to one price year."""
     from mkba.pricelist.registry import load_pricelist
@@ -65,29 +71,7 @@ def pricelist_show(
 
         safe_csv_frame(frame).to_csv(sys.stdout, index=False)
     else:
-        table = Table(
-            title=f"{pl.title} ({pl.ref}, {len(pl)} items"
-            + (f", {pl.currency}" if pl.currency != "EUR" else "")
-            + (f", prijspeil {price_year}" if price_year else "")
-            + ")",
-            title_justify="left",
-        )
-        for col in ("id", "label", "unit", "amount", "price_year", "payer", "nature", "confidence"):
-            table.add_column(
-                col, justify="right" if col in ("amount", "price_year", "confidence") else "left"
-            )
-        for item in frame.to_dict(orient="records"):
-            table.add_row(
-                str(item["id"]),
-                str(item["label"]),
-                str(item["unit"]),
-                f"{item['amount']:,.2f}",
-                str(item["price_year"]),
-                str(item["payer"]),
-                str(item["nature"]),
-                str(item["confidence"]),
-            )
-        out.print(table)
+        out.print(_items_table(pl, frame, price_year, lang.value))
 
 
 def pricelist_diff(
@@ -96,6 +80,7 @@ def pricelist_diff(
     price_year: int | None = typer.Option(None, help="Common price year of the real change."),
     all_items: bool = typer.Option(False, "--all", help="Also list unchanged items."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels and numbers."),
 ) -> None:
     """Compare two price lists item by item: added, removed, changed."""
     from mkba.pricelist.compare import diff
@@ -108,29 +93,67 @@ def pricelist_diff(
     counts = frame["status"].value_counts().to_dict()
     out.print(
         f"{la.ref} -> {lb.ref}: "
-        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("added", "removed", "changed", "unchanged"))
+        + ", ".join(
+            f"{counts.get(k, 0)} {label(f'pl_status_{k}', lang.value)}"
+            for k in ("added", "removed", "changed", "unchanged")
+        )
     )
     shown = frame if all_items else frame[frame["status"] != "unchanged"]
-    table = Table(
-        "id", "status", "changed", "amount A", "year A", "amount B", "year B", "nominal", f"real ({year})"
-    )
+    out.print(_diff_table(shown, year, lang.value))
 
-    def num(x: Any, fmt: str = "{:,.2f}") -> str:
-        return "" if x is None or x != x else fmt.format(x)
+
+def _items_table(pl: Any, frame: Any, price_year: int | None, lang: str) -> Table:
+    """A price list's items for a reader: labels, units and numbers in ``lang``."""
+    title = f"{pl.title} ({pl.ref}, {numbers.count(len(pl), lang)} {label('pl_items', lang)}"
+    title += f", {pl.currency}" if pl.currency != "EUR" else ""
+    title += f", {label('prices_in', lang)} {price_year}" if price_year else ""
+    table = Table(title=title + ")", title_justify="left")
+    columns = ("id", "label", "unit", "amount", "price_year", "payer", "nature", "confidence")
+    for col in columns:
+        right = col in ("amount", "price_year", "confidence")
+        table.add_column(label(f"pl_{col}", lang), justify="right" if right else "left")
+    for item in frame.to_dict(orient="records"):
+        unit = label(f"unit_{item['unit']}", lang)
+        table.add_row(
+            str(item["id"]),
+            str(item["label"]),
+            str(item["unit"]) if unit.startswith("unit_") else unit,
+            numbers.number(item["amount"], lang, 2),
+            str(item["price_year"]),
+            stakeholder_name(str(item["payer"]), lang),
+            label(f"pl_nature_{item['nature']}", lang),
+            str(item["confidence"]),
+        )
+    return table
+
+
+def _diff_table(shown: Any, year: int, lang: str) -> Table:
+    """The changed items of two lists: amounts, price years, the nominal and the real change."""
+    keys = ("id", "status", "changed", "amount_a", "year_a", "amount_b", "year_b", "nominal")
+    table = Table(*(label(f"pl_{k}", lang) for k in keys), f"{label('pl_real', lang)} ({year})")
+
+    def num(x: Any, decimals: int = 2) -> str:
+        return "" if x is None or x != x else numbers.number(x, lang, decimals)
+
+    def year_of(x: Any) -> str:
+        return "" if x is None or x != x else f"{x:.0f}"
+
+    def pct(x: Any) -> str:
+        return "" if x is None or x != x else ("+" if x > 0 else "") + numbers.percent(x, lang)
 
     for change in shown.to_dict(orient="records"):
         table.add_row(
             str(change["id"]),
-            str(change["status"]),
+            label(f"pl_status_{change['status']}", lang),
             str(change["changed"]),
             num(change["amount_a"]),
-            num(change["price_year_a"], "{:.0f}"),
+            year_of(change["price_year_a"]),
             num(change["amount_b"]),
-            num(change["price_year_b"], "{:.0f}"),
-            num(change["nominal_change_pct"], "{:+.1%}"),
-            num(change["real_change_pct"], "{:+.1%}"),
+            year_of(change["price_year_b"]),
+            pct(change["nominal_change_pct"]),
+            pct(change["real_change_pct"]),
         )
-    out.print(table)
+    return table
 
 
 def pricelist_import(

@@ -1,0 +1,47 @@
+"""``mkba pricelist list|show|diff`` for Dutch readers by default, English on request (issue 11)."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import invoke_cli
+
+OLD, NEW = "nl-sociaal-domein@2024.1", "nl-sociaal-domein@2025.1"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_show_is_in_dutch_labels_units_and_notation():
+    done = invoke_cli("pricelist", "show", NEW, "--price-year", "2024")
+    assert done.returncode == 0, done.stderr
+    flat = _flat(done.stdout)
+    for word in ("Omschrijving", "Eenheid", "Bedrag", "Prijsjaar", "Betaler", "prijzen", "prijspeil 2024"):
+        assert word in flat
+    assert re.search(r"\b\d{1,3}(\.\d{3})*,\d{2}\b", flat)  # 1.234,56
+    assert not re.search(r"\b\d{1,3}(,\d{3})+\.\d{2}\b", flat)  # never 1,234.56
+    for english in (" amount ", " payer ", " nature ", " items"):
+        assert english not in flat
+
+
+def test_show_in_english_on_request():
+    flat = _flat(invoke_cli("pricelist", "show", NEW, "--lang", "en").stdout)
+    assert "Description" in flat and "Payer" in flat and "items" in flat
+    assert re.search(r"\b\d+\.\d{2}\b", flat)
+
+
+def test_diff_counts_and_columns_are_in_dutch():
+    done = invoke_cli("pricelist", "diff", OLD, NEW)
+    assert done.returncode == 0, done.stderr
+    flat = _flat(done.stdout)
+    assert re.search(r"\d+ nieuw, \d+ vervallen, \d+ gewijzigd, \d+ ongewijzigd", flat)
+    assert "Bedrag A" in flat and "Reëel (" in flat
+    assert re.search(r"-?\d+,\d %", flat)  # a change in percent, Dutch notation
+    english = _flat(invoke_cli("pricelist", "diff", OLD, NEW, "--lang", "en").stdout)
+    assert re.search(r"\d+ added, \d+ removed, \d+ changed, \d+ unchanged", english)
+
+
+def test_list_in_both_languages():
+    assert "Versies" in invoke_cli("pricelist", "list").stdout
+    assert "Versions" in invoke_cli("pricelist", "list", "--lang", "en").stdout

@@ -36,6 +36,7 @@ from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
 from mkba.scenario.changes import resolve
 from mkba.scenario.model import Scenario, load_scenario
+from mkba.uncertainty.parallel import run_tasks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -398,32 +399,6 @@ def _frame(parts: list[list[_Part]]) -> pd.DataFrame:
 
 
 def _run(jobs: list[_Job], workers: int, client: Any) -> list[list[_Part]]:
-    if client is not None:
-        return _run_dask(jobs, client)
-    if workers < 1:
+    if client is None and workers < 1:
         raise MkbaError(f"expected at least 1 worker, got {workers}", field="--workers")
-    if workers == 1 or len(jobs) <= 1:
-        return [_evaluate_block(job) for job in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_evaluate_block, jobs))
-    except BrokenProcessPool:
-        raise MkbaError(
-            "a worker process stopped before it finished (killed, or out of memory); no result was "
-            "written. Run again, or with fewer --workers"
-        ) from None
-
-
-def _run_dask(jobs: list[_Job], client: Any) -> list[list[_Part]]:
-    try:
-        futures = client.map(_evaluate_block, jobs, pure=False)
-        return list(client.gather(futures))
-    except MkbaError:
-        raise
-    except Exception as exc:  # a lost worker, a scheduler gone: one message, never a partial result
-        raise MkbaError(
-            f"the Dask cluster did not finish the batch ({type(exc).__name__}: {exc}); no result was written"
-        ) from None
+    return list(run_tasks(_evaluate_block, jobs, workers=workers, client=client, what="the batch"))

@@ -10,7 +10,10 @@ What lives here (docs/method.md, section 6):
 - :mod:`mkba.uncertainty.sensitivity`: one-way swings (:func:`~mkba.uncertainty.sensitivity.tornado`)
   and :func:`~mkba.uncertainty.sensitivity.break_even` values of the inputs;
 - :mod:`mkba.uncertainty.paired`: several alternatives of a project on the same draws (common
-  random numbers).
+  random numbers);
+- :mod:`mkba.uncertainty.streaming`: summaries of draws that never hold them all;
+- :mod:`mkba.uncertainty.parallel`: where chunks run (this process, worker processes, Dask), for
+  every simulation and batch, with one message when a worker is lost.
 
 Layer: mkba.uncertainty may import :mod:`mkba.errors`, :mod:`mkba.io`, :mod:`mkba.pricelist`,
 :mod:`mkba.scenario` and :mod:`mkba.engine`; never :mod:`mkba.sib` or anything above it (they

@@ -32,6 +32,7 @@ from mkba.engine.figures import figures
 from mkba.engine.model import ONE_MINUS, Model
 from mkba.errors import MkbaError
 from mkba.scenario.distributions import _Dist
+from mkba.uncertainty.parallel import run_tasks
 from mkba.uncertainty.sampling import check_draws_fit, chunks, draw_inputs, quantile, uniform_columns
 from mkba.uncertainty.sensitivity import npv_of
 from mkba.uncertainty.streaming import PILOT, StreamSummary, histogram_range
@@ -1002,27 +1003,4 @@ def _run_stream_tasks(
 def _task_results(
     tasks: list[_StreamTask], workers: int, client: Any
 ) -> Iterator[tuple[dict[str, StreamSummary], dict[str, int]]]:
-    if client is not None:
-        try:
-            for future in client.map(_stream_task, tasks, pure=False):
-                yield future.result()
-        except MkbaError:
-            raise
-        except Exception as exc:  # a lost worker or scheduler: one message, never a partial result
-            raise MkbaError(
-                f"the Dask cluster did not finish the simulation ({type(exc).__name__}: {exc})"
-            ) from None
-        return
-    if workers <= 1 or len(tasks) == 1:
-        yield from map(_stream_task, tasks)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_stream_task, tasks)
-    except BrokenProcessPool:
-        raise MkbaError(
-            "a worker process stopped before it finished (killed, or out of memory); no result"
-        ) from None
+    return run_tasks(_stream_task, tasks, workers=workers, client=client)

@@ -60,6 +60,7 @@ from mkba.sib.payout import (
     Schedule,
     Terms,
     allocate,
+    allocate_rows,
     cap_cents,
     floor_cents,
     round_cents,
@@ -346,16 +347,18 @@ class SibModel:
         by_outcome = self.rule_totals(levels, np.asarray(counts, dtype=np.float64), np.asarray(values))
         self._check_within_engine(levels, by_outcome)
         cols = self.cols
-        due = np.zeros((D, len(cols.years)), dtype=np.int64)
+        due = np.zeros((len(cols.years), D), dtype=np.int64)  # one period a row: the waterfall's layout
         for k, o in enumerate(self.outcomes):
-            due += allocate(by_outcome[:, k], o.shares)
+            allocate_rows(due, by_outcome[:, k], o.shares)
         if cols.after_end is not None:
-            due[:, cols.after_end] = 0  # the contract ended: nothing measured later is paid
+            due[cols.after_end] = 0  # the contract ended: nothing measured later is paid
         assert self.terms is not None
-        money = waterfall(self.terms, due, self.invest_cents)
+        money = waterfall(self.terms, due.T, self.invest_cents)
         payer = money["outcome_cents"]
-        if self.guarantor_is_payer:
-            payer = payer + money["guarantee_cents"].sum(axis=1)
+        if self.guarantor_is_payer:  # the floor's top-up, paid at settlement only
+            rows = payer.T.copy()  # one period a row, as the waterfall lays its money out
+            rows[self.terms.settle] += money["guarantee_cents"][:, :, self.terms.settle].sum(axis=1)
+            payer = rows.T
         savings, discount = self._savings(levels, theta)
         return Schedule(
             self.years,
@@ -446,16 +449,29 @@ class SibModel:
         (ndarray (D, Y), ndarray (D or 1, Y))
             The avoided costs in euro, and the discount factors.
         """
-        inputs = self.model.base if theta is None else np.asarray(theta, dtype=np.float64)
-        flows = self.model.evaluate(inputs)
+        if theta is None:  # the inputs' point values: the same lines for every draw, evaluated once
+            cached = self.__dict__.get("_point_lines")
+            if cached is None:
+                cached = self.__dict__["_point_lines"] = self._lines(self.model.base)
+            lines, discount = cached
+        else:
+            lines, discount = self._lines(np.asarray(theta, dtype=np.float64))
         D = levels.shape[0]
-        savings = np.zeros((D, len(self.model.years)))
-        for k, o in enumerate(self.outcomes):
-            if o.postings.size == 0:
-                continue
-            base = flows.posted[:, o.postings, :].sum(axis=1)  # (1 or D, Y) at the lines as written
-            savings += base * (levels[:, k] / o.reference_level)[:, None]
-        return savings, flows.discount
+        savings = np.zeros((len(self.model.years), D))  # one year a row; returned as (D, Y)
+        for k, base in lines:
+            savings += base * (levels[:, k] / self.outcomes[k].reference_level)[None, :]
+        return savings.T, discount
+
+    def _lines(self, inputs: np.ndarray) -> tuple[list[tuple[int, np.ndarray]], np.ndarray]:
+        """Per outcome with linked lines, their avoided costs at ``inputs`` as written (Y, 1 or D), and the
+        discount factors (1 or D, Y)."""
+        flows = self.model.evaluate(inputs)
+        lines = [
+            (k, np.ascontiguousarray(flows.posted[:, o.postings, :].sum(axis=1).T))
+            for k, o in enumerate(self.outcomes)
+            if o.postings.size
+        ]
+        return lines, flows.discount
 
     # -- figures at one outcome set -----------------------------------------------------------------
     def point(self, levels: dict[str, float] | float | np.ndarray | None = None) -> SibResult:

@@ -163,21 +163,35 @@ def _split(
     (list of ndarray, ndarray)
         What each party gets (cents), and what is left of ``pool``.
     """
-    total_need = need[0] if len(need) == 1 else sum(need)
-    take = np.minimum(pool, total_need)
     if len(need) == 1:
+        take = np.minimum(pool, need[0])
         return [take], pool - take
-    total_w = sum(weights)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        give = [
-            np.minimum(np.floor(take * np.where(total_w > 0, w / total_w, 0.0)).astype(np.int64), n)
-            for w, n in zip(weights, need)
-        ]
-    rest = take - sum(give)
+    total_need = need[0] + need[1]
+    for n in need[2:]:
+        total_need += n
+    take = np.minimum(pool, total_need)
+    if all(isinstance(w, float) for w in weights):  # fixed weights (the investments): shares known
+        total_w = sum(weights)
+        give = []
+        for w, n in zip(weights, need):
+            g = take * (w / total_w)
+            np.floor(g, out=g)
+            give.append(np.minimum(g.astype(np.int64), n))
+    else:
+        total_w = sum(weights)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            give = [
+                np.minimum(np.floor(take * np.where(total_w > 0, w / total_w, 0.0)).astype(np.int64), n)
+                for w, n in zip(weights, need)
+            ]
+    rest = take - give[0]
+    for g in give[1:]:
+        rest -= g
     for j in order:
-        add = np.minimum(rest, need[j] - give[j])
-        give[j] = give[j] + add
-        rest = rest - add
+        add = need[j] - give[j]
+        np.minimum(rest, add, out=add)
+        give[j] += add
+        rest -= add
     return give, pool - take
 
 
@@ -301,6 +315,26 @@ def allocate(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return out
 
 
+def allocate_rows(rows: np.ndarray, total: np.ndarray, shares: np.ndarray) -> None:
+    """Add :func:`allocate` ``(total, shares)`` to ``rows`` (Y, D), laid out one year a row, in place.
+
+    Examples
+    --------
+    >>> rows = np.zeros((3, 2), dtype=np.int64)
+    >>> allocate_rows(rows, np.array([100, 101]), np.array([0.35, 0.0, 0.65]))
+    >>> rows.T.tolist()
+    [[35, 0, 65], [35, 0, 66]]
+    """
+    paid = np.flatnonzero(shares > 0)
+    before: np.ndarray | None = None
+    cum = 0.0
+    for k, t in enumerate(paid):
+        cum += shares[t]
+        upto = total if k == len(paid) - 1 else round_half_away(total * cum)
+        rows[t] += upto if before is None else upto - before
+        before = upto
+
+
 @dataclass(frozen=True)
 class Terms:
     """The contract's terms the waterfall needs, compiled to cents and column indices (see :func:`waterfall`).
@@ -392,12 +426,12 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
     no_cap = np.full(D, NO_CAP, dtype=np.int64)
     for p in range(P):
         _accrue(st, t, p, inv[:, p], prev)
-        if not (due_t[p].any() or inv[:, p].any()):
+        if not due_t[p].any():  # nothing to pay (caps and what is owed are never below zero): all stay 0
             prev = [zero] * I
             continue
         pay = np.minimum(due_t[p], cap_left)
         prov = round_half_away(pay * t.provider_share) if t.provider_share else zero
-        pool = pay - prov
+        pool = pay - prov if t.provider_share else pay  # never changed in place
         if I == 0:  # payment by results: the provider gets it all
             provider[p], paid[p] = pay, pay
             cap_left = cap_left - pay
@@ -406,16 +440,19 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
         later = p + 1 < P and bool(drawn_later[p + 1])
         got, pool, extra_prov, keep = _to_investors(pool, st, room, t, capped, later)
         excess[p] = pool
-        prov = prov + extra_prov
+        if extra_prov is not None:
+            prov = prov + extra_prov
         if t.beyond_to_provider:
             prov = prov + pool
-            paid[p] = pay - keep
+            paid[p] = pay if keep is None else pay - keep
         else:
-            paid[p] = pay - pool - keep
+            np.subtract(pay, pool, out=paid[p])
+            if keep is not None:
+                paid[p] -= keep
         provider[p] = prov
         for i in range(I):
             received[i, p] = got[i]
-        cap_left = cap_left - paid[p]
+        cap_left -= paid[p]
         prev = got
     floor = _floor_top_up(t, received, inv)
     backstop = _guarantees(t, received, floor, inv)
@@ -450,20 +487,29 @@ def _accrue(st: _State, t: Terms, p: int, drawn: np.ndarray, prev: list[np.ndarr
             st.outstanding[i] = st.outstanding[i] + drawn[i]
         r = t.return_caps[i]
         if r is not None:  # a quiet period adds no investment: its headroom only grows
-            st.headroom[i] = (st.headroom[i] - prev[i]) * (1.0 + r) ** dt + drawn[i]
+            h = st.headroom[i] - prev[i]
+            h *= (1.0 + r) ** dt
+            if drawn[i]:
+                h += drawn[i]
+            st.headroom[i] = h
 
 
 def _room(headroom: list[np.ndarray], caps: list[float | None], no_cap: np.ndarray) -> list[np.ndarray]:
     """What each investor can still receive under its return cap this period: whole cents, at most NO_CAP."""
-    return [
-        no_cap if r is None else np.floor(np.minimum(h, float(NO_CAP))).astype(np.int64)
-        for h, r in zip(headroom, caps)
-    ]
+    out = []
+    for h, r in zip(headroom, caps):
+        if r is None:
+            out.append(no_cap)
+            continue
+        whole = np.minimum(h, float(NO_CAP))
+        np.floor(whole, out=whole)
+        out.append(whole.astype(np.int64))
+    return out
 
 
 def _to_investors(
     pool: np.ndarray, st: _State, room: list[np.ndarray], t: Terms, capped: bool, later: bool
-) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray | None, np.ndarray | None]:
     """One period's ``pool`` (D,) cents to the investors: interest and principal by seniority, then return.
 
     Tier by tier, most senior first: the interest accrued, then the principal (within a tier pro rata
@@ -475,7 +521,7 @@ def _to_investors(
     -------
     (list of ndarray, ndarray, ndarray, ndarray)
         What each investor gets, what is left of ``pool`` (beyond the caps), the provider's part and
-        the part the payer keeps under ``t.whole`` (cents, (D,) each).
+        the part the payer keeps under ``t.whole`` (cents, (D,) each; None without ``t.whole``).
     """
     I = len(st.outstanding)
     zero = np.zeros(len(pool), dtype=np.int64)
@@ -488,9 +534,10 @@ def _to_investors(
             ]
             give, pool = _split(pool, need, need, range(len(tier)))
             for i, g in zip(tier, give):
-                got[i] = got[i] + g
+                got[i] = g if got[i] is zero else got[i] + g
                 owed[i] = owed[i] - g
-    to_prov, keep = zero, zero
+    to_prov: np.ndarray | None = None
+    keep: np.ndarray | None = None
     if t.whole is not None and not later:
         whole = np.logical_and.reduce([(st.outstanding[i] == 0) & (st.accrued[i] == 0) for i in range(I)])
         part = np.where(whole, pool, 0)
@@ -502,7 +549,7 @@ def _to_investors(
     if capped or pool.any():
         need = [room[i] - got[i] for i in range(I)]
         give, pool = _split(pool, need, t.weights, t.order)
-        got = [g + x for g, x in zip(got, give)]
+        got = [x if g is zero else g + x for g, x in zip(got, give)]
     return got, pool, to_prov, keep
 
 
@@ -532,7 +579,8 @@ def _guarantees(t: Terms, received: np.ndarray, floor: np.ndarray, inv: np.ndarr
     out = np.zeros((D, G, I), dtype=np.int64)
     if not G:
         return out
-    lost = [np.maximum(inv[i].sum() - received[i].sum(axis=0) - floor[i].sum(axis=0), 0) for i in range(I)]
+    # the floor top-up is paid at settlement only
+    lost = [np.maximum(inv[i].sum() - received[i].sum(axis=0) - floor[i, t.settle], 0) for i in range(I)]
     for g, (amount, covers) in enumerate(t.guarantees):
         left = np.full(D, amount, dtype=np.int64)
         for i in covers:
@@ -714,22 +762,31 @@ class Schedule:
         The flows stay one period per row (P, D), as the waterfall computes them and as both rate
         solvers work: no transposed copy of the draws.
         """
-        got = self._layout(self.received_cents).sum(axis=0)  # (P, D)
-        got[self.settle] += self.guarantee_cents[:, :, self.settle].sum(axis=1)
+        rec = self._layout(self.received_cents)  # (I, P, D)
+        at_settle = self._layout(self.guarantee_cents)[:, self.settle].sum(axis=0)  # floors settle then only
         assert self.backstop_cents is not None
         if self.backstop_cents.shape[1]:
-            got[self.settle] += self.backstop_cents.sum(axis=(1, 2))
-        got -= self.invest_cents.sum(axis=0)[:, None]
-        cols = np.divide(got, 100.0)  # (P, D), contract currency
-        if self.dated:
-            from mkba.sib.rates import xirr_cols
+            at_settle += self.backstop_cents.sum(axis=(1, 2))
+        put = self.invest_cents.sum(axis=0)[:, None]
+        D = rec.shape[2]
+        rate = np.empty(D)
+        for a in range(0, D, _RATE_BLOCK):  # a block's flows stay in the CPU cache
+            block = slice(a, a + _RATE_BLOCK)
+            got = rec[:, :, block].sum(axis=0)  # (P, block)
+            got[self.settle] += at_settle[block]
+            got -= put
+            cols = np.divide(got, 100.0)  # contract currency
+            if self.dated:
+                from mkba.sib.rates import xirr_cols
 
-            assert self.times is not None
-            rate = xirr_cols(cols, self.times)
-        else:  # finance.irr lays its rows out one period per row: cols.T is that already (no copy)
-            rate = np.asarray(finance.irr(cols.T), dtype=np.float64)
-        lost = (np.maximum(cols, 0.0).sum(axis=0) == 0) & (cols.min(axis=0) < 0)
-        rate[lost] = -1.0
+                assert self.times is not None
+                rate[block] = xirr_cols(cols, self.times)
+            else:  # finance.irr lays its rows out one period per row: cols.T is that already (no copy)
+                rate[block] = finance.irr(cols.T)
+            # nothing comes back (no period with money in) and something was put in: -100 %
+            lost = (got < 0).any(axis=0)
+            lost &= ~(got > 0).any(axis=0)
+            rate[block][lost] = -1.0
         return rate
 
     def investor_multiple(self, combined: bool = True) -> np.ndarray:
@@ -765,17 +822,97 @@ class Schedule:
     @property
     def payer_pv_savings(self) -> np.ndarray:
         """Present value of the costs the payers avoid (euro), per draw (D,)."""
-        return (self.savings * self.discount).sum(axis=1)
+        return row_sums((self.savings * self.discount).T)
 
     @property
     def payer_net_savings(self) -> np.ndarray:
         """Present value of the costs the payers avoid minus all they pay (euro), per draw."""
         return self.payer_pv_savings - self.payer_pv_payments
 
+    def figures(self) -> dict[str, np.ndarray]:
+        """The per-draw figures of a simulation, computed on the waterfall's layout (one period a row).
+
+        The same numbers, bit for bit, as :meth:`back_each_cents`, :meth:`investor_multiple`,
+        :attr:`payer_net_savings` and the other properties give for a :meth:`~mkba.sib.model.SibModel.run`
+        of two draws or more, without their transposed copies and reductions along the short axis.
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``outcome_payments``, ``payer_payments``, ``investor_irr``, ``investor_multiple``,
+            ``payer_net_savings``, ``floor_top_up`` (D,) and ``investor_multiple_each`` (D, I); the
+            contract's currency (the net savings in euro), IRR as a fraction per year.
+        """
+        assert self.backstop_cents is not None
+        top = self._layout(self.guarantee_cents)[:, self.settle]  # (I, D): floors settle then only
+        back = self._layout(self.received_cents).sum(axis=1)  # (I, D)
+        back += top
+        if self.backstop_cents.shape[1]:
+            back += self.backstop_cents.sum(axis=1).T
+        invested = self.invest_cents.sum(axis=1).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):  # no investors: NaN
+            each = back / invested[:, None]
+            multiple = back.sum(axis=0) / invested.sum()
+        payer = self.payer_cents.T  # (P, D)
+        disc = self._discount_cols().T  # (P, 1 or D)
+        pv_pay = payer[0] / 100.0 * self.fx * disc[0]
+        for p in range(1, payer.shape[0]):  # in order, as numpy sums the columns of (D, P) laid out by period
+            pv_pay += payer[p] / 100.0 * self.fx * disc[p]
+        return {
+            "outcome_payments": self.outcome_payments_total,
+            "payer_payments": payer.sum(axis=0) / 100.0,
+            "investor_irr": self.investor_irr(),
+            "investor_multiple": multiple,
+            "investor_multiple_each": each.T,
+            "payer_net_savings": self.payer_pv_savings - pv_pay,
+            "floor_top_up": top.sum(axis=0) / 100.0,
+        }
+
     @property
     def outcome_payments_total(self) -> np.ndarray:
         """Outcome payments the payers make over the contract (contract currency), per draw."""
         return self.outcome_cents.sum(axis=1) / 100.0
+
+
+#: Series whose rate is solved at once (each period's flows of a block stay in the CPU cache); every
+#: series' rate is the same whatever block it is in.
+_RATE_BLOCK = 16384
+
+
+def row_sums(rows: np.ndarray) -> np.ndarray:
+    """The sum of ``rows`` (Y, D) over Y, in the order numpy sums a contiguous row (pairwise).
+
+    The same bits as ``np.ascontiguousarray(rows.T).sum(axis=1)`` without the transposed copy or the
+    slow reduction along a short axis: one contiguous array addition per row.
+
+    Examples
+    --------
+    >>> x = np.array([[0.1, 1.0], [0.2, 2.0], [0.3, 3.0]])
+    >>> bool((row_sums(x) == x.T.copy().sum(axis=1)).all())
+    True
+    """
+    n = rows.shape[0]
+    if n > _PAIRWISE_BLOCK:
+        return np.ascontiguousarray(rows.T).sum(axis=1)
+    if n < 8:
+        out = np.zeros(rows.shape[1:])
+        for r in rows:
+            out += r
+        return out
+    acc = [rows[j].copy() for j in range(8)]
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            acc[j] += rows[i + j]
+        i += 8
+    out = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    for r in rows[i:]:
+        out += r
+    return out
+
+
+#: Numpy sums up to this many numbers in one pairwise block (then it splits the row in halves).
+_PAIRWISE_BLOCK = 128
 
 
 def split_shares(total: np.ndarray, shares: Sequence[float]) -> np.ndarray:

@@ -70,7 +70,22 @@ def xirr_cols(cols: np.ndarray, times: np.ndarray, *, tol: float = 1e-11, max_it
     if not used.size:
         return out
     if used.size < c.shape[0]:
-        c, tau = c[used], tau[used]
+        rows: slice | np.ndarray = used
+        if used[-1] - used[0] + 1 == used.size:  # one run of dates: a view, not a copy
+            rows = slice(int(used[0]), int(used[-1]) + 1)
+        c, tau = c[rows], tau[rows]
+    for a in range(0, N, _BLOCK):  # a block's work arrays stay in the CPU cache
+        out[a : a + _BLOCK] = _xirr_block(c[:, a : a + _BLOCK], tau, tol, max_iter)
+    return out
+
+
+#: Series solved at once: each date's work array of a block (64 KiB) stays in the CPU cache.
+_BLOCK = 8192
+
+
+def _xirr_block(c: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
+    """:func:`xirr_cols` of a block of series, on the dates where some series has a flow."""
+    out = np.full(c.shape[1], np.nan)
     first, last = c[0].copy(), c[-1].copy()
     for k in range(1, c.shape[0]):  # the first and the last non-zero flow of each series
         np.copyto(first, c[k], where=first == 0)
@@ -80,8 +95,10 @@ def xirr_cols(cols: np.ndarray, times: np.ndarray, *, tol: float = 1e-11, max_it
         return out
     if not ok.all():
         c = c[:, ok]
-    scaled = c / np.abs(c).max(axis=0)
-    out[ok] = _halley(scaled, tau, tol, max_iter)
+    scale = np.abs(c[0])
+    for row in c[1:]:
+        np.maximum(scale, np.abs(row), out=scale)
+    out[ok] = _halley(c / scale, tau, tol, max_iter)
     return out
 
 
@@ -91,10 +108,15 @@ _HALLEY_STEPS = 8
 
 def _first_guess(cols: np.ndarray, tau: np.ndarray) -> np.ndarray:
     """``x = ln(1 + r)`` treating the flows as one outflow and one inflow at their flow-weighted mean times."""
-    one_tau = np.vstack([np.ones_like(tau), tau])  # (2, T)
-    pos = np.maximum(cols, 0.0)
-    sp, tp = one_tau @ pos
-    sn, tn = one_tau @ (pos - cols)
+    sp, tp, sn, tn = (np.zeros(cols.shape[1]) for _ in range(4))
+    pos, neg = np.empty(cols.shape[1]), np.empty(cols.shape[1])
+    for row, t in zip(cols, tau.tolist()):  # date by date, in order: the same for any block of series
+        np.maximum(row, 0.0, out=pos)
+        np.subtract(pos, row, out=neg)
+        sp += pos
+        sn += neg
+        tp += pos * t
+        tn += neg * t
     with np.errstate(divide="ignore", invalid="ignore"):
         span = tp / sp - tn / sn
         x = np.where(np.abs(span) > 1e-9, np.log(sp / sn) / span, np.log1p(0.1))

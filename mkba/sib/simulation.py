@@ -234,21 +234,7 @@ def _chunk(sib: SibModel, seed: int, start: int, stop: int) -> dict[str, np.ndar
     """The per-draw figures of draws ``start..stop-1``: the arrays of :class:`SibSimulation` for them."""
     levels, counts, values, theta = draw_outcomes(sib, seed, start, stop)
     s = sib.run(levels, counts=counts, values=values, theta=theta)
-    invested_each = sib.invest_cents.sum(axis=1).astype(np.float64)
-    back = s.back_each_cents()  # (D, I): payments, floor top-ups and guarantees
-    with np.errstate(divide="ignore", invalid="ignore"):  # no investors: NaN
-        each = back / invested_each[None]
-        multiple = back.sum(axis=1) / invested_each.sum()
-    return {
-        "levels": levels,
-        "outcome_payments": s.outcome_payments_total,
-        "payer_payments": s.payer_cents.sum(axis=1) / 100.0,
-        "investor_irr": s.investor_irr(),
-        "investor_multiple": multiple,
-        "investor_multiple_each": each,
-        "payer_net_savings": s.payer_net_savings,
-        "floor_top_up": s.guarantee_cents[:, :, s.settle].sum(axis=1) / 100.0,
-    }
+    return {"levels": levels, **s.figures()}
 
 
 def _streamed_rows(figs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -437,7 +423,8 @@ def _run_task(task: _Task) -> _Partial:
     for start, stop in task.parts:
         figs = _chunk(task.sib, task.seed, start, stop)
         for key, values in _streamed_rows(figs).items():
-            partial.sketches[key].add(values[np.isfinite(values)])
+            finite = np.isfinite(values)
+            partial.sketches[key].add(values if finite.all() else values[finite])
         partial.events["investor_loss"] += int(np.count_nonzero(figs["investor_multiple"] < 1.0))
         irr = figs["investor_irr"]
         lost = irr[irr <= _TOTAL_LOSS]

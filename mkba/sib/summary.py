@@ -57,6 +57,33 @@ def _refine(lo: float, hi: float, inside: np.ndarray, least: float, depth: int) 
     return sorted(set(edges))
 
 
+def _extremes(x: np.ndarray, leaf: np.ndarray, leaves: int) -> tuple[np.ndarray, ...]:
+    """Per leaf (``leaves`` of them): the smallest and largest draw, the draws, and how many equal each.
+
+    One count of ``4 * leaf + (x equals its leaf's smallest) + 2 (x equals its largest)`` gives all
+    three counts at once.
+    """
+    lo = np.full(leaves, math.inf)
+    hi = np.full(leaves, -math.inf)
+    np.minimum.at(lo, leaf, x)
+    np.maximum.at(hi, leaf, x)
+    key = leaf * 4
+    key += (x == lo.take(leaf)).view(np.int8)
+    key += (x == hi.take(leaf)).view(np.int8) * np.int8(2)
+    found = np.bincount(key, minlength=4 * leaves).reshape(leaves, 4)
+    both = found[:, 3]
+    at_lo, at_hi = found[:, 1] + both, found[:, 2] + both
+    return lo, hi, found[:, 0] + at_lo + found[:, 2], at_lo, at_hi
+
+
+def _lowest(
+    lo: np.ndarray, at: np.ndarray, other: np.ndarray, other_at: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two sets of per-leaf smallest draws and their counts merged: the smaller, its draws counted."""
+    new = np.minimum(lo, other)
+    return new, np.where(lo == new, at, 0) + np.where(other == new, other_at, 0)
+
+
 @dataclass
 class Sketch(StreamSummary):
     """Count, mean, standard deviation and extremes of a figure, and quantiles with a stated rank error.
@@ -108,6 +135,9 @@ class Sketch(StreamSummary):
         self._ids = np.array(sorted(self.split), dtype=np.int64)
         self._fine = np.zeros(self.bins + 2, dtype=bool)
         self._fine[self._ids] = True
+        # each uniform bin's first leaf, the split ones sent to the spare leaf past the last
+        self._spare = self.first.copy()
+        self._spare[self._ids] = self.counts.size
 
     @classmethod
     def from_pilot(cls, pilot: np.ndarray, bins: int = BINS) -> Sketch:
@@ -148,26 +178,28 @@ class Sketch(StreamSummary):
         """Each draw's uniform bin, shifted by one: 0 below the range, 1..bins inside, bins + 1 above."""
         if not self.hi > self.lo:
             return np.ones(x.size, dtype=np.int64)
-        scaled = (x - self.lo) * (self.bins / (self.hi - self.lo))
-        np.clip(scaled, -1.0, self.bins, out=scaled)
+        scaled = np.subtract(x, self.lo)
+        scaled *= self.bins / (self.hi - self.lo)
+        np.clip(scaled, -1.0, float(self.bins), out=scaled)
         np.floor(scaled, out=scaled)
-        return scaled.astype(np.int64) + 1
+        scaled += 1.0  # whole numbers: exact
+        return scaled.astype(np.int64)
 
-    def _leaves(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The draws and each one's leaf, as pairs (those in split bins sorted, so that each split
-        bin's draws are one slice, searched at once).
+    def _leaves(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The draws and each one's leaf, as pairs of arrays: all draws, and those in split bins apart.
 
-        A draw's leaf is its uniform bin's first leaf plus its place among that bin's inner edges;
-        what is done with the pairs (counts, extremes) does not depend on their order.
+        A draw's leaf is its uniform bin's first leaf plus its place among that bin's inner edges. The
+        draws in split bins are sorted, so that each split bin's draws are one slice, searched at
+        once; in the first pair they go to a spare leaf past the last (``counts.size``), dropped by
+        :meth:`add`. What is done with the pairs (counts, extremes) does not depend on their order.
         """
         k = self._uniform(x)
         if not self.split:
-            return x, self.first[k]
+            return [(x, k)]  # every bin one leaf: the leaf is the bin
         ids = self._ids
-        in_split = self._fine[k]
+        in_split = k == ids[0] if ids.size == 1 else self._fine[k]
         if not in_split.any():
-            return x, self.first[k]
-        rest = ~in_split
+            return [(x, self.first[k])]
         xs = np.sort(x[in_split])
         ks = self._uniform(xs)  # non-decreasing, as the draws are
         leaf = self.first[ks]
@@ -176,31 +208,45 @@ class Sketch(StreamSummary):
         for d, a, b in zip(ids.tolist(), starts.tolist(), stops.tolist()):
             if b > a:
                 leaf[a:b] += np.searchsorted(self.split[d], xs[a:b], side="right")
-        return np.concatenate([x[rest], xs]), np.concatenate([self.first[k[rest]], leaf])
+        return [(x, self._spare[k]), (xs, leaf)]
 
     def add(self, x: np.ndarray) -> None:
-        """Take a chunk of draws (no NaN), in the figure's unit."""
+        """Take a chunk of draws (no NaN), in the figure's unit.
+
+        A few passes over the chunk: its bins, the smallest and largest draw of each leaf (``at``), and
+        one count of (leaf, equals its smallest, equals its largest); merged into the sketch in place.
+        """
         x = np.asarray(x, dtype=np.float64).ravel()
         if x.size == 0:
             return
-        x, leaf = self._leaves(x)
         leaves = self.counts.size
-        lo = np.full(leaves, math.inf)
-        hi = np.full(leaves, -math.inf)
-        np.minimum.at(lo, leaf, x)
-        np.maximum.at(hi, leaf, x)
-        part = self.fresh()
-        part.counts = np.bincount(leaf, minlength=leaves)
-        part.n = int(x.size)
-        part.mean = float(x.mean())
-        part.m2 = float(np.square(x - part.mean).sum())
-        part.minimum, part.maximum = float(x.min()), float(x.max())
-        part.below_counts = np.array([np.count_nonzero(x < t) for t in self.thresholds], dtype=np.int64)
-        part.above_counts = np.array([np.count_nonzero(x > t) for t in self.thresholds], dtype=np.int64)
-        part.bin_min, part.bin_max = lo, hi
-        part.at_min = np.bincount(leaf[x == lo[leaf]], minlength=leaves)
-        part.at_max = np.bincount(leaf[x == hi[leaf]], minlength=leaves)
-        self.merge(part)
+        parts = [_extremes(v, leaf, leaves + 1) for v, leaf in self._leaves(x)]
+        lo, hi, counts, at_lo, at_hi = parts[0]
+        for other in parts[1:]:
+            counts = counts + other[2]
+            lo, at_lo = _lowest(lo, at_lo, other[0], other[3])
+            hi, at_hi = _lowest(-hi, at_hi, -other[1], other[4])
+            hi = -hi
+        self.counts += counts[:leaves]
+        self.bin_min, self.at_min = _lowest(self.bin_min, self.at_min, lo[:leaves], at_lo[:leaves])
+        negated, self.at_max = _lowest(-self.bin_max, self.at_max, -hi[:leaves], at_hi[:leaves])
+        self.bin_max = -negated
+        # count, mean, spread and extremes: as StreamSummary.merge takes a chunk's
+        m = int(x.size)
+        mean = float(x.mean())
+        d = np.subtract(x, mean)
+        np.square(d, out=d)
+        m2 = float(d.sum())
+        n = self.n + m
+        delta = mean - self.mean
+        self.mean += delta * m / n
+        self.m2 += m2 + delta * delta * self.n * m / n
+        self.n = n
+        self.minimum = min(self.minimum, float(x.min()))
+        self.maximum = max(self.maximum, float(x.max()))
+        if len(self.thresholds):
+            self.below_counts = self.below_counts + [np.count_nonzero(x < t) for t in self.thresholds]
+            self.above_counts = self.above_counts + [np.count_nonzero(x > t) for t in self.thresholds]
 
     def merge(self, other: StreamSummary) -> None:
         """Add another sketch of the same bins (a chunk summarised elsewhere)."""

@@ -266,3 +266,37 @@ def test_bad_workers_exit_2_with_one_message():
     done = invoke_cli("sib", BUZ, "--simulate", "1000", "--workers", "0")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "--workers" in done.stderr and done.stdout == ""
+
+
+def test_row_sums_are_numpys_sums_of_contiguous_rows():
+    """The payer's present values sum period by period in the order numpy sums a row: the same bits."""
+    from mkba.sib.payout import row_sums
+
+    rng = np.random.default_rng(7)
+    for n in range(1, 40):
+        x = rng.normal(size=(300, n)) * 10 ** rng.uniform(-3, 6, size=(300, n))
+        assert np.array_equal(row_sums(np.ascontiguousarray(x.T)), x.sum(axis=1))
+
+
+@pytest.mark.parametrize("path", [BUZ, RIKERS, DWP])
+def test_the_streamed_figures_are_the_schedules_own(path):
+    """Schedule.figures (the waterfall's layout) gives the same bits as the schedule's properties."""
+    from mkba.sib.simulation import draw_outcomes
+
+    sib = compile_sib(path)
+    levels, counts, values, theta = draw_outcomes(sib, 3, 0, 2000)
+    s = sib.run(levels, counts=counts, values=values, theta=theta)
+    figs = s.figures()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        each = s.back_each_cents() / sib.invest_cents.sum(axis=1).astype(np.float64)[None]
+    expected = {
+        "outcome_payments": s.outcome_payments_total,
+        "payer_payments": s.payer_cents.sum(axis=1) / 100.0,
+        "investor_irr": s.investor_irr(),
+        "investor_multiple": s.investor_multiple(),
+        "investor_multiple_each": each,
+        "payer_net_savings": s.payer_net_savings,
+        "floor_top_up": s.guarantee_cents[:, :, s.settle].sum(axis=1) / 100.0,
+    }
+    for key, want in expected.items():
+        assert np.array_equal(figs[key], want, equal_nan=True), key

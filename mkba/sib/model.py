@@ -457,9 +457,15 @@ class SibModel:
         else:
             lines, discount = self._lines(np.asarray(theta, dtype=np.float64))
         D = levels.shape[0]
-        savings = np.zeros((len(self.model.years), D))  # one year a row; returned as (D, Y)
+        savings: np.ndarray | None = None  # one year a row; returned as (D, Y)
         for k, base in lines:
-            savings += base * (levels[:, k] / self.outcomes[k].reference_level)[None, :]
+            part = base * (levels[:, k] / self.outcomes[k].reference_level)[None, :]
+            if savings is None:
+                savings = np.add(part, 0.0, out=part)  # as 0 + part: no -0.0
+            else:
+                savings += part
+        if savings is None:
+            savings = np.zeros((len(self.model.years), D))
         return savings.T, discount
 
     def _lines(self, inputs: np.ndarray) -> tuple[list[tuple[int, np.ndarray]], np.ndarray]:

@@ -75,10 +75,17 @@ def round_half_away(cents: ArrayLike) -> np.ndarray:
     [3, -3, 29]
     """
     c = np.asarray(cents, dtype=np.float64)
-    if np.isnan(c).any():
+    a = np.empty_like(c)
+    np.abs(c, out=a)
+    np.minimum(a, _BEYOND, out=a)  # NaN stays NaN
+    if math.isnan(a.sum()):  # every amount is at most _BEYOND: the sum is NaN only for a NaN
         raise MkbaError("expected an amount, got NaN (not a number)")
-    a = np.floor(np.minimum(np.abs(c), _BEYOND) * (1.0 + 1e-15) + 0.5)
-    return np.copysign(np.minimum(a, _BEYOND), c).astype(np.int64)
+    a *= 1.0 + 1e-15
+    a += 0.5
+    np.floor(a, out=a)
+    np.minimum(a, _BEYOND, out=a)
+    np.copysign(a, c, out=a)
+    return a.astype(np.int64)
 
 
 def round_cents(euros: ArrayLike) -> np.ndarray:
@@ -857,10 +864,15 @@ class Schedule:
         disc = self._discount_cols().T  # (P, 1 or D)
         pv_pay = payer[0] / 100.0 * self.fx * disc[0]
         for p in range(1, payer.shape[0]):  # in order, as numpy sums the columns of (D, P) laid out by period
-            pv_pay += payer[p] / 100.0 * self.fx * disc[p]
+            if payer[p].any():  # adding zeros changes nothing (the sum of nonzero terms is never -0.0)
+                pv_pay += payer[p] / 100.0 * self.fx * disc[p]
+        payments = self.outcome_payments_total
         return {
-            "outcome_payments": self.outcome_payments_total,
-            "payer_payments": payer.sum(axis=0) / 100.0,
+            "outcome_payments": payments,
+            # the same array when the payers pay nothing beyond the outcome payments
+            "payer_payments": payments
+            if self.payer_cents is self.outcome_cents
+            else payer.sum(axis=0) / 100.0,
             "investor_irr": self.investor_irr(),
             "investor_multiple": multiple,
             "investor_multiple_each": each.T,

@@ -18,6 +18,7 @@ never :mod:`mkba.result`, :mod:`mkba.report` or :mod:`mkba.cli`.
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 from collections.abc import Callable, Iterator
@@ -420,9 +421,14 @@ def _empty(pilot: dict[str, np.ndarray], investors: int) -> _Partial:
 def _run_task(task: _Task) -> _Partial:
     """Summarise a task's chunks (in a worker process, on a Dask worker, or here)."""
     partial = task.empty.fresh()
+    # the payers pay the outcome payments only (no floor top-up): both figures are one array, summarised once
+    same = not task.sib.guarantor_is_payer
     for start, stop in task.parts:
         figs = _chunk(task.sib, task.seed, start, stop)
         for key, values in _streamed_rows(figs).items():
+            if same and key == "payer_payments":
+                assert values is figs["outcome_payments"]
+                continue
             finite = np.isfinite(values)
             partial.sketches[key].add(values if finite.all() else values[finite])
         partial.events["investor_loss"] += int(np.count_nonzero(figs["investor_multiple"] < 1.0))
@@ -433,6 +439,8 @@ def _run_task(task: _Task) -> _Partial:
         partial.events["payer_loss"] += int(np.count_nonzero(figs["payer_net_savings"] < 0))
         partial.events["floor_used"] += int(np.count_nonzero(figs["floor_top_up"] > 0))
         partial.loss_each = partial.loss_each + np.count_nonzero(figs["investor_multiple_each"] < 1.0, axis=0)
+    if same:  # the same draws, and the same bins (the same pilot)
+        partial.sketches["payer_payments"] = copy.deepcopy(partial.sketches["outcome_payments"])
     return partial
 
 

@@ -76,12 +76,29 @@ def _extremes(x: np.ndarray, leaf: np.ndarray, leaves: int) -> tuple[np.ndarray,
     return lo, hi, found[:, 0] + at_lo + found[:, 2], at_lo, at_hi
 
 
-def _lowest(
-    lo: np.ndarray, at: np.ndarray, other: np.ndarray, other_at: np.ndarray
+def _sorted_extremes(x: np.ndarray, leaf: np.ndarray, found: tuple[np.ndarray, ...]) -> None:
+    """:func:`_extremes` of sorted draws ``x`` (their leaves non-decreasing), written into ``found``.
+
+    Each leaf's draws are one run: its first and last draw are its smallest and largest, and the draws
+    equal to them are found by a search of the sorted draws. Only the leaves of ``leaf`` are written.
+    """
+    lo, hi, counts, at_lo, at_hi = found
+    starts = np.flatnonzero(leaf[1:] != leaf[:-1]) + 1
+    starts = np.concatenate((np.zeros(1, dtype=starts.dtype), starts))
+    stops = np.append(starts[1:], x.size)
+    ids = leaf[starts]
+    first, last = x[starts], x[stops - 1]
+    lo[ids], hi[ids], counts[ids] = first, last, stops - starts
+    at_lo[ids] = np.searchsorted(x, first, side="right") - starts
+    at_hi[ids] = stops - np.searchsorted(x, last, side="left")
+
+
+def _merge_extreme(
+    old: np.ndarray, at: np.ndarray, new: np.ndarray, new_at: np.ndarray, pick: np.ufunc
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two sets of per-leaf smallest draws and their counts merged: the smaller, its draws counted."""
-    new = np.minimum(lo, other)
-    return new, np.where(lo == new, at, 0) + np.where(other == new, other_at, 0)
+    """Per-leaf extremes (``pick``: np.minimum or np.maximum) and their counts merged."""
+    both = pick(old, new)
+    return both, np.where(old == both, at, 0) + np.where(new == both, new_at, 0)
 
 
 @dataclass
@@ -220,17 +237,14 @@ class Sketch(StreamSummary):
         if x.size == 0:
             return
         leaves = self.counts.size
-        parts = [_extremes(v, leaf, leaves + 1) for v, leaf in self._leaves(x)]
-        lo, hi, counts, at_lo, at_hi = parts[0]
-        for other in parts[1:]:
-            counts = counts + other[2]
-            lo, at_lo = _lowest(lo, at_lo, other[0], other[3])
-            hi, at_hi = _lowest(-hi, at_hi, -other[1], other[4])
-            hi = -hi
-        self.counts += counts[:leaves]
-        self.bin_min, self.at_min = _lowest(self.bin_min, self.at_min, lo[:leaves], at_lo[:leaves])
-        negated, self.at_max = _lowest(-self.bin_max, self.at_max, -hi[:leaves], at_hi[:leaves])
-        self.bin_max = -negated
+        pairs = self._leaves(x)
+        found = _extremes(*pairs[0], leaves + 1)
+        if len(pairs) > 1:  # the draws of split bins, sorted: leaves the first pair leaves untouched
+            _sorted_extremes(*pairs[1], found)
+        lo, hi, counts, at_lo, at_hi = (a[:leaves] for a in found)
+        self.counts += counts
+        self.bin_min, self.at_min = _merge_extreme(self.bin_min, self.at_min, lo, at_lo, np.minimum)
+        self.bin_max, self.at_max = _merge_extreme(self.bin_max, self.at_max, hi, at_hi, np.maximum)
         # count, mean, spread and extremes: as StreamSummary.merge takes a chunk's
         m = int(x.size)
         mean = float(x.mean())

@@ -396,8 +396,10 @@ class SibModel:
             Cents of the contract's currency.
         """
         D, O = levels.shape
-        levels, counts, values = levels.copy(), counts.copy(), np.array(values, dtype=np.float64)
-        by_outcome = np.zeros((D, O), dtype=np.int64)
+        # copies in the layout given: one outcome's draws contiguous when the draws come outcome by outcome
+        levels, counts = levels.copy(order="K"), counts.copy(order="K")
+        values = np.array(values, dtype=np.float64, order="K")
+        by_outcome = np.zeros((D, O), dtype=np.int64, order="F")  # one outcome's draws contiguous
         for k, o in enumerate(self.outcomes):
             if o.parent is not None:
                 q = o.parent

@@ -76,6 +76,13 @@ def round_half_away(cents: ArrayLike) -> np.ndarray:
     """
     c = np.asarray(cents, dtype=np.float64)
     a = np.empty_like(c)
+    if c.size and c.min() >= 0:  # no amount below zero (and no NaN: its minimum would be NaN)
+        np.minimum(c, _BEYOND, out=a)
+        a *= 1.0 + 1e-15
+        a += 0.5
+        np.floor(a, out=a)
+        np.minimum(a, _BEYOND, out=a)
+        return a.astype(np.int64)
     np.abs(c, out=a)
     np.minimum(a, _BEYOND, out=a)  # NaN stays NaN
     if math.isnan(a.sum()):  # every amount is at most _BEYOND: the sum is NaN only for a NaN
@@ -180,10 +187,14 @@ def _split(
     if all(isinstance(w, float) for w in weights):  # fixed weights (the investments): shares known
         total_w = sum(weights)
         give = []
+        share_of: dict[float, np.ndarray] = {}  # equal shares computed once
         for w, n in zip(weights, need):
-            g = take * (w / total_w)
-            np.floor(g, out=g)
-            give.append(np.minimum(g.astype(np.int64), n))
+            share = w / total_w
+            if share not in share_of:
+                g = take * share
+                np.floor(g, out=g)
+                share_of[share] = g.astype(np.int64)
+            give.append(np.minimum(share_of[share], n))
     else:
         total_w = sum(weights)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -424,23 +435,25 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
     )
     prev = [zero] * I
     cap_left = np.full(D, t.cap, dtype=np.int64)
-    received = np.zeros((I, P, D), dtype=np.int64)
-    paid = np.zeros((P, D), dtype=np.int64)
-    provider = np.zeros((P, D), dtype=np.int64)
-    excess = np.zeros((P, D), dtype=np.int64)
+    # every period's row is written below (zeros where nothing is paid): no zeroing pass first
+    received = np.empty((I, P, D), dtype=np.int64)
+    paid = np.empty((P, D), dtype=np.int64)
+    provider = np.empty((P, D), dtype=np.int64)
+    excess = np.empty((P, D), dtype=np.int64)
     due_t = np.ascontiguousarray(due.T)
     drawn_later = np.cumsum(inv[:, ::-1].sum(axis=0))[::-1]  # investment from each period on
     no_cap = np.full(D, NO_CAP, dtype=np.int64)
     for p in range(P):
         _accrue(st, t, p, inv[:, p], prev)
-        if not due_t[p].any():  # nothing to pay (caps and what is owed are never below zero): all stay 0
+        if not due_t[p].any():  # nothing to pay (caps and what is owed are never below zero): all 0
+            paid[p], provider[p], excess[p], received[:, p] = 0, 0, 0, 0
             prev = [zero] * I
             continue
         pay = np.minimum(due_t[p], cap_left)
         prov = round_half_away(pay * t.provider_share) if t.provider_share else zero
         pool = pay - prov if t.provider_share else pay  # never changed in place
         if I == 0:  # payment by results: the provider gets it all
-            provider[p], paid[p] = pay, pay
+            provider[p], paid[p], excess[p] = pay, pay, 0
             cap_left = cap_left - pay
             continue
         room = _room(st.headroom, t.return_caps, no_cap)

@@ -171,7 +171,7 @@ def draw_outcomes(
     dims = [2 + o.participants if o.participant_terms is not None else 1 for o in sib.outcomes]
     u = uniforms((seed ^ OUTCOME_STREAM) % 2**64, start, stop, sum(dims))
     D = stop - start
-    levels = np.empty((D, len(sib.outcomes)))
+    levels = np.empty((D, len(sib.outcomes)), order="F")  # one outcome's draws contiguous
     counts = np.empty_like(levels)
     values = np.empty_like(levels)
     at = 0

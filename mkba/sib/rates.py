@@ -129,42 +129,67 @@ def _halley(cols: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.
     From :func:`_first_guess` (exact for two flows, within a few per cent for typical investment
     flows) Halley's method converges cubically: three or four evaluations of the present value and its
     first two derivatives reach ``tol``. Each evaluation loops over the (few) payment dates with one
-    contiguous array operation per step, never over rows. A row that has not settled after
+    contiguous array operation per step, never over rows. A series is frozen at the step that settles
+    it (and dropped from the arrays once half of them have settled), so that its rate is bit for bit the
+    same whatever other series share its block. A series that has not settled after
     :data:`_HALLEY_STEPS` steps, or left the bracket, goes to the bracketed Newton iteration
     (:func:`_solve`), as does nothing else.
     """
     x = _first_guess(cols, tau)
+    N = len(x)
     zero = tau == 0
-    base = cols[zero].sum(axis=0) if zero.any() else np.zeros(len(x))
-    later = [(cols[k], float(tau[k])) for k in np.flatnonzero(~zero)]
-    e, g, g1, g2 = (np.empty(len(x)) for _ in range(4))
-    done = np.zeros(len(x), dtype=bool)
+    base = cols[zero].sum(axis=0) if zero.any() else np.zeros(N)
+    later = np.flatnonzero(~zero)
+    flows, times = cols[later], tau[later].tolist()  # (K, N): the dates after the first
+    result = np.full(N, np.nan)
+    settled = np.zeros(N, dtype=bool)
+    active = np.arange(N)
+    frozen: np.ndarray | None = None  # settled since the last compression: their step is 0
     with np.errstate(all="ignore"):
         for _ in range(_HALLEY_STEPS):
-            np.copyto(g, base)
-            g1.fill(0.0)
-            g2.fill(0.0)
-            for fk, tk in later:
-                np.multiply(x, -tk, out=e)
-                np.exp(e, out=e)
-                e *= fk  # f_k (1 + r) ** -t_k
-                g += e
-                e *= tk
-                g1 -= e  # d/dx
-                e *= tk
-                g2 += e  # d2/dx2
+            g, g1, g2 = _npv_and_slopes(flows, times, x, base)
             step = g * g1 / (g1 * g1 - 0.5 * g * g2)
-            flat = np.abs(g) < 1e-14  # the flows are scaled to at most 1: the NPV is zero to rounding
-            step[flat] = 0.0
+            step[np.abs(g) < 1e-14] = 0.0  # the flows are scaled to at most 1: the NPV is zero to rounding
+            if frozen is not None:
+                step[frozen] = 0.0
             x -= step
             done = np.abs(step) < tol
-            if done.all():
+            n_done = np.count_nonzero(done)
+            if n_done == x.size:
+                result[active], settled[active] = x, True
                 break
-    bad = ~(done & np.isfinite(x) & (x > _LO) & (x < _HI))
-    rate = np.expm1(x)
+            if 2 * n_done >= x.size:  # compress only now and then
+                result[active[done]], settled[active[done]] = x[done], True
+                keep = ~done
+                active, x, flows, base = active[keep], x[keep], flows[:, keep], base[keep]
+                frozen = None
+            elif n_done:
+                frozen = done
+    bad = ~(settled & np.isfinite(result) & (result > _LO) & (result < _HI))
+    rate = np.expm1(result)
     if bad.any():
         rate[bad] = _solve(np.ascontiguousarray(cols[:, bad].T), tau, tol, max_iter)
     return rate
+
+
+def _npv_and_slopes(
+    flows: np.ndarray, times: list[float], x: np.ndarray, base: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The present value at ``x = ln(1 + r)`` of each series and its first two derivatives in ``x``.
+
+    ``base`` is the sum of the flows at time 0; ``flows`` (K, N) those at ``times`` (K) after it.
+    """
+    g, g1, g2, e = base.copy(), np.zeros(x.size), np.zeros(x.size), np.empty(x.size)
+    for fk, tk in zip(flows, times):
+        np.multiply(x, -tk, out=e)
+        np.exp(e, out=e)
+        e *= fk  # f_k (1 + r) ** -t_k
+        g += e
+        e *= tk
+        g1 -= e  # d/dx
+        e *= tk
+        g2 += e  # d2/dx2
+    return g, g1, g2
 
 
 def _solve(f: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.ndarray:

@@ -300,3 +300,18 @@ def test_the_streamed_figures_are_the_schedules_own(path):
     }
     for key, want in expected.items():
         assert np.array_equal(figs[key], want, equal_nan=True), key
+
+
+def test_a_series_xirr_does_not_depend_on_the_other_series_beside_it():
+    """Each draw's XIRR is the same bits whatever block or chunk of draws it is solved in."""
+    from mkba.sib.rates import xirr_cols
+    from mkba.sib.simulation import draw_outcomes
+
+    sib = compile_sib(DWP)
+    levels, counts, values, theta = draw_outcomes(sib, 5, 0, 20_000)
+    s = sib.run(levels, counts=counts, values=values, theta=theta)
+    got = s._layout(s.received_cents).sum(axis=0) - s.invest_cents.sum(axis=0)[:, None]
+    cols = got / 100.0
+    whole = xirr_cols(cols, s.times)
+    parts = np.concatenate([xirr_cols(cols[:, a : a + 777], s.times) for a in range(0, cols.shape[1], 777)])
+    assert np.array_equal(whole, parts, equal_nan=True)

@@ -205,11 +205,13 @@ def _split(
     rest = take - give[0]
     for g in give[1:]:
         rest -= g
-    for j in order:
+    order = list(order)
+    for n, j in enumerate(order):
         add = need[j] - give[j]
         np.minimum(rest, add, out=add)
         give[j] += add
-        rest -= add
+        if n + 1 < len(order):  # what is left after the last party is not used
+            rest -= add
     return give, pool - take
 
 

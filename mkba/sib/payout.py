@@ -206,11 +206,11 @@ def _split(
     for g in give[1:]:
         rest -= g
     order = list(order)
-    for n, j in enumerate(order):
+    for place, j in enumerate(order):
         add = need[j] - give[j]
         np.minimum(rest, add, out=add)
         give[j] += add
-        if n + 1 < len(order):  # what is left after the last party is not used
+        if place + 1 < len(order):  # what is left after the last party is not used
             rest -= add
     return give, pool - take
 

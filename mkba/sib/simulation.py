@@ -31,6 +31,7 @@ from mkba.errors import MkbaError
 from mkba.scenario.distributions import _Dist
 from mkba.sib.model import CompiledOutcome, Figure, SibModel
 from mkba.sib.summary import Sketch
+from mkba.uncertainty.parallel import run_tasks
 from mkba.uncertainty.streaming import StreamSummary
 
 
@@ -492,38 +493,10 @@ def _task_results(tasks: list[_Task], workers: int | None, client: Any) -> Itera
     """Each task's summaries, in the tasks' order, as they finish; a lost worker stops the run.
 
     ``workers`` None: up to two threads of this process (numpy releases the GIL); else that many
-    worker processes.
+    worker processes (:func:`mkba.uncertainty.parallel.run_tasks`).
     """
-    if client is not None:
-        try:
-            for future in client.map(_run_task, tasks, pure=False):
-                yield future.result()
-        except MkbaError:
-            raise
-        except Exception as exc:  # a lost worker or scheduler: one message, never a partial result
-            raise MkbaError(
-                f"the Dask cluster did not finish the simulation ({type(exc).__name__}: {exc}); no result"
-            ) from None
-        return
-    if workers is None and len(tasks) > 1 and (os.cpu_count() or 1) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2) as threads:
-            yield from threads.map(_run_task, tasks)
-        return
-    if workers is None or workers <= 1 or len(tasks) == 1:
-        yield from map(_run_task, tasks)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_run_task, tasks)
-    except BrokenProcessPool:
-        raise MkbaError(
-            "a worker process stopped before it finished (killed, or out of memory); no result"
-        ) from None
+    threads = min(2, os.cpu_count() or 1)
+    return run_tasks(_run_task, tasks, workers=workers, client=client, threads=threads)
 
 
 @overload

@@ -182,3 +182,13 @@ def test_the_command_writes_parquet_and_csv_that_read_back(tmp_path):
     assert np.allclose(frames[0]["value"].fillna(0), frames[1]["value"].fillna(0), rtol=1e-12)
     totals = frames[0][(frames[0].figure == "npv") & (frames[0].stakeholder == "total")]
     assert totals["id"].tolist() == [f"gemeente-{i}" for i in range(5)]
+
+
+def test_the_batch_says_what_it_wrote_in_the_readers_language(tmp_path):
+    path = tmp_path / "changes.csv"
+    path.write_text("id,participants.2025\na,10\nb,20\n", encoding="utf-8")
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "uit.csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("2 varianten, ") and "kengetallen ->" in done.stdout
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "out.csv", "--lang", "en")
+    assert done.stdout.startswith("2 variants, ") and "figures ->" in done.stdout

@@ -45,3 +45,16 @@ def test_diff_counts_and_columns_are_in_dutch():
 def test_list_in_both_languages():
     assert "Versies" in invoke_cli("pricelist", "list").stdout
     assert "Versions" in invoke_cli("pricelist", "list", "--lang", "en").stdout
+
+
+def test_check_and_export_say_what_they_did_in_the_readers_language(tmp_path):
+    dutch = invoke_cli("check", "scenarios/tutorial.yaml", "scenarios/frontlijnteam-project.yaml")
+    assert dutch.returncode == 0, dutch.stderr
+    assert "(scenario, 9 regels, 2 onzekere invoerwaarden)" in dutch.stdout
+    assert "nulalternatief regulier, 2 alternatieven" in dutch.stdout
+    english = invoke_cli("check", "scenarios/tutorial.yaml", "--lang", "en")
+    assert "(scenario, 9 lines, 2 uncertain inputs)" in english.stdout
+    out = tmp_path / "lijst.csv"
+    done = invoke_cli("pricelist", "export", OLD, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^\d+ prijzen -> ", done.stdout) and out.exists()

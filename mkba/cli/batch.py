@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, check_range, input_files, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, check_range, input_files, out
 from mkba.errors import MkbaError
+from mkba.report.vocabulary import label
 
 OUTPUT_SUFFIXES = (".parquet", ".csv")
 
@@ -24,6 +25,7 @@ def batch(
     ),
     pricelist: str | None = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
 ) -> None:
     """Evaluate many variants of one scenario: every figure of every variant in one tidy table."""
     from mkba.batch import evaluate_many
@@ -46,7 +48,8 @@ def batch(
         if client is not None:
             client.close()
     _write(frame, output)
-    out.print(f"{frame['id'].nunique()} variants, {len(frame)} figures -> {output}")
+    done = label("ck_written_batch", lang.value)
+    out.print(done.format(variants=frame["id"].nunique(), figures=len(frame), output=output))
 
 
 def _client(address: str):  # pragma: no cover - needs a running scheduler; tested through evaluate_many

@@ -12,8 +12,9 @@ from typing import Any
 import typer
 
 from mkba._version import __version__
-from mkba.cli.common import PRICELISTS_DIR_OPTION, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, out
 from mkba.errors import MkbaError
+from mkba.report.vocabulary import label
 
 
 class SchemaKind(StrEnum):
@@ -40,7 +41,7 @@ def schema(
     sys.stdout.write(json.dumps(makers[kind](), indent=2, ensure_ascii=False) + "\n")
 
 
-def _check_scenario(path: Path, folders: Sequence[Path]) -> str:
+def _check_scenario(path: Path, folders: Sequence[Path], lang: str) -> str:
     from mkba.engine.model import compile_scenario
     from mkba.scenario.model import load_scenario
 
@@ -51,7 +52,9 @@ def _check_scenario(path: Path, folders: Sequence[Path]) -> str:
 
         compile_sib(scenario, folders=folders)
     model = compile_scenario(scenario, pricelist)
-    return f"scenario, {len(model.lines)} lines, {sum(i.uncertain for i in model.inputs)} uncertain inputs"
+    return label("ck_scenario", lang).format(
+        lines=len(model.lines), uncertain=sum(i.uncertain for i in model.inputs)
+    )
 
 
 def _pricelist_of(path: Path, ref: Any, folders: Sequence[Path]) -> Any:
@@ -76,7 +79,7 @@ def _pricelist_of(path: Path, ref: Any, folders: Sequence[Path]) -> Any:
         ) from None
 
 
-def _check_project(path: Path, folders: Sequence[Path]) -> str:
+def _check_project(path: Path, folders: Sequence[Path], lang: str) -> str:
     from mkba.engine.model import compile_scenario
     from mkba.pricelist.registry import load_pricelist
     from mkba.project import load_project
@@ -86,28 +89,28 @@ def _check_project(path: Path, folders: Sequence[Path]) -> str:
     pricelist = load_pricelist(everyone[-1].scenario.pricelist, folders=folders)
     for alt in everyone:
         compile_scenario(alt.scenario, pricelist)
-    return f"project, nulalternatief {project.baseline.id}, {len(project.alternatives)} alternatives"
+    return label("ck_project", lang).format(baseline=project.baseline.id, n=len(project.alternatives))
 
 
-def _check_pricelist(path: Path, folders: Sequence[Path]) -> str:
+def _check_pricelist(path: Path, folders: Sequence[Path], lang: str) -> str:
     from mkba.pricelist.registry import load_pricelist
 
-    return f"price list {load_pricelist(path, folders=folders).ref}"
+    return f"{label('ck_pricelist', lang)} {load_pricelist(path, folders=folders).ref}"
 
 
-def _check_mapping(path: Path, folders: Sequence[Path]) -> str:
+def _check_mapping(path: Path, folders: Sequence[Path], lang: str) -> str:
     from mkba.pricelist.mapping import load_mapping
 
-    return f"column mapping {load_mapping(path).name}"
+    return f"{label('ck_mapping', lang)} {load_mapping(path).name}"
 
 
-def _check_index(path: Path, folders: Sequence[Path]) -> str:
+def _check_index(path: Path, folders: Sequence[Path], lang: str) -> str:
     from mkba.pricelist.index import load_index
 
-    return f"price index {load_index(path).name}"
+    return f"{label('ck_index', lang)} {load_index(path).name}"
 
 
-CHECKS: dict[str, Callable[[Path, Sequence[Path]], str]] = {
+CHECKS: dict[str, Callable[[Path, Sequence[Path], str], str]] = {
     "mkba-scenario/1": _check_scenario,
     "mkba-project/1": _check_project,
     "mkba-pricelist/1": _check_pricelist,
@@ -119,6 +122,7 @@ CHECKS: dict[str, Callable[[Path, Sequence[Path]], str]] = {
 def check(
     files: list[Path] = typer.Argument(..., help="Scenario, project, price list, mapping or index files."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
 ) -> None:
     """Check files without computing anything: each is read, validated and its references resolved.
 
@@ -133,7 +137,10 @@ def check(
     folders = pricelists_dir or ()
     for path in files:
         if path.suffix.lower() in TABLE_SUFFIXES:
-            out.print(f"ok: {path} (price list {load_pricelist(path, folders=folders).ref}, exported table)")
+            ref = load_pricelist(path, folders=folders).ref
+            out.print(
+                f"ok: {path} ({label('ck_pricelist', lang.value)} {ref}, {label('ck_table', lang.value)})"
+            )
             continue
         doc = read_document(path)
         kind = doc.data.get("format") if isinstance(doc.data, dict) else None
@@ -145,18 +152,19 @@ def check(
                 line=doc.line_of(("format",)),
                 field="format",
             )
-        out.print(f"ok: {path} ({checker(path, folders)})")
-    _print_shadows(folders)
+        out.print(f"ok: {path} ({checker(path, folders, lang.value)})")
+    _print_shadows(folders, lang.value)
 
 
-def _print_shadows(folders: Sequence[Path]) -> None:
+def _print_shadows(folders: Sequence[Path], lang: str) -> None:
     """Say which ``name@version`` is found in more than one folder, and which file is used."""
     from mkba.pricelist.registry import Registry
 
     registry = Registry(folders)
     registry.available()
     for ref, files in sorted(registry.shadows.items()):
-        out.print(f"note: {ref}: {files[-1]} shadows {', '.join(str(f) for f in files[:-1])}")
+        shadowed = ", ".join(str(f) for f in files[:-1])
+        out.print(label("ck_shadows", lang).format(ref=ref, used=files[-1], shadowed=shadowed))
 
 
 def version_command() -> None:

@@ -162,6 +162,7 @@ def pricelist_import(
     output: Path = typer.Option(..., "-o", "--output", help="The price list file to write (.yaml)."),
     name: str | None = typer.Option(None, help="Name of the new list (default: the mapping's)."),
     version: str | None = typer.Option(None, help="Version of the new list (default: the mapping's)."),
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
 ) -> None:
     """Import a price list from Excel or CSV with a column mapping."""
     from mkba.io.files import check_input, check_output
@@ -174,13 +175,14 @@ def pricelist_import(
     check_output(output, inputs=inputs, option="--output")
     spec = import_pricelist(file, load_mapping(mapping), name=name, version=version)
     export_pricelist(spec, output)
-    out.print(f"{len(spec.items)} items -> {output}")
+    out.print(label("ck_written_items", lang.value).format(n=len(spec.items), output=output))
 
 
 def pricelist_export(
     ref: str = typer.Argument(..., help="NAME[@VERSION] or a file."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .csv, .xlsx or .yaml."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
     from mkba.io.files import check_output
@@ -191,7 +193,7 @@ def pricelist_export(
     pl = load_pricelist(ref, folders=pricelists_dir or ())
     check_output(output, inputs=_chain_files(pl), option="--output")
     export_pricelist(pl, output)
-    out.print(f"{len(pl)} items -> {output}")
+    out.print(label("ck_written_items", lang.value).format(n=len(pl), output=output))
 
 
 def _chain_files(pl: Any) -> list[Path]:

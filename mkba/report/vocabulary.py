@@ -63,6 +63,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "pl_status_removed": ("vervallen", "removed"),
     "pl_status_changed": ("gewijzigd", "changed"),
     "pl_status_unchanged": ("ongewijzigd", "unchanged"),
+    # -- mkba check, batch, pricelist import/export ------------------------------------------------------
+    "ck_scenario": (
+        "scenario, {lines} regels, {uncertain} onzekere invoerwaarden",
+        "scenario, {lines} lines, {uncertain} uncertain inputs",
+    ),
+    "ck_project": (
+        "project, nulalternatief {baseline}, {n} alternatieven",
+        "project, nulalternatief {baseline}, {n} alternatives",
+    ),
+    "ck_pricelist": ("prijslijst", "price list"),
+    "ck_mapping": ("kolomindeling", "column mapping"),
+    "ck_index": ("prijsindex", "price index"),
+    "ck_table": ("geëxporteerde tabel", "exported table"),
+    "ck_shadows": ("let op: {ref}: {used} gaat voor {shadowed}", "note: {ref}: {used} shadows {shadowed}"),
+    "ck_written_items": ("{n} prijzen -> {output}", "{n} items -> {output}"),
+    "ck_written_batch": (
+        "{variants} varianten, {figures} kengetallen -> {output}",
+        "{variants} variants, {figures} figures -> {output}",
+    ),
     # -- what a command wrote (the command line) ------------------------------------------------------
     "written_chart": ("grafiek", "chart"),
     "unc_more": ("... en nog {n}", "... {n} more"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, check_range, input_files, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, check_range, dask_client, input_files, out
 from mkba.errors import MkbaError
 from mkba.report.vocabulary import label
 
@@ -39,28 +39,13 @@ def batch(
     check_input(changes)
     check_output(output, inputs=[*input_files(base, pricelist), changes], option="--output")
     check_range(workers, "--workers", 1, 1024)
-    client = _client(scheduler) if scheduler else None
-    try:
+    with dask_client(scheduler) as client:
         frame = evaluate_many(
             base, changes, pricelist=pricelist, folders=pricelists_dir or (), workers=workers, client=client
         )
-    finally:
-        if client is not None:
-            client.close()
     _write(frame, output)
     done = label("ck_written_batch", lang.value)
     out.print(done.format(variants=frame["id"].nunique(), figures=len(frame), output=output))
-
-
-def _client(address: str):  # pragma: no cover - needs a running scheduler; tested through evaluate_many
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise MkbaError('--scheduler needs Dask: pip install "mkba[dask]"', field="--scheduler") from None
-    try:
-        return Client(address, timeout="10s")
-    except OSError as exc:
-        raise MkbaError(f"cannot reach the Dask scheduler at {address}: {exc}", field="--scheduler") from None
 
 
 def _write(frame, output: Path) -> None:

@@ -8,10 +8,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
+
+from mkba.errors import MkbaError
 
 # Piped output (files, CI logs) gets a wider page than rich's 80-column default. What a user wrote
 # (names, labels, paths) is printed as written: no console markup ("[b]" stays text), no emoji codes,
@@ -66,7 +69,6 @@ def check_range(value: float | None, option: str, low: float, high: float) -> No
     MkbaError
         ``--option: expected a value in [low, high], got value``.
     """
-    from mkba.errors import MkbaError
 
     if value is None:
         return
@@ -93,7 +95,6 @@ def check_options(
     MkbaError
         Naming the option; a discount rate typed as a percentage gets a hint (2.25: did you mean 0.0225?).
     """
-    from mkba.errors import MkbaError
 
     check_range(price_year, "--price-year", *YEARS)
     if discount_rate is not None and math.isfinite(discount_rate) and 0.25 < discount_rate <= 100:
@@ -171,3 +172,29 @@ def progress_bar(title: str, total: int, show: bool) -> Iterator[Callable[[int],
     task = bar.add_task("draws", total=total)
     with bar:
         yield lambda done: bar.advance(task, done)
+
+
+@contextmanager
+def dask_client(address: str | None) -> Iterator[Any]:
+    """A Dask client for ``--scheduler ADDRESS`` (None without one), closed when the work is done.
+
+    Raises
+    ------
+    MkbaError
+        Dask is not installed (an optional extra), or the scheduler cannot be reached.
+    """
+    if not address:
+        yield None
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise MkbaError('--scheduler needs Dask: pip install "mkba[dask]"', field="--scheduler") from None
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as exc:
+        raise MkbaError(f"cannot reach the Dask scheduler at {address}: {exc}", field="--scheduler") from None
+    try:
+        yield client
+    finally:
+        client.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.table import Table
@@ -15,6 +14,7 @@ from mkba.cli.common import (
     Lang,
     bold,
     check_options,
+    dask_client,
     dim,
     euro,
     input_files,
@@ -100,18 +100,6 @@ def run(
         out.print(dim(f"{label('written_json', lang.value)}: {json_out}"))
 
 
-def _dask_client(address: str) -> Any:  # pragma: no cover - needs a running scheduler
-    """A Dask client for ``--scheduler``; Dask is an optional extra."""
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise MkbaError('--scheduler needs Dask: pip install "mkba[dask]"', field="--scheduler") from None
-    try:
-        return Client(address, timeout="10s")
-    except OSError as exc:
-        raise MkbaError(f"cannot reach the Dask scheduler at {address}: {exc}", field="--scheduler") from None
-
-
 def _is_project(path: Path) -> bool:
     """Whether ``path`` is a project file (``format: mkba-project/1``) rather than a scenario."""
     from mkba.io.documents import read_document
@@ -143,17 +131,15 @@ def _uncertainty(result: Result, sampling: Sampling, tornado: bool, break_even: 
             raise MkbaError("--simulate expects a number of draws >= 1")
         if sampling.workers < 1:
             raise MkbaError("--workers expects a number >= 1", field="--workers")
-        client = _dask_client(sampling.scheduler) if sampling.scheduler else None
-        try:
-            with progress_bar("Monte Carlo", sampling.n, sys.stderr.isatty()) as advance:
-                sim = montecarlo.monte_carlo(
-                    result.model, sampling.n, seed=sampling.seed, chunk_size=sampling.chunk_size,
-                    progress=advance, workers=sampling.workers, client=client,
-                    keep_draws=True if sampling.keep else None,
-                )  # fmt: skip
-        finally:
-            if client is not None:
-                client.close()
+        with (
+            dask_client(sampling.scheduler) as client,
+            progress_bar("Monte Carlo", sampling.n, sys.stderr.isatty()) as advance,
+        ):
+            sim = montecarlo.monte_carlo(
+                result.model, sampling.n, seed=sampling.seed, chunk_size=sampling.chunk_size,
+                progress=advance, workers=sampling.workers, client=client,
+                keep_draws=True if sampling.keep else None,
+            )  # fmt: skip
         analysis["simulation"] = sim
         result.extra["simulation"] = sim.to_dict()
     if tornado:

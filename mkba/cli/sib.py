@@ -17,7 +17,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dim, euro, out, progress_bar, styled
+from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, dim, euro, out, progress_bar, styled
 from mkba.errors import MkbaError
 from mkba.report import numbers
 from mkba.report.vocabulary import label
@@ -246,19 +246,13 @@ def _simulate(
     """The streamed simulation's summary, here, on ``workers`` processes or on a Dask cluster."""
     from mkba.sib.simulation import simulate_sib
 
-    client = None
-    if scheduler:
-        from mkba.cli.run import _dask_client
-
-        client = _dask_client(scheduler)
-    try:
-        with progress_bar("SIB", n, sys.stderr.isatty() and n >= 200_000) as advance:
-            sim = simulate_sib(
-                sib, n, seed=seed, chunk_size=chunk_size, progress=advance, workers=workers, client=client
-            )
-    finally:
-        if client is not None:
-            client.close()
+    with (
+        dask_client(scheduler) as client,
+        progress_bar("SIB", n, sys.stderr.isatty() and n >= 200_000) as advance,
+    ):
+        sim = simulate_sib(
+            sib, n, seed=seed, chunk_size=chunk_size, progress=advance, workers=workers, client=client
+        )
     return sim.summary()
 
 

@@ -257,6 +257,20 @@ class ProjectResult:
             )
         return rows
 
+    def line_delta_rows(self) -> list[dict[str, Any]]:
+        """:meth:`line_deltas` of every alternative side by side: one row per line and stakeholder.
+
+        Each row is the line's fields (``id``, ``label``, ``stakeholder``, ``transfer``, ``memo``,
+        ``baseline_pv``, ...) with ``deltas``: alternative id -> its difference with the
+        nulalternatief (euro); an alternative without the row has no entry.
+        """
+        keyed: dict[tuple, dict[str, Any]] = {}
+        for alt in self.project.alternatives:
+            for r in self.line_deltas(alt.id):
+                key = (r["id"], r["stakeholder"], r["transfer"], r["memo"])
+                keyed.setdefault(key, {**r, "deltas": {}})["deltas"][alt.id] = r["delta_pv"]
+        return list(keyed.values())
+
     def table(self) -> pd.DataFrame:
         """The overview table of the project as a tidy DataFrame (docs/method.md, section 8).
 

@@ -248,6 +248,36 @@ class Result:
                 )
         return rows
 
+    def overview_rows(self) -> list[dict[str, Any]]:
+        """The overview table by line (docs/method.md, section 8): what every reader's view shows.
+
+        One row per line, in the order of :meth:`line_rows`: ``id``, ``group``, ``kind``, ``label``,
+        ``transfer``, ``memo``, ``pv`` (stakeholder -> present value in euro, benefits positive) and
+        ``total`` (the sum over stakeholders; for a memo line its value, which is not in the saldo).
+
+        Examples
+        --------
+        >>> import mkba
+        >>> rows = mkba.evaluate("scenarios/tutorial.yaml").overview_rows()
+        >>> first = rows[0]
+        >>> first["id"], first["pv"], first["total"]  # euro
+        ('opstart', {'gemeente': -25000.0}, -25000.0)
+        """
+        by_line: dict[str, dict[str, Any]] = {}
+        for r in self.line_rows():
+            entry = by_line.setdefault(
+                r["id"],
+                {**{k: r[k] for k in ("id", "group", "kind", "label", "transfer")}, "memo": False, "pv": {}},
+            )
+            if r["stakeholder"] is None:  # a memo line: valued, not in the saldo
+                entry["memo"] = True
+                entry["memo_pv"] = entry.get("memo_pv", 0.0) + r["pv"]
+            else:
+                entry["pv"][r["stakeholder"]] = entry["pv"].get(r["stakeholder"], 0.0) + r["pv"]
+        for entry in by_line.values():
+            entry["total"] = entry.pop("memo_pv") if entry["memo"] else sum(entry["pv"].values())
+        return list(by_line.values())
+
     def pm_rows(self) -> list[dict[str, Any]]:
         """The PM-posten (effects not in money): ``id``, ``label``, ``stakeholder``, ``direction``, ``size``."""
         return [

@@ -367,3 +367,18 @@ def test_stakeholders_without_a_label_get_a_readers_name():
     notebook = dutch._repr_html_()  # the notebook view's table "wie betaalt, wie profiteert"
     assert "Zorgverzekeraar" in notebook and "Vrijwilligers" in notebook
     assert "zorgverzekeraar" not in notebook and "vrijwilligers" not in notebook
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["scenarios/tutorial.yaml", "scenarios/frontlijnteam-leeuwarden.yaml", "scenarios/buuv-haarlem.yaml"],
+)
+def test_the_overview_rows_add_up_to_the_saldo_per_stakeholder_and_in_total(path):
+    result = mkba.evaluate(path)
+    rows = result.overview_rows()
+    assert [r["id"] for r in rows] == list(dict.fromkeys(r["id"] for r in result.line_rows()))
+    money = [r for r in rows if not r["memo"]]
+    assert sum(r["total"] for r in money) == pytest.approx(result.npv, abs=1e-6)
+    for s in result.stakeholder_rows():
+        assert sum(r["pv"].get(s["stakeholder"], 0.0) for r in money) == pytest.approx(s["npv"], abs=1e-6)
+    assert all(not r["pv"] for r in rows if r["memo"])  # a memo line is in no stakeholder's saldo

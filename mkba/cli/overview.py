@@ -40,34 +40,26 @@ def _pm_table(rows: list[dict[str, Any]], lang: str, stakeholder_label: Any, wit
 def print_overview(result: Result) -> None:
     """One row per line: its present value per stakeholder and in total; PM-posten beside them."""
     lang = result.lang
-    rows = result.line_rows()
-    stakeholders = list(dict.fromkeys(r["stakeholder"] for r in rows if r["stakeholder"] is not None))
+    rows = result.overview_rows()
+    stakeholders = list(dict.fromkeys(name for r in rows for name in r["pv"]))
     table = Table(title=label("overview", lang), title_justify="left")
     table.add_column(label("overview_line", lang))
     table.add_column("")
     for name in stakeholders:
         table.add_column(result.stakeholder_label(name), justify="right")
     table.add_column(label("total", lang), justify="right")
-    by_line: dict[str, dict[str, float]] = {}
-    meta: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        meta.setdefault(r["id"], r)
-        cell = by_line.setdefault(r["id"], {})
-        key = r["stakeholder"] if r["stakeholder"] is not None else "_memo"
-        cell[key] = cell.get(key, 0.0) + r["pv"]
     totals = dict.fromkeys(stakeholders, 0.0)
-    for line_id, cells in by_line.items():
-        r = meta[line_id]
-        memo = "_memo" in cells
-        total = cells.get("_memo", 0.0) if memo else sum(cells.values())
+    for r in rows:
+        cells = r["pv"]
         for name in stakeholders:
             totals[name] += cells.get(name, 0.0)
         note = _kind(r["kind"], lang) + (f" ({label('transfer_note', lang)})" if r["transfer"] else "")
+        total = euro(r["total"], lang=lang)
         table.add_row(
-            r["label"] or line_id,
+            r["label"] or r["id"],
             note,
             *(euro(cells[name], lang=lang) if name in cells else "" for name in stakeholders),
-            dim(f"({euro(total, lang=lang)})") if memo else euro(total, lang=lang),
+            dim(f"({total})") if r["memo"] else total,
         )
     table.add_row(
         bold(label("npv", lang)),
@@ -152,14 +144,7 @@ def _print_line_deltas(result: ProjectResult) -> None:
     table.add_column(label("baseline", lang), justify="right")
     for alt in alts:
         table.add_column(alt.label_in(lang), justify="right")
-    keyed: dict[tuple, dict[str, Any]] = {}
-    for alt in alts:
-        for r in result.line_deltas(alt.id):
-            key = (r["id"], r["stakeholder"], r["transfer"], r["memo"])
-            entry = keyed.setdefault(key, {"row": r, "deltas": {}})
-            entry["deltas"][alt.id] = r["delta_pv"]
-    for entry in keyed.values():
-        r = entry["row"]
+    for r in result.line_delta_rows():
         who = (
             result.baseline.stakeholder_label(r["stakeholder"])
             if r["stakeholder"]
@@ -167,7 +152,7 @@ def _print_line_deltas(result: ProjectResult) -> None:
         )
         table.add_row(
             r["label"] or r["id"], who, euro(r["baseline_pv"], lang=lang),
-            *(euro(entry["deltas"].get(alt.id, 0.0), lang=lang) for alt in alts),
+            *(euro(r["deltas"].get(alt.id, 0.0), lang=lang) for alt in alts),
         )  # fmt: skip
     out.print(table)
 

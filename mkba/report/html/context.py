@@ -153,30 +153,19 @@ def key_figures(result: Result) -> list[tuple[str, str]]:
 def overview_table(result: Result) -> dict[str, Any]:
     """One row per line: present value per stakeholder and in total; the saldo; PM-posten unsummed."""
     lang = result.lang
-    rows = result.line_rows()
-    names = list(dict.fromkeys(r["stakeholder"] for r in rows if r["stakeholder"] is not None))
+    rows = result.overview_rows()
+    names = list(dict.fromkeys(name for r in rows for name in r["pv"]))
     names += [n for n in result.model.stakeholders if n not in names]
-    by_line: dict[str, dict[str, float]] = {}
-    meta: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        meta.setdefault(r["id"], r)
-        cell = by_line.setdefault(r["id"], {})
-        key = r["stakeholder"] if r["stakeholder"] is not None else "_memo"
-        cell[key] = cell.get(key, 0.0) + r["pv"]
-    out_rows = []
-    for line_id, cells in by_line.items():
-        r = meta[line_id]
-        memo = "_memo" in cells
-        total = cells.get("_memo", 0.0) if memo else sum(cells.values())
-        out_rows.append(
-            {
-                "label": r["label"] or line_id,
-                "kind": _kind(r["kind"], r["transfer"], lang),
-                "cells": [numbers.euro(cells[n], lang) if n in cells else "" for n in names],
-                "total": numbers.euro(total, lang),
-                "memo": memo,
-            }
-        )
+    out_rows = [
+        {
+            "label": r["label"] or r["id"],
+            "kind": _kind(r["kind"], r["transfer"], lang),
+            "cells": [numbers.euro(r["pv"][n], lang) if n in r["pv"] else "" for n in names],
+            "total": numbers.euro(r["total"], lang),
+            "memo": r["memo"],
+        }
+        for r in rows
+    ]
     npv_by = {r["stakeholder"]: r["npv"] for r in result.stakeholder_rows()}
     pm = [
         {

@@ -85,19 +85,12 @@ def _comparison(result: ProjectResult) -> list[list[str]]:
 def _line_deltas(result: ProjectResult) -> dict[str, Any]:
     lang = result.lang
     alts = result.project.alternatives
-    keyed: dict[tuple, dict[str, Any]] = {}
-    for alt in alts:
-        for r in result.line_deltas(alt.id):
-            key = (r["id"], r["stakeholder"], r["transfer"], r["memo"])
-            entry = keyed.setdefault(key, {"row": r, "deltas": {}})
-            entry["deltas"][alt.id] = r["delta_pv"]
     rows = []
-    for entry in keyed.values():
-        r = entry["row"]
+    for r in result.line_delta_rows():
         who = _who(result, r["stakeholder"]) if r["stakeholder"] else label("kind_memo", lang)
         rows.append(
             [r["label"] or r["id"], who, numbers.euro(r["baseline_pv"], lang)]
-            + [numbers.euro(entry["deltas"].get(alt.id, 0.0), lang) for alt in alts]
+            + [numbers.euro(r["deltas"].get(alt.id, 0.0), lang) for alt in alts]
         )
     return {"columns": [alt.label_in(lang) for alt in alts], "rows": rows}
 

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, out
 from mkba.report import numbers
-from mkba.report.vocabulary import label, stakeholder_name
+from mkba.report.vocabulary import label, stakeholder_name, unit_name
 
 
 class ShowFormat(StrEnum):
@@ -113,11 +113,10 @@ def _items_table(pl: Any, frame: Any, price_year: int | None, lang: str) -> Tabl
         right = col in ("amount", "price_year", "confidence")
         table.add_column(label(f"pl_{col}", lang), justify="right" if right else "left")
     for item in frame.to_dict(orient="records"):
-        unit = label(f"unit_{item['unit']}", lang)
         table.add_row(
             str(item["id"]),
             str(item["label"]),
-            str(item["unit"]) if unit.startswith("unit_") else unit,
+            unit_name(str(item["unit"]), lang),
             numbers.number(item["amount"], lang, 2),
             str(item["price_year"]),
             stakeholder_name(str(item["payer"]), lang),

@@ -828,6 +828,18 @@ STAKEHOLDERS: dict[str, tuple[str, str]] = {
 }
 
 
+def unit_name(unit: str, lang: str = "nl") -> str:
+    """A price list unit for readers: ``month`` -> ``maand``; a unit without a name as written.
+
+    Examples
+    --------
+    >>> unit_name("month"), unit_name("month", "en"), unit_name("fte-jaar")
+    ('maand', 'month', 'fte-jaar')
+    """
+    pair = LABELS.get(f"unit_{unit}")
+    return unit if pair is None else pair[1] if lang == "en" else pair[0]
+
+
 def stakeholder_name(name: str, lang: str = "nl") -> str:
     """How to show a stakeholder id the scenario gives no label: a known id by its name, else capitalised.
 

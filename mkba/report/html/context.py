@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import chartspec, numbers
 from mkba.report.html.svg import render_svg
 from mkba.report.text import public_text
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import label, unit_name
 
 if TYPE_CHECKING:
     from mkba.result import Result
@@ -268,9 +268,7 @@ def sources(result: Result) -> dict[str, Any]:
             {
                 "label": (item.label_en or item.label) if lang == "en" else item.label,
                 "amount": numbers.euro(item.amount, lang, cents=item.amount < 100),
-                "unit": label(f"unit_{item.unit}", lang)
-                if label(f"unit_{item.unit}", lang) != f"unit_{item.unit}"
-                else item.unit,
+                "unit": unit_name(item.unit, lang),
                 "price_year": str(item.price_year),
                 "source": _source(item.source),
             }

@@ -453,7 +453,7 @@ class Scenario(_Closed):
         except MkbaError as exc:  # say which alternative of a project the changed scenario is
             if not where.prefix:
                 raise
-            field = f"{where.prefix} (the changed scenario): {exc.field}" if exc.field else where.prefix
+            field = _in_alternative(where.prefix, exc.field) if exc.field else where.prefix
             raise MkbaError(exc.message, file=exc.file, line=exc.line, field=field) from None
         new._changes = [*self._changes, *changes]
         new._base_sha256 = self._base_sha256 or self.sha256
@@ -515,7 +515,7 @@ class Scenario(_Closed):
             else format_path(path)
         )  # participants are keyed by year, not by position
         if self._prefix:  # a variant of a project: say which alternative
-            field = f"{self._prefix} (the changed scenario): {field}"
+            field = _in_alternative(self._prefix, field)
         return MkbaError(message, file=self.file, line=line, field=field)
 
 
@@ -574,6 +574,11 @@ def _validated(doc: Document) -> Scenario:
 
         check_against_scenario(scenario, scenario.sib)
     return scenario
+
+
+def _in_alternative(prefix: str, field: str) -> str:
+    """A field of a project's changed scenario, named with its alternative (``alternatives[1]``)."""
+    return f"{prefix} (the changed scenario): {field}"
 
 
 def _added_lines(touched: dict[tuple, tuple[str, str]], where: Where) -> dict[tuple, int]:

@@ -107,17 +107,18 @@ def check_options(
     check_range(chunk_size, "--chunk-size", 1, MAX_DRAWS)
 
 
-def input_files(source: Path, pricelist: str | None = None) -> list[Path]:
+def input_files(source: Path, pricelist: str | None = None, doc: Any = None) -> list[Path]:
     """The files a command reads: the scenario or project, a project's scenarios, a price list file.
 
     Used to refuse an output that would overwrite one of them (:func:`mkba.io.files.check_outputs`).
+    ``doc`` is ``source`` already read (:class:`mkba.io.documents.Document`), so it is not read again.
     """
     from mkba.io.documents import read_document
 
     found = [source]
     if pricelist and Path(pricelist).is_file():
         found.append(Path(pricelist))
-    data = read_document(source).data
+    data = (doc if doc is not None else read_document(source)).data
     if isinstance(data, dict) and isinstance(data.get("pricelist"), str):
         ref = source.parent / data["pricelist"]
         if ref.is_file():

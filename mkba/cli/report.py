@@ -35,6 +35,7 @@ def report(
     """Write a report for readers: summary, overview table, stakeholders, sources, uncertainty, SIB."""
     from mkba.cli.common import input_files
     from mkba.cli.run import _is_project
+    from mkba.io.documents import read_document
     from mkba.io.files import check_outputs
     from mkba.report.html import render
 
@@ -44,7 +45,7 @@ def report(
         raise MkbaError("--simulate expects a number of draws >= 1")
     if template is not None and not template.is_file():
         raise MkbaError("the report template does not exist", file=str(template))
-    project = _is_project(source)
+    project = _is_project(read_document(source))
     inputs = [source, *_inputs_of(source, project), *([template] if template else [])]
     if pricelist and Path(pricelist).is_file():
         inputs.append(Path(pricelist))

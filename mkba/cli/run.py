@@ -24,9 +24,11 @@ from mkba.cli.common import (
 )
 from mkba.cli.overview import print_overview
 from mkba.errors import MkbaError
+from mkba.io.documents import Document, read_document
 from mkba.report import numbers
 from mkba.report.vocabulary import label
 from mkba.result import Result, evaluate
+from mkba.scenario.model import load_scenario
 
 
 def run(
@@ -60,12 +62,13 @@ def run(
     check_options(
         price_year=price_year, discount_rate=discount_rate, simulate=simulate, chunk_size=chunk_size
     )
-    check_outputs([("--json", json_out), ("--xlsx", xlsx)], input_files(scenario, pricelist))
+    doc = read_document(scenario)  # read once: for the outputs' check, the kind of file and the scenario
+    check_outputs([("--json", json_out), ("--xlsx", xlsx)], input_files(scenario, pricelist, doc))
     if plots is not None and plots.exists() and not plots.is_dir():
         raise MkbaError(
             "is not a folder; expected a folder to write the charts to", file=str(plots), field="--plots"
         )
-    if _is_project(scenario):
+    if _is_project(doc):
         from mkba.cli.project import run_project
 
         run_project(
@@ -75,7 +78,7 @@ def run(
         )  # fmt: skip
         return
     result = evaluate(
-        scenario,
+        load_scenario(doc),
         pricelist,
         price_year=price_year,
         discount_rate=discount_rate,
@@ -100,11 +103,8 @@ def run(
         out.print(dim(f"{label('written_json', lang.value)}: {json_out}"))
 
 
-def _is_project(path: Path) -> bool:
-    """Whether ``path`` is a project file (``format: mkba-project/1``) rather than a scenario."""
-    from mkba.io.documents import read_document
-
-    doc = read_document(path)
+def _is_project(doc: Document) -> bool:
+    """Whether ``doc`` is a project file (``format: mkba-project/1``) rather than a scenario."""
     return isinstance(doc.data, dict) and doc.data.get("format") == "mkba-project/1"
 
 

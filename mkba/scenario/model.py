@@ -519,7 +519,7 @@ class Scenario(_Closed):
         return MkbaError(message, file=self.file, line=line, field=field)
 
 
-def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
+def load_scenario(source: str | Path | dict | Document | Scenario) -> Scenario:
     """Read and validate a scenario from a file (YAML, TOML, JSON) or a dict.
 
     The format is docs/formats.md's ``mkba-scenario/1``. Beyond each field's own checks, every
@@ -527,8 +527,9 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
 
     Parameters
     ----------
-    source : str, Path, dict or Scenario
-        A scenario file, its content as a dict, or a scenario already loaded (returned as is).
+    source : str, Path, dict, Document or Scenario
+        A scenario file, its content as a dict, the file already read (:func:`read_document`), or
+        a scenario already loaded (returned as is).
 
     Returns
     -------
@@ -559,6 +560,8 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
     """
     if isinstance(source, Scenario):
         return source
+    if isinstance(source, Document):
+        return _validated(source)
     doc = Document(source, "<dict>") if isinstance(source, dict) else read_document(source)
     return _validated(doc)
 

@@ -43,10 +43,9 @@ _FIRST_MODEL = (
 LAYERS = {
     "numpy and pydantic imported (the peer)": "import numpy, pydantic",
     "+ pydantic's first model with a constraint and a validator (its schema machinery)": _FIRST_MODEL,
-    "+ Typer and Rich (the command line)": _FIRST_MODEL
-    + "\nimport typer, typer.main, rich.console, rich.table",
+    "+ Typer (the command line)": _FIRST_MODEL + "\nimport typer, typer.main",
     "+ mkba's modules and models (everything `mkba run` imports)": (
-        "import numpy, pydantic, typer, typer.main, rich.console, rich.table\nimport mkba.cli.app, mkba.cli.run"
+        "import numpy, pydantic, typer, typer.main\nimport mkba.cli.app, mkba.cli.run"
     ),
     "+ the run: read, validate, evaluate, print (`mkba run`)": (
         "import sys\nfrom mkba.cli import main\nsys.argv = ['mkba', 'run', 'scenarios/tutorial.yaml']\nsys.exit(main())"
@@ -153,7 +152,7 @@ def main() -> None:
             "",
             "Each row is a fresh interpreter doing everything of the row above and one thing more "
             "(same runs, medians); the second column is what that one thing adds. The first two rows "
-            "and Typer/Rich are what any command built on pydantic and Typer pays before its own work.",
+            "and Typer are what any command built on pydantic and Typer pays before its own work.",
             "",
             "| step | median (s) | adds (s) | ratio to peer |",
             "|---|---:|---:|---:|",

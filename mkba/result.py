@@ -172,7 +172,7 @@ class Result:
         own = None if spec is None else ((spec.label_en or spec.label) if self.lang == "en" else spec.label)
         if own:
             return own
-        from mkba.report.text import stakeholder_name
+        from mkba.report.vocabulary import stakeholder_name
 
         return stakeholder_name(name, self.lang)
 

@@ -7,6 +7,7 @@ also one inside a function (only those under ``if TYPE_CHECKING:`` are left out:
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,8 @@ ALLOWED_UPWARD = {
     # to pandas.io: imported inside the method, and the report modules name Result only for typing.
     ("mkba.result", "mkba.report.excel.workbook"),
     ("mkba.result", "mkba.report.text"),
+    # Result.stakeholder_label names a stakeholder without a label of its own in the reader's words.
+    ("mkba.result", "mkba.report.vocabulary"),
 }
 
 
@@ -212,11 +215,12 @@ def _which_loaded(code: str, names: tuple[str, ...]) -> set[str]:
     return set(done.stdout.rsplit("LOADED", 1)[1].split())
 
 
-def test_mkba_run_without_a_contract_builds_no_contract_models_and_needs_no_pyyaml_nor_babel():
+def test_mkba_run_without_a_contract_builds_no_contract_models_and_needs_no_pyyaml_babel_nor_rich():
     """Start-up (docs/architecture.md): the SIB models and the line-giving YAML parser wait until needed."""
     names = ("mkba.scenario.contract", "yaml")
     run = "from mkba.cli import main; main(['run', 'scenarios/tutorial.yaml'])"
-    assert _which_loaded(run, (*names, "babel")) == set()  # Dutch numbers without Babel's locale data
+    # Dutch numbers without Babel's locale data; tables without rich (mkba.cli.terminal)
+    assert _which_loaded(run, (*names, "babel", "rich", "mkba.cli.check", "mkba.report.text")) == set()
     with_contract = (
         "import mkba; s = mkba.load_scenario('scenarios/buzinezzclub-rotterdam.yaml'); assert s.sib"
     )
@@ -247,3 +251,27 @@ def test_the_command_keeps_the_collector_out_of_its_imports_and_python_callers_u
         [sys.executable, "-c", from_python], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
     assert done.stdout.rsplit("STATE", 1)[1].split() == ["0", "True", "0"], done.stderr
+
+
+def test_the_command_skips_pydantics_plugin_search_unless_the_user_asks_for_it():
+    """As the ``mkba`` command, pydantic does not read every installed package's entry points."""
+    probe = (
+        "import os, sys\nfrom mkba.cli import main\n"
+        "sys.argv = ['mkba', 'run', 'scenarios/tutorial.yaml']\ncode = main()\n"
+        "from pydantic.plugin import _loader\n"
+        "print('STATE', code, repr(os.environ['PYDANTIC_DISABLE_PLUGINS']), _loader._plugins is None)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env
+    )
+    assert done.stdout.rsplit("STATE", 1)[1].split() == ["0", "'__all__'", "True"], done.stderr
+    done = subprocess.run(  # the user's own setting (empty: load plugins) is kept
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**env, "PYDANTIC_DISABLE_PLUGINS": ""},
+    )
+    assert done.stdout.rsplit("STATE", 1)[1].split() == ["0", "''", "False"], done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -244,6 +245,18 @@ def test_the_paired_monte_carlo_of_a_project_counts_its_draws_in_dutch():
     done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", "--simulate", "20000")
     assert done.returncode == 0, done.stderr
     assert "Monte Carlo, gepaard (20.000 trekkingen" in done.stdout
+
+
+def test_a_projects_comparison_writes_its_ratios_in_the_readers_notation():
+    """Extra baten per extra euro: ``0,06`` in Dutch, ``0.06`` in English (the last column)."""
+    for lang, mark in (("nl", ","), ("en", ".")):
+        done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", "--lang", lang)
+        assert done.returncode == 0, done.stderr
+        last = [
+            line.rsplit("│", 2)[1].strip() for line in done.stdout.splitlines() if line.startswith("│    ")
+        ]
+        ratios = [cell for cell in last if re.fullmatch(r"-?\d+[.,]\d\d", cell)]
+        assert len(ratios) == 2 and all(mark in r for r in ratios), last
 
 
 @pytest.mark.parametrize("text", ["[concept]", "[b]fase[/b]", "[red]x[/red]", ":smile:"])

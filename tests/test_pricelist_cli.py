@@ -36,7 +36,7 @@ def test_diff_counts_and_columns_are_in_dutch():
     assert done.returncode == 0, done.stderr
     flat = _flat(done.stdout)
     assert re.search(r"\d+ nieuw, \d+ vervallen, \d+ gewijzigd, \d+ ongewijzigd", flat)
-    assert "Bedrag A" in flat and "Reëel (" in flat
+    assert "Bedrag A" in flat and "Reëel" in flat and "(2025)" in flat  # the real change, at 2025 prices
     assert re.search(r"-?\d+,\d %", flat)  # a change in percent, Dutch notation
     english = _flat(invoke_cli("pricelist", "diff", OLD, NEW, "--lang", "en").stdout)
     assert re.search(r"\d+ added, \d+ removed, \d+ changed, \d+ unchanged", english)

@@ -39,9 +39,10 @@ HELP = "Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain.
 
 
 def _version(value: bool) -> None:
-    from mkba.cli.check import print_version
+    if value:  # Typer calls an eager option's callback also when it is not given
+        from mkba.cli.check import print_version
 
-    print_version(value)
+        print_version(value)
 
 
 def _root(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -11,19 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
+from mkba.cli.terminal import Console, Text
 from mkba.errors import MkbaError
 
-# Piped output (files, CI logs) gets a wider page than rich's 80-column default. What a user wrote
-# (names, labels, paths) is printed as written: no console markup ("[b]" stays text), no emoji codes,
-# no automatic highlighting (it would colour numbers and words at random, at a regular expression per
-# cell). Style comes only from rich Text objects the command line builds itself (:func:`styled`).
-out = Console(width=None if sys.stdout.isatty() else 120, markup=False, highlight=False, emoji=False)
-err = Console(
-    stderr=True, width=None if sys.stderr.isatty() else 120, markup=False, highlight=False, emoji=False
-)
+# What a user wrote (names, labels, paths) is printed as written: nothing is read as markup, and
+# nothing is highlighted by itself. Style comes only from the texts the command line builds itself
+# (:func:`styled`). Piped output gets 120 columns (mkba.cli.terminal).
+out = Console()
+err = Console(stderr=True)
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
@@ -160,6 +155,7 @@ def progress_bar(title: str, total: int, show: bool) -> Iterator[Callable[[int],
     if not show:
         yield None
         return
+    from rich.console import Console as RichConsole
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     bar = Progress(
@@ -167,7 +163,7 @@ def progress_bar(title: str, total: int, show: bool) -> Iterator[Callable[[int],
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=err,
+        console=RichConsole(stderr=True, markup=False, highlight=False, emoji=False),
         transient=True,
     )
     task = bar.add_task("draws", total=total)

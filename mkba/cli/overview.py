@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
 from mkba.cli.common import bold, dim, euro, out, styled
+from mkba.cli.terminal import Table
 from mkba.report import numbers
 from mkba.report.vocabulary import label
 
@@ -104,7 +103,7 @@ def print_project(result: ProjectResult) -> None:
         ratio = (
             label("dominant", lang)
             if row["dominant"]
-            else ("-" if bcr is None or bcr != bcr else f"{bcr:.2f}")
+            else ("-" if bcr is None or bcr != bcr else numbers.ratio(bcr, lang))
         )
         money = [
             euro(row[k], lang=lang)

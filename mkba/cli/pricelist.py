@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, out
+from mkba.cli.terminal import Table
 from mkba.report import numbers
 from mkba.report.vocabulary import label, stakeholder_name, unit_name
 
@@ -129,7 +129,10 @@ def _items_table(pl: Any, frame: Any, price_year: int | None, lang: str) -> Tabl
 def _diff_table(shown: Any, year: int, lang: str) -> Table:
     """The changed items of two lists: amounts, price years, the nominal and the real change."""
     keys = ("id", "status", "changed", "amount_a", "year_a", "amount_b", "year_b", "nominal")
-    table = Table(*(label(f"pl_{k}", lang) for k in keys), f"{label('pl_real', lang)} ({year})")
+    table = Table()
+    for key in keys:  # figures to the right, as in every other table
+        table.add_column(label(f"pl_{key}", lang), justify="left" if key in keys[:3] else "right")
+    table.add_column(f"{label('pl_real', lang)} ({year})", justify="right")
 
     def num(x: Any, decimals: int = 2) -> str:
         return "" if x is None or x != x else numbers.number(x, lang, decimals)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from mkba.cli.common import (
     PRICELISTS_DIR_OPTION,
@@ -23,6 +22,7 @@ from mkba.cli.common import (
     styled,
 )
 from mkba.cli.overview import print_overview
+from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.io.documents import Document, read_document
 from mkba.report import numbers

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, dim, euro, out, progress_bar, styled
+from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
 from mkba.report.vocabulary import label

@@ -1,7 +1,7 @@
 """The terminal report of an uncertainty analysis (``mkba run --simulate/--tornado/--break-even``).
 
 :func:`render_analysis` prints the Monte Carlo (:mod:`mkba.uncertainty.montecarlo`), the
-tornado and the break-even values (:mod:`mkba.uncertainty.sensitivity`) with rich;
+tornado and the break-even values (:mod:`mkba.uncertainty.sensitivity`) in tables;
 :func:`point_note` is the sentence saying the point result uses the means.
 """
 
@@ -31,9 +31,8 @@ def _num(x: float | None, euro: bool = False, lang: str = "nl") -> str:
 
 
 def render_analysis(console, result, analysis: dict) -> None:
-    """Print the simulation, tornado and break-even of ``analysis`` with rich."""
-    from rich.table import Table
-
+    """Print the simulation, tornado and break-even of ``analysis``."""
+    from mkba.cli.terminal import Table
     from mkba.uncertainty.montecarlo import PERCENTILES
 
     lang = result.lang

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from mkba.report import numbers
 from mkba.report.vocabulary import label
-from mkba.report.vocabulary import stakeholder_name as stakeholder_name  # for Result.stakeholder_label
 
 if TYPE_CHECKING:
     from mkba.result import Result

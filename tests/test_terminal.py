@@ -142,3 +142,115 @@ def test_piped_output_is_120_wide_and_long_text_wraps_unless_soft(monkeypatch):
     buffer.seek(0)
     console.print(long, soft_wrap=True)
     assert buffer.getvalue() == long + "\n"
+
+
+def test_a_stream_that_cannot_encode_box_characters_gets_ascii_borders(monkeypatch):
+    """A Windows code page (cp1252) has the euro sign but no box-drawing characters: no crash."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252")
+    monkeypatch.setattr("sys.stdout", stream)
+    table = Table("Partij", "Saldo", title="Wie betaalt")
+    table.add_row("Súdwest-Fryslân", "€ -262.044")
+    table.add_row("Zorgverzekeraars Nederland en anderen", "€ 8.359")
+    Console().print(table, Text("Opmerking ✓"))
+    stream.flush()
+    written = raw.getvalue().decode("cp1252")
+    assert "+-" in written and "| Súdwest-Fryslân" in written and "€ -262.044 |" in written
+    assert "Opmerking ?" in written  # what the code page lacks becomes "?"
+
+
+def test_wrapped_cells_keep_their_indentation():
+    """Parties under a total are indented; a wrapped line stays under its party."""
+    assert [line.plain for line in Text("  Lokaal fonds (cofinancier)").wrap(14, ellipsis=True)] == [
+        "  Lokaal fonds",
+        "  (cofinancie…",
+    ]
+    assert [line.plain for line in Text("  Fiscaal (publieke partijen)").wrap(12)] == [
+        "  Fiscaal",
+        "  (publieke",
+        "  partijen)",
+    ]
+
+
+def test_a_currency_stays_with_its_amount_in_text_and_in_tables():
+    lines = [line.plain for line in Text("de investering van € 680.000,00 terug").wrap(22)]
+    assert "€ 680.000,00" in " | ".join(lines) and not any(line.endswith("€") for line in lines)
+    table = Table("Post", "Gemeente", "Totaal")
+    table.columns[1].justify = table.columns[2].justify = "right"
+    table.add_row("Coaching door maatschappelijk werk", "€ -318.950", "GBP 1.000.000,00")
+    lines = plain_lines(table, 48)
+    assert any("€ -318.950" in line for line in lines) and any("GBP 1.000.000,00" in line for line in lines)
+
+
+def test_text_is_cut_before_figures_and_headers_of_figures_before_text():
+    table = Table()
+    table.add_column("Post")
+    table.add_column("Zorgverzekeraar", justify="right")
+    table.add_row("Opstartkosten", "€ 8.359")
+    assert plain_lines(table, 30)[1:4] == [
+        "┃ Post          ┃ Zorgverze… ┃",  # the header of the figures gave way
+        "┡━━━━━━━━━━━━━━━╇━━━━━━━━━━━━┩",
+        "│ Opstartkosten │    € 8.359 │",
+    ]
+
+
+def test_wide_combining_and_control_characters_keep_the_borders_straight():
+    table = Table("Partij", "Saldo")
+    for name in (
+        "Súdwest-Fryslân",
+        "Su\u0301dwest-Frysla\u0302n",
+        "📋 Klembord",
+        "tab\there",
+        "bel\x07\x1b[31m",
+    ):
+        table.add_row(name, "€ 1")
+    lines = plain_lines(table, 120)
+    from mkba.cli.terminal import cell_width
+
+    assert len({cell_width(line) for line in lines}) == 1
+    assert not any("\t" in line or "\x1b" in line or "\x07" in line for line in lines)
+
+
+def test_headers_sit_on_the_last_line_of_the_head_and_cut_words_keep_their_style():
+    table = Table()
+    table.add_column("Post")
+    table.add_column("Lokaal fonds (cofinancier)", justify="right")
+    table.add_row("Start", "€ 1")
+    head = plain_lines(table, 24)[1:3]
+    assert "Post" not in head[0] and "Post" in head[1]
+    cut = Text("Maatschappij", "bold").clipped(6)
+    assert cut.spans == [("Maatsc"[:5], "bold"), ("…", "bold")]
+
+
+def test_tables_accept_cells_and_columns_in_any_order():
+    table = Table("a")
+    table.add_row("1", "2")  # an extra cell gets a column
+    table.add_column("c")  # rows added before get an empty cell
+    table.add_row("x", "y", "z")
+    assert [len(r) for r in table.rows] == [3, 3]
+    assert len({len(line) for line in plain_lines(table, 40)}) == 1
+    assert [line.plain for line in Text("abc def").wrap(0, ellipsis=True)] == ["…", "…"]
+    assert [line.plain for line in Text("abc").wrap(0)] == ["a", "b", "c"]  # folded, nothing lost
+
+
+def test_a_no_wrap_column_is_cut_only_when_nothing_else_gives_and_keeps_its_lines():
+    table = Table()
+    table.add_column("Post")
+    table.add_column("2025", justify="right", no_wrap=True)
+    table.add_row("Uitkomstbetalingen aan investeerders", "1.234.567,00\n2,00")
+    lines = plain_lines(table, 30)
+    assert "1.234.567,00" in lines[3] and "2,00" in lines[4]
+    narrow = plain_lines(table, 12)
+    assert all(len(line) <= 12 for line in narrow)
+
+
+def test_identifiers_fold_after_a_hyphen_and_are_never_cut():
+    table = Table()
+    table.add_column("Id", fold=True)
+    table.add_column("Omschrijving")
+    ident = "gehandicaptenzorg-zg-auditief-verblijf-excl-dagbesteding-dag"
+    table.add_row(ident, "Verblijf (per dag), auditief en communicatief gehandicapten")
+    lines = plain_lines(table, 60)
+    column = [line.split("│")[1].strip() for line in lines[3:-1]]
+    assert "".join(column) == ident and all(part.endswith("-") for part in column[:-1])
+    assert "…" not in "".join(column)

@@ -111,7 +111,8 @@ def _items_table(pl: Any, frame: Any, price_year: int | None, lang: str) -> Tabl
     columns = ("id", "label", "unit", "amount", "price_year", "payer", "nature", "confidence")
     for col in columns:
         right = col in ("amount", "price_year", "confidence")
-        table.add_column(label(f"pl_{col}", lang), justify="right" if right else "left")
+        # an id is what a scenario writes: folded over lines when long, never cut
+        table.add_column(label(f"pl_{col}", lang), justify="right" if right else "left", fold=col == "id")
     for item in frame.to_dict(orient="records"):
         table.add_row(
             str(item["id"]),
@@ -131,7 +132,9 @@ def _diff_table(shown: Any, year: int, lang: str) -> Table:
     keys = ("id", "status", "changed", "amount_a", "year_a", "amount_b", "year_b", "nominal")
     table = Table()
     for key in keys:  # figures to the right, as in every other table
-        table.add_column(label(f"pl_{key}", lang), justify="left" if key in keys[:3] else "right")
+        table.add_column(
+            label(f"pl_{key}", lang), justify="left" if key in keys[:3] else "right", fold=key == "id"
+        )
     table.add_column(f"{label('pl_real', lang)} ({year})", justify="right")
 
     def num(x: Any, decimals: int = 2) -> str:

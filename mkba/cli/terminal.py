@@ -16,8 +16,10 @@ Layer: the command line; imports nothing of mkba.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import IO, Literal
 
@@ -26,8 +28,46 @@ SGR = {"bold": "1", "dim": "2", "italic": "3", "red": "31", "green": "32", "yell
 #: The width of piped output (files, CI logs): wider than a terminal's 80-column default.
 PIPED_WIDTH = 120
 ELLIPSIS = "…"
+#: The narrowest a folding column (identifiers) is made before other text columns are cut.
+FOLDED = 16
+#: Control characters are not printed (a label cannot move the cursor or colour the terminal); a tab
+#: is four spaces. Line breaks stay.
+_CONTROLS = {c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if c != 0x0A} | {0x09: "    "}
+#: A currency before an amount (``€``, ``GBP``) stays on the amount's line.
+_CURRENCY = re.compile(r"€|\$|£|[A-Z]{3}")
 
 Justify = Literal["left", "right", "center"]
+
+
+def cell_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: 2 for wide East Asian characters, 0 for combining marks.
+
+    Examples
+    --------
+    >>> cell_width("Súdwest-Fryslân"), cell_width("表"), cell_width("a\u0301")
+    (15, 2, 1)
+    """
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(c) for c in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _clip(text: str, width: int) -> str:
+    """The longest start of ``text`` at most ``width`` columns wide."""
+    if cell_width(text) <= width:
+        return text
+    used = 0
+    for i, char in enumerate(text):
+        used += _char_width(char)
+        if used > width:
+            return text[:i]
+    return text
 
 
 class Text:
@@ -76,6 +116,12 @@ class Text:
         new.spans = [(text, f"{style} {own}" if own else style) for text, own in self.spans]
         return new
 
+    def printable(self) -> Text:
+        """This text without control characters (a tab becomes four spaces)."""
+        new = Text()
+        new.spans = [(text.translate(_CONTROLS), style) for text, style in self.spans]
+        return new
+
     def cut(self, start: int, end: int) -> Text:
         """The characters ``start:end`` of the text, with their styles."""
         new = Text()
@@ -87,22 +133,42 @@ class Text:
             at += len(text)
         return new
 
-    def wrap(self, width: int, ellipsis: bool = False) -> list[Text]:
-        """The text word-wrapped to ``width`` columns; its own line breaks kept.
-
-        A word longer than the width is cut with an ellipsis (``ellipsis``, in tables) or broken
-        over lines.
-        """
-        lines: list[Text] = []
+    def clipped(self, width: int) -> Text:
+        """The text cut to ``width`` columns with an ellipsis (in the style of the cut), if wider."""
         plain = self.plain
+        if cell_width(plain) <= width:
+            return self
+        keep = len(_clip(plain, max(width - 1, 0)))
+        kept = self.cut(0, keep)
+        kept.spans.append((ELLIPSIS, self._style_at(keep)))
+        return kept
+
+    def _style_at(self, index: int) -> str | None:
+        at = 0
+        for text, style in self.spans:
+            at += len(text)
+            if index < at:
+                return style
+        return None
+
+    def wrap(self, width: int, ellipsis: bool = False) -> list[Text]:
+        """The text word-wrapped to ``width`` columns; its own line breaks and indentation kept.
+
+        A currency stays with its amount (``€ 1.234``). A word longer than the width is cut with an
+        ellipsis (``ellipsis``, in tables) or broken over lines. Continuation lines are indented as
+        the first line is.
+        """
+        width = max(width, 1)
+        lines: list[Text] = []
         start = 0
-        for part in plain.split("\n"):
-            for lo, hi in _word_lines(part, max(width, 1), ellipsis):
-                line = self.cut(start + lo, start + hi)
-                if hi - lo > width:  # one word too long for the column
-                    line = line.cut(0, max(width - 1, 0))
-                    line.spans.append((ELLIPSIS, None))
-                lines.append(line)
+        for part in self.plain.split("\n"):
+            indent = len(part) - len(part.lstrip(" "))
+            if indent >= width:
+                indent = 0
+            for n, (lo, hi) in enumerate(_word_lines(part[indent:], width - indent, ellipsis)):
+                line = self.cut(start + indent + lo, start + indent + hi)
+                line = Text.assemble(self.cut(start, start + indent) if n == 0 else " " * indent, line)
+                lines.append(line.clipped(width))
             start += len(part) + 1
         return lines
 
@@ -118,35 +184,60 @@ def _sgr(text: str, style: str | None) -> str:
     return f"\x1b[{';'.join(codes)}m{text}\x1b[0m" if codes and text else text
 
 
-def _word_lines(text: str, width: int, ellipsis: bool) -> list[tuple[int, int]]:
-    """Where greedy word wrapping breaks ``text`` (one line, no newlines): (start, end) per line."""
-    if len(text) <= width:
-        return [(0, len(text))]
-    lines: list[tuple[int, int]] = []
-    start = end = None  # the line being filled: from the start of its first word to the end of its last
+def words(text: str) -> list[tuple[int, int]]:
+    """Where the words of ``text`` start and end; a currency is one word with the amount after it.
+
+    Examples
+    --------
+    >>> [("Saldo € -460.158")[a:b] for a, b in words("Saldo € -460.158")]
+    ['Saldo', '€ -460.158']
+    """
+    found: list[tuple[int, int]] = []
+    glue = False
     at = 0
     for word in text.split(" "):
         lo, hi = at, at + len(word)
         at = hi + 1
         if not word:
             continue
-        if start is not None and end is not None and hi - start <= width:
+        if glue and found and found[-1][1] == lo - 1:
+            found[-1] = (found[-1][0], hi)
+        else:
+            found.append((lo, hi))
+        glue = _CURRENCY.fullmatch(word) is not None
+    return found
+
+
+def _word_lines(text: str, width: int, ellipsis: bool) -> list[tuple[int, int]]:
+    """Where greedy word wrapping breaks ``text`` (one line, no newlines): (start, end) per line."""
+    if cell_width(text) <= width:
+        return [(0, len(text))]
+    lines: list[tuple[int, int]] = []
+    start: int | None = None
+    end = 0
+    for lo, hi in words(text):
+        if start is not None and cell_width(text[start:hi]) <= width:
             end = hi
             continue
-        if start is not None and end is not None:
+        if start is not None:
             lines.append((start, end))
-        while not ellipsis and hi - lo > width:  # fold a long word
-            lines.append((lo, lo + width))
-            lo += width
+        while (
+            not ellipsis and cell_width(text[lo:hi]) > width
+        ):  # fold a long word, after a hyphen if one fits
+            step = max(len(_clip(text[lo:hi], width)), 1)
+            hyphen = text.rfind("-", lo, lo + step)
+            step = hyphen + 1 - lo if hyphen > lo else step
+            lines.append((lo, lo + step))
+            lo += step
         start, end = lo, hi
-    if start is not None and end is not None:
+    if start is not None:
         lines.append((start, end))
     return lines or [(0, 0)]
 
 
 def _fit(text: Text, width: int, justify: Justify) -> Text:
     """``text`` (at most ``width`` wide) padded to ``width``, justified."""
-    room = width - len(text.plain)
+    room = width - cell_width(text.plain)
     if room <= 0:
         return text
     if justify == "right":
@@ -159,7 +250,7 @@ def _fit(text: Text, width: int, justify: Justify) -> Text:
 class Column:
     """A table's column: header, justification, a style for every cell, widest, and wrapping."""
 
-    __slots__ = ("header", "justify", "max_width", "no_wrap", "style")
+    __slots__ = ("fold", "header", "justify", "max_width", "no_wrap", "style")
 
     def __init__(
         self,
@@ -168,19 +259,28 @@ class Column:
         style: str | None = None,
         max_width: int | None = None,
         no_wrap: bool = False,
+        fold: bool = False,
     ) -> None:
         self.header = header if isinstance(header, Text) else Text(header)
         self.justify: Justify = justify
         self.style = style
         self.max_width = max_width
         self.no_wrap = no_wrap
+        self.fold = fold  # a word too long is folded over lines (after a hyphen), never cut: identifiers
+
+    @property
+    def figures(self) -> bool:
+        """Right-justified columns hold figures: they wrap or are cut only when nothing else gives."""
+        return self.justify == "right"
 
 
 class Table:
     """A table as the command line prints it: a title, a bold heavy head, light rows.
 
-    Columns are as wide as their widest cell; when the table is wider than the terminal, the widest
-    wrapping columns give way first (down to their longest word), and cells wrap at spaces.
+    Columns are as wide as their widest cell. When the table is wider than the console, the widest
+    column gives way first, down to its longest word (cells wrap at spaces; a currency stays with its
+    amount, so an amount is one word); then text columns, and at last figures (right-justified
+    columns), are cut with an ellipsis.
 
     Examples
     --------
@@ -219,38 +319,75 @@ class Table:
         style: str | None = None,
         max_width: int | None = None,
         no_wrap: bool = False,
+        fold: bool = False,
     ) -> None:
-        """Add a column (before any row)."""
-        self.columns.append(Column(header, justify, style, max_width, no_wrap))
+        """Add a column (rows added before get an empty cell in it).
+
+        ``no_wrap`` keeps each line of a cell whole (cut only when nothing else gives); ``fold``
+        breaks a word too long for the column over lines instead of cutting it (identifiers).
+        """
+        self.columns.append(Column(header, justify, style, max_width, no_wrap, fold))
+        for row in self.rows:
+            row.append(Text())
 
     def add_row(self, *cells: str | Text | None) -> None:
-        """Add a row: one cell per column (missing cells are empty)."""
+        """Add a row: one cell per column; missing cells are empty, extra cells get a new column."""
+        while len(cells) > len(self.columns):
+            self.add_column()
         row = [c if isinstance(c, Text) else Text("" if c is None else str(c)) for c in cells]
-        self.rows.append(row + [Text()] * (len(self.columns) - len(row)))
+        self.rows.append([c.printable() for c in row] + [Text()] * (len(self.columns) - len(row)))
+
+    def _measure(self, j: int) -> tuple[int, int, int]:
+        """Column ``j``'s natural width (its widest line), its longest word and its widest cell line."""
+        col = self.columns[j]
+        body = [line for row in self.rows for line in row[j].plain.split("\n")]
+        lines = (col.header.plain.split("\n") if self.show_header else []) + body
+        widest = max((cell_width(line) for line in lines), default=0)
+        if col.no_wrap:
+            longest = widest
+        else:
+            longest = max((cell_width(line[a:b]) for line in lines for a, b in words(line)), default=0)
+        cells = max((cell_width(line) for line in body), default=0)
+        if col.max_width is not None:
+            widest, longest, cells = (min(x, col.max_width) for x in (widest, longest, cells))
+        return max(widest, 1), max(longest, 1), max(cells, 1)
 
     def _widths(self, width: int) -> list[int]:
-        """Each column's width in characters for a console ``width`` wide."""
-        natural, least = [], []
-        for j, col in enumerate(self.columns):
-            head = col.header.plain.split("\n") if self.show_header else []
-            body = [line for row in self.rows for line in row[j].plain.split("\n")]
-            widest = max((len(line) for line in head + body), default=0)
-            widest = min(widest, col.max_width) if col.max_width else widest
-            # figures (right-justified) keep each line whole; text gives way down to its longest word
-            whole = body if col.justify == "right" else []
-            words = [w for line in head + body if line not in whole for w in line.split(" ")]
-            fewest = max([len(w) for w in words] + [len(line) for line in whole], default=0)
-            natural.append(max(widest, 1))
-            least.append(natural[-1] if col.no_wrap else max(min(fewest, natural[-1]), 1))
+        """Each column's width in characters for a console ``width`` wide.
+
+        Each pass narrows the widest column it may, one character at a time, until the table fits:
+        every wrapping column down to its longest word (an identifier to 16 characters, folded);
+        the headers of figures down to nine characters (one cell cut rather than many); text down
+        to eight; figures down to their widest cell (only their headers are
+        cut); any wrapping column; then any column, ``no_wrap`` ones (identifiers) last.
+        """
+        measured = [self._measure(j) for j in range(len(self.columns))]
+        widths = [natural for natural, _, _ in measured]
+        n = len(widths)
+        wraps = [not c.no_wrap for c in self.columns]
+        figures = [c.figures and not c.no_wrap for c in self.columns]
+        text = [not c.figures and not c.no_wrap for c in self.columns]
+        passes = (
+            (
+                wraps,
+                [
+                    min(longest, FOLDED) if c.fold else longest
+                    for c, (_, longest, _) in zip(self.columns, measured)
+                ],
+            ),
+            (figures, [max(cells, min(longest, 9)) for _, longest, cells in measured]),
+            (text, [min(w, 8) for w in widths]),
+            (figures, [cells for _, _, cells in measured]),
+            (wraps, [1] * n),
+            ([True] * n, [1] * n),
+        )
         room = width - self._frame()
-        widths = list(natural)
-        for floor in (least, [1] * len(widths)):  # first down to the longest word, then cut words
+        for may, floor in passes:
             while sum(widths) > room:
-                give = [j for j, c in enumerate(self.columns) if not c.no_wrap and widths[j] > floor[j]]
+                give = [j for j in range(n) if may[j] and widths[j] > floor[j]]
                 if not give:
                     break
-                widest = max(give, key=lambda j: widths[j])
-                widths[widest] -= 1
+                widths[max(give, key=lambda j: widths[j])] -= 1
         return widths
 
     def _frame(self) -> int:
@@ -260,40 +397,52 @@ class Table:
             return 3 * n + 1  # "│ " before each cell, " " after, and the last "│"
         return 2 * n - (0 if self.pad_edge else 2)
 
-    def lines(self, width: int) -> list[Text]:
-        """The table, line by line, for a console ``width`` characters wide."""
+    def lines(self, width: int, ascii_only: bool = False) -> list[Text]:
+        """The table, line by line, for a console ``width`` characters wide.
+
+        ``ascii_only`` draws the borders with ``+``, ``-`` and ``|`` (a stream that cannot encode
+        box-drawing characters).
+        """
         if not self.columns:
             return []
         widths = self._widths(width)
+        box = _ASCII if ascii_only else _BOX
         out: list[Text] = []
+        total = sum(widths) + self._frame()
         if self.title:
-            title = Text(self.title, "italic")
-            total = sum(widths) + self._frame()
-            out.extend(
-                _fit(t, total, self.title_justify) if self.title_justify != "left" else t
-                for t in title.wrap(width)
-            )
+            title = Text(self.title, "italic").printable()
+            if self.title_justify == "left":  # as wide as the console, like the text around it
+                out.extend(title.wrap(width))
+            else:
+                out.extend(_fit(t, total, self.title_justify) for t in title.wrap(min(total, width)))
         heavy = self.box and self.show_header
         if self.box:
-            out.append(_rule(widths, "┏━┳┓" if heavy else "┌─┬┐"))
+            out.append(_rule(widths, box["top" if heavy else "top_plain"]))
         if self.show_header:
-            header = [col.header.styled("bold") for col in self.columns]
-            out.extend(self._row(header, widths, "┃" if heavy else "│"))
+            header = [col.header.printable().styled("bold") for col in self.columns]
+            out.extend(self._row(header, widths, box["head" if heavy else "bar"], bottom=True))
             if self.box:
-                out.append(_rule(widths, "┡━╇┩"))
+                out.append(_rule(widths, box["head_rule"]))
         for row in self.rows:
             cells = [cell.styled(col.style) for cell, col in zip(row, self.columns, strict=True)]
-            out.extend(self._row(cells, widths, "│"))
+            out.extend(self._row(cells, widths, box["bar"]))
         if self.box:
-            out.append(_rule(widths, "└─┴┘"))
+            out.append(_rule(widths, box["bottom"]))
         return out
 
-    def _row(self, cells: Sequence[Text], widths: Sequence[int], bar: str) -> list[Text]:
+    def _row(
+        self, cells: Sequence[Text], widths: Sequence[int], bar: str, bottom: bool = False
+    ) -> list[Text]:
+        """One row's lines; a header row (``bottom``) puts short cells on its last line."""
         wrapped = [
-            cell.wrap(w, ellipsis=True) if not col.no_wrap else [cell]
+            cell.wrap(w, ellipsis=not col.fold)
+            if not col.no_wrap
+            else [t.clipped(w) for t in cell.wrap(10**9)]
             for cell, w, col in zip(cells, widths, self.columns, strict=True)
         ]
         height = max(len(w) for w in wrapped)
+        if bottom:
+            wrapped = [[Text()] * (height - len(w)) + w for w in wrapped]
         lines = []
         for i in range(height):
             parts: list[str | Text] = []
@@ -311,6 +460,18 @@ class Table:
         return lines
 
 
+#: Border characters: corners and crossings of each rule (left, line, crossing, right), and the bars.
+_BOX = {
+    "top": "┏━┳┓",
+    "top_plain": "┌─┬┐",
+    "head": "┃",
+    "head_rule": "┡━╇┩",
+    "bar": "│",
+    "bottom": "└─┴┘",
+}
+_ASCII = {"top": "+-++", "top_plain": "+-++", "head": "|", "head_rule": "+=++", "bar": "|", "bottom": "+-++"}
+
+
 def _rule(widths: Sequence[int], chars: str) -> Text:
     """A border line: ``chars`` is the left corner, the line, the crossing and the right corner."""
     left, line, cross, right = chars[0], chars[1], chars[2], chars[3]
@@ -322,7 +483,9 @@ class Console:
 
     Styles are written as ANSI codes on a terminal only, never into a file or a pipe, and not when
     ``NO_COLOR`` is set; ``FORCE_COLOR`` writes them anyway. The stream is looked up at each print
-    (``sys.stdout`` as it is then), so output redirected by a caller or a test is followed.
+    (``sys.stdout`` as it is then), so output redirected by a caller or a test is followed. A stream
+    that cannot encode box-drawing characters (a Windows code page) gets borders in ``+-|`` and
+    ``?`` for any other character it cannot encode.
     """
 
     def __init__(self, stderr: bool = False) -> None:
@@ -342,10 +505,15 @@ class Console:
 
     @property
     def width(self) -> int:
-        """Characters per line: the terminal's (or ``COLUMNS``), else 120."""
-        if self.isatty():
+        """Characters per line: the terminal's (``COLUMNS`` if set), else 120."""
+        if not self.isatty():
+            return PIPED_WIDTH
+        if os.environ.get("COLUMNS", "").isdigit():
+            return max(int(os.environ["COLUMNS"]), 1)
+        try:
+            return os.get_terminal_size(self.file.fileno()).columns
+        except (AttributeError, ValueError, OSError):
             return shutil.get_terminal_size((80, 24)).columns
-        return PIPED_WIDTH
 
     @property
     def color(self) -> bool:
@@ -356,26 +524,43 @@ class Console:
             return True
         return self.isatty() and os.environ.get("TERM") != "dumb"
 
+    @property
+    def encoding(self) -> str:
+        """The stream's encoding (UTF-8 when it names none)."""
+        return getattr(self.file, "encoding", None) or "utf-8"
+
     def print(self, *objects: str | Text | Table, soft_wrap: bool = False) -> None:
         """Print texts (joined by a space) or tables, each on lines of their own.
 
         Text is word-wrapped at the console's width unless ``soft_wrap`` (one long line, for the
         terminal to wrap: messages a user may copy, such as paths).
         """
-        width, color = self.width, self.color
+        width, color, encoding = self.width, self.color, self.encoding
+        unicode = _encodes(encoding, "┏━┃│…")
         lines: list[Text] = []
         texts: list[str | Text] = []
         for obj in [*objects, None]:
             if obj is None or isinstance(obj, Table):
                 if texts:
-                    joined = Text.assemble(*_spaced(texts))
+                    joined = Text.assemble(*_spaced(texts)).printable()
                     lines.extend([joined] if soft_wrap else joined.wrap(width))
                     texts = []
                 if obj is not None:
-                    lines.extend(obj.lines(width))
+                    lines.extend(obj.lines(width, ascii_only=not unicode))
             else:
                 texts.append(obj)
-        self.file.write("".join(line.render(color).rstrip() + "\n" for line in lines) if lines else "\n")
+        written = "".join(line.render(color).rstrip() + "\n" for line in lines) if lines else "\n"
+        if not unicode:
+            written = written.replace(ELLIPSIS, "...").encode(encoding, "replace").decode(encoding)
+        self.file.write(written)
+
+
+def _encodes(encoding: str, chars: str) -> bool:
+    try:
+        chars.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _spaced(texts: Iterable[str | Text]) -> list[str | Text]:

@@ -295,3 +295,29 @@ def test_a_break_even_is_said_in_the_readers_language():
     assert "the net present value stays negative over the whole range from €5,000 to €10,000" in " ".join(
         english.stdout.split()
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "nl",
+            "Gebruikte standaardwaarden: basisjaar = 2025 (standaard: het startjaar); discontovoet = 2,25 %",
+        ),
+        ("en", "Defaults used: base year = 2025 (default: the start year); discount rate = 2.25%"),
+    ],
+)
+def test_the_defaults_a_scenario_relies_on_are_said_in_the_readers_words(tmp_path, lang, words):
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parents[1] / "scenarios/tutorial.yaml").read_text(encoding="utf-8"))
+    for key in ("base_year", "discount_rate"):
+        data.pop(key, None)
+    data["pricelist"] = "nl-sociaal-domein@2024.1"
+    scenario = tmp_path / "defaults.yaml"
+    scenario.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = invoke_cli("run", str(scenario), "--lang", lang)
+    assert done.returncode == 0, done.stderr
+    flat = " ".join(done.stdout.replace("\xa0", " ").split())
+    assert words in flat
+    assert "start_year" not in flat and ("newest" not in flat if lang == "nl" else True)

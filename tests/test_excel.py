@@ -457,3 +457,22 @@ def test_price_ranges_in_the_readers_words_and_notation():
     assert "low 5,000, high 10,000: pert(low=5000, mode=7500, high=10000); mean 7,500" in " ".join(
         notes["en"]
     )
+
+
+def test_the_defaults_used_are_written_in_the_readers_words(run, make_scenario, tmp_path):
+    """Uitgangspunten and the summary's provenance say why a default was taken, in Dutch or English."""
+    scenario = make_scenario(
+        discount_rate=None,
+        participants={2015: 1},
+        costs=[{"id": "c", "amount": 100, "year": 2015, "payer": "gemeente", "per": "once"}],
+    )
+    r = run(scenario)
+    assert set(r.model.used_defaults) >= {"base_year", "discount_rate"}
+    for lang, why in (("nl", "standaard: het startjaar"), ("en", "default: the start year")):
+        path = tmp_path / f"defaults-{lang}.xlsx"
+        r.to_excel(path, lang=lang)
+        wb = openpyxl.load_workbook(path)
+        texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
+        assert why in texts  # the note beside the base year on Uitgangspunten / Inputs
+        assert any(t.startswith("2015 (") and why in t for t in texts)  # the provenance on the summary
+        assert not any("start_year)" in t for t in texts)

@@ -426,6 +426,16 @@ def test_a_price_range_whose_amount_sits_at_its_end_uses_and_reports_the_pert_me
     pert = mkba.Pert(dist="pert", low=40.0, mode=60.0, high=60.0)  # mode clipped to the range
     assert r.pv_benefits == pytest.approx(pert.mean) and pert.mean == pytest.approx((40 + 4 * 60 + 60) / 6)
     assert "price.hulp-uur" in r.model.defaults
+    from mkba.report.vocabulary import default_text
+
+    used = r.model.used_defaults["price.hulp-uur"]
+    assert used.reason == "pert_mean" and used.value == pytest.approx(pert.mean)
+    dutch = default_text("price.hulp-uur", used, "nl", name="Uur hulp").replace("\xa0", " ")
+    assert dutch == (
+        "prijs Uur hulp = € 56,67 per uur (prijspeil 2015) (standaard: het gemiddelde van "
+        "PERT(40,00, 60,00, 60,00), omdat het bedrag in de prijslijst (60,00) aan de rand van zijn bereik ligt)"
+    )
+    assert "end of its range" in r.model.defaults["price.hulp-uur"]  # the JSON keeps the English words
 
 
 # -- effects at area level (per: year) --------------------------------------------------------------

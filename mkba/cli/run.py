@@ -26,7 +26,7 @@ from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.io.documents import Document, read_document
 from mkba.report import numbers
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import default_text, label
 from mkba.result import Result, evaluate
 from mkba.scenario.model import load_scenario
 
@@ -217,13 +217,14 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
             )
         )
     )
-    defaults = result.model.defaults
-    if defaults and lang == "en":  # the engine words its defaults in English
-        out.print(
-            dim(label("defaults_used", lang) + ": " + "; ".join(f"{k} = {v}" for k, v in defaults.items()))
-        )
-    elif defaults:
-        out.print(dim(f"{label('defaults_used', lang)}: {label('rp_defaults_nl', lang)}"))
+    used = result.model.used_defaults
+    if used:
+        items = result.model.pricelist.items
+        words = [
+            default_text(key, u, lang, name=getattr(items.get(key.removeprefix("price.")), "label", None))
+            for key, u in used.items()
+        ]
+        out.print(dim(f"{label('defaults_used', lang)}: " + "; ".join(words)))
     from mkba.cli.uncertainty import point_note, render_analysis
 
     if analysis:

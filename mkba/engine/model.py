@@ -16,6 +16,7 @@ on a stakeholder, two for a transfer), ``K`` stakeholders, ``Y`` years.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,50 @@ from mkba.pricelist.items import PriceItem, PriceList, unknown_item_message
 from mkba.pricelist.units import conversion_factor
 from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
 from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
+
+
+@dataclass(frozen=True)
+class UsedDefault:
+    """A value the scenario does not state, which the engine took by default: what it is, and why.
+
+    The engine records the reason as a code with its figures, not in words: readers get it in their
+    language from :func:`mkba.report.vocabulary.default_text`; :attr:`text` is the English
+    wording that ``provenance.defaults_used`` of the JSON carries.
+
+    Attributes
+    ----------
+    value : float
+        The value used (a year, a rate per year, an amount in euro of ``detail['price_year']``).
+    reason : str
+        ``newest_index_year`` (price year), ``start_year`` (base year), ``werkgroep_2020``
+        (discount rate) or ``pert_mean`` (a price whose listed amount lies at the end of its range).
+    detail : dict
+        The figures the reason names (``pert_mean``: ``unit``, ``price_year``, ``low``, ``mode``,
+        ``high``, ``amount``).
+    """
+
+    value: float
+    reason: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The default in English words: ``2015 (start_year)``."""
+        d = self.detail
+        if self.reason == "pert_mean":
+            return (
+                f"{self.value:.2f} per {d['unit']} ({d['price_year']} prices): the mean of "
+                f"PERT({d['low']:g}, {d['mode']:g}, {d['high']:g}), because the listed amount "
+                f"{d['amount']:g} lies at the end of its range"
+            )
+        why = {
+            "newest_index_year": "newest year of the price index",
+            "start_year": "start_year",
+            "werkgroep_2020": "Werkgroep discontovoet 2020",
+        }[self.reason]
+        shown = f"{self.value:g}" if self.reason == "werkgroep_2020" else f"{int(self.value)}"
+        return f"{shown} ({why})"
+
 
 #: Stakeholders whose flows count in the fiscal view unless the scenario says otherwise.
 DEFAULT_PUBLIC = frozenset({"gemeente", "rijk", "uwv", "zorgverzekeraar", "provincie", "waterschap"})
@@ -134,8 +179,9 @@ class Model:
         Per stakeholder, whether it counts in the fiscal view (section 3), shape (K,).
     discount_col : int
         The column of the discount rate (a rate per year) in ``theta``.
-    defaults : dict
-        The defaults the scenario relied on (price year, base year, discount rate), to report.
+    used_defaults : dict of str to UsedDefault
+        The defaults the scenario relied on (price year, base year, discount rate, a price at the
+        mean of its range), each with its reason; :attr:`defaults` words them in English.
 
     Examples
     --------
@@ -165,7 +211,12 @@ class Model:
     participant_cols: dict[int, int]  # cohort year -> input column
     discount_col: int
     index_name: str
-    defaults: dict[str, object] = field(default_factory=dict)
+    used_defaults: dict[str, UsedDefault] = field(default_factory=dict)
+
+    @property
+    def defaults(self) -> dict[str, str]:
+        """The defaults used, in English words (``provenance.defaults_used`` of the JSON)."""
+        return {key: used.text for key, used in self.used_defaults.items()}
 
     def __post_init__(self) -> None:
         Y, L = len(self.years), len(self.lines)
@@ -329,7 +380,7 @@ class _Compiler:
         if scenario.assumed_inflation is not None and index.assumed_inflation is None:
             index = index.with_assumed_inflation(scenario.assumed_inflation)
         self.index = index
-        self.defaults: dict[str, object] = {}
+        self.defaults: dict[str, UsedDefault] = {}
         self.price_year = price_year or scenario.price_year or self._default_price_year()
         self._check_year(self.price_year, ("price_year",))
         # amounts the scenario states without their own price year are in the scenario's price
@@ -351,14 +402,14 @@ class _Compiler:
         }
 
     def _default_price_year(self) -> int:
-        self.defaults["price_year"] = f"{self.index.last_year} (newest year of the price index)"
+        self.defaults["price_year"] = UsedDefault(self.index.last_year, "newest_index_year")
         return self.index.last_year
 
     def _base_year(self) -> int:
         """The year discounted to: the scenario's ``base_year``, else its ``start_year``."""
         if self.s.base_year is not None:
             return self.s.base_year
-        self.defaults["base_year"] = f"{self.s.start_year} (start_year)"
+        self.defaults["base_year"] = UsedDefault(self.s.start_year, "start_year")
         return self.s.start_year
 
     def _discount_rate(self, override: float | None) -> float | _Dist:
@@ -366,7 +417,7 @@ class _Compiler:
         if override is not None:
             return _checked_rate(override)
         if "discount_rate" not in self.s.model_fields_set:
-            self.defaults["discount_rate"] = f"{self.s.discount_rate} (Werkgroep discontovoet 2020)"
+            self.defaults["discount_rate"] = UsedDefault(mean_of(self.s.discount_rate), "werkgroep_2020")
         return self.s.discount_rate
 
     def _check_year(self, year: int, path: Path_) -> None:
@@ -405,11 +456,9 @@ class _Compiler:
                     # the amount sits too close to an end of its range for a PERT with that mean:
                     # the point result uses the PERT's mean, as for every other distribution
                     base = value.mean
-                    self.defaults[f"price.{item_id}"] = (
-                        f"{value.mean:.2f} per {item.unit} ({item.price_year} prices): the mean of "
-                        f"PERT({item.low:g}, {value.mode:g}, {item.high:g}), because the listed amount "
-                        f"{item.amount:g} lies at the end of its range"
-                    )
+                    detail = {"unit": item.unit, "price_year": item.price_year, "low": item.low}
+                    detail |= {"mode": value.mode, "high": item.high, "amount": item.amount}
+                    self.defaults[f"price.{item_id}"] = UsedDefault(value.mean, "pert_mean", detail)
             self.inputs.append(Input(f"price.{item_id}", path, value, base, item.label))
             self.price_cols[item_id] = len(self.inputs) - 1
         return self.price_cols[item_id]

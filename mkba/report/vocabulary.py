@@ -5,6 +5,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from mkba.report import numbers
+
+if TYPE_CHECKING:
+    from mkba.engine.model import UsedDefault
+
 LABELS: dict[str, tuple[str, str]] = {
     "pv_costs": ("Contante waarde kosten", "Present value of costs"),
     "pv_benefits": ("Contante waarde baten", "Present value of benefits"),
@@ -757,11 +764,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_method_fast": ("snel: contante waarden per groep regels", "fast: present values per group of lines"),
     "xl_method_flows": ("volledig: alle kasstromen per jaar", "full: every flow per year"),
     "rp_sib_sources": ("Bronnen en aannames van het contract", "Sources and assumptions of the contract"),
-    "rp_defaults_nl": (
-        "waar het scenario iets niet noemt (basisjaar, discontovoet, een prijs zonder eigen bedrag) rekent mkba met de standaard; zie 'mkba run --lang en' of de JSON (provenance.defaults_used)",
-        "where the scenario does not say (base year, discount rate, a price without an amount of its own) mkba uses the default",
-    ),
     "rp_project_hash": ("Project: hash (sha256)", "Project: hash (sha256)"),
+    "default_newest_index_year": ("nieuwste jaar van de prijsindex", "newest year of the price index"),
+    "default_start_year": ("het startjaar", "the start year"),
+    "default_werkgroep_2020": ("Werkgroep discontovoet 2020", "Werkgroep discontovoet 2020"),
+    "default_pert_mean": (
+        "het gemiddelde van PERT({low}, {mode}, {high}), omdat het bedrag in de prijslijst ({amount}) aan de rand van zijn bereik ligt",
+        "the mean of PERT({low}, {mode}, {high}), because the listed amount ({amount}) lies at the end of its range",
+    ),
+    "default_price": ("prijs", "price"),
 }
 
 
@@ -870,3 +881,70 @@ def stakeholder_name(name: str, lang: str = "nl") -> str:
         return pair[1] if lang == "en" else pair[0]
     words = name.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:] if words else name
+
+
+def default_reason(used: UsedDefault, lang: str = "nl") -> str:
+    """Why the engine used a default, in the reader's words and notation.
+
+    Examples
+    --------
+    >>> from mkba.engine.model import UsedDefault
+    >>> default_reason(UsedDefault(2015, "start_year"))
+    'standaard: het startjaar'
+    >>> default_reason(UsedDefault(2015, "start_year"), "en")
+    'default: the start year'
+    """
+    d = used.detail
+    why = label(f"default_{used.reason}", lang)
+    if used.reason == "pert_mean":
+        why = why.format(**{k: numbers.number(d[k], lang, 2) for k in ("low", "mode", "high", "amount")})
+    return f"{'default' if lang == 'en' else 'standaard'}: {why}"
+
+
+def default_value(key: str, used: UsedDefault, lang: str = "nl") -> str:
+    """The value of a default in the reader's notation: a year, a rate in percent, an amount per unit.
+
+    Examples
+    --------
+    >>> from mkba.engine.model import UsedDefault
+    >>> default_value("discount_rate", UsedDefault(0.0225, "werkgroep_2020")).replace("\\xa0", " ")
+    '2,25 %'
+    """
+    if key == "discount_rate":
+        return numbers.percent(used.value, lang, 2)
+    if used.reason == "pert_mean":
+        d = used.detail
+        amount = numbers.euro(used.value, lang, cents=True)
+        return f"{amount} per {unit_name(d['unit'], lang)} ({label('prices_in', lang)} {d['price_year']})"
+    return str(int(used.value))
+
+
+def default_text(key: str, used: UsedDefault, lang: str = "nl", name: str | None = None) -> str:
+    """A default in words: ``basisjaar = 2025 (standaard: het startjaar)``.
+
+    Parameters
+    ----------
+    key : str
+        What the default is for: ``price_year``, ``base_year``, ``discount_rate`` or ``price.<item>``.
+    used : mkba.engine.model.UsedDefault
+        The value and the reason the engine recorded.
+    lang : {'nl', 'en'}
+        Dutch (the default) or English.
+    name : str, optional
+        The price item's label, for a price (its id otherwise).
+
+    Examples
+    --------
+    >>> from mkba.engine.model import UsedDefault
+    >>> default_text("base_year", UsedDefault(2025, "start_year"))
+    'basisjaar = 2025 (standaard: het startjaar)'
+    >>> default_text("discount_rate", UsedDefault(0.0225, "werkgroep_2020"), "en")
+    'discount rate = 2.25% (default: Werkgroep discontovoet 2020)'
+    >>> print(default_text("discount_rate", UsedDefault(0.0225, "werkgroep_2020")))
+    discontovoet = 2,25\xa0% (standaard: Werkgroep discontovoet 2020)
+    """
+    if key.startswith("price."):
+        what = f"{label('default_price', lang)} {name or key.removeprefix('price.')}"
+    else:
+        what = label(key, lang).lower()
+    return f"{what} = {default_value(key, used, lang)} ({default_reason(used, lang)})"

@@ -36,7 +36,7 @@ from mkba.report.excel.cells import (
 )
 from mkba.report.numbers import number
 from mkba.report.text import public_text
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import default_reason, label
 from mkba.scenario.distributions import _Dist
 from mkba.scenario.model import CostLine, EffectLine, VolunteerLine
 
@@ -332,10 +332,13 @@ def _general_table(p: _Params) -> None:
     p.put(part, ctx.label("xl_end_year"), None, YEAR, name="end_year", formula="=start_year+horizon-1")
     for key in ("base_year", "price_year"):
         value = m.base_year if key == "base_year" else m.price_year
-        note = m.defaults.get(key, "")
+        note = default_reason(m.used_defaults[key], ctx.lang) if key in m.used_defaults else ""
         p.put(part, ctx.label(key), value, YEAR, name=key, note=note, is_input=True)
     rate = m.inputs[m.discount_col]
-    note = _mean_of(ctx, rate.value) if rate.uncertain else m.defaults.get("discount_rate", "")
+    default = m.used_defaults.get("discount_rate")
+    note = (
+        _mean_of(ctx, rate.value) if rate.uncertain else default_reason(default, ctx.lang) if default else ""
+    )
     p.put(
         part,
         ctx.label("discount_rate").capitalize(),

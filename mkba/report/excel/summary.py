@@ -38,6 +38,7 @@ from mkba.report.excel.cells import (
 from mkba.report.excel.chartstyle import drawn_series, native_chart
 from mkba.report.excel.flows import FlowRows
 from mkba.report.excel.inputs import Inputs
+from mkba.report.vocabulary import default_reason, default_value
 
 #: The figures of the summary, in their order (docs/method.md, section 5).
 FIGURES = (
@@ -354,10 +355,16 @@ def _provenance(ctx: Context, ws: Worksheet, row: int) -> int:
     if prov["defaults_used"]:
         row += 1
         ctx.text(ws, row, 1, f"{ctx.label('defaults_used')}:")
-    for key, value in prov["defaults_used"].items():
+    items = ctx.result.model.pricelist.items
+    for key, used in ctx.result.model.used_defaults.items():
         row += 1
-        ctx.text(ws, row, 1, f"- {_default_name(ctx, key)}")
-        ctx.text(ws, row, 2, value if ctx.lang == "en" else _default_value(key, value))
+        item = items.get(key.removeprefix("price."))
+        what = ctx.label(_SETTINGS[key]) if key in _SETTINGS else f"{ctx.label('default_price')} {key[6:]}"
+        ctx.text(ws, row, 1, f"- {what}")
+        why = default_reason(used, ctx.lang) + (
+            f"; {item.label}" if item is not None and key not in _SETTINGS else ""
+        )
+        ctx.text(ws, row, 2, f"{default_value(key, used, ctx.lang)} ({why})")
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=PRINT_LAST_COL)  # room to wrap
     return row
 
@@ -367,23 +374,8 @@ def _file_name(path: str | None) -> str:
     return (path or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _default_name(ctx: Context, key: str) -> str:
-    """A default's name for readers: a known setting by its label, a price by its item id."""
-    known = {"base_year": "base_year", "discount_rate": "rp_discount_rate", "price_year": "price_year"}
-    return ctx.label(known[key]) if key in known else key.removeprefix("price.")
-
-
-def _default_value(key: str, value: object) -> str:
-    """The default's value without the engine's English reason (the Dutch reason for the settings)."""
-    text = str(value)
-    reasons = {
-        "base_year": "standaard: het startjaar",
-        "discount_rate": "standaard: Werkgroep discontovoet 2020",
-    }
-    head = text.split(" (", 1)[0] if " (" in text else text
-    if key in reasons:
-        return f"{head.replace('.', ',') if key == 'discount_rate' else head} ({reasons[key]})"
-    return head.split(" per ", 1)[0].split(": ", 1)[0]
+#: The run's settings a scenario may leave to their defaults, by their labels (the others are prices).
+_SETTINGS = {"base_year": "base_year", "discount_rate": "rp_discount_rate", "price_year": "price_year"}
 
 
 # -- wrapping -------------------------------------------------------------------------------------

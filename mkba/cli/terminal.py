@@ -279,8 +279,9 @@ class Table:
 
     Columns are as wide as their widest cell. When the table is wider than the console, the widest
     column gives way first, down to its longest word (cells wrap at spaces; a currency stays with its
-    amount, so an amount is one word); then text columns, and at last figures (right-justified
-    columns), are cut with an ellipsis.
+    amount, so an amount is one word); then the headers of figures (right-justified columns), text,
+    and at last figures themselves are cut with an ellipsis (:meth:`_widths`). Identifiers
+    (``fold``) are folded over lines after a hyphen, never cut.
 
     Examples
     --------

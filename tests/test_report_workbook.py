@@ -162,6 +162,21 @@ def test_project_workbook_prints_each_summary_on_one_page(project_xlsx):
     assert len(reader.pages) <= 25  # 116 before it had print settings
     for title in ("Nul Samenvatting", "A1 Samenvatting", "A2 Samenvatting"):
         assert len(_summary_pages(reader, title)) == 1, title
-    assert len(_summary_pages(reader, "Vergelijking")) == 1
+    assert len(_summary_pages(reader, "Vergelijking")) <= 2  # one page wide, text at a readable size
     box = reader.pages[0].mediabox
     assert {round(float(box.width)), round(float(box.height))} == {595, 842}
+
+
+def test_the_wide_sheets_print_one_page_wide_at_a_readable_size(buzinezz, project_xlsx):
+    """Vergelijking and Gevoeligheid: text columns wrap, charts sit below the tables.
+
+    They printed at 41 % and 30 % of 11 pt when their text columns ran 40 to 60 characters wide and
+    the tornado chart stood beside the table; now at least half size.
+    """
+    for xlsx, title in ((project_xlsx, "Vergelijking"), (buzinezz, "Gevoeligheid")):
+        reader = PdfReader(to_pdf(xlsx))
+        pages = _summary_pages(reader, title)
+        assert pages, title
+        assert _body_font_size(reader.pages[pages[0]]) >= 0.5 * 11, title
+    ws = openpyxl.load_workbook(buzinezz)["Gevoeligheid"]
+    assert all(chart.anchor._from.col == 0 for chart in ws._charts)  # below, in column A

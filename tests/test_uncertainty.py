@@ -155,6 +155,21 @@ def test_tornado_without_uncertain_inputs():
     assert frame.empty and {"input", "low", "high", "npv_low", "npv_high", "swing"} <= set(frame.columns)
 
 
+def test_a_tornado_with_nothing_to_vary_is_a_sentence_not_an_empty_table(tmp_path):
+    """Terminal and workbook say there is no uncertain input; neither draws an empty table."""
+    out = tmp_path / "certain.xlsx"
+    done = invoke_cli("run", str(CERTAIN), "--tornado", "--xlsx", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "er is geen onzekere invoer om te variëren" in done.stdout
+    assert "Saldo bij laag" not in done.stdout  # no table header
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out)["Gevoeligheid"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Dit scenario heeft geen onzekere invoer: het saldo hangt niet af van een bereik." in texts
+    assert "Saldo bij laag" not in texts
+
+
 # -- break-even ---------------------------------------------------------------------------------------
 def test_break_even_linear_exact(linear):
     found = sensitivity.break_even(linear.model, NAMES["s1"])

@@ -70,7 +70,9 @@ def render_analysis(console, result, analysis: dict) -> None:
             styled(f"{label('unc_p_negative', lang)}: ", (numbers.percent(sim.p_npv_negative, lang), "bold"))
         )
     frame = analysis.get("tornado")
-    if frame is not None:
+    if frame is not None and frame.empty:  # nothing to vary: say so, no empty table
+        console.print(styled((label("unc_tornado_none", lang), "italic")))
+    elif frame is not None:
         table = Table(title=label("unc_tornado", lang), title_justify="left")
         table.add_column(label("unc_input", lang))
         for key in ("low", "high", "npv_low", "npv_high", "swing"):

@@ -405,6 +405,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "unc_mean": ("Gemiddelde", "Mean"),
     "unc_p_negative": ("Kans op negatief saldo", "Probability that npv < 0"),
     "unc_stakeholder_npv": ("Saldo per partij", "Net present value per stakeholder"),
+    "unc_tornado_none": (
+        "Gevoeligheid (tornado): er is geen onzekere invoer om te variëren",
+        "One-way sensitivity (tornado): there is no uncertain input to vary",
+    ),
     "unc_tornado": (
         "Gevoeligheid (tornado): saldo bij laag en hoog, rest op basis",
         "One-way sensitivity (tornado): npv at low and high, the rest at base",

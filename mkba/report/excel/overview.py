@@ -16,7 +16,7 @@ is the first sheet of a scenario's workbook (it is a registered sheet writer of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass
 
@@ -195,13 +195,55 @@ def wrap_row(ctx: Context, ws: Worksheet, row: int) -> None:
     """
     lines = 1
     for (r, col), cell in list(ws._cells.items()):
-        if r != row or not isinstance(cell.value, str):
+        if r != row or cell.value is None:
             continue
-        width = max(9, min(ctx.widths.get((ws.title, col), 0) + 2, 60)) - 2
-        lines = max(lines, -(-len(cell.value) // width))
         cell._style = copy(cell._style)
-        cell.alignment = WRAP
-    ws.row_dimensions[row].height = 16 * min(lines, 5)
+        text = isinstance(cell.value, str) and cell.data_type != "f"
+        # text wraps; figures and formulas keep their alignment, at the top of the row with the text
+        cell.alignment = WRAP if text else Alignment(horizontal=cell.alignment.horizontal, vertical="top")
+        if text:
+            # a column's width counts digits; text is about a quarter narrower on average
+            width = int(1.3 * (max(9, min(ctx.widths.get((ws.title, col), 0) + 2, 60)) - 2))
+            lines = max(lines, text_lines(str(cell.value), width))
+    ws.row_dimensions[row].height = 14 * min(lines, 5) + 2  # 11 pt text takes about 14 pt a line
+
+
+def long_text_rows(ctx: Context, ws: Worksheet, cols: Sequence[int], below: int) -> set[int]:
+    """Rows after ``below`` with text in ``cols`` wider than its column, to wrap (:func:`wrap_row`).
+
+    Call it after the columns' widths are capped. A text with nothing to its right (a section's
+    title) runs on into the empty cells instead, and is not counted.
+    """
+    cells = ws._cells
+    widths = {col: ctx.widths.get((ws.title, col), 0) for col in cols}
+    return {
+        r
+        for (r, col), cell in cells.items()
+        if r > below
+        and col in widths
+        and isinstance(cell.value, str)
+        and cell.data_type != "f"
+        and len(cell.value) > widths[col]
+        and getattr(cells.get((r, col + 1)), "value", None) is not None
+    }
+
+
+def text_lines(text: str, width: int) -> int:
+    """Lines ``text`` takes when wrapped at spaces to ``width`` characters (as a spreadsheet wraps).
+
+    Examples
+    --------
+    >>> text_lines("Frontlijnteam, vermeden OTS tegen het vervolgtarief", 28), text_lines("x" * 30, 28)
+    (2, 2)
+    """
+    count, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width:
+            count, used = count + 1, 0
+        used += (1 if used else 0) + len(word)
+        while used > width:  # a word longer than the column is broken
+            count, used = count + 1, used - width
+    return count
 
 
 def _header(ctx: Context, ws: Worksheet, cells: OverviewCells) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,15 @@ from mkba.io.files import write_atomic
 from mkba.report.excel.cells import EURO0, RATIO, Book, Context, Layout, save, write_header, write_title
 from mkba.report.excel.flows import write_flows_sheet
 from mkba.report.excel.inputs import write_input_sheets
-from mkba.report.excel.overview import OverviewCells, print_wide, wrap_row, write_overview_sheet
+from mkba.report.excel.overview import (
+    WRAP,
+    OverviewCells,
+    long_text_rows,
+    print_wide,
+    text_lines,
+    wrap_row,
+    write_overview_sheet,
+)
 from mkba.report.excel.printing import set_up_printing
 from mkba.report.excel.summary import write_summary_sheet
 from mkba.report.excel.workbook import STANDARD_SHEETS, _index_of, _layout
@@ -320,16 +329,18 @@ class _Comparison:
         sh_rows, sh_cols, fiscal_row = self._stakeholders(row)
         line_rows, line_cols, saldo_row, row = self._lines(fiscal_row + 2)
         self._pm(row + 2)
-        ws.freeze_panes = "C5"
+        ws.freeze_panes = "A3"  # the title and its note: the sheet holds three tables with their own heads
         print_wide(ws)
-        ctx.cap_width(ws, 1, 48, least=16)
-        ctx.cap_width(ws, 2, 40, least=10)
-        ctx.cap_width(ws, 3, 34, least=14)
+        # narrow text columns that wrap, so that the sheet prints one page wide at a readable size
+        ctx.cap_width(ws, 1, 24, least=16)
+        ctx.cap_width(ws, 2, 26, least=10)
+        ctx.cap_width(ws, 3, 20, least=14)
         last = max(len(FIGURE_COLS), 4 + 2 * len(self.everyone))
         for col in range(4, last + 1):
-            ctx.cap_width(ws, col, 16, least=12)
-        for r in self.headers:
+            ctx.cap_width(ws, col, 12, least=12)
+        for r in sorted(set(self.headers) | long_text_rows(ctx, ws, (1, 2, 3), below=3)):
             wrap_row(ctx, ws, r)
+        self._wrap_note(last)
         return ComparisonCells(
             ws.title,
             figure_rows,
@@ -342,6 +353,17 @@ class _Comparison:
             saldo_row,
             self.groups,
         )
+
+    def _wrap_note(self, last: int) -> None:
+        """The note under the title wraps over the printed width instead of running off the page."""
+        ws, note = self.ws, self.ws.cell(2, 1)
+        if not isinstance(note.value, str):
+            return
+        width = sum(max(9, min(self.ctx.widths.get((ws.title, c), 0) + 2, 60)) for c in range(1, last + 1))
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+        note._style = copy(note._style)
+        note.alignment = WRAP
+        ws.row_dimensions[2].height = 15 * text_lines(note.value, width - 2) + 1
 
     def _who(self, name: str) -> str:
         """How to show stakeholder ``name``: its label in the first alternative that declares it."""

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mkba.report import chartspec
 from mkba.report.excel.cells import EURO0, NUMBER, PERCENT, RATIO, Context, write_header, write_title
 from mkba.report.excel.chartstyle import native_chart
+from mkba.report.excel.overview import long_text_rows, wrap_row
 from mkba.report.html.context import break_even_text
 
 #: Rows of the tornado shown in the chart (the table has them all).
@@ -135,8 +136,17 @@ def write_sensitivity_sheet(wb: Workbook, ctx: Context) -> dict[str, Any] | None
         row = _simulation(ctx, ws, row + 2, data["simulation"], found)
     if data.get("break_even"):
         row = _break_even(ctx, ws, row + 2, data["break_even"], found)
+    chart = found.pop("_chart", None)
+    if chart is not None:  # below the tables, so that the sheet prints one page wide at a readable size
+        ws.add_chart(chart, f"A{row + 2}")
+        found["chart_row"] = row + 2
     ws.freeze_panes = "B3"
-    ctx.cap_width(ws, 2, 45)
+    ctx.cap_width(ws, 1, 34)
+    ctx.cap_width(ws, 2, 34)
+    for col in range(3, ws.max_column + 1):  # figures: their headers wrap
+        ctx.cap_width(ws, col, 13)
+    for r in long_text_rows(ctx, ws, range(1, ws.max_column + 1), below=3):
+        wrap_row(ctx, ws, r)
     return found
 
 
@@ -166,6 +176,10 @@ def _tornado(
     ctx.number(ws, row, 2, npv_base, EURO0)
     found["npv_base"] = f"B{row}"
     head = row + 1
+    if not records:  # no uncertain input: a sentence, not an empty table
+        ctx.text(ws, head, 1, ctx.label("rp_tornado_none"))
+        found["tornado_rows"] = []
+        return head
     write_header(ctx, ws, head, [f"xl_sens_{c}" for c in _TORNADO_COLS])
     found["tornado_cols"] = {c: chr(ord("A") + j) for j, c in enumerate(_TORNADO_COLS)}
     rows = [head + 1 + k for k in range(len(records))]
@@ -181,14 +195,14 @@ def _tornado(
         ctx.number(ws, r, 11, _minus(rec["npv_high"], npv_base), EURO0)
     found["tornado_rows"] = rows
     if rows:
-        _tornado_chart(ctx, ws, head, rows, npv_base, records)
+        found["_chart"] = _tornado_chart(ctx, ws, head, rows, npv_base, records)
         found["chart"] = True
     return rows[-1] if rows else head
 
 
 def _tornado_chart(
     ctx: Context, ws: Worksheet, head: int, rows: Sequence[int], npv_base: float, records: Sequence[Mapping]
-) -> None:
+) -> Any:
     """The tornado chart of :func:`mkba.report.chartspec.tornado_chart`, the largest swing on top.
 
     Its title, series (input low, input high), order and colours are those of the PNG and HTML
@@ -203,7 +217,7 @@ def _tornado_chart(
     chart = native_chart(
         spec, data, names, number_format=EURO0, size=(20, height), axis_title=ctx.label("xl_sens_axis")
     )
-    ws.add_chart(chart, f"M{head}")
+    return chart
 
 
 # -- Monte Carlo ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import IO, Literal
 
 #: ANSI select-graphic-rendition codes of the styles the command line uses.
@@ -247,26 +248,20 @@ def _fit(text: Text, width: int, justify: Justify) -> Text:
     return Text.assemble(text, " " * room)
 
 
+@dataclass(slots=True)
 class Column:
-    """A table's column: header, justification, a style for every cell, widest, and wrapping."""
+    """A table's column: header, justification, a style for every cell, widest, and wrapping.
 
-    __slots__ = ("fold", "header", "justify", "max_width", "no_wrap", "style")
+    ``no_wrap`` keeps each line of a cell whole (cut only when nothing else gives); ``fold`` breaks
+    a word too long for the column over lines (after a hyphen) instead of cutting it: identifiers.
+    """
 
-    def __init__(
-        self,
-        header: str | Text = "",
-        justify: Justify = "left",
-        style: str | None = None,
-        max_width: int | None = None,
-        no_wrap: bool = False,
-        fold: bool = False,
-    ) -> None:
-        self.header = header if isinstance(header, Text) else Text(header)
-        self.justify: Justify = justify
-        self.style = style
-        self.max_width = max_width
-        self.no_wrap = no_wrap
-        self.fold = fold  # a word too long is folded over lines (after a hyphen), never cut: identifiers
+    header: Text
+    justify: Justify = "left"
+    style: str | None = None
+    max_width: int | None = None
+    no_wrap: bool = False
+    fold: bool = False
 
     @property
     def figures(self) -> bool:
@@ -305,7 +300,7 @@ class Table:
         box: bool | None = True,
         pad_edge: bool = True,
     ) -> None:
-        self.columns = [Column(h) for h in headers]
+        self.columns = [Column(Text(h)) for h in headers]
         self.rows: list[list[Text]] = []
         self.title = title
         self.title_justify: Justify = title_justify
@@ -322,12 +317,9 @@ class Table:
         no_wrap: bool = False,
         fold: bool = False,
     ) -> None:
-        """Add a column (rows added before get an empty cell in it).
-
-        ``no_wrap`` keeps each line of a cell whole (cut only when nothing else gives); ``fold``
-        breaks a word too long for the column over lines instead of cutting it (identifiers).
-        """
-        self.columns.append(Column(header, justify, style, max_width, no_wrap, fold))
+        """Add a column (rows added before get an empty cell in it); the options are :class:`Column`'s."""
+        text = header if isinstance(header, Text) else Text(header)
+        self.columns.append(Column(text, justify, style, max_width, no_wrap, fold))
         for row in self.rows:
             row.append(Text())
 

@@ -254,3 +254,18 @@ def test_identifiers_fold_after_a_hyphen_and_are_never_cut():
     column = [line.split("│")[1].strip() for line in lines[3:-1]]
     assert "".join(column) == ident and all(part.endswith("-") for part in column[:-1])
     assert "…" not in "".join(column)
+
+
+def test_an_ascii_stream_gets_eur_and_straight_borders(monkeypatch):
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii")
+    monkeypatch.setattr("sys.stdout", stream)
+    table = Table("Partij", "Saldo")
+    table.columns[1].justify = "right"
+    table.add_row("Súdwest-Fryslân", "€\xa0-262.044")
+    table.add_row("Gemeente", "€\xa01")
+    Console().print(table)
+    stream.flush()
+    lines = raw.getvalue().decode("ascii").splitlines()
+    assert "| S?dwest-Frysl?n | EUR -262.044 |" in lines
+    assert len({len(line) for line in lines}) == 1  # the borders stay straight

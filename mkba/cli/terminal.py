@@ -15,12 +15,14 @@ Layer: the command line; imports nothing of mkba.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 import re
 import shutil
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Literal
 
@@ -115,6 +117,12 @@ class Text:
             return self
         new = Text()
         new.spans = [(text, f"{style} {own}" if own else style) for text, own in self.spans]
+        return new
+
+    def mapped(self, change: Callable[[str], str]) -> Text:
+        """This text with ``change`` applied to each span's characters (styles kept)."""
+        new = Text()
+        new.spans = [(change(text), style) for text, style in self.spans]
         return new
 
     def printable(self) -> Text:
@@ -330,6 +338,14 @@ class Table:
         row = [c if isinstance(c, Text) else Text("" if c is None else str(c)) for c in cells]
         self.rows.append([c.printable() for c in row] + [Text()] * (len(self.columns) - len(row)))
 
+    def mapped(self, change: Callable[[str], str]) -> Table:
+        """A copy with ``change`` applied to its title, headers and cells (before it is laid out)."""
+        new = copy.copy(self)
+        new.title = change(self.title) if self.title else self.title
+        new.columns = [dataclasses.replace(c, header=c.header.mapped(change)) for c in self.columns]
+        new.rows = [[cell.mapped(change) for cell in row] for row in self.rows]
+        return new
+
     def _measure(self, j: int) -> tuple[int, int, int]:
         """Column ``j``'s natural width (its widest line), its longest word and its widest cell line."""
         col = self.columns[j]
@@ -529,23 +545,38 @@ class Console:
         terminal to wrap: messages a user may copy, such as paths).
         """
         width, color, encoding = self.width, self.color, self.encoding
-        unicode = _encodes(encoding, "┏━┃│…")
+        unicode = _encodes(encoding, "┏━┃│…€\xa0")
+        change = None if unicode else _fallback(encoding)
         lines: list[Text] = []
         texts: list[str | Text] = []
         for obj in [*objects, None]:
             if obj is None or isinstance(obj, Table):
                 if texts:
                     joined = Text.assemble(*_spaced(texts)).printable()
+                    joined = joined.mapped(change) if change else joined
                     lines.extend([joined] if soft_wrap else joined.wrap(width))
                     texts = []
                 if obj is not None:
-                    lines.extend(obj.lines(width, ascii_only=not unicode))
+                    table = obj.mapped(change) if change else obj
+                    lines.extend(table.lines(width, ascii_only=not _encodes(encoding, "┏━┃│")))
             else:
                 texts.append(obj)
         written = "".join(line.render(color).rstrip() + "\n" for line in lines) if lines else "\n"
-        if not unicode:
-            written = written.replace(ELLIPSIS, "...").encode(encoding, "replace").decode(encoding)
+        if change is not None:  # the ellipsis the layout added, one character for one
+            written = written.replace(ELLIPSIS, ELLIPSIS if _encodes(encoding, ELLIPSIS) else ".")
         self.file.write(written)
+
+
+def _fallback(encoding: str) -> Callable[[str], str]:
+    """For a stream in ``encoding`` (a code page): EUR for the euro sign, ? for what else it lacks."""
+
+    def change(text: str) -> str:
+        for char, plain in (("\xa0", " "), ("€", "EUR")):
+            if char in text and not _encodes(encoding, char):
+                text = text.replace(char, plain)
+        return text.encode(encoding, "replace").decode(encoding)
+
+    return change
 
 
 def _encodes(encoding: str, chars: str) -> bool:

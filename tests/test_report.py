@@ -299,3 +299,31 @@ def test_chromium_is_found_on_the_path(monkeypatch, tmp_path):
     fake.write_text("#!/bin/sh\n")
     fake.chmod(0o755)
     assert render.find_chromium() == str(fake)
+
+
+def test_a_contract_in_another_currency_is_shown_in_it_and_its_chart_in_euro(tmp_path):
+    """DWP pays in GBP: the SIB section names GBP for the contract's amounts, euro for the savings."""
+    from mkba.report import chartspec
+
+    html = tmp_path / "dwp.html"
+    done = invoke_cli("report", ROOT / "scenarios" / "sib" / "dwp-innovation-fund-round1.yaml", "-o", html)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(visible_text(html.read_text(encoding="utf-8")).replace(numbers.NBSP, " ").split())
+    assert "Betaalschema (GBP)" in text and "Betalingen in GBP, tot op de cent" in text
+    assert re.search(r"Uitkomstbetalingen GBP \d{1,3}(\.\d{3})*,\d\d", text), text
+    assert not re.search(r"Uitkomstbetalingen €", text)
+    schedule = [{"year": 2014, "payer_pays": 100.0, "payer_avoids": 50.0}]
+    spec = chartspec.sib_chart("nl", schedule, fx=1.2)  # 1.2 euro per pound
+    assert dict((s.key, s.values) for s in spec.series)["cost"] == (-120.0,)
+
+
+def test_the_workbooks_sib_headings_name_the_contracts_currency(tmp_path):
+    import openpyxl
+
+    xlsx = tmp_path / "dwp.xlsx"
+    done = invoke_cli("sib", ROOT / "scenarios" / "sib" / "dwp-innovation-fund-round1.yaml", "--xlsx", xlsx)
+    assert done.returncode == 0, done.stderr
+    texts = [c.value for ws in openpyxl.load_workbook(xlsx) for row in ws.iter_rows() for c in row]
+    texts = [t for t in texts if isinstance(t, str)]
+    assert "Betaalschema per jaar (GBP)" in texts and "Kasstromen investeerders (GBP)" in texts
+    assert any(t.startswith("Waterval per investeerder (GBP)") for t in texts)

@@ -87,9 +87,7 @@ def _w(key: str, lang: str) -> str:
 
 def _money(x: float | None, currency: str, lang: str = "nl") -> str:
     """An amount the contract pays, to the cent: ``€ 1.234,56``, or ``GBP 1.234,56`` in another currency."""
-    if currency == "EUR":
-        return euro(x, True, lang)
-    return numbers.MISSING if x is None else f"{currency}{numbers.NBSP}{numbers.number(x, lang, 2)}"
+    return numbers.money(x, currency, lang, cents=True, space=" " if currency == "EUR" else numbers.NBSP)
 
 
 def parse_outcome(values: list[str] | None) -> dict[str, float] | float | None:
@@ -304,9 +302,7 @@ def print_sib(d: dict, lang: str, names: Names | None = None) -> None:
 
 def _whole(x: float | None, currency: str, lang: str) -> str:
     """An amount in whole units: ``€ 1.234.567``, or ``USD 1.234.567`` in another currency."""
-    if currency == "EUR":
-        return euro(x, lang=lang)
-    return numbers.MISSING if x is None else f"{currency}{numbers.NBSP}{numbers.number(x, lang, 0)}"
+    return numbers.money(x, currency, lang, space=" " if currency == "EUR" else numbers.NBSP)
 
 
 def _be(be: dict, who: str, lang: str) -> str:
@@ -373,9 +369,7 @@ def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
     rows = d["schedule"]
     if d.get("dated"):  # a contract on dates: only the dates where money moves
         rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
-    title = label("sib_schedule", lang)
-    if cur != "EUR":
-        title = title.replace("(euro)", f"({cur})")
+    title = label("sib_schedule", lang).format(cur=numbers.currency_name(cur, lang))
     keys = (
         ["investment", "provider_costs", "due", "outcome_payments", "to_provider"]
         + [f"to_{i}" for i in d["investors"]]

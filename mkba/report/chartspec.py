@@ -309,7 +309,7 @@ def npv_histogram(result: Result, simulation: Simulation) -> Chart:
     return histogram_chart(result.lang, simulation.npv, point=simulation.point_npv)
 
 
-def sib_chart(lang: str, schedule: Sequence[dict[str, Any]]) -> Chart:
+def sib_chart(lang: str, schedule: Sequence[dict[str, Any]], fx: float = 1.0) -> Chart:
     """Per year: what the outcome payer pays (down) and the costs it avoids (up), euro.
 
     Parameters
@@ -318,13 +318,16 @@ def sib_chart(lang: str, schedule: Sequence[dict[str, Any]]) -> Chart:
         Language.
     schedule : sequence of dict
         :meth:`mkba.sib.model.SibResult.schedule_rows` (``year``, ``payer_pays``, ``payer_avoids``).
+    fx : float
+        Euro per unit of the contract's currency: the payments, in the contract's currency, are
+        converted, so that both sides are in euro (the avoided costs are).
 
     Returns
     -------
     Chart
     """
     years = tuple(str(r["year"]) for r in schedule)
-    pays = _t(-float(r["payer_pays"]) for r in schedule)
+    pays = _t(-float(r["payer_pays"]) * fx for r in schedule)
     avoids = _t(float(r["payer_avoids"]) for r in schedule)
     net = np.cumsum(np.asarray(avoids) + np.asarray(pays))
     return Chart(

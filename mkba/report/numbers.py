@@ -97,6 +97,41 @@ def euro(x: float | None, lang: str = "nl", *, cents: bool = False, space: str =
     return f"€{space}{sign}{digits}" if lang == "nl" else f"{sign}€{digits}"
 
 
+def money(
+    x: float | None, currency: str = "EUR", lang: str = "nl", *, cents: bool = False, space: str = NBSP
+) -> str:
+    """An amount in ``currency``: the euro as :func:`euro` writes it, another currency by its code.
+
+    A contract's terms may be in another currency (``GBP``, ``USD``; docs/method.md, section 7); the
+    MKBA's own figures are always in euro.
+
+    Examples
+    --------
+    >>> money(1188666.666, "GBP", cents=True).replace(NBSP, " ")
+    'GBP 1.188.666,67'
+    >>> money(9600000, "USD", "en", space=" ")
+    'USD 9,600,000'
+    >>> money(1234.5, "EUR", space=" ")
+    '€ 1.234'
+    """
+    if currency == "EUR":
+        return euro(x, lang, cents=cents, space=space)
+    if _missing(x):
+        return MISSING
+    return f"{currency}{space}{number(x, lang, 2 if cents else 0)}"
+
+
+def currency_name(currency: str, lang: str = "nl") -> str:
+    """How a title names a currency: ``euro`` for the euro, else its code (``GBP``).
+
+    Examples
+    --------
+    >>> currency_name("EUR"), currency_name("USD")
+    ('euro', 'USD')
+    """
+    return "euro" if currency == "EUR" else currency
+
+
 def number(x: float | None, lang: str = "nl", decimals: int = 0) -> str:
     """A number with thousands separators and ``decimals`` decimals: ``1.234,5`` or ``1,234.5``.
 

@@ -200,7 +200,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sib_payer_net_savings": ("Netto besparing betaler (cw)", "Payer's net savings (PV)"),
     "sib_payer_payments": ("Betalingen betaler", "Payer's payments"),
     "payer_break_even": ("Break-even betaler bij", "Payer break-even at"),
-    "sib_schedule": ("Betaalschema (euro)", "Payment schedule (euro)"),
+    "sib_schedule": ("Betaalschema ({cur})", "Payment schedule ({cur})"),
     "sib_provider_costs": ("Kosten uitvoerder", "Provider costs"),
     "sib_provider": ("Uitvoerder", "Provider"),
     "sib_to_provider": ("Naar uitvoerder", "To provider"),
@@ -282,9 +282,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sib_terms": ("Contractvoorwaarden", "Contract terms"),
     "xl_sib_outcomes": ("Uitkomsten", "Outcomes"),
     "xl_sib_rules": ("Betalingsregels", "Payment rules"),
-    "xl_sib_schedule": ("Betaalschema per jaar (euro)", "Payment schedule per year (euro)"),
-    "xl_sib_waterfall": ("Waterval per investeerder (euro)", "Waterfall per investor (euro)"),
-    "xl_sib_flows": ("Kasstromen investeerders (euro)", "Investor cash flows (euro)"),
+    "xl_sib_schedule": ("Betaalschema per jaar ({cur})", "Payment schedule per year ({cur})"),
+    "xl_sib_waterfall": ("Waterval per investeerder ({cur})", "Waterfall per investor ({cur})"),
+    "xl_sib_flows": ("Kasstromen investeerders ({cur})", "Investor cash flows ({cur})"),
     "xl_sib_payer": (
         "Betaler: betalingen tegenover vermeden kosten (euro)",
         "Payer: payments against avoided costs (euro)",
@@ -651,8 +651,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "rp_index_cbs-cpi": ("CBS consumentenprijsindex (CPI)", "CBS consumer price index (CPI)"),
     "rp_sib_intro": (
-        "De betalingen van het contract bij het verwachte uitkomstniveau. Uitkomstbetaler: {payer}. Betalingen in euro en centen, zoals het contract ze doet.",
-        "The contract's payments at the expected outcome level. Outcome payer: {payer}. Payments in euro and cents, as the contract makes them.",
+        "De betalingen van het contract bij het verwachte uitkomstniveau. Uitkomstbetaler: {payer}. Betalingen in {cur}, tot op de cent, zoals het contract ze doet.",
+        "The contract's payments at the expected outcome level. Outcome payer: {payer}. Payments in {cur}, to the cent, as the contract makes them.",
     ),
     "rp_sib_to": ("Naar", "To"),
     "rp_sib_no_break_even": (

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 
 from mkba.pricelist.index import default_index
 from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
-from mkba.report.numbers import percent
+from mkba.report.numbers import currency_name, percent
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
 from mkba.sib.model import CompiledOutcome
 
@@ -583,7 +583,9 @@ class _SibSheet:
     def schedule(self) -> None:
         """Payments due per period, the cap, the provider's share, the live waterfall, the payments made."""
         ctx, c = self.ctx, self.c
-        head = self.heading("xl_sib_schedule")
+        head = self.heading(
+            "xl_sib_schedule", self.ctx.label("xl_sib_schedule").format(cur=currency_name(self.c.currency))
+        )
         self.period_header(head)
         self.year_header = head
         R = self.L["rows"] = {}
@@ -728,7 +730,8 @@ class _SibSheet:
             R["received"] = {}
             R["check"] = self.year_row("xl_sib_check", formulas=lambda i, col: "=0", note=form)
             return
-        self.heading("xl_sib_waterfall", f"{ctx.label('xl_sib_waterfall')}: {form}")
+        waterfall = ctx.label("xl_sib_waterfall").format(cur=currency_name(self.c.currency))
+        self.heading("xl_sib_waterfall", f"{waterfall}: {form}")
         owed: dict[str, int] = {}
         acc: dict[str, int] = {}
         head: dict[str, int] = {}
@@ -1126,7 +1129,9 @@ class _SibSheet:
     def investor_flows(self) -> None:
         """Each investor's cash flows, all together, with IRR (XIRR on dates) and the multiple."""
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
-        head = self.heading("xl_sib_flows")
+        head = self.heading(
+            "xl_sib_flows", self.ctx.label("xl_sib_flows").format(cur=currency_name(self.c.currency))
+        )
         self.period_header(head)
         tc = C0 + len(self.years)
         for j, key in enumerate(("xl_sib_irr", "xl_sib_multiple")):

@@ -38,7 +38,8 @@ def _outcome(result: Result, oid: str) -> str:
 
 def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
     lang = result.lang
-    c = lambda x: numbers.euro(x, lang, cents=True)  # noqa: E731
+    cur = d.get("currency", "EUR")  # the contract's amounts; the payer's savings are in euro
+    c = lambda x: numbers.money(x, cur, lang, cents=True)  # noqa: E731
     rows = [
         (f"{label('sib_outcome_level', lang)}: {_outcome(result, oid)}", numbers.number(level, lang, 2))
         for oid, level in d["outcome_levels"].items()
@@ -92,14 +93,16 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
             else label(f"sib_{key}", lang)
         )
         cents = key != "payer_avoids"
+        cur = "EUR" if key == "payer_avoids" else d.get("currency", "EUR")  # avoided costs: euro
         body.append(
             [
                 name,
-                *(numbers.euro(r[key], lang, cents=cents) for r in rows),
-                numbers.euro(sum(r[key] for r in rows), lang, cents=cents),
+                *(numbers.money(r[key], cur, lang, cents=cents) for r in rows),
+                numbers.money(sum(r[key] for r in rows), cur, lang, cents=cents),
             ]
         )
-    return {"years": [str(r["year"]) for r in rows], "rows": body}
+    title = label("sib_schedule", lang).format(cur=numbers.currency_name(d.get("currency", "EUR"), lang))
+    return {"title": title, "years": [str(r["year"]) for r in rows], "rows": body}
 
 
 def _documented(result: Result) -> list[dict[str, Any]]:
@@ -132,12 +135,12 @@ def _documented(result: Result) -> list[dict[str, Any]]:
 
 
 def _investors(result: Result, d: dict[str, Any]) -> list[list[str]]:
-    lang = result.lang
+    lang, cur = result.lang, d.get("currency", "EUR")
     return [
         [
             _who(result, iid),
-            numbers.euro(v["invested"], lang, cents=True),
-            numbers.euro(v["received"], lang, cents=True),
+            numbers.money(v["invested"], cur, lang, cents=True),
+            numbers.money(v["received"], cur, lang, cents=True),
             numbers.percent(v["irr"], lang),
             numbers.number(v["multiple"], lang, 3),
         ]
@@ -160,9 +163,12 @@ def _simulation(result: Result, sim: SibSimulation) -> dict[str, Any]:
             *(numbers.number(m[k], lang, 3) for k in ("mean", "p5", "p50", "p95")),
         ],
     ]
+    contract = result.scenario.sib
+    cur = getattr(contract, "currency", "EUR") or "EUR"
     for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
         v = s[key]
-        rows.append([label(f"sib_{key}", lang), *(e(v[k]) for k in ("mean", "p5", "p50", "p95"))])
+        shown = e if key == "payer_net_savings" else (lambda x: numbers.money(x, cur, lang))  # savings: euro
+        rows.append([label(f"sib_{key}", lang), *(shown(v[k]) for k in ("mean", "p5", "p50", "p95"))])
     probabilities = [
         (label("sib_p_investor_loss", lang), numbers.percent(s["p_investor_loss"], lang)),
         (label("sib_p_payer_loss", lang), numbers.percent(s["p_payer_pays_more_than_saves"], lang)),
@@ -201,11 +207,13 @@ def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | No
     d = point.to_dict()
     return {
         "name": d["name"],
-        "intro": label("rp_sib_intro", lang).format(payer=_who(result, d["payer"])),
+        "intro": label("rp_sib_intro", lang).format(
+            payer=_who(result, d["payer"]), cur=numbers.currency_name(d.get("currency", "EUR"), lang)
+        ),
         "figures": _figures(result, d),
         "schedule": _schedule(result, d),
         "investors": _investors(result, d),
-        "chart": chart(chartspec.sib_chart(lang, d["schedule"]), lang),
+        "chart": chart(chartspec.sib_chart(lang, d["schedule"], float(d.get("exchange_rate") or 1.0)), lang),
         "simulation": _simulation(result, sim) if sim is not None else None,
         "documented": _documented(result),
     }

@@ -245,6 +245,7 @@ def test_the_paired_monte_carlo_of_a_project_counts_its_draws_in_dutch():
     done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", "--simulate", "20000")
     assert done.returncode == 0, done.stderr
     assert "Monte Carlo, gepaard (20.000 trekkingen" in done.stdout
+    assert re.search(r"\d,\d\s%", done.stdout) and not re.search(r"\d\.\d%", done.stdout)  # 0,0 %, not 0.0%
 
 
 def test_a_projects_comparison_writes_its_ratios_in_the_readers_notation():

@@ -314,7 +314,7 @@ def test_a_contract_in_another_currency_is_shown_in_it_and_its_chart_in_euro(tmp
     assert not re.search(r"Uitkomstbetalingen €", text)
     schedule = [{"year": 2014, "payer_pays": 100.0, "payer_avoids": 50.0}]
     spec = chartspec.sib_chart("nl", schedule, fx=1.2)  # 1.2 euro per pound
-    assert dict((s.key, s.values) for s in spec.series)["cost"] == (-120.0,)
+    assert {s.key: s.values for s in spec.series}["cost"] == (-120.0,)
 
 
 def test_the_workbooks_sib_headings_name_the_contracts_currency(tmp_path):

@@ -169,9 +169,17 @@ def _print_paired(result: ProjectResult, sim: dict[str, Any]) -> None:
     for alt in result.project.alternatives:
         s = sim["alternatives"][alt.id]
         table.add_row(
-            alt.label_in(lang), f"{s['p_delta_npv_positive']:.1%}", f"{s['p_best']:.1%}",
+            alt.label_in(lang), numbers.percent(s["p_delta_npv_positive"], lang),
+            numbers.percent(s["p_best"], lang),
             *(euro(s["delta_npv"][p], lang=lang) for p in ("p5", "p50", "p95")),
         )  # fmt: skip
     if "baseline_p_best" in sim:
-        table.add_row(result.project.baseline.label_in(lang), "", f"{sim['baseline_p_best']:.1%}", "", "", "")
+        table.add_row(
+            result.project.baseline.label_in(lang),
+            "",
+            numbers.percent(sim["baseline_p_best"], lang),
+            "",
+            "",
+            "",
+        )
     out.print(table)

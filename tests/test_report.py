@@ -24,6 +24,7 @@ NOT_DUTCH = (
     "avoided_cost", "fiscal_npv", "no sign change", "base_year =", "discount_rate =", "(start_year)",
     "pv_costs", "pv_benefits", "npv_low", "stakeholder", "participant", ">cost<", ">benefit<",
     "True", "False", "None", "nan", "scenarios/", "/work/", "shared/", "Net present value", ".txt",
+    "seed", "Break-even",
 )  # fmt: skip
 
 

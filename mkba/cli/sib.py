@@ -39,7 +39,7 @@ def _pct(x: float | None, lang: str) -> str:
 
 #: Words of the SIB output that the shared vocabulary does not have (Dutch, English).
 _WORDS = {
-    "investor_break_even": ("Break-even investeerders bij", "Investors' break-even at"),
+    "investor_break_even": ("Omslagpunt investeerders bij", "Investors' break-even at"),
     "guarantee": ("Garantie", "Guarantee"),
     "in_force": ("van kracht", "in force"),
     "paid": ("betaald", "paid"),

@@ -199,7 +199,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sib_payer_pv_payments": ("Betalingen betaler (cw)", "Payer's payments (PV)"),
     "sib_payer_net_savings": ("Netto besparing betaler (cw)", "Payer's net savings (PV)"),
     "sib_payer_payments": ("Betalingen betaler", "Payer's payments"),
-    "payer_break_even": ("Break-even betaler bij", "Payer break-even at"),
+    "payer_break_even": ("Omslagpunt betaler bij", "Payer break-even at"),
     "sib_schedule": ("Betaalschema ({cur})", "Payment schedule ({cur})"),
     "sib_provider_costs": ("Kosten uitvoerder", "Provider costs"),
     "sib_provider": ("Uitvoerder", "Provider"),
@@ -344,7 +344,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sib_multiple": ("Multiple", "Multiple"),
     "xl_sib_all_investors": ("Alle investeerders", "All investors"),
     "xl_sib_pv": ("Contante waarde", "Present value"),
-    "xl_sib_break_even": ("Break-even uitkomstniveau betaler", "Payer's break-even outcome level"),
+    "xl_sib_break_even": ("Omslagpunt: uitkomstniveau waarbij de betaler quitte speelt", "Payer's break-even outcome level"),
     "xl_sib_outcome_payments_due": ("Uitkomstbetalingen verschuldigd", "Outcome payments due"),
     "xl_sib_payer_savings_total": ("Vermeden kosten betaler (nominaal)", "Payer's avoided costs (nominal)"),
     "xl_sib_formula": ("formule", "formula"),
@@ -374,7 +374,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sens_chart": ("Tornado: verandering van het saldo", "Tornado: change of the npv"),
     "xl_sens_mc": ("Monte Carlo", "Monte Carlo"),
     "xl_sens_n": ("Trekkingen (n)", "Draws (n)"),
-    "xl_sens_seed": ("Seed", "Seed"),
+    "xl_sens_seed": ("Startgetal (seed)", "Seed"),
     "xl_sens_method": ("Methode", "Method"),
     "xl_sens_figure": ("Kengetal", "Figure"),
     "xl_sens_mean": ("Gemiddelde", "Mean"),
@@ -382,10 +382,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sens_p_negative": ("Kans op saldo < 0", "P(npv < 0)"),
     "xl_sens_point_npv": ("Saldo puntschatting", "Point npv"),
     "xl_sens_break_even": (
-        "Break-even: waarde van de invoer waarbij het saldo 0 is",
+        "Omslagpunt: waarde van de invoer waarbij het saldo 0 is",
         "Break-even: value of the input at which the npv is 0",
     ),
-    "xl_sens_value": ("Break-even waarde", "Break-even value"),
+    "xl_sens_value": ("Omslagwaarde", "Break-even value"),
     "xl_sens_range": ("Zoekbereik", "Range searched"),
     "xl_sens_range_basis": ("Herkomst bereik", "Range basis"),
     "xl_sens_npv_at_low": ("Saldo bij ondergrens", "npv at the low end"),
@@ -398,7 +398,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Point result: every uncertain input at its mean ({n} uncertain inputs)",
     ),
     "unc_simulation": (
-        "Monte Carlo: {n} trekkingen (seed {seed})",
+        "Monte Carlo: {n} trekkingen (startgetal {seed})",
         "Monte Carlo: {n} draws (seed {seed})",
     ),
     "unc_figure": ("Kengetal", "Figure"),
@@ -439,7 +439,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Monte Carlo: verdeling van het saldo ({n} trekkingen)",
         "Monte Carlo: distribution of the npv ({n} draws)",
     ),
-    "plot_break_even_title": ("Break-even: saldo tegen {name}", "Break-even: npv against {name}"),
+    "plot_break_even_title": ("Omslagpunt: saldo tegen {name}", "Break-even: npv against {name}"),
     "plot_draws": ("Aantal trekkingen", "Draws"),
     "plot_euro": ("euro", "euro"),
     "plot_low": ("laag", "low"),
@@ -495,7 +495,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "p_delta_positive": ("Kans saldo t.o.v. nulalternatief > 0", "P(NPV against baseline > 0)"),
     "p_best": ("Kans het beste alternatief", "P(best alternative)"),
     "paired_title": (
-        "Monte Carlo, gepaard ({n} trekkingen, seed {seed}, dezelfde trekkingen voor elk alternatief)",
+        "Monte Carlo, gepaard ({n} trekkingen, startgetal {seed}, dezelfde trekkingen voor elk alternatief)",
         "Monte Carlo, paired ({n} draws, seed {seed}, the same draws for every alternative)",
     ),
     # -- the Overzicht sheet and the project workbook (mkba.report.excel.overview, .project) ---------
@@ -623,7 +623,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "{what}: the net present value stays negative over the whole range from {low} to {high}; there is no break-even within what this input can take.",
     ),
     "rp_mc_intro": (
-        "{n} trekkingen (seed {seed}) van alle {k} onzekere invoerwaarden tegelijk.",
+        "{n} trekkingen (startgetal {seed}) van alle {k} onzekere invoerwaarden tegelijk.",
         "{n} draws (seed {seed}) of all {k} uncertain inputs at once.",
     ),
     "rp_mc_certain": (
@@ -660,7 +660,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "none within the range of the outcome",
     ),
     "rp_sib_sim_intro": (
-        "{n} trekkingen (seed {seed}) van de uitkomstniveaus: wat investeerders en betaler kunnen verwachten.",
+        "{n} trekkingen (startgetal {seed}) van de uitkomstniveaus: wat investeerders en betaler kunnen verwachten.",
         "{n} draws (seed {seed}) of the outcome levels: what investors and the payer may expect.",
     ),
     "chart_never": ("niet binnen de looptijd", "not within the horizon"),
@@ -730,7 +730,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Present value of each line in the baseline and the difference per alternative; a line an alternative removes counts as a saving.",
     ),
     "rp_proj_mc_intro": (
-        "{n} trekkingen (seed {seed}), dezelfde voor elk alternatief (gepaarde trekkingen).",
+        "{n} trekkingen (startgetal {seed}), dezelfde voor elk alternatief (gepaarde trekkingen).",
         "{n} draws (seed {seed}), the same for every alternative (paired draws).",
     ),
     "unit_hour": ("uur", "hour"),

@@ -51,10 +51,31 @@ def test_check_and_export_say_what_they_did_in_the_readers_language(tmp_path):
     dutch = invoke_cli("check", "scenarios/tutorial.yaml", "scenarios/frontlijnteam-project.yaml")
     assert dutch.returncode == 0, dutch.stderr
     assert "(scenario, 9 regels, 2 onzekere invoerwaarden)" in dutch.stdout
-    assert "nulalternatief regulier, 2 alternatieven" in dutch.stdout
+    assert "nulalternatief: Nulalternatief - reguliere hulp, 2 alternatieven" in dutch.stdout
     english = invoke_cli("check", "scenarios/tutorial.yaml", "--lang", "en")
     assert "(scenario, 9 lines, 2 uncertain inputs)" in english.stdout
     out = tmp_path / "lijst.csv"
     done = invoke_cli("pricelist", "export", OLD, "-o", out)
     assert done.returncode == 0, done.stderr
     assert re.search(r"^\d+ prijzen -> ", done.stdout) and out.exists()
+
+
+def test_check_counts_in_words_that_agree_with_the_number(tmp_path):
+    """One line is 'regel', more are 'regels' (and 'line'/'lines' in English)."""
+    from mkba.report.vocabulary import counted
+
+    assert [counted(n, "n_lines") for n in (0, 1, 2)] == ["0 regels", "1 regel", "2 regels"]
+    assert counted(1, "n_uncertain", "en") == "1 uncertain input"
+    assert counted(1, "n_alternatives") == "1 alternatief"
+
+
+def test_diff_names_the_changed_fields_in_the_readers_words():
+    done = invoke_cli("pricelist", "diff", OLD, NEW)
+    assert done.returncode == 0, done.stderr
+    flat = _flat(done.stdout)
+    assert "bron" in flat and "source" not in flat.replace("sources", "")
+    english = _flat(invoke_cli("pricelist", "diff", OLD, NEW, "--lang", "en").stdout)
+    assert "source" in english and " bron " not in english
+    from mkba.cli.pricelist import _fields
+
+    assert _fields("amount, price_year, shiny", "nl") == "bedrag, prijsjaar, shiny"

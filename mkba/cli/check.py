@@ -14,7 +14,7 @@ import typer
 from mkba._version import __version__
 from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, out
 from mkba.errors import MkbaError
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import counted, label
 
 
 class SchemaKind(StrEnum):
@@ -53,7 +53,8 @@ def _check_scenario(path: Path, folders: Sequence[Path], lang: str) -> str:
         compile_sib(scenario, folders=folders)
     model = compile_scenario(scenario, pricelist)
     return label("ck_scenario", lang).format(
-        lines=len(model.lines), uncertain=sum(i.uncertain for i in model.inputs)
+        lines=counted(len(model.lines), "n_lines", lang),
+        uncertain=counted(sum(i.uncertain for i in model.inputs), "n_uncertain", lang),
     )
 
 
@@ -89,7 +90,9 @@ def _check_project(path: Path, folders: Sequence[Path], lang: str) -> str:
     pricelist = load_pricelist(everyone[-1].scenario.pricelist, folders=folders)
     for alt in everyone:
         compile_scenario(alt.scenario, pricelist)
-    return label("ck_project", lang).format(baseline=project.baseline.id, n=len(project.alternatives))
+    return label("ck_project", lang).format(
+        baseline=project.baseline.label_in(lang), n=counted(len(project.alternatives), "n_alternatives", lang)
+    )
 
 
 def _check_pricelist(path: Path, folders: Sequence[Path], lang: str) -> str:
@@ -139,7 +142,8 @@ def check(
         if path.suffix.lower() in TABLE_SUFFIXES:
             ref = load_pricelist(path, folders=folders).ref
             out.print(
-                f"ok: {path} ({label('ck_pricelist', lang.value)} {ref}, {label('ck_table', lang.value)})"
+                f"ok: {path} ({label('ck_pricelist', lang.value)} {ref}, {label('ck_table', lang.value)})",
+                soft_wrap=True,
             )
             continue
         doc = read_document(path)
@@ -152,7 +156,7 @@ def check(
                 line=doc.line_of(("format",)),
                 field="format",
             )
-        out.print(f"ok: {path} ({checker(path, folders, lang.value)})")
+        out.print(f"ok: {path} ({checker(path, folders, lang.value)})", soft_wrap=True)  # one line per file
     _print_shadows(folders, lang.value)
 
 

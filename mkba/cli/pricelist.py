@@ -127,6 +127,16 @@ def _items_table(pl: Any, frame: Any, price_year: int | None, lang: str) -> Tabl
     return table
 
 
+def _fields(changed: Any, lang: str) -> str:
+    """The fields that changed (``"amount, source"``) in the reader's words: ``bedrag, bron``."""
+    if not isinstance(changed, str) or not changed:
+        return ""
+    names = [name.strip() for name in changed.split(",")]
+    return ", ".join(
+        label(f"pl_field_{n}", lang).replace(f"pl_field_{n}", n) for n in names
+    )  # unknown: as is
+
+
 def _diff_table(shown: Any, year: int, lang: str) -> Table:
     """The changed items of two lists: amounts, price years, the nominal and the real change."""
     keys = ("id", "status", "changed", "amount_a", "year_a", "amount_b", "year_b", "nominal")
@@ -150,7 +160,7 @@ def _diff_table(shown: Any, year: int, lang: str) -> Table:
         table.add_row(
             str(change["id"]),
             label(f"pl_status_{change['status']}", lang),
-            str(change["changed"]),
+            _fields(change["changed"], lang),
             num(change["amount_a"]),
             year_of(change["price_year_a"]),
             num(change["amount_b"]),

@@ -59,6 +59,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "pl_nature_resource": ("middelen", "resource"),
     "pl_nature_transfer": ("overdracht", "transfer"),
     "pl_status": ("Status", "Status"),
+    # the fields of a price item, as `mkba pricelist diff` names what changed
+    "pl_field_label": ("omschrijving", "description"),
+    "pl_field_label_en": ("Engelse omschrijving", "English description"),
+    "pl_field_unit": ("eenheid", "unit"),
+    "pl_field_amount": ("bedrag", "amount"),
+    "pl_field_price_year": ("prijsjaar", "price year"),
+    "pl_field_low": ("ondergrens", "low"),
+    "pl_field_high": ("bovengrens", "high"),
+    "pl_field_payer": ("betaler", "payer"),
+    "pl_field_nature": ("aard", "nature"),
+    "pl_field_recipient": ("ontvanger", "recipient"),
+    "pl_field_category": ("categorie", "category"),
+    "pl_field_kind": ("soort", "kind"),
+    "pl_field_confidence": ("zekerheid", "confidence"),
+    "pl_field_source": ("bron", "source"),
+    "pl_field_code": ("code", "code"),
+    "pl_field_note": ("toelichting", "note"),
     "pl_changed": ("Gewijzigd", "Changed"),
     "pl_amount_a": ("Bedrag A", "Amount A"),
     "pl_year_a": ("Jaar A", "Year A"),
@@ -71,14 +88,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "pl_status_changed": ("gewijzigd", "changed"),
     "pl_status_unchanged": ("ongewijzigd", "unchanged"),
     # -- mkba check, batch, pricelist import/export ------------------------------------------------------
-    "ck_scenario": (
-        "scenario, {lines} regels, {uncertain} onzekere invoerwaarden",
-        "scenario, {lines} lines, {uncertain} uncertain inputs",
-    ),
-    "ck_project": (
-        "project, nulalternatief {baseline}, {n} alternatieven",
-        "project, nulalternatief {baseline}, {n} alternatives",
-    ),
+    "ck_scenario": ("scenario, {lines}, {uncertain}", "scenario, {lines}, {uncertain}"),
+    "ck_project": ("project, nulalternatief: {baseline}, {n}", "project, baseline: {baseline}, {n}"),
+    "n_lines": ("regel|regels", "line|lines"),
+    "n_uncertain": ("onzekere invoerwaarde|onzekere invoerwaarden", "uncertain input|uncertain inputs"),
+    "n_alternatives": ("alternatief|alternatieven", "alternative|alternatives"),
     "ck_pricelist": ("prijslijst", "price list"),
     "ck_mapping": ("kolomindeling", "column mapping"),
     "ck_index": ("prijsindex", "price index"),
@@ -344,7 +358,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sib_multiple": ("Multiple", "Multiple"),
     "xl_sib_all_investors": ("Alle investeerders", "All investors"),
     "xl_sib_pv": ("Contante waarde", "Present value"),
-    "xl_sib_break_even": ("Omslagpunt: uitkomstniveau waarbij de betaler quitte speelt", "Payer's break-even outcome level"),
+    "xl_sib_break_even": (
+        "Omslagpunt: uitkomstniveau waarbij de betaler quitte speelt",
+        "Payer's break-even outcome level",
+    ),
     "xl_sib_outcome_payments_due": ("Uitkomstbetalingen verschuldigd", "Outcome payments due"),
     "xl_sib_payer_savings_total": ("Vermeden kosten betaler (nominaal)", "Payer's avoided costs (nominal)"),
     "xl_sib_formula": ("formule", "formula"),
@@ -841,6 +858,18 @@ STAKEHOLDERS: dict[str, tuple[str, str]] = {
     "uitvoerder": ("Uitvoerder", "Provider"),
     "onderwijs": ("Onderwijs", "Education"),
 }
+
+
+def counted(n: int, key: str, lang: str = "nl") -> str:
+    """``n`` and the word of ``key`` (``"singular|plural"``) that goes with it, in the reader's notation.
+
+    Examples
+    --------
+    >>> counted(1, "n_lines"), counted(9, "n_lines"), counted(12000, "n_lines", "en")
+    ('1 regel', '9 regels', '12,000 lines')
+    """
+    one, many = label(key, lang).split("|")
+    return f"{numbers.count(n, lang)} {one if n == 1 else many}"
 
 
 def unit_name(unit: str, lang: str = "nl") -> str:

@@ -328,3 +328,16 @@ def test_the_workbooks_sib_headings_name_the_contracts_currency(tmp_path):
     texts = [t for t in texts if isinstance(t, str)]
     assert "Betaalschema per jaar (GBP)" in texts and "Kasstromen investeerders (GBP)" in texts
     assert any(t.startswith("Waterval per investeerder (GBP)") for t in texts)
+
+
+def test_a_dutch_sib_workbook_says_why_there_is_no_break_even_or_irr_in_dutch(tmp_path):
+    import openpyxl
+
+    for name in ("nyc-rikers-able", "dwp-innovation-fund-round1"):
+        xlsx = tmp_path / f"{name}.xlsx"
+        done = invoke_cli("sib", ROOT / "scenarios" / "sib" / f"{name}.yaml", "--xlsx", xlsx)
+        assert done.returncode == 0, done.stderr
+        texts = [c.value for ws in openpyxl.load_workbook(xlsx) for row in ws.iter_rows() for c in row]
+        reasons = [t for t in texts if isinstance(t, str) and t.startswith("n.v.t. (")]
+        assert not [t for t in reasons if re.search(r"\b(the|payer|level|several|roots)\b", t)], reasons
+        assert not any(isinstance(t, str) and t.startswith("Omslagpunt") and "(" + "_" in t for t in texts)

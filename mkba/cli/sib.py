@@ -20,7 +20,7 @@ from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, dim, euro,
 from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import break_even_reason, label
 
 
 def _check_output(path: Path, option: str) -> None:
@@ -56,11 +56,6 @@ _WORDS = {
     "total_loss": ("Kans op totaal verlies (IRR -100 %)", "P(total loss, IRR -100%)"),
     "irr_without": ("IRR zonder totaal verlies", "IRR without total losses"),
     "currency": ("bedragen in", "amounts in"),
-    "be_no_investors": ("geen investeerders", "no investors"),
-    "be_payer_always": ("bij elk niveau (geen nodig)", "at every level (none needed)"),
-    "be_payer_never": ("bij geen niveau tot {top}", "at no level up to {top}"),
-    "be_investors_always": ("bij elk niveau (geen nodig)", "at every level (none needed)"),
-    "be_investors_never": ("bij geen niveau tot {top}", "at no level up to {top}"),
     "default_price_year": (
         "prijspeil contract (dat van het scenario)",
         "contract price year (the scenario's)",
@@ -309,11 +304,7 @@ def _be(be: dict, who: str, lang: str) -> str:
     """A break-even level, or in words why there is none."""
     if be["level"] is not None:
         return numbers.number(be["level"], lang, 2)
-    why = be.get("why") or "never"
-    if why == "no_investors":
-        return _w("be_no_investors", lang)
-    text = _w(f"be_{who}_{why}", lang)
-    return text.format(top=numbers.number(be.get("top"), lang, 0)) if "{top}" in text else text
+    return break_even_reason(be, who, lang)
 
 
 def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:

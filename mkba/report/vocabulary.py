@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from mkba.report import numbers
 
@@ -91,6 +92,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "ck_scenario": ("scenario, {lines}, {uncertain}", "scenario, {lines}, {uncertain}"),
     "ck_project": ("project, nulalternatief: {baseline}, {n}", "project, baseline: {baseline}, {n}"),
     "n_lines": ("regel|regels", "line|lines"),
+    # why a SIB has no break-even outcome level (the engine's codes, mkba.sib.model.break_even_why)
+    "be_no_investors": ("geen investeerders", "no investors"),
+    "be_payer_always": (
+        "geen: de betaler bespaart bij elk niveau minstens wat hij betaalt",
+        "none needed: the payer saves at least what it pays at every level",
+    ),
+    "be_payer_never": (
+        "geen: de betaler betaalt bij elk niveau tot {top} meer dan hij bespaart",
+        "none: the payer pays more than it saves at every level up to {top}",
+    ),
+    "be_investors_always": (
+        "geen: investeerders krijgen bij elk niveau hun geld terug",
+        "none needed: investors get their money back at every level",
+    ),
+    "be_investors_never": (
+        "geen: investeerders krijgen bij geen niveau tot {top} hun geld terug",
+        "none: investors do not get their money back at any level up to {top}",
+    ),
     "n_uncertain": ("onzekere invoerwaarde|onzekere invoerwaarden", "uncertain input|uncertain inputs"),
     "n_alternatives": ("alternatief|alternatieven", "alternative|alternatives"),
     "ck_pricelist": ("prijslijst", "price list"),
@@ -858,6 +877,33 @@ STAKEHOLDERS: dict[str, tuple[str, str]] = {
     "uitvoerder": ("Uitvoerder", "Provider"),
     "onderwijs": ("Onderwijs", "Education"),
 }
+
+
+def break_even_reason(found: Mapping[str, Any], who: str, lang: str = "nl") -> str:
+    """Why a SIB contract has no break-even outcome level, in the reader's words.
+
+    Parameters
+    ----------
+    found : mapping
+        A break-even of :meth:`mkba.sib.model.SibResult.to_dict` (``why``: ``always``, ``never`` or
+        ``no_investors``; ``top``: the highest level searched, in the outcome's unit).
+    who : {'payer', 'investors'}
+        Whose break-even.
+    lang : {'nl', 'en'}
+        Dutch (the default) or English.
+
+    Examples
+    --------
+    >>> break_even_reason({"why": "never", "top": 800}, "payer")
+    'geen: de betaler betaalt bij elk niveau tot 800 meer dan hij bespaart'
+    >>> break_even_reason({"why": "always"}, "investors", "en")
+    'none needed: investors get their money back at every level'
+    """
+    why = found.get("why") or "never"
+    if why == "no_investors":
+        return label("be_no_investors", lang)
+    text = label(f"be_{who}_{why}", lang)
+    return text.format(top=numbers.number(found.get("top"), lang, 0)) if "{top}" in text else text
 
 
 def counted(n: int, key: str, lang: str = "nl") -> str:

@@ -30,7 +30,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from mkba.pricelist.index import default_index
 from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
 from mkba.report.numbers import currency_name, percent
+from mkba.report.vocabulary import break_even_reason
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
+from mkba.sib.labels import outcome_label
 from mkba.sib.model import CompiledOutcome
 
 #: First column of the periods (D): A label, B note, C name or unit.
@@ -1255,9 +1257,9 @@ class _SibSheet:
             if key.startswith("break_even:"):
                 oid = key.split(":", 1)[1]
                 be = self.data["payer_break_even"][oid]
-                ctx.text(ws, r, 1, f"{ctx.label('xl_sib_break_even')} ({oid})")
+                ctx.text(ws, r, 1, f"{ctx.label('xl_sib_break_even')} ({outcome_label(self.c, oid)})")
                 if be["level"] is None:
-                    ctx.text(ws, r, 2, f"{ctx.na} ({be['reason']})")
+                    ctx.text(ws, r, 2, f"{ctx.na} ({break_even_reason(be, 'payer', ctx.lang)})")
                 else:
                     ctx.number(ws, r, 2, be["level"], NUMBER)
                 ctx.text(ws, r, 3, self.core)

@@ -501,3 +501,17 @@ def test_cli_bad_break_even_name(tmp_path):
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "unknown input" in lines[0] and "effects.minder-zorg.success" in lines[0]
+
+
+def test_tornado_and_break_even_label_their_inputs_in_the_readers_language():
+    """Field words and price items in English with lang='en' (the price list's label_en), Dutch by default."""
+    model = evaluate(MIXED).model
+    nl, en = sensitivity.tornado(model), sensitivity.tornado(model, lang="en")
+    assert list(nl["input"]) == list(en["input"])
+    for name, dutch, english in zip(nl["input"], nl["label"], en["label"]):
+        inp = next(i for i in model.inputs if i.name == name)
+        assert dutch == inp.label and english == (inp.label_en or inp.label)
+        if name.endswith(".success"):
+            assert dutch.endswith(": succes") and english.endswith(": success")
+    some = str(nl["input"].iloc[0])
+    assert sensitivity.break_even(model, some, lang="en")["label"] == en["label"].iloc[0]

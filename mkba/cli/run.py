@@ -143,11 +143,11 @@ def _uncertainty(result: Result, sampling: Sampling, tornado: bool, break_even: 
         analysis["simulation"] = sim
         result.extra["simulation"] = sim.to_dict()
     if tornado:
-        frame = sensitivity.tornado(result.model)
+        frame = sensitivity.tornado(result.model, lang=result.lang)
         analysis["tornado"] = frame
         result.extra["tornado"] = frame.to_dict(orient="records")
     if break_even:
-        found = [sensitivity.break_even(result.model, name) for name in break_even]
+        found = [sensitivity.break_even(result.model, name, lang=result.lang) for name in break_even]
         analysis["break_even"] = found
         result.extra["break_even"] = found if len(found) > 1 else found[0]
     return analysis

@@ -79,6 +79,21 @@ SOCIETY = "samenleving"
 
 IDENTITY, ONE_MINUS = 0, 1
 
+#: The word for each field of a line in its input's label, (Dutch, English): ``Minder bijstand: succes``.
+FIELD_WORDS = {
+    "amount": ("bedrag", "amount"),
+    "quantity": ("hoeveelheid", "quantity"),
+    "price": ("prijs", "price"),
+    "success": ("succes", "success"),
+    "deadweight": ("deadweight", "deadweight"),
+    "attribution": ("attributie", "attribution"),
+    "displacement": ("verdringing", "displacement"),
+    "optimism_bias": ("optimisme-correctie", "optimism bias"),
+    "drop_off": ("drop-off", "drop-off"),
+    "value": ("waarde per uur", "value per hour"),
+    "hours": ("uren", "hours"),
+}
+
 
 @dataclass(frozen=True)
 class Input:
@@ -95,7 +110,9 @@ class Input:
     base : float
         The point value: the mean of a distribution, the number itself otherwise.
     label : str
-        Human-readable name for tables and charts.
+        Human-readable name for tables and charts, in Dutch: ``Minder bijstand: succes``.
+    label_en : str, optional
+        The same in English (``Minder bijstand: success``); the Dutch one when there is none.
     """
 
     name: str
@@ -103,6 +120,11 @@ class Input:
     value: float | _Dist
     base: float
     label: str
+    label_en: str | None = None
+
+    def label_in(self, lang: str = "nl") -> str:
+        """The label in ``lang`` (``'nl'`` or ``'en'``)."""
+        return (self.label_en or self.label) if lang == "en" else self.label
 
     @property
     def uncertain(self) -> bool:
@@ -395,9 +417,17 @@ class _Compiler:
         self.price_cols: dict[str, int] = {}
         self.stakeholders: list[str] = []
         rate = self._discount_rate(discount_rate)
-        self.discount_col = self.add_input(rate, ("discount_rate",), "discount_rate", "Discontovoet")
+        self.discount_col = self.add_input(
+            rate, ("discount_rate",), "discount_rate", "Discontovoet", "Discount rate"
+        )
         self.participant_cols = {
-            int(year): self.add_input(n, ("participants", year), f"participants.{year}", f"Deelnemers {year}")
+            int(year): self.add_input(
+                n,
+                ("participants", year),
+                f"participants.{year}",
+                f"Deelnemers {year}",
+                f"Participants {year}",
+            )
             for year, n in sorted(scenario.participants.items())
         }
 
@@ -426,9 +456,16 @@ class _Compiler:
         except MkbaError as exc:
             raise self.s.error(exc.message, path) from None
 
-    def add_input(self, value: float | _Dist, path: Path_, name: str, label: str) -> int:
-        self.inputs.append(Input(name, path, value, mean_of(value), label))
+    def add_input(
+        self, value: float | _Dist, path: Path_, name: str, label: str, label_en: str | None = None
+    ) -> int:
+        self.inputs.append(Input(name, path, value, mean_of(value), label, label_en))
         return len(self.inputs) - 1
+
+    def line_input(self, value: float | _Dist, path: Path_, name: str, subject: str, field: str) -> int:
+        """An input of a line's ``field``, labelled ``subject: word`` in Dutch and in English."""
+        nl, en = FIELD_WORDS[field]
+        return self.add_input(value, path, name, f"{subject}: {nl}", f"{subject}: {en}")
 
     def stakeholder(self, name: str) -> str:
         if name not in self.stakeholders:
@@ -459,7 +496,7 @@ class _Compiler:
                     detail = {"unit": item.unit, "price_year": item.price_year, "low": item.low}
                     detail |= {"mode": value.mode, "high": item.high, "amount": item.amount}
                     self.defaults[f"price.{item_id}"] = UsedDefault(value.mean, "pert_mean", detail)
-            self.inputs.append(Input(f"price.{item_id}", path, value, base, item.label))
+            self.inputs.append(Input(f"price.{item_id}", path, value, base, item.label, item.label_en))
             self.price_cols[item_id] = len(self.inputs) - 1
         return self.price_cols[item_id]
 
@@ -488,11 +525,12 @@ class _Compiler:
             item = self.item(line.item, (*path, "item"))
             factors = [
                 (
-                    self.add_input(
+                    self.line_input(
                         line.quantity,
                         (*path, "quantity"),
                         f"{name}.quantity",
-                        f"{line.label or line.id}: hoeveelheid",
+                        line.label or line.id,
+                        "quantity",
                     ),
                     IDENTITY,
                 ),
@@ -503,8 +541,8 @@ class _Compiler:
             assert line.amount is not None, "a cost has 'amount' or 'item' (checked on validation)"
             factors = [
                 (
-                    self.add_input(
-                        line.amount, (*path, "amount"), f"{name}.amount", f"{line.label or line.id}: bedrag"
+                    self.line_input(
+                        line.amount, (*path, "amount"), f"{name}.amount", line.label or line.id, "amount"
                     ),
                     IDENTITY,
                 )
@@ -541,8 +579,8 @@ class _Compiler:
             assert payer_given is not None, "a price has a payer or a beneficiary (checked)"
             unit, payer, recipient = price.unit, payer_given, None
             price_year = price.price_year if price.price_year is not None else self.stated_price_year
-            price_col = self.add_input(
-                price.amount, (*path, "price", "amount"), f"{name}.price", f"{label}: prijs"
+            price_col = self.line_input(
+                price.amount, (*path, "price", "amount"), f"{name}.price", label, "price"
             )
         try:
             to_item_unit = conversion_factor(line.unit or unit, unit)
@@ -556,16 +594,16 @@ class _Compiler:
                 "per: year with 'years' for an effect at area level)",
                 path,
             )
-        add = self.add_input
+        add = self.line_input
         factors = [
-            (add(line.quantity, (*path, "quantity"), f"{name}.quantity", f"{label}: hoeveelheid"), IDENTITY),
-            (add(line.success, (*path, "success"), f"{name}.success", f"{label}: succes"), IDENTITY),
+            (add(line.quantity, (*path, "quantity"), f"{name}.quantity", label, "quantity"), IDENTITY),
+            (add(line.success, (*path, "success"), f"{name}.success", label, "success"), IDENTITY),
             (
-                add(line.deadweight, (*path, "deadweight"), f"{name}.deadweight", f"{label}: deadweight"),
+                add(line.deadweight, (*path, "deadweight"), f"{name}.deadweight", label, "deadweight"),
                 ONE_MINUS,
             ),
             (
-                add(line.attribution, (*path, "attribution"), f"{name}.attribution", f"{label}: attributie"),
+                add(line.attribution, (*path, "attribution"), f"{name}.attribution", label, "attribution"),
                 IDENTITY,
             ),
             (
@@ -573,7 +611,8 @@ class _Compiler:
                     line.displacement,
                     (*path, "displacement"),
                     f"{name}.displacement",
-                    f"{label}: verdringing",
+                    label,
+                    "displacement",
                 ),
                 ONE_MINUS,
             ),
@@ -582,13 +621,14 @@ class _Compiler:
                     line.optimism_bias,
                     (*path, "optimism_bias"),
                     f"{name}.optimism_bias",
-                    f"{label}: optimisme-correctie",
+                    label,
+                    "optimism_bias",
                 ),
                 ONE_MINUS,
             ),
             (price_col, IDENTITY),
         ]
-        drop = add(line.drop_off, (*path, "drop_off"), f"{name}.drop_off", f"{label}: drop-off")
+        drop = add(line.drop_off, (*path, "drop_off"), f"{name}.drop_off", label, "drop_off")
         year_path = path + (("item",) if line.item is not None else ("price", "price_year"))
         constant = to_item_unit * self.index_factor(price_year, year_path)
         beneficiary = line.beneficiary or payer
@@ -645,12 +685,12 @@ class _Compiler:
         else:
             if line.value.unit != "hour":
                 raise self.s.error("expected value.unit: hour for volunteer hours", (*path, "value", "unit"))
-            value_col = self.add_input(
-                line.value.amount, (*path, "value", "amount"), f"{name}.value", f"{label}: waarde per uur"
+            value_col = self.line_input(
+                line.value.amount, (*path, "value", "amount"), f"{name}.value", label, "value"
             )
             year = line.value.price_year if line.value.price_year is not None else self.stated_price_year
             constant = self.index_factor(year, (*path, "value", "price_year"))
-        hours = self.add_input(line.hours, (*path, "hours"), f"{name}.hours", f"{label}: uren")
+        hours = self.line_input(line.hours, (*path, "hours"), f"{name}.hours", label, "hours")
         pattern, cohort = self.timing(line, path)
         if line.as_ == "benefit":
             postings = [(self.stakeholder(line.beneficiary or SOCIETY), 1.0, False)]

@@ -35,13 +35,20 @@ def npv_of(model: Model, theta: np.ndarray) -> np.ndarray:
 TORNADO_COLUMNS = ["input", "label", "dist", "base", "low", "high", "npv_low", "npv_high", "swing"]
 
 
-def tornado(model: Model) -> pd.DataFrame:
+def tornado(model: Model, *, lang: str = "nl") -> pd.DataFrame:
     """One-way sensitivity: each uncertain input at its low and its high, every other input at base.
 
     Low and high are a distribution's ends (``triangular``, ``pert``,
     ``uniform``, and a price item's range) or its 5th and 95th percentiles
     (``normal``, ``beta``). ``swing`` is ``|npv_high - npv_low|``; rows are sorted
     by swing, largest first. ``frame.attrs['npv_base']`` holds the point ``npv``.
+
+    Parameters
+    ----------
+    model : Model
+        The compiled scenario.
+    lang : {'nl', 'en'}
+        The language of the ``label`` column (Dutch by default).
 
     Returns
     -------
@@ -61,7 +68,7 @@ def tornado(model: Model) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "input": [model.inputs[j].name for j in uncertain],
-            "label": [model.inputs[j].label for j in uncertain],
+            "label": [model.inputs[j].label_in(lang) for j in uncertain],
             "dist": [dist.dist for _, dist in dists],
             "base": [float(base[j]) for j in uncertain],
             "low": [lo for lo, _ in ends],
@@ -120,7 +127,9 @@ def _nonlinear_cols(model: Model) -> set[int]:
     return cols
 
 
-def break_even(model: Model, name: str, *, low: float | None = None, high: float | None = None) -> dict:
+def break_even(
+    model: Model, name: str, *, low: float | None = None, high: float | None = None, lang: str = "nl"
+) -> dict:
     """The value of input ``name`` at which the societal ``npv`` is 0, every other input at base.
 
     Where ``npv`` is linear in the input (everything but the discount rate and
@@ -134,6 +143,8 @@ def break_even(model: Model, name: str, *, low: float | None = None, high: float
         An input name (``Model.inputs[j].name``), e.g. ``effects.minder-bijstand.success``.
     low, high : float, optional
         Search this range instead of the default (see :func:`input_range`).
+    lang : {'nl', 'en'}
+        The language of ``label`` (Dutch by default).
 
     Returns
     -------
@@ -187,7 +198,7 @@ def break_even(model: Model, name: str, *, low: float | None = None, high: float
         )
     return {
         "input": inp.name,
-        "label": inp.label,
+        "label": inp.label_in(lang),
         "base": float(base[j]),
         "value": value,
         "roots": roots,

@@ -69,12 +69,13 @@ def analyse(
     if tornado:
         from mkba.uncertainty import sensitivity
 
-        frame = sensitivity.tornado(result.model)
+        frame = sensitivity.tornado(result.model, lang=result.lang)
         analysis.npv_base = float(frame.attrs.get("npv_base", result.npv))
         rows = [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
         analysis.tornado = rows
         analysis.break_even = [
-            sensitivity.break_even(result.model, str(r["input"])) for r in rows[:BREAK_EVEN_TOP]
+            sensitivity.break_even(result.model, str(r["input"]), lang=result.lang)
+            for r in rows[:BREAK_EVEN_TOP]
         ]
     if result.scenario.sib is not None:
         from mkba.sib.model import compile_sib

@@ -276,3 +276,11 @@ def test_a_contract_in_dollars_shows_dollars_and_the_savings_in_euro():
     assert re.search(r"Uitkomstbetalingen\s*│\s*USD \d", text)  # what the contract pays: its currency
     assert re.search(r"Netto besparing betaler \(cw\)\s*│\s*€ \d", text)  # avoided costs: euro
     assert "Terugbetaald per geïnvesteerde USD" in text
+
+
+def test_a_contract_on_dates_writes_them_as_its_reader_does():
+    """DWP pays on dates: 30-09-2012 in Dutch, 30/09/2012 in English; never 2012-09-30."""
+    path = ROOT / "scenarios" / "sib" / "dwp-innovation-fund-round1.yaml"
+    nl, en = _plain(_cli(str(path)).stdout), _plain(_cli(str(path), "--lang", "en").stdout)
+    assert "30-09-2012" in nl and "30/09/2012" in en
+    assert "2012-09-30" not in nl and "2012-09-30" not in en

@@ -379,7 +379,7 @@ def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
         decimals = 0 if key == "payer_avoids" else 2  # the contract pays cents; avoided costs are estimates
         cells = [numbers.number(r[key], lang, decimals) for r in rows]
         body.append((name, cells, numbers.number(sum(r[key] for r in rows), lang, decimals)))
-    _print_blocks(title, [str(r.get("period", r["year"])) for r in rows], body, lang)
+    _print_blocks(title, [numbers.date(r.get("period", r["year"]), lang) for r in rows], body, lang)
 
 
 def _print_blocks(title: str, periods: list[str], body: list[tuple[str, list[str], str]], lang: str) -> None:
@@ -440,7 +440,8 @@ def _print_by_period(title: str, rows: list[tuple[str, dict, float]], lang: str,
         (name, [numbers.number(by.get(p, 0.0), lang, 2) for p in periods], numbers.number(total, lang, 2))
         for name, by, total in rows
     ]
-    _print_blocks(title + (f" ({cur})" if cur != "EUR" else ""), periods, body, lang)
+    shown = [numbers.date(p, lang) for p in periods]  # sorted as ISO dates, shown as the reader writes them
+    _print_blocks(title + (f" ({cur})" if cur != "EUR" else ""), shown, body, lang)
 
 
 #: A default of the contract, as :func:`mkba.sib.model.compile_sib` names it: the outcome it is of.

@@ -132,6 +132,24 @@ def currency_name(currency: str, lang: str = "nl") -> str:
     return "euro" if currency == "EUR" else currency
 
 
+def date(value: Any, lang: str = "nl") -> str:
+    """A date in the reader's short notation (CLDR): ``30-09-2012`` in Dutch, ``30/09/2012`` in English.
+
+    ``value`` is a :class:`datetime.date` or an ISO date (``2012-09-30``); anything else (a year, a
+    period's name) is written as it is.
+
+    Examples
+    --------
+    >>> date("2012-09-30"), date("2012-09-30", "en"), date(2014)
+    ('30-09-2012', '30/09/2012', '2014')
+    """
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.replace("-", "").isdigit():
+        return text
+    year, month, day = text.split("-")
+    return f"{day}/{month}/{year}" if lang == "en" else f"{day}-{month}-{year}"
+
+
 def number(x: float | None, lang: str = "nl", decimals: int = 0) -> str:
     """A number with thousands separators and ``decimals`` decimals: ``1.234,5`` or ``1,234.5``.
 

@@ -596,7 +596,7 @@ class _SibSheet:
             R["dates"] = self.year_row(
                 self.w("dates"),
                 [float((d - dt.date(1899, 12, 30)).days) for d in self.sib.cols.dates],
-                fmt="yyyy-mm-dd",
+                fmt="dd/mm/yyyy" if ctx.lang == "en" else "dd-mm-yyyy",  # the reader's short date
                 total=False,
                 raw_label=True,
             )

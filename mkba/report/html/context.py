@@ -396,7 +396,7 @@ def provenance(result: Result) -> list[tuple[str, str]]:
         (label("base_year", lang), str(p["base_year"]) + base_note),
         (label("xl_price_index", lang), label("rp_index_" + str(p["price_index"]), lang)),
         (label("xl_mkba_version", lang), p["mkba_version"]),
-        (label("rp_made_on", lang), _dt.date.today().isoformat()),
+        (label("rp_made_on", lang), numbers.date(_dt.date.today(), lang)),
     ]
 
 

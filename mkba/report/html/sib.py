@@ -102,7 +102,8 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
             ]
         )
     title = label("sib_schedule", lang).format(cur=numbers.currency_name(d.get("currency", "EUR"), lang))
-    return {"title": title, "years": [str(r["year"]) for r in rows], "rows": body}
+    periods = [numbers.date(r.get("period", r["year"]), lang) for r in rows]  # a dated contract: its dates
+    return {"title": title, "years": periods, "rows": body}
 
 
 def _documented(result: Result) -> list[dict[str, Any]]:

@@ -476,3 +476,40 @@ def test_the_defaults_used_are_written_in_the_readers_words(run, make_scenario, 
         assert why in texts  # the note beside the base year on Uitgangspunten / Inputs
         assert any(t.startswith("2015 (") and why in t for t in texts)  # the provenance on the summary
         assert not any("start_year)" in t for t in texts)
+
+
+def test_a_dutch_workbook_writes_the_scenarios_choices_in_words(tmp_path):
+    """Soort, Per, units and the nature of a price in Dutch words, not the file format's values."""
+    root = Path(__file__).resolve().parents[1]
+    codes = {
+        "cost",
+        "avoided_cost",
+        "added_cost",
+        "benefit",
+        "once",
+        "year",
+        "participant",
+        "participant_year",
+    }
+    codes |= {
+        "hour",
+        "month",
+        "day",
+        "case",
+        "resource",
+        "transfer",
+        "in_kind_cost",
+        "memo",
+    }  # "contact" is Dutch too
+    for name in ("tutorial.yaml", "frontlijnteam-leeuwarden.yaml", "buuv-haarlem.yaml"):
+        path = tmp_path / f"{name}.xlsx"
+        evaluate(root / "scenarios" / name).to_excel(path)
+        wb = openpyxl.load_workbook(path)
+        cells = [
+            c.value
+            for title in ("Uitgangspunten", "Prijslijst")
+            for row in wb[title].iter_rows()
+            for c in row
+        ]
+        assert not codes & {c for c in cells if isinstance(c, str)}, name
+        assert "1 year = 12 months = 52 weeks = 365 days" not in cells

@@ -36,7 +36,7 @@ from mkba.report.excel.cells import (
 )
 from mkba.report.numbers import number
 from mkba.report.text import public_text
-from mkba.report.vocabulary import default_reason, label
+from mkba.report.vocabulary import default_reason, label, unit_name
 from mkba.scenario.distributions import _Dist
 from mkba.scenario.model import CostLine, EffectLine, VolunteerLine
 
@@ -467,16 +467,18 @@ def _price_row(p: _Params, item_id: str, item: PriceItem, j: int) -> str:
     r = p.rows.next()
     ctx.text(ws, r, 1, item_id)
     ctx.text(ws, r, 2, item.label_en if ctx.lang == "en" and item.label_en else item.label)
-    ctx.text(ws, r, 3, item.unit)
+    ctx.text(ws, r, 3, unit_name(item.unit, ctx.lang))
     ctx.number(ws, r, 4, m.inputs[j].base, EURO, is_input=True)
     ctx.number(ws, r, 5, item.price_year, YEAR, is_input=True)
     ctx.formula(ws, r, 6, "=" + index_lookup(f"E{r}"), "0.00##")
     ctx.formula(ws, r, 7, "=" + index_lookup("price_year"), "0.00##")
     ctx.formula(ws, r, 8, f"=G{r}/F{r}", FACTOR)
     ctx.formula(ws, r, 9, f"=D{r}*H{r}", EURO)
-    ctx.text(ws, r, 10, item.payer)
-    ctx.text(ws, r, 11, item.nature)
-    ctx.text(ws, r, 12, item.transfer_recipient or "")
+    ctx.text(ws, r, 10, ctx.result.stakeholder_label(item.payer))
+    ctx.text(ws, r, 11, ctx.label(f"pl_nature_{item.nature}"))
+    ctx.text(
+        ws, r, 12, ctx.result.stakeholder_label(item.transfer_recipient) if item.transfer_recipient else ""
+    )
     ctx.number(ws, r, 13, item.confidence, "0")
     ctx.text(ws, r, 14, item.source.title)
     ctx.text(ws, r, 15, item.source.url or "")
@@ -587,7 +589,7 @@ def _write_lines(ctx: Context, wb: Workbook, ws: Worksheet, row: int) -> _Lines:
 def _line_params(lp: _LineParams, spec: CostLine | EffectLine | VolunteerLine) -> float:
     """A line's parameters; returns the constant its formula multiplies by (index and unit factors)."""
     lp.put(lp.p.ctx.label("xl_label"), spec.label or lp.line.id)
-    lp.put(lp.p.ctx.label("xl_kind"), lp.line.kind)
+    lp.put(lp.p.ctx.label("xl_kind"), lp.p.ctx.label(f"kind_{lp.line.kind}"))
     if isinstance(spec, CostLine):
         return _cost_params(lp, spec)
     if isinstance(spec, EffectLine):
@@ -617,11 +619,11 @@ def _timing(lp: _LineParams, spec: CostLine | EffectLine | VolunteerLine) -> Non
         years = (spec.year, spec.year) if spec.year is not None else spec.years
         assert years is not None, "a line without participants has 'year' or 'years' (checked on loading)"
         first, last = years
-        note = "drop-off from this year" if line.decay is not None else ""
+        note = lp.p.ctx.label("xl_drop_off_from") if line.decay is not None else ""
         lp.put("first_year", first, YEAR, key="first_year", is_input=True, note=note)
         lp.put("last_year", last, YEAR, key="last_year", is_input=True)
     else:
-        note = "per participant" if spec.per == "participant" else ""
+        note = lp.p.ctx.label("per_participant") if spec.per == "participant" else ""
         lp.put("duration", line.cohort[1], "0", key="duration", is_input=True, note=note)
 
 
@@ -629,8 +631,8 @@ def _cost_params(lp: _LineParams, spec: CostLine) -> float:
     """A cost line's parameters after its label; returns its index factor."""
     ctx = lp.p.ctx
     constant = 1.0
-    lp.put(ctx.label("xl_payer"), spec.payer)
-    lp.put("per", spec.per)
+    lp.put(ctx.label("xl_payer"), ctx.result.stakeholder_label(spec.payer))
+    lp.put("per", ctx.label(f"per_{spec.per}"))
     if spec.item is not None:
         lp.put(ctx.label("xl_item"), spec.item)
         lp.put("quantity", None, NUMBER, key="quantity", input_name=f"{lp.base}.quantity")
@@ -663,22 +665,25 @@ def _effect_params(lp: _LineParams, spec: EffectLine) -> float:
     else:
         assert price is not None, "an effect has an item or a price (checked on loading)"
         payer, unit = price.payer or spec.beneficiary, price.unit
-    lp.put(ctx.label("xl_payer"), payer)
-    lp.put("beneficiary", spec.beneficiary or payer)
+    who = ctx.result.stakeholder_label
+    lp.put(ctx.label("xl_payer"), who(payer) if payer else None)
+    beneficiary = spec.beneficiary or payer
+    lp.put("beneficiary", who(beneficiary) if beneficiary else None)
     if item is not None and item.transfer_recipient:
-        lp.put(ctx.label("xl_recipient"), item.transfer_recipient, note="transfer")
+        recipient = who(item.transfer_recipient)
+        lp.put(ctx.label("xl_recipient"), recipient, note=ctx.label("pl_nature_transfer"))
     if item is not None:
         lp.put(ctx.label("xl_item"), spec.item)
     elif price is not None:
         constant = _own_price(lp, "price", EURO, price.price_year, note=price.label or "")
     conv = conversion_factor(spec.unit or unit, unit)
-    lp.put(ctx.label("xl_unit"), f"{spec.unit or unit} -> {unit}")
-    note = "1 year = 12 months = 52 weeks = 365 days"
+    lp.put(ctx.label("xl_unit"), f"{unit_name(spec.unit or unit, ctx.lang)} → {unit_name(unit, ctx.lang)}")
+    note = ctx.label("xl_unit_note")
     lp.put("unit_factor", conv, "0.000000####", key="unit_factor", note=note)
     for param, fmt in _EFFECT_FACTORS:
         lp.put(param, None, fmt, key=param, input_name=f"{lp.base}.{param}")
     if spec.per == "year":  # at area level: every year of the range, drop-off from its first
-        lp.put("per", spec.per)
+        lp.put("per", ctx.label(f"per_{spec.per}"))
         _timing(lp, spec)
     else:
         lp.put("lag", spec.lag, "0", key="lag", is_input=True)
@@ -690,10 +695,10 @@ def _volunteer_params(lp: _LineParams, spec: VolunteerLine) -> float:
     """A volunteer line's parameters after its label; returns its index factor."""
     ctx = lp.p.ctx
     constant = 1.0
-    lp.put("as", spec.as_)
+    lp.put("as", ctx.label(f"kind_{spec.as_}"))
     if spec.as_ == "benefit":
-        lp.put("beneficiary", spec.beneficiary or "samenleving")
-    lp.put("per", spec.per)
+        lp.put("beneficiary", ctx.result.stakeholder_label(spec.beneficiary or "samenleving"))
+    lp.put("per", ctx.label(f"per_{spec.per}"))
     lp.put("hours", None, NUMBER, key="hours", input_name=f"{lp.base}.hours")
     if isinstance(spec.value, str):
         lp.put(ctx.label("xl_item"), spec.value)

@@ -172,14 +172,9 @@ def _figures_table(ctx: Context, wb: Workbook, ws: Worksheet, refs: _Refs) -> di
         if f is not None:
             ctx.formula(ws, rr, 2, f, fmt, bold=name == "npv")
         else:  # a value from the core (the IRR with several sign changes)
-            reason = res.irr_reason if ctx.lang == "en" else None  # the engine words its reason in English
-            value = (
-                res.irr
-                if res.irr is not None
-                else f"{ctx.na} ({reason})"
-                if reason
-                else ctx.label("rp_no_irr")
-            )
+            # the engine words its reason in English: a Dutch reader gets the Dutch one
+            reason = res.irr_reason if ctx.lang == "en" else ctx.label("xl_no_irr_why")
+            value = res.irr if res.irr is not None else f"{ctx.na} ({reason})"
             ctx.number(ws, rr, 2, value, fmt)
         ctx.text(ws, rr, 3, note)
         used = ctx.define(wb, name, ws, f"B{rr}")

@@ -341,3 +341,22 @@ def test_a_dutch_sib_workbook_says_why_there_is_no_break_even_or_irr_in_dutch(tm
         reasons = [t for t in texts if isinstance(t, str) and t.startswith("n.v.t. (")]
         assert not [t for t in reasons if re.search(r"\b(the|payer|level|several|roots)\b", t)], reasons
         assert not any(isinstance(t, str) and t.startswith("Omslagpunt") and "(" + "_" in t for t in texts)
+
+
+def test_the_sib_sheet_names_parties_and_outcomes_by_their_labels_in_its_rows(tmp_path):
+    """Row labels say 'Hoofdsom uitstaand: ABN AMRO Social Impact Fund', not the id 'abn-amro-sif'."""
+    import openpyxl
+
+    for name, ident in (
+        ("nyc-rikers-able", "bloomberg-philanthropies"),
+        ("dwp-innovation-fund-round1", "social-investor"),
+    ):
+        xlsx = tmp_path / f"{name}.xlsx"
+        done = invoke_cli("sib", ROOT / "scenarios" / "sib" / f"{name}.yaml", "--xlsx", xlsx)
+        assert done.returncode == 0, done.stderr
+        ws = openpyxl.load_workbook(xlsx)["SIB"]
+        labels = [
+            c.value for row in ws.iter_rows(min_col=1, max_col=1) for c in row if isinstance(c.value, str)
+        ]
+        sentences = [t for t in labels if ":" in t or "(" in t]  # 'what: whom' and 'what (which outcome)'
+        assert not [t for t in sentences if ident in t or "cohort-" in t], sentences

@@ -506,6 +506,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "per_once": ("eenmalig", "once"),
     "per_year": ("per jaar", "per year"),
     "per_participant": ("per deelnemer", "per participant"),
+    "per_contract": ("voor het hele contract", "for the whole contract"),
     "per_participant_year": ("per deelnemer per jaar", "per participant per year"),
     "xl_no_irr_why": ("de kasstromen wisselen niet precies één keer van teken", "no single sign change"),
     "xl_unit_note": (

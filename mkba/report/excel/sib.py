@@ -30,9 +30,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from mkba.pricelist.index import default_index
 from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
 from mkba.report.numbers import currency_name, percent
-from mkba.report.vocabulary import break_even_reason
+from mkba.report.vocabulary import break_even_reason, unit_name
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
-from mkba.sib.labels import outcome_label
+from mkba.sib.labels import outcome_label, party_label
 from mkba.sib.model import CompiledOutcome
 
 #: First column of the periods (D): A label, B note, C name or unit.
@@ -152,6 +152,14 @@ class _SibSheet:
         self.row = 0
 
     # -- helpers --------------------------------------------------------------------------------
+    def who(self, name: str) -> str:
+        """A party of the contract by its label (an investor, the payer, a guarantor), not its id."""
+        return party_label(self.c, self.ctx.result.scenario.stakeholders, name, self.ctx.lang)
+
+    def what(self, oid: str) -> str:
+        """An outcome of the contract by its label, not its id."""
+        return outcome_label(self.c, oid)
+
     def w(self, key: str) -> str:
         """A word of this sheet (:data:`_WORDS`) in the workbook's language."""
         nl, en = _WORDS[key]
@@ -289,7 +297,9 @@ class _SibSheet:
 
         m, run = self.sib.model, self.ctx.result.model
         if c.outcome_payers:
-            payers = ", ".join(f"{p.payer} ({percent(p.share, self.ctx.lang, 0)})" for p in c.outcome_payers)
+            payers = ", ".join(
+                f"{self.who(p.payer)} ({percent(p.share, self.ctx.lang, 0)})" for p in c.outcome_payers
+            )
             put("xl_sib_outcome_payer", payers, text=self.w("payers"))
         else:
             put("xl_sib_outcome_payer", c.outcome_payer)
@@ -376,7 +386,10 @@ class _SibSheet:
             r = self.next()
             ctx.text(ws, r, 1, o.id)
             ctx.text(ws, r, 2, o.label)
-            ctx.text(ws, r, 3, f"{spec.unit or ''} per {spec.per}")
+            unit = unit_name(spec.unit, ctx.lang) + " " if spec.unit else ""
+            ctx.text(
+                ws, r, 3, unit + ctx.label("per_participant" if spec.per == "participant" else "per_contract")
+            )
             n = o.participants if o.per_participant else 1
             ctx.number(ws, r, 4, n, "0", is_input=True)
             self.participants[o.id] = f"$D${r}"
@@ -444,7 +457,9 @@ class _SibSheet:
         for g, (_cap, ks) in enumerate(self.sib.person_caps):
             spec = self.c.person_caps[g]
             r = self.next()
-            ctx.text(ws, r, 1, f"{self.w('person_cap')} ({', '.join(ids[k] for k in ks)})", bold=True)
+            ctx.text(
+                ws, r, 1, f"{self.w('person_cap')} ({', '.join(self.what(ids[k]) for k in ks)})", bold=True
+            )
             ctx.number(ws, r, 7, spec.amount, self.money, is_input=True)
             ctx.number(
                 ws, r, 8, spec.participants or self.sib.outcomes[ks[0]].participants, "0", is_input=True
@@ -612,14 +627,14 @@ class _SibSheet:
         due_rows = []
         for o in self.sib.outcomes:
             share = self.year_row(
-                f"{ctx.label('xl_sib_share')} ({o.id})",
+                f"{ctx.label('xl_sib_share')} ({self.what(o.id)})",
                 [float(x) for x in o.shares],
                 fmt=PERCENT,
                 is_input=True,
                 raw_label=True,
             )
             cum = self.year_row(
-                f"{ctx.label('xl_sib_cum_share')} ({o.id})",
+                f"{ctx.label('xl_sib_cum_share')} ({self.what(o.id)})",
                 fmt=PERCENT,
                 total=False,
                 raw_label=True,
@@ -634,7 +649,10 @@ class _SibSheet:
                 return f"=IF(SUM({rest})=0,{T},ROUND({T}*{col}{cr},2))"
 
             cr = self.year_row(
-                f"{ctx.label('xl_sib_cum_rounded')} ({o.id})", formulas=rounded, total=False, raw_label=True
+                f"{ctx.label('xl_sib_cum_rounded')} ({self.what(o.id)})",
+                formulas=rounded,
+                total=False,
+                raw_label=True,
             )
 
             def due_f(i, col, cr=cr):
@@ -643,7 +661,10 @@ class _SibSheet:
                 return f"={col}{cr}" if i == 0 else f"={col}{cr}-{self.cols[i - 1]}{cr}"
 
             due = self.year_row(
-                f"{ctx.label('xl_sib_due_outcome')} ({o.id})", raw_label=True, note=form, formulas=due_f
+                f"{ctx.label('xl_sib_due_outcome')} ({self.what(o.id)})",
+                raw_label=True,
+                note=form,
+                formulas=due_f,
             )
             R[f"due:{o.id}"] = due
             due_rows.append(due)
@@ -743,22 +764,31 @@ class _SibSheet:
         # rows are written first with a placeholder and filled in once every row number is known
         for iid in ids:
             owed[iid] = self.year_row(
-                f"{self.w('owed')}: {iid}", formulas=lambda i, col: "=0", total=False, raw_label=True
+                f"{self.w('owed')}: {self.who(iid)}",
+                formulas=lambda i, col: "=0",
+                total=False,
+                raw_label=True,
             )
             if self.rate_cell and c.investors[ids.index(iid)].interest:
                 acc[iid] = self.year_row(
-                    f"{self.w('accrued')}: {iid}", formulas=lambda i, col: "=0", total=False, raw_label=True
+                    f"{self.w('accrued')}: {self.who(iid)}",
+                    formulas=lambda i, col: "=0",
+                    total=False,
+                    raw_label=True,
                 )
             if iid in self.cap_cell:
                 head[iid] = self.year_row(
-                    f"{self.w('headroom')} (cent): {iid}",
+                    f"{self.w('headroom')} (cent): {self.who(iid)}",
                     formulas=lambda i, col: "=0",
                     total=False,
                     raw_label=True,
                     fmt=NUMBER,
                 )
             room[iid] = self.year_row(
-                f"{self.w('room')}: {iid}", formulas=lambda i, col: "=0", total=False, raw_label=True
+                f"{self.w('room')}: {self.who(iid)}",
+                formulas=lambda i, col: "=0",
+                total=False,
+                raw_label=True,
             )
         got: dict[str, list[int]] = {iid: [] for iid in ids}  # rows of what each investor got so far
         pool = R["pool"]
@@ -792,7 +822,7 @@ class _SibSheet:
         )
         for iid in ids:
             self.received_row[iid] = self.year_row(
-                f"→ {iid}",
+                f"→ {self.who(iid)}",
                 formulas=lambda i, col, rs=got[iid]: "=" + "+".join(f"{col}{x}" for x in rs),
                 note=form,
                 raw_label=True,
@@ -861,7 +891,7 @@ class _SibSheet:
             else:
                 f = lambda i, col, iid=iid: f"=MAX(0,MIN({col}{src[iid]},{col}{room[iid]}{so_far(iid, col)}))"  # noqa: E731
             need[iid] = self.year_row(
-                f"{self.w('need')} ({self.w(kind)}): {iid}",
+                f"{self.w('need')} ({self.w(kind)}): {self.who(iid)}",
                 formulas=f,
                 total=False,
                 raw_label=True,
@@ -870,7 +900,7 @@ class _SibSheet:
         if len(members) == 1 and src is not None:
             (iid,) = members
             r = self.year_row(
-                f"{self.w(kind)}: {iid}",
+                f"{self.w(kind)}: {self.who(iid)}",
                 raw_label=True,
                 note=form,
                 formulas=lambda i, col: f"=MIN({col}{pool},{col}{need[iid]})",
@@ -900,7 +930,7 @@ class _SibSheet:
                 share = lambda col, iid=iid: f"{weights[iid]}/{wsum}"  # noqa: E731
                 cond = lambda col: f"{wsum}>0"  # noqa: E731
             base[iid] = self.year_row(
-                f"{self.w(kind)} (pro rata): {iid}",
+                f"{self.w(kind)} (pro rata): {self.who(iid)}",
                 raw_label=True,
                 total=False,
                 note=form,
@@ -918,7 +948,7 @@ class _SibSheet:
                 + "".join(f"-{col}{a}" for a in added)
             )
             add = self.year_row(
-                f"{self.w(kind)} (rest): {iid}",
+                f"{self.w(kind)} (rest): {self.who(iid)}",
                 raw_label=True,
                 total=False,
                 note=form,
@@ -928,7 +958,7 @@ class _SibSheet:
             )
             added.append(add)
             out[iid] = self.year_row(
-                f"{self.w(kind)}: {iid}",
+                f"{self.w(kind)}: {self.who(iid)}",
                 raw_label=True,
                 note=form,
                 formulas=lambda i, col, iid=iid, add=add: f"={col}{base[iid]}+{col}{add}",
@@ -994,7 +1024,7 @@ class _SibSheet:
                 return f"=MAX(0,{floor}-SUM(${self.cols[0]}{rec}:${self.cols[-1]}{rec}))"
 
             self.top_up_row[iid] = self.year_row(
-                f"{ctx.label('xl_sib_top_up')}: {iid}", raw_label=True, note=form, formulas=top
+                f"{ctx.label('xl_sib_top_up')}: {self.who(iid)}", raw_label=True, note=form, formulas=top
             )
         self.L["rows"]["top_up"] = dict(self.top_up_row)
         # guarantees: each pays the investors it covers, in order, their lost principal, up to its amount
@@ -1004,20 +1034,22 @@ class _SibSheet:
         tot = self.total_col
         for iid in self.sib.investor_ids:
             r = self.next()
-            ctx.text(ws, r, 1, f"{self.w('lost')}: {iid}")
+            ctx.text(ws, r, 1, f"{self.w('lost')}: {self.who(iid)}")
             ir, rec, tu = self.invest_row[iid], self.received_row[iid], self.top_up_row[iid]
             ctx.formula(ws, r, 3, f"=MAX(0,{tot}{ir}-{tot}{rec}-{tot}{tu})", self.money)
             lost[iid] = f"$C${r}"
         for g, (amount, covers) in enumerate(self.sib.terms.guarantees):
             spec = c.guarantees[g]
             r = self.next()
-            ctx.text(ws, r, 1, f"{self.w('guarantee')} {spec.guarantor}: {self.w('in_force')}", bold=True)
+            ctx.text(
+                ws, r, 1, f"{self.w('guarantee')} {self.who(spec.guarantor)}: {self.w('in_force')}", bold=True
+            )
             ctx.number(ws, r, 3, int(amount) / 100.0, self.money, is_input=True)
             left = f"$C${r}"
             for k in covers:
                 iid = self.sib.investor_ids[k]
                 rr = self.next()
-                ctx.text(ws, rr, 1, f"{self.w('guarantee')} {spec.guarantor} → {iid}")
+                ctx.text(ws, rr, 1, f"{self.w('guarantee')} {self.who(spec.guarantor)} → {self.who(iid)}")
                 before = "".join(f"-{x}" for x in paid[iid])
                 ctx.formula(ws, rr, 3, f"=MAX(0,MIN({left},{lost[iid]}{before}))", self.money)
                 paid[iid].append(f"$C${rr}")
@@ -1025,7 +1057,7 @@ class _SibSheet:
         for iid in self.sib.investor_ids:
             cells = paid[iid]
             self.guarantee_row[iid] = self.year_row(
-                f"{self.w('guarantee')}: {iid}",
+                f"{self.w('guarantee')}: {self.who(iid)}",
                 raw_label=True,
                 note=form,
                 formulas=lambda i, col, cells=cells: (
@@ -1104,7 +1136,7 @@ class _SibSheet:
             and run.model.years.tolist() == self.years
             and all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(have, want))
         )
-        name = f"{ctx.label('xl_sib_savings_base')} ({o.id})"
+        name = f"{ctx.label('xl_sib_savings_base')} ({self.what(o.id)})"
         if live:
             fl = quote_sheetname(ctx.layout.sheets["flows"])
             fcols = ctx.layout.year_cols
@@ -1121,7 +1153,7 @@ class _SibSheet:
             base = self.year_row(name, self.per_column(want), fmt=EURO, raw_label=True, note=self.core)
         level, reference = self.level[o.id], self.reference[o.id]
         return self.year_row(
-            f"{ctx.label('xl_sib_savings')} ({o.id})",
+            f"{ctx.label('xl_sib_savings')} ({self.what(o.id)})",
             raw_label=True,
             fmt=EURO,
             note=self.form,

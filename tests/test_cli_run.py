@@ -322,3 +322,11 @@ def test_the_defaults_a_scenario_relies_on_are_said_in_the_readers_words(tmp_pat
     flat = " ".join(done.stdout.replace("\xa0", " ").split())
     assert words in flat
     assert "start_year" not in flat and ("newest" not in flat if lang == "nl" else True)
+
+
+@pytest.mark.parametrize("option", [["--tornado"], ["--break-even", "discount_rate"], ["--workers", "2"]])
+def test_options_a_project_does_not_take_are_refused_not_ignored(option, tmp_path):
+    out = tmp_path / "p.xlsx"
+    done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", *option, "--xlsx", str(out))
+    assert done.returncode == 2 and not out.exists()
+    assert done.stderr.startswith(f"error: {option[0]}: applies to a scenario, not to a project")

@@ -71,6 +71,10 @@ def run(
     if _is_project(doc):
         from mkba.cli.project import run_project
 
+        _refuse_for_project(
+            tornado=tornado, break_even=break_even, plots=plots, workers=workers, scheduler=scheduler
+        )
+
         run_project(
             scenario, pricelist=pricelist, price_year=price_year, discount_rate=discount_rate,
             json_out=json_out, xlsx=xlsx, lang=lang.value, simulate=simulate, seed=seed,
@@ -151,6 +155,18 @@ def _uncertainty(result: Result, sampling: Sampling, tornado: bool, break_even: 
         analysis["break_even"] = found
         result.extra["break_even"] = found if len(found) > 1 else found[0]
     return analysis
+
+
+def _refuse_for_project(**given: object) -> None:
+    """Refuse the options a project's run does not take, rather than ignore them (exit code 2)."""
+    for option, value in given.items():
+        if value and not (option == "workers" and value == 1):  # --workers 1 is the default
+            flag = "--" + option.replace("_", "-")
+            raise MkbaError(
+                "applies to a scenario, not to a project; run it on one of the project's scenarios "
+                "(a project takes --simulate, --seed, --chunk-size, --json and --xlsx)",
+                field=flag,
+            )
 
 
 def print_result(result: Result, analysis: dict | None = None) -> None:

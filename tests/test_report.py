@@ -360,3 +360,22 @@ def test_the_sib_sheet_names_parties_and_outcomes_by_their_labels_in_its_rows(tm
         ]
         sentences = [t for t in labels if ":" in t or "(" in t]  # 'what: whom' and 'what (which outcome)'
         assert not [t for t in sentences if ident in t or "cohort-" in t], sentences
+
+
+def test_the_sib_sheet_writes_the_contracts_terms_in_dutch_words():
+    """Rule types, what happens beyond the return cap and the waterfall's steps: no file values."""
+    import tempfile
+
+    import openpyxl
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("dwp-innovation-fund-round1", "nyc-rikers-able", "peterborough-one-service"):
+            xlsx = Path(folder) / f"{name}.xlsx"
+            assert (
+                invoke_cli("sib", ROOT / "scenarios" / "sib" / f"{name}.yaml", "--xlsx", xlsx).returncode == 0
+            )
+            ws = openpyxl.load_workbook(xlsx)["SIB"]
+            texts = {c.value for row in ws.iter_rows(max_col=3) for c in row if isinstance(c.value, str)}
+            words = {"rate_card", "threshold", "linear", "bands", "payer_keeps", "provider", "Multiple"}
+            assert not words & texts, name
+            assert not [t for t in texts if t.endswith(": take") or "max_loss)" in t], name

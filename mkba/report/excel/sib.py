@@ -71,6 +71,7 @@ _WORDS = {
     "to_investors": ("Deel investeerders", "Investors' part"),
     "to_provider": ("Deel uitvoerder", "Provider's part"),
     "payer_keeps": ("Houdt betaler", "Payer keeps"),
+    "take": ("uit de pot", "taken from the pool"),
     "return": ("Rendement betaald", "Return paid"),
     "guarantee": ("Garantie", "Guarantee"),
     "in_force": ("Bedrag van kracht", "Amount in force"),
@@ -302,12 +303,12 @@ class _SibSheet:
             )
             put("xl_sib_outcome_payer", payers, text=self.w("payers"))
         else:
-            put("xl_sib_outcome_payer", c.outcome_payer)
+            put("xl_sib_outcome_payer", self.who(c.outcome_payer) if c.outcome_payer else None)
         put("currency", c.currency, text=self.w("currency"))
         put(
             "exchange_rate", c.exchange_rate or 1.0, FACTOR, "sib_exchange_rate", text=self.w("exchange_rate")
         )
-        put("sib_provider", c.provider.name if c.provider else None)
+        put("sib_provider", self.who(c.provider.name) if c.provider else None)
         put(
             "xl_sib_provider_share",
             c.provider.share_of_payments if c.provider else 0.0,
@@ -322,9 +323,9 @@ class _SibSheet:
             note="ROUNDDOWN(…; 2)",
         )
         put("xl_sib_max_return", c.max_return, PERCENT, "sib_max_return")
-        put("xl_sib_beyond", c.beyond_max_return)
+        put("xl_sib_beyond", ctx.label(f"beyond_{c.beyond_max_return}") if c.beyond_max_return else None)
         put("xl_sib_max_loss", c.max_loss, PERCENT, "sib_max_loss")
-        put("xl_sib_max_loss_paid_by", c.max_loss_paid_by)
+        put("xl_sib_max_loss_paid_by", self.who(c.max_loss_paid_by) if c.max_loss_paid_by else None)
         w = c.once_investors_whole
         for part in ("investors", "provider", "payer_keeps"):
             key = "to_investors" if part == "investors" else ("to_provider" if part == "provider" else part)
@@ -493,7 +494,7 @@ class _SibSheet:
         ctx, ws = self.ctx, self.ws
         r = self.next()
         ctx.text(ws, r, 1, o.id)
-        ctx.text(ws, r, 2, rule.type + (f": {rule.label}" if rule.label else ""))
+        ctx.text(ws, r, 2, ctx.label(f"rule_{rule.type}") + (f": {rule.label}" if rule.label else ""))
         cap = getattr(rule, "cap", None)
         if cap is not None:
             ctx.number(ws, r, 9, cap, self.money, is_input=True)
@@ -908,7 +909,7 @@ class _SibSheet:
             return {iid: r}
         total_need = lambda col: "(" + "+".join(f"{col}{need[x]}" for x in members) + ")"  # noqa: E731
         take = self.year_row(
-            f"{self.w(kind)}: take",
+            f"{self.w(kind)}: {self.w('take')}",
             raw_label=True,
             total=False,
             note=form,
@@ -1144,7 +1145,7 @@ class _SibSheet:
                 name,
                 raw_label=True,
                 fmt=EURO,
-                note=f"{ctx.layout.sheets['flows']} x sib_index_factor",
+                note=f"{ctx.layout.sheets['flows']} x {ctx.label('xl_sib_index_factor').lower()} (sib_index_factor)",
                 formulas=lambda i, col: (
                     "=(" + "+".join(f"{fl}!{fcols[i]}{r}" for _, r in rows) + ")*sib_index_factor"
                 ),

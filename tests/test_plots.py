@@ -248,7 +248,7 @@ def test_chart_texts_follow_the_language():
         shown[lang] += [t.get_text() for t in fig.axes[0].get_xticklabels()]
     p = sim.p_npv_negative * 100
     assert f"P(saldo < 0) = {p:.1f}\xa0%".replace(".", ",") in shown["nl"]
-    assert f"P(npv < 0) = {p:.1f}%" in shown["en"]
+    assert f"P(NPV < 0) = {p:.1f}%" in shown["en"]
     assert "2.000 trekkingen" in " ".join(shown["nl"]) and "2,000 draws" in " ".join(shown["en"])
     assert any(re.fullmatch(r"€\xa0-?\d{1,3}(\.\d{3})+", t) for t in shown["nl"])  # € -270.000
     assert any(re.fullmatch(r"-?€\d{1,3}(,\d{3})+", t) for t in shown["en"])  # -€270,000

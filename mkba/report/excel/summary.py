@@ -361,11 +361,13 @@ def _provenance(ctx: Context, ws: Worksheet, row: int) -> int:
     for key, used in ctx.result.model.used_defaults.items():
         row += 1
         item = items.get(key.removeprefix("price."))
-        what = ctx.label(_SETTINGS[key]) if key in _SETTINGS else f"{ctx.label('default_price')} {key[6:]}"
+        if key in _SETTINGS:
+            what = ctx.label(_SETTINGS[key])
+        else:  # a price by its label in the reader's language (its id when the list has none)
+            shown = getattr(item, "label_en", None) if ctx.lang == "en" else None
+            what = f"{ctx.label('default_price')} {shown or getattr(item, 'label', None) or key[6:]}"
         ctx.text(ws, row, 1, f"- {what}")
-        why = default_reason(used, ctx.lang) + (
-            f"; {item.label}" if item is not None and key not in _SETTINGS else ""
-        )
+        why = default_reason(used, ctx.lang)
         ctx.text(ws, row, 2, f"{default_value(key, used, ctx.lang)} ({why})")
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=PRINT_LAST_COL)  # room to wrap
     return row

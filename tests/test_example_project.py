@@ -275,3 +275,27 @@ def test_the_guide_quotes_todays_figures(project):
     removed = line(alt(project, "frontlijnteam")["lines"], "zware-gezinsaanpak")["delta_pv"]
     assert f"{removed:,.0f}" in text
     assert re.search(r"mkba run scenarios/frontlijnteam-project\.yaml", text)
+
+
+def test_the_project_workbook_holds_the_paired_monte_carlo_that_was_run(tmp_path):
+    """`mkba run PROJECT --simulate N --xlsx`: the comparison sheet shows the paired simulation's figures."""
+    import openpyxl
+
+    import mkba
+
+    xlsx = tmp_path / "project.xlsx"
+    done = invoke_cli("run", PROJECT, "--simulate", "3000", "--seed", "7", "--xlsx", xlsx)
+    assert done.returncode == 0, done.stderr
+    result = mkba.load_project(PROJECT).evaluate()
+    sim = result.simulate(3000, seed=7)
+    ws = openpyxl.load_workbook(xlsx)["Vergelijking"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    assert any(str(k).startswith("Monte Carlo, gepaard (3.000 trekkingen, startgetal 7") for k in rows)
+    for alt in result.project.alternatives:
+        r = rows[alt.label_in("nl")]  # the last row with the alternative's name: the simulation's
+        s = sim["alternatives"][alt.id]
+        assert ws.cell(r, 2).value == pytest.approx(s["p_delta_npv_positive"])
+        assert ws.cell(r, 5).value == pytest.approx(s["delta_npv"]["p50"])
+    assert ws.cell(rows[result.project.baseline.label_in("nl")], 3).value == pytest.approx(
+        sim["baseline_p_best"]
+    )

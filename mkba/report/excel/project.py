@@ -37,7 +37,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mkba.errors import MkbaError
 from mkba.io.files import write_atomic
-from mkba.report.excel.cells import EURO0, RATIO, Book, Context, Layout, save, write_header, write_title
+from mkba.report.excel.cells import (
+    EURO0,
+    PERCENT,
+    RATIO,
+    Book,
+    Context,
+    Layout,
+    save,
+    write_header,
+    write_title,
+)
 from mkba.report.excel.flows import write_flows_sheet
 from mkba.report.excel.inputs import write_input_sheets
 from mkba.report.excel.overview import (
@@ -52,7 +62,7 @@ from mkba.report.excel.overview import (
 from mkba.report.excel.printing import set_up_printing
 from mkba.report.excel.summary import write_summary_sheet
 from mkba.report.excel.workbook import STANDARD_SHEETS, _index_of, _layout
-from mkba.report.numbers import percent
+from mkba.report.numbers import count, percent
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
@@ -328,7 +338,8 @@ class _Comparison:
         row = max(figure_rows.values()) + 2
         sh_rows, sh_cols, fiscal_row = self._stakeholders(row)
         line_rows, line_cols, saldo_row, row = self._lines(fiscal_row + 2)
-        self._pm(row + 2)
+        row = self._pm(row + 2)
+        self.paired_rows = self._paired(row + 2)
         ws.freeze_panes = "A3"  # the title and its note: the sheet holds three tables with their own heads
         print_wide(ws)
         # narrow text columns that wrap, so that the sheet prints one page wide at a readable size
@@ -371,7 +382,7 @@ class _Comparison:
             res = self.result.results[alt.id]
             if name in res.scenario.stakeholders:
                 return res.stakeholder_label(name)
-        return name
+        return self.result.baseline.stakeholder_label(name)  # undeclared: its default name (Bewoners)
 
     # -- figures per alternative ----------------------------------------------------------------
     def _figures(self, head: int) -> tuple[dict[str, int], dict[str, str]]:
@@ -524,11 +535,12 @@ class _Comparison:
         return group.ref("overview", group.overview.cell(line_id, None if memo else stakeholder))
 
     # -- PM-posten ------------------------------------------------------------------------------
-    def _pm(self, row: int) -> None:
+    def _pm(self, row: int) -> int:
+        """The PM posts from ``row`` on; returns the last row written (``row - 2`` when there are none)."""
         ctx, ws = self.ctx, self.ws
         pm = self.result.pm_rows()
         if not pm:
-            return
+            return row - 2
         labels = {alt.id: alt.label_in(ctx.lang) for alt in self.everyone}
         ctx.text(ws, row, 1, ctx.label("pm_posts"), bold=True)
         keys = ("alternative", "xl_label", "stakeholder", "direction", "size", "overview_line")
@@ -541,6 +553,40 @@ class _Comparison:
             ctx.text(ws, r, 4, ctx.label(f"dir_{p['direction']}"))
             ctx.text(ws, r, 5, p["size"] or "")
             ctx.text(ws, r, 6, p["id"])
+        return row + 1 + len(pm)
+
+    def _paired(self, row: int) -> dict[str, int]:
+        """The paired Monte Carlo (``mkba run PROJECT --simulate``) from ``row`` on, as values from mkba.
+
+        Per alternative: the chance that it beats the nulalternatief, the chance that it is the best,
+        and percentiles of its saldo against the nulalternatief. Returns each alternative's row.
+        """
+        ctx, ws, res = self.ctx, self.ws, self.result
+        sim = res.extra.get("simulation")
+        if not sim:
+            return {}
+        title = ctx.label("paired_title").format(n=count(sim["n"], ctx.lang), seed=sim["seed"])
+        ctx.text(ws, row, 1, f"{title} ({ctx.label('xl_from_core')})", bold=True)
+        head = row + 1
+        for c, key in enumerate(("alternative", "p_delta_positive", "p_best"), 1):
+            ctx.text(ws, head, c, ctx.label(key), bold=True)
+        for c, p in enumerate(("p5", "p50", "p95"), 4):
+            ctx.text(ws, head, c, f"{ctx.label('delta_npv')} {p}", bold=True)
+        self.headers.append(head)
+        rows: dict[str, int] = {}
+        everyone = [*res.project.alternatives, res.project.baseline]
+        for k, alt in enumerate(everyone):
+            r = rows[alt.id] = head + 1 + k
+            ctx.text(ws, r, 1, alt.label_in(ctx.lang))
+            if alt is res.project.baseline:
+                ctx.number(ws, r, 3, sim.get("baseline_p_best"), PERCENT)
+                continue
+            s = sim["alternatives"][alt.id]
+            ctx.number(ws, r, 2, s["p_delta_npv_positive"], PERCENT)
+            ctx.number(ws, r, 3, s["p_best"], PERCENT)
+            for c, p in enumerate(("p5", "p50", "p95"), 4):
+                ctx.number(ws, r, c, s["delta_npv"][p], EURO0)
+        return rows
 
 
 def _col(letter: str) -> int:

@@ -21,7 +21,7 @@ def _who(result: ProjectResult, name: str) -> str:
     for r in result.results.values():
         if name in r.scenario.stakeholders:
             return r.stakeholder_label(name)
-    return name
+    return result.baseline.stakeholder_label(name)  # undeclared: its default name (Bewoners)
 
 
 def _labels(result: ProjectResult) -> dict[str, str]:

@@ -299,3 +299,5 @@ def test_the_project_workbook_holds_the_paired_monte_carlo_that_was_run(tmp_path
     assert ws.cell(rows[result.project.baseline.label_in("nl")], 3).value == pytest.approx(
         sim["baseline_p_best"]
     )
+    parties = {ws.cell(r, 3).value for r in range(1, ws.max_row + 1)}
+    assert "Bewoners" in parties and "bewoners" not in parties  # a stakeholder no scenario labels: its name

@@ -269,3 +269,27 @@ def test_an_ascii_stream_gets_eur_and_straight_borders(monkeypatch):
     lines = raw.getvalue().decode("ascii").splitlines()
     assert "| S?dwest-Frysl?n | EUR -262.044 |" in lines
     assert len({len(line) for line in lines}) == 1  # the borders stay straight
+
+
+@given(
+    cells=st.lists(
+        st.tuples(st.text(min_size=0, max_size=30), st.text(alphabet="0123456789.,€ -", max_size=14)),
+        min_size=0,
+        max_size=5,
+    ),
+    width=st.integers(1, 200),
+    options=st.tuples(st.booleans(), st.booleans(), st.booleans()),
+)
+def test_any_text_at_any_width_gives_a_rectangle(cells, width, options):
+    """Whatever the cells hold (wide, combining, control characters, newlines) the borders line up."""
+    from mkba.cli.terminal import cell_width
+
+    no_wrap, fold, box = options
+    table = Table(box=box)
+    table.add_column("Post", fold=fold)
+    table.add_column("Bedrag", justify="right", no_wrap=no_wrap)
+    for row in cells:
+        table.add_row(*row)
+    lines = plain_lines(table, width)
+    body = lines[1:] if table.title else lines
+    assert len({cell_width(line) for line in body if box}) <= 1

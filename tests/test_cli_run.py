@@ -330,3 +330,10 @@ def test_options_a_project_does_not_take_are_refused_not_ignored(option, tmp_pat
     done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", *option, "--xlsx", str(out))
     assert done.returncode == 2 and not out.exists()
     assert done.stderr.startswith(f"error: {option[0]}: applies to a scenario, not to a project")
+
+
+def test_an_english_reader_gets_a_price_default_by_its_english_label():
+    done = invoke_cli("run", "scenarios/frontlijnteam-leeuwarden.yaml", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    flat = " ".join(done.stdout.split())
+    assert "price Child supervision order" in flat and "price Ondertoezichtstelling" not in flat

@@ -379,3 +379,20 @@ def test_the_sib_sheet_writes_the_contracts_terms_in_dutch_words():
             words = {"rate_card", "threshold", "linear", "bands", "payer_keeps", "provider", "Multiple"}
             assert not words & texts, name
             assert not [t for t in texts if t.endswith(": take") or "max_loss)" in t], name
+
+
+def test_a_dollar_contract_names_dollars_where_a_label_names_the_euro(tmp_path):
+    import openpyxl
+
+    path = ROOT / "scenarios" / "sib" / "nyc-rikers-able.yaml"
+    html, xlsx = tmp_path / "nyc.html", tmp_path / "nyc.xlsx"
+    assert invoke_cli("report", path, "-o", html).returncode == 0
+    assert invoke_cli("sib", path, "--xlsx", xlsx).returncode == 0
+    text = " ".join(visible_text(html.read_text(encoding="utf-8")).split())
+    assert "Terugbetaald per geïnvesteerde USD" in text and "Terugbetaald per geïnvesteerde euro" not in text
+    ws = openpyxl.load_workbook(xlsx)["SIB"]
+    labels = {c.value for row in ws.iter_rows(max_col=12) for c in row if isinstance(c.value, str)}
+    assert "Terugbetaald per geïnvesteerde USD" in labels and "Band: USD" in labels
+    assert (
+        "Betaler: betalingen tegenover vermeden kosten (betalingen in USD, vermeden kosten in euro)" in labels
+    )

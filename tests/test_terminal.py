@@ -293,3 +293,17 @@ def test_any_text_at_any_width_gives_a_rectangle(cells, width, options):
     lines = plain_lines(table, width)
     body = lines[1:] if table.title else lines
     assert len({cell_width(line) for line in body if box}) <= 1
+
+
+def test_only_currencies_stick_to_the_amount_after_them():
+    from mkba.cli.terminal import words
+
+    text = "NYC Department of Correction pays USD 9.600.000"
+    assert [text[a:b] for a, b in words(text)] == [
+        "NYC",
+        "Department",
+        "of",
+        "Correction",
+        "pays",
+        "USD 9.600.000",
+    ]

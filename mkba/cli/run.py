@@ -26,7 +26,7 @@ from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.io.documents import Document, read_document
 from mkba.report import numbers
-from mkba.report.vocabulary import default_text, label
+from mkba.report.vocabulary import default_text, item_label, label
 from mkba.result import Result, evaluate
 from mkba.scenario.model import load_scenario
 
@@ -160,11 +160,12 @@ def _uncertainty(result: Result, sampling: Sampling, tornado: bool, break_even: 
 def _refuse_for_project(**given: object) -> None:
     """Refuse the options a project's run does not take, rather than ignore them (exit code 2)."""
     for option, value in given.items():
-        if value and not (option == "workers" and value == 1):  # --workers 1 is the default
+        if (value is not None and value != 1) if option == "workers" else value:  # --workers 1: the default
             flag = "--" + option.replace("_", "-")
             raise MkbaError(
                 "applies to a scenario, not to a project; run it on one of the project's scenarios "
-                "(a project takes --simulate, --seed, --chunk-size, --json and --xlsx)",
+                "(a project takes the price list options, --lang, --simulate, --seed, --chunk-size, "
+                "--json and --xlsx)",
                 field=flag,
             )
 
@@ -237,7 +238,7 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
     if used:
         items = result.model.pricelist.items
         words = [
-            default_text(key, u, lang, name=getattr(items.get(key.removeprefix("price.")), "label", None))
+            default_text(key, u, lang, name=item_label(items.get(key.removeprefix("price.")), lang))
             for key, u in used.items()
         ]
         out.print(dim(f"{label('defaults_used', lang)}: " + "; ".join(words)))

@@ -20,7 +20,7 @@ from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, dim, euro,
 from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
-from mkba.report.vocabulary import break_even_reason, label
+from mkba.report.vocabulary import break_even_reason, in_currency, label
 
 
 def _check_output(path: Path, option: str) -> None:
@@ -351,8 +351,7 @@ def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
 
 def _multiple_label(cur: str, lang: str, key: str = "sib_investor_multiple") -> str:
     """'Terugbetaald per geïnvesteerde euro', with the contract's currency when it is not the euro."""
-    text = label(key, lang)
-    return text if cur == "EUR" else text.replace("euro", cur)
+    return in_currency(key, cur, lang)
 
 
 def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
@@ -375,7 +374,7 @@ def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
         elif key == "guarantees_paid":
             name = _w("guarantee", lang)
         else:
-            name = label(f"sib_{key}", lang)
+            name = label(f"sib_{key}", lang) + (" (euro)" if key == "payer_avoids" and cur != "EUR" else "")
         decimals = 0 if key == "payer_avoids" else 2  # the contract pays cents; avoided costs are estimates
         cells = [numbers.number(r[key], lang, decimals) for r in rows]
         body.append((name, cells, numbers.number(sum(r[key] for r in rows), lang, decimals)))

@@ -36,8 +36,9 @@ FOLDED = 16
 #: Control characters are not printed (a label cannot move the cursor or colour the terminal); a tab
 #: is four spaces. Line breaks stay.
 _CONTROLS = {c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if c != 0x0A} | {0x09: "    "}
-#: A currency before an amount (``€``, ``GBP``) stays on the amount's line.
-_CURRENCY = re.compile(r"€|\$|£|[A-Z]{3}")
+#: A currency before an amount (``€``, ``GBP``) stays on the amount's line: the signs and the ISO codes of
+#: the currencies a contract is written in (not any three capitals: ``NYC Department`` is two words).
+_CURRENCY = re.compile(r"€|\$|£|EUR|USD|GBP|CHF|CAD|AUD|NZD|JPY|DKK|SEK|NOK|PLN")
 
 Justify = Literal["left", "right", "center"]
 

@@ -133,7 +133,7 @@ def currency_name(currency: str, lang: str = "nl") -> str:
 
 
 def date(value: Any, lang: str = "nl") -> str:
-    """A date in the reader's short notation (CLDR): ``30-09-2012`` in Dutch, ``30/09/2012`` in English.
+    """A date in the reader's short notation: ``30-09-2012`` (nl-NL), ``30/09/2012`` (en-GB, as the UK contracts write).
 
     ``value`` is a :class:`datetime.date` or an ISO date (``2012-09-30``); anything else (a year, a
     period's name) is written as it is.

@@ -289,8 +289,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "som van de contante waarden van alle baten, zonder overdrachten",
         "sum of the present values of all benefits, transfers left out",
     ),
-    "xl_def_npv": ("contante waarde baten - contante waarde kosten", "pv_benefits - pv_costs"),
-    "xl_def_bcr": ("contante waarde baten / contante waarde kosten", "pv_benefits / pv_costs"),
+    "xl_def_npv": ("contante waarde baten - contante waarde kosten", "PV of benefits - PV of costs"),
+    "xl_def_bcr": ("contante waarde baten / contante waarde kosten", "PV of benefits / PV of costs"),
     "xl_def_net_return": ("saldo / contante waarde kosten", "NPV / present value of costs"),
     "xl_def_payback_year": (
         "eerste jaar waarin de cumulatieve contante netto kasstroom >= 0 is",
@@ -319,8 +319,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sib_waterfall": ("Waterval per investeerder ({cur})", "Waterfall per investor ({cur})"),
     "xl_sib_flows": ("Kasstromen investeerders ({cur})", "Investor cash flows ({cur})"),
     "xl_sib_payer": (
-        "Betaler: betalingen tegenover vermeden kosten (euro)",
-        "Payer: payments against avoided costs (euro)",
+        "Betaler: betalingen tegenover vermeden kosten ({cur})",
+        "Payer: payments against avoided costs ({cur})",
     ),
     "xl_sib_outcome_payer": ("Uitkomstbetaler", "Outcome payer"),
     "xl_sib_provider_share": ("Aandeel uitvoerder in elke betaling", "Provider's share of each payment"),
@@ -329,7 +329,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sib_beyond": ("Boven het rendementsplafond", "Beyond the return cap"),
     "xl_sib_max_loss": (
         "Maximaal verlies (bodem = (1 - maximaal verlies) x investering)",
-        "Maximum loss (floor = (1 - max_loss) x investment)",
+        "Maximum loss (floor = (1 - maximum loss) x investment)",
     ),
     "xl_sib_max_loss_paid_by": ("Bodem betaald door", "Floor paid by"),
     "xl_sib_price_year": ("Prijspeil contract", "Contract price year"),
@@ -514,7 +514,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "per_participant": ("per deelnemer", "per participant"),
     "per_contract": ("voor het hele contract", "for the whole contract"),
     "per_participant_year": ("per deelnemer per jaar", "per participant per year"),
-    "xl_no_irr_why": ("de kasstromen wisselen niet precies één keer van teken", "no single sign change"),
     "xl_unit_note": (
         "1 jaar = 12 maanden = 52 weken = 365 dagen",
         "1 year = 12 months = 52 weeks = 365 days",
@@ -830,6 +829,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "the mean of PERT({low}, {mode}, {high}), because the listed amount ({amount}) lies at the end of its range",
     ),
     "default_price": ("prijs", "price"),
+    "default_word": ("standaard", "default"),
+    "xl_sib_payer_mixed": (
+        "betalingen in {cur}, vermeden kosten in euro",
+        "payments in {cur}, avoided costs in euro",
+    ),
 }
 
 
@@ -923,6 +927,25 @@ def break_even_reason(found: Mapping[str, Any], who: str, lang: str = "nl") -> s
     return text.format(top=numbers.number(found.get("top"), lang, 0)) if "{top}" in text else text
 
 
+def in_currency(key: str, currency: str, lang: str = "nl") -> str:
+    """A label that names the euro, for amounts in ``currency``: 'Terugbetaald per geïnvesteerde USD'.
+
+    Examples
+    --------
+    >>> in_currency("sib_investor_multiple", "USD"), in_currency("sib_investor_multiple", "EUR")
+    ('Terugbetaald per geïnvesteerde USD', 'Terugbetaald per geïnvesteerde euro')
+    """
+    text = label(key, lang)
+    return text if currency == "EUR" else text.replace("euro", currency)
+
+
+def item_label(item: Any, lang: str = "nl") -> str | None:
+    """A price item's label in the reader's language (its English one, where the list has it)."""
+    if item is None:
+        return None
+    return (getattr(item, "label_en", None) or item.label) if lang == "en" else item.label
+
+
 def counted(n: int, key: str, lang: str = "nl") -> str:
     """``n`` and the word of ``key`` (``"singular|plural"``) that goes with it, in the reader's notation.
 
@@ -994,7 +1017,7 @@ def default_reason(used: UsedDefault, lang: str = "nl") -> str:
     why = label(f"default_{used.reason}", lang)
     if used.reason == "pert_mean":
         why = why.format(**{k: numbers.number(d[k], lang, 2) for k in ("low", "mode", "high", "amount")})
-    return f"{'default' if lang == 'en' else 'standaard'}: {why}"
+    return f"{label('default_word', lang)}: {why}"
 
 
 def default_value(key: str, used: UsedDefault, lang: str = "nl") -> str:

@@ -536,11 +536,11 @@ class _Comparison:
 
     # -- PM-posten ------------------------------------------------------------------------------
     def _pm(self, row: int) -> int:
-        """The PM posts from ``row`` on; returns the last row written (``row - 2`` when there are none)."""
+        """The PM posts from ``row`` on; returns the last row written (``row - 1`` when there are none)."""
         ctx, ws = self.ctx, self.ws
         pm = self.result.pm_rows()
         if not pm:
-            return row - 2
+            return row - 1
         labels = {alt.id: alt.label_in(ctx.lang) for alt in self.everyone}
         ctx.text(ws, row, 1, ctx.label("pm_posts"), bold=True)
         keys = ("alternative", "xl_label", "stakeholder", "direction", "size", "overview_line")

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from mkba.pricelist.index import default_index
 from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
 from mkba.report.numbers import currency_name, percent
-from mkba.report.vocabulary import break_even_reason, unit_name
+from mkba.report.vocabulary import break_even_reason, in_currency, unit_name
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
 from mkba.sib.labels import outcome_label, party_label
 from mkba.sib.model import CompiledOutcome
@@ -54,7 +54,7 @@ _WORDS = {
     "dates": ("Betaaldatum", "Payment date"),
     "dt": ("Jaren sinds vorige periode", "Years since the previous period"),
     "effective_level": ("Niveau, hoogstens dat van", "Level, at most that of"),
-    "trigger": ("Trigger (niveau)", "Trigger (level)"),
+    "trigger": ("Drempel (niveau)", "Trigger (level)"),
     "after_trigger": ("Na trigger", "After the trigger"),
     "person_cap": ("Plafond per persoon x deelnemers", "Cap per person x participants"),
     "after_cap": ("Na plafond per persoon", "After the cap per person"),
@@ -432,7 +432,10 @@ class _SibSheet:
             "xl_sib_band_euro",
         ]
         for j, key in enumerate(keys):
-            ctx.text(ws, head, 1 + j, ctx.label(key), bold=True)
+            text = (
+                in_currency(key, self.c.currency, ctx.lang) if key == "xl_sib_band_euro" else ctx.label(key)
+            )
+            ctx.text(ws, head, 1 + j, text, bold=True)
         self.rule_total = {}
         self.L["rules"] = {}
         for o in self.sib.outcomes:
@@ -1070,7 +1073,9 @@ class _SibSheet:
     def payer(self) -> None:
         """What the payers pay (contract currency) against the costs they avoid (euro), present values in euro."""
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
-        head = self.heading("xl_sib_payer")
+        cur = self.c.currency
+        mixed = ctx.label("xl_sib_payer_mixed").format(cur=cur) if cur != "EUR" else "euro"
+        head = self.heading("xl_sib_payer", ctx.label("xl_sib_payer").format(cur=mixed))
         self.period_header(head)
         tc = C0 + len(self.years)
         ctx.text(ws, head, tc + 1, ctx.label("xl_sib_pv"), bold=True)
@@ -1302,7 +1307,8 @@ class _SibSheet:
             if key == "investor_irr" and self.data["investor_irr"] is None:
                 f = None
             name = labels[key]
-            ctx.text(ws, r, 1, ctx.label(name) if name else self.w("guarantee"))
+            text = in_currency(name, self.c.currency, ctx.lang) if name else self.w("guarantee")
+            ctx.text(ws, r, 1, text)
             if f is None:
                 ctx.text(ws, r, 2, f"{ctx.na} ({self.core})")
             else:

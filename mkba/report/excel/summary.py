@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mkba.engine.finance import NO_SIGN_CHANGE
 from mkba.report import chartspec
 from mkba.report.excel.cells import (
     EURO0,
@@ -38,7 +39,7 @@ from mkba.report.excel.cells import (
 from mkba.report.excel.chartstyle import drawn_series, native_chart
 from mkba.report.excel.flows import FlowRows
 from mkba.report.excel.inputs import Inputs
-from mkba.report.vocabulary import default_reason, default_value
+from mkba.report.vocabulary import default_reason, default_value, item_label
 
 #: The figures of the summary, in their order (docs/method.md, section 5).
 FIGURES = (
@@ -172,9 +173,9 @@ def _figures_table(ctx: Context, wb: Workbook, ws: Worksheet, refs: _Refs) -> di
         if f is not None:
             ctx.formula(ws, rr, 2, f, fmt, bold=name == "npv")
         else:  # a value from the core (the IRR with several sign changes)
-            # the engine words its reason in English: a Dutch reader gets the Dutch one
-            reason = res.irr_reason if ctx.lang == "en" else ctx.label("xl_no_irr_why")
-            value = res.irr if res.irr is not None else f"{ctx.na} ({reason})"
+            # the engine's reason, in the reader's words: no sign change, or several
+            why = "xl_no_sign_change" if res.irr_reason == NO_SIGN_CHANGE else "xl_several_changes"
+            value = res.irr if res.irr is not None else ctx.label(why)
             ctx.number(ws, rr, 2, value, fmt)
         ctx.text(ws, rr, 3, note)
         used = ctx.define(wb, name, ws, f"B{rr}")
@@ -364,8 +365,7 @@ def _provenance(ctx: Context, ws: Worksheet, row: int) -> int:
         if key in _SETTINGS:
             what = ctx.label(_SETTINGS[key])
         else:  # a price by its label in the reader's language (its id when the list has none)
-            shown = getattr(item, "label_en", None) if ctx.lang == "en" else None
-            what = f"{ctx.label('default_price')} {shown or getattr(item, 'label', None) or key[6:]}"
+            what = f"{ctx.label('default_price')} {item_label(item, ctx.lang) or key[6:]}"
         ctx.text(ws, row, 1, f"- {what}")
         why = default_reason(used, ctx.lang)
         ctx.text(ws, row, 2, f"{default_value(key, used, ctx.lang)} ({why})")

@@ -12,7 +12,7 @@ from mkba.report import numbers
 from mkba.report.html import chartspec
 from mkba.report.html.context import chart
 from mkba.report.text import public_text
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import break_even_reason, in_currency, label
 from mkba.sib.labels import outcome_label, party_label
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
         (label("sib_investment", lang), c(d["investment_total"])),
         (label("sib_investors_receive", lang), c(d["investors_receive_total"])),
         (label("sib_investor_irr", lang), numbers.percent(d["investor_irr"], lang)),
-        (label("sib_investor_multiple", lang), numbers.number(d["investor_multiple"], lang, 3)),
+        (in_currency("sib_investor_multiple", cur, lang), numbers.number(d["investor_multiple"], lang, 3)),
     ]
     if d["floor_top_up_total"]:
         rows.append(
@@ -70,7 +70,7 @@ def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
         value = (
             numbers.number(be["level"], lang, 2)
             if be["level"] is not None
-            else label("rp_sib_no_break_even", lang)
+            else break_even_reason(be, "payer", lang)
         )
         rows.append((f"{label('payer_break_even', lang)}: {_outcome(result, oid)}", value))
     return rows
@@ -91,7 +91,7 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
             f"{label('rp_sib_to', lang)} {_who(result, key[3:])}"
             if key.startswith("to_") and key != "to_provider"
             else label(f"sib_{key}", lang)
-        )
+        ) + (" (euro)" if key == "payer_avoids" and d.get("currency", "EUR") != "EUR" else "")
         cents = key != "payer_avoids"
         cur = "EUR" if key == "payer_avoids" else d.get("currency", "EUR")  # avoided costs: euro
         body.append(
@@ -154,18 +154,18 @@ def _simulation(result: Result, sim: SibSimulation) -> dict[str, Any]:
     s = sim.summary()
     e = lambda x: numbers.euro(x, lang)  # noqa: E731
     m = s["investor_multiple"]
+    contract = result.scenario.sib
+    cur = getattr(contract, "currency", "EUR") or "EUR"
     rows = [
         [
             label("sib_investor_irr", lang),
             *(numbers.percent(s[f"investor_irr_{k}"], lang) for k in ("mean", "p5", "p50", "p95")),
         ],
         [
-            label("sib_investor_multiple", lang),
+            in_currency("sib_investor_multiple", cur, lang),
             *(numbers.number(m[k], lang, 3) for k in ("mean", "p5", "p50", "p95")),
         ],
     ]
-    contract = result.scenario.sib
-    cur = getattr(contract, "currency", "EUR") or "EUR"
     for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
         v = s[key]
         shown = e if key == "payer_net_savings" else (lambda x: numbers.money(x, cur, lang))  # savings: euro
@@ -214,6 +214,7 @@ def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | No
         "figures": _figures(result, d),
         "schedule": _schedule(result, d),
         "investors": _investors(result, d),
+        "multiple_label": in_currency("sib_investor_multiple", d.get("currency", "EUR"), lang),
         "chart": chart(chartspec.sib_chart(lang, d["schedule"], float(d.get("exchange_rate") or 1.0)), lang),
         "simulation": _simulation(result, sim) if sim is not None else None,
         "documented": _documented(result),

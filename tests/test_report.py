@@ -396,3 +396,26 @@ def test_a_dollar_contract_names_dollars_where_a_label_names_the_euro(tmp_path):
     assert (
         "Betaler: betalingen tegenover vermeden kosten (betalingen in USD, vermeden kosten in euro)" in labels
     )
+
+
+def test_a_long_payment_schedule_is_split_into_tables_that_fit_the_page(tmp_path):
+    """DWP pays on 9 dates: two tables of at most 7 periods, the total in the last; dates as Dutch write them."""
+    from mkba.report.html.sib import PERIODS_PER_TABLE
+
+    html = tmp_path / "dwp.html"
+    assert (
+        invoke_cli(
+            "report", ROOT / "scenarios" / "sib" / "dwp-innovation-fund-round1.yaml", "-o", html
+        ).returncode
+        == 0
+    )
+    page = html.read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="schedule compact">(.*?)</table>', page, flags=re.S)
+    assert len(tables) == 2
+    heads = [re.findall(r"<th[^>]*>(.*?)</th>", t) for t in tables]
+    assert all(len(h) <= 1 + PERIODS_PER_TABLE + 1 for h in heads)
+    assert heads[0][1] == "30-09-2012" and heads[-1][-1] == "Totaal" and "Totaal" not in heads[0]
+    widths = {
+        len(re.findall(r"<td", row)) for t in tables for row in re.findall(r"<tr>(.*?)</tr>", t, flags=re.S)
+    }
+    assert widths - {0} == {len(h) for h in heads}  # every row as wide as its head (0: the head's own row)

@@ -326,7 +326,11 @@ def sib_chart(lang: str, schedule: Sequence[dict[str, Any]], fx: float = 1.0) ->
     -------
     Chart
     """
-    years = tuple(str(r["year"]) for r in schedule)
+    # a contract on dates has several periods a year: the year under the first of them only
+    years = tuple(
+        str(r["year"]) if k == 0 or r["year"] != schedule[k - 1]["year"] else ""
+        for k, r in enumerate(schedule)
+    )
     pays = _t(-float(r["payer_pays"]) * fx for r in schedule)
     avoids = _t(float(r["payer_avoids"]) for r in schedule)
     net = np.cumsum(np.asarray(avoids) + np.asarray(pays))

@@ -76,9 +76,21 @@ def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+#: Periods per table of the payment schedule: a contract of many periods (Utah: 13 years, DWP: 13 dates)
+#: gets several tables, the last with the total, so that the schedule fits an A4 page in portrait.
+PERIODS_PER_TABLE = 7
+
+
 def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
+    """The payment schedule as tables of at most :data:`PERIODS_PER_TABLE` periods.
+
+    Amounts as numbers: the title names the contract's currency, and the payer's avoided costs (in
+    euro) say so in their row's name when the contract is in another currency.
+    """
     lang = result.lang
     rows = d["schedule"]
+    if d.get("dated"):  # a contract on dates: only the dates where money moves
+        rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
     investors = list(d["investors"])
     keys = [*_SCHEDULE, *(f"to_{i}" for i in investors), *_SCHEDULE_AFTER]
     if any(r["to_provider"] for r in rows):
@@ -92,18 +104,31 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
             if key.startswith("to_") and key != "to_provider"
             else label(f"sib_{key}", lang)
         ) + (" (euro)" if key == "payer_avoids" and d.get("currency", "EUR") != "EUR" else "")
-        cents = key != "payer_avoids"
-        cur = "EUR" if key == "payer_avoids" else d.get("currency", "EUR")  # avoided costs: euro
+        decimals = 0 if key == "payer_avoids" else 2  # the contract pays cents; avoided costs are estimates
         body.append(
             [
                 name,
-                *(numbers.money(r[key], cur, lang, cents=cents) for r in rows),
-                numbers.money(sum(r[key] for r in rows), cur, lang, cents=cents),
+                *(numbers.number(r[key], lang, decimals) for r in rows),
+                numbers.number(sum(r[key] for r in rows), lang, decimals),
             ]
         )
     title = label("sib_schedule", lang).format(cur=numbers.currency_name(d.get("currency", "EUR"), lang))
     periods = [numbers.date(r.get("period", r["year"]), lang) for r in rows]  # a dated contract: its dates
-    return {"title": title, "years": periods, "rows": body}
+    tables = []
+    for at in range(0, max(len(periods), 1), PERIODS_PER_TABLE):
+        last = at + PERIODS_PER_TABLE >= len(periods)
+        cut = slice(1 + at, min(1 + at + PERIODS_PER_TABLE, 1 + len(periods)))  # periods only, not the total
+        tables.append(
+            {
+                "header": [
+                    "",
+                    *periods[at : at + PERIODS_PER_TABLE],
+                    *([label("sib_total", lang)] if last else []),
+                ],
+                "rows": [[row[0], *row[cut], *([row[-1]] if last else [])] for row in body],
+            }
+        )
+    return {"title": title, "years": periods, "rows": body, "tables": tables}
 
 
 def _documented(result: Result) -> list[dict[str, Any]]:

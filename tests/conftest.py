@@ -192,3 +192,55 @@ def invoke_cli(*args, cwd=None) -> CliRun:
     finally:
         os.chdir(before)
     return CliRun(code, stdout.getvalue(), stderr.getvalue())
+
+
+def flat(d: dict, prefix: str = "") -> dict:
+    """A nested dict as one level: ``{"a.b": value}`` (to compare summaries key by key)."""
+    out: dict = {}
+    for key, value in d.items():
+        if isinstance(value, dict):
+            out.update(flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def kill_a_worker_during(work) -> dict:
+    """Run ``work()`` on a thread, kill one of its worker processes mid-run, and say how it ended.
+
+    Returns ``{"result": ...}`` when ``work`` returned, ``{"error": MkbaError}`` when it raised one.
+    """
+    import multiprocessing
+    import signal
+    import threading
+    import time
+
+    from mkba.errors import MkbaError
+
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except MkbaError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.time() + 60
+    while not multiprocessing.active_children() and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    children = multiprocessing.active_children()
+    assert children, "no worker started"
+    os.kill(children[0].pid, signal.SIGKILL)
+    thread.join(180)
+    return outcome
+
+
+def local_cluster(folder):
+    """A two-worker Dask cluster on this machine (skips the test without ``dask.distributed``)."""
+    distributed = pytest.importorskip("dask.distributed")
+    return distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, local_directory=str(folder)
+    )

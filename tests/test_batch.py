@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-import signal
-import threading
-import time
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import invoke_cli
+from conftest import invoke_cli, kill_a_worker_during
 
 import mkba
 from mkba.batch import evaluate_many
@@ -110,25 +106,8 @@ def test_a_dask_cluster_gives_the_same_numbers(tmp_path):
 def test_a_worker_killed_mid_run_fails_the_run_with_one_message():
     changes = table(6_000)  # a structural column: row by row, seconds of work per block
     changes["effects.minder-bijstand.item"] = ["bijstand-maand", "bijstand-jongere-maand"] * 3_000
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            outcome["frame"] = evaluate_many(TUTORIAL, changes, workers=2)
-        except MkbaError as exc:
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    deadline = time.time() + 60
-    while not multiprocessing.active_children() and time.time() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.3)
-    children = multiprocessing.active_children()
-    assert children, "no worker started"
-    os.kill(children[0].pid, signal.SIGKILL)
-    thread.join(120)
-    assert "frame" not in outcome  # never a partial result returned as whole
+    outcome = kill_a_worker_during(lambda: evaluate_many(TUTORIAL, changes, workers=2))
+    assert "result" not in outcome  # never a partial result returned as whole
     assert "worker process stopped" in outcome["error"].message
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CliRun, invoke_cli
+from conftest import CliRun, flat, invoke_cli
 from typer.testing import CliRunner
 
 from mkba import MkbaError
@@ -84,24 +84,13 @@ def test_sib_simulate_and_plot(scenario, tmp_path):
     other = json.loads(again.read_text())["simulation"]
     assert sim["streamed"] is True and 0 <= sim["quantile_error"] <= 0.005
     # streamed: counts and percentiles exactly the same at another chunk size, means to rounding
-    flat, flat_other = _flat(sim), _flat(other)
-    assert flat.keys() == flat_other.keys()
-    for key, value in flat.items():
+    mine, flat_other = flat(sim), flat(other)
+    assert mine.keys() == flat_other.keys()
+    for key, value in mine.items():
         if key.rsplit(".", 1)[-1] in ("mean", "std") or key.startswith("expected") or key.endswith("_mean"):
             assert flat_other[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
         else:
             assert flat_other[key] == value, key
-
-
-def _flat(d: dict, prefix: str = "") -> dict:
-    """A nested dict as one level: ``{"a.b": value}``."""
-    out: dict = {}
-    for key, value in d.items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def test_sib_outcome_by_id_and_errors(tmp_path):

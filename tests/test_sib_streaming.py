@@ -8,18 +8,13 @@ number of workers; percentiles identical there, and within the rank error the ou
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-import signal
-import threading
-import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
-from conftest import invoke_cli
+from conftest import flat, invoke_cli, kill_a_worker_during, local_cluster
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,16 +54,6 @@ def rank_ok(x: np.ndarray, q: float, value: float, error: float) -> bool:
     )
 
 
-def _flat(d: dict, prefix: str = "") -> dict:
-    out: dict = {}
-    for key, value in d.items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 def _exact_key(key: str) -> bool:
     """Figures that are counts, extremes or read from integer counts: identical however the run is cut."""
     last = key.rsplit(".", 1)[-1]
@@ -77,7 +62,7 @@ def _exact_key(key: str) -> bool:
 
 def assert_same(a: dict, b: dict) -> None:
     """Two summaries of the same draws: counts and percentiles identical, means and sds to 1e-12."""
-    fa, fb = _flat(a), _flat(b)
+    fa, fb = flat(a), flat(b)
     assert fa.keys() == fb.keys()
     for key, value in fa.items():
         if _exact_key(key) or value is None:
@@ -213,39 +198,17 @@ def test_kept_draws_are_refused_when_they_cannot_fit(buz):
 
 
 def test_a_dask_cluster_streams_the_same_result(buz, tmp_path):
-    distributed = pytest.importorskip("dask.distributed")
+    cluster = local_cluster(tmp_path)  # skips without dask.distributed
+    from dask.distributed import Client
+
     here = simulate_sib(buz, 40_000, seed=4, chunk_size=10_000).summary()
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        local_directory=str(tmp_path),
-    )
-    with cluster, distributed.Client(cluster) as client:
+    with cluster, Client(cluster) as client:
         there = simulate_sib(buz, 40_000, seed=4, chunk_size=10_000, client=client).summary()
     assert_same(here, there)
 
 
 def test_a_worker_killed_mid_run_fails_the_run_with_one_message(buz):
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            outcome["result"] = simulate_sib(buz, 3_000_000, seed=1, chunk_size=50_000, workers=2)
-        except MkbaError as exc:
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    deadline = time.time() + 60
-    while not multiprocessing.active_children() and time.time() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.3)
-    children = multiprocessing.active_children()
-    assert children, "no worker started"
-    os.kill(children[0].pid, signal.SIGKILL)
-    thread.join(180)
+    outcome = kill_a_worker_during(lambda: simulate_sib(buz, 3_000_000, seed=1, chunk_size=50_000, workers=2))
     assert "result" not in outcome  # never a partial result returned as whole
     assert "worker process stopped" in outcome["error"].message
 

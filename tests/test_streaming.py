@@ -11,7 +11,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from conftest import invoke_cli
+from conftest import invoke_cli, local_cluster
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,16 +112,11 @@ def test_memory_does_not_grow_with_the_draws(model):
 
 
 def test_a_dask_cluster_streams_the_same_result(model, tmp_path):
-    distributed = pytest.importorskip("dask.distributed")
+    cluster = local_cluster(tmp_path)  # skips without dask.distributed
+    from dask.distributed import Client
+
     here = monte_carlo(model, 120_000, seed=4, keep_draws=False, chunk_size=20_000).to_dict()
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        local_directory=str(tmp_path),
-    )
-    with cluster, distributed.Client(cluster) as client:
+    with cluster, Client(cluster) as client:
         there = monte_carlo(model, 120_000, seed=4, chunk_size=20_000, client=client).to_dict()
     assert there["npv_mean"] == pytest.approx(here["npv_mean"], rel=1e-12)
     assert [there[f"npv_p{q}"] for q in (5, 50, 95)] == [here[f"npv_p{q}"] for q in (5, 50, 95)]

@@ -400,6 +400,12 @@ BAD = [
         "add up to 1",
     ),
     (
+        "contract's return cap below zero",
+        lambda s: s.update(max_return=-0.12),
+        "max_return",
+        "0",
+    ),
+    (
         "tranche cap below zero",
         lambda s: s["investors"][0].update(max_return=-0.05),
         "investors[0].max_return",
@@ -496,3 +502,14 @@ def test_dated_simulation_is_the_same_at_any_chunk_size():
     flows = (s.combined_cents() - s.invest_cents.sum(axis=0)[None]) / 100.0
     want = np.array([pyxirr.xirr(sib.cols.dates, f) for f in flows])
     np.testing.assert_allclose(a.investor_irr[:200], want, atol=1e-8)
+
+
+def test_a_check_across_fields_names_no_value_it_was_not_given(tmp_path):
+    """Payer shares that do not add up to 1: the message says so, without '(got None)'."""
+    text = (ROOT / "scenarios" / "sib" / "peterborough-one-service.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "shares.yaml"
+    bad.write_text(text.replace("share: 0.5", "share: 0.6", 1), encoding="utf-8")
+    done = invoke_cli("sib", bad)
+    assert done.returncode == 2
+    assert "outcome_payers: the payers' shares must add up to 1, they add up to 1.1" in done.stderr
+    assert "(got None)" not in done.stderr and "Traceback" not in done.stderr

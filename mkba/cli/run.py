@@ -134,7 +134,7 @@ def _uncertainty(result: Result, sampling: Sampling, tornado: bool, break_even: 
         if sampling.n < 1:
             raise MkbaError("--simulate expects a number of draws >= 1")
         if sampling.workers < 1:
-            raise MkbaError("--workers expects a number >= 1", field="--workers")
+            raise MkbaError("expected a number of workers >= 1", field="--workers")
         with (
             dask_client(sampling.scheduler) as client,
             progress_bar("Monte Carlo", sampling.n, sys.stderr.isatty()) as advance,

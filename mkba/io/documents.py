@@ -526,11 +526,10 @@ def _describe(err: ErrorDetails, model: type) -> str:
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    if (
-        "input" in err
-        and kind not in ("model_type", "dict_type")
-        and not isinstance(err["input"], (dict, list))
-    ):
+    given = "input" in err and not (
+        kind == "sib_contract" and err["input"] is None
+    )  # a check of several fields
+    if given and kind not in ("model_type", "dict_type") and not isinstance(err["input"], (dict, list)):
         msg += f" (got {err['input']!r})"
     return msg
 

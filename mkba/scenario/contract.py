@@ -560,8 +560,9 @@ class SibContract(_Documented):
     max_outcome_payment: Euro | None = pydantic.Field(
         default=None, description="Cap on the total of outcome payments (INDIGO: maximum outcome payment)."
     )
-    max_return: Annotated[float, pydantic.Field(gt=-1, le=10)] | None = pydantic.Field(
-        default=None, description="Cap on each investor's return per year (INDIGO: maximum return)."
+    max_return: Annotated[float, pydantic.Field(ge=0, le=10)] | None = pydantic.Field(
+        default=None,
+        description="Cap on each investor's return per year (INDIGO: maximum return; a fraction >= 0).",
     )
     max_return_kind: Literal["irr"] = "irr"
     beyond_max_return: Literal["payer_keeps", "provider"] | None = pydantic.Field(

@@ -382,3 +382,38 @@ def test_the_overview_rows_add_up_to_the_saldo_per_stakeholder_and_in_total(path
     for s in result.stakeholder_rows():
         assert sum(r["pv"].get(s["stakeholder"], 0.0) for r in money) == pytest.approx(s["npv"], abs=1e-6)
     assert all(not r["pv"] for r in rows if r["memo"])  # a memo line is in no stakeholder's saldo
+
+
+def test_a_line_with_label_en_is_named_in_english_for_an_english_reader(tmp_path):
+    """A line's ``label_en`` names it with lang='en' (lines, inputs, workbook, report); Dutch keeps ``label``."""
+    import openpyxl
+
+    from mkba.report.excel.workbook import build_workbook
+    from mkba.report.html.context import sources
+
+    tutorial = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml"
+    dutch, english = mkba.evaluate(tutorial), mkba.evaluate(tutorial, lang="en")
+    assert {r["label"] for r in dutch.line_rows()} >= {"Minder huisartsconsulten", "Vrijwillige buddy's"}
+    assert {r["label"] for r in english.line_rows()} >= {"Fewer GP consultations", "Volunteer buddies"}
+    assert "Minder huisartsconsulten" not in {r["label"] for r in english.line_rows()}
+    names = {inp.name: inp for inp in english.model.inputs}
+    success = names["effects.minder-huisartsbezoek.success"]
+    assert success.label_in("nl").startswith("Minder huisartsconsulten: ")
+    assert success.label_in("en").startswith("Fewer GP consultations: ")
+    assert english.stakeholder_label("gemeente") == "Municipality"
+    assert dutch.stakeholder_label("gemeente") == "Gemeente"
+    shown = {ln["label"] for ln in sources(english)["lines"]}
+    assert "Fewer GP consultations" in shown and "Minder huisartsconsulten" not in shown
+    texts = {}
+    for lang, result in (("nl", dutch), ("en", english)):
+        wb, _ = build_workbook(result, lang)
+        wb.save(tmp_path / f"{lang}.xlsx")
+        wb = openpyxl.load_workbook(tmp_path / f"{lang}.xlsx")
+        texts[lang] = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    assert "Fewer GP consultations" in texts["en"] and "Minder huisartsconsulten" not in texts["en"]
+    assert "Minder huisartsconsulten" in texts["nl"] and "Fewer GP consultations" not in texts["nl"]
+    # the lines' kinds and parties in words, never as file values (``avoided_cost``) or ids
+    for code in ("cost", "avoided_cost", "benefit", "effect", "volunteer", "in_kind_cost"):
+        assert code not in texts["nl"] and (code not in texts["en"] or "_" not in code)
+    assert {"vermeden kosten", "Gemeente, Deelnemers"} <= texts["nl"]
+    assert {"avoided cost", "Municipality, Participants"} <= texts["en"]

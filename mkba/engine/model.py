@@ -149,6 +149,12 @@ class Line:
     #: a fixed pattern with drop-off (an effect per: year): (drop-off input column, year index where
     #: k = 0); the timing is then ``pattern[y] * (1 - drop_off) ** max(y - first, 0)``
     decay: tuple[int, int] | None = None
+    #: the label in English (``label_en`` in the scenario), where the line has one
+    label_en: str | None = None
+
+    def label_in(self, lang: str = "nl") -> str:
+        """The label in ``lang`` (``'nl'`` or ``'en'``)."""
+        return (self.label_en or self.label) if lang == "en" else self.label
 
 
 @dataclass
@@ -462,10 +468,21 @@ class _Compiler:
         self.inputs.append(Input(name, path, value, mean_of(value), label, label_en))
         return len(self.inputs) - 1
 
-    def line_input(self, value: float | _Dist, path: Path_, name: str, subject: str, field: str) -> int:
-        """An input of a line's ``field``, labelled ``subject: word`` in Dutch and in English."""
+    def line_input(
+        self,
+        value: float | _Dist,
+        path: Path_,
+        name: str,
+        line: CostLine | EffectLine | VolunteerLine,
+        field: str,
+    ) -> int:
+        """An input of ``line``'s ``field``, labelled ``label: word`` in Dutch and in English.
+
+        The English label starts with the line's ``label_en`` where it has one.
+        """
         nl, en = FIELD_WORDS[field]
-        return self.add_input(value, path, name, f"{subject}: {nl}", f"{subject}: {en}")
+        subject = line.label or line.id
+        return self.add_input(value, path, name, f"{subject}: {nl}", f"{line.label_en or subject}: {en}")
 
     def stakeholder(self, name: str) -> str:
         if name not in self.stakeholders:
@@ -529,7 +546,7 @@ class _Compiler:
                         line.quantity,
                         (*path, "quantity"),
                         f"{name}.quantity",
-                        line.label or line.id,
+                        line,
                         "quantity",
                     ),
                     IDENTITY,
@@ -541,9 +558,7 @@ class _Compiler:
             assert line.amount is not None, "a cost has 'amount' or 'item' (checked on validation)"
             factors = [
                 (
-                    self.line_input(
-                        line.amount, (*path, "amount"), f"{name}.amount", line.label or line.id, "amount"
-                    ),
+                    self.line_input(line.amount, (*path, "amount"), f"{name}.amount", line, "amount"),
                     IDENTITY,
                 )
             ]
@@ -561,6 +576,7 @@ class _Compiler:
             cohort,
             [(self.stakeholder(line.payer), -1.0, False)],
             item=line.item,
+            label_en=line.label_en,
         )
 
     def effect(self, i: int, line: EffectLine) -> Line:
@@ -580,7 +596,7 @@ class _Compiler:
             unit, payer, recipient = price.unit, payer_given, None
             price_year = price.price_year if price.price_year is not None else self.stated_price_year
             price_col = self.line_input(
-                price.amount, (*path, "price", "amount"), f"{name}.price", label, "price"
+                price.amount, (*path, "price", "amount"), f"{name}.price", line, "price"
             )
         try:
             to_item_unit = conversion_factor(line.unit or unit, unit)
@@ -596,14 +612,14 @@ class _Compiler:
             )
         add = self.line_input
         factors = [
-            (add(line.quantity, (*path, "quantity"), f"{name}.quantity", label, "quantity"), IDENTITY),
-            (add(line.success, (*path, "success"), f"{name}.success", label, "success"), IDENTITY),
+            (add(line.quantity, (*path, "quantity"), f"{name}.quantity", line, "quantity"), IDENTITY),
+            (add(line.success, (*path, "success"), f"{name}.success", line, "success"), IDENTITY),
             (
-                add(line.deadweight, (*path, "deadweight"), f"{name}.deadweight", label, "deadweight"),
+                add(line.deadweight, (*path, "deadweight"), f"{name}.deadweight", line, "deadweight"),
                 ONE_MINUS,
             ),
             (
-                add(line.attribution, (*path, "attribution"), f"{name}.attribution", label, "attribution"),
+                add(line.attribution, (*path, "attribution"), f"{name}.attribution", line, "attribution"),
                 IDENTITY,
             ),
             (
@@ -611,7 +627,7 @@ class _Compiler:
                     line.displacement,
                     (*path, "displacement"),
                     f"{name}.displacement",
-                    label,
+                    line,
                     "displacement",
                 ),
                 ONE_MINUS,
@@ -621,14 +637,14 @@ class _Compiler:
                     line.optimism_bias,
                     (*path, "optimism_bias"),
                     f"{name}.optimism_bias",
-                    label,
+                    line,
                     "optimism_bias",
                 ),
                 ONE_MINUS,
             ),
             (price_col, IDENTITY),
         ]
-        drop = add(line.drop_off, (*path, "drop_off"), f"{name}.drop_off", label, "drop_off")
+        drop = add(line.drop_off, (*path, "drop_off"), f"{name}.drop_off", line, "drop_off")
         year_path = path + (("item",) if line.item is not None else ("price", "price_year"))
         constant = to_item_unit * self.index_factor(price_year, year_path)
         beneficiary = line.beneficiary or payer
@@ -653,6 +669,7 @@ class _Compiler:
                 None,
                 postings,
                 item=line.item,
+                label_en=line.label_en,
                 decay=(drop, int(np.flatnonzero(pattern)[0])),  # drop-off counts from the first year
             )
         return Line(
@@ -666,6 +683,7 @@ class _Compiler:
             (line.lag, line.duration, drop),
             postings,
             item=line.item,
+            label_en=line.label_en,
         )
 
     def volunteer(self, i: int, line: VolunteerLine) -> Line:
@@ -686,11 +704,11 @@ class _Compiler:
             if line.value.unit != "hour":
                 raise self.s.error("expected value.unit: hour for volunteer hours", (*path, "value", "unit"))
             value_col = self.line_input(
-                line.value.amount, (*path, "value", "amount"), f"{name}.value", label, "value"
+                line.value.amount, (*path, "value", "amount"), f"{name}.value", line, "value"
             )
             year = line.value.price_year if line.value.price_year is not None else self.stated_price_year
             constant = self.index_factor(year, (*path, "value", "price_year"))
-        hours = self.line_input(line.hours, (*path, "hours"), f"{name}.hours", label, "hours")
+        hours = self.line_input(line.hours, (*path, "hours"), f"{name}.hours", line, "hours")
         pattern, cohort = self.timing(line, path)
         if line.as_ == "benefit":
             postings = [(self.stakeholder(line.beneficiary or SOCIETY), 1.0, False)]
@@ -709,6 +727,7 @@ class _Compiler:
             cohort,
             postings,
             memo=line.as_ == "memo",
+            label_en=line.label_en,
         )
 
     def build(self) -> Model:

@@ -113,6 +113,9 @@ class Price(_Closed):
 class _Line(_Closed):
     id: str = pydantic.Field(pattern=NAME_PATTERN)
     label: str | None = None
+    label_en: str | None = pydantic.Field(
+        default=None, description="The line's label in English, shown with --lang en (else its label)."
+    )
     source: Source | str | None = None
     assumption: str | None = pydantic.Field(
         default=None, description="Why an input without a source was chosen; marks it as an assumption."

@@ -225,9 +225,12 @@ def _gross_rows(ctx: Context, ws: Worksheet, grid: _Grid, inputs: Inputs, row: i
         row += 1
         rows[line.id] = row
         ctx.text(ws, row, 1, line.id)
-        ctx.text(ws, row, 2, line.label)
-        ctx.text(ws, row, 3, line.group)
-        ctx.text(ws, row, 4, line.kind)
+        ctx.text(ws, row, 2, line.label_in(ctx.lang))
+        # the parties the line is booked on (none for a memo line), and its kind in the reader's words
+        booked = dict.fromkeys(ctx.result.stakeholder_label(name) for name, _, _ in line.postings)
+        ctx.text(ws, row, 3, ", ".join(booked))
+        kind = ctx.label(f"kind_{line.kind}")
+        ctx.text(ws, row, 4, line.kind if kind == f"kind_{line.kind}" else kind)
         ctx.formula(ws, row, 6, _multiplier(ctx, line, inputs, price_items), "#,##0.00####")
         timing = _fixed_timing if line.cohort is None else _cohort_timing
         for i, col in enumerate(grid.cols):
@@ -308,7 +311,7 @@ def _posting_rows(
         out.append((line.id, stakeholder, row))
         src = line_rows[line.id]
         ctx.text(ws, row, 1, line.id)
-        ctx.text(ws, row, 2, line.label)
+        ctx.text(ws, row, 2, line.label_in(ctx.lang))
         ctx.text(ws, row, 3, stakeholder)
         ctx.text(ws, row, 4, ctx.label("benefits") if sign > 0 else ctx.label("costs"))
         ctx.number(ws, row, 5, int(bool(tr)), "0")

@@ -588,7 +588,7 @@ def _write_lines(ctx: Context, wb: Workbook, ws: Worksheet, row: int) -> _Lines:
 
 def _line_params(lp: _LineParams, spec: CostLine | EffectLine | VolunteerLine) -> float:
     """A line's parameters; returns the constant its formula multiplies by (index and unit factors)."""
-    lp.put(lp.p.ctx.label("xl_label"), spec.label or lp.line.id)
+    lp.put(lp.p.ctx.label("xl_label"), lp.line.label_in(lp.p.ctx.lang))
     lp.put(lp.p.ctx.label("xl_kind"), lp.p.ctx.label(f"kind_{lp.line.kind}"))
     if isinstance(spec, CostLine):
         return _cost_params(lp, spec)

@@ -270,7 +270,7 @@ def _line_row(ctx: Context, ws: Worksheet, cells: OverviewCells, line_id: str) -
     kind = ctx.label(f"kind_{line.kind}")
     kind = line.kind if kind == f"kind_{line.kind}" else kind
     ctx.text(ws, row, 1, line.id)
-    ctx.text(ws, row, 2, line.label)
+    ctx.text(ws, row, 2, line.label_in(ctx.lang))
     ctx.text(ws, row, 3, f"{kind} ({ctx.label('transfer_note')})" if transfer else kind)
     if line.memo:
         src = f"={fl}!${lay.pv_col}${lay.line_rows[line_id]}"

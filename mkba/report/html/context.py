@@ -241,7 +241,7 @@ def sources(result: Result) -> dict[str, Any]:
     groups = (("costs", s.costs), ("effects", s.effects), ("volunteers", s.volunteers))
     lines = [
         {
-            "label": line.label or line.id,
+            "label": (line.label_en or line.label or line.id) if lang == "en" else (line.label or line.id),
             "group": label(f"rp_group_{name}", lang),
             "source": _source(line.source),
             "assumption": public_text(line.assumption),

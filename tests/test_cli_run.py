@@ -337,3 +337,27 @@ def test_an_english_reader_gets_a_price_default_by_its_english_label():
     assert done.returncode == 0, done.stderr
     flat = " ".join(done.stdout.split())
     assert "price Child supervision order" in flat and "price Ondertoezichtstelling" not in flat
+
+
+def test_a_reader_that_stops_reading_loses_no_file(tmp_path):
+    """``mkba run ... --xlsx out | head``: the pipe closes before the tables are printed; the workbook
+    is still written, without a message or a failing exit code."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before mkba writes a line
+    out = tmp_path / "tutorial.xlsx"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "mkba.cli", "run", "scenarios/tutorial.yaml", "--xlsx", str(out)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[1],
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b"" and out.stat().st_size > 10_000

@@ -64,4 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         gc.freeze()
         gc.enable()
-    return run_app(args)
+    code = run_app(args)
+    try:  # what is still buffered; a reader that is gone loses nothing it asked for
+        sys.stdout.flush()
+    except BrokenPipeError:
+        from mkba.cli.terminal import reader_gone
+
+        reader_gone(sys.stdout)
+    return code

@@ -565,7 +565,25 @@ class Console:
         written = "".join(line.render(color).rstrip() + "\n" for line in lines) if lines else "\n"
         if change is not None:  # the ellipsis the layout added, one character for one
             written = written.replace(ELLIPSIS, ELLIPSIS if _encodes(encoding, ELLIPSIS) else ".")
-        self.file.write(written)
+        try:
+            self.file.write(written)
+        except BrokenPipeError:
+            reader_gone(self.file)
+
+
+def reader_gone(stream: IO[str]) -> None:
+    """The reader of ``stream`` closed the pipe (``mkba run ... | head``): write the rest to nothing.
+
+    The command goes on and finishes its work (a workbook, a report): only what it would have
+    printed is dropped, silently, as Python's documentation advises for a broken pipe (its descriptor
+    is pointed at the null device, so that no later write or the flush at exit fails).
+    """
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (AttributeError, OSError, ValueError):  # not a file descriptor (a test's buffer): nothing to do
+        pass
 
 
 def _fallback(encoding: str) -> Callable[[str], str]:

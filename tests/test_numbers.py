@@ -85,3 +85,19 @@ def test_percent_and_ratio_follow_number(x, lang):
 def test_numpy_scalars_are_written_as_their_python_values(value):
     assert numbers.number(value, "nl", 1) == _babel_number(value, "nl", 1)
     assert numbers.euro(value, "en") == _babel_euro(value, "en", False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    x=st.floats(allow_nan=False, allow_infinity=False),
+    lang=st.sampled_from(LANGS),
+    decimals=st.integers(0, 4),
+)
+@example(x=1e300, lang="nl", decimals=2)  # Babel itself runs out of decimal precision here
+def test_any_finite_float_is_written_with_all_its_digits(x, lang, decimals):
+    """Huge levels and amounts (``mkba sib --outcome 1e300`` on a contract with flat bands) are written."""
+    from decimal import Context, Decimal
+
+    exact = Decimal(str(abs(x))).quantize(Decimal(1).scaleb(-decimals), context=Context(prec=400))
+    written = numbers.number(x, lang, decimals)
+    assert written.lstrip("-").replace(".", "").replace(",", "") == f"{exact:f}".replace(".", "")

@@ -123,6 +123,13 @@ def test_absurd_outcome_exits_2_without_a_negative_payment():
     assert "-92" not in proc.stderr
 
 
+def test_a_huge_level_a_flat_band_keeps_within_bounds_is_shown_not_a_traceback():
+    """Rikers pays by bands that end: 1e300 % is paid as the top band, and the level is printed in full."""
+    proc = _cli(str(ROOT / "scenarios" / "sib" / "nyc-rikers-able.yaml"), "--outcome", "1e300")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "" and "1" + "0" * 20 in proc.stdout.replace(".", "")
+
+
 @pytest.mark.parametrize("name", ["x.txt", "x", "curve.PNG.bak"])
 def test_plot_must_be_a_png_file(tmp_path, name):
     res = runner.invoke(app, ["sib", str(DATA), "--plot", str(tmp_path / name)])

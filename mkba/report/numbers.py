@@ -15,7 +15,7 @@ a number format (:data:`EXCEL_EURO`, :data:`EXCEL_RATIO`, ...).
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 #: CLDR locale per language of mkba (any language but 'en' is Dutch).
@@ -48,7 +48,9 @@ def _digits(x: Any, decimals: int, lang: str) -> tuple[bool, str]:
     the unrounded value's (``-0.4`` gives ``-0``).
     """
     value = Decimal(str(x))
-    rounded = abs(value).quantize(_QUANTUM[decimals], rounding=ROUND_HALF_EVEN)
+    # enough digits for any float (up to 1e308 and its decimals): quantize never runs out of precision
+    room = Context(prec=max(28, value.adjusted() + decimals + 2))
+    rounded = abs(value).quantize(_QUANTUM[decimals], rounding=ROUND_HALF_EVEN, context=room)
     text = f"{rounded:,f}"
     if lang == "nl":
         text = text.translate(_TO_DUTCH)

@@ -586,7 +586,7 @@ def test_export_of_a_list_with_overrides_reads_back_equal(tmp_path):
         version="1",
         title="X",
         extends="y@1",
-        overrides=[{"id": "a", "amount": 3.0, "price_year": 2020, "source": {"title": "s"}}],
+        overrides=[{"id": "a", "amount": 3.0, "price_year": 2020, "confidence": 3, "source": {"title": "s"}}],
     )
     for suffix in (".csv", ".xlsx"):
         assert read_pricelist_table(export_pricelist(spec, tmp_path / f"o{suffix}")) == spec

@@ -129,6 +129,7 @@ overrides:
   - id: huishoudelijke-hulp-uur
     amount: 35.10
     price_year: 2024
+    confidence: 4
     source: {title: Tarievenbesluit Wmo gemeente Voorbeeld 2024}
 items:
   - id: buurtcoach-uur
@@ -155,6 +156,46 @@ def test_municipal_list_overrides_a_tariff_and_adds_an_item(tmp_path):
     assert tariff.unit == base["huishoudelijke-hulp-uur"].unit
     assert municipal["buurtcoach-uur"].amount == 61.0
     assert municipal["bijstand-maand"] == base["bijstand-maand"]
+
+
+OTS_OVERRIDE = """
+format: mkba-pricelist/1
+name: gemeente-ots
+version: "2025.1"
+title: Prijslijst gemeente OTS
+extends: nl-sociaal-domein@2024.1
+overrides:
+  - id: jeugdhulp-jaar
+    amount: 12600
+    price_year: 2025
+{extra}    source: {{title: Inkoopcontract jeugdhulp gemeente OTS 2025}}
+"""
+
+
+def test_a_new_tariff_does_not_inherit_the_national_range_note_or_code(tmp_path):
+    """The national range (2019 euros) would be read around the gemeente's 2025 tariff and move its point
+    value: a new amount drops it (and the note and code that describe the national figure)."""
+    write(tmp_path / "gemeente-ots" / "2025.1.yaml", OTS_OVERRIDE.format(extra="    confidence: 4\n"))
+    tariff = Registry([tmp_path]).load("gemeente-ots")["jeugdhulp-jaar"]
+    national = load_pricelist("nl-sociaal-domein@2024.1")["jeugdhulp-jaar"]
+    assert national.low is not None and national.note
+    assert (tariff.low, tariff.high, tariff.note, tariff.code) == (None, None, None, None)
+    assert (tariff.amount, tariff.price_year, tariff.confidence) == (12600, 2025, 4)
+    assert tariff.label == national.label and tariff.payer == national.payer  # the rest is inherited
+
+
+def test_a_new_tariff_keeps_a_range_it_states_again(tmp_path):
+    extra = "    confidence: 4\n    low: 12000\n    high: 13000\n"
+    write(tmp_path / "gemeente-ots" / "2025.1.yaml", OTS_OVERRIDE.format(extra=extra))
+    tariff = Registry([tmp_path]).load("gemeente-ots")["jeugdhulp-jaar"]
+    assert (tariff.low, tariff.high) == (12000, 13000)
+
+
+def test_a_new_tariff_needs_its_own_confidence(tmp_path):
+    path = write(tmp_path / "gemeente-ots" / "2025.1.yaml", OTS_OVERRIDE.format(extra=""))
+    with pytest.raises(MkbaError, match="needs its own source and confidence") as info:
+        Registry([tmp_path]).load("gemeente-ots")
+    assert info.value.file == str(path) and info.value.line == 7  # the override's
 
 
 def test_origin_records_where_each_item_came_from(tmp_path):
@@ -381,8 +422,8 @@ def test_override_with_a_price_year_beyond_the_index_loads_with_an_assumed_infla
 
     index = default_index()
     text = MUNICIPAL.replace(
-        "price_year: 2024\n    source: {title: Tarievenbesluit",
-        f"price_year: {index.last_year + 1}\n    source: {{title: Tarievenbesluit",
+        "price_year: 2024\n    confidence: 4",
+        f"price_year: {index.last_year + 1}\n    confidence: 4",
     )
     assert text != MUNICIPAL
     write(tmp_path / "gemeente-voorbeeld" / "2025.1.yaml", text)

@@ -176,7 +176,9 @@ class ItemOverride(pydantic.BaseModel):
     """Changes to an inherited item in a list that ``extends`` another.
 
     Only ``id`` is required; every other field given replaces the base's. A
-    new ``amount`` or ``price_year`` needs its own ``source``.
+    new ``amount`` or ``price_year`` is a new figure: it needs its own ``source`` and
+    ``confidence``, and the base's range (``low``, ``high``), ``note`` and ``code``, which
+    describe the base's figure, are not inherited (restate them in the override to keep them).
     """
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -210,9 +212,17 @@ class ItemOverride(pydantic.BaseModel):
 
     @pydantic.model_validator(mode="after")
     def _sourced(self) -> ItemOverride:
-        if (self.amount is not None or self.price_year is not None) and self.source is None:
-            raise ValueError("a new amount or price_year needs its own source")
+        if self.new_figure and (self.source is None or self.confidence is None):
+            raise ValueError(
+                "a new amount or price_year needs its own source and confidence (1-5); the "
+                "inherited ones describe the base's figure"
+            )
         return self
+
+    @property
+    def new_figure(self) -> bool:
+        """Whether the override states a new figure (``amount`` or ``price_year``)."""
+        return self.amount is not None or self.price_year is not None
 
 
 class PriceListFile(pydantic.BaseModel):

@@ -281,6 +281,10 @@ def _check_currency(spec: PriceListFile, base: PriceList, doc: Document) -> None
     )
 
 
+#: Fields of an item that describe its figure: an override with a new amount or price year drops them.
+_OF_THE_FIGURE = ("low", "high", "note", "code")
+
+
 def _apply_overrides(
     spec: PriceListFile,
     base: PriceList,
@@ -300,7 +304,10 @@ def _apply_overrides(
                 line=doc.line_of(("overrides", i, "id")),
                 field=f"overrides[{i}].id",
             )
-        merged = items[override.id].model_dump() | override.model_dump(exclude_none=True)
+        inherited = items[override.id].model_dump()
+        if override.new_figure:  # the base's range, note and code describe the base's figure
+            inherited |= dict.fromkeys(_OF_THE_FIGURE)
+        merged = inherited | override.model_dump(exclude_none=True)
         try:
             items[override.id] = PriceItem.model_validate(merged, context={"index": index or default_index()})
         except pydantic.ValidationError as exc:

@@ -619,6 +619,11 @@ class SibModel:
             lo, hi = sub[max(first - 1, 0)], sub[first]
             if first == 0:
                 break
+        # a threshold is reached within a relative 1e-12 (binary noise): the search then ends a hair below
+        # it (9.99999999999 for 10); the level in ten significant digits, where it still breaks even
+        short = float(f"{hi:.10g}")
+        if short != hi and self.gain_at(outcome, np.array([short]), who)[0] >= 0:
+            hi = short
         return float(hi), "", top
 
     def curve(self, outcome: int = 0, n: int = 401, top: float | None = None) -> dict[str, np.ndarray]:

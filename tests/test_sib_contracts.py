@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mkba import MkbaError, load_scenario
+from mkba.report import numbers
 from mkba.scenario.model import scenario_json_schema
 from mkba.sib.model import compile_sib
 from mkba.sib.payout import split_shares
@@ -127,6 +128,18 @@ def test_utah_first_payment():
     d = compile_sib(UTAH).point({"cohort-2013-child-years": 763.0}).to_dict()
     assert d["payments"]["2015"] == pytest.approx(267_000, abs=100)
     assert d["cohorts"]["cohort-2013"]["by_period"]["2015"] == pytest.approx(d["payments"]["2015"])
+
+
+def test_utah_schedule_says_what_the_payer_keeps_once_investors_are_whole():
+    """Every cent due is paid or kept: the split once investors are whole is a row of its own."""
+    rows = compile_sib(UTAH).point().to_dict()["schedule"]
+    kept = round(sum(r["payer_keeps"] for r in rows), 2)
+    assert kept > 1_000_000  # published terms: the payer keeps a share once investors are repaid
+    for r in rows:
+        assert round(r["due"] - r["outcome_payments"] - r["payer_keeps"] - r["beyond_return_cap"], 2) == 0
+    shown = invoke_cli("sib", str(UTAH)).stdout
+    assert "Houdt betaler (investeerders heel)" in shown
+    assert numbers.money(kept, "USD", cents=True) in shown
 
 
 def _small(**sib: object) -> dict:

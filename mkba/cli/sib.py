@@ -329,6 +329,9 @@ def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
         )
     if d["beyond_return_cap_total"]:
         summary.add_row(label("sib_beyond_cap", lang), _money(d["beyond_return_cap_total"], cur, lang))
+    kept = sum(r.get("payer_keeps", 0.0) for r in d["schedule"])
+    if kept:
+        summary.add_row(label("sib_payer_keeps", lang), _money(kept, cur, lang))
     payer = (
         ", ".join(f"{names.party(p['payer'])} {numbers.percent(p['share'], lang, 0)}" for p in d["payers"])
         if len(d["payers"]) > 1
@@ -363,11 +366,18 @@ def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
     keys = (
         ["investment", "provider_costs", "due", "outcome_payments", "to_provider"]
         + [f"to_{i}" for i in d["investors"]]
-        + ["beyond_return_cap", "floor_top_up", "guarantees_paid", "payer_pays", "payer_avoids"]
+        + [
+            "beyond_return_cap",
+            "payer_keeps",
+            "floor_top_up",
+            "guarantees_paid",
+            "payer_pays",
+            "payer_avoids",
+        ]
     )
     body: list[tuple[str, list[str], str]] = []
     for key in keys:
-        if key in ("to_provider", "guarantees_paid") and not any(r[key] for r in rows):
+        if key in ("to_provider", "guarantees_paid", "payer_keeps") and not any(r.get(key) for r in rows):
             continue
         if key.startswith("to_") and key != "to_provider":
             name = f"{label('rp_sib_to', lang)} {names.party(key[3:])}"

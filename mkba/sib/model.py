@@ -1059,8 +1059,9 @@ class SibResult:
         list of dict
             Per period (``year``, and ``period``: the year or the date): investment, provider costs
             (euro), payments due and made, to the provider, beyond the return cap, to each investor
-            (``to_<id>``), the floor top-up, the guarantees paid, all the payers pay (contract currency)
-            and the costs they avoid (euro, in the last period of each year).
+            (``to_<id>``), the floor top-up, the guarantees paid, what the payers keep once the investors
+            are whole (``payer_keeps``), all the payers pay (contract currency) and the costs they avoid
+            (euro, in the last period of each year).
         """
         s, sib = self.schedule, self.sib
         last_of_year = {int(i): t for t, i in enumerate(sib.cols.index)}
@@ -1080,6 +1081,7 @@ class SibResult:
                 row[f"to_{iid}"] = s.received_cents[0, i, t] / 100.0
             row["floor_top_up"] = s.guarantee_cents[0, :, t].sum() / 100.0
             row["guarantees_paid"] = s.backstop[0, :, t].sum() / 100.0
+            row["payer_keeps"] = 0.0 if s.kept_cents is None else s.kept_cents[0, t] / 100.0
             row["payer_pays"] = s.payer_cents[0, t] / 100.0
             yi = int(sib.cols.index[t])
             row["payer_avoids"] = float(s.savings[0, yi]) if last_of_year.get(yi) == t else 0.0

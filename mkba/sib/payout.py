@@ -442,6 +442,7 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
     paid = np.empty((P, D), dtype=np.int64)
     provider = np.empty((P, D), dtype=np.int64)
     excess = np.empty((P, D), dtype=np.int64)
+    kept = np.zeros((P, D), dtype=np.int64) if t.whole is not None else None
     due_t = np.ascontiguousarray(due.T)
     drawn_later = np.cumsum(inv[:, ::-1].sum(axis=0))[::-1]  # investment from each period on
     no_cap = np.full(D, NO_CAP, dtype=np.int64)
@@ -464,6 +465,8 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
         excess[p] = pool
         if extra_prov is not None:
             prov = prov + extra_prov
+        if keep is not None and kept is not None:
+            kept[p] = keep
         if t.beyond_to_provider:
             prov = prov + pool
             paid[p] = pay if keep is None else pay - keep
@@ -486,6 +489,7 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
         "received_cents": received.transpose(2, 0, 1),
         "guarantee_cents": floor.transpose(2, 0, 1),
         "backstop_cents": backstop,
+        "kept_cents": None if kept is None else kept.T,
     }
 
 
@@ -652,6 +656,9 @@ class Schedule:
         Discount factors per year of the horizon.
     backstop_cents : ndarray (D, G, I)
         What each named guarantee pays each investor at settlement.
+    kept_cents : ndarray (D, P), optional
+        What the payers keep of the payments due once the investors are whole (the contract's
+        ``whole`` split); None (nothing kept) without one.
     times : ndarray (P,)
         Years from the first column (whole years, or days / 365 for a dated contract).
     col_index : ndarray (P,)
@@ -680,6 +687,7 @@ class Schedule:
     savings: np.ndarray
     discount: np.ndarray
     backstop_cents: np.ndarray | None = None
+    kept_cents: np.ndarray | None = None
     times: np.ndarray | None = None
     col_index: np.ndarray | None = None
     settle: int = -1

@@ -481,7 +481,7 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
         prev = got
     floor = _floor_top_up(t, received, inv)
     backstop = _guarantees(t, received, floor, inv)
-    return {
+    money = {
         "due_cents": due,
         "outcome_cents": paid.T,
         "provider_cents": provider.T,
@@ -489,8 +489,10 @@ def waterfall(t: Terms, due: np.ndarray, inv: np.ndarray) -> dict[str, np.ndarra
         "received_cents": received.transpose(2, 0, 1),
         "guarantee_cents": floor.transpose(2, 0, 1),
         "backstop_cents": backstop,
-        "kept_cents": None if kept is None else kept.T,
     }
+    if kept is not None:  # only with the contract's split once investors are whole
+        money["kept_cents"] = kept.T
+    return money
 
 
 @dataclass

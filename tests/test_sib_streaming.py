@@ -156,6 +156,34 @@ def test_streamed_equals_kept_within_the_stated_error(which, request):
             assert rank_ok(rest, q / 100, dist_b["without_total_losses"][f"p{q}"], b["quantile_error"] * 2)
 
 
+def test_a_named_guarantee_is_counted_where_it_pays_and_never_beyond_its_amount():
+    """Rikers has no floor but Bloomberg's guarantee: the summary says how often and how much it pays."""
+    sib = compile_sib(RIKERS)
+    kept = simulate_sib(sib, 40_000, seed=3, keep_draws=True)
+    a, b = kept.summary(), simulate_sib(sib, 40_000, seed=3, chunk_size=7_000).summary()
+    assert kept.guarantee_paid is not None
+    assert kept.guarantee_paid.max() <= 7_200_000  # the amount in force is never exceeded
+    assert a["p_guarantee_called"] == b["p_guarantee_called"] == float((kept.guarantee_paid > 0).mean()) > 0.2
+    assert b["expected_guarantee_paid"] == pytest.approx(a["expected_guarantee_paid"], rel=1e-12)
+    assert a["p_floor_used"] == 0.0  # no floor: the loss is the guarantee's
+    shown = " ".join(invoke_cli("sib", str(RIKERS), "--simulate", "5000").stdout.split())
+    simulation = shown[shown.index("Simulatie") :]
+    assert "Kans dat de garantie betaalt" in simulation and "bodem" not in simulation
+    buz = simulate_sib(compile_sib(BUZ), 5_000, seed=3).summary()
+    assert buz["p_guarantee_called"] == 0.0 and buz["expected_guarantee_paid"] == 0.0
+
+
+def test_a_contract_without_investors_shows_no_investor_figures():
+    shown = invoke_cli(
+        "sib", str(ROOT / "scenarios" / "sib" / "resultaatfinanciering-gemeente.yaml"), "--simulate", "5000"
+    )
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stdout.split())
+    simulation = text[text.index("Simulatie") :]
+    for word in ("IRR", "investeerders", "Terugbetaald", "totaal verlies"):
+        assert word not in simulation, word
+
+
 def test_rikers_without_guarantee_has_total_losses(rikers_without_guarantee):
     """The case the test above needs: a pile at -100 % that the IRR's percentiles are read around."""
     s = simulate_sib(rikers_without_guarantee, 20_000, seed=7).summary()

@@ -171,7 +171,15 @@ def sib_command(
     print_sib(data, lang.value, Names.of(sib, lang.value))
     if simulate:
         data["simulation"] = _simulate(sib, simulate, seed, chunk_size, workers, scheduler)
-        print_simulation(data["simulation"], lang.value, data.get("currency", "EUR"))
+        c = sib.contract
+        print_simulation(
+            data["simulation"],
+            lang.value,
+            data.get("currency", "EUR"),
+            investors=bool(c.investors),
+            floor=c.max_loss is not None,
+            guarantees=bool(c.guarantees),
+        )
     if plot is not None:
         for k, path in enumerate(chart_paths(plot, [o.id for o in sib.outcomes])):
             plot_payout_curve(sib, path, outcome=k, lang=lang.value)
@@ -377,7 +385,9 @@ def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
     )
     body: list[tuple[str, list[str], str]] = []
     for key in keys:
-        if key in ("to_provider", "guarantees_paid", "payer_keeps") and not any(r.get(key) for r in rows):
+        if key in ("to_provider", "guarantees_paid", "payer_keeps", "floor_top_up") and not any(
+            r.get(key) for r in rows
+        ):
             continue
         if key.startswith("to_") and key != "to_provider":
             name = f"{label('rp_sib_to', lang)} {names.party(key[3:])}"
@@ -503,22 +513,8 @@ def _print_notes(d: dict, lang: str, names: Names) -> None:
         )
 
 
-def print_simulation(s: dict, lang: str, currency: str = "EUR") -> None:
-    """The simulation summary: probabilities, percentiles, expected values, total losses apart.
-
-    Payments are in the contract's ``currency`` (whole units), the payer's net savings in euro.
-
-    The percentiles of a streamed simulation are read from a histogram; their rank error
-    (``quantile_error``) is stated under the table.
-    """
-    table = Table(
-        title=f"{label('sib_simulation', lang)} ({_w('draws', lang)} {numbers.count(s['n'], lang)}, "
-        f"{_w('seed', lang)} {s['seed']})",
-        title_justify="left",
-    )
-    table.add_column("")
-    for col in ("p5", "p50", "p95", "mean"):
-        table.add_column(_w(col, lang), justify="right")
+def _investor_rows(table: Table, s: dict, lang: str, currency: str) -> None:
+    """The investors' rows of the simulation table: IRR (and without total losses) and the multiple."""
     table.add_row(
         label("sib_investor_irr", lang),
         *[_pct(s[f"investor_irr_{k}"], lang) for k in ("p5", "p50", "p95", "mean")],
@@ -532,6 +528,37 @@ def print_simulation(s: dict, lang: str, currency: str = "EUR") -> None:
         _multiple_label(currency, lang),
         *[numbers.number(m[k], lang, 3) for k in ("p5", "p50", "p95", "mean")],
     )
+
+
+def print_simulation(
+    s: dict,
+    lang: str,
+    currency: str = "EUR",
+    *,
+    investors: bool = True,
+    floor: bool = True,
+    guarantees: bool = False,
+) -> None:
+    """The simulation summary: probabilities, percentiles, expected values, total losses apart.
+
+    Payments are in the contract's ``currency`` (whole units), the payer's net savings in euro. The
+    investors' figures only where the contract has ``investors``; the floor's and the guarantees'
+    only where it has a ``floor`` (``max_loss``) or named ``guarantees``.
+
+    The percentiles of a streamed simulation are read from a histogram; their rank error
+    (``quantile_error``) is stated under the table.
+    """
+    table = Table(
+        title=f"{label('sib_simulation', lang)} ({_w('draws', lang)} {numbers.count(s['n'], lang)}, "
+        f"{_w('seed', lang)} {s['seed']})",
+        title_justify="left",
+    )
+    table.add_column("")
+    for col in ("p5", "p50", "p95", "mean"):
+        table.add_column(_w(col, lang), justify="right")
+    dist = s["investor_irr_distribution"]
+    if investors:
+        _investor_rows(table, s, lang, currency)
     for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
         v = s[key]
         cur = "EUR" if key == "payer_net_savings" else currency
@@ -539,13 +566,26 @@ def print_simulation(s: dict, lang: str, currency: str = "EUR") -> None:
             label(f"sib_{key}", lang), *[_whole(v[k], cur, lang) for k in ("p5", "p50", "p95", "mean")]
         )
     out.print(table)
-    low = s["investor_multiple_min"]
-    out.print(
-        f"{label('sib_p_investor_loss', lang)}: {_pct(s['p_investor_loss'], lang)}   "
-        f"{_w('total_loss', lang)}: {_pct(dist['total_loss_share'], lang)}   "
-        f"{label('sib_p_payer_loss', lang)}: {_pct(s['p_payer_pays_more_than_saves'], lang)}   "
-        f"{label('sib_p_floor_used', lang)}: {_pct(s['p_floor_used'], lang)}   "
-        f"{_multiple_label(currency, lang, 'sib_investor_multiple_min')}: {numbers.number(low, lang, 3)}"
-    )
+    said = []
+    if investors:
+        said += [
+            f"{label('sib_p_investor_loss', lang)}: {_pct(s['p_investor_loss'], lang)}",
+            f"{_w('total_loss', lang)}: {_pct(dist['total_loss_share'], lang)}",
+        ]
+    said.append(f"{label('sib_p_payer_loss', lang)}: {_pct(s['p_payer_pays_more_than_saves'], lang)}")
+    if investors and floor:
+        said.append(f"{label('sib_p_floor_used', lang)}: {_pct(s['p_floor_used'], lang)}")
+    if investors and guarantees:
+        said.append(f"{label('sib_p_guarantee_called', lang)}: {_pct(s.get('p_guarantee_called'), lang)}")
+        said.append(
+            f"{label('sib_expected_guarantee_paid', lang)}: "
+            f"{_whole(s.get('expected_guarantee_paid'), currency, lang)}"
+        )
+    if investors:
+        low = s["investor_multiple_min"]
+        said.append(
+            f"{_multiple_label(currency, lang, 'sib_investor_multiple_min')}: {numbers.number(low, lang, 3)}"
+        )
+    out.print("   ".join(said))
     if s.get("quantile_error"):
         out.print(dim(_w("quantile_error", lang).format(error=numbers.percent(s["quantile_error"], lang, 2))))

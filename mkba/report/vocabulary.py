@@ -198,6 +198,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_participants_row": ("Nieuwe deelnemers", "New participants"),
     "xl_no_sign_change": ("n.v.t. (geen tekenwisseling)", "n/a (no sign change)"),
     "xl_several_changes": ("n.v.t. (meerdere tekenwisselingen)", "n/a (several sign changes)"),
+    "xl_dist_triangular": (
+        "driehoek: laag {low}, meest waarschijnlijk {mode}, hoog {high}",
+        "triangular: low {low}, most likely {mode}, high {high}",
+    ),
+    "xl_dist_pert": (
+        "PERT: laag {low}, meest waarschijnlijk {mode}, hoog {high}",
+        "PERT: low {low}, most likely {mode}, high {high}",
+    ),
+    "xl_dist_uniform": ("uniform tussen {low} en {high}", "uniform between {low} and {high}"),
+    "xl_dist_normal": (
+        "normaal met gemiddelde {mean} en standaardafwijking {sd}",
+        "normal with mean {mean} and standard deviation {sd}",
+    ),
+    "xl_dist_clip": (", afgekapt tussen {low} en {high}", ", censored between {low} and {high}"),
+    "xl_dist_beta": ("bèta met a = {a} en b = {b}", "beta with a = {a} and b = {b}"),
     "xl_mean_of": (
         "verdeling; het werkblad rekent met het gemiddelde",
         "distribution; the workbook uses its mean",
@@ -251,6 +266,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "P(payer pays more than it saves)",
     ),
     "sib_p_floor_used": ("Kans dat de bodem wordt aangesproken", "P(floor used)"),
+    "sib_p_guarantee_called": ("Kans dat de garantie betaalt", "P(guarantee pays)"),
+    "sib_expected_guarantee_paid": ("verwachte betaling garantie", "expected guarantee payment"),
     "sib_zone_floor": ("Bodem betaalt (verlies begrensd)", "Floor pays (loss limited)"),
     "sib_zone_loss": ("Investeerders verliezen", "Investors lose money"),
     "sib_zone_gain": ("Investeerders winnen", "Investors gain"),
@@ -258,6 +275,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "sib_payer_avoids_pv": ("Vermeden kosten betaler (cw)", "Payer's avoided costs (PV)"),
     "sib_euro": ("Euro", "Euro"),
     "sib_expected": ("verwacht", "expected"),
+    "sib_payer_keeps": ("Houdt betaler (investeerders heel)", "Payer keeps (investors whole)"),
+    "sib_guarantees_paid": ("Betaald uit garanties", "Paid by guarantees"),
+    "sib_investor_break_even": ("Omslagpunt investeerders bij", "Investors' break-even at"),
+    "sib_guarantee_by": (
+        "Garantie van {guarantor} voor {covers}",
+        "Guarantee by {guarantor} covering {covers}",
+    ),
+    "sib_guarantee_paid": ("Betaald uit de garantie van {guarantor}", "Paid by the guarantee of {guarantor}"),
+    "sib_guarantee_steps": ("oplopend met de investering: {steps}", "rising with the investment: {steps}"),
+    "sib_guarantee_from": ("vanaf {period} {amount}", "from {period} {amount}"),
+    "sib_p_total_loss": (
+        "Kans op totaal verlies investeerders (IRR -100 %)",
+        "P(investors lose all, IRR -100 %)",
+    ),
+    "sib_irr_without_total_losses": ("Rendement zonder totaal verlies (IRR)", "IRR without total losses"),
+    "sib_exchange_rate": ("wisselkoers", "exchange rate"),
+    "sib_exchange_rate_value": ("{rate} euro per {cur}", "{rate} euro per {cur}"),
+    "sib_part_once_investors_whole": (
+        "Verdeling zodra de investeerders heel zijn",
+        "Split once the investors are whole",
+    ),
     "xl_stated_price_year": (
         "niet opgegeven: het prijspeil van het scenario",
         "not given: the scenario's price year",
@@ -714,6 +752,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "rp_sib_sim_intro": (
         "{n} trekkingen (startgetal {seed}) van de uitkomstniveaus: wat investeerders en betaler kunnen verwachten.",
         "{n} draws (seed {seed}) of the outcome levels: what investors and the payer may expect.",
+    ),
+    "rp_sib_sim_intro_payer": (
+        "{n} trekkingen (startgetal {seed}) van de uitkomstniveaus: wat de betaler kan verwachten.",
+        "{n} draws (seed {seed}) of the outcome levels: what the payer may expect.",
+    ),
+    "rp_sib_fixed": (
+        "De netto besparing van de betaler varieert niet over de trekkingen: {value} in elke trekking.",
+        "The payer's net savings do not vary over the draws: {value} in every draw.",
     ),
     "chart_never": ("niet binnen de looptijd", "not within the horizon"),
     "chart_yearly_alt": (

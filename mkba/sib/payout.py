@@ -872,8 +872,9 @@ class Schedule:
         -------
         dict of str to ndarray
             ``outcome_payments``, ``payer_payments``, ``investor_irr``, ``investor_multiple``,
-            ``payer_net_savings``, ``floor_top_up`` (D,) and ``investor_multiple_each`` (D, I); the
-            contract's currency (the net savings in euro), IRR as a fraction per year.
+            ``payer_net_savings``, ``floor_top_up``, ``guarantee_paid`` (what the named guarantees pay)
+            (D,) and ``investor_multiple_each`` (D, I); the contract's currency (the net savings in euro),
+            IRR as a fraction per year.
         """
         assert self.backstop_cents is not None
         top = self._layout(self.guarantee_cents)[:, self.settle]  # (I, D): floors settle then only
@@ -903,6 +904,11 @@ class Schedule:
             "investor_multiple_each": each.T,
             "payer_net_savings": self.payer_pv_savings - pv_pay,
             "floor_top_up": top.sum(axis=0) / 100.0,
+            "guarantee_paid": (
+                self.backstop_cents.sum(axis=(1, 2)) / 100.0
+                if self.backstop_cents.shape[1]
+                else np.zeros(payer.shape[1])
+            ),
         }
 
     @property

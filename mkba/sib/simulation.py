@@ -57,6 +57,8 @@ class SibSimulation:
         Present value of the costs the payer avoids minus all it pays, euro.
     floor_top_up : ndarray (N,)
         Paid to investors to bring them up to the floor, euro.
+    guarantee_paid : ndarray (N,)
+        What the contract's named guarantees pay the investors (contract currency).
     investor_ids : list of str
         The investors, in the order of ``investor_multiple_each``.
     """
@@ -72,6 +74,7 @@ class SibSimulation:
     payer_net_savings: np.ndarray
     floor_top_up: np.ndarray
     investor_ids: list[str]
+    guarantee_paid: np.ndarray | None = None
 
     def summary(self) -> dict[str, Any]:
         """The figures ``mkba sib --simulate --json`` writes under ``simulation``.
@@ -105,6 +108,7 @@ class SibSimulation:
             },
             "p_payer_pays_more_than_saves": float((self.payer_net_savings < 0).mean()),
             "p_floor_used": float((self.floor_top_up > 0).mean()),
+            **_guarantee_figures(self.guarantee_paid),
             "investor_irr_p5": irr["p5"],
             "investor_irr_p50": irr["p50"],
             "investor_irr_p95": irr["p95"],
@@ -216,6 +220,7 @@ _PER_DRAW = (
     "investor_multiple",
     "payer_net_savings",
     "floor_top_up",
+    "guarantee_paid",
 )
 #: The figures a streamed simulation summarises (the IRR without total losses is read from the IRR's).
 _STREAMED = (
@@ -262,7 +267,8 @@ class SibStreamed:
         investors put money in).
     events : dict of str to int
         Draws where investors lose money (``investor_loss``), lose everything (``total_loss``), the
-        payer pays more than it saves (``payer_loss``), the floor is used (``floor_used``).
+        payer pays more than it saves (``payer_loss``), the floor is used (``floor_used``), a named
+        guarantee pays (``guarantee_called``).
     loss_each : ndarray (I,) of int
         Per investor, the draws where it loses money.
     lost : StreamSummary
@@ -270,6 +276,8 @@ class SibStreamed:
         the IRR without them is read from that sketch's upper ranks.
     investor_ids : list of str
         The investors, in the order of ``loss_each``.
+    guarantee : StreamSummary, optional
+        What the named guarantees pay per draw (contract currency): its mean.
     """
 
     n: int
@@ -280,6 +288,7 @@ class SibStreamed:
     loss_each: np.ndarray
     lost: StreamSummary
     investor_ids: list[str]
+    guarantee: StreamSummary | None = None
 
     def _without_total_losses(self, worst: list[float]) -> dict[str, float | None] | None:
         """Percentiles, mean and sd of the IRR over the draws that are no total loss (None if none is).
@@ -339,6 +348,8 @@ class SibStreamed:
             },
             "p_payer_pays_more_than_saves": self.events["payer_loss"] / n,
             "p_floor_used": self.events["floor_used"] / n,
+            "p_guarantee_called": self.events["guarantee_called"] / n,
+            "expected_guarantee_paid": self.guarantee.mean if self.guarantee and self.guarantee.n else 0.0,
             "investor_irr_p5": irr["p5"],
             "investor_irr_p50": irr["p50"],
             "investor_irr_p95": irr["p95"],
@@ -359,6 +370,13 @@ class SibStreamed:
             "expected_payer_net_savings": self.sketches["payer_net_savings"].mean,
         }
         return out | {"quantile_error": worst[0], "streamed": True}
+
+
+def _guarantee_figures(paid: np.ndarray | None) -> dict[str, float]:
+    """The share of draws in which a named guarantee pays, and what the guarantees pay on average."""
+    if paid is None or not paid.size:
+        return {"p_guarantee_called": 0.0, "expected_guarantee_paid": 0.0}
+    return {"p_guarantee_called": float((paid > 0).mean()), "expected_guarantee_paid": float(paid.mean())}
 
 
 _TOTAL_LOSS_NOTE = (
@@ -385,6 +403,7 @@ class _Partial:
     events: dict[str, int]
     loss_each: np.ndarray
     lost: StreamSummary
+    guarantee: StreamSummary  # what the named guarantees pay per draw: its mean
 
     def fresh(self) -> _Partial:
         """Empty summaries of the same bins."""
@@ -392,6 +411,7 @@ class _Partial:
             {key: sketch.fresh() for key, sketch in self.sketches.items()},
             dict.fromkeys(self.events, 0),
             np.zeros_like(self.loss_each),
+            _lost(),
             _lost(),
         )
 
@@ -402,6 +422,7 @@ class _Partial:
             self.events[key] += other.events[key]
         self.loss_each = self.loss_each + other.loss_each
         self.lost.merge(other.lost)
+        self.guarantee.merge(other.guarantee)
 
 
 def _lost() -> StreamSummary:
@@ -413,8 +434,9 @@ def _empty(pilot: dict[str, np.ndarray], investors: int) -> _Partial:
     """Empty summaries whose histograms the first draws ``pilot`` set (the same at any chunking)."""
     return _Partial(
         {key: Sketch.from_pilot(values[np.isfinite(values)]) for key, values in pilot.items()},
-        dict.fromkeys(("investor_loss", "total_loss", "payer_loss", "floor_used"), 0),
+        dict.fromkeys(("investor_loss", "total_loss", "payer_loss", "floor_used", "guarantee_called"), 0),
         np.zeros(investors, dtype=np.int64),
+        _lost(),
         _lost(),
     )
 
@@ -439,6 +461,9 @@ def _run_task(task: _Task) -> _Partial:
         partial.lost.add(lost)
         partial.events["payer_loss"] += int(np.count_nonzero(figs["payer_net_savings"] < 0))
         partial.events["floor_used"] += int(np.count_nonzero(figs["floor_top_up"] > 0))
+        if task.sib.contract.guarantees:
+            partial.events["guarantee_called"] += int(np.count_nonzero(figs["guarantee_paid"] > 0))
+            partial.guarantee.add(figs["guarantee_paid"])
         partial.loss_each = partial.loss_each + np.count_nonzero(figs["investor_multiple_each"] < 1.0, axis=0)
     if same:  # the same draws, and the same bins (the same pilot)
         partial.sketches["payer_payments"] = copy.deepcopy(partial.sketches["outcome_payments"])
@@ -486,6 +511,7 @@ def _streamed(
         loss_each=total.loss_each,
         lost=total.lost,
         investor_ids=list(sib.investor_ids),
+        guarantee=total.guarantee,
     )
 
 

@@ -527,3 +527,22 @@ def test_a_check_across_fields_names_no_value_it_was_not_given(tmp_path):
     assert done.returncode == 2
     assert "outcome_payers: the payers' shares must add up to 1, they add up to 1.1" in done.stderr
     assert "(got None)" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_break_evens_hold_the_other_outcomes_at_the_levels_given():
+    """At 7.4 % in every cohort the payer gains up to a level of cohort 1 and loses above it: said so."""
+    sib = compile_sib(PETERBOROUGH)
+    given = {o.id: 7.4 for o in sib.outcomes}
+    d = sib.point(given).to_dict()
+    be = d["payer_break_even"]["cohort-1-reconvictions"]
+    assert be["level"] is None and be["why"] == "up_to" and "not above it" in be["reason"]
+    at = np.array([7.4] * len(sib.outcomes))
+    edge = be["up_to"]
+    gains = sib.gain_at(0, np.array([edge, edge * (1 + 1e-6)]), "payer", at)
+    assert gains[0] >= 0 > gains[1]
+    # the same break-even at the expected levels is another one: the levels given are used
+    assert sib.point().to_dict()["payer_break_even"]["cohort-1-reconvictions"] != be
+    shown = " ".join(
+        invoke_cli("sib", str(PETERBOROUGH), *[f"--outcome={k}=7.4" for k in given]).stdout.split()
+    )
+    assert "daarboven niet" in shown and "de andere op de niveaus hierboven" in shown

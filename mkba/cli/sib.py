@@ -41,6 +41,10 @@ def _pct(x: float | None, lang: str) -> str:
 _WORDS = {
     "investor_break_even": ("Omslagpunt investeerders bij", "Investors' break-even at"),
     "guarantee": ("Garantie", "Guarantee"),
+    "break_even_others": (
+        "Omslagpunten: steeds één uitkomst gevarieerd, de andere op de niveaus hierboven",
+        "Break-evens: one outcome varied at a time, the others at the levels above",
+    ),
     "in_force": ("van kracht", "in force"),
     "paid": ("betaald", "paid"),
     "principal_lost": ("Verloren hoofdsom", "Principal lost"),
@@ -358,6 +362,8 @@ def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
                 f"{_w('investor_break_even', lang)}: {names.outcome(oid)}", _be(be, "investors", lang)
             )
     out.print(summary)
+    if len(d["outcome_levels"]) > 1:
+        out.print(dim(_w("break_even_others", lang)))
 
 
 def _multiple_label(cur: str, lang: str, key: str = "sib_investor_multiple") -> str:

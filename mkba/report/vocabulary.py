@@ -102,6 +102,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "geen: de betaler betaalt bij elk niveau tot {top} meer dan hij bespaart",
         "none: the payer pays more than it saves at every level up to {top}",
     ),
+    "be_payer_up_to": (
+        "geen: de betaler bespaart minstens wat hij betaalt tot niveau {up_to}, daarboven niet",
+        "none: the payer saves at least what it pays up to level {up_to}, not above it",
+    ),
+    "be_investors_up_to": (
+        "geen: investeerders krijgen hun geld terug tot niveau {up_to}, daarboven niet",
+        "none: investors get their money back up to level {up_to}, not above it",
+    ),
     "be_investors_always": (
         "geen: investeerders krijgen bij elk niveau hun geld terug",
         "none needed: investors get their money back at every level",
@@ -952,8 +960,9 @@ def break_even_reason(found: Mapping[str, Any], who: str, lang: str = "nl") -> s
     Parameters
     ----------
     found : mapping
-        A break-even of :meth:`mkba.sib.model.SibResult.to_dict` (``why``: ``always``, ``never`` or
-        ``no_investors``; ``top``: the highest level searched, in the outcome's unit).
+        A break-even of :meth:`mkba.sib.model.SibResult.to_dict` (``why``: ``always``, ``never``,
+        ``up_to`` or ``no_investors``; ``top``: the highest level searched, ``up_to``: the highest
+        level that still breaks even, in the outcome's unit).
     who : {'payer', 'investors'}
         Whose break-even.
     lang : {'nl', 'en'}
@@ -970,7 +979,11 @@ def break_even_reason(found: Mapping[str, Any], who: str, lang: str = "nl") -> s
     if why == "no_investors":
         return label("be_no_investors", lang)
     text = label(f"be_{who}_{why}", lang)
-    return text.format(top=numbers.number(found.get("top"), lang, 0)) if "{top}" in text else text
+    if "{top}" in text:
+        return text.format(top=numbers.number(found.get("top"), lang, 0))
+    if "{up_to}" in text:
+        return text.format(up_to=numbers.number(found.get("up_to"), lang, 2))
+    return text
 
 
 def in_currency(key: str, currency: str, lang: str = "nl") -> str:

@@ -506,22 +506,24 @@ class SibModel:
         lv = self.levels_from(levels) if not isinstance(levels, np.ndarray) else levels
         return SibResult(self, self.run(lv[None, :]))
 
-    def net_savings_at(self, outcome: int, grid: np.ndarray) -> np.ndarray:
+    def net_savings_at(self, outcome: int, grid: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
         """The payer's net savings (PV, euro) with outcome ``outcome`` at each level of ``grid``.
 
         Parameters
         ----------
         outcome : int
-            Index of the outcome that varies; the others stay at their expected levels.
+            Index of the outcome that varies; the others stay at ``at``.
         grid : ndarray (G,)
             Its levels, in its unit.
+        at : ndarray (O,), optional
+            The levels of all outcomes (default: their expected levels).
 
         Returns
         -------
         ndarray (G,)
             Present value of the costs the payer avoids minus all it pays, euro.
         """
-        levels = np.tile(self.point_levels, (len(grid), 1))
+        levels = np.tile(self.point_levels if at is None else at, (len(grid), 1))
         levels[:, outcome] = grid
         return self.run(levels).payer_net_savings
 
@@ -542,8 +544,10 @@ class SibModel:
                 marks.append(rule.level)
         return 2.0 * max(max(marks), 1e-9)
 
-    def gain_at(self, outcome: int, grid: np.ndarray, who: str = "payer") -> np.ndarray:
-        """What ``who`` gains with outcome ``outcome`` at each level of ``grid`` (others at expected levels).
+    def gain_at(
+        self, outcome: int, grid: np.ndarray, who: str = "payer", at: np.ndarray | None = None
+    ) -> np.ndarray:
+        """What ``who`` gains with outcome ``outcome`` at each level of ``grid``, the others at ``at``.
 
         Parameters
         ----------
@@ -554,6 +558,8 @@ class SibModel:
         who : {"payer", "investors"}
             The payers' net savings (PV, euro), or what the investors get back minus what they put in
             (cents of the contract's currency; floor top-ups and guarantees included).
+        at : ndarray (O,), optional
+            The levels of all outcomes (default: their expected levels).
 
         Returns
         -------
@@ -561,18 +567,20 @@ class SibModel:
             The gain; >= 0 where ``who`` breaks even.
         """
         if who == "payer":
-            return self.net_savings_at(outcome, grid)
-        levels = np.tile(self.point_levels, (len(grid), 1))
+            return self.net_savings_at(outcome, grid, at)
+        levels = np.tile(self.point_levels if at is None else at, (len(grid), 1))
         levels[:, outcome] = grid
         s = self.run(levels)
         return (s.investor_cents().sum(axis=(1, 2)) - s.invest_cents.sum()).astype(np.float64)
 
-    def break_even(self, outcome: int = 0, who: str = "payer") -> tuple[float | None, str]:
+    def break_even(
+        self, outcome: int = 0, who: str = "payer", at: np.ndarray | None = None
+    ) -> tuple[float | None, str]:
         """The lowest level of ``outcome`` from which on ``who`` breaks even (docs/method.md, section 7).
 
         The payer: its avoided costs are at least what it pays (PV). The investors: they get back at
-        least what they put in. Other outcomes stay at their expected levels. Searched over
-        ``[0, search_top]``: on a grid, then refined by bisection.
+        least what they put in. Other outcomes stay at ``at`` (default: their expected levels).
+        Searched over ``[0, search_top]``: on a grid, then refined by bisection.
 
         Parameters
         ----------
@@ -580,6 +588,8 @@ class SibModel:
             Index of the outcome.
         who : {"payer", "investors"}
             Whose break-even.
+        at : ndarray (O,), optional
+            The levels of all outcomes (default: their expected levels).
 
         Returns
         -------
@@ -587,44 +597,65 @@ class SibModel:
             The level (in the outcome's unit) and ``""``; or None and the reason in words: ``who``
             breaks even at every level, or at none up to the top of the range.
         """
-        level, why, top = self.break_even_why(outcome, who)
-        return level, break_even_reason(who, why, top)
+        level, why, top = self.break_even_why(outcome, who, at)
+        if why:
+            return None, break_even_reason(who, why, top, level)
+        return level, ""
 
-    def break_even_why(self, outcome: int = 0, who: str = "payer") -> tuple[float | None, str, float]:
+    def break_even_why(
+        self, outcome: int = 0, who: str = "payer", at: np.ndarray | None = None
+    ) -> tuple[float | None, str, float]:
         """The break-even level of :meth:`break_even`, or why there is none as a code, and the range searched.
 
         Returns
         -------
         (float or None, str, float)
-            The level (in the outcome's unit) and ``""``, or None and ``"always"`` (``who`` breaks
-            even at every level), ``"never"`` (at no level up to the top) or ``"no_investors"``; and
-            the top of the levels searched (the outcome's unit).
+            The level (in the outcome's unit) and ``""``; or None and ``"always"`` (``who`` breaks
+            even at every level), ``"never"`` (at no level up to the top) or ``"no_investors"``; or
+            the highest level up to which ``who`` breaks even and ``"up_to"`` (it does at lower levels,
+            not at higher ones: a payer whose payments grow faster than its savings); and the top of
+            the levels searched (the outcome's unit).
         """
         if who == "investors" and not self.contract.investors:
             return None, "no_investors", 0.0
         top = self.search_top(outcome)
         grid = np.linspace(0.0, top, 2001)
-        net = self.gain_at(outcome, grid, who)
+        net = self.gain_at(outcome, grid, who, at)
         below = np.flatnonzero(net < 0)
         if below.size == 0:
             return None, "always", top
         last = below[-1]
-        if last == len(grid) - 1:
+        if last < len(grid) - 1:  # breaks even from a level on, up to the top
+            return self._edge(outcome, who, at, grid[last], grid[last + 1], rising=True), "", top
+        fine = np.flatnonzero(net >= 0)
+        if fine.size == 0:
             return None, "never", top
-        lo, hi = grid[last], grid[last + 1]
-        for _ in range(8):  # 8 rounds of 64 points: far below any meaningful precision
+        k = fine[-1]  # breaks even at lower levels, not from this one on
+        return self._edge(outcome, who, at, grid[k], grid[k + 1], rising=False), "up_to", top
+
+    def _edge(
+        self, outcome: int, who: str, at: np.ndarray | None, lo: float, hi: float, rising: bool
+    ) -> float:
+        """Where ``who``'s gain changes sign between ``lo`` and ``hi``: the level nearest it that breaks even.
+
+        ``rising``: the gain is below zero at ``lo`` and not at ``hi`` (the lowest level that breaks
+        even is sought); else the other way round (the highest). Eight rounds of 64 points: far below
+        any meaningful precision.
+        """
+        for _ in range(8):
             sub = np.linspace(lo, hi, 65)
-            ok = self.gain_at(outcome, sub, who) >= 0
-            first = int(np.argmax(ok))  # the right end is known to be >= 0
+            ok = self.gain_at(outcome, sub, who, at) >= 0
+            first = int(np.argmax(ok if rising else ~ok))  # the right end is known to be on the other side
             lo, hi = sub[max(first - 1, 0)], sub[first]
             if first == 0:
                 break
+        found = hi if rising else lo
         # a threshold is reached within a relative 1e-12 (binary noise): the search then ends a hair below
         # it (9.99999999999 for 10); the level in ten significant digits, where it still breaks even
-        short = float(f"{hi:.10g}")
-        if short != hi and self.gain_at(outcome, np.array([short]), who)[0] >= 0:
-            hi = short
-        return float(hi), "", top
+        short = float(f"{found:.10g}")
+        if short != found and self.gain_at(outcome, np.array([short]), who, at)[0] >= 0:
+            found = short
+        return float(found)
 
     def curve(self, outcome: int = 0, n: int = 401, top: float | None = None) -> dict[str, np.ndarray]:
         """The payout curve: figures against the level of ``outcome`` (others at their expected level).
@@ -1244,9 +1275,16 @@ class SibResult:
         for who in ("payer", "investors"):
             be = {}
             for k, o in enumerate(sib.outcomes):
-                level, why, top = sib.break_even_why(k, who)
-                reason = break_even_reason(who, why, top)
-                be[o.id] = {"level": level, "reason": reason or None, "why": why or None, "top": top}
+                # the other outcomes at this result's levels (the expected ones unless given)
+                level, why, top = sib.break_even_why(k, who, self.schedule.levels[0])
+                reason = break_even_reason(who, why, top, level)
+                be[o.id] = {
+                    "level": None if why else level,
+                    "reason": reason or None,
+                    "why": why or None,
+                    "top": top,
+                    "up_to": level if why == "up_to" else None,
+                }
             out[f"{who}_break_even"] = be
         out["investor_break_even"] = out.pop("investors_break_even")
         out["payer_break_even_outcome"] = out["payer_break_even"][sib.outcomes[0].id]["level"]
@@ -1283,7 +1321,7 @@ class SibResult:
         }
 
 
-def break_even_reason(who: str, why: str, top: float) -> str:
+def break_even_reason(who: str, why: str, top: float, up_to: float | None = None) -> str:
     """Why there is no break-even level, in words (English, for JSON); ``""`` when there is one.
 
     Parameters
@@ -1291,9 +1329,12 @@ def break_even_reason(who: str, why: str, top: float) -> str:
     who : {"payer", "investors"}
         Whose break-even.
     why : str
-        The code of :meth:`SibModel.break_even_why`: ``""``, ``"always"``, ``"never"`` or ``"no_investors"``.
+        The code of :meth:`SibModel.break_even_why`: ``""``, ``"always"``, ``"never"``, ``"up_to"`` or
+        ``"no_investors"``.
     top : float
         The highest level searched, in the outcome's unit.
+    up_to : float, optional
+        With ``why`` ``"up_to"``: the highest level at which ``who`` still breaks even.
 
     Returns
     -------
@@ -1306,6 +1347,8 @@ def break_even_reason(who: str, why: str, top: float) -> str:
     whom = "the payer saves at least what it pays" if who == "payer" else "investors get their money back"
     if why == "always":
         return f"{whom} at every level (none needed)"
+    if why == "up_to":
+        return f"{whom} up to level {up_to:g}, not above it (none from a level on)"
     if who == "payer":
         return f"the payer pays more than it saves at every level up to {top:g} (none)"
     return f"investors do not get their money back at any level up to {top:g} (none)"

@@ -280,3 +280,38 @@ def test_a_contract_on_dates_writes_them_as_its_reader_does():
     nl, en = _plain(_cli(str(path)).stdout), _plain(_cli(str(path), "--lang", "en").stdout)
     assert "30-09-2012" in nl and "30/09/2012" in en
     assert "2012-09-30" not in nl and "2012-09-30" not in en
+
+
+def _chart(monkeypatch, path: Path, tmp_path: Path, lang: str = "nl"):
+    """The figure ``plot_payout_curve`` draws for the first outcome of ``path``, and all its texts."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mkba.report.sib_chart import plot_payout_curve
+    from mkba.sib.model import compile_sib
+
+    seen = []
+    close = plt.close
+    monkeypatch.setattr(plt, "close", lambda fig=None: (seen.append(fig), close(fig)))
+    plot_payout_curve(compile_sib(path), tmp_path / "c.png", lang=lang)
+    texts = [t.get_text() for t in seen[0].findobj(matplotlib.text.Text)]
+    return seen[0], texts
+
+
+def test_the_payout_chart_speaks_dutch_and_names_what_the_contract_has(monkeypatch, tmp_path):
+    fig, texts = _chart(monkeypatch, ROOT / "scenarios" / "sib" / "nyc-rikers-able.yaml", tmp_path)
+    joined = " | ".join(texts)
+    assert "break-even" not in joined and "Omslagpunt investeerders 10,00" in joined
+    assert "Garantie betaalt" in joined and "Bodem" not in joined  # Rikers has a guarantee, no floor
+    assert "(cohort-2013-bed-days)" not in joined  # the outcome by its label, not its id
+    assert fig.axes[0].get_ylim()[0] <= 0  # the money axis starts at zero
+    _, texts = _chart(monkeypatch, ROOT / "scenarios" / "sib" / "peterborough-one-service.yaml", tmp_path)
+    assert "verwacht (8,40)" in texts  # the expected level as it is, not rounded to 8
+    fig, texts = _chart(
+        monkeypatch, ROOT / "scenarios" / "sib" / "resultaatfinanciering-gemeente.yaml", tmp_path
+    )
+    title = fig.axes[0].get_title()
+    assert not [t for t in texts if "nvesteerders" in t and t != title]  # no zones, line or IRR axis
+    assert len(fig.axes) == 1

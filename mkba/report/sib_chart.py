@@ -100,11 +100,9 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     zones = np.where(
         cv["guarantee"] > 0, 0, np.where(cv["investor_multiple"] < 1, 1, np.where(cv["excess"] > 0, 3, 2))
     )
-    if not sib.contract.investors:  # payment by results: no investors' zones
-        zones = np.full(len(x), 2)
     colours = ["#f4b6b6", "#fbe3b4", "#cdeccd", "#c9dcf5"]
     names = [
-        label("sib_zone_floor", lang),
+        label("sib_zone_floor" if sib.contract.max_loss is not None else "sib_zone_guarantee", lang),
         label("sib_zone_loss", lang),
         label("sib_zone_gain", lang),
         label("sib_zone_capped", lang),
@@ -112,7 +110,7 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     shown = set()
     edges = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
     start = 0
-    for i in range(1, len(x) + 1):
+    for i in range(1, len(x) + 1 if sib.contract.investors else 0):  # payment by results: no investors' zones
         if i == len(x) or zones[i] != zones[start]:
             z = zones[start]
             ax.axvspan(
@@ -126,14 +124,16 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
             shown.add(z)
             start = i
     ax.plot(x, cv["outcome_payments"], color="#1f4e79", lw=2, label=label("sib_outcome_payments", lang))
-    ax.plot(
-        x,
-        cv["investors_receive"],
-        color="#2e7d32",
-        lw=1.6,
-        ls="--",
-        label=label("sib_investors_receive", lang),
-    )
+    investors = bool(sib.contract.investors)
+    if investors:
+        ax.plot(
+            x,
+            cv["investors_receive"],
+            color="#2e7d32",
+            lw=1.6,
+            ls="--",
+            label=label("sib_investors_receive", lang),
+        )
     fx = sib.contract.exchange_rate or 1.0  # the payer's avoided costs (euro) in the contract's currency
     ax.plot(
         x,
@@ -143,28 +143,34 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
         ls=":",
         label=label("sib_payer_avoids_pv", lang),
     )
-    ax.set_xlabel(f"{o.label}" + (f" ({o.id})" if o.label != o.id else ""))
+    ax.set_xlabel(o.label or o.id)
     ax.set_ylabel(label("sib_euro", lang) if cur == "EUR" else cur)
     ax.yaxis.set_major_formatter(
         matplotlib.ticker.FuncFormatter(lambda v, _: f"{sign} {numbers.number(v, lang)}")
     )
-    ax2 = ax.twinx()
-    ax2.plot(x, cv["investor_irr"] * 100, color="#c62828", lw=2, label=label("sib_investor_irr", lang))
-    ax2.set_ylabel(label("sib_investor_irr", lang) + " (%)")
-    if sib.contract.max_return is not None:
-        ax2.axhline(sib.contract.max_return * 100, color="#c62828", lw=0.8, ls="-.")
+    handles: tuple[list, list] = ([], [])
+    if investors:  # payment by results has no investors' return
+        ax2 = ax.twinx()
+        ax2.plot(x, cv["investor_irr"] * 100, color="#c62828", lw=2, label=label("sib_investor_irr", lang))
+        ax2.set_ylabel(label("sib_investor_irr", lang) + " (%)")
+        if sib.contract.max_return is not None:
+            ax2.axhline(sib.contract.max_return * 100, color="#c62828", lw=0.8, ls="-.")
+        handles = ax2.get_legend_handles_labels()
     point = sib.point_levels[outcome]
     ax.axvline(
         point,
         color="black",
         lw=0.8,
         ls="--",
-        label=f"{label('sib_expected', lang)} ({numbers.number(point, lang)})",
+        label=f"{label('sib_expected', lang)} ({numbers.number(point, lang, 0 if point == round(point) else 2)})",
     )
     be, _ = sib.break_even(outcome)
     if be is not None and be <= x[-1]:
         ax.axvline(
-            be, color="#6a1b9a", lw=1.0, label=f"{label('payer_break_even', lang)} {numbers.number(be, lang)}"
+            be,
+            color="#6a1b9a",
+            lw=1.0,
+            label=f"{label('payer_break_even', lang)} {numbers.number(be, lang, 2)}",
         )
     inv_be, _ = sib.break_even(outcome, "investors")
     if inv_be is not None and inv_be <= x[-1]:
@@ -172,11 +178,11 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
             inv_be,
             color="#2e7d32",
             lw=1.0,
-            label=f"{label('sib_investors', lang)}: break-even {numbers.number(inv_be, lang, 2)}",
+            label=f"{label('sib_investors_break_even', lang)} {numbers.number(inv_be, lang, 2)}",
         )
+    ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))  # the money axis starts at zero (or below it)
     h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    fig.legend(h1 + h2, l1 + l2, loc="lower center", ncol=3, fontsize=7.5, frameon=False)
+    fig.legend(h1 + handles[0], l1 + handles[1], loc="lower center", ncol=3, fontsize=7.5, frameon=False)
     ax.set_title(sib.contract.name or sib.scenario.name, fontsize=11)
     ax.set_xlim(x[0], x[-1])
     fig.tight_layout(rect=(0, 0.14, 1, 1))

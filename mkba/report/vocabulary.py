@@ -277,6 +277,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sib_p_guarantee_called": ("Kans dat de garantie betaalt", "P(guarantee pays)"),
     "sib_expected_guarantee_paid": ("verwachte betaling garantie", "expected guarantee payment"),
     "sib_zone_floor": ("Bodem betaalt (verlies begrensd)", "Floor pays (loss limited)"),
+    "sib_zone_guarantee": ("Garantie betaalt (verlies begrensd)", "Guarantee pays (loss limited)"),
+    "sib_investors_break_even": ("Omslagpunt investeerders", "Investors' break-even"),
     "sib_zone_loss": ("Investeerders verliezen", "Investors lose money"),
     "sib_zone_gain": ("Investeerders winnen", "Investors gain"),
     "sib_zone_capped": ("Rendementsplafond bereikt", "Return cap reached"),

@@ -543,3 +543,45 @@ def test_a_contract_price_year_outside_the_index_points_at_sib_price_year(tmp_pa
         compile_sib(path)
     assert exc.value.field == "sib.price_year" and "1990" in exc.value.message
     assert path.read_text(encoding="utf-8").splitlines()[exc.value.line - 1].strip() == "price_year: 1990"
+
+
+def test_refuses_a_provider_cost_line_named_twice(tmp_path):
+    """Named twice, the line would count twice: the provider's costs doubled."""
+    err, line = _broken(tmp_path, lambda s: s["provider"].update(costs=["programma", "programma"]))
+    assert err.field == "sib.provider.costs[1]" and "named twice" in err.message
+    assert "programma" in line
+
+
+def test_refuses_an_exchange_rate_on_a_contract_in_euro(tmp_path):
+    """It would silently scale the payer's payments against its savings."""
+    err, line = _broken(tmp_path, lambda s: s.update(exchange_rate=0.9))
+    assert err.field == "sib.exchange_rate" and "in euro" in err.message
+    assert line.strip().startswith("exchange_rate:")
+
+
+def test_an_outcome_counting_persons_reaches_at_most_its_participants(tmp_path):
+    """DWP counts young people of a cohort of 1,000: 5,000 of them cannot be paid for, in the file or given."""
+    dwp = Path(__file__).resolve().parents[1] / "scenarios" / "sib" / "dwp-innovation-fund-round1.yaml"
+    data = yaml.safe_load(dwp.read_text())
+    data["sib"]["outcomes"][0]["level"] = {"dist": "triangular", "low": 100, "mode": 250, "high": 1200}
+    path = tmp_path / "dwp.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    with pytest.raises(MkbaError) as info:
+        compile_sib(path)
+    assert (
+        info.value.field == "sib.outcomes[0].level" and "at most the 1000 participants" in info.value.message
+    )
+    sib = compile_sib(dwp)
+    with pytest.raises(MkbaError, match="at most its 1000 participants"):
+        sib.levels_from({"cohort-2012-attendance": 5000})
+    assert sib.levels_from({"cohort-2012-attendance": 1000})[0] == 1000  # all of them is possible
+
+
+def test_outcome_levels_on_the_command_line_are_read_strictly():
+    from mkba.cli.sib import parse_outcome
+
+    with pytest.raises(MkbaError, match="given twice"):
+        parse_outcome(["uitkeringsdagen=5", "uitkeringsdagen=6"])
+    with pytest.raises(MkbaError, match="expected a number as the level, got 'abc'"):
+        parse_outcome(["uitkeringsdagen=abc"])
+    assert parse_outcome(["a=1", "b=2.5"]) == {"a": 1.0, "b": 2.5}

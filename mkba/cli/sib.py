@@ -101,12 +101,18 @@ def parse_outcome(values: list[str] | None) -> dict[str, float] | float | None:
     given: dict[str, float] = {}
     for v in values:
         key, sep, num = v.partition("=")
+        key = key.strip()
+        if not sep:
+            raise MkbaError(f"--outcome expects ID=LEVEL for each outcome when several are given, got {v!r}")
         try:
-            if not sep:
-                raise ValueError
-            given[key.strip()] = float(num)
+            level = float(num)
         except ValueError:
-            raise MkbaError(f"--outcome expects ID=LEVEL when repeated, got {v!r}") from None
+            raise MkbaError(f"--outcome {key}: expected a number as the level, got {num!r}") from None
+        if key in given:
+            raise MkbaError(
+                f"--outcome {key}: given twice ({given[key]:g} and {level:g}); expected one level"
+            )
+        given[key] = level
     return given
 
 

@@ -657,6 +657,13 @@ class SibContract(_Documented):
                 f"a contract in {self.currency} needs exchange_rate (euro per {self.currency}) to set the "
                 "payer's payments against the costs it avoids (in euro)",
             )
+        if self.currency == "EUR" and self.exchange_rate is not None and self.exchange_rate != 1:
+            raise _fail(
+                ("exchange_rate",),
+                "a contract in euro has no exchange rate (it converts a contract in another currency, "
+                "sib.currency, to euro); leave exchange_rate out or give the contract's currency",
+                self.exchange_rate,
+            )
         for loc, part in self._priced_parts():
             if part.currency is not None and part.currency != self.currency:
                 raise _fail(
@@ -1065,4 +1072,8 @@ def _check_provider_costs(s: Scenario, p: Provider) -> None:
         if cid not in cost_ids:
             raise s.error(
                 f"unknown cost line {cid!r}" + nearest(cid, cost_ids), ("sib", "provider", "costs", j)
+            )
+        if cid in p.costs[:j]:  # counted twice, the provider's costs would be doubled
+            raise s.error(
+                f"cost line {cid!r} is named twice; name each cost line once", ("sib", "provider", "costs", j)
             )

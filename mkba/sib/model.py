@@ -45,6 +45,7 @@ from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
 from mkba.scenario.contract import (
     Bands,
+    Cohort,
     Linear,
     Outcome,
     Rule,
@@ -112,6 +113,9 @@ class CompiledOutcome:
         Index of the outcome it depends on (its level counts at most the parent's).
     nets : list of int
         Indices of the outcomes whose payments it nets (an alternative trigger).
+    most : float or None
+        The highest level possible, for an outcome that counts persons (``unit: person``,
+        ``per: contract``): the participants who could reach it (its own, or its cohort's).
     """
 
     id: str
@@ -130,6 +134,7 @@ class CompiledOutcome:
     trigger: float | None = None
     parent: int | None = None
     nets: list[int] = field(default_factory=list)
+    most: float | None = None
 
     @property
     def participant_terms(self) -> tuple[Figure, Figure] | None:
@@ -279,6 +284,13 @@ class SibModel:
                 raise MkbaError(f"unknown outcome {key!r}" + nearest(key, ids))
             if not (math.isfinite(value) and value >= 0):
                 raise MkbaError(f"expected an outcome level >= 0 for {key!r}, got {value!r}")
+            most = self.outcomes[ids.index(key)].most
+            if most is not None and value > most:
+                raise MkbaError(
+                    f"outcome {key!r} counts persons: at most its {most:g} participants can reach it, "
+                    f"got {value:g}",
+                    field="--outcome",
+                )
             levels[ids.index(key)] = value
         return levels
 
@@ -1001,7 +1013,31 @@ def _compile_outcome(
         trigger=o.trigger,
         parent=None if o.requires is None else ids.index(o.requires),
         nets=[ids.index(x) for x in o.alternative_to],
+        most=_most_persons(s, o, k, cohort),
     )
+
+
+def _most_persons(s: Scenario, o: Outcome, k: int, cohort: Cohort | None) -> float | None:
+    """The most persons an outcome that counts them can reach (its or its cohort's participants).
+
+    Raises the scenario's error at the outcome's level when its level (or the highest it is drawn)
+    exceeds them: more people than could reach the outcome would be paid for.
+    """
+    if o.unit != "person" or o.per != "contract":
+        return None
+    most = o.participants or (cohort.participants if cohort is not None else None)
+    if most is None:
+        return None
+    high = o.level
+    top = float(high.support()[1]) if isinstance(high, _Dist) else (None if high is None else float(high))
+    if top is not None and top > most:
+        raise s.error(
+            f"the level counts persons and can reach at most the {most} participants "
+            f"{'of cohort ' + repr(cohort.id) if cohort is not None and not o.participants else 'measured'}, "
+            f"got up to {top:g}",
+            ("sib", "outcomes", k, "level"),
+        )
+    return float(most)
 
 
 def _investment_cents(c: SibContract, cols: Columns) -> np.ndarray:

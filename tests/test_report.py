@@ -419,3 +419,110 @@ def test_a_long_payment_schedule_is_split_into_tables_that_fit_the_page(tmp_path
         len(re.findall(r"<td", row)) for t in tables for row in re.findall(r"<tr>(.*?)</tr>", t, flags=re.S)
     }
     assert widths - {0} == {len(h) for h in heads}  # every row as wide as its head (0: the head's own row)
+
+
+# -- the SIB section: every term, both break-evens, what the terminal shows --------------------------
+SIB = ROOT / "scenarios" / "sib"
+
+
+def _report_text(tmp_path: Path, scenario: Path, *args: str) -> str:
+    html = tmp_path / f"{scenario.stem}.html"
+    run = invoke_cli("report", scenario, "-o", html, *args)
+    assert run.returncode == 0, run.stderr
+    return " ".join(visible_text(html.read_text(encoding="utf-8")).replace(numbers.NBSP, " ").split())
+
+
+def _sib_part(text: str) -> str:
+    return text[text.index("Social Impact Bond:") : text.rindex("Herkomst van de cijfers")]
+
+
+def test_the_sib_section_names_the_guarantee_and_the_investors_break_even(tmp_path):
+    """Rikers: Bloomberg Philanthropies guarantees USD 7.2 million of Goldman's loan; Goldman breaks even at 10 %."""
+    text = _sib_part(_report_text(tmp_path, SIB / "nyc-rikers-able.yaml", "--simulate", "2000"))
+    assert (
+        "Garantie van Bloomberg Philanthropies voor Goldman Sachs Bank USA (Urban Investment Group) "
+        "USD 7.200.000,00 (oplopend met de investering: vanaf 2014 USD 6.000.000,00; "
+        "vanaf 2015 USD 7.200.000,00)"
+    ) in text
+    assert re.search(r"Omslagpunt investeerders bij: Reduction in recidivism bed-days.*?\(%\) 10,00", text)
+    assert "Omslagpunt betaler bij: Reduction" in text
+    # the simulation: total losses apart, as the terminal shows them
+    assert "Kans op totaal verlies investeerders (IRR -100 %) 0,0 %" in text
+
+
+def test_the_simulated_irr_is_also_shown_without_total_losses_when_there_are_any():
+    from mkba.report.html.sib import _investor_percentiles
+
+    stats = {"mean": -0.2, "p5": -1.0, "p50": 0.01, "p95": 0.05}
+    summary = {
+        **{f"investor_irr_{k}": v for k, v in stats.items()},
+        "investor_multiple": {"mean": 0.8, "p5": 0.0, "p50": 1.0, "p95": 1.2},
+        "investor_irr_distribution": {
+            "total_loss_share": 0.2,
+            "without_total_losses": {"mean": 0.02, "p5": -0.05, "p50": 0.02, "p95": 0.06},
+        },
+    }
+    rows = _investor_percentiles(summary, "EUR", "nl")
+    assert [r[0] for r in rows] == [
+        "Rendement investeerders (IRR)",
+        "Rendement zonder totaal verlies (IRR)",
+        "Terugbetaald per geïnvesteerde euro",
+    ]
+    assert rows[1][1:] == ["2,0\u00a0%", "-5,0\u00a0%", "2,0\u00a0%", "6,0\u00a0%"]
+    summary["investor_irr_distribution"]["total_loss_share"] = 0.0  # no total loss: no second row
+    assert len(_investor_percentiles(summary, "EUR", "en")) == 2
+
+
+def test_the_utah_report_reads_as_dutch(tmp_path):
+    """Cohorts named, the exchange rate in words, no empty price table, no '0 uncertain inputs', no flat histogram."""
+    html = tmp_path / "utah.html"
+    run = invoke_cli("report", SIB / "utah-high-quality-preschool.yaml", "-o", html, "--simulate", "2000")
+    assert run.returncode == 0, run.stderr
+    page = html.read_text(encoding="utf-8")
+    text = " ".join(visible_text(page).replace(numbers.NBSP, " ").split())
+    contract = "Utah High Quality Preschool Program (Goldman Sachs, J.B. Pritzker, 2013)"
+    assert f"{contract} . Aanname: as cohort" not in text
+    assert "cohort 2015 . Aanname: as cohort 2014" in text and "cohort 2016 . Aanname: as cohort 2014" in text
+    assert "cohort 2014 . Aanname: 3,700 children" in text
+    assert "Verdeling zodra de investeerders heel zijn . Aanname: Once the investors" in text
+    assert "exchange_rate" not in text and "Aanname: wisselkoers 0,7530 euro per USD" in text
+    assert "Wisselkoers 0,7530 euro per USD" in text  # among the contract's terms
+    assert "Gebruikte prijzen uit de prijslijst" not in text and '<table class="items' not in page
+    assert "onzekere invoerwaarden" not in text and "hangt niet af van onzekere invoer" in text
+    sib = page[page.index('<section id="sib"') :]
+    assert "chart-histogram" not in sib  # seven ticks of the same amount say nothing
+    assert "De netto besparing van de betaler varieert niet over de trekkingen: € 1.548.000" in text
+    english = _report_text(tmp_path, SIB / "utah-high-quality-preschool.yaml", "--lang", "en")
+    assert "Assumption: exchange rate 0.7530 euro per USD" in english.replace("Assumption :", "Assumption:")
+
+
+def test_a_contract_without_investors_shows_no_investor_parts(tmp_path):
+    """Resultaatfinanciering: the municipality pays the provider; nobody invests, so nothing of investors shows."""
+    text = _sib_part(
+        _report_text(tmp_path, SIB / "resultaatfinanciering-gemeente.yaml", "--simulate", "2000")
+    )
+    for word in ("Investering", "Investeerder", "verlies investeerders", "IRR", "Terugbetaald", "bodem"):
+        assert word not in text, word
+    assert "wat de betaler kan verwachten" in text and "Kans dat de betaler meer betaalt" in text
+    assert "Betaler betaalt" in text and "Naar uitvoerder" in text
+
+
+def test_the_schedule_shows_what_the_payer_keeps_once_investors_are_whole(tmp_path, monkeypatch):
+    """A ``payer_keeps`` row of the model is shown, labelled in words, only where it is nonzero somewhere."""
+    from mkba.report.vocabulary import label
+    from mkba.sib.model import SibResult
+
+    assert label("sib_payer_keeps") == "Houdt betaler (investeerders heel)"
+    assert label("sib_payer_keeps", "en") == "Payer keeps (investors whole)"
+    original = SibResult.schedule_rows
+    keeps = {"value": 125.5}
+
+    def with_keeps(self):
+        rows = original(self)
+        return [{**r, "payer_keeps": keeps["value"] if k == 3 else 0.0} for k, r in enumerate(rows)]
+
+    monkeypatch.setattr(SibResult, "schedule_rows", with_keeps)
+    text = _report_text(tmp_path, SIB / "utah-high-quality-preschool.yaml")
+    assert re.search(r"Houdt betaler \(investeerders heel\)( 0,00){3} 125,50( 0,00){3}", text), text
+    keeps["value"] = 0.0
+    assert "Houdt betaler" not in _report_text(tmp_path, SIB / "utah-high-quality-preschool.yaml")

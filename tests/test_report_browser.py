@@ -150,3 +150,97 @@ def test_pdf_alone_and_english(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]  # no HTML left behind
     text = PdfReader(pdf).pages[0].extract_text().replace("\ufb01", "fi")  # the 'fi' ligature
     assert "Summary" in text and "Key figures" in text
+
+
+# -- print: no line cut across a page, no heading left at a page's foot -----------------------------------
+SIB = ROOT / "scenarios" / "sib"
+UTAH = SIB / "utah-high-quality-preschool.yaml"
+MM = 72 / 25.4
+#: The report's page margins (report.css, ``@page``): top and bottom, mm.
+MARGIN_TOP, MARGIN_BOTTOM = 14, 15
+#: Text at least this large (pt) is a heading (h1-h3); body text prints at 9.5 pt, captions at 10 pt.
+HEADING_PT = 11.4
+
+
+def text_lines(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Per page the text pieces Chromium drew: (baseline y in points from the foot, size in points, text)."""
+    out = []
+    for page in PdfReader(pdf).pages:
+        found: list[tuple[float, float, str]] = []
+
+        def visit(text, cm, tm, font, size, found=found):
+            if text.strip():
+                y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+                found.append((y, size * (abs(cm[3] * tm[3]) or abs(cm[3])), text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        out.append(found)
+    return out
+
+
+def print_faults(pdf: Path) -> list[str]:
+    """Lines whose glyphs straddle the top or foot of the page area, and headings that end a page."""
+    faults = []
+    for n, found in enumerate(text_lines(pdf), 1):
+        height = float(PdfReader(pdf).pages[n - 1].mediabox.height)
+        top, foot = height - MARGIN_TOP * MM, MARGIN_BOTTOM * MM
+        for y, size, text in found:
+            low, high = y - 0.2 * size, y + 0.75 * size  # descenders to cap height
+            if low < top < high or low < foot < high:
+                faults.append(f"page {n}: cut across the page: {text!r}")
+        body = [(y, size, text) for y, size, text in found if y > foot]  # not the page number below
+        if n < len(PdfReader(pdf).pages) and body:
+            lowest = min(y for y, _, _ in body)
+            last = [(size, text) for y, size, text in body if y < lowest + 3]
+            if any(size >= HEADING_PT for size, _ in last):
+                faults.append(f"page {n}: a heading ends the page: {last}")
+    return faults
+
+
+@pytest.fixture(scope="module")
+def utah_pdf(tmp_path_factory):
+    """The report the reviewer found cut lines in: Utah with 20.000 draws of its contract."""
+    folder = tmp_path_factory.mktemp("utah")
+    html, pdf = folder / "utah.html", folder / "utah.pdf"
+    run = invoke_cli("report", UTAH, "-o", html, "--pdf", pdf, "--simulate", "20000")
+    assert run.returncode == 0, run.stderr
+    return pdf
+
+
+def test_the_utah_report_prints_no_line_across_a_page(utah_pdf):
+    assert print_faults(utah_pdf) == []
+    lines = [t for found in text_lines(utah_pdf) for _, _, t in found]  # a cut line is drawn on both pages
+    assert len([t for t in lines if "County of Salt Lake" in t]) == 1
+
+
+def test_the_printed_reports_cut_no_line_and_orphan_no_heading(frontlijn, buzinezz):
+    assert print_faults(frontlijn[1]) == [] and print_faults(buzinezz[1]) == []
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SIB.glob("*.yaml")))
+def test_every_sib_report_prints_whole_lines(tmp_path, name):
+    """Every contract, with and without drawn outcome levels: no cut line, no heading at a page's foot."""
+    for extra in ((), ("--simulate", "2000")):
+        html, pdf = tmp_path / f"{name}.html", tmp_path / f"{name}.pdf"
+        run = invoke_cli("report", SIB / f"{name}.yaml", "-o", html, "--pdf", pdf, *extra)
+        assert run.returncode == 0, run.stderr
+        assert print_faults(pdf) == [], (name, extra)
+
+
+def test_the_print_check_sees_a_cut_line(tmp_path):
+    """The check itself: a heading kept with the next block by painting below it (the old style) cuts lines."""
+    from mkba.report.html import render
+
+    html, pdf = tmp_path / "cut.html", tmp_path / "cut.pdf"
+    lines = "".join(f"<p>Regel {k} van een lange alinea.</p>" for k in range(60))
+    style = (
+        "@page { size: A4; margin: 14mm 13mm 15mm 13mm; } html { font-size: 9.5pt; line-height: 1.4 }"
+        " p { margin: 0 } .shift { transform: translateY(-6pt) }"
+    )
+    html.write_text(
+        f"<!DOCTYPE html><html><head><style>{style}</style></head><body><div class='shift'>{lines}"
+        f"{lines}</div></body></html>",
+        encoding="utf-8",
+    )
+    render.write_pdf(html, pdf)
+    assert any("cut across the page" in f for f in print_faults(pdf))

@@ -349,8 +349,8 @@ def montecarlo(result: Result, analysis: Analysis) -> dict[str, Any] | None:
     intro = label("rp_mc_intro", lang).format(
         n=numbers.count(sim.n, lang), seed=sim.seed, k=len(sim.uncertain_inputs)
     )
-    if not sim.uncertain_inputs:
-        return {"intro": intro, "note": label("rp_mc_certain", lang), "chart": None, "rows": []}
+    if not sim.uncertain_inputs:  # no "all 0 uncertain inputs": the note says what the draws show
+        return {"intro": "", "note": label("rp_mc_certain", lang), "chart": None, "rows": []}
 
     def row(name: str, stats: dict[str, Any], fmt: Callable[[Any], str]) -> list[str]:
         return [name, *(fmt(stats[k]) for k in ("mean", "p5", "p50", "p95"))]

@@ -1,11 +1,16 @@
 """The SIB section of the report: the contract at its expected outcome, per year, and simulated.
 
 Amounts the contract pays are shown to the cent (a contract pays cents); avoided costs and present
-values in whole euros (docs/method.md, section 7).
+values in whole euros (docs/method.md, section 7). The section shows what ``mkba sib`` shows in the
+terminal: the contract's terms (each named guarantee with the investors it covers, the exchange rate),
+the break-even outcome levels of payer and investors, and with ``--simulate`` the share of draws where
+investors lose everything and their IRR without those draws. A contract without investors shows no
+investor figure, row or table; a figure that does not vary over the draws is said in a sentence.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from mkba.report import numbers
@@ -13,7 +18,7 @@ from mkba.report.html import chartspec
 from mkba.report.html.context import chart
 from mkba.report.text import public_text
 from mkba.report.vocabulary import break_even_reason, in_currency, label
-from mkba.sib.labels import outcome_label, party_label
+from mkba.sib.labels import outcome_label, part_label, party_label
 
 if TYPE_CHECKING:
     from mkba.result import Result
@@ -22,7 +27,17 @@ if TYPE_CHECKING:
 
 #: Yearly flows of the schedule table, in order (investor rows are added after ``outcome_payments``).
 _SCHEDULE = ("investment", "provider_costs", "due", "outcome_payments")
-_SCHEDULE_AFTER = ("beyond_return_cap", "floor_top_up", "payer_pays", "payer_avoids")
+_SCHEDULE_AFTER = (
+    "beyond_return_cap",
+    "payer_keeps",
+    "floor_top_up",
+    "guarantees_paid",
+    "payer_pays",
+    "payer_avoids",
+)
+#: Rows of the schedule shown only where they are nonzero somewhere (``payer_keeps``: only when the
+#: model gives it, what the payer keeps of a payment once the investors are whole).
+_SCHEDULE_IF_ANY = ("beyond_return_cap", "payer_keeps", "floor_top_up", "guarantees_paid")
 
 
 def _who(result: Result, name: str | None) -> str:
@@ -37,6 +52,7 @@ def _outcome(result: Result, oid: str) -> str:
 
 
 def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
+    """The contract's terms and headline figures at the expected outcome (investor parts only with investors)."""
     lang = result.lang
     cur = d.get("currency", "EUR")  # the contract's amounts; the payer's savings are in euro
     c = lambda x: numbers.money(x, cur, lang, cents=True)  # noqa: E731
@@ -44,13 +60,18 @@ def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
         (f"{label('sib_outcome_level', lang)}: {_outcome(result, oid)}", numbers.number(level, lang, 2))
         for oid, level in d["outcome_levels"].items()
     ]
-    rows += [
-        (label("sib_outcome_payments", lang), c(d["outcome_payments_total"])),
-        (label("sib_investment", lang), c(d["investment_total"])),
-        (label("sib_investors_receive", lang), c(d["investors_receive_total"])),
-        (label("sib_investor_irr", lang), numbers.percent(d["investor_irr"], lang)),
-        (in_currency("sib_investor_multiple", cur, lang), numbers.number(d["investor_multiple"], lang, 3)),
-    ]
+    rows.append((label("sib_outcome_payments", lang), c(d["outcome_payments_total"])))
+    if d["investors"]:
+        rows += [
+            (label("sib_investment", lang), c(d["investment_total"])),
+            (label("sib_investors_receive", lang), c(d["investors_receive_total"])),
+            (label("sib_investor_irr", lang), numbers.percent(d["investor_irr"], lang)),
+            (
+                in_currency("sib_investor_multiple", cur, lang),
+                numbers.number(d["investor_multiple"], lang, 3),
+            ),
+        ]
+    rows += _guarantees(result, d)
     if d["floor_top_up_total"]:
         rows.append(
             (
@@ -60,20 +81,82 @@ def _figures(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
         )
     if d["beyond_return_cap_total"]:
         rows.append((label("sib_beyond_cap", lang), c(d["beyond_return_cap_total"])))
+    if cur != "EUR" and d.get("exchange_rate"):
+        rows.append(
+            (label("sib_exchange_rate", lang).capitalize(), _exchange_rate(d["exchange_rate"], cur, lang))
+        )
     payer = _who(result, d["payer"])
     rows += [
         (f"{label('sib_payer_pv_savings', lang)}: {payer}", numbers.euro(d["payer_pv_savings"], lang)),
         (f"{label('sib_payer_pv_payments', lang)}: {payer}", numbers.euro(d["payer_pv_payments"], lang)),
         (label("sib_payer_net_savings", lang), numbers.euro(d["payer_net_savings"], lang)),
     ]
-    for oid, be in d["payer_break_even"].items():
-        value = (
+    rows += _break_evens(result, d.get("payer_break_even") or {}, "payer", "payer_break_even")
+    if d["investors"]:
+        rows += _break_evens(
+            result, d.get("investor_break_even") or {}, "investors", "sib_investor_break_even"
+        )
+    return rows
+
+
+def _break_evens(result: Result, found: dict[str, Any], who: str, key: str) -> list[tuple[str, str]]:
+    """Per outcome the level where payer or investors break even, or in words why there is none."""
+    lang = result.lang
+    return [
+        (
+            f"{label(key, lang)}: {_outcome(result, oid)}",
             numbers.number(be["level"], lang, 2)
             if be["level"] is not None
-            else break_even_reason(be, "payer", lang)
+            else break_even_reason(be, who, lang),
         )
-        rows.append((f"{label('payer_break_even', lang)}: {_outcome(result, oid)}", value))
+        for oid, be in found.items()
+    ]
+
+
+def _exchange_rate(rate: float, cur: str, lang: str, decimals: int = 4) -> str:
+    """``0,7530 euro per USD``: the contract's exchange rate in the reader's notation."""
+    return label("sib_exchange_rate_value", lang).format(rate=numbers.number(rate, lang, decimals), cur=cur)
+
+
+def _guarantees(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each named guarantee: guarantor, the investors it covers, its amount (and what it paid, if anything).
+
+    An amount that rises with the investment drawn (Rikers) is shown in force at settlement, with its steps.
+    """
+    contract = result.scenario.sib
+    if contract is None or not contract.guarantees:
+        return []
+    lang, cur = result.lang, d.get("currency", "EUR")
+    c = lambda x: numbers.money(x, cur, lang, cents=True)  # noqa: E731
+    shown = d.get("guarantees", [])  # in the contract's order
+    rows = []
+    for k, spec in enumerate(contract.guarantees):
+        covers = spec.covers or [i.id for i in contract.investors]
+        guarantor = _who(result, spec.guarantor)
+        name = label("sib_guarantee_by", lang).format(
+            guarantor=guarantor, covers=_and(lang, [_who(result, i) for i in covers])
+        )
+        g = shown[k] if k < len(shown) else {}
+        if isinstance(spec.amount, dict):
+            steps = "; ".join(
+                label("sib_guarantee_from", lang).format(period=numbers.date(p, lang), amount=c(a))
+                for p, a in spec.amount.items()
+            )
+            amount = g.get("amount_in_force", max(spec.amount.values()))
+            value = f"{c(amount)} ({label('sib_guarantee_steps', lang).format(steps=steps)})"
+        else:
+            value = c(spec.amount)
+        rows.append((name, value))
+        if g.get("paid"):
+            rows.append((label("sib_guarantee_paid", lang).format(guarantor=guarantor), c(g["paid"])))
     return rows
+
+
+def _and(lang: str, names: list[str]) -> str:
+    """``a, b en c`` (``a, b and c``)."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {label('rp_and', lang)} " + names[-1]
 
 
 #: Periods per table of the payment schedule: a contract of many periods (Utah: 13 years, DWP: 13 dates)
@@ -93,11 +176,13 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
         rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
     investors = list(d["investors"])
     keys = [*_SCHEDULE, *(f"to_{i}" for i in investors), *_SCHEDULE_AFTER]
-    if any(r["to_provider"] for r in rows):
+    if any(r.get("to_provider") for r in rows):
         keys.insert(len(_SCHEDULE), "to_provider")
+    if not investors and not any(r["investment"] for r in rows):  # nobody invests: no row of zeros
+        keys.remove("investment")
     body = []
     for key in keys:
-        if key in ("beyond_return_cap", "floor_top_up") and not any(r[key] for r in rows):
+        if key in _SCHEDULE_IF_ANY and not any(r.get(key) for r in rows):
             continue
         name = (
             f"{label('rp_sib_to', lang)} {_who(result, key[3:])}"
@@ -132,32 +217,75 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _documented(result: Result) -> list[dict[str, Any]]:
-    """Every part of the contract that carries a source or an assumption, by its label."""
+    """Every part of the contract that carries a source or an assumption, by the label of that part.
+
+    A part is named as the terminal names it (:func:`mkba.sib.labels.part_label`: an investor, a
+    cohort such as ``cohort 2014``, a guarantee), a rule without a name by what it is; the texts have
+    the contract's settings in words and numbers in the reader's notation (:func:`_contract_words`).
+    """
     import pydantic
 
     from mkba.report.html.context import _source
 
+    contract = result.scenario.sib
+    if contract is None:
+        return []
+    lang = result.lang
     found: list[dict[str, Any]] = []
 
-    def walk(node: object, name: str) -> None:
+    def walk(node: object, path: str) -> None:
         if isinstance(node, pydantic.BaseModel):
             source, note = getattr(node, "source", None), getattr(node, "assumption", None)
-            shown = getattr(node, "label", None) or name
             if source is not None or note:
-                found.append({"label": shown, "source": _source(source), "assumption": public_text(note)})
+                found.append(
+                    {
+                        "label": _part(result, path),
+                        "source": _source(source),
+                        "assumption": _contract_words(public_text(note), lang),
+                    }
+                )
             for field in type(node).model_fields:
-                walk(getattr(node, field), shown)
+                walk(getattr(node, field), f"{path}.{field}")
         elif isinstance(node, list | tuple):
-            for item in node:
-                walk(item, name)
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i}]")
         elif isinstance(node, dict):
             for item in node.values():
-                walk(item, name)
+                walk(item, path)
 
-    contract = result.scenario.sib
-    if contract is not None:
-        walk(contract, contract.name or label("rp_sec_sib", result.lang))
+    walk(contract, "sib")
     return found
+
+
+#: Parts of a contract that have no label or id of their own, named by their field.
+_UNNAMED_PARTS = {"once_investors_whole": "sib_part_once_investors_whole"}
+
+
+def _part(result: Result, path: str) -> str:
+    """The label of the part of the contract at ``path`` (``sib.cohorts[1]`` -> ``cohort 2014``)."""
+    contract, lang = result.scenario.sib, result.lang
+    last = path.rsplit(".", 1)[-1]
+    if last in _UNNAMED_PARTS:
+        return label(_UNNAMED_PARTS[last], lang)
+    shown = part_label(contract, result.scenario.stakeholders, path, lang)
+    return shown or getattr(contract, "name", None) or label("rp_sec_sib", lang)
+
+
+#: A setting of the contract written as its file key in a text, with its number: ``exchange_rate 0.7530``.
+_EXCHANGE_RATE = re.compile(r"\bexchange[_ ]rate\s*(?:=|:)?\s*(\d+(?:\.(\d+))?)")
+
+
+def _contract_words(text: str, lang: str) -> str:
+    """``text`` with the contract's exchange rate in words and the reader's notation.
+
+    ``exchange_rate 0.7530`` -> ``wisselkoers 0,7530`` (``exchange rate 0.7530`` in English).
+    """
+
+    def rate(m: re.Match[str]) -> str:
+        value = numbers.number(float(m.group(1)), lang, len(m.group(2) or ""))
+        return f"{label('sib_exchange_rate', lang)} {value}"
+
+    return _EXCHANGE_RATE.sub(rate, text) if text else text
 
 
 def _investors(result: Result, d: dict[str, Any]) -> list[list[str]]:
@@ -174,40 +302,72 @@ def _investors(result: Result, d: dict[str, Any]) -> list[list[str]]:
     ]
 
 
-def _simulation(result: Result, sim: SibSimulation) -> dict[str, Any]:
+def _simulation(result: Result, sim: SibSimulation, has_investors: bool = True) -> dict[str, Any]:
+    """The contract over drawn outcome levels: probabilities, percentiles and the payer's net savings.
+
+    Investor figures only when the contract has investors; their IRR also without the draws where they
+    lose everything (with the share of those draws), as the terminal shows it. A net saving that does
+    not vary over the draws is said in a sentence instead of drawn.
+    """
     lang = result.lang
     s = sim.summary()
-    e = lambda x: numbers.euro(x, lang)  # noqa: E731
-    m = s["investor_multiple"]
     contract = result.scenario.sib
     cur = getattr(contract, "currency", "EUR") or "EUR"
-    rows = [
-        [
-            label("sib_investor_irr", lang),
-            *(numbers.percent(s[f"investor_irr_{k}"], lang) for k in ("mean", "p5", "p50", "p95")),
-        ],
-        [
-            in_currency("sib_investor_multiple", cur, lang),
-            *(numbers.number(m[k], lang, 3) for k in ("mean", "p5", "p50", "p95")),
-        ],
-    ]
+    rows = _investor_percentiles(s, cur, lang) if has_investors else []
     for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
         v = s[key]
-        shown = e if key == "payer_net_savings" else (lambda x: numbers.money(x, cur, lang))  # savings: euro
+        shown = (
+            (lambda x: numbers.euro(x, lang))
+            if key == "payer_net_savings"
+            else (lambda x: numbers.money(x, cur, lang))
+        )  # savings: euro
         rows.append([label(f"sib_{key}", lang), *(shown(v[k]) for k in ("mean", "p5", "p50", "p95"))])
     probabilities = [
-        (label("sib_p_investor_loss", lang), numbers.percent(s["p_investor_loss"], lang)),
-        (label("sib_p_payer_loss", lang), numbers.percent(s["p_payer_pays_more_than_saves"], lang)),
-        (label("sib_p_floor_used", lang), numbers.percent(s["p_floor_used"], lang)),
+        (label("sib_p_payer_loss", lang), numbers.percent(s["p_payer_pays_more_than_saves"], lang))
     ]
-    spec = chartspec.histogram_chart(lang, sim.payer_net_savings)
-    spec = chartspec.Chart(**{**spec.__dict__, "title": label("chart_sib_hist_title", lang)})
+    if has_investors:
+        total_loss = (s.get("investor_irr_distribution") or {}).get("total_loss_share")
+        probabilities[:0] = [
+            (label("sib_p_investor_loss", lang), numbers.percent(s["p_investor_loss"], lang)),
+            (label("sib_p_total_loss", lang), numbers.percent(total_loss, lang)),
+        ]
+        probabilities.append((label("sib_p_floor_used", lang), numbers.percent(s["p_floor_used"], lang)))
+    savings = sim.payer_net_savings
+    fixed = savings.size > 0 and float(savings.max() - savings.min()) < 0.5  # less than half a euro apart
+    if fixed:
+        figure, still = (
+            None,
+            label("rp_sib_fixed", lang).format(value=numbers.euro(float(savings.mean()), lang)),
+        )
+    else:
+        spec = chartspec.histogram_chart(lang, savings)
+        spec = chartspec.Chart(**{**spec.__dict__, "title": label("chart_sib_hist_title", lang)})
+        figure, still = chart(spec, lang), ""
+    intro = "rp_sib_sim_intro" if has_investors else "rp_sib_sim_intro_payer"
     return {
-        "intro": label("rp_sib_sim_intro", lang).format(n=numbers.count(s["n"], lang), seed=s["seed"]),
+        "intro": label(intro, lang).format(n=numbers.count(s["n"], lang), seed=s["seed"]),
         "rows": rows,
         "probabilities": probabilities,
-        "chart": chart(spec, lang),
+        "chart": figure,
+        "fixed": still,
     }
+
+
+def _investor_percentiles(s: dict[str, Any], cur: str, lang: str) -> list[list[str]]:
+    """The investors' IRR (also without total losses, when there are any) and multiple: mean and percentiles."""
+    cols = ("mean", "p5", "p50", "p95")
+    m = s["investor_multiple"]
+    rows = [[label("sib_investor_irr", lang), *(numbers.percent(s[f"investor_irr_{k}"], lang) for k in cols)]]
+    dist = s.get("investor_irr_distribution") or {}
+    rest = dist.get("without_total_losses")
+    if rest is not None and dist.get("total_loss_share"):  # else the same as the row above
+        rows.append(
+            [label("sib_irr_without_total_losses", lang), *(numbers.percent(rest[k], lang) for k in cols)]
+        )
+    rows.append(
+        [in_currency("sib_investor_multiple", cur, lang), *(numbers.number(m[k], lang, 3) for k in cols)]
+    )
+    return rows
 
 
 def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | None) -> dict[str, Any] | None:
@@ -238,9 +398,9 @@ def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | No
         ),
         "figures": _figures(result, d),
         "schedule": _schedule(result, d),
-        "investors": _investors(result, d),
+        "investors": _investors(result, d),  # empty without investors: the template leaves them out
         "multiple_label": in_currency("sib_investor_multiple", d.get("currency", "EUR"), lang),
         "chart": chart(chartspec.sib_chart(lang, d["schedule"], float(d.get("exchange_rate") or 1.0)), lang),
-        "simulation": _simulation(result, sim) if sim is not None else None,
+        "simulation": _simulation(result, sim, bool(d["investors"])) if sim is not None else None,
         "documented": _documented(result),
     }

@@ -35,6 +35,7 @@ from mkba.io.documents import _fields_at
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
 from mkba.scenario.changes import resolve
+from mkba.scenario.fields import MAX_DISCOUNT_RATE, MAX_NUMBER, MAX_PARTICIPANTS
 from mkba.scenario.model import Scenario, load_scenario
 from mkba.uncertainty.parallel import run_tasks
 
@@ -70,6 +71,7 @@ class _Job:
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]  # (id, value per column)
     first_row: int  # the table row number of rows[0] (1-based, after the header), for messages
+    table: str = "<DataFrame>"  # the change table's file, for messages
 
 
 def read_changes(table: str | Path | pd.DataFrame) -> pd.DataFrame:
@@ -90,6 +92,7 @@ def read_changes(table: str | Path | pd.DataFrame) -> pd.DataFrame:
         suffix = path.suffix.lower()
         try:
             if suffix == ".csv":
+                _check_header(path, file)
                 frame = pd.read_csv(path, dtype={"id": str}, keep_default_na=False, na_values=[""])
             elif suffix == ".parquet":
                 frame = pd.read_parquet(path)
@@ -103,6 +106,11 @@ def read_changes(table: str | Path | pd.DataFrame) -> pd.DataFrame:
             raise MkbaError("file not found", file=file) from None
         except Exception as exc:  # pandas and pyarrow raise many kinds; the user needs one message
             raise MkbaError(f"cannot read the change table: {exc}", file=file) from None
+    repeated = frame.columns[frame.columns.duplicated()].tolist()
+    if repeated:
+        raise MkbaError(
+            "column given twice; expected each column once", file=file, line=1, field=str(repeated[0])
+        )
     if "id" not in frame.columns:
         raise MkbaError("expected an 'id' column naming each variant", file=file, field="id")
     ids = frame["id"].astype(str)
@@ -123,13 +131,28 @@ def read_changes(table: str | Path | pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _check_header(path: Path, file: str) -> None:
+    """Refuse a CSV header that names a column twice (pandas would rename the second ``x.1``)."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        header = next(csv.reader(stream), [])
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise MkbaError("column given twice; expected each column once", file=file, line=1, field=name)
+        seen.add(name)
+
+
 def _number_or_text(value: Any) -> Any:
-    """A cell of a mixed column: text that reads as a number is that number (CSV has no types)."""
+    """A cell of a mixed column: text that reads as a finite number is that number (CSV has no
+    types); ``nan`` or ``inf`` stays text, to be refused (only an empty cell keeps the base)."""
     if isinstance(value, str):
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             return value
+        return number if math.isfinite(number) else value
     return value
 
 
@@ -200,7 +223,7 @@ def evaluate_many(
     ref = str(pricelist) if pricelist is not None else scenario.pricelist
     jobs = [
         _Job(data, scenario.file or "<dict>", ref, tuple(map(str, folders)), tuple(columns),
-             tuple(rows[i : i + BLOCK_ROWS]), i + 2)
+             tuple(rows[i : i + BLOCK_ROWS]), i + 2, file)
         for i in range(0, len(rows), BLOCK_ROWS)
     ]  # fmt: skip
     _check_values(jobs, file)
@@ -243,15 +266,36 @@ def _check_values(jobs: list[_Job], file: str) -> None:
                 value = values[k + 1]
                 if value is None or _plain_ok(column, value):
                     continue
-                line = job.first_row + n
+                where: dict[str, Any] = {
+                    "file": file,
+                    "line": job.first_row + n,
+                    "field": _cell_name(values[0], column),
+                }
+                if _not_finite(value):
+                    raise MkbaError(f"expected a finite number, got {value!r}", **where)
                 if column in base.columns and (
                     isinstance(value, bool) or not isinstance(value, (int, float))
                 ):
-                    raise MkbaError(f"expected a number, got {value!r}", file=file, line=line, field=column)
+                    raise MkbaError(f"expected a number, got {value!r}", **where)
                 try:
                     base.scenario.with_changes(set={column: value})
                 except MkbaError as exc:
-                    raise MkbaError(exc.message, file=file, line=line, field=column) from None
+                    raise MkbaError(exc.message, **where) from None
+
+
+def _cell_name(row_id: Any, column: str) -> str:
+    """A cell of the change table, for messages: ``row 'a', column discount_rate``."""
+    return f"row {str(row_id)!r}, column {column}"
+
+
+def _not_finite(value: Any) -> bool:
+    """NaN or an infinity, as a number or as text (``nan``, ``-inf``): never a value to keep."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return False
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 # -- workers ---------------------------------------------------------------------------------------
@@ -326,7 +370,8 @@ def _fast_block(base: _Base, job: _Job) -> list[_Part]:
 
 
 def _plain_ok(column: str, value: Any) -> bool:
-    """A cheap check that ``value`` is a finite number inside the simple bounds of its field."""
+    """A cheap check that ``value`` is a finite number inside the bounds of its field, as a file
+    has them (:mod:`mkba.scenario.fields`); anything else is validated as a file would be."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return False
     leaf = column.rsplit(".", 1)[-1]
@@ -334,9 +379,13 @@ def _plain_ok(column: str, value: Any) -> bool:
         return 0.0 <= value <= 1.0
     if leaf in {"deadweight", "displacement", "drop_off", "optimism_bias"}:
         return 0.0 <= value < 1.0
-    if leaf == "discount_rate":
-        return -0.99 <= value <= 10.0
-    return value >= 0.0
+    if column == "discount_rate":
+        return -0.99 <= value <= MAX_DISCOUNT_RATE
+    if column.startswith("participants."):
+        return 0.0 <= value <= MAX_PARTICIPANTS
+    if leaf in {"amount", "quantity", "hours", "value"}:
+        return 0.0 <= value <= MAX_NUMBER
+    return False
 
 
 def _one_row(base: _Base, job: _Job, n: int, values: tuple) -> list[_Part]:
@@ -345,7 +394,9 @@ def _one_row(base: _Base, job: _Job, n: int, values: tuple) -> list[_Part]:
         variant = base.scenario.with_changes(set=changes)
         model = compile_scenario(variant, base.pricelist)
     except MkbaError as exc:
-        raise MkbaError(exc.message, line=job.first_row + n, field=exc.field or ", ".join(changes)) from None
+        names = ", ".join(changes)
+        field = _cell_name(values[0], names) + (f" ({exc.field})" if exc.field else "")
+        raise MkbaError(exc.message, file=job.table, line=job.first_row + n, field=field) from None
     return _tidy(model, [values[0]], model.base[None])
 
 

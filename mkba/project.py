@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkba._version import __version__
+from mkba.errors import MkbaError
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
 from mkba.result import Result, evaluate
@@ -97,13 +98,34 @@ class Project:
         -------
         ProjectResult
         """
-        first = self.baseline.scenario if not self.baseline.is_nothing else self.alternatives[0].scenario
-        pl = load_pricelist(pricelist if pricelist is not None else first.pricelist, folders=folders)
+        pl = self.load_pricelist(pricelist, folders=folders)
         results = {
             alt.id: evaluate(alt.scenario, pl, price_year=price_year, discount_rate=discount_rate, lang=lang)
             for alt in self.definition.all
         }
         return ProjectResult(self, results, lang)
+
+    def load_pricelist(
+        self, pricelist: str | Path | PriceList | None = None, *, folders: Sequence[str | Path] = ()
+    ) -> PriceList:
+        """The price list every alternative is valued on: ``pricelist``, else the one the project
+        (or its alternatives, which it holds equal) names, else the bundled default.
+
+        Raises
+        ------
+        MkbaError
+            A list the project names that cannot be loaded: naming the project file (or the
+            scenario file) and the line of ``pricelist``.
+        """
+        first = self.baseline.scenario if not self.baseline.is_nothing else self.alternatives[0].scenario
+        try:
+            return load_pricelist(pricelist if pricelist is not None else first.pricelist, folders=folders)
+        except MkbaError as exc:  # the project (or its scenarios) names the list: say where
+            if exc.file is not None or pricelist is not None or first.pricelist is None:
+                raise
+            raise first.error(
+                f"the price list {first.pricelist!r} cannot be used: {exc.message}", ("pricelist",)
+            ) from None
 
 
 def load_project(path: str | Path) -> Project:

@@ -115,11 +115,17 @@ def test_a_worker_killed_mid_run_fails_the_run_with_one_message():
     ("column", "values", "field", "line", "message"),
     [
         ("costs.opstrat.amount", [1.0, 2.0], "costs.opstrat.amount", 1, "no item with id 'opstrat'"),
-        ("participants.2025", [10.0, "veel"], "participants.2025", 3, "expected a number, got 'veel'"),
+        (
+            "participants.2025",
+            [10.0, "veel"],
+            "row 'b', column participants.2025",
+            3,
+            "expected a number, got 'veel'",
+        ),
         (
             "effects.minder-huisartsbezoek.success",
             [0.5, 1.5],
-            "effects.minder-huisartsbezoek.success",
+            "row 'b', column effects.minder-huisartsbezoek.success",
             3,
             "share",
         ),
@@ -137,6 +143,65 @@ def test_bad_tables_are_refused_before_any_work_naming_row_and_column(
     out = tmp_path / "out.parquet"
     done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", out)
     assert done.returncode == 2 and "Traceback" not in done.stderr and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("discount_rate", "2.25", "did you mean 0.0225?"),
+        ("discount_rate", "0.5", "expected a rate per year of at most 0.25"),
+        ("participants.2025", "1e9", "expected a number of participants in [0, 1e+08]"),
+        ("costs.opstart.amount", "1e20", "expected a number of at most 1e+15 in size"),
+        ("costs.coaching.quantity", "1e300", "expected a number of at most 1e+15 in size"),
+        ("volunteers.bestuur.hours", "1e20", "expected a number of at most 1e+15 in size"),
+        ("effects.minder-huisartsbezoek.quantity", "1e20", "expected a number of at most 1e+15 in size"),
+        ("discount_rate", "NaN", "expected a finite number, got 'NaN'"),
+        ("discount_rate", "nan", "expected a finite number"),
+        ("participants.2025", "-nan", "expected a finite number"),
+        ("costs.opstart.amount", "inf", "expected a finite number"),
+        ("effects.minder-huisartsbezoek.duration", "0", "greater than or equal to 1"),
+        ("horizon", "5.5", "integer"),
+        ("costs.opstart.year", "2040", "outside the horizon"),
+    ],
+)
+def test_values_a_file_refuses_are_refused_in_a_table_naming_file_row_and_column(
+    tmp_path, column, value, message
+):
+    # the vectorised path once took 2.25 as a discount rate and NaN as "keep the base"
+    path = tmp_path / "gemeenten.csv"
+    path.write_text(f"id,{column}\nok,\na,{value}\n", encoding="utf-8")
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.file, info.value.line, info.value.field) == (str(path), 3, f"row 'a', column {column}")
+    assert message in info.value.message
+    assert str(info.value).startswith(f"{path}:3: row 'a', column {column}: ")
+
+
+def test_a_column_given_twice_is_refused_by_its_name(tmp_path):
+    path = tmp_path / "changes.csv"
+    path.write_text("id,discount_rate,discount_rate\na,0.01,0.02\n", encoding="utf-8")
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.line, info.value.field, info.value.message) == (
+        1,
+        "discount_rate",
+        "column given twice; expected each column once",
+    )
+
+
+def test_a_column_given_twice_in_a_dataframe_is_refused():
+    frame = pd.DataFrame([["a", 0.01, 0.02]], columns=["id", "discount_rate", "discount_rate"])
+    with pytest.raises(MkbaError, match="column given twice"):
+        evaluate_many(TUTORIAL, frame)
+
+
+def test_only_an_empty_cell_keeps_the_base(tmp_path):
+    path = tmp_path / "changes.csv"
+    path.write_text("id,discount_rate,participants.2025\na,,\nb,0.03,\n", encoding="utf-8")
+    out = evaluate_many(TUTORIAL, path)
+    npv = out[(out.figure == "npv") & (out.stakeholder == "total")].set_index("id")["value"]
+    base = mkba.evaluate(TUTORIAL).npv
+    assert npv["a"] == base and npv["b"] != base
 
 
 def test_a_repeated_id_is_refused_with_its_row(tmp_path):

@@ -336,6 +336,40 @@ def test_non_numeric_amount_names_line_and_field(tmp_path):
     assert "expected a number, got 'veel'" in error.message
 
 
+@pytest.mark.parametrize("text", ['"32.76"', '"1.234.5"', '"12.34,5"', '"1,234.50"'])
+def test_a_thousands_separator_not_every_three_digits_is_refused(tmp_path, text):
+    # the mapping reads "1.234,56": "32.76" is a mistyped 32,76, not 3276
+    error = csv_error(tmp_path, '"32,76"', text)
+    assert (error.line, error.field) == (3, "amount (column 'Tarief')")
+    assert f"expected a number like 1.234,56, got {text.strip(chr(34))!r}" in error.message
+
+
+def test_well_grouped_thousands_still_read(tmp_path):
+    path = tmp_path / "input.csv"
+    path.write_text(CSV.read_text().replace('"32,76"', '"1.234.567,5"'))
+    assert import_pricelist(path, CSV_MAPPING).items[0].amount == 1234567.5
+
+
+def test_an_amount_beyond_the_scenario_bound_is_refused_on_import(tmp_path):
+    error = csv_error(tmp_path, '"32,76"', "1e300")
+    assert error.line == 3 and "expected a number of at most 1e+15 in size" in error.message
+
+
+def test_a_formula_cell_without_a_saved_value_is_said_so(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    for row in FALLBACK_CSV.splitlines():
+        sheet.append([int(c) if c.isdigit() else (float(c) if c.replace(".", "").isdigit() else c or None)
+                      for c in row.split(",")])  # fmt: skip
+    sheet["C2"] = "=F2*2"  # written by a program: a formula, and no value saved with it
+    path = tmp_path / "formula.xlsx"
+    workbook.save(path)
+    with pytest.raises(MkbaError, match=r"formula without a saved value.*LibreOffice") as info:
+        import_pricelist(path, fallback_mapping())
+    assert (info.value.file, info.value.field) == (str(path), "Data!C2 (amount)")
+
+
 def test_unknown_unit_after_mapping_names_line_and_field(tmp_path):
     error = csv_error(tmp_path, "Begeleiding;per uur", "Begeleiding;per etmaal")
     assert error.line == 4 and error.field.startswith("unit")
@@ -590,6 +624,24 @@ def test_export_of_a_list_with_overrides_reads_back_equal(tmp_path):
     )
     for suffix in (".csv", ".xlsx"):
         assert read_pricelist_table(export_pricelist(spec, tmp_path / f"o{suffix}")) == spec
+
+
+def test_yaml_export_quotes_texts_that_look_like_yaml_1_1_numbers(tmp_path):
+    item = {"id": "a", "label": "5_0", "unit": "hour", "amount": 3.0, "price_year": 2020, "payer": "gemeente",
+            "nature": "resource", "confidence": 3, "source": {"title": "s"}, "code": "0x5"}  # fmt: skip
+    spec = PriceListFile(format="mkba-pricelist/1", name="x", version="1", title="X", items=[item])
+    path = export_pricelist(spec, tmp_path / "x.yaml")
+    assert validate(PriceListFile, read_document(path), {"index": default_index()}) == spec
+
+
+def test_an_exported_workbook_with_a_formula_without_a_saved_value_is_said_so(tmp_path):
+    path = export_pricelist(SMALL, tmp_path / "list.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["items"]["E2"] = "=1+1"  # as a program writes it: no value saved
+    workbook.save(path)
+    with pytest.raises(MkbaError, match="formula without a saved value") as info:
+        read_pricelist_table(path)
+    assert info.value.field == "items!E2"
 
 
 def test_csv_layout_has_a_header_block_then_the_table(tmp_path):

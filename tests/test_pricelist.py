@@ -524,3 +524,34 @@ def test_a_non_euro_list_is_not_indexed_and_not_compared_with_a_euro_list(tmp_pa
     same = mkba.diff(pounds, pounds)
     assert (same["status"] == "unchanged").all() and same["real_change_pct"].isna().all()
     assert pounds.to_frame()["amount"].tolist() == eur.to_frame()["amount"].tolist()
+
+
+# --------------------------------------------------------------------------- bad input (review 2026-12)
+
+
+def test_a_registry_file_naming_another_list_does_not_satisfy_a_pin(tmp_path):
+    # gemeente-a/2024.1.yaml that says name: gemeente-b once ran as gemeente-b under a pin gemeente-a@2024.1
+    path = write(tmp_path / "gemeente-a" / "2024.1.yaml", list_yaml(name="gemeente-b", version="2024.1"))
+    with pytest.raises(MkbaError, match="in the folder 'gemeente-a' but says name 'gemeente-b'") as info:
+        Registry([tmp_path]).load("gemeente-a@2024.1")
+    assert (info.value.file, info.value.line, info.value.field) == (str(path), 2, "name")
+    with pytest.raises(MkbaError, match="says name 'gemeente-b'"):
+        Registry([tmp_path]).load("gemeente-a")
+
+
+@pytest.mark.parametrize("field", ["amount", "high"])
+def test_an_amount_beyond_1e15_is_refused_as_in_a_scenario(tmp_path, field):
+    extra = "\n        high: 1.0e+300" if field == "high" else ""
+    items = item_yaml(amount="1.0e+300" if field == "amount" else "32.5", extra=extra)
+    path = write(tmp_path / "big.yaml", list_yaml(items=items))
+    with pytest.raises(MkbaError, match=r"expected a number of at most 1e\+15 in size") as info:
+        load_pricelist(path)
+    assert info.value.field == f"items[0].{field} (id 'uur-hulp')"
+
+
+def test_an_override_amount_beyond_1e15_is_refused(tmp_path):
+    text = OTS_OVERRIDE.format(extra="    confidence: 4\n").replace("amount: 12600", "amount: 1.0e+300")
+    path = write(tmp_path / "gemeente-ots" / "2025.1.yaml", text)
+    with pytest.raises(MkbaError, match=r"expected a number of at most 1e\+15 in size") as info:
+        Registry([tmp_path]).load("gemeente-ots")
+    assert (info.value.file, info.value.line) == (str(path), 8)  # the line of the amount

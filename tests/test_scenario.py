@@ -550,3 +550,27 @@ def test_mkba_run_refuses_a_sib_section_that_names_an_unknown_effect_line(tmp_pa
     with pytest.raises(MkbaError) as exc:
         mkba.evaluate(path)  # the point MKBA does not use the contract, but a broken one is still refused
     assert exc.value.field == "sib.outcomes[0].effects[0]" and "minder-bijstand-21plus" in exc.value.message
+
+
+# -- bad input (review 2026-12) ------------------------------------------------------------------------
+def test_a_year_given_twice_in_a_dict_is_refused():
+    data = {"format": "mkba-scenario/1", "name": "x", "start_year": 2025, "horizon": 2}
+    with pytest.raises(MkbaError, match="duplicate key '2025': the same key as 2025"):
+        load_scenario({**data, "participants": {2025: 10, "2025": 1000}})
+
+
+@pytest.mark.parametrize("number", ["5_0", "0x5"])
+def test_a_yaml_1_1_horizon_is_refused_at_its_line(tmp_path, number):
+    path = tmp_path / "s.yaml"
+    path.write_text(TEXT.replace("\nhorizon: ", f"\nhorizon: {number}  # was "), encoding="utf-8")
+    with pytest.raises(MkbaError, match="not a decimal number") as info:
+        load_scenario(path)
+    assert path.read_text().splitlines()[info.value.line - 1].startswith(f"horizon: {number}")
+
+
+def test_a_discount_rate_typed_as_a_percentage_says_its_value_once(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(TEXT.replace("discount_rate: 0.05", "discount_rate: 2.25"), encoding="utf-8")
+    with pytest.raises(MkbaError, match=r"did you mean 0\.0225") as info:
+        load_scenario(path)
+    assert info.value.message.count("(got 2.25)") == 1

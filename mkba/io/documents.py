@@ -4,7 +4,10 @@ YAML is read as YAML 1.2 (core schema), which avoids YAML 1.1's surprises:
 - a duplicate key is an error (PyYAML would keep the last one silently),
 - dates and times stay text, so that pydantic validates them,
 - only ``true``/``false`` are booleans (``no`` is the text "no"),
-- integers are decimal (``012`` is 12), or ``0o``/``0x`` prefixed.
+- integers are decimal (``012`` is 12); YAML 1.1's other forms of a number (``5_0``, ``0x5``,
+  ``0o5``, ``0b1``) are refused with their line rather than read as a number or as text,
+- a key written twice, also as the same year spelt two ways (``2025`` and ``"02025"``), is an
+  error in YAML, JSON and TOML alike.
 
 Two parsers read the same YAML 1.2 core schema: a fast one (``yaml_rs``, in
 Rust) for the data, and a strict pure-Python one (PyYAML with YAML 1.2
@@ -18,7 +21,10 @@ the size limit (:func:`mkba.io.files.read_input`); a control character (other th
 feed and carriage return) is refused with its line and column; YAML may hold at most
 :data:`MAX_ALIASES` aliases and :data:`MAX_NODES` nodes once they are expanded (a "billion
 laughs" is refused before it is expanded); nesting deeper than :data:`MAX_DEPTH` is refused in
-YAML, JSON and TOML; every exception of a parser becomes one :class:`MkbaError` naming the file.
+YAML, JSON and TOML; every exception of a parser becomes one :class:`MkbaError` naming the file
+(and its line: JSON and TOML documents record the line of every key too, TOML as a best effort).
+A file of another mkba format than the one expected (a scenario given as a price list) is refused
+by its ``format:``.
 """
 
 from __future__ import annotations
@@ -29,7 +35,6 @@ import math
 import re
 import types
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +62,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANCHOR = re.compile(rb"(?:^|[\s\[{,:-])&[^\s&]")
 _LINE_START = re.compile(rb"(?m)^[ \-?]*")
 _BRACKET = re.compile(r"[\[\]{}]")
+#: A plain YAML scalar in one of YAML 1.1's forms of a number that is not plain decimal.
+YAML11_NUMBER = re.compile(
+    r"^[-+]?(?:0[xXoObB][0-9a-fA-F_]*|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?"
+    r"|[0-9]*\.[0-9_]*_[0-9_]*(?:[eE][-+]?[0-9_]+)?|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]*_[0-9_]*)$"
+)
+# Where such a form may stand in a text (a cheap test on the fast path; the strict parser decides).
+_MAYBE_YAML11_NUMBER = re.compile(rb"(?:^|[\s:\[{,])[-+]?(?:0[xXoObB][0-9a-fA-F_]|[0-9.][0-9._eE+-]*_)", re.M)
+#: The most digits of a number (Python's own limit of converting text to a whole number).
+MAX_DIGITS = 4300
+_LONG_NUMBER = re.compile("[0-9]{" + str(MAX_DIGITS + 1) + ",}")
+_MAX_BITS = int(MAX_DIGITS * 3.3219) + 1  # at least as many bits as MAX_DIGITS decimal digits hold
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
 
 _yaml_rs: types.ModuleType | None
 try:  # the fast YAML 1.2 parser; without it everything still works, only slower
@@ -90,12 +107,20 @@ class Document:
     file: str
     _lines: dict[Path_, int] | None = field(default_factory=dict, repr=False)
     text: bytes = b""
+    #: The syntax of ``text`` (``yaml``, ``json`` or ``toml``), for finding lines when first needed.
+    syntax: str = "yaml"
 
     @property
     def lines(self) -> dict[Path_, int]:
-        """Key path to line; for YAML parsed on the fast path, computed on first use."""
+        """Key path to line; for YAML parsed on the fast path, JSON and TOML, computed on first use."""
         if self._lines is None:
-            self._lines = _strict_parse(self.text, self.file)[1]
+            text = self.text.decode("utf-8", "replace").removeprefix("\ufeff")
+            if self.syntax == "json":
+                self._lines = _json_lines(text)[0]
+            elif self.syntax == "toml":
+                self._lines = _toml_lines(text)
+            else:
+                self._lines = _strict_parse(self.text, self.file)[1]
         return self._lines
 
     def line_of(self, path: Path_) -> int | None:
@@ -124,25 +149,74 @@ def _walk(
         )
     inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
+        seen: dict[Any, tuple[Any, int]] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            if key_node.tag == "tag:yaml.org,2002:int":
-                key = int(key.replace("_", ""))
             line = key_node.start_mark.line + 1
-            if key in seen:
-                raise MkbaError(
-                    f"duplicate key {key!r} (first given on line {seen[key]}); expected each key once",
-                    file=file,
-                    line=line,
-                    field=format_path((*path, key)),
-                )
-            seen[key] = line
+            _plain_number(key_node, (*path, key), file)
+            if key_node.tag == "tag:yaml.org,2002:int":
+                key = int(key)
+            same = same_key(key)
+            if same in seen:
+                raise duplicate_key(key, seen[same], file, line, (*path, key))
+            seen[same] = (key, line)
             _walk(value_node, (*path, key), lines, file, inside)
             lines[(*path, key)] = line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, (*path, i), lines, file, inside)
+    else:
+        _plain_number(node, path, file)
+
+
+def _plain_number(node: yaml.Node, path: Path_, file: str) -> None:
+    """Refuse a plain scalar in one of YAML 1.1's forms of a number (``5_0``, ``0x5``)."""
+    value = node.value
+    plain = getattr(node, "style", "'") in (None, "")  # None from PyYAML's parser, "" from libyaml's
+    if plain and isinstance(value, str) and YAML11_NUMBER.match(value):
+        raise MkbaError(
+            f"{value} is not a decimal number (integers are decimal: no '_', 0x, 0o or 0b); "
+            f"expected a number such as {_decimal_example(value)}, or quotes for text",
+            file=file,
+            line=node.start_mark.line + 1,
+            field=format_path(path) or None,
+        )
+
+
+def _decimal_example(text: str) -> str:
+    try:
+        return str(int(text.replace("_", ""), 0))
+    except ValueError:
+        try:
+            return repr(float(text.replace("_", "")))
+        except ValueError:
+            return "50"
+
+
+def same_key(key: Any) -> Any:
+    """What a key means as a mapping key once validated: a year written ``2025``, ``"2025"`` or
+    ``"02025"`` is one key (pydantic reads each as 2025), so two of them are a duplicate."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return int(key)
+    return key
+
+
+def duplicate_key(
+    key: Any, first: tuple[Any, int | None], file: str, line: int | None, path: Path_
+) -> MkbaError:
+    """The error of a key given twice (``first``: the earlier spelling and its line)."""
+    spelt, first_line = first
+    message = (
+        f"duplicate key {key!r}" + (f" (first given on line {first_line})" if first_line else "")
+        if spelt == key
+        else f"duplicate key {key!r}: the same key as {spelt!r}"
+        + (f" (given on line {first_line})" if first_line else "")
+    )
+    message += "; expected each key once"
+    parent = format_path(path[:-1])
+    return MkbaError(message, file=file, line=line, field=f"{parent}.{key}" if parent else str(key))
 
 
 def check_text(text: str, file: str) -> None:
@@ -247,8 +321,9 @@ def _budget(aliases: int, nodes: int, depth: int, event: Any, file: str) -> None
         )
 
 
-def check_depth(data: Any, file: str) -> None:
-    """Refuse data nested deeper than :data:`MAX_DEPTH` (NaN and infinities are refused by the models).
+def check_depth(data: Any, file: str, text: str | None = None) -> None:
+    """Refuse data nested deeper than :data:`MAX_DEPTH`, or a number of more than :data:`MAX_DIGITS`
+    digits (found in ``text`` for its line); NaN and infinities are refused by the models.
 
     Raises
     ------
@@ -260,6 +335,14 @@ def check_depth(data: Any, file: str) -> None:
         value, path = todo.pop()
         if len(path) > MAX_DEPTH:
             raise MkbaError(f"nested more than {MAX_DEPTH} levels deep; expected plain data", file=file)
+        if isinstance(value, int) and value.bit_length() > _MAX_BITS:
+            if text is not None:
+                _too_long(text, file)
+            raise MkbaError(
+                f"number too long; expected a number of at most {MAX_DIGITS:,} digits",
+                file=file,
+                field=format_path(path) or None,
+            )
         if isinstance(value, dict):
             todo.extend((v, (*path, k)) for k, v in value.items())
         elif isinstance(value, list):
@@ -297,9 +380,22 @@ def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
     except RecursionError:
         raise MkbaError(f"nested too deeply; expected at most {MAX_DEPTH} levels", file=file) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+        _too_long(text, file)
         raise MkbaError(f"not valid YAML: {exc}", file=file) from None
     check_depth(data, file)
     return data, lines
+
+
+def _too_long(text: str, file: str) -> None:
+    """Refuse a number of more digits than Python converts (its message names a setting of Python's)."""
+    found = _LONG_NUMBER.search(text)
+    if found is not None:
+        raise MkbaError(
+            f"number too long ({len(found.group()):,} digits); expected a number of at most "
+            f"{MAX_DIGITS:,} digits",
+            file=file,
+            line=text.count("\n", 0, found.start()) + 1,
+        )
 
 
 def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = False) -> Document:
@@ -311,9 +407,9 @@ def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = F
         Record every line now (the strict parser) rather than when first needed.
     """
     raw = text.encode() if isinstance(text, str) else text
-    if positions or _yaml_rs is None:
-        data, lines = _strict_parse(raw, file)
-        return Document(data, file, lines, raw)
+    if positions or _yaml_rs is None or _MAYBE_YAML11_NUMBER.search(raw):
+        data, lines = _strict_parse(raw, file)  # the strict parser refuses YAML 1.1's numbers
+        return check_keys(Document(data, file, lines, raw))
     text = _decode(raw, file, "YAML")
     _alias_budget(raw, file)
     try:
@@ -322,12 +418,39 @@ def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = F
         raise
     except BaseException as exc:  # also a Rust panic (pyo3 PanicException)
         _strict_parse(raw, file)  # raises the message with the line, if it sees the problem too
+        _too_long(text, file)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise MkbaError(f"not valid YAML: {first}", file=file) from None
     if data is None:
         raise MkbaError("the file is empty; expected a YAML mapping", file=file)
-    check_depth(data, file)
-    return Document(data, file, None, raw)
+    check_depth(data, file, text)
+    return check_keys(Document(data, file, None, raw))
+
+
+def check_keys(doc: Document) -> Document:
+    """Refuse a mapping with two keys that mean the same (``2025`` and ``"02025"``), at the second.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file, the line of the second key and both spellings.
+    """
+    todo: list[tuple[Any, Path_]] = [(doc.data, ())]
+    while todo:
+        value, path = todo.pop()
+        if isinstance(value, dict):
+            seen: dict[Any, Any] = {}
+            for key, inner in value.items():
+                same = same_key(key)
+                if same in seen:
+                    first = (seen[same], doc.line_of((*path, seen[same])))
+                    raise duplicate_key(key, first, doc.file, doc.line_of((*path, key)), (*path, key))
+                seen[same] = key
+                if isinstance(inner, (dict, list)):
+                    todo.append((inner, (*path, key)))
+        elif isinstance(value, list):
+            todo.extend((v, (*path, i)) for i, v in enumerate(value) if isinstance(v, (dict, list)))
+    return doc
 
 
 def read_document(path: str | Path) -> Document:
@@ -344,29 +467,183 @@ def read_document(path: str | Path) -> Document:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise MkbaError(f"not valid TOML: {exc}", file=file) from None
+            found = _TOML_AT.search(str(exc))
+            line = int(found.group(1)) if found and found.group(1) else None
+            message = _TOML_AT.sub("", str(exc))
+            raise MkbaError(f"not valid TOML: {message}", file=file, line=line) from None
         except (RecursionError, ValueError, OverflowError) as exc:
+            _too_long(text, file)
             raise MkbaError(f"not valid TOML: {exc or 'nested too deeply'}", file=file) from None
         data = _plain(data)
         check_depth(data, file)
-        return Document(data, file, {}, raw)
+        return check_keys(Document(data, file, None, raw, "toml"))
     if suffix == ".json":
-        text = _decode(raw, file, "JSON")
-        _bracket_depth(text, file)
-        try:
-            data = json.loads(
-                text,
-                object_pairs_hook=_json_pairs(file),
-                parse_constant=_json_constant,
-                parse_float=_json_float,
-            )
-        except json.JSONDecodeError as exc:
-            raise MkbaError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno) from None
-        except (RecursionError, ValueError, OverflowError) as exc:
-            raise MkbaError(f"not valid JSON: {exc or 'nested too deeply'}", file=file) from None
-        check_depth(data, file)
-        return Document(data, file, {}, raw)
+        return check_keys(Document(_json_data(raw, file), file, None, raw, "json"))
     return parse_yaml(raw, file)
+
+
+def _json_data(raw: bytes, file: str) -> Any:
+    text = _decode(raw, file, "JSON")
+    _bracket_depth(text, file)
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_json_pairs,
+            parse_constant=_json_constant,
+            parse_float=_json_float,
+            parse_int=_json_int,
+        )
+    except json.JSONDecodeError as exc:
+        raise MkbaError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno) from None
+    except _DuplicateKey as exc:
+        line, field_name = _json_duplicate(text)
+        raise MkbaError(
+            f"duplicate key {exc.key!r}; expected each key once", file=file, line=line, field=field_name
+        ) from None
+    except (RecursionError, ValueError, OverflowError) as exc:
+        _too_long(text, file)
+        message = str(exc) or "nested too deeply"
+        line = None
+        if "beyond the range" in message or "not a number mkba accepts" in message:
+            word = message.split(" ", 1)[0]
+            at = text.find(word)
+            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        raise MkbaError(f"not valid JSON: {message}", file=file, line=line) from None
+    check_depth(data, file)
+    return data
+
+
+def _json_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise ValueError("number too long")  # _too_long finds it and its line
+    return int(text)
+
+
+def _json_duplicate(text: str) -> tuple[int | None, str | None]:
+    """The line and path of the first key given twice in a JSON object."""
+    try:
+        found = _json_lines(text)[1]
+    except (ValueError, IndexError):  # pragma: no cover - a malformed rest of the text
+        return None, None
+    if found is None:  # pragma: no cover - the parser saw it, the scan should too
+        return None, None
+    path, line = found
+    return line, format_path(path)
+
+
+_JSON_TOKEN = re.compile(r'\s*(?:([{}\[\]:,])|(")|([^\s{}\[\]:,"]+))')
+
+
+def _json_lines(text: str) -> tuple[dict[Path_, int], tuple[Path_, int] | None]:
+    """The line of every key and list item of a (valid) JSON text, and the first key given twice."""
+    from bisect import bisect_right
+    from json.decoder import scanstring  # type: ignore[attr-defined]
+
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    lines: dict[Path_, int] = {}
+    # frames: [path, is an object, index of the next item, expecting a key, keys seen, last key]
+    stack: list[list[Any]] = []
+    duplicate: tuple[Path_, int] | None = None
+    pos = 0
+    while True:
+        token = _JSON_TOKEN.match(text, pos)
+        if token is None:
+            break
+        at = token.start(token.lastindex or 1)
+        line = bisect_right(starts, at)
+        pos = token.end()
+        top = stack[-1] if stack else None
+        punct = token.group(1)
+        if punct in (":",):
+            continue
+        if punct == ",":
+            if top is not None:
+                top[3] = top[1]
+                if not top[1]:
+                    top[2] += 1
+            continue
+        if punct in ("}", "]"):
+            stack.pop()
+            continue
+        if token.group(2):
+            value, pos = scanstring(text, pos)
+            if top is not None and top[1] and top[3]:
+                key_path = (*top[0], value)
+                if value in top[4] and duplicate is None:
+                    duplicate = (key_path, line)
+                top[4].add(value)
+                lines.setdefault(key_path, line)
+                top[5] = value
+                top[3] = False
+                continue
+        here = _json_here(top, lines, line)
+        if punct in ("{", "["):
+            stack.append([here, punct == "{", 0, punct == "{", set(), None])
+    return lines, duplicate
+
+
+def _json_here(top: list[Any] | None, lines: dict[Path_, int], line: int) -> Path_:
+    """The path of the value that starts on ``line`` (and record an item's line)."""
+    if top is None:
+        lines.setdefault((), line)
+        return ()
+    if top[1]:
+        return (*top[0], top[5])
+    path = (*top[0], top[2])
+    lines.setdefault(path, line)
+    return path
+
+
+_TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+_TOML_PART = re.compile(r"""[A-Za-z0-9_-]+|"([^"]*)"|'([^']*)'""")
+
+
+def _toml_keys(text: str) -> list[str]:
+    return [m.group(1) if m.group(1) is not None else m.group(2) if m.group(2) is not None else m.group(0)
+            for m in _TOML_PART.finditer(text)]  # fmt: skip
+
+
+def _toml_lines(text: str) -> dict[Path_, int]:
+    """The line of each table, array of tables and key of a TOML text: a best effort (a value
+    inside a multi-line array or inline table has the line of its key)."""
+    lines: dict[Path_, int] = {(): 1}
+    counts: dict[Path_, int] = {}
+    table: Path_ = ()
+    in_string: str | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if in_string is not None:
+            if line.count(in_string) % 2 == 1:
+                in_string = None
+            continue
+        header = _TOML_HEADER.match(line)
+        key = _TOML_KEY.match(line) if header is None else None
+        if header is not None:
+            table = _toml_table(_toml_keys(header.group(2)), header.group(1) == "[[", counts)
+            lines.setdefault(table, number)
+        elif key is not None:
+            parts = _toml_keys(key.group(1))
+            for n in range(1, len(parts) + 1):
+                lines.setdefault((*table, *parts[:n]), number)
+            for quote in ('"""', "'''"):
+                if line.count(quote) % 2 == 1:
+                    in_string = quote
+    return lines
+
+
+def _toml_table(parts: list[str], array: bool, counts: dict[Path_, int]) -> Path_:
+    """The data path of a table header; an array of tables counts its items."""
+    path: Path_ = ()
+    for n, part in enumerate(parts):
+        path = (*path, part)
+        if path in counts and (n < len(parts) - 1 or not array):
+            path = (*path, counts[path] - 1)
+    if array:
+        counts[path] = counts.get(path, 0) + 1
+        path = (*path, counts[path] - 1)
+    return path
 
 
 def _bracket_depth(text: str, file: str) -> None:
@@ -412,16 +689,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _json_pairs(file: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
-    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise MkbaError(f"duplicate key {key!r}; expected each key once", file=file)
-            out[key] = value
-        return out
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
-    return hook
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 def format_path(path: Path_) -> str:
@@ -585,7 +865,25 @@ def validate(model: type[M], doc: Document, context: dict[str, Any] | None = Non
         raise MkbaError(
             f"expected a mapping at the top of the file, got {type(doc.data).__name__}", file=doc.file, line=1
         )
+    _check_format(model, doc)
     try:
         return model.model_validate(doc.data, context=context)
     except pydantic.ValidationError as exc:
         raise validation_error(exc, doc, model) from None
+
+
+def _check_format(model: type[pydantic.BaseModel], doc: Document) -> None:
+    """Refuse a file of another mkba format (a scenario where a price list is expected) at once,
+    rather than with a list of its keys the model does not know."""
+    info = model.model_fields.get("format")
+    given = doc.data.get("format")
+    if info is None or not isinstance(given, str) or not given.startswith("mkba-"):
+        return
+    expected = [v for v in typing.get_args(info.annotation) if isinstance(v, str)]
+    if expected and given not in expected:
+        raise MkbaError(
+            f"this is a {given} file; expected a {' or '.join(expected)} file",
+            file=doc.file,
+            line=doc.line_of(("format",)),
+            field="format",
+        )

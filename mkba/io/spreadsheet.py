@@ -254,10 +254,17 @@ def workbook_hyperlinks(path: Path, sheets: list[str]) -> dict[str, dict[str, st
     the workbook's XML: the sheet's ``<hyperlink ref= r:id=>`` elements and the
     targets in its relationships part.
     """
+    return {sheet: links for sheet, (links, _) in workbook_cells(path, sheets).items()}
+
+
+def workbook_cells(path: Path, sheets: list[str]) -> dict[str, tuple[dict[str, str], set[str]]]:
+    """Per sheet, its hyperlinks (as :func:`workbook_hyperlinks`) and the cells (``B5``) that hold a
+    formula without a saved value: openpyxl reads those as empty, as a workbook written by a
+    program and never opened in a spreadsheet has them."""
     try:
         with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)
-            return {sheet: _sheet_hyperlinks(archive, parts[sheet]) for sheet in sheets if sheet in parts}
+            return {sheet: _sheet_scan(archive, parts[sheet]) for sheet in sheets if sheet in parts}
     except MkbaError:  # pragma: no cover
         raise
     except Exception as exc:  # zip, XML and key errors of a malformed workbook
@@ -287,19 +294,29 @@ def _relationship_targets(archive: zipfile.ZipFile, part: str) -> dict[str, str]
     }
 
 
-def _sheet_hyperlinks(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+def _sheet_scan(archive: zipfile.ZipFile, part: str) -> tuple[dict[str, str], set[str]]:
     folder, name = posixpath.split(part)
     targets = _relationship_targets(archive, f"{folder}/_rels/{name}.rels")
     links: dict[str, str] = {}
+    uncached: set[str] = set()
     with archive.open(part) as stream:
         for _, element in ElementTree.iterparse(stream):
-            if element.tag == f"{{{_MAIN_NS}}}hyperlink":
+            if element.tag == f"{{{_MAIN_NS}}}c":
+                if element.find(f"{{{_MAIN_NS}}}f") is not None and not _has_value(element):
+                    uncached.add(element.get("r", ""))
+            elif element.tag == f"{{{_MAIN_NS}}}hyperlink":
                 target = targets.get(element.get(f"{{{_RELATIONSHIPS_NS}}}id", ""))
                 if target:
                     links.update(dict.fromkeys(_cells_of_range(element.get("ref", "")), target))
             elif element.tag == f"{{{_MAIN_NS}}}row":
                 element.clear()
-    return links
+    return links, uncached
+
+
+def _has_value(cell: ElementTree.Element) -> bool:
+    value = cell.find(f"{{{_MAIN_NS}}}v")
+    inline = cell.find(f"{{{_MAIN_NS}}}is")
+    return (value is not None and bool(value.text)) or inline is not None
 
 
 def _cells_of_range(ref: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 Imported only when a line is needed for a message (or the fast parser is missing), so that the
 happy path of ``mkba run`` does not pay for PyYAML (docs/architecture.md, "Start-up").
-:mod:`mkba.io.documents` says which rules it follows.
+:mod:`mkba.io.documents` says which rules it follows; it refuses a plain scalar in one of YAML 1.1's
+other forms of a number (``5_0``, ``0x5``), which these resolvers leave as text.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ StrictLoader.add_implicit_resolver(
 )
 StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    re.compile(r"^[-+]?[0-9]+$"),  # decimal only: YAML 1.1's 5_0, 0x5, 0o5 are refused (documents._walk)
     list("-+0123456789"),
 )
 StrictLoader.yaml_implicit_resolvers = {
@@ -39,7 +40,7 @@ StrictLoader.yaml_implicit_resolvers = {
 StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
     ),
     list("-+0123456789."),
@@ -47,10 +48,7 @@ StrictLoader.add_implicit_resolver(
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    text = loader.construct_scalar(node).replace("_", "")
-    if text.startswith(("0o", "0x")):
-        return int(text[2:], 8 if text[1] == "o" else 16)
-    return int(text, 10)
+    return int(loader.construct_scalar(node), 10)
 
 
 def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from mkba.errors import MkbaError
-from mkba.io.documents import Document, validate
+from mkba.io.documents import YAML11_NUMBER, Document, validate
 from mkba.io.files import write_atomic
 from mkba.io.spreadsheet import (
     Row,
@@ -36,6 +36,7 @@ from mkba.io.spreadsheet import (
     safe_csv_cell,
     sheet_rows,
     unsafe_csv_cell,
+    workbook_cells,
 )
 from mkba.io.strict_yaml import StrictLoader
 from mkba.pricelist.index import PriceIndex
@@ -124,6 +125,8 @@ class _ExportDumper(yaml.SafeDumper):
 for _first, _resolvers in StrictLoader.yaml_implicit_resolvers.items():
     for _tag, _regexp in _resolvers:
         _ExportDumper.add_implicit_resolver(_tag, _regexp, [_first])
+# a text such as "5_0" or "0x5", which the loader refuses unquoted (YAML 1.1's numbers)
+_ExportDumper.add_implicit_resolver("tag:yaml.org,2002:int", YAML11_NUMBER, list("-+0123456789."))
 
 
 def _list_data(spec: PriceListFile, **dump) -> dict[str, Any]:
@@ -311,9 +314,18 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
             ]
             for sheet in (LIST_SHEET, ITEMS_SHEET)
         )
-        return header, table
     finally:
         workbook.close()
+    for sheet, (_, uncached) in workbook_cells(path, [LIST_SHEET, ITEMS_SHEET]).items():
+        if uncached:
+            cell = min(uncached, key=lambda ref: (int("0" + "".join(c for c in ref if c.isdigit())), ref))
+            raise MkbaError(
+                "the cell holds a formula without a saved value (the workbook was written by a program "
+                "and never calculated); open and save it in Excel or LibreOffice first",
+                file=str(path),
+                field=f"{sheet}!{cell}",
+            )
+    return header, table
 
 
 def _layout_document(file: str, header: list[Row], table: list[Row]) -> Document:

@@ -16,7 +16,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from mkba.io.spreadsheet import (
     is_blank,
     open_workbook,
     sheet_rows,
-    workbook_hyperlinks,
+    workbook_cells,
 )
 from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import PRICELIST_FORMAT, PriceItem, PriceListFile
@@ -57,6 +57,8 @@ class _Table:
     rows: Iterator[Row]
     is_csv: bool
     hyperlinks: dict[str, str]
+    #: Cells (``B5``) holding a formula without a saved value, which read as empty.
+    uncached: set[str] = field(default_factory=set)
 
     def where(
         self, row: int, column: int | None, field_name: str, header: str | None = None
@@ -97,13 +99,11 @@ def _xlsx_tables(path: Path, mapping: Mapping) -> Iterator[_Table]:
     workbook = open_workbook(path)
     try:
         sheets = _selected_sheets(workbook, mapping.sheets, str(path))
-        wants_links = any(
-            part.hyperlink for name, spec in mapping.specs.items() for _, part in spec.chain(name)
-        )
-        links = workbook_hyperlinks(path, sheets) if wants_links else {}
+        scanned = workbook_cells(path, sheets)
         for sheet in sheets:
             rows = sheet_rows(workbook, sheet, str(path))
-            yield _Table(str(path), sheet, rows, False, links.get(sheet, {}))
+            links, uncached = scanned.get(sheet, ({}, set()))
+            yield _Table(str(path), sheet, rows, False, links, uncached)
     finally:
         workbook.close()
 
@@ -177,6 +177,8 @@ def parse_number(value: Any, decimal_separator: str = ".", thousands_separator: 
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
+    if thousands_separator:
+        _check_groups(clean_text(value), decimal_separator, thousands_separator)
     text = clean_text(value).replace(" ", "")
     if thousands_separator:
         text = text.replace(thousands_separator, "")
@@ -186,6 +188,17 @@ def parse_number(value: Any, decimal_separator: str = ".", thousands_separator: 
         return float(text)
     except ValueError:
         raise ValueError(f"expected a number, got {clean_text(value)!r}") from None
+
+
+def _check_groups(text: str, decimal_separator: str, thousands_separator: str) -> None:
+    """Refuse a number whose thousands separators do not stand every three digits: with ``.`` for
+    thousands, ``32.76`` is a decimal point typed by mistake, not 3276."""
+    whole, _, fraction = text.strip().partition(decimal_separator)
+    sep = re.escape(thousands_separator)
+    grouped = re.fullmatch(rf"[-+]?\s*[0-9]{{1,3}}(?:{sep}[0-9]{{3}})+", whole.strip())
+    if (thousands_separator in whole.strip() and not grouped) or thousands_separator in fraction:
+        example = f"1{thousands_separator}234{decimal_separator}56"
+        raise ValueError(f"expected a number like {example}, got {text!r}")
 
 
 # --------------------------------------------------------------------------- import
@@ -308,12 +321,24 @@ def _table_items(
         cells = {key: _cell(row, col) for key, col in columns.items()}
         if _skipped(cells, mapping):
             continue
+        _check_saved_values(table, row, columns, cells)
         unused.difference_update(fixes)
         values, used = _row_values(table, row, mapping, columns, cells, fixes)
         yield (
             _validated_item(table, row, values, used, context),
             table.where(row.number, columns["id"].index if "id" in columns else None, "id"),
         )
+
+
+def _check_saved_values(table: _Table, row: Row, columns: dict[str, _Column], cells: dict[str, Any]) -> None:
+    """Refuse an empty cell that holds a formula without a saved value: its value is unknown, not empty."""
+    for key, column in columns.items():
+        if is_blank(cells.get(key)) and f"{column_letter(column.index + 1)}{row.number}" in table.uncached:
+            raise MkbaError(
+                "the cell holds a formula without a saved value (the workbook was written by a program "
+                "and never calculated); open and save it in Excel or LibreOffice first",
+                **table.where(row.number, column.index, key.split(".")[0], column.header),
+            )
 
 
 def _corrected(table: _Table, row: Row, fixes: list[Correction]) -> Row:

@@ -59,6 +59,17 @@ def version_text(v: Any) -> Any:
     return v
 
 
+#: The largest amount of a price item (euro per unit): beyond it, a typo. Scenarios bound every
+#: number by the same (``mkba.scenario.fields.MAX_NUMBER``).
+MAX_AMOUNT = 1e15
+
+
+def _check_amount(value: float | None) -> float | None:
+    if value is not None and value > MAX_AMOUNT:
+        raise ValueError(f"expected a number of at most {MAX_AMOUNT:g} in size")
+    return value
+
+
 def _check_price_year(year: int, info: pydantic.ValidationInfo) -> int:
     index: PriceIndex | None = (info.context or {}).get("index")
     if index is None or index.first_year <= year <= index.last_year or index.assumed_inflation is not None:
@@ -149,6 +160,11 @@ class PriceItem(pydantic.BaseModel):
     def _unit(cls, v: str) -> str:
         return check_unit(v)
 
+    @pydantic.field_validator("amount", "low", "high")
+    @classmethod
+    def _bounded(cls, v: float | None) -> float | None:
+        return _check_amount(v)
+
     @pydantic.field_validator("price_year")
     @classmethod
     def _year(cls, v: int, info: pydantic.ValidationInfo) -> int:
@@ -204,6 +220,11 @@ class ItemOverride(pydantic.BaseModel):
     @classmethod
     def _unit(cls, v: str | None) -> str | None:
         return None if v is None else check_unit(v)
+
+    @pydantic.field_validator("amount", "low", "high")
+    @classmethod
+    def _bounded(cls, v: float | None) -> float | None:
+        return _check_amount(v)
 
     @pydantic.field_validator("price_year")
     @classmethod

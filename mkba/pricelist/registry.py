@@ -141,9 +141,14 @@ class Registry:
             )
         return loaded
 
+    def _in_folders(self, path: Path) -> bool:
+        """Whether ``path`` is a list file of one of the registry's folders (``<folder>/<name>/...``)."""
+        folder = path.resolve().parent.parent
+        return any(folder == f.resolve() for f in self.folders if f.is_dir())
+
     def _resolve(self, path: Path, index: PriceIndex | None, seen: tuple[str, ...]) -> PriceList:
         spec, doc = _read_spec(path, index)
-        _check_file_name(spec, path, doc)
+        _check_file_name(spec, path, doc, self._in_folders(path))
         ref = f"{spec.name}@{spec.version}"
         if ref in seen:
             cycle = " -> ".join((*seen, ref))
@@ -320,9 +325,18 @@ def _apply_overrides(
         origin[override.id] = f"{origin[override.id]} < {ref}"
 
 
-def _check_file_name(spec: PriceListFile, path: Path, doc: Document) -> None:
-    """In a registry folder, ``<name>/<version>.yaml`` must agree with the file's content."""
-    if path.parent.name == spec.name and path.stem != spec.version:
+def _check_file_name(spec: PriceListFile, path: Path, doc: Document, in_folders: bool = False) -> None:
+    """In a registry folder, ``<name>/<version>.yaml`` must agree with the file's content: a pin
+    ``name@version`` must never resolve to another list."""
+    if in_folders and path.parent.name != spec.name:
+        raise MkbaError(
+            f"the file is in the folder {path.parent.name!r} but says name {spec.name!r}; "
+            "expected the folder to be the list's name",
+            file=doc.file,
+            line=doc.line_of(("name",)),
+            field="name",
+        )
+    if (in_folders or path.parent.name == spec.name) and path.stem != spec.version:
         raise MkbaError(
             f"the file is named {path.name!r} but says version {spec.version!r}; "
             "expected the file name to be the version",

@@ -209,6 +209,7 @@ def apply_changes(
         container[key] = copy.deepcopy(value)
         changes.append(Change("set", str(path), value))
         touched[loc] = ("set", str(path))
+    _check_conflicts(out, remove or (), touched, fields_at, where)
     for path in remove or ():
         try:
             container, key, loc = resolve(out, str(path), fields_at)
@@ -238,3 +239,32 @@ def apply_changes(
             target.append(copy.deepcopy(line))
             changes.append(Change("add", f"{section}.{line.get('id')}", line))
     return out, changes, touched
+
+
+def _check_conflicts(
+    data: dict,
+    remove: Sequence[str],
+    touched: dict[tuple, tuple[str, str]],
+    fields_at: Callable[[tuple], set[str]],
+    where: Where,
+) -> None:
+    """Refuse a ``remove`` of what a ``set`` of the same variant changes (or of a line it changes
+    inside): one of the two would be thrown away silently.
+
+    Every location is found before anything is removed, so the positions of lines still agree.
+    """
+    sets = {loc: path for loc, (op, path) in touched.items() if op == "set"}
+    for path in remove:
+        try:
+            loc = resolve(data, str(path), fields_at)[2]
+        except ValueError:
+            continue  # reported when the remove is applied
+        for set_loc, set_path in sets.items():
+            if set_loc[: len(loc)] == loc or loc[: len(set_loc)] == set_loc:
+                line = where.lines.get(("set", set_path))
+                at = f" (line {line})" if line else ""
+                raise where.error(
+                    "remove",
+                    str(path),
+                    f"the same variant sets {set_path}{at}; expected a field either set or removed, not both",
+                )

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import pydantic
 
-from mkba.pricelist.items import STAKEHOLDER_PATTERN
+from mkba.pricelist.items import MAX_AMOUNT, STAKEHOLDER_PATTERN
 from mkba.scenario.distributions import Distribution, _Dist, parse_distribution
 
 
@@ -72,13 +72,14 @@ def _discount_rate(value: Any) -> Any:
     # a percentage typed as a number (2.25 for 2.25 %) is the usual slip: say what was meant
     if isinstance(value, (int, float)) and not isinstance(value, bool) and MAX_DISCOUNT_RATE < value <= 100:
         raise ValueError(
-            f"expected a rate per year of at most {MAX_DISCOUNT_RATE:g} (got {value:g}); did you mean {value / 100:g}?"
+            # the loader adds "(got 2.25)"
+            f"expected a rate per year of at most {MAX_DISCOUNT_RATE:g}; did you mean {value / 100:g}?"
         )
     return value
 
 
 #: The largest size of any number in a scenario (amounts, quantities, hours): beyond it, a typo.
-MAX_NUMBER = 1e15
+MAX_NUMBER = MAX_AMOUNT  # the bound of a price list's amounts too
 #: The largest size of a whole number (years, durations, lags, keys).
 MAX_WHOLE = 10**9
 #: The highest discount rate a scenario may give (a rate per year; 2.25 % is 0.0225).

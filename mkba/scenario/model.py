@@ -19,7 +19,7 @@ import pydantic
 from pydantic_core import core_schema
 
 from mkba.errors import MkbaError
-from mkba.io.documents import Document, _fields_at, format_path, read_document, validate
+from mkba.io.documents import Document, _fields_at, check_keys, format_path, read_document, validate
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.pricelist.units import check_unit
@@ -372,6 +372,8 @@ class Scenario(_Closed):
     _changes: list[Change] = pydantic.PrivateAttr(default_factory=list)
     _base_sha256: str | None = pydantic.PrivateAttr(default=None)
     _prefix: str | None = pydantic.PrivateAttr(default=None)  # a project's alternative, for messages
+    #: Settings a project file gives for all its alternatives: key -> (project file, line), for messages.
+    _settings_at: dict[str, tuple[str, int | None]] = pydantic.PrivateAttr(default_factory=dict)
 
     @property
     def years(self) -> range:
@@ -461,6 +463,7 @@ class Scenario(_Closed):
         new._changes = [*self._changes, *changes]
         new._base_sha256 = self._base_sha256 or self.sha256
         new._prefix = where.prefix or self._prefix
+        new._settings_at = self._settings_at
         return new
 
     @property
@@ -510,7 +513,11 @@ class Scenario(_Closed):
         return self._doc.file if self._doc else None
 
     def error(self, message: str, path: tuple) -> MkbaError:
-        """An :class:`MkbaError` pointing at ``path`` in the file this came from."""
+        """An :class:`MkbaError` pointing at ``path`` in the file this came from (or at the project
+        file's line, for a setting the project gives all its alternatives)."""
+        if path and path[0] in self._settings_at:
+            file, at = self._settings_at[str(path[0])]
+            return MkbaError(message, file=file, line=at, field=format_path(path))
         line = self._doc.line_of(path) if self._doc else None
         field = (
             f"participants.{path[1]}"
@@ -571,6 +578,7 @@ def load_scenario(source: str | Path | dict | Document | Scenario) -> Scenario:
 
 def _validated(doc: Document) -> Scenario:
     """Validate a document as a scenario, with the checks that need the whole of it."""
+    check_keys(doc)  # a dict given in Python: a year given twice (2025 and "2025") is refused too
     _check_year_keys(doc)
     scenario = validate(Scenario, doc)
     scenario._doc = doc

@@ -16,6 +16,7 @@ Imports: :mod:`mkba.io` (reading with positions), :mod:`mkba.pricelist` (pattern
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -289,7 +290,14 @@ def _scenario_file(doc: Document, i: int, name: str, settings: dict[str, Any]) -
     if isinstance(scenario_doc.data, dict) and settings:
         data = {**scenario_doc.data, **settings}  # the project's settings hold for every alternative
         scenario_doc = Document(data, scenario_doc.file, scenario_doc.lines, scenario_doc.text)
-    scenario = _validated(scenario_doc)
+    try:
+        scenario = _validated(scenario_doc)
+    except MkbaError as exc:  # a setting of the project's own: point at the project file
+        head = re.split(r"[.\[ ]", exc.field or "", maxsplit=1)[0]
+        if head not in settings:
+            raise
+        raise MkbaError(exc.message, file=doc.file, line=doc.line_of((head,)), field=exc.field) from None
+    scenario._settings_at = {key: (doc.file, doc.line_of((key,))) for key in settings}
     if settings:
         scenario._base_sha256 = scenario.sha256  # the file as written, before the project's settings
         scenario._doc = Document(scenario_doc.data, scenario_doc.file, scenario_doc.lines)  # hash the content
@@ -332,6 +340,7 @@ def _nothing(like: Scenario, file: str) -> Alternative:
             data[key] = value
     data["stakeholders"] = {k: v.model_dump(exclude_none=True) for k, v in like.stakeholders.items()}
     scenario = _validated(Document(data, file))
+    scenario._settings_at = like._settings_at  # a setting's problem is the project file's
     return Alternative(NOTHING, "Nulalternatief (niets)", "Baseline (nothing)", scenario, is_nothing=True)
 
 

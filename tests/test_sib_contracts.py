@@ -546,3 +546,17 @@ def test_break_evens_hold_the_other_outcomes_at_the_levels_given():
         invoke_cli("sib", str(PETERBOROUGH), *[f"--outcome={k}=7.4" for k in given]).stdout.split()
     )
     assert "daarboven niet" in shown and "de andere op de niveaus hierboven" in shown
+
+
+def test_xirr_without_a_root_in_its_bracket_is_none_not_the_brackets_end():
+    """DWP with only half a person attending: investments out, a few pounds back on several dates. The
+    present value keeps its sign over the whole bracket: no rate (pyxirr: None), not e**10 - 1."""
+    sib = compile_sib(SIB / "dwp-innovation-fund-round1.yaml")
+    given = {o.id: 0.0 for o in sib.outcomes} | {"cohort-2012-attendance": 0.5}
+    r = sib.point(given)
+    flows = r.schedule.investor_flows()[0].sum(axis=0)
+    assert pyxirr.xirr(sib.cols.dates, flows) is None
+    assert r.to_dict()["investor_irr"] is None
+    assert np.isnan(
+        xirr(flows[None], (np.array([(d - sib.cols.dates[0]).days for d in sib.cols.dates]) / 365))
+    )[0]

@@ -197,7 +197,8 @@ def _solve(f: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.ndar
 
     The first guess treats the flows as one outflow and one inflow at their flow-weighted mean times
     (exact for two flows), so that a few Newton steps reach ``tol``; a step leaving the bracket is
-    replaced by bisection.
+    replaced by bisection. A row whose present value has the same sign at both ends of the bracket
+    gets NaN: it has no rate there (pyxirr's ``xirr`` gives None for such flows).
     """
     # sums along the short axis of (N, T) as matrix products: far faster than .sum(axis=1) for small T
     one_tau = np.column_stack([np.ones_like(tau), tau])
@@ -210,6 +211,9 @@ def _solve(f: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.ndar
     hi = np.full(len(f), _HI)
     x = np.clip(np.nan_to_num(x, nan=np.log1p(0.1)), _LO + 1e-9, _HI - 1e-9)
     sign_lo = np.sign(f @ np.exp(-_LO * tau))
+    # no sign change over the bracket (several sign changes in the flows, a root beyond -99.995 % or
+    # above it): no rate there, rather than the bisection's end of the bracket
+    none = sign_lo == np.sign(f @ np.exp(-_HI * tau))
     active = np.arange(len(f))
     fa, xa, la, ha, sa = f, x, lo, hi, sign_lo
     for _ in range(max_iter):
@@ -231,4 +235,5 @@ def _solve(f: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.ndar
         if done.any():  # keep working on the rows still moving
             keep = ~done
             active, fa, xa, la, ha, sa = active[keep], fa[keep], xa[keep], la[keep], ha[keep], sa[keep]
+    x[none] = np.nan
     return np.expm1(x)

@@ -413,6 +413,12 @@ class Result:
             "discount_rate": self.discount_rate,
             "base_year": self.model.base_year,
             "price_index": self.model.index_name,
+            # a stated assumption changes the figures: recorded so that the result can be reproduced
+            **(
+                {"assumed_inflation": self.model.assumed_inflation}
+                if self.model.assumed_inflation is not None
+                else {}
+            ),
             "defaults_used": dict(self.model.defaults),
             "mkba_version": mkba_version(),
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_project import cost, effect, line_of, scenario, write_project
 
@@ -128,3 +130,18 @@ def test_a_projects_own_setting_is_blamed_on_the_project_file_at_its_line(folder
         mkba.load_project(path).evaluate()
     assert (info.value.file, info.value.line) == (path, line_of(path, f"{key}:")), str(info.value)
     assert info.value.field == key and message in info.value.message
+
+
+def test_a_variant_is_named_by_its_own_label_not_its_bases():
+    """Its sheets, report and provenance would otherwise carry the nulalternatief's name."""
+    import mkba
+
+    project = mkba.load_project(
+        Path(__file__).resolve().parents[1] / "scenarios" / "frontlijnteam-project.yaml"
+    )
+    names = {alt.id: alt.scenario.name for alt in project.definition.all}
+    labels = {alt.id: alt.label for alt in project.definition.all}
+    assert names["frontlijnteam"] == labels["frontlijnteam"] != names["regulier"]
+    assert names["frontlijnteam-ots-tarief"] == labels["frontlijnteam-ots-tarief"]
+    result = project.evaluate().results["frontlijnteam"]
+    assert result.provenance["scenario"]["name"] == labels["frontlijnteam"]

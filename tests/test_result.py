@@ -417,3 +417,32 @@ def test_a_line_with_label_en_is_named_in_english_for_an_english_reader(tmp_path
         assert code not in texts["nl"] and (code not in texts["en"] or "_" not in code)
     assert {"vermeden kosten", "Gemeente, Deelnemers"} <= texts["nl"]
     assert {"avoided cost", "Municipality, Participants"} <= texts["en"]
+
+
+def test_a_run_level_discount_rate_follows_the_files_rule_with_its_hint():
+    """A controller typing 2.25 for 2.25 % in a notebook gets what the file and the command line say."""
+    tutorial = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml"
+    with pytest.raises(mkba.MkbaError, match=r"did you mean 0\.0225\?") as info:
+        mkba.evaluate(tutorial, discount_rate=2.25)
+    assert info.value.field == "discount_rate"
+    with pytest.raises(mkba.MkbaError, match=r"\[-0\.99, 0\.25\]"):
+        mkba.evaluate(tutorial, discount_rate=0.3)
+    assert mkba.evaluate(tutorial, discount_rate=0.25).discount_rate == 0.25
+
+
+def test_an_assumed_inflation_given_by_the_caller_is_in_the_provenance():
+    """Two results with different assumptions must not carry the same provenance (docs/method.md, 5)."""
+    tutorial = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml"
+    index = mkba.default_index()
+    a = mkba.evaluate(tutorial, price_year=index.last_year + 1, index=index.with_assumed_inflation(0.02))
+    b = mkba.evaluate(tutorial, price_year=index.last_year + 1, index=index.with_assumed_inflation(0.05))
+    assert a.npv != b.npv
+    assert (a.provenance["assumed_inflation"], b.provenance["assumed_inflation"]) == (0.02, 0.05)
+    assert "assumed_inflation" not in mkba.evaluate(tutorial).provenance
+
+
+def test_a_price_year_beyond_the_index_given_for_the_run_is_not_blamed_on_the_file():
+    tutorial = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml"
+    with pytest.raises(mkba.MkbaError, match="given for this run") as info:
+        mkba.evaluate(tutorial, price_year=2100)
+    assert info.value.file is None and info.value.line is None and info.value.field == "price_year"

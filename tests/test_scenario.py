@@ -365,14 +365,14 @@ def test_a_beneficiary_on_an_added_cost_is_refused(run, make_scenario):
     assert "added cost falls on the payer" in exc.value.message
 
 
-@pytest.mark.parametrize("rate", [-1.0, -2.0, 11.0, float("nan"), float("inf")])
+@pytest.mark.parametrize("rate", [-1.0, -2.0, 0.26, 11.0, float("nan"), float("inf")])
 def test_a_discount_rate_override_obeys_the_files_rule(run, make_scenario, rate):
     with pytest.raises(MkbaError) as exc:
         run(
             make_scenario(costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}]),
             discount_rate=rate,
         )
-    assert exc.value.field == "discount_rate" and "[-0.99, 10]" in exc.value.message
+    assert exc.value.field == "discount_rate" and "[-0.99, 0.25]" in exc.value.message
 
 
 def test_figures_that_overflow_are_an_error_not_inf(run, make_scenario):

@@ -26,6 +26,7 @@ from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceItem, PriceList, unknown_item_message
 from mkba.pricelist.units import conversion_factor
 from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
+from mkba.scenario.fields import MAX_DISCOUNT_RATE
 from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
 
 
@@ -210,6 +211,8 @@ class Model:
     used_defaults : dict of str to UsedDefault
         The defaults the scenario relied on (price year, base year, discount rate, a price at the
         mean of its range), each with its reason; :attr:`defaults` words them in English.
+    assumed_inflation : float or None
+        The yearly inflation assumed beyond the price index's series (a fraction), if one was stated.
 
     Examples
     --------
@@ -240,6 +243,7 @@ class Model:
     discount_col: int
     index_name: str
     used_defaults: dict[str, UsedDefault] = field(default_factory=dict)
+    assumed_inflation: float | None = None
 
     @property
     def defaults(self) -> dict[str, str]:
@@ -367,11 +371,19 @@ class Model:
 
 # -- compiling ---------------------------------------------------------------------------
 def _checked_rate(rate: float) -> float:
-    """A discount rate given for one run, held to the scenario file's rule (-0.99 .. 10)."""
+    """A discount rate given for one run, held to the scenario file's rule (-0.99 .. MAX_DISCOUNT_RATE).
+
+    A rate typed as a percentage (2.25 for 2.25 %) gets the hint the file and the command line give.
+    """
     rate = float(rate)
-    if not (np.isfinite(rate) and -0.99 <= rate <= 10):
+    if not (np.isfinite(rate) and -0.99 <= rate <= MAX_DISCOUNT_RATE):
+        hint = (
+            f"; did you mean {rate / 100:g}?"
+            if MAX_DISCOUNT_RATE < rate <= 100
+            else " (e.g. 0.0225 for 2.25 %)"
+        )
         raise MkbaError(
-            f"expected a discount rate in [-0.99, 10] (e.g. 0.0225 for 2.25 %), got {rate:g}",
+            f"expected a discount rate per year in [-0.99, {MAX_DISCOUNT_RATE:g}], got {rate:g}{hint}",
             field="discount_rate",
         )
     return rate
@@ -410,7 +422,16 @@ class _Compiler:
         self.index = index
         self.defaults: dict[str, UsedDefault] = {}
         self.price_year = price_year or scenario.price_year or self._default_price_year()
-        self._check_year(self.price_year, ("price_year",))
+        if price_year:  # given for this run (--price-year, price_year=): the error is the caller's
+            try:
+                self.index.level(price_year)
+            except MkbaError as exc:
+                raise MkbaError(
+                    exc.message + " (the price year given for this run, not the scenario's)",
+                    field="price_year",
+                ) from None
+        else:
+            self._check_year(self.price_year, ("price_year",))
         # amounts the scenario states without their own price year are in the scenario's price
         # year (docs/formats.md), also when this run reports in another one (an override)
         self.stated_price_year = (
@@ -757,6 +778,7 @@ class _Compiler:
             self.discount_col,
             self.index.name,
             self.defaults,
+            assumed_inflation=self.index.assumed_inflation,
         )
 
 

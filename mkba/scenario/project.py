@@ -249,7 +249,9 @@ def _resolve(
                 field=f"alternatives[{i}].set.{key}",
             )
     base = done[alt.based_on].scenario
-    scenario = base.with_changes(alt.set_, alt.remove, _sections(alt), where=_where(doc, i, alt))
+    # a variant is its own scenario: named by its label (unless it sets a name), not by its base's
+    changes = {"name": label} | dict(alt.set_)
+    scenario = base.with_changes(changes, alt.remove, _sections(alt), where=_where(doc, i, alt))
     return Alternative(alt.id, label, alt.label_en, scenario, based_on=alt.based_on)
 
 

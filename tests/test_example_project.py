@@ -301,3 +301,35 @@ def test_the_project_workbook_holds_the_paired_monte_carlo_that_was_run(tmp_path
     )
     parties = {ws.cell(r, 3).value for r in range(1, ws.max_row + 1)}
     assert "Bewoners" in parties and "bewoners" not in parties  # a stakeholder no scenario labels: its name
+
+
+def test_the_project_overview_sums_to_each_alternatives_saldo(tmp_path):
+    """The overview table has its sums (docs/method.md, section 8): the lines add up to the saldo row."""
+    import mkba
+    from mkba.report import numbers
+
+    root = Path(__file__).resolve().parents[1]
+    result = mkba.load_project(root / "scenarios" / "frontlijnteam-project.yaml").evaluate()
+    rows = result.line_delta_rows()
+    base = result.baseline.npv
+    assert sum(r["baseline_pv"] for r in rows if not r["memo"]) == pytest.approx(base, abs=0.01)
+    expected = []
+    for alt in result.project.alternatives:
+        delta = result.results[alt.id].npv - base
+        assert sum(r["deltas"].get(alt.id, 0.0) for r in rows if not r["memo"]) == pytest.approx(
+            delta, abs=0.01
+        )
+        expected.append(numbers.euro(delta, space=" "))
+    shown = " ".join(invoke_cli("run", str(root / "scenarios" / "frontlijnteam-project.yaml")).stdout.split())
+    overview = shown[shown.index("MKBA-overzichtstabel") : shown.index("PM-posten")]
+    assert "Saldo (netto contante" in overview  # the label wraps in its cell
+    assert all(text.replace("\xa0", " ") in overview.replace("\xa0", " ") for text in expected)
+    html = tmp_path / "p.html"
+    assert (
+        invoke_cli(
+            "report", str(root / "scenarios" / "frontlijnteam-project.yaml"), "-o", str(html)
+        ).returncode
+        == 0
+    )
+    page = html.read_text(encoding="utf-8")
+    assert '<tr class="total">' in page and "Saldo (netto contante waarde)" in page

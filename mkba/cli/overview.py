@@ -153,6 +153,11 @@ def _print_line_deltas(result: ProjectResult) -> None:
             r["label"] or r["id"], who, euro(r["baseline_pv"], lang=lang),
             *(euro(r["deltas"].get(alt.id, 0.0), lang=lang) for alt in alts),
         )  # fmt: skip
+    base = result.baseline.npv  # the sums: the saldo, and each alternative's difference with it
+    table.add_row(
+        bold(label("npv", lang)), "", bold(euro(base, lang=lang)),
+        *(bold(euro(result.results[alt.id].npv - base, lang=lang)) for alt in alts),
+    )  # fmt: skip
     out.print(table)
 
 

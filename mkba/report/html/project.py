@@ -92,7 +92,11 @@ def _line_deltas(result: ProjectResult) -> dict[str, Any]:
             [r["label"] or r["id"], who, numbers.euro(r["baseline_pv"], lang)]
             + [numbers.euro(r["deltas"].get(alt.id, 0.0), lang) for alt in alts]
         )
-    return {"columns": [alt.label_in(lang) for alt in alts], "rows": rows}
+    base = result.baseline.npv
+    total = [label("npv", lang), "", numbers.euro(base, lang)] + [
+        numbers.euro(result.results[alt.id].npv - base, lang) for alt in alts
+    ]
+    return {"columns": [alt.label_in(lang) for alt in alts], "rows": rows, "total": total}
 
 
 def _pm(result: ProjectResult) -> list[list[str]]:

@@ -361,3 +361,17 @@ def test_a_reader_that_stops_reading_loses_no_file(tmp_path):
         os.close(write)
     assert done.returncode == 0, done.stderr
     assert done.stderr == b"" and out.stat().st_size > 10_000
+
+
+def test_the_tornado_writes_shares_as_the_break_even_does():
+    """Shares in percent and prices in euro in the tornado's low and high, as in its break-even line."""
+    done = invoke_cli(
+        "run",
+        "scenarios/frontlijnteam-leeuwarden.yaml",
+        "--tornado",
+        "--break-even",
+        "effects.minder-ots.attribution",
+    )
+    assert done.returncode == 0, done.stderr
+    flat = " ".join(done.stdout.split())
+    assert "│ 50,0 % │ 75,0 % │" in flat and "50,0 % tot 75,0 %" in flat and "│ € 5.000 │ € 10.000 │" in flat

@@ -73,6 +73,8 @@ def render_analysis(console, result, analysis: dict) -> None:
     if frame is not None and frame.empty:  # nothing to vary: say so, no empty table
         console.print(styled((label("unc_tornado_none", lang), "italic")))
     elif frame is not None:
+        from mkba.report.html.context import input_value  # shares in percent, as the break-even says them
+
         table = Table(title=label("unc_tornado", lang), title_justify="left")
         table.add_column(label("unc_input", lang))
         for key in ("low", "high", "npv_low", "npv_high", "swing"):
@@ -80,8 +82,8 @@ def render_analysis(console, result, analysis: dict) -> None:
         for row in frame.head(20).itertuples():
             table.add_row(
                 styled(f"{row.label} ", (f"({row.input})", "dim")),
-                _num(row.low, lang=lang),
-                _num(row.high, lang=lang),
+                input_value(row.input, row.low, lang),
+                input_value(row.input, row.high, lang),
                 _num(row.npv_low, True, lang),
                 _num(row.npv_high, True, lang),
                 _num(row.swing, True, lang),

@@ -277,7 +277,8 @@ def sources(result: Result) -> dict[str, Any]:
 
 
 # -- sensitivity ---------------------------------------------------------------------------------------
-def _input_value(name: str, value: float, lang: str) -> str:
+def input_value(name: str, value: float, lang: str) -> str:
+    """An input's value in the reader's notation: shares and the discount rate in percent, money in euro."""
     last = name.rsplit(".", 1)[-1]
     if last in SHARES or name == "discount_rate":
         return numbers.percent(value, lang, 1 if name != "discount_rate" else 2)
@@ -299,8 +300,8 @@ def sensitivity(result: Result, analysis: Analysis) -> dict[str, Any] | None:
     table = [
         [
             str(r["label"]),
-            _input_value(r["input"], r["low"], lang),
-            _input_value(r["input"], r["high"], lang),
+            input_value(r["input"], r["low"], lang),
+            input_value(r["input"], r["high"], lang),
             numbers.euro(r["npv_low"], lang),
             numbers.euro(r["npv_high"], lang),
             numbers.euro(r["swing"], lang),
@@ -324,12 +325,12 @@ def break_even_text(found: dict[str, Any], lang: str) -> str:
     """
     name = found["input"]
     what = found["label"] or name
-    lo, hi = (_input_value(name, v, lang) for v in found["range"])
+    lo, hi = (input_value(name, v, lang) for v in found["range"])
     if found["value"] is not None:
         return label("rp_be_value", lang).format(
             what=what,
-            value=_input_value(name, found["value"], lang),
-            base=_input_value(name, found["base"], lang),
+            value=input_value(name, found["value"], lang),
+            base=input_value(name, found["base"], lang),
             low=lo,
             high=hi,
         )

@@ -333,3 +333,15 @@ def test_the_project_overview_sums_to_each_alternatives_saldo(tmp_path):
     )
     page = html.read_text(encoding="utf-8")
     assert '<tr class="total">' in page and "Saldo (netto contante waarde)" in page
+
+
+def test_the_docs_show_what_the_example_prints():
+    """docs/projects.md, section 7, is the command's output as it is now (it drifted once)."""
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "docs" / "projects.md").read_text(encoding="utf-8")
+    start = page.index("`mkba run scenarios/frontlijnteam-project.yaml --simulate 20000` prints")
+    block = page[page.index("```text\n", start) + len("```text\n") :]
+    shown = block[: block.index("```\n")]
+    done = invoke_cli("run", str(root / "scenarios" / "frontlijnteam-project.yaml"), "--simulate", "20000")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == shown

@@ -102,7 +102,10 @@ class PriceItem(pydantic.BaseModel):
         The year whose prices ``amount`` is in.
     low, high : float, optional
         A range around ``amount`` for sensitivity analysis (euro per unit); with both, the item
-        is a PERT whose mean is ``amount`` (docs/method.md, section 6).
+        is a PERT whose mean is ``amount`` (docs/method.md, section 6). When ``amount`` is at an end
+        of its range (no PERT has its mean there), the PERT's mode is that end and a scenario uses its
+        mean: ``(low + 4 amount + high) / 6`` (e.g. 6,444-7,623 around 7,623 gives 7,426.50), and says
+        so among the defaults it used.
     payer : str
         The stakeholder that bears the cost (and saves it when it is avoided).
     nature : {'resource', 'transfer'}

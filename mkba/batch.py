@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,7 +31,6 @@ from mkba.engine.figures import figures
 from mkba.engine.model import Model, compile_scenario
 from mkba.errors import MkbaError
 from mkba.io.documents import _fields_at
-from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
 from mkba.scenario.changes import resolve
 from mkba.scenario.fields import MAX_DISCOUNT_RATE, MAX_NUMBER, MAX_PARTICIPANTS
@@ -72,6 +70,10 @@ class _Job:
     rows: tuple[tuple[Any, ...], ...]  # (id, value per column)
     first_row: int  # the table row number of rows[0] (1-based, after the header), for messages
     table: str = "<DataFrame>"  # the change table's file, for messages
+    # what the base and its price list hold as this call reads them: a process compiles the base once per
+    # content, and a base or list changed between calls (in a notebook) is compiled again
+    base_sha: str = ""
+    pricelist_sha: str = ""
 
 
 def read_changes(table: str | Path | pd.DataFrame) -> pd.DataFrame:
@@ -221,9 +223,10 @@ def evaluate_many(
         for r in frame[["id", *columns]].itertuples(index=False, name=None)
     ]
     ref = str(pricelist) if pricelist is not None else scenario.pricelist
+    shas = (scenario.sha256, load_pricelist(ref, folders=tuple(map(str, folders))).sha256)
     jobs = [
         _Job(data, scenario.file or "<dict>", ref, tuple(map(str, folders)), tuple(columns),
-             tuple(rows[i : i + BLOCK_ROWS]), i + 2, file)
+             tuple(rows[i : i + BLOCK_ROWS]), i + 2, file, *shas)
         for i in range(0, len(rows), BLOCK_ROWS)
     ]  # fmt: skip
     _check_values(jobs, file)
@@ -306,7 +309,7 @@ class _Base:
 
     def __init__(self, job: _Job) -> None:
         self.scenario = _scenario_of(job)
-        self.pricelist = _pricelist_of(job.pricelist, job.folders)
+        self.pricelist = load_pricelist(job.pricelist, folders=job.folders)
         self.model = compile_scenario(self.scenario, self.pricelist)
         self.columns: dict[str, int] = {}
         for j, inp in enumerate(self.model.inputs):
@@ -316,7 +319,7 @@ class _Base:
 
     @classmethod
     def of(cls, job: _Job) -> _Base:
-        key = (id(job.base), job.base_file, job.pricelist, job.folders)
+        key = (job.base_sha, job.base_file, job.pricelist, job.folders, job.pricelist_sha)
         if key not in cls._cache:
             cls._cache.clear()
             cls._cache[key] = cls(job)
@@ -328,11 +331,6 @@ def _scenario_of(job: _Job) -> Scenario:
     from mkba.scenario.model import _validated
 
     return _validated(Document(job.base, job.base_file))
-
-
-@lru_cache(maxsize=4)
-def _pricelist_of(ref: str | None, folders: tuple[str, ...]) -> PriceList:
-    return load_pricelist(ref, folders=folders)
 
 
 def _path_text(scenario: Scenario, path: tuple) -> str | None:

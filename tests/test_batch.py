@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -236,3 +237,37 @@ def test_the_batch_says_what_it_wrote_in_the_readers_language(tmp_path):
     assert done.stdout.startswith("2 varianten, ") and "kengetallen ->" in done.stdout
     done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "out.csv", "--lang", "en")
     assert done.stdout.startswith("2 variants, ") and "figures ->" in done.stdout
+
+
+def test_a_base_or_price_list_changed_between_calls_is_read_again(tmp_path):
+    """In a notebook the base scenario and the price list change between calls: no stale results."""
+    import shutil
+
+    import pandas as pd
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    table = pd.DataFrame({"id": ["a"], "participants.2025": [50]})
+
+    def npv(result: pd.DataFrame) -> float:
+        return float(result.query("figure == 'npv' and stakeholder == 'total'")["value"].iloc[0])
+
+    data = yaml.safe_load((root / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8"))
+    first = npv(mkba.evaluate_many(mkba.load_scenario(data), table))
+    data["costs"][1]["amount"] *= 10
+    changed = mkba.load_scenario(data)
+    assert npv(mkba.evaluate_many(changed, table)) == pytest.approx(
+        mkba.evaluate(changed.with_changes({"participants.2025": 50})).npv
+    )
+    assert npv(mkba.evaluate_many(changed, table)) != first
+    # a price list file edited between two calls
+    listed = tmp_path / "lijst.yaml"
+    shutil.copy(root / "pricelists" / "nl-sociaal-domein" / "2024.1.yaml", listed)
+    data = yaml.safe_load((root / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8"))
+    scenario = mkba.load_scenario(data)
+    before = npv(mkba.evaluate_many(scenario, table, pricelist=listed))
+    listed.write_text(
+        listed.read_text(encoding="utf-8").replace("amount: 30.87", "amount: 3087", 1), encoding="utf-8"
+    )
+    after = npv(mkba.evaluate_many(scenario, table, pricelist=listed))
+    assert after != before

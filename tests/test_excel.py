@@ -449,14 +449,41 @@ def test_price_ranges_in_the_readers_words_and_notation():
     for lang in ("nl", "en"):
         wb, ctx = build_workbook(evaluate(frontlijn, lang=lang), lang)
         ws = wb[ctx.layout.sheets["prices"]]
-        notes[lang] = [c.value for c in ws["Q"] if isinstance(c.value, str) and "pert(" in c.value]
-    assert "laag 5.000, hoog 10.000: pert(low=5000, mode=7500, high=10000); gemiddelde 7.500" in " ".join(
-        notes["nl"]
+        notes[lang] = " ".join(c.value for c in ws["Q"] if isinstance(c.value, str) and "PERT" in c.value)
+    assert (
+        "laag 5.000, hoog 10.000: PERT: laag 5.000, meest waarschijnlijk 7.500, hoog 10.000; gemiddelde 7.500"
+        in notes["nl"]
     )
-    assert "gemiddelde 7.426,5" in " ".join(notes["nl"]) and "mean" not in " ".join(notes["nl"])
-    assert "low 5,000, high 10,000: pert(low=5000, mode=7500, high=10000); mean 7,500" in " ".join(
-        notes["en"]
+    assert "gemiddelde 7.426,5" in notes["nl"] and "mean" not in notes["nl"] and "=" not in notes["nl"]
+    assert (
+        "low 5,000, high 10,000: PERT: low 5,000, most likely 7,500, high 10,000; mean 7,500" in notes["en"]
     )
+
+
+def test_distributions_and_the_price_index_in_the_readers_words(tmp_path):
+    """Uitgangspunten writes a distribution in words and Dutch notation, and names the price index.
+
+    It wrote ``uniform(low=0.5, high=0.75); gemiddelde 0,625`` (English parameter names, decimal
+    points in a Dutch cell) and ``Prijsindex: cbs-cpi`` (a code) on Uitgangspunten and Samenvatting.
+    """
+    frontlijn = ROOT / "scenarios" / "frontlijnteam-leeuwarden.yaml"
+    words = {
+        "nl": ("uniform tussen 0,50 en 0,75; gemiddelde 0,625", "CBS consumentenprijsindex (CPI)"),
+        "en": ("uniform between 0.50 and 0.75; mean 0.625", "CBS consumer price index (CPI)"),
+    }
+    for lang, (dist, index) in words.items():
+        path = tmp_path / f"frontlijn-{lang}.xlsx"
+        evaluate(frontlijn, lang=lang).to_excel(path, lang=lang)
+        wb = openpyxl.load_workbook(path)
+        titles = {"nl": ("Uitgangspunten", "Samenvatting"), "en": ("Inputs", "Summary")}[lang]
+        texts = {
+            title: [str(c.value) for row in wb[title].iter_rows() for c in row if c.value] for title in titles
+        }
+        inputs = " | ".join(texts[titles[0]])
+        assert dist in inputs, lang
+        assert "low=" not in inputs and "uniform(" not in inputs, lang
+        for title in titles:
+            assert index in texts[title] and "cbs-cpi" not in texts[title], title
 
 
 def test_the_defaults_used_are_written_in_the_readers_words(run, make_scenario, tmp_path):

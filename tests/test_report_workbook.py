@@ -52,7 +52,7 @@ def test_every_sheet_is_set_up_for_a4(buzinezz):
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) == 9, ws.title
         assert ws.page_setup.orientation in ("portrait", "landscape")
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth >= 1, ws.title
         assert ws.print_area and ws.freeze_panes, ws.title
         assert ws.print_title_rows, ws.title
         assert (
@@ -61,6 +61,11 @@ def test_every_sheet_is_set_up_for_a4(buzinezz):
         assert ws.oddFooter.right.text == "Pagina &P van &N"
     summary = wb["Samenvatting"]
     assert summary.page_setup.fitToHeight == 1
+    # the price list prints two pages wide, each item's id repeated at the left; the rest one page wide
+    prices = wb["Prijslijst"]
+    assert (prices.page_setup.fitToWidth, prices.page_setup.orientation) == (2, "landscape")
+    assert prices.print_title_cols == "$A:$A"
+    assert all(ws.page_setup.fitToWidth == 1 for ws in wb.worksheets if ws.title != "Prijslijst")
     # readers see labels and whole euros; the formulas keep the ids
     names = [summary.cell(r, 1).value for r in range(1, summary.max_row + 1)]
     assert "Gemeente Rotterdam (betaler bijstand)" in names and "gemeente" not in names
@@ -147,12 +152,15 @@ def test_project_workbook_is_set_up_for_a4(project_xlsx):
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize) == 9, ws.title
         assert ws.page_setup.orientation in ("portrait", "landscape"), ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        wide = 2 if ws.title.endswith("Prijslijst") else 1  # the price lists: two pages wide
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == wide, ws.title
         assert ws.print_area and ws.freeze_panes and ws.print_title_rows, ws.title
         assert "Frontlijnteam" in ws.oddHeader.left.text, ws.title
         assert "nl-sociaal-domein@2024.1" in ws.oddHeader.right.text, ws.title
         assert ws.oddFooter.right.text == "Pagina &P van &N"
-        assert ws.page_setup.fitToHeight == (1 if ws in summaries else 0), ws.title
+        # Vergelijking: one page tall rather than two rows on a page of their own
+        tall = 1 if ws in summaries or ws.title == "Vergelijking" else 0
+        assert ws.page_setup.fitToHeight == tall, ws.title
     assert wb["Vergelijking"].page_setup.orientation == "landscape"
     assert "2,25" in wb["Vergelijking"]["A2"].value  # the discount rate the Dutch way
 
@@ -162,7 +170,8 @@ def test_project_workbook_prints_each_summary_on_one_page(project_xlsx):
     assert len(reader.pages) <= 25  # 116 before it had print settings
     for title in ("Nul Samenvatting", "A1 Samenvatting", "A2 Samenvatting"):
         assert len(_summary_pages(reader, title)) == 1, title
-    assert len(_summary_pages(reader, "Vergelijking")) <= 2  # one page wide, text at a readable size
+    # one page: it printed its last two rows (PM posts) on a second page of their own
+    assert len(_summary_pages(reader, "Vergelijking")) == 1
     box = reader.pages[0].mediabox
     assert {round(float(box.width)), round(float(box.height))} == {595, 842}
 
@@ -180,3 +189,41 @@ def test_the_wide_sheets_print_one_page_wide_at_a_readable_size(buzinezz, projec
         assert _body_font_size(reader.pages[pages[0]]) >= 0.5 * 11, title
     ws = openpyxl.load_workbook(buzinezz)["Gevoeligheid"]
     assert all(chart.anchor._from.col == 0 for chart in ws._charts)  # below, in column A
+
+
+@pytest.fixture(scope="module")
+def project_pdf(project_xlsx) -> PdfReader:
+    return PdfReader(to_pdf(project_xlsx))
+
+
+def test_price_lists_and_cash_flows_print_readably(project_pdf):
+    """Every page of the price lists and cash flows: text at 6 pt (price list) and 5.5 pt or more.
+
+    The price lists printed one page wide over some 600 characters of columns (text at 2 pt); the
+    cash flows at 4 pt. Now their long texts wrap in narrow columns, the price list prints two
+    pages wide with each item's id repeated, and the cash flows' label columns are narrower.
+    """
+    for title, least in (("Prijslijst", 6.0), ("Kasstromen", 5.5)):
+        for alt in ("Nul", "A1", "A2"):
+            pages = _summary_pages(project_pdf, f"{alt} {title}")
+            assert pages, (alt, title)
+            for page in pages:
+                assert _body_font_size(project_pdf.pages[page]) >= least, (alt, title, page)
+    # the price list's second page: the sources, each beside its item's id
+    _, second = _summary_pages(project_pdf, "Nul Prijslijst")
+    assert "Vindplaats" in project_pdf.pages[second].extract_text()
+    assert "huisuitzetting" in project_pdf.pages[second].extract_text()
+
+
+def test_overview_pages_cut_no_text(project_pdf):
+    """Overzicht: a long label wraps in its column, the note wraps across the table, headers at word breaks.
+
+    The label stopped at "... tijdens de" (the next column's text cut it), the note at "... niet mee
+    in het saldo;" (the page's edge), and the header broke "Woningcorporatie / s".
+    """
+    (page,) = _summary_pages(project_pdf, "A2 Overzicht")
+    text = " ".join(project_pdf.pages[page].extract_text().split())
+    assert "opbouw van het team" in text  # the end of "Doorverwijzingen naar het zware sociale team ..."
+    assert "worden nooit opgeteld" in text  # the end of the note under the title
+    assert "Woningcorporaties" in text  # not broken inside the word
+    assert "in het team" in text  # the PM post "Schuldhulp en werk via Kredietbank en UWV in het team"

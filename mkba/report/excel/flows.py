@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mkba.engine.model import IDENTITY
 from mkba.errors import MkbaError
 from mkba.report.excel.cells import EURO0, FACTOR, NUMBER, YEAR, Context, write_title
+from mkba.report.excel.fit import fit_header, wrap_columns
 from mkba.report.excel.inputs import Inputs
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 FIRST_YEAR_COL = 7
 #: The header row (the years).
 HEAD = 4
+#: The widest (characters) the label columns are (line, description, stakeholder, kind, transfer
+#: flag); longer texts wrap. The amounts are at most 12 wide (``€ -123.456.789``).
+_LABEL_WIDTHS = {1: 14, 2: 20, 3: 14, 4: 9, 5: 6}
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,10 @@ def write_flows_sheet(ctx: Context, ws: Worksheet, inputs: Inputs) -> FlowRows:
     posting_range = (postings_head + 1, last) if postings else None
     totals = _total_rows(ctx, ws, grid, postings_head + 1, last, last + 2)
     ws.freeze_panes = f"{grid.first}{HEAD + 1}"
-    ctx.cap_width(ws, 2, 40)
+    # narrow label columns whose texts wrap, so that the sheet prints at a readable size (a long
+    # horizon prints several pages wide, these columns repeated: mkba.report.excel.printing)
+    wrap_columns(ctx, ws, {**_LABEL_WIDTHS, **dict.fromkeys(range(c0, grid.neg_c + 1), 12)}, HEAD)
+    fit_header(ctx, ws, HEAD)
     rng = f"{grid.first}{{row}}:{grid.last}{{row}}"
     return FlowRows(
         year_cols=grid.cols,

@@ -34,6 +34,7 @@ from mkba.report.excel.cells import (
     write_header,
     write_title,
 )
+from mkba.report.excel.fit import fit_header, wrap_columns
 from mkba.report.numbers import number
 from mkba.report.text import public_text
 from mkba.report.vocabulary import default_reason, label, unit_name
@@ -117,12 +118,46 @@ def write_input_sheets(ctx: Context, wb: Workbook, sheets: Mapping[str, Workshee
 
 # -- the rows of named parameters -------------------------------------------------------------------
 def _describe(value: float | _Dist, lang: str = "nl") -> str:
-    """Text describing a distribution: its parameters as the scenario writes them, and its mean."""
+    """A distribution in the reader's words and notation, and its mean.
+
+    Examples
+    --------
+    >>> from mkba.scenario.distributions import Uniform
+    >>> _describe(Uniform(dist="uniform", low=0.5, high=0.75))
+    'uniform tussen 0,50 en 0,75; gemiddelde 0,625'
+    >>> _describe(Uniform(dist="uniform", low=0.5, high=0.75), "en")
+    'uniform between 0.50 and 0.75; mean 0.625'
+    """
     if not isinstance(value, _Dist):
         return _plain(value, lang)
     params = {k: v for k, v in value.model_dump().items() if k != "dist" and v is not None}
-    inner = ", ".join(f"{k}={v:g}" if isinstance(v, (int, float)) else f"{k}={v}" for k, v in params.items())
-    return f"{value.dist}({inner}); {label('unc_mean', lang).lower()} {_plain(value.mean, lang)}"
+    words = _dist_words(value.dist, params, lang)
+    return f"{words}; {label('unc_mean', lang).lower()} {_plain(value.mean, lang)}"
+
+
+def _dist_words(dist: str, params: Mapping[str, object], lang: str) -> str:
+    """The parameters of a distribution ``dist`` as words (``laag 0,1, meest waarschijnlijk 0,2, ...``)."""
+    key = f"xl_dist_{dist}"
+    template = label(key, lang)
+    numbers = {k: v for k, v in params.items() if isinstance(v, (int, float))}
+    if template == key or any(f"{{{k}}}" not in template for k in numbers if k != "mean_"):
+        inner = ", ".join(f"{k} {_plain(v, lang)}" for k, v in numbers.items())  # unknown: as it is written
+        return f"{dist}: {inner}" if inner else dist
+    keys: list[str] = [k for k in ("low", "mode", "high") if k in numbers]
+    shown: dict[str, str] = dict(zip(keys, _same_decimals([float(numbers[k]) for k in keys], lang)))
+    shown |= {k.rstrip("_"): _plain(float(v), lang) for k, v in numbers.items() if k not in shown}
+    text = template.format(**shown)
+    clip = params.get("clip")
+    if isinstance(clip, (tuple, list)) and len(clip) == 2:
+        low, high = _same_decimals([float(clip[0]), float(clip[1])], lang)
+        text += label("xl_dist_clip", lang).format(low=low, high=high)
+    return text
+
+
+def _same_decimals(values: list[float], lang: str) -> list[str]:
+    """``values`` in the reader's notation, all with as many decimals as the one that needs most (up to 4)."""
+    decimals = max((len(f"{v:.4f}".rstrip("0").partition(".")[2]) for v in values), default=0)
+    return [number(v, lang, decimals) for v in values]
 
 
 def _plain(x: float | None, lang: str) -> str:
@@ -218,7 +253,8 @@ def write_index_sheet(ctx: Context, wb: Workbook, ws: Worksheet) -> None:
     idx = ctx.index
     needed = _needed_years(ctx)
     first, last = min(idx.first_year, *needed), max(idx.last_year, *needed)
-    write_title(ctx, ws, f"{ctx.label('xl_price_index')}: {idx.name}")
+    write_title(ctx, ws, f"{ctx.label('xl_price_index')}: {index_title(ctx, idx.name)}")
+    ctx.widths[(ws.title, 1)] = 0  # the title runs on over the empty cells to its right
     head = 3
     write_header(ctx, ws, head, ["year", "xl_index_value", "xl_explanation"])
     row = head
@@ -241,6 +277,22 @@ def write_index_sheet(ctx: Context, wb: Workbook, ws: Worksheet) -> None:
     ctx.define(wb, "idx_value", ws, f"B{head + 1}:B{row}")
     _index_source(ctx, ws, head)
     ws.freeze_panes = f"A{head + 1}"
+
+
+def index_title(ctx: Context, index_id: str) -> str:
+    """How a reader knows the price index ``index_id``: its title (``CBS consumentenprijsindex (CPI)``).
+
+    The report's name for it (``rp_index_<id>``), else the title the index file gives when it is the
+    workbook's index, else the id.
+    """
+    key = f"rp_index_{index_id}"
+    known = ctx.label(key)
+    if known != key:
+        return known
+    meta = ctx.index.meta if ctx.index.name == index_id else None
+    if meta is None:
+        return index_id
+    return (meta.title_en if ctx.lang == "en" and meta.title_en else meta.title) or index_id
 
 
 def _needed_years(ctx: Context) -> set[int]:
@@ -359,7 +411,7 @@ def _general_table(p: _Params) -> None:
             name="assumed_inflation",
             is_input=True,
         )
-    p.put(part, ctx.label("xl_price_index"), m.index_name, None)
+    p.put(part, ctx.label("xl_price_index"), index_title(ctx, m.index_name), None)
     p.put(part, ctx.label("pricelist"), m.pricelist.ref, None)
     ctx.table(ws, start, p.rows.row, 1, 5, "Algemeen")
 
@@ -429,6 +481,13 @@ _PRICE_KEYS = (
 )
 
 
+#: The widest (characters) each column of the *Prijslijst* sheet is: id, description, unit, price
+#: year, the indices and factor, payer, nature, recipient, confidence, source, address, where,
+#: range, origin, names; longer texts wrap. The amounts keep their width.
+_PRICE_WIDTHS = {1: 20, 2: 26, 3: 12, 5: 7, 6: 10, 7: 10, 8: 10, 10: 16, 11: 10, 12: 14, 13: 8}
+_PRICE_WIDTHS |= {14: 26, 15: 24, 16: 26, 17: 24, 18: 14, 19: 24}
+
+
 @dataclass(frozen=True)
 class Prices:
     """What the *Prijslijst* sheet defined: each item's indexed amount, and the item amounts as inputs."""
@@ -455,9 +514,12 @@ def write_price_sheet(ctx: Context, wb: Workbook, ws: Worksheet) -> Prices:
     indexed = {}
     for item_id, item in _items(m).items():
         indexed[item_id] = _price_row(params, item_id, item, price_cols[item_id])
-        ctx.cap_width(ws, 14, 50)
     ctx.table(ws, head, params.rows.row, 1, len(_PRICE_KEYS), "Prijslijst")
     ws.freeze_panes = f"B{head + 1}"
+    # narrow columns whose long texts (source, address, where, range) wrap: the sheet prints
+    # landscape at a readable size, two pages wide with the item's id repeated (printing.py)
+    wrap_columns(ctx, ws, _PRICE_WIDTHS, head, table=True)
+    fit_header(ctx, ws, head)  # each header wraps at word breaks
     return Prices(indexed, params.named())
 
 

@@ -26,6 +26,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, quote_sh
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mkba.report.excel.cells import EURO0, Context, write_title
+from mkba.report.excel.fit import fit_header, wrap_columns, wrap_note
 
 #: The groups of lines, in the table's order.
 GROUPS = ("cost", "effect", "volunteer")
@@ -166,12 +167,15 @@ def write_overview_sheet(wb: Workbook, ctx: Context, title: str | None = None) -
     _pm_rows(ctx, ws, cells)
     ws.freeze_panes = f"{get_column_letter(FIRST_COL)}{HEAD + 1}"
     print_wide(ws, f"{HEAD}:{HEAD}")
-    ctx.cap_width(ws, 1, 30, least=12)
-    ctx.cap_width(ws, 2, 44, least=20)
-    ctx.cap_width(ws, 3, 24)
+    ctx.cap_width(ws, 1, 22, least=12)
+    ctx.cap_width(ws, 2, 34, least=20)
     for col in range(FIRST_COL, _index(cells.memo_col) + 1):
         ctx.cap_width(ws, col, 15, least=12)
-    wrap_row(ctx, ws, HEAD)
+    # nothing cut off on paper: long labels wrap in their column, the header at word breaks, the
+    # note under the title across the table
+    wrap_columns(ctx, ws, {1: 22, 2: 34, 3: 20}, HEAD)
+    fit_header(ctx, ws, HEAD)
+    wrap_note(ctx, ws, _index(cells.memo_col))
     return cells
 
 

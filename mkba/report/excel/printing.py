@@ -1,8 +1,12 @@
-"""Print settings of every sheet: A4, orientation, fit to one page wide, titles, header and footer.
+"""Print settings of every sheet: A4, orientation, fit to the page width, titles, header and footer.
 
 Applied last (:func:`set_up_printing`), from what each sheet holds: its used range is its print
-area (unless its writer set one: the summary prints columns A to E, its charts' data stand beside), the rows frozen at its top repeat on every printed page, a sheet wider than a portrait page
-prints landscape, and every sheet fits one page wide (the summary on one page). The header names
+area (unless its writer set one: the summary prints columns A to E, its charts' data stand
+beside), the rows frozen at its top repeat on every printed page, a sheet wider than a portrait
+page prints landscape, and every sheet fits one page wide (the summary on one page), unless it
+would print below :data:`MIN_SCALE` and has frozen columns (the price list, a long horizon's cash
+flows): then it prints several pages wide, those columns repeated at the left of each. A sheet
+that would leave a few rows on a last page of their own is fit a page shorter. The header names
 the scenario and the price list (name@version); the footer the date and "page x of y".
 """
 
@@ -24,6 +28,18 @@ PORTRAIT_WIDTH = 95
 #: The smallest scale a one-page sheet (the summary) is laid out for: it prints in portrait when its
 #: columns fit across at this scale.
 MIN_ONE_PAGE_SCALE = 0.8
+#: Characters of column width that LibreOffice prints across A4 at 100 %, landscape and portrait:
+#: its stand-in for Calibri is wider (Excel fits about a quarter more).
+LANDSCAPE_WIDTH, LO_PORTRAIT_WIDTH = 110.0, 76.0
+#: The smallest scale a sheet printed landscape one page wide takes (11 pt text printed at 5.5 pt);
+#: a wider sheet whose first columns are frozen prints several pages wide, those columns on each.
+MIN_SCALE = 0.5
+#: Points of rows that fit down A4 at 100 % (between the margins), portrait and landscape.
+PORTRAIT_HEIGHT, LANDSCAPE_HEIGHT = 29.7 / 2.54 * 72 - 1.2 * 72, 21.0 / 2.54 * 72 - 1.2 * 72
+#: Points a row of 11 pt text takes when its height was never set.
+ROW_POINTS = 15.0
+#: A sheet is fit one page shorter when that scales it by this much or more (no stray last page).
+SHRINK = 0.88
 #: Margins in inches (openpyxl's unit): narrow, room for a header and footer.
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.25, "footer": 0.25}
 #: Every column is at least this wide (characters) when its width was never set.
@@ -126,14 +142,91 @@ def set_up_sheet(ws: Worksheet, *, scenario: str, pricelist: str, lang: str, one
     ws.print_options.horizontalCentered = False
     for side, inches in MARGINS.items():
         setattr(ws.page_margins, side, inches)
+    _titles(ws)
+    if not one_page:
+        _pages_wide(ws, width)
+        _pages_tall(ws, width)
+    _header_footer(ws, scenario, pricelist, lang)
+
+
+def _titles(ws: Worksheet) -> None:
+    """The rows frozen at the top repeat on every page (unless the sheet's writer chose its own)."""
+    from openpyxl.utils.cell import coordinate_from_string
+
     frozen = ws.freeze_panes
     if frozen and not ws.print_title_rows:
-        from openpyxl.utils.cell import coordinate_from_string
-
         _, row = coordinate_from_string(frozen)
         if row > 1:
             ws.print_title_rows = f"1:{row - 1}"
-    _header_footer(ws, scenario, pricelist, lang)
+
+
+def _frozen_columns(ws: Worksheet) -> int:
+    """How many columns are frozen at the left of ``ws`` (0 when none)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    if not ws.freeze_panes:
+        return 0
+    col, _ = coordinate_from_string(ws.freeze_panes)
+    return column_index_from_string(col) - 1
+
+
+def _pages_wide(ws: Worksheet, width: float) -> None:
+    """A landscape sheet too wide for one page at :data:`MIN_SCALE` prints several pages wide.
+
+    Only a sheet whose first columns are frozen (they say what a row is: a price item's id, a
+    line): they repeat at the left of every page.
+    """
+    frozen = _frozen_columns(ws)
+    room = LANDSCAPE_WIDTH / MIN_SCALE  # characters across a page at the smallest scale
+    titles = _used_width(ws, frozen) if frozen else 0.0
+    if ws.page_setup.orientation != "landscape" or not frozen or width <= room or titles > room / 2:
+        return
+    from openpyxl.utils import get_column_letter
+
+    ws.page_setup.fitToWidth = math.ceil((width - titles) / (room - titles))
+    ws.print_title_cols = f"A:{get_column_letter(frozen)}"
+    rows = str(ws.print_title_rows or "").replace("$", "").split(":")
+    if len(rows) == 2 and rows[0] != rows[1]:  # the header row only: the title would be cut off beside page 1
+        ws.print_title_rows = f"{rows[1]}:{rows[1]}"
+
+
+def _pages_tall(ws: Worksheet, width: float) -> None:
+    """A sheet one page wide that would leave a few rows on a last page of their own is fit a page shorter.
+
+    Only when a small shrink does it (to :data:`SHRINK` of its scale or more): a page of a couple
+    of stray rows is worse than text a little smaller.
+    """
+    if ws.page_setup.fitToWidth != 1:
+        return
+    landscape = ws.page_setup.orientation == "landscape"
+    scale = min(1.0, (LANDSCAPE_WIDTH if landscape else LO_PORTRAIT_WIDTH) / width)
+    page = (LANDSCAPE_HEIGHT if landscape else PORTRAIT_HEIGHT) / scale  # points of rows a page holds
+    titles = _rows_height(ws, ws.print_title_rows)
+    pages = (_rows_height(ws, _print_rows(ws)) - titles) / (page - titles)
+    whole = math.ceil(pages)
+    if whole > 1 and pages <= (whole - 1) / SHRINK:
+        ws.page_setup.fitToHeight = whole - 1
+
+
+def _print_rows(ws: Worksheet) -> str:
+    """The rows of ``ws``'s print area, ``1:35``."""
+    area = str(ws.print_area).rsplit("!", 1)[-1].split(",")[0].replace("$", "")
+    first, _, last = area.partition(":")
+    return (
+        f"{first.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}:{(last or first).lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+    )
+
+
+def _rows_height(ws: Worksheet, rows: str | None) -> float:
+    """Points the rows ``rows`` (``1:35``) take: their own heights, else a default row's."""
+    if not rows:
+        return 0.0
+    first, _, last = rows.replace("$", "").partition(":")
+    total = 0.0
+    for row in range(int(first), int(last or first) + 1):
+        dim = ws.row_dimensions.get(row)
+        total += dim.height if dim is not None and dim.height else ROW_POINTS
+    return total
 
 
 def set_up_printing(

@@ -28,7 +28,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from mkba.pricelist.index import default_index
-from mkba.report.excel.cells import EURO, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
+from mkba.report.excel.cells import EURO, EURO0, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
+from mkba.report.excel.fit import fit_header, wrap_columns, wrap_note
 from mkba.report.numbers import currency_name, percent
 from mkba.report.vocabulary import break_even_reason, in_currency, unit_name
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
@@ -40,6 +41,9 @@ C0 = 4
 
 #: "No cap" in the waterfall's formulas (euro): far above any contract (the engine's NO_CAP is 1e13 euro).
 BIG = "1E+13"
+
+#: The return cap's headroom in cents, whole: in a period's narrow column, beyond 10^9 cents as 1,234E+10.
+CENTS = "[<1000000000]#,##0;0.000E+0"
 
 #: Words of the sheet's new rows (Dutch, English), beside the shared vocabulary.
 _WORDS = {
@@ -79,6 +83,10 @@ _WORDS = {
     "exchange_rate": ("Wisselkoers (euro per eenheid)", "Exchange rate (euro per unit)"),
     "currency": ("Valuta contract", "Contract currency"),
     "payers": ("Betalers (aandeel)", "Payers (share)"),
+    "schedule_dated": ("Betaalschema per betaaldatum ({cur})", "Payment schedule per payment date ({cur})"),
+    "return_cap": ("Plafond rendement (IRR)", "Return cap (IRR)"),
+    "no_cap": ("geen plafond", "no cap"),
+    "no_rate": ("geen rendement: geen of meer dan één nulpunt", "no rate: no root or more than one"),
 }
 
 
@@ -148,6 +156,13 @@ class _SibSheet:
         }
         cur = self.c.currency
         self.money = EURO if cur == "EUR" else f'"{cur}" #,##0.00;[Red]"{cur}" -#,##0.00'
+        # narrow columns: whole units, and over the periods without the currency (the block's title names it)
+        self.money0 = EURO0 if cur == "EUR" else f'"{cur}" #,##0;[Red]"{cur}" -#,##0'
+        self.grid = EURO0 if cur == "EUR" else "#,##0;[Red]-#,##0"
+        self.header_rows: list[int] = []  # the tables' header rows
+        self.period_rows: list[int] = []  # the rows with the periods over the columns
+        # the waterfall's stand-in for "no cap" (BIG) is shown as words, not as 10^13 in money
+        self.no_cap = f'[>=1000000000000]"{self.w("no_cap")}";' + self.grid.split(";")[0]
         self.core = ctx.label("xl_from_core")
         self.form = ctx.label("xl_sib_formula")
         self.row = 0
@@ -176,10 +191,28 @@ class _SibSheet:
         return r
 
     def period_header(self, head: int) -> None:
-        """The periods over the columns of row ``head``: each period's calendar year, and the total."""
+        """The periods over the columns of row ``head``, and the total.
+
+        Each period's calendar year; on a contract on dates each payment date (a date, shown
+        dd-mm-jjjj, or dd/mm/yyyy in English), as a year would repeat.
+        """
         for i, y in enumerate(self.years):
-            self.ctx.number(self.ws, head, C0 + i, y, YEAR)
+            if self.dated:
+                serial = float((self.sib.cols.dates[i] - dt.date(1899, 12, 30)).days)
+                self.ctx.number(self.ws, head, C0 + i, serial, self.date_format)
+            else:
+                self.ctx.number(self.ws, head, C0 + i, y, YEAR)
         self.ctx.text(self.ws, head, C0 + len(self.years), self.ctx.label("sib_total"), bold=True)
+        self.period_rows.append(head)
+
+    @property
+    def date_format(self) -> str:
+        """The reader's short date (:func:`mkba.report.numbers.date`): dd-mm-jjjj, or dd/mm/yyyy in English."""
+        return "dd/mm/yyyy" if self.ctx.lang == "en" else "dd-mm-yyyy"
+
+    def year_of(self, col: str, head: int) -> str:
+        """The calendar year of column ``col`` from the period header in row ``head``."""
+        return f"YEAR({col}${head})" if self.dated else f"{col}${head}"
 
     def define(self, name: str, cell: str) -> str:
         return self.ctx.define(self.wb, name, self.ws, cell)
@@ -205,7 +238,7 @@ class _SibSheet:
         Amounts in the contract's currency unless ``fmt`` says otherwise.
         """
         ctx, ws = self.ctx, self.ws
-        fmt = self.money if fmt is None else fmt
+        fmt, whole = self.short(fmt)
         r = self.next()
         ctx.text(ws, r, 1, key_or_text if raw_label else ctx.label(key_or_text), bold=bold)
         ctx.text(ws, r, 2, note)
@@ -216,9 +249,19 @@ class _SibSheet:
                 ctx.number(ws, r, C0 + i, values[i], fmt, is_input=is_input)
         if total:
             ctx.formula(
-                ws, r, C0 + len(self.cols), f"=SUM({self.cols[0]}{r}:{self.cols[-1]}{r})", fmt, bold=True
+                ws, r, C0 + len(self.cols), f"=SUM({self.cols[0]}{r}:{self.cols[-1]}{r})", whole, bold=True
             )
         return r
+
+    def short(self, fmt: str | None) -> tuple[str, str]:
+        """The format of a row's period cells and of its total: money in whole units, the periods'
+        without the contract's currency (the block's title names it), so that the columns stay narrow.
+        The cells keep their cents."""
+        if fmt is None or fmt == self.money:
+            return self.grid, self.money0
+        if fmt == EURO:
+            return EURO0, EURO0
+        return fmt, fmt
 
     def per_column(self, by_year: np.ndarray) -> list[float]:
         """Values per year of the horizon placed in each year's last period (0 elsewhere)."""
@@ -264,8 +307,28 @@ class _SibSheet:
         self.investor_flows()
         self.figures()
         ws.freeze_panes = "B3"
-        ctx.cap_width(ws, 2, 40)
+        self.fit()
         return self.L
+
+    def fit(self) -> None:
+        """Narrow columns, long texts wrapped in them: the sheet prints one A4 page wide, readable.
+
+        Labels (A), notes and values (B, C) wrap where a cell to their right would cut them off; the
+        periods' columns hold whole units (:meth:`short`); the tables' headers wrap at word breaks;
+        the note under the title wraps across the periods.
+        """
+        ctx, ws = self.ctx, self.ws
+        n = len(self.cols)
+        for col in range(C0, C0 + n + 4):  # the periods, the total and the columns beside it
+            ctx.cap_width(ws, col, 13 if col == C0 + n else 10)
+        # every text wraps in its column: printed more than one page wide, only column A repeats
+        wrap_columns(ctx, ws, {1: 28, 2: 16, 3: 12}, 2, table=True)
+        for r in self.header_rows:
+            fit_header(ctx, ws, r)
+        for r in set(self.period_rows) - set(self.header_rows):  # the total and the columns beside it
+            fit_header(ctx, ws, r, range(C0 + n, C0 + n + 4))
+        wrap_note(ctx, ws, C0 + 2)
+        ws.print_title_rows = "1:1"  # the sheet's title on every page; each block has its own header
 
     def terms(self) -> None:
         """The contract's terms as named input cells (shares and rates as fractions, amounts in its currency)."""
@@ -273,6 +336,7 @@ class _SibSheet:
         self.heading("xl_sib_terms")
         for j, key in enumerate(["xl_parameter", "xl_value", "xl_explanation", "xl_name"]):
             ctx.text(ws, self.row + 1, 1 + j, ctx.label(key), bold=True)
+        self.header_rows.append(self.row + 1)
         self.next()
         names: dict[str, str | None] = {}
 
@@ -364,6 +428,7 @@ class _SibSheet:
         ctx, ws = self.ctx, self.ws
         self.heading("xl_sib_outcomes")
         head = self.next()
+        self.header_rows.append(head)
         keys = [
             "xl_sib_outcomes",
             "xl_label",
@@ -415,8 +480,9 @@ class _SibSheet:
     def rules(self) -> None:
         """Each rule's payment (a formula of the level), each outcome's total after its trigger."""
         ctx, ws = self.ctx, self.ws
-        self.heading("xl_sib_rules")
+        self.heading("xl_sib_rules", f"{self.ctx.label('xl_sib_rules')} ({currency_name(self.c.currency)})")
         head = self.next()
+        self.header_rows.append(head)
         keys = [
             "xl_sib_outcomes",
             "xl_sib_rule",
@@ -449,7 +515,7 @@ class _SibSheet:
                 ctx.number(ws, r, 6, o.trigger, NUMBER, is_input=True)
                 LV = self.lv[o.id]
                 total = f"IF({LV}>=$F${r}-1E-12*MAX(1,ABS($F${r})),{total},0)"
-            ctx.formula(ws, r, 10, f"={total}", self.money, bold=True)
+            ctx.formula(ws, r, 10, f"={total}", self.grid, bold=True)
             self.rule_total[o.id] = f"$J${r}"
             self.L["rules"][o.id] = {"rows": rows, "total": f"J{r}"}
         self.person_caps_and_netting()
@@ -464,7 +530,7 @@ class _SibSheet:
             ctx.text(
                 ws, r, 1, f"{self.w('person_cap')} ({', '.join(self.what(ids[k]) for k in ks)})", bold=True
             )
-            ctx.number(ws, r, 7, spec.amount, self.money, is_input=True)
+            ctx.number(ws, r, 7, spec.amount, self.grid, is_input=True)
             ctx.number(
                 ws, r, 8, spec.participants or self.sib.outcomes[ks[0]].participants, "0", is_input=True
             )
@@ -476,7 +542,7 @@ class _SibSheet:
                 ctx.text(ws, rr, 2, self.w("after_cap"))
                 before = "-".join(["", *used]) if used else ""
                 ctx.formula(
-                    ws, rr, 10, f"=MAX(0,MIN({self.rule_total[ids[k]]},{cap_cell}{before}))", self.money
+                    ws, rr, 10, f"=MAX(0,MIN({self.rule_total[ids[k]]},{cap_cell}{before}))", self.grid
                 )
                 self.rule_total[ids[k]] = f"$J${rr}"
                 used.append(f"$J${rr}")
@@ -487,7 +553,7 @@ class _SibSheet:
             ctx.text(ws, r, 1, o.id, bold=True)
             ctx.text(ws, r, 2, f"{self.w('netted')} {', '.join(ids[j] for j in o.nets)}")
             paid = "+".join(self.rule_total[ids[j]] for j in o.nets)
-            ctx.formula(ws, r, 10, f"=MAX({self.rule_total[o.id]}-({paid}),0)", self.money, bold=True)
+            ctx.formula(ws, r, 10, f"=MAX({self.rule_total[o.id]}-({paid}),0)", self.grid, bold=True)
             self.rule_total[o.id] = f"$J${r}"
         for o in self.sib.outcomes:
             self.L["rules"][o.id]["total"] = self.rule_total[o.id].replace("$", "")
@@ -500,7 +566,7 @@ class _SibSheet:
         ctx.text(ws, r, 2, ctx.label(f"rule_{rule.type}") + (f": {rule.label}" if rule.label else ""))
         cap = getattr(rule, "cap", None)
         if cap is not None:
-            ctx.number(ws, r, 9, cap, self.money, is_input=True)
+            ctx.number(ws, r, 9, cap, self.grid, is_input=True)
         caps = [f"ROUNDDOWN(ROUND($I${r},8),2)"] if cap is not None else []
         LV = self.lv[o.id]
         if isinstance(rule, RateCard):
@@ -509,12 +575,12 @@ class _SibSheet:
             pay = self.linear(r, LV, rule)
         elif isinstance(rule, Threshold):
             ctx.number(ws, r, 6, rule.level, NUMBER, is_input=True)
-            ctx.number(ws, r, 7, rule.amount, self.money, is_input=True)
+            ctx.number(ws, r, 7, rule.amount, self.grid, is_input=True)
             pay = f"IF({LV}>=$F${r}-1E-12*MAX(1,ABS($F${r})),ROUND($G${r},2),0)"
         else:
             pay = self.bands(r, LV, rule)
         formula = f"=MIN({pay},{','.join(caps)})" if caps else f"={pay}"
-        ctx.formula(ws, r, 10, formula, self.money)
+        ctx.formula(ws, r, 10, formula, self.grid)
         return r
 
     def rate_card(self, r: int, o: CompiledOutcome, rule: RateCard, caps: list[str]) -> str:
@@ -524,7 +590,7 @@ class _SibSheet:
         n = self.participants[o.id]
         each = f"$C${r}*{self.lv[o.id]}"
         if rule.per_participant_cap is not None:
-            ctx.number(ws, r, 8, rule.per_participant_cap, self.money, is_input=True)
+            ctx.number(ws, r, 8, rule.per_participant_cap, self.grid, is_input=True)
             each = f"MIN({each},$H${r})"
             caps.insert(0, f"ROUNDDOWN(ROUND($H${r}*{n},8),2)")
         return f"ROUND({each}*{n},2)"
@@ -548,7 +614,7 @@ class _SibSheet:
             rp = self.next()
             ctx.text(ws, rp, 2, f"{ctx.label('xl_sib_band_point')} {p + 1}")
             ctx.number(ws, rp, 11, x, NUMBER, is_input=True)
-            ctx.number(ws, rp, 12, y, self.money, is_input=True)
+            ctx.number(ws, rp, 12, y, self.grid, is_input=True)
         last = self.row
         X, Y = f"$K${first}:$K${last}", f"$L${first}:$L${last}"
         npts = len(rule.points)
@@ -563,15 +629,16 @@ class _SibSheet:
     def investors(self) -> None:
         """Per investor: its rank, investment per period (inputs), floor, return cap and interest."""
         ctx, ws, c = self.ctx, self.ws, self.c
-        self.heading("sib_investors")
+        self.heading("sib_investors", f"{self.ctx.label('sib_investors')} ({currency_name(self.c.currency)})")
         head = self.next()
+        self.header_rows.append(head)
         ctx.text(ws, head, 1, ctx.label("sib_investor"), bold=True)
         ctx.text(ws, head, 2, ctx.label("xl_label"), bold=True)
         ctx.text(ws, head, 3, ctx.label("xl_sib_seniority"), bold=True)
         self.period_header(head)
         tc = C0 + len(self.years)
         ctx.text(ws, head, tc + 1, ctx.label("xl_sib_floor"), bold=True)
-        ctx.text(ws, head, tc + 2, ctx.label("xl_sib_max_return"), bold=True)
+        ctx.text(ws, head, tc + 2, self.w("return_cap"), bold=True)
         ctx.text(ws, head, tc + 3, self.w("interest"), bold=True)
         rank = {i: t + 1 for t, tier in enumerate(self.sib.tiers) for i in tier}
         self.invest_row, self.floor_cell, self.cap_cell, self.rate_cell = {}, {}, {}, {}
@@ -582,11 +649,11 @@ class _SibSheet:
             ctx.text(ws, r, 2, inv.label or "")
             ctx.number(ws, r, 3, rank[i], "0")
             for t in range(len(self.years)):
-                ctx.number(ws, r, C0 + t, self.s.invest_cents[i, t] / 100.0, self.money, is_input=True)
+                ctx.number(ws, r, C0 + t, self.s.invest_cents[i, t] / 100.0, self.grid, is_input=True)
             tot = f"{self.total_col}{r}"
-            ctx.formula(ws, r, tc, f"=SUM({self.cols[0]}{r}:{self.cols[-1]}{r})", self.money, bold=True)
+            ctx.formula(ws, r, tc, f"=SUM({self.cols[0]}{r}:{self.cols[-1]}{r})", self.money0, bold=True)
             if ml:
-                ctx.formula(ws, r, tc + 1, f"=ROUNDUP(ROUND((1-{ml})*{tot},8),2)", self.money)
+                ctx.formula(ws, r, tc + 1, f"=ROUNDUP(ROUND((1-{ml})*{tot},8),2)", self.grid)
                 self.floor_cell[inv.id] = f"${get_column_letter(tc + 1)}${r}"
             else:
                 ctx.text(ws, r, tc + 1, ctx.label("xl_sib_none"))
@@ -604,9 +671,8 @@ class _SibSheet:
     def schedule(self) -> None:
         """Payments due per period, the cap, the provider's share, the live waterfall, the payments made."""
         ctx, c = self.ctx, self.c
-        head = self.heading(
-            "xl_sib_schedule", self.ctx.label("xl_sib_schedule").format(cur=currency_name(self.c.currency))
-        )
+        title = self.w("schedule_dated") if self.dated else self.ctx.label("xl_sib_schedule")
+        head = self.heading("xl_sib_schedule", title.format(cur=currency_name(self.c.currency)))
         self.period_header(head)
         self.year_header = head
         R = self.L["rows"] = {}
@@ -615,7 +681,7 @@ class _SibSheet:
             R["dates"] = self.year_row(
                 self.w("dates"),
                 [float((d - dt.date(1899, 12, 30)).days) for d in self.sib.cols.dates],
-                fmt="dd/mm/yyyy" if ctx.lang == "en" else "dd-mm-yyyy",  # the reader's short date
+                fmt=self.date_format,
                 total=False,
                 raw_label=True,
             )
@@ -723,7 +789,7 @@ class _SibSheet:
             made = R["made"]
             for i in range(len(self.cols)):
                 before = f"-SUM(${self.cols[0]}${made}:{self.cols[i - 1]}${made})" if i else ""
-                ctx.formula(self.ws, R["room"], C0 + i, f"=ROUNDDOWN(ROUND({cap},8),2){before}", self.money)
+                ctx.formula(self.ws, R["room"], C0 + i, f"=ROUNDDOWN(ROUND({cap},8),2){before}", self.grid)
         whole_prov = R.get("whole_provider")
         R["to_provider"] = self.year_row(
             "sib_to_provider",
@@ -786,7 +852,7 @@ class _SibSheet:
                     formulas=lambda i, col: "=0",
                     total=False,
                     raw_label=True,
-                    fmt=NUMBER,
+                    fmt=CENTS,
                 )
             room[iid] = self.year_row(
                 f"{self.w('room')}: {self.who(iid)}",
@@ -859,7 +925,7 @@ class _SibSheet:
             for i, col in enumerate(self.cols):
                 p = self.cols[i - 1] if i else None
                 f_owed = f"={col}{ir}" if not i else f"={p}{owed[iid]}-{p}{paid_prin[iid]}+{col}{ir}"
-                ctx.formula(ws, owed[iid], C0 + i, f_owed, self.money)
+                ctx.formula(ws, owed[iid], C0 + i, f_owed, self.grid)
                 if iid in acc:
                     rate = self.rate_cell[iid]
                     f_acc = (
@@ -867,7 +933,7 @@ class _SibSheet:
                         if not i
                         else f"={p}{acc[iid]}-{p}{paid_int[iid]}+ROUND(({p}{owed[iid]}-{p}{paid_prin[iid]})*((1+{rate})^{dt_(col)}-1),2)"
                     )
-                    ctx.formula(ws, acc[iid], C0 + i, f_acc, self.money)
+                    ctx.formula(ws, acc[iid], C0 + i, f_acc, self.grid)
                 if iid in head:
                     r_cap = self.cap_cell[iid]
                     cents_in = f"ROUND({col}{ir}*100,0)"
@@ -876,11 +942,11 @@ class _SibSheet:
                         if not i
                         else f"=({p}{head[iid]}-ROUND({p}{rec}*100,0))*(1+{r_cap})^{dt_(col)}+{cents_in}"
                     )
-                    ctx.formula(ws, head[iid], C0 + i, f_head, NUMBER)
+                    ctx.formula(ws, head[iid], C0 + i, f_head, CENTS)
                     f_room = f"=ROUNDDOWN(MIN({col}{head[iid]},1E+15),0)/100"
                 else:
                     f_room = f"={BIG}"
-                ctx.formula(ws, room[iid], C0 + i, f_room, self.money)
+                ctx.formula(ws, room[iid], C0 + i, f_room, self.grid if iid in head else self.no_cap)
 
     def split_rows(self, members: list[str], src, room, got, pool: int, kind: str) -> dict[str, int]:
         """What ``members`` get out of ``pool`` (a row per member): pro rata to their need, or, for the
@@ -897,6 +963,7 @@ class _SibSheet:
             need[iid] = self.year_row(
                 f"{self.w('need')} ({self.w(kind)}): {self.who(iid)}",
                 formulas=f,
+                fmt=self.no_cap if src is None and iid not in self.cap_cell else None,
                 total=False,
                 raw_label=True,
                 note=form,
@@ -1040,7 +1107,7 @@ class _SibSheet:
             r = self.next()
             ctx.text(ws, r, 1, f"{self.w('lost')}: {self.who(iid)}")
             ir, rec, tu = self.invest_row[iid], self.received_row[iid], self.top_up_row[iid]
-            ctx.formula(ws, r, 3, f"=MAX(0,{tot}{ir}-{tot}{rec}-{tot}{tu})", self.money)
+            ctx.formula(ws, r, 3, f"=MAX(0,{tot}{ir}-{tot}{rec}-{tot}{tu})", self.money0)
             lost[iid] = f"$C${r}"
         for g, (amount, covers) in enumerate(self.sib.terms.guarantees):
             spec = c.guarantees[g]
@@ -1048,14 +1115,14 @@ class _SibSheet:
             ctx.text(
                 ws, r, 1, f"{self.w('guarantee')} {self.who(spec.guarantor)}: {self.w('in_force')}", bold=True
             )
-            ctx.number(ws, r, 3, int(amount) / 100.0, self.money, is_input=True)
+            ctx.number(ws, r, 3, int(amount) / 100.0, self.money0, is_input=True)
             left = f"$C${r}"
             for k in covers:
                 iid = self.sib.investor_ids[k]
                 rr = self.next()
                 ctx.text(ws, rr, 1, f"{self.w('guarantee')} {self.who(spec.guarantor)} → {self.who(iid)}")
                 before = "".join(f"-{x}" for x in paid[iid])
-                ctx.formula(ws, rr, 3, f"=MAX(0,MIN({left},{lost[iid]}{before}))", self.money)
+                ctx.formula(ws, rr, 3, f"=MAX(0,MIN({left},{lost[iid]}{before}))", self.money0)
                 paid[iid].append(f"$C${rr}")
                 left = f"{left}-$C${rr}"
         for iid in self.sib.investor_ids:
@@ -1107,14 +1174,19 @@ class _SibSheet:
             fmt=FACTOR,
             total=False,
             note=form,
-            formulas=lambda i, col: f"=(1+sib_discount_rate)^-({col}${head}-sib_base_year)",
+            formulas=lambda i, col: f"=(1+sib_discount_rate)^-({self.year_of(col, head)}-sib_base_year)",
         )
         pv = get_column_letter(tc + 1)
         fx = self.names["sib_exchange_rate"]
         for key, times in (("payer_pays", f"*{fx}"), ("payer_avoids", "")):
             r = R[key]
             ctx.formula(
-                ws, r, tc + 1, f"=SUMPRODUCT({self.rng(r)},{self.rng(R['discount'])}){times}", EURO, bold=True
+                ws,
+                r,
+                tc + 1,
+                f"=SUMPRODUCT({self.rng(r)},{self.rng(R['discount'])}){times}",
+                EURO0,
+                bold=True,
             )
         self.pv = {key: f"{pv}{R[key]}" for key in ("payer_pays", "payer_avoids")}
 
@@ -1215,27 +1287,40 @@ class _SibSheet:
                     list(self.invest_row.values()),
                 )
             )
-        na = ctx.na.replace('"', '""')
-        dates = self.rng(R["dates"]) if self.dated else None
-        span = max(float(self.sib.cols.times[-1]), 1.0)
-        for (r, irr, back, put), key in zip(rows, [*self.sib.investor_ids, "all"]):
-            rng = self.rng(r)
-            if irr is None:
-                ctx.text(ws, r, tc + 1, f"{ctx.na} ({self.core})")
-            else:
-                # the first guess follows the multiple (live), so that flows with several sign changes find
-                # the root mkba reports at any level
-                guess = f"MIN(1,MAX(-0.9,MAX({mult_c}{r},0.01)^(2/{span!r})-1))"
-                rate = f"XIRR({rng},{dates},{guess})" if dates else f"IRR({rng},{guess})"
-                ctx.formula(
-                    ws, r, tc + 1, f'=IF(SUMIF({rng},">0")=0,IF(MIN({rng})<0,-1,"{na}"),{rate})', PERCENT
-                )
+        for (r, _irr, back, put), key in zip(rows, [*self.sib.investor_ids, "all"]):
+            ctx.formula(ws, r, tc + 1, self.rate_formula(self.rng(r)), PERCENT)
             got = "+".join(f"SUM({self.rng(x)})" for x in back)
             paid = "+".join(f"SUM({self.rng(x)})" for x in put)
             ctx.formula(ws, r, tc + 2, f"=({got})/({paid})", "0.0000")
             self.irr_cell[key], self.mult_cell[key] = f"{irr_c}{r}", f"{mult_c}{r}"
         R["flows"] = flow_rows
         self.L["irr"], self.L["multiple"] = dict(self.irr_cell), dict(self.mult_cell)
+
+    def rate_formula(self, rng: str) -> str:
+        """The live IRR (XIRR on dates) of the flows in ``rng``, from the engine's own first guess.
+
+        The guess treats the flows as two lumps, what is paid out and what comes back, each at its
+        flow-weighted mean time ``t`` (periods, or days / 365 for XIRR): ``r0 = (P / N) ^ (1 / (tP - tN)) - 1``,
+        which is both :func:`mkba.engine.finance.irr`'s start (``_newton_block``) and
+        :func:`mkba.sib.rates.xirr`'s (``_first_guess``); 10 % where it is undefined, within
+        (-99.99 %, 1000 %). From there LibreOffice and Excel reach the root mkba reports, also near -100 %.
+        Nothing back after money put in is -100 %; flows without a rate show ``n.v.t.`` (never ``#NUM!``).
+        """
+        na = f"{self.ctx.na} ({self.w('no_rate')})".replace('"', '""')
+        if self.dated:
+            dates = self.rng(self.L["rows"]["dates"])
+            times = f"({dates}-${self.cols[0]}${self.L['rows']['dates']})/365"
+        else:
+            dates, times = None, f"(COLUMN({rng})-{C0})"
+        pos, neg = f"({rng}>0)*{rng}", f"({rng}<0)*{rng}"
+        p, n = f"SUMPRODUCT({pos})", f"-SUMPRODUCT({neg})"
+        tp, tn = f"SUMPRODUCT({pos}*{times})", f"-SUMPRODUCT({neg}*{times})"
+        guess = f"IFERROR(MIN(10,MAX(-0.9999,({p}/({n}))^(1/({tp}/{p}-({tn})/({n})))-1)),0.1)"
+        rate = f"XIRR({rng},{dates},{guess})" if dates else f"IRR({rng},{guess})"
+        return (
+            f'=IF(SUMIF({rng},">0")=0,IF(MIN({rng})<0,-1,"{na}"),'
+            f'IF(MIN({rng})>=0,"{na}",IFERROR({rate},"{na}")))'
+        )
 
     def figures(self) -> None:
         """The headline figures at the top of the sheet, as formulas of the rows below (names ``sib_<key>``)."""
@@ -1304,8 +1389,6 @@ class _SibSheet:
                 self.L["figures"][key] = f"B{r}"
                 continue
             f, fmt, note = fig[key]
-            if key == "investor_irr" and self.data["investor_irr"] is None:
-                f = None
             name = labels[key]
             text = in_currency(name, self.c.currency, ctx.lang) if name else self.w("guarantee")
             ctx.text(ws, r, 1, text)

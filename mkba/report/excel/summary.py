@@ -37,8 +37,9 @@ from mkba.report.excel.cells import (
     write_title,
 )
 from mkba.report.excel.chartstyle import drawn_series, native_chart
+from mkba.report.excel.fit import lines_needed
 from mkba.report.excel.flows import FlowRows
-from mkba.report.excel.inputs import Inputs
+from mkba.report.excel.inputs import Inputs, index_title
 from mkba.report.vocabulary import default_reason, default_value, item_label
 
 #: The figures of the summary, in their order (docs/method.md, section 5).
@@ -344,7 +345,7 @@ def _provenance(ctx: Context, ws: Worksheet, row: int) -> int:
         ("xl_scenario_name", prov["scenario"]["name"]),
         ("xl_scenario_file", _file_name(prov["scenario"]["file"])),
         ("xl_scenario_hash", prov["scenario"]["sha256"]),
-        ("xl_price_index", prov["price_index"]),
+        ("xl_price_index", index_title(ctx, str(prov["price_index"]))),
         ("xl_mkba_version", prov["mkba_version"]),
     ]
     for key, value in info:
@@ -402,7 +403,7 @@ def _wrap(ctx: Context, ws: Worksheet, rows: list[int]) -> None:
             if cell is None or cell.data_type != "s" or not cell.value or _overflows(ws, cell, widths):
                 continue
             lines = max(
-                lines, _lines(cell.value, _width(ws, cell, widths) - 0.6, 1.15 if cell.font.b else 1.0)
+                lines, lines_needed(cell.value, _width(ws, cell, widths) - 0.6, 1.15 if cell.font.b else 1.0)
             )
         if lines == 1:
             continue
@@ -412,73 +413,6 @@ def _wrap(ctx: Context, ws: Worksheet, rows: list[int]) -> None:
                 cell._style = copy(cell._style)
                 cell.alignment = _TOP if _overflows(ws, cell, widths) else _WRAP
         ws.row_dimensions[row].height = LINE_POINTS * min(lines, 6) + 1.5
-
-
-#: Advance widths of DejaVu Sans (LibreOffice's stand-in for Calibri, and wider than it) in digit widths.
-_ADVANCE = {
-    "a": 0.96,
-    "b": 1.0,
-    "c": 0.86,
-    "d": 1.0,
-    "e": 0.97,
-    "f": 0.55,
-    "g": 1.0,
-    "h": 1.0,
-    "i": 0.44,
-    "j": 0.44,
-    "k": 0.91,
-    "l": 0.44,
-    "m": 1.53,
-    "n": 1.0,
-    "o": 0.96,
-    "p": 1.0,
-    "q": 1.0,
-    "r": 0.65,
-    "s": 0.82,
-    "t": 0.62,
-    "u": 1.0,
-    "v": 0.93,
-    "w": 1.29,
-    "x": 0.93,
-    "y": 0.93,
-    "z": 0.83,
-    " ": 0.5,
-    "(": 0.61,
-    ")": 0.61,
-    ",": 0.5,
-    ".": 0.5,
-    ";": 0.53,
-    ":": 0.53,
-    "'": 0.43,
-    "=": 1.32,
-    ">": 1.32,
-    "<": 1.32,
-    "-": 0.57,
-    "/": 0.53,
-    "%": 1.49,
-    "€": 1.0,
-}
-
-
-def _lines(text: str, room: float, scale: float = 1.0) -> int:
-    """How many lines ``text`` takes wrapped at word breaks in ``room`` digit widths (a column's width).
-
-    Each letter counts its width in DejaVu Sans (:data:`_ADVANCE`; capitals 1.1, others 1), ``scale``
-    times as wide for bold text: Calibri, narrower, never needs more lines.
-    """
-
-    def width(word: str) -> float:
-        return scale * sum(_ADVANCE.get(ch, 1.1 if ch.isupper() else 1.0) for ch in word)
-
-    lines, used, space = 1, 0.0, width(" ")
-    for word in text.split():
-        w = width(word)
-        if used and used + space + w > room:
-            lines, used = lines + 1, 0.0
-        used = used + space + w if used else w
-        while used > room:  # a word wider than the column breaks inside
-            lines, used = lines + 1, used - room
-    return lines
 
 
 def _width(ws: Worksheet, cell: object, widths: list[int]) -> int:

@@ -119,7 +119,9 @@ class Project:
         """
         first = self.baseline.scenario if not self.baseline.is_nothing else self.alternatives[0].scenario
         try:
-            return load_pricelist(pricelist if pricelist is not None else first.pricelist, folders=folders)
+            return load_pricelist(
+                pricelist if pricelist is not None else first.pricelist_ref, folders=folders
+            )
         except MkbaError as exc:  # the project (or its scenarios) names the list: say where
             if exc.file is not None or pricelist is not None or first.pricelist is None:
                 raise

@@ -570,7 +570,7 @@ def evaluate(
         index = index.with_assumed_inflation(scenario.assumed_inflation)
     try:
         pl = load_pricelist(
-            pricelist if pricelist is not None else scenario.pricelist, folders=folders, index=index
+            pricelist if pricelist is not None else scenario.pricelist_ref, folders=folders, index=index
         )
     except MkbaError as exc:  # the scenario names the list: say which scenario, and where
         if exc.file is not None or pricelist is not None or scenario.pricelist is None:

@@ -375,3 +375,27 @@ def test_the_tornado_writes_shares_as_the_break_even_does():
     assert done.returncode == 0, done.stderr
     flat = " ".join(done.stdout.split())
     assert "│ 50,0 % │ 75,0 % │" in flat and "50,0 % tot 75,0 %" in flat and "│ € 5.000 │ € 10.000 │" in flat
+
+
+def test_every_options_help_is_shown_as_written():
+    """Typer renders help with console markup: a help text like ``NAME[@VERSION]`` lost its brackets."""
+    from typer.main import get_command
+
+    from mkba.cli.app import build_app
+
+    lost = []
+
+    def walk(command, path):
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, [*path, name])
+        if getattr(command, "commands", None):
+            return
+        shown = " ".join(re.sub(r"[│╭╮╰╯─]", " ", invoke_cli(*path, "--help").stdout).split())
+        lost.extend(
+            (path, p.name)
+            for p in command.params
+            if getattr(p, "help", None) and " ".join(p.help.split()) not in shown
+        )
+
+    walk(get_command(build_app()), [])
+    assert lost == []

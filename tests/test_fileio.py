@@ -117,3 +117,27 @@ def test_umask_falls_back_when_it_cannot_be_read(monkeypatch):
 
     monkeypatch.setattr("builtins.open", no_proc)
     assert fileio._umask() == 0o022
+
+
+def test_an_input_folder_of_price_lists_keeps_its_lists_but_takes_new_files(tmp_path):
+    lists = tmp_path / "lists"
+    (lists / "mylist").mkdir(parents=True)
+    existing = lists / "mylist" / "1.json"
+    existing.write_text("{}")
+    with pytest.raises(MkbaError, match="existing file of a price-list folder") as info:
+        fileio.check_output(existing, inputs=[lists], option="--json")
+    assert info.value.file == str(existing) and info.value.field == "--json"
+    assert fileio.check_output(lists / "mylist" / "2.json", inputs=[lists]) == lists / "mylist" / "2.json"
+    (lists / "beside.json").write_text("{}")  # not a list: the registry reads <folder>/<name>/<file> only
+    assert fileio.check_output(lists / "beside.json", inputs=[lists]) == lists / "beside.json"
+
+
+def test_an_output_suffix_must_be_the_format_written(tmp_path):
+    assert fileio.check_suffix(tmp_path / "r.JSON", (".json",), "--json", "JSON") == tmp_path / "r.JSON"
+    with pytest.raises(
+        MkbaError, match=r"ending in \.html or \.htm \(HTML is written\), not '\.pdf'"
+    ) as info:
+        fileio.check_suffix(tmp_path / "r.pdf", (".html", ".htm"), "-o", "HTML")
+    assert info.value.field == "-o"
+    with pytest.raises(MkbaError, match="not 'no suffix'"):
+        fileio.check_suffix(tmp_path / "r", (".pdf",), "--pdf", "PDF")

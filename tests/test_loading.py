@@ -288,3 +288,25 @@ def test_an_alias_inside_itself_is_one_message_not_a_recursion_error():
     with pytest.raises(MkbaError) as exc:
         doc.line_of(("a", 1))
     assert exc.value.line == 1 and "alias" in exc.value.message
+
+
+def test_a_relative_price_list_is_found_next_to_the_scenario_wherever_it_runs(
+    tmp_path, core_pricelist_path, monkeypatch
+):
+    """``pricelist: ./lijst.yaml`` names the file beside the scenario, as a project names its scenarios."""
+    import shutil
+
+    import mkba
+
+    root = Path(__file__).resolve().parents[1]
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    shutil.copy(core_pricelist_path, sub / "lijst.yaml")
+    text = (root / "tests" / "data" / "core_scenario.yaml").read_text(encoding="utf-8")
+    (sub / "s.yaml").write_text("pricelist: ./lijst.yaml\n" + text, encoding="utf-8")
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no lijst.yaml here
+    result = mkba.evaluate(sub / "s.yaml")
+    assert result.model.pricelist.sha256 == mkba.load_pricelist(sub / "lijst.yaml").sha256
+    assert mkba.load_scenario(sub / "s.yaml").pricelist == "./lijst.yaml"  # as written

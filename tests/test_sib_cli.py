@@ -315,3 +315,15 @@ def test_the_payout_chart_speaks_dutch_and_names_what_the_contract_has(monkeypat
     title = fig.axes[0].get_title()
     assert not [t for t in texts if "nvesteerders" in t and t != title]  # no zones, line or IRR axis
     assert len(fig.axes) == 1
+
+
+def test_sib_outputs_are_checked_like_every_commands(tmp_path):
+    """A wrong suffix, a missing folder or an input as output: refused before any work, exit 2."""
+    for args, words in (
+        (["--json", str(tmp_path / "x.xlsx")], "expected a file name ending in .json"),
+        (["--xlsx", str(tmp_path / "x.json")], "ending in .xlsx"),
+        (["--xlsx", str(tmp_path / "missing" / "x.xlsx")], "does not exist"),
+        (["--json", str(DATA)], "is also an input"),
+    ):
+        done = _cli(str(DATA), *args)
+        assert done.returncode == 2 and words in done.stderr and done.stdout == "", (args, done.stderr)

@@ -5,12 +5,17 @@ Commands live in their own modules (:mod:`mkba.cli.run`, :mod:`mkba.cli.check`,
 :func:`build_app` registers them (only the one called, when a call names one), and
 :func:`run_app` runs the application in process and maps an :class:`~mkba.errors.MkbaError` to one
 message and exit code 2. ``app`` is the application with every command, built on first access.
+
+Every command runs inside :func:`mkba.cli.common.command_options` (:func:`_guarded`): the options
+several commands share (``--pricelist``, ``--pricelists-dir``, ``--workers``, ``--scheduler``) are
+checked in that one place before the command does any work, also when the run would not use them.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
@@ -59,7 +64,20 @@ def _root(
 
 
 def _function(module: str, name: str) -> Any:
-    return getattr(importlib.import_module(f"mkba.cli.{module}"), name)
+    return _guarded(getattr(importlib.import_module(f"mkba.cli.{module}"), name))
+
+
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command`` run inside :func:`mkba.cli.common.command_options` (its signature kept for Typer)."""
+
+    @functools.wraps(command)
+    def guarded(**given: Any) -> Any:
+        from mkba.cli.common import command_options
+
+        with command_options(given):
+            return command(**given)
+
+    return guarded
 
 
 def build_app(command: str | None = None) -> typer.Typer:

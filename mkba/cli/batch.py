@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, check_range, dask_client, input_files, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, check_shared_options, dask_client, input_files, out
 from mkba.errors import MkbaError
 from mkba.report.vocabulary import label
 
@@ -23,7 +23,7 @@ def batch(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Address of a Dask scheduler (tcp://host:8786)."
     ),
-    pricelist: str | None = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
+    pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
 ) -> None:
@@ -36,9 +36,12 @@ def batch(
         )
     from mkba.io.files import check_input, check_output
 
+    check_shared_options(
+        {"pricelist": pricelist, "pricelists_dir": pricelists_dir, "workers": workers, "scheduler": scheduler}
+    )
     check_input(changes)
-    check_output(output, inputs=[*input_files(base, pricelist), changes], option="--output")
-    check_range(workers, "--workers", 1, 1024)
+    inputs = [*input_files(base, pricelist, folders=pricelists_dir or ()), changes]
+    check_output(output, inputs=inputs, option="--output")
     with dask_client(scheduler) as client:
         frame = evaluate_many(
             base, changes, pricelist=pricelist, folders=pricelists_dir or (), workers=workers, client=client

@@ -46,7 +46,7 @@ def _check_scenario(path: Path, folders: Sequence[Path], lang: str) -> str:
     from mkba.scenario.model import load_scenario
 
     scenario = load_scenario(path)
-    pricelist = _pricelist_of(path, scenario.pricelist, folders)
+    pricelist = _pricelist_of(path, scenario.pricelist_ref, folders)
     if scenario.sib is not None:
         from mkba.sib.model import compile_sib
 
@@ -82,12 +82,11 @@ def _pricelist_of(path: Path, ref: Any, folders: Sequence[Path]) -> Any:
 
 def _check_project(path: Path, folders: Sequence[Path], lang: str) -> str:
     from mkba.engine.model import compile_scenario
-    from mkba.pricelist.registry import load_pricelist
     from mkba.project import load_project
 
     project = load_project(path)
     everyone = project.definition.all
-    pricelist = load_pricelist(everyone[-1].scenario.pricelist, folders=folders)
+    pricelist = project.load_pricelist(folders=folders)  # as mkba run loads it: errors name the project
     for alt in everyone:
         compile_scenario(alt.scenario, pricelist)
     return label("ck_project", lang).format(

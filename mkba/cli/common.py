@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -102,30 +105,243 @@ def check_options(
     check_range(chunk_size, "--chunk-size", 1, MAX_DRAWS)
 
 
-def input_files(source: Path, pricelist: str | None = None, doc: Any = None) -> list[Path]:
-    """The files a command reads: the scenario or project, a project's scenarios, a price list file.
+#: A Dask scheduler's address: ``tcp://host:port`` (or another of Dask's schemes), or ``host:port``.
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
 
-    Used to refuse an output that would overwrite one of them (:func:`mkba.io.files.check_outputs`).
-    ``doc`` is ``source`` already read (:class:`mkba.io.documents.Document`), so it is not read again.
+
+def check_scheduler(address: str | None, option: str = "--scheduler") -> None:
+    """Refuse a Dask scheduler address that cannot be one (``foo``, ``tcp://``, ``http://x:1``).
+
+    Raises
+    ------
+    MkbaError
+        ``--scheduler: expected an address like tcp://host:port, got 'foo'``.
+    """
+    if address is None:
+        return
+    found = _SCHEDULER.match(address.strip())
+    if found is None or not 1 <= int(found.group(1)) <= 65535:
+        raise MkbaError(f"expected an address like tcp://host:port, got {address!r}", field=option)
+
+
+def check_ref(ref: str | None, option: str) -> None:
+    """Refuse a price list reference that names nothing: empty, ``name@`` or ``@version``.
+
+    An empty reference would silently mean the newest bundled list, not the one meant.
+
+    Raises
+    ------
+    MkbaError
+        Naming the option: ``--pricelist: expected NAME[@VERSION] or a file, got ''``.
+    """
+    if ref is None:
+        return
+    name, at, version = ref.partition("#sha256:")[0].partition("@")
+    if _is_file_ref(ref) and ref.strip():
+        return
+    if not ref.strip() or not name.strip() or (at and not version.strip()):
+        raise MkbaError(f"expected NAME[@VERSION] or a file, got {ref!r}", field=option)
+
+
+def check_folders(folders: Sequence[Path] | None, option: str = "--pricelists-dir") -> None:
+    """Refuse a ``--pricelists-dir`` that is not an existing folder (it would be silently skipped).
+
+    Raises
+    ------
+    MkbaError
+        Naming the option and the folder.
+    """
+    for folder in folders or ():
+        if not str(folder).strip() or not Path(folder).is_dir():
+            what = "is not a folder" if str(folder).strip() and Path(folder).exists() else "does not exist"
+            raise MkbaError(
+                f"the folder {str(folder)!r} {what}; expected a folder of price lists", field=option
+            )
+
+
+def check_plots(folder: Path | None, outputs: Sequence[Path | None] = (), option: str = "--plots") -> None:
+    """Check a folder for charts before any work: an existing folder, or a new one in an existing folder.
+
+    Raises
+    ------
+    MkbaError
+        Naming the option: a file, a folder whose parent does not exist, or another output's file.
+    """
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
+        raise MkbaError(
+            "is not a folder; expected a folder to write the charts to", file=str(folder), field=option
+        )
+    parent = Path(os.path.realpath(folder)).parent
+    if not folder.exists() and not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise MkbaError(
+            f"the folder {str(folder.parent)!r} {what}; expected an existing folder, or a new folder in "
+            "an existing one",
+            file=str(folder),
+            field=option,
+        )
+    for other in outputs:
+        if other is not None and _same(folder, other):
+            raise MkbaError(
+                "is also the file of another output; expected a folder of its own",
+                file=str(folder),
+                field=option,
+            )
+
+
+def check_shared_options(given: dict[str, Any]) -> None:
+    """Check the options several commands share, whether or not the run uses them, before any work.
+
+    ``given`` is a command's arguments by name; only the ones it has are checked: ``--pricelist``,
+    ``--pricelists-dir``, ``--workers`` and ``--scheduler`` (also: only with ``--simulate`` where the
+    command has it). ``--simulate`` and ``--chunk-size`` each command checks itself.
+
+    Raises
+    ------
+    MkbaError
+        Naming the option.
+    """
+    check_ref(given.get("pricelist"), "--pricelist")
+    check_folders(given.get("pricelists_dir"))
+    check_range(given.get("workers"), "--workers", 1, 1024)
+    check_scheduler(given.get("scheduler"))
+    if given.get("scheduler") is not None and "simulate" in given and given["simulate"] is None:
+        raise MkbaError(
+            "applies with --simulate (it runs the Monte Carlo draws); add --simulate N", field="--scheduler"
+        )
+    if given.get("scheduler") is not None and given.get("workers") is not None:
+        raise MkbaError(
+            "applies without --scheduler (a cluster has its own workers; set them where it is started)",
+            field="--workers",
+        )
+
+
+@contextmanager
+def command_options(given: dict[str, Any]) -> Iterator[None]:
+    """Around a command: :func:`check_shared_options`, and its ``--pricelists-dir`` for :func:`input_files`."""
+    check_shared_options(given)
+    token = _FOLDERS.set(tuple(given.get("pricelists_dir") or ()))
+    try:
+        yield
+    finally:
+        _FOLDERS.reset(token)
+
+
+#: The ``--pricelists-dir`` folders of the command being run (set by :func:`command_options`), for
+#: :func:`input_files` when its caller does not pass them.
+_FOLDERS: ContextVar[tuple[Path, ...]] = ContextVar("mkba_pricelists_dirs", default=())
+
+
+def input_files(
+    source: Path, pricelist: str | None = None, doc: Any = None, folders: Sequence[Path] | None = None
+) -> list[Path]:
+    """The files (and price-list folders) a command reads, so that no output overwrites one of them.
+
+    The scenario or project, a project's scenarios, the price list in use (``pricelist``, else the
+    one the scenario or each alternative names, else the bundled default) with every list of its
+    ``extends`` chain (:func:`pricelist_files`), the price index, and the price-list folders
+    (``folders``, ``MKBA_PRICELISTS`` and the bundled lists), in which
+    :func:`mkba.io.files.check_output` replaces no existing list. ``doc`` is ``source`` already read
+    (:class:`mkba.io.documents.Document`), so it is not read again; ``folders`` defaults to the
+    command's ``--pricelists-dir``.
     """
     from mkba.io.documents import read_document
+    from mkba.io.paths import bundled_index
+    from mkba.pricelist.registry import Registry
 
-    found = [source]
-    if pricelist and Path(pricelist).is_file():
-        found.append(Path(pricelist))
+    folders = tuple(folders) if folders is not None else _FOLDERS.get()
+    found = [source, bundled_index(), *Registry(folders).folders]
+    if pricelist:
+        found += pricelist_files(pricelist, folders)
     data = (doc if doc is not None else read_document(source)).data
-    if isinstance(data, dict) and isinstance(data.get("pricelist"), str):
-        ref = source.parent / data["pricelist"]
-        if ref.is_file():
-            found.append(ref)
-    if isinstance(data, dict) and data.get("format") == "mkba-project/1":
+    if not isinstance(data, dict):
+        return found
+    if data.get("format") == "mkba-project/1":
         from mkba.project import load_project
 
         for alt in load_project(source).definition.all:
             file = getattr(alt.scenario, "file", None)
-            if file:
-                found.append(Path(file))
+            found += [Path(file)] if file else []
+            if not pricelist:  # beside the scenario, or beside the project that sets it for all
+                for near in dict.fromkeys([Path(file or source), source]):
+                    found += pricelist_files(alt.scenario.pricelist, folders, near)
+    elif not pricelist:
+        ref = data.get("pricelist")
+        found += pricelist_files(ref if isinstance(ref, str) else None, folders, source)
     return found
+
+
+def pricelist_files(
+    ref: str | None, folders: Sequence[Path] = (), scenario: Path | None = None
+) -> list[Path]:
+    """The files a price list reference reads: the list and every list of its ``extends`` chain.
+
+    Found the way :class:`mkba.pricelist.registry.Registry` finds them, before anything is loaded:
+    ``name[@version]`` in the folders (with every copy of it in another folder, which is read to
+    compare), a file relative to the current folder, and, for a list a ``scenario`` names, relative
+    to the scenario's folder too (where a reader of the scenario would look for it). What cannot be
+    found is left out: loading the list reports it.
+    """
+    from mkba.pricelist.items import DEFAULT_PRICELIST
+    from mkba.pricelist.registry import Registry
+
+    registry = Registry(folders)
+    ref = (ref or DEFAULT_PRICELIST).partition("#sha256:")[0] if not _is_file_ref(ref) else ref
+    todo = _candidates(str(ref), registry, Path.cwd() if scenario is None else scenario.parent)
+    found: list[Path] = []
+    while todo and len(found) < 256:  # an 'extends' cycle ends here too (loading reports it)
+        file = todo.pop(0)
+        if any(_same(file, seen) for seen in found):
+            continue
+        found.append(file)
+        todo += _base_files(file, registry)
+    return found
+
+
+def _is_file_ref(ref: str | None) -> bool:
+    from mkba.pricelist.items import SUFFIXES, TABLE_SUFFIXES
+
+    text = str(ref or "")
+    return text.lower().endswith(SUFFIXES + TABLE_SUFFIXES) or "/" in text or os.sep in text
+
+
+def _candidates(ref: str, registry: Any, near: Path) -> list[Path]:
+    """The files ``ref`` may mean: a file (here, or beside ``near``), or a name in the registry."""
+    if _is_file_ref(ref):
+        given = Path(ref)
+        both = [given] if given.is_absolute() else [given, near / given]
+        return [p for p in both if p.is_file()]
+    try:
+        chosen = registry.path_of(ref)
+    except MkbaError:
+        return []
+    return [*registry.shadows.get(f"{chosen.parent.name}@{chosen.stem}", []), chosen]
+
+
+def _base_files(file: Path, registry: Any) -> list[Path]:
+    """The files of the list that ``file`` extends (none for a table or a file that cannot be read)."""
+    from mkba.io.documents import read_document
+    from mkba.pricelist.items import SUFFIXES
+
+    if file.suffix.lower() not in SUFFIXES:
+        return []
+    try:
+        data = read_document(file).data
+    except MkbaError:
+        return []
+    extends = data.get("extends") if isinstance(data, dict) else None
+    if not isinstance(extends, str) or not extends:
+        return []
+    if _is_file_ref(extends):
+        base = file.parent / extends  # as the registry resolves it: beside the list that extends
+        return [base] if base.is_file() else []
+    return _candidates(extends, registry, file.parent)
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 PRICELISTS_DIR_OPTION = typer.Option(

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, check_ref, out, pricelist_files
 from mkba.cli.terminal import Table
 from mkba.report import numbers
 from mkba.report.vocabulary import label, stakeholder_name, unit_name
@@ -40,7 +40,7 @@ def pricelist_list(
 
 
 def pricelist_show(
-    ref: str = typer.Argument(..., help="NAME[@VERSION] or a file."),
+    ref: str = typer.Argument(..., help="NAME, NAME@VERSION or a file."),
     price_year: int | None = typer.Option(None, help="Index all amounts to this price year."),
     format: ShowFormat = typer.Option(
         ShowFormat.table, "--format", help="table, csv, json or md (a reference page with every source)."
@@ -52,6 +52,7 @@ def pricelist_show(
     from mkba.pricelist.registry import load_pricelist
 
     check_range(price_year, "--price-year", *YEARS)
+    check_ref(ref, "REF")
     pl = load_pricelist(ref, folders=pricelists_dir or ())
     if format is ShowFormat.md:
         from mkba.report.pricelist_page import pricelist_markdown
@@ -75,8 +76,8 @@ def pricelist_show(
 
 
 def pricelist_diff(
-    a: str = typer.Argument(..., help="The old list: NAME[@VERSION] or a file."),
-    b: str = typer.Argument(..., help="The new list: NAME[@VERSION] or a file."),
+    a: str = typer.Argument(..., help="The old list: NAME, NAME@VERSION or a file."),
+    b: str = typer.Argument(..., help="The new list: NAME, NAME@VERSION or a file."),
     price_year: int | None = typer.Option(None, help="Common price year of the real change."),
     all_items: bool = typer.Option(False, "--all", help="Also list unchanged items."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
@@ -86,6 +87,8 @@ def pricelist_diff(
     from mkba.pricelist.compare import diff
     from mkba.pricelist.registry import load_pricelist
 
+    check_ref(a, "A")
+    check_ref(b, "B")
     la = load_pricelist(a, folders=pricelists_dir or ())
     lb = load_pricelist(b, folders=pricelists_dir or ())
     frame = diff(la, lb, price_year=price_year)
@@ -184,9 +187,10 @@ def pricelist_import(
     from mkba.pricelist.exporting import export_pricelist
     from mkba.pricelist.importing import import_pricelist
     from mkba.pricelist.mapping import load_mapping
+    from mkba.pricelist.registry import Registry
 
     check_input(file)
-    inputs = [file, *([Path(mapping)] if Path(mapping).is_file() else [])]
+    inputs = [file, *([Path(mapping)] if Path(mapping).is_file() else []), *Registry().folders]
     check_output(output, inputs=inputs, option="--output")
     spec = import_pricelist(file, load_mapping(mapping), name=name, version=version)
     export_pricelist(spec, output)
@@ -194,24 +198,23 @@ def pricelist_import(
 
 
 def pricelist_export(
-    ref: str = typer.Argument(..., help="NAME[@VERSION] or a file."),
+    ref: str = typer.Argument(..., help="NAME, NAME@VERSION or a file."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .csv, .xlsx or .yaml."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
     from mkba.io.files import check_output
+    from mkba.io.paths import bundled_index
     from mkba.pricelist.exporting import export_pricelist
-    from mkba.pricelist.registry import load_pricelist
+    from mkba.pricelist.registry import Registry, load_pricelist
 
-    check_output(output, inputs=[Path(ref)] if Path(ref).exists() else [], option="--output")
-    pl = load_pricelist(ref, folders=pricelists_dir or ())
-    check_output(output, inputs=_chain_files(pl), option="--output")
+    check_ref(ref, "REF")
+    folders = pricelists_dir or ()
+    # the list, every list it extends, the index and the price-list folders are inputs: checked first
+    inputs = [*pricelist_files(ref, folders), bundled_index(), *Registry(folders).folders]
+    check_output(output, inputs=inputs, option="--output")
+    pl = load_pricelist(ref, folders=folders)
+    check_output(output, inputs=[pl.path], option="--output")  # the file read, should the two differ
     export_pricelist(pl, output)
     out.print(label("ck_written_items", lang.value).format(n=len(pl), output=output))
-
-
-def _chain_files(pl: Any) -> list[Path]:
-    """The files a resolved price list was read from (itself and what it extends), where known."""
-    files = [pl.path] if getattr(pl, "path", None) else []
-    return [Path(f) for f in files]

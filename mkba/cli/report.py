@@ -28,15 +28,13 @@ def report(
     chunk_size: int = typer.Option(100_000, help="Draws evaluated at once (memory bound)."),
     tornado: bool = typer.Option(False, "--tornado", help="One-way sensitivity of every uncertain input."),
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the report."),
-    pricelist: str | None = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
+    pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
     template: Path | None = typer.Option(None, "--template", help="A Jinja2 template of one's own."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Write a report for readers: summary, overview table, stakeholders, sources, uncertainty, SIB."""
-    from mkba.cli.common import input_files
     from mkba.cli.run import _is_project
     from mkba.io.documents import read_document
-    from mkba.io.files import check_outputs
     from mkba.report.html import render
 
     if output is None and pdf is None:
@@ -45,12 +43,13 @@ def report(
         raise MkbaError("--simulate expects a number of draws >= 1")
     if template is not None and not template.is_file():
         raise MkbaError("the report template does not exist", file=str(template))
-    project = _is_project(read_document(source))
-    inputs = [source, *_inputs_of(source, project), *([template] if template else [])]
-    if pricelist and Path(pricelist).is_file():
-        inputs.append(Path(pricelist))
-    render.check_outputs([("-o", output), ("--pdf", pdf)], inputs)
-    check_outputs([("-o", output), ("--pdf", pdf)], input_files(source, pricelist) + inputs)
+    doc = read_document(source)
+    project = _is_project(doc)
+    if project and tornado:
+        from mkba.cli.run import _refuse_for_project
+
+        _refuse_for_project(takes="--template, -o and --pdf", tornado=tornado)
+    _check_outputs(source, doc, pricelist, pricelists_dir or (), template, output=output, pdf=pdf)
     if pdf is not None:
         render.find_chromium()
     options = {"simulate": simulate, "seed": seed, "chunk_size": chunk_size, "lang": lang.value}
@@ -66,18 +65,29 @@ def report(
         out.print(dim(f"{label('written_pdf', lang.value)}: {pdf}"))
 
 
-def _inputs_of(source: Path, project: bool) -> list[Path]:
-    """The scenario files a project reads (its alternatives), so that none is overwritten."""
-    if not project:
-        return []
-    from mkba.project import load_project
+def _check_outputs(source, doc, pricelist, folders, template, *, output, pdf) -> None:
+    """Check ``-o`` and ``--pdf`` before any work: the suffix of the format, and no file the report reads.
 
-    files = []
-    for alt in load_project(source).definition.all:
-        file = getattr(alt.scenario, "file", None)
-        if file:
-            files.append(Path(file))
-    return files
+    The report reads the scenario or project (and a project's scenarios), the price list with its
+    ``extends`` chain, the index, the price-list folders (:func:`mkba.cli.common.input_files`) and
+    the template.
+
+    Raises
+    ------
+    MkbaError
+        Naming the option and the file.
+    """
+    from mkba.cli.common import input_files
+    from mkba.io.files import check_outputs, check_suffix
+    from mkba.report.html import render
+
+    inputs = [*input_files(source, pricelist, doc, folders), *([template] if template else [])]
+    render.check_outputs([("-o", output), ("--pdf", pdf)], [p for p in inputs if not p.is_dir()])
+    check_outputs([("-o", output), ("--pdf", pdf)], inputs)
+    if output is not None:
+        check_suffix(output, (".html", ".htm"), "-o", "HTML")
+    if pdf is not None:
+        check_suffix(pdf, (".pdf",), "--pdf", "PDF")
 
 
 def _scenario_html(source, pricelist, folders, template, tornado, options) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from mkba.cli.common import (
     Lang,
     bold,
     check_options,
+    check_plots,
+    check_shared_options,
     dask_client,
     dim,
     euro,
@@ -33,7 +36,7 @@ from mkba.scenario.model import load_scenario
 
 def run(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML, TOML or JSON)."),
-    pricelist: str | None = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
+    pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
     price_year: int | None = typer.Option(None, help="Price year of the results (default: the scenario's)."),
     discount_rate: float | None = typer.Option(None, help="Discount rate, e.g. 0.0225."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the results as JSON to this file."),
@@ -57,17 +60,22 @@ def run(
 
     A project file (format: mkba-project/1) compares its alternatives with the nulalternatief.
     """
-    from mkba.io.files import check_outputs
-
     check_options(
         price_year=price_year, discount_rate=discount_rate, simulate=simulate, chunk_size=chunk_size
     )
+    check_shared_options(
+        {
+            "pricelist": pricelist,
+            "pricelists_dir": pricelists_dir,
+            "workers": workers,
+            "scheduler": scheduler,
+            "simulate": simulate,
+        }
+    )
     doc = read_document(scenario)  # read once: for the outputs' check, the kind of file and the scenario
-    check_outputs([("--json", json_out), ("--xlsx", xlsx)], input_files(scenario, pricelist, doc))
-    if plots is not None and plots.exists() and not plots.is_dir():
-        raise MkbaError(
-            "is not a folder; expected a folder to write the charts to", file=str(plots), field="--plots"
-        )
+    check_run_outputs(
+        scenario, doc, pricelist, pricelists_dir or (), json_out=json_out, xlsx=xlsx, plots=plots
+    )
     if _is_project(doc):
         from mkba.cli.project import run_project
 
@@ -105,6 +113,39 @@ def run(
     if json_out is not None:
         result.to_json(json_out)
         out.print(dim(f"{label('written_json', lang.value)}: {json_out}"))
+
+
+def check_run_outputs(
+    source: Path,
+    doc: Document,
+    pricelist: str | None,
+    folders: Sequence[Path],
+    *,
+    json_out: Path | None,
+    xlsx: Path | None,
+    plots: Path | None,
+) -> None:
+    """Check ``--json``, ``--xlsx`` and ``--plots`` before any work (:mod:`mkba.io.files`).
+
+    The suffix must be the format written, and no output may be a file the run reads: the scenario
+    or project, the price list with its ``extends`` chain, the index, or a list in a price-list
+    folder (:func:`mkba.cli.common.input_files`). Nothing is read for it when no output is given.
+
+    Raises
+    ------
+    MkbaError
+        Naming the option and the file.
+    """
+    from mkba.io.files import check_outputs, check_suffix
+
+    if json_out is not None or xlsx is not None:  # an input first: the worst an output could do
+        inputs = input_files(source, pricelist, doc, folders)
+        check_outputs([("--json", json_out), ("--xlsx", xlsx)], inputs)
+    if json_out is not None:
+        check_suffix(json_out, (".json",), "--json", "JSON")
+    if xlsx is not None:
+        check_suffix(xlsx, (".xlsx",), "--xlsx", "an Excel workbook")
+    check_plots(plots, [json_out, xlsx])
 
 
 def _is_project(doc: Document) -> bool:
@@ -157,15 +198,18 @@ def _uncertainty(result: Result, sampling: Sampling, tornado: bool, break_even: 
     return analysis
 
 
-def _refuse_for_project(**given: object) -> None:
-    """Refuse the options a project's run does not take, rather than ignore them (exit code 2)."""
+def _refuse_for_project(takes: str = "--json and --xlsx", **given: object) -> None:
+    """Refuse the options a project's run does not take, rather than ignore them (exit code 2).
+
+    ``takes`` names the command's outputs a project does take, for the message.
+    """
     for option, value in given.items():
         if (value is not None and value != 1) if option == "workers" else value:  # --workers 1: the default
             flag = "--" + option.replace("_", "-")
             raise MkbaError(
                 "applies to a scenario, not to a project; run it on one of the project's scenarios "
                 "(a project takes the price list options, --lang, --simulate, --seed, --chunk-size, "
-                "--json and --xlsx)",
+                f"{takes})",
                 field=flag,
             )
 

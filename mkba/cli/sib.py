@@ -23,15 +23,6 @@ from mkba.report import numbers
 from mkba.report.vocabulary import break_even_reason, in_currency, label
 
 
-def _check_output(path: Path, option: str) -> None:
-    """Refuse an output path that is a folder or lies in a missing folder, before computing."""
-    if path.is_dir():
-        raise MkbaError(f"{option}: {str(path)!r} is a folder; expected a file name")
-    if not path.parent.is_dir():
-        what = "is not a folder" if path.parent.exists() else "does not exist"
-        raise MkbaError(f"{option}: the folder {str(path.parent)!r} {what}")
-
-
 def _pct(x: float | None, lang: str) -> str:
     """A fraction as a percentage in the reader's notation: ``-2,8 %`` or ``-2.8%``; ``-`` for none."""
     return numbers.percent(x, lang)
@@ -146,7 +137,7 @@ def sib_command(
     xlsx: Path | None = typer.Option(
         None, "--xlsx", help="Write the auditable Excel workbook, with the SIB sheet at this outcome level."
     ),
-    pricelist: str | None = typer.Option(None, help="Price list: NAME[@VERSION] or a file."),
+    pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
     lang: Lang = typer.Option(
         Lang.nl, "--lang", help="Language of labels and numbers (nl: 1.234,56; en: 1,234.56)."
     ),
@@ -164,17 +155,19 @@ def sib_command(
     # Output paths are checked before anything is computed; mkba.io.files writes every file atomically.
     if plot is not None:
         check_png_path(plot, "--plot")
-    for option, path in (("--xlsx", xlsx), ("--json", json_out)):
-        if path is not None:
-            _check_output(path, option)
     from mkba.cli.common import check_options, check_range, input_files
-    from mkba.io.files import check_outputs
+    from mkba.io.files import check_outputs, check_suffix
 
     check_options(simulate=simulate, chunk_size=chunk_size)
     check_range(workers, "--workers", 1, 1024)
     check_outputs(
-        [("--xlsx", xlsx), ("--json", json_out), ("--plot", plot)], input_files(scenario, pricelist)
+        [("--xlsx", xlsx), ("--json", json_out), ("--plot", plot)],
+        input_files(scenario, pricelist, folders=pricelists_dir or ()),
     )
+    if json_out is not None:
+        check_suffix(json_out, (".json",), "--json", "JSON")
+    if xlsx is not None:
+        check_suffix(xlsx, (".xlsx",), "--xlsx", "an Excel workbook")
     sib = compile_sib(scenario, pricelist, folders=pricelists_dir or ())
     result = sib.point(given)
     data = result.to_dict()

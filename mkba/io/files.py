@@ -7,7 +7,11 @@ folder, a device (``/dev/zero``), a FIFO or a socket is refused at once, without
 Every output path a command was given goes through :func:`check_output` *before any work*: it
 must not be one of the command's inputs (also not through a symlink, a hard link or ``..``), its
 folder must exist, and it must not be a folder. An output that is a character device (``/dev/null``)
-is written through, never replaced; a FIFO or socket is refused.
+is written through, never replaced; a FIFO or socket is refused. An input may also be a *folder* the
+command reads price lists from (``<folder>/<name>/<version>.yaml``): an existing file in one of its
+lists' folders is never replaced, and no existing file of the bundled price lists either (a second
+line of defence, should a list a command reads be missing from its inputs). :func:`check_suffix`
+refuses an output whose suffix is not the format written.
 
 Every file mkba writes (price list exports, workbooks, JSON results) goes
 through :func:`write_atomic`: the content is written to a temporary file in
@@ -25,6 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from mkba.errors import MkbaError
+from mkba.io import paths
 
 #: The default largest input file, in bytes (``MKBA_MAX_INPUT_BYTES`` overrides it).
 MAX_INPUT_BYTES = 64 * 1024 * 1024
@@ -157,14 +162,19 @@ def check_output(path: str | Path, *, inputs: Iterable[MaybePath] = (), option: 
     path = Path(path)
     file = str(path)
     real = Path(os.path.realpath(path))
-    for given in inputs:
-        if given is not None and str(given) and _same_file(path, Path(given)):
+    given_inputs = [Path(given) for given in inputs if given is not None and str(given)]
+    folders = [given for given in given_inputs if given.is_dir()]
+    for given in given_inputs:
+        if given not in folders and _same_file(path, given):
             raise MkbaError(
                 f"is also an input of this command ({given}); choose another output file so that "
                 "the input is not overwritten",
                 file=file,
                 field=option,
             )
+    for folder in folders:
+        _check_not_in_registry(real, folder, file, option)
+    _check_not_in_registry(real, paths.bundled_pricelists(), file, option, bundled=True)
     if real.is_dir():
         raise MkbaError("is a folder; expected a file name", file=file, field=option)
     if real.exists() and not real.is_file():
@@ -175,6 +185,73 @@ def check_output(path: str | Path, *, inputs: Iterable[MaybePath] = (), option: 
         what = "is not a folder" if real.parent.exists() else "does not exist"
         raise MkbaError(f"the folder {str(path.parent)!r} {what}", file=file, field=option)
     return path
+
+
+def _check_not_in_registry(
+    real: Path, folder: Path, file: str, option: str | None, bundled: bool = False
+) -> None:
+    """Refuse to replace an existing file of a price-list folder: ``<folder>/<name>/<file>``.
+
+    In the bundled folder (``bundled``) every existing file is kept, at any depth (the lists, the
+    price index, the mappings, the manifest). A new file (a new version of a list) is allowed.
+    """
+    if not real.is_file():
+        return
+    root = Path(os.path.realpath(folder))
+    inside = real.is_relative_to(root) if bundled else real.parent.parent == root
+    if inside:
+        what = "the bundled price lists" if bundled else "a price-list folder"
+        raise MkbaError(
+            f"is an existing file of {what} ({folder}), which this command reads and never "
+            "overwrites; choose an output file outside that folder (or a new file name)",
+            file=file,
+            field=option,
+        )
+
+
+def check_suffix(path: str | Path, suffixes: Iterable[str], option: str, what: str) -> Path:
+    """Refuse an output whose suffix does not match the format written (``--json out.xlsx``).
+
+    A character device (``/dev/null``) is written through whatever its name, so it passes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output file.
+    suffixes : iterable of str
+        The suffixes accepted (``".json"``), compared without regard to case; the first is named.
+    option : str
+        The option that gave the path, for the message.
+    what : str
+        What is written, for the message (``"JSON"``).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    MkbaError
+        ``--json: expected a file name ending in .json (JSON is written), not '.xlsx'``.
+    """
+    path = Path(path)
+    accepted = tuple(s.lower() for s in suffixes)
+    if path.suffix.lower() in accepted or _is_device(path):
+        return path
+    raise MkbaError(
+        f"expected a file name ending in {' or '.join(accepted)} ({what} is written), "
+        f"not {path.suffix or 'no suffix'!r}",
+        file=str(path),
+        field=option,
+    )
+
+
+def _is_device(path: Path) -> bool:
+    try:
+        return stat.S_ISCHR(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def check_outputs(outputs: Iterable[tuple[str, MaybePath]], inputs: Iterable[MaybePath] = ()) -> None:

@@ -42,8 +42,12 @@ def parse_ref(ref: str) -> tuple[str, str | None]:
     return name, (version or None)
 
 
-def _looks_like_path(ref: str) -> bool:
+def looks_like_path(ref: str) -> bool:
+    """Whether a price list reference is a file (a list's suffix, or a path separator), not a name."""
     return ref.lower().endswith(SUFFIXES + TABLE_SUFFIXES) or "/" in ref or os.sep in ref
+
+
+_looks_like_path = looks_like_path  # the name the loader's own code uses
 
 
 class Registry:

@@ -512,6 +512,22 @@ class Scenario(_Closed):
     def file(self) -> str | None:
         return self._doc.file if self._doc else None
 
+    @property
+    def pricelist_ref(self) -> str | None:
+        """``pricelist`` as the loader needs it: a relative file is relative to the file that names it.
+
+        That is the scenario's file, or the project's where the project sets the list for all its
+        alternatives (as a project finds its scenarios). ``name@version``, an absolute path and a
+        scenario given as a dict keep the value as written.
+        """
+        from mkba.pricelist.registry import looks_like_path  # a lower layer: imported when used
+
+        ref = self.pricelist
+        named_in = self._settings_at["pricelist"][0] if "pricelist" in self._settings_at else self.file
+        if ref is None or named_in is None or not looks_like_path(ref) or Path(ref).is_absolute():
+            return ref
+        return str(Path(named_in).parent / ref)
+
     def error(self, message: str, path: tuple) -> MkbaError:
         """An :class:`MkbaError` pointing at ``path`` in the file this came from (or at the project
         file's line, for a setting the project gives all its alternatives)."""

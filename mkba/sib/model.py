@@ -756,7 +756,7 @@ def compile_sib(
     c = s.sib
     if c is None:
         raise s.error("this scenario has no 'sib:' section (see docs/sib.md)", ())
-    pl = load_pricelist(pricelist if pricelist is not None else s.pricelist, folders=folders, index=index)
+    pl = load_pricelist(pricelist if pricelist is not None else s.pricelist_ref, folders=folders, index=index)
     defaults: dict[str, str] = {}
     if c.price_year is None:
         defaults["sib.price_year"] = "the scenario's price year"

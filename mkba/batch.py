@@ -222,7 +222,7 @@ def evaluate_many(
         (str(r[0]), *(None if _missing(v) else _plain(v) for v in r[1:]))
         for r in frame[["id", *columns]].itertuples(index=False, name=None)
     ]
-    ref = str(pricelist) if pricelist is not None else scenario.pricelist
+    ref = str(pricelist) if pricelist is not None else scenario.pricelist_ref
     shas = (scenario.sha256, load_pricelist(ref, folders=tuple(map(str, folders))).sha256)
     jobs = [
         _Job(data, scenario.file or "<dict>", ref, tuple(map(str, folders)), tuple(columns),
@@ -314,7 +314,9 @@ class _Base:
         self.columns: dict[str, int] = {}
         for j, inp in enumerate(self.model.inputs):
             path = _path_text(self.scenario, inp.path)
-            if path is not None and inp.path[-1] != "item":
+            # a price item's input is shared by every line that uses the item (and a volunteer line
+            # names its item under ``value``): a column of such a path changes the line, not the price
+            if path is not None and not inp.name.startswith("price."):
                 self.columns[path] = j
 
     @classmethod

@@ -271,3 +271,21 @@ def test_a_base_or_price_list_changed_between_calls_is_read_again(tmp_path):
     )
     after = npv(mkba.evaluate_many(scenario, table, pricelist=listed))
     assert after != before
+
+
+def test_a_volunteer_lines_value_column_changes_that_line_not_the_shared_price():
+    """``volunteers.<id>.value`` names the line's price item: an item id is taken, a bare number refused."""
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[1]
+    tutorial = root / "scenarios" / "tutorial.yaml"
+    out = mkba.evaluate_many(
+        tutorial, pd.DataFrame({"id": ["a"], "volunteers.bestuur.value": ["mantelzorg-uur"]})
+    )
+    alone = mkba.evaluate(
+        mkba.load_scenario(tutorial).with_changes({"volunteers.bestuur.value": "mantelzorg-uur"})
+    )
+    got = out.query("figure == 'volunteer_value_pv' and stakeholder == 'total'")["value"].item()
+    assert got == alone.volunteer_value_pv != mkba.evaluate(tutorial).volunteer_value_pv
+    with pytest.raises(mkba.MkbaError, match=r"volunteers\.buddy\.value"):
+        mkba.evaluate_many(tutorial, pd.DataFrame({"id": ["a"], "volunteers.buddy.value": [25.0]}))

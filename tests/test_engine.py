@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1187,3 +1188,14 @@ def test_evaluate_discount_column_changes_only_discounting(run, make_scenario):
     figs = figures(model, model.evaluate(theta))
     assert figs.pv_costs.tolist() == approx([3000.0, 1000 * (1 + 1 / 1.1 + 1 / 1.21)], rel=1e-13)
     assert math.isclose(figs.net_flows[0].sum(), figs.net_flows[1].sum())
+
+
+def test_inputs_of_the_wrong_width_are_refused_not_misread():
+    """One column too many was read as the constant column: the tutorial's saldo came out positive."""
+    import mkba
+
+    model = mkba.evaluate(Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml").model
+    for theta in (np.r_[model.base, 0.0][None], model.base[None, :-1]):
+        with pytest.raises(ValueError, match="one per input"):
+            model.evaluate(theta)
+    assert model.evaluate(model.base).gross.shape[0] == 1

@@ -326,7 +326,9 @@ def test_the_workbooks_sib_headings_name_the_contracts_currency(tmp_path):
     assert done.returncode == 0, done.stderr
     texts = [c.value for ws in openpyxl.load_workbook(xlsx) for row in ws.iter_rows() for c in row]
     texts = [t for t in texts if isinstance(t, str)]
-    assert "Betaalschema per jaar (GBP)" in texts and "Kasstromen investeerders (GBP)" in texts
+    assert (
+        "Betaalschema per betaaldatum (GBP)" in texts and "Kasstromen investeerders (GBP)" in texts
+    )  # on dates
     assert any(t.startswith("Waterval per investeerder (GBP)") for t in texts)
 
 
@@ -526,3 +528,17 @@ def test_the_schedule_shows_what_the_payer_keeps_once_investors_are_whole(tmp_pa
     assert re.search(r"Houdt betaler \(investeerders heel\)( 0,00){3} 125,50( 0,00){3}", text), text
     keeps["value"] = 0.0
     assert "Houdt betaler" not in _report_text(tmp_path, SIB / "utah-high-quality-preschool.yaml")
+
+
+def test_a_chart_axis_that_reaches_a_million_is_written_in_millions_throughout(tmp_path):
+    """'€ -2,50 mln' beside '€ -500.000' on one axis mixed two units (the project report's chart)."""
+    out = tmp_path / "p.html"
+    done = invoke_cli("report", ROOT / "scenarios" / "frontlijnteam-project.yaml", "-o", out)
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    ticks = re.findall(r"<text[^>]*>(€[^<]*)</text>", page)
+    millions = [t for t in ticks if "mln" in t]
+    assert millions, ticks
+    assert all("mln" in t or t.replace("\xa0", " ") == "€ 0" for t in ticks if t in millions or "." in t), (
+        ticks
+    )

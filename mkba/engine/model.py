@@ -309,8 +309,32 @@ class Model:
 
     # -- evaluation --------------------------------------------------------------------
     def evaluate(self, theta: np.ndarray | None = None) -> Flows:
-        """Flows for each row of ``theta`` (shape (D, J)); the point result when ``None``."""
+        """The flows of each row of inputs ``theta``: gross per line, booked per stakeholder, discounted.
+
+        Parameters
+        ----------
+        theta : ndarray (D, J) or (J,), optional
+            One row per draw, one column per input in the order of :attr:`inputs` (each in its own
+            unit: euro, shares, counts, the discount rate per year); default: the point values
+            (:attr:`base`). :meth:`input_index` gives an input's column.
+
+        Returns
+        -------
+        Flows
+            ``gross`` (D, L, Y) and ``posted`` (D, P, Y) in euro per year, ``discount`` (D, Y).
+
+        Raises
+        ------
+        ValueError
+            When ``theta`` does not have one column per input (a column more or less would be
+            read as another input).
+        """
         theta = np.atleast_2d(self.base if theta is None else np.asarray(theta, dtype=np.float64))
+        if theta.ndim != 2 or theta.shape[1] != len(self.inputs):
+            raise ValueError(
+                f"theta has {theta.shape[-1]} columns; expected one per input ({len(self.inputs)}), "
+                "in the order of Model.inputs"
+            )
         D, Y = theta.shape[0], len(self.years)
         padded = np.concatenate([theta, np.ones((D, 1))], axis=1)  # column J is the constant 1
         values = padded[:, self._factor_cols]  # (D, L, F)

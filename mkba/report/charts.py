@@ -58,7 +58,10 @@ def _euro_axis(axis: Axis, lang: str = "nl") -> None:
 
     from mkba.report.numbers import short_euro
 
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: short_euro(x, lang)))
+    # one unit along the axis: millions once its range reaches a million (read when the ticks are drawn)
+    axis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: short_euro(x, lang, top=max(abs(v) for v in axis.get_view_interval())))
+    )
 
 
 def _short(x: float, lang: str = "nl") -> str:

@@ -220,8 +220,11 @@ def count(n: int | None, lang: str = "nl") -> str:
     return number(n, lang, 0)
 
 
-def short_euro(x: float, lang: str = "nl") -> str:
+def short_euro(x: float, lang: str = "nl", top: float | None = None) -> str:
     """A compact amount for chart axes: ``€ 1,25 mln`` from a million on, else the whole amount.
+
+    With ``top``, the largest amount on the axis, every tick of an axis that reaches a million is
+    written in millions (``€ 0,50 mln`` beside ``€ 2,50 mln``, not ``€ 500.000``); zero stays ``€ 0``.
 
     Examples
     --------
@@ -229,14 +232,17 @@ def short_euro(x: float, lang: str = "nl") -> str:
     '€\\xa0-1,25\\xa0mln'
     >>> short_euro(800_000)
     '€\\xa0800.000'
+    >>> short_euro(-500_000, top=2_500_000)
+    '€\\xa0-0,50\\xa0mln'
     >>> short_euro(12_000_000, "en")
     '€12.0m'
     """
     lang = _lang(lang)
     a = abs(x)
-    if a < 1e6:
+    scale = max(a, abs(top)) if top is not None and math.isfinite(top) else a
+    if scale < 1e6 or a == 0:
         return euro(x, lang)
-    amount = number(a / 1e6, lang, 2 if a < 1e7 else 1)
+    amount = number(a / 1e6, lang, 2 if scale < 1e7 else 1)
     sign = "-" if x < 0 else ""
     if lang == "nl":
         return f"€{NBSP}{sign}{amount}{NBSP}mln"

@@ -42,7 +42,8 @@ def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 def _tick_label(chart: Chart, value: float, lang: str) -> str:
     if chart.value_axis == "count":
         return numbers.count(round(value), lang)
-    return numbers.short_euro(value, lang)
+    low, high = _extent(chart)  # one unit along the whole axis: millions once it reaches a million
+    return numbers.short_euro(value, lang, top=max(abs(low), abs(high)))
 
 
 def _extent(chart: Chart) -> tuple[float, float]:

@@ -382,7 +382,7 @@ class Result:
         return pd.DataFrame(
             {
                 "year": self.model.years,
-                "costs": -np.minimum(posted, 0).sum(axis=0),
+                "costs": np.maximum(-posted, 0).sum(axis=0),  # +0.0 in a year without costs, not -0.0
                 "benefits": np.maximum(posted, 0).sum(axis=0),
                 "net_flow": net,
                 "discount_factor": df,

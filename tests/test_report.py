@@ -441,10 +441,10 @@ def _sib_part(text: str) -> str:
 def test_the_sib_section_names_the_guarantee_and_the_investors_break_even(tmp_path):
     """Rikers: Bloomberg Philanthropies guarantees USD 7.2 million of Goldman's loan; Goldman breaks even at 10 %."""
     text = _sib_part(_report_text(tmp_path, SIB / "nyc-rikers-able.yaml", "--simulate", "2000"))
-    assert (
+    assert (  # the steps in words beside the name, the amount alone in the figure column
         "Garantie van Bloomberg Philanthropies voor Goldman Sachs Bank USA (Urban Investment Group) "
-        "USD 7.200.000,00 (oplopend met de investering: vanaf 2014 USD 6.000.000,00; "
-        "vanaf 2015 USD 7.200.000,00)"
+        "(oplopend met de investering: vanaf 2014 USD 6.000.000,00; "
+        "vanaf 2015 USD 7.200.000,00) USD 7.200.000,00"
     ) in text
     assert re.search(r"Omslagpunt investeerders bij: Reduction in recidivism bed-days.*?\(%\) 10,00", text)
     assert "Omslagpunt betaler bij: Reduction" in text

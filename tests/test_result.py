@@ -446,3 +446,18 @@ def test_a_price_year_beyond_the_index_given_for_the_run_is_not_blamed_on_the_fi
     with pytest.raises(mkba.MkbaError, match="given for this run") as info:
         mkba.evaluate(tutorial, price_year=2100)
     assert info.value.file is None and info.value.line is None and info.value.field == "price_year"
+
+
+def test_a_year_without_costs_shows_zero_not_minus_zero():
+    """-0.0 costs were written '€ -0' in the report's table per year (the Rikers scenario, 2016-2017)."""
+    import numpy as np
+
+    root = Path(__file__).resolve().parents[1]
+    for path in [
+        *sorted((root / "scenarios").glob("*.yaml")),
+        *sorted((root / "scenarios" / "sib").glob("*.yaml")),
+    ]:
+        if "project" in path.name:
+            continue
+        frame = mkba.evaluate(path).yearly_frame()
+        assert not np.signbit(frame[["costs", "benefits"]].to_numpy()).any(), path.name

@@ -143,7 +143,9 @@ def _guarantees(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
                 for p, a in spec.amount.items()
             )
             amount = g.get("amount_in_force", max(spec.amount.values()))
-            value = f"{c(amount)} ({label('sib_guarantee_steps', lang).format(steps=steps)})"
+            # the steps are words: with the name, so that the figure column holds the amount only
+            name = f"{name} ({label('sib_guarantee_steps', lang).format(steps=steps)})"
+            value = c(amount)
         else:
             value = c(spec.amount)
         rows.append((name, value))

@@ -54,10 +54,12 @@ class Project:
 
     @property
     def name(self) -> str:
+        """The project's ``name``, as its file gives it."""
         return self.definition.name
 
     @property
     def file(self) -> str:
+        """The project file, as it was given to :func:`load_project` (for messages and provenance)."""
         return self.definition.file
 
     @property
@@ -111,11 +113,31 @@ class Project:
         """The price list every alternative is valued on: ``pricelist``, else the one the project
         (or its alternatives, which it holds equal) names, else the bundled default.
 
+        Parameters
+        ----------
+        pricelist : str, path or PriceList, optional
+            ``name@version``, a file, or a loaded list (returned as it is); default: the one the
+            project names.
+        folders : sequence of path
+            Extra folders of price lists, searched before the bundled ones.
+
+        Returns
+        -------
+        PriceList
+            Amounts in euro per unit, each in its item's own price year.
+
         Raises
         ------
         MkbaError
             A list the project names that cannot be loaded: naming the project file (or the
-            scenario file) and the line of ``pricelist``.
+            scenario file) and the line of ``pricelist``; a list given as ``pricelist`` that cannot
+            be loaded, as :func:`mkba.load_pricelist`.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> mkba.load_project("scenarios/frontlijnteam-project.yaml").load_pricelist()
+        PriceList('nl-sociaal-domein@2024.1', 70 items)
         """
         first = self.baseline.scenario if not self.baseline.is_nothing else self.alternatives[0].scenario
         try:
@@ -196,6 +218,11 @@ class ProjectResult:
 
     @property
     def baseline(self) -> Result:
+        """The nulalternatief's result: what every delta is taken against (euro, as :attr:`results`).
+
+        For a project that names no nulalternatief, the result of ``niets``: an empty scenario on
+        the project's settings.
+        """
         return self.results[self.project.baseline.id]
 
     def delta(self, alt_id: str) -> dict[str, Any]:
@@ -203,6 +230,33 @@ class ProjectResult:
 
         ``bcr`` is ``delta_pv_benefits / delta_pv_costs`` when ``delta_pv_costs > 0``; an alternative
         that costs no more and yields no less (and differs) is ``dominant`` and has no ratio.
+
+        Parameters
+        ----------
+        alt_id : str
+            The id of an alternative (or of the nulalternatief, whose deltas are all 0).
+
+        Returns
+        -------
+        dict
+            ``pv_costs``, ``pv_benefits`` and ``npv``: the differences in euro (of the results'
+            price year, discounted to their base year); ``dominant`` (bool); ``bcr`` (a ratio, or
+            None); ``stakeholders``: per stakeholder of either, the differences of its
+            ``pv_costs``, ``pv_benefits`` and ``npv`` (euro); ``fiscal``: those of the public
+            stakeholders together (euro).
+
+        Raises
+        ------
+        KeyError
+            An ``alt_id`` that is not in :attr:`results`.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> result = mkba.load_project("scenarios/frontlijnteam-project.yaml").evaluate()
+        >>> delta = result.delta("frontlijnteam")
+        >>> delta["dominant"], round(delta["bcr"], 3)  # 0.056 euro more benefit per euro more cost
+        (False, 0.056)
         """
         a, b = self.results[alt_id], self.baseline
         out: dict[str, Any] = {name: _delta(getattr(a, name), getattr(b, name)) for name in FIGURES}
@@ -262,7 +316,34 @@ class ProjectResult:
 
     def line_deltas(self, alt_id: str) -> list[dict[str, Any]]:
         """Line by line and per stakeholder: the alternative's and the nulalternatief's present value
-        and their difference (euro; a line the alternative removed shows its saving as a delta)."""
+        and their difference (euro; a line the alternative removed shows its saving as a delta).
+
+        Parameters
+        ----------
+        alt_id : str
+            The id of an alternative.
+
+        Returns
+        -------
+        list of dict
+            One per line and stakeholder (and memo line) of either result, the alternative's first:
+            ``id``, ``group``, ``kind``, ``label``, ``stakeholder``, ``transfer``, ``memo`` as
+            :meth:`Result.line_rows`, and ``pv``, ``baseline_pv`` and ``delta_pv = pv - baseline_pv``
+            in euro (benefits positive, costs negative; 0 where a result has no such line).
+
+        Raises
+        ------
+        KeyError
+            An ``alt_id`` that is not in :attr:`results`.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> result = mkba.load_project("scenarios/frontlijnteam-project.yaml").evaluate()
+        >>> rows = {r["id"]: r for r in result.line_deltas("frontlijnteam")}
+        >>> round(rows["zware-gezinsaanpak"]["delta_pv"])  # a cost the alternative removed, euro
+        1626812
+        """
         key_cols = ("id", "stakeholder", "transfer", "memo")
         mine = {tuple(r[k] for k in key_cols): r for r in self.results[alt_id].line_rows()}
         theirs = {tuple(r[k] for k in key_cols): r for r in self.baseline.line_rows()}

@@ -139,26 +139,41 @@ class Result:
 
     @property
     def irr_reason(self) -> str:
+        """Why :attr:`irr` is None: ``'no sign change'`` or ``'several roots possible: ...'``; else ``''``.
+
+        The IRR exists only when the yearly net flows change sign once (docs/method.md, section 5).
+        """
         return str(self.figs.irr_reason[0])
 
     @property
     def scenario(self) -> Scenario:
+        """The scenario evaluated (the compiled model's)."""
         return self.model.scenario
 
     @property
     def years(self) -> list[int]:
+        """The calendar years of the horizon, first to last (those of :attr:`net_flows`)."""
         return self.model.years.tolist()
 
     @property
     def net_flows(self) -> list[float]:
+        """The net flow of each year of :attr:`years`, euro of :attr:`price_year`, undiscounted.
+
+        Benefits minus costs over all stakeholders; the two sides of a transfer cancel.
+        """
         return self.figs.net_flows[0].tolist()
 
     @property
     def discount_rate(self) -> float:
+        """The real discount rate the result is discounted at, a fraction per year (0.0225 is 2.25 %).
+
+        The scenario's (or its default), or the one given to :func:`evaluate`.
+        """
         return float(self.model.base[self.model.discount_col])
 
     @property
     def price_year(self) -> int:
+        """The year whose euros every amount of the result is in (docs/method.md, section 1)."""
         return self.model.price_year
 
     def stakeholder_label(self, name: str) -> str:
@@ -167,6 +182,23 @@ class Result:
         Without a label, a common id gets its default name (``zorgverzekeraar``: Zorgverzekeraar,
         Health insurer) and any other id a capital first letter
         (:func:`mkba.report.vocabulary.stakeholder_name`).
+
+        Parameters
+        ----------
+        name : str
+            A stakeholder id, e.g. ``'gemeente'``; it need not be one of the scenario's.
+
+        Returns
+        -------
+        str
+            The label in the result's :attr:`lang`.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> result = mkba.evaluate("scenarios/tutorial.yaml", lang="en")
+        >>> [result.stakeholder_label(name) for name in ("gemeente", "zorgverzekeraar", "buurt")]
+        ['Municipality', 'Health insurer', 'Buurt']
         """
         spec = self.scenario.stakeholders.get(name)
         own = None if spec is None else ((spec.label_en or spec.label) if self.lang == "en" else spec.label)
@@ -393,6 +425,21 @@ class Result:
 
     @property
     def provenance(self) -> dict:
+        """Where the result came from, so that it can be reproduced (``provenance`` of the JSON).
+
+        ``pricelist`` (``name``, ``version``, ``sha256``), ``scenario`` (``name``, ``sha256``,
+        ``file``; for a variant also ``based_on_sha256`` and its ``changes``), ``price_year``,
+        ``discount_rate`` (a fraction per year), ``base_year``, ``price_index`` (its name),
+        ``assumed_inflation`` (a fraction per year; only when one was stated), ``defaults_used``
+        (:attr:`Model.defaults`) and ``mkba_version``.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> provenance = mkba.evaluate("scenarios/tutorial.yaml").provenance
+        >>> provenance["pricelist"]["version"], provenance["price_index"], provenance["base_year"]
+        ('2024.1', 'cbs-cpi', 2025)
+        """
         pl = self.model.pricelist
         return {
             "pricelist": {"name": pl.name, "version": pl.version, "sha256": pl.sha256},
@@ -469,6 +516,33 @@ class Result:
         return out
 
     def to_json(self, path: str | Path | None = None) -> str:
+        """:meth:`to_dict` as JSON text (indented; NaN refused), and written to ``path`` when given.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            A file to write the text to (UTF-8, with a final newline), atomically: an earlier file
+            there is replaced whole or not at all. Default: nothing is written.
+
+        Returns
+        -------
+        str
+            The JSON text (without the final newline); money in euro of :attr:`price_year`.
+
+        Raises
+        ------
+        MkbaError
+            Naming the file, when ``path`` is a folder, its folder does not exist, or it cannot be
+            written.
+
+        Examples
+        --------
+        >>> import json
+        >>> import mkba
+        >>> result = mkba.evaluate("scenarios/tutorial.yaml")
+        >>> json.loads(result.to_json())["npv"] == result.npv
+        True
+        """
         text = json.dumps(
             self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default
         )
@@ -483,8 +557,30 @@ class Result:
     ) -> Path:
         """Write the auditable workbook (see :mod:`mkba.report.excel.workbook`).
 
-        ``analysis`` (tornado, simulation, break-even) adds the *Gevoeligheid* sheet; ``sib``
-        (a :class:`mkba.sib.SibResult`) shows the SIB at that outcome level on the *SIB* sheet.
+        Every figure in it is a live formula over the inputs (euro of :attr:`price_year`).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.xlsx`` file to write (atomically); its folder must exist.
+        lang : {'nl', 'en'}, optional
+            Language of sheet names and labels; default: the result's :attr:`lang`.
+        analysis : dict, optional
+            ``tornado``, ``simulation`` and ``break_even`` results, for the *Gevoeligheid* sheet;
+            default: what :attr:`extra` holds of them (no sheet without any).
+        sib : mkba.sib.SibResult, optional
+            The SIB at an outcome level, for the *SIB* sheet; default: the scenario's ``sib:``
+            section at its expected levels (no sheet without one).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        MkbaError
+            Naming the file, when its folder does not exist or it cannot be written.
         """
         from mkba.report.excel.workbook import write_workbook
 

@@ -298,7 +298,35 @@ class Model:
         return np.array([inp.base for inp in self.inputs], dtype=np.float64)
 
     def input_index(self, name: str) -> int:
-        """Column of the input called ``name`` (an unknown name lists the nearest)."""
+        """Column of the input called ``name`` in ``theta`` (and in :attr:`inputs`, :attr:`base`).
+
+        Parameters
+        ----------
+        name : str
+            The input's path in the scenario, as :attr:`inputs` names it: ``'discount_rate'``,
+            ``'participants.2025'``, ``'costs.<id>.amount'``, ``'effects.<id>.success'``,
+            ``'price.<item id>'``, ...
+
+        Returns
+        -------
+        int
+            The column, 0-based.
+
+        Raises
+        ------
+        MkbaError
+            An unknown name, naming the nearest input names.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> scenario = mkba.load_scenario("scenarios/tutorial.yaml")
+        >>> model = mkba.compile_scenario(scenario, mkba.load_pricelist(scenario.pricelist))
+        >>> model.input_index("discount_rate") == model.discount_col
+        True
+        >>> round(float(model.base[model.input_index("effects.loon.success")]), 4)  # its mean, a share 0-1
+        0.3
+        """
         for j, inp in enumerate(self.inputs):
             if inp.name == name:
                 return j

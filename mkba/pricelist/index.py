@@ -145,16 +145,61 @@ class PriceIndex:
         return self._values.copy()
 
     def with_assumed_inflation(self, rate: float | None) -> PriceIndex:
-        """The same series, extended beyond its ends at ``rate`` a year."""
+        """The same series, extended beyond its ends at ``rate`` a year.
+
+        Parameters
+        ----------
+        rate : float or None
+            Assumed yearly inflation beyond either end of the series, a rate per year (a
+            fraction: 0.02 is 2 %); None for none (a year outside the series is then an error).
+            It replaces any rate this index had.
+
+        Returns
+        -------
+        PriceIndex
+            A new index with the same values, name and ``meta``; this one is unchanged.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> index = mkba.PriceIndex({2023: 100.0, 2024: 103.0}).with_assumed_inflation(0.02)
+        >>> index.level([2022, 2025]).round(4).tolist()  # before and after the series
+        [98.0392, 105.06]
+        """
         return PriceIndex(dict(zip(self.years.tolist(), self._values.tolist())), self.name, rate, self.meta)
 
     def level(self, year: npt.ArrayLike) -> np.ndarray:
         """Index value of ``year`` (scalar or array of int).
 
+        A year beyond the series is the value of its nearest end, grown (or, before the first
+        year, shrunk) at the assumed inflation for each year beyond it.
+
+        Parameters
+        ----------
+        year : int or array_like of int
+            Calendar year(s).
+
+        Returns
+        -------
+        numpy.ndarray
+            The index value of each year, in the series' own base (e.g. 2015 = 100), of the shape
+            of ``year``.
+
         Raises
         ------
         MkbaError
             If a year is outside the series and no assumed inflation was stated.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> index = mkba.PriceIndex({2023: 100.0, 2024: 103.0}, name="example")
+        >>> index.level([2023, 2024]).tolist()
+        [100.0, 103.0]
+        >>> index.level(2025)
+        Traceback (most recent call last):
+        ...
+        mkba.errors.MkbaError: price year 2025 is outside the price index 'example' (2023-2024); ...
         """
         y = np.asarray(year, dtype=np.int64)
         inner = np.clip(y, self.first_year, self.last_year)
@@ -173,11 +218,58 @@ class PriceIndex:
         return out * growth ** (y - inner).astype(np.float64)
 
     def factor(self, from_year: npt.ArrayLike, to_year: npt.ArrayLike) -> np.ndarray:
-        """Multiplier that brings an amount from ``from_year`` to ``to_year`` prices."""
+        """Multiplier that brings an amount from ``from_year`` to ``to_year`` prices.
+
+        ``I(to_year) / I(from_year)`` (docs/method.md, section 1).
+
+        Parameters
+        ----------
+        from_year : int or array_like of int
+            The price year(s) an amount is stated in.
+        to_year : int or array_like of int
+            The price year(s) to bring it to; broadcast against ``from_year``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The factor (dimensionless), of the broadcast shape.
+
+        Raises
+        ------
+        MkbaError
+            As :meth:`level`: a year outside the series without an assumed inflation.
+        """
         return self.level(to_year) / self.level(from_year)
 
     def index(self, amount: npt.ArrayLike, from_year: npt.ArrayLike, to_year: npt.ArrayLike) -> np.ndarray:
-        """``amount`` in ``from_year`` prices, expressed in ``to_year`` prices (euro)."""
+        """``amount`` in ``from_year`` prices, expressed in ``to_year`` prices (euro).
+
+        Parameters
+        ----------
+        amount : float or array_like of float
+            Amount(s) in euro of ``from_year``.
+        from_year : int or array_like of int
+            The price year(s) the amounts are stated in.
+        to_year : int or array_like of int
+            The price year(s) to express them in; all three are broadcast together.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``amount * I(to_year) / I(from_year)``, euro of ``to_year``.
+
+        Raises
+        ------
+        MkbaError
+            As :meth:`level`: a year outside the series without an assumed inflation.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> index = mkba.PriceIndex({2023: 100.0, 2024: 103.0})
+        >>> index.index([50.0, 100.0], [2023, 2024], 2024).tolist()  # euro of 2024
+        [51.5, 100.0]
+        """
         return np.asarray(amount, dtype=np.float64) * self.factor(from_year, to_year)
 
     def __repr__(self) -> str:

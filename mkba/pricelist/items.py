@@ -365,19 +365,97 @@ class PriceList:
         return self.item(item_id)
 
     def item(self, item_id: str) -> PriceItem:
-        """The item ``item_id``; an unknown id names the nearest existing ones."""
+        """The item ``item_id`` (what ``pricelist[item_id]`` gives).
+
+        Parameters
+        ----------
+        item_id : str
+            The item's id, e.g. ``'huisarts-consult'``.
+
+        Returns
+        -------
+        PriceItem
+            The item as resolved (after ``extends`` and ``overrides``); its ``amount`` is in euro
+            per ``unit``, in prices of its own ``price_year``.
+
+        Raises
+        ------
+        MkbaError
+            An unknown id, naming the nearest existing ones.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> pricelist = mkba.load_pricelist("nl-sociaal-domein@2024.1")
+        >>> pricelist.item("huisarts-consult").amount  # euro per contact, prices of 2022
+        30.87
+        >>> pricelist.item("huisarts")
+        Traceback (most recent call last):
+        ...
+        mkba.errors.MkbaError: unknown price item 'huisarts' in nl-sociaal-domein@2024.1; nearest: ...
+        """
         try:
             return self.items[item_id]
         except KeyError:
             raise MkbaError(unknown_item_message(item_id, self)) from None
 
     def amounts(self, price_year: int | None = None, index: PriceIndex | None = None) -> dict[str, float]:
-        """Each item's amount, indexed to ``price_year`` when given (euro per unit)."""
+        """Each item's amount, indexed to ``price_year`` when given (euro per unit).
+
+        Parameters
+        ----------
+        price_year : int, optional
+            The year whose euros to express every amount in. Default: none; each amount stays in
+            its item's own price year.
+        index : PriceIndex, optional
+            The index to bring amounts to ``price_year`` with (default: the bundled CBS CPI).
+
+        Returns
+        -------
+        dict of str to float
+            Item id to its amount, euro per unit of the item, in the list's order.
+
+        Raises
+        ------
+        MkbaError
+            With ``price_year``: a list in another currency than EUR, or a price year outside the
+            index (without an assumed inflation).
+        """
         frame = self.to_frame(price_year=price_year, index=index)
         return dict(zip(frame["id"], frame["amount"]))
 
     def to_frame(self, price_year: int | None = None, index: PriceIndex | None = None) -> pd.DataFrame:
-        """One row per item; with ``price_year``, amounts (and ranges) indexed to that year."""
+        """One row per item; with ``price_year``, amounts (and ranges) indexed to that year.
+
+        Parameters
+        ----------
+        price_year : int, optional
+            The year whose euros to express ``amount``, ``low`` and ``high`` in (the column
+            ``price_year`` then holds it). Default: each item in its own price year.
+        index : PriceIndex, optional
+            The index to bring amounts to ``price_year`` with (default: the bundled CBS CPI).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per item in the list's order, with the item's fields as columns (``id``,
+            ``label``, ``unit``, ``amount``, ``price_year``, ``low``, ``high`` in euro per unit,
+            ``payer``, ``nature``, ..., its ``source`` as ``source_title``, ``source_url``,
+            ``source_where``) and ``origin``, the ``name@version`` that defined it last.
+
+        Raises
+        ------
+        MkbaError
+            As :meth:`amounts`.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> frame = mkba.load_pricelist("nl-sociaal-domein@2024.1").to_frame(price_year=2024)
+        >>> row = frame.set_index("id").loc["huisarts-consult"]
+        >>> round(float(row["amount"]), 2), int(row["price_year"])  # euro of 2024 per contact
+        (33.1, 2024)
+        """
         import pandas as pd
 
         rows = []

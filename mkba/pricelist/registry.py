@@ -107,7 +107,31 @@ class Registry:
         }
 
     def path_of(self, ref: str) -> Path:
-        """The file of ``name[@version]``; the newest version when none is given."""
+        """The file of ``name[@version]``; the newest version when none is given.
+
+        Parameters
+        ----------
+        ref : str
+            ``'nl-sociaal-domein@2024.1'``, or ``'nl-sociaal-domein'`` for its newest version
+            (versions compare part by part, numbers as numbers: ``2024.10`` is newer than ``2024.9``).
+
+        Returns
+        -------
+        Path
+            The list's file, from the first folder that has it.
+
+        Raises
+        ------
+        MkbaError
+            An unknown name (naming the nearest and the available ones), an unknown version (naming
+            the available ones), or a ``name@version`` found in two folders with different content.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> mkba.Registry().path_of("nl-sociaal-domein@2024.1").name
+        '2024.1.yaml'
+        """
         name, version = parse_ref(ref)
         lists = self.available()
         if name not in lists:
@@ -128,7 +152,35 @@ class Registry:
     def load(self, ref: str | Path, index: PriceIndex | None = None) -> PriceList:
         """Load and resolve a list by ``name[@version]`` or by file path.
 
-        ``index`` (default: the bundled CBS CPI) checks that every price year is in the index.
+        Parameters
+        ----------
+        ref : str or Path
+            ``name[@version]`` (as :meth:`path_of`), optionally pinned to its content with
+            ``#sha256:`` and at least 12 hex digits of :attr:`PriceList.sha256`; or a file: a
+            :class:`~pathlib.Path`, or a string with a path separator or a list's suffix (``.yaml``,
+            ``.yml``, ``.toml``, ``.json``, or a ``.csv`` / ``.xlsx`` table as exported).
+        index : PriceIndex, optional
+            The index every item's price year must lie in (default: the bundled CBS CPI).
+
+        Returns
+        -------
+        PriceList
+            The list after following ``extends`` and applying ``overrides``; amounts in euro per
+            unit, each in its item's own price year.
+
+        Raises
+        ------
+        MkbaError
+            As :meth:`path_of`; naming file, line and field when a list (or a base it extends)
+            does not fit the format, its ``extends`` does not resolve or makes a cycle, or a price
+            year is outside ``index`` (one without an assumed inflation); when a bundled list is not
+            its published content, or the content is not the pinned one.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> mkba.Registry().load("nl-sociaal-domein@2024.1#sha256:33783c574cc0")
+        PriceList('nl-sociaal-domein@2024.1', 70 items)
         """
         pin = None
         if isinstance(ref, str) and "#sha256:" in ref and not _looks_like_path(ref.partition("#")[0]):

@@ -34,11 +34,23 @@ class _Dist(pydantic.BaseModel):
         raise NotImplementedError
 
     def ppf(self, q: npt.ArrayLike) -> np.ndarray:
-        """Quantile function: the value below which a share ``q`` of draws falls."""
+        """Quantile function: the value below which a share ``q`` of draws falls.
+
+        Parameters
+        ----------
+        q : array_like of float
+            Shares in [0, 1] (uniform random numbers, for inverse transform sampling).
+
+        Returns
+        -------
+        numpy.ndarray
+            The values, of the shape of ``q``, in the unit of the number the distribution stands for.
+        """
         raise NotImplementedError
 
     @property
     def mean(self) -> float:
+        """The mean, in the unit of the number the distribution stands for: what the point result uses."""
         raise NotImplementedError
 
     @property
@@ -91,9 +103,29 @@ class Triangular(_Dist):
 
     @property
     def mean(self) -> float:
+        """The mean ``(low + mode + high) / 3``, in the unit of the number: what the point result uses."""
         return (self.low + self.mode + self.high) / 3
 
     def ppf(self, q: npt.ArrayLike) -> np.ndarray:
+        """Quantile function: the value below which a share ``q`` of draws falls.
+
+        Parameters
+        ----------
+        q : array_like of float
+            Shares in [0, 1] (uniform random numbers, for inverse transform sampling); a share
+            outside [0, 1] gives nan.
+
+        Returns
+        -------
+        numpy.ndarray
+            Values in [``low``, ``high``], of the shape of ``q``, in the unit of the number.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> mkba.Triangular(dist="triangular", low=0.0, mode=0.0, high=1.0).ppf([0.0, 0.75, 1.0]).tolist()
+        [0.0, 0.5, 1.0]
+        """
         a, c, b = self.low, self.mode, self.high
         q = np.asarray(q, dtype=np.float64)
         split = (c - a) / (b - a)
@@ -141,9 +173,23 @@ class Uniform(_Dist):
 
     @property
     def mean(self) -> float:
+        """The mean ``(low + high) / 2``, in the unit of the number: what the point result uses."""
         return (self.low + self.high) / 2
 
     def ppf(self, q: npt.ArrayLike) -> np.ndarray:
+        """Quantile function: ``low + q * (high - low)``.
+
+        Parameters
+        ----------
+        q : array_like of float
+            Shares in [0, 1] (uniform random numbers, for inverse transform sampling); a share
+            outside [0, 1] is not refused but gives a value beyond the range.
+
+        Returns
+        -------
+        numpy.ndarray
+            Values in [``low``, ``high``], of the shape of ``q``, in the unit of the number.
+        """
         return self.low + np.asarray(q, dtype=np.float64) * (self.high - self.low)
 
 
@@ -186,7 +232,34 @@ class Pert(_Dist):
 
     @classmethod
     def with_mean(cls, low: float, mean: float, high: float) -> Pert:
-        """The PERT on ``[low, high]`` whose mean is ``mean`` (mode clipped to the range)."""
+        """The PERT on ``[low, high]`` whose mean is ``mean`` (mode clipped to the range).
+
+        How a price item with a range (``low``, ``high``) and an amount becomes uncertain: the mode
+        is ``(6 mean - low - high) / 4``, held within ``[low, high]``, so a ``mean`` too near an end
+        for any PERT gives the PERT with its mode at that end (whose mean differs from ``mean``).
+
+        Parameters
+        ----------
+        low, mean, high : float
+            Smallest value, wanted mean and largest value, in the unit of the number (for a
+            price item: euro per unit); ``low < high``.
+
+        Returns
+        -------
+        Pert
+
+        Raises
+        ------
+        pydantic.ValidationError
+            Unless ``low < high`` (a :class:`ValueError`).
+
+        Examples
+        --------
+        >>> import mkba
+        >>> price = mkba.Pert.with_mean(100.0, 150.0, 300.0)  # euro per unit
+        >>> price.mode, price.mean
+        (125.0, 150.0)
+        """
         mode = min(max((6 * mean - low - high) / 4, low), high)
         return cls(dist="pert", low=low, mode=mode, high=high)
 
@@ -199,9 +272,23 @@ class Pert(_Dist):
 
     @property
     def mean(self) -> float:
+        """The mean ``(low + 4 mode + high) / 6``, in the unit of the number: what the point result uses."""
         return (self.low + 4 * self.mode + self.high) / 6
 
     def ppf(self, q: npt.ArrayLike) -> np.ndarray:
+        """Quantile function: the value below which a share ``q`` of draws falls.
+
+        Parameters
+        ----------
+        q : array_like of float
+            Shares in [0, 1] (uniform random numbers, for inverse transform sampling); a share
+            outside [0, 1] gives nan.
+
+        Returns
+        -------
+        numpy.ndarray
+            Values in [``low``, ``high``], of the shape of ``q``, in the unit of the number.
+        """
         from scipy import special  # here, not at the top: scipy takes a while to import
 
         a, b = self._shape()
@@ -258,10 +345,16 @@ class Normal(_Dist):
 
     @property
     def swing(self) -> tuple[float, float]:
+        """Low and high for one-way sensitivity (tornado): the 5th and 95th percentiles, censored."""
         return float(self.ppf(0.05)), float(self.ppf(0.95))
 
     @property
     def mean(self) -> float:
+        """The mean of the censored distribution (``mean_`` without ``clip``), in the unit of the number.
+
+        What the point result uses: with ``clip = [a, b]``, draws below ``a`` count as ``a`` and
+        draws above ``b`` as ``b``.
+        """
         mu, sd = self.mean_, self.sd
         if self.clip is None:
             return mu
@@ -272,6 +365,27 @@ class Normal(_Dist):
         return a * cdf_a + b * (1 - cdf_b) + mu * (cdf_b - cdf_a) + sd * (pdf_a - pdf_b)
 
     def ppf(self, q: npt.ArrayLike) -> np.ndarray:
+        """Quantile function: ``mean_ + sd * Phi^-1(q)``, censored to ``clip``.
+
+        Parameters
+        ----------
+        q : array_like of float
+            Shares in [0, 1] (uniform random numbers, for inverse transform sampling); held within
+            [1e-300, 1 - 1e-16], so 0 and 1 give finite values (about ``mean_ - 37 sd`` and
+            ``mean_ + 8.2 sd``).
+
+        Returns
+        -------
+        numpy.ndarray
+            Values of the shape of ``q``, in the unit of the number; within ``clip`` when given.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> share = mkba.Normal(dist="normal", mean=0.1, sd=0.1, clip=(0.0, 1.0))
+        >>> share.ppf([0.0, 0.5, 1.0]).round(4).tolist()  # the lower tail is censored at 0
+        [0.0, 0.1, 0.921]
+        """
         from scipy import special
 
         q = np.clip(np.asarray(q, dtype=np.float64), 1e-300, 1 - 1e-16)
@@ -312,13 +426,28 @@ class Beta(_Dist):
 
     @property
     def swing(self) -> tuple[float, float]:
+        """Low and high for one-way sensitivity (tornado): the 5th and 95th percentiles."""
         return float(self.ppf(0.05)), float(self.ppf(0.95))
 
     @property
     def mean(self) -> float:
+        """The mean ``a / (a + b)``, a share 0-1: what the point result uses."""
         return self.a / (self.a + self.b)
 
     def ppf(self, q: npt.ArrayLike) -> np.ndarray:
+        """Quantile function: the value below which a share ``q`` of draws falls.
+
+        Parameters
+        ----------
+        q : array_like of float
+            Shares in [0, 1] (uniform random numbers, for inverse transform sampling); a share
+            outside [0, 1] gives nan.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shares in [0, 1], of the shape of ``q``.
+        """
         from scipy import special
 
         return special.betaincinv(self.a, self.b, np.asarray(q, dtype=np.float64))

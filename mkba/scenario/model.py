@@ -377,10 +377,12 @@ class Scenario(_Closed):
 
     @property
     def years(self) -> range:
+        """The calendar years of the horizon, ``start_year`` up to and including :attr:`end_year`."""
         return range(self.start_year, self.start_year + self.horizon)
 
     @property
     def end_year(self) -> int:
+        """The last calendar year of the horizon: ``start_year + horizon - 1``."""
         return self.start_year + self.horizon - 1
 
     @pydantic.model_validator(mode="after")
@@ -510,6 +512,7 @@ class Scenario(_Closed):
 
     @property
     def file(self) -> str | None:
+        """The file the scenario was read from, as given; None for a scenario given as a dict."""
         return self._doc.file if self._doc else None
 
     @property
@@ -529,8 +532,24 @@ class Scenario(_Closed):
         return str(Path(named_in).parent / ref)
 
     def error(self, message: str, path: tuple) -> MkbaError:
-        """An :class:`MkbaError` pointing at ``path`` in the file this came from (or at the project
-        file's line, for a setting the project gives all its alternatives)."""
+        """An :class:`MkbaError` pointing at ``path`` in the file this came from.
+
+        For a setting a project gives all its alternatives, the error points at the project file's
+        line instead.
+
+        Parameters
+        ----------
+        message : str
+            What is wrong and what was expected.
+        path : tuple
+            Where in the scenario: keys and list indices, e.g. ``("effects", 1, "success")``.
+
+        Returns
+        -------
+        MkbaError
+            With the file, its line (where known) and the field (``effects[1].success (id '...')``),
+            to be raised by the caller.
+        """
         if path and path[0] in self._settings_at:
             file, at = self._settings_at[str(path[0])]
             return MkbaError(message, file=file, line=at, field=format_path(path))

@@ -6,6 +6,14 @@ columns named by ``set:`` paths (docs/formats.md, "Project"; e.g. ``participants
 figure of every variant (``id``, ``figure``, ``stakeholder``, ``value``; the societal total as
 stakeholder ``total``, the fiscal view as ``fiscal``).
 
+The table is a CSV file (separated by ``,``, ``;`` or a tab, as its header line shows; where ``;``
+separates, as a Dutch Excel saves it, numbers have a decimal comma), an Excel workbook (``.xlsx``,
+read through :mod:`mkba.io.spreadsheet` with its limits: a sheet, header in row 1), Parquet, or a
+DataFrame (docs/scale.md, "Many variants"). Cells are read as written and become numbers only in a
+column that names a number field of the scenario model, so text such as ``007`` in a ``label`` stays
+that text; a value that is not clearly one number (``32.76`` where decimals are commas) is refused,
+naming the file, the line or sheet row, the row's id and the column.
+
 How it runs: rows are cut into blocks of a fixed size (the results never depend on how many workers
 there are). Where every column names a number the base scenario already has (an input of its
 model), a block is one vectorised evaluation of the compiled base model with those inputs replaced,
@@ -19,18 +27,32 @@ Layer: beside :mod:`mkba.result`.
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Sequence
+import re
+import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
 from mkba.engine.figures import figures
 from mkba.engine.model import Model, compile_scenario
 from mkba.errors import MkbaError
-from mkba.io.documents import _fields_at
+from mkba.io.documents import _expand, _fields_at, _types_inside
+from mkba.io.files import check_input
+from mkba.io.spreadsheet import (
+    Row,
+    column_letter,
+    csv_rows,
+    is_blank,
+    open_workbook,
+    sheet_rows,
+    workbook_cells,
+)
+from mkba.pricelist.importing import parse_number
 from mkba.pricelist.registry import load_pricelist
 from mkba.scenario.changes import resolve
 from mkba.scenario.fields import MAX_DISCOUNT_RATE, MAX_NUMBER, MAX_PARTICIPANTS
@@ -68,7 +90,7 @@ class _Job:
     folders: tuple[str, ...]
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]  # (id, value per column)
-    first_row: int  # the table row number of rows[0] (1-based, after the header), for messages
+    lines: tuple[int, ...]  # each row's line in the table (CSV line, sheet row), for messages
     table: str = "<DataFrame>"  # the change table's file, for messages
     # what the base and its price list hold as this call reads them: a process compiles the base once per
     # content, and a base or list changed between calls (in a notebook) is compiled again
@@ -76,86 +98,288 @@ class _Job:
     pricelist_sha: str = ""
 
 
-def read_changes(table: str | Path | pd.DataFrame) -> pd.DataFrame:
-    """Read a change table: CSV (``.csv``), Parquet (``.parquet``) or a DataFrame.
+@dataclass
+class _Read:
+    """A change table as read: its cells as written, each row's line, and how its numbers are written."""
+
+    frame: pd.DataFrame
+    file: str
+    lines: list[int]  # the line (CSV), sheet row (workbook) or row + 1 (Parquet, DataFrame) of each row
+    numbers: str  # "point" (0.35), "comma" (0,35 and 1.234,56) or "workbook" (cells hold numbers)
+
+
+def read_changes(table: str | Path | pd.DataFrame, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read a change table: CSV (``.csv``), an Excel workbook (``.xlsx``), Parquet (``.parquet``) or a
+    DataFrame, its cells as written.
+
+    A CSV file is UTF-8 (with or without a byte order mark), separated by ``,``, ``;`` or a tab as
+    its header line shows; a workbook's first sheet (or ``sheet``) is read, its header in row 1.
+    Empty rows are left out. Cells stay as written (CSV cells as text): :func:`evaluate_many` reads
+    a number only in a column that names a number field (a decimal comma where ``;`` separates).
 
     Raises
     ------
     MkbaError
-        Without an ``id`` column, with an empty or repeated id, or a file that cannot be read.
+        Without an ``id`` column, with an empty or repeated id, a column given twice or a file that
+        cannot be read (naming the file, and the line or row).
     """
+    read = _read(table, sheet)
+    read.frame.attrs["file"] = read.file
+    return read.frame
+
+
+def _read(table: str | Path | pd.DataFrame, sheet: str | None) -> _Read:
     import pandas as pd
 
     if isinstance(table, pd.DataFrame):
-        frame, file = table.copy(), "<DataFrame>"
+        if sheet is not None:
+            raise MkbaError("a sheet is only for a .xlsx change table, got a DataFrame", field="sheet")
+        frame = table.copy()
+        frame.attrs = {}
+        read = _Read(frame, "<DataFrame>", list(range(2, len(frame) + 2)), "point")
     else:
-        path = Path(table)
-        file = str(path)
-        suffix = path.suffix.lower()
-        try:
-            if suffix == ".csv":
-                _check_header(path, file)
-                frame = pd.read_csv(path, dtype={"id": str}, keep_default_na=False, na_values=[""])
-            elif suffix == ".parquet":
-                frame = pd.read_parquet(path)
-            else:
-                raise MkbaError(
-                    f"expected a .csv or .parquet change table, got {suffix or 'no suffix'!r}", file=file
-                )
-        except MkbaError:
+        read = _read_file(Path(table), sheet)
+    _check_ids(read)
+    return read
+
+
+def _read_file(path: Path, sheet: str | None) -> _Read:
+    file = str(path)
+    suffix = path.suffix.lower()
+    readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
+    if suffix not in readers:
+        hint = (
+            "; save the workbook as .xlsx (Excel-werkmap)"
+            if suffix in (".xls", ".xlsm", ".xlsb", ".ods")
+            else ""
+        )
+        raise MkbaError(
+            f"expected a .csv, .xlsx or .parquet change table, got {suffix or 'no suffix'!r}{hint}", file=file
+        )
+    if sheet is not None and suffix != ".xlsx":
+        raise MkbaError(
+            f"a sheet is only for a .xlsx change table, got a {suffix} file", file=file, field="sheet"
+        )
+    check_input(path)
+    try:
+        return readers[suffix](path, file, sheet)
+    except MkbaError:
+        raise
+    except (
+        Exception
+    ) as exc:  # pandas, pyarrow and the csv module raise many kinds; the user needs one message
+        raise MkbaError(f"cannot read the change table: {exc}", file=file) from None
+
+
+def _read_parquet(path: Path, file: str, sheet: str | None) -> _Read:
+    import pandas as pd
+
+    frame = pd.read_parquet(path)
+    return _Read(frame, file, list(range(2, len(frame) + 2)), "point")
+
+
+#: The separators a CSV change table may have, as messages name them.
+SEPARATORS = {",": "','", ";": "';'", "\t": "a tab"}
+
+
+def _read_csv(path: Path, file: str, sheet: str | None) -> _Read:
+    """A CSV change table, every cell as text (an empty cell ``None``), each row with its line."""
+    separator = _separator(path, file)
+    try:
+        records = list(csv_rows(path, separator))
+    except MkbaError as exc:
+        if not exc.message.startswith("not UTF-8"):
             raise
-        except FileNotFoundError:
-            raise MkbaError("file not found", file=file) from None
-        except Exception as exc:  # pandas and pyarrow raise many kinds; the user needs one message
-            raise MkbaError(f"cannot read the change table: {exc}", file=file) from None
+        hint = " (in Excel: save as 'CSV UTF-8')"
+        raise MkbaError(exc.message + hint, file=exc.file, line=exc.line, field=exc.field) from None
+    names: list[Any] = list(records[0].values) if records else []
+    rows: list[list[Any]] = []
+    lines: list[int] = []
+    for record in records[1:]:
+        values = list(record.values)
+        if all(is_blank(v) for v in values):
+            continue  # an empty line, or one of separators only
+        if any(not is_blank(v) for v in values[len(names) :]):
+            raise MkbaError(
+                f"this line has {len(values)} cells but the header names {len(names)} columns; expected "
+                f"one cell per column (a {SEPARATORS[separator]} inside a value needs quotes around it)",
+                file=file,
+                line=record.number,
+            )
+        rows.append(
+            [None if v == "" else v for v in values[: len(names)]] + [None] * (len(names) - len(values))
+        )
+        lines.append(record.number)
+    frame = _frame_of(names, rows, file, lambda i: f"column {i + 1}")
+    return _Read(frame, file, lines, "comma" if separator == ";" else "point")
+
+
+def _separator(path: Path, file: str) -> str:
+    """The separator of a CSV file's header line: the one of ``,``, ``;`` and a tab it holds
+    (outside quotes); ``,`` for a header of one column."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.readline(1 << 20)
+    except OSError as exc:
+        raise MkbaError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    text = re.sub(r'"[^"]*"', "", head.decode("utf-8-sig", errors="replace"))
+    found = [s for s in SEPARATORS if s in text]
+    if len(found) > 1:
+        raise MkbaError(
+            f"the header holds both {' and '.join(SEPARATORS[s] for s in found)}; expected one separator "
+            "between the column names: ',', ';' or a tab",
+            file=file,
+            line=1,
+        )
+    return found[0] if found else ","
+
+
+def _frame_of(
+    names: list[Any], rows: list[list[Any]], file: str, column: Callable[[int], str]
+) -> pd.DataFrame:
+    """The rows as a frame of the named columns; a column without a name must be empty (and is left out)."""
+    import pandas as pd
+
+    keep = []
+    for i, name in enumerate(names):
+        if not is_blank(name):
+            keep.append(i)
+        elif any(not is_blank(row[i]) for row in rows):
+            raise MkbaError(
+                f"{column(i)} holds values but has no name in the header; expected a set: path "
+                "(docs/scale.md, 'Many variants')",
+                file=file,
+                line=1,
+            )
+    data = [[row[i] for i in keep] for row in rows]
+    return pd.DataFrame(data, columns=[names[i] for i in keep], dtype=object)
+
+
+# -- workbooks -------------------------------------------------------------------------------------
+#: The values openpyxl gives a cell holding an Excel error.
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+)
+
+
+def _read_xlsx(path: Path, file: str, sheet: str | None) -> _Read:
+    """A sheet of a workbook, through mkba's checked reader (:mod:`mkba.io.spreadsheet`): header in
+    row 1, one variant per further row that holds anything."""
+    workbook = open_workbook(path)
+    try:
+        chosen = _chosen_sheet(list(workbook.sheetnames), sheet, file)
+        records = list(sheet_rows(workbook, chosen, file))
+    finally:
+        workbook.close()
+    uncached = workbook_cells(path, [chosen]).get(chosen, ({}, set()))[1]
+    width = max((len(r.values) for r in records), default=0)
+    cells = _SheetCells(file, uncached, width)
+    header = records[0] if records and records[0].number == 1 else Row(1, ())
+    names = [None if is_blank(v) else _header_text(v) for v in cells.checked(header, [])]
+    rows: list[list[Any]] = []
+    lines: list[int] = []
+    for record in records:
+        if record.number == 1:
+            continue
+        values = cells.checked(record, names)
+        if not all(is_blank(v) for v in values):
+            rows.append([None if v == "" else v for v in values])
+            lines.append(record.number)
+    frame = _frame_of(names, rows, file, lambda i: f"column {column_letter(i + 1)}")
+    if "id" in frame.columns:
+        frame["id"] = [v if isinstance(v, str) or _missing(v) else _number_text(v) for v in frame["id"]]
+    return _Read(frame, file, lines, "workbook")
+
+
+def _chosen_sheet(names: list[str], sheet: str | None, file: str) -> str:
+    if sheet is None:
+        return names[0]
+    if sheet in names:
+        return sheet
+    near = difflib.get_close_matches(sheet, names, n=1)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    raise MkbaError(
+        f"the workbook has no sheet {sheet!r}{hint} (sheets: {', '.join(names)})", file=file, field="sheet"
+    )
+
+
+@dataclass
+class _SheetCells:
+    """Checks the cells of a sheet's rows: no formula without a saved value, no Excel error, no date."""
+
+    file: str
+    uncached: set[str]  # cells (B5) holding a formula without a saved value
+    width: int
+
+    def __post_init__(self) -> None:
+        self.rows = {int(re.sub(r"[A-Z]+", "", ref)) for ref in self.uncached if ref}
+
+    def checked(self, record: Row, names: list[Any]) -> list[Any]:
+        """The row's values, as many as the widest row; a cell that cannot be read is refused."""
+        values = list(record.values) + [None] * (self.width - len(record.values))
+        row_id = values[names.index("id")] if "id" in names else None
+        for i, value in enumerate(values):
+            if isinstance(value, (int, float)):
+                continue
+            ref = f"{column_letter(i + 1)}{record.number}"
+            problem = _cell_problem(value, record.number in self.rows and ref in self.uncached)
+            if problem:
+                name = (
+                    names[i] if i < len(names) and names[i] is not None else f"column {column_letter(i + 1)}"
+                )
+                where = _cell_name(row_id, name) if record.number > 1 and not _missing(row_id) else str(name)
+                raise MkbaError(f"cell {ref} {problem}", file=self.file, line=record.number, field=where)
+        return values
+
+
+def _cell_problem(value: Any, uncached: bool) -> str | None:
+    """Why a workbook cell cannot be read, or ``None``."""
+    import datetime as dt
+
+    if value is None and uncached:
+        return (
+            "holds a formula without a saved value (the workbook was written by a program and never "
+            "calculated); open and save it in Excel or LibreOffice first"
+        )
+    if isinstance(value, str) and value in EXCEL_ERRORS:
+        return f"holds the Excel error {value}; expected a value"
+    if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        return f"holds a date or time ({value}); expected a number or text: format the cell as a number or as text"
+    return None
+
+
+def _header_text(value: Any) -> str:
+    return value if isinstance(value, str) else _number_text(value)
+
+
+def _number_text(value: Any) -> str:
+    """A workbook's number as the text it shows (General format): 2025, not 2025.0."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _check_ids(read: _Read) -> None:
+    """An ``id`` column of unique, non-empty ids, and no column twice; the ids become text."""
+    frame, file = read.frame, read.file
     repeated = frame.columns[frame.columns.duplicated()].tolist()
     if repeated:
         raise MkbaError(
             "column given twice; expected each column once", file=file, line=1, field=str(repeated[0])
         )
     if "id" not in frame.columns:
-        raise MkbaError("expected an 'id' column naming each variant", file=file, field="id")
-    ids = frame["id"].astype(str)
-    for row, value in enumerate(ids, start=2):
-        if not value.strip() or value == "nan":
-            raise MkbaError("an empty id; every row needs one", file=file, line=row, field="id")
-    dupes = ids[ids.duplicated()].unique().tolist()
-    if dupes:
-        row = int(np.flatnonzero(ids.duplicated().to_numpy())[0]) + 2
-        raise MkbaError(
-            f"id {dupes[0]!r} is given twice; ids must be unique", file=file, line=row, field="id"
-        )
-    frame["id"] = ids
-    for column in frame.columns:
-        if column != "id" and not pd.api.types.is_numeric_dtype(frame[column]):
-            frame[column] = frame[column].astype(object).map(_number_or_text)
-    frame.attrs["file"] = file
-    return frame
-
-
-def _check_header(path: Path, file: str) -> None:
-    """Refuse a CSV header that names a column twice (pandas would rename the second ``x.1``)."""
-    import csv
-
-    with open(path, encoding="utf-8-sig", newline="") as stream:
-        header = next(csv.reader(stream), [])
+        raise MkbaError("expected an 'id' column naming each variant", file=file, line=1, field="id")
+    ids = ["" if _missing(v) else str(_plain(v)) for v in frame["id"]]
     seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise MkbaError("column given twice; expected each column once", file=file, line=1, field=name)
-        seen.add(name)
-
-
-def _number_or_text(value: Any) -> Any:
-    """A cell of a mixed column: text that reads as a finite number is that number (CSV has no
-    types); ``nan`` or ``inf`` stays text, to be refused (only an empty cell keeps the base)."""
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        return number if math.isfinite(number) else value
-    return value
+    for line, value in zip(read.lines, ids, strict=True):
+        if not value.strip():
+            raise MkbaError("an empty id; every row needs one", file=file, line=line, field="id")
+        if value in seen:
+            raise MkbaError(
+                f"id {value!r} is given twice; ids must be unique", file=file, line=line, field="id"
+            )
+        seen.add(value)
+    frame["id"] = ids
 
 
 def evaluate_many(
@@ -166,6 +390,7 @@ def evaluate_many(
     folders: Sequence[str | Path] = (),
     workers: int = 1,
     client: Any = None,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Evaluate one variant of ``base`` per row of ``changes``: a tidy table of every figure.
 
@@ -174,8 +399,10 @@ def evaluate_many(
     base : path or Scenario
         The base scenario.
     changes : path or DataFrame
-        A CSV or Parquet file, or a DataFrame: an ``id`` column and one column per ``set:`` path,
-        one row per variant; an empty cell keeps the base value.
+        A CSV (``,``, ``;`` or tab separated; decimal commas where ``;`` separates), Excel (``.xlsx``)
+        or Parquet file, or a DataFrame: an ``id`` column and one column per ``set:`` path, one row
+        per variant; an empty cell keeps the base value. A cell is read as a number only in a column
+        that names a number field; in a text field (``label``, say) it stays the text written.
     pricelist : str or path, optional
         ``name@version`` or a file; default: the scenario's.
     folders : sequence of path
@@ -184,6 +411,8 @@ def evaluate_many(
         Worker processes on this machine (1: in this process).
     client : dask.distributed.Client, optional
         Run the blocks on this Dask cluster instead.
+    sheet : str, optional
+        The sheet of a ``.xlsx`` change table (default: its first sheet).
 
     Returns
     -------
@@ -211,22 +440,22 @@ def evaluate_many(
     """
 
     scenario = load_scenario(base)
-    frame = read_changes(changes)
-    file = frame.attrs.get("file", "<DataFrame>")
+    read = _read(changes, sheet)
+    frame, file = read.frame, read.file
     columns = [c for c in frame.columns if c != "id"]
     data = (
         scenario._doc.data if scenario._doc is not None else scenario.model_dump(mode="json", by_alias=True)
     )
-    _check_columns(data, columns, file)
+    kinds = _check_columns(data, columns, file)
     rows = [
-        (str(r[0]), *(None if _missing(v) else _plain(v) for v in r[1:]))
-        for r in frame[["id", *columns]].itertuples(index=False, name=None)
+        _row_values(record, line, columns, kinds, read)
+        for line, record in zip(read.lines, frame[["id", *columns]].itertuples(index=False, name=None))
     ]
     ref = str(pricelist) if pricelist is not None else scenario.pricelist_ref
     shas = (scenario.sha256, load_pricelist(ref, folders=tuple(map(str, folders))).sha256)
     jobs = [
         _Job(data, scenario.file or "<dict>", ref, tuple(map(str, folders)), tuple(columns),
-             tuple(rows[i : i + BLOCK_ROWS]), i + 2, file, *shas)
+             tuple(rows[i : i + BLOCK_ROWS]), tuple(read.lines[i : i + BLOCK_ROWS]), file, *shas)
         for i in range(0, len(rows), BLOCK_ROWS)
     ]  # fmt: skip
     _check_values(jobs, file)
@@ -244,17 +473,119 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check_columns(data: dict, columns: Sequence[str], file: str) -> None:
+def _check_columns(data: dict, columns: Sequence[str], file: str) -> dict[str, str]:
+    """Every column names a path of the base; returns each column's kind (:func:`_kind`)."""
     import copy
 
     probe = copy.deepcopy(data)
+    kinds = {}
     for column in columns:
         try:
-            resolve(probe, str(column), lambda loc: _fields_at(Scenario, loc))
+            _, _, loc = resolve(probe, str(column), lambda loc: _fields_at(Scenario, loc))
         except ValueError as exc:
             raise MkbaError(
                 f"unknown path in a column name: {exc}", file=file, line=1, field=str(column)
             ) from None
+        kinds[column] = _kind(loc)
+    return kinds
+
+
+def _kind(loc: tuple) -> str:
+    """What the scenario model holds at ``loc``: ``number`` (a number or a distribution), ``text``
+    (text, or one of some words), or ``other`` (a yes/no, a range of years, a whole line)."""
+    candidates: list[Any] = [Scenario]
+    for part in loc:
+        candidates = [inner for cand in _expand(candidates) for inner in _types_inside(cand, part)]
+    hints = _expand(candidates)
+    number = any(t in (int, float) for t in hints)
+    text = any(
+        t is str or (typing.get_origin(t) is Literal and all(isinstance(a, str) for a in typing.get_args(t)))
+        for t in hints
+    )
+    if number != text:
+        return "number" if number else "text"
+    return "other"
+
+
+def _row_values(
+    record: tuple, line: int, columns: Sequence[str], kinds: dict[str, str], read: _Read
+) -> tuple:
+    """One row of the table as the id and a value per column (``None``: keep the base)."""
+    values: list[Any] = [record[0]]
+    for column, cell in zip(columns, record[1:]):
+        try:
+            values.append(_cell_value(cell, kinds[column], read.numbers))
+        except ValueError as exc:
+            raise MkbaError(
+                str(exc), file=read.file, line=line, field=_cell_name(record[0], column)
+            ) from None
+    return tuple(values)
+
+
+def _cell_value(cell: Any, kind: str, numbers: str) -> Any:
+    """A cell as the value of its column: a number where the field is a number, read by the table's
+    convention; a workbook's number in a text field as the text it shows; anything else as written."""
+    if _missing(cell):
+        return None
+    cell = _plain(cell)
+    if kind == "number":
+        return _number(cell, numbers)
+    if (
+        kind == "text"
+        and numbers == "workbook"
+        and isinstance(cell, (int, float))
+        and not isinstance(cell, bool)
+    ):
+        return _number_text(cell)
+    return cell
+
+
+#: A number with a decimal point: ``-12``, ``0.35``, ``.5``, ``1e9``.
+_POINT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: A number with a decimal comma and ``.`` between groups of three digits: ``1.234,56``, ``0,35``.
+_COMMA = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)?(?:,\d+)?(?:[eE][+-]?\d+)?")
+_WHOLE = re.compile(r"[+-]?\d+")
+_WHOLE_GROUPED = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)")
+_COMMA_HINT = (
+    "a file separated by ';' is read with a decimal comma (0,35) and '.' only between groups of three "
+    "digits (1.234,56)"
+)
+
+
+def _number(cell: Any, numbers: str) -> int | float:
+    """A cell of a number column as a number; ``ValueError`` saying what was expected."""
+    if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
+        raise ValueError(f"expected a number, got {cell!r}")
+    if _not_finite(cell):
+        raise ValueError(f"expected a finite number, got {cell!r}")
+    if not isinstance(cell, str):
+        return cell
+    text = cell.strip()
+    if numbers == "comma":
+        return _comma_number(text, cell)
+    if numbers == "workbook":
+        if not _WHOLE.fullmatch(text):
+            raise ValueError(
+                f"expected a number, got the text {cell!r}; store it in the workbook as a number, not as text"
+            )
+        return int(text)
+    if not _POINT.fullmatch(text):
+        hint = " (a file separated by ',' or a tab has decimal points: 0.35)" if "," in text else ""
+        raise ValueError(f"expected a number, got {cell!r}{hint}")
+    return int(text) if _WHOLE.fullmatch(text) else float(text)
+
+
+def _comma_number(text: str, cell: str) -> int | float:
+    """A number written with a decimal comma, by the price-list importer's rules
+    (:func:`mkba.pricelist.importing.parse_number`: ``32.76`` is refused), and no more: no ``0.035``
+    (thousands grouped after a 0), no spaces or ``_`` inside."""
+    try:
+        number = parse_number(text, ",", ".")
+    except ValueError as exc:
+        raise ValueError(f"{exc}; {_COMMA_HINT}") from None
+    if not _COMMA.fullmatch(text):
+        raise ValueError(f"expected a number like 1.234,56, got {cell!r}; {_COMMA_HINT}")
+    return int(text.replace(".", "")) if _WHOLE_GROUPED.fullmatch(text) else number
 
 
 def _check_values(jobs: list[_Job], file: str) -> None:
@@ -271,7 +602,7 @@ def _check_values(jobs: list[_Job], file: str) -> None:
                     continue
                 where: dict[str, Any] = {
                     "file": file,
-                    "line": job.first_row + n,
+                    "line": job.lines[n],
                     "field": _cell_name(values[0], column),
                 }
                 if _not_finite(value):
@@ -396,7 +727,7 @@ def _one_row(base: _Base, job: _Job, n: int, values: tuple) -> list[_Part]:
     except MkbaError as exc:
         names = ", ".join(changes)
         field = _cell_name(values[0], names) + (f" ({exc.field})" if exc.field else "")
-        raise MkbaError(exc.message, file=job.table, line=job.first_row + n, field=field) from None
+        raise MkbaError(exc.message, file=job.table, line=job.lines[n], field=field) from None
     return _tidy(model, [values[0]], model.base[None])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -289,3 +290,264 @@ def test_a_volunteer_lines_value_column_changes_that_line_not_the_shared_price()
     assert got == alone.volunteer_value_pv != mkba.evaluate(tutorial).volunteer_value_pv
     with pytest.raises(mkba.MkbaError, match=r"volunteers\.buddy\.value"):
         mkba.evaluate_many(tutorial, pd.DataFrame({"id": ["a"], "volunteers.buddy.value": [25.0]}))
+
+
+# -- change tables from spreadsheets: Excel workbooks, Dutch CSV, text that looks like a number ------
+NUMBERS = {
+    "id": ["klein", "groot", "duur"],
+    "participants.2025": [10, 40, None],
+    "costs.opstart.amount": [1234.56, None, 25000],
+    "effects.minder-huisartsbezoek.success": [0.35, 0.8, None],
+}
+
+
+def npv_by_id(frame: pd.DataFrame) -> dict[str, float]:
+    return frame.query("figure == 'npv' and stakeholder == 'total'").set_index("id")["value"].to_dict()
+
+
+def workbook(path: Path, rows: list[list], *, sheets: tuple[str, ...] = ("Varianten",)) -> Path:
+    """A small .xlsx file: ``rows`` on the last of ``sheets`` (the others hold a note)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = sheets[0]
+    for name in sheets[1:]:
+        book.create_sheet(name)
+    for name in sheets[:-1]:
+        book[name]["A1"] = "Uitleg: de varianten staan op het laatste blad."
+    for row in rows:
+        book[sheets[-1]].append(row)
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_change_table_gives_the_numbers_of_the_same_table_in_python(tmp_path):
+    frame = pd.DataFrame(NUMBERS)
+    rows = [list(frame.columns)] + [[None if v != v else v for v in r] for r in frame.itertuples(index=False)]
+    rows.insert(2, [None] * 4)  # an empty row is no variant
+    path = workbook(tmp_path / "varianten.xlsx", rows)
+    got = evaluate_many(TUTORIAL, path)
+    pd.testing.assert_frame_equal(got, evaluate_many(TUTORIAL, frame), check_exact=True)
+    out = tmp_path / "uit.parquet"
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", out)
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(out), got, check_exact=True)
+
+
+def test_an_xlsx_change_table_on_a_named_sheet(tmp_path):
+    rows = [["id", "participants.2025"], ["a", 10], ["b", 20]]
+    path = workbook(tmp_path / "tabel.xlsx", rows, sheets=("Uitleg", "Gemeenten"))
+    with pytest.raises(MkbaError, match="expected an 'id' column"):
+        evaluate_many(TUTORIAL, path)  # the first sheet is read unless another is named
+    got = evaluate_many(TUTORIAL, path, sheet="Gemeenten")
+    assert list(npv_by_id(got)) == ["a", "b"]
+    with pytest.raises(MkbaError, match=r"no sheet 'gemeenten'; did you mean 'Gemeenten'\?") as info:
+        evaluate_many(TUTORIAL, path, sheet="gemeenten")
+    assert info.value.file == str(path)
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "--sheet", "Gemeenten", "-o", tmp_path / "u.csv")
+    assert done.returncode == 0, done.stderr
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "--sheet", "Blad9", "-o", tmp_path / "v.csv")
+    assert done.returncode == 2 and "Blad9" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("=B3*1000", "cell C3 holds a formula without a saved value"),
+        ("#DIV/0!", "cell C3 holds the Excel error #DIV/0!"),
+        ("0,35", "expected a number, got the text '0,35'; store it in the workbook as a number"),
+        ("nan", "expected a finite number, got 'nan'"),
+    ],
+)
+def test_an_xlsx_cell_that_cannot_be_read_is_refused_naming_file_row_and_column(tmp_path, cell, message):
+    rows = [["id", "participants.2025", "costs.opstart.amount"], ["a", 10, 5000], ["b", 20, cell]]
+    path = workbook(tmp_path / "tabel.xlsx", rows)
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.file, info.value.line, info.value.field) == (
+        str(path),
+        3,
+        "row 'b', column costs.opstart.amount",
+    )
+    assert message in info.value.message
+    out = tmp_path / "uit.csv"
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", out)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_an_xlsx_date_or_a_column_without_a_name_is_refused(tmp_path):
+    import datetime as dt
+
+    rows = [["id", "participants.2025"], ["a", dt.date(2025, 1, 1)]]
+    with pytest.raises(MkbaError, match="cell B2 holds a date") as info:
+        evaluate_many(TUTORIAL, workbook(tmp_path / "datum.xlsx", rows))
+    assert (info.value.line, info.value.field) == (2, "row 'a', column participants.2025")
+    rows = [["id", "participants.2025", None], ["a", 10, 0.3]]
+    with pytest.raises(MkbaError, match="column C holds values but has no name") as info:
+        evaluate_many(TUTORIAL, workbook(tmp_path / "naamloos.xlsx", rows))
+    assert info.value.line == 1
+
+
+def dutch_csv(path: Path, lines: list[str]) -> Path:
+    """A CSV file as a Dutch Excel saves it ('CSV UTF-8'): a byte order mark, ';', CRLF."""
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return path
+
+
+def test_a_dutch_excel_csv_with_semicolons_and_decimal_commas(tmp_path):
+    path = dutch_csv(
+        tmp_path / "varianten.csv",
+        [
+            "id;participants.2025;costs.opstart.amount;effects.minder-huisartsbezoek.success",
+            "klein;10;1.234,56;0,35",
+            "groot;40;;0,8",
+            ";;;",  # a row Excel writes for formatted empty cells: no variant
+            "duur;;25.000;",
+        ],
+    )
+    got = evaluate_many(TUTORIAL, path)
+    pd.testing.assert_frame_equal(got, evaluate_many(TUTORIAL, pd.DataFrame(NUMBERS)), check_exact=True)
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "uit.parquet")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_tab_separated_table_is_read_with_decimal_points(tmp_path):
+    path = tmp_path / "varianten.csv"
+    path.write_text("id\tdiscount_rate\na\t0.03\n", encoding="utf-8")
+    want = evaluate_many(TUTORIAL, pd.DataFrame({"id": ["a"], "discount_rate": [0.03]}))
+    pd.testing.assert_frame_equal(evaluate_many(TUTORIAL, path), want, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("32.76", "expected a number like 1.234,56, got '32.76'"),  # a decimal point typed by mistake
+        ("0.35", "expected a number like 1.234,56, got '0.35'"),
+        ("0.035", "expected a number like 1.234,56, got '0.035'"),  # never 35
+        ("1 234", "expected a number like 1.234,56, got '1 234'"),
+        ("1.234.5", "expected a number like 1.234,56"),
+        ("veel", "expected a number, got 'veel'"),
+        ("nan", "expected a finite number, got 'nan'"),
+    ],
+)
+def test_a_number_a_decimal_comma_file_does_not_make_clear_is_refused(tmp_path, value, message):
+    path = dutch_csv(tmp_path / "varianten.csv", ["id;costs.opstart.amount", "a;1.000", f"b;{value}"])
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.file, info.value.line, info.value.field) == (
+        str(path),
+        3,
+        "row 'b', column costs.opstart.amount",
+    )
+    assert message in info.value.message
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "uit.csv")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_a_header_with_two_separators_or_a_line_with_too_many_cells_is_refused(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("id;participants.2025,discount_rate\na;1,2\n", encoding="utf-8")
+    with pytest.raises(MkbaError, match="both ',' and ';'") as info:
+        evaluate_many(TUTORIAL, path)
+    assert info.value.line == 1
+    path.write_text("id;discount_rate\na;0,01\nb;0,02;0,03\n", encoding="utf-8")
+    with pytest.raises(MkbaError, match="this line has 3 cells but the header names 2 columns") as info:
+        evaluate_many(TUTORIAL, path)
+    assert info.value.line == 3
+
+
+def test_messages_name_the_line_of_the_file_after_an_empty_line(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("id,discount_rate\na,0.01\n\nb,0.5\n", encoding="utf-8")
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.line, info.value.field) == (4, "row 'b', column discount_rate")
+
+
+@pytest.fixture
+def changes_seen(monkeypatch) -> list[dict]:
+    """Every ``set:`` a batch hands to :meth:`Scenario.with_changes`, as it hands it."""
+    from mkba.scenario.model import Scenario
+
+    seen: list[dict] = []
+    original = Scenario.with_changes
+
+    def spy(self, set=None, *args, **kwargs):
+        seen.append(dict(set or {}))
+        return original(self, set, *args, **kwargs)
+
+    monkeypatch.setattr(Scenario, "with_changes", spy)
+    return seen
+
+
+def labels_seen(seen: list[dict]) -> dict[str, object]:
+    return {k: v for change in seen for k, v in change.items() if k.endswith(".label")}
+
+
+def test_text_that_looks_like_a_number_stays_the_text_written_in_a_csv(tmp_path, changes_seen):
+    path = tmp_path / "t.csv"
+    path.write_text("id,costs.opstart.label,participants.2025\na,007,10\n", encoding="utf-8")
+    evaluate_many(TUTORIAL, path)
+    assert labels_seen(changes_seen) == {"costs.opstart.label": "007"}
+    changes_seen.clear()
+    path = dutch_csv(tmp_path / "nl.csv", ["id;costs.coordinator.label;participants.2025", "a;0,35;10"])
+    evaluate_many(TUTORIAL, path)
+    assert labels_seen(changes_seen) == {"costs.coordinator.label": "0,35"}
+    changes_seen.clear()
+    evaluate_many(TUTORIAL, pd.DataFrame({"id": ["a"], "costs.opstart.label": ["2025"]}))
+    assert labels_seen(changes_seen) == {"costs.opstart.label": "2025"}
+
+
+def test_text_that_looks_like_a_number_stays_text_in_an_xlsx(tmp_path, changes_seen):
+    rows = [["id", "costs.opstart.label", "costs.coaching.label"], [363, "007", 2025]]
+    evaluate_many(TUTORIAL, workbook(tmp_path / "t.xlsx", rows))
+    # a number in a text field is the text the sheet shows; the id of gemeente 363 is '363'
+    assert labels_seen(changes_seen) == {"costs.opstart.label": "007", "costs.coaching.label": "2025"}
+
+
+def test_an_xlsx_whole_number_stored_as_text_is_read_and_ids_are_the_text_a_cell_shows(tmp_path):
+    rows = [["id", "participants.2025"], [363.0, "120"], [14, 20]]
+    got = evaluate_many(TUTORIAL, workbook(tmp_path / "t.xlsx", rows))
+    want = evaluate_many(TUTORIAL, pd.DataFrame({"id": ["363", "14"], "participants.2025": [120, 20]}))
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    from mkba.batch import _number_text
+
+    assert (_number_text(2025.0), _number_text(0.35), _number_text(7)) == ("2025", "0.35", "7")
+    rows = [["id", "participants.2025"], ["a", 10], [None, 20]]
+    with pytest.raises(MkbaError, match="an empty id") as info:
+        evaluate_many(TUTORIAL, workbook(tmp_path / "leeg.xlsx", rows))
+    assert (info.value.line, info.value.field) == (3, "id")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "sheet", "message"),
+    [
+        (
+            "t.xls",
+            b"",
+            None,
+            "expected a .csv, .xlsx or .parquet change table, got '.xls'; save the workbook",
+        ),
+        ("t.csv", b"id,discount_rate\na,0.01\n", "Blad1", "a sheet is only for a .xlsx change table"),
+        ("t.csv", "id;costs.opstart.label\nb\xe9;x\n".encode("cp1252"), None, "save as 'CSV UTF-8'"),
+        ("t.parquet", b"not parquet", None, "cannot read the change table"),
+    ],
+)
+def test_other_files_are_refused_saying_what_is_read(tmp_path, name, content, sheet, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(MkbaError, match=re.escape(message)) as info:
+        evaluate_many(TUTORIAL, path, sheet=sheet)
+    assert info.value.file == str(path)
+    with pytest.raises(MkbaError, match=r"a sheet is only for a \.xlsx change table"):
+        evaluate_many(TUTORIAL, pd.DataFrame({"id": ["a"]}), sheet="Blad1")
+
+
+def test_a_parquet_table_keeps_its_text_and_its_numbers(tmp_path, changes_seen):
+    from mkba.batch import read_changes
+
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"id": ["a"], "costs.opstart.label": ["007"], "participants.2025": [10]}).to_parquet(path)
+    assert read_changes(path).attrs["file"] == str(path)
+    evaluate_many(TUTORIAL, path)
+    assert labels_seen(changes_seen) == {"costs.opstart.label": "007"}

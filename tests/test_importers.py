@@ -876,3 +876,23 @@ def test_gmca_list_is_in_gbp(gmca, tmp_path):
     assert gmca.currency == "GBP"
     loaded = Registry(include_bundled=False).load(export_pricelist(gmca, tmp_path / "gmca.yaml"))
     assert loaded.currency == "GBP"
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "thousands"),
+    [
+        ("0.035", ",", "."),
+        ("1 2", ".", ""),
+        ("1_000", ".", ""),
+        ("nan", ".", ""),
+        ("inf", ",", "."),
+        ("12 345", ".", ""),
+    ],
+)
+def test_a_number_written_oddly_is_refused_not_read_as_another(text, decimal, thousands):
+    """'0.035' with '.' for thousands was read as 35, '1 2' as 12, '1_000' as 1000 (Python's float)."""
+    from mkba.pricelist.importing import parse_number
+
+    with pytest.raises(ValueError, match="expected a number"):
+        parse_number(text, decimal, thousands)
+    assert parse_number("1.234,56", ",", ".") == 1234.56 and parse_number("1 234,5", ",", " ") == 1234.5

@@ -15,7 +15,14 @@ OUTPUT_SUFFIXES = (".parquet", ".csv")
 
 def batch(
     base: Path = typer.Argument(..., help="The base scenario file."),
-    changes: Path = typer.Option(..., "--changes", help="Change table (.csv or .parquet): id + set: paths."),
+    changes: Path = typer.Option(
+        ...,
+        "--changes",
+        help="Change table (.csv, .xlsx or .parquet): id + set: paths. CSV: ',', ';' (decimal comma) or tab.",
+    ),
+    sheet: str | None = typer.Option(
+        None, "--sheet", help="The sheet of an .xlsx change table (default: the first sheet)."
+    ),
     output: Path = typer.Option(
         ..., "-o", "--output", help="Results: .parquet or .csv (tidy: id, figure, stakeholder, value)."
     ),
@@ -44,7 +51,13 @@ def batch(
     check_output(output, inputs=inputs, option="--output")
     with dask_client(scheduler) as client:
         frame = evaluate_many(
-            base, changes, pricelist=pricelist, folders=pricelists_dir or (), workers=workers, client=client
+            base,
+            changes,
+            pricelist=pricelist,
+            folders=pricelists_dir or (),
+            workers=workers,
+            client=client,
+            sheet=sheet,
         )
     _write(frame, output)
     done = label("ck_written_batch", lang.value)

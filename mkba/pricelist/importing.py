@@ -179,15 +179,25 @@ def parse_number(value: Any, decimal_separator: str = ".", thousands_separator: 
         return float(value)
     if thousands_separator:
         _check_groups(clean_text(value), decimal_separator, thousands_separator)
-    text = clean_text(value).replace(" ", "")
+    text = clean_text(value).strip()
+    if thousands_separator == " ":  # spaces only between groups of three (checked above)
+        text = text.replace(" ", "")
     if thousands_separator:
         text = text.replace(thousands_separator, "")
     if decimal_separator != ".":
         text = text.replace(decimal_separator, ".")
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"expected a number, got {clean_text(value)!r}") from None
+    # digits, one decimal point, an exponent: no '1 2', '1_000' (Python's float takes those), nan or inf
+    if not _PLAIN_NUMBER.fullmatch(text):
+        digits = any(c.isdigit() for c in text)  # a number written oddly: show the form expected
+        like = (
+            f" like 1{thousands_separator}234{decimal_separator}56" if thousands_separator and digits else ""
+        )
+        raise ValueError(f"expected a number{like}, got {clean_text(value)!r}")
+    return float(text)
+
+
+#: A number as plain text once its separators are read: sign, digits, decimal point, exponent.
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _check_groups(text: str, decimal_separator: str, thousands_separator: str) -> None:
@@ -195,7 +205,8 @@ def _check_groups(text: str, decimal_separator: str, thousands_separator: str) -
     thousands, ``32.76`` is a decimal point typed by mistake, not 3276."""
     whole, _, fraction = text.strip().partition(decimal_separator)
     sep = re.escape(thousands_separator)
-    grouped = re.fullmatch(rf"[-+]?\s*[0-9]{{1,3}}(?:{sep}[0-9]{{3}})+", whole.strip())
+    # the first group is 1-999 without a leading zero: '0.035' is a decimal point typed by mistake
+    grouped = re.fullmatch(rf"[-+]?\s*[1-9][0-9]{{0,2}}(?:{sep}[0-9]{{3}})+", whole.strip())
     if (thousands_separator in whole.strip() and not grouped) or thousands_separator in fraction:
         example = f"1{thousands_separator}234{decimal_separator}56"
         raise ValueError(f"expected a number like {example}, got {text!r}")

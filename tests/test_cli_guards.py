@@ -288,3 +288,27 @@ def test_report_on_a_project_refuses_tornado_as_run_does(tmp_path):
     refused(invoke_cli("report", PROJECT, "-o", out, "--tornado"), "--tornado", "project")
     refused(invoke_cli("run", PROJECT, "--tornado"), "--tornado", "project")
     assert not out.exists()
+
+
+def test_a_well_formed_scheduler_address_is_used_by_run_and_batch(tmp_path):
+    """The checks above must not refuse what they guard: a live cluster, with --workers left alone."""
+    import json
+
+    from conftest import local_cluster
+
+    with local_cluster(tmp_path) as cluster:
+        address = cluster.scheduler_address
+        alone = invoke_cli("run", TUTORIAL, "--simulate", "2000", "--json", tmp_path / "a.json")
+        on_dask = invoke_cli(
+            "run", TUTORIAL, "--simulate", "2000", "--scheduler", address, "--json", tmp_path / "b.json"
+        )
+        assert alone.returncode == 0 and on_dask.returncode == 0, on_dask.stderr
+        a, b = (json.loads((tmp_path / f"{x}.json").read_text()) for x in "ab")
+        # on a cluster the draws stream (percentiles from a histogram); the means are the same draws'
+        assert b["simulation"]["streamed"] is True
+        assert b["simulation"]["npv_mean"] == pytest.approx(a["simulation"]["npv_mean"], rel=1e-12)
+        varianten = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial-varianten.csv"
+        done = invoke_cli(
+            "batch", TUTORIAL, "--changes", varianten, "-o", tmp_path / "o.csv", "--scheduler", address
+        )
+        assert done.returncode == 0, done.stderr

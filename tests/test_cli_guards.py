@@ -164,6 +164,8 @@ def test_no_existing_file_of_a_price_list_folder_is_replaced(registry):
     assert other.read_bytes() == before
     fresh = lists / "unused" / "3.json"  # a new file there is allowed
     assert invoke_cli("run", scenario, "--pricelists-dir", lists, "--json", fresh).returncode == 0
+    # and so is writing it again: it is a result, not a price list (a second run was refused)
+    assert invoke_cli("run", scenario, "--pricelists-dir", lists, "--json", fresh).returncode == 0
 
 
 # -- 2. a scenario's relative price list ------------------------------------------------------------

@@ -123,11 +123,14 @@ def test_an_input_folder_of_price_lists_keeps_its_lists_but_takes_new_files(tmp_
     lists = tmp_path / "lists"
     (lists / "mylist").mkdir(parents=True)
     existing = lists / "mylist" / "1.json"
-    existing.write_text("{}")
+    existing.write_text('{"format": "mkba-pricelist/1"}')
+    (lists / "mylist" / "earlier-result.json").write_text("{}")  # written there before: not a list
     with pytest.raises(MkbaError, match="existing file of a price-list folder") as info:
         fileio.check_output(existing, inputs=[lists], option="--json")
     assert info.value.file == str(existing) and info.value.field == "--json"
     assert fileio.check_output(lists / "mylist" / "2.json", inputs=[lists]) == lists / "mylist" / "2.json"
+    result = lists / "mylist" / "earlier-result.json"
+    assert fileio.check_output(result, inputs=[lists]) == result
     (lists / "beside.json").write_text("{}")  # not a list: the registry reads <folder>/<name>/<file> only
     assert fileio.check_output(lists / "beside.json", inputs=[lists]) == lists / "beside.json"
 

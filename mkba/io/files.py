@@ -187,18 +187,33 @@ def check_output(path: str | Path, *, inputs: Iterable[MaybePath] = (), option: 
     return path
 
 
+def _says_price_list(path: Path) -> bool:
+    """Whether a file's first 8 KiB name the price list format (YAML, JSON or TOML); a table (a list
+    exported to CSV or a workbook) is taken to be one, as its format cannot be read from its head."""
+    if path.suffix.lower() in (".csv", ".xlsx"):
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8192)
+    except OSError:
+        return True  # cannot tell: keep it
+    return b"mkba-pricelist/" in head
+
+
 def _check_not_in_registry(
     real: Path, folder: Path, file: str, option: str | None, bundled: bool = False
 ) -> None:
-    """Refuse to replace an existing file of a price-list folder: ``<folder>/<name>/<file>``.
+    """Refuse to replace an existing price list of a price-list folder: ``<folder>/<name>/<file>``.
 
     In the bundled folder (``bundled``) every existing file is kept, at any depth (the lists, the
-    price index, the mappings, the manifest). A new file (a new version of a list) is allowed.
+    price index, the mappings, the manifest). Elsewhere a file there is a list when it says so
+    (``format: mkba-pricelist/1`` in its first bytes): an earlier result written beside the lists
+    may be replaced. A new file (a new version of a list) is allowed.
     """
     if not real.is_file():
         return
     root = Path(os.path.realpath(folder))
-    inside = real.is_relative_to(root) if bundled else real.parent.parent == root
+    inside = real.is_relative_to(root) if bundled else (real.parent.parent == root and _says_price_list(real))
     if inside:
         what = "the bundled price lists" if bundled else "a price-list folder"
         raise MkbaError(

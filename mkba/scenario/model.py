@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -529,7 +530,18 @@ class Scenario(_Closed):
         named_in = self._settings_at["pricelist"][0] if "pricelist" in self._settings_at else self.file
         if ref is None or named_in is None or not looks_like_path(ref) or Path(ref).is_absolute():
             return ref
-        return str(Path(named_in).parent / ref)
+        found = Path(named_in).parent / ref
+        if not found.exists():  # said at the line that names it, with where it was looked for
+            elsewhere = ""
+            if Path(ref).exists():  # read from the current folder before this rule: say how to name it now
+                here = os.path.relpath(Path(ref).resolve(), found.parent.resolve())
+                elsewhere = f"; the file in the current folder is {here!r} from there"
+            raise self.error(
+                f"the price list file {ref!r} is not in {str(found.parent)!r}: a relative path is read from "
+                f"the folder of the file that names it{elsewhere}",
+                ("pricelist",),
+            )
+        return str(found)
 
     def error(self, message: str, path: tuple) -> MkbaError:
         """An :class:`MkbaError` pointing at ``path`` in the file this came from.

@@ -585,3 +585,29 @@ def test_outcome_levels_on_the_command_line_are_read_strictly():
     with pytest.raises(MkbaError, match="expected a number as the level, got 'abc'"):
         parse_outcome(["uitkeringsdagen=abc"])
     assert parse_outcome(["a=1", "b=2.5"]) == {"a": 1.0, "b": 2.5}
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "words"),
+    [
+        # the DWP cohort has 1,000: an outcome cannot measure 5,000 of them
+        (lambda o: o.update(participants=5000, level=4000), "participants", "cohort 'cohort-2012' has 1000"),
+        # persons per participant: at most everyone
+        (lambda o: o.update(per="participant", level=3), "level", "at most 1"),
+    ],
+)
+def test_an_outcome_cannot_pay_for_more_persons_than_there_are(tmp_path, edit, field, words):
+    dwp = Path(__file__).resolve().parents[1] / "scenarios" / "sib" / "dwp-innovation-fund-round1.yaml"
+    data = yaml.safe_load(dwp.read_text())
+    edit(data["sib"]["outcomes"][0])
+    path = tmp_path / "dwp.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    with pytest.raises(MkbaError, match=words) as info:
+        compile_sib(path)
+    assert info.value.field == f"sib.outcomes[0].{field}"
+
+
+def test_an_outcome_cannot_measure_more_participants_than_the_scenario_has(tmp_path):
+    err, line = _broken(tmp_path, lambda s: s["outcomes"][0].update(participants=5000))
+    assert err.field == "sib.outcomes[0].participants" and "the scenario has 160" in err.message
+    assert line.strip().startswith("participants:")

@@ -1013,29 +1013,45 @@ def _compile_outcome(
         trigger=o.trigger,
         parent=None if o.requires is None else ids.index(o.requires),
         nets=[ids.index(x) for x in o.alternative_to],
-        most=_most_persons(s, o, k, cohort),
+        most=_most_persons(s, o, k, cohort, total_participants),
     )
 
 
-def _most_persons(s: Scenario, o: Outcome, k: int, cohort: Cohort | None) -> float | None:
+def _most_persons(s: Scenario, o: Outcome, k: int, cohort: Cohort | None, total: int) -> float | None:
     """The most persons an outcome that counts them can reach (its or its cohort's participants).
 
-    Raises the scenario's error at the outcome's level when its level (or the highest it is drawn)
-    exceeds them: more people than could reach the outcome would be paid for.
+    Raises the scenario's error where the contract would pay for more people than could reach the
+    outcome: an outcome measuring more participants than its cohort has, or than the scenario has
+    (``total``, when it names participants); a level that counts persons above them; a level of persons
+    per participant above 1.
     """
+    at = ("sib", "outcomes", k)
+    cap = cohort.participants if cohort is not None and cohort.participants is not None else (total or None)
+    if o.participants is not None and cap is not None and o.participants > cap:
+        whose = (
+            f"cohort {cohort.id!r}"
+            if cohort is not None and cohort.participants is not None
+            else "the scenario"
+        )
+        raise s.error(f"measures {o.participants} participants; {whose} has {cap}", (*at, "participants"))
+    high = o.level
+    top = float(high.support()[1]) if isinstance(high, _Dist) else (None if high is None else float(high))
+    if o.unit == "person" and o.per == "participant" and top is not None and top > 1:
+        raise s.error(
+            f"the level counts persons per participant: at most 1 (everyone), got up to {top:g}",
+            (*at, "level"),
+        )
     if o.unit != "person" or o.per != "contract":
         return None
     most = o.participants or (cohort.participants if cohort is not None else None)
     if most is None:
         return None
-    high = o.level
-    top = float(high.support()[1]) if isinstance(high, _Dist) else (None if high is None else float(high))
     if top is not None and top > most:
         raise s.error(
             f"the level counts persons and can reach at most the {most} participants "
             f"{'of cohort ' + repr(cohort.id) if cohort is not None and not o.participants else 'measured'}, "
             f"got up to {top:g}",
-            ("sib", "outcomes", k, "level"),
+            (*at, "level"),
         )
     return float(most)
 

@@ -555,3 +555,22 @@ def test_an_override_amount_beyond_1e15_is_refused(tmp_path):
     with pytest.raises(MkbaError, match=r"expected a number of at most 1e\+15 in size") as info:
         Registry([tmp_path]).load("gemeente-ots")
     assert (info.value.file, info.value.line) == (str(path), 8)  # the line of the amount
+
+
+def test_an_id_both_an_item_and_an_override_is_refused(tmp_path):
+    """The list's own item silently replaced the override: one of the two was lost."""
+    text = MUNICIPAL.replace("  - id: buurtcoach-uur", "  - id: huishoudelijke-hulp-uur", 1)
+    path = write(tmp_path / "gemeente-voorbeeld" / "2025.1.yaml", text)
+    with pytest.raises(MkbaError, match="both an item of this list and an override") as info:
+        Registry([tmp_path]).load("gemeente-voorbeeld")
+    assert info.value.file == str(path) and info.value.field == "overrides[0].id"
+
+
+def test_a_new_unit_is_a_new_figure(tmp_path):
+    """32.76 per week is not the national 32.76 per hour: the override needs its own source and confidence."""
+    text = OTS_OVERRIDE.replace("    amount: 12600\n    price_year: 2025\n", "    unit: week\n").format(
+        extra=""
+    )
+    write(tmp_path / "gemeente-ots" / "2025.1.yaml", text)
+    with pytest.raises(MkbaError, match="amount, price_year or unit needs its own source and confidence"):
+        Registry([tmp_path]).load("gemeente-ots")

@@ -195,7 +195,7 @@ class ItemOverride(pydantic.BaseModel):
     """Changes to an inherited item in a list that ``extends`` another.
 
     Only ``id`` is required; every other field given replaces the base's. A
-    new ``amount`` or ``price_year`` is a new figure: it needs its own ``source`` and
+    new ``amount``, ``price_year`` or ``unit`` is a new figure: it needs its own ``source`` and
     ``confidence``, and the base's range (``low``, ``high``), ``note`` and ``code``, which
     describe the base's figure, are not inherited (restate them in the override to keep them).
     """
@@ -238,15 +238,16 @@ class ItemOverride(pydantic.BaseModel):
     def _sourced(self) -> ItemOverride:
         if self.new_figure and (self.source is None or self.confidence is None):
             raise ValueError(
-                "a new amount or price_year needs its own source and confidence (1-5); the "
+                "a new amount, price_year or unit needs its own source and confidence (1-5); the "
                 "inherited ones describe the base's figure"
             )
         return self
 
     @property
     def new_figure(self) -> bool:
-        """Whether the override states a new figure (``amount`` or ``price_year``)."""
-        return self.amount is not None or self.price_year is not None
+        """Whether the override states a new figure (``amount``, ``price_year`` or ``unit``: an amount per
+        week is another figure than the same number per hour)."""
+        return self.amount is not None or self.price_year is not None or self.unit is not None
 
 
 class PriceListFile(pydantic.BaseModel):

@@ -356,7 +356,16 @@ def _apply_overrides(
 ) -> None:
     """Apply ``spec``'s overrides to the inherited ``items`` (in place), noting each in ``origin``."""
     ref = f"{spec.name}@{spec.version}"
+    own = {item.id for item in spec.items}
     for i, override in enumerate(spec.overrides):
+        if override.id in own:  # the list's own item would replace the override without a word
+            raise MkbaError(
+                f"{override.id!r} is both an item of this list and an override; expected one of the two "
+                "(an item replaces the inherited one whole, an override changes some of its fields)",
+                file=doc.file,
+                line=doc.line_of(("overrides", i, "id")),
+                field=f"overrides[{i}].id",
+            )
         if override.id not in items:
             raise MkbaError(
                 unknown_item_message(override.id, base) + "; an override must name an inherited item "

@@ -314,3 +314,16 @@ def test_a_well_formed_scheduler_address_is_used_by_run_and_batch(tmp_path):
             "batch", TUTORIAL, "--changes", varianten, "-o", tmp_path / "o.csv", "--scheduler", address
         )
         assert done.returncode == 0, done.stderr
+
+
+def test_messages_name_the_option_the_user_typed(tmp_path):
+    varianten = ROOT / "scenarios" / "tutorial-varianten.csv"
+    done = invoke_cli("batch", TUTORIAL, "--changes", varianten, "-o", tmp_path / "o.csv", "--sheet", "x")
+    refused(done, "--sheet", "only for a .xlsx change table")
+    a_file = tmp_path / "lijst.yaml"
+    a_file.write_text("x", encoding="utf-8")
+    refused(
+        invoke_cli("run", TUTORIAL, "--pricelists-dir", a_file),
+        "--pricelists-dir",
+        "is a file; expected a folder",
+    )

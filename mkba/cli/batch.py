@@ -50,15 +50,20 @@ def batch(
     inputs = [*input_files(base, pricelist, folders=pricelists_dir or ()), changes]
     check_output(output, inputs=inputs, option="--output")
     with dask_client(scheduler) as client:
-        frame = evaluate_many(
-            base,
-            changes,
-            pricelist=pricelist,
-            folders=pricelists_dir or (),
-            workers=workers,
-            client=client,
-            sheet=sheet,
-        )
+        try:
+            frame = evaluate_many(
+                base,
+                changes,
+                pricelist=pricelist,
+                folders=pricelists_dir or (),
+                workers=workers,
+                client=client,
+                sheet=sheet,
+            )
+        except MkbaError as exc:  # the API's argument is the command's option
+            if exc.field == "sheet":
+                exc.field = "--sheet"
+            raise
     _write(frame, output)
     done = label("ck_written_batch", lang.value)
     out.print(done.format(variants=frame["id"].nunique(), figures=len(frame), output=output))

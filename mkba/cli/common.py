@@ -153,10 +153,10 @@ def check_folders(folders: Sequence[Path] | None, option: str = "--pricelists-di
     """
     for folder in folders or ():
         if not str(folder).strip() or not Path(folder).is_dir():
-            what = "is not a folder" if str(folder).strip() and Path(folder).exists() else "does not exist"
-            raise MkbaError(
-                f"the folder {str(folder)!r} {what}; expected a folder of price lists", field=option
-            )
+            what = f"the folder {str(folder)!r} does not exist"
+            if str(folder).strip() and Path(folder).exists():
+                what = f"{str(folder)!r} is a file"
+            raise MkbaError(f"{what}; expected a folder of price lists", field=option)
 
 
 def check_plots(folder: Path | None, outputs: Sequence[Path | None] = (), option: str = "--plots") -> None:

@@ -327,3 +327,9 @@ def test_messages_name_the_option_the_user_typed(tmp_path):
         "--pricelists-dir",
         "is a file; expected a folder",
     )
+
+
+@pytest.mark.parametrize("command", ["run", "sib"])
+def test_workers_without_a_simulation_are_refused_not_ignored(command):
+    source = {"run": TUTORIAL, "sib": SIB}[command]
+    refused(invoke_cli(command, source, "--workers", "4"), "--workers", "applies with --simulate")

@@ -324,7 +324,9 @@ def test_the_defaults_a_scenario_relies_on_are_said_in_the_readers_words(tmp_pat
     assert "start_year" not in flat and ("newest" not in flat if lang == "nl" else True)
 
 
-@pytest.mark.parametrize("option", [["--tornado"], ["--break-even", "discount_rate"], ["--workers", "2"]])
+@pytest.mark.parametrize(
+    "option", [["--tornado"], ["--break-even", "discount_rate"], ["--workers", "2", "--simulate", "100"]]
+)
 def test_options_a_project_does_not_take_are_refused_not_ignored(option, tmp_path):
     out = tmp_path / "p.xlsx"
     done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", *option, "--xlsx", str(out))

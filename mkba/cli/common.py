@@ -211,6 +211,10 @@ def check_shared_options(given: dict[str, Any]) -> None:
         raise MkbaError(
             "applies with --simulate (it runs the Monte Carlo draws); add --simulate N", field="--scheduler"
         )
+    if "simulate" in given and given["simulate"] is None and given.get("workers") not in (None, 1):
+        raise MkbaError(
+            "applies with --simulate (the draws' worker processes); add --simulate N", field="--workers"
+        )
     if given.get("scheduler") is not None and given.get("workers") not in (None, 1):  # 1: the default
         raise MkbaError(
             "applies without --scheduler (a cluster has its own workers; set them where it is started)",

@@ -54,14 +54,14 @@ def test_leading_zero_reads_as_decimal():
     assert isinstance(data["a"], int)
 
 
-@pytest.mark.parametrize("number", ["5_0", "0x5", "0o5", "0b1", "0_12", "1_000.5", "-0x1F"])
+@pytest.mark.parametrize("number", ["5_0", "0x5", "0o5", "0b1", "0_12", "1_000.5", "-0x1F", "0o17"])
 @pytest.mark.parametrize("positions", [False, True])
-def test_yaml_1_1_number_forms_are_refused_at_their_line_by_both_parsers(number, positions):
+def test_numbers_not_plain_decimal_are_refused_at_their_line_by_both_parsers(number, positions):
     # docs/formats.md: integers are decimal; `horizon: 5_0` once ran 50 years
-    with pytest.raises(MkbaError, match="not a decimal number") as exc:
+    with pytest.raises(MkbaError, match="not a plain decimal number") as exc:
         parse_yaml(f"name: x\nhorizon: {number}\n", "s.yaml", positions=positions)
     assert (exc.value.file, exc.value.line, exc.value.field) == ("s.yaml", 2, "horizon")
-    with pytest.raises(MkbaError, match="not a decimal number") as exc:
+    with pytest.raises(MkbaError, match="not a plain decimal number") as exc:
         parse_yaml(f"participants:\n  {number}: 3\n", "s.yaml", positions=positions)
     assert exc.value.line == 2
     assert parse_yaml(f"a: '{number}'\nb: +5\nc: Tabel {number}\n").data == {
@@ -100,6 +100,57 @@ def test_the_same_year_spelt_two_ways_is_a_duplicate_key_in_json_and_toml(tmp_pa
     with pytest.raises(MkbaError, match="duplicate key '02025': the same key as '2025'") as exc:
         read_document(tmp_path / name)
     assert (exc.value.line, exc.value.field) == (line, "participants.02025")
+
+
+@pytest.mark.parametrize("positions", [False, True])
+@pytest.mark.parametrize(
+    "text, keys",
+    [
+        ('investors: {"1": a, "01": b}\n', ["1", "01"]),
+        ('stakeholders:\n  "7": a\n  "007": b\n  "0007": c\n', ["7", "007", "0007"]),
+        (
+            'codes: {"02025": a, "002025": b, "12025": c, "012025": d}\n',
+            ["02025", "002025", "12025", "012025"],
+        ),
+    ],
+)
+def test_codes_of_digits_stay_distinct_keys(text, keys, positions):
+    data = parse_yaml(text, "s.yaml", positions=positions).data
+    assert [list(inner) for inner in data.values()] == [keys]
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("c.json", '{"investors": {"1": "a", "01": "b", "001": "c"}}'),
+        ("c.toml", '[investors]\n1 = "a"\n"01" = "b"\n001 = "c"\n'),
+    ],
+)
+def test_codes_of_digits_stay_distinct_keys_in_json_and_toml(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    assert list(read_document(tmp_path / name).data["investors"]) == ["1", "01", "001"]
+
+
+@pytest.mark.parametrize("positions", [False, True])
+@pytest.mark.parametrize(
+    "text, first, second",
+    [
+        ('a: {1: x, "01": y}\n', 1, "01"),  # an integer key and a text that reads as it
+        ('a: {"01": x, 1: y}\n', "01", 1),
+        ('a: {"02025": x, "2025": y}\n', "02025", "2025"),  # a year and the same year spelt with a 0
+    ],
+)
+def test_a_number_and_a_text_of_the_same_number_are_still_one_key(text, first, second, positions):
+    with pytest.raises(MkbaError, match=f"duplicate key {second!r}: the same key as {first!r}"):
+        parse_yaml(text, "s.yaml", positions=positions)
+
+
+def test_check_keys_on_python_data_keeps_codes_apart_and_years_together():
+    from mkba.io.documents import Document, check_keys
+
+    check_keys(Document({"a": {"1": 1, "01": 2, "0001": 3}}, "<dict>"))
+    with pytest.raises(MkbaError, match="duplicate key '02025': the same key as 2025"):
+        check_keys(Document({"a": [{2025: 1, "02025": 2}]}, "<dict>"))
 
 
 def test_a_scenario_with_a_year_given_twice_is_refused(tmp_path):
@@ -243,6 +294,66 @@ def test_fast_and_strict_parsers_agree_on_every_yaml_file(path):
     assert repr(parse_yaml(raw, str(path)).data) == repr(strict)  # repr: a NaN equals a NaN
 
 
+def _no_strict_parse(monkeypatch):
+    import mkba.io.documents as documents
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the strict parser ran")
+
+    monkeypatch.setattr(documents, "_strict_parse", refuse)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "# tabel 2019_2020, zie 0x5\n",
+        "note: 'Tabel 5_0 en 0o17'\n",
+        'note: "2019_2020"\n',
+        "note: tabel 2019_2020 # 0b1\n",
+        "groups: [0-18_jaar, 19-65_jaar, '0x1F']\n",
+        "0-18_jaar: kinderen\n",
+        "note: prijzen 2019_2020\n",
+        "url: https://example.org/a_0x5?b=5_0\n",
+    ],
+)
+def test_a_comment_or_text_with_a_number_like_part_keeps_the_fast_parser(monkeypatch, extra):
+    text = (DATA / "pl_small.yaml").read_text(encoding="utf-8")
+    expected = parse_yaml(text).data
+    expected_extra = parse_yaml(extra + "x: 1\n", positions=True).data  # the strict parser: text
+    expected_extra.pop("x")
+    _no_strict_parse(monkeypatch)
+    assert parse_yaml(extra + text).data == {**expected_extra, **expected}
+    assert parse_yaml(text + extra).data == {**expected, **expected_extra}
+
+
+def test_the_fast_path_still_sends_a_plain_number_form_to_the_strict_parser(monkeypatch):
+    _no_strict_parse(monkeypatch)
+    with pytest.raises(AssertionError, match="the strict parser ran"):
+        parse_yaml("note: x # 2019_2020\nhorizon: 5_0\n")
+
+
+def test_the_scan_finds_every_number_the_strict_parser_refuses():
+    """The cheap scan of the bytes must see every plain number form the strict parser refuses
+    (a false alarm only costs time): tried in every place a plain scalar may stand."""
+    import itertools
+
+    from mkba.io.documents import _may_hold_number_form, _strict_parse
+
+    numbers = ["5_0", "-0x1F", "+0o17", "0b1", "1_000.5", ".5_0", "1e1_0", "0_12", "0x"]
+    places = [
+        "a: {}\n", "a:   {}  # note\n", "a:\n  {}\n", "- {}\n", "- - {}\n", "a:\n  - {}\n",
+        "{}: 1\n", "a:\n  {} : 1\n", "a: [1,{}]\n", "a: [{} , 1]\n", "a: {{b: {}}}\n",
+        'a: {{"b":{}}}\n', "a: [\n  {}\n]\n", "a: &x {}\n", "a: !!str {}\n", "? {}\n: 1\n",
+        "--- {}\n", "\ufeff{}: 1\n", "a: {}\r\nb: 1\r\n", "a: {}", "a: {{{}: 1}}\n", "a: 1\r{}: 2\r",
+    ]  # fmt: skip
+    for number, place in itertools.product(numbers, places):
+        raw = place.format(number).encode()
+        with pytest.raises(MkbaError, match="not a plain decimal number"):
+            _strict_parse(raw, "x")
+        assert _may_hold_number_form(raw), raw
+        assert _may_hold_number_form(b"# 2019_2020\nb: '0x5'\n" + raw.removeprefix(b"\xef\xbb\xbf")), raw
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -310,3 +421,24 @@ def test_a_relative_price_list_is_found_next_to_the_scenario_wherever_it_runs(
     result = mkba.evaluate(sub / "s.yaml")
     assert result.model.pricelist.sha256 == mkba.load_pricelist(sub / "lijst.yaml").sha256
     assert mkba.load_scenario(sub / "s.yaml").pricelist == "./lijst.yaml"  # as written
+
+
+def test_a_relative_price_list_not_beside_the_scenario_says_where_it_was_looked_for(
+    tmp_path, core_pricelist_path, monkeypatch
+):
+    """A relative list was read from the current folder before: the message gives the rule and the path."""
+    import shutil
+
+    import mkba
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "sub").mkdir()
+    shutil.copy(
+        core_pricelist_path, tmp_path / "lijst.yaml"
+    )  # in the current folder, not beside the scenario
+    text = (root / "tests" / "data" / "core_scenario.yaml").read_text(encoding="utf-8")
+    (tmp_path / "sub" / "s.yaml").write_text("pricelist: ./lijst.yaml\n" + text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(mkba.MkbaError, match="read from the folder of the file that names it") as info:
+        mkba.evaluate("sub/s.yaml")
+    assert (info.value.line, info.value.field) == (1, "pricelist") and "'../lijst.yaml'" in info.value.message

@@ -563,7 +563,7 @@ def test_a_year_given_twice_in_a_dict_is_refused():
 def test_a_yaml_1_1_horizon_is_refused_at_its_line(tmp_path, number):
     path = tmp_path / "s.yaml"
     path.write_text(TEXT.replace("\nhorizon: ", f"\nhorizon: {number}  # was "), encoding="utf-8")
-    with pytest.raises(MkbaError, match="not a decimal number") as info:
+    with pytest.raises(MkbaError, match="not a plain decimal number") as info:
         load_scenario(path)
     assert path.read_text().splitlines()[info.value.line - 1].startswith(f"horizon: {number}")
 

@@ -4,17 +4,21 @@ YAML is read as YAML 1.2 (core schema), which avoids YAML 1.1's surprises:
 - a duplicate key is an error (PyYAML would keep the last one silently),
 - dates and times stay text, so that pydantic validates them,
 - only ``true``/``false`` are booleans (``no`` is the text "no"),
-- integers are decimal (``012`` is 12); YAML 1.1's other forms of a number (``5_0``, ``0x5``,
-  ``0o5``, ``0b1``) are refused with their line rather than read as a number or as text,
-- a key written twice, also as the same year spelt two ways (``2025`` and ``"02025"``), is an
-  error in YAML, JSON and TOML alike.
+- numbers are plain decimal (``012`` is 12); a plain scalar that is not a plain decimal number
+  but reads as one elsewhere (YAML 1.1's ``5_0``, YAML 1.2's ``0x1F`` and ``0o17``, ``0b1``) is
+  refused with its line rather than read as a number or as text; quoted, it is text,
+- a key written twice is an error in YAML, JSON and TOML alike, also a year spelt two ways
+  (``2025``, ``"2025"`` and ``"02025"``); other keys of digits stay distinct names (``"1"`` and
+  ``"01"``), see :class:`KeysSeen`.
 
 Two parsers read the same YAML 1.2 core schema: a fast one (``yaml_rs``, in
 Rust) for the data, and a strict pure-Python one (PyYAML with YAML 1.2
 resolvers) that also records the line of every key and item. The second runs
-only when a line is needed for a message, so that loading a large price list
-stays fast (measured in the benchmarks, docs/architecture.md). Validation errors from
-pydantic are turned into one :class:`MkbaError`.
+only when a line is needed for a message, or when a plain scalar in the text may be a number that
+is not plain decimal (the fast parser reads ``5_0`` as 50; a cheap scan of the bytes finds such a
+scalar and passes over comments and quoted text), so that loading a large price list stays fast
+(measured in the benchmarks, docs/architecture.md). Validation errors from pydantic are turned
+into one :class:`MkbaError`.
 
 Untrusted files are read within limits (docs/security.md): the file is a regular file within
 the size limit (:func:`mkba.io.files.read_input`); a control character (other than tab, line
@@ -62,13 +66,30 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANCHOR = re.compile(rb"(?:^|[\s\[{,:-])&[^\s&]")
 _LINE_START = re.compile(rb"(?m)^[ \-?]*")
 _BRACKET = re.compile(r"[\[\]{}]")
-#: A plain YAML scalar in one of YAML 1.1's forms of a number that is not plain decimal.
-YAML11_NUMBER = re.compile(
-    r"^[-+]?(?:0[xXoObB][0-9a-fA-F_]*|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?"
-    r"|[0-9]*\.[0-9_]*_[0-9_]*(?:[eE][-+]?[0-9_]+)?|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]*_[0-9_]*)$"
+_NOT_PLAIN_DECIMAL = (
+    r"[-+]?(?:0[xXoObB][0-9a-fA-F_]*|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?"
+    r"|[0-9]*\.[0-9_]*_[0-9_]*(?:[eE][-+]?[0-9_]+)?|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]*_[0-9_]*)"
 )
-# Where such a form may stand in a text (a cheap test on the fast path; the strict parser decides).
-_MAYBE_YAML11_NUMBER = re.compile(rb"(?:^|[\s:\[{,])[-+]?(?:0[xXoObB][0-9a-fA-F_]|[0-9.][0-9._eE+-]*_)", re.M)
+#: A number that is not a plain decimal number (``5_0``, ``0x1F``, ``0o17``, ``0b1``, ``1_000.5``):
+#: mkba refuses it as a plain YAML scalar, and quotes it as text when it writes YAML.
+YAML11_NUMBER = re.compile(f"^{_NOT_PLAIN_DECIMAL}$")
+# Where such a number stands as a whole plain scalar: at the start of a line (after '---' or a BOM),
+# after ':', '[', '{', ',' or '- '/'? ' (and an anchor or tag), and up to its end (a line end, ' #',
+# ',', ']', '}' or ': '). A comment or quoted text ('# tabel 2019_2020', "'0x5'") and a word with
+# such a part ('0-18_jaar') do not match; a false match (a line inside a block scalar) only costs
+# the strict parse, which decides. Kept in step with the strict parser by
+# tests/test_loading.py::test_the_scan_finds_every_number_the_strict_parser_refuses.
+_MAYBE_NOT_PLAIN_DECIMAL = re.compile(
+    rb"(?:^(?:\xef\xbb\xbf)?(?:---)?|\r(?:---)?|[:\[{,]|[-?](?=[ \t]))[ \t]*(?:[&!][^\s,\[\]{}]*[ \t]+)*"
+    + _NOT_PLAIN_DECIMAL.encode()
+    + rb"(?=[ \t]*(?:[\r\n#,\]}]|\Z|:(?:\s|\Z)))",
+    re.M,
+)
+# Bytes before a '_' in such a number ('5_0', '.5_0', '1e_5', '1e-_5'), and after a '0' ('0x1F').
+_DIGIT_OR_DOT = np.isin(np.arange(256), list(b"0123456789."))
+_EXPONENT = np.isin(np.arange(256), list(b"eE"))
+_SIGN = np.isin(np.arange(256), list(b"+-"))
+_BASE = np.isin(np.arange(256), list(b"xXoObB"))
 #: The most digits of a number (Python's own limit of converting text to a whole number).
 MAX_DIGITS = 4300
 _LONG_NUMBER = re.compile("[0-9]{" + str(MAX_DIGITS + 1) + ",}")
@@ -149,17 +170,16 @@ def _walk(
         )
     inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, tuple[Any, int]] = {}
+        seen = KeysSeen()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = key_node.start_mark.line + 1
             _plain_number(key_node, (*path, key), file)
             if key_node.tag == "tag:yaml.org,2002:int":
                 key = int(key)
-            same = same_key(key)
-            if same in seen:
-                raise duplicate_key(key, seen[same], file, line, (*path, key))
-            seen[same] = (key, line)
+            earlier = seen.add(key, line)
+            if earlier is not None:
+                raise duplicate_key(key, earlier, file, line, (*path, key))
             _walk(value_node, (*path, key), lines, file, inside)
             lines[(*path, key)] = line
     elif isinstance(node, yaml.SequenceNode):
@@ -170,12 +190,12 @@ def _walk(
 
 
 def _plain_number(node: yaml.Node, path: Path_, file: str) -> None:
-    """Refuse a plain scalar in one of YAML 1.1's forms of a number (``5_0``, ``0x5``)."""
+    """Refuse a plain scalar that is not a plain decimal number but reads as one (``5_0``, ``0x1F``)."""
     value = node.value
     plain = getattr(node, "style", "'") in (None, "")  # None from PyYAML's parser, "" from libyaml's
     if plain and isinstance(value, str) and YAML11_NUMBER.match(value):
         raise MkbaError(
-            f"{value} is not a decimal number (integers are decimal: no '_', 0x, 0o or 0b); "
+            f"{value} is not a plain decimal number (no '_', 0x, 0o or 0b); "
             f"expected a number such as {_decimal_example(value)}, or quotes for text",
             file=file,
             line=node.start_mark.line + 1,
@@ -193,14 +213,44 @@ def _decimal_example(text: str) -> str:
             return "50"
 
 
-def same_key(key: Any) -> Any:
-    """What a key means as a mapping key once validated: a year written ``2025``, ``"2025"`` or
-    ``"02025"`` is one key (pydantic reads each as 2025), so two of them are a duplicate."""
+def _as_year(key: Any) -> tuple[int, bool] | None:
+    """The whole number a key of digits reads as, and whether it is written as a number: an integer
+    key or a year of 4 digits without a leading zero (``2025``, ``"2025"``; not ``"02025"``, ``"1"``)."""
     if isinstance(key, int) and not isinstance(key, bool):
-        return key
+        return key, True
     if isinstance(key, str) and key.isascii() and key.isdigit():
-        return int(key)
-    return key
+        return int(key), len(key) == 4 and key[0] != "0"
+    return None
+
+
+class KeysSeen:
+    """The keys of one mapping so far, to find a key given twice.
+
+    A year written ``2025``, ``"2025"`` or ``"02025"`` is one key (pydantic reads each as 2025 where
+    a mapping is keyed by year), so two of them are a duplicate: two keys are the same when they
+    are equal, or when they read as the same whole number and one of them is written as a number
+    (:func:`_as_year`). Other texts of digits are names and stay distinct (``"1"`` and ``"01"``,
+    codes of stakeholders or investors).
+    """
+
+    def __init__(self) -> None:
+        self._info: dict[Any, Any] = {}
+        self._numbers: dict[int, list[tuple[Any, bool]]] = {}
+
+    def add(self, key: Any, info: Any) -> tuple[Any, Any] | None:
+        """Record ``key`` (with ``info``, such as its line); the earlier key and its info if the
+        same key was seen before."""
+        if key in self._info:
+            return key, self._info[key]
+        year = _as_year(key)
+        if year is not None:
+            number, written_as_number = year
+            for other, other_as_number in self._numbers.get(number, ()):
+                if written_as_number or other_as_number:
+                    return other, self._info[other]
+            self._numbers.setdefault(number, []).append((key, written_as_number))
+        self._info[key] = info
+        return None
 
 
 def duplicate_key(
@@ -398,6 +448,30 @@ def _too_long(text: str, file: str) -> None:
         )
 
 
+def _may_hold_number_form(raw: bytes) -> bool:
+    """Whether a plain scalar of a YAML text may be a number that is not plain decimal (``5_0``).
+
+    Every such number holds a ``_`` after a digit, a ``.`` or an exponent, or a ``0x``/``0o``/``0b``:
+    those places are found at once (numpy), and only their lines are searched with
+    :data:`_MAYBE_NOT_PLAIN_DECIMAL`, which passes over comments and quoted text.
+    """
+    ahead = np.frombuffer(b"\n\n\n" + raw, dtype=np.uint8)  # 3 bytes so that [i - 3] stays in the text
+    under = np.flatnonzero(ahead == ord("_"))
+    one, two, three = ahead[under - 1], ahead[under - 2], ahead[under - 3]
+    number = _DIGIT_OR_DOT[one] | (_EXPONENT[one] & _DIGIT_OR_DOT[two])
+    number |= _SIGN[one] & _EXPONENT[two] & _DIGIT_OR_DOT[three]
+    zero_x = np.flatnonzero((ahead[:-1] == ord("0")) & _BASE[ahead[1:]])
+    checked_to = -1
+    for at in np.sort(np.concatenate([under[number], zero_x])).tolist():
+        if at - 3 < checked_to:
+            continue  # its line was searched already
+        end = raw.find(b"\n", at - 3)
+        checked_to = len(raw) if end < 0 else end
+        if _MAYBE_NOT_PLAIN_DECIMAL.search(raw, raw.rfind(b"\n", 0, at - 3) + 1, checked_to):
+            return True
+    return False
+
+
 def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = False) -> Document:
     """Parse YAML 1.2 text strictly; see the module docstring.
 
@@ -407,8 +481,9 @@ def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = F
         Record every line now (the strict parser) rather than when first needed.
     """
     raw = text.encode() if isinstance(text, str) else text
-    if positions or _yaml_rs is None or _MAYBE_YAML11_NUMBER.search(raw):
-        data, lines = _strict_parse(raw, file)  # the strict parser refuses YAML 1.1's numbers
+    if positions or _yaml_rs is None or _may_hold_number_form(raw):
+        # the fast parser reads 5_0 as 50: the strict one refuses it, with its line
+        data, lines = _strict_parse(raw, file)
         return check_keys(Document(data, file, lines, raw))
     text = _decode(raw, file, "YAML")
     _alias_budget(raw, file)
@@ -428,7 +503,8 @@ def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = F
 
 
 def check_keys(doc: Document) -> Document:
-    """Refuse a mapping with two keys that mean the same (``2025`` and ``"02025"``), at the second.
+    """Refuse a mapping with two keys that mean the same (``2025`` and ``"02025"``, see
+    :class:`KeysSeen`), at the second.
 
     Raises
     ------
@@ -439,13 +515,12 @@ def check_keys(doc: Document) -> Document:
     while todo:
         value, path = todo.pop()
         if isinstance(value, dict):
-            seen: dict[Any, Any] = {}
+            seen = KeysSeen()
             for key, inner in value.items():
-                same = same_key(key)
-                if same in seen:
-                    first = (seen[same], doc.line_of((*path, seen[same])))
+                earlier = seen.add(key, None)
+                if earlier is not None:
+                    first = (earlier[0], doc.line_of((*path, earlier[0])))
                     raise duplicate_key(key, first, doc.file, doc.line_of((*path, key)), (*path, key))
-                seen[same] = key
                 if isinstance(inner, (dict, list)):
                     todo.append((inner, (*path, key)))
         elif isinstance(value, list):

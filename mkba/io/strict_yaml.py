@@ -2,8 +2,9 @@
 
 Imported only when a line is needed for a message (or the fast parser is missing), so that the
 happy path of ``mkba run`` does not pay for PyYAML (docs/architecture.md, "Start-up").
-:mod:`mkba.io.documents` says which rules it follows; it refuses a plain scalar in one of YAML 1.1's
-other forms of a number (``5_0``, ``0x5``), which these resolvers leave as text.
+:mod:`mkba.io.documents` says which rules it follows; it refuses a plain scalar that is not a plain
+decimal number but reads as one elsewhere (``5_0``, ``0x1F``, ``0o17``), which these resolvers
+leave as text.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ StrictLoader.add_implicit_resolver(
 )
 StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:int",
-    re.compile(r"^[-+]?[0-9]+$"),  # decimal only: YAML 1.1's 5_0, 0x5, 0o5 are refused (documents._walk)
+    re.compile(r"^[-+]?[0-9]+$"),  # plain decimal only: 5_0, 0x1F, 0o17 are refused (documents._walk)
     list("-+0123456789"),
 )
 StrictLoader.yaml_implicit_resolvers = {

@@ -125,7 +125,7 @@ class _ExportDumper(yaml.SafeDumper):
 for _first, _resolvers in StrictLoader.yaml_implicit_resolvers.items():
     for _tag, _regexp in _resolvers:
         _ExportDumper.add_implicit_resolver(_tag, _regexp, [_first])
-# a text such as "5_0" or "0x5", which the loader refuses unquoted (YAML 1.1's numbers)
+# a text such as "5_0" or "0x5", which the loader refuses unquoted (numbers other than plain decimals)
 _ExportDumper.add_implicit_resolver("tag:yaml.org,2002:int", YAML11_NUMBER, list("-+0123456789."))
 
 

@@ -515,14 +515,18 @@ def check_keys(doc: Document) -> Document:
     while todo:
         value, path = todo.pop()
         if isinstance(value, dict):
-            seen = KeysSeen()
-            for key, inner in value.items():
-                earlier = seen.add(key, None)
-                if earlier is not None:
-                    first = (earlier[0], doc.line_of((*path, earlier[0])))
-                    raise duplicate_key(key, first, doc.file, doc.line_of((*path, key)), (*path, key))
-                if isinstance(inner, (dict, list)):
-                    todo.append((inner, (*path, key)))
+            # a parsed mapping's keys are distinct: only keys of digits can still mean the same
+            numeric = [k for k in value if type(k) is int or (type(k) is str and k.isdigit())]
+            if len(numeric) > 1:
+                seen = KeysSeen()
+                for key in numeric:
+                    earlier = seen.add(key, None)
+                    if earlier is not None:
+                        first = (earlier[0], doc.line_of((*path, earlier[0])))
+                        raise duplicate_key(key, first, doc.file, doc.line_of((*path, key)), (*path, key))
+            todo.extend(
+                (inner, (*path, key)) for key, inner in value.items() if isinstance(inner, (dict, list))
+            )
         elif isinstance(value, list):
             todo.extend((v, (*path, i)) for i, v in enumerate(value) if isinstance(v, (dict, list)))
     return doc

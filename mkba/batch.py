@@ -28,6 +28,7 @@ Layer: beside :mod:`mkba.result`.
 from __future__ import annotations
 
 import difflib
+import io
 import math
 import re
 import typing
@@ -42,7 +43,7 @@ from mkba.engine.figures import figures
 from mkba.engine.model import Model, compile_scenario
 from mkba.errors import MkbaError
 from mkba.io.documents import _expand, _fields_at, _types_inside
-from mkba.io.files import check_input
+from mkba.io.files import check_input, read_input
 from mkba.io.spreadsheet import (
     Row,
     column_letter,
@@ -185,6 +186,10 @@ SEPARATORS = {",": "','", ";": "';'", "\t": "a tab"}
 def _read_csv(path: Path, file: str, sheet: str | None) -> _Read:
     """A CSV change table, every cell as text (an empty cell ``None``), each row with its line."""
     separator = _separator(path, file)
+    numbers = "comma" if separator == ";" else "point"
+    fast = _fast_csv(path, separator)
+    if fast is not None:
+        return _Read(*fast, numbers)
     try:
         records = list(csv_rows(path, separator))
     except MkbaError as exc:
@@ -211,7 +216,44 @@ def _read_csv(path: Path, file: str, sheet: str | None) -> _Read:
         )
         lines.append(record.number)
     frame = _frame_of(names, rows, file, lambda i: f"column {i + 1}")
-    return _Read(frame, file, lines, "comma" if separator == ";" else "point")
+    return _Read(frame, file, lines, numbers)
+
+
+def _fast_csv(path: Path, separator: str) -> tuple[pd.DataFrame, str, list[int]] | None:
+    """A CSV file read at C speed (pandas' parser, every cell as text): the frame and each row's line,
+    the same as the csv module gives them; ``None`` for a file whose rows it cannot vouch for (not
+    UTF-8, a NUL, a line with more cells than the header, a value over more lines, a column without a
+    name, no header): the csv module reads those and says where they go wrong."""
+    import pandas as pd
+
+    try:
+        text = read_input(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text:
+        return None
+    try:
+        table = pd.read_csv(
+            io.StringIO(text), sep=separator, header=None, dtype=object, na_filter=False,
+            skip_blank_lines=False, quotechar='"', doublequote=True, engine="c",
+        )  # fmt: skip
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if len(table) != breaks + (not text.endswith(("\n", "\r"))):
+        return None  # a quoted value spans lines: record i is no longer line i + 1
+    cells = table.to_numpy(dtype=object)
+    names = cells[0].tolist()
+    if any(is_blank(name) for name in names):
+        return None
+    body = cells[1:]
+    blank = np.ones(len(body), dtype=bool)
+    for k in range(body.shape[1]):  # a row of empty cells (or only spaces) is no variant
+        blank[blank] = [not cell.strip() for cell in body[blank, k]]
+    body = body[~blank]
+    body[body == ""] = None
+    lines = (np.flatnonzero(~blank) + 2).tolist()
+    return pd.DataFrame(body, columns=names, dtype=object), str(path), lines
 
 
 def _separator(path: Path, file: str) -> str:
@@ -369,7 +411,14 @@ def _check_ids(read: _Read) -> None:
         )
     if "id" not in frame.columns:
         raise MkbaError("expected an 'id' column naming each variant", file=file, line=1, field="id")
-    ids = ["" if _missing(v) else str(_plain(v)) for v in frame["id"]]
+    texts = _texts(frame["id"])
+    if texts is not None and not (texts == None).any():  # noqa: E711 (elementwise)
+        ids = texts.tolist()
+    else:
+        ids = ["" if _missing(v) else str(_plain(v)) for v in frame["id"]]
+    if all(value.strip() for value in ids) and len(set(ids)) == len(ids):
+        frame["id"] = ids
+        return
     seen: set[str] = set()
     for line, value in zip(read.lines, ids, strict=True):
         if not value.strip():
@@ -447,10 +496,7 @@ def evaluate_many(
         scenario._doc.data if scenario._doc is not None else scenario.model_dump(mode="json", by_alias=True)
     )
     kinds = _check_columns(data, columns, file)
-    rows = [
-        _row_values(record, line, columns, kinds, read)
-        for line, record in zip(read.lines, frame[["id", *columns]].itertuples(index=False, name=None))
-    ]
+    rows = _rows(read, columns, kinds)
     ref = str(pricelist) if pricelist is not None else scenario.pricelist_ref
     shas = (scenario.sha256, load_pricelist(ref, folders=tuple(map(str, folders))).sha256)
     jobs = [
@@ -473,10 +519,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: Settings of a scenario that a batch would not take from a row, with what to do instead.
+NOT_IN_A_TABLE = {
+    "pricelist": (
+        "the price list is one for the whole table, the command's --pricelist (pricelist= in Python)"
+    ),
+    "format": "it says what kind of file the base scenario is, not something a variant changes",
+}
+
+
 def _check_columns(data: dict, columns: Sequence[str], file: str) -> dict[str, str]:
     """Every column names a path of the base; returns each column's kind (:func:`_kind`)."""
     import copy
 
+    for column in columns:
+        if str(column) in NOT_IN_A_TABLE:
+            raise MkbaError(
+                f"a change table cannot set {column}: {NOT_IN_A_TABLE[str(column)]}; a change table "
+                "varies the scenario (docs/scale.md, 'Many variants')",
+                file=file,
+                line=1,
+                field=str(column),
+            )
     probe = copy.deepcopy(data)
     kinds = {}
     for column in columns:
@@ -522,6 +586,103 @@ def _row_values(
     return tuple(values)
 
 
+def _rows(read: _Read, columns: Sequence[str], kinds: dict[str, str]) -> list[tuple]:
+    """Every row of the table as :func:`_row_values` gives it, a column at a time: a cell that the
+    vectorised reading does not vouch for sends its row through :func:`_row_values`, so the first
+    bad cell (by row, then column) is refused with its message."""
+    frame = read.frame
+    built = [_column_values(frame[column], kinds[column], read.numbers) for column in columns]
+    rows = list(zip(frame["id"].tolist(), *(values for values, _ in built)))
+    unsure = np.zeros(len(rows), dtype=bool)
+    for _, doubt in built:
+        unsure |= doubt
+    for n in np.flatnonzero(unsure).tolist():
+        record = (rows[n][0], *(frame[column].iat[n] for column in columns))
+        rows[n] = _row_values(record, read.lines[n], columns, kinds, read)
+    return rows
+
+
+def _column_values(
+    cells: pd.Series, kind: str, numbers: str
+) -> tuple[Sequence[Any] | np.ndarray, np.ndarray]:
+    """A column's values as :func:`_cell_value` gives them, and which cells it must see itself."""
+    if kind == "number" and numbers != "workbook":
+        if isinstance(cells.dtype, np.dtype) and cells.dtype.kind in "fiu":
+            return _numbers_of_numbers(cells.to_numpy())
+        texts = _texts(cells)
+        if texts is not None:
+            return _numbers_of_texts(texts, numbers)
+    elif kind != "number":
+        texts = _texts(cells)
+        if texts is not None:
+            return texts, np.zeros(len(texts), dtype=bool)
+    values: list[Any] = []
+    doubt = np.zeros(len(cells), dtype=bool)
+    for n, cell in enumerate(cells.tolist()):
+        try:
+            values.append(_cell_value(cell, kind, numbers))
+        except ValueError:
+            values.append(None)
+            doubt[n] = True
+    return values, doubt
+
+
+def _texts(cells: pd.Series) -> np.ndarray | None:
+    """The cells as text (an empty cell ``None``) where every cell is text or empty; else ``None``."""
+    import pandas as pd
+
+    if cells.dtype != object and not isinstance(cells.dtype, pd.StringDtype):
+        return None
+    texts = cells.to_numpy(dtype=object, copy=True)
+    if pd.api.types.infer_dtype(texts, skipna=True) not in ("string", "empty"):
+        return None
+    missing = pd.isna(texts)
+    if not all(_missing(v) for v in texts[missing]):  # pd.NA: not an empty cell to _cell_value
+        return None
+    texts[missing] = None
+    return texts
+
+
+def _numbers_of_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A column of numbers (a DataFrame's, Parquet's): NaN is an empty cell, an infinity is doubted."""
+    values = cells.astype(object)  # Python numbers, as _plain makes them
+    if cells.dtype.kind != "f":
+        return values, np.zeros(len(cells), dtype=bool)
+    missing = np.isnan(cells)
+    values[missing] = None
+    return values, ~missing & ~np.isfinite(cells)
+
+
+def _numbers_of_texts(texts: np.ndarray, numbers: str) -> tuple[np.ndarray, np.ndarray]:
+    """A column of text cells as numbers, by the table's convention: the cells that match a plain
+    form (ASCII digits, no spaces; :data:`_FAST`), read as :func:`_number` reads them; every other
+    cell is doubted."""
+    import pandas as pd
+
+    values = np.full(len(texts), None, dtype=object)
+    doubt = np.zeros(len(texts), dtype=bool)
+    present = np.flatnonzero(texts != None)  # noqa: E711 (elementwise)
+    given = pd.Series(texts[present], dtype="string[pyarrow]")  # its regular expressions run in C++
+    form, whole = _FAST[numbers]
+
+    def matching(pattern: str) -> np.ndarray:
+        return given.str.fullmatch(f"(?:{pattern})").to_numpy(dtype=bool, na_value=False)
+
+    ok = matching(form) & (given.str.len() <= 300).to_numpy(dtype=bool, na_value=False)
+    ints = ok & matching(whole)
+    floats = ok & ~ints
+    if numbers == "comma":
+        given = given.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    plain = given.to_numpy(dtype=object)
+    values[present[ints]] = [int(t) for t in plain[ints]]
+    read = np.array([float(t) for t in plain[floats]], dtype=float)
+    finite = np.isfinite(read)
+    values[present[floats][finite]] = read[finite].astype(object)
+    doubt[present[~ok]] = True
+    doubt[present[floats][~finite]] = True
+    return values, doubt
+
+
 def _cell_value(cell: Any, kind: str, numbers: str) -> Any:
     """A cell as the value of its column: a number where the field is a number, read by the table's
     convention; a workbook's number in a text field as the text it shows; anything else as written."""
@@ -546,6 +707,19 @@ _POINT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _COMMA = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)?(?:,\d+)?(?:[eE][+-]?\d+)?")
 _WHOLE = re.compile(r"[+-]?\d+")
 _WHOLE_GROUPED = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)")
+#: The plain forms a column of numbers is read in at once (:func:`_numbers_of_texts`), per convention:
+#: a number and a whole number, as :data:`_POINT` and :data:`_WHOLE` (decimal point) or :data:`_COMMA`
+#: and :data:`_WHOLE_GROUPED` (decimal comma) take them, but only ASCII digits, no spaces, and '.'
+#: between groups only before the comma (as :func:`~mkba.pricelist.importing.parse_number` wants it).
+_GROUPED = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+"
+_EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
+_FAST = {
+    "point": (rf"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+){_EXPONENT}", r"[+-]?[0-9]+"),
+    "comma": (
+        rf"[+-]?(?:{_GROUPED}(?:,[0-9]+{_EXPONENT})?|[0-9]+(?:,[0-9]+)?{_EXPONENT}|,[0-9]+{_EXPONENT})",
+        rf"[+-]?(?:{_GROUPED}|[0-9]+)",
+    ),
+}
 _COMMA_HINT = (
     "a file separated by ';' is read with a decimal comma (0,35) and '.' only between groups of three "
     "digits (1.234,56)"
@@ -590,31 +764,61 @@ def _comma_number(text: str, cell: str) -> int | float:
 
 def _check_values(jobs: list[_Job], file: str) -> None:
     """Every value of every row, before any evaluation: a number where the base has a number, inside
-    the bounds the file format sets (an error names the row and the column)."""
+    the bounds the file format sets (an error names the row and the column). A value seen to pass
+    once is not validated again in its column."""
     if not jobs:
         return
     base = _Base.of(jobs[0])
+    passed: set[tuple] = set()
     for job in jobs:
         for k, column in enumerate(job.columns):
-            for n, values in enumerate(job.rows):
-                value = values[k + 1]
+            cells = [values[k + 1] for values in job.rows]
+            for n in _unsure(column, cells):
+                value = cells[n]
                 if value is None or _plain_ok(column, value):
                     continue
                 where: dict[str, Any] = {
                     "file": file,
                     "line": job.lines[n],
-                    "field": _cell_name(values[0], column),
+                    "field": _cell_name(job.rows[n][0], column),
                 }
-                if _not_finite(value):
-                    raise MkbaError(f"expected a finite number, got {value!r}", **where)
-                if column in base.columns and (
-                    isinstance(value, bool) or not isinstance(value, (int, float))
-                ):
-                    raise MkbaError(f"expected a number, got {value!r}", **where)
-                try:
-                    base.scenario.with_changes(set={column: value})
-                except MkbaError as exc:
-                    raise MkbaError(exc.message, **where) from None
+                _check_value(base, column, value, where, passed)
+
+
+def _unsure(column: str, cells: list[Any]) -> list[int]:
+    """The cells :func:`_plain_ok` may not pass (all but the empty ones, unless the column's values are
+    plain numbers whose bounds are checked at once)."""
+    bounds = _bounds(column)
+    if bounds is None or not all(v is None or type(v) in (int, float) for v in cells):
+        return [n for n, v in enumerate(cells) if v is not None]
+    try:
+        x = np.array([0.0 if v is None else v for v in cells], dtype=float)
+    except OverflowError:  # a whole number beyond any float
+        return [n for n, v in enumerate(cells) if v is not None]
+    low, high, open_high = bounds
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(x) & (x >= low) & ((x < high) if open_high else (x <= high))
+    return np.flatnonzero(~ok).tolist()
+
+
+def _check_value(base: _Base, column: str, value: Any, where: dict[str, Any], passed: set[tuple]) -> None:
+    """One value as a file would be validated (:meth:`Scenario.with_changes`), or refused at ``where``."""
+    if _not_finite(value):
+        raise MkbaError(f"expected a finite number, got {value!r}", **where)
+    if column in base.columns and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise MkbaError(f"expected a number, got {value!r}", **where)
+    key: tuple | None = (column, type(value), value)
+    try:
+        if key in passed:
+            return
+    except TypeError:  # a value that cannot be hashed (a distribution): validated every time
+        key = None
+    try:
+        base.scenario.with_changes(set={column: value})
+    except MkbaError as exc:
+        raise MkbaError(exc.message, **where) from None
+    if key is not None:
+        passed.add(key)
 
 
 def _cell_name(row_id: Any, column: str) -> str:
@@ -693,30 +897,40 @@ def _fast_block(base: _Base, job: _Job) -> list[_Part]:
     theta = np.tile(model.base, (len(job.rows), 1))
     for k, column in enumerate(job.columns):
         j = base.columns[column]
-        for n, values in enumerate(job.rows):
-            value = values[k + 1]
-            if value is not None:
-                theta[n, j] = float(value)
+        given = np.array([math.nan if v[k + 1] is None else float(v[k + 1]) for v in job.rows])
+        theta[:, j] = np.where(np.isnan(given), theta[:, j], given)  # a value is never NaN: refused
     return _tidy(model, [r[0] for r in job.rows], theta)
 
 
 def _plain_ok(column: str, value: Any) -> bool:
     """A cheap check that ``value`` is a finite number inside the bounds of its field, as a file
     has them (:mod:`mkba.scenario.fields`); anything else is validated as a file would be."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    bounds = _bounds(column)
+    if bounds is None:
+        return False
+    low, high, open_high = bounds
+    return low <= value < high if open_high else low <= value <= high
+
+
+def _bounds(column: str) -> tuple[float, float, bool] | None:
+    """The bounds of a column's field as :func:`_plain_ok` checks them: low, high, whether high is
+    excluded; ``None`` for a field that is validated as a file would be."""
     leaf = column.rsplit(".", 1)[-1]
     if leaf in {"success", "attribution"}:
-        return 0.0 <= value <= 1.0
+        return 0.0, 1.0, False
     if leaf in {"deadweight", "displacement", "drop_off", "optimism_bias"}:
-        return 0.0 <= value < 1.0
+        return 0.0, 1.0, True
     if column == "discount_rate":
-        return -0.99 <= value <= MAX_DISCOUNT_RATE
+        return -0.99, MAX_DISCOUNT_RATE, False
     if column.startswith("participants."):
-        return 0.0 <= value <= MAX_PARTICIPANTS
+        return 0.0, MAX_PARTICIPANTS, False
     if leaf in {"amount", "quantity", "hours", "value"}:
-        return 0.0 <= value <= MAX_NUMBER
-    return False
+        return 0.0, MAX_NUMBER, False
+    return None
 
 
 def _one_row(base: _Base, job: _Job, n: int, values: tuple) -> list[_Part]:

@@ -551,3 +551,95 @@ def test_a_parquet_table_keeps_its_text_and_its_numbers(tmp_path, changes_seen):
     assert read_changes(path).attrs["file"] == str(path)
     evaluate_many(TUTORIAL, path)
     assert labels_seen(changes_seen) == {"costs.opstart.label": "007"}
+
+
+# -- a setting of the whole table is no column; the fast reading refuses what the cell-by-cell one does --
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("pricelist", "nope@1", "the price list is one for the whole table, the command's --pricelist"),
+        ("pricelist", "nl-sociaal-domein@2024.1", "a change table cannot set pricelist"),
+        ("format", "mkba-scenario/1", "a change table cannot set format"),
+    ],
+)
+def test_a_column_the_batch_would_ignore_is_refused_by_its_name(tmp_path, column, value, message):
+    # a pricelist column was once accepted and every row evaluated with the base's list
+    path = tmp_path / "c.csv"
+    path.write_text(f"id,participants.2025,{column}\na,10,{value}\n", encoding="utf-8")
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.file, info.value.line, info.value.field) == (str(path), 1, column)
+    assert message in info.value.message
+    with pytest.raises(MkbaError, match=f"cannot set {column}"):
+        evaluate_many(TUTORIAL, pd.DataFrame({"id": ["a"], column: [value]}))
+    out = tmp_path / "o.csv"
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", out)
+    assert done.returncode == 2 and column in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def read_both_ways(path: Path, monkeypatch) -> tuple[object, object]:
+    """The CSV table as the fast reader (pandas) and as the csv module reads it: frame, lines, or the error."""
+    import mkba.batch as batch
+
+    def read():
+        try:
+            got = batch._read_csv(path, str(path), None)
+        except MkbaError as exc:
+            return str(exc)
+        return list(got.frame.columns), got.frame.to_numpy(dtype=object).tolist(), got.lines
+
+    fast = read()
+    with monkeypatch.context() as m:
+        m.setattr(batch, "_fast_csv", lambda *args: None)
+        slow = read()
+    return fast, slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'id,costs.opstart.label\na,"twee\nregels"\nb,x\n',  # a value over two lines: later lines shift
+        "id,discount_rate\r\na,0.01\r\n\r\n  ,  \r\nb,\r\n",  # CRLF, an empty line, one of spaces
+        "id,discount_rate,participants.2025\na,0.01\nb,0.02,3,\n",  # a short line; a trailing separator
+        "id,discount_rate\na,0.01,5\n",  # one cell too many
+        "id,,participants.2025\na,,1\nb,x,2\n",  # a column without a name holds a value
+        'id,costs.opstart.label\na,"x""y"\nb,"a"b\n',  # quotes as the csv module reads them
+        "id;participants.2025\na;1\x00\n",
+        "",
+    ],
+)
+def test_the_fast_csv_reading_gives_what_the_csv_module_gives(tmp_path, monkeypatch, text):
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    fast, slow = read_both_ways(path, monkeypatch)
+    assert fast == slow
+
+
+def test_numbers_read_a_column_at_a_time_are_read_as_one_cell_is(tmp_path):
+    from mkba.batch import _cell_value, _numbers_of_texts
+
+    cells = ["1", "-0", "007", "1.5", ".5", "1.", "1e3", "1e400", "1" + "0" * 400, " 2 ", "1_0", "٣", "nan"]
+    comma = ["1.234,56", "1.000", ",5", "-1,5e3", "1.234e3", "0.035", "32.76", "1,5e400", " 1,5", "+1.000"]
+    for numbers, texts in (("point", cells), ("comma", comma)):
+        values, doubt = _numbers_of_texts(np.array(texts, dtype=object), numbers)
+        for text, value, doubted in zip(texts, values, doubt):
+            try:
+                want = _cell_value(text, "number", numbers)
+            except ValueError:
+                assert doubted, text  # refused cell by cell, with its message
+                continue
+            assert doubted or (type(value), value) == (type(want), want), text
+
+
+def test_the_first_bad_cell_is_refused_by_row_then_column_and_padded_numbers_are_read(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "id,participants.2025,discount_rate\na, 10 ,0.01\nb,20,veel\nc,niets,0.02\n", encoding="utf-8"
+    )
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.line, info.value.field) == (3, "row 'b', column discount_rate")
+    path.write_text("id,participants.2025\na, 10 \n", encoding="utf-8")
+    want = evaluate_many(TUTORIAL, pd.DataFrame({"id": ["a"], "participants.2025": [10]}))
+    pd.testing.assert_frame_equal(evaluate_many(TUTORIAL, path), want, check_exact=True)

@@ -266,3 +266,20 @@ def test_a_pin_carries_the_content_hash():
     assert load_pricelist(f"nl-sociaal-domein@2024.1#sha256:{listed.sha256}").sha256 == listed.sha256
     with pytest.raises(MkbaError, match="pinned"):
         load_pricelist("nl-sociaal-domein@2024.1#sha256:" + "0" * 64)
+
+
+def test_a_text_that_does_not_fit_its_pattern_is_told_in_words(tmp_path):
+    """'String should match pattern ^[a-z][a-z0-9_-]*$' was pydantic's own message."""
+    text = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    scenario = tmp_path / "t.yaml"
+    scenario.write_text(text.replace("    payer: gemeente", "    payer: Gemeente", 1), encoding="utf-8")
+    done = invoke_cli("run", scenario)
+    assert done.returncode == 2 and "pattern" not in done.stderr
+    assert (
+        "expected a stakeholder id of lower-case letters" in done.stderr and "got 'Gemeente'" in done.stderr
+    )
+    listed = tmp_path / "l.yaml"
+    lines = (ROOT / "pricelists" / "nl-sociaal-domein" / "2025.1.yaml").read_text(encoding="utf-8")
+    listed.write_text(lines.replace("title:", "currency: eur\ntitle:", 1), encoding="utf-8")
+    done = invoke_cli("pricelist", "show", listed)
+    assert done.returncode == 2 and "three capital letters" in done.stderr and "pattern" not in done.stderr

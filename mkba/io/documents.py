@@ -868,6 +868,18 @@ def _expand(hints: list[Any]) -> list[Any]:
     return out
 
 
+#: What a text field's pattern asks for, in words (the patterns of mkba's formats; pydantic would print
+#: the regular expression).
+_PATTERN_WORDS = {
+    r"^[a-z0-9][a-z0-9_.-]*$": "an id of lower-case letters, digits, '_', '.' and '-' (e.g. huisarts-consult)",
+    r"^[a-z][a-z0-9_-]*$": "a stakeholder id of lower-case letters, digits, '_' and '-' (e.g. gemeente)",
+    r"^[A-Z]{3}$": "a currency as three capital letters, ISO 4217 (e.g. EUR, GBP, USD)",
+    r"^[0-9A-Za-z][0-9A-Za-z._-]*$": "a version of letters, digits, '.', '_' and '-' (e.g. \"2025.1\")",
+    r"^[A-Za-z]{1,3}$": "a column letter (e.g. C)",
+    r"^[A-Za-z]{1,3}[1-9][0-9]*$": "a cell such as C3",
+}
+
+
 def _describe(err: ErrorDetails, model: type) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -882,6 +894,11 @@ def _describe(err: ErrorDetails, model: type) -> str:
         return msg
     if kind == "missing":
         return "this field is required but missing"
+    if kind == "string_pattern_mismatch":
+        pattern = str(err.get("ctx", {}).get("pattern", ""))
+        words = _PATTERN_WORDS.get(pattern)
+        if words:
+            return f"expected {words}, got {err.get('input')!r}"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]

@@ -574,3 +574,11 @@ def test_a_new_unit_is_a_new_figure(tmp_path):
     write(tmp_path / "gemeente-ots" / "2025.1.yaml", text)
     with pytest.raises(MkbaError, match="amount, price_year or unit needs its own source and confidence"):
         Registry([tmp_path]).load("gemeente-ots")
+
+
+def test_an_override_that_breaks_its_item_says_why_in_plain_words(tmp_path):
+    extra = "    confidence: 4\n    low: 13000\n"  # above the new amount
+    write(tmp_path / "gemeente-ots" / "2025.1.yaml", OTS_OVERRIDE.format(extra=extra))
+    with pytest.raises(MkbaError, match=r"not valid: low \(13000.0\) is above amount") as info:
+        Registry([tmp_path]).load("gemeente-ots")
+    assert "Value error" not in info.value.message

@@ -382,7 +382,7 @@ def _apply_overrides(
             items[override.id] = PriceItem.model_validate(merged, context={"index": index or default_index()})
         except pydantic.ValidationError as exc:
             raise MkbaError(
-                f"the overridden item is not valid: {exc.errors()[0]['msg']}",
+                f"the overridden item is not valid: {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
                 file=doc.file,
                 line=doc.line_of(("overrides", i)),
                 field=f"overrides[{i}]",

@@ -169,7 +169,12 @@ def sib_command(
     if xlsx is not None:
         check_suffix(xlsx, (".xlsx",), "--xlsx", "an Excel workbook")
     sib = compile_sib(scenario, pricelist, folders=pricelists_dir or ())
-    result = sib.point(given)
+    try:
+        result = sib.point(given)
+    except MkbaError as exc:  # a level given with --outcome: the message names the option
+        if exc.file is None and exc.field is None:
+            exc.field = "--outcome"
+        raise
     data = result.to_dict()
     print_sib(data, lang.value, Names.of(sib, lang.value))
     if simulate:

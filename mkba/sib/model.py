@@ -289,7 +289,6 @@ class SibModel:
                 raise MkbaError(
                     f"outcome {key!r} counts persons: at most its {most:g} participants can reach it, "
                     f"got {value:g}",
-                    field="--outcome",
                 )
             levels[ids.index(key)] = value
         return levels

@@ -20,7 +20,7 @@ from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, dim, euro,
 from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
-from mkba.report.vocabulary import break_even_reason, in_currency, label
+from mkba.report.vocabulary import SCHEDULE_WHOLE, break_even_reason, in_currency, label, schedule_row_name
 
 
 def _pct(x: float | None, lang: str) -> str:
@@ -377,37 +377,16 @@ def _multiple_label(cur: str, lang: str, key: str = "sib_investor_multiple") -> 
 
 def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
     """The payment schedule: one column per period (contract amounts to the cent, avoided costs whole)."""
-    rows = d["schedule"]
-    if d.get("dated"):  # a contract on dates: only the dates where money moves
-        rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
+    from mkba.sib.model import shown_schedule
+
+    rows, keys = shown_schedule(d)
     title = label("sib_schedule", lang).format(cur=numbers.currency_name(cur, lang))
-    keys = (
-        ["investment", "provider_costs", "due", "outcome_payments", "to_provider"]
-        + [f"to_{i}" for i in d["investors"]]
-        + [
-            "beyond_return_cap",
-            "payer_keeps",
-            "floor_top_up",
-            "guarantees_paid",
-            "payer_pays",
-            "payer_avoids",
-        ]
-    )
     body: list[tuple[str, list[str], str]] = []
     for key in keys:
-        if key in ("to_provider", "guarantees_paid", "payer_keeps", "floor_top_up") and not any(
-            r.get(key) for r in rows
-        ):
-            continue
-        if key.startswith("to_") and key != "to_provider":
-            name = f"{label('rp_sib_to', lang)} {names.party(key[3:])}"
-        elif key == "guarantees_paid":
-            name = _w("guarantee", lang)
-        else:
-            name = label(f"sib_{key}", lang) + (" (euro)" if key == "payer_avoids" and cur != "EUR" else "")
-        decimals = 0 if key == "payer_avoids" else 2  # the contract pays cents; avoided costs are estimates
+        decimals = 0 if key in SCHEDULE_WHOLE else 2  # the contract pays cents; avoided costs are estimates
         cells = [numbers.number(r[key], lang, decimals) for r in rows]
-        body.append((name, cells, numbers.number(sum(r[key] for r in rows), lang, decimals)))
+        total = numbers.number(sum(r[key] for r in rows), lang, decimals)
+        body.append((schedule_row_name(key, cur, names.party, lang), cells, total))
     _print_blocks(title, [numbers.date(r.get("period", r["year"]), lang) for r in rows], body, lang)
 
 

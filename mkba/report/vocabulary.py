@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mkba.report import numbers
@@ -986,6 +986,28 @@ def break_even_reason(found: Mapping[str, Any], who: str, lang: str = "nl") -> s
     if "{up_to}" in text:
         return text.format(up_to=numbers.number(found.get("up_to"), lang, 2))
     return text
+
+
+def schedule_row_name(key: str, currency: str, party: Callable[[str], str], lang: str = "nl") -> str:
+    """The name of a SIB schedule row (a key of :func:`mkba.sib.model.shown_schedule`) for the reader.
+
+    ``to_<id>`` rows name the investor by ``party``; the payer's avoided costs, in euro, say so in a
+    contract in another ``currency``.
+
+    Examples
+    --------
+    >>> schedule_row_name("payer_avoids", "GBP", str)
+    'Betaler vermijdt (euro)'
+    >>> schedule_row_name("to_abn", "EUR", str.upper, "en")
+    'To ABN'
+    """
+    if key.startswith("to_") and key != "to_provider":
+        return f"{label('rp_sib_to', lang)} {party(key[3:])}"
+    return label(f"sib_{key}", lang) + (" (euro)" if key == "payer_avoids" and currency != "EUR" else "")
+
+
+#: Schedule rows in whole euros (estimates of avoided costs); the contract's own money is in cents.
+SCHEDULE_WHOLE = frozenset({"payer_avoids"})
 
 
 def in_currency(key: str, currency: str, lang: str = "nl") -> str:

@@ -1372,6 +1372,49 @@ class SibResult:
         }
 
 
+#: The schedule's rows as every output shows them, in order: these, one ``to_<investor>`` row per
+#: investor, then :data:`SCHEDULE_TAIL`. The keys of :meth:`SibResult.schedule_rows`.
+SCHEDULE_HEAD = ("investment", "provider_costs", "due", "outcome_payments", "to_provider")
+SCHEDULE_TAIL = (
+    "beyond_return_cap",
+    "payer_keeps",
+    "floor_top_up",
+    "guarantees_paid",
+    "payer_pays",
+    "payer_avoids",
+)
+#: Rows shown only where they are nonzero in some period (a contract without them shows no row of zeros).
+SCHEDULE_IF_ANY = frozenset(
+    {"to_provider", "beyond_return_cap", "payer_keeps", "floor_top_up", "guarantees_paid"}
+)
+
+
+def shown_schedule(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The periods and the rows of a schedule as the terminal, the report and the workbook show them.
+
+    Parameters
+    ----------
+    data : dict
+        :meth:`SibResult.to_dict` (``schedule``, ``investors``, ``dated``).
+
+    Returns
+    -------
+    (list of dict, list of str)
+        The periods (rows of ``schedule``; for a contract on dates only the dates where money moves)
+        and the keys to show, in order: :data:`SCHEDULE_HEAD`, one ``to_<id>`` per investor,
+        :data:`SCHEDULE_TAIL`, without the rows of :data:`SCHEDULE_IF_ANY` that are zero in every
+        period, and without the investment of a contract nobody invests in.
+    """
+    rows = data["schedule"]
+    if data.get("dated"):
+        rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
+    investors = list(data["investors"])
+    keys = [*SCHEDULE_HEAD, *(f"to_{i}" for i in investors), *SCHEDULE_TAIL]
+    if not investors and not any(r["investment"] for r in rows):
+        keys.remove("investment")
+    return rows, [k for k in keys if k not in SCHEDULE_IF_ANY or any(r.get(k) for r in rows)]
+
+
 def break_even_reason(who: str, why: str, top: float, up_to: float | None = None) -> str:
     """Why there is no break-even level, in words (English, for JSON); ``""`` when there is one.
 

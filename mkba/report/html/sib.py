@@ -17,27 +17,13 @@ from mkba.report import numbers
 from mkba.report.html import chartspec
 from mkba.report.html.context import chart
 from mkba.report.text import public_text
-from mkba.report.vocabulary import break_even_reason, in_currency, label
+from mkba.report.vocabulary import SCHEDULE_WHOLE, break_even_reason, in_currency, label, schedule_row_name
 from mkba.sib.labels import outcome_label, part_label, party_label
 
 if TYPE_CHECKING:
     from mkba.result import Result
     from mkba.sib.model import SibResult
     from mkba.sib.simulation import SibSimulation
-
-#: Yearly flows of the schedule table, in order (investor rows are added after ``outcome_payments``).
-_SCHEDULE = ("investment", "provider_costs", "due", "outcome_payments")
-_SCHEDULE_AFTER = (
-    "beyond_return_cap",
-    "payer_keeps",
-    "floor_top_up",
-    "guarantees_paid",
-    "payer_pays",
-    "payer_avoids",
-)
-#: Rows of the schedule shown only where they are nonzero somewhere (``payer_keeps``: only when the
-#: model gives it, what the payer keeps of a payment once the investors are whole).
-_SCHEDULE_IF_ANY = ("beyond_return_cap", "payer_keeps", "floor_top_up", "guarantees_paid")
 
 
 def _who(result: Result, name: str | None) -> str:
@@ -173,28 +159,16 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
     euro) say so in their row's name when the contract is in another currency.
     """
     lang = result.lang
-    rows = d["schedule"]
-    if d.get("dated"):  # a contract on dates: only the dates where money moves
-        rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
-    investors = list(d["investors"])
-    keys = [*_SCHEDULE, *(f"to_{i}" for i in investors), *_SCHEDULE_AFTER]
-    if any(r.get("to_provider") for r in rows):
-        keys.insert(len(_SCHEDULE), "to_provider")
-    if not investors and not any(r["investment"] for r in rows):  # nobody invests: no row of zeros
-        keys.remove("investment")
+    from mkba.sib.model import shown_schedule
+
+    rows, keys = shown_schedule(d)
+    currency = d.get("currency", "EUR")
     body = []
     for key in keys:
-        if key in _SCHEDULE_IF_ANY and not any(r.get(key) for r in rows):
-            continue
-        name = (
-            f"{label('rp_sib_to', lang)} {_who(result, key[3:])}"
-            if key.startswith("to_") and key != "to_provider"
-            else label(f"sib_{key}", lang)
-        ) + (" (euro)" if key == "payer_avoids" and d.get("currency", "EUR") != "EUR" else "")
-        decimals = 0 if key == "payer_avoids" else 2  # the contract pays cents; avoided costs are estimates
+        decimals = 0 if key in SCHEDULE_WHOLE else 2  # the contract pays cents; avoided costs are estimates
         body.append(
             [
-                name,
+                schedule_row_name(key, currency, lambda name: _who(result, name), lang),
                 *(numbers.number(r[key], lang, decimals) for r in rows),
                 numbers.number(sum(r[key] for r in rows), lang, decimals),
             ]

@@ -542,3 +542,17 @@ def test_a_chart_axis_that_reaches_a_million_is_written_in_millions_throughout(t
     assert all("mln" in t or t.replace("\xa0", " ") == "€ 0" for t in ticks if t in millions or "." in t), (
         ticks
     )
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_an_svg_axis_is_in_one_unit_from_its_ticks_not_its_data(horizontal):
+    """Data up to 980.000 gives ticks up to 1.000.000: '€ 800.000' beside '€ 1,00 mln' mixed two units."""
+    from mkba.report.chartspec import Chart, Series
+    from mkba.report.html.svg import render_svg
+
+    chart = Chart(
+        key="t", title="t", alt="t", categories=("a", "b"), series=(Series("cost", "c", (150_000.0, 980_000.0)),),
+        horizontal=horizontal,
+    )  # fmt: skip
+    ticks = re.findall(r">(€[^<]*)</text>", render_svg(chart, "nl"))
+    assert any("mln" in t for t in ticks) and all("mln" in t or t == "€\xa00" for t in ticks), ticks

@@ -39,11 +39,11 @@ def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return ticks
 
 
-def _tick_label(chart: Chart, value: float, lang: str) -> str:
+def _tick_label(chart: Chart, value: float, lang: str, ticks: list[float]) -> str:
+    """A tick of the value axis; amounts in one unit along the axis: millions once its ``ticks`` reach one."""
     if chart.value_axis == "count":
         return numbers.count(round(value), lang)
-    low, high = _extent(chart)  # one unit along the whole axis: millions once it reaches a million
-    return numbers.short_euro(value, lang, top=max(abs(low), abs(high)))
+    return numbers.short_euro(value, lang, top=max(abs(ticks[0]), abs(ticks[-1])))
 
 
 def _extent(chart: Chart) -> tuple[float, float]:
@@ -116,7 +116,7 @@ def _horizontal(chart: Chart, lang: str) -> str:
         out.append(
             f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" y2="{height - 24:.1f}" stroke="{_GRID}"/>'
             f'<text x="{x(t):.1f}" y="{height - 10:.1f}" text-anchor="middle" fill="{_AXIS}">'
-            f"{escape(_tick_label(chart, t, lang))}</text>"
+            f"{escape(_tick_label(chart, t, lang, ticks))}</text>"
         )
     bars = [s for s in chart.series if s.style == "bar"]
     band = row * 0.7 / max(1, len(bars))
@@ -172,7 +172,7 @@ def _vertical(chart: Chart, lang: str) -> str:
         out.append(
             f'<line x1="{left}" y1="{y(t):.1f}" x2="{WIDTH - right}" y2="{y(t):.1f}" stroke="{_GRID}"/>'
             f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{_AXIS}">'
-            f"{escape(_tick_label(chart, t, lang))}</text>"
+            f"{escape(_tick_label(chart, t, lang, ticks))}</text>"
         )
     for k, name in enumerate(chart.categories):
         cx = left + (k + 0.5) * col
@@ -249,12 +249,12 @@ def _histogram(chart: Chart, lang: str) -> str:
         out.append(
             f'<line x1="{left}" y1="{y(t):.1f}" x2="{WIDTH - right}" y2="{y(t):.1f}" stroke="{_GRID}"/>'
             f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{_AXIS}">'
-            f"{escape(_tick_label(chart, t, lang))}</text>"
+            f"{escape(_tick_label(chart, t, lang, yticks))}</text>"
         )
     for t in xticks:
         out.append(
             f'<text x="{x(t):.1f}" y="{height - bottom + 16:.1f}" text-anchor="middle" fill="{_AXIS}">'
-            f"{escape(numbers.short_euro(t, lang))}</text>"
+            f"{escape(numbers.short_euro(t, lang, top=max(abs(xticks[0]), abs(xticks[-1]))))}</text>"
         )
     s = chart.series[0]
     for k, count in enumerate(counts):

@@ -802,9 +802,10 @@ def _unsure(column: str, cells: list[Any]) -> list[int]:
 
 
 def _check_value(base: _Base, column: str, value: Any, where: dict[str, Any], passed: set[tuple]) -> None:
-    """One value as a file would be validated (:meth:`Scenario.with_changes`), or refused at ``where``."""
-    if _not_finite(value):
-        raise MkbaError(f"expected a finite number, got {value!r}", **where)
+    """One value as a file would be validated (:meth:`Scenario.with_changes`), or refused at ``where``.
+
+    A number column has refused a value that is not finite already (:func:`_number`); in a text
+    column ``Inf`` is a text."""
     if column in base.columns and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise MkbaError(f"expected a number, got {value!r}", **where)
     key: tuple | None = (column, type(value), value)

@@ -643,3 +643,14 @@ def test_the_first_bad_cell_is_refused_by_row_then_column_and_padded_numbers_are
     path.write_text("id,participants.2025\na, 10 \n", encoding="utf-8")
     want = evaluate_many(TUTORIAL, pd.DataFrame({"id": ["a"], "participants.2025": [10]}))
     pd.testing.assert_frame_equal(evaluate_many(TUTORIAL, path), want, check_exact=True)
+
+
+def test_a_text_that_reads_like_infinity_is_text_in_a_text_column():
+    """'Inf' was refused as "expected a finite number" in a name column; in a number column it still is."""
+    import pandas as pd
+
+    tutorial = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml"
+    out = mkba.evaluate_many(tutorial, pd.DataFrame({"id": ["a"], "name": ["Inf"]}))
+    assert set(out["id"]) == {"a"}
+    with pytest.raises(mkba.MkbaError, match="expected a finite number"):
+        mkba.evaluate_many(tutorial, pd.DataFrame({"id": ["a"], "participants.2025": ["inf"]}))

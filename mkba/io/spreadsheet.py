@@ -247,20 +247,14 @@ def _is_number(text: str) -> bool:
     return text == text.strip() and (text[1:2].isdigit() or text[1:2] == ".")
 
 
-def workbook_hyperlinks(path: Path, sheets: list[str]) -> dict[str, dict[str, str]]:
-    """Per sheet, cell reference (``Q5``) to external hyperlink target.
-
-    openpyxl's read-only mode does not read hyperlinks, so they are taken from
-    the workbook's XML: the sheet's ``<hyperlink ref= r:id=>`` elements and the
-    targets in its relationships part.
-    """
-    return {sheet: links for sheet, (links, _) in workbook_cells(path, sheets).items()}
-
-
 def workbook_cells(path: Path, sheets: list[str]) -> dict[str, tuple[dict[str, str], set[str]]]:
-    """Per sheet, its hyperlinks (as :func:`workbook_hyperlinks`) and the cells (``B5``) that hold a
-    formula without a saved value: openpyxl reads those as empty, as a workbook written by a
-    program and never opened in a spreadsheet has them."""
+    """Per sheet, its hyperlinks (cell reference ``Q5`` to external target) and the cells (``B5``)
+    that hold a formula without a saved value.
+
+    openpyxl's read-only mode reads neither: hyperlinks are taken from the sheet's
+    ``<hyperlink ref= r:id=>`` elements and the targets in its relationships part, and a formula
+    without a saved value reads as empty, as a workbook written by a program and never opened in a
+    spreadsheet has it."""
     try:
         with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)

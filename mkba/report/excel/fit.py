@@ -144,17 +144,21 @@ def wrap_rows(ctx: Context, ws: Worksheet, rows: Iterable[int], cols: Iterable[i
     one line is aligned to the top, the texts wrapped.
     """
     cols = tuple(cols)
-    for row in sorted(set(rows)):
+    wanted = set(rows)
+    by_row: dict[int, list] = {}  # the sheet's cells grouped by row once, not scanned once per row
+    for (r, _), cell in ws._cells.items():
+        if r in wanted and cell.value is not None:
+            by_row.setdefault(r, []).append(cell)
+    for row in sorted(wanted):
         cells = [ws._cells[row, col] for col in cols if (row, col) in ws._cells]
         lines = max((_cell_lines(ctx, ws, cell) for cell in cells), default=1)
         if lines == 1:
             continue
-        for (r, _), cell in list(ws._cells.items()):
-            if r == row and cell.value is not None:
-                wrap = cell in cells and cell.data_type == "s"
-                _own_style(
-                    cell, WRAP if wrap else Alignment(horizontal=cell.alignment.horizontal, vertical="top")
-                )
+        for cell in by_row.get(row, ()):
+            wrap = cell in cells and cell.data_type == "s"
+            _own_style(
+                cell, WRAP if wrap else Alignment(horizontal=cell.alignment.horizontal, vertical="top")
+            )
         ws.row_dimensions[row].height = LINE_POINTS * min(lines, MAX_LINES) + 2
 
 

@@ -54,6 +54,7 @@ from mkba.io.spreadsheet import (
     workbook_cells,
 )
 from mkba.pricelist.importing import parse_number
+from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
 from mkba.scenario.changes import resolve
 from mkba.scenario.fields import MAX_DISCOUNT_RATE, MAX_NUMBER, MAX_PARTICIPANTS
@@ -498,12 +499,15 @@ def evaluate_many(
     kinds = _check_columns(data, columns, file)
     rows = _rows(read, columns, kinds)
     ref = str(pricelist) if pricelist is not None else scenario.pricelist_ref
-    shas = (scenario.sha256, load_pricelist(ref, folders=tuple(map(str, folders))).sha256)
+    listed = load_pricelist(ref, folders=tuple(map(str, folders)))
+    shas = (scenario.sha256, listed.sha256)
     jobs = [
         _Job(data, scenario.file or "<dict>", ref, tuple(map(str, folders)), tuple(columns),
              tuple(rows[i : i + BLOCK_ROWS]), tuple(read.lines[i : i + BLOCK_ROWS]), file, *shas)
         for i in range(0, len(rows), BLOCK_ROWS)
     ]  # fmt: skip
+    if jobs:  # this process compiles the base from what it has loaded already (workers load their own)
+        _Base.of(jobs[0], scenario, listed)
     _check_values(jobs, file)
     return _frame(_run(jobs, workers, client))
 
@@ -843,9 +847,13 @@ class _Base:
 
     _cache: ClassVar[dict[tuple, _Base]] = {}
 
-    def __init__(self, job: _Job) -> None:
-        self.scenario = _scenario_of(job)
-        self.pricelist = load_pricelist(job.pricelist, folders=job.folders)
+    def __init__(
+        self, job: _Job, scenario: Scenario | None = None, pricelist: PriceList | None = None
+    ) -> None:
+        self.scenario = scenario if scenario is not None else _scenario_of(job)
+        self.pricelist = (
+            pricelist if pricelist is not None else load_pricelist(job.pricelist, folders=job.folders)
+        )
         self.model = compile_scenario(self.scenario, self.pricelist)
         self.columns: dict[str, int] = {}
         for j, inp in enumerate(self.model.inputs):
@@ -856,11 +864,13 @@ class _Base:
                 self.columns[path] = j
 
     @classmethod
-    def of(cls, job: _Job) -> _Base:
+    def of(cls, job: _Job, scenario: Scenario | None = None, pricelist: PriceList | None = None) -> _Base:
+        """The base of ``job``, compiled once per content; from ``scenario`` and ``pricelist`` where the
+        caller has them loaded already (else read from the job)."""
         key = (job.base_sha, job.base_file, job.pricelist, job.folders, job.pricelist_sha)
         if key not in cls._cache:
             cls._cache.clear()
-            cls._cache[key] = cls(job)
+            cls._cache[key] = cls(job, scenario, pricelist)
         return cls._cache[key]
 
 

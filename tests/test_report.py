@@ -158,10 +158,10 @@ def test_output_that_is_an_input_is_refused(tmp_path):
     scenario.write_bytes(FRONTLIJN.read_bytes())
     before = scenario.read_bytes()
     run = invoke_cli("report", scenario, "-o", scenario)
-    assert run.returncode == 2 and "is an input of this report" in run.stderr
+    assert run.returncode == 2 and "is also an input of this command" in run.stderr
     assert scenario.read_bytes() == before
     run = invoke_cli("report", scenario, "-o", tmp_path / "a.html", "--pdf", tmp_path / "a.html")
-    assert run.returncode == 2 and "also the file of -o" in run.stderr
+    assert run.returncode == 2 and "-o and --pdf name the same file" in run.stderr
     assert list(tmp_path.iterdir()) == [scenario]
 
 

@@ -79,10 +79,7 @@ def _check_outputs(source, doc, pricelist, folders, template, *, output, pdf) ->
     """
     from mkba.cli.common import input_files
     from mkba.io.files import check_outputs, check_suffix
-    from mkba.report.html import render
-
     inputs = [*input_files(source, pricelist, doc, folders), *([template] if template else [])]
-    render.check_outputs([("-o", output), ("--pdf", pdf)], [p for p in inputs if not p.is_dir()])
     check_outputs([("-o", output), ("--pdf", pdf)], inputs)
     if output is not None:
         check_suffix(output, (".html", ".htm"), "-o", "HTML")

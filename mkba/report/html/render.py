@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -272,42 +272,3 @@ def write_pdf(html: str | Path, pdf: str | Path, *, run: Callable[..., Any] = su
             raise MkbaError(f"Chromium could not print the report: {tail[0]}", file=str(pdf))
 
     return write_atomic(Path(pdf), write)
-
-
-def check_outputs(outputs: Sequence[tuple[str, Path | None]], inputs: Sequence[Path]) -> None:
-    """Refuse, before any work, an output that is an input, two outputs that are one file, or a folder.
-
-    Parameters
-    ----------
-    outputs : sequence of (option, path or None)
-        The files to write, with the option that named them.
-    inputs : sequence of Path
-        Every file read (scenario, project and its scenarios, price list, template).
-
-    Raises
-    ------
-    MkbaError
-        Naming the option and the file.
-    """
-    read = {_key(p) for p in inputs}
-    seen: dict[str, str] = {}
-    for option, path in outputs:
-        if path is None:
-            continue
-        key = _key(path)
-        if key in read:
-            raise MkbaError(f"{option}: {str(path)!r} is an input of this report; choose another file name")
-        if key in seen:
-            raise MkbaError(
-                f"{option}: {str(path)!r} is also the file of {seen[key]}; choose another file name"
-            )
-        seen[key] = option
-        if path.is_dir():
-            raise MkbaError(f"{option}: {str(path)!r} is a folder; expected a file name")
-        if not path.parent.is_dir():
-            what = "is not a folder" if path.parent.exists() else "does not exist"
-            raise MkbaError(f"{option}: the folder {str(path.parent)!r} {what}")
-
-
-def _key(path: Path) -> str:
-    return os.path.normcase(os.path.realpath(path))

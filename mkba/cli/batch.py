@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, check_shared_options, dask_client, input_files, out
+from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, input_files, out
 from mkba.errors import MkbaError
 from mkba.report.vocabulary import label
 
@@ -43,9 +43,6 @@ def batch(
         )
     from mkba.io.files import check_input, check_output
 
-    check_shared_options(
-        {"pricelist": pricelist, "pricelists_dir": pricelists_dir, "workers": workers, "scheduler": scheduler}
-    )
     check_input(changes)
     inputs = [*input_files(base, pricelist, folders=pricelists_dir or ()), changes]
     check_output(output, inputs=inputs, option="--output")

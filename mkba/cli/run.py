@@ -15,7 +15,6 @@ from mkba.cli.common import (
     bold,
     check_options,
     check_plots,
-    check_shared_options,
     dask_client,
     dim,
     euro,
@@ -62,15 +61,6 @@ def run(
     """
     check_options(
         price_year=price_year, discount_rate=discount_rate, simulate=simulate, chunk_size=chunk_size
-    )
-    check_shared_options(
-        {
-            "pricelist": pricelist,
-            "pricelists_dir": pricelists_dir,
-            "workers": workers,
-            "scheduler": scheduler,
-            "simulate": simulate,
-        }
     )
     doc = read_document(scenario)  # read once: for the outputs' check, the kind of file and the scenario
     check_run_outputs(

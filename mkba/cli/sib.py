@@ -155,11 +155,10 @@ def sib_command(
     # Output paths are checked before anything is computed; mkba.io.files writes every file atomically.
     if plot is not None:
         check_png_path(plot, "--plot")
-    from mkba.cli.common import check_options, check_range, input_files
+    from mkba.cli.common import check_options, input_files
     from mkba.io.files import check_outputs, check_suffix
 
     check_options(simulate=simulate, chunk_size=chunk_size)
-    check_range(workers, "--workers", 1, 1024)
     check_outputs(
         [("--xlsx", xlsx), ("--json", json_out), ("--plot", plot)],
         input_files(scenario, pricelist, folders=pricelists_dir or ()),

@@ -305,10 +305,10 @@ def pricelist_files(
 
 
 def _is_file_ref(ref: str | None) -> bool:
-    from mkba.pricelist.items import SUFFIXES, TABLE_SUFFIXES
+    """Whether a price list reference (or None) names a file, as the registry decides it."""
+    from mkba.pricelist.registry import looks_like_path
 
-    text = str(ref or "")
-    return text.lower().endswith(SUFFIXES + TABLE_SUFFIXES) or "/" in text or os.sep in text
+    return looks_like_path(str(ref or ""))
 
 
 def _candidates(ref: str, registry: Any, near: Path) -> list[Path]:

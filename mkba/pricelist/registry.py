@@ -47,9 +47,6 @@ def looks_like_path(ref: str) -> bool:
     return ref.lower().endswith(SUFFIXES + TABLE_SUFFIXES) or "/" in ref or os.sep in ref
 
 
-_looks_like_path = looks_like_path  # the name the loader's own code uses
-
-
 class Registry:
     """Folders of versioned price lists, laid out as ``<folder>/<name>/<version>.yaml``.
 
@@ -183,9 +180,9 @@ class Registry:
         PriceList('nl-sociaal-domein@2024.1', 70 items)
         """
         pin = None
-        if isinstance(ref, str) and "#sha256:" in ref and not _looks_like_path(ref.partition("#")[0]):
+        if isinstance(ref, str) and "#sha256:" in ref and not looks_like_path(ref.partition("#")[0]):
             ref, _, pin = ref.partition("#sha256:")
-        path = Path(ref) if isinstance(ref, Path) or _looks_like_path(str(ref)) else self.path_of(ref)
+        path = Path(ref) if isinstance(ref, Path) or looks_like_path(str(ref)) else self.path_of(ref)
         if path.resolve().parent.parent == paths.bundled_pricelists().resolve():
             _check_manifest(path)
         loaded = self._resolve(path, index, ())
@@ -241,7 +238,7 @@ class Registry:
         self, extends: str, path: Path, doc: Document, index: PriceIndex | None, seen: tuple[str, ...]
     ) -> PriceList:
         line = doc.line_of(("extends",))
-        if _looks_like_path(extends):
+        if looks_like_path(extends):
             base_path = (path.parent / extends).resolve()
             if not base_path.exists():
                 raise MkbaError(

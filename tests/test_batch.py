@@ -151,7 +151,7 @@ def test_bad_tables_are_refused_before_any_work_naming_row_and_column(
     ("column", "value", "message"),
     [
         ("discount_rate", "2.25", "did you mean 0.0225?"),
-        ("discount_rate", "0.5", "expected a rate per year of at most 0.25"),
+        ("discount_rate", "0.5", "expected a discount rate in [-0.99, 0.25]"),  # no percentage slip
         ("participants.2025", "1e9", "expected a number of participants in [0, 1e+08]"),
         ("costs.opstart.amount", "1e20", "expected a number of at most 1e+15 in size"),
         ("costs.coaching.quantity", "1e300", "expected a number of at most 1e+15 in size"),

@@ -365,7 +365,7 @@ def test_a_beneficiary_on_an_added_cost_is_refused(run, make_scenario):
     assert "added cost falls on the payer" in exc.value.message
 
 
-@pytest.mark.parametrize("rate", [-1.0, -2.0, 0.26, 11.0, float("nan"), float("inf")])
+@pytest.mark.parametrize("rate", [-1.0, -2.0, 0.26, 0.5, 200.0, float("nan"), float("inf")])
 def test_a_discount_rate_override_obeys_the_files_rule(run, make_scenario, rate):
     with pytest.raises(MkbaError) as exc:
         run(

@@ -331,5 +331,7 @@ def test_sib_outputs_are_checked_like_every_commands(tmp_path):
 
 def test_a_level_the_contract_refuses_names_the_option_it_came_from():
     done = _cli(str(EXAMPLE), "--outcome", "uitkeringsdag=5")
-    assert done.returncode == 2 and done.stderr.startswith("error: --outcome: unknown outcome 'uitkeringsdag'")
+    assert done.returncode == 2 and done.stderr.startswith(
+        "error: --outcome: unknown outcome 'uitkeringsdag'"
+    )
     assert len(done.stderr.strip().splitlines()) == 1

@@ -94,13 +94,12 @@ def check_options(
         Naming the option; a discount rate typed as a percentage gets a hint (2.25: did you mean 0.0225?).
     """
 
+    from mkba.scenario.fields import discount_rate_problem
+
     check_range(price_year, "--price-year", *YEARS)
-    if discount_rate is not None and math.isfinite(discount_rate) and 0.25 < discount_rate <= 100:
-        raise MkbaError(
-            f"expected a rate per year in [-0.99, 0.25], got {discount_rate:g}; did you mean {discount_rate / 100:g}?",
-            field="--discount-rate",
-        )
-    check_range(discount_rate, "--discount-rate", -0.99, 0.25)
+    problem = None if discount_rate is None else discount_rate_problem(discount_rate)
+    if problem:
+        raise MkbaError(f"{problem} (got {discount_rate:g})", field="--discount-rate")
     check_range(simulate, "--simulate", 1, MAX_DRAWS)
     check_range(chunk_size, "--chunk-size", 1, MAX_DRAWS)
 

@@ -79,6 +79,7 @@ def _check_outputs(source, doc, pricelist, folders, template, *, output, pdf) ->
     """
     from mkba.cli.common import input_files
     from mkba.io.files import check_outputs, check_suffix
+
     inputs = [*input_files(source, pricelist, doc, folders), *([template] if template else [])]
     check_outputs([("-o", output), ("--pdf", pdf)], inputs)
     if output is not None:

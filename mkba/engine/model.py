@@ -26,7 +26,7 @@ from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceItem, PriceList, unknown_item_message
 from mkba.pricelist.units import conversion_factor
 from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
-from mkba.scenario.fields import MAX_DISCOUNT_RATE
+from mkba.scenario.fields import discount_rate_problem
 from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
 
 
@@ -423,21 +423,11 @@ class Model:
 
 # -- compiling ---------------------------------------------------------------------------
 def _checked_rate(rate: float) -> float:
-    """A discount rate given for one run, held to the scenario file's rule (-0.99 .. MAX_DISCOUNT_RATE).
-
-    A rate typed as a percentage (2.25 for 2.25 %) gets the hint the file and the command line give.
-    """
+    """A discount rate given for one run, held to the scenario file's rule (:func:`discount_rate_problem`)."""
     rate = float(rate)
-    if not (np.isfinite(rate) and -0.99 <= rate <= MAX_DISCOUNT_RATE):
-        hint = (
-            f"; did you mean {rate / 100:g}?"
-            if MAX_DISCOUNT_RATE < rate <= 100
-            else " (e.g. 0.0225 for 2.25 %)"
-        )
-        raise MkbaError(
-            f"expected a discount rate per year in [-0.99, {MAX_DISCOUNT_RATE:g}], got {rate:g}{hint}",
-            field="discount_rate",
-        )
+    problem = discount_rate_problem(rate)
+    if problem:
+        raise MkbaError(f"{problem} (got {rate:g})", field="discount_rate")
     return rate
 
 
@@ -860,7 +850,7 @@ def compile_scenario(
         The year whose euros the result is in, instead of the scenario's ``price_year``.
     discount_rate : float, optional
         The real discount rate for this run, a rate per year (0.0225 is 2.25 %), instead of the
-        scenario's; from -0.99 to 10.
+        scenario's; from -0.99 to 0.25, as in a scenario file.
 
     Returns
     -------

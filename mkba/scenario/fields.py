@@ -68,13 +68,31 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+def discount_rate_problem(rate: float) -> str | None:
+    """What is wrong with a discount rate (a rate per year), in words; None when it is one a file takes.
+
+    The rule of a scenario file, also for a rate given to a run (the API, ``--discount-rate``, a project):
+    from -0.99 to :data:`MAX_DISCOUNT_RATE`; a percentage typed as a number (2.25 for 2.25 %) is the
+    usual slip, and the message says what was meant.
+
+    Examples
+    --------
+    >>> discount_rate_problem(2.25)
+    'expected a rate per year of at most 0.25; did you mean 0.0225?'
+    >>> discount_rate_problem(0.0225) is None
+    True
+    """
+    if 1 <= rate <= 100:  # 2.25 for 2.25 %; a rate of 0.3 is no percentage slip
+        return f"expected a rate per year of at most {MAX_DISCOUNT_RATE:g}; did you mean {rate / 100:g}?"
+    if not (math.isfinite(rate) and -0.99 <= rate <= MAX_DISCOUNT_RATE):
+        return f"expected a rate per year in [-0.99, {MAX_DISCOUNT_RATE:g}] (e.g. 0.0225 for 2.25 %)"
+    return None
+
+
 def _discount_rate(value: Any) -> Any:
-    # a percentage typed as a number (2.25 for 2.25 %) is the usual slip: say what was meant
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and MAX_DISCOUNT_RATE < value <= 100:
-        raise ValueError(
-            # the loader adds "(got 2.25)"
-            f"expected a rate per year of at most {MAX_DISCOUNT_RATE:g}; did you mean {value / 100:g}?"
-        )
+    # the percentage slip is said here; the range itself by the field's bounds (the loader adds "(got 2.25)")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 100:
+        raise ValueError(discount_rate_problem(value))
     return value
 
 
@@ -99,6 +117,12 @@ DiscountRate = Annotated[
     Number,
     pydantic.BeforeValidator(_discount_rate),
     _within(-0.99, MAX_DISCOUNT_RATE, name="a discount rate"),
+]
+#: A discount rate that is a number only (a setting a project gives all its alternatives).
+FixedDiscountRate = Annotated[
+    float,
+    pydantic.BeforeValidator(_discount_rate),
+    pydantic.Field(ge=-0.99, le=MAX_DISCOUNT_RATE, allow_inf_nan=False),
 ]
 Count = Annotated[Number, _within(0, MAX_PARTICIPANTS, name="a number of participants")]
 Stakeholder = Annotated[str, pydantic.Field(pattern=STAKEHOLDER_PATTERN)]

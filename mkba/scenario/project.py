@@ -28,7 +28,7 @@ from mkba.io.documents import Document, read_document, validate
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.scenario.changes import LINE_SECTIONS, Where
-from mkba.scenario.fields import Closed, Whole
+from mkba.scenario.fields import Closed, FixedDiscountRate, Whole
 from mkba.scenario.model import SCENARIO_FORMAT, Scenario, _validated
 
 PROJECT_FORMAT = "mkba-project/1"
@@ -79,7 +79,7 @@ class ProjectFile(Closed):
     )
     pricelist: str | None = None
     price_year: Whole | None = None
-    discount_rate: float | None = pydantic.Field(default=None, ge=-0.99, le=10, allow_inf_nan=False)
+    discount_rate: FixedDiscountRate | None = None  # the rule of a scenario file
     base_year: Whole | None = pydantic.Field(default=None, ge=1900, le=2200)
     start_year: Whole | None = pydantic.Field(default=None, ge=1900, le=2200)
     horizon: Whole | None = pydantic.Field(default=None, ge=1, le=200)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from copy import copy
+from functools import lru_cache
 
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
@@ -92,6 +93,7 @@ def text_width(text: str, scale: float = 1.0) -> float:
     return scale * sum(ADVANCE.get(ch, 1.1 if ch.isupper() else 1.0) for ch in text)
 
 
+@lru_cache(maxsize=8192)  # a workbook repeats its labels: one count per text, width and weight
 def lines_needed(text: str, room: float, scale: float = 1.0) -> int:
     """How many lines ``text`` takes wrapped at word breaks in ``room`` digit widths (a column's width).
 

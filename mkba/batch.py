@@ -11,7 +11,8 @@ separates, as a Dutch Excel saves it, numbers have a decimal comma), an Excel wo
 read through :mod:`mkba.io.spreadsheet` with its limits: a sheet, header in row 1), Parquet, or a
 DataFrame (docs/scale.md, "Many variants"). Cells are read as written and become numbers only in a
 column that names a number field of the scenario model, so text such as ``007`` in a ``label`` stays
-that text; a value that is not clearly one number (``32.76`` where decimals are commas) is refused,
+that text; a value that is not clearly one number (``32.76`` where decimals are commas, ``45.000``
+in a tab-separated file, which may come from a Dutch Excel) is refused,
 naming the file, the line or sheet row, the row's id and the column.
 
 How it runs: rows are cut into blocks of a fixed size (the results never depend on how many workers
@@ -107,7 +108,9 @@ class _Read:
     frame: pd.DataFrame
     file: str
     lines: list[int]  # the line (CSV), sheet row (workbook) or row + 1 (Parquet, DataFrame) of each row
-    numbers: str  # "point" (0.35), "comma" (0,35 and 1.234,56) or "workbook" (cells hold numbers)
+    #: "point" (0.35), "tab" (0.35, but no 45.000: a tab-separated file may come from a Dutch Excel),
+    #: "comma" (0,35 and 1.234,56) or "workbook" (cells hold numbers)
+    numbers: str
 
 
 def read_changes(table: str | Path | pd.DataFrame, *, sheet: str | None = None) -> pd.DataFrame:
@@ -187,7 +190,7 @@ SEPARATORS = {",": "','", ";": "';'", "\t": "a tab"}
 def _read_csv(path: Path, file: str, sheet: str | None) -> _Read:
     """A CSV change table, every cell as text (an empty cell ``None``), each row with its line."""
     separator = _separator(path, file)
-    numbers = "comma" if separator == ";" else "point"
+    numbers = {";": "comma", "\t": "tab"}.get(separator, "point")
     fast = _fast_csv(path, separator)
     if fast is not None:
         return _Read(*fast, numbers)
@@ -673,6 +676,8 @@ def _numbers_of_texts(texts: np.ndarray, numbers: str) -> tuple[np.ndarray, np.n
         return given.str.fullmatch(f"(?:{pattern})").to_numpy(dtype=bool, na_value=False)
 
     ok = matching(form) & (given.str.len() <= 300).to_numpy(dtype=bool, na_value=False)
+    if numbers == "tab":  # 45.000: 45, or 45000 as a Dutch Excel writes it? _number says so
+        ok &= ~matching(_DOUBTFUL_GROUPS)
     ints = ok & matching(whole)
     floats = ok & ~ints
     if numbers == "comma":
@@ -717,13 +722,18 @@ _WHOLE_GROUPED = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)")
 #: between groups only before the comma (as :func:`~mkba.pricelist.importing.parse_number` wants it).
 _GROUPED = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+"
 _EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
+_POINT_FORMS = (rf"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+){_EXPONENT}", r"[+-]?[0-9]+")
 _FAST = {
-    "point": (rf"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+){_EXPONENT}", r"[+-]?[0-9]+"),
+    "point": _POINT_FORMS,
+    "tab": _POINT_FORMS,
     "comma": (
         rf"[+-]?(?:{_GROUPED}(?:,[0-9]+{_EXPONENT})?|[0-9]+(?:,[0-9]+)?{_EXPONENT}|,[0-9]+{_EXPONENT})",
         rf"[+-]?(?:{_GROUPED}|[0-9]+)",
     ),
 }
+#: In a tab-separated file, a number that reads one way with a decimal point and another as a Dutch
+#: Excel writes it ('.' between groups of three digits): ``45.000``, ``-1.250``, ``2.500.000``.
+_DOUBTFUL_GROUPS = rf"[+-]?{_GROUPED}"
 _COMMA_HINT = (
     "a file separated by ';' is read with a decimal comma (0,35) and '.' only between groups of three "
     "digits (1.234,56)"
@@ -747,6 +757,16 @@ def _number(cell: Any, numbers: str) -> int | float:
                 f"expected a number, got the text {cell!r}; store it in the workbook as a number, not as text"
             )
         return int(text)
+    if numbers == "tab" and re.fullmatch(_DOUBTFUL_GROUPS, text):
+        thousands = int(text.replace(".", ""))
+        readings = (
+            f"{float(text):g} (decimal point) or {thousands}" if text.count(".") == 1 else f"{thousands}"
+        )
+        raise ValueError(
+            f"{cell!r} in a tab-separated file may be {readings} (a Dutch Excel writes '.' between "
+            "thousands); expected a number without doubt: no '.' between thousands, and a decimal point "
+            "only as a decimal point (45000, or 45.0)"
+        )
     if not _POINT.fullmatch(text):
         hint = " (a file separated by ',' or a tab has decimal points: 0.35)" if "," in text else ""
         raise ValueError(f"expected a number, got {cell!r}{hint}")

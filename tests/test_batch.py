@@ -419,6 +419,39 @@ def test_a_tab_separated_table_is_read_with_decimal_points(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("value", "readings"),
+    [
+        ("45.000", "may be 45 (decimal point) or 45000"),
+        ("-1.250", "may be -1.25 (decimal point) or -1250"),
+        ("2.500.000", "may be 2500000"),
+    ],
+)
+@pytest.mark.parametrize("quoted", [False, True])  # True: a value over two lines sends it to the csv module
+def test_a_tab_separated_number_that_reads_two_ways_is_refused_not_guessed(tmp_path, value, readings, quoted):
+    # a Dutch Excel saves "Tekst (tab gescheiden)" with '.' between thousands: 45.000 is not 45 there
+    path = tmp_path / "varianten.txt.csv"
+    label = '"twee\nregels"' if quoted else "een"
+    path.write_text(
+        f"id\tcosts.opstart.label\tcosts.opstart.amount\na\t{label}\t0.125\nb\tx\t{value}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    assert (info.value.line, info.value.field) == (4 if quoted else 3, "row 'b', column costs.opstart.amount")
+    assert readings in info.value.message and "45000, or 45.0" in info.value.message
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "uit.csv")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and not (tmp_path / "uit.csv").exists()
+
+
+def test_a_comma_separated_file_keeps_reading_a_decimal_point():
+    from mkba.batch import _cell_value
+
+    # only a tab-separated file can come from a Dutch Excel with '.' between thousands
+    assert _cell_value("45.000", "number", "point") == 45.0
+    assert _cell_value("0.125", "number", "tab") == 0.125
+
+
+@pytest.mark.parametrize(
     ("value", "message"),
     [
         ("32.76", "expected a number like 1.234,56, got '32.76'"),  # a decimal point typed by mistake
@@ -621,7 +654,8 @@ def test_numbers_read_a_column_at_a_time_are_read_as_one_cell_is(tmp_path):
 
     cells = ["1", "-0", "007", "1.5", ".5", "1.", "1e3", "1e400", "1" + "0" * 400, " 2 ", "1_0", "٣", "nan"]
     comma = ["1.234,56", "1.000", ",5", "-1,5e3", "1.234e3", "0.035", "32.76", "1,5e400", " 1,5", "+1.000"]
-    for numbers, texts in (("point", cells), ("comma", comma)):
+    tab = [*cells, "45.000", "-1.250", "0.125", "1.250e3", "2.500.000", "12.5"]
+    for numbers, texts in (("point", cells), ("comma", comma), ("tab", tab)):
         values, doubt = _numbers_of_texts(np.array(texts, dtype=object), numbers)
         for text, value, doubted in zip(texts, values, doubt):
             try:

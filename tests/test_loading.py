@@ -145,12 +145,12 @@ def test_a_number_and_a_text_of_the_same_number_are_still_one_key(text, first, s
         parse_yaml(text, "s.yaml", positions=positions)
 
 
-def test_check_keys_on_python_data_keeps_codes_apart_and_years_together():
-    from mkba.io.documents import Document, check_keys
+def test_check_data_on_python_data_keeps_codes_apart_and_years_together():
+    from mkba.io.documents import Document, check_data
 
-    check_keys(Document({"a": {"1": 1, "01": 2, "0001": 3}}, "<dict>"))
+    check_data(Document({"a": {"1": 1, "01": 2, "0001": 3}}, "<dict>"))
     with pytest.raises(MkbaError, match="duplicate key '02025': the same key as 2025"):
-        check_keys(Document({"a": [{2025: 1, "02025": 2}]}, "<dict>"))
+        check_data(Document({"a": [{2025: 1, "02025": 2}]}, "<dict>"))
 
 
 def test_a_scenario_with_a_year_given_twice_is_refused(tmp_path):

@@ -371,21 +371,29 @@ def _budget(aliases: int, nodes: int, depth: int, event: Any, file: str) -> None
         )
 
 
-def check_depth(data: Any, file: str, text: str | None = None) -> None:
-    """Refuse data nested deeper than :data:`MAX_DEPTH`, or a number of more than :data:`MAX_DIGITS`
-    digits (found in ``text`` for its line); NaN and infinities are refused by the models.
+def check_data(doc: Document, text: str | None = None) -> Document:
+    """Refuse what a parser lets through and mkba does not take, in one walk of the data: nesting
+    deeper than :data:`MAX_DEPTH`, a number of more than :data:`MAX_DIGITS` digits (found in ``text``
+    for its line), and two keys of one mapping that mean the same (``2025`` and ``"02025"``, see
+    :class:`KeysSeen`), at the second. NaN and infinities are refused by the models.
 
     Raises
     ------
     MkbaError
-        Naming the file.
+        Naming the file; for a key given twice, the line of the second key and both spellings.
     """
-    todo: list[tuple[Any, Path_]] = [(data, ())]
+    file = doc.file
+    todo: list[tuple[Any, Path_]] = [(doc.data, ())]
     while todo:
         value, path = todo.pop()
         if len(path) > MAX_DEPTH:
             raise MkbaError(f"nested more than {MAX_DEPTH} levels deep; expected plain data", file=file)
-        if isinstance(value, int) and value.bit_length() > _MAX_BITS:
+        if isinstance(value, dict):
+            _check_numeric_keys(value, path, doc)
+            todo.extend((v, (*path, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            todo.extend((v, (*path, i)) for i, v in enumerate(value))
+        elif isinstance(value, int) and value.bit_length() > _MAX_BITS:
             if text is not None:
                 _too_long(text, file)
             raise MkbaError(
@@ -393,10 +401,21 @@ def check_depth(data: Any, file: str, text: str | None = None) -> None:
                 file=file,
                 field=format_path(path) or None,
             )
-        if isinstance(value, dict):
-            todo.extend((v, (*path, k)) for k, v in value.items())
-        elif isinstance(value, list):
-            todo.extend((v, (*path, i)) for i, v in enumerate(value))
+    return doc
+
+
+def _check_numeric_keys(mapping: dict, path: Path_, doc: Document) -> None:
+    """Two keys of ``mapping`` that mean the same number: refused at the second."""
+    # a parsed mapping's keys are distinct: only keys of digits can still mean the same
+    numeric = [k for k in mapping if type(k) is int or (type(k) is str and k.isdigit())]
+    if len(numeric) < 2:
+        return
+    seen = KeysSeen()
+    for key in numeric:
+        earlier = seen.add(key, None)
+        if earlier is not None:
+            first = (earlier[0], doc.line_of((*path, earlier[0])))
+            raise duplicate_key(key, first, doc.file, doc.line_of((*path, key)), (*path, key))
 
 
 def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
@@ -432,7 +451,6 @@ def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
         _too_long(text, file)
         raise MkbaError(f"not valid YAML: {exc}", file=file) from None
-    check_depth(data, file)
     return data, lines
 
 
@@ -484,7 +502,7 @@ def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = F
     if positions or _yaml_rs is None or _may_hold_number_form(raw):
         # the fast parser reads 5_0 as 50: the strict one refuses it, with its line
         data, lines = _strict_parse(raw, file)
-        return check_keys(Document(data, file, lines, raw))
+        return check_data(Document(data, file, lines, raw))
     text = _decode(raw, file, "YAML")
     _alias_budget(raw, file)
     try:
@@ -498,38 +516,7 @@ def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = F
         raise MkbaError(f"not valid YAML: {first}", file=file) from None
     if data is None:
         raise MkbaError("the file is empty; expected a YAML mapping", file=file)
-    check_depth(data, file, text)
-    return check_keys(Document(data, file, None, raw))
-
-
-def check_keys(doc: Document) -> Document:
-    """Refuse a mapping with two keys that mean the same (``2025`` and ``"02025"``, see
-    :class:`KeysSeen`), at the second.
-
-    Raises
-    ------
-    MkbaError
-        Naming the file, the line of the second key and both spellings.
-    """
-    todo: list[tuple[Any, Path_]] = [(doc.data, ())]
-    while todo:
-        value, path = todo.pop()
-        if isinstance(value, dict):
-            # a parsed mapping's keys are distinct: only keys of digits can still mean the same
-            numeric = [k for k in value if type(k) is int or (type(k) is str and k.isdigit())]
-            if len(numeric) > 1:
-                seen = KeysSeen()
-                for key in numeric:
-                    earlier = seen.add(key, None)
-                    if earlier is not None:
-                        first = (earlier[0], doc.line_of((*path, earlier[0])))
-                        raise duplicate_key(key, first, doc.file, doc.line_of((*path, key)), (*path, key))
-            todo.extend(
-                (inner, (*path, key)) for key, inner in value.items() if isinstance(inner, (dict, list))
-            )
-        elif isinstance(value, list):
-            todo.extend((v, (*path, i)) for i, v in enumerate(value) if isinstance(v, (dict, list)))
-    return doc
+    return check_data(Document(data, file, None, raw), text)
 
 
 def read_document(path: str | Path) -> Document:
@@ -554,10 +541,9 @@ def read_document(path: str | Path) -> Document:
             _too_long(text, file)
             raise MkbaError(f"not valid TOML: {exc or 'nested too deeply'}", file=file) from None
         data = _plain(data)
-        check_depth(data, file)
-        return check_keys(Document(data, file, None, raw, "toml"))
+        return check_data(Document(data, file, None, raw, "toml"), text)
     if suffix == ".json":
-        return check_keys(Document(_json_data(raw, file), file, None, raw, "json"))
+        return check_data(Document(_json_data(raw, file), file, None, raw, "json"))
     return parse_yaml(raw, file)
 
 
@@ -588,7 +574,6 @@ def _json_data(raw: bytes, file: str) -> Any:
             at = text.find(word)
             line = text.count("\n", 0, at) + 1 if at >= 0 else None
         raise MkbaError(f"not valid JSON: {message}", file=file, line=line) from None
-    check_depth(data, file)
     return data
 
 

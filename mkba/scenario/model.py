@@ -20,7 +20,7 @@ import pydantic
 from pydantic_core import core_schema
 
 from mkba.errors import MkbaError
-from mkba.io.documents import Document, _fields_at, check_keys, format_path, read_document, validate
+from mkba.io.documents import Document, _fields_at, check_data, format_path, read_document, validate
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.pricelist.units import check_unit
@@ -625,7 +625,7 @@ def load_scenario(source: str | Path | dict | Document | Scenario) -> Scenario:
 
 def _validated(doc: Document) -> Scenario:
     """Validate a document as a scenario, with the checks that need the whole of it."""
-    check_keys(doc)  # a dict given in Python: a year given twice (2025 and "2025") is refused too
+    check_data(doc)  # a dict given in Python: a year given twice (2025 and "2025") is refused too
     _check_year_keys(doc)
     scenario = validate(Scenario, doc)
     scenario._doc = doc

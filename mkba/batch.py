@@ -189,13 +189,14 @@ SEPARATORS = {",": "','", ";": "';'", "\t": "a tab"}
 
 def _read_csv(path: Path, file: str, sheet: str | None) -> _Read:
     """A CSV change table, every cell as text (an empty cell ``None``), each row with its line."""
-    separator = _separator(path, file)
+    raw = read_input(path)  # once: the separator, the fast reading and the csv module's take these bytes
+    separator = _separator(raw, file)
     numbers = {";": "comma", "\t": "tab"}.get(separator, "point")
-    fast = _fast_csv(path, separator)
+    fast = _fast_csv(raw, separator, str(path))
     if fast is not None:
         return _Read(*fast, numbers)
     try:
-        records = list(csv_rows(path, separator))
+        records = list(csv_rows(path, separator, raw))
     except MkbaError as exc:
         if not exc.message.startswith("not UTF-8"):
             raise
@@ -223,7 +224,7 @@ def _read_csv(path: Path, file: str, sheet: str | None) -> _Read:
     return _Read(frame, file, lines, numbers)
 
 
-def _fast_csv(path: Path, separator: str) -> tuple[pd.DataFrame, str, list[int]] | None:
+def _fast_csv(raw: bytes, separator: str, file: str) -> tuple[pd.DataFrame, str, list[int]] | None:
     """A CSV file read at C speed (pandas' parser, every cell as text): the frame and each row's line,
     the same as the csv module gives them; ``None`` for a file whose rows it cannot vouch for (not
     UTF-8, a NUL, a line with more cells than the header, a value over more lines, a column without a
@@ -231,7 +232,7 @@ def _fast_csv(path: Path, separator: str) -> tuple[pd.DataFrame, str, list[int]]
     import pandas as pd
 
     try:
-        text = read_input(path).decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
     if "\x00" in text:
@@ -257,17 +258,13 @@ def _fast_csv(path: Path, separator: str) -> tuple[pd.DataFrame, str, list[int]]
     body = body[~blank]
     body[body == ""] = None
     lines = (np.flatnonzero(~blank) + 2).tolist()
-    return pd.DataFrame(body, columns=names, dtype=object), str(path), lines
+    return pd.DataFrame(body, columns=names, dtype=object), file, lines
 
 
-def _separator(path: Path, file: str) -> str:
+def _separator(raw: bytes, file: str) -> str:
     """The separator of a CSV file's header line: the one of ``,``, ``;`` and a tab it holds
     (outside quotes); ``,`` for a header of one column."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.readline(1 << 20)
-    except OSError as exc:
-        raise MkbaError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    head = raw[: raw.find(b"\n", 0, 1 << 20) + 1 or 1 << 20]
     text = re.sub(r'"[^"]*"', "", head.decode("utf-8-sig", errors="replace"))
     found = [s for s in SEPARATORS if s in text]
     if len(found) > 1:

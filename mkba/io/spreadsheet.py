@@ -171,18 +171,19 @@ def sheet_rows(workbook: Any, sheet: str, file: str) -> Iterator[Row]:
         ) from None
 
 
-def csv_rows(path: Path, delimiter: str) -> Iterator[Row]:
+def csv_rows(path: Path, delimiter: str, raw: bytes | None = None) -> Iterator[Row]:
     """The records of a UTF-8 CSV file, each numbered by the line it starts on.
 
-    The file is read at once (a missing or non-UTF-8 file is an error here);
-    the records are parsed as they are taken.
+    The file is read at once (a missing or non-UTF-8 file is an error here), unless its bytes are
+    given as ``raw``; the records are parsed as they are taken.
 
     Raises
     ------
     MkbaError
         When the file is missing, not UTF-8, or (while iterating) not valid CSV.
     """
-    raw = read_input(path)
+    if raw is None:
+        raw = read_input(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -659,7 +659,7 @@ def _numbers_of_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _numbers_of_texts(texts: np.ndarray, numbers: str) -> tuple[np.ndarray, np.ndarray]:
     """A column of text cells as numbers, by the table's convention: the cells that match a plain
-    form (ASCII digits, no spaces; :data:`_FAST`), read as :func:`_number` reads them; every other
+    form (:data:`_FAST`), read as :func:`_number` reads them; every other
     cell is doubted."""
     import pandas as pd
 
@@ -707,16 +707,12 @@ def _cell_value(cell: Any, kind: str, numbers: str) -> Any:
     return cell
 
 
-#: A number with a decimal point: ``-12``, ``0.35``, ``.5``, ``1e9``.
-_POINT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-#: A number with a decimal comma and ``.`` between groups of three digits: ``1.234,56``, ``0,35``.
-_COMMA = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)?(?:,\d+)?(?:[eE][+-]?\d+)?")
-_WHOLE = re.compile(r"[+-]?\d+")
-_WHOLE_GROUPED = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)")
-#: The plain forms a column of numbers is read in at once (:func:`_numbers_of_texts`), per convention:
-#: a number and a whole number, as :data:`_POINT` and :data:`_WHOLE` (decimal point) or :data:`_COMMA`
-#: and :data:`_WHOLE_GROUPED` (decimal comma) take them, but only ASCII digits, no spaces, and '.'
-#: between groups only before the comma (as :func:`~mkba.pricelist.importing.parse_number` wants it).
+#: The number grammar of a change table's text cells, per convention: a number and a whole number.
+#: Only ASCII digits, no spaces. Decimal point (``point``, ``tab``): ``-12``, ``0.35``, ``.5``,
+#: ``1e9``. Decimal comma (``comma``): ``1.234,56``, ``0,35``, ``25.000``, with '.' only between
+#: groups of three digits before the comma (as :func:`~mkba.pricelist.importing.parse_number` wants
+#: it). A column is read at once with these (:func:`_numbers_of_texts`), a cell alone too
+#: (:func:`_number`).
 _GROUPED = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+"
 _EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
 _POINT_FORMS = (rf"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+){_EXPONENT}", r"[+-]?[0-9]+")
@@ -728,6 +724,7 @@ _FAST = {
         rf"[+-]?(?:{_GROUPED}|[0-9]+)",
     ),
 }
+_FORMS = {numbers: (re.compile(form), re.compile(whole)) for numbers, (form, whole) in _FAST.items()}
 #: In a tab-separated file, a number that reads one way with a decimal point and another as a Dutch
 #: Excel writes it ('.' between groups of three digits): ``45.000``, ``-1.250``, ``2.500.000``.
 _DOUBTFUL_GROUPS = rf"[+-]?{_GROUPED}"
@@ -749,7 +746,7 @@ def _number(cell: Any, numbers: str) -> int | float:
     if numbers == "comma":
         return _comma_number(text, cell)
     if numbers == "workbook":
-        if not _WHOLE.fullmatch(text):
+        if not _FORMS["point"][1].fullmatch(text):
             raise ValueError(
                 f"expected a number, got the text {cell!r}; store it in the workbook as a number, not as text"
             )
@@ -764,10 +761,11 @@ def _number(cell: Any, numbers: str) -> int | float:
             "thousands); expected a number without doubt: no '.' between thousands, and a decimal point "
             "only as a decimal point (45000, or 45.0)"
         )
-    if not _POINT.fullmatch(text):
+    form, whole = _FORMS[numbers]
+    if not form.fullmatch(text):
         hint = " (a file separated by ',' or a tab has decimal points: 0.35)" if "," in text else ""
         raise ValueError(f"expected a number, got {cell!r}{hint}")
-    return int(text) if _WHOLE.fullmatch(text) else float(text)
+    return int(text) if whole.fullmatch(text) else float(text)
 
 
 def _comma_number(text: str, cell: str) -> int | float:
@@ -778,9 +776,12 @@ def _comma_number(text: str, cell: str) -> int | float:
         number = parse_number(text, ",", ".")
     except ValueError as exc:
         raise ValueError(f"{exc}; {_COMMA_HINT}") from None
-    if not _COMMA.fullmatch(text):
+    form, whole = _FORMS["comma"]
+    if not form.fullmatch(text):
         raise ValueError(f"expected a number like 1.234,56, got {cell!r}; {_COMMA_HINT}")
-    return int(text.replace(".", "")) if _WHOLE_GROUPED.fullmatch(text) else number
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {cell!r}")
+    return int(text.replace(".", "")) if whole.fullmatch(text) else number
 
 
 def _check_values(jobs: list[_Job], file: str) -> None:

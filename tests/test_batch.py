@@ -461,6 +461,12 @@ def test_a_comma_separated_file_keeps_reading_a_decimal_point():
         ("1.234.5", "expected a number like 1.234,56"),
         ("veel", "expected a number, got 'veel'"),
         ("nan", "expected a finite number, got 'nan'"),
+        ("1,5e400", "expected a finite number, got '1,5e400'"),  # beyond a float: not read as infinity
+        (
+            "1.234e3",
+            "expected a number like 1.234,56",
+        ),  # groups and an exponent: the column reading's grammar
+        ("\u0663", "expected a number like 1.234,56"),  # ASCII digits only, as a column is read
     ],
 )
 def test_a_number_a_decimal_comma_file_does_not_make_clear_is_refused(tmp_path, value, message):

@@ -694,3 +694,83 @@ def test_a_text_that_reads_like_infinity_is_text_in_a_text_column():
     assert set(out["id"]) == {"a"}
     with pytest.raises(mkba.MkbaError, match="expected a finite number"):
         mkba.evaluate_many(tutorial, pd.DataFrame({"id": ["a"], "participants.2025": ["inf"]}))
+
+
+def _bounds_in(annotation, seen=None):
+    """Every (Within, also a number's size bound) an annotation holds, through unions, lists and dicts."""
+    import typing
+
+    import pydantic
+
+    from mkba.scenario.fields import MAX_NUMBER, Within
+
+    found = []
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, pydantic.AfterValidator) and isinstance(meta.func, Within):
+            found.append(meta.func)
+    for arg in typing.get_args(annotation):
+        found += _bounds_in(arg)
+    if found and annotation is not None:
+        # a Number is also held to MAX_NUMBER in size before its bounds (fields._number_or_distribution)
+        found = [Within(max(w.low, -MAX_NUMBER), min(w.high, MAX_NUMBER), w.high_open) for w in found]
+    return found
+
+
+def _scenario_fields():
+    """(model, field name, annotation) of every pydantic model a scenario file holds."""
+    import typing
+
+    import pydantic
+
+    from mkba.scenario.model import Scenario
+
+    todo, seen, out = [Scenario], set(), []
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        hints = typing.get_type_hints(model, include_extras=True)
+        for name in model.model_fields:
+            out.append((model, name, hints[name]))
+            stack = [hints[name]]
+            while stack:
+                t = stack.pop()
+                if isinstance(t, type) and issubclass(t, pydantic.BaseModel):
+                    todo.append(t)
+                stack.extend(typing.get_args(t))
+    return out
+
+
+def test_the_quick_bounds_of_a_change_table_are_never_looser_than_the_scenario_model():
+    # a plain number inside these bounds is taken without validating a scenario: were they looser than
+    # the model's, a value a scenario file refuses would be evaluated
+    from mkba.batch import _bounds
+
+    checked = set()
+    for model, name, annotation in _scenario_fields():
+        column = {"participants": "participants.2025", "discount_rate": "discount_rate"}.get(
+            name, f"x.y.{name}"
+        )
+        quick = _bounds(column)
+        if quick is None:
+            continue
+        low, high, high_open = quick
+        # a field of that name without bounds takes no plain number (VolunteerLine.value: a price item)
+        for w in _bounds_in(annotation):
+            assert low >= w.low, (model.__name__, name)
+            assert high < w.high or (high == w.high and (high_open or not w.high_open)), (
+                model.__name__,
+                name,
+            )
+            checked.add(column.rsplit(".", 1)[-1])
+    assert {
+        "success",
+        "attribution",
+        "deadweight",
+        "drop_off",
+        "amount",
+        "quantity",
+        "2025",
+        "discount_rate",
+    } <= checked

@@ -7,6 +7,7 @@ Imports: :mod:`mkba.scenario.distributions` and the price list patterns only.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pydantic
@@ -41,22 +42,38 @@ def _number_or_distribution(value: Any) -> Any:
     return float(value)
 
 
-def _within(low: float, high: float, high_open: bool = False, name: str = "") -> pydantic.AfterValidator:
-    def check(value: Any) -> Any:
+@dataclass(frozen=True)
+class Within:
+    """A field's bounds, as its validator checks them (a distribution by its whole support).
+
+    Kept as data so that a reader of the model can see them: :mod:`mkba.batch` checks a change table's
+    plain numbers against the same bounds without validating a scenario per value
+    (``tests/test_batch.py`` holds its quick check to these).
+    """
+
+    low: float
+    high: float
+    high_open: bool = False
+    name: str = ""
+
+    def __call__(self, value: Any) -> Any:
         lo, hi = value.support() if isinstance(value, _Dist) else (value, value)
-        bad_high = hi >= high if high_open else hi > high
-        if lo < low or bad_high:
-            if math.isinf(high):
-                expected = f"expected {name} >= {low:g}"
+        bad_high = hi >= self.high if self.high_open else hi > self.high
+        if lo < self.low or bad_high:
+            if math.isinf(self.high):
+                expected = f"expected {self.name} >= {self.low:g}"
             else:
-                expected = f"expected {name} in [{low:g}, {high:g}{')' if high_open else ']'}"
+                close = ")" if self.high_open else "]"
+                expected = f"expected {self.name} in [{self.low:g}, {self.high:g}{close}"
             # a plain number is added to the message by the loader ("(got 1.5)")
             raise ValueError(
                 f"{expected}; its range is {lo:g}..{hi:g}" if isinstance(value, _Dist) else expected
             )
         return value
 
-    return pydantic.AfterValidator(check)
+
+def _within(low: float, high: float, high_open: bool = False, name: str = "") -> pydantic.AfterValidator:
+    return pydantic.AfterValidator(Within(low, high, high_open, name))
 
 
 def _whole_number(value: Any) -> Any:

@@ -46,6 +46,7 @@ from mkba.errors import MkbaError
 from mkba.io.documents import _expand, _fields_at, _types_inside
 from mkba.io.files import check_input, read_input
 from mkba.io.spreadsheet import (
+    UNSAVED_FORMULA,
     Row,
     column_letter,
     csv_rows,
@@ -380,10 +381,7 @@ def _cell_problem(value: Any, uncached: bool) -> str | None:
     import datetime as dt
 
     if value is None and uncached:
-        return (
-            "holds a formula without a saved value (the workbook was written by a program and never "
-            "calculated); open and save it in Excel or LibreOffice first"
-        )
+        return UNSAVED_FORMULA
     if isinstance(value, str) and value in EXCEL_ERRORS:
         return f"holds the Excel error {value}; expected a value"
     if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):

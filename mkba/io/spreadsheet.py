@@ -248,6 +248,14 @@ def _is_number(text: str) -> bool:
     return text == text.strip() and (text[1:2].isdigit() or text[1:2] == ".")
 
 
+#: What is wrong with a cell that :func:`workbook_cells` finds holding a formula without a saved value
+#: (openpyxl reads it as empty), as every reader of a workbook says it: "cell B5 " + this.
+UNSAVED_FORMULA = (
+    "holds a formula without a saved value (the workbook was written by a program and never "
+    "calculated); open and save it in Excel or LibreOffice first"
+)
+
+
 def workbook_cells(path: Path, sheets: list[str]) -> dict[str, tuple[dict[str, str], set[str]]]:
     """Per sheet, its hyperlinks (cell reference ``Q5`` to external target) and the cells (``B5``)
     that hold a formula without a saved value.

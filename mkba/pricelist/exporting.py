@@ -28,6 +28,7 @@ from mkba.errors import MkbaError
 from mkba.io.documents import YAML11_NUMBER, Document, validate
 from mkba.io.files import write_atomic
 from mkba.io.spreadsheet import (
+    UNSAVED_FORMULA,
     Row,
     clean_text,
     csv_rows,
@@ -320,8 +321,7 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
         if uncached:
             cell = min(uncached, key=lambda ref: (int("0" + "".join(c for c in ref if c.isdigit())), ref))
             raise MkbaError(
-                "the cell holds a formula without a saved value (the workbook was written by a program "
-                "and never calculated); open and save it in Excel or LibreOffice first",
+                f"the cell {UNSAVED_FORMULA}",
                 file=str(path),
                 field=f"{sheet}!{cell}",
             )

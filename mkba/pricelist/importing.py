@@ -24,6 +24,7 @@ import pydantic
 
 from mkba.errors import MkbaError
 from mkba.io.spreadsheet import (
+    UNSAVED_FORMULA,
     Row,
     clean_text,
     column_index,
@@ -346,8 +347,7 @@ def _check_saved_values(table: _Table, row: Row, columns: dict[str, _Column], ce
     for key, column in columns.items():
         if is_blank(cells.get(key)) and f"{column_letter(column.index + 1)}{row.number}" in table.uncached:
             raise MkbaError(
-                "the cell holds a formula without a saved value (the workbook was written by a program "
-                "and never calculated); open and save it in Excel or LibreOffice first",
+                f"the cell {UNSAVED_FORMULA}",
                 **table.where(row.number, column.index, key.split(".")[0], column.header),
             )
 

@@ -19,10 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkba._version import __version__
-from mkba.errors import MkbaError
 from mkba.pricelist.items import PriceList
-from mkba.pricelist.registry import load_pricelist
-from mkba.result import Result, evaluate
+from mkba.result import Result, evaluate, scenario_pricelist
 from mkba.scenario.project import Alternative, ProjectDefinition, read_project
 
 if TYPE_CHECKING:
@@ -140,16 +138,7 @@ class Project:
         PriceList('nl-sociaal-domein@2024.1', 70 items)
         """
         first = self.baseline.scenario if not self.baseline.is_nothing else self.alternatives[0].scenario
-        try:
-            return load_pricelist(
-                pricelist if pricelist is not None else first.pricelist_ref, folders=folders
-            )
-        except MkbaError as exc:  # the project (or its scenarios) names the list: say where
-            if exc.file is not None or pricelist is not None or first.pricelist is None:
-                raise
-            raise first.error(
-                f"the price list {first.pricelist!r} cannot be used: {exc.message}", ("pricelist",)
-            ) from None
+        return scenario_pricelist(first, pricelist, folders=folders)  # said where the project names it
 
 
 def load_project(path: str | Path) -> Project:

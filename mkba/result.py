@@ -9,6 +9,8 @@ DataFrames of the flows, and provenance.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -608,6 +610,65 @@ def _json_default(obj):
     raise TypeError(type(obj))
 
 
+def scenario_pricelist(
+    scenario: Scenario,
+    pricelist: str | Path | PriceList | None = None,
+    *,
+    folders: Iterable[str | Path] = (),
+    index: PriceIndex | None = None,
+) -> PriceList:
+    """The price list a scenario is valued on: ``pricelist``, else the one it names, else the default.
+
+    The one place that loads the list a scenario (or a project, for all its alternatives) names:
+    :func:`evaluate`, :meth:`mkba.project.Project.load_pricelist` and ``mkba check`` use it, so a
+    list that cannot be used is reported alike by each.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario; its ``pricelist`` (a relative file is read beside the file that names it).
+    pricelist : str, path or PriceList, optional
+        A list given by the caller instead (``name@version``, a file, or a loaded list).
+    folders : sequence of path
+        Extra folders of price lists, searched before the bundled ones.
+    index : PriceIndex, optional
+        The index price years are checked against (default: the bundled CBS CPI).
+
+    Returns
+    -------
+    PriceList
+        Amounts in euro per unit, each in its item's own price year.
+
+    Raises
+    ------
+    MkbaError
+        A list the scenario names that cannot be loaded: at the line of its ``pricelist`` (in the
+        project file, for a list a project sets for all its alternatives), field ``pricelist``,
+        with the list's own message (and its file and line, when the problem is inside the list);
+        a list given as ``pricelist`` that cannot be loaded, as :func:`mkba.load_pricelist`.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> from mkba.result import scenario_pricelist
+    >>> scenario_pricelist(mkba.load_scenario("scenarios/tutorial.yaml"))
+    PriceList('nl-sociaal-domein@2024.1', 70 items)
+    """
+    if pricelist is not None or scenario.pricelist is None:
+        return load_pricelist(pricelist, folders=folders, index=index)
+    try:
+        return load_pricelist(scenario.pricelist_ref, folders=folders, index=index)
+    except MkbaError as exc:  # the scenario names the list: say which scenario, and where
+        said = scenario.error(f"the price list {scenario.pricelist!r} cannot be used: {exc}", ("pricelist",))
+        if exc.file is not None and said.file is not None and _same_file(exc.file, said.file):
+            raise  # already said in the file that names the list (its pricelist line, or its format)
+        raise said from None
+
+
+def _same_file(a: str, b: str) -> bool:
+    return a == b or os.path.realpath(a) == os.path.realpath(b)
+
+
 def evaluate(
     scenario: str | Path | dict | Scenario,
     pricelist: str | Path | PriceList | None = None,
@@ -664,16 +725,7 @@ def evaluate(
     index = index or default_index()
     if scenario.assumed_inflation is not None and index.assumed_inflation is None:
         index = index.with_assumed_inflation(scenario.assumed_inflation)
-    try:
-        pl = load_pricelist(
-            pricelist if pricelist is not None else scenario.pricelist_ref, folders=folders, index=index
-        )
-    except MkbaError as exc:  # the scenario names the list: say which scenario, and where
-        if exc.file is not None or pricelist is not None or scenario.pricelist is None:
-            raise
-        raise scenario.error(
-            f"the price list {scenario.pricelist!r} cannot be used: {exc.message}", ("pricelist",)
-        ) from None
+    pl = scenario_pricelist(scenario, pricelist, folders=folders, index=index)
     model = compile_scenario(scenario, pl, index=index, price_year=price_year, discount_rate=discount_rate)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported just below
         flows = model.evaluate()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -40,6 +41,15 @@ PRICELIST_COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("pricelist", "pricelist_import"),
     "export": ("pricelist", "pricelist_export"),
 }
+#: Per command, the fields of the API it calls that one of its options gives, and that option: an
+#: error of the API naming the field names the option the user typed (``mkba batch --sheet x`` on a
+#: workbook without that sheet: ``--sheet: the workbook has no sheet 'x'``). Applied by
+#: :func:`mkba.cli.common.command_options`; keys are command names (``"pricelist import"`` for a
+#: command of a group).
+OPTION_FIELDS: dict[str, dict[str, str]] = {
+    "batch": {"sheet": "--sheet"},  # mkba.batch.evaluate_many(sheet=)
+    "sib": {"levels": "--outcome"},  # mkba.sib.model.SibModel.point(levels=)
+}
 HELP = "Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain."
 
 
@@ -63,18 +73,22 @@ def _root(
     """Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain."""
 
 
-def _function(module: str, name: str) -> Any:
-    return _guarded(getattr(importlib.import_module(f"mkba.cli.{module}"), name))
+def _function(command: str, module: str, name: str) -> Any:
+    function = getattr(importlib.import_module(f"mkba.cli.{module}"), name)
+    return _guarded(function, OPTION_FIELDS.get(command, {}))
 
 
-def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``command`` run inside :func:`mkba.cli.common.command_options` (its signature kept for Typer)."""
+def _guarded(command: Callable[..., Any], options: dict[str, str] | None = None) -> Callable[..., Any]:
+    """``command`` run inside :func:`mkba.cli.common.command_options` (its signature kept for Typer).
+
+    ``options``: the fields of the API that the command's options give (:data:`OPTION_FIELDS`).
+    """
 
     @functools.wraps(command)
     def guarded(**given: Any) -> Any:
         from mkba.cli.common import command_options
 
-        with command_options(given):
+        with command_options(given, options):
             return command(**given)
 
     return guarded
@@ -91,13 +105,13 @@ def build_app(command: str | None = None) -> typer.Typer:
     app.callback(invoke_without_command=False)(_root)
     for name, where in COMMANDS.items():
         if command in (None, name):
-            app.command(name)(_function(*where))
+            app.command(name)(_function(name, *where))
     if command in (None, "pricelist"):
         group = typer.Typer(
             help="Versioned price lists (maatschappelijke prijslijsten).", no_args_is_help=True
         )
         for name, where in PRICELIST_COMMANDS.items():
-            group.command(name)(_function(*where))
+            group.command(name)(_function(f"pricelist {name}", *where))
         app.add_typer(group, name="pricelist")
     return app
 
@@ -112,15 +126,17 @@ def run_app(args: Sequence[str]) -> int:
     """Run the application on ``args`` in this process and return the exit code.
 
     An :class:`~mkba.errors.MkbaError` prints ``error: <file>:<line>: <field>: <message>`` on
-    standard error and gives 2; a usage error (unknown option, missing argument) gives 2 with
-    Typer's message; ``--help`` gives 0. Only Typer's public exceptions are named: Typer carries its
-    own copy of click, so ``click`` itself need not be installed.
+    standard error and gives 2; so does a usage error (a bad or empty value, an unknown option, a
+    missing argument), as ``error: <option>: <what was expected>`` (:func:`usage_error`); ``--help``
+    gives 0. Only Typer's public exceptions are named: Typer carries its own copy of click, so
+    ``click`` itself need not be installed.
     """
     command = typer.main.get_command(build_app(_command_of(args)))
+    _refuse_empty_paths(command)
     try:
         command.main(args=list(args), prog_name="mkba", standalone_mode=False)
     except MkbaError as exc:
-        err.print(styled(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
+        _print_error(exc)
         return 2
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0))
@@ -128,13 +144,120 @@ def run_app(args: Sequence[str]) -> int:
         err.print("aborted")
         return 1
     except typer.TyperException as exc:  # a usage error: unknown option, missing argument, bad value
-        show = getattr(exc, "show", None)
+        said = usage_error(exc)
+        if said is not None:
+            _print_error(said)
+            return 2
+        show = getattr(exc, "show", None)  # the help of a group called without a command
         if callable(show):
             show()
         else:  # pragma: no cover - every usage error of Typer 0.29 can show itself
             err.print(str(exc))
         return int(getattr(exc, "exit_code", 2))
     return 0
+
+
+def _print_error(exc: MkbaError) -> None:
+    err.print(styled(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
+
+
+def _refuse_empty_paths(command: Any) -> None:
+    """Make every path argument and option of ``command`` (and of its subcommands) refuse an empty value.
+
+    Typer reads ``--json ""`` as the path ``.`` (the current folder), so the value is checked as
+    typed, before Typer converts it.
+    """
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _refuse_empty_paths(sub)
+    for param in command.params:
+        described = getattr(param, "type_descriptor", None)
+        annotation = getattr(described, "annotation", None)
+        if annotation is Path or annotation == list[Path]:
+            param.process_value = _not_empty(param, param.process_value)
+
+
+def _not_empty(param: Any, process: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``process`` (a parameter's conversion of its value), after refusing a value that is empty."""
+
+    def checked(ctx: Any, value: Any) -> Any:
+        for one in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(one, str) and not one.strip():
+                raise MkbaError(f"expected a path, got {one!r}", field=_param_name(param))
+        return process(ctx, value)
+
+    return checked
+
+
+def _param_name(param: Any) -> str:
+    """How messages name a parameter: its long option (``--output``), or an argument in capitals."""
+    opts = [o for o in getattr(param, "opts", None) or [] if o.startswith("-")]
+    if not opts:
+        return str(param.name).upper()
+    return max(opts, key=len)
+
+
+def usage_error(exc: Exception) -> MkbaError | None:
+    """A usage error of Typer as mkba's one message: the option (or argument) and what was expected.
+
+    A bad value (``--lang fr``: ``--lang: expected 'nl' or 'en', got 'fr'``; ``--simulate abc``:
+    ``expected a whole number``), a missing argument or option, an unknown option (with the ones
+    meant), an option without its value, an unknown command or an extra argument. None for what is
+    not an error of the user's (the help a group without a command shows).
+
+    Parameters
+    ----------
+    exc : Exception
+        A usage error raised while Typer parses the arguments.
+
+    Returns
+    -------
+    MkbaError or None
+        Naming the option or argument (in capitals) as the field, where there is one.
+    """
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return None
+    ctx = getattr(exc, "ctx", None)
+    help_hint = f"see '{ctx.command_path} --help'" if ctx is not None else "see 'mkba --help'"
+    param = getattr(exc, "param", None)
+    if param is not None:
+        if type(exc).__name__ == "MissingParameter":
+            return MkbaError(f"required, not given; {help_hint}", field=_param_name(param))
+        return _bad_value(exc, param)
+    option = getattr(exc, "option_name", None)
+    message = str(getattr(exc, "message", "") or exc).rstrip(".")
+    if option and getattr(exc, "possibilities", None) is not None:  # an unknown option
+        meant = sorted(getattr(exc, "possibilities", None) or [])
+        near = f"; did you mean {' or '.join(meant)}?" if meant else ""
+        return MkbaError(f"no such option{near} ({help_hint})", field=option)
+    if option:  # an option without its value, or a switch given one
+        if "requires" in message:
+            message = "expected a value after the option"
+        elif "does not take a value" in message:
+            message = "takes no value (it is a switch: give it or leave it out)"
+        return MkbaError(message, field=option)
+    return MkbaError(f"{message[:1].lower()}{message[1:]}; {help_hint}")
+
+
+def _bad_value(exc: Exception, param: Any) -> MkbaError:
+    """A value Typer could not convert: what the option takes, and the value as typed."""
+    described = getattr(param, "type_descriptor", None)
+    cause = exc.__cause__
+    errors = cause.errors() if cause is not None and hasattr(cause, "errors") else []
+    given = errors[0].get("input") if errors else None
+    choices = getattr(described, "choices", None) if getattr(described, "is_choice", False) else None
+    annotation = getattr(described, "annotation", None)
+    if choices:
+        names = [repr(getattr(c, "value", c)) for c in choices]
+        expected = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    elif annotation is int:
+        expected = "a whole number"
+    elif annotation is float:
+        expected = "a number"
+    else:  # a type of Typer's own check: its words
+        expected = str(getattr(exc, "message", exc)).removeprefix("Value error, ").rstrip(".")
+        return MkbaError(expected, field=_param_name(param))
+    got = f", got {given!r}" if isinstance(given, str) else ""
+    return MkbaError(f"expected {expected}{got}", field=_param_name(param))
 
 
 def __getattr__(name: str) -> Any:

@@ -46,21 +46,16 @@ def batch(
     check_input(changes)
     inputs = [*input_files(base, pricelist, folders=pricelists_dir or ()), changes]
     check_output(output, inputs=inputs, option="--output")
-    with dask_client(scheduler) as client:
-        try:
-            frame = evaluate_many(
-                base,
-                changes,
-                pricelist=pricelist,
-                folders=pricelists_dir or (),
-                workers=workers,
-                client=client,
-                sheet=sheet,
-            )
-        except MkbaError as exc:  # the API's argument is the command's option
-            if exc.field == "sheet":
-                exc.field = "--sheet"
-            raise
+    with dask_client(scheduler) as client:  # an error's field 'sheet' is said as --sheet (cli.app)
+        frame = evaluate_many(
+            base,
+            changes,
+            pricelist=pricelist,
+            folders=pricelists_dir or (),
+            workers=workers,
+            client=client,
+            sheet=sheet,
+        )
     _write(frame, output)
     done = label("ck_written_batch", lang.value)
     out.print(done.format(variants=frame["id"].nunique(), figures=len(frame), output=output))

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -43,10 +42,11 @@ def schema(
 
 def _check_scenario(path: Path, folders: Sequence[Path], lang: str) -> str:
     from mkba.engine.model import compile_scenario
+    from mkba.result import scenario_pricelist
     from mkba.scenario.model import load_scenario
 
     scenario = load_scenario(path)
-    pricelist = _pricelist_of(path, scenario.pricelist_ref, folders)
+    pricelist = scenario_pricelist(scenario, folders=folders)  # as mkba run loads it
     if scenario.sib is not None:
         from mkba.sib.model import compile_sib
 
@@ -56,28 +56,6 @@ def _check_scenario(path: Path, folders: Sequence[Path], lang: str) -> str:
         lines=counted(len(model.lines), "n_lines", lang),
         uncertain=counted(sum(i.uncertain for i in model.inputs), "n_uncertain", lang),
     )
-
-
-def _pricelist_of(path: Path, ref: Any, folders: Sequence[Path]) -> Any:
-    """The price list a scenario names; a list that cannot be found or read is reported on the scenario.
-
-    Raises
-    ------
-    MkbaError
-        Naming the scenario and its ``pricelist`` field, with the price list's own message.
-    """
-    from mkba.io.documents import read_document
-    from mkba.pricelist.registry import load_pricelist
-
-    try:
-        return load_pricelist(ref, folders=folders)
-    except MkbaError as exc:
-        if exc.file == str(path):
-            raise
-        line = read_document(path).line_of(("pricelist",))
-        raise MkbaError(
-            f"the price list {str(ref)!r} cannot be used: {exc}", file=str(path), line=line, field="pricelist"
-        ) from None
 
 
 def _check_project(path: Path, folders: Sequence[Path], lang: str) -> str:

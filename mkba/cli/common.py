@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import StrEnum
@@ -222,12 +222,28 @@ def check_shared_options(given: dict[str, Any]) -> None:
 
 
 @contextmanager
-def command_options(given: dict[str, Any]) -> Iterator[None]:
-    """Around a command: :func:`check_shared_options`, and its ``--pricelists-dir`` for :func:`input_files`."""
+def command_options(given: dict[str, Any], options: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Around a command: :func:`check_shared_options`, its ``--pricelists-dir`` for :func:`input_files`,
+    and errors said with the command's options.
+
+    ``options`` maps a field of the API the command calls to the option that gives it
+    (``{"sheet": "--sheet"}`` for ``mkba batch``, whose ``--sheet`` is
+    :func:`mkba.batch.evaluate_many`'s ``sheet``): an :class:`~mkba.errors.MkbaError` raised in
+    the command with that field names the option instead, the one the user typed.
+
+    Raises
+    ------
+    MkbaError
+        From :func:`check_shared_options`, or the command's own, its field renamed.
+    """
     check_shared_options(given)
     token = _FOLDERS.set(tuple(given.get("pricelists_dir") or ()))
     try:
         yield
+    except MkbaError as exc:
+        if options and exc.field is not None:
+            exc.field = options.get(exc.field, exc.field)
+        raise
     finally:
         _FOLDERS.reset(token)
 
@@ -244,23 +260,20 @@ def input_files(
 
     The scenario or project, a project's scenarios, the price list in use (``pricelist``, else the
     one the scenario or each alternative names, else the bundled default) with every list of its
-    ``extends`` chain (:func:`pricelist_files`), the price index, and the price-list folders
-    (``folders``, ``MKBA_PRICELISTS`` and the bundled lists), in which
+    ``extends`` chain and the price index (:meth:`mkba.pricelist.registry.Registry.files_of`), and
+    the price-list folders (``folders``, ``MKBA_PRICELISTS`` and the bundled lists), in which
     :func:`mkba.io.files.check_output` replaces no existing list. ``doc`` is ``source`` already read
     (:class:`mkba.io.documents.Document`), so it is not read again; ``folders`` defaults to the
     command's ``--pricelists-dir``.
     """
     from mkba.io.documents import read_document
-    from mkba.io.paths import bundled_index
     from mkba.pricelist.registry import Registry
 
-    folders = tuple(folders) if folders is not None else _FOLDERS.get()
-    found = [source, bundled_index(), *Registry(folders).folders]
-    if pricelist:
-        found += pricelist_files(pricelist, folders)
+    registry = Registry(tuple(folders) if folders is not None else _FOLDERS.get())
+    found = [source, *registry.folders, *(registry.files_of(pricelist) if pricelist else [])]
     data = (doc if doc is not None else read_document(source)).data
     if not isinstance(data, dict):
-        return found
+        return found if pricelist else found + registry.files_of(None)
     if data.get("format") == "mkba-project/1":
         from mkba.project import load_project
 
@@ -269,38 +282,25 @@ def input_files(
             found += [Path(file)] if file else []
             if not pricelist:  # beside the scenario, or beside the project that sets it for all
                 for near in dict.fromkeys([Path(file or source), source]):
-                    found += pricelist_files(alt.scenario.pricelist, folders, near)
+                    found += _named_files(registry, alt.scenario.pricelist, near)
     elif not pricelist:
         ref = data.get("pricelist")
-        found += pricelist_files(ref if isinstance(ref, str) else None, folders, source)
+        found += _named_files(registry, ref if isinstance(ref, str) else None, source)
     return found
 
 
-def pricelist_files(
-    ref: str | None, folders: Sequence[Path] = (), scenario: Path | None = None
-) -> list[Path]:
-    """The files a price list reference reads: the list and every list of its ``extends`` chain.
+def _named_files(registry: Any, ref: str | None, named_in: Path) -> list[Path]:
+    """The files of the price list that ``named_in`` (a scenario or project) names, wherever it is read.
 
-    Found the way :class:`mkba.pricelist.registry.Registry` finds them, before anything is loaded:
-    ``name[@version]`` in the folders (with every copy of it in another folder, which is read to
-    compare), a file relative to the current folder, and, for a list a ``scenario`` names, relative
-    to the scenario's folder too (where a reader of the scenario would look for it). What cannot be
-    found is left out: loading the list reports it.
+    :meth:`~mkba.pricelist.registry.Registry.files_of` of ``ref``; a relative file is taken both
+    beside ``named_in`` (where the loader reads it) and in the current folder (where a reader may
+    think it is read), so that neither is overwritten.
     """
-    from mkba.pricelist.items import DEFAULT_PRICELIST
-    from mkba.pricelist.registry import Registry
+    from mkba.pricelist.registry import looks_like_path
 
-    registry = Registry(folders)
-    ref = (ref or DEFAULT_PRICELIST).partition("#sha256:")[0] if not _is_file_ref(ref) else ref
-    todo = _candidates(str(ref), registry, Path.cwd() if scenario is None else scenario.parent)
-    found: list[Path] = []
-    while todo and len(found) < 256:  # an 'extends' cycle ends here too (loading reports it)
-        file = todo.pop(0)
-        if any(_same(file, seen) for seen in found):
-            continue
-        found.append(file)
-        todo += _base_files(file, registry)
-    return found
+    if ref and looks_like_path(ref) and not Path(ref).is_absolute():
+        return registry.files_of(named_in.parent / ref) + registry.files_of(ref)
+    return registry.files_of(ref)
 
 
 def _is_file_ref(ref: str | None) -> bool:
@@ -308,39 +308,6 @@ def _is_file_ref(ref: str | None) -> bool:
     from mkba.pricelist.registry import looks_like_path
 
     return looks_like_path(str(ref or ""))
-
-
-def _candidates(ref: str, registry: Any, near: Path) -> list[Path]:
-    """The files ``ref`` may mean: a file (here, or beside ``near``), or a name in the registry."""
-    if _is_file_ref(ref):
-        given = Path(ref)
-        both = [given] if given.is_absolute() else [given, near / given]
-        return [p for p in both if p.is_file()]
-    try:
-        chosen = registry.path_of(ref)
-    except MkbaError:
-        return []
-    return [*registry.shadows.get(f"{chosen.parent.name}@{chosen.stem}", []), chosen]
-
-
-def _base_files(file: Path, registry: Any) -> list[Path]:
-    """The files of the list that ``file`` extends (none for a table or a file that cannot be read)."""
-    from mkba.io.documents import read_document
-    from mkba.pricelist.items import SUFFIXES
-
-    if file.suffix.lower() not in SUFFIXES:
-        return []
-    try:
-        data = read_document(file).data
-    except MkbaError:
-        return []
-    extends = data.get("extends") if isinstance(data, dict) else None
-    if not isinstance(extends, str) or not extends:
-        return []
-    if _is_file_ref(extends):
-        base = file.parent / extends  # as the registry resolves it: beside the list that extends
-        return [base] if base.is_file() else []
-    return _candidates(extends, registry, file.parent)
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -10,8 +10,9 @@ from typing import Any
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, check_ref, out, pricelist_files
+from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, check_ref, out
 from mkba.cli.terminal import Table
+from mkba.errors import MkbaError
 from mkba.report import numbers
 from mkba.report.vocabulary import label, stakeholder_name, unit_name
 
@@ -189,6 +190,10 @@ def pricelist_import(
     from mkba.pricelist.mapping import load_mapping
     from mkba.pricelist.registry import Registry
 
+    if not mapping.strip():  # an empty name would be looked up among the bundled mappings
+        raise MkbaError(
+            f"expected a mapping file or a bundled mapping's name, got {mapping!r}", field="--mapping"
+        )
     check_input(file)
     inputs = [file, *([Path(mapping)] if Path(mapping).is_file() else []), *Registry().folders]
     check_output(output, inputs=inputs, option="--output")
@@ -205,16 +210,14 @@ def pricelist_export(
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
     from mkba.io.files import check_output
-    from mkba.io.paths import bundled_index
     from mkba.pricelist.exporting import export_pricelist
-    from mkba.pricelist.registry import Registry, load_pricelist
+    from mkba.pricelist.registry import Registry
 
     check_ref(ref, "REF")
-    folders = pricelists_dir or ()
+    registry = Registry(pricelists_dir or ())
     # the list, every list it extends, the index and the price-list folders are inputs: checked first
-    inputs = [*pricelist_files(ref, folders), bundled_index(), *Registry(folders).folders]
-    check_output(output, inputs=inputs, option="--output")
-    pl = load_pricelist(ref, folders=folders)
+    check_output(output, inputs=[*registry.files_of(ref), *registry.folders], option="--output")
+    pl = registry.load(ref)
     check_output(output, inputs=[pl.path], option="--output")  # the file read, should the two differ
     export_pricelist(pl, output)
     out.print(label("ck_written_items", lang.value).format(n=len(pl), output=output))

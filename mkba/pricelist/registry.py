@@ -194,6 +194,58 @@ class Registry:
             )
         return loaded
 
+    def files_of(self, ref: str | Path | None = None) -> list[Path]:
+        """The files loading ``ref`` reads, found as :meth:`load` finds them, before anything is loaded.
+
+        The list's file (with every copy of its ``name@version`` in another folder, which is read to
+        compare), the file of every list its ``extends`` chain names, and the price index that price
+        years are checked against by default (the bundled CBS CPI). A command uses them to refuse an
+        output that would overwrite one of its inputs.
+
+        Parameters
+        ----------
+        ref : str or Path, optional
+            As :meth:`load` takes it (a ``#sha256:`` pin is left aside); default: the bundled
+            default list. A relative file is relative to the current folder, as :meth:`load` reads it.
+
+        Returns
+        -------
+        list of Path
+            Each file once, the list's own first and the index last. What cannot be found (an
+            unknown name, a missing file, a base that does not resolve) is left out: loading the
+            list reports it, with its line.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> [p.name for p in mkba.Registry().files_of("nl-sociaal-domein@2024.1")]
+        ['2024.1.yaml', 'cbs-cpi.yaml']
+        """
+        if ref is None or (isinstance(ref, str) and not looks_like_path(ref)):
+            ref = str(ref or DEFAULT_PRICELIST).partition("#sha256:")[0]
+        todo = self._files_named(ref, Path.cwd())
+        found: list[Path] = []
+        while todo and len(found) < 256:  # an 'extends' cycle ends here too (loading reports it)
+            file = todo.pop(0)
+            if any(os.path.realpath(file) == os.path.realpath(seen) for seen in found):
+                continue
+            found.append(file)
+            extends = _extends_of(file)
+            if extends is not None:  # as _load_base resolves it: a file beside the list that extends
+                todo += self._files_named(extends, file.parent)
+        return [*found, paths.bundled_index()]
+
+    def _files_named(self, ref: str | Path, near: Path) -> list[Path]:
+        """The files ``ref`` means: a file (relative to ``near``), or ``name[@version]`` with its copies."""
+        if isinstance(ref, Path) or looks_like_path(ref):
+            file = near / ref  # an absolute path stays itself
+            return [file] if file.is_file() else []
+        try:
+            chosen = self.path_of(ref)
+        except MkbaError:
+            return []
+        return [*self.shadows.get(f"{chosen.parent.name}@{chosen.stem}", []), chosen]
+
     def _in_folders(self, path: Path) -> bool:
         """Whether ``path`` is a list file of one of the registry's folders (``<folder>/<name>/...``)."""
         folder = path.resolve().parent.parent
@@ -258,6 +310,18 @@ class Registry:
                     field="extends",
                 ) from None
         return self._resolve(base_path, index, seen)
+
+
+def _extends_of(file: Path) -> str | None:
+    """What the list in ``file`` extends, as written; None for none, a table or a file that cannot be read."""
+    if file.suffix.lower() not in SUFFIXES:
+        return None
+    try:
+        data = read_document(file).data
+    except MkbaError:
+        return None
+    extends = data.get("extends") if isinstance(data, dict) else None
+    return extends if isinstance(extends, str) and extends else None
 
 
 def _check_one_content(ref: str, files: list[Path]) -> None:

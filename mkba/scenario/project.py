@@ -7,6 +7,12 @@ empty scenario on the same settings). All alternatives are valued on the same fo
 price list, price year, discount rate, base year, start year and horizon; where they differ the
 project is refused, naming both values, unless the project file sets the value for all.
 
+A problem with a setting the project file gives is said at that file's line, in one way: the
+settings are validated as the project file's own fields (by the rules of a scenario file), and
+each alternative's scenario records where the project sets them (``Scenario._settings_at``), so
+that :meth:`~mkba.scenario.model.Scenario.error` points a later problem with one of them (a price
+year outside the index, a price list that cannot be used) at the project file.
+
 :func:`read_project` gives a :class:`ProjectDefinition`: every alternative as a validated
 :class:`~mkba.scenario.model.Scenario`. Evaluating it is :mod:`mkba.project`'s work.
 
@@ -16,7 +22,6 @@ Imports: :mod:`mkba.io` (reading with positions), :mod:`mkba.pricelist` (pattern
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -292,13 +297,10 @@ def _scenario_file(doc: Document, i: int, name: str, settings: dict[str, Any]) -
     if isinstance(scenario_doc.data, dict) and settings:
         data = {**scenario_doc.data, **settings}  # the project's settings hold for every alternative
         scenario_doc = Document(data, scenario_doc.file, scenario_doc.lines, scenario_doc.text)
-    try:
-        scenario = _validated(scenario_doc)
-    except MkbaError as exc:  # a setting of the project's own: point at the project file
-        head = re.split(r"[.\[ ]", exc.field or "", maxsplit=1)[0]
-        if head not in settings:
-            raise
-        raise MkbaError(exc.message, file=doc.file, line=doc.line_of((head,)), field=exc.field) from None
+    # The settings were validated as the project file's own (ProjectFile: the scenario file's rules),
+    # so they cannot fail here; a problem found later (a price year outside the index, a price list
+    # that cannot be used) is pointed at the project file's line by Scenario.error, the one way.
+    scenario = _validated(scenario_doc)
     scenario._settings_at = {key: (doc.file, doc.line_of((key,))) for key in settings}
     if settings:
         scenario._base_sha256 = scenario.sha256  # the file as written, before the project's settings

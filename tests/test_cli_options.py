@@ -1,0 +1,165 @@
+"""Options are said in mkba's one line: bad values Typer checks, empty paths, the API's fields.
+
+Each test runs the command line in process and asserts exit code 2, one line on standard error in
+mkba's form (``error: <option>: <what was expected>``), the option named, and no traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import invoke_cli
+
+from mkba.errors import MkbaError
+
+ROOT = Path(__file__).resolve().parents[1]
+TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
+VARIANTS = ROOT / "scenarios" / "tutorial-varianten.csv"
+RIKERS = ROOT / "scenarios" / "sib" / "nyc-rikers-able.yaml"
+
+
+def one_line(done, start: str, *words: str) -> None:
+    """Exit code 2 and one message in mkba's form, starting with ``error: <start>``."""
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and "Usage:" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(f"error: {start}"), done.stderr
+    for word in words:
+        assert word in done.stderr, done.stderr
+
+
+# -- a value Typer converts: choices and numbers -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "start", "expected"),
+    [
+        (["run", TUTORIAL, "--lang", "fr"], "--lang", "expected 'nl' or 'en', got 'fr'"),
+        (["check", TUTORIAL, "--lang", "de"], "--lang", "expected 'nl' or 'en', got 'de'"),
+        (["sib", RIKERS, "--lang", "fr"], "--lang", "expected 'nl' or 'en', got 'fr'"),
+        (["pricelist", "list", "--lang", "fr"], "--lang", "expected 'nl' or 'en', got 'fr'"),
+        (
+            ["pricelist", "show", "nl-sociaal-domein", "--format", "xml"],
+            "--format",
+            "expected 'table', 'csv', 'json' or 'md', got 'xml'",
+        ),
+        (["schema", "foo"], "KIND", "expected 'scenario', 'pricelist' or 'project', got 'foo'"),
+        (["run", TUTORIAL, "--simulate", "abc"], "--simulate", "expected a whole number, got 'abc'"),
+        (["run", TUTORIAL, "--simulate", "1e3"], "--simulate", "expected a whole number, got '1e3'"),
+        (["run", TUTORIAL, "--discount-rate", "abc"], "--discount-rate", "expected a number, got 'abc'"),
+        (["run", TUTORIAL, "--seed", "x"], "--seed", "expected a whole number, got 'x'"),
+        (["run", TUTORIAL, "--price-year", "20x"], "--price-year", "expected a whole number, got '20x'"),
+        (["run", TUTORIAL, "--chunk-size", "1.5"], "--chunk-size", "expected a whole number, got '1.5'"),
+        (["run", TUTORIAL, "--workers", "two"], "--workers", "expected a whole number, got 'two'"),
+        (["sib", RIKERS, "--simulate", "x"], "--simulate", "expected a whole number, got 'x'"),
+        (["report", TUTORIAL, "-o", "r.html", "--seed", "x"], "--seed", "expected a whole number"),
+        (
+            ["pricelist", "show", "nl-sociaal-domein", "--price-year", "x"],
+            "--price-year",
+            "expected a whole number, got 'x'",
+        ),
+    ],
+)
+def test_a_value_typer_cannot_convert_is_said_in_mkbas_one_line(tmp_path, args, start, expected):
+    done = invoke_cli(*args, cwd=tmp_path)
+    one_line(done, f"{start}: {expected}")
+    assert done.stdout == "" and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "start", "words"),
+    [
+        (["run"], "SCENARIO: required, not given", ["mkba run --help"]),
+        (["batch", TUTORIAL, "--changes", VARIANTS], "--output: required, not given", []),
+        (["run", TUTORIAL, "--jsn", "x.json"], "--jsn: no such option; did you mean --json?", []),
+        (["run", TUTORIAL, "--simulate"], "--simulate: expected a value after the option", []),
+        (["run", TUTORIAL, "--tornado=yes"], "--tornado: takes no value", []),
+        (["run", TUTORIAL, "extra"], "got unexpected extra argument(s) (extra)", ["mkba run --help"]),
+        (["nosuch"], "no such command 'nosuch'", ["mkba --help"]),
+    ],
+)
+def test_other_usage_errors_are_one_line_too(args, start, words):
+    one_line(invoke_cli(*args), start, *words)
+
+
+def test_a_group_without_its_command_still_shows_its_help():
+    done = invoke_cli("pricelist")
+    assert "Usage:" in done.stdout + done.stderr and "error:" not in done.stderr
+
+
+# -- an empty path ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("empty", ["", " "])
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["run", TUTORIAL, "--pricelists-dir", "{}"], "--pricelists-dir"),
+        (["run", TUTORIAL, "--json", "{}"], "--json"),
+        (["run", TUTORIAL, "--xlsx", "{}"], "--xlsx"),
+        (["run", TUTORIAL, "--plots", "{}"], "--plots"),
+        (["run", "{}"], "SCENARIO"),
+        (["check", TUTORIAL, "{}"], "FILES"),
+        (["check", TUTORIAL, "--pricelists-dir", "{}"], "--pricelists-dir"),
+        (["pricelist", "list", "--pricelists-dir", "{}"], "--pricelists-dir"),
+        (["pricelist", "export", "nl-sociaal-domein", "-o", "{}"], "--output"),
+        (["pricelist", "import", "{}", "--mapping", "gmca-ucd-v1.4", "-o", "x.yaml"], "FILE"),
+        (["pricelist", "import", VARIANTS, "--mapping", "{}", "-o", "x.yaml"], "--mapping"),
+        (["report", TUTORIAL, "-o", "{}"], "--output"),
+        (["report", TUTORIAL, "-o", "r.html", "--template", "{}"], "--template"),
+        (["report", "{}", "-o", "r.html"], "SOURCE"),
+        (["batch", TUTORIAL, "--changes", "{}", "-o", "o.csv"], "--changes"),
+        (["batch", TUTORIAL, "--changes", VARIANTS, "-o", "{}"], "--output"),
+        (["sib", RIKERS, "--json", "{}"], "--json"),
+        (["sib", "{}"], "SCENARIO"),
+    ],
+)
+def test_an_empty_path_is_refused_naming_the_option(tmp_path, args, option, empty):
+    """``--pricelists-dir ""`` was read as the current folder, ``--json ""`` as the path '.'."""
+    done = invoke_cli(*[empty if a == "{}" else a for a in args], cwd=tmp_path)
+    one_line(done, f"{option}: expected ")
+    assert f"got {empty!r}" in done.stderr, done.stderr
+    assert done.stdout == "" and list(tmp_path.iterdir()) == []
+
+
+# -- the API's field said as the command's option ---------------------------------------------------------
+def test_a_sheet_the_workbook_lacks_names_the_sheet_option(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "varianten"
+    for n, row in enumerate(VARIANTS.read_text(encoding="utf-8").splitlines()):
+        cells = row.split(",")
+        sheet.append(cells if n == 0 else [cells[0], *(float(c) if c else None for c in cells[1:])])
+    table = tmp_path / "varianten.xlsx"
+    book.save(table)
+    out = tmp_path / "o.csv"
+    done = invoke_cli("batch", TUTORIAL, "--changes", table, "-o", out, "--sheet", "nosuch")
+    one_line(done, f"{table}: --sheet: the workbook has no sheet 'nosuch'")
+    assert not out.exists()
+    assert (
+        invoke_cli("batch", TUTORIAL, "--changes", table, "-o", out, "--sheet", "varianten").returncode == 0
+    )
+
+
+def test_an_unknown_outcome_names_the_outcome_option():
+    one_line(invoke_cli("sib", RIKERS, "--outcome", "nosuchid=3"), "--outcome: unknown outcome 'nosuchid'")
+
+
+def test_the_wrapper_says_an_api_field_as_the_option_each_command_declares(monkeypatch):
+    """Every command runs in one wrapper (cli.app); it renames the fields the command declares."""
+    from mkba.cli import app
+
+    def command(**given):
+        raise MkbaError("the workbook has no sheet 'x'", file="t.xlsx", field=given["field"])
+
+    assert app.OPTION_FIELDS["batch"] == {"sheet": "--sheet"}
+    assert app.OPTION_FIELDS["sib"] == {"levels": "--outcome"}  # SibModel.point(levels=)
+    for name, field, said in [("batch", "sheet", "--sheet"), ("sib", "levels", "--outcome")]:
+        guarded = app._guarded(command, app.OPTION_FIELDS[name])
+        with pytest.raises(MkbaError) as info:
+            guarded(field=field)
+        assert (
+            info.value.field == said and str(info.value) == f"t.xlsx: {said}: the workbook has no sheet 'x'"
+        )
+    with pytest.raises(MkbaError) as info:  # a field the command does not declare keeps its name
+        app._guarded(command, app.OPTION_FIELDS["batch"])(field="levels")
+    assert info.value.field == "levels"

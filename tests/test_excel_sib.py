@@ -60,10 +60,10 @@ def check_sib_sheet(ws, L: dict, d: dict, sib) -> None:
     _close(ws[fig["investor_multiple"]].value, d["investor_multiple"], "investor_multiple", 1e-9)
     for oid, be in d["payer_break_even"].items():
         if be["level"] is None:  # none: said in the reader's words ("n.v.t. (de betaler bespaart ...)")
-            from mkba.report.vocabulary import break_even_reason
+            from mkba.report.vocabulary import break_even_words
 
             lang = "en" if "n/a" in str(ws[fig[f"break_even:{oid}"]].value) else "nl"
-            assert break_even_reason(be, "payer", lang) in str(ws[fig[f"break_even:{oid}"]].value)
+            assert break_even_words(be, "payer", lang) in str(ws[fig[f"break_even:{oid}"]].value)
         else:
             _close(ws[fig[f"break_even:{oid}"]].value, be["level"], f"break-even {oid}", 1e-9)
     for oid, _level in d["outcome_levels"].items():

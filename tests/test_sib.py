@@ -582,8 +582,9 @@ def test_outcome_levels_on_the_command_line_are_read_strictly():
 
     with pytest.raises(MkbaError, match="given twice"):
         parse_outcome(["uitkeringsdagen=5", "uitkeringsdagen=6"])
-    with pytest.raises(MkbaError, match="expected a number as the level, got 'abc'"):
+    with pytest.raises(MkbaError, match="expected a number as the level, got 'abc'") as info:
         parse_outcome(["uitkeringsdagen=abc"])
+    assert info.value.field == "--outcome" and not info.value.message.startswith("--outcome")
     assert parse_outcome(["a=1", "b=2.5"]) == {"a": 1.0, "b": 2.5}
 
 

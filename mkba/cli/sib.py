@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -20,7 +20,18 @@ from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, dim, euro,
 from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
-from mkba.report.vocabulary import SCHEDULE_WHOLE, break_even_reason, in_currency, label, schedule_row_name
+from mkba.report.vocabulary import (
+    SCHEDULE_WHOLE,
+    break_even_words,
+    in_currency,
+    label,
+    schedule_row_name,
+    simulation_name,
+    simulation_value,
+)
+
+if TYPE_CHECKING:
+    from mkba.scenario.contract import SibContract
 
 
 def _pct(x: float | None, lang: str) -> str:
@@ -30,7 +41,6 @@ def _pct(x: float | None, lang: str) -> str:
 
 #: Words of the SIB output that the shared vocabulary does not have (Dutch, English).
 _WORDS = {
-    "investor_break_even": ("Omslagpunt investeerders bij", "Investors' break-even at"),
     "guarantee": ("Garantie", "Guarantee"),
     "break_even_others": (
         "Omslagpunten: steeds één uitkomst gevarieerd, de andere op de niveaus hierboven",
@@ -39,8 +49,6 @@ _WORDS = {
     "in_force": ("van kracht", "in force"),
     "paid": ("betaald", "paid"),
     "principal_lost": ("Verloren hoofdsom", "Principal lost"),
-    "cohorts": ("Verschuldigd per cohort", "Due per cohort"),
-    "parties": ("Per partij (betaald -, ontvangen +)", "Per party (pays -, receives +)"),
     "party": ("Partij", "Party"),
     "role": ("Rol", "Role"),
     "role_payer": ("betaler", "payer"),
@@ -48,9 +56,6 @@ _WORDS = {
     "role_guarantor": ("garantsteller", "guarantor"),
     "role_investor": ("investeerder", "investor"),
     "role_provider": ("uitvoerder", "provider"),
-    "total_loss": ("Kans op totaal verlies (IRR -100 %)", "P(total loss, IRR -100%)"),
-    "irr_without": ("IRR zonder totaal verlies", "IRR without total losses"),
-    "currency": ("bedragen in", "amounts in"),
     "default_price_year": (
         "prijspeil contract (dat van het scenario)",
         "contract price year (the scenario's)",
@@ -88,20 +93,24 @@ def parse_outcome(values: list[str] | None) -> dict[str, float] | float | None:
         try:
             return float(values[0])
         except ValueError:
-            raise MkbaError(f"--outcome expects a number or ID=LEVEL, got {values[0]!r}") from None
+            raise MkbaError(f"expected a number or ID=LEVEL, got {values[0]!r}", field="--outcome") from None
     given: dict[str, float] = {}
     for v in values:
         key, sep, num = v.partition("=")
         key = key.strip()
         if not sep:
-            raise MkbaError(f"--outcome expects ID=LEVEL for each outcome when several are given, got {v!r}")
+            raise MkbaError(
+                f"expected ID=LEVEL for each outcome when several are given, got {v!r}", field="--outcome"
+            )
         try:
             level = float(num)
         except ValueError:
-            raise MkbaError(f"--outcome {key}: expected a number as the level, got {num!r}") from None
+            raise MkbaError(
+                f"{key}: expected a number as the level, got {num!r}", field="--outcome"
+            ) from None
         if key in given:
             raise MkbaError(
-                f"--outcome {key}: given twice ({given[key]:g} and {level:g}); expected one level"
+                f"{key}: given twice ({given[key]:g} and {level:g}); expected one level", field="--outcome"
             )
         given[key] = level
     return given
@@ -168,25 +177,12 @@ def sib_command(
     if xlsx is not None:
         check_suffix(xlsx, (".xlsx",), "--xlsx", "an Excel workbook")
     sib = compile_sib(scenario, pricelist, folders=pricelists_dir or ())
-    try:
-        result = sib.point(given)
-    except MkbaError as exc:  # a level given with --outcome: the message names the option
-        if exc.file is None and exc.field is None:
-            exc.field = "--outcome"
-        raise
+    result = sib.point(given)  # an error's field 'levels' is said as --outcome (cli.app.OPTION_FIELDS)
     data = result.to_dict()
     print_sib(data, lang.value, Names.of(sib, lang.value))
     if simulate:
         data["simulation"] = _simulate(sib, simulate, seed, chunk_size, workers, scheduler)
-        c = sib.contract
-        print_simulation(
-            data["simulation"],
-            lang.value,
-            data.get("currency", "EUR"),
-            investors=bool(c.investors),
-            floor=c.max_loss is not None,
-            guarantees=bool(c.guarantees),
-        )
+        print_simulation(data["simulation"], lang.value, sib.contract)
     if plot is not None:
         for k, path in enumerate(chart_paths(plot, [o.id for o in sib.outcomes])):
             plot_payout_curve(sib, path, outcome=k, lang=lang.value)
@@ -276,9 +272,8 @@ def print_sib(d: dict, lang: str, names: Names | None = None) -> None:
         styled(
             (d["name"], "bold"),
             f"  ({label('prices_in', lang)} {d['price_year']}, "
-            f"{label('discount_rate', lang)} {numbers.percent(d['discount_rate'], lang, 2)}"
-            + (f", {_w('currency', lang)} {cur}" if cur != "EUR" else "")
-            + ")",
+            f"{label('discount_rate', lang)} {numbers.percent(d['discount_rate'], lang, 2)}, "
+            f"{in_currency('sib_amounts_in', cur, lang)})",
         )
     )
     _print_summary(d, lang, cur, names)
@@ -292,34 +287,27 @@ def print_sib(d: dict, lang: str, names: Names | None = None) -> None:
         )
     if d.get("cohorts"):
         _print_by_period(
-            _w("cohorts", lang),
+            in_currency("sib_cohorts", cur, lang),
             [(names.cohort(cid), v["by_period"], v["due_total"]) for cid, v in d["cohorts"].items()],
             lang,
-            cur,
         )
     if d.get("parties"):
         _print_by_period(
-            _w("parties", lang),
+            in_currency("sib_parties", cur, lang),
             [
                 (f"{names.party(p['party'])} ({_w('role_' + p['role'], lang)})", p["by_period"], p["total"])
                 for p in d["parties"]
             ],
             lang,
-            cur,
         )
     _print_notes(d, lang, names)
-
-
-def _whole(x: float | None, currency: str, lang: str) -> str:
-    """An amount in whole units: ``€ 1.234.567``, or ``USD 1.234.567`` in another currency."""
-    return numbers.money(x, currency, lang, space=" " if currency == "EUR" else numbers.NBSP)
 
 
 def _be(be: dict, who: str, lang: str) -> str:
     """A break-even level, or in words why there is none."""
     if be["level"] is not None:
         return numbers.number(be["level"], lang, 2)
-    return break_even_reason(be, who, lang)
+    return break_even_words(be, who, lang)
 
 
 def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
@@ -336,7 +324,9 @@ def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
         summary.add_row(label("sib_investment", lang), _money(d["investment_total"], cur, lang))
         summary.add_row(label("sib_investors_receive", lang), _money(d["investors_receive_total"], cur, lang))
         summary.add_row(label("sib_investor_irr", lang), _pct(d["investor_irr"], lang))
-        summary.add_row(_multiple_label(cur, lang), numbers.number(d["investor_multiple"], lang, 3))
+        summary.add_row(
+            in_currency("sib_investor_multiple", cur, lang), numbers.number(d["investor_multiple"], lang, 3)
+        )
     if d["floor_top_up_total"]:
         summary.add_row(
             f"{label('sib_floor_top_up', lang)} ({names.party(d['floor_paid_by'])})",
@@ -362,16 +352,11 @@ def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
     if d["investors"]:
         for oid, be in d["investor_break_even"].items():
             summary.add_row(
-                f"{_w('investor_break_even', lang)}: {names.outcome(oid)}", _be(be, "investors", lang)
+                f"{label('sib_investor_break_even', lang)}: {names.outcome(oid)}", _be(be, "investors", lang)
             )
     out.print(summary)
     if len(d["outcome_levels"]) > 1:
         out.print(dim(_w("break_even_others", lang)))
-
-
-def _multiple_label(cur: str, lang: str, key: str = "sib_investor_multiple") -> str:
-    """'Terugbetaald per geïnvesteerde euro', with the contract's currency when it is not the euro."""
-    return in_currency(key, cur, lang)
 
 
 def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
@@ -379,7 +364,7 @@ def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
     from mkba.sib.model import shown_schedule
 
     rows, keys = shown_schedule(d)
-    title = label("sib_schedule", lang).format(cur=numbers.currency_name(cur, lang))
+    title = in_currency("sib_schedule", cur, lang)
     body: list[tuple[str, list[str], str]] = []
     for key in keys:
         decimals = 0 if key in SCHEDULE_WHOLE else 2  # the contract pays cents; avoided costs are estimates
@@ -423,9 +408,7 @@ def _print_investors(d: dict, lang: str, cur: str, names: Names) -> None:
         "sib_investor_irr",
         "sib_investor_multiple",
     ):
-        name = _w(col, lang) if col in _WORDS else label(col, lang)
-        if col == "sib_investor_multiple":
-            name = _multiple_label(cur, lang)
+        name = _w(col, lang) if col in _WORDS else in_currency(col, cur, lang)
         inv.add_column(name, justify="left" if col == "sib_investor" else "right")
     for iid, v in d["investors"].items():
         inv.add_row(
@@ -440,15 +423,18 @@ def _print_investors(d: dict, lang: str, cur: str, names: Names) -> None:
     out.print(inv)
 
 
-def _print_by_period(title: str, rows: list[tuple[str, dict, float]], lang: str, cur: str) -> None:
-    """A table of amounts per period (only periods with an amount), one row per cohort or party."""
+def _print_by_period(title: str, rows: list[tuple[str, dict, float]], lang: str) -> None:
+    """A table of amounts per period (only periods with an amount), one row per cohort or party.
+
+    The amounts are numbers: ``title`` names their currency.
+    """
     periods = sorted({p for _, by, _ in rows for p in by})
     body = [
         (name, [numbers.number(by.get(p, 0.0), lang, 2) for p in periods], numbers.number(total, lang, 2))
         for name, by, total in rows
     ]
     shown = [numbers.date(p, lang) for p in periods]  # sorted as ISO dates, shown as the reader writes them
-    _print_blocks(title + (f" ({cur})" if cur != "EUR" else ""), shown, body, lang)
+    _print_blocks(title, shown, body, lang)
 
 
 #: A default of the contract, as :func:`mkba.sib.model.compile_sib` names it: the outcome it is of.
@@ -501,79 +487,39 @@ def _print_notes(d: dict, lang: str, names: Names) -> None:
         )
 
 
-def _investor_rows(table: Table, s: dict, lang: str, currency: str) -> None:
-    """The investors' rows of the simulation table: IRR (and without total losses) and the multiple."""
-    table.add_row(
-        label("sib_investor_irr", lang),
-        *[_pct(s[f"investor_irr_{k}"], lang) for k in ("p5", "p50", "p95", "mean")],
-    )
-    dist = s["investor_irr_distribution"]
-    if dist["without_total_losses"] is not None:
-        w = dist["without_total_losses"]
-        table.add_row(_w("irr_without", lang), *[_pct(w[k], lang) for k in ("p5", "p50", "p95", "mean")])
-    m = s["investor_multiple"]
-    table.add_row(
-        _multiple_label(currency, lang),
-        *[numbers.number(m[k], lang, 3) for k in ("p5", "p50", "p95", "mean")],
-    )
+def print_simulation(s: dict, lang: str, contract: SibContract) -> None:
+    """The simulation summary: percentiles and expected values, then the chances, total losses apart.
 
-
-def print_simulation(
-    s: dict,
-    lang: str,
-    currency: str = "EUR",
-    *,
-    investors: bool = True,
-    floor: bool = True,
-    guarantees: bool = False,
-) -> None:
-    """The simulation summary: probabilities, percentiles, expected values, total losses apart.
-
-    Payments are in the contract's ``currency`` (whole units), the payer's net savings in euro. The
-    investors' figures only where the contract has ``investors``; the floor's and the guarantees'
-    only where it has a ``floor`` (``max_loss``) or named ``guarantees``.
+    What is shown, in which order and under which name is the report's too
+    (:func:`mkba.sib.model.shown_simulation`, :func:`mkba.report.vocabulary.simulation_name`):
+    the investors' figures only where the ``contract`` has investors, the floor's and the guarantees'
+    only where it has a floor (``max_loss``) or named ``guarantees``. Payments are in the contract's
+    currency (whole units), the payer's net savings in euro.
 
     The percentiles of a streamed simulation are read from a histogram; their rank error
     (``quantile_error``) is stated under the table.
     """
+    from mkba.sib.model import PERCENTILES, shown_simulation
+
+    cur = contract.currency
+    rows, chances = shown_simulation(s, contract)
     table = Table(
         title=f"{label('sib_simulation', lang)} ({_w('draws', lang)} {numbers.count(s['n'], lang)}, "
         f"{_w('seed', lang)} {s['seed']})",
         title_justify="left",
     )
     table.add_column("")
-    for col in ("p5", "p50", "p95", "mean"):
+    for col in PERCENTILES:
         table.add_column(_w(col, lang), justify="right")
-    dist = s["investor_irr_distribution"]
-    if investors:
-        _investor_rows(table, s, lang, currency)
-    for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
-        v = s[key]
-        cur = "EUR" if key == "payer_net_savings" else currency
-        table.add_row(
-            label(f"sib_{key}", lang), *[_whole(v[k], cur, lang) for k in ("p5", "p50", "p95", "mean")]
-        )
+    for key, stats in rows:
+        shown = [simulation_value(key, stats[k], cur, lang, euro_space=" ") for k in PERCENTILES]
+        table.add_row(simulation_name(key, cur, lang), *shown)
     out.print(table)
-    said = []
-    if investors:
-        said += [
-            f"{label('sib_p_investor_loss', lang)}: {_pct(s['p_investor_loss'], lang)}",
-            f"{_w('total_loss', lang)}: {_pct(dist['total_loss_share'], lang)}",
-        ]
-    said.append(f"{label('sib_p_payer_loss', lang)}: {_pct(s['p_payer_pays_more_than_saves'], lang)}")
-    if investors and floor:
-        said.append(f"{label('sib_p_floor_used', lang)}: {_pct(s['p_floor_used'], lang)}")
-    if investors and guarantees:
-        said.append(f"{label('sib_p_guarantee_called', lang)}: {_pct(s.get('p_guarantee_called'), lang)}")
-        said.append(
-            f"{label('sib_expected_guarantee_paid', lang)}: "
-            f"{_whole(s.get('expected_guarantee_paid'), currency, lang)}"
-        )
-    if investors:
-        low = s["investor_multiple_min"]
-        said.append(
-            f"{_multiple_label(currency, lang, 'sib_investor_multiple_min')}: {numbers.number(low, lang, 3)}"
-        )
-    out.print("   ".join(said))
+    said = Table(show_header=False, box=None, pad_edge=False)
+    said.add_column(style="bold")
+    said.add_column(justify="right")
+    for key, value in chances:
+        said.add_row(simulation_name(key, cur, lang), simulation_value(key, value, cur, lang, euro_space=" "))
+    out.print(said)
     if s.get("quantile_error"):
         out.print(dim(_w("quantile_error", lang).format(error=numbers.percent(s["quantile_error"], lang, 2))))

@@ -15,6 +15,7 @@ on a stakeholder, two for a transfer), ``K`` stakeholders, ``Y`` years.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,14 +30,33 @@ from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
 from mkba.scenario.fields import discount_rate_problem
 from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
 
+#: Why the engine took a default, per reason code, (Dutch, English), with the figures of ``pert_mean`` as
+#: ``{low}``, ``{mode}``, ``{high}`` and ``{amount}``: the one wording of a default, for readers
+#: (:func:`mkba.report.vocabulary.default_text`) and, in English, for the JSON (:attr:`UsedDefault.text`).
+DEFAULT_REASONS: dict[str, tuple[str, str]] = {
+    "newest_index_year": ("nieuwste jaar van de prijsindex", "newest year of the price index"),
+    "start_year": ("het startjaar", "the start year"),
+    "werkgroep_2020": ("Werkgroep discontovoet 2020", "Werkgroep discontovoet 2020"),
+    "pert_mean": (
+        "het gemiddelde van PERT({low}, {mode}, {high}), omdat het bedrag in de prijslijst ({amount}) "
+        "aan de rand van zijn bereik ligt",
+        "the mean of PERT({low}, {mode}, {high}), because the listed amount {amount} lies at the end of its range",
+    ),
+}
+
+#: Where the JSON names the field of the scenario a default was taken from instead of wording it (as
+#: ``provenance.defaults_used`` always has: ``2015 (start_year)``).
+_JSON_FIELD = {"start_year": "start_year"}
+
 
 @dataclass(frozen=True)
 class UsedDefault:
     """A value the scenario does not state, which the engine took by default: what it is, and why.
 
-    The engine records the reason as a code with its figures, not in words: readers get it in their
-    language from :func:`mkba.report.vocabulary.default_text`; :attr:`text` is the English
-    wording that ``provenance.defaults_used`` of the JSON carries.
+    The engine records the reason as a code with its figures; its words are in one place,
+    :data:`DEFAULT_REASONS`: readers get them in their language and notation from
+    :func:`mkba.report.vocabulary.default_text`, the JSON (``provenance.defaults_used``) in English
+    from :attr:`text`.
 
     Attributes
     ----------
@@ -54,23 +74,41 @@ class UsedDefault:
     reason: str
     detail: dict[str, Any] = field(default_factory=dict)
 
+    def why(self, lang: str = "en", number: Callable[[float], str] = "{:g}".format) -> str:
+        """Why the engine took this default, in words of ``lang`` (:data:`DEFAULT_REASONS`).
+
+        Parameters
+        ----------
+        lang : {'nl', 'en'}
+            Dutch or English (the default).
+        number : callable
+            Writes a figure of the reason (``pert_mean``'s range); plain (``40``) by default.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> UsedDefault(2015, "start_year").why("nl")
+        'het startjaar'
+        >>> UsedDefault(55.0, "pert_mean", {"low": 40, "mode": 60, "high": 60, "amount": 60}).why()
+        'the mean of PERT(40, 60, 60), because the listed amount 60 lies at the end of its range'
+        """
+        nl, en = DEFAULT_REASONS[self.reason]
+        text = en if lang == "en" else nl
+        if self.reason == "pert_mean":
+            text = text.format(**{k: number(self.detail[k]) for k in ("low", "mode", "high", "amount")})
+        return text
+
     @property
     def text(self) -> str:
-        """The default in English words: ``2015 (start_year)``."""
+        """The default in English words, as ``provenance.defaults_used`` of the JSON has it: ``2015 (start_year)``."""
         d = self.detail
         if self.reason == "pert_mean":
-            return (
-                f"{self.value:.2f} per {d['unit']} ({d['price_year']} prices): the mean of "
-                f"PERT({d['low']:g}, {d['mode']:g}, {d['high']:g}), because the listed amount "
-                f"{d['amount']:g} lies at the end of its range"
-            )
-        why = {
-            "newest_index_year": "newest year of the price index",
-            "start_year": "start_year",
-            "werkgroep_2020": "Werkgroep discontovoet 2020",
-        }[self.reason]
+            return f"{self.value:.2f} per {d['unit']} ({d['price_year']} prices): {self.why()}"
         shown = f"{self.value:g}" if self.reason == "werkgroep_2020" else f"{int(self.value)}"
-        return f"{shown} ({why})"
+        return f"{shown} ({_JSON_FIELD.get(self.reason) or self.why()})"
 
 
 #: Stakeholders whose flows count in the fiscal view unless the scenario says otherwise.

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mkba.report import numbers
+from mkba.sib.labels import no_break_even
 
 if TYPE_CHECKING:
     from mkba.engine.model import UsedDefault
@@ -92,32 +93,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "ck_scenario": ("scenario, {lines}, {uncertain}", "scenario, {lines}, {uncertain}"),
     "ck_project": ("project, nulalternatief: {baseline}, {n}", "project, baseline: {baseline}, {n}"),
     "n_lines": ("regel|regels", "line|lines"),
-    # why a SIB has no break-even outcome level (the engine's codes, mkba.sib.model.break_even_why)
-    "be_no_investors": ("geen investeerders", "no investors"),
-    "be_payer_always": (
-        "geen: de betaler bespaart bij elk niveau minstens wat hij betaalt",
-        "none needed: the payer saves at least what it pays at every level",
-    ),
-    "be_payer_never": (
-        "geen: de betaler betaalt bij elk niveau tot {top} meer dan hij bespaart",
-        "none: the payer pays more than it saves at every level up to {top}",
-    ),
-    "be_payer_up_to": (
-        "geen: de betaler bespaart minstens wat hij betaalt tot niveau {up_to}, daarboven niet",
-        "none: the payer saves at least what it pays up to level {up_to}, not above it",
-    ),
-    "be_investors_up_to": (
-        "geen: investeerders krijgen hun geld terug tot niveau {up_to}, daarboven niet",
-        "none: investors get their money back up to level {up_to}, not above it",
-    ),
-    "be_investors_always": (
-        "geen: investeerders krijgen bij elk niveau hun geld terug",
-        "none needed: investors get their money back at every level",
-    ),
-    "be_investors_never": (
-        "geen: investeerders krijgen bij geen niveau tot {top} hun geld terug",
-        "none: investors do not get their money back at any level up to {top}",
-    ),
     "n_uncertain": ("onzekere invoerwaarde|onzekere invoerwaarden", "uncertain input|uncertain inputs"),
     "n_alternatives": ("alternatief|alternatieven", "alternative|alternatives"),
     "ck_pricelist": ("prijslijst", "price list"),
@@ -246,8 +221,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sib_investors": ("Investeerders", "Investors"),
     "sib_investors_receive": ("Investeerders ontvangen", "Investors receive"),
     "sib_investor_irr": ("Rendement investeerders (IRR)", "Investor IRR"),
-    "sib_investor_multiple": ("Terugbetaald per geïnvesteerde euro", "Investor multiple"),
-    "sib_investor_multiple_min": ("laagste terugbetaling per euro", "lowest multiple"),
+    "sib_investor_multiple": ("Terugbetaald per geïnvesteerde {cur}", "Investor multiple"),
+    "sib_investor_multiple_min": ("Laagste terugbetaling per {cur}", "Lowest multiple"),
     "sib_floor_top_up": ("Aanvulling tot de bodem", "Floor top-up"),
     "sib_beyond_cap": ("Boven het rendementsplafond", "Beyond the return cap"),
     "sib_beyond_return_cap": ("Boven plafond", "Beyond cap"),
@@ -263,19 +238,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "sib_due": ("Verschuldigd", "Due"),
     "sib_payer_pays": ("Betaler betaalt", "Payer pays"),
     "sib_payer_avoids": ("Betaler vermijdt", "Payer avoids"),
+    "sib_payer_avoids_in": ("Betaler vermijdt ({cur})", "Payer avoids ({cur})"),
+    "sib_amounts_in": ("bedragen in {cur}", "amounts in {cur}"),
+    "sib_cohorts": ("Verschuldigd per cohort ({cur})", "Due per cohort ({cur})"),
+    "sib_parties": ("Per partij (betaald -, ontvangen +) ({cur})", "Per party (pays -, receives +) ({cur})"),
     "sib_total": ("Totaal", "Total"),
     "sib_shortfall": ("tekort", "shortfall"),
     "sib_assumptions": ("Aannames in het contract", "Contract assumptions"),
     "sib_simulation": ("Simulatie", "Simulation"),
     "sib_mean": ("Verwacht", "Expected"),
     "sib_p_investor_loss": ("Kans op verlies investeerders", "P(investors lose money)"),
-    "sib_p_payer_loss": (
+    "sib_p_payer_pays_more_than_saves": (
         "Kans dat de betaler meer betaalt dan hij bespaart",
         "P(payer pays more than it saves)",
     ),
     "sib_p_floor_used": ("Kans dat de bodem wordt aangesproken", "P(floor used)"),
     "sib_p_guarantee_called": ("Kans dat de garantie betaalt", "P(guarantee pays)"),
-    "sib_expected_guarantee_paid": ("verwachte betaling garantie", "expected guarantee payment"),
+    "sib_expected_guarantee_paid": ("Verwachte betaling garantie", "Expected guarantee payment"),
     "sib_zone_floor": ("Bodem betaalt (verlies begrensd)", "Floor pays (loss limited)"),
     "sib_zone_guarantee": ("Garantie betaalt (verlies begrensd)", "Guarantee pays (loss limited)"),
     "sib_investors_break_even": ("Omslagpunt investeerders", "Investors' break-even"),
@@ -297,9 +276,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "sib_guarantee_from": ("vanaf {period} {amount}", "from {period} {amount}"),
     "sib_p_total_loss": (
         "Kans op totaal verlies investeerders (IRR -100 %)",
-        "P(investors lose all, IRR -100 %)",
+        "P(investors lose all, IRR -100%)",
     ),
-    "sib_irr_without_total_losses": ("Rendement zonder totaal verlies (IRR)", "IRR without total losses"),
+    "sib_investor_irr_without_total_losses": (
+        "Rendement zonder totaal verlies (IRR)",
+        "Investor IRR without total losses",
+    ),
     "sib_exchange_rate": ("wisselkoers", "exchange rate"),
     "sib_exchange_rate_value": ("{rate} euro per {cur}", "{rate} euro per {cur}"),
     "sib_part_once_investors_whole": (
@@ -362,13 +344,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sib_figures": ("Kerngetallen SIB", "SIB figures"),
     "xl_sib_terms": ("Contractvoorwaarden", "Contract terms"),
     "xl_sib_outcomes": ("Uitkomsten", "Outcomes"),
-    "xl_sib_rules": ("Betalingsregels", "Payment rules"),
+    "xl_sib_rules": ("Betalingsregels ({cur})", "Payment rules ({cur})"),
+    "xl_sib_investors": ("Investeerders ({cur})", "Investors ({cur})"),
     "xl_sib_schedule": ("Betaalschema per jaar ({cur})", "Payment schedule per year ({cur})"),
+    "xl_sib_schedule_dated": (
+        "Betaalschema per betaaldatum ({cur})",
+        "Payment schedule per payment date ({cur})",
+    ),
+    "xl_sib_exchange_rate": ("Wisselkoers (euro per {cur})", "Exchange rate (euro per {cur})"),
     "xl_sib_waterfall": ("Waterval per investeerder ({cur})", "Waterfall per investor ({cur})"),
     "xl_sib_flows": ("Kasstromen investeerders ({cur})", "Investor cash flows ({cur})"),
     "xl_sib_payer": (
         "Betaler: betalingen tegenover vermeden kosten ({cur})",
         "Payer: payments against avoided costs ({cur})",
+    ),
+    "xl_sib_payer_mixed": (
+        "Betaler: betalingen tegenover vermeden kosten (betalingen in {cur}, vermeden kosten in euro)",
+        "Payer: payments against avoided costs (payments in {cur}, avoided costs in euro)",
     ),
     "xl_sib_outcome_payer": ("Uitkomstbetaler", "Outcome payer"),
     "xl_sib_provider_share": ("Aandeel uitvoerder in elke betaling", "Provider's share of each payment"),
@@ -402,7 +394,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sib_cap": ("Plafond", "Cap"),
     "xl_sib_payment": ("Betaling", "Payment"),
     "xl_sib_band_level": ("Band: niveau", "Band: level"),
-    "xl_sib_band_euro": ("Band: euro", "Band: euro"),
+    "xl_sib_band_amount": ("Band: {cur}", "Band: {cur}"),
     "xl_sib_band_point": ("punt", "point"),
     "xl_sib_rule_total": ("Totaal regels", "Rules total"),
     "xl_sib_share": ("Aandeel gemeten en betaald", "Share measured and paid"),
@@ -422,7 +414,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sib_savings_base": ("Vermeden kosten bij referentieniveau", "Avoided costs at the reference level"),
     "xl_sib_savings": ("Vermeden kosten bij het niveau", "Avoided costs at the level"),
     "xl_sib_irr": ("IRR", "IRR"),
-    "xl_sib_multiple": ("Terug per geïnvesteerde eenheid", "Multiple"),
+    "xl_sib_multiple": ("Terug per geïnvesteerde {cur}", "Multiple"),
     "rule_rate_card": ("tarief per uitkomst", "rate card"),
     "rule_linear": ("lineair", "linear"),
     "rule_threshold": ("drempel", "threshold"),
@@ -877,19 +869,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_method_flows": ("volledig: alle kasstromen per jaar", "full: every flow per year"),
     "rp_sib_sources": ("Bronnen en aannames van het contract", "Sources and assumptions of the contract"),
     "rp_project_hash": ("Project: hash (sha256)", "Project: hash (sha256)"),
-    "default_newest_index_year": ("nieuwste jaar van de prijsindex", "newest year of the price index"),
-    "default_start_year": ("het startjaar", "the start year"),
-    "default_werkgroep_2020": ("Werkgroep discontovoet 2020", "Werkgroep discontovoet 2020"),
-    "default_pert_mean": (
-        "het gemiddelde van PERT({low}, {mode}, {high}), omdat het bedrag in de prijslijst ({amount}) aan de rand van zijn bereik ligt",
-        "the mean of PERT({low}, {mode}, {high}), because the listed amount ({amount}) lies at the end of its range",
-    ),
     "default_price": ("prijs", "price"),
     "default_word": ("standaard", "default"),
-    "xl_sib_payer_mixed": (
-        "betalingen in {cur}, vermeden kosten in euro",
-        "payments in {cur}, avoided costs in euro",
-    ),
 }
 
 
@@ -956,8 +937,11 @@ STAKEHOLDERS: dict[str, tuple[str, str]] = {
 }
 
 
-def break_even_reason(found: Mapping[str, Any], who: str, lang: str = "nl") -> str:
-    """Why a SIB contract has no break-even outcome level, in the reader's words.
+def break_even_words(found: Mapping[str, Any], who: str, lang: str = "nl") -> str:
+    """Why a SIB contract has no break-even outcome level, in the reader's words and notation.
+
+    The words are :data:`mkba.sib.labels.NO_BREAK_EVEN`'s, the JSON's ``reason`` their English
+    (:func:`mkba.sib.labels.no_break_even`).
 
     Parameters
     ----------
@@ -970,29 +954,32 @@ def break_even_reason(found: Mapping[str, Any], who: str, lang: str = "nl") -> s
     lang : {'nl', 'en'}
         Dutch (the default) or English.
 
+    Returns
+    -------
+    str
+
     Examples
     --------
-    >>> break_even_reason({"why": "never", "top": 800}, "payer")
+    >>> break_even_words({"why": "never", "top": 800}, "payer")
     'geen: de betaler betaalt bij elk niveau tot 800 meer dan hij bespaart'
-    >>> break_even_reason({"why": "always"}, "investors", "en")
+    >>> break_even_words({"why": "always"}, "investors", "en")
     'none needed: investors get their money back at every level'
     """
-    why = found.get("why") or "never"
-    if why == "no_investors":
-        return label("be_no_investors", lang)
-    text = label(f"be_{who}_{why}", lang)
-    if "{top}" in text:
-        return text.format(top=numbers.number(found.get("top"), lang, 0))
-    if "{up_to}" in text:
-        return text.format(up_to=numbers.number(found.get("up_to"), lang, 2))
-    return text
+    return no_break_even(
+        who,
+        found.get("why") or "never",
+        lang,
+        top=found.get("top"),
+        up_to=found.get("up_to"),
+        number=lambda x, decimals: numbers.number(x, lang, decimals),
+    )
 
 
 def schedule_row_name(key: str, currency: str, party: Callable[[str], str], lang: str = "nl") -> str:
     """The name of a SIB schedule row (a key of :func:`mkba.sib.model.shown_schedule`) for the reader.
 
     ``to_<id>`` rows name the investor by ``party``; the payer's avoided costs, in euro, say so in a
-    contract in another ``currency``.
+    contract in another ``currency`` (the schedule's title names the contract's).
 
     Examples
     --------
@@ -1003,23 +990,67 @@ def schedule_row_name(key: str, currency: str, party: Callable[[str], str], lang
     """
     if key.startswith("to_") and key != "to_provider":
         return f"{label('rp_sib_to', lang)} {party(key[3:])}"
-    return label(f"sib_{key}", lang) + (" (euro)" if key == "payer_avoids" and currency != "EUR" else "")
+    if key == "payer_avoids" and currency != "EUR":
+        return in_currency("sib_payer_avoids_in", "EUR", lang)
+    return label(f"sib_{key}", lang)
 
 
 #: Schedule rows in whole euros (estimates of avoided costs); the contract's own money is in cents.
 SCHEDULE_WHOLE = frozenset({"payer_avoids"})
 
 
-def in_currency(key: str, currency: str, lang: str = "nl") -> str:
-    """A label that names the euro, for amounts in ``currency``: 'Terugbetaald per geïnvesteerde USD'.
+def in_currency(key: str, currency: str, lang: str = "nl", **fields: Any) -> str:
+    """A label that names a currency, with ``currency`` in its ``{cur}``: the one way a label gets one.
+
+    The euro is named ``euro``, another currency by its code (:func:`mkba.report.numbers.currency_name`);
+    ``fields`` fill the label's other slots.
 
     Examples
     --------
     >>> in_currency("sib_investor_multiple", "USD"), in_currency("sib_investor_multiple", "EUR")
     ('Terugbetaald per geïnvesteerde USD', 'Terugbetaald per geïnvesteerde euro')
+    >>> in_currency("sib_exchange_rate_value", "GBP", "en", rate="1.1500")
+    '1.1500 euro per GBP'
     """
-    text = label(key, lang)
-    return text if currency == "EUR" else text.replace("euro", currency)
+    return label(key, lang).format(cur=numbers.currency_name(currency, lang), **fields)
+
+
+def simulation_name(key: str, currency: str, lang: str = "nl") -> str:
+    """The name of a figure of a SIB simulation (a key of :func:`mkba.sib.model.shown_simulation`).
+
+    Examples
+    --------
+    >>> simulation_name("investor_multiple", "GBP"), simulation_name("p_total_loss", "EUR", "en")
+    ('Terugbetaald per geïnvesteerde GBP', 'P(investors lose all, IRR -100%)')
+    """
+    return in_currency(f"sib_{key}", currency, lang)
+
+
+def simulation_value(
+    key: str, x: float | None, currency: str, lang: str = "nl", *, euro_space: str = numbers.NBSP
+) -> str:
+    """A figure of a SIB simulation in the reader's notation, by its unit (:data:`mkba.sib.model.SIMULATION_UNITS`).
+
+    Rates and shares in percent, multiples to three decimals, amounts in whole units of their currency:
+    the contract's, the euro for the payer's net savings. ``euro_space`` goes between ``€`` and the
+    amount (the terminal's is a plain space).
+
+    Examples
+    --------
+    >>> simulation_value("investor_irr", -0.028, "EUR", "en"), simulation_value("investor_multiple", 1.16, "GBP")
+    ('-2.8%', '1,160')
+    >>> simulation_value("outcome_payments", 9757281.4, "USD", "en").replace(numbers.NBSP, " ")
+    'USD 9,757,281'
+    """
+    from mkba.sib.model import SIMULATION_UNITS
+
+    unit = SIMULATION_UNITS[key]
+    if unit == "rate":
+        return numbers.percent(x, lang)
+    if unit == "multiple":
+        return numbers.number(x, lang, 3)
+    cur = "EUR" if unit == "euro" else currency
+    return numbers.money(x, cur, lang, space=euro_space if cur == "EUR" else numbers.NBSP)
 
 
 def item_label(item: Any, lang: str = "nl") -> str | None:
@@ -1096,10 +1127,7 @@ def default_reason(used: UsedDefault, lang: str = "nl") -> str:
     >>> default_reason(UsedDefault(2015, "start_year"), "en")
     'default: the start year'
     """
-    d = used.detail
-    why = label(f"default_{used.reason}", lang)
-    if used.reason == "pert_mean":
-        why = why.format(**{k: numbers.number(d[k], lang, 2) for k in ("low", "mode", "high", "amount")})
+    why = used.why(lang, lambda x: numbers.number(x, lang, 2))  # its words: mkba.engine.model.DEFAULT_REASONS
     return f"{label('default_word', lang)}: {why}"
 
 

@@ -5,6 +5,8 @@ provider's ``label`` in the contract, else the stakeholder's ``label`` in the sc
 English), :func:`outcome_label`, :func:`cohort_label` and :func:`part_label` (the part of a contract a
 path such as ``sib.investors[0]`` points to). The terminal (:mod:`mkba.cli.sib`) and the HTML report
 (:mod:`mkba.report.html.sib`) both use them, so that a reader sees the same names in both.
+:func:`no_break_even` says why a contract has no break-even level: for readers (through
+:func:`mkba.report.vocabulary.break_even_words`) and for the JSON's ``reason``, from one wording.
 
 An id is shown only when nothing else names the thing; a cohort's id is shown with spaces for dashes.
 
@@ -14,7 +16,7 @@ Imports: nothing of mkba (it reads the contract and the scenario's stakeholders 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -143,3 +145,106 @@ def _own_label(
         return node.label or party_label(contract, stakeholders, node.guarantor, lang)
     value = getattr(node, "label", None) or getattr(node, "id", None)
     return value if isinstance(value, str) and value else None
+
+
+#: Why there is no break-even level, per whose (``payer``, ``investors``) and the code of
+#: :meth:`mkba.sib.model.SibModel.break_even_why`, (Dutch, English), the levels as ``{top}`` (the highest
+#: searched) and ``{up_to}``: the one wording of the terminal, the report, the workbook and the JSON.
+NO_BREAK_EVEN: dict[tuple[str, str], tuple[str, str]] = {
+    ("payer", "always"): (
+        "de betaler bespaart bij elk niveau minstens wat hij betaalt",
+        "the payer saves at least what it pays at every level",
+    ),
+    ("payer", "never"): (
+        "de betaler betaalt bij elk niveau tot {top} meer dan hij bespaart",
+        "the payer pays more than it saves at every level up to {top}",
+    ),
+    ("payer", "up_to"): (
+        "de betaler bespaart minstens wat hij betaalt tot niveau {up_to}, daarboven niet",
+        "the payer saves at least what it pays up to level {up_to}, not above it",
+    ),
+    ("investors", "always"): (
+        "investeerders krijgen bij elk niveau hun geld terug",
+        "investors get their money back at every level",
+    ),
+    ("investors", "never"): (
+        "investeerders krijgen bij geen niveau tot {top} hun geld terug",
+        "investors do not get their money back at any level up to {top}",
+    ),
+    ("investors", "up_to"): (
+        "investeerders krijgen hun geld terug tot niveau {up_to}, daarboven niet",
+        "investors get their money back up to level {up_to}, not above it",
+    ),
+}
+
+#: What stands in for the level, (Dutch, English, the JSON's): before the words for a reader
+#: (``geen: ...``), after them in the JSON (``... (none)``), as the JSON has always written it.
+NO_LEVEL: dict[str, tuple[str, str, str]] = {
+    "always": ("geen", "none needed", "none needed"),
+    "never": ("geen", "none", "none"),
+    "up_to": ("geen", "none", "none from a level on"),
+}
+
+#: A contract without investors has no investors' break-even, (Dutch, English).
+NO_INVESTORS = ("het contract heeft geen investeerders", "the contract has no investors")
+
+
+def _plain(x: float | None, decimals: int) -> str:
+    """A level as the JSON writes it in words: ``800``, ``3.5``."""
+    return f"{x:g}" if x is not None else "?"
+
+
+def no_break_even(
+    who: str,
+    why: str,
+    lang: str = "nl",
+    *,
+    top: float | None = None,
+    up_to: float | None = None,
+    number: Callable[[float | None, int], str] | None = None,
+    json: bool = False,
+) -> str:
+    """Why ``who`` has no break-even level, in words (:data:`NO_BREAK_EVEN`); ``""`` when there is one.
+
+    Parameters
+    ----------
+    who : {'payer', 'investors'}
+        Whose break-even.
+    why : str
+        The code of :meth:`mkba.sib.model.SibModel.break_even_why`: ``""``, ``"always"``, ``"never"``,
+        ``"up_to"`` or ``"no_investors"``.
+    lang : {'nl', 'en'}
+        Dutch (the default) or English; the JSON's words are English.
+    top, up_to : float, optional
+        The highest level searched; with ``why`` ``"up_to"`` the highest level at which ``who`` still
+        breaks even (the outcome's unit).
+    number : callable, optional
+        Writes a level, ``number(x, decimals)`` (``top`` whole, ``up_to`` to two decimals): the reader's
+        notation (:func:`mkba.report.numbers.number`); plain (``800``, ``3.5``) by default.
+    json : bool
+        The JSON's ``reason`` (English, what stands in for the level after the words) instead of the
+        reader's (what stands in for the level first: ``geen: ...``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> no_break_even("payer", "never", top=800)
+    'geen: de betaler betaalt bij elk niveau tot 800 meer dan hij bespaart'
+    >>> no_break_even("investors", "always", "en")
+    'none needed: investors get their money back at every level'
+    >>> no_break_even("payer", "never", top=800, json=True)
+    'the payer pays more than it saves at every level up to 800 (none)'
+    """
+    if not why:
+        return ""
+    english = json or lang == "en"
+    if why == "no_investors":
+        return NO_INVESTORS[1 if english else 0]
+    write = number or _plain
+    words = NO_BREAK_EVEN[(who, why)][1 if english else 0]
+    words = words.format(top=write(top, 0), up_to=write(up_to, 2))
+    nl, en, in_json = NO_LEVEL[why]
+    return f"{words} ({in_json})" if json else f"{en if english else nl}: {words}"

@@ -22,7 +22,7 @@ outcome levels are in each outcome's own unit (e.g. days per participant).
 
 Imports: :mod:`mkba.errors`, :mod:`mkba.pricelist` (the price list and index),
 :mod:`mkba.scenario` (the scenario and its contract), :mod:`mkba.engine` (the scenario's
-model) and :mod:`mkba.sib.payout`; never :mod:`mkba.result`, :mod:`mkba.report` or :mod:`mkba.cli`.
+model), :mod:`mkba.sib.payout` and :mod:`mkba.sib.labels` (the words of a missing break-even); never :mod:`mkba.result`, :mod:`mkba.report` or :mod:`mkba.cli`.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ from mkba.scenario.contract import (
 )
 from mkba.scenario.distributions import _Dist, mean_of
 from mkba.scenario.model import Scenario, load_scenario
+from mkba.sib.labels import no_break_even
 from mkba.sib.payout import (
     NO_CAP,
     Schedule,
@@ -276,19 +277,21 @@ class SibModel:
         if not isinstance(given, dict):
             if len(ids) != 1:
                 raise MkbaError(
-                    f"the contract has {len(ids)} outcomes; give each as ID=LEVEL ({', '.join(ids)})"
+                    f"the contract has {len(ids)} outcomes; give each as ID=LEVEL ({', '.join(ids)})",
+                    field="levels",
                 )
             given = {ids[0]: given}
         for key, value in given.items():
             if key not in ids:
-                raise MkbaError(f"unknown outcome {key!r}" + nearest(key, ids))
+                raise MkbaError(f"unknown outcome {key!r}" + nearest(key, ids), field="levels")
             if not (math.isfinite(value) and value >= 0):
-                raise MkbaError(f"expected an outcome level >= 0 for {key!r}, got {value!r}")
+                raise MkbaError(f"expected an outcome level >= 0 for {key!r}, got {value!r}", field="levels")
             most = self.outcomes[ids.index(key)].most
             if most is not None and value > most:
                 raise MkbaError(
                     f"outcome {key!r} counts persons: at most its {most:g} participants can reach it, "
                     f"got {value:g}",
+                    field="levels",
                 )
             levels[ids.index(key)] = value
         return levels
@@ -610,7 +613,7 @@ class SibModel:
         """
         level, why, top = self.break_even_why(outcome, who, at)
         if why:
-            return None, break_even_reason(who, why, top, level)
+            return None, no_break_even(who, why, top=top, up_to=level, json=True)
         return level, ""
 
     def break_even_why(
@@ -1328,7 +1331,7 @@ class SibResult:
             for k, o in enumerate(sib.outcomes):
                 # the other outcomes at this result's levels (the expected ones unless given)
                 level, why, top = sib.break_even_why(k, who, self.schedule.levels[0])
-                reason = break_even_reason(who, why, top, level)
+                reason = no_break_even(who, why, top=top, up_to=level, json=True)
                 be[o.id] = {
                     "level": None if why else level,
                     "reason": reason or None,
@@ -1415,37 +1418,94 @@ def shown_schedule(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str
     return rows, [k for k in keys if k not in SCHEDULE_IF_ANY or any(r.get(k) for r in rows)]
 
 
-def break_even_reason(who: str, why: str, top: float, up_to: float | None = None) -> str:
-    """Why there is no break-even level, in words (English, for JSON); ``""`` when there is one.
+#: The unit of each figure of a simulation that the outputs show (:func:`shown_simulation`): ``rate`` (a
+#: fraction: IRR, probability), ``multiple`` (per unit invested), ``money`` (the contract's currency) or
+#: ``euro`` (the payer's net savings).
+SIMULATION_UNITS = {
+    "investor_irr": "rate",
+    "investor_irr_without_total_losses": "rate",
+    "investor_multiple": "multiple",
+    "outcome_payments": "money",
+    "payer_payments": "money",
+    "payer_net_savings": "euro",
+    "p_investor_loss": "rate",
+    "p_total_loss": "rate",
+    "p_payer_pays_more_than_saves": "rate",
+    "p_floor_used": "rate",
+    "p_guarantee_called": "rate",
+    "expected_guarantee_paid": "money",
+    "investor_multiple_min": "multiple",
+}
+
+#: The figures of each row of a simulation's summary: its percentiles and its mean (expected value).
+PERCENTILES = ("p5", "p50", "p95", "mean")
+
+
+def shown_investor_rows(summary: dict[str, Any]) -> list[tuple[str, dict[str, float | None]]]:
+    """The investors' rows of a simulation as the terminal and the report show them, in order.
 
     Parameters
     ----------
-    who : {"payer", "investors"}
-        Whose break-even.
-    why : str
-        The code of :meth:`SibModel.break_even_why`: ``""``, ``"always"``, ``"never"``, ``"up_to"`` or
-        ``"no_investors"``.
-    top : float
-        The highest level searched, in the outcome's unit.
-    up_to : float, optional
-        With ``why`` ``"up_to"``: the highest level at which ``who`` still breaks even.
+    summary : dict
+        :meth:`mkba.sib.simulation.SibSimulation.summary` (or the streamed one's).
 
     Returns
     -------
-    str
+    list of (str, dict)
+        ``(key, {p5, p50, p95, mean})``: ``investor_irr`` (over all draws), then
+        ``investor_irr_without_total_losses`` only where some draws lose everything and some do not
+        (else it is the row above, or there is none), then ``investor_multiple``.
     """
-    if not why:
-        return ""
-    if why == "no_investors":
-        return "the contract has no investors"
-    whom = "the payer saves at least what it pays" if who == "payer" else "investors get their money back"
-    if why == "always":
-        return f"{whom} at every level (none needed)"
-    if why == "up_to":
-        return f"{whom} up to level {up_to:g}, not above it (none from a level on)"
-    if who == "payer":
-        return f"the payer pays more than it saves at every level up to {top:g} (none)"
-    return f"investors do not get their money back at any level up to {top:g} (none)"
+    rows = [("investor_irr", {k: summary[f"investor_irr_{k}"] for k in PERCENTILES})]
+    dist = summary.get("investor_irr_distribution") or {}
+    rest = dist.get("without_total_losses")
+    if rest is not None and dist.get("total_loss_share"):
+        rows.append(("investor_irr_without_total_losses", rest))
+    rows.append(("investor_multiple", summary["investor_multiple"]))
+    return rows
+
+
+def shown_simulation(
+    summary: dict[str, Any], contract: SibContract
+) -> tuple[list[tuple[str, dict[str, float | None]]], list[tuple[str, float | None]]]:
+    """A simulation as the terminal and the report show it: the rows of percentiles and the chances.
+
+    Parameters
+    ----------
+    summary : dict
+        :meth:`mkba.sib.simulation.SibSimulation.summary` (or the streamed one's).
+    contract : SibContract
+        The contract simulated: the investors' figures only where it has investors, the floor's only
+        where it has one (``max_loss``), the guarantees' only where it names some.
+
+    Returns
+    -------
+    (list of (str, dict), list of (str, float or None))
+        The rows, ``(key, {p5, p50, p95, mean})``: :func:`shown_investor_rows`, then
+        ``outcome_payments``, ``payer_payments`` and ``payer_net_savings``; and the single figures,
+        ``(key, value)``: ``p_investor_loss``, ``p_total_loss`` (investors lose everything), then
+        ``p_payer_pays_more_than_saves``, ``p_floor_used``, ``p_guarantee_called``,
+        ``expected_guarantee_paid`` and ``investor_multiple_min``. Each key's unit is in
+        :data:`SIMULATION_UNITS`.
+    """
+    investors = bool(contract.investors)
+    rows = shown_investor_rows(summary) if investors else []
+    rows += [(k, summary[k]) for k in ("outcome_payments", "payer_payments", "payer_net_savings")]
+    chances: list[tuple[str, float | None]] = []
+    if investors:
+        dist = summary.get("investor_irr_distribution") or {}
+        chances += [
+            ("p_investor_loss", summary["p_investor_loss"]),
+            ("p_total_loss", dist.get("total_loss_share")),
+        ]
+    chances.append(("p_payer_pays_more_than_saves", summary["p_payer_pays_more_than_saves"]))
+    if investors and contract.max_loss is not None:
+        chances.append(("p_floor_used", summary["p_floor_used"]))
+    if investors and contract.guarantees:
+        chances += [(k, summary.get(k)) for k in ("p_guarantee_called", "expected_guarantee_paid")]
+    if investors:
+        chances.append(("investor_multiple_min", summary["investor_multiple_min"]))
+    return rows, chances
 
 
 def _finite(x: float | None) -> float | None:

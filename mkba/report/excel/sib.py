@@ -30,8 +30,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from mkba.pricelist.index import default_index
 from mkba.report.excel.cells import EURO, EURO0, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
 from mkba.report.excel.fit import fit_header, wrap_columns, wrap_note
-from mkba.report.numbers import currency_name, percent
-from mkba.report.vocabulary import break_even_reason, in_currency, unit_name
+from mkba.report.numbers import percent
+from mkba.report.vocabulary import break_even_words, in_currency, unit_name
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
 from mkba.sib.labels import outcome_label, party_label
 from mkba.sib.model import CompiledOutcome
@@ -80,10 +80,8 @@ _WORDS = {
     "guarantee": ("Garantie", "Guarantee"),
     "in_force": ("Bedrag van kracht", "Amount in force"),
     "lost": ("Verloren hoofdsom", "Principal lost"),
-    "exchange_rate": ("Wisselkoers (euro per eenheid)", "Exchange rate (euro per unit)"),
     "currency": ("Valuta contract", "Contract currency"),
     "payers": ("Betalers (aandeel)", "Payers (share)"),
-    "schedule_dated": ("Betaalschema per betaaldatum ({cur})", "Payment schedule per payment date ({cur})"),
     "return_cap": ("Plafond rendement (IRR)", "Return cap (IRR)"),
     "no_cap": ("geen plafond", "no cap"),
     "no_rate": ("geen rendement: geen of meer dan één nulpunt", "no rate: no root or more than one"),
@@ -175,6 +173,10 @@ class _SibSheet:
     def what(self, oid: str) -> str:
         """An outcome of the contract by its label, not its id."""
         return outcome_label(self.c, oid)
+
+    def cur(self, key: str) -> str:
+        """A label of the vocabulary in the workbook's language, the contract's currency in its ``{cur}``."""
+        return in_currency(key, self.c.currency, self.ctx.lang)
 
     def w(self, key: str) -> str:
         """A word of this sheet (:data:`_WORDS`) in the workbook's language."""
@@ -370,7 +372,11 @@ class _SibSheet:
             put("xl_sib_outcome_payer", self.who(c.outcome_payer) if c.outcome_payer else None)
         put("currency", c.currency, text=self.w("currency"))
         put(
-            "exchange_rate", c.exchange_rate or 1.0, FACTOR, "sib_exchange_rate", text=self.w("exchange_rate")
+            "exchange_rate",
+            c.exchange_rate or 1.0,
+            FACTOR,
+            "sib_exchange_rate",
+            text=self.cur("xl_sib_exchange_rate"),
         )
         put("sib_provider", self.who(c.provider.name) if c.provider else None)
         put(
@@ -480,7 +486,7 @@ class _SibSheet:
     def rules(self) -> None:
         """Each rule's payment (a formula of the level), each outcome's total after its trigger."""
         ctx, ws = self.ctx, self.ws
-        self.heading("xl_sib_rules", f"{self.ctx.label('xl_sib_rules')} ({currency_name(self.c.currency)})")
+        self.heading("xl_sib_rules", self.cur("xl_sib_rules"))
         head = self.next()
         self.header_rows.append(head)
         keys = [
@@ -495,13 +501,10 @@ class _SibSheet:
             "xl_sib_cap",
             "xl_sib_payment",
             "xl_sib_band_level",
-            "xl_sib_band_euro",
+            "xl_sib_band_amount",
         ]
         for j, key in enumerate(keys):
-            text = (
-                in_currency(key, self.c.currency, ctx.lang) if key == "xl_sib_band_euro" else ctx.label(key)
-            )
-            ctx.text(ws, head, 1 + j, text, bold=True)
+            ctx.text(ws, head, 1 + j, self.cur(key), bold=True)
         self.rule_total = {}
         self.L["rules"] = {}
         for o in self.sib.outcomes:
@@ -629,7 +632,7 @@ class _SibSheet:
     def investors(self) -> None:
         """Per investor: its rank, investment per period (inputs), floor, return cap and interest."""
         ctx, ws, c = self.ctx, self.ws, self.c
-        self.heading("sib_investors", f"{self.ctx.label('sib_investors')} ({currency_name(self.c.currency)})")
+        self.heading("xl_sib_investors", self.cur("xl_sib_investors"))
         head = self.next()
         self.header_rows.append(head)
         ctx.text(ws, head, 1, ctx.label("sib_investor"), bold=True)
@@ -671,8 +674,9 @@ class _SibSheet:
     def schedule(self) -> None:
         """Payments due per period, the cap, the provider's share, the live waterfall, the payments made."""
         ctx, c = self.ctx, self.c
-        title = self.w("schedule_dated") if self.dated else self.ctx.label("xl_sib_schedule")
-        head = self.heading("xl_sib_schedule", title.format(cur=currency_name(self.c.currency)))
+        head = self.heading(
+            "xl_sib_schedule", self.cur("xl_sib_schedule_dated" if self.dated else "xl_sib_schedule")
+        )
         self.period_header(head)
         self.year_header = head
         R = self.L["rows"] = {}
@@ -814,7 +818,7 @@ class _SibSheet:
         pro rata shares rounded down to the cent, what is left in seniority order; the return cap's
         headroom in cents, grown by ``(1 + r) ^ dt``.
         """
-        ctx, c, R = self.ctx, self.c, self.L["rows"]
+        c, R = self.c, self.L["rows"]
         form = self.form
         ids = self.sib.investor_ids
         self.received_row: dict[str, int] = {}
@@ -823,8 +827,7 @@ class _SibSheet:
             R["received"] = {}
             R["check"] = self.year_row("xl_sib_check", formulas=lambda i, col: "=0", note=form)
             return
-        waterfall = ctx.label("xl_sib_waterfall").format(cur=currency_name(self.c.currency))
-        self.heading("xl_sib_waterfall", f"{waterfall}: {form}")
+        self.heading("xl_sib_waterfall", f"{self.cur('xl_sib_waterfall')}: {form}")
         owed: dict[str, int] = {}
         acc: dict[str, int] = {}
         head: dict[str, int] = {}
@@ -1140,9 +1143,10 @@ class _SibSheet:
     def payer(self) -> None:
         """What the payers pay (contract currency) against the costs they avoid (euro), present values in euro."""
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
-        cur = self.c.currency
-        mixed = ctx.label("xl_sib_payer_mixed").format(cur=cur) if cur != "EUR" else "euro"
-        head = self.heading("xl_sib_payer", ctx.label("xl_sib_payer").format(cur=mixed))
+        # payments in the contract's currency, avoided costs in euro: the title names both when they differ
+        head = self.heading(
+            "xl_sib_payer", self.cur("xl_sib_payer_mixed" if self.c.currency != "EUR" else "xl_sib_payer")
+        )
         self.period_header(head)
         tc = C0 + len(self.years)
         ctx.text(ws, head, tc + 1, ctx.label("xl_sib_pv"), bold=True)
@@ -1241,13 +1245,11 @@ class _SibSheet:
     def investor_flows(self) -> None:
         """Each investor's cash flows, all together, with IRR (XIRR on dates) and the multiple."""
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
-        head = self.heading(
-            "xl_sib_flows", self.ctx.label("xl_sib_flows").format(cur=currency_name(self.c.currency))
-        )
+        head = self.heading("xl_sib_flows", self.cur("xl_sib_flows"))
         self.period_header(head)
         tc = C0 + len(self.years)
         for j, key in enumerate(("xl_sib_irr", "xl_sib_multiple")):
-            ctx.text(ws, head, tc + 1 + j, ctx.label(key), bold=True)
+            ctx.text(ws, head, tc + 1 + j, self.cur(key), bold=True)
         irr_c, mult_c = get_column_letter(tc + 1), get_column_letter(tc + 2)
         form = self.form
         flow_rows = {}
@@ -1382,7 +1384,7 @@ class _SibSheet:
                 be = self.data["payer_break_even"][oid]
                 ctx.text(ws, r, 1, f"{ctx.label('xl_sib_break_even')} ({outcome_label(self.c, oid)})")
                 if be["level"] is None:
-                    ctx.text(ws, r, 2, f"{ctx.na} ({break_even_reason(be, 'payer', ctx.lang)})")
+                    ctx.text(ws, r, 2, f"{ctx.na} ({break_even_words(be, 'payer', ctx.lang)})")
                 else:
                     ctx.number(ws, r, 2, be["level"], NUMBER)
                 ctx.text(ws, r, 3, self.core)
@@ -1390,7 +1392,7 @@ class _SibSheet:
                 continue
             f, fmt, note = fig[key]
             name = labels[key]
-            text = in_currency(name, self.c.currency, ctx.lang) if name else self.w("guarantee")
+            text = self.cur(name) if name else self.w("guarantee")
             ctx.text(ws, r, 1, text)
             if f is None:
                 ctx.text(ws, r, 2, f"{ctx.na} ({self.core})")

@@ -17,11 +17,20 @@ from mkba.report import numbers
 from mkba.report.html import chartspec
 from mkba.report.html.context import chart
 from mkba.report.text import public_text
-from mkba.report.vocabulary import SCHEDULE_WHOLE, break_even_reason, in_currency, label, schedule_row_name
+from mkba.report.vocabulary import (
+    SCHEDULE_WHOLE,
+    break_even_words,
+    in_currency,
+    label,
+    schedule_row_name,
+    simulation_name,
+    simulation_value,
+)
 from mkba.sib.labels import outcome_label, part_label, party_label
 
 if TYPE_CHECKING:
     from mkba.result import Result
+    from mkba.scenario.contract import SibContract
     from mkba.sib.model import SibResult
     from mkba.sib.simulation import SibSimulation
 
@@ -93,7 +102,7 @@ def _break_evens(result: Result, found: dict[str, Any], who: str, key: str) -> l
             f"{label(key, lang)}: {_outcome(result, oid)}",
             numbers.number(be["level"], lang, 2)
             if be["level"] is not None
-            else break_even_reason(be, who, lang),
+            else break_even_words(be, who, lang),
         )
         for oid, be in found.items()
     ]
@@ -101,7 +110,7 @@ def _break_evens(result: Result, found: dict[str, Any], who: str, key: str) -> l
 
 def _exchange_rate(rate: float, cur: str, lang: str, decimals: int = 4) -> str:
     """``0,7530 euro per USD``: the contract's exchange rate in the reader's notation."""
-    return label("sib_exchange_rate_value", lang).format(rate=numbers.number(rate, lang, decimals), cur=cur)
+    return in_currency("sib_exchange_rate_value", cur, lang, rate=numbers.number(rate, lang, decimals))
 
 
 def _guarantees(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
@@ -173,7 +182,7 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
                 numbers.number(sum(r[key] for r in rows), lang, decimals),
             ]
         )
-    title = label("sib_schedule", lang).format(cur=numbers.currency_name(d.get("currency", "EUR"), lang))
+    title = in_currency("sib_schedule", currency, lang)
     periods = [numbers.date(r.get("period", r["year"]), lang) for r in rows]  # a dated contract: its dates
     tables = []
     for at in range(0, max(len(periods), 1), PERIODS_PER_TABLE):
@@ -278,36 +287,20 @@ def _investors(result: Result, d: dict[str, Any]) -> list[list[str]]:
     ]
 
 
-def _simulation(result: Result, sim: SibSimulation, has_investors: bool = True) -> dict[str, Any]:
-    """The contract over drawn outcome levels: probabilities, percentiles and the payer's net savings.
+def _simulation(result: Result, sim: SibSimulation, contract: SibContract) -> dict[str, Any]:
+    """The contract over drawn outcome levels: the chances, the percentiles and the payer's net savings.
 
-    Investor figures only when the contract has investors; their IRR also without the draws where they
-    lose everything (with the share of those draws), as the terminal shows it. A net saving that does
-    not vary over the draws is said in a sentence instead of drawn.
+    The rows and the chances are the terminal's (:func:`mkba.sib.model.shown_simulation`): the
+    investors' figures only where the contract has investors, their IRR also without the draws where
+    they lose everything where there are such draws, the floor's and the guarantees' only where the
+    contract has them. A net saving that does not vary over the draws is said in a sentence instead of drawn.
     """
+    from mkba.sib.model import shown_simulation
+
     lang = result.lang
     s = sim.summary()
-    contract = result.scenario.sib
-    cur = getattr(contract, "currency", "EUR") or "EUR"
-    rows = _investor_percentiles(s, cur, lang) if has_investors else []
-    for key in ("outcome_payments", "payer_payments", "payer_net_savings"):
-        v = s[key]
-        shown = (
-            (lambda x: numbers.euro(x, lang))
-            if key == "payer_net_savings"
-            else (lambda x: numbers.money(x, cur, lang))
-        )  # savings: euro
-        rows.append([label(f"sib_{key}", lang), *(shown(v[k]) for k in ("mean", "p5", "p50", "p95"))])
-    probabilities = [
-        (label("sib_p_payer_loss", lang), numbers.percent(s["p_payer_pays_more_than_saves"], lang))
-    ]
-    if has_investors:
-        total_loss = (s.get("investor_irr_distribution") or {}).get("total_loss_share")
-        probabilities[:0] = [
-            (label("sib_p_investor_loss", lang), numbers.percent(s["p_investor_loss"], lang)),
-            (label("sib_p_total_loss", lang), numbers.percent(total_loss, lang)),
-        ]
-        probabilities.append((label("sib_p_floor_used", lang), numbers.percent(s["p_floor_used"], lang)))
+    cur = contract.currency
+    rows, chances = shown_simulation(s, contract)
     savings = sim.payer_net_savings
     fixed = savings.size > 0 and float(savings.max() - savings.min()) < 0.5  # less than half a euro apart
     if fixed:
@@ -319,31 +312,32 @@ def _simulation(result: Result, sim: SibSimulation, has_investors: bool = True) 
         spec = chartspec.histogram_chart(lang, savings)
         spec = chartspec.Chart(**{**spec.__dict__, "title": label("chart_sib_hist_title", lang)})
         figure, still = chart(spec, lang), ""
-    intro = "rp_sib_sim_intro" if has_investors else "rp_sib_sim_intro_payer"
+    intro = "rp_sib_sim_intro" if contract.investors else "rp_sib_sim_intro_payer"
     return {
         "intro": label(intro, lang).format(n=numbers.count(s["n"], lang), seed=s["seed"]),
-        "rows": rows,
-        "probabilities": probabilities,
+        "rows": _percentile_rows(rows, cur, lang),
+        "probabilities": [
+            (simulation_name(k, cur, lang), simulation_value(k, x, cur, lang)) for k, x in chances
+        ],
         "chart": figure,
         "fixed": still,
     }
 
 
-def _investor_percentiles(s: dict[str, Any], cur: str, lang: str) -> list[list[str]]:
-    """The investors' IRR (also without total losses, when there are any) and multiple: mean and percentiles."""
+def _percentile_rows(rows: list[tuple[str, dict[str, Any]]], cur: str, lang: str) -> list[list[str]]:
+    """Rows of :func:`mkba.sib.model.shown_simulation` as the report's table has them: name, mean, P5, P50, P95."""
     cols = ("mean", "p5", "p50", "p95")
-    m = s["investor_multiple"]
-    rows = [[label("sib_investor_irr", lang), *(numbers.percent(s[f"investor_irr_{k}"], lang) for k in cols)]]
-    dist = s.get("investor_irr_distribution") or {}
-    rest = dist.get("without_total_losses")
-    if rest is not None and dist.get("total_loss_share"):  # else the same as the row above
-        rows.append(
-            [label("sib_irr_without_total_losses", lang), *(numbers.percent(rest[k], lang) for k in cols)]
-        )
-    rows.append(
-        [in_currency("sib_investor_multiple", cur, lang), *(numbers.number(m[k], lang, 3) for k in cols)]
-    )
-    return rows
+    return [
+        [simulation_name(key, cur, lang), *(simulation_value(key, stats[k], cur, lang) for k in cols)]
+        for key, stats in rows
+    ]
+
+
+def _investor_percentiles(s: dict[str, Any], cur: str, lang: str) -> list[list[str]]:
+    """The investors' rows of a simulation in the report (:func:`mkba.sib.model.shown_investor_rows`)."""
+    from mkba.sib.model import shown_investor_rows
+
+    return _percentile_rows(shown_investor_rows(s), cur, lang)
 
 
 def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | None) -> dict[str, Any] | None:
@@ -369,14 +363,12 @@ def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | No
     d = point.to_dict()
     return {
         "name": d["name"],
-        "intro": label("rp_sib_intro", lang).format(
-            payer=_who(result, d["payer"]), cur=numbers.currency_name(d.get("currency", "EUR"), lang)
-        ),
+        "intro": in_currency("rp_sib_intro", d.get("currency", "EUR"), lang, payer=_who(result, d["payer"])),
         "figures": _figures(result, d),
         "schedule": _schedule(result, d),
         "investors": _investors(result, d),  # empty without investors: the template leaves them out
         "multiple_label": in_currency("sib_investor_multiple", d.get("currency", "EUR"), lang),
         "chart": chart(chartspec.sib_chart(lang, d["schedule"], float(d.get("exchange_rate") or 1.0)), lang),
-        "simulation": _simulation(result, sim, bool(d["investors"])) if sim is not None else None,
+        "simulation": _simulation(result, sim, point.sib.contract) if sim is not None else None,
         "documented": _documented(result),
     }

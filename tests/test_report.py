@@ -453,7 +453,11 @@ def test_the_sib_section_names_the_guarantee_and_the_investors_break_even(tmp_pa
 
 
 def test_the_simulated_irr_is_also_shown_without_total_losses_when_there_are_any():
-    from mkba.report.html.sib import _investor_percentiles
+    from mkba.report.html.sib import _percentile_rows
+    from mkba.sib.model import shown_investor_rows
+
+    def _investor_percentiles(summary, cur, lang):
+        return _percentile_rows(shown_investor_rows(summary), cur, lang)
 
     stats = {"mean": -0.2, "p5": -1.0, "p50": 0.01, "p95": 0.05}
     summary = {
@@ -556,3 +560,26 @@ def test_an_svg_axis_is_in_one_unit_from_its_ticks_not_its_data(horizontal):
     )  # fmt: skip
     ticks = re.findall(r">(€[^<]*)</text>", render_svg(chart, "nl"))
     assert any("mln" in t for t in ticks) and all("mln" in t or t == "€\xa00" for t in ticks), ticks
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_reports_provenance_says_each_default_in_the_workbooks_words(lang):
+    import yaml
+
+    import mkba
+    from mkba.report.html.context import provenance
+    from mkba.report.vocabulary import default_reason, label
+
+    data = yaml.safe_load(FRONTLIJN.read_text(encoding="utf-8"))
+    data.pop("price_year", None)  # the price year a default too: the newest year of the index
+    data["pricelist"] = "nl-sociaal-domein@2024.1"
+    result = mkba.evaluate(data, lang=lang)
+    rows = dict(provenance(result))
+    used = result.model.used_defaults
+    assert {"base_year", "discount_rate", "price_year"} <= set(used)
+    for key, name in (
+        ("base_year", "base_year"),
+        ("discount_rate", "rp_discount_rate"),
+        ("price_year", "price_year"),
+    ):
+        assert rows[label(name, lang)].endswith(f" ({default_reason(used[key], lang)})")

@@ -317,6 +317,21 @@ def test_the_payout_chart_speaks_dutch_and_names_what_the_contract_has(monkeypat
     assert len(fig.axes) == 1
 
 
+@pytest.mark.parametrize(
+    ("contract", "lang", "axis"),
+    [
+        ("nyc-rikers-able.yaml", "nl", "Bedrag in USD"),
+        ("dwp-innovation-fund-round1.yaml", "en", "Amount in GBP"),
+        ("resultaatfinanciering-gemeente.yaml", "nl", "Bedrag in euro"),
+    ],
+)
+def test_the_payout_charts_money_axis_names_the_contracts_currency(
+    monkeypatch, tmp_path, contract, lang, axis
+):
+    fig, _ = _chart(monkeypatch, ROOT / "scenarios" / "sib" / contract, tmp_path, lang)
+    assert fig.axes[0].get_ylabel() == axis
+
+
 def test_sib_outputs_are_checked_like_every_commands(tmp_path):
     """A wrong suffix, a missing folder or an input as output: refused before any work, exit 2."""
     for args, words in (
@@ -335,3 +350,14 @@ def test_a_level_the_contract_refuses_names_the_option_it_came_from():
         "error: --outcome: unknown outcome 'uitkeringsdag'"
     )
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("contract", "differ"), [("peterborough-one-service.yaml", False), ("nyc-rikers-able.yaml", True)]
+)
+def test_a_simulation_of_fixed_levels_says_every_draw_is_the_same(tmp_path, contract, differ):
+    out = tmp_path / "sim.json"
+    done = invoke_cli("sib", ROOT / "scenarios" / "sib" / contract, "--simulate", "500", "--json", out)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["simulation"]["draws_differ"] is differ
+    assert ("Elke trekking is gelijk" in " ".join(done.stdout.split())) is not differ

@@ -228,9 +228,11 @@ def test_every_money_label_of_the_workbook_names_the_contracts_currency(tmp_path
         f"Kasstromen investeerders ({cur})",
         f"Terug per geïnvesteerde {cur}",
         f"Terugbetaald per geïnvesteerde {cur}",
-        f"Wisselkoers (euro per {cur})",
     ):
         assert shown in texts, shown
+    # the rate a euro contract converts with is 1, named for what it is, not "euro per euro"
+    rate = "Wisselkoers (het contract is in euro)" if cur == "euro" else f"Wisselkoers (euro per {cur})"
+    assert rate in texts and "Wisselkoers (euro per euro)" not in texts
     payer = (
         "Betaler: betalingen tegenover vermeden kosten (euro)"
         if cur == "euro"

@@ -72,6 +72,13 @@ _WORDS = {
         "percentielen uit een histogram: rangfout ten hoogste {error}",
         "percentiles read from a histogram: rank error at most {error}",
     ),
+    "draws_equal": (
+        "Elke trekking is gelijk: geen uitkomstniveau en geen invoer van het scenario heeft een verdeling. "
+        "Geef een uitkomst een verdeling (level: {dist: pert, low: ..., mode: ..., high: ...}) om de "
+        "spreiding te zien.",
+        "Every draw is the same: no outcome level and no input of the scenario has a distribution. Give "
+        "an outcome a distribution (level: {dist: pert, low: ..., mode: ..., high: ...}) to see the spread.",
+    ),
 }
 
 
@@ -248,7 +255,7 @@ def _simulate(
     sib: Any, n: int, seed: int, chunk_size: int, workers: int | None, scheduler: str | None
 ) -> dict:
     """The streamed simulation's summary, here, on ``workers`` processes or on a Dask cluster."""
-    from mkba.sib.simulation import simulate_sib
+    from mkba.sib.simulation import draws_differ, simulate_sib
 
     with (
         dask_client(scheduler) as client,
@@ -257,7 +264,7 @@ def _simulate(
         sim = simulate_sib(
             sib, n, seed=seed, chunk_size=chunk_size, progress=advance, workers=workers, client=client
         )
-    return sim.summary()
+    return sim.summary() | {"draws_differ": draws_differ(sib)}
 
 
 def print_sib(d: dict, lang: str, names: Names | None = None) -> None:
@@ -521,5 +528,7 @@ def print_simulation(s: dict, lang: str, contract: SibContract) -> None:
     for key, value in chances:
         said.add_row(simulation_name(key, cur, lang), simulation_value(key, value, cur, lang, euro_space=" "))
     out.print(said)
+    if not s.get("draws_differ", True):
+        out.print(_w("draws_equal", lang))
     if s.get("quantile_error"):
         out.print(dim(_w("quantile_error", lang).format(error=numbers.percent(s["quantile_error"], lang, 2))))

@@ -89,7 +89,7 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     import matplotlib.pyplot as plt
 
     from mkba.report import numbers
-    from mkba.report.vocabulary import label
+    from mkba.report.vocabulary import in_currency, label
 
     o = sib.outcomes[outcome]
     cv = sib.curve(outcome, top=1.2 * max(o.level_high, o.point_level, o.trigger or 0.0, 1e-9))
@@ -144,7 +144,7 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
         label=label("sib_payer_avoids_pv", lang),
     )
     ax.set_xlabel(o.label or o.id)
-    ax.set_ylabel(label("sib_euro", lang) if cur == "EUR" else cur)
+    ax.set_ylabel(in_currency("sib_money_axis", cur, lang))
     ax.yaxis.set_major_formatter(
         matplotlib.ticker.FuncFormatter(lambda v, _: f"{sign} {numbers.number(v, lang)}")
     )

@@ -262,7 +262,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sib_zone_gain": ("Investeerders winnen", "Investors gain"),
     "sib_zone_capped": ("Rendementsplafond bereikt", "Return cap reached"),
     "sib_payer_avoids_pv": ("Vermeden kosten betaler (cw)", "Payer's avoided costs (PV)"),
-    "sib_euro": ("Euro", "Euro"),
+    "sib_money_axis": ("Bedrag in {cur}", "Amount in {cur}"),
     "sib_expected": ("verwacht", "expected"),
     "sib_payer_keeps": ("Houdt betaler (investeerders heel)", "Payer keeps (investors whole)"),
     "sib_guarantees_paid": ("Betaald uit garanties", "Paid by guarantees"),
@@ -352,6 +352,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Payment schedule per payment date ({cur})",
     ),
     "xl_sib_exchange_rate": ("Wisselkoers (euro per {cur})", "Exchange rate (euro per {cur})"),
+    "xl_sib_exchange_rate_eur": (
+        "Wisselkoers (het contract is in euro)",
+        "Exchange rate (the contract is in euro)",
+    ),
     "xl_sib_waterfall": ("Waterval per investeerder ({cur})", "Waterfall per investor ({cur})"),
     "xl_sib_flows": ("Kasstromen investeerders ({cur})", "Investor cash flows ({cur})"),
     "xl_sib_payer": (
@@ -736,11 +740,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "With the same price list (name, version and hash), the same scenario and the same mkba version these numbers can be reproduced.",
     ),
     "rp_made_on": ("Gemaakt op", "Made on"),
-    "rp_default": (" (standaard: het startjaar)", " (default: the start year)"),
-    "rp_default_rate": (
-        " (standaard: Werkgroep discontovoet 2020)",
-        " (default: Werkgroep discontovoet 2020)",
-    ),
     "rp_index_cbs-cpi": ("CBS consumentenprijsindex (CPI)", "CBS consumer price index (CPI)"),
     "rp_sib_intro": (
         "De betalingen van het contract bij het verwachte uitkomstniveau. Uitkomstbetaler: {payer}. Betalingen in {cur}, tot op de cent, zoals het contract ze doet.",

@@ -191,6 +191,35 @@ def draw_outcomes(
     return levels, counts, values, theta
 
 
+def draws_differ(sib: SibModel) -> bool:
+    """Whether a simulation's draws can differ at all: some outcome level is drawn, or an input of the scenario.
+
+    An outcome's level is drawn when it is a distribution, or in participant mode (each participant
+    succeeds by chance); the scenario's inputs when one of them is uncertain. A contract of fixed
+    levels (Peterborough's and Utah's published results, say) gives the same result in every draw.
+
+    Parameters
+    ----------
+    sib : SibModel
+        The compiled contract.
+
+    Returns
+    -------
+    bool
+        False when every draw is the point result.
+
+    Examples
+    --------
+    >>> from mkba.sib.model import compile_sib
+    >>> draws_differ(compile_sib("scenarios/sib/nyc-rikers-able.yaml"))
+    True
+    >>> draws_differ(compile_sib("scenarios/sib/peterborough-one-service.yaml"))
+    False
+    """
+    levels = any(isinstance(o.level, _Dist) or o.participant_terms is not None for o in sib.outcomes)
+    return levels or any(inp.uncertain for inp in sib.model.inputs)
+
+
 def _draw_outcome(o: CompiledOutcome, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One outcome's level, count and value for each row of uniforms ``u`` (D, its dimensions)."""
     D = len(u)

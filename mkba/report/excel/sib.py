@@ -376,7 +376,10 @@ class _SibSheet:
             c.exchange_rate or 1.0,
             FACTOR,
             "sib_exchange_rate",
-            text=self.cur("xl_sib_exchange_rate"),
+            # a euro contract keeps the cell (the formulas convert with it), named for what it is
+            text=ctx.label("xl_sib_exchange_rate_eur")
+            if c.currency == "EUR"
+            else self.cur("xl_sib_exchange_rate"),
         )
         put("sib_provider", self.who(c.provider.name) if c.provider else None)
         put(

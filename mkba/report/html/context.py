@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import chartspec, numbers
 from mkba.report.html.svg import render_svg
 from mkba.report.text import public_text
-from mkba.report.vocabulary import label, unit_name
+from mkba.report.vocabulary import default_reason, label, unit_name
 
 if TYPE_CHECKING:
     from mkba.result import Result
@@ -383,8 +383,11 @@ def provenance(result: Result) -> list[tuple[str, str]]:
     p = result.provenance
     pl = p["pricelist"]
     sc = p["scenario"]
-    base_note = label("rp_default", lang) if "base_year" in p["defaults_used"] else ""
-    rate_note = label("rp_default_rate", lang) if "discount_rate" in p["defaults_used"] else ""
+    used = result.model.used_defaults
+
+    def note(key: str) -> str:  # why the engine took a default, in the words the workbook uses
+        return f" ({default_reason(used[key], lang)})" if key in used else ""
+
     return [
         (label("xl_pricelist_name", lang), pl["name"]),
         (label("xl_pricelist_version", lang), pl["version"]),
@@ -392,9 +395,12 @@ def provenance(result: Result) -> list[tuple[str, str]]:
         (label("xl_scenario_name", lang), sc["name"]),
         (label("xl_scenario_file", lang), _file_name(sc.get("file"))),
         (label("xl_scenario_hash", lang), sc["sha256"]),
-        (label("price_year", lang), str(p["price_year"])),
-        (label("rp_discount_rate", lang), numbers.percent(p["discount_rate"], lang, 2) + rate_note),
-        (label("base_year", lang), str(p["base_year"]) + base_note),
+        (label("price_year", lang), str(p["price_year"]) + note("price_year")),
+        (
+            label("rp_discount_rate", lang),
+            numbers.percent(p["discount_rate"], lang, 2) + note("discount_rate"),
+        ),
+        (label("base_year", lang), str(p["base_year"]) + note("base_year")),
         (label("xl_price_index", lang), label("rp_index_" + str(p["price_index"]), lang)),
         (label("xl_mkba_version", lang), p["mkba_version"]),
         (label("rp_made_on", lang), numbers.date(_dt.date.today(), lang)),

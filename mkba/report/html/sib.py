@@ -333,13 +333,6 @@ def _percentile_rows(rows: list[tuple[str, dict[str, Any]]], cur: str, lang: str
     ]
 
 
-def _investor_percentiles(s: dict[str, Any], cur: str, lang: str) -> list[list[str]]:
-    """The investors' rows of a simulation in the report (:func:`mkba.sib.model.shown_investor_rows`)."""
-    from mkba.sib.model import shown_investor_rows
-
-    return _percentile_rows(shown_investor_rows(s), cur, lang)
-
-
 def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | None) -> dict[str, Any] | None:
     """The SIB section: figures at the expected outcome, schedule, investors, chart, simulation.
 

@@ -9,7 +9,6 @@ DataFrames of the flows, and provenance.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from mkba._version import __version__
 from mkba.engine.figures import Figures, figures
 from mkba.engine.model import Flows, Model, compile_scenario
 from mkba.errors import MkbaError
+from mkba.io.files import same_file
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
@@ -660,13 +660,9 @@ def scenario_pricelist(
         return load_pricelist(scenario.pricelist_ref, folders=folders, index=index)
     except MkbaError as exc:  # the scenario names the list: say which scenario, and where
         said = scenario.error(f"the price list {scenario.pricelist!r} cannot be used: {exc}", ("pricelist",))
-        if exc.file is not None and said.file is not None and _same_file(exc.file, said.file):
+        if exc.file is not None and said.file is not None and same_file(exc.file, said.file):
             raise  # already said in the file that names the list (its pricelist line, or its format)
         raise said from None
-
-
-def _same_file(a: str, b: str) -> bool:
-    return a == b or os.path.realpath(a) == os.path.realpath(b)
 
 
 def evaluate(

@@ -163,3 +163,15 @@ def test_the_wrapper_says_an_api_field_as_the_option_each_command_declares(monke
     with pytest.raises(MkbaError) as info:  # a field the command does not declare keeps its name
         app._guarded(command, app.OPTION_FIELDS["batch"])(field="levels")
     assert info.value.field == "levels"
+
+
+def test_a_files_own_field_named_like_an_option_keeps_its_name(tmp_path):
+    # a scenario key 'levels' and a change-table column 'sheet' are the file's, said at their line
+    scenario = tmp_path / "rikers.yaml"
+    scenario.write_text(RIKERS.read_text(encoding="utf-8") + "levels: 3\n", encoding="utf-8")
+    done = invoke_cli("sib", scenario)
+    assert done.returncode == 2 and "--outcome" not in done.stderr and ": levels: " in done.stderr
+    table = tmp_path / "ch.csv"
+    table.write_text("id,sheet\na,1\n", encoding="utf-8")
+    done = invoke_cli("batch", TUTORIAL, "--changes", table, "-o", tmp_path / "o.csv")
+    assert done.returncode == 2 and "--sheet" not in done.stderr and f"{table}:1: sheet" in done.stderr

@@ -181,8 +181,10 @@ def check_plots(folder: Path | None, outputs: Sequence[Path | None] = (), option
             file=str(folder),
             field=option,
         )
+    from mkba.io.files import same_file
+
     for other in outputs:
-        if other is not None and _same(folder, other):
+        if other is not None and same_file(folder, other):
             raise MkbaError(
                 "is also the file of another output; expected a folder of its own",
                 file=str(folder),
@@ -229,7 +231,8 @@ def command_options(given: dict[str, Any], options: Mapping[str, str] | None = N
     ``options`` maps a field of the API the command calls to the option that gives it
     (``{"sheet": "--sheet"}`` for ``mkba batch``, whose ``--sheet`` is
     :func:`mkba.batch.evaluate_many`'s ``sheet``): an :class:`~mkba.errors.MkbaError` raised in
-    the command with that field names the option instead, the one the user typed.
+    the command with that field and no line names the option instead, the one the user typed (an
+    error with a line is about a file's own field of that name).
 
     Raises
     ------
@@ -241,7 +244,9 @@ def command_options(given: dict[str, Any], options: Mapping[str, str] | None = N
     try:
         yield
     except MkbaError as exc:
-        if options and exc.field is not None:
+        # an argument's error has no line; a file's field of the same name (a scenario's key
+        # 'levels', a change table's column 'sheet') is said at its line, under its own name
+        if options and exc.field is not None and exc.line is None:
             exc.field = options.get(exc.field, exc.field)
         raise
     finally:
@@ -308,10 +313,6 @@ def _is_file_ref(ref: str | None) -> bool:
     from mkba.pricelist.registry import looks_like_path
 
     return looks_like_path(str(ref or ""))
-
-
-def _same(a: Path, b: Path) -> bool:
-    return os.path.realpath(a) == os.path.realpath(b)
 
 
 PRICELISTS_DIR_OPTION = typer.Option(

@@ -125,12 +125,22 @@ def read_input(path: str | Path) -> bytes:
     return raw
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file: the same resolved path, or the same inode (a hard link)."""
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file: the same resolved path, or the same inode (a hard link).
+
+    Parameters
+    ----------
+    a, b : str or Path
+        The paths (a file that does not exist is the same as another only by its resolved path).
+
+    Returns
+    -------
+    bool
+    """
     if os.path.realpath(a) == os.path.realpath(b):
         return True
     try:
-        sa, sb = a.stat(), b.stat()
+        sa, sb = Path(a).stat(), Path(b).stat()
     except (OSError, ValueError):
         return False
     return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
@@ -165,7 +175,7 @@ def check_output(path: str | Path, *, inputs: Iterable[MaybePath] = (), option: 
     given_inputs = [Path(given) for given in inputs if given is not None and str(given)]
     folders = [given for given in given_inputs if given.is_dir()]
     for given in given_inputs:
-        if given not in folders and _same_file(path, given):
+        if given not in folders and same_file(path, given):
             raise MkbaError(
                 f"is also an input of this command ({given}); choose another output file so that "
                 "the input is not overwritten",
@@ -282,7 +292,7 @@ def check_outputs(outputs: Iterable[tuple[str, MaybePath]], inputs: Iterable[May
     for i, (option, path) in enumerate(given):
         check_output(path, inputs=inputs, option=option)
         for other, earlier in given[:i]:
-            if _same_file(path, earlier):
+            if same_file(path, earlier):
                 raise MkbaError(
                     f"{other} and {option} name the same file; expected a different file for each",
                     file=str(path),

@@ -19,7 +19,7 @@ import pydantic
 from mkba.errors import MkbaError
 from mkba.io import paths
 from mkba.io.documents import Document, read_document, validate
-from mkba.io.files import read_input
+from mkba.io.files import read_input, same_file
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import (
     DEFAULT_PRICELIST,
@@ -227,7 +227,7 @@ class Registry:
         found: list[Path] = []
         while todo and len(found) < 256:  # an 'extends' cycle ends here too (loading reports it)
             file = todo.pop(0)
-            if any(os.path.realpath(file) == os.path.realpath(seen) for seen in found):
+            if any(same_file(file, seen) for seen in found):
                 continue
             found.append(file)
             extends = _extends_of(file)

@@ -625,7 +625,9 @@ def load_scenario(source: str | Path | dict | Document | Scenario) -> Scenario:
 
 def _validated(doc: Document) -> Scenario:
     """Validate a document as a scenario, with the checks that need the whole of it."""
-    check_data(doc)  # a dict given in Python: a year given twice (2025 and "2025") is refused too
+    # also data built in Python (a dict, with_changes, a project's settings): a year given twice
+    # (2025 and "2025") is refused there too; a file read is walked once more, cheaply
+    check_data(doc)
     _check_year_keys(doc)
     scenario = validate(Scenario, doc)
     scenario._doc = doc

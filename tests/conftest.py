@@ -40,6 +40,19 @@ CORE_ITEMS = {
 }
 
 
+#: A small scenario on the items of tests/data/pl_small.yaml (tests set its ``pricelist``).
+SMALL_SCENARIO = {
+    "format": "mkba-scenario/1",
+    "name": "Klein",
+    "price_year": 2024,
+    "start_year": 2025,
+    "horizon": 2,
+    "participants": {2025: 10},
+    "costs": [{"id": "c", "payer": "gemeente", "amount": 100, "per": "participant_year", "duration": 1}],
+    "effects": [{"id": "e", "item": "uur-hulp", "kind": "avoided_cost", "quantity": 2}],
+}
+
+
 def core_pricelist_data(scale: dict[str, float] | None = None) -> dict:
     """The test price list as a dict (amounts of ``scale``'s items multiplied)."""
     items = []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import invoke_cli
+from conftest import SMALL_SCENARIO, invoke_cli
 
 from mkba.errors import MkbaError
 from mkba.io import paths
@@ -27,17 +27,7 @@ PROJECT = ROOT / "scenarios" / "frontlijnteam-project.yaml"
 SIB = ROOT / "tests" / "data" / "sib_buzinezzclub.yaml"
 SMALL = ROOT / "tests" / "data" / "pl_small.yaml"
 
-#: A small scenario on the items of tests/data/pl_small.yaml; ``pricelist`` is filled in per test.
-SCENARIO = {
-    "format": "mkba-scenario/1",
-    "name": "Bewaakt",
-    "price_year": 2024,
-    "start_year": 2025,
-    "horizon": 2,
-    "participants": {2025: 10},
-    "costs": [{"id": "c", "payer": "gemeente", "amount": 100, "per": "participant_year", "duration": 1}],
-    "effects": [{"id": "e", "item": "uur-hulp", "kind": "avoided_cost", "quantity": 2}],
-}
+SCENARIO = SMALL_SCENARIO
 
 
 def small_list(name: str = "pl-small", version: str = "1.0", **more) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import invoke_cli
+from conftest import SMALL_SCENARIO, invoke_cli
 
 import mkba
 from mkba.errors import MkbaError
@@ -25,17 +25,7 @@ from mkba.pricelist.registry import Registry
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "data" / "pl_small.yaml"
 
-#: A small scenario on the items of tests/data/pl_small.yaml; its ``pricelist`` is given per test.
-SCENARIO = {
-    "format": "mkba-scenario/1",
-    "name": "Klein",
-    "price_year": 2024,
-    "start_year": 2025,
-    "horizon": 2,
-    "participants": {2025: 10},
-    "costs": [{"id": "c", "payer": "gemeente", "amount": 100, "per": "participant_year", "duration": 1}],
-    "effects": [{"id": "e", "item": "uur-hulp", "kind": "avoided_cost", "quantity": 2}],
-}
+SCENARIO = SMALL_SCENARIO
 
 
 def small_list(name: str, version: str, **more) -> dict:

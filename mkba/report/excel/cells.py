@@ -13,8 +13,11 @@
   column widths); the only mutable part of a :class:`Context`;
 * :func:`write_title`, :func:`write_header` and :func:`index_lookup`, small
   helpers of the standard sheets' writers;
-* :func:`save`: openpyxl's writer with a faster serialisation of the cells
-  (:func:`mkba.report.excel.workbook.write_workbook` saves through it atomically).
+* :func:`save`: openpyxl's writer with a faster serialisation of the cells, the
+  tables' columns and the defined names, each sheet written in memory: the file
+  openpyxl writes, its numbers to every digit (openpyxl writes 16) (tests/
+  test_excel_writer.py compares them; :func:`mkba.report.excel.workbook.write_workbook`
+  saves through it atomically).
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ import re
 from collections.abc import Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, SupportsFloat
+from warnings import warn
 from xml.sax.saxutils import escape as _xml_escape
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -35,12 +40,13 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
+from openpyxl.workbook.defined_name import RESERVED, DefinedName
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import Element
 
 from mkba.pricelist.index import PriceIndex
 from mkba.report.vocabulary import label
@@ -153,6 +159,8 @@ class Book:
     styles: dict[tuple[str | None, bool, bool, bool], Any] = field(default_factory=dict)
     #: Tables added so far (their number makes each table's name unique).
     tables: int = 0
+    #: (wrapped, alignment index it replaces) -> index of the wrapped or top alignment (:mod:`.fit`).
+    alignments: dict[tuple[bool, int], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -229,7 +237,9 @@ class Context:
         s = self.na if value is None else str(value)
         if not s and not bold:
             return None  # nothing to show: no cell
-        s = ILLEGAL_CHARACTERS_RE.sub("\ufffd", s)[:32767]
+        if not s.isprintable():  # only then can it hold a character XML forbids
+            s = ILLEGAL_CHARACTERS_RE.sub("\ufffd", s)
+        s = s[:32767]
         cell = _new_cell(ws, row, col, s, "s")  # as a string: '=...' would otherwise be a formula
         if s.startswith(FORMULA_PREFIXES):
             cell.quotePrefix = True  # and stays text when a user edits it in Excel
@@ -365,8 +375,8 @@ class Context:
         while name.lower() in self.book.defined:
             name, n = f"{base}_{n}", n + 1
         self.book.defined[name.lower()] = name
-        absolute = re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref)
-        wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!{absolute}")
+        absolute = _CELL_REF.sub(_absolute, ref)
+        wb.defined_names[name] = _defined_name(name, f"{quote_sheetname(ws.title)}!{absolute}")
         return name
 
     def ref(self, sheet_key: str, cell: str) -> str:
@@ -432,13 +442,58 @@ def _new_cell(ws: Worksheet, row: int, col: int, value: str | float, data_type: 
 
     The callers have checked the value (text cleaned of characters XML forbids,
     numbers finite), so openpyxl's type guessing, which turns any text starting
-    with '=' into a formula, is skipped.
+    with '=' into a formula, is skipped; so is ``Cell.__init__``: its slots are set
+    here, as it sets them (a workbook makes thousands of cells).
     """
-    cell = Cell(ws, row=row, column=col)
-    cell._value = value
-    cell.data_type = data_type
+    cell = _NEW(Cell)
+    cell.parent, cell._style, cell.row, cell.column = ws, None, row, col
+    cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
     ws._cells[(row, col)] = cell
+    if row > ws._current_row:  # as ws.cell keeps it: ws.iter_rows() is empty while it is 0
+        ws._current_row = row
     return cell
+
+
+_NEW = Cell.__new__
+#: A cell in a reference (``B5``, ``A4`` in ``A4:A20``), made absolute by :meth:`Context.define`.
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+class _Name(DefinedName):
+    """A workbook-level defined name as :meth:`Context.define` makes it: a name and a reference.
+
+    Written as openpyxl writes a :class:`DefinedName`, without its generic serialisation (a
+    workbook defines hundreds); one given any other field is written by openpyxl's.
+    """
+
+    def to_tree(self, tagname=None, idx=None, namespace=None):
+        fields = self.__dict__
+        if tagname not in (None, self.tagname) or any(fields[key] is not None for key in _OTHER_FIELDS):
+            return super().to_tree(tagname, idx, namespace)
+        name = fields["name"]
+        el = Element(self.tagname, {"name": f"_xlnm.{name}" if name in RESERVED else name})
+        el.text = fields["attr_text"]
+        return el
+
+
+#: The fields of a defined name besides its name and its reference.
+_OTHER_FIELDS = tuple(key for key in DefinedName.__attrs__ if key not in ("name", "attr_text"))
+#: What ``DefinedName(name, attr_text=...)`` holds but its name and reference (every other field None).
+_NAME_FIELDS = DefinedName("_", attr_text="_").__dict__
+
+
+def _absolute(found: re.Match) -> str:
+    return f"${found.group(1)}${found.group(2)}"
+
+
+def _defined_name(name: str, text: str) -> DefinedName:
+    """``DefinedName(name, attr_text=text)``, without its 16 checked assignments (a workbook defines hundreds).
+
+    ``name`` is a valid name (:func:`_valid_name`) and ``text`` a reference: what the checks allow.
+    """
+    made = _Name.__new__(_Name)
+    made.__dict__.update(_NAME_FIELDS, name=name, attr_text=text)
+    return made
 
 
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
@@ -453,21 +508,46 @@ def _valid_name(raw: str) -> str:
 
 
 # -- saving: openpyxl's writer, with a faster serialisation of the cells --------------------------
+# openpyxl's own Workbook.save writes the same file (tests/test_excel_writer.py compares them part by
+# part); what it does per cell, per defined name and per table cell, this does once per style,
+# column, name or header (benchmarks/bench_excel.py).
 class _FastWorksheetWriter(WorksheetWriter):
     """Writes each row's cells as one XML string (openpyxl builds an element tree per cell).
 
-    The XML is the same as openpyxl's (inline strings, formulas without cached
-    values, style ids); rows with anything this writer does not handle (comments,
-    hyperlinks, dates, rich text, row dimensions) go to openpyxl's own writer.
+    The XML is the same as openpyxl's (inline strings, formulas without cached values, style
+    ids, row heights); a row with anything this writer does not handle (comments, hyperlinks,
+    dates, rich text) goes to openpyxl's own writer. Work openpyxl does per cell is done once per
+    style and per column here: a style's id is looked up once per style array, a column's letter
+    once per column; the cells are ordered by their coordinates alone, and a table's column
+    names are read from its header row only (openpyxl makes every cell of the table's range).
     """
+
+    def __init__(self, ws: Worksheet, out: BytesIO) -> None:
+        super().__init__(ws, out)
+        self._styles: dict[int, tuple[Any, str]] = {}  # id of a style array -> (it, ' s="7"' or '')
+        self._letters: dict[int, str] = {}
+
+    def rows(self):
+        """The rows in order, each with its cells in order (and the empty rows that have a height)."""
+        cells = self.ws._cells
+        rows: dict[int, list[Cell]] = {}
+        for key in sorted(cells):  # the coordinates alone: pairs of ints sort fast
+            found = rows.get(key[0])
+            if found is None:
+                found = rows[key[0]] = []
+            found.append(cells[key])
+        for row in self.ws.row_dimensions.keys() - rows.keys():
+            rows[row] = []
+        return sorted(rows.items())
 
     def write_row(self, xf, row, row_idx):
         raw = getattr(xf, "_file", None)
-        if raw is None or row_idx in self.ws.row_dimensions:
+        if raw is None:
             return super().write_row(xf, row, row_idx)
-        parts = [f'<row r="{row_idx}">']
+        dim = self.ws.row_dimensions.get(row_idx)
+        parts = [_row_start(row_idx, dim)]
         for cell in row:
-            xml = _cell_xml(cell)
+            xml = self._cell_xml(cell)
             if xml is None:
                 return super().write_row(xf, row, row_idx)
             parts.append(xml)
@@ -475,47 +555,87 @@ class _FastWorksheetWriter(WorksheetWriter):
         raw("".join(parts))
         return None
 
-
-def _cell_xml(cell: Cell) -> str | None:
-    """The XML of one cell as openpyxl writes it; '' for nothing to write; None for openpyxl's writer."""
-    if cell._comment is not None or cell.hyperlink is not None:
+    def _cell_xml(self, cell: Cell) -> str | None:
+        """The XML of one cell as openpyxl writes it; '' for nothing to write; None for openpyxl's writer."""
+        if cell.__class__ is Cell and (cell._comment is not None or cell._hyperlink is not None):
+            return None
+        value, style = cell._value, cell._style
+        if style is None:
+            if value is None:
+                return ""
+            styled = ""
+        else:
+            known = self._styles.get(id(style))
+            if known is None:
+                sid = self.ws.parent._cell_styles.add(style) if any(style) else None
+                known = self._styles[id(style)] = (style, "" if sid is None else f' s="{sid}"')
+            styled = known[1]
+            if value is None and not styled:
+                return ""
+        col = cell.column
+        letter = self._letters.get(col)
+        if letter is None:
+            letter = self._letters[col] = get_column_letter(col)
+        attrs = f'r="{letter}{cell.row}"{styled}'
+        if value is None or value == "":
+            return f"<c {attrs}/>"
+        kind = cell.data_type
+        if kind == "n" and (value.__class__ is float or value.__class__ is int):
+            return f'<c {attrs} t="n"><v>{value!r}</v></c>'
+        if kind == "f" and value.__class__ is str:
+            return f"<c {attrs}><f>{_xml_escape(value[1:])}</f><v></v></c>"
+        if kind == "s" and value.__class__ is str:
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            return f'<c {attrs} t="inlineStr"><is><t{space}>{_xml_escape(value)}</t></is></c>'
         return None
-    value = cell._value
-    if value is None and not cell.has_style:
-        return ""
-    attrs = f'r="{cell.coordinate}"'
-    if cell.has_style:
-        attrs += f' s="{cell.style_id}"'
-    kind = cell.data_type
-    if value is None or value == "":
-        return f"<c {attrs}/>"
-    if kind == "n" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"<c {attrs}><v>{value!r}</v></c>"
-    if kind == "f" and isinstance(value, str):
-        return f"<c {attrs}><f>{_xml_escape(value[1:])}</f><v></v></c>"
-    if kind == "s" and isinstance(value, str):
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c {attrs} t="inlineStr"><is><t{space}>{_xml_escape(value)}</t></is></c>'
-    return None
+
+    def write_tables(self):
+        """The tables, their columns named from their header rows (as openpyxl names them)."""
+        for table in self.ws.tables.values():
+            if not table.tableColumns:
+                _name_columns(self.ws, table)
+        return super().write_tables()
+
+
+def _row_start(row_idx: int, dim: Any) -> str:
+    """A row's start tag as openpyxl writes it: its number and, if it has them, its height and format."""
+    if dim is None:
+        return f'<row r="{row_idx}">'
+    attrs = "".join(f' {key}="{_xml_escape(value, {chr(34): "&quot;"})}"' for key, value in dim)
+    return f'<row r="{row_idx}"{attrs}>'
+
+
+def _name_columns(ws: Worksheet, table: Table) -> None:
+    """Give ``table`` its columns, named from the cells of its header row, as openpyxl's writer does."""
+    table._initialise_columns()
+    if not table.headerRowCount:
+        return
+    min_col, min_row, max_col, _ = range_boundaries(table.ref)
+    for col, column in zip(range(min_col, max_col + 1), table.tableColumns, strict=True):
+        cell = ws._cells.get((min_row, col))
+        if cell is None or cell.data_type != "s":
+            warn("File may not be readable: column headings must be strings.", stacklevel=2)
+        column.name = str(None if cell is None else cell.value)
 
 
 class _ExcelWriter(ExcelWriter):
+    """openpyxl's writer of a workbook, each sheet through :class:`_FastWorksheetWriter` and in memory."""
+
     def write_worksheet(self, ws):
         if self.workbook.write_only:
             return super().write_worksheet(ws)
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = _FastWorksheetWriter(ws)
+        writer = _FastWorksheetWriter(ws, BytesIO())  # in memory, not through a temporary file
         writer.write()
         ws._rels = writer._rels
-        self._archive.write(writer.out, ws.path[1:])
+        self._archive.writestr(ws.path[1:], writer.out.getvalue())
         self.manifest.append(ws)
-        writer.cleanup()
 
 
 def save(wb: Workbook, filename: str | Path | IO[bytes]) -> None:
-    """Save ``wb`` like ``Workbook.save``, serialising cells faster (see :class:`_FastWorksheetWriter`).
+    """Save ``wb`` like ``Workbook.save`` (the same file), faster (see :class:`_FastWorksheetWriter`).
 
     Parameters
     ----------

@@ -1,5 +1,9 @@
 """Text that fits its printed column: how wide a text prints, how many lines it wraps to, wrapping cells.
 
+The one way every sheet of the workbook wraps its texts and sets its rows' heights: the same
+text, in a column of the same width and the same font, makes a row of the same height on every
+sheet.
+
 A sheet that prints one A4 page wide at a readable size has narrow text columns; a text longer
 than its column wraps within it (the row made high enough), instead of being cut off by the cell
 to its right or running off the page. LibreOffice draws Calibri with a wider stand-in (DejaVu
@@ -9,6 +13,8 @@ Sans) where Carlito is not installed, so every estimate counts DejaVu's advance 
 * :func:`text_width` and :func:`lines_needed`: a text's printed width in digit widths (a
   column's width unit) and the lines it wraps to;
 * :func:`column_width`: a column's width as the workbook sets it from what was written in it;
+* :func:`row_height`: the height of a row whose text takes so many lines;
+* :func:`wrap_rows`: wrap the text cells of given rows and columns that do not fit, rows high enough;
 * :func:`wrap_columns`: narrow given columns and wrap the text cells that no longer fit;
 * :func:`wrap_note`: the note under a sheet's title wrapped across the printed columns;
 * :func:`fit_header`: a header row wrapped at word breaks, each column as wide as its longest word.
@@ -18,10 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from copy import copy
 from functools import lru_cache
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mkba.report.excel.cells import Context
@@ -78,8 +85,6 @@ LINE_POINTS = 14.5
 MAX_LINES = 12
 #: Where a spreadsheet may break a word across lines: after a hyphen or a slash (an address).
 _BREAKS = re.compile(r"(?<=[-/])(?=.)")
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
 
 
 def text_width(text: str, scale: float = 1.0) -> float:
@@ -124,82 +129,153 @@ def column_width(ctx: Context, ws: Worksheet, col: int) -> int:
     return max(9, min(ctx.widths.get((ws.title, col), 0) + 2, 60))
 
 
-def _own_style(cell: object, alignment: Alignment) -> None:
-    """Give ``cell`` its own copy of its style (the safe writers share one per kind), then ``alignment``."""
-    cell._style = copy(cell._style)  # type: ignore[attr-defined]
-    cell.alignment = alignment  # type: ignore[attr-defined]
+def row_height(lines: int) -> float:
+    """The height (points) of a row whose text takes ``lines`` lines (at most :data:`MAX_LINES` counted).
+
+    Examples
+    --------
+    >>> row_height(1), row_height(2), row_height(40)
+    (16.5, 31.0, 176.0)
+    """
+    return LINE_POINTS * min(lines, MAX_LINES) + 2
 
 
-def _cell_lines(ctx: Context, ws: Worksheet, cell: object) -> int:
-    """Lines a text cell takes in its column (1 for a number or a formula)."""
-    value = getattr(cell, "value", None)
-    if getattr(cell, "data_type", None) != "s" or not isinstance(value, str) or not value:
-        return 1
-    scale = BOLD_SCALE if cell.font is not None and cell.font.b else 1.0  # type: ignore[attr-defined]
-    return lines_needed(value, column_width(ctx, ws, cell.column) - 1.0, scale)  # type: ignore[attr-defined]
+def _align(ctx: Context, cell: Cell, wrap: bool) -> None:
+    """Give ``cell`` its own copy of its style, aligned to the top of its row and, if ``wrap``, wrapped.
+
+    Its horizontal alignment stays. The safe writers share one style array per kind of cell,
+    which a change in place would change for every such cell; the alignment's index in the
+    workbook is looked up once per workbook.
+    """
+    style = StyleArray(cell._style) if cell._style is not None else StyleArray()
+    key = (wrap, style.alignmentId)
+    found = ctx.book.alignments.get(key)
+    if found is None:
+        alignments = cell.parent.parent._alignments
+        horizontal = alignments[style.alignmentId].horizontal
+        shown = Alignment(horizontal=horizontal, vertical="top", wrap_text=wrap or None)
+        found = ctx.book.alignments[key] = alignments.add(shown)
+    style.alignmentId = found
+    cell._style = style
 
 
-def wrap_rows(ctx: Context, ws: Worksheet, rows: Iterable[int], cols: Iterable[int]) -> None:
+class _Fit:
+    """The widths wrapping needs on one sheet: each column's, and each merged range's where it starts."""
+
+    def __init__(self, ctx: Context, ws: Worksheet, last: int | None) -> None:
+        self.ctx, self.ws, self.last = ctx, ws, last
+        self.widths: dict[int, int] = {}
+        self.spans = {
+            (rng.min_row, rng.min_col): sum(self.width(c) for c in range(rng.min_col, rng.max_col + 1))
+            for rng in ws.merged_cells.ranges
+        }
+
+    def width(self, col: int) -> int:
+        found = self.widths.get(col)
+        if found is None:
+            found = self.widths[col] = column_width(self.ctx, self.ws, col)
+        return found
+
+    def lines(self, cell: Cell) -> int:
+        """Lines a text cell takes in its column, or in its merged range (1 for a number or a formula)."""
+        value = cell._value
+        if cell.data_type != "s" or not isinstance(value, str) or not value:
+            return 1
+        scale = BOLD_SCALE if cell.has_style and cell.font.b else 1.0
+        width = self.spans.get((cell.row, cell.column)) or self.width(cell.column)
+        return lines_needed(value, width - 1.0, scale)
+
+    def runs_on(self, cell: Cell) -> bool:
+        """Whether a text runs on into the empty cells to its right instead of wrapping.
+
+        Only a text with nothing to its right, not merged, and (given the sheet's last printed
+        column) only when it fits before the end of that column.
+        """
+        row, col = cell.row, cell.column
+        if (row, col + 1) in self.ws._cells or (row, col) in self.spans:
+            return False
+        if self.last is None:
+            return True
+        scale = BOLD_SCALE if cell.has_style and cell.font.b else 1.0
+        room = sum(self.width(c) for c in range(col, self.last + 1)) - 1.0
+        return text_width(str(cell._value), scale) <= room
+
+
+def wrap_rows(
+    ctx: Context,
+    ws: Worksheet,
+    rows: Iterable[int],
+    cols: Iterable[int],
+    *,
+    run_on: bool = False,
+    last: int | None = None,
+) -> None:
     """Wrap the text cells of ``cols`` on ``rows`` that are wider than their column; rows high enough.
 
-    Call it once the columns' widths are final (capped). Every cell of a row that needs more than
-    one line is aligned to the top, the texts wrapped.
+    Call it once the columns' widths are final (capped). A text that starts a merged range wraps
+    in the range's width. With ``run_on``, a text with nothing to its right runs on into the empty
+    cells instead (neither counted nor wrapped); with ``last`` too (the sheet's last printed
+    column), only when it fits before the end of that column. Every cell of a row that needs more
+    than one line is aligned to the top, its cells in ``cols`` wrapped (a formula's text too); the
+    row is :func:`row_height` high.
     """
-    cols = tuple(cols)
-    wanted = set(rows)
-    by_row: dict[int, list] = {}  # the sheet's cells grouped by row once, not scanned once per row
-    for (r, _), cell in ws._cells.items():
-        if r in wanted and cell.value is not None:
-            by_row.setdefault(r, []).append(cell)
-    for row in sorted(wanted):
-        cells = [ws._cells[row, col] for col in cols if (row, col) in ws._cells]
-        lines = max((_cell_lines(ctx, ws, cell) for cell in cells), default=1)
-        if lines == 1:
-            continue
-        for cell in by_row.get(row, ()):
-            wrap = cell in cells and cell.data_type == "s"
-            _own_style(
-                cell, WRAP if wrap else Alignment(horizontal=cell.alignment.horizontal, vertical="top")
-            )
-        ws.row_dimensions[row].height = LINE_POINTS * min(lines, MAX_LINES) + 2
+    fit = _Fit(ctx, ws, last)
+    wanted, cols = set(rows), set(cols)
+    cells = ws._cells
+    lines: dict[int, int] = {}  # the rows that need more than one line: how many
+    for (r, c), cell in cells.items():  # one pass over the sheet; only texts take more than one line
+        if cell.data_type == "s" and c in cols and r in wanted and not (run_on and fit.runs_on(cell)):
+            n = fit.lines(cell)
+            if n > lines.get(r, 1):
+                lines[r] = n
+    if not lines:
+        return
+    for (r, c), cell in list(cells.items()):
+        if r in lines and cell._value is not None:  # a formula's text too wraps in its column
+            _align(ctx, cell, c in cols and not (run_on and cell.data_type == "s" and fit.runs_on(cell)))
+    for row, n in lines.items():
+        ws.row_dimensions[row].height = row_height(n)
 
 
 def wrap_columns(
-    ctx: Context, ws: Worksheet, caps: Mapping[int, int], below: int, *, table: bool = False
+    ctx: Context,
+    ws: Worksheet,
+    caps: Mapping[int, int],
+    below: int,
+    *,
+    table: bool = False,
+    last: int | None = None,
 ) -> None:
     """Narrow each column of ``caps`` (column -> most characters) and wrap its texts below row ``below``.
 
     A text with nothing to its right (a section's title) runs on into the empty cells and is left
-    alone, unless ``table``: then every text wider than its column wraps.
+    alone, unless ``table``: then every text wider than its column wraps. ``last``: the sheet's
+    last printed column; a text with nothing to its right that would run on past it wraps.
     """
     for col, most in caps.items():
         ctx.cap_width(ws, col, most)
-    rows = {
-        r
-        for (r, col), cell in ws._cells.items()
-        if r > below
-        and col in caps
-        and (table or (r, col + 1) in ws._cells)
-        and _cell_lines(ctx, ws, cell) > 1
-    }
-    wrap_rows(ctx, ws, rows, caps)
+    wrap_rows(ctx, ws, range(below + 1, ws.max_row + 1), caps, run_on=not table, last=last)
 
 
 def fit_header(ctx: Context, ws: Worksheet, row: int, cols: Iterable[int] | None = None) -> None:
     """Wrap the header ``row`` at word breaks: each column at least as wide as its longest (bold) word.
 
-    Call it after the columns' widths are capped. ``cols``: the columns to fit (default: all).
+    Call it after the columns' widths are capped. ``cols``: the columns to fit (default: all). A
+    header merged over several columns wraps in their width.
     """
     texts = {
-        col: cell
+        col: cell._value
         for (r, col), cell in ws._cells.items()
         if r == row
-        and isinstance(cell.value, str)
         and cell.data_type == "s"
+        and isinstance(cell._value, str)
         and (cols is None or col in cols)
     }
-    for col, cell in texts.items():
-        longest = max((text_width(word, BOLD_SCALE) for word in cell.value.split()), default=0.0)
+    ends = {rng.min_col: rng.max_col for rng in ws.merged_cells.ranges if rng.min_row == row}
+    for col, text in texts.items():
+        longest = max((text_width(word, BOLD_SCALE) for word in text.split()), default=0.0)
+        # a merged header (over several columns) has their width beside its own
+        longest -= sum(column_width(ctx, ws, c) for c in range(col + 1, ends.get(col, col) + 1))
         need = int(longest + 2.5) - 2  # the width the workbook sets is what was written + 2
         key = (ws.title, col)
         ctx.widths[key] = max(min(ctx.widths.get(key, 0), 58), need)
@@ -211,7 +287,5 @@ def wrap_note(ctx: Context, ws: Worksheet, last: int, row: int = 2) -> None:
     note = ws._cells.get((row, 1))
     if note is None or not isinstance(note.value, str):
         return
-    width = sum(column_width(ctx, ws, c) for c in range(1, last + 1))
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
-    _own_style(note, WRAP)
-    ws.row_dimensions[row].height = LINE_POINTS * lines_needed(note.value, width - 1.5) + 2
+    wrap_rows(ctx, ws, [row], [1])  # in the merged range's width

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, SupportsFloat
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mkba.pricelist.units import conversion_factor
@@ -34,7 +33,7 @@ from mkba.report.excel.cells import (
     write_header,
     write_title,
 )
-from mkba.report.excel.fit import fit_header, wrap_columns
+from mkba.report.excel.fit import fit_header, wrap_columns, wrap_rows
 from mkba.report.numbers import number
 from mkba.report.text import public_text
 from mkba.report.vocabulary import default_reason, label, unit_name
@@ -104,6 +103,9 @@ def write_input_sheets(ctx: Context, wb: Workbook, sheets: Mapping[str, Workshee
     general = _write_general(ctx, wb, sheets["inputs"])
     prices = write_price_sheet(ctx, wb, sheets["prices"])
     lines = _write_lines(ctx, wb, sheets["inputs"], general.last_row + _GAP)
+    # narrow text columns whose long texts (a label, a distribution in words) wrap: nothing is cut
+    # off by the column to its right, and the sheet prints landscape at a readable size
+    wrap_columns(ctx, sheets["inputs"], _INPUT_WIDTHS, 3)
     parts = (general.named, prices.named, lines.named)
     return Inputs(
         input_names={j: name for part in parts for j, name in part.input_names.items()},
@@ -322,9 +324,8 @@ def _index_source(ctx: Context, ws: Worksheet, head: int) -> None:
         ]
     for i, (key, value) in enumerate(info):
         ctx.text(ws, head + i, 5, ctx.label(key), bold=True)
-        cell = ctx.text(ws, head + i, 6, public_text(value) if key == "xl_where" else value)
-        if cell is not None and len(str(value or "")) > 60:  # a long source text wraps within its column
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ctx.text(ws, head + i, 6, public_text(value) if key == "xl_where" else value)
+    wrap_rows(ctx, ws, range(head, head + len(info)), [6])  # a long source text wraps within its column
 
 
 def _stated_price_year(ctx: Context) -> int:
@@ -486,6 +487,9 @@ _PRICE_KEYS = (
 #: range, origin, names; longer texts wrap. The amounts keep their width.
 _PRICE_WIDTHS = {1: 20, 2: 26, 3: 12, 5: 7, 6: 10, 7: 10, 8: 10, 10: 16, 11: 10, 12: 14, 13: 8}
 _PRICE_WIDTHS |= {14: 26, 15: 24, 16: 26, 17: 24, 18: 14, 19: 24}
+#: The widest (characters) the text columns of the *Uitgangspunten* sheet are: part or line,
+#: parameter, value, explanation (the defined names keep their width); longer texts wrap.
+_INPUT_WIDTHS = {1: 25, 2: 34, 3: 34, 4: 40}
 
 
 @dataclass(frozen=True)

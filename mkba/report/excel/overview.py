@@ -16,12 +16,10 @@ is the first sheet of a scenario's workbook (it is a registered sheet writer of
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from copy import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -33,7 +31,6 @@ GROUPS = ("cost", "effect", "volunteer")
 #: Header row; the first stakeholder column (D: A line, B description, C kind).
 HEAD = 4
 FIRST_COL = 4
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -188,66 +185,6 @@ def print_wide(ws: Worksheet, title_rows: str | None = None) -> None:
     ws.page_setup.fitToHeight = 0
     if title_rows:
         ws.print_title_rows = title_rows
-
-
-def wrap_row(ctx: Context, ws: Worksheet, row: int) -> None:
-    """Wrap the text of the cells of ``row`` (a header over narrow columns) and make the row high enough.
-
-    Call it after the columns' widths are capped. Each cell gets its own copy of its style first:
-    the safe writers share one style per kind of cell, which a change in place would change for
-    every such cell.
-    """
-    lines = 1
-    for (r, col), cell in list(ws._cells.items()):
-        if r != row or cell.value is None:
-            continue
-        cell._style = copy(cell._style)
-        text = isinstance(cell.value, str) and cell.data_type != "f"
-        # text wraps; figures and formulas keep their alignment, at the top of the row with the text
-        cell.alignment = WRAP if text else Alignment(horizontal=cell.alignment.horizontal, vertical="top")
-        if text:
-            # a column's width counts digits; text is about a quarter narrower on average
-            width = int(1.3 * (max(9, min(ctx.widths.get((ws.title, col), 0) + 2, 60)) - 2))
-            lines = max(lines, text_lines(str(cell.value), width))
-    ws.row_dimensions[row].height = 14 * min(lines, 5) + 2  # 11 pt text takes about 14 pt a line
-
-
-def long_text_rows(ctx: Context, ws: Worksheet, cols: Sequence[int], below: int) -> set[int]:
-    """Rows after ``below`` with text in ``cols`` wider than its column, to wrap (:func:`wrap_row`).
-
-    Call it after the columns' widths are capped. A text with nothing to its right (a section's
-    title) runs on into the empty cells instead, and is not counted.
-    """
-    cells = ws._cells
-    widths = {col: ctx.widths.get((ws.title, col), 0) for col in cols}
-    return {
-        r
-        for (r, col), cell in cells.items()
-        if r > below
-        and col in widths
-        and isinstance(cell.value, str)
-        and cell.data_type != "f"
-        and len(cell.value) > widths[col]
-        and getattr(cells.get((r, col + 1)), "value", None) is not None
-    }
-
-
-def text_lines(text: str, width: int) -> int:
-    """Lines ``text`` takes when wrapped at spaces to ``width`` characters (as a spreadsheet wraps).
-
-    Examples
-    --------
-    >>> text_lines("Frontlijnteam, vermeden OTS tegen het vervolgtarief", 28), text_lines("x" * 30, 28)
-    (2, 2)
-    """
-    count, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > width:
-            count, used = count + 1, 0
-        used += (1 if used else 0) + len(word)
-        while used > width:  # a word longer than the column is broken
-            count, used = count + 1, used - width
-    return count
 
 
 def _header(ctx: Context, ws: Worksheet, cells: OverviewCells) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,17 +47,10 @@ from mkba.report.excel.cells import (
     write_header,
     write_title,
 )
+from mkba.report.excel.fit import fit_header, wrap_note, wrap_rows
 from mkba.report.excel.flows import write_flows_sheet
 from mkba.report.excel.inputs import write_input_sheets
-from mkba.report.excel.overview import (
-    WRAP,
-    OverviewCells,
-    long_text_rows,
-    print_wide,
-    text_lines,
-    wrap_row,
-    write_overview_sheet,
-)
+from mkba.report.excel.overview import OverviewCells, print_wide, write_overview_sheet
 from mkba.report.excel.printing import set_up_printing
 from mkba.report.excel.summary import write_summary_sheet
 from mkba.report.excel.workbook import STANDARD_SHEETS, _index_of, _layout
@@ -349,9 +341,13 @@ class _Comparison:
         last = max(len(FIGURE_COLS), 4 + 2 * len(self.everyone))
         for col in range(4, last + 1):
             ctx.cap_width(ws, col, 12, least=12)
-        for r in sorted(set(self.headers) | long_text_rows(ctx, ws, (1, 2, 3), below=3)):
-            wrap_row(ctx, ws, r)
-        self._wrap_note(last)
+        # the headers wrap at word breaks, long labels in their columns (a section's title runs on),
+        # the note under the title across the table
+        for r in self.headers:
+            fit_header(ctx, ws, r)
+        body = {r for (r, _) in ws._cells if r > 3}.difference(self.headers)
+        wrap_rows(ctx, ws, body, range(1, last + 1), run_on=True, last=last)
+        wrap_note(ctx, ws, last)
         return ComparisonCells(
             ws.title,
             figure_rows,
@@ -364,17 +360,6 @@ class _Comparison:
             saldo_row,
             self.groups,
         )
-
-    def _wrap_note(self, last: int) -> None:
-        """The note under the title wraps over the printed width instead of running off the page."""
-        ws, note = self.ws, self.ws.cell(2, 1)
-        if not isinstance(note.value, str):
-            return
-        width = sum(max(9, min(self.ctx.widths.get((ws.title, c), 0) + 2, 60)) for c in range(1, last + 1))
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-        note._style = copy(note._style)
-        note.alignment = WRAP
-        ws.row_dimensions[2].height = 15 * text_lines(note.value, width - 2) + 1
 
     def _who(self, name: str) -> str:
         """How to show stakeholder ``name``: its label in the first alternative that declares it."""
@@ -433,6 +418,7 @@ class _Comparison:
         ctx.text(ws, row, 1, ctx.label("xl_cmp_stakeholders"), bold=True)
         head = row + 1
         ctx.text(ws, head, 1, ctx.label("stakeholder"), bold=True)
+        self.headers.append(head)
         cols = {alt.id: get_column_letter(2 + j) for j, alt in enumerate(alts)}
         for alt in alts:
             ctx.text(ws, head, _col(cols[alt.id]), self.groups[alt.id].prefix.strip(), bold=True)
@@ -469,6 +455,8 @@ class _Comparison:
             prefix = self.groups[alt.id].prefix.strip()
             ctx.text(ws, head - 1, c, alt.label_in(ctx.lang), bold=True)
             ctx.text(ws, head, c, f"{prefix}: {ctx.label('pv')}", bold=True)
+            if k > 0:  # the alternative's name over its two columns, wrapped in their width
+                ws.merge_cells(start_row=head - 1, start_column=c, end_row=head - 1, end_column=c + 1)
             if k == 0:
                 cols[alt.id] = (get_column_letter(c), get_column_letter(c))
                 c += 1
@@ -545,6 +533,7 @@ class _Comparison:
         ctx.text(ws, row, 1, ctx.label("pm_posts"), bold=True)
         keys = ("alternative", "xl_label", "stakeholder", "direction", "size", "overview_line")
         write_header(ctx, ws, row + 1, keys)
+        self.headers.append(row + 1)
         for k, p in enumerate(pm):
             r = row + 2 + k
             ctx.text(ws, r, 1, labels.get(p["alternative"], p["alternative"]))

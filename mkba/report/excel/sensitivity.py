@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mkba.report import chartspec
 from mkba.report.excel.cells import EURO0, NUMBER, PERCENT, RATIO, Context, write_header, write_title
 from mkba.report.excel.chartstyle import native_chart
-from mkba.report.excel.overview import long_text_rows, wrap_row
+from mkba.report.excel.fit import fit_header, wrap_note, wrap_rows
 from mkba.report.html.context import break_even_text
 
 #: Rows of the tornado shown in the chart (the table has them all).
@@ -70,6 +70,10 @@ _BREAK_EVEN_KEYS = (
     "xl_sens_note_col",
 )
 _TEXT_COLS = ("input", "label", "range_basis", "method", "note")
+#: Most characters of the text columns: inputs, labels and the break-even's note (the last column).
+#: With the figures' 13 and the headers' longest words the sheet prints one page wide at half size
+#: or more (:mod:`mkba.report.excel.printing`); a longer text wraps.
+_TEXT_WIDTHS = {1: 24, 2: 26, len(_BREAK_EVEN_COLS): 22}
 
 
 def _analysis(ctx: Context) -> dict[str, Any]:
@@ -125,7 +129,7 @@ def write_sensitivity_sheet(wb: Workbook, ctx: Context) -> dict[str, Any] | None
     while title in wb.sheetnames:
         title, n = f"{base} {n}", n + 1
     ws = wb.create_sheet(title)
-    found: dict[str, Any] = {"sheet": title}
+    found: dict[str, Any] = {"sheet": title, "_heads": []}
     write_title(ctx, ws, ctx.label("xl_sens_title"))
     ctx.text(ws, 2, 1, ctx.label("xl_sens_note"))
     ctx.widths[(ws.title, 1)] = 30
@@ -141,13 +145,25 @@ def write_sensitivity_sheet(wb: Workbook, ctx: Context) -> dict[str, Any] | None
         ws.add_chart(chart, f"A{row + 2}")
         found["chart_row"] = row + 2
     ws.freeze_panes = "B3"
-    ctx.cap_width(ws, 1, 34)
-    ctx.cap_width(ws, 2, 34)
-    for col in range(3, ws.max_column + 1):  # figures: their headers wrap
-        ctx.cap_width(ws, col, 13)
-    for r in long_text_rows(ctx, ws, range(1, ws.max_column + 1), below=3):
-        wrap_row(ctx, ws, r)
+    _fit(ctx, ws, found.pop("_heads"))
     return found
+
+
+def _fit(ctx: Context, ws: Worksheet, heads: Sequence[int]) -> None:
+    """Narrow the columns so that the sheet prints one page wide at a readable size; wrap what no longer fits.
+
+    The tables' headers wrap at word breaks, the other texts in their columns where a cell to
+    their right would cut them off or the page's edge would (a section's title runs on), the note
+    under the title across the tables.
+    """
+    last = ws.max_column
+    for col in range(1, last + 1):
+        ctx.cap_width(ws, col, _TEXT_WIDTHS.get(col, 13))  # figures 13
+    for r in heads:
+        fit_header(ctx, ws, r)
+    body = {r for (r, _) in ws._cells if r > 2}.difference(heads)
+    wrap_rows(ctx, ws, body, range(1, last + 1), run_on=True, last=last)
+    wrap_note(ctx, ws, last)
 
 
 def _minus(a: object, b: object) -> float | None:
@@ -181,6 +197,7 @@ def _tornado(
         found["tornado_rows"] = []
         return head
     write_header(ctx, ws, head, [f"xl_sens_{c}" for c in _TORNADO_COLS])
+    found["_heads"].append(head)
     found["tornado_cols"] = {c: chr(ord("A") + j) for j, c in enumerate(_TORNADO_COLS)}
     rows = [head + 1 + k for k in range(len(records))]
     for r, rec in zip(rows, records):
@@ -243,6 +260,7 @@ def _simulation(ctx: Context, ws: Worksheet, row: int, sim: Mapping[str, Any], f
     head = row + 2
     shown = [f"xl_sens_{k}" if k in ("mean", "sd", "p_negative") else k for k in _STATS]
     write_header(ctx, ws, head, ["xl_sens_figure", *shown])
+    found["_heads"].append(head)
     for j, k in enumerate(_STATS):
         if k in ("p5", "p50", "p95", "min", "max"):
             ctx.text(ws, head, 2 + j, k, bold=True)
@@ -296,6 +314,7 @@ def _break_even(
     ctx.text(ws, row, 1, f"{ctx.label('xl_sens_break_even')} ({core})", bold=True)
     row += 1
     write_header(ctx, ws, row, _BREAK_EVEN_KEYS)
+    found["_heads"].append(row)
     rows = {}
     for be in results:
         row += 1

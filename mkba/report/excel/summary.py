@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
 from openpyxl.drawing.xdr import XDRPositiveSize2D
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.worksheet import Worksheet
@@ -37,7 +35,7 @@ from mkba.report.excel.cells import (
     write_title,
 )
 from mkba.report.excel.chartstyle import drawn_series, native_chart
-from mkba.report.excel.fit import lines_needed
+from mkba.report.excel.fit import wrap_rows
 from mkba.report.excel.flows import FlowRows
 from mkba.report.excel.inputs import Inputs, index_title
 from mkba.report.vocabulary import default_reason, default_value, item_label
@@ -64,9 +62,9 @@ PRINT_LAST_COL = 5
 #: 95 in all, so that the page prints at 80 % or more even where the font is wider than Calibri
 #: (DejaVu Sans in LibreOffice without Carlito), and near 100 % in Excel. Longer texts wrap.
 PRINT_WIDTHS = (24, 14, 29, 13, 15)
-#: Height of the charts below the tables (cm); the height of a line of text (points) and of a row (cm).
+#: Height of the charts below the tables (cm) and of a row (cm).
 CHART_HEIGHT = 7.0
-LINE_POINTS, CM_PER_ROW = 14.5, 0.53
+CM_PER_ROW = 0.53
 #: Columns of the stakeholder table.
 STAKEHOLDER_COLS: Mapping[str, str] = {"public": "B", "pv_costs": "C", "pv_benefits": "D", "npv": "E"}
 
@@ -149,7 +147,9 @@ def write_summary_sheet(
     last = _provenance(ctx, ws, below + 1)
     for col, width in enumerate(PRINT_WIDTHS, 1):  # the final width is this + 2 (cells.Context)
         ctx.cap_width(ws, col, width - 2, least=width - 2)
-    _wrap(ctx, ws, [_HEAD, *rows.values(), table.head, *table.rows.values(), *range(below + 1, last + 1)])
+    # a text wraps in its column (or its merged range) unless it may run on to the page's edge
+    wrapped = [_HEAD, *rows.values(), table.head, *table.rows.values(), *range(below + 1, last + 1)]
+    wrap_rows(ctx, ws, wrapped, range(1, PRINT_LAST_COL + 1), run_on=True, last=PRINT_LAST_COL)
     ws.freeze_panes = f"A{_HEAD + 1}"
     ws.print_area = f"A1:{get_column_letter(PRINT_LAST_COL)}{last}"
     return SummaryCells(
@@ -381,55 +381,6 @@ def _file_name(path: str | None) -> str:
 
 #: The run's settings a scenario may leave to their defaults, by their labels (the others are prices).
 _SETTINGS = {"base_year": "base_year", "discount_rate": "rp_discount_rate", "price_year": "price_year"}
-
-
-# -- wrapping -------------------------------------------------------------------------------------
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
-
-
-def _wrap(ctx: Context, ws: Worksheet, rows: list[int]) -> None:
-    """Wrap the printed cells of ``rows`` that are wider than their column, and make each row high enough.
-
-    A text cell with an empty cell to its right overflows instead (a hash, a file name). Every
-    cell of a row with more than one line is aligned to the top. Each cell gets its own copy of its
-    style first: the safe writers share one style per kind of cell.
-    """
-    widths = [max(9, min(ctx.widths.get((ws.title, c), 0) + 2, 60)) for c in range(1, PRINT_LAST_COL + 1)]
-    for row in rows:
-        lines = 1
-        for col in range(1, PRINT_LAST_COL + 1):
-            cell = ws._cells.get((row, col))
-            if cell is None or cell.data_type != "s" or not cell.value or _overflows(ws, cell, widths):
-                continue
-            lines = max(
-                lines, lines_needed(cell.value, _width(ws, cell, widths) - 0.6, 1.15 if cell.font.b else 1.0)
-            )
-        if lines == 1:
-            continue
-        for col in range(1, PRINT_LAST_COL + 1):
-            cell = ws._cells.get((row, col))
-            if cell is not None:
-                cell._style = copy(cell._style)
-                cell.alignment = _TOP if _overflows(ws, cell, widths) else _WRAP
-        ws.row_dimensions[row].height = LINE_POINTS * min(lines, 6) + 1.5
-
-
-def _width(ws: Worksheet, cell: object, widths: list[int]) -> int:
-    """The width of ``cell``'s column, or of the printed columns its merged range spans."""
-    row, col = cell.row, cell.column  # type: ignore[attr-defined]
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row == row and rng.min_col == col:
-            return sum(widths[col - 1 : rng.max_col])
-    return widths[col - 1]
-
-
-def _overflows(ws: Worksheet, cell: object, widths: list[int]) -> bool:
-    """Whether a text cell may run over the empty cells to its right, within the printed columns."""
-    row, col = cell.row, cell.column  # type: ignore[attr-defined]
-    if (row, col + 1) in ws._cells or _width(ws, cell, widths) != widths[col - 1]:
-        return False
-    return len(str(cell.value)) <= sum(widths[col - 1 :]) * 1.2  # type: ignore[attr-defined]
 
 
 # -- charts ---------------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ def public_text(text: str | None) -> str:
     'EUR 5,000-10,000; midpoint'
     >>> public_text("Handbook (seed 002_6788acdad7c170a1.txt), par. 3.4; https://www.cbs.nl/a/b")
     'Handbook (seed 002), par. 3.4; https://www.cbs.nl/a/b'
+    >>> public_text("2025 3,3 (CBS news release of January 2026, as recorded in shared/reference/README.md)")
+    '2025 3,3 (CBS news release of January 2026)'
     """
     if not text:
         return ""
@@ -120,7 +122,8 @@ def public_text(text: str | None) -> str:
     out = re.sub(
         rf",?\s*(?:as (?:recorded|summarised) )?in the project's reference notes\s*\(\s*{_PATH}\s*\)", "", out
     )
-    out = re.sub(rf",?\s*as (?:recorded|summarised) in\s*\(?{_PATH}\)?", "", out)
+    # "(..., as recorded in notes/x.md)": the words and the path go, the bracket closing the aside stays
+    out = re.sub(rf",?\s*as (?:recorded|summarised) in\s*(?:\(\s*{_PATH}\s*\)|{_PATH})", "", out)
     out = re.sub(rf"(?<![:/\w])\s*\(\s*{_PATH}\s*\)", "", out)
     out = re.sub(rf"(?<![:/\w])\s*`{_PATH[2:-2]}`", "", out)
     out = re.sub(rf",\s*{_PATH[2:-2]}(?=,)", "", out)  # "notes, notes/reference/README.md, 'rules'"

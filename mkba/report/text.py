@@ -113,7 +113,7 @@ def public_text(text: str | None) -> str:
     'EUR 5,000-10,000; midpoint'
     >>> public_text("Handbook (seed 002_6788acdad7c170a1.txt), par. 3.4; https://www.cbs.nl/a/b")
     'Handbook (seed 002), par. 3.4; https://www.cbs.nl/a/b'
-    >>> public_text("2025 3,3 (CBS news release of January 2026, as recorded in shared/reference/README.md)")
+    >>> public_text("2025 3,3 (CBS news release of January 2026, as recorded in notes/reference/README.md)")
     '2025 3,3 (CBS news release of January 2026)'
     """
     if not text:

@@ -175,3 +175,43 @@ def test_a_files_own_field_named_like_an_option_keeps_its_name(tmp_path):
     table.write_text("id,sheet\na,1\n", encoding="utf-8")
     done = invoke_cli("batch", TUTORIAL, "--changes", table, "-o", tmp_path / "o.csv")
     assert done.returncode == 2 and "--sheet" not in done.stderr and f"{table}:1: sheet" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # Typer's lax conversion read these as 20, 1 and 2: a Dutch reader writes twenty thousand so
+        (
+            ["run", TUTORIAL, "--simulate", "20.000"],
+            "--simulate: expected a whole number without '.' between thousands (20000)",
+        ),
+        (
+            ["sib", RIKERS, "--simulate", "100.000"],
+            "--simulate: expected a whole number without '.' between thousands (100000)",
+        ),
+        (
+            ["run", TUTORIAL, "--seed", "1.000"],
+            "--seed: expected a whole number without '.' between thousands (1000)",
+        ),
+        (
+            ["batch", TUTORIAL, "--changes", VARIANTS, "-o", "x.csv", "--workers", "2.000"],
+            "--workers: expected a whole number without",
+        ),
+        (["run", TUTORIAL, "--simulate", "20.5"], "--simulate: expected a whole number, got '20.5'"),
+        (
+            ["run", TUTORIAL, "--discount-rate", "0,03"],
+            "--discount-rate: expected a number with a decimal point (0.03), got '0,03'",
+        ),
+    ],
+)
+def test_a_number_typed_the_dutch_way_is_refused_not_read_smaller(tmp_path, args, said):
+    one_line(invoke_cli(*args, cwd=tmp_path), said)
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_plain_numbers_still_read(tmp_path):
+    done = invoke_cli(
+        "run", TUTORIAL, "--simulate", "200", "--seed", "7", "--discount-rate", "0.03", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "200 trekkingen" in done.stdout

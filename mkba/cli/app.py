@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,7 @@ def run_app(args: Sequence[str]) -> int:
     ``click`` itself need not be installed.
     """
     command = typer.main.get_command(build_app(_command_of(args)))
-    _refuse_empty_paths(command)
+    _check_values_as_typed(command)
     try:
         command.main(args=list(args), prog_name="mkba", standalone_mode=False)
     except MkbaError as exc:
@@ -161,31 +162,63 @@ def _print_error(exc: MkbaError) -> None:
     err.print(styled(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
 
 
-def _refuse_empty_paths(command: Any) -> None:
-    """Make every path argument and option of ``command`` (and of its subcommands) refuse an empty value.
+def _check_values_as_typed(command: Any) -> None:
+    """Make every path, whole-number and number parameter of ``command`` (and of its subcommands)
+    check its value as typed, before Typer converts it.
 
-    Typer reads ``--json ""`` as the path ``.`` (the current folder), so the value is checked as
-    typed, before Typer converts it.
+    Typer reads ``--json ""`` as the path ``.`` (the current folder), and ``--simulate 20.000`` as
+    20 (its lax conversion takes a whole float): a Dutch reader writes twenty thousand so, and mkba
+    itself prints "20.000 trekkingen". Both are refused, naming the option (:func:`_value_problem`).
     """
     for sub in (getattr(command, "commands", None) or {}).values():
-        _refuse_empty_paths(sub)
+        _check_values_as_typed(sub)
     for param in command.params:
         described = getattr(param, "type_descriptor", None)
         annotation = getattr(described, "annotation", None)
-        if annotation is Path or annotation == list[Path]:
-            param.process_value = _not_empty(param, param.process_value)
+        kind = {Path: "path", int: "whole", float: "number"}.get(annotation)
+        if annotation == list[Path]:
+            kind = "path"
+        if kind is not None:
+            param.process_value = _checked(param, param.process_value, kind)
 
 
-def _not_empty(param: Any, process: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """``process`` (a parameter's conversion of its value), after refusing a value that is empty."""
+def _checked(param: Any, process: Callable[[Any, Any], Any], kind: str) -> Callable[[Any, Any], Any]:
+    """``process`` (a parameter's conversion of its value), after refusing a value :func:`_value_problem` refuses."""
 
     def checked(ctx: Any, value: Any) -> Any:
         for one in value if isinstance(value, (list, tuple)) else [value]:
-            if isinstance(one, str) and not one.strip():
-                raise MkbaError(f"expected a path, got {one!r}", field=_param_name(param))
+            problem = _value_problem(one, kind) if isinstance(one, str) else None
+            if problem:
+                raise MkbaError(problem, field=_param_name(param))
         return process(ctx, value)
 
     return checked
+
+
+_WHOLE_TYPED = re.compile(r"\s*[+-]?[0-9]+\s*")
+_DUTCH_THOUSANDS = re.compile(r"\s*[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+\s*")
+
+
+def _value_problem(value: str, kind: str) -> str | None:
+    """What is wrong with a value as typed for a path, a whole number or a number; None if nothing.
+
+    An empty path; a whole number written with '.' between thousands or as a decimal (``20.000``,
+    ``20.5``); a number with a decimal comma (``0,03``). Anything else is left to Typer's conversion.
+    """
+    if kind == "path":
+        return None if value.strip() else f"expected a path, got {value!r}"
+    if kind == "whole":
+        if _WHOLE_TYPED.fullmatch(value) or not value.strip():
+            return None
+        if _DUTCH_THOUSANDS.fullmatch(value):
+            plain = value.strip().replace(".", "")
+            return f"expected a whole number without '.' between thousands ({plain}), got {value!r}"
+        if re.fullmatch(r"\s*[+-]?[0-9]*[.,][0-9]+\s*", value):
+            return f"expected a whole number, got {value!r}"
+        return None
+    if re.fullmatch(r"\s*[+-]?[0-9]*,[0-9]+\s*", value):
+        return f"expected a number with a decimal point ({value.strip().replace(',', '.')}), got {value!r}"
+    return None
 
 
 def _param_name(param: Any) -> str:

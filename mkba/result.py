@@ -655,7 +655,12 @@ def scenario_pricelist(
     PriceList('nl-sociaal-domein@2024.1', 70 items)
     """
     if pricelist is not None or scenario.pricelist is None:
-        return load_pricelist(pricelist, folders=folders, index=index)
+        try:
+            return load_pricelist(pricelist, folders=folders, index=index)
+        except MkbaError as exc:  # the caller's argument (--pricelist): say it is the one
+            if pricelist is not None and exc.file is None and exc.field is None:
+                exc.field = "pricelist"
+            raise
     try:
         return load_pricelist(scenario.pricelist_ref, folders=folders, index=index)
     except MkbaError as exc:  # the scenario names the list: say which scenario, and where

@@ -215,3 +215,38 @@ def test_plain_numbers_still_read(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "200 trekkingen" in done.stdout
+
+
+PETERBOROUGH = ROOT / "scenarios" / "sib" / "peterborough-one-service.yaml"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["run", TUTORIAL, "--break-even", "nope"], "--break-even: unknown input 'nope'"),
+        (["run", TUTORIAL, "--pricelist", "nope"], "--pricelist: no price list named 'nope'"),
+        (
+            ["run", TUTORIAL, "--price-year", "2100"],
+            "--price-year: price year 2100 is outside the price index",
+        ),
+        (["sib", PETERBOROUGH, "--outcome", "cohort-1-reconvictions=1e300"], "--outcome: outcome level"),
+        (
+            ["sib", RIKERS, "--simulate", "0"],
+            "--simulate: expected a value in [1, 1,000,000,000,000,000], got 0",
+        ),
+    ],
+)
+def test_an_api_error_about_an_option_names_the_option(tmp_path, args, said):
+    done = invoke_cli(*args, cwd=tmp_path)
+    one_line(done, said)
+    if "1e300" in args:
+        assert "GBP 10,000,000,000,000.00" in done.stderr  # the contract's currency, not EUR
+
+
+def test_the_same_field_in_a_scenario_file_is_said_at_its_line(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        TUTORIAL.read_text(encoding="utf-8").replace("price_year: 2024", "price_year: 2100"), encoding="utf-8"
+    )
+    done = invoke_cli("run", scenario)
+    assert done.returncode == 2 and "--price-year" not in done.stderr and ": price_year: " in done.stderr

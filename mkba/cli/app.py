@@ -42,7 +42,8 @@ PRICELIST_COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("pricelist", "pricelist_import"),
     "export": ("pricelist", "pricelist_export"),
 }
-#: Per command, the fields of the API it calls that one of its options gives, and that option: an
+#: Per command, the fields of the API it calls that one of its options gives under another name (a field
+#: named as an option's parameter is found from the command's signature), and that option: an
 #: error of the API naming the field names the option the user typed (``mkba batch --sheet x`` on a
 #: workbook without that sheet: ``--sheet: the workbook has no sheet 'x'``). Applied by
 #: :func:`mkba.cli.common.command_options`; keys are command names (``"pricelist import"`` for a
@@ -50,6 +51,7 @@ PRICELIST_COMMANDS: dict[str, tuple[str, str]] = {
 OPTION_FIELDS: dict[str, dict[str, str]] = {
     "batch": {"sheet": "--sheet"},  # mkba.batch.evaluate_many(sheet=)
     "sib": {"levels": "--outcome"},  # mkba.sib.model.SibModel.point(levels=)
+    "run": {"input": "--break-even"},  # mkba.engine.model.Model.input_index(name)
 }
 HELP = "Maatschappelijke kosten-batenanalyse (MKBA) for the Dutch social domain."
 
@@ -76,7 +78,24 @@ def _root(
 
 def _function(command: str, module: str, name: str) -> Any:
     function = getattr(importlib.import_module(f"mkba.cli.{module}"), name)
-    return _guarded(function, OPTION_FIELDS.get(command, {}))
+    return _guarded(function, {**_option_names(function), **OPTION_FIELDS.get(command, {})})
+
+
+def _option_names(function: Callable[..., Any]) -> dict[str, str]:
+    """Each option's parameter and the option a user types for it (``price_year``: ``--price-year``).
+
+    An error of the API that names an argument by the parameter's name (``price_year: ...`` for
+    ``--price-year 2100``) then names the option instead (:func:`mkba.cli.common.command_options`).
+    """
+    import inspect
+
+    names: dict[str, str] = {}
+    for name, parameter in inspect.signature(function).parameters.items():
+        if type(parameter.default).__name__ != "OptionInfo":
+            continue
+        long = [d for d in parameter.default.param_decls or () if d.startswith("--")]
+        names[name] = long[0] if long else "--" + name.replace("_", "-")
+    return names
 
 
 def _guarded(command: Callable[..., Any], options: dict[str, str] | None = None) -> Callable[..., Any]:

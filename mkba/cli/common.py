@@ -76,7 +76,12 @@ def check_range(value: float | None, option: str, low: float, high: float) -> No
             if isinstance(value, float)
             else (str(value) if abs(value) < 10**20 else "a huge number")
         )
-        raise MkbaError(f"expected a value in [{low:g}, {high:g}], got {shown}", field=option)
+        raise MkbaError(f"expected a value in [{_bound(low)}, {_bound(high)}], got {shown}", field=option)
+
+
+def _bound(x: float) -> str:
+    """A bound as a reader writes it: ``1``, ``0.25``, ``1,000,000,000,000,000`` (not ``1e+15``)."""
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) >= 1e6 else f"{x:g}"
 
 
 def check_options(

@@ -164,10 +164,6 @@ def sib_command(
     from mkba.sib.model import compile_sib
 
     given = parse_outcome(outcome)
-    if simulate is not None and simulate < 1:
-        raise MkbaError("--simulate expects a number of draws >= 1")
-    if chunk_size < 1:
-        raise MkbaError("--chunk-size expects a number >= 1")
     # Output paths are checked before anything is computed; mkba.io.files writes every file atomically.
     if plot is not None:
         check_png_path(plot, "--plot")

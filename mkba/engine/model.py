@@ -371,7 +371,9 @@ class Model:
         import difflib
 
         near = difflib.get_close_matches(name, [i.name for i in self.inputs], n=3, cutoff=0.3)
-        raise MkbaError(f"unknown input {name!r}" + (f"; nearest: {', '.join(near)}" if near else ""))
+        raise MkbaError(
+            f"unknown input {name!r}" + (f"; nearest: {', '.join(near)}" if near else ""), field="input"
+        )
 
     # -- evaluation --------------------------------------------------------------------
     def evaluate(self, theta: np.ndarray | None = None) -> Flows:

@@ -453,8 +453,9 @@ class SibModel:
         d = int(np.flatnonzero(over)[0])
         given = ", ".join(f"{o.id} = {levels[d, k]:g}" for k, o in enumerate(self.outcomes))
         raise MkbaError(
-            f"outcome level {given} would pay more than EUR {int(NO_CAP) / 100:,.2f} in outcome "
-            f"payments, the largest amount the SIB engine holds; give a lower outcome level"
+            f"outcome level {given} would pay more than {self.contract.currency} {int(NO_CAP) / 100:,.2f} "
+            "in outcome payments, the largest amount the SIB engine holds; give a lower outcome level",
+            field="levels",
         )
 
     def _savings(self, levels: np.ndarray, theta: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:

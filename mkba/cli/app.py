@@ -194,9 +194,8 @@ def _check_values_as_typed(command: Any) -> None:
     for param in command.params:
         described = getattr(param, "type_descriptor", None)
         annotation = getattr(described, "annotation", None)
-        kind = {Path: "path", int: "whole", float: "number"}.get(annotation)
-        if annotation == list[Path]:
-            kind = "path"
+        kinds: dict[Any, str] = {Path: "path", int: "whole", float: "number"}
+        kind = "path" if annotation == list[Path] else kinds.get(annotation)
         if kind is not None:
             param.process_value = _checked(param, param.process_value, kind)
 

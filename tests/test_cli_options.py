@@ -250,3 +250,39 @@ def test_the_same_field_in_a_scenario_file_is_said_at_its_line(tmp_path):
     )
     done = invoke_cli("run", scenario)
     assert done.returncode == 2 and "--price-year" not in done.stderr and ": price_year: " in done.stderr
+
+
+def test_a_command_misspelt_is_one_sentence_with_the_one_meant():
+    done = invoke_cli("rn", "x")
+    one_line(done, "no such command 'rn'; did you mean 'run'? (see 'mkba --help')")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "discount_rate: 0.0225",
+            "discount_rate: 0,0225",
+            "discount_rate: expected a number with a decimal point (0.0225), not a decimal comma",
+        ),
+        (
+            "dist: uniform, low: 0.2",
+            "dist: unifrom, low: 0.2",
+            "expected dist: triangular, uniform, pert, normal or beta; got 'unifrom', did you mean 'uniform'?",
+        ),
+    ],
+)
+def test_a_scenario_number_or_distribution_mistyped_says_what_was_meant(tmp_path, old, new, said):
+    text = TUTORIAL.read_text(encoding="utf-8")
+    assert old in text
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(text.replace(old, new, 1), encoding="utf-8")
+    done = invoke_cli("run", scenario)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+
+
+def test_an_outcome_level_with_a_decimal_comma_says_to_write_a_point():
+    one_line(
+        invoke_cli("sib", RIKERS, "--outcome", "cohort-2013-bed-days=7,5"),
+        "--outcome: cohort-2013-bed-days: expected a number as the level, got '7,5' (write a decimal point: 7.5)",
+    )

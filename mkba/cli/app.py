@@ -286,7 +286,10 @@ def usage_error(exc: Exception) -> MkbaError | None:
         elif "does not take a value" in message:
             message = "takes no value (it is a switch: give it or leave it out)"
         return MkbaError(message, field=option)
-    return MkbaError(f"{message[:1].lower()}{message[1:]}; {help_hint}")
+    message = re.sub(r"\.\s+([A-Z])", lambda m: "; " + m.group(1).lower(), message)  # one sentence
+    return MkbaError(
+        f"{message[:1].lower()}{message[1:].rstrip('?.')}{'?' if message.endswith('?') else ''} ({help_hint})"
+    )
 
 
 def _bad_value(exc: Exception, param: Any) -> MkbaError:

@@ -113,7 +113,9 @@ def parse_outcome(values: list[str] | None) -> dict[str, float] | float | None:
             level = float(num)
         except ValueError:
             raise MkbaError(
-                f"{key}: expected a number as the level, got {num!r}", field="--outcome"
+                f"{key}: expected a number as the level, got {num!r}"
+                + (" (write a decimal point: " + num.replace(",", ".") + ")" if "," in num else ""),
+                field="--outcome",
             ) from None
         if key in given:
             raise MkbaError(

@@ -6,7 +6,9 @@ Imports: :mod:`mkba.scenario.distributions` and the price list patterns only.
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -14,6 +16,14 @@ import pydantic
 
 from mkba.pricelist.items import MAX_AMOUNT, STAKEHOLDER_PATTERN
 from mkba.scenario.distributions import Distribution, _Dist, parse_distribution
+
+
+def _dist_hint(given: Any) -> str:
+    """``; got 'unifrom', did you mean 'uniform'?`` for a ``dist`` that is not one, or ``''``."""
+    if not isinstance(given, str):
+        return ""
+    near = difflib.get_close_matches(given, ["triangular", "uniform", "pert", "normal", "beta"], n=1)
+    return f"; got {given!r}" + (f", did you mean {near[0]!r}?" if near else "")
 
 
 def _number_or_distribution(value: Any) -> Any:
@@ -27,8 +37,13 @@ def _number_or_distribution(value: Any) -> Any:
             where = ".".join(str(p) for p in err["loc"][1:])
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
-                msg = "expected dist: triangular, uniform, pert, normal or beta"
+                msg = "expected dist: triangular, uniform, pert, normal or beta" + _dist_hint(
+                    value.get("dist")
+                )
             raise ValueError(f"invalid distribution{(' ' + where) if where else ''}: {msg}") from None
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]*,[0-9]+\s*", value):
+        point = value.strip().replace(",", ".")
+        raise ValueError(f"expected a number with a decimal point ({point}), not a decimal comma")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("expected a number or a distribution {dist: ...}")  # the loader adds the value
     if isinstance(value, int) and abs(value) > MAX_NUMBER:

@@ -72,6 +72,12 @@ _WORDS = {
         "percentielen uit een histogram: rangfout ten hoogste {error}",
         "percentiles read from a histogram: rank error at most {error}",
     ),
+    "outcome_not_drawn": (
+        "De simulatie trekt de uitkomstniveaus zoals het contract ze geeft; --outcome geldt alleen voor de "
+        "berekening hierboven.",
+        "The simulation draws the outcome levels as the contract gives them; --outcome holds only for the "
+        "result above.",
+    ),
     "draws_equal": (
         "Elke trekking is gelijk: geen uitkomstniveau en geen invoer van het scenario heeft een verdeling. "
         "Geef een uitkomst een verdeling (level: {dist: pert, low: ..., mode: ..., high: ...}) om de "
@@ -188,6 +194,8 @@ def sib_command(
     if simulate:
         data["simulation"] = _simulate(sib, simulate, seed, chunk_size, workers, scheduler)
         print_simulation(data["simulation"], lang.value, sib.contract)
+        if given is not None:  # the draws come from the contract, not from --outcome
+            out.print(_w("outcome_not_drawn", lang.value))
     if plot is not None:
         for k, path in enumerate(chart_paths(plot, [o.id for o in sib.outcomes])):
             plot_payout_curve(sib, path, outcome=k, lang=lang.value)

@@ -69,6 +69,8 @@ def render_analysis(console, result, analysis: dict) -> None:
         console.print(
             styled(f"{label('unc_p_negative', lang)}: ", (numbers.percent(sim.p_npv_negative, lang), "bold"))
         )
+        if note is None:  # nothing drawn: say why the columns are equal
+            console.print(label("unc_draws_equal", lang))
     frame = analysis.get("tornado")
     if frame is not None and frame.empty:  # nothing to vary: say so, no empty table
         console.print(styled((label("unc_tornado_none", lang), "italic")))

@@ -507,6 +507,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "unc_swing": ("Bereik", "Swing"),
     "unc_break_even": ("Omslagpunt", "Break-even"),
     "unc_none_uncertain": ("geen onzekere invoer", "no uncertain inputs"),
+    "unc_draws_equal": (
+        "Elke trekking is gelijk: geen invoer van het scenario heeft een verdeling. Geef een aantal, kans "
+        "of bedrag een verdeling ({dist: pert, low: ..., mode: ..., high: ...}) om de spreiding te zien.",
+        "Every draw is the same: no input of the scenario has a distribution. Give a quantity, share or "
+        "amount a distribution ({dist: pert, low: ..., mode: ..., high: ...}) to see the spread.",
+    ),
     "unc_range": ("bereik", "range"),
     # -- charts (mkba run --plots) ----------------------------------------------------------
     "plot_yearly_title": (

@@ -286,3 +286,10 @@ def test_an_outcome_level_with_a_decimal_comma_says_to_write_a_point():
         invoke_cli("sib", RIKERS, "--outcome", "cohort-2013-bed-days=7,5"),
         "--outcome: cohort-2013-bed-days: expected a number as the level, got '7,5' (write a decimal point: 7.5)",
     )
+
+
+def test_check_on_a_change_table_says_what_it_is(tmp_path):
+    one_line(invoke_cli("check", VARIANTS), f"{VARIANTS}: this is a change table of mkba batch")
+    other = tmp_path / "x.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")  # no id, no set: paths: read as a price list table
+    one_line(invoke_cli("check", other), f"{other}: expected the list's key, value rows")

@@ -117,7 +117,11 @@ def check(
     folders = pricelists_dir or ()
     for path in files:
         if path.suffix.lower() in TABLE_SUFFIXES:
-            ref = load_pricelist(path, folders=folders).ref
+            try:
+                ref = load_pricelist(path, folders=folders).ref
+            except MkbaError as exc:
+                _refuse_change_table(path)  # a table of another kind: say which, not the list's layout
+                raise exc from None
             out.print(
                 f"ok: {path} ({label('ck_pricelist', lang.value)} {ref}, {label('ck_table', lang.value)})",
                 soft_wrap=True,
@@ -135,6 +139,29 @@ def check(
             )
         out.print(f"ok: {path} ({checker(path, folders, lang.value)})", soft_wrap=True)  # one line per file
     _print_shadows(folders, lang.value)
+
+
+def _refuse_change_table(path: Path) -> None:
+    """Refuse a change table of ``mkba batch`` (an ``id`` column and ``set:`` paths) given to ``mkba check``.
+
+    Raises
+    ------
+    MkbaError
+        Naming the file, what it looks like and how to check it; nothing when it does not look so.
+    """
+    from mkba.batch import read_changes
+
+    try:
+        columns = [str(c) for c in read_changes(path).columns]
+    except MkbaError:
+        return
+    if "id" in columns and any("." in c for c in columns if c != "id"):
+        raise MkbaError(
+            "this is a change table of mkba batch (an id column and set: paths), not a price list; "
+            "mkba check reads scenarios, projects, price lists, mappings and indexes: check a change "
+            "table by running it, mkba batch BASE --changes FILE",
+            file=str(path),
+        )
 
 
 def _print_shadows(folders: Sequence[Path], lang: str) -> None:

@@ -42,6 +42,13 @@ def test_diff_counts_and_columns_are_in_dutch():
     assert re.search(r"\d+ added, \d+ removed, \d+ changed, \d+ unchanged", english)
 
 
+def test_diff_of_a_list_with_itself_says_so_without_an_empty_table():
+    done = invoke_cli("pricelist", "diff", OLD, OLD)
+    assert done.returncode == 0, done.stderr
+    assert "0 nieuw, 0 vervallen, 0 gewijzigd" in _flat(done.stdout) and "Bedrag A" not in done.stdout
+    assert "Bedrag A" in invoke_cli("pricelist", "diff", OLD, OLD, "--all").stdout  # asked for: every item
+
+
 def test_list_in_both_languages():
     assert "Versies" in invoke_cli("pricelist", "list").stdout
     assert "Versions" in invoke_cli("pricelist", "list", "--lang", "en").stdout

@@ -103,7 +103,8 @@ def pricelist_diff(
         )
     )
     shown = frame if all_items else frame[frame["status"] != "unchanged"]
-    out.print(_diff_table(shown, year, lang.value))
+    if len(shown):  # no empty table when nothing changed: the line above says so
+        out.print(_diff_table(shown, year, lang.value))
 
 
 def _items_table(pl: Any, frame: Any, price_year: int | None, lang: str) -> Table:

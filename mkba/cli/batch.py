@@ -32,7 +32,11 @@ def batch(
     ),
     pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
+    lang: Lang = typer.Option(
+        Lang.nl,
+        "--lang",
+        help="Language of what it prints (error messages are in English, as the file format's field names they quote).",
+    ),
 ) -> None:
     """Evaluate many variants of one scenario: every figure of every variant in one tidy table."""
     from mkba.batch import evaluate_many

@@ -102,7 +102,11 @@ CHECKS: dict[str, Callable[[Path, Sequence[Path], str], str]] = {
 def check(
     files: list[Path] = typer.Argument(..., help="Scenario, project, price list, mapping or index files."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
+    lang: Lang = typer.Option(
+        Lang.nl,
+        "--lang",
+        help="Language of what it prints (error messages are in English, as the file format's field names they quote).",
+    ),
 ) -> None:
     """Check files without computing anything: each is read, validated and its references resolved.
 

@@ -182,7 +182,11 @@ def pricelist_import(
     output: Path = typer.Option(..., "-o", "--output", help="The price list file to write (.yaml)."),
     name: str | None = typer.Option(None, help="Name of the new list (default: the mapping's)."),
     version: str | None = typer.Option(None, help="Version of the new list (default: the mapping's)."),
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
+    lang: Lang = typer.Option(
+        Lang.nl,
+        "--lang",
+        help="Language of what it prints (error messages are in English, as the file format's field names they quote).",
+    ),
 ) -> None:
     """Import a price list from Excel or CSV with a column mapping."""
     from mkba.io.files import check_input, check_output
@@ -207,7 +211,11 @@ def pricelist_export(
     ref: str = typer.Argument(..., help="NAME, NAME@VERSION or a file."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .csv, .xlsx or .yaml."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the messages."),
+    lang: Lang = typer.Option(
+        Lang.nl,
+        "--lang",
+        help="Language of what it prints (error messages are in English, as the file format's field names they quote).",
+    ),
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
     from mkba.io.files import check_output

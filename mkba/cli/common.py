@@ -321,7 +321,7 @@ def _is_file_ref(ref: str | None) -> bool:
 
 
 PRICELISTS_DIR_OPTION = typer.Option(
-    None, "--pricelists-dir", help="Extra folder of price lists (<name>/<version>.yaml)."
+    None, "--pricelists-dir", help="Extra folder of price lists (<name>/<version>.yaml).", metavar="FOLDER"
 )
 
 

@@ -80,7 +80,7 @@ def pricelist_diff(
     a: str = typer.Argument(..., help="The old list: NAME, NAME@VERSION or a file."),
     b: str = typer.Argument(..., help="The new list: NAME, NAME@VERSION or a file."),
     price_year: int | None = typer.Option(None, help="Common price year of the real change."),
-    all_items: bool = typer.Option(False, "--all", help="Also list unchanged items."),
+    all_items: bool = typer.Option(False, "--all", help="Also list unchanged items.", metavar=""),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels and numbers."),
 ) -> None:

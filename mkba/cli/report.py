@@ -26,7 +26,12 @@ def report(
     simulate: int | None = typer.Option(None, help="Monte Carlo: number of draws."),
     seed: int = typer.Option(20260101, help="Seed of the Monte Carlo draws."),
     chunk_size: int = typer.Option(100_000, help="Draws evaluated at once (memory bound)."),
-    tornado: bool = typer.Option(False, "--tornado", help="One-way sensitivity of every uncertain input."),
+    tornado: bool = typer.Option(
+        False,
+        "--tornado",
+        help="One-way sensitivity of every uncertain input.",
+        metavar="",  # a switch
+    ),
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the report."),
     pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
     template: Path | None = typer.Option(None, "--template", help="A Jinja2 template of one's own."),

@@ -44,7 +44,12 @@ def run(
     simulate: int | None = typer.Option(None, help="Monte Carlo: number of draws."),
     seed: int = typer.Option(20260101, help="Seed of the Monte Carlo draws."),
     chunk_size: int = typer.Option(100_000, help="Draws evaluated at once (memory bound)."),
-    tornado: bool = typer.Option(False, "--tornado", help="One-way sensitivity of every uncertain input."),
+    tornado: bool = typer.Option(
+        False,
+        "--tornado",
+        help="One-way sensitivity of every uncertain input.",
+        metavar="",  # a switch
+    ),
     break_even: list[str] | None = typer.Option(
         None, "--break-even", help="Input whose break-even value to find (repeatable)."
     ),

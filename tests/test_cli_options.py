@@ -144,25 +144,36 @@ def test_an_unknown_outcome_names_the_outcome_option():
     one_line(invoke_cli("sib", RIKERS, "--outcome", "nosuchid=3"), "--outcome: unknown outcome 'nosuchid'")
 
 
-def test_the_wrapper_says_an_api_field_as_the_option_each_command_declares(monkeypatch):
-    """Every command runs in one wrapper (cli.app); it renames the fields the command declares."""
+def test_the_wrapper_says_an_api_field_as_the_option_only_when_the_user_gave_it():
+    """Every command runs in one wrapper (cli.app): an API error about a value an option gave names the option."""
     from mkba.cli import app
+    from mkba.cli.batch import batch
+    from mkba.cli.common import command_options
+    from mkba.cli.run import run
 
-    def command(**given):
-        raise MkbaError("the workbook has no sheet 'x'", file="t.xlsx", field=given["field"])
+    def said(fields, given, **where):
+        with pytest.raises(MkbaError) as info, command_options(given, fields):
+            raise MkbaError("wrong", **where)
+        return info.value.field
 
-    assert app.OPTION_FIELDS["batch"] == {"sheet": "--sheet"}
-    assert app.OPTION_FIELDS["sib"] == {"levels": "--outcome"}  # SibModel.point(levels=)
-    for name, field, said in [("batch", "sheet", "--sheet"), ("sib", "levels", "--outcome")]:
-        guarded = app._guarded(command, app.OPTION_FIELDS[name])
-        with pytest.raises(MkbaError) as info:
-            guarded(field=field)
-        assert (
-            info.value.field == said and str(info.value) == f"t.xlsx: {said}: the workbook has no sheet 'x'"
-        )
-    with pytest.raises(MkbaError) as info:  # a field the command does not declare keeps its name
-        app._guarded(command, app.OPTION_FIELDS["batch"])(field="levels")
-    assert info.value.field == "levels"
+    batch_fields = app._option_fields(batch, app.OPTION_FIELDS["batch"])
+    assert said(batch_fields, {"sheet": "x"}, file="t.xlsx", field="sheet") == "--sheet"  # its workbook
+    assert said(batch_fields, {"sheet": None}, file="t.xlsx", field="sheet") == "sheet"  # not given
+    assert said(batch_fields, {"sheet": "x"}, file="t.csv", line=1, field="sheet") == "sheet"  # a column
+    run_fields = app._option_fields(run, app.OPTION_FIELDS["run"])
+    assert said(run_fields, {"price_year": 2100}, field="price_year") == "--price-year"
+    assert said(run_fields, {"price_year": None}, field="price_year") == "price_year"  # the scenario's
+    assert said(run_fields, {"price_year": 2100}, file="s.yaml", field="price_year") == "price_year"
+    assert said(run_fields, {"break_even": ["x"]}, field="input") == "--break-even"
+
+
+def test_an_error_about_a_value_no_option_gave_names_no_option(tmp_path):
+    # the scenario's own figures (no --discount-rate, --pricelist or --outcome given)
+    scenario = tmp_path / "s.yaml"
+    text = TUTORIAL.read_text(encoding="utf-8").replace("discount_rate: 0.0225", "discount_rate: -0.99")
+    scenario.write_text(text.replace("horizon: 5", "horizon: 200"), encoding="utf-8")
+    done = invoke_cli("run", scenario)
+    assert done.returncode == 2 and "--discount-rate" not in done.stderr, done.stderr
 
 
 def test_a_files_own_field_named_like_an_option_keeps_its_name(tmp_path):
@@ -198,6 +209,10 @@ def test_a_files_own_field_named_like_an_option_keeps_its_name(tmp_path):
             "--workers: expected a whole number without",
         ),
         (["run", TUTORIAL, "--simulate", "20.5"], "--simulate: expected a whole number, got '20.5'"),
+        (
+            ["run", TUTORIAL, "--simulate", "1_000.000"],
+            "--simulate: expected a whole number, got '1_000.000'",
+        ),
         (
             ["run", TUTORIAL, "--discount-rate", "0,03"],
             "--discount-rate: expected a number with a decimal point (0.03), got '0,03'",
@@ -255,6 +270,7 @@ def test_the_same_field_in_a_scenario_file_is_said_at_its_line(tmp_path):
 def test_a_command_misspelt_is_one_sentence_with_the_one_meant():
     done = invoke_cli("rn", "x")
     one_line(done, "no such command 'rn'; did you mean 'run'? (see 'mkba --help')")
+    one_line(invoke_cli("foo. Bar"), "no such command 'foo. Bar' (see 'mkba --help')")  # as typed
 
 
 @pytest.mark.parametrize(

@@ -401,3 +401,14 @@ def test_every_options_help_is_shown_as_written():
 
     walk(get_command(build_app()), [])
     assert lost == []
+
+
+@pytest.mark.parametrize(
+    ("scenario", "equal"), [("buzinezzclub-rotterdam.yaml", True), ("tutorial.yaml", False)]
+)
+def test_a_monte_carlo_of_a_scenario_without_distributions_says_every_draw_is_the_same(scenario, equal):
+    done = invoke_cli(
+        "run", Path(__file__).resolve().parents[1] / "scenarios" / scenario, "--simulate", "200"
+    )
+    assert done.returncode == 0, done.stderr
+    assert ("Elke trekking is gelijk" in " ".join(done.stdout.split())) is equal

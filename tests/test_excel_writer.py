@@ -15,9 +15,12 @@ from pathlib import Path
 from xml.etree.ElementTree import canonicalize
 
 import openpyxl
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
+from openpyxl.styles import Font
 
-from mkba.report.excel.cells import save
+from mkba.report.excel.cells import _defined_name, save
 from mkba.report.excel.workbook import build_workbook
 from mkba.result import evaluate
 from mkba.uncertainty import sensitivity
@@ -39,7 +42,7 @@ def _parts(path: Path) -> dict[str, str]:
                 r"<v>([-+0-9.eE]+)</v>", _number, canonicalize(z.read(name).decode(), strip_text=True)
             )
             for name in z.namelist()
-            if name.endswith(".xml") and name != "docProps/core.xml"  # its time of saving
+            if name.endswith((".xml", ".rels", ".vml")) and name != "docProps/core.xml"  # its time of saving
         }
 
 
@@ -54,6 +57,12 @@ def _workbook(result):
     ws["H2"].comment = Comment("een opmerking", "mkba")
     ws["H3"].hyperlink = "https://www.cbs.nl/"
     ws["H4"] = dt.date(2024, 1, 1)
+    ws["H5"].font = Font(bold=True)  # a styled cell without a value: written with its type, as openpyxl does
+    ws["H6"] = ""  # an empty text
+    ws["H7"] = True  # a boolean, rich text: openpyxl's own writer
+    ws["H8"] = CellRichText(["een ", TextBlock(InlineFont(b=True), "vet"), " woord"])
+    # a defined name that Excel reserves is written with its _xlnm. prefix
+    wb.defined_names["Print_Titles"] = _defined_name("Print_Titles", "Index!$1:$1")
     return wb
 
 
@@ -76,3 +85,5 @@ def test_save_writes_what_openpyxl_writes(tmp_path):
     assert back["Index"]["H2"].comment.text == "een opmerking"
     assert back["Index"]["H3"].hyperlink.target == "https://www.cbs.nl/"
     assert back["Index"]["H4"].value == dt.datetime(2024, 1, 1)
+    assert back["Index"]["H7"].value is True and back["Index"]["H5"].font.b
+    assert '<definedName name="_xlnm.Print_Titles">' in mine["xl/workbook.xml"]

@@ -585,6 +585,8 @@ def test_outcome_levels_on_the_command_line_are_read_strictly():
     with pytest.raises(MkbaError, match="expected a number as the level, got 'abc'") as info:
         parse_outcome(["uitkeringsdagen=abc"])
     assert info.value.field == "--outcome" and not info.value.message.startswith("--outcome")
+    with pytest.raises(MkbaError, match=r"got '0,5' \(write a decimal point: 0.5\)"):
+        parse_outcome(["0,5"])
     assert parse_outcome(["a=1", "b=2.5"]) == {"a": 1.0, "b": 2.5}
 
 

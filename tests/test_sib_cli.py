@@ -370,12 +370,3 @@ def test_a_simulation_beside_an_outcome_level_says_it_draws_the_contracts_levels
     assert "--outcome geldt alleen voor de berekening hierboven" in " ".join(with_level.stdout.split())
     without = invoke_cli("sib", rikers, "--simulate", "300")
     assert "--outcome geldt" not in " ".join(without.stdout.split())
-
-
-@pytest.mark.parametrize(
-    ("scenario", "equal"), [("buzinezzclub-rotterdam.yaml", True), ("tutorial.yaml", False)]
-)
-def test_a_monte_carlo_of_a_scenario_without_distributions_says_every_draw_is_the_same(scenario, equal):
-    done = invoke_cli("run", ROOT / "scenarios" / scenario, "--simulate", "200")
-    assert done.returncode == 0, done.stderr
-    assert ("Elke trekking is gelijk" in " ".join(done.stdout.split())) is equal

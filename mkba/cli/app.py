@@ -78,30 +78,38 @@ def _root(
 
 def _function(command: str, module: str, name: str) -> Any:
     function = getattr(importlib.import_module(f"mkba.cli.{module}"), name)
-    return _guarded(function, {**_option_names(function), **OPTION_FIELDS.get(command, {})})
+    return _guarded(function, _option_fields(function, OPTION_FIELDS.get(command, {})))
 
 
-def _option_names(function: Callable[..., Any]) -> dict[str, str]:
-    """Each option's parameter and the option a user types for it (``price_year``: ``--price-year``).
+def _option_fields(function: Callable[..., Any], declared: dict[str, str]) -> dict[str, Any]:
+    """The fields an error of the API may name for a value one of ``function``'s options gives.
 
-    An error of the API that names an argument by the parameter's name (``price_year: ...`` for
-    ``--price-year 2100``) then names the option instead (:func:`mkba.cli.common.command_options`).
+    Each option's parameter (``price_year``: ``--price-year``), found from the signature, for an
+    error that names no file; and the fields ``declared`` (:data:`OPTION_FIELDS`) under another name,
+    which may name a file (:class:`mkba.cli.common.OptionField`).
     """
     import inspect
 
-    names: dict[str, str] = {}
+    from mkba.cli.common import OptionField
+
+    fields: dict[str, OptionField] = {}
     for name, parameter in inspect.signature(function).parameters.items():
         if type(parameter.default).__name__ != "OptionInfo":
             continue
         long = [d for d in parameter.default.param_decls or () if d.startswith("--")]
-        names[name] = long[0] if long else "--" + name.replace("_", "-")
-    return names
+        fields[name] = OptionField(
+            long[0] if long else "--" + name.replace("_", "-"), name, parameter.default.default
+        )
+    by_option = {said.option: said for said in fields.values()}
+    for field, option in declared.items():
+        fields[field] = OptionField(option, by_option[option].param, by_option[option].default, file_ok=True)
+    return fields
 
 
-def _guarded(command: Callable[..., Any], options: dict[str, str] | None = None) -> Callable[..., Any]:
+def _guarded(command: Callable[..., Any], options: dict[str, Any] | None = None) -> Callable[..., Any]:
     """``command`` run inside :func:`mkba.cli.common.command_options` (its signature kept for Typer).
 
-    ``options``: the fields of the API that the command's options give (:data:`OPTION_FIELDS`).
+    ``options``: the fields of the API that the command's options give (:func:`_option_fields`).
     """
 
     @functools.wraps(command)
@@ -231,7 +239,7 @@ def _value_problem(value: str, kind: str) -> str | None:
         if _DUTCH_THOUSANDS.fullmatch(value):
             plain = value.strip().replace(".", "")
             return f"expected a whole number without '.' between thousands ({plain}), got {value!r}"
-        if re.fullmatch(r"\s*[+-]?[0-9]*[.,][0-9]+\s*", value):
+        if "." in value or "," in value:  # 20.5, 1_000.000: never a whole number as typed
             return f"expected a whole number, got {value!r}"
         return None
     if re.fullmatch(r"\s*[+-]?[0-9]*,[0-9]+\s*", value):
@@ -286,7 +294,7 @@ def usage_error(exc: Exception) -> MkbaError | None:
         elif "does not take a value" in message:
             message = "takes no value (it is a switch: give it or leave it out)"
         return MkbaError(message, field=option)
-    message = re.sub(r"\.\s+([A-Z])", lambda m: "; " + m.group(1).lower(), message)  # one sentence
+    message = message.replace(". Did you mean", "; did you mean")  # one sentence (click's two)
     return MkbaError(
         f"{message[:1].lower()}{message[1:].rstrip('?.')}{'?' if message.endswith('?') else ''} ({help_hint})"
     )

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -228,16 +229,41 @@ def check_shared_options(given: dict[str, Any]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class OptionField:
+    """An option of a command, as an error of the API it calls names the value the option gives.
+
+    Attributes
+    ----------
+    option : str
+        What the user types (``--price-year``).
+    param : str
+        The command's parameter that holds it (``price_year``), and its ``default``.
+    default : Any
+    file_ok : bool
+        Whether an error that names a file is still about the option's value (``--sheet``: the
+        workbook has no such sheet); else only an error that names no file is.
+    """
+
+    option: str
+    param: str
+    default: Any = None
+    file_ok: bool = False
+
+
 @contextmanager
-def command_options(given: dict[str, Any], options: Mapping[str, str] | None = None) -> Iterator[None]:
+def command_options(
+    given: dict[str, Any], options: Mapping[str, OptionField] | None = None
+) -> Iterator[None]:
     """Around a command: :func:`check_shared_options`, its ``--pricelists-dir`` for :func:`input_files`,
     and errors said with the command's options.
 
     ``options`` maps a field of the API the command calls to the option that gives it
-    (``{"sheet": "--sheet"}`` for ``mkba batch``, whose ``--sheet`` is
+    (``"sheet"``: ``--sheet`` for ``mkba batch``, whose ``--sheet`` is
     :func:`mkba.batch.evaluate_many`'s ``sheet``): an :class:`~mkba.errors.MkbaError` raised in
-    the command with that field and no line names the option instead, the one the user typed (an
-    error with a line is about a file's own field of that name).
+    the command with that field names the option instead, the one the user typed, when the user
+    gave it (not its default) and the error is about a value, not a file's own field of that name
+    (no line; no file, unless ``file_ok``).
 
     Raises
     ------
@@ -249,13 +275,24 @@ def command_options(given: dict[str, Any], options: Mapping[str, str] | None = N
     try:
         yield
     except MkbaError as exc:
-        # an argument's error has no line; a file's field of the same name (a scenario's key
-        # 'levels', a change table's column 'sheet') is said at its line, under its own name
-        if options and exc.field is not None and exc.line is None:
-            exc.field = options.get(exc.field, exc.field)
+        said = options.get(exc.field) if options and exc.field is not None else None
+        if said is not None and _about_option(exc, said, given):
+            exc.field = said.option
         raise
     finally:
         _FOLDERS.reset(token)
+
+
+def _about_option(exc: MkbaError, said: OptionField, given: Mapping[str, Any]) -> bool:
+    """Whether ``exc`` is about the value the user gave ``said``'s option (see :func:`command_options`).
+
+    A file's field of the same name is said at its line (a scenario's key ``levels``, a change
+    table's column ``sheet``); an option left at its default gave nothing to blame.
+    """
+    value = given.get(said.param)
+    if exc.line is not None or value is None or value == said.default:
+        return False
+    return said.file_ok or exc.file is None
 
 
 #: The ``--pricelists-dir`` folders of the command being run (set by :func:`command_options`), for

@@ -106,7 +106,10 @@ def parse_outcome(values: list[str] | None) -> dict[str, float] | float | None:
         try:
             return float(values[0])
         except ValueError:
-            raise MkbaError(f"expected a number or ID=LEVEL, got {values[0]!r}", field="--outcome") from None
+            hint = f" (write a decimal point: {values[0].replace(',', '.')})" if "," in values[0] else ""
+            raise MkbaError(
+                f"expected a number or ID=LEVEL, got {values[0]!r}{hint}", field="--outcome"
+            ) from None
     given: dict[str, float] = {}
     for v in values:
         key, sep, num = v.partition("=")

@@ -577,9 +577,10 @@ class _FastWorksheetWriter(WorksheetWriter):
         if letter is None:
             letter = self._letters[col] = get_column_letter(col)
         attrs = f'r="{letter}{cell.row}"{styled}'
-        if value is None or value == "":
-            return f"<c {attrs}/>"
         kind = cell.data_type
+        if value is None or value == "":  # as openpyxl: its type, as an inline string for text
+            typed = _EMPTY_TYPE.get(kind, f' t="{kind}"')
+            return f"<c {attrs}{typed}/>"
         if kind == "n" and (value.__class__ is float or value.__class__ is int):
             return f'<c {attrs} t="n"><v>{value!r}</v></c>'
         if kind == "f" and value.__class__ is str:
@@ -595,6 +596,10 @@ class _FastWorksheetWriter(WorksheetWriter):
             if not table.tableColumns:
                 _name_columns(self.ws, table)
         return super().write_tables()
+
+
+#: The type attribute of an empty cell, as openpyxl writes it: text as an inline string, none for a formula.
+_EMPTY_TYPE = {"s": ' t="inlineStr"', "f": ""}
 
 
 def _row_start(row_idx: int, dim: Any) -> str:

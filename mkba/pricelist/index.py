@@ -199,7 +199,7 @@ class PriceIndex:
         >>> index.level(2025)
         Traceback (most recent call last):
         ...
-        mkba.errors.MkbaError: price year 2025 is outside the price index 'example' (2023-2024); ...
+        mkba.errors.MkbaError: price_year: price year 2025 is outside the price index 'example' (2023-2024); ...
         """
         y = np.asarray(year, dtype=np.int64)
         inner = np.clip(y, self.first_year, self.last_year)
@@ -212,7 +212,8 @@ class PriceIndex:
             raise MkbaError(
                 f"price year {bad} is outside the price index {self.name!r} "
                 f"({self.first_year}-{self.last_year}); use a year in the series or state an "
-                "assumed yearly inflation for the years beyond it"
+                "assumed yearly inflation for the years beyond it",
+                field="price_year",
             )
         growth = 1.0 + float(self.assumed_inflation)
         return out * growth ** (y - inner).astype(np.float64)

@@ -244,6 +244,10 @@ PETERBOROUGH = ROOT / "scenarios" / "sib" / "peterborough-one-service.yaml"
             ["run", TUTORIAL, "--price-year", "2100"],
             "--price-year: price year 2100 is outside the price index",
         ),
+        (
+            ["pricelist", "show", "nl-sociaal-domein", "--price-year", "2100"],
+            "--price-year: price year 2100 is outside",
+        ),
         (["sib", PETERBOROUGH, "--outcome", "cohort-1-reconvictions=1e300"], "--outcome: outcome level"),
         (
             ["sib", RIKERS, "--simulate", "0"],

@@ -732,10 +732,12 @@ def evaluate(
         flows = model.evaluate()
         figs = figures(model, flows)
     if not all(np.isfinite(getattr(figs, name)).all() for name in ("pv_costs", "pv_benefits", "npv")):
-        raise MkbaError(
+        message = (
             f"the figures overflow: a discount rate of {float(model.base[model.discount_col]):g} with base "
             f"year {model.base_year} over {model.years[0]}-{model.years[-1]} gives discount factors beyond "
-            "what a computer number holds; check discount_rate and base_year",
-            field="discount_rate",
+            "what a computer number holds; check discount_rate and base_year"
         )
+        if discount_rate is not None:  # the caller's rate (--discount-rate)
+            raise MkbaError(message, field="discount_rate")
+        raise scenario.error(message, ("discount_rate",))  # the scenario's own: at its line
     return Result(model, flows, figs, lang=lang)

@@ -313,3 +313,11 @@ def test_check_on_a_change_table_says_what_it_is(tmp_path):
     other = tmp_path / "x.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")  # no id, no set: paths: read as a price list table
     one_line(invoke_cli("check", other), f"{other}: expected the list's key, value rows")
+
+
+def test_an_overflow_from_the_scenarios_own_discount_rate_is_said_at_its_line(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    text = TUTORIAL.read_text(encoding="utf-8").replace("discount_rate: 0.0225", "discount_rate: -0.99")
+    scenario.write_text(text.replace("horizon: 5", "horizon: 200"), encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("discount_rate:"))
+    one_line(invoke_cli("run", scenario), f"{scenario}:{line}: discount_rate: the figures overflow")

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import invoke_cli, kill_a_worker_during
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mkba
 from mkba.batch import evaluate_many
@@ -774,3 +776,47 @@ def test_the_quick_bounds_of_a_change_table_are_never_looser_than_the_scenario_m
         "2025",
         "discount_rate",
     } <= checked
+
+
+#: Columns of the tutorial whose plain numbers the quick check takes without validating a scenario.
+QUICK_COLUMNS = [
+    "effects.minder-huisartsbezoek.success",
+    "effects.minder-huisartsbezoek.attribution",
+    "effects.minder-huisartsbezoek.deadweight",
+    "effects.minder-huisartsbezoek.drop_off",
+    "effects.minder-huisartsbezoek.quantity",
+    "costs.coordinator.amount",
+    "volunteers.buddy.hours",
+    "participants.2025",
+    "discount_rate",
+]
+
+
+def _scenario_takes(column, value) -> bool:
+    from mkba.scenario.model import load_scenario
+
+    try:
+        load_scenario(TUTORIAL).with_changes(set={column: value})
+    except MkbaError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("column", QUICK_COLUMNS)
+def test_the_quick_check_and_the_scenario_agree_at_the_edges_of_each_bound(column):
+    # a plain number the quick check takes is not validated again: at each bound and just beyond it,
+    # the quick check takes exactly what a scenario file takes
+    from mkba.batch import _bounds, _plain_ok
+
+    low, high, _ = _bounds(column)
+    for value in (low, high, math.nextafter(low, -math.inf), math.nextafter(high, math.inf)):
+        assert _plain_ok(column, value) == _scenario_takes(column, value), (column, value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(column=st.sampled_from(QUICK_COLUMNS), value=st.floats(-2, 2))
+def test_a_value_the_quick_check_takes_is_one_a_scenario_file_takes(column, value):
+    from mkba.batch import _plain_ok
+
+    if _plain_ok(column, value):
+        assert _scenario_takes(column, value), (column, value)

@@ -351,6 +351,19 @@ def test_an_xlsx_change_table_on_a_named_sheet(tmp_path):
     assert done.returncode == 2 and "Blad9" in done.stderr and "Traceback" not in done.stderr
 
 
+def _refused_at_row_b(path, message, tmp_path) -> None:
+    """A table whose row 'b' (line 3) has a bad costs.opstart.amount: refused there, by the API and the command."""
+    with pytest.raises(MkbaError) as info:
+        evaluate_many(TUTORIAL, path)
+    where = (info.value.file, info.value.line, info.value.field)
+    assert where == (str(path), 3, "row 'b', column costs.opstart.amount")
+    assert message in info.value.message
+    out = tmp_path / "uit.csv"
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", out)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
@@ -362,19 +375,7 @@ def test_an_xlsx_change_table_on_a_named_sheet(tmp_path):
 )
 def test_an_xlsx_cell_that_cannot_be_read_is_refused_naming_file_row_and_column(tmp_path, cell, message):
     rows = [["id", "participants.2025", "costs.opstart.amount"], ["a", 10, 5000], ["b", 20, cell]]
-    path = workbook(tmp_path / "tabel.xlsx", rows)
-    with pytest.raises(MkbaError) as info:
-        evaluate_many(TUTORIAL, path)
-    assert (info.value.file, info.value.line, info.value.field) == (
-        str(path),
-        3,
-        "row 'b', column costs.opstart.amount",
-    )
-    assert message in info.value.message
-    out = tmp_path / "uit.csv"
-    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", out)
-    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
-    assert not out.exists()
+    _refused_at_row_b(workbook(tmp_path / "tabel.xlsx", rows), message, tmp_path)
 
 
 def test_an_xlsx_date_or_a_column_without_a_name_is_refused(tmp_path):
@@ -473,16 +474,7 @@ def test_a_comma_separated_file_keeps_reading_a_decimal_point():
 )
 def test_a_number_a_decimal_comma_file_does_not_make_clear_is_refused(tmp_path, value, message):
     path = dutch_csv(tmp_path / "varianten.csv", ["id;costs.opstart.amount", "a;1.000", f"b;{value}"])
-    with pytest.raises(MkbaError) as info:
-        evaluate_many(TUTORIAL, path)
-    assert (info.value.file, info.value.line, info.value.field) == (
-        str(path),
-        3,
-        "row 'b', column costs.opstart.amount",
-    )
-    assert message in info.value.message
-    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "uit.csv")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    _refused_at_row_b(path, message, tmp_path)
 
 
 def test_a_header_with_two_separators_or_a_line_with_too_many_cells_is_refused(tmp_path):

@@ -880,8 +880,8 @@ class Schedule:
         top = self._layout(self.guarantee_cents)[:, self.settle]  # (I, D): floors settle then only
         back = self._layout(self.received_cents).sum(axis=1)  # (I, D)
         back += top
-        if self.backstop_cents.shape[1]:
-            back += self.backstop_cents.sum(axis=1).T
+        backstop = self.backstop_cents.sum(axis=1)  # (D, I): what the named guarantees pay each investor
+        back += backstop.T
         invested = self.invest_cents.sum(axis=1).astype(np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):  # no investors: NaN
             each = back / invested[:, None]
@@ -904,11 +904,7 @@ class Schedule:
             "investor_multiple_each": each.T,
             "payer_net_savings": self.payer_pv_savings - pv_pay,
             "floor_top_up": top.sum(axis=0) / 100.0,
-            "guarantee_paid": (
-                self.backstop_cents.sum(axis=(1, 2)) / 100.0
-                if self.backstop_cents.shape[1]
-                else np.zeros(payer.shape[1])
-            ),
+            "guarantee_paid": backstop.sum(axis=1) / 100.0,
         }
 
     @property

@@ -7,16 +7,11 @@ from typing import TYPE_CHECKING, Any
 from mkba.cli.common import bold, dim, euro, out, styled
 from mkba.cli.terminal import Table
 from mkba.report import numbers
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import kind_name, label
 
 if TYPE_CHECKING:
     from mkba.project import ProjectResult
     from mkba.result import Result
-
-
-def _kind(kind: str, lang: str) -> str:
-    shown = label(f"kind_{kind}", lang)
-    return kind if shown == f"kind_{kind}" else shown
 
 
 def _pm_table(rows: list[dict[str, Any]], lang: str, stakeholder_label: Any, with_alt: bool = False) -> Table:
@@ -52,7 +47,7 @@ def print_overview(result: Result) -> None:
         cells = r["pv"]
         for name in stakeholders:
             totals[name] += cells.get(name, 0.0)
-        note = _kind(r["kind"], lang) + (f" ({label('transfer_note', lang)})" if r["transfer"] else "")
+        note = kind_name(r["kind"], lang) + (f" ({label('transfer_note', lang)})" if r["transfer"] else "")
         total = euro(r["total"], lang=lang)
         table.add_row(
             r["label"] or r["id"],

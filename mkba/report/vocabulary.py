@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mkba.report import numbers
@@ -1075,6 +1075,33 @@ def counted(n: int, key: str, lang: str = "nl") -> str:
     """
     one, many = label(key, lang).split("|")
     return f"{numbers.count(n, lang)} {one if n == 1 else many}"
+
+
+def kind_name(kind: str, lang: str = "nl") -> str:
+    """The reader's word for the kind of a line (``avoided_cost``: ``vermeden kosten``); ``overig`` for a
+    kind without one, never the code word.
+
+    Examples
+    --------
+    >>> kind_name("avoided_cost"), kind_name("no-such-kind", "en")
+    ('vermeden kosten', 'other')
+    """
+    shown = label(f"kind_{kind}", lang)
+    return label("kind_other", lang) if shown == f"kind_{kind}" else shown
+
+
+def joined(names: Sequence[str], lang: str = "nl") -> str:
+    """``a, b en c`` (``a, b and c``): names as a sentence lists them.
+
+    Examples
+    --------
+    >>> joined(["a", "b", "c"]), joined(["a"], "en"), joined(["a", "b"], "en")
+    ('a, b en c', 'a', 'a and b')
+    """
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {label('rp_and', lang)} " + names[-1]
 
 
 def unit_name(unit: str, lang: str = "nl") -> str:

@@ -26,6 +26,7 @@ from mkba.errors import MkbaError
 from mkba.report.excel.cells import EURO0, FACTOR, NUMBER, YEAR, Context, write_title
 from mkba.report.excel.fit import fit_header, wrap_columns
 from mkba.report.excel.inputs import Inputs
+from mkba.report.vocabulary import kind_name
 
 if TYPE_CHECKING:
     from mkba.engine.model import Line
@@ -236,8 +237,7 @@ def _gross_rows(ctx: Context, ws: Worksheet, grid: _Grid, inputs: Inputs, row: i
         # the parties the line is booked on (none for a memo line), and its kind in the reader's words
         booked = dict.fromkeys(ctx.result.stakeholder_label(name) for name, _, _ in line.postings)
         ctx.text(ws, row, 3, ", ".join(booked))
-        kind = ctx.label(f"kind_{line.kind}")
-        ctx.text(ws, row, 4, line.kind if kind == f"kind_{line.kind}" else kind)
+        ctx.text(ws, row, 4, kind_name(line.kind, ctx.lang))
         ctx.formula(ws, row, 6, _multiplier(ctx, line, inputs, price_items), "#,##0.00####")
         timing = _fixed_timing if line.cohort is None else _cohort_timing
         for i, col in enumerate(grid.cols):

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mkba.report.excel.cells import EURO0, Context, write_title
 from mkba.report.excel.fit import fit_header, wrap_columns, wrap_note
+from mkba.report.vocabulary import kind_name
 
 #: The groups of lines, in the table's order.
 GROUPS = ("cost", "effect", "volunteer")
@@ -208,8 +209,7 @@ def _line_row(ctx: Context, ws: Worksheet, cells: OverviewCells, line_id: str) -
     line = next(ln for ln in m.lines if ln.id == line_id)
     fl = quote_sheetname(lay.sheets["flows"])
     transfer = any(tr for _, _, tr in line.postings)
-    kind = ctx.label(f"kind_{line.kind}")
-    kind = line.kind if kind == f"kind_{line.kind}" else kind
+    kind = kind_name(line.kind, ctx.lang)
     ctx.text(ws, row, 1, line.id)
     ctx.text(ws, row, 2, line.label_in(ctx.lang))
     ctx.text(ws, row, 3, f"{kind} ({ctx.label('transfer_note')})" if transfer else kind)

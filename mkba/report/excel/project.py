@@ -55,7 +55,7 @@ from mkba.report.excel.printing import set_up_printing
 from mkba.report.excel.summary import write_summary_sheet
 from mkba.report.excel.workbook import STANDARD_SHEETS, _index_of, _layout
 from mkba.report.numbers import count, percent
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import kind_name, label
 
 if TYPE_CHECKING:
     from mkba.project import ProjectResult
@@ -497,8 +497,7 @@ class _Comparison:
     ) -> None:
         ctx, ws = self.ctx, self.ws
         line_id, stakeholder, transfer, _ = key
-        kind = ctx.label(f"kind_{r['kind']}")
-        kind = r["kind"] if kind == f"kind_{r['kind']}" else kind
+        kind = kind_name(r["kind"], ctx.lang)
         ctx.text(ws, row, 1, line_id)
         ctx.text(ws, row, 2, r["label"])
         ctx.text(ws, row, 3, "" if stakeholder is None else self._who(stakeholder))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import chartspec, numbers
 from mkba.report.html.svg import render_svg
 from mkba.report.text import public_text
-from mkba.report.vocabulary import default_reason, label, unit_name
+from mkba.report.vocabulary import default_reason, joined, kind_name, label, unit_name
 
 if TYPE_CHECKING:
     from mkba.result import Result
@@ -65,10 +65,7 @@ def chart(spec: chartspec.Chart, lang: str) -> dict[str, str]:
 
 
 def _kind(kind: str, transfer: bool, lang: str) -> str:
-    shown = label(f"kind_{kind}", lang)
-    if shown == f"kind_{kind}":
-        shown = label("kind_other", lang)
-    return shown + (f" ({label('transfer_note', lang)})" if transfer else "")
+    return kind_name(kind, lang) + (f" ({label('transfer_note', lang)})" if transfer else "")
 
 
 # -- summary ----------------------------------------------------------------------------------------
@@ -112,9 +109,7 @@ def _who_pays_sentence(result: Result) -> str:
 
     def named(rs: list[dict[str, Any]]) -> str:
         parts = [f"{result.stakeholder_label(r['stakeholder'])} ({numbers.euro(r['npv'], lang)})" for r in rs]
-        return (
-            ", ".join(parts[:-1]) + f" {label('rp_and', lang)} " + parts[-1] if len(parts) > 1 else parts[0]
-        )
+        return joined(parts, lang)
 
     losers = [r for r in rows if r["npv"] < -0.5]
     winners = [r for r in reversed(rows) if r["npv"] > 0.5]

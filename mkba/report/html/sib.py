@@ -21,6 +21,7 @@ from mkba.report.vocabulary import (
     SCHEDULE_WHOLE,
     break_even_words,
     in_currency,
+    joined,
     label,
     schedule_row_name,
     simulation_name,
@@ -129,7 +130,7 @@ def _guarantees(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
         covers = spec.covers or [i.id for i in contract.investors]
         guarantor = _who(result, spec.guarantor)
         name = label("sib_guarantee_by", lang).format(
-            guarantor=guarantor, covers=_and(lang, [_who(result, i) for i in covers])
+            guarantor=guarantor, covers=joined([_who(result, i) for i in covers], lang)
         )
         g = shown[k] if k < len(shown) else {}
         if isinstance(spec.amount, dict):
@@ -147,13 +148,6 @@ def _guarantees(result: Result, d: dict[str, Any]) -> list[tuple[str, str]]:
         if g.get("paid"):
             rows.append((label("sib_guarantee_paid", lang).format(guarantor=guarantor), c(g["paid"])))
     return rows
-
-
-def _and(lang: str, names: list[str]) -> str:
-    """``a, b en c`` (``a, b and c``)."""
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {label('rp_and', lang)} " + names[-1]
 
 
 #: Periods per table of the payment schedule: a contract of many periods (Utah: 13 years, DWP: 13 dates)

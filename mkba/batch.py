@@ -57,7 +57,7 @@ from mkba.io.spreadsheet import (
 )
 from mkba.pricelist.importing import parse_number
 from mkba.pricelist.items import PriceList
-from mkba.pricelist.registry import load_pricelist
+from mkba.result import scenario_pricelist
 from mkba.scenario.changes import resolve
 from mkba.scenario.fields import MAX_DISCOUNT_RATE, MAX_NUMBER, MAX_PARTICIPANTS
 from mkba.scenario.model import Scenario, load_scenario
@@ -497,7 +497,9 @@ def evaluate_many(
     kinds = _check_columns(data, columns, file)
     rows = _rows(read, columns, kinds)
     ref = str(pricelist) if pricelist is not None else scenario.pricelist_ref
-    listed = load_pricelist(ref, folders=tuple(map(str, folders)))
+    # as mkba.evaluate loads it: a list the scenario names is said at its pricelist line, and its index
+    # is carried on by the scenario's assumed_inflation
+    listed = scenario_pricelist(scenario, pricelist, folders=tuple(map(str, folders)))
     shas = (scenario.sha256, listed.sha256)
     jobs = [
         _Job(data, scenario.file or "<dict>", ref, tuple(map(str, folders)), tuple(columns),
@@ -868,7 +870,9 @@ class _Base:
     ) -> None:
         self.scenario = scenario if scenario is not None else _scenario_of(job)
         self.pricelist = (
-            pricelist if pricelist is not None else load_pricelist(job.pricelist, folders=job.folders)
+            pricelist
+            if pricelist is not None
+            else scenario_pricelist(self.scenario, job.pricelist, folders=job.folders)
         )
         self.model = compile_scenario(self.scenario, self.pricelist)
         self.columns: dict[str, int] = {}

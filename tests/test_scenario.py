@@ -574,3 +574,30 @@ def test_a_discount_rate_typed_as_a_percentage_says_its_value_once(tmp_path):
     with pytest.raises(MkbaError, match=r"did you mean 0\.0225") as info:
         load_scenario(path)
     assert info.value.message.count("(got 2.25)") == 1
+
+
+def test_batch_loads_the_base_scenarios_list_as_evaluate_does(tmp_path, make_scenario):
+    # the scenario's assumed_inflation carries the index on for its list, in mkba batch as in mkba run
+    import pandas as pd
+    from conftest import core_pricelist_data, write_yaml
+
+    import mkba
+
+    data = core_pricelist_data()
+    data["name"], data["version"] = "fut", "1"
+    data["items"][0] = {**data["items"][0], "price_year": 2027}
+    (tmp_path / "fut").mkdir()
+    write_yaml(tmp_path / "fut" / "1.yaml", data)
+    s = make_scenario(
+        pricelist="fut@1",
+        assumed_inflation=0.02,
+        costs=[{"id": "k", "payer": "gemeente", "amount": 1, "per": "once", "year": 2015}],
+    )
+    base = write_yaml(tmp_path / "s.yaml", s)
+    got = mkba.evaluate_many(base, pd.DataFrame({"id": ["a"], "discount_rate": [0.03]}), folders=[tmp_path])
+    assert set(got["id"]) == {"a"}
+    s["pricelist"] = "fut@9"  # a list the scenario names that does not exist: said at its pricelist line
+    base = write_yaml(tmp_path / "s.yaml", s)
+    with pytest.raises(MkbaError) as exc:
+        mkba.evaluate_many(base, pd.DataFrame({"id": ["a"], "discount_rate": [0.03]}), folders=[tmp_path])
+    assert (exc.value.file, exc.value.field) == (str(base), "pricelist") and exc.value.line

@@ -59,7 +59,7 @@ from mkba.pricelist.importing import parse_number
 from mkba.pricelist.items import PriceList
 from mkba.result import scenario_pricelist
 from mkba.scenario.changes import resolve
-from mkba.scenario.fields import MAX_DISCOUNT_RATE, MAX_NUMBER, MAX_PARTICIPANTS
+from mkba.scenario.fields import MAX_DISCOUNT_RATE, MAX_NUMBER, MAX_PARTICIPANTS, MIN_DISCOUNT_RATE
 from mkba.scenario.model import Scenario, load_scenario
 from mkba.uncertainty.parallel import run_tasks
 
@@ -956,7 +956,7 @@ def _bounds(column: str) -> tuple[float, float, bool] | None:
     if leaf in {"deadweight", "displacement", "drop_off", "optimism_bias"}:
         return 0.0, 1.0, True
     if column == "discount_rate":
-        return -0.99, MAX_DISCOUNT_RATE, False
+        return MIN_DISCOUNT_RATE, MAX_DISCOUNT_RATE, False
     if column.startswith("participants."):
         return 0.0, MAX_PARTICIPANTS, False
     if leaf in {"amount", "quantity", "hours", "value"}:

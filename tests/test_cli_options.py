@@ -6,6 +6,7 @@ mkba's form (``error: <option>: <what was expected>``), the option named, and no
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -321,3 +322,19 @@ def test_an_overflow_from_the_scenarios_own_discount_rate_is_said_at_its_line(tm
     scenario.write_text(text.replace("horizon: 5", "horizon: 200"), encoding="utf-8")
     line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("discount_rate:"))
     one_line(invoke_cli("run", scenario), f"{scenario}:{line}: discount_rate: the figures overflow")
+
+
+def test_a_projects_discount_rate_out_of_range_is_said_as_a_scenarios(tmp_path):
+    project = ROOT / "scenarios" / "frontlijnteam-project.yaml"
+    text = project.read_text(encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("discount_rate:"))
+    mine = tmp_path / "project.yaml"
+    mine.write_text(re.sub(r"(?m)^discount_rate: .*$", "discount_rate: 0.3", text), encoding="utf-8")
+    for name in ("frontlijnteam-leeuwarden.yaml", "frontlijnteam-regulier.yaml"):
+        (tmp_path / name).write_text(
+            (ROOT / "scenarios" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    one_line(
+        invoke_cli("run", mine),
+        f"{mine}:{line}: discount_rate: expected a discount rate in [-0.99, 0.25] (got 0.3)",
+    )

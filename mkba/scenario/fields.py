@@ -116,8 +116,8 @@ def discount_rate_problem(rate: float) -> str | None:
     """
     if 1 <= rate <= 100:  # 2.25 for 2.25 %; a rate of 0.3 is no percentage slip
         return f"expected a rate per year of at most {MAX_DISCOUNT_RATE:g}; did you mean {rate / 100:g}?"
-    if not (math.isfinite(rate) and -0.99 <= rate <= MAX_DISCOUNT_RATE):
-        return f"expected a rate per year in [-0.99, {MAX_DISCOUNT_RATE:g}] (e.g. 0.0225 for 2.25 %)"
+    if not (math.isfinite(rate) and MIN_DISCOUNT_RATE <= rate <= MAX_DISCOUNT_RATE):
+        return f"expected a rate per year in [{MIN_DISCOUNT_RATE:g}, {MAX_DISCOUNT_RATE:g}] (e.g. 0.0225 for 2.25 %)"
     return None
 
 
@@ -134,6 +134,8 @@ MAX_NUMBER = MAX_AMOUNT  # the bound of a price list's amounts too
 MAX_WHOLE = 10**9
 #: The highest discount rate a scenario may give (a rate per year; 2.25 % is 0.0225).
 MAX_DISCOUNT_RATE = 0.25
+#: The lowest discount rate (and rate) a scenario may give: -99 % a year.
+MIN_DISCOUNT_RATE = -0.99
 #: The most participants in one year (more than the population of the Netherlands several times over).
 MAX_PARTICIPANTS = 1e8
 #: The longest duration or lag, in years.
@@ -144,17 +146,16 @@ Number = Annotated[float | Distribution, pydantic.BeforeValidator(_number_or_dis
 NonNegative = Annotated[Number, _within(0, math.inf, name="a number")]
 Share = Annotated[Number, _within(0, 1, name="a share")]
 OpenShare = Annotated[Number, _within(0, 1, high_open=True, name="a share")]
-Rate = Annotated[Number, _within(-0.99, 10, name="a rate")]
-DiscountRate = Annotated[
-    Number,
-    pydantic.BeforeValidator(_discount_rate),
-    _within(-0.99, MAX_DISCOUNT_RATE, name="a discount rate"),
-]
-#: A discount rate that is a number only (a setting a project gives all its alternatives).
+Rate = Annotated[Number, _within(MIN_DISCOUNT_RATE, 10, name="a rate")]
+_DISCOUNT_RATE_BOUNDS = _within(MIN_DISCOUNT_RATE, MAX_DISCOUNT_RATE, name="a discount rate")
+DiscountRate = Annotated[Number, pydantic.BeforeValidator(_discount_rate), _DISCOUNT_RATE_BOUNDS]
+#: A discount rate that is a number only (a setting a project gives all its alternatives): the same
+#: rule and message as a scenario file's.
 FixedDiscountRate = Annotated[
     float,
     pydantic.BeforeValidator(_discount_rate),
-    pydantic.Field(ge=-0.99, le=MAX_DISCOUNT_RATE, allow_inf_nan=False),
+    pydantic.Field(allow_inf_nan=False),
+    _DISCOUNT_RATE_BOUNDS,
 ]
 Count = Annotated[Number, _within(0, MAX_PARTICIPANTS, name="a number of participants")]
 Stakeholder = Annotated[str, pydantic.Field(pattern=STAKEHOLDER_PATTERN)]

@@ -355,9 +355,6 @@ class _SheetCells:
     uncached: set[str]  # cells (B5) holding a formula without a saved value
     width: int
 
-    def __post_init__(self) -> None:
-        self.rows = {int(re.sub(r"[A-Z]+", "", ref)) for ref in self.uncached if ref}
-
     def checked(self, record: Row, names: list[Any]) -> list[Any]:
         """The row's values, as many as the widest row; a cell that cannot be read is refused."""
         values = list(record.values) + [None] * (self.width - len(record.values))
@@ -366,7 +363,7 @@ class _SheetCells:
             if isinstance(value, (int, float)):
                 continue
             ref = f"{column_letter(i + 1)}{record.number}"
-            problem = _cell_problem(value, record.number in self.rows and ref in self.uncached)
+            problem = _cell_problem(value, ref in self.uncached)
             if problem:
                 name = (
                     names[i] if i < len(names) and names[i] is not None else f"column {column_letter(i + 1)}"

@@ -361,6 +361,18 @@ def column_letter(number: int) -> str:
     return letters
 
 
+def cell_position(ref: str) -> tuple[int, int]:
+    """``'AA5'`` -> ``(5, 27)``: the row and the column of a cell reference, to order cells as a sheet does.
+
+    Examples
+    --------
+    >>> sorted(["AA5", "B5", "C2"], key=cell_position)
+    ['C2', 'B5', 'AA5']
+    """
+    letters, digits = _cell_parts(ref)
+    return int(digits), column_index(letters)
+
+
 def _cell_parts(ref: str) -> tuple[str, str]:
     """``'Q5'`` -> ``('Q', '5')``: the column letters and the row digits of a cell reference."""
     match = re.fullmatch(r"([A-Z]+)(\d+)", ref)

@@ -30,6 +30,7 @@ from mkba.io.files import write_atomic
 from mkba.io.spreadsheet import (
     UNSAVED_FORMULA,
     Row,
+    cell_position,
     clean_text,
     csv_rows,
     is_blank,
@@ -319,7 +320,7 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
         workbook.close()
     for sheet, (_, uncached) in workbook_cells(path, [LIST_SHEET, ITEMS_SHEET]).items():
         if uncached:
-            cell = min(uncached, key=lambda ref: (int("0" + "".join(c for c in ref if c.isdigit())), ref))
+            cell = min((r for r in uncached if r), key=cell_position, default="?")  # first in sheet order
             raise MkbaError(
                 f"the cell {UNSAVED_FORMULA}",
                 file=str(path),

@@ -505,7 +505,7 @@ def evaluate_many(
     ]  # fmt: skip
     if jobs:  # this process compiles the base from what it has loaded already (workers load their own)
         _Base.of(jobs[0], scenario, listed)
-    _check_values(jobs, file)
+    _check_values(jobs)
     return _frame(_run(jobs, workers, client))
 
 
@@ -781,7 +781,7 @@ def _comma_number(text: str, cell: str) -> int | float:
     return int(text.replace(".", "")) if whole.fullmatch(text) else number
 
 
-def _check_values(jobs: list[_Job], file: str) -> None:
+def _check_values(jobs: list[_Job]) -> None:
     """Every value of every row, before any evaluation: a number where the base has a number, inside
     the bounds the file format sets (an error names the row and the column). A value seen to pass
     once is not validated again in its column."""
@@ -794,10 +794,8 @@ def _check_values(jobs: list[_Job], file: str) -> None:
             cells = [values[k + 1] for values in job.rows]
             for n in _unsure(column, cells):
                 value = cells[n]
-                if value is None or _plain_ok(column, value):
-                    continue
                 where: dict[str, Any] = {
-                    "file": file,
+                    "file": job.table,
                     "line": job.lines[n],
                     "field": _cell_name(job.rows[n][0], column),
                 }
@@ -805,19 +803,21 @@ def _check_values(jobs: list[_Job], file: str) -> None:
 
 
 def _unsure(column: str, cells: list[Any]) -> list[int]:
-    """The cells :func:`_plain_ok` may not pass (all but the empty ones, unless the column's values are
-    plain numbers whose bounds are checked at once)."""
+    """The cells that are given and that :func:`_plain_ok` does not pass: a column of plain numbers is
+    checked against its bounds at once, any other cell by :func:`_plain_ok` alone."""
+    present = [n for n, v in enumerate(cells) if v is not None]
     bounds = _bounds(column)
-    if bounds is None or not all(v is None or type(v) in (int, float) for v in cells):
-        return [n for n, v in enumerate(cells) if v is not None]
-    try:
-        x = np.array([0.0 if v is None else v for v in cells], dtype=float)
-    except OverflowError:  # a whole number beyond any float
-        return [n for n, v in enumerate(cells) if v is not None]
-    low, high, open_high = bounds
-    with np.errstate(invalid="ignore"):
-        ok = np.isfinite(x) & (x >= low) & ((x < high) if open_high else (x <= high))
-    return np.flatnonzero(~ok).tolist()
+    if bounds is not None and all(type(cells[n]) in (int, float) for n in present):
+        try:
+            x = np.array([cells[n] for n in present], dtype=float)
+        except OverflowError:  # a whole number beyond any float: cell by cell
+            pass
+        else:
+            low, high, open_high = bounds
+            with np.errstate(invalid="ignore"):
+                ok = np.isfinite(x) & (x >= low) & ((x < high) if open_high else (x <= high))
+            return [present[i] for i in np.flatnonzero(~ok)]
+    return [n for n in present if not _plain_ok(column, cells[n])]
 
 
 def _check_value(base: _Base, column: str, value: Any, where: dict[str, Any], passed: set[tuple]) -> None:

@@ -300,6 +300,35 @@ def _about_option(exc: MkbaError, said: OptionField, given: Mapping[str, Any]) -
 _FOLDERS: ContextVar[tuple[Path, ...]] = ContextVar("mkba_pricelists_dirs", default=())
 
 
+#: What each output option writes: the suffixes it takes (the first is named) and what it is, for messages.
+OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
+    "--json": ((".json",), "JSON"),
+    "--xlsx": ((".xlsx",), "an Excel workbook"),
+    "-o": ((".html", ".htm"), "HTML"),
+    "--pdf": ((".pdf",), "PDF"),
+}
+
+
+def check_output_options(outputs: Sequence[tuple[str, Path | None]], inputs: Sequence[Path]) -> None:
+    """A command's outputs, before any work: none an input or another output, each with its format's suffix.
+
+    ``outputs`` are (option, path or None); an option of :data:`OUTPUT_FORMATS` must end in its suffix.
+
+    Raises
+    ------
+    MkbaError
+        Naming the option and the file (:func:`mkba.io.files.check_outputs`,
+        :func:`mkba.io.files.check_suffix`).
+    """
+    from mkba.io.files import check_outputs, check_suffix
+
+    check_outputs(list(outputs), inputs)
+    for option, path in outputs:
+        if path is not None and option in OUTPUT_FORMATS:
+            suffixes, what = OUTPUT_FORMATS[option]
+            check_suffix(path, suffixes, option, what)
+
+
 def input_files(
     source: Path, pricelist: str | None = None, doc: Any = None, folders: Sequence[Path] | None = None
 ) -> list[Path]:

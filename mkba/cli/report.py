@@ -82,15 +82,10 @@ def _check_outputs(source, doc, pricelist, folders, template, *, output, pdf) ->
     MkbaError
         Naming the option and the file.
     """
-    from mkba.cli.common import input_files
-    from mkba.io.files import check_outputs, check_suffix
+    from mkba.cli.common import check_output_options, input_files
 
     inputs = [*input_files(source, pricelist, doc, folders), *([template] if template else [])]
-    check_outputs([("-o", output), ("--pdf", pdf)], inputs)
-    if output is not None:
-        check_suffix(output, (".html", ".htm"), "-o", "HTML")
-    if pdf is not None:
-        check_suffix(pdf, (".pdf",), "--pdf", "PDF")
+    check_output_options([("-o", output), ("--pdf", pdf)], inputs)
 
 
 def _scenario_html(source, pricelist, folders, template, tornado, options) -> str:

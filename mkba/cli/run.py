@@ -14,6 +14,7 @@ from mkba.cli.common import (
     Lang,
     bold,
     check_options,
+    check_output_options,
     check_plots,
     dask_client,
     dim,
@@ -131,15 +132,10 @@ def check_run_outputs(
     MkbaError
         Naming the option and the file.
     """
-    from mkba.io.files import check_outputs, check_suffix
-
     if json_out is not None or xlsx is not None:  # an input first: the worst an output could do
-        inputs = input_files(source, pricelist, doc, folders)
-        check_outputs([("--json", json_out), ("--xlsx", xlsx)], inputs)
-    if json_out is not None:
-        check_suffix(json_out, (".json",), "--json", "JSON")
-    if xlsx is not None:
-        check_suffix(xlsx, (".xlsx",), "--xlsx", "an Excel workbook")
+        check_output_options(
+            [("--json", json_out), ("--xlsx", xlsx)], input_files(source, pricelist, doc, folders)
+        )
     check_plots(plots, [json_out, xlsx])
 
 

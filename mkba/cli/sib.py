@@ -178,18 +178,13 @@ def sib_command(
     # Output paths are checked before anything is computed; mkba.io.files writes every file atomically.
     if plot is not None:
         check_png_path(plot, "--plot")
-    from mkba.cli.common import check_options, input_files
-    from mkba.io.files import check_outputs, check_suffix
+    from mkba.cli.common import check_options, check_output_options, input_files
 
     check_options(simulate=simulate, chunk_size=chunk_size)
-    check_outputs(
+    check_output_options(
         [("--xlsx", xlsx), ("--json", json_out), ("--plot", plot)],
         input_files(scenario, pricelist, folders=pricelists_dir or ()),
     )
-    if json_out is not None:
-        check_suffix(json_out, (".json",), "--json", "JSON")
-    if xlsx is not None:
-        check_suffix(xlsx, (".xlsx",), "--xlsx", "an Excel workbook")
     sib = compile_sib(scenario, pricelist, folders=pricelists_dir or ())
     result = sib.point(given)  # an error's field 'levels' is said as --outcome (cli.app.OPTION_FIELDS)
     data = result.to_dict()

@@ -66,6 +66,20 @@ YEAR = "0"
 
 #: Text that a spreadsheet would read as the start of a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: The narrowest and widest column a sheet gets (characters); a text wider than the widest wraps.
+MIN_WIDTH, MAX_WIDTH = 9, 60
+
+
+def sheet_width(written: int) -> int:
+    """The width (characters) of a column whose widest text written is ``written`` characters.
+
+    Examples
+    --------
+    >>> sheet_width(3), sheet_width(20), sheet_width(200)
+    (9, 22, 60)
+    """
+    return max(MIN_WIDTH, min(written + 2, MAX_WIDTH))
+
 
 INPUT_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)

@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mkba.report.excel.cells import Context
+from mkba.report.excel.cells import MAX_WIDTH, Context, sheet_width
 
 #: Advance widths of DejaVu Sans (LibreOffice's stand-in for Calibri, and wider than it) in digit widths.
 ADVANCE = {
@@ -126,7 +126,7 @@ def lines_needed(text: str, room: float, scale: float = 1.0) -> int:
 
 def column_width(ctx: Context, ws: Worksheet, col: int) -> int:
     """The width (characters) the workbook gives column ``col`` of ``ws`` from what was written in it."""
-    return max(9, min(ctx.widths.get((ws.title, col), 0) + 2, 60))
+    return sheet_width(ctx.widths.get((ws.title, col), 0))
 
 
 def row_height(lines: int) -> float:
@@ -278,7 +278,7 @@ def fit_header(ctx: Context, ws: Worksheet, row: int, cols: Iterable[int] | None
         longest -= sum(column_width(ctx, ws, c) for c in range(col + 1, ends.get(col, col) + 1))
         need = int(longest + 2.5) - 2  # the width the workbook sets is what was written + 2
         key = (ws.title, col)
-        ctx.widths[key] = max(min(ctx.widths.get(key, 0), 58), need)
+        ctx.widths[key] = max(min(ctx.widths.get(key, 0), MAX_WIDTH - 2), need)
     wrap_rows(ctx, ws, [row], texts)
 
 

@@ -17,6 +17,8 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from openpyxl.utils import range_boundaries
+
 from mkba.report.vocabulary import label
 
 if TYPE_CHECKING:
@@ -210,20 +212,17 @@ def _pages_tall(ws: Worksheet, width: float) -> None:
 
 def _print_rows(ws: Worksheet) -> str:
     """The rows of ``ws``'s print area, ``1:35``."""
-    area = str(ws.print_area).rsplit("!", 1)[-1].split(",")[0].replace("$", "")
-    first, _, last = area.partition(":")
-    return (
-        f"{first.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}:{(last or first).lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
-    )
+    _, first, _, last = range_boundaries(str(ws.print_area).rsplit("!", 1)[-1].split(",")[0])
+    return f"{first}:{last}"
 
 
 def _rows_height(ws: Worksheet, rows: str | None) -> float:
-    """Points the rows ``rows`` (``1:35``) take: their own heights, else a default row's."""
+    """Points the rows ``rows`` (``1:35``, ``$1:$3``) take: their own heights, else a default row's."""
     if not rows:
         return 0.0
-    first, _, last = rows.replace("$", "").partition(":")
+    _, first, _, last = range_boundaries(rows)
     total = 0.0
-    for row in range(int(first), int(last or first) + 1):
+    for row in range(first or 1, (last or first or 1) + 1):
         dim = ws.row_dimensions.get(row)
         total += dim.height if dim is not None and dim.height else ROW_POINTS
     return total

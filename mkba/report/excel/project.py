@@ -44,6 +44,7 @@ from mkba.report.excel.cells import (
     Context,
     Layout,
     save,
+    sheet_width,
     write_header,
     write_title,
 )
@@ -212,7 +213,7 @@ def build_project_workbook(result: ProjectResult, lang: str = "nl") -> tuple[Wor
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True  # openpyxl stores no computed values
     for (title, col), n in book.widths.items():
-        wb[title].column_dimensions[get_column_letter(col)].width = max(9, min(n + 2, 60))
+        wb[title].column_dimensions[get_column_letter(col)].width = sheet_width(n)
     set_up_printing(  # as a scenario's workbook: A4, titles, header and footer, each summary on one page
         wb,
         scenario=result.project.name,

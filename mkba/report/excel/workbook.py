@@ -71,7 +71,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mkba.errors import MkbaError
 from mkba.io.files import write_atomic
 from mkba.pricelist.index import PriceIndex, default_index
-from mkba.report.excel.cells import Context, Layout, save
+from mkba.report.excel.cells import Context, Layout, save, sheet_width
 from mkba.report.excel.flows import FlowRows, write_flows_sheet
 from mkba.report.excel.inputs import Inputs, write_input_sheets
 from mkba.report.excel.printing import set_up_printing
@@ -214,7 +214,7 @@ def build_workbook(
     for writer in (*SHEET_WRITERS, *sheet_writers):
         writer(wb, ctx)
     for (title, col), n in ctx.widths.items():
-        wb[title].column_dimensions[get_column_letter(col)].width = max(9, min(n + 2, 60))
+        wb[title].column_dimensions[get_column_letter(col)].width = sheet_width(n)
     set_up_printing(
         wb,
         scenario=result.scenario.name,

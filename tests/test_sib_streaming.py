@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import yaml
 from conftest import flat, invoke_cli, kill_a_worker_during, local_cluster
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mkba import MkbaError
@@ -82,6 +82,7 @@ def assert_same(a: dict, b: dict) -> None:
     cuts=st.lists(st.integers(0, 400), max_size=6),
     q=st.floats(0.0, 1.0),
 )
+@example(data=[0.0, 0.0, 0.0, 0.0, 5e-324], cuts=[], q=0.0)  # a range a subnormal wide: once a ValueError
 def test_a_sketch_of_any_split_is_the_sketch_of_the_whole_and_within_its_error(data, cuts, q):
     x = np.array(data)
     whole = Sketch.from_pilot(x[:50])

@@ -42,7 +42,7 @@ def histogram_range(pilot: np.ndarray) -> tuple[float, float]:
         return 0.0, 0.0
     lo, hi = float(finite.min()), float(finite.max())
     span = hi - lo
-    if span == 0:
+    if span < 1e-300:  # one value, or values a subnormal apart: a width a histogram can divide by
         pad = max(abs(lo) * 1e-9, 1e-9)
         return lo - pad, hi + pad
     return lo - MARGIN * span, hi + MARGIN * span

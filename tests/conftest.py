@@ -222,6 +222,9 @@ def kill_a_worker_during(work) -> dict:
     """Run ``work()`` on a thread, kill one of its worker processes mid-run, and say how it ended.
 
     Returns ``{"result": ...}`` when ``work`` returned, ``{"error": MkbaError}`` when it raised one.
+    Only a process that ``work`` started is killed: one left by an earlier test (a Dask worker
+    shutting down) is not a worker of this run. A run still going after three minutes fails the
+    test, its workers killed, rather than hold up the test run at its exit.
     """
     import multiprocessing
     import signal
@@ -231,6 +234,7 @@ def kill_a_worker_during(work) -> dict:
     from mkba.errors import MkbaError
 
     outcome: dict = {}
+    before = {p.pid for p in multiprocessing.active_children()}
 
     def run() -> None:
         try:
@@ -238,16 +242,23 @@ def kill_a_worker_during(work) -> dict:
         except MkbaError as exc:
             outcome["error"] = exc
 
-    thread = threading.Thread(target=run)
+    def workers() -> list[int]:
+        return [p.pid for p in multiprocessing.active_children() if p.pid not in before]
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     deadline = time.time() + 60
-    while not multiprocessing.active_children() and time.time() < deadline:
+    while not workers() and time.time() < deadline:
         time.sleep(0.01)
     time.sleep(0.3)
-    children = multiprocessing.active_children()
-    assert children, "no worker started"
-    os.kill(children[0].pid, signal.SIGKILL)
+    started = workers()
+    assert started, "no worker started"
+    os.kill(started[0], signal.SIGKILL)
     thread.join(180)
+    if thread.is_alive():
+        for pid in workers():
+            os.kill(pid, signal.SIGKILL)
+        pytest.fail("the run went on for three minutes after one of its workers was killed")
     return outcome
 
 

@@ -55,3 +55,52 @@ def test_an_error_of_mkba_inside_a_task_passes_unchanged():
 
     with pytest.raises(MkbaError, match="expected at least one draw"):
         list(run_tasks(refuse, [1], client=Client()))
+
+
+_KILLED_WHILE_SENT = """
+import os, signal, threading, time
+from mkba.errors import MkbaError
+from mkba.uncertainty.parallel import run_tasks
+
+class KilledWhileSent:
+    # a large result whose worker is killed while the result is on its way to this process
+    def __reduce__(self):
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGKILL)).start()
+        return bytes, (b"x" * 100_000_000,)
+
+def task(i):
+    if i == 0:
+        return KilledWhileSent()
+    time.sleep(0.5)  # the run goes on past the kill, wherever it lands
+    return i
+
+if __name__ == "__main__":
+    try:
+        list(run_tasks(task, list(range(7)), workers=2))
+    except MkbaError as exc:
+        print(exc.message)
+"""
+
+
+def test_a_worker_killed_while_its_result_is_sent_ends_the_run_and_never_hangs(tmp_path):
+    # In a process of its own: the pool this guards against waited for the rest of a half-sent
+    # result for ever, and would have held up this test run at its exit.
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script, said = tmp_path / "killed.py", tmp_path / "said.txt"
+    script.write_text(_KILLED_WHILE_SENT, encoding="utf-8")
+    with said.open("w", encoding="utf-8") as out:
+        child = subprocess.Popen(
+            [sys.executable, str(script)], stdout=out, stderr=out, start_new_session=True
+        )
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)  # the run and its workers
+            child.wait()
+            pytest.fail("the run hung after a worker was killed while it sent its result")
+    assert child.returncode == 0
+    assert "a worker process stopped before it finished" in said.read_text(encoding="utf-8")

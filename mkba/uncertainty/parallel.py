@@ -8,7 +8,10 @@ ends the run with one :class:`~mkba.errors.MkbaError`, never a partial result (d
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
 from typing import Any, TypeVar
 
 from mkba.errors import MkbaError
@@ -85,14 +88,38 @@ def _on_dask(fn: Callable[[T], R], tasks: Sequence[T], client: Any, what: str) -
 
 
 def _on_processes(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[R]:
+    # A result travels through a file, and only its name through the pool's pipe. A worker killed while
+    # it sent a large result through the pipe left half a message there, and the pool waited for the
+    # rest for ever (Python 3.11; tests/test_parallel.py). A name is one write of a few hundred bytes,
+    # which a pipe takes whole or not at all.
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(fn, tasks)
-    except BrokenProcessPool:
-        raise MkbaError(
-            "a worker process stopped before it finished (killed, or out of memory); no result. "
-            "Run again, or with fewer --workers"
-        ) from None
+    with tempfile.TemporaryDirectory(prefix="mkba-") as folder:
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                names = pool.map(_to_file, repeat(fn), tasks, repeat(folder), range(len(tasks)))
+                for name in names:
+                    yield _from_file(name)
+        except BrokenProcessPool:
+            raise MkbaError(
+                "a worker process stopped before it finished (killed, or out of memory); no result. "
+                "Run again, or with fewer --workers"
+            ) from None
+
+
+def _to_file(fn: Callable[[T], R], task: T, folder: str, index: int) -> str:
+    """``fn(task)`` pickled into ``folder`` (in a worker process); the file's name."""
+    name = os.path.join(folder, f"{index}.pickle")
+    with open(name, "wb") as out:
+        pickle.dump(fn(task), out, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _from_file(name: str) -> Any:
+    """The result that :func:`_to_file` wrote, its file removed."""
+    with open(name, "rb") as result:
+        found = pickle.load(result)  # written by this run's own workers, in its own folder
+    os.remove(name)
+    return found

@@ -263,13 +263,13 @@ def fit_header(ctx: Context, ws: Worksheet, row: int, cols: Iterable[int] | None
     Call it after the columns' widths are capped. ``cols``: the columns to fit (default: all). A
     header merged over several columns wraps in their width.
     """
+    cells = ws._cells  # the row's own cells, not a walk over the sheet
     texts = {
         col: cell._value
-        for (r, col), cell in ws._cells.items()
-        if r == row
+        for col in (range(1, ws.max_column + 1) if cols is None else cols)
+        if (cell := cells.get((row, col))) is not None
         and cell.data_type == "s"
         and isinstance(cell._value, str)
-        and (cols is None or col in cols)
     }
     ends = {rng.min_col: rng.max_col for rng in ws.merged_cells.ranges if rng.min_row == row}
     for col, text in texts.items():

@@ -32,6 +32,7 @@ import difflib
 import io
 import math
 import re
+import types
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ import numpy as np
 from mkba.engine.figures import figures
 from mkba.engine.model import Model, compile_scenario
 from mkba.errors import MkbaError
-from mkba.io.documents import _expand, _fields_at, _types_inside
+from mkba.io.documents import expand_hints, fields_at, hints_at
 from mkba.io.files import check_input, read_input
 from mkba.io.spreadsheet import (
     UNSAVED_FORMULA,
@@ -55,11 +56,10 @@ from mkba.io.spreadsheet import (
     sheet_rows,
     workbook_cells,
 )
-from mkba.pricelist.importing import parse_number
 from mkba.pricelist.items import PriceList
 from mkba.result import scenario_pricelist
 from mkba.scenario.changes import resolve
-from mkba.scenario.fields import MAX_DISCOUNT_RATE, MAX_NUMBER, MAX_PARTICIPANTS, MIN_DISCOUNT_RATE
+from mkba.scenario.fields import MAX_NUMBER, Within
 from mkba.scenario.model import Scenario, load_scenario
 from mkba.uncertainty.parallel import run_tasks
 
@@ -93,7 +93,8 @@ class _Job:
     pricelist: str | None
     folders: tuple[str, ...]
     columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]  # (id, value per column)
+    ids: tuple[str, ...]  # each row's id
+    values: tuple[tuple[Any, ...], ...]  # per column, a value per row (None: keep the base)
     lines: tuple[int, ...]  # each row's line in the table (CSV line, sheet row), for messages
     table: str = "<DataFrame>"  # the change table's file, for messages
     # what the base and its price list hold as this call reads them: a process compiles the base once per
@@ -491,8 +492,10 @@ def evaluate_many(
     data = (
         scenario._doc.data if scenario._doc is not None else scenario.model_dump(mode="json", by_alias=True)
     )
-    kinds = _check_columns(data, columns, file)
-    rows = _rows(read, columns, kinds)
+    locs = _check_columns(data, columns, file)
+    kinds = {column: _kind(loc) for column, loc in locs.items()}
+    values = _columns(read, columns, kinds)
+    ids = frame["id"].tolist()
     ref = str(pricelist) if pricelist is not None else scenario.pricelist_ref
     # as mkba.evaluate loads it: a list the scenario names is said at its pricelist line, and its index
     # is carried on by the scenario's assumed_inflation
@@ -500,12 +503,13 @@ def evaluate_many(
     shas = (scenario.sha256, listed.sha256)
     jobs = [
         _Job(data, scenario.file or "<dict>", ref, tuple(map(str, folders)), tuple(columns),
-             tuple(rows[i : i + BLOCK_ROWS]), tuple(read.lines[i : i + BLOCK_ROWS]), file, *shas)
-        for i in range(0, len(rows), BLOCK_ROWS)
+             tuple(ids[i : i + BLOCK_ROWS]), tuple(tuple(cells[i : i + BLOCK_ROWS]) for cells in values),
+             tuple(read.lines[i : i + BLOCK_ROWS]), file, *shas)
+        for i in range(0, len(ids), BLOCK_ROWS)
     ]  # fmt: skip
     if jobs:  # this process compiles the base from what it has loaded already (workers load their own)
         _Base.of(jobs[0], scenario, listed)
-    _check_values(jobs)
+    _check_values(jobs, {column: _bounds(loc) for column, loc in locs.items()})
     return _frame(_run(jobs, workers, client))
 
 
@@ -529,8 +533,9 @@ NOT_IN_A_TABLE = {
 }
 
 
-def _check_columns(data: dict, columns: Sequence[str], file: str) -> dict[str, str]:
-    """Every column names a path of the base; returns each column's kind (:func:`_kind`)."""
+def _check_columns(data: dict, columns: Sequence[str], file: str) -> dict[str, tuple]:
+    """Every column names a path of the base; returns each column's location in the base's data
+    (:func:`mkba.scenario.changes.resolve`: list items by index, e.g. ``("effects", 0, "success")``)."""
     import copy
 
     for column in columns:
@@ -543,25 +548,22 @@ def _check_columns(data: dict, columns: Sequence[str], file: str) -> dict[str, s
                 field=str(column),
             )
     probe = copy.deepcopy(data)
-    kinds = {}
+    locs = {}
     for column in columns:
         try:
-            _, _, loc = resolve(probe, str(column), lambda loc: _fields_at(Scenario, loc))
+            _, _, loc = resolve(probe, str(column), lambda loc: fields_at(Scenario, loc))
         except ValueError as exc:
             raise MkbaError(
                 f"unknown path in a column name: {exc}", file=file, line=1, field=str(column)
             ) from None
-        kinds[column] = _kind(loc)
-    return kinds
+        locs[column] = loc
+    return locs
 
 
 def _kind(loc: tuple) -> str:
     """What the scenario model holds at ``loc``: ``number`` (a number or a distribution), ``text``
     (text, or one of some words), or ``other`` (a yes/no, a range of years, a whole line)."""
-    candidates: list[Any] = [Scenario]
-    for part in loc:
-        candidates = [inner for cand in _expand(candidates) for inner in _types_inside(cand, part)]
-    hints = _expand(candidates)
+    hints = expand_hints(hints_at(Scenario, loc))
     number = any(t in (int, float) for t in hints)
     text = any(
         t is str or (typing.get_origin(t) is Literal and all(isinstance(a, str) for a in typing.get_args(t)))
@@ -587,20 +589,24 @@ def _row_values(
     return tuple(values)
 
 
-def _rows(read: _Read, columns: Sequence[str], kinds: dict[str, str]) -> list[tuple]:
-    """Every row of the table as :func:`_row_values` gives it, a column at a time: a cell that the
-    vectorised reading does not vouch for sends its row through :func:`_row_values`, so the first
-    bad cell (by row, then column) is refused with its message."""
+def _columns(read: _Read, columns: Sequence[str], kinds: dict[str, str]) -> list[list[Any]]:
+    """Each column's cells as :func:`_cell_value` gives them (a value per row, ``None``: keep the
+    base), read a column at a time: a cell that the vectorised reading does not vouch for sends its
+    row through :func:`_row_values`, so the first bad cell (by row, then column) is refused with its
+    message. The table stays in columns from here on; only a row evaluated alone is gathered
+    (:func:`_one_row`)."""
     frame = read.frame
     built = [_column_values(frame[column], kinds[column], read.numbers) for column in columns]
-    rows = list(zip(frame["id"].tolist(), *(values for values, _ in built)))
-    unsure = np.zeros(len(rows), dtype=bool)
+    values = [cells.tolist() if isinstance(cells, np.ndarray) else list(cells) for cells, _ in built]
+    unsure = np.zeros(len(frame), dtype=bool)
     for _, doubt in built:
         unsure |= doubt
     for n in np.flatnonzero(unsure).tolist():
-        record = (rows[n][0], *(frame[column].iat[n] for column in columns))
-        rows[n] = _row_values(record, read.lines[n], columns, kinds, read)
-    return rows
+        record = (frame["id"].iat[n], *(frame[column].iat[n] for column in columns))
+        row = _row_values(record, read.lines[n], columns, kinds, read)
+        for cells, value in zip(values, row[1:], strict=True):
+            cells[n] = value
+    return values
 
 
 def _column_values(
@@ -766,58 +772,62 @@ def _number(cell: Any, numbers: str) -> int | float:
 
 
 def _comma_number(text: str, cell: str) -> int | float:
-    """A number written with a decimal comma, by the price-list importer's rules
-    (:func:`mkba.pricelist.importing.parse_number`: ``32.76`` is refused), and no more: no ``0.035``
-    (thousands grouped after a 0), no spaces or ``_`` inside."""
-    try:
-        number = parse_number(text, ",", ".")
-    except ValueError as exc:
-        raise ValueError(f"{exc}; {_COMMA_HINT}") from None
+    """A number written with a decimal comma, checked once, by the number grammar (:data:`_FAST`):
+    the price-list importer's rules (:func:`mkba.pricelist.importing.parse_number`: ``32.76`` is
+    refused) and no more: no ``0.035`` (thousands grouped after a 0), no spaces or ``_`` inside.
+    The message says what was expected as the importer says it."""
     form, whole = _FORMS["comma"]
     if not form.fullmatch(text):
-        raise ValueError(f"expected a number like 1.234,56, got {cell!r}; {_COMMA_HINT}")
-    if isinstance(number, float) and not math.isfinite(number):
+        # a number written oddly (digits, or '.' where only groups of three may have them) is shown
+        # the form expected
+        like = " like 1.234,56" if "." in text or any(c.isdigit() for c in text) else ""
+        raise ValueError(f"expected a number{like}, got {' '.join(text.split())!r}; {_COMMA_HINT}")
+    if whole.fullmatch(text):
+        return int(text.replace(".", ""))
+    number = float(text.replace(".", "").replace(",", "."))
+    if not math.isfinite(number):
         raise ValueError(f"expected a finite number, got {cell!r}")
-    return int(text.replace(".", "")) if whole.fullmatch(text) else number
+    return number
 
 
-def _check_values(jobs: list[_Job]) -> None:
+def _check_values(jobs: list[_Job], bounds: dict[str, Bounds | None]) -> None:
     """Every value of every row, before any evaluation: a number where the base has a number, inside
     the bounds the file format sets (an error names the row and the column). A value seen to pass
-    once is not validated again in its column."""
+    once is not validated again in its column; ``bounds`` are each column's quick bounds
+    (:func:`_bounds`)."""
     if not jobs:
         return
     base = _Base.of(jobs[0])
     passed: set[tuple] = set()
     for job in jobs:
-        for k, column in enumerate(job.columns):
-            cells = [values[k + 1] for values in job.rows]
-            for n in _unsure(column, cells):
-                value = cells[n]
+        for column, cells in zip(job.columns, job.values, strict=True):
+            for n in _unsure(cells, bounds[column]):
                 where: dict[str, Any] = {
                     "file": job.table,
                     "line": job.lines[n],
-                    "field": _cell_name(job.rows[n][0], column),
+                    "field": _cell_name(job.ids[n], column),
                 }
-                _check_value(base, column, value, where, passed)
+                _check_value(base, column, cells[n], where, passed)
 
 
-def _unsure(column: str, cells: list[Any]) -> list[int]:
+def _unsure(cells: Sequence[Any], bounds: Bounds | None) -> list[int]:
     """The cells that are given and that :func:`_plain_ok` does not pass: a column of plain numbers is
     checked against its bounds at once, any other cell by :func:`_plain_ok` alone."""
-    present = [n for n, v in enumerate(cells) if v is not None]
-    bounds = _bounds(column)
-    if bounds is not None and all(type(cells[n]) in (int, float) for n in present):
+    if bounds is not None and set(map(type, cells)) <= _PLAIN:
         try:
-            x = np.array([cells[n] for n in present], dtype=float)
+            x = np.array(cells, dtype=float)  # an empty cell (None) is NaN, and passed over
         except OverflowError:  # a whole number beyond any float: cell by cell
             pass
         else:
             low, high, open_high = bounds
             with np.errstate(invalid="ignore"):
                 ok = np.isfinite(x) & (x >= low) & ((x < high) if open_high else (x <= high))
-            return [present[i] for i in np.flatnonzero(~ok)]
-    return [n for n in present if not _plain_ok(column, cells[n])]
+            return [n for n in np.flatnonzero(~ok).tolist() if cells[n] is not None]
+    return [n for n, value in enumerate(cells) if value is not None and not _plain_ok(value, bounds)]
+
+
+#: The types of the cells of a column that :func:`_unsure` checks at once: plain numbers, or empty.
+_PLAIN = frozenset({int, float, type(None)})
 
 
 def _check_value(base: _Base, column: str, value: Any, where: dict[str, Any], passed: set[tuple]) -> None:
@@ -916,61 +926,73 @@ def _evaluate_block(job: _Job) -> list[_Part]:
     base = _Base.of(job)
     if all(c in base.columns for c in job.columns):
         return _fast_block(base, job)
-    return [part for n, values in enumerate(job.rows) for part in _one_row(base, job, n, values)]
+    return [part for n in range(len(job.ids)) for part in _one_row(base, job, n)]
 
 
 def _fast_block(base: _Base, job: _Job) -> list[_Part]:
     """All rows in one vectorised evaluation: the base model with the changed inputs replaced."""
     model = base.model
-    theta = np.tile(model.base, (len(job.rows), 1))
-    for k, column in enumerate(job.columns):
+    theta = np.tile(model.base, (len(job.ids), 1))
+    for column, cells in zip(job.columns, job.values, strict=True):
         j = base.columns[column]
-        given = np.array([math.nan if v[k + 1] is None else float(v[k + 1]) for v in job.rows])
-        theta[:, j] = np.where(np.isnan(given), theta[:, j], given)  # a value is never NaN: refused
-    return _tidy(model, [r[0] for r in job.rows], theta)
+        given = np.array(cells, dtype=float)  # an empty cell (None) is NaN; a value is never NaN: refused
+        theta[:, j] = np.where(np.isnan(given), theta[:, j], given)
+    return _tidy(model, list(job.ids), theta)
 
 
-def _plain_ok(column: str, value: Any) -> bool:
-    """A cheap check that ``value`` is a finite number inside the bounds of its field, as a file
-    has them (:mod:`mkba.scenario.fields`); anything else is validated as a file would be."""
+#: A field's bounds as :func:`_plain_ok` checks them: low, high, whether high is excluded.
+Bounds = tuple[float, float, bool]
+
+
+def _plain_ok(value: Any, bounds: Bounds | None) -> bool:
+    """A cheap check that ``value`` is a finite number inside ``bounds``, its field's as a file has
+    them (:func:`_bounds`); anything else (``bounds`` ``None``: any value) is validated as a file
+    would be."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
     if isinstance(value, float) and not math.isfinite(value):
         return False
-    bounds = _bounds(column)
     if bounds is None:
         return False
     low, high, open_high = bounds
     return low <= value < high if open_high else low <= value <= high
 
 
-def _bounds(column: str) -> tuple[float, float, bool] | None:
-    """The bounds of a column's field as :func:`_plain_ok` checks them: low, high, whether high is
-    excluded; ``None`` for a field that is validated as a file would be."""
-    leaf = column.rsplit(".", 1)[-1]
-    if leaf in {"success", "attribution"}:
-        return 0.0, 1.0, False
-    if leaf in {"deadweight", "displacement", "drop_off", "optimism_bias"}:
-        return 0.0, 1.0, True
-    if column == "discount_rate":
-        return MIN_DISCOUNT_RATE, MAX_DISCOUNT_RATE, False
-    if column.startswith("participants."):
-        return 0.0, MAX_PARTICIPANTS, False
-    if leaf in {"amount", "quantity", "hours", "value"}:
-        return 0.0, MAX_NUMBER, False
-    return None
+def _bounds(loc: tuple) -> Bounds | None:
+    """The bounds a plain number at ``loc`` (a column's location, :func:`_check_columns`) is held to,
+    read off the scenario model: the :class:`~mkba.scenario.fields.Within` bounds of the field there,
+    inside the size every number keeps (:data:`~mkba.scenario.fields.MAX_NUMBER`); where the field
+    may be one of several types, the bounds all of them hold. ``None`` for a field without such
+    bounds (a text, a year, a price item, a number checked another way): each of its values is
+    validated as a file would be."""
+    found: list[Within] = []
+    todo = hints_at(Scenario, loc)
+    while todo:  # through Annotated and unions, not into lists or mappings (a number is no list)
+        hint = todo.pop()
+        if typing.get_origin(hint) is typing.Annotated:
+            found += [m.func for m in hint.__metadata__ if isinstance(getattr(m, "func", None), Within)]
+            todo.append(typing.get_args(hint)[0])
+        elif typing.get_origin(hint) in (typing.Union, types.UnionType):
+            todo += typing.get_args(hint)
+    if not found:
+        return None
+    low = max(-MAX_NUMBER, *(w.low for w in found))
+    high = min(MAX_NUMBER, *(w.high for w in found))
+    return float(low), float(high), any(w.high_open and w.high == high for w in found)
 
 
-def _one_row(base: _Base, job: _Job, n: int, values: tuple) -> list[_Part]:
-    changes = {c: v for c, v in zip(job.columns, values[1:]) if v is not None}
+def _one_row(base: _Base, job: _Job, n: int) -> list[_Part]:
+    """Row ``n`` of the block alone: the base with its changes, validated and evaluated."""
+    row_id = job.ids[n]
+    changes = {c: cells[n] for c, cells in zip(job.columns, job.values) if cells[n] is not None}
     try:
         variant = base.scenario.with_changes(set=changes)
         model = compile_scenario(variant, base.pricelist)
     except MkbaError as exc:
         names = ", ".join(changes)
-        field = _cell_name(values[0], names) + (f" ({exc.field})" if exc.field else "")
+        field = _cell_name(row_id, names) + (f" ({exc.field})" if exc.field else "")
         raise MkbaError(exc.message, file=job.table, line=job.lines[n], field=field) from None
-    return _tidy(model, [values[0]], model.base[None])
+    return _tidy(model, [row_id], model.base[None])
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import typing
 from pathlib import Path
 
 import numpy as np
@@ -477,6 +478,30 @@ def test_a_number_a_decimal_comma_file_does_not_make_clear_is_refused(tmp_path, 
     _refused_at_row_b(path, message, tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("cell", "shown", "like"),
+    [("\t32.76 ", "32.76", True), (" 1, ", "1,", True), (" \u0663 ", "\u0663", True), ("1  234", "1 234", True),
+     (" a.b", "a.b", True), ("veel ", "veel", False)],
+)  # fmt: skip
+def test_a_decimal_comma_cell_is_checked_once_and_shown_without_the_white_space_around_it(cell, shown, like):
+    from mkba.batch import _cell_value
+
+    with pytest.raises(ValueError) as info:
+        _cell_value(cell, "number", "comma")
+    expected = "expected a number like 1.234,56" if like else "expected a number"
+    assert str(info.value).startswith(f"{expected}, got {shown!r}; a file separated by ';'")
+
+
+def test_a_decimal_comma_number_is_the_number_the_price_list_importer_reads():
+    from mkba.batch import _cell_value
+    from mkba.pricelist.importing import parse_number
+
+    for text in ["1.234,56", "0,35", "25.000", ",5", "-1,5e3", "+1.000", "1e3", "12,5E-2", "1.000.000,125"]:
+        value = _cell_value(text, "number", "comma")
+        assert value == parse_number(text, ",", "."), text
+        assert isinstance(value, int) == ("," not in text and "e" not in text.lower()), text
+
+
 def test_a_header_with_two_separators_or_a_line_with_too_many_cells_is_refused(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id;participants.2025,discount_rate\na;1,2\n", encoding="utf-8")
@@ -711,53 +736,72 @@ def _bounds_in(annotation, seen=None):
 
 
 def _scenario_fields():
-    """(model, field name, annotation) of every pydantic model a scenario file holds."""
+    """(model, field name, annotation, loc) of every pydantic model a scenario file holds, the SIB
+    contract's too; ``loc`` is a location of the field in a scenario's data (list items by index)."""
     import typing
 
     import pydantic
 
     from mkba.scenario.model import Scenario
 
-    todo, seen, out = [Scenario], set(), []
+    todo, seen, out = [(Scenario, ())], set(), []
     while todo:
-        model = todo.pop()
+        model, where = todo.pop()
         if model in seen:
             continue
         seen.add(model)
         hints = typing.get_type_hints(model, include_extras=True)
         for name in model.model_fields:
-            out.append((model, name, hints[name]))
-            stack = [hints[name]]
+            loc = (*where, name)
+            out.append((model, name, hints[name], loc))
+            stack = [(hints[name], loc)]
             while stack:
-                t = stack.pop()
+                t, at = stack.pop()
                 if isinstance(t, type) and issubclass(t, pydantic.BaseModel):
-                    todo.append(t)
-                stack.extend(typing.get_args(t))
+                    todo.append((t, at))
+                for meta in getattr(t, "__metadata__", ()):  # the sib: contract, built on first use
+                    if hasattr(meta, "deferred_type"):
+                        stack.append((meta.deferred_type(), at))
+                origin = typing.get_origin(t)
+                step = (0,) if origin in (list, tuple) else (2025,) if origin is dict else ()
+                stack.extend((arg, (*at, *step)) for arg in typing.get_args(t)[-1:] if step)
+                if not step:
+                    stack.extend((arg, at) for arg in typing.get_args(t))
     return out
 
 
-def test_the_quick_bounds_of_a_change_table_are_never_looser_than_the_scenario_model():
+def test_the_quick_bounds_of_a_change_table_are_the_scenario_models():
     # a plain number inside these bounds is taken without validating a scenario: were they looser than
-    # the model's, a value a scenario file refuses would be evaluated
+    # the model's, a value a scenario file refuses would be evaluated. They are read off the model
+    # (fields.Within), so they are its bounds, and none where it has none
     from mkba.batch import _bounds
 
     checked = set()
-    for model, name, annotation in _scenario_fields():
-        column = {"participants": "participants.2025", "discount_rate": "discount_rate"}.get(
-            name, f"x.y.{name}"
-        )
-        quick = _bounds(column)
-        if quick is None:
+    todo = [(model, name, annotation, loc) for model, name, annotation, loc in _scenario_fields()]
+    while todo:
+        model, name, annotation, loc = todo.pop()
+        quick = _bounds(loc)
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        container = annotation if typing.get_origin(annotation) else (inner[0] if len(inner) == 1 else None)
+        if typing.get_origin(container) in (list, dict):  # a number is no list: its items have bounds
+            assert quick is None, (model.__name__, name, quick)
+            step = 0 if typing.get_origin(container) is list else 2025
+            todo.append((model, name, typing.get_args(container)[-1], (*loc, step)))
+            continue
+        model_bounds = _bounds_in(annotation)
+        if not model_bounds:
+            # a field without Within takes no quick plain number (VolunteerLine.value: a price item)
+            assert quick is None, (model.__name__, name, quick)
             continue
         low, high, high_open = quick
-        # a field of that name without bounds takes no plain number (VolunteerLine.value: a price item)
-        for w in _bounds_in(annotation):
+        for w in model_bounds:
             assert low >= w.low, (model.__name__, name)
             assert high < w.high or (high == w.high and (high_open or not w.high_open)), (
                 model.__name__,
                 name,
             )
-            checked.add(column.rsplit(".", 1)[-1])
+        assert low == max(w.low for w in model_bounds) and high == min(w.high for w in model_bounds)
+        checked.add(name)
     assert {
         "success",
         "attribution",
@@ -765,9 +809,62 @@ def test_the_quick_bounds_of_a_change_table_are_never_looser_than_the_scenario_m
         "drop_off",
         "amount",
         "quantity",
-        "2025",
+        "participants",
         "discount_rate",
     } <= checked
+
+
+def _loc(column: str, base: str = TUTORIAL) -> tuple:
+    """Where a change table's column stands in the base's data, as evaluate_many finds it."""
+    from mkba.batch import _check_columns
+
+    data = mkba.load_scenario(base)._doc.data
+    return _check_columns(data, [column], "t.csv")[column]
+
+
+#: The quick bounds as a hand-written table had them, by field name, before they were read off the
+#: scenario model (a volunteer line's ``value`` aside: a price item, which the model gives no bounds).
+HAND_TABLE = {
+    **dict.fromkeys(["success", "attribution"], (0.0, 1.0, False)),
+    **dict.fromkeys(["deadweight", "displacement", "drop_off", "optimism_bias"], (0.0, 1.0, True)),
+    "discount_rate": (-0.99, 0.25, False),
+    "2025": (0.0, 1e8, False),
+    **dict.fromkeys(["amount", "quantity", "hours"], (0.0, 1e15, False)),
+}
+
+
+def test_the_quick_check_takes_the_columns_of_the_scenario_the_hand_written_table_took():
+    # every field the tutorial's table may name: the same quick bounds as the table they replace
+    from mkba.batch import _bounds, _check_columns
+    from mkba.io.documents import fields_at
+    from mkba.scenario.model import Scenario
+
+    data = mkba.load_scenario(TUTORIAL)._doc.data
+    columns = [f for f in sorted(fields_at(Scenario, ())) if f not in ("participants", "pricelist", "format")]
+    columns.append("participants.2025")
+    for section in ("costs", "effects", "volunteers"):
+        for line in data[section]:
+            names = sorted(fields_at(Scenario, (section, 0)))
+            columns += [f"{section}.{line['id']}.{f}" for f in names]
+            if "price" in names:
+                inner = sorted(fields_at(Scenario, (section, 0, "price")))
+                columns += [f"{section}.{line['id']}.price.{f}" for f in inner]
+    assert set(QUICK_COLUMNS) <= set(columns)
+    locs = _check_columns(data, columns, "t.csv")
+    quick = {column: _bounds(loc) for column, loc in locs.items()}
+    want = {column: HAND_TABLE.get(column.rsplit(".", 1)[-1]) for column in columns}
+    for line in data["volunteers"]:  # a price item: text or {amount, ...}, never a plain number
+        want[f"volunteers.{line['id']}.value"] = None
+    assert quick == want
+
+
+def test_a_number_where_a_volunteer_line_names_its_price_item_is_refused_at_its_first_row():
+    # the hand-written table gave value, by its name, a number's bounds: 5 passed, and only 7e20 was
+    # refused (at row b); the model's field has none, so every number there is validated, row a first
+    table = pd.DataFrame({"id": ["a", "b"], "volunteers.buddy.value": [5.0, 7e20]})
+    with pytest.raises(MkbaError, match="valid string") as info:
+        evaluate_many(TUTORIAL, table)
+    assert (info.value.line, info.value.field) == (2, "row 'a', column volunteers.buddy.value")
 
 
 #: Columns of the tutorial whose plain numbers the quick check takes without validating a scenario.
@@ -800,15 +897,16 @@ def test_the_quick_check_and_the_scenario_agree_at_the_edges_of_each_bound(colum
     # the quick check takes exactly what a scenario file takes
     from mkba.batch import _bounds, _plain_ok
 
-    low, high, _ = _bounds(column)
+    bounds = _bounds(_loc(column))
+    low, high, _ = bounds
     for value in (low, high, math.nextafter(low, -math.inf), math.nextafter(high, math.inf)):
-        assert _plain_ok(column, value) == _scenario_takes(column, value), (column, value)
+        assert _plain_ok(value, bounds) == _scenario_takes(column, value), (column, value)
 
 
 @settings(max_examples=40, deadline=None)
 @given(column=st.sampled_from(QUICK_COLUMNS), value=st.floats(-2, 2))
 def test_a_value_the_quick_check_takes_is_one_a_scenario_file_takes(column, value):
-    from mkba.batch import _plain_ok
+    from mkba.batch import _bounds, _plain_ok
 
-    if _plain_ok(column, value):
+    if _plain_ok(value, _bounds(_loc(column))):
         assert _scenario_takes(column, value), (column, value)

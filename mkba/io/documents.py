@@ -170,16 +170,18 @@ def _walk(
         )
     inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
-        seen = KeysSeen()
+        # a key written twice alike, which the constructor would keep the last of; a year spelt two
+        # ways (2025, "2025") is two keys here, and check_data refuses it, as for every parser
+        seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = key_node.start_mark.line + 1
             _plain_number(key_node, (*path, key), file)
             if key_node.tag == "tag:yaml.org,2002:int":
                 key = int(key)
-            earlier = seen.add(key, line)
-            if earlier is not None:
-                raise duplicate_key(key, earlier, file, line, (*path, key))
+            if key in seen:
+                raise duplicate_key(key, (key, seen[key]), file, line, (*path, key))
+            seen[key] = line
             _walk(value_node, (*path, key), lines, file, inside)
             lines[(*path, key)] = line
     elif isinstance(node, yaml.SequenceNode):
@@ -805,13 +807,62 @@ def _data_path(data: Any, loc: Path_) -> tuple[Path_, list[str]]:
     return tuple(path), rest
 
 
-def _fields_at(model: type, loc: Path_) -> set[str]:
-    """The field names a closed model allows at ``loc`` (best effort, for hints)."""
+def hints_at(model: type, loc: Path_) -> list[Any]:
+    """The type hints a value at ``loc`` inside ``model`` may have, as the model declares them.
+
+    Parameters
+    ----------
+    model : type
+        A pydantic model (a scenario, a price list, ...).
+    loc : tuple of str and int
+        Keys and list indices into a value of ``model``, e.g. ``("effects", 0, "success")``.
+
+    Returns
+    -------
+    list
+        The hints found there (a best effort): a field's own validators and bounds are kept, as
+        ``Annotated`` metadata (a :class:`mkba.scenario.fields.Within`, say); unions and ``Annotated``
+        along the way are taken apart (:func:`expand_hints`). A key that names no field of a model is
+        passed over (pydantic puts union tags into a location); empty where ``loc`` steps into a
+        value that has no parts (a number, a text) or into a list by a key.
+
+    Examples
+    --------
+    >>> from mkba.scenario.model import Scenario
+    >>> [hint] = hints_at(Scenario, ("effects", 0, "success"))
+    >>> hint.__metadata__[-1].func
+    Within(low=0, high=1, high_open=False, name='a share')
+    """
     candidates: list[Any] = [model]
     for part in loc:
-        candidates = [inner for cand in _expand(candidates) for inner in _types_inside(cand, part)]
+        candidates = [inner for cand in expand_hints(candidates) for inner in _types_inside(cand, part)]
+    return candidates
+
+
+def fields_at(model: type, loc: Path_) -> set[str]:
+    """The field names (by alias where a field has one) a closed model allows at ``loc``.
+
+    Parameters
+    ----------
+    model : type
+        A pydantic model.
+    loc : tuple of str and int
+        Keys and list indices into a value of ``model``; ``()`` for its top.
+
+    Returns
+    -------
+    set of str
+        A best effort, for hints in messages and to refuse a misspelt field of a ``set:`` path:
+        empty where ``loc`` holds no model.
+
+    Examples
+    --------
+    >>> from mkba.scenario.model import Scenario
+    >>> "success" in fields_at(Scenario, ("effects", 0)), fields_at(Scenario, ("participants",))
+    (True, set())
+    """
     names: set[str] = set()
-    for cand in _expand(candidates):
+    for cand in expand_hints(hints_at(model, loc)):
         if _is_model(cand):
             names |= {f.alias or n for n, f in cand.model_fields.items()}
     return names
@@ -822,14 +873,19 @@ def _is_model(cand: Any) -> bool:
 
 
 def _types_inside(cand: Any, part: str | int) -> list[Any]:
-    """The types that may stand at ``part`` (a key or an index) inside a value of type ``cand``."""
+    """The types that may stand at ``part`` (a key or an index) inside a value of type ``cand``; a
+    model's field with its validators (pydantic keeps them apart from the annotation) as ``Annotated``."""
     if _is_model(cand):
         if not isinstance(part, str):
             return []
         info = cand.model_fields.get(part)
         if info is None:
             info = next((f for f in cand.model_fields.values() if f.alias == part), None)
-        return [info.annotation] if info is not None else [cand]  # not a field: a union tag in loc
+        if info is None:
+            return [cand]  # not a field: a union tag in loc
+        if info.metadata:
+            return [typing.Annotated[(info.annotation, *info.metadata)]]
+        return [info.annotation]
     origin = typing.get_origin(cand)
     if origin in (list, tuple) and isinstance(part, int):
         return list(typing.get_args(cand)[:1])
@@ -838,16 +894,35 @@ def _types_inside(cand: Any, part: str | int) -> list[Any]:
     return []
 
 
-def _expand(hints: list[Any]) -> list[Any]:
-    """Type hints with ``Annotated`` and unions taken apart into their members."""
+def expand_hints(hints: list[Any]) -> list[Any]:
+    """Type hints with ``Annotated`` and unions taken apart into their members.
+
+    Parameters
+    ----------
+    hints : list
+        Type hints, e.g. from :func:`hints_at`.
+
+    Returns
+    -------
+    list
+        The plain types they stand for, in order (repeats kept): ``Annotated[T, ...]`` becomes ``T``
+        (or, where its metadata has a ``deferred_type()``, the type that returns: a model built on
+        first use), ``A | B`` becomes ``A`` and ``B``.
+
+    Examples
+    --------
+    >>> import typing
+    >>> expand_hints([typing.Annotated[int | None, "meta"], str])
+    [<class 'int'>, <class 'NoneType'>, <class 'str'>]
+    """
     out: list[Any] = []
     for t in hints:
         origin = typing.get_origin(t)
         if origin is typing.Annotated:
             deferred = [m.deferred_type() for m in t.__metadata__ if hasattr(m, "deferred_type")]
-            out.extend(_expand(deferred or [typing.get_args(t)[0]]))
+            out.extend(expand_hints(deferred or [typing.get_args(t)[0]]))
         elif origin in (typing.Union, types.UnionType):
-            out.extend(_expand(list(typing.get_args(t))))
+            out.extend(expand_hints(list(typing.get_args(t))))
         else:
             out.append(t)
     return out
@@ -869,7 +944,7 @@ def _describe(err: ErrorDetails, model: type) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         key = err["loc"][-1]
-        allowed = sorted(_fields_at(model, tuple(err["loc"][:-1])))
+        allowed = sorted(fields_at(model, tuple(err["loc"][:-1])))
         hint = difflib.get_close_matches(str(key), allowed, n=1)
         msg = f"unknown key {key!r}"
         if hint:

@@ -20,7 +20,7 @@ import pydantic
 from pydantic_core import core_schema
 
 from mkba.errors import MkbaError
-from mkba.io.documents import Document, _fields_at, check_data, format_path, read_document, validate
+from mkba.io.documents import Document, check_data, fields_at, format_path, read_document, validate
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.pricelist.units import check_unit
@@ -67,7 +67,7 @@ class _ContractWhenGiven:
 
     @staticmethod
     def deferred_type() -> type:
-        """The type this stands for, for hints in messages (:func:`mkba.io.documents._fields_at`)."""
+        """The type this stands for, for hints in messages (:func:`mkba.io.documents.fields_at`)."""
         from mkba.scenario.contract import SibContract
 
         return SibContract
@@ -449,7 +449,7 @@ class Scenario(_Closed):
             set_=set,
             remove=remove,
             add=add,
-            fields_at=lambda loc: _fields_at(Scenario, loc),
+            fields_at=lambda loc: fields_at(Scenario, loc),
             where=where,
         )
         lines: dict[tuple, int] = {} if where.line is None else {(): where.line}

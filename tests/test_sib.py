@@ -134,6 +134,36 @@ def test_break_even_is_where_net_savings_turn(buz):
     )
 
 
+def test_the_curve_the_net_savings_and_the_gains_lay_out_their_levels_in_one_place(monkeypatch):
+    """``levels_along``: the varied outcome along the grid, the others at their expected (or given) levels."""
+    sib = compile_sib(ROOT / "scenarios" / "sib" / "utah-high-quality-preschool.yaml")  # four outcomes
+    grid = np.array([0.0, 500.0, 2000.0])
+    levels = sib.levels_along(2, grid)
+    assert levels.shape == (3, len(sib.outcomes))
+    np.testing.assert_array_equal(levels[:, 2], grid)
+    np.testing.assert_array_equal(
+        np.delete(levels, 2, axis=1), np.delete(np.tile(sib.point_levels, (3, 1)), 2, axis=1)
+    )
+    at = sib.point_levels * 0.5
+    np.testing.assert_array_equal(sib.levels_along(1, grid, at)[:, 0], at[0])
+    calls = []
+    original = type(sib).levels_along
+
+    def spy(self, outcome, grid, at=None):
+        calls.append(outcome)
+        return original(self, outcome, grid, at)
+
+    monkeypatch.setattr(type(sib), "levels_along", spy)
+    curve = sib.curve(2, n=3, top=2000.0)
+    sib.net_savings_at(1, grid)
+    sib.gain_at(3, grid, "investors")
+    assert calls == [2, 1, 3]
+    np.testing.assert_array_equal(curve["level"], np.array([0.0, 1000.0, 2000.0]))
+    np.testing.assert_allclose(
+        curve["payer_pv_savings"], sib.run(original(sib, 2, curve["level"])).payer_pv_savings
+    )
+
+
 def test_provider_funding(buz):
     prov = buz.point().to_dict()["provider"]
     assert prov["costs_total"] == pytest.approx(680_000) and prov["shortfall"] == 0

@@ -1,7 +1,7 @@
 """One contract, three views: the terminal (``mkba sib``), the HTML report and the workbook's SIB sheet.
 
 What each shows comes from one place: the simulation's rows and chances from
-:func:`mkba.sib.model.shown_simulation` with their names from the vocabulary, a currency in a label
+:func:`mkba.report.sib_view.shown_simulation` with their names from the vocabulary, a currency in a label
 from :func:`mkba.report.vocabulary.in_currency`, the words of a missing break-even from
 :mod:`mkba.sib.labels`, a default's words from :data:`mkba.engine.model.DEFAULT_REASONS`.
 """
@@ -9,6 +9,7 @@ from :func:`mkba.report.vocabulary.in_currency`, the words of a missing break-ev
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -145,8 +146,8 @@ def test_without_investors_neither_shows_an_investor_row(tmp_path):
 
 
 def test_the_investor_rows_in_english_are_the_vocabularys():
+    from mkba.report.sib_view import shown_investor_rows
     from mkba.report.vocabulary import simulation_name
-    from mkba.sib.model import shown_investor_rows
 
     stats = {"p5": -1.0, "p50": 0.01, "p95": 0.05, "mean": -0.2}
     summary = {
@@ -338,3 +339,142 @@ def test_a_price_at_the_mean_of_its_range_keeps_its_json_words():
         "55.00 per uur (2024 prices): the mean of PERT(40, 60, 60), because the listed amount 60 "
         "lies at the end of its range"
     )
+
+
+# -- the payment schedule: one table for the terminal and the report ---------------------------------------
+UTAH = SIB / "utah-high-quality-preschool.yaml"  # 13 years, two investors, what the payer keeps
+DWP = SIB / "dwp-innovation-fund-round1.yaml"  # a contract on dates
+
+
+def _terminal_schedule(stdout: str) -> tuple[list[str], list[list[str]]]:
+    """The headers and rows of ``mkba sib``'s schedule, its tables of a few periods joined.
+
+    A name the table wraps over two lines (its other cells empty on the second) is joined.
+    """
+    lines = stdout.replace("\u00a0", " ").splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith(("Betaalschema", "Payment schedule"))) + 1
+    header: list[str] = []
+    rows: list[list[str]] = []
+    while i < len(lines) and lines[i].startswith("┏"):  # one table per few periods
+        header += _cells(lines[i + 1], "┃")[1:]
+        i += 3
+        part: list[list[str]] = []
+        while not lines[i].startswith("└"):
+            cells = _cells(lines[i], "│")
+            if any(cells[1:]) or not part:
+                part.append(cells)
+            else:
+                part[-1][0] += " " + cells[0]
+            i += 1
+        i += 1
+        rows = part if not rows else [[*r, *p[1:]] for r, p in zip(rows, part, strict=True)]
+    return header, rows
+
+
+def _report_schedule(page: str) -> tuple[str, list[str], list[list[str]]]:
+    """The title, headers and rows of the report's schedule, its tables of a few periods joined."""
+    section = page[page.index('<section id="sib"') :]
+    title = html.unescape(re.search(r"<h3>((?:Betaalschema|Payment schedule)[^<]*)</h3>", section).group(1))
+    header: list[str] = []
+    rows: list[list[str]] = []
+    for table in re.findall(r'<table class="schedule compact">(.*?)</table>', section, re.S):
+        header += [html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)][1:]
+        part = [
+            [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(<td.*?)</tr>", table)
+        ]
+        rows = part if not rows else [[*r, *p[1:]] for r, p in zip(rows, part, strict=True)]
+    return (
+        title,
+        [h.replace("\u00a0", " ") for h in header],
+        [[c.replace("\u00a0", " ") for c in r] for r in rows],
+    )
+
+
+@pytest.mark.parametrize("scenario", [UTAH, DWP], ids=["utah-years", "dwp-dates"])
+def test_the_terminal_and_the_report_lay_out_the_one_schedule_table(tmp_path, scenario):
+    """Every name, period, amount and total of the schedule, in both views, is the table's."""
+    from mkba.report.sib_view import schedule_table
+    from mkba.sib.labels import party_label
+    from mkba.sib.model import compile_sib
+
+    sib = compile_sib(scenario)
+    table = schedule_table(
+        sib.point().to_dict(),
+        "nl",
+        lambda name: party_label(sib.contract, sib.scenario.stakeholders, name, "nl"),
+    )
+    header = [p.replace("\u00a0", " ") for p in [*table.periods, table.total]]
+    rows = [[c.replace("\u00a0", " ") for c in [r.name, *r.cells, r.total_cell]] for r in table.rows]
+    assert len(table.periods) > 7  # cut into several tables in both views
+    shown = invoke_cli("sib", scenario)
+    assert shown.returncode == 0, shown.stderr
+    assert _terminal_schedule(shown.stdout) == (header, rows)
+    page = tmp_path / "report.html"
+    assert invoke_cli("report", scenario, "-o", page).returncode == 0
+    assert _report_schedule(page.read_text(encoding="utf-8")) == (table.title, header, rows)
+
+
+def test_a_schedule_table_has_each_rows_total_and_its_amounts_in_the_readers_notation():
+    from mkba.report.sib_view import schedule_table, shown_schedule
+    from mkba.sib.model import compile_sib
+
+    d = compile_sib(UTAH).point().to_dict()
+    table = schedule_table(d, "en", str.upper)
+    periods, keys = shown_schedule(d)
+    assert [r.key for r in table.rows] == keys and "payer_keeps" in keys
+    assert table.title == "Payment schedule (USD)" and table.total == "Total"
+    assert table.periods == tuple(str(p["year"]) for p in periods)
+    for row in table.rows:
+        assert row.values == tuple(p[row.key] for p in periods)
+        assert row.total == pytest.approx(sum(row.values))
+    avoids = next(r for r in table.rows if r.key == "payer_avoids")  # whole euros, named as euro
+    assert avoids.name == "Payer avoids (euro)" and "." not in avoids.total_cell
+    to = next(r for r in table.rows if r.key.startswith("to_"))
+    assert to.name == f"To {to.key[3:].upper()}" and to.cells[2] == "266,949.45"
+    parts = table.parts(7)
+    assert [len(p.periods) for p in parts] == [7, len(table.periods) - 7]
+    assert [p.total for p in parts] == [None, "Total"]
+    assert parts[1].rows[0] == [table.rows[0].name, *table.rows[0].cells[7:], table.rows[0].total_cell]
+
+
+# -- what the payer keeps: one total, in the JSON, read by the terminal ------------------------------------
+def test_the_json_has_what_the_payer_keeps_and_the_terminal_prints_that_total(tmp_path, monkeypatch):
+    from mkba.cli.sib import _money
+    from mkba.sib.model import SibResult, compile_sib
+
+    out = tmp_path / "utah.json"
+    shown = invoke_cli("sib", UTAH, "--json", out)
+    assert shown.returncode == 0, shown.stderr
+    d = json.loads(out.read_text(encoding="utf-8"))
+    assert d["payer_keeps_total"] == pytest.approx(sum(r["payer_keeps"] for r in d["schedule"]), abs=1e-6)
+    assert d["payer_keeps_total"] == 1_883_195.77  # Utah: 55 % of the savings once the investors are whole
+    line = next(x for x in shown.stdout.splitlines() if x.startswith("Houdt betaler (investeerders heel)"))
+    assert line.split()[-2:] == _money(d["payer_keeps_total"], "USD").split()
+    assert compile_sib(BUZ).point().to_dict()["payer_keeps_total"] == 0.0  # nothing kept: no split
+    # the terminal reads the total, not a sum of its own
+    original = SibResult.to_dict
+    monkeypatch.setattr(SibResult, "to_dict", lambda self: {**original(self), "payer_keeps_total": 12.5})
+    again = invoke_cli("sib", UTAH)
+    line = next(x for x in again.stdout.splitlines() if x.startswith("Houdt betaler (investeerders heel)"))
+    assert line.endswith(_money(12.5, "USD"))
+
+
+# -- the layers: the contract's model shapes no output ----------------------------------------------------
+def test_the_sib_layer_imports_nothing_of_the_report_and_the_outputs_shape_lives_there():
+    from test_architecture import import_graph
+
+    import mkba.report.sib_view as view
+    import mkba.sib.model as model
+
+    up = sorted(
+        (src, dst)
+        for src, dsts in import_graph().items()
+        if src.startswith("mkba.sib")
+        for dst in dsts
+        if dst.startswith(("mkba.report", "mkba.cli", "mkba.result"))
+    )
+    assert up == []
+    moved = ("shown_schedule", "shown_simulation", "shown_investor_rows", "SCHEDULE_HEAD", "SCHEDULE_TAIL")
+    for name in (*moved, "SCHEDULE_IF_ANY", "PERCENTILES"):
+        assert hasattr(view, name) and not hasattr(model, name), name

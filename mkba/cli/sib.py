@@ -20,15 +20,15 @@ from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, dim, euro,
 from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
-from mkba.report.vocabulary import (
-    SCHEDULE_WHOLE,
-    break_even_words,
-    in_currency,
-    label,
-    schedule_row_name,
-    simulation_name,
+from mkba.report.sib_view import (
+    PERCENTILES,
+    PeriodTable,
+    period_table,
+    schedule_table,
+    shown_simulation,
     simulation_value,
 )
+from mkba.report.vocabulary import break_even_words, in_currency, label, simulation_name
 
 if TYPE_CHECKING:
     from mkba.scenario.contract import SibContract
@@ -345,9 +345,8 @@ def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
         )
     if d["beyond_return_cap_total"]:
         summary.add_row(label("sib_beyond_cap", lang), _money(d["beyond_return_cap_total"], cur, lang))
-    kept = sum(r.get("payer_keeps", 0.0) for r in d["schedule"])
-    if kept:
-        summary.add_row(label("sib_payer_keeps", lang), _money(kept, cur, lang))
+    if d["payer_keeps_total"]:
+        summary.add_row(label("sib_payer_keeps", lang), _money(d["payer_keeps_total"], cur, lang))
     payer = (
         ", ".join(f"{names.party(p['payer'])} {numbers.percent(p['share'], lang, 0)}" for p in d["payers"])
         if len(d["payers"]) > 1
@@ -371,39 +370,29 @@ def _print_summary(d: dict, lang: str, cur: str, names: Names) -> None:
 
 
 def _print_schedule(d: dict, lang: str, cur: str, names: Names) -> None:
-    """The payment schedule: one column per period (contract amounts to the cent, avoided costs whole)."""
-    from mkba.sib.model import shown_schedule
-
-    rows, keys = shown_schedule(d)
-    title = in_currency("sib_schedule", cur, lang)
-    body: list[tuple[str, list[str], str]] = []
-    for key in keys:
-        decimals = 0 if key in SCHEDULE_WHOLE else 2  # the contract pays cents; avoided costs are estimates
-        cells = [numbers.number(r[key], lang, decimals) for r in rows]
-        total = numbers.number(sum(r[key] for r in rows), lang, decimals)
-        body.append((schedule_row_name(key, cur, names.party, lang), cells, total))
-    _print_blocks(title, [numbers.date(r.get("period", r["year"]), lang) for r in rows], body, lang)
+    """The payment schedule (:func:`mkba.report.sib_view.schedule_table`, the report's too)."""
+    _print_blocks(schedule_table(d, lang, names.party))
 
 
-def _print_blocks(title: str, periods: list[str], body: list[tuple[str, list[str], str]], lang: str) -> None:
+def _print_blocks(shown: PeriodTable) -> None:
     """A table with one column per period, split into tables of as many periods as the page holds.
 
     Nothing is cut off: a contract of many periods (Utah: 13 years, DWP: 9 dates) gets several
     tables, the last one with the total.
     """
-    longest = max([len(c) for _, cells, total in body for c in [*cells, total]] + [len(p) for p in periods])
-    first = min(max(len(name) for name, _, _ in body), 36)
+    cells = [c for r in shown.rows for c in [*r.cells, r.total_cell]]
+    longest = max([len(c) for c in cells] + [len(p) for p in shown.periods])
+    first = min(max(len(r.name) for r in shown.rows), 36)
     per = max(1, (out.width - first - 7) // (longest + 3) - 1)
-    for at in range(0, max(len(periods), 1), per):
-        last = at + per >= len(periods)
-        table = Table(title=title if at == 0 else None, title_justify="left")
+    for k, part in enumerate(shown.parts(per)):
+        table = Table(title=shown.title if k == 0 else None, title_justify="left")
         table.add_column("", max_width=36)
-        for p in periods[at : at + per]:
+        for p in part.periods:
             table.add_column(p, justify="right", no_wrap=True)
-        if last:
-            table.add_column(label("sib_total", lang), justify="right", style="bold", no_wrap=True)
-        for name, cells, total in body:
-            table.add_row(name, *cells[at : at + per], *([total] if last else []))
+        if part.total is not None:
+            table.add_column(part.total, justify="right", style="bold", no_wrap=True)
+        for row in part.rows:
+            table.add_row(*row)
         out.print(table)
 
 
@@ -440,12 +429,9 @@ def _print_by_period(title: str, rows: list[tuple[str, dict, float]], lang: str)
     The amounts are numbers: ``title`` names their currency.
     """
     periods = sorted({p for _, by, _ in rows for p in by})
-    body = [
-        (name, [numbers.number(by.get(p, 0.0), lang, 2) for p in periods], numbers.number(total, lang, 2))
-        for name, by, total in rows
-    ]
+    body = [("", name, [by.get(p, 0.0) for p in periods], total, 2) for name, by, total in rows]
     shown = [numbers.date(p, lang) for p in periods]  # sorted as ISO dates, shown as the reader writes them
-    _print_blocks(title, shown, body, lang)
+    _print_blocks(period_table(title, shown, body, lang))
 
 
 #: A default of the contract, as :func:`mkba.sib.model.compile_sib` names it: the outcome it is of.
@@ -502,7 +488,7 @@ def print_simulation(s: dict, lang: str, contract: SibContract) -> None:
     """The simulation summary: percentiles and expected values, then the chances, total losses apart.
 
     What is shown, in which order and under which name is the report's too
-    (:func:`mkba.sib.model.shown_simulation`, :func:`mkba.report.vocabulary.simulation_name`):
+    (:func:`mkba.report.sib_view.shown_simulation`, :func:`mkba.report.vocabulary.simulation_name`):
     the investors' figures only where the ``contract`` has investors, the floor's and the guarantees'
     only where it has a floor (``max_loss``) or named ``guarantees``. Payments are in the contract's
     currency (whole units), the payer's net savings in euro.
@@ -510,8 +496,6 @@ def print_simulation(s: dict, lang: str, contract: SibContract) -> None:
     The percentiles of a streamed simulation are read from a histogram; their rank error
     (``quantile_error``) is stated under the table.
     """
-    from mkba.sib.model import PERCENTILES, shown_simulation
-
     cur = contract.currency
     rows, chances = shown_simulation(s, contract)
     table = Table(

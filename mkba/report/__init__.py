@@ -7,6 +7,8 @@ Modules:
 * :mod:`mkba.report.text`: a result as text (``repr``) and as HTML (the notebook view);
 * :mod:`mkba.report.charts`: PNG charts of a result and its uncertainty (matplotlib, imported lazily);
 * :mod:`mkba.report.sib_chart`: the SIB payout curve;
+* :mod:`mkba.report.sib_view`: what the SIB outputs show (rows, order, units, the payment schedule
+  table), for the terminal, the HTML report and their tests alike;
 * :mod:`mkba.report.excel`: the auditable workbook of live formulas (openpyxl, imported lazily).
 
 Layer: above :mod:`mkba.result`. It may import errors, io, pricelist, scenario, engine, uncertainty,

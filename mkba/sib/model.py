@@ -521,6 +521,30 @@ class SibModel:
         lv = self.levels_from(levels) if not isinstance(levels, np.ndarray) else levels
         return SibResult(self, self.run(lv[None, :]))
 
+    def levels_along(self, outcome: int, grid: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
+        """Sets of outcome levels along ``grid``: outcome ``outcome`` at each level, the others at ``at``.
+
+        The one place that lays out the levels of the payout curve, the net savings and the gains
+        searched for a break-even.
+
+        Parameters
+        ----------
+        outcome : int
+            Index of the outcome that varies.
+        grid : ndarray (G,)
+            Its levels, in its unit.
+        at : ndarray (O,), optional
+            The levels of all outcomes (default: their expected levels).
+
+        Returns
+        -------
+        ndarray (G, O)
+            One set of levels per point of ``grid`` (what :meth:`run` takes).
+        """
+        levels = np.tile(self.point_levels if at is None else at, (len(grid), 1))
+        levels[:, outcome] = grid
+        return levels
+
     def net_savings_at(self, outcome: int, grid: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
         """The payer's net savings (PV, euro) with outcome ``outcome`` at each level of ``grid``.
 
@@ -538,9 +562,7 @@ class SibModel:
         ndarray (G,)
             Present value of the costs the payer avoids minus all it pays, euro.
         """
-        levels = np.tile(self.point_levels if at is None else at, (len(grid), 1))
-        levels[:, outcome] = grid
-        return self.run(levels).payer_net_savings
+        return self.run(self.levels_along(outcome, grid, at)).payer_net_savings
 
     def search_top(self, outcome: int) -> float:
         """Upper end of the outcome range searched for the break-even and drawn in the chart.
@@ -583,9 +605,7 @@ class SibModel:
         """
         if who == "payer":
             return self.net_savings_at(outcome, grid, at)
-        levels = np.tile(self.point_levels if at is None else at, (len(grid), 1))
-        levels[:, outcome] = grid
-        s = self.run(levels)
+        s = self.run(self.levels_along(outcome, grid, at))
         return (s.investor_cents().sum(axis=(1, 2)) - s.invest_cents.sum()).astype(np.float64)
 
     def break_even(
@@ -693,9 +713,7 @@ class SibModel:
         """
         top = self.search_top(outcome) if top is None else top
         grid = np.linspace(0.0, top, n)
-        levels = np.tile(self.point_levels, (n, 1))
-        levels[:, outcome] = grid
-        s = self.run(levels)
+        s = self.run(self.levels_along(outcome, grid))
         return {
             "level": grid,
             "outcome_payments": s.outcome_payments_total,
@@ -1310,6 +1328,7 @@ class SibResult:
             "floor_paid_by": c.max_loss_paid_by,
             "guarantees_total": s.backstop[0].sum() / 100.0,
             "beyond_return_cap_total": s.excess_cents[0].sum() / 100.0,
+            "payer_keeps_total": 0.0 if s.kept_cents is None else s.kept_cents[0].sum() / 100.0,
             "payer": c.outcome_payer,
             "payers": [{"payer": n, "share": sh} for n, sh in c.payer_shares],
             "payer_payments_total": s.payer_cents[0].sum() / 100.0,
@@ -1374,139 +1393,6 @@ class SibResult:
                 for lab, i, k, b in zip(self.sib.cols.labels, inflow, costs, balance)
             },
         }
-
-
-#: The schedule's rows as every output shows them, in order: these, one ``to_<investor>`` row per
-#: investor, then :data:`SCHEDULE_TAIL`. The keys of :meth:`SibResult.schedule_rows`.
-SCHEDULE_HEAD = ("investment", "provider_costs", "due", "outcome_payments", "to_provider")
-SCHEDULE_TAIL = (
-    "beyond_return_cap",
-    "payer_keeps",
-    "floor_top_up",
-    "guarantees_paid",
-    "payer_pays",
-    "payer_avoids",
-)
-#: Rows shown only where they are nonzero in some period (a contract without them shows no row of zeros).
-SCHEDULE_IF_ANY = frozenset(
-    {"to_provider", "beyond_return_cap", "payer_keeps", "floor_top_up", "guarantees_paid"}
-)
-
-
-def shown_schedule(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The periods and the rows of a schedule as the terminal, the report and the workbook show them.
-
-    Parameters
-    ----------
-    data : dict
-        :meth:`SibResult.to_dict` (``schedule``, ``investors``, ``dated``).
-
-    Returns
-    -------
-    (list of dict, list of str)
-        The periods (rows of ``schedule``; for a contract on dates only the dates where money moves)
-        and the keys to show, in order: :data:`SCHEDULE_HEAD`, one ``to_<id>`` per investor,
-        :data:`SCHEDULE_TAIL`, without the rows of :data:`SCHEDULE_IF_ANY` that are zero in every
-        period, and without the investment of a contract nobody invests in.
-    """
-    rows = data["schedule"]
-    if data.get("dated"):
-        rows = [r for r in rows if any(v for k, v in r.items() if k not in ("year", "period"))]
-    investors = list(data["investors"])
-    keys = [*SCHEDULE_HEAD, *(f"to_{i}" for i in investors), *SCHEDULE_TAIL]
-    if not investors and not any(r["investment"] for r in rows):
-        keys.remove("investment")
-    return rows, [k for k in keys if k not in SCHEDULE_IF_ANY or any(r.get(k) for r in rows)]
-
-
-#: The unit of each figure of a simulation that the outputs show (:func:`shown_simulation`): ``rate`` (a
-#: fraction: IRR, probability), ``multiple`` (per unit invested), ``money`` (the contract's currency) or
-#: ``euro`` (the payer's net savings).
-SIMULATION_UNITS = {
-    "investor_irr": "rate",
-    "investor_irr_without_total_losses": "rate",
-    "investor_multiple": "multiple",
-    "outcome_payments": "money",
-    "payer_payments": "money",
-    "payer_net_savings": "euro",
-    "p_investor_loss": "rate",
-    "p_total_loss": "rate",
-    "p_payer_pays_more_than_saves": "rate",
-    "p_floor_used": "rate",
-    "p_guarantee_called": "rate",
-    "expected_guarantee_paid": "money",
-    "investor_multiple_min": "multiple",
-}
-
-#: The figures of each row of a simulation's summary: its percentiles and its mean (expected value).
-PERCENTILES = ("p5", "p50", "p95", "mean")
-
-
-def shown_investor_rows(summary: dict[str, Any]) -> list[tuple[str, dict[str, float | None]]]:
-    """The investors' rows of a simulation as the terminal and the report show them, in order.
-
-    Parameters
-    ----------
-    summary : dict
-        :meth:`mkba.sib.simulation.SibSimulation.summary` (or the streamed one's).
-
-    Returns
-    -------
-    list of (str, dict)
-        ``(key, {p5, p50, p95, mean})``: ``investor_irr`` (over all draws), then
-        ``investor_irr_without_total_losses`` only where some draws lose everything and some do not
-        (else it is the row above, or there is none), then ``investor_multiple``.
-    """
-    rows = [("investor_irr", {k: summary[f"investor_irr_{k}"] for k in PERCENTILES})]
-    dist = summary.get("investor_irr_distribution") or {}
-    rest = dist.get("without_total_losses")
-    if rest is not None and dist.get("total_loss_share"):
-        rows.append(("investor_irr_without_total_losses", rest))
-    rows.append(("investor_multiple", summary["investor_multiple"]))
-    return rows
-
-
-def shown_simulation(
-    summary: dict[str, Any], contract: SibContract
-) -> tuple[list[tuple[str, dict[str, float | None]]], list[tuple[str, float | None]]]:
-    """A simulation as the terminal and the report show it: the rows of percentiles and the chances.
-
-    Parameters
-    ----------
-    summary : dict
-        :meth:`mkba.sib.simulation.SibSimulation.summary` (or the streamed one's).
-    contract : SibContract
-        The contract simulated: the investors' figures only where it has investors, the floor's only
-        where it has one (``max_loss``), the guarantees' only where it names some.
-
-    Returns
-    -------
-    (list of (str, dict), list of (str, float or None))
-        The rows, ``(key, {p5, p50, p95, mean})``: :func:`shown_investor_rows`, then
-        ``outcome_payments``, ``payer_payments`` and ``payer_net_savings``; and the single figures,
-        ``(key, value)``: ``p_investor_loss``, ``p_total_loss`` (investors lose everything), then
-        ``p_payer_pays_more_than_saves``, ``p_floor_used``, ``p_guarantee_called``,
-        ``expected_guarantee_paid`` and ``investor_multiple_min``. Each key's unit is in
-        :data:`SIMULATION_UNITS`.
-    """
-    investors = bool(contract.investors)
-    rows = shown_investor_rows(summary) if investors else []
-    rows += [(k, summary[k]) for k in ("outcome_payments", "payer_payments", "payer_net_savings")]
-    chances: list[tuple[str, float | None]] = []
-    if investors:
-        dist = summary.get("investor_irr_distribution") or {}
-        chances += [
-            ("p_investor_loss", summary["p_investor_loss"]),
-            ("p_total_loss", dist.get("total_loss_share")),
-        ]
-    chances.append(("p_payer_pays_more_than_saves", summary["p_payer_pays_more_than_saves"]))
-    if investors and contract.max_loss is not None:
-        chances.append(("p_floor_used", summary["p_floor_used"]))
-    if investors and contract.guarantees:
-        chances += [(k, summary.get(k)) for k in ("p_guarantee_called", "expected_guarantee_paid")]
-    if investors:
-        chances.append(("investor_multiple_min", summary["investor_multiple_min"]))
-    return rows, chances
 
 
 def _finite(x: float | None) -> float | None:

@@ -16,16 +16,14 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import numbers
 from mkba.report.html import chartspec
 from mkba.report.html.context import chart
+from mkba.report.sib_view import schedule_table, shown_simulation, simulation_value
 from mkba.report.text import public_text
 from mkba.report.vocabulary import (
-    SCHEDULE_WHOLE,
     break_even_words,
     in_currency,
     joined,
     label,
-    schedule_row_name,
     simulation_name,
-    simulation_value,
 )
 from mkba.sib.labels import outcome_label, part_label, party_label
 
@@ -156,43 +154,26 @@ PERIODS_PER_TABLE = 7
 
 
 def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
-    """The payment schedule as tables of at most :data:`PERIODS_PER_TABLE` periods.
+    """The payment schedule (:func:`mkba.report.sib_view.schedule_table`, the terminal's too) as tables.
 
-    Amounts as numbers: the title names the contract's currency, and the payer's avoided costs (in
-    euro) say so in their row's name when the contract is in another currency.
+    Each table has at most :data:`PERIODS_PER_TABLE` periods, the last the total. Amounts as numbers:
+    the title names the contract's currency, and the payer's avoided costs (in euro) say so in their
+    row's name when the contract is in another currency.
     """
-    lang = result.lang
-    from mkba.sib.model import shown_schedule
-
-    rows, keys = shown_schedule(d)
-    currency = d.get("currency", "EUR")
-    body = []
-    for key in keys:
-        decimals = 0 if key in SCHEDULE_WHOLE else 2  # the contract pays cents; avoided costs are estimates
-        body.append(
-            [
-                schedule_row_name(key, currency, lambda name: _who(result, name), lang),
-                *(numbers.number(r[key], lang, decimals) for r in rows),
-                numbers.number(sum(r[key] for r in rows), lang, decimals),
-            ]
-        )
-    title = in_currency("sib_schedule", currency, lang)
-    periods = [numbers.date(r.get("period", r["year"]), lang) for r in rows]  # a dated contract: its dates
-    tables = []
-    for at in range(0, max(len(periods), 1), PERIODS_PER_TABLE):
-        last = at + PERIODS_PER_TABLE >= len(periods)
-        cut = slice(1 + at, min(1 + at + PERIODS_PER_TABLE, 1 + len(periods)))  # periods only, not the total
-        tables.append(
-            {
-                "header": [
-                    "",
-                    *periods[at : at + PERIODS_PER_TABLE],
-                    *([label("sib_total", lang)] if last else []),
-                ],
-                "rows": [[row[0], *row[cut], *([row[-1]] if last else [])] for row in body],
-            }
-        )
-    return {"title": title, "years": periods, "rows": body, "tables": tables}
+    shown = schedule_table(d, result.lang, lambda name: _who(result, name))
+    tables = [
+        {
+            "header": ["", *part.periods, *([part.total] if part.total is not None else [])],
+            "rows": part.rows,
+        }
+        for part in shown.parts(PERIODS_PER_TABLE)
+    ]
+    return {
+        "title": shown.title,
+        "years": list(shown.periods),
+        "rows": [[r.name, *r.cells, r.total_cell] for r in shown.rows],
+        "tables": tables,
+    }
 
 
 def _documented(result: Result) -> list[dict[str, Any]]:
@@ -284,13 +265,11 @@ def _investors(result: Result, d: dict[str, Any]) -> list[list[str]]:
 def _simulation(result: Result, sim: SibSimulation, contract: SibContract) -> dict[str, Any]:
     """The contract over drawn outcome levels: the chances, the percentiles and the payer's net savings.
 
-    The rows and the chances are the terminal's (:func:`mkba.sib.model.shown_simulation`): the
+    The rows and the chances are the terminal's (:func:`mkba.report.sib_view.shown_simulation`): the
     investors' figures only where the contract has investors, their IRR also without the draws where
     they lose everything where there are such draws, the floor's and the guarantees' only where the
     contract has them. A net saving that does not vary over the draws is said in a sentence instead of drawn.
     """
-    from mkba.sib.model import shown_simulation
-
     lang = result.lang
     s = sim.summary()
     cur = contract.currency
@@ -319,7 +298,7 @@ def _simulation(result: Result, sim: SibSimulation, contract: SibContract) -> di
 
 
 def _percentile_rows(rows: list[tuple[str, dict[str, Any]]], cur: str, lang: str) -> list[list[str]]:
-    """Rows of :func:`mkba.sib.model.shown_simulation` as the report's table has them: name, mean, P5, P50, P95."""
+    """Rows of :func:`mkba.report.sib_view.shown_simulation` as the report's table has them: name, mean, P5, P50, P95."""
     cols = ("mean", "p5", "p50", "p95")
     return [
         [simulation_name(key, cur, lang), *(simulation_value(key, stats[k], cur, lang) for k in cols)]

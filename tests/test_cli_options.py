@@ -87,6 +87,33 @@ def test_a_group_without_its_command_still_shows_its_help():
     assert "Usage:" in done.stdout + done.stderr and "error:" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "usage"),
+    [
+        ([], "mkba [OPTIONS] COMMAND [ARGS]..."),
+        (["run"], "mkba run [OPTIONS] SCENARIO"),
+        (["sib"], "mkba sib [OPTIONS] SCENARIO"),
+        (["check"], "mkba check [OPTIONS] FILES..."),
+        (["schema"], "mkba schema [OPTIONS] [KIND]"),
+        (["pricelist"], "mkba pricelist [OPTIONS] COMMAND [ARGS]..."),
+        (["pricelist", "diff"], "mkba pricelist diff [OPTIONS] A B"),
+    ],
+)
+def test_help_shows_no_type_after_a_switch_and_arguments_in_capitals(args, usage):
+    # Typer showed "--help <bool>" (and "--version <bool>") and "Usage: mkba run [OPTIONS] {scenario}"
+    done = invoke_cli(*args, "--help")
+    assert done.returncode == 0, done.stderr
+    assert f"Usage: {usage} " in done.stdout, done.stdout
+    assert "<bool>" not in done.stdout and not re.search(r"\{[a-z_]+\}", done.stdout), done.stdout
+    assert re.search(r"--help +Show this message and exit", done.stdout), done.stdout
+    if args and args != ["pricelist"]:  # the command's arguments in its panel, as in its usage line
+        for name in usage.split("[OPTIONS] ")[1].replace("[", "").replace("]", "").split():
+            assert re.search(rf"^│ [ *]+{re.escape(name.rstrip('.'))} ", done.stdout, re.M), (
+                name,
+                done.stdout,
+            )
+
+
 # -- an empty path ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("empty", ["", " "])
 @pytest.mark.parametrize(
@@ -205,9 +232,18 @@ def test_a_files_own_field_named_like_an_option_keeps_its_name(tmp_path):
             ["run", TUTORIAL, "--seed", "1.000"],
             "--seed: expected a whole number without '.' between thousands (1000)",
         ),
+        # 2000 is what was meant, but --workers takes at most 1024: no hint it would then refuse
         (
             ["batch", TUTORIAL, "--changes", VARIANTS, "-o", "x.csv", "--workers", "2.000"],
-            "--workers: expected a whole number without",
+            "--workers: expected a whole number in [1, 1024] (without '.' between thousands), got '2.000'",
+        ),
+        (
+            ["run", TUTORIAL, "--simulate", "1000", "--workers", "2.000"],
+            "--workers: expected a whole number in [1, 1024] (without '.' between thousands), got '2.000'",
+        ),
+        (
+            ["run", TUTORIAL, "--simulate", "1000", "--workers", "1.000"],
+            "--workers: expected a whole number without '.' between thousands (1000), got '1.000'",
         ),
         (["run", TUTORIAL, "--simulate", "20.5"], "--simulate: expected a whole number, got '20.5'"),
         (
@@ -223,6 +259,17 @@ def test_a_files_own_field_named_like_an_option_keeps_its_name(tmp_path):
 def test_a_number_typed_the_dutch_way_is_refused_not_read_smaller(tmp_path, args, said):
     one_line(invoke_cli(*args, cwd=tmp_path), said)
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_number_suggested_for_one_typed_with_thousands_is_one_the_option_takes():
+    from mkba.cli.app import _value_problem
+    from mkba.cli.common import WHOLE_RANGES
+
+    for option, (low, high) in WHOLE_RANGES.items():
+        for typed in ("1.000", "2.000", "2.200", "20.000", "1.000.000", "9.999.999.999.999.999"):
+            said = _value_problem(typed, "whole", (low, high))
+            meant = int(typed.replace(".", ""))
+            assert said is not None and (f"({meant})" in said) == (low <= meant <= high), (option, said)
 
 
 def test_plain_numbers_still_read(tmp_path):

@@ -248,6 +248,17 @@ def test_the_paired_monte_carlo_of_a_project_counts_its_draws_in_dutch():
     assert re.search(r"\d,\d\s%", done.stdout) and not re.search(r"\d\.\d%", done.stdout)  # 0,0 %, not 0.0%
 
 
+def test_a_project_names_its_nulalternatief_without_saying_the_word_twice():
+    # its label is "Nulalternatief - reguliere hulp": the terminal said "Nulalternatief: Nulalternatief - ..."
+    for lang, said in (("nl", "Nulalternatief: reguliere hulp\n"), ("en", "Baseline: regular services\n")):
+        done = invoke_cli("run", "scenarios/frontlijnteam-project.yaml", "--lang", lang)
+        assert done.returncode == 0, done.stderr
+        assert said in done.stdout, done.stdout
+    done = invoke_cli("check", "scenarios/frontlijnteam-project.yaml")
+    assert done.returncode == 0, done.stderr
+    assert "(project, nulalternatief: reguliere hulp, 2 alternatieven)" in done.stdout, done.stdout
+
+
 def test_a_projects_comparison_writes_its_ratios_in_the_readers_notation():
     """Extra baten per extra euro: ``0,06`` in Dutch, ``0.06`` in English (the last column)."""
     for lang, mark in (("nl", ","), ("en", ".")):

@@ -125,9 +125,7 @@ def line(rows: list[dict], line_id: str) -> dict:
 def test_check_accepts_the_project_and_names_its_alternatives():
     done = invoke_cli("check", str(PROJECT))
     assert done.returncode == 0, done.stderr
-    assert (
-        "nulalternatief: Nulalternatief - reguliere hulp" in done.stdout and "2 alternatieven" in done.stdout
-    )
+    assert "nulalternatief: reguliere hulp" in done.stdout and "2 alternatieven" in done.stdout
 
 
 def test_every_added_line_is_sourced_or_an_assumption():

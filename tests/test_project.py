@@ -377,3 +377,24 @@ def test_duplicate_ids_and_a_pm_post_without_direction_are_refused(folder):
     path = write_yaml(folder / "pm.yaml", bad)
     done = invoke_cli("check", path)
     assert done.returncode == 2 and "pm[0]" in done.stderr and "direction" in done.stderr
+
+
+def test_every_bilingual_label_follows_one_rule():
+    # an alternative's, an input's and a line's label_in were three copies of one rule: now one function
+    from mkba.engine.model import Input, Line, UsedDefault
+    from mkba.scenario.fields import label_for
+    from mkba.scenario.project import Alternative
+
+    for nl, en in (("Regulier", "Regular"), ("Regulier", None), ("Regulier", "")):
+        made = (
+            Alternative("a", nl, en, None),  # type: ignore[arg-type]
+            Input("x", ("x",), 0.0, 0.0, nl, en),
+            Line("l", "cost", nl, "cost", [], 1.0, None, None, [], label_en=en),  # type: ignore[arg-type]
+        )
+        for lang in ("nl", "en"):
+            assert {m.label_in(lang) for m in made} == {label_for(nl, en, lang)}
+        assert label_for(nl, en, "en") == (en or nl) and label_for(nl, en, "nl") == nl
+    # the JSON's defaults: the base year by its field, the others in words (the one-key map is gone)
+    assert UsedDefault(2015, "start_year").text == "2015 (start_year)"
+    assert UsedDefault(2024, "newest_index_year").text == "2024 (newest year of the price index)"
+    assert UsedDefault(0.0225, "werkgroep_2020").text == "0.0225 (Werkgroep discontovoet 2020)"

@@ -6,6 +6,7 @@ The browser and the PDF are tested in tests/test_report_browser.py.
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -150,6 +151,57 @@ def test_project_report(tmp_path):
     text = visible_text(html)
     assert "Rangorde naar saldo t.o.v. het nulalternatief" in text
     assert foreign_words(text) == []
+    # the percentiles under the workbook's names, in its order (mkba/report/excel/project.py)
+    assert _heads(html, "paired") == [
+        "Alternatief", "Kans saldo t.o.v. nulalternatief > 0", "Kans het beste alternatief",
+        "Saldo t.o.v. nulalternatief p5", "Saldo t.o.v. nulalternatief p50", "Saldo t.o.v. nulalternatief p95",
+    ]  # fmt: skip
+
+
+def _heads(html: str, table: str) -> list[str]:
+    """The column heads of the report's table of class ``table``."""
+    found = re.search(rf'<table class="{table}[ "].*?<thead>(.*?)</thead>', html, re.S)
+    assert found, table
+    return [
+        unescape(re.sub(r"\s+", " ", h).strip())
+        for h in re.findall(r"<th[^>]*>(.*?)</th>", found.group(1), re.S)
+    ]
+
+
+def test_the_simulation_columns_are_the_workbooks_and_the_terminals(frontlijn_html):
+    # the workbook's Gevoeligheid: Gemiddelde, (Standaardafwijking,) p5, p50, p95; the report said P5
+    assert _heads(frontlijn_html, "montecarlo") == ["Kengetal", "Gemiddelde", "p5", "p50", "p95"]
+    run = invoke_cli("run", FRONTLIJN, "--simulate", "200")
+    assert run.returncode == 0, run.stderr
+    head = next(line for line in run.stdout.splitlines() if "Gemiddelde" in line)
+    assert [c.strip() for c in head.strip("┃").split("┃")] == ["Kengetal", "Gemiddelde", "p5", "p50", "p95"]
+    assert "p5, p50 en p95: in 5 %" in visible_text(frontlijn_html).replace("\xa0", " ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("nl", "Nulalternatief: reguliere hulp"), ("en", "Baseline: regular services")],
+)
+def test_the_project_report_names_its_nulalternatief_without_saying_the_word_twice(tmp_path, lang, said):
+    # its label is "Nulalternatief - reguliere hulp": the report said "Nulalternatief: Nulalternatief - ..."
+    out = tmp_path / "p.html"
+    assert invoke_cli("report", PROJECT, "-o", out, "--lang", lang).returncode == 0
+    text = re.sub(r"\s+", " ", visible_text(out.read_text(encoding="utf-8")))
+    assert said in text
+    assert "Nulalternatief: Nulalternatief" not in text and "Baseline: Baseline" not in text
+    assert "nulalternatief (Nulalternatief" not in text and "baseline (Baseline" not in text
+
+
+def test_a_nulalternatief_label_loses_only_a_leading_word():
+    from mkba.report.vocabulary import baseline_name
+
+    assert baseline_name("Nulalternatief - reguliere hulp") == "reguliere hulp"
+    assert baseline_name("Baseline - regular services") == "regular services"
+    assert baseline_name("nulalternatief: niets doen") == "niets doen"
+    assert baseline_name("Nulalternatief (niets)") == "niets"
+    assert baseline_name("Null alternative \u2013 status quo") == "status quo"
+    for kept in ("Reguliere hulp", "Nulalternatief", "Nulalternatiefje", "Hulp zonder nulalternatief"):
+        assert baseline_name(kept) == kept
 
 
 # -- bad input -------------------------------------------------------------------------------------
@@ -446,15 +498,17 @@ def test_the_sib_section_names_the_guarantee_and_the_investors_break_even(tmp_pa
         "(oplopend met de investering: vanaf 2014 USD 6.000.000,00; "
         "vanaf 2015 USD 7.200.000,00) USD 7.200.000,00"
     ) in text
-    assert re.search(r"Omslagpunt investeerders bij: Reduction in recidivism bed-days.*?\(%\) 10,00", text)
-    assert "Omslagpunt betaler bij: Reduction" in text
+    assert re.search(
+        r"Omslagpunt investeerders bij: Daling van de detentiedagen door recidive.*?\(%\) 10,00", text
+    )
+    assert "Omslagpunt betaler bij: Daling" in text
     # the simulation: total losses apart, as the terminal shows them
     assert "Kans op totaal verlies investeerders (IRR -100 %) 0,0 %" in text
 
 
 def test_the_simulated_irr_is_also_shown_without_total_losses_when_there_are_any():
     from mkba.report.html.sib import _percentile_rows
-    from mkba.sib.model import shown_investor_rows
+    from mkba.report.sib_view import shown_investor_rows
 
     def _investor_percentiles(summary, cur, lang):
         return _percentile_rows(shown_investor_rows(summary), cur, lang)
@@ -487,10 +541,13 @@ def test_the_utah_report_reads_as_dutch(tmp_path):
     page = html.read_text(encoding="utf-8")
     text = " ".join(visible_text(page).replace(numbers.NBSP, " ").split())
     contract = "Utah High Quality Preschool Program (Goldman Sachs, J.B. Pritzker, 2013)"
-    assert f"{contract} . Aanname: as cohort" not in text
-    assert "cohort 2015 . Aanname: as cohort 2014" in text and "cohort 2016 . Aanname: as cohort 2014" in text
-    assert "cohort 2014 . Aanname: 3,700 children" in text
-    assert "Verdeling zodra de investeerders heel zijn . Aanname: Once the investors" in text
+    assert f"{contract} . Aanname: zoals cohort" not in text
+    assert (
+        "cohort 2015 . Aanname: zoals cohort 2014" in text
+        and "cohort 2016 . Aanname: zoals cohort 2014" in text
+    )
+    assert "cohort 2014 . Aanname: 3.700 kinderen" in text
+    assert "Verdeling zodra de investeerders heel zijn . Aanname: Zodra de investeerders" in text
     assert "exchange_rate" not in text and "Aanname: wisselkoers 0,7530 euro per USD" in text
     assert "Wisselkoers 0,7530 euro per USD" in text  # among the contract's terms
     assert "Gebruikte prijzen uit de prijslijst" not in text and '<table class="items' not in page

@@ -22,7 +22,7 @@ from typing import Any
 
 import typer
 
-from mkba.cli.common import err, styled
+from mkba.cli.common import WHOLE_RANGES, bound, err, styled
 from mkba.errors import MkbaError
 
 #: Every command: its name, and the module and function that carry it ("pricelist" is a group).
@@ -69,6 +69,7 @@ def _root(
         "--version",
         "-V",
         help="Print the mkba version and exit.",
+        metavar="",  # a switch
         is_eager=True,
         callback=_version,
     ),
@@ -161,6 +162,7 @@ def run_app(args: Sequence[str]) -> int:
     """
     command = typer.main.get_command(build_app(_command_of(args)))
     _check_values_as_typed(command)
+    _plain_help(command)
     try:
         command.main(args=list(args), prog_name="mkba", standalone_mode=False)
     except MkbaError as exc:
@@ -208,12 +210,41 @@ def _check_values_as_typed(command: Any) -> None:
             param.process_value = _checked(param, param.process_value, kind)
 
 
+def _plain_help(command: Any) -> None:
+    """Help screens of ``command`` (and of its subcommands) as mkba's own options are shown.
+
+    Typer shows a type after ``--help`` (``<bool>``), which mkba's own switches leave out
+    (``metavar=""``), and a required argument as ``{scenario}`` in the usage line. The help option
+    gets no type, and an argument is named in capitals, as its messages name it (:func:`_param_name`):
+    ``Usage: mkba run [OPTIONS] SCENARIO``, ``mkba check [OPTIONS] FILES...``, ``mkba schema [KIND]``.
+    """
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _plain_help(sub)
+    shown = command.get_help_option(typer.Context(command))  # the context gives the option's names
+    if shown is not None:
+        shown.metavar = ""
+    for param in command.params:
+        if param.param_type_name == "argument" and param.metavar is None:
+            param.metavar = str(param.name).upper()
+            param.get_usage_pieces = functools.partial(_usage_pieces, param)
+
+
+def _usage_pieces(param: Any, ctx: Any) -> list[str]:
+    """An argument in the usage line: ``SCENARIO``, ``[KIND]`` when optional, ``FILES...`` when repeated."""
+    name = param.metavar if param.required else f"[{param.metavar}]"
+    return [name + ("..." if param.nargs != 1 else "")]
+
+
 def _checked(param: Any, process: Callable[[Any, Any], Any], kind: str) -> Callable[[Any, Any], Any]:
     """``process`` (a parameter's conversion of its value), after refusing a value :func:`_value_problem` refuses."""
 
     def checked(ctx: Any, value: Any) -> Any:
         for one in value if isinstance(value, (list, tuple)) else [value]:
-            problem = _value_problem(one, kind) if isinstance(one, str) else None
+            problem = (
+                _value_problem(one, kind, WHOLE_RANGES.get(_param_name(param)))
+                if isinstance(one, str)
+                else None
+            )
             if problem:
                 raise MkbaError(problem, field=_param_name(param))
         return process(ctx, value)
@@ -225,11 +256,20 @@ _WHOLE_TYPED = re.compile(r"\s*[+-]?[0-9]+\s*")
 _DUTCH_THOUSANDS = re.compile(r"\s*[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+\s*")
 
 
-def _value_problem(value: str, kind: str) -> str | None:
+def _value_problem(value: str, kind: str, within: tuple[int, int] | None = None) -> str | None:
     """What is wrong with a value as typed for a path, a whole number or a number; None if nothing.
 
     An empty path; a whole number written with '.' between thousands or as a decimal (``20.000``,
     ``20.5``); a number with a decimal comma (``0,03``). Anything else is left to Typer's conversion.
+    The number meant (``20000``) is suggested only where the option takes it (``within``, its bounds:
+    ``--workers 2.000`` is not told to try 2000, which it refuses, but which numbers it takes).
+
+    Examples
+    --------
+    >>> _value_problem("2.000", "whole", (1, 1024))
+    "expected a whole number in [1, 1024] (without '.' between thousands), got '2.000'"
+    >>> _value_problem("20.000", "whole", (1, 10**15))
+    "expected a whole number without '.' between thousands (20000), got '20.000'"
     """
     if kind == "path":
         return None if value.strip() else f"expected a path, got {value!r}"
@@ -238,6 +278,9 @@ def _value_problem(value: str, kind: str) -> str | None:
             return None
         if _DUTCH_THOUSANDS.fullmatch(value):
             plain = value.strip().replace(".", "")
+            if within is not None and not within[0] <= int(plain) <= within[1]:
+                low, high = bound(within[0]), bound(within[1])
+                return f"expected a whole number in [{low}, {high}] (without '.' between thousands), got {value!r}"
             return f"expected a whole number without '.' between thousands ({plain}), got {value!r}"
         if "." in value or "," in value:  # 20.5, 1_000.000: never a whole number as typed
             return f"expected a whole number, got {value!r}"

@@ -13,7 +13,7 @@ import typer
 from mkba._version import __version__
 from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, out
 from mkba.errors import MkbaError
-from mkba.report.vocabulary import counted, label
+from mkba.report.vocabulary import baseline_name, counted, label
 
 
 class SchemaKind(StrEnum):
@@ -68,7 +68,8 @@ def _check_project(path: Path, folders: Sequence[Path], lang: str) -> str:
     for alt in everyone:
         compile_scenario(alt.scenario, pricelist)
     return label("ck_project", lang).format(
-        baseline=project.baseline.label_in(lang), n=counted(len(project.alternatives), "n_alternatives", lang)
+        baseline=baseline_name(project.baseline.label_in(lang)),
+        n=counted(len(project.alternatives), "n_alternatives", lang),
     )
 
 

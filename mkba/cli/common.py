@@ -58,6 +58,17 @@ class Lang(StrEnum):
 MAX_DRAWS = 10**15
 #: The price years the command line accepts (as the scenario's ``start_year``).
 YEARS = (1900, 2200)
+#: The most worker processes ``--workers`` starts.
+MAX_WORKERS = 1024
+#: The values each whole-number option with bounds accepts (:func:`check_options`,
+#: :func:`check_shared_options`); also what a value typed with '.' between thousands (``2.000``) is
+#: checked against before it is suggested without them (:func:`mkba.cli.app._value_problem`).
+WHOLE_RANGES: dict[str, tuple[int, int]] = {
+    "--price-year": YEARS,
+    "--simulate": (1, MAX_DRAWS),
+    "--chunk-size": (1, MAX_DRAWS),
+    "--workers": (1, MAX_WORKERS),
+}
 
 
 def check_range(value: float | None, option: str, low: float, high: float) -> None:
@@ -77,10 +88,10 @@ def check_range(value: float | None, option: str, low: float, high: float) -> No
             if isinstance(value, float)
             else (str(value) if abs(value) < 10**20 else "a huge number")
         )
-        raise MkbaError(f"expected a value in [{_bound(low)}, {_bound(high)}], got {shown}", field=option)
+        raise MkbaError(f"expected a value in [{bound(low)}, {bound(high)}], got {shown}", field=option)
 
 
-def _bound(x: float) -> str:
+def bound(x: float) -> str:
     """A bound as a reader writes it: ``1``, ``0.25``, ``1,000,000,000,000,000`` (not ``1e+15``)."""
     return f"{x:,.0f}" if float(x).is_integer() and abs(x) >= 1e6 else f"{x:g}"
 
@@ -102,12 +113,12 @@ def check_options(
 
     from mkba.scenario.fields import discount_rate_problem
 
-    check_range(price_year, "--price-year", *YEARS)
+    check_range(price_year, "--price-year", *WHOLE_RANGES["--price-year"])
     problem = None if discount_rate is None else discount_rate_problem(discount_rate)
     if problem:
         raise MkbaError(f"{problem} (got {discount_rate:g})", field="--discount-rate")
-    check_range(simulate, "--simulate", 1, MAX_DRAWS)
-    check_range(chunk_size, "--chunk-size", 1, MAX_DRAWS)
+    check_range(simulate, "--simulate", *WHOLE_RANGES["--simulate"])
+    check_range(chunk_size, "--chunk-size", *WHOLE_RANGES["--chunk-size"])
 
 
 #: A Dask scheduler's address: ``tcp://host:port`` (or another of Dask's schemes), or ``host:port``.
@@ -212,7 +223,7 @@ def check_shared_options(given: dict[str, Any]) -> None:
     """
     check_ref(given.get("pricelist"), "--pricelist")
     check_folders(given.get("pricelists_dir"))
-    check_range(given.get("workers"), "--workers", 1, 1024)
+    check_range(given.get("workers"), "--workers", *WHOLE_RANGES["--workers"])
     check_scheduler(given.get("scheduler"))
     if given.get("scheduler") is not None and "simulate" in given and given["simulate"] is None:
         raise MkbaError(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from mkba.cli.common import bold, dim, euro, out, styled
 from mkba.cli.terminal import Table
 from mkba.report import numbers
-from mkba.report.vocabulary import kind_name, label
+from mkba.report.vocabulary import baseline_name, kind_name, label
 
 if TYPE_CHECKING:
     from mkba.project import ProjectResult
@@ -78,7 +78,7 @@ def print_project(result: ProjectResult) -> None:
             f"{numbers.percent(base.discount_rate, lang, 2)}, {base.model.pricelist.ref})",
         )
     )
-    out.print(f"{label('baseline', lang)}: {project.baseline.label_in(lang)}")
+    out.print(f"{label('baseline', lang)}: {baseline_name(project.baseline.label_in(lang))}")
     frame = result.compare()
     table = Table(title=label("delta", lang), title_justify="left")
     for col in (

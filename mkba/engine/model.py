@@ -27,7 +27,7 @@ from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import PriceItem, PriceList, unknown_item_message
 from mkba.pricelist.units import conversion_factor
 from mkba.scenario.distributions import Pert, _Dist, is_uncertain, mean_of
-from mkba.scenario.fields import discount_rate_problem
+from mkba.scenario.fields import discount_rate_problem, label_for
 from mkba.scenario.model import CostLine, EffectLine, Scenario, VolunteerLine
 
 #: Why the engine took a default, per reason code, (Dutch, English), with the figures of ``pert_mean`` as
@@ -43,10 +43,6 @@ DEFAULT_REASONS: dict[str, tuple[str, str]] = {
         "the mean of PERT({low}, {mode}, {high}), because the listed amount {amount} lies at the end of its range",
     ),
 }
-
-#: Where the JSON names the field of the scenario a default was taken from instead of wording it (as
-#: ``provenance.defaults_used`` always has: ``2015 (start_year)``).
-_JSON_FIELD = {"start_year": "start_year"}
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,8 @@ class UsedDefault:
         if self.reason == "pert_mean":
             return f"{self.value:.2f} per {d['unit']} ({d['price_year']} prices): {self.why()}"
         shown = f"{self.value:g}" if self.reason == "werkgroep_2020" else f"{int(self.value)}"
-        return f"{shown} ({_JSON_FIELD.get(self.reason) or self.why()})"
+        # the base year names the scenario's field it was taken from, as the JSON always has; the others say why
+        return f"{shown} ({self.reason if self.reason == 'start_year' else self.why()})"
 
 
 #: Stakeholders whose flows count in the fiscal view unless the scenario says otherwise.
@@ -163,7 +160,7 @@ class Input:
 
     def label_in(self, lang: str = "nl") -> str:
         """The label in ``lang`` (``'nl'`` or ``'en'``)."""
-        return (self.label_en or self.label) if lang == "en" else self.label
+        return label_for(self.label, self.label_en, lang)
 
     @property
     def uncertain(self) -> bool:
@@ -193,7 +190,7 @@ class Line:
 
     def label_in(self, lang: str = "nl") -> str:
         """The label in ``lang`` (``'nl'`` or ``'en'``)."""
-        return (self.label_en or self.label) if lang == "en" else self.label
+        return label_for(self.label, self.label_en, lang)
 
 
 @dataclass

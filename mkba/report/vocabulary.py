@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -738,8 +739,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "rp_npv_of": ("Saldo", "Net present value:"),
     "rp_percentiles_note": (
-        "P5, P50 en P95: in 5 %, 50 % en 95 % van de trekkingen is de uitkomst lager.",
-        "P5, P50 and P95: 5 %, 50 % and 95 % of the draws give a lower value.",
+        "p5, p50 en p95: in 5 %, 50 % en 95 % van de trekkingen is de uitkomst lager.",
+        "p5, p50 and p95: 5 %, 50 % and 95 % of the draws give a lower value.",
     ),
     "rp_provenance_note": (
         "Met dezelfde prijslijst (naam, versie en hash), hetzelfde scenario en dezelfde mkba-versie zijn deze cijfers te herhalen.",
@@ -981,7 +982,7 @@ def break_even_words(found: Mapping[str, Any], who: str, lang: str = "nl") -> st
 
 
 def schedule_row_name(key: str, currency: str, party: Callable[[str], str], lang: str = "nl") -> str:
-    """The name of a SIB schedule row (a key of :func:`mkba.sib.model.shown_schedule`) for the reader.
+    """The name of a SIB schedule row (a key of :func:`mkba.report.sib_view.shown_schedule`) for the reader.
 
     ``to_<id>`` rows name the investor by ``party``; the payer's avoided costs, in euro, say so in a
     contract in another ``currency`` (the schedule's title names the contract's).
@@ -1021,7 +1022,7 @@ def in_currency(key: str, currency: str, lang: str = "nl", **fields: Any) -> str
 
 
 def simulation_name(key: str, currency: str, lang: str = "nl") -> str:
-    """The name of a figure of a SIB simulation (a key of :func:`mkba.sib.model.shown_simulation`).
+    """The name of a figure of a SIB simulation (a key of :func:`mkba.report.sib_view.shown_simulation`).
 
     Examples
     --------
@@ -1031,38 +1032,38 @@ def simulation_name(key: str, currency: str, lang: str = "nl") -> str:
     return in_currency(f"sib_{key}", currency, lang)
 
 
-def simulation_value(
-    key: str, x: float | None, currency: str, lang: str = "nl", *, euro_space: str = numbers.NBSP
-) -> str:
-    """A figure of a SIB simulation in the reader's notation, by its unit (:data:`mkba.sib.model.SIMULATION_UNITS`).
-
-    Rates and shares in percent, multiples to three decimals, amounts in whole units of their currency:
-    the contract's, the euro for the payer's net savings. ``euro_space`` goes between ``€`` and the
-    amount (the terminal's is a plain space).
-
-    Examples
-    --------
-    >>> simulation_value("investor_irr", -0.028, "EUR", "en"), simulation_value("investor_multiple", 1.16, "GBP")
-    ('-2.8%', '1,160')
-    >>> simulation_value("outcome_payments", 9757281.4, "USD", "en").replace(numbers.NBSP, " ")
-    'USD 9,757,281'
-    """
-    from mkba.sib.model import SIMULATION_UNITS
-
-    unit = SIMULATION_UNITS[key]
-    if unit == "rate":
-        return numbers.percent(x, lang)
-    if unit == "multiple":
-        return numbers.number(x, lang, 3)
-    cur = "EUR" if unit == "euro" else currency
-    return numbers.money(x, cur, lang, space=euro_space if cur == "EUR" else numbers.NBSP)
-
-
 def item_label(item: Any, lang: str = "nl") -> str | None:
     """A price item's label in the reader's language (its English one, where the list has it)."""
     if item is None:
         return None
     return (getattr(item, "label_en", None) or item.label) if lang == "en" else item.label
+
+
+#: The words a nulalternatief's own label may start with (``label: Nulalternatief - reguliere hulp``),
+#: in either language, with what separates them from the rest.
+_BASELINE_WORD = re.compile(r"\s*(?:nulalternatief|null alternative|baseline)\b[\s:,\-\u2013\u2014]*", re.I)
+
+
+def baseline_name(name: str) -> str:
+    """The nulalternatief's label as it follows the word ``Nulalternatief:`` (``Baseline:``): without that word.
+
+    A label that starts with the word (``Nulalternatief - reguliere hulp``) would say it twice
+    (``Nulalternatief: Nulalternatief - reguliere hulp``); a label that is only the word stays whole.
+
+    Examples
+    --------
+    >>> baseline_name("Nulalternatief - reguliere hulp"), baseline_name("Baseline - regular services")
+    ('reguliere hulp', 'regular services')
+    >>> baseline_name("Nulalternatief (niets)"), baseline_name("Null alternative: none")
+    ('niets', 'none')
+    >>> baseline_name("Reguliere hulp"), baseline_name("Nulalternatief"), baseline_name("Nulalternatiefje")
+    ('Reguliere hulp', 'Nulalternatief', 'Nulalternatiefje')
+    """
+    found = _BASELINE_WORD.match(name)
+    rest = name[found.end() :].strip() if found else ""
+    if rest.startswith("(") and rest.endswith(")") and "(" not in rest[1:-1]:
+        rest = rest[1:-1].strip()
+    return rest or name
 
 
 def counted(n: int, key: str, lang: str = "nl") -> str:

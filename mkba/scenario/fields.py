@@ -100,6 +100,22 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+def label_for(label: str, label_en: str | None, lang: str = "nl") -> str:
+    """A label in ``lang``: ``label_en`` in English where it is given, else ``label`` (the Dutch one).
+
+    The one rule of every bilingual label of a file: an input's and a line's (:mod:`mkba.engine.model`),
+    a project's alternative's (:mod:`mkba.scenario.project`).
+
+    Examples
+    --------
+    >>> label_for("Opstartkosten", "Start-up costs", "en"), label_for("Opstartkosten", None, "en")
+    ('Start-up costs', 'Opstartkosten')
+    >>> label_for("Opstartkosten", "Start-up costs")
+    'Opstartkosten'
+    """
+    return (label_en or label) if lang == "en" else label
+
+
 def discount_rate_problem(rate: float) -> str | None:
     """What is wrong with a discount rate (a rate per year), in words; None when it is one a file takes.
 

@@ -33,7 +33,7 @@ from mkba.io.documents import Document, read_document, validate
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.scenario.changes import LINE_SECTIONS, Where
-from mkba.scenario.fields import Closed, FixedDiscountRate, Whole
+from mkba.scenario.fields import Closed, FixedDiscountRate, Whole, label_for
 from mkba.scenario.model import SCENARIO_FORMAT, Scenario, _validated
 
 PROJECT_FORMAT = "mkba-project/1"
@@ -116,7 +116,7 @@ class Alternative:
 
     def label_in(self, lang: str) -> str:
         """Its label for readers: ``label_en`` in English when given."""
-        return (self.label_en or self.label) if lang == "en" else self.label
+        return label_for(self.label, self.label_en, lang)
 
 
 @dataclass

@@ -166,7 +166,9 @@ def _halley(cols: np.ndarray, tau: np.ndarray, tol: float, max_iter: int) -> np.
             elif n_done:
                 frozen = done
     bad = ~(settled & np.isfinite(result) & (result > _LO) & (result < _HI))
-    rate = np.expm1(result)
+    # a series Halley's method carried far out of the bracket (-100 now and 1,000,000 four days later:
+    # a rate of 10 ** 400) has an x that exp overflows; it is solved again below, so it is not raised
+    rate = np.expm1(np.where(bad, 0.0, result))
     if bad.any():
         rate[bad] = _solve(np.ascontiguousarray(cols[:, bad].T), tau, tol, max_iter)
     return rate

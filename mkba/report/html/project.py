@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkba.report import chartspec, numbers
 from mkba.report.html.context import chart, provenance
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import baseline_name, label
 
 if TYPE_CHECKING:
     from mkba.project import ProjectResult
@@ -31,7 +31,7 @@ def _labels(result: ProjectResult) -> dict[str, str]:
 def _summary(result: ProjectResult) -> list[str]:
     lang = result.lang
     names = _labels(result)
-    baseline = names[result.project.baseline.id]
+    baseline = baseline_name(names[result.project.baseline.id])  # after "het nulalternatief ("
     ranking = result.ranking()
     best = ranking[0]
     delta = result.delta(best)
@@ -188,7 +188,7 @@ def project_context(result: ProjectResult) -> dict[str, Any]:
         "title": result.project.name,
         "description": "",
         "meta": [
-            (label("baseline", lang), names[result.project.baseline.id]),
+            (label("baseline", lang), baseline_name(names[result.project.baseline.id])),
             (label("price_year", lang), str(base.price_year)),
             (label("rp_discount_rate", lang), numbers.percent(base.discount_rate, lang, 2)),
             (label("pricelist", lang), base.model.pricelist.ref),

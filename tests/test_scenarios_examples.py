@@ -322,7 +322,8 @@ def test_tutorial_teaches_every_feature(tmp_path_factory):
     assert any(isinstance(v, dict) and "dist" in v for e in s["effects"] for v in e.values())
     assert any(sp.get("public") for sp in s["stakeholders"].values())
     for x in [*s["costs"], *s["effects"], *s["volunteers"]]:
-        assert "assumption" in x and "illustrative" in x["assumption"].lower()
+        # the texts are Dutch, as the report prints them: "Illustratief cijfer (tutorial)."
+        assert "assumption" in x and "illustratie" in x["assumption"].lower()
 
     # The effect with every parameter, recomputed: zorgverzekeraar's only flow.
     e = line(s, "effects", "minder-huisartsbezoek")

@@ -21,7 +21,7 @@ from mkba.engine.figures import Figures, figures
 from mkba.engine.model import Flows, Model, compile_scenario
 from mkba.errors import MkbaError
 from mkba.io.files import same_file
-from mkba.pricelist.index import PriceIndex, default_index
+from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
 from mkba.scenario.model import Scenario, load_scenario
@@ -610,34 +610,6 @@ def _json_default(obj):
     raise TypeError(type(obj))
 
 
-def scenario_index(scenario: Scenario, index: PriceIndex | None = None) -> PriceIndex:
-    """The price index a scenario is valued with: ``index`` (default the bundled CBS CPI), carried on
-    by the scenario's ``assumed_inflation`` beyond its last year where the index states none.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        A loaded scenario.
-    index : PriceIndex, optional
-        The index given by the caller.
-
-    Returns
-    -------
-    PriceIndex
-
-    Examples
-    --------
-    >>> import mkba
-    >>> from mkba.result import scenario_index
-    >>> scenario_index(mkba.load_scenario("scenarios/tutorial.yaml")).assumed_inflation is None
-    True
-    """
-    index = index or default_index()
-    if scenario.assumed_inflation is not None and index.assumed_inflation is None:
-        index = index.with_assumed_inflation(scenario.assumed_inflation)
-    return index
-
-
 def scenario_pricelist(
     scenario: Scenario,
     pricelist: str | Path | PriceList | None = None,
@@ -682,7 +654,7 @@ def scenario_pricelist(
     >>> scenario_pricelist(mkba.load_scenario("scenarios/tutorial.yaml"))
     PriceList('nl-sociaal-domein@2024.1', 70 items)
     """
-    index = scenario_index(scenario, index)
+    index = scenario.price_index(index)
     if pricelist is not None or scenario.pricelist is None:
         try:
             return load_pricelist(pricelist, folders=folders, index=index)
@@ -752,7 +724,7 @@ def evaluate(
     ['bcr', 'irr', 'net_return']
     """
     scenario = load_scenario(scenario)
-    index = scenario_index(scenario, index)
+    index = scenario.price_index(index)
     pl = scenario_pricelist(scenario, pricelist, folders=folders, index=index)
     model = compile_scenario(scenario, pl, index=index, price_year=price_year, discount_rate=discount_rate)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported just below

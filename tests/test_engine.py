@@ -1199,3 +1199,19 @@ def test_inputs_of_the_wrong_width_are_refused_not_misread():
         with pytest.raises(ValueError, match="one per input"):
             model.evaluate(theta)
     assert model.evaluate(model.base).gross.shape[0] == 1
+
+
+def test_the_scenario_says_which_index_it_is_valued_with(make_scenario, cpi):
+    from mkba.pricelist.index import PriceIndex, default_index
+    from mkba.scenario.model import Scenario
+
+    stated = Scenario.model_validate(make_scenario(assumed_inflation=0.02))
+    assert (
+        stated.price_index().assumed_inflation == 0.02
+    )  # the bundled CPI, carried on by the scenario's rate
+    assert stated.price_index().level(2025) == default_index().level(2025)
+    own = PriceIndex({2020: 100.0, 2021: 101.0}, "own", assumed_inflation=0.05)
+    assert stated.price_index(own) is own  # an index that states its own rate keeps it
+    assert (
+        Scenario.model_validate(make_scenario()).price_index().assumed_inflation is None
+    )  # nothing stated, nothing assumed

@@ -496,9 +496,7 @@ class _Compiler:
                 "(prices in another currency are for reference only)",
                 field="pricelist",
             )
-        if scenario.assumed_inflation is not None and index.assumed_inflation is None:
-            index = index.with_assumed_inflation(scenario.assumed_inflation)
-        self.index = index
+        self.index = scenario.price_index(index)
         self.defaults: dict[str, UsedDefault] = {}
         self.price_year = price_year or scenario.price_year or self._default_price_year()
         if price_year:  # given for this run (--price-year, price_year=): the error is the caller's

@@ -41,6 +41,7 @@ from mkba.scenario.fields import (
 )
 
 if TYPE_CHECKING:
+    from mkba.pricelist.index import PriceIndex
     from mkba.scenario.contract import SibContract
 
 SCENARIO_FORMAT = "mkba-scenario/1"
@@ -478,6 +479,34 @@ class Scenario(_Closed):
     def based_on_sha256(self) -> str | None:
         """The hash of the scenario these changes were made to (None for a scenario as written)."""
         return self._base_sha256
+
+    def price_index(self, index: PriceIndex | None = None) -> PriceIndex:
+        """The price index this scenario is valued with: ``index`` (default the bundled CBS CPI),
+        carried on by the scenario's ``assumed_inflation`` beyond its last year where the index states
+        none. The one place of that rule: the engine, the SIB contract's price year and the results
+        all ask here.
+
+        Parameters
+        ----------
+        index : PriceIndex, optional
+            The index given by the caller.
+
+        Returns
+        -------
+        PriceIndex
+
+        Examples
+        --------
+        >>> import mkba
+        >>> mkba.load_scenario("scenarios/tutorial.yaml").price_index().assumed_inflation is None
+        True
+        """
+        from mkba.pricelist.index import default_index
+
+        index = index or default_index()
+        if self.assumed_inflation is not None and index.assumed_inflation is None:
+            index = index.with_assumed_inflation(self.assumed_inflation)
+        return index
 
     def check_horizon(self) -> None:
         """Every year given (cohorts, cost, per-year effect and volunteer years) lies in the horizon.

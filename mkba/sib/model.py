@@ -40,7 +40,7 @@ from numpy.typing import ArrayLike
 
 from mkba.engine.model import Model, compile_scenario
 from mkba.errors import MkbaError
-from mkba.pricelist.index import PriceIndex, default_index
+from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
 from mkba.scenario.contract import (
@@ -953,11 +953,8 @@ def _guaranteed(amount: float | dict, last_draw: dt.date | None) -> np.int64:
 
 def _check_price_year(s: Scenario, price_year: int, index: PriceIndex | None) -> None:
     """The contract's ``price_year`` lies within the price index (with the scenario's assumed inflation)."""
-    checker = index or default_index()
-    if s.assumed_inflation is not None and checker.assumed_inflation is None:
-        checker = checker.with_assumed_inflation(s.assumed_inflation)
     try:
-        checker.level(price_year)
+        s.price_index(index).level(price_year)
     except MkbaError as exc:
         raise s.error(exc.message, ("sib", "price_year")) from None
 

@@ -420,7 +420,7 @@ class _Task:
 
     sib: SibModel
     seed: int
-    empty: _Partial
+    bins: _Bins
     parts: tuple[tuple[int, int], ...]
 
 
@@ -433,16 +433,6 @@ class _Partial:
     loss_each: np.ndarray
     lost: StreamSummary
     guarantee: StreamSummary  # what the named guarantees pay per draw: its mean
-
-    def fresh(self) -> _Partial:
-        """Empty summaries of the same bins."""
-        return _Partial(
-            {key: sketch.fresh() for key, sketch in self.sketches.items()},
-            dict.fromkeys(self.events, 0),
-            np.zeros_like(self.loss_each),
-            _lost(),
-            _lost(),
-        )
 
     def merge(self, other: _Partial) -> None:
         for key, sketch in self.sketches.items():
@@ -459,20 +449,46 @@ def _lost() -> StreamSummary:
     return StreamSummary(0.0, 0.0, thresholds=(), bins=1)
 
 
-def _empty(pilot: dict[str, np.ndarray], investors: int) -> _Partial:
-    """Empty summaries whose histograms the first draws ``pilot`` set (the same at any chunking)."""
-    return _Partial(
-        {key: Sketch.from_pilot(values[np.isfinite(values)]) for key, values in pilot.items()},
-        dict.fromkeys(("investor_loss", "total_loss", "payer_loss", "floor_used", "guarantee_called"), 0),
-        np.zeros(investors, dtype=np.int64),
-        _lost(),
-        _lost(),
-    )
+_EVENTS = ("investor_loss", "total_loss", "payer_loss", "floor_used", "guarantee_called")
+
+
+@dataclass(frozen=True)
+class _Bins:
+    """The bins a run's first draws set for its histograms: what a task needs to start its summaries.
+
+    Small to ship to a worker process or a Dask worker: empty sketches carry five arrays per leaf
+    (1.8 MB of zeros a task for the Buzinezzclub contract); this carries each figure's range, its
+    number of bins and the split bins' edges (a tenth of that).
+    """
+
+    sketches: dict[str, tuple[float, float, tuple[float, ...], int, dict[int, np.ndarray]]]
+    investors: int
+
+    @classmethod
+    def of(cls, pilot: dict[str, np.ndarray], investors: int) -> _Bins:
+        """The bins that the first draws ``pilot`` set (the same at any chunking)."""
+        made = {key: Sketch.from_pilot(values[np.isfinite(values)]) for key, values in pilot.items()}
+        return cls(
+            {k: (m.lo, m.hi, tuple(m.thresholds), m.bins, m.split) for k, m in made.items()}, investors
+        )
+
+    def fresh(self) -> _Partial:
+        """Empty summaries of these bins."""
+        return _Partial(
+            {
+                key: Sketch(lo, hi, limits, n, split=split)
+                for key, (lo, hi, limits, n, split) in self.sketches.items()
+            },
+            dict.fromkeys(_EVENTS, 0),
+            np.zeros(self.investors, dtype=np.int64),
+            _lost(),
+            _lost(),
+        )
 
 
 def _run_task(task: _Task) -> _Partial:
     """Summarise a task's chunks (in a worker process, on a Dask worker, or here)."""
-    partial = task.empty.fresh()
+    partial = task.bins.fresh()
     # the payers pay the outcome payments only (no floor top-up): both figures are one array, summarised once
     same = not task.sib.guarantor_is_payer
     for start, stop in task.parts:
@@ -520,12 +536,12 @@ def _streamed(
             field="--simulate",
         )
     # the histograms' ranges from the first draws: the same at any chunk size and number of workers
-    empty = _empty(_streamed_rows(_chunk(sib, seed, 0, min(n, PILOT))), len(sib.investor_ids))
+    bins = _Bins.of(_streamed_rows(_chunk(sib, seed, 0, min(n, PILOT))), len(sib.investor_ids))
     parts = list(chunks(n, chunk_size))
     # one chunk a task here and on Dask; about four tasks per worker process
     per = 1 if workers is None or workers <= 1 or client is not None else -(-len(parts) // (4 * workers))
-    tasks = [_Task(sib, seed, empty, tuple(parts[i : i + per])) for i in range(0, len(parts), per)]
-    total = empty.fresh()
+    tasks = [_Task(sib, seed, bins, tuple(parts[i : i + per])) for i in range(0, len(parts), per)]
+    total = bins.fresh()
     # in the tasks' order, one at a time: the merge never depends on timing, memory never on n
     for task, partial in zip(tasks, _task_results(tasks, workers, client)):
         total.merge(partial)

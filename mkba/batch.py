@@ -963,8 +963,11 @@ def _bounds(loc: tuple) -> Bounds | None:
     read off the scenario model: the :class:`~mkba.scenario.fields.Within` bounds of the field there,
     inside the size every number keeps (:data:`~mkba.scenario.fields.MAX_NUMBER`); where the field
     may be one of several types, the bounds all of them hold. ``None`` for a field without such
-    bounds (a text, a year, a price item, a number checked another way): each of its values is
-    validated as a file would be."""
+    bounds (a text, a year, a price item, a number checked another way), and for every number of a
+    ``sib:`` contract, whose rules join fields (``level`` or ``per_participant``, a cap above a floor):
+    each of its values is validated as a file would be, before any row is evaluated."""
+    if loc[:1] == ("sib",):
+        return None
     found: list[Within] = []
     todo = hints_at(Scenario, loc)
     while todo:  # through Annotated and unions, not into lists or mappings (a number is no list)

@@ -24,6 +24,7 @@ from mkba.io.files import same_file
 from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import load_pricelist
+from mkba.scenario.fields import label_for
 from mkba.scenario.model import Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ class Result:
         ['Municipality', 'Health insurer', 'Buurt']
         """
         spec = self.scenario.stakeholders.get(name)
-        own = None if spec is None else ((spec.label_en or spec.label) if self.lang == "en" else spec.label)
+        own = None if spec is None else label_for(spec.label, spec.label_en, self.lang)
         if own:
             return own
         from mkba.report.vocabulary import stakeholder_name
@@ -317,7 +318,7 @@ class Result:
         return [
             {
                 "id": p.id,
-                "label": (p.label_en or p.label) if self.lang == "en" else p.label,
+                "label": label_for(p.label, p.label_en, self.lang),
                 "stakeholder": p.stakeholder,
                 "direction": p.direction,
                 "size": p.size,

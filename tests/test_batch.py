@@ -789,6 +789,9 @@ def test_the_quick_bounds_of_a_change_table_are_the_scenario_models():
             todo.append((model, name, typing.get_args(container)[-1], (*loc, step)))
             continue
         model_bounds = _bounds_in(annotation)
+        if loc[:1] == ("sib",):  # a contract's rules join its fields: each value is validated as a file
+            assert quick is None, (model.__name__, name, quick)
+            continue
         if not model_bounds:
             # a field without Within takes no quick plain number (VolunteerLine.value: a price item)
             assert quick is None, (model.__name__, name, quick)
@@ -910,3 +913,33 @@ def test_a_value_the_quick_check_takes_is_one_a_scenario_file_takes(column, valu
 
     if _plain_ok(value, _bounds(_loc(column))):
         assert _scenario_takes(column, value), (column, value)
+
+
+def test_a_contract_value_that_breaks_a_rule_across_fields_is_refused_before_any_row_is_evaluated(tmp_path):
+    # a level inside its own bounds, on an outcome measured per participant: the contract refuses a
+    # level beside per_participant, and the table is refused at row a, before any evaluation
+    import yaml
+
+    data = yaml.safe_load(
+        (Path(ROOT) / "scenarios" / "buzinezzclub-rotterdam.yaml").read_text(encoding="utf-8")
+    )
+    outcome = data["sib"]["outcomes"][0]
+    level = outcome.pop("level")
+    outcome["per_participant"] = {"success": 0.5, "value": 300.0}
+    base = tmp_path / "per-deelnemer.yaml"
+    base.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert level is not None and mkba.load_scenario(base).sib is not None  # the base itself is sound
+    column = f"sib.outcomes.{outcome['id']}.level"
+    evaluated = []
+    from mkba import batch
+
+    def counting(*args, **kwargs):
+        evaluated.append(1)
+        return run(*args, **kwargs)
+
+    run = batch._run
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "_run", counting)
+        with pytest.raises(MkbaError, match="level") as info:
+            evaluate_many(base, pd.DataFrame({"id": ["a", "b"], column: [50.0, 60.0]}))
+    assert info.value.field.startswith("row 'a'") and not evaluated

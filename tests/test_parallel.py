@@ -104,3 +104,42 @@ def test_a_worker_killed_while_its_result_is_sent_ends_the_run_and_never_hangs(t
             pytest.fail("the run hung after a worker was killed while it sent its result")
     assert child.returncode == 0
     assert "a worker process stopped before it finished" in said.read_text(encoding="utf-8")
+
+
+def _marked(task):
+    """Leave a mark that this task ran, then take a while (module level: it goes to worker processes)."""
+    import time
+    from pathlib import Path
+
+    folder, i = task
+    (Path(folder) / f"{i}.ran").touch()
+    time.sleep(0.2)
+    return i
+
+
+def test_a_run_stopped_early_starts_no_more_tasks(tmp_path):
+    tasks = [(str(tmp_path), i) for i in range(12)]
+    results = run_tasks(_marked, tasks, workers=2)
+    assert next(results) == 0
+    results.close()  # the reader stops (an error in a merge, Ctrl-C): the pool's tasks not started are cancelled
+    ran = len(list(tmp_path.glob("*.ran")))
+    assert ran < len(tasks)
+    assert len(list(tmp_path.glob("*.ran"))) == ran  # and none starts after
+
+
+def test_a_temporary_folder_without_room_is_one_message(tmp_path, monkeypatch):
+    import errno
+    import pickle
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    with pytest.raises(MkbaError, match=r"temporary folder .*missing.*set TMPDIR to a folder with room"):
+        list(run_tasks(math.sqrt, TASKS, workers=2))
+    monkeypatch.undo()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pickle, "dump", full)  # in the worker processes too: they are forked from here
+    with pytest.raises(MkbaError, match=r"\(No space left on device\); set TMPDIR"):
+        list(run_tasks(math.sqrt, TASKS, workers=2))

@@ -178,6 +178,24 @@ def test_the_simulation_columns_are_the_workbooks_and_the_terminals(frontlijn_ht
     assert "p5, p50 en p95: in 5 %" in visible_text(frontlijn_html).replace("\xa0", " ")
 
 
+def test_the_sib_simulation_columns_are_the_same_in_the_report_and_the_terminal(tmp_path):
+    # mkba sib printed p5, mediaan, p95, verwacht; the report, the workbook and mkba run: mean first
+    contract = ROOT / "scenarios" / "sib" / "nyc-rikers-able.yaml"
+    out = tmp_path / "rikers.html"
+    assert invoke_cli("report", contract, "-o", out, "--simulate", "2000").returncode == 0
+    assert _heads(out.read_text(encoding="utf-8"), "sib-simulation") == [
+        "Kengetal",
+        "Gemiddelde",
+        "p5",
+        "p50",
+        "p95",
+    ]
+    done = invoke_cli("sib", contract, "--simulate", "2000")
+    assert done.returncode == 0, done.stderr
+    head = next(line for line in done.stdout.splitlines() if "Gemiddelde" in line)
+    assert [c.strip() for c in head.strip("┃").split("┃")] == ["", "Gemiddelde", "p5", "p50", "p95"]
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
     [("nl", "Nulalternatief: reguliere hulp"), ("en", "Baseline: regular services")],
@@ -640,3 +658,19 @@ def test_the_reports_provenance_says_each_default_in_the_workbooks_words(lang):
         ("price_year", "price_year"),
     ):
         assert rows[label(name, lang)].endswith(f" ({default_reason(used[key], lang)})")
+
+
+def test_a_pm_posts_english_label_in_the_english_sources(tmp_path):
+    # the sources section gave a PM post its Dutch label in an English report (label_en was passed over)
+    scenario = tmp_path / "met-pm.yaml"
+    scenario.write_text(
+        (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+        + "\npm:\n  - id: buurtcontact\n    label: Meer contact in de buurt\n    label_en: More contact in the neighbourhood\n"
+        "    stakeholder: gemeente\n    direction: positive\n    assumption: Genoemd door deelnemers.\n",
+        encoding="utf-8",
+    )
+    english = _report_text(tmp_path, scenario, "--lang", "en")
+    sources = english[english.index("Assumptions and sources") :]
+    assert "More contact in the neighbourhood" in sources and "Meer contact in de buurt" not in sources
+    dutch = _report_text(tmp_path, scenario)
+    assert "Meer contact in de buurt" in dutch[dutch.index("Aannames en bronnen") :]

@@ -23,6 +23,7 @@ from mkba.report import numbers
 from mkba.report.sib_view import (
     PERCENTILES,
     PeriodTable,
+    percentile_head,
     period_table,
     schedule_table,
     shown_simulation,
@@ -64,10 +65,6 @@ _WORDS = {
     "default_participants_why": ("alle deelnemers van het scenario", "all participants of the scenario"),
     "draws": ("trekkingen", "draws"),
     "seed": ("startgetal", "seed"),
-    "p5": ("5e percentiel", "5th percentile"),
-    "p50": ("mediaan", "median"),
-    "p95": ("95e percentiel", "95th percentile"),
-    "mean": ("verwacht", "expected"),
     "quantile_error": (
         "percentielen uit een histogram: rangfout ten hoogste {error}",
         "percentiles read from a histogram: rank error at most {error}",
@@ -505,7 +502,7 @@ def print_simulation(s: dict, lang: str, contract: SibContract) -> None:
     )
     table.add_column("")
     for col in PERCENTILES:
-        table.add_column(_w(col, lang), justify="right")
+        table.add_column(percentile_head(col, lang), justify="right")
     for key, stats in rows:
         shown = [simulation_value(key, stats[k], cur, lang, euro_space=" ") for k in PERCENTILES]
         table.add_row(simulation_name(key, cur, lang), *shown)

@@ -45,8 +45,20 @@ SCHEDULE_IF_ANY = frozenset(
     {"to_provider", "beyond_return_cap", "payer_keeps", "floor_top_up", "guarantees_paid"}
 )
 
-#: The figures of each row of a simulation's summary: its percentiles and its mean (expected value).
-PERCENTILES = ("p5", "p50", "p95", "mean")
+#: The figures of each row of a simulation's summary, in the order of every simulation table of mkba
+#: (the workbook's, the report's, ``mkba run --simulate``): the mean (expected value), then p5, p50, p95.
+PERCENTILES = ("mean", "p5", "p50", "p95")
+
+
+def percentile_head(key: str, lang: str = "nl") -> str:
+    """A column head of a simulation table: the vocabulary's word for the mean, ``p5`` and so on as is.
+
+    Examples
+    --------
+    >>> [percentile_head(k) for k in PERCENTILES]
+    ['Gemiddelde', 'p5', 'p50', 'p95']
+    """
+    return label("unc_mean", lang) if key == "mean" else key
 
 
 def shown_schedule(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mkba.report import numbers
+from mkba.scenario.fields import label_for
 from mkba.sib.labels import no_break_even
 
 if TYPE_CHECKING:
@@ -1036,7 +1037,7 @@ def item_label(item: Any, lang: str = "nl") -> str | None:
     """A price item's label in the reader's language (its English one, where the list has it)."""
     if item is None:
         return None
-    return (getattr(item, "label_en", None) or item.label) if lang == "en" else item.label
+    return label_for(item.label, getattr(item, "label_en", None), lang)
 
 
 #: The words a nulalternatief's own label may start with (``label: Nulalternatief - reguliere hulp``),

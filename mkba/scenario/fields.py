@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 import pydantic
 
@@ -100,11 +100,17 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-def label_for(label: str, label_en: str | None, lang: str = "nl") -> str:
+@overload
+def label_for(label: str, label_en: str | None, lang: str = "nl") -> str: ...
+@overload
+def label_for(label: str | None, label_en: str | None, lang: str = "nl") -> str | None: ...
+def label_for(label: str | None, label_en: str | None, lang: str = "nl") -> str | None:
     """A label in ``lang``: ``label_en`` in English where it is given, else ``label`` (the Dutch one).
 
     The one rule of every bilingual label of a file: an input's and a line's (:mod:`mkba.engine.model`),
-    a project's alternative's (:mod:`mkba.scenario.project`).
+    a project's alternative's (:mod:`mkba.scenario.project`), a stakeholder's, a PM post's and a price
+    item's (:mod:`mkba.result`, :mod:`mkba.report`). A label that may be missing stays missing (None),
+    for the caller's own fallback (a line's id).
 
     Examples
     --------

@@ -96,12 +96,19 @@ def _on_processes(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Ite
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with tempfile.TemporaryDirectory(prefix="mkba-") as folder:
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="mkba-")
+    except OSError as exc:
+        raise _no_room(tempfile.gettempdir(), exc) from None
+    with folder:
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                names = pool.map(_to_file, repeat(fn), tasks, repeat(folder), range(len(tasks)))
-                for name in names:
-                    yield _from_file(name)
+                names = pool.map(_to_file, repeat(fn), tasks, repeat(folder.name), range(len(tasks)))
+                try:
+                    for name in names:
+                        yield _from_file(name)
+                finally:  # a consumer that stops early: the tasks not yet started never start
+                    pool.shutdown(cancel_futures=True)
         except BrokenProcessPool:
             raise MkbaError(
                 "a worker process stopped before it finished (killed, or out of memory); no result. "
@@ -109,11 +116,23 @@ def _on_processes(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Ite
             ) from None
 
 
+def _no_room(folder: str, exc: OSError) -> MkbaError:
+    """The one message for a temporary folder that cannot hold the workers' results."""
+    return MkbaError(
+        f"the worker processes could not hand back their results through the temporary folder {folder} "
+        f"({exc.strerror or exc}); set TMPDIR to a folder with room, or run without --workers"
+    )
+
+
 def _to_file(fn: Callable[[T], R], task: T, folder: str, index: int) -> str:
     """``fn(task)`` pickled into ``folder`` (in a worker process); the file's name."""
+    result = fn(task)
     name = os.path.join(folder, f"{index}.pickle")
-    with open(name, "wb") as out:
-        pickle.dump(fn(task), out, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with open(name, "wb") as out:
+            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:  # a full disk: said once, as the worker's own error
+        raise _no_room(folder, exc) from None
     return name
 
 

@@ -17,6 +17,7 @@ from mkba.report import chartspec, numbers
 from mkba.report.html.svg import render_svg
 from mkba.report.text import public_text
 from mkba.report.vocabulary import default_reason, joined, kind_name, label, unit_name
+from mkba.scenario.fields import label_for
 
 if TYPE_CHECKING:
     from mkba.result import Result
@@ -236,7 +237,7 @@ def sources(result: Result) -> dict[str, Any]:
     groups = (("costs", s.costs), ("effects", s.effects), ("volunteers", s.volunteers))
     lines = [
         {
-            "label": (line.label_en or line.label or line.id) if lang == "en" else (line.label or line.id),
+            "label": label_for(line.label, line.label_en, lang) or line.id,
             "group": label(f"rp_group_{name}", lang),
             "source": _source(line.source),
             "assumption": public_text(line.assumption),
@@ -246,7 +247,7 @@ def sources(result: Result) -> dict[str, Any]:
     ]
     lines += [
         {
-            "label": p.label,
+            "label": label_for(p.label, p.label_en, lang),
             "group": label("pm", lang),
             "source": _source(p.source),
             "assumption": public_text(p.assumption),
@@ -261,7 +262,7 @@ def sources(result: Result) -> dict[str, Any]:
             continue
         items.append(
             {
-                "label": (item.label_en or item.label) if lang == "en" else item.label,
+                "label": label_for(item.label, item.label_en, lang),
                 "amount": numbers.euro(item.amount, lang, cents=item.amount < 100),
                 "unit": unit_name(item.unit, lang),
                 "price_year": str(item.price_year),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import numbers
 from mkba.report.html import chartspec
 from mkba.report.html.context import chart
-from mkba.report.sib_view import schedule_table, shown_simulation, simulation_value
+from mkba.report.sib_view import PERCENTILES, schedule_table, shown_simulation, simulation_value
 from mkba.report.text import public_text
 from mkba.report.vocabulary import (
     break_even_words,
@@ -298,10 +298,10 @@ def _simulation(result: Result, sim: SibSimulation, contract: SibContract) -> di
 
 
 def _percentile_rows(rows: list[tuple[str, dict[str, Any]]], cur: str, lang: str) -> list[list[str]]:
-    """Rows of :func:`mkba.report.sib_view.shown_simulation` as the report's table has them: name, mean, P5, P50, P95."""
-    cols = ("mean", "p5", "p50", "p95")
+    """Rows of :func:`mkba.report.sib_view.shown_simulation` as the report's table has them: name, then
+    the figures in :data:`~mkba.report.sib_view.PERCENTILES` order."""
     return [
-        [simulation_name(key, cur, lang), *(simulation_value(key, stats[k], cur, lang) for k in cols)]
+        [simulation_name(key, cur, lang), *(simulation_value(key, stats[k], cur, lang) for k in PERCENTILES)]
         for key, stats in rows
     ]
 

@@ -323,3 +323,19 @@ def test_messages_name_the_option_the_user_typed(tmp_path):
 def test_workers_without_a_simulation_are_refused_not_ignored(command):
     source = {"run": TUTORIAL, "sib": SIB}[command]
     refused(invoke_cli(command, source, "--workers", "4"), "--workers", "applies with --simulate")
+
+
+def test_ctrl_c_is_said_and_never_exit_code_0(tmp_path, monkeypatch):
+    # Typer returns 130 for Ctrl-C outside its standalone mode; mkba returned 0 and printed nothing,
+    # so a script took an interrupted run for a finished one
+    import mkba.cli.run
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mkba.cli.run, "evaluate", interrupted)
+    out = tmp_path / "r.json"
+    done = invoke_cli("run", "scenarios/tutorial.yaml", "--json", out)
+    assert done.returncode == 130
+    assert "interrupted (Ctrl-C)" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()

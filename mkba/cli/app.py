@@ -157,14 +157,15 @@ def run_app(args: Sequence[str]) -> int:
     An :class:`~mkba.errors.MkbaError` prints ``error: <file>:<line>: <field>: <message>`` on
     standard error and gives 2; so does a usage error (a bad or empty value, an unknown option, a
     missing argument), as ``error: <option>: <what was expected>`` (:func:`usage_error`); ``--help``
-    gives 0. Only Typer's public exceptions are named: Typer carries its own copy of click, so
+    gives 0; Ctrl-C says so and gives :data:`INTERRUPTED` (130), never 0. Only Typer's public exceptions are named: Typer carries its own copy of click, so
     ``click`` itself need not be installed.
     """
     command = typer.main.get_command(build_app(_command_of(args)))
     _check_values_as_typed(command)
     _plain_help(command)
     try:
-        command.main(args=list(args), prog_name="mkba", standalone_mode=False)
+        # outside standalone mode Typer returns an exit code instead of raising it: 130 for Ctrl-C
+        code = command.main(args=list(args), prog_name="mkba", standalone_mode=False)
     except MkbaError as exc:
         _print_error(exc)
         return 2
@@ -184,7 +185,13 @@ def run_app(args: Sequence[str]) -> int:
         else:  # pragma: no cover - every usage error of Typer 0.29 can show itself
             err.print(str(exc))
         return int(getattr(exc, "exit_code", 2))
-    return 0
+    if code == INTERRUPTED:
+        err.print("interrupted (Ctrl-C): the run stopped before it finished")
+    return code if isinstance(code, int) and not isinstance(code, bool) else 0
+
+
+#: The exit code of a run stopped with Ctrl-C (128 + SIGINT, as a shell reports it).
+INTERRUPTED = 130
 
 
 def _print_error(exc: MkbaError) -> None:

@@ -252,3 +252,30 @@ def test_chart_texts_follow_the_language():
     assert "2.000 trekkingen" in " ".join(shown["nl"]) and "2,000 draws" in " ".join(shown["en"])
     assert any(re.fullmatch(r"€\xa0-?\d{1,3}(\.\d{3})+", t) for t in shown["nl"])  # € -270.000
     assert any(re.fullmatch(r"-?€\d{1,3}(,\d{3})+", t) for t in shown["en"])  # -€270,000
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    ["buuv-haarlem.yaml", "frontlijnteam-regulier.yaml", "buzinezzclub-rotterdam.yaml", "tutorial.yaml"],
+)
+def test_the_stakeholder_chart_names_a_winner_only_where_one_gains(scenario):
+    # the alt text said "het meest profiteert Gemeente Haarlem (€ -1.685.495), het meest betaalt
+    # Gemeente Haarlem (€ -1.685.495)": the highest saldo was called a gain, even below zero
+    import mkba
+    from mkba.report import chartspec
+
+    result = mkba.evaluate(Path(__file__).resolve().parents[1] / "scenarios" / scenario)
+    alt = chartspec.stakeholder_chart(result).alt
+    rows = result.stakeholder_rows()
+    gainers = [r for r in rows if r["npv"] > 0]
+    payers = [r for r in rows if r["npv"] < 0]
+    if gainers:
+        best = max(gainers, key=lambda r: r["npv"])
+        assert f"het meest profiteert {result.stakeholder_label(best['stakeholder'])} (€" in alt
+    else:
+        assert "geen partij gaat er per saldo op vooruit" in alt and "profiteert" not in alt
+    if payers:
+        worst = min(payers, key=lambda r: r["npv"])
+        assert f"het meest betaalt {result.stakeholder_label(worst['stakeholder'])} (€ -" in alt
+    else:
+        assert "geen partij gaat er per saldo op achteruit" in alt and "betaalt" not in alt

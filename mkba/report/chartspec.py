@@ -161,6 +161,30 @@ def yearly_chart(result: Result) -> Chart:
     )
 
 
+def _gains_and_pays(result: Result, rows: list[dict[str, Any]]) -> str:
+    """Who gains most and who pays most on balance, in words; a party only where its saldo says so
+    (a party at € 0, or at a loss, never "gains most")."""
+    lang = result.lang
+
+    def said(key: str, row: dict[str, Any]) -> str:
+        amount = numbers.euro(row["npv"], lang, space=" ")
+        return label(key, lang).format(who=result.stakeholder_label(row["stakeholder"]), amount=amount)
+
+    gainers = [r for r in rows if r["npv"] > 0]
+    payers = [r for r in rows if r["npv"] < 0]
+    gains = (
+        said("chart_gains_most", max(gainers, key=lambda r: r["npv"]))
+        if gainers
+        else label("chart_none_gains", lang)
+    )
+    pays = (
+        said("chart_pays_most", min(payers, key=lambda r: r["npv"]))
+        if payers
+        else label("chart_none_pays", lang)
+    )
+    return f"{gains}, {pays}"
+
+
 def stakeholder_chart(result: Result) -> Chart:
     """Per stakeholder: present value of costs (left), benefits (right) and its saldo (marker).
 
@@ -176,16 +200,9 @@ def stakeholder_chart(result: Result) -> Chart:
     lang = result.lang
     rows = result.stakeholder_rows()
     names = tuple(result.stakeholder_label(r["stakeholder"]) for r in rows)
-    best = max(rows, key=lambda r: r["npv"]) if rows else None
-    worst = min(rows, key=lambda r: r["npv"]) if rows else None
     alt = (
-        label("chart_stakeholders_alt", lang).format(
-            gains=result.stakeholder_label(best["stakeholder"]),
-            gain=numbers.euro(best["npv"], lang, space=" "),
-            pays=result.stakeholder_label(worst["stakeholder"]),
-            pay=numbers.euro(worst["npv"], lang, space=" "),
-        )
-        if best and worst
+        label("chart_stakeholders_alt", lang).format(said=_gains_and_pays(result, rows))
+        if rows
         else label("plot_stakeholders_title", lang)
     )
     return Chart(

@@ -776,9 +776,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "Bar chart per year from {first} to {last}: benefits up, costs down, with the net flow and the cumulative discounted flow as lines. Payback year: {payback}.",
     ),
     "chart_stakeholders_alt": (
-        "Per partij de kosten (links) en baten (rechts); het meest profiteert {gains} ({gain}), het meest betaalt {pays} ({pay}).",
-        "Per stakeholder the costs (left) and benefits (right); {gains} gains most ({gain}), {pays} pays most ({pay}).",
+        "Per partij de kosten (links) en baten (rechts); {said}.",
+        "Per stakeholder the costs (left) and benefits (right); {said}.",
     ),
+    "chart_gains_most": ("het meest profiteert {who} ({amount})", "{who} gains most ({amount})"),
+    "chart_pays_most": ("het meest betaalt {who} ({amount})", "{who} pays most ({amount})"),
+    "chart_none_gains": ("geen partij gaat er per saldo op vooruit", "no stakeholder gains on balance"),
+    "chart_none_pays": ("geen partij gaat er per saldo op achteruit", "no stakeholder loses on balance"),
     "chart_tornado_title": (
         "Saldo bij lage en hoge waarde van elke onzekere invoer",
         "Net present value at each uncertain input's low and high",

@@ -299,7 +299,7 @@ PETERBOROUGH = ROOT / "scenarios" / "sib" / "peterborough-one-service.yaml"
         (["sib", PETERBOROUGH, "--outcome", "cohort-1-reconvictions=1e300"], "--outcome: outcome level"),
         (
             ["sib", RIKERS, "--simulate", "0"],
-            "--simulate: expected a value in [1, 1,000,000,000,000,000], got 0",
+            "--simulate: expected a value in [1, 1,000,000,000], got 0",
         ),
     ],
 )
@@ -385,3 +385,15 @@ def test_a_projects_discount_rate_out_of_range_is_said_as_a_scenarios(tmp_path):
         invoke_cli("run", mine),
         f"{mine}:{line}: discount_rate: expected a discount rate in [-0.99, 0.25] (got 0.3)",
     )
+
+
+def test_the_command_line_takes_the_draws_a_simulation_takes_and_refuses_more_before_any_work():
+    # the command line took up to 10**15 draws: mkba sib printed its whole result, then refused 2e9
+    from mkba.cli.common import MAX_DRAWS
+    from mkba.sib.simulation import MAX_STREAMED
+    from mkba.uncertainty import montecarlo
+
+    assert MAX_DRAWS == montecarlo.MAX_DRAWS == MAX_STREAMED
+    done = invoke_cli("sib", "scenarios/sib/nyc-rikers-able.yaml", "--simulate", str(MAX_DRAWS + 1))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "--simulate: expected a value in [1, 1,000,000,000]" in done.stderr

@@ -53,9 +53,11 @@ class Lang(StrEnum):
     en = "en"
 
 
-#: The largest number of Monte Carlo draws and of draws evaluated at once the command line accepts
-#: (a run too large for memory is refused before it starts, with what it would need).
-MAX_DRAWS = 10**15
+#: The largest number of Monte Carlo draws and of draws evaluated at once the command line accepts:
+#: what a simulation takes (:data:`mkba.uncertainty.montecarlo.MAX_DRAWS`,
+#: :data:`mkba.sib.simulation.MAX_STREAMED`; written here, as the command line starts without numpy),
+#: refused before any work. A run too large for memory is refused before it starts, with what it needs.
+MAX_DRAWS = 1_000_000_000
 #: The price years the command line accepts (as the scenario's ``start_year``).
 YEARS = (1900, 2200)
 #: The most worker processes ``--workers`` starts.

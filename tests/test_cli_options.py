@@ -93,6 +93,8 @@ def test_a_group_without_its_command_still_shows_its_help():
         ([], "mkba [OPTIONS] COMMAND [ARGS]..."),
         (["run"], "mkba run [OPTIONS] SCENARIO"),
         (["sib"], "mkba sib [OPTIONS] SCENARIO"),
+        (["report"], "mkba report [OPTIONS] SOURCE"),
+        (["batch"], "mkba batch [OPTIONS] BASE"),
         (["check"], "mkba check [OPTIONS] FILES..."),
         (["schema"], "mkba schema [OPTIONS] [KIND]"),
         (["pricelist"], "mkba pricelist [OPTIONS] COMMAND [ARGS]..."),
@@ -106,6 +108,9 @@ def test_help_shows_no_type_after_a_switch_and_arguments_in_capitals(args, usage
     assert f"Usage: {usage} " in done.stdout, done.stdout
     assert "<bool>" not in done.stdout and not re.search(r"\{[a-z_]+\}", done.stdout), done.stdout
     assert re.search(r"--help +Show this message and exit", done.stdout), done.stdout
+    options = [line for line in done.stdout.splitlines() if re.match(r"^│ +(\* +)?--", line)]
+    # an option says what it takes (N, FILE, [ID=]LEVEL), not Typer's <int>, <path> or <list[str]>
+    assert not [line for line in options if re.search(r"<(int|float|str|path|list\[\w+\])>", line)], options
     if args and args != ["pricelist"]:  # the command's arguments in its panel, as in its usage line
         for name in usage.split("[OPTIONS] ")[1].replace("[", "").replace("]", "").split():
             assert re.search(rf"^│ [ *]+{re.escape(name.rstrip('.'))} ", done.stdout, re.M), (

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -234,6 +235,34 @@ def _plain_help(command: Any) -> None:
         if param.param_type_name == "argument" and param.metavar is None:
             param.metavar = str(param.name).upper()
             param.get_usage_pieces = functools.partial(_usage_pieces, param)
+        elif param.param_type_name == "option" and param.metavar is None and not param.is_flag:
+            param.metavar = _option_metavar(param)
+
+
+#: What an option takes, for its help row, where its type alone says too little (``<list[str]>``).
+_METAVARS = {
+    "--outcome": "[ID=]LEVEL",
+    "--break-even": "INPUT",
+    "--pricelist": "NAME[@VERSION]",
+    "--scheduler": "ADDRESS",
+    "--plots": "FOLDER",
+    "--discount-rate": "RATE",
+    "--price-year": "YEAR",
+}
+
+
+def _option_metavar(param: Any) -> str | None:
+    """An option's value in its help row: ``N``, ``RATE``, ``FILE``, ``[ID=]LEVEL`` (one value a use for
+    a repeatable option) instead of Typer's ``<int>``, ``<path>``, ``<list[str]>``; a choice keeps its
+    ``<nl|en>``."""
+    named = next((_METAVARS[o] for o in param.opts if o in _METAVARS), None)
+    if named is not None:
+        return named
+    kind = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if typing.get_origin(kind) is list:  # repeatable: each use takes one
+        (kind,) = typing.get_args(kind)
+    shown: dict[Any, str] = {int: "N", float: "X", Path: "FILE", str: "TEXT"}
+    return shown.get(kind)
 
 
 def _usage_pieces(param: Any, ctx: Any) -> list[str]:

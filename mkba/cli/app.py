@@ -363,8 +363,9 @@ def usage_error(exc: Exception) -> MkbaError | None:
         return _bad_value(exc, param)
     option = getattr(exc, "option_name", None)
     message = str(getattr(exc, "message", "") or exc).rstrip(".")
-    if option and getattr(exc, "possibilities", None) is not None:  # an unknown option
-        meant = sorted(getattr(exc, "possibilities", None) or [])
+    if option and (getattr(exc, "possibilities", None) is not None or type(exc).__name__ == "NoSuchOption"):
+        # an unknown option; mkba has no short options but -o, and -h is the usual slip for --help
+        meant = ["--help"] if option == "-h" else sorted(getattr(exc, "possibilities", None) or [])
         near = f"; did you mean {' or '.join(meant)}?" if meant else ""
         return MkbaError(f"no such option{near} ({help_hint})", field=option)
     if option:  # an option without its value, or a switch given one

@@ -72,3 +72,25 @@ def test_the_strict_walk_still_refuses_a_key_written_twice_alike_with_both_lines
         with pytest.raises(MkbaError, match=r"duplicate key 2026 \(first given on line 2\)") as info:
             parse_yaml(text, "s.yaml", positions=positions)
         assert (info.value.line, info.value.field) == (3, "participants.2026")
+
+
+def test_a_file_of_another_kind_says_which_kinds_are_read(tmp_path):
+    from mkba.io.documents import read_document
+
+    notes = tmp_path / "README.md"
+    notes.write_text("# Scenario\n\nSee: the file, and: more.\n", encoding="utf-8")
+    with pytest.raises(MkbaError) as info:
+        read_document(notes)
+    assert info.value.message.startswith("not valid YAML")
+    assert (
+        "this is a .md file: mkba reads YAML (.yaml, .yml), TOML (.toml) and JSON (.json)"
+        in info.value.message
+    )
+    bad_yaml = tmp_path / "s.yaml"  # a YAML file keeps the plain message
+    bad_yaml.write_text("a: b: c\n", encoding="utf-8")
+    with pytest.raises(MkbaError) as info:
+        read_document(bad_yaml)
+    assert "this is a" not in info.value.message
+    saved_as_text = tmp_path / "s.txt"  # any name is still read as YAML
+    saved_as_text.write_text("a: 1\n", encoding="utf-8")
+    assert read_document(saved_as_text).data == {"a": 1}

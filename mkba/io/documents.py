@@ -546,7 +546,24 @@ def read_document(path: str | Path) -> Document:
         return check_data(Document(data, file, None, raw, "toml"), text)
     if suffix == ".json":
         return check_data(Document(_json_data(raw, file), file, None, raw, "json"))
-    return parse_yaml(raw, file)
+    if suffix in YAML_SUFFIXES:
+        return parse_yaml(raw, file)
+    try:  # any other name is read as YAML (a scenario saved as .txt still loads)
+        return parse_yaml(raw, file)
+    except MkbaError as exc:
+        if not exc.message.startswith("not valid YAML"):
+            raise
+        kind = f"a {suffix} file" if suffix else "a file without a suffix"
+        raise MkbaError(
+            f"{exc.message} (this is {kind}: mkba reads YAML (.yaml, .yml), TOML (.toml) and JSON (.json))",
+            file=exc.file,
+            line=exc.line,
+            field=exc.field,
+        ) from None
+
+
+#: The suffixes of a YAML file; any suffix but .toml and .json is read as YAML too.
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _json_data(raw: bytes, file: str) -> Any:

@@ -30,7 +30,7 @@ import numpy as np
 from mkba.errors import MkbaError
 from mkba.scenario.distributions import _Dist
 from mkba.sib.model import CompiledOutcome, Figure, SibModel
-from mkba.sib.summary import Sketch
+from mkba.sib.summary import Sketch, SketchBins
 from mkba.uncertainty.parallel import run_tasks
 from mkba.uncertainty.streaming import StreamSummary
 
@@ -461,24 +461,19 @@ class _Bins:
     number of bins and the split bins' edges (a tenth of that).
     """
 
-    sketches: dict[str, tuple[float, float, tuple[float, ...], int, dict[int, np.ndarray]]]
+    sketches: dict[str, SketchBins]
     investors: int
 
     @classmethod
     def of(cls, pilot: dict[str, np.ndarray], investors: int) -> _Bins:
         """The bins that the first draws ``pilot`` set (the same at any chunking)."""
         made = {key: Sketch.from_pilot(values[np.isfinite(values)]) for key, values in pilot.items()}
-        return cls(
-            {k: (m.lo, m.hi, tuple(m.thresholds), m.bins, m.split) for k, m in made.items()}, investors
-        )
+        return cls({key: sketch.bins_only() for key, sketch in made.items()}, investors)
 
     def fresh(self) -> _Partial:
         """Empty summaries of these bins."""
         return _Partial(
-            {
-                key: Sketch(lo, hi, limits, n, split=split)
-                for key, (lo, hi, limits, n, split) in self.sketches.items()
-            },
+            {key: Sketch.of_bins(bins) for key, bins in self.sketches.items()},
             dict.fromkeys(_EVENTS, 0),
             np.zeros(self.investors, dtype=np.int64),
             _lost(),

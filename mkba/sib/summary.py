@@ -101,6 +101,10 @@ def _merge_extreme(
     return both, np.where(old == both, at, 0) + np.where(new == both, new_at, 0)
 
 
+#: The bins of a :class:`Sketch` without its counts: ``(lo, hi, thresholds, bins, split)``.
+SketchBins = tuple[float, float, tuple[float, ...], int, dict[int, np.ndarray]]
+
+
 @dataclass
 class Sketch(StreamSummary):
     """Count, mean, standard deviation and extremes of a figure, and quantiles with a stated rank error.
@@ -187,9 +191,20 @@ class Sketch(StreamSummary):
                     split[int(d)] = np.array(edges)
         return cls(lo, hi, thresholds=(), bins=bins, split=split)
 
+    def bins_only(self) -> SketchBins:
+        """What makes an empty sketch of the same bins (:meth:`of_bins`): the range, the thresholds, the
+        number of bins and the split bins' edges; small to ship to a worker, unlike the counts."""
+        return (self.lo, self.hi, tuple(self.thresholds), self.bins, self.split)
+
+    @staticmethod
+    def of_bins(bins: SketchBins) -> Sketch:
+        """An empty sketch of the bins :meth:`bins_only` gave."""
+        lo, hi, thresholds, n, split = bins
+        return Sketch(lo, hi, thresholds, n, split=split)
+
     def fresh(self) -> Sketch:
         """An empty sketch of the same bins: for chunks summarised elsewhere, merged later."""
-        return Sketch(self.lo, self.hi, tuple(self.thresholds), self.bins, split=self.split)
+        return Sketch.of_bins(self.bins_only())
 
     def _uniform(self, x: np.ndarray) -> np.ndarray:
         """Each draw's uniform bin, shifted by one: 0 below the range, 1..bins inside, bins + 1 above."""

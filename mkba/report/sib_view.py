@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mkba.report import numbers
-from mkba.report.vocabulary import SCHEDULE_WHOLE, in_currency, label, schedule_row_name
+from mkba.report.vocabulary import in_currency, label, schedule_row_name
 
 if TYPE_CHECKING:
     from mkba.scenario.contract import SibContract
@@ -40,13 +40,16 @@ SCHEDULE_TAIL = (
     "payer_pays",
     "payer_avoids",
 )
+#: Schedule rows in whole euros (estimates of avoided costs); the contract's own money is in cents.
+SCHEDULE_WHOLE = frozenset({"payer_avoids"})
 #: Rows shown only where they are nonzero in some period (a contract without them shows no row of zeros).
 SCHEDULE_IF_ANY = frozenset(
     {"to_provider", "beyond_return_cap", "payer_keeps", "floor_top_up", "guarantees_paid"}
 )
 
-#: The figures of each row of a simulation's summary, in the order of every simulation table of mkba
-#: (the workbook's, the report's, ``mkba run --simulate``): the mean (expected value), then p5, p50, p95.
+#: The figures of each row of a SIB simulation's summary, in the order the terminal and the report show
+#: them (as every simulation table of mkba: the workbook's, ``mkba run --simulate``): the mean (expected
+#: value), then p5, p50, p95.
 PERCENTILES = ("mean", "p5", "p50", "p95")
 
 
@@ -228,7 +231,7 @@ def schedule_table(data: dict[str, Any], lang: str, party: Callable[[str], str])
     PeriodTable
         Titled with the contract's currency; one column per period (a dated contract: its dates),
         the contract's amounts to the cent, the payer's avoided costs (estimates, in euro) whole
-        (:data:`mkba.report.vocabulary.SCHEDULE_WHOLE`); each row with its total.
+        (:data:`SCHEDULE_WHOLE`); each row with its total.
     """
     rows, keys = shown_schedule(data)
     currency = data.get("currency", "EUR")

@@ -1006,10 +1006,6 @@ def schedule_row_name(key: str, currency: str, party: Callable[[str], str], lang
     return label(f"sib_{key}", lang)
 
 
-#: Schedule rows in whole euros (estimates of avoided costs); the contract's own money is in cents.
-SCHEDULE_WHOLE = frozenset({"payer_avoids"})
-
-
 def in_currency(key: str, currency: str, lang: str = "nl", **fields: Any) -> str:
     """A label that names a currency, with ``currency`` in its ``{cur}``: the one way a label gets one.
 

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import numbers
 from mkba.report.html import chartspec
 from mkba.report.html.context import chart
-from mkba.report.sib_view import PERCENTILES, schedule_table, shown_simulation, simulation_value
+from mkba.report.sib_view import (
+    PERCENTILES,
+    percentile_head,
+    schedule_table,
+    shown_simulation,
+    simulation_value,
+)
 from mkba.report.text import public_text
 from mkba.report.vocabulary import (
     break_even_words,
@@ -168,12 +174,7 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
         }
         for part in shown.parts(PERIODS_PER_TABLE)
     ]
-    return {
-        "title": shown.title,
-        "years": list(shown.periods),
-        "rows": [[r.name, *r.cells, r.total_cell] for r in shown.rows],
-        "tables": tables,
-    }
+    return {"title": shown.title, "tables": tables}
 
 
 def _documented(result: Result) -> list[dict[str, Any]]:
@@ -288,6 +289,7 @@ def _simulation(result: Result, sim: SibSimulation, contract: SibContract) -> di
     intro = "rp_sib_sim_intro" if contract.investors else "rp_sib_sim_intro_payer"
     return {
         "intro": label(intro, lang).format(n=numbers.count(s["n"], lang), seed=s["seed"]),
+        "head": [label("unc_figure", lang), *(percentile_head(k, lang) for k in PERCENTILES)],
         "rows": _percentile_rows(rows, cur, lang),
         "probabilities": [
             (simulation_name(k, cur, lang), simulation_value(k, x, cur, lang)) for k, x in chances

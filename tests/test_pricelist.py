@@ -9,8 +9,9 @@ import yaml
 
 from mkba.errors import MkbaError
 from mkba.io import paths
+from mkba.io.documents import SUFFIXES
 from mkba.pricelist.compare import diff
-from mkba.pricelist.items import SUFFIXES, PriceItem, PriceList
+from mkba.pricelist.items import PriceItem, PriceList
 from mkba.pricelist.registry import Registry, load_pricelist
 
 DATA = Path(__file__).parent / "data"

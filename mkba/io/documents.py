@@ -107,6 +107,16 @@ except ImportError:  # pragma: no cover
 Path_ = tuple[str | int, ...]
 
 
+#: The suffixes of a YAML file; any suffix but .toml and .json is read as YAML too.
+YAML_SUFFIXES = (".yaml", ".yml")
+#: The suffixes of the files :func:`read_document` reads by their kind (a price list, a scenario, a project).
+SUFFIXES = (*YAML_SUFFIXES, ".toml", ".json")
+
+
+class NotYAML(MkbaError):
+    """A file that YAML cannot parse: its first problem, at its line where the parser says one."""
+
+
 @dataclass
 class Document:
     """The parsed content of a file and where each part of it stands.
@@ -441,18 +451,16 @@ def _strict_parse(raw: bytes, file: str) -> tuple[Any, dict[Path_, int]]:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise MkbaError(
+        raise NotYAML(
             f"not valid YAML: {exc.problem or exc.context}", file=file, line=mark.line + 1 if mark else None
         ) from None
     except yaml.YAMLError as exc:
-        raise MkbaError(
-            f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else exc}", file=file
-        ) from None
+        raise NotYAML(f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else exc}", file=file) from None
     except RecursionError:
         raise MkbaError(f"nested too deeply; expected at most {MAX_DEPTH} levels", file=file) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
         _too_long(text, file)
-        raise MkbaError(f"not valid YAML: {exc}", file=file) from None
+        raise NotYAML(f"not valid YAML: {exc}", file=file) from None
     return data, lines
 
 
@@ -515,7 +523,7 @@ def parse_yaml(text: str | bytes, file: str = "<string>", *, positions: bool = F
         _strict_parse(raw, file)  # raises the message with the line, if it sees the problem too
         _too_long(text, file)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise MkbaError(f"not valid YAML: {first}", file=file) from None
+        raise NotYAML(f"not valid YAML: {first}", file=file) from None
     if data is None:
         raise MkbaError("the file is empty; expected a YAML mapping", file=file)
     return check_data(Document(data, file, None, raw), text)
@@ -546,24 +554,17 @@ def read_document(path: str | Path) -> Document:
         return check_data(Document(data, file, None, raw, "toml"), text)
     if suffix == ".json":
         return check_data(Document(_json_data(raw, file), file, None, raw, "json"))
-    if suffix in YAML_SUFFIXES:
-        return parse_yaml(raw, file)
     try:  # any other name is read as YAML (a scenario saved as .txt still loads)
         return parse_yaml(raw, file)
-    except MkbaError as exc:
-        if not exc.message.startswith("not valid YAML"):
+    except NotYAML as exc:
+        if suffix in YAML_SUFFIXES:
             raise
         kind = f"a {suffix} file" if suffix else "a file without a suffix"
         raise MkbaError(
             f"{exc.message} (this is {kind}: mkba reads YAML (.yaml, .yml), TOML (.toml) and JSON (.json))",
             file=exc.file,
             line=exc.line,
-            field=exc.field,
         ) from None
-
-
-#: The suffixes of a YAML file; any suffix but .toml and .json is read as YAML too.
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _json_data(raw: bytes, file: str) -> Any:

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PRICELIST_FORMAT = "mkba-pricelist/1"
-SUFFIXES = (".yaml", ".yml", ".toml", ".json")
 #: Our own table layout, as ``mkba pricelist export`` writes it; read back as a list too.
 TABLE_SUFFIXES = (".csv", ".xlsx")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"

@@ -18,12 +18,11 @@ import pydantic
 
 from mkba.errors import MkbaError
 from mkba.io import paths
-from mkba.io.documents import Document, read_document, validate
+from mkba.io.documents import SUFFIXES, Document, read_document, validate
 from mkba.io.files import read_input, same_file
 from mkba.pricelist.index import PriceIndex, default_index
 from mkba.pricelist.items import (
     DEFAULT_PRICELIST,
-    SUFFIXES,
     TABLE_SUFFIXES,
     PriceItem,
     PriceList,

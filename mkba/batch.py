@@ -963,10 +963,11 @@ def _bounds(loc: tuple) -> Bounds | None:
     read off the scenario model: the :class:`~mkba.scenario.fields.Within` bounds of the field there,
     inside the size every number keeps (:data:`~mkba.scenario.fields.MAX_NUMBER`); where the field
     may be one of several types, the bounds all of them hold. ``None`` for a field without such
-    bounds (a text, a year, a price item, a number checked another way), and for every number of a
-    ``sib:`` contract, whose rules join fields (``level`` or ``per_participant``, a cap above a floor):
-    each of its values is validated as a file would be, before any row is evaluated."""
-    if loc[:1] == ("sib",):
+    bounds (a text, a year, a price item, a number checked another way), and for every number inside a
+    model whose rules join its fields (``JOINED_RULES``: the ``sib:`` contract): each of its values is
+    validated as a file would be, before any row is evaluated."""
+    inside = (model for i in range(1, len(loc)) for model in expand_hints(hints_at(Scenario, loc[:i])))
+    if any(getattr(model, "JOINED_RULES", False) for model in inside):
         return None
     found: list[Within] = []
     todo = hints_at(Scenario, loc)

@@ -35,7 +35,7 @@ import difflib
 import itertools
 import math
 import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import pydantic
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
@@ -522,6 +522,11 @@ class SibContract(_Documented):
     (see the module docstring); the checks against the rest of the scenario are
     :func:`check_against_scenario`.
     """
+
+    #: Its numbers have rules that join fields (``level`` or ``per_participant``, a floor below a cap):
+    #: a change table validates each of its values as a file would, never by its bounds alone
+    #: (:func:`mkba.batch.evaluate_many`).
+    JOINED_RULES: ClassVar[bool] = True
 
     name: str | None = None
     price_year: int | None = pydantic.Field(

@@ -725,8 +725,7 @@ def evaluate(
     ['bcr', 'irr', 'net_return']
     """
     scenario = load_scenario(scenario)
-    index = scenario.price_index(index)
-    pl = scenario_pricelist(scenario, pricelist, folders=folders, index=index)
+    pl = scenario_pricelist(scenario, pricelist, folders=folders, index=index)  # each asks price_index
     model = compile_scenario(scenario, pl, index=index, price_year=price_year, discount_rate=discount_rate)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported just below
         flows = model.evaluate()

@@ -36,7 +36,7 @@ from mkba.report.excel.cells import (
 from mkba.report.excel.fit import fit_header, wrap_columns, wrap_rows
 from mkba.report.numbers import number
 from mkba.report.text import public_text
-from mkba.report.vocabulary import default_reason, label, unit_name
+from mkba.report.vocabulary import default_reason, kind_name, label, unit_name
 from mkba.scenario.distributions import _Dist
 from mkba.scenario.model import CostLine, EffectLine, VolunteerLine
 
@@ -655,7 +655,7 @@ def _write_lines(ctx: Context, wb: Workbook, ws: Worksheet, row: int) -> _Lines:
 def _line_params(lp: _LineParams, spec: CostLine | EffectLine | VolunteerLine) -> float:
     """A line's parameters; returns the constant its formula multiplies by (index and unit factors)."""
     lp.put(lp.p.ctx.label("xl_label"), lp.line.label_in(lp.p.ctx.lang))
-    lp.put(lp.p.ctx.label("xl_kind"), lp.p.ctx.label(f"kind_{lp.line.kind}"))
+    lp.put(lp.p.ctx.label("xl_kind"), kind_name(lp.line.kind, lp.p.ctx.lang))
     if isinstance(spec, CostLine):
         return _cost_params(lp, spec)
     if isinstance(spec, EffectLine):
@@ -761,7 +761,7 @@ def _volunteer_params(lp: _LineParams, spec: VolunteerLine) -> float:
     """A volunteer line's parameters after its label; returns its index factor."""
     ctx = lp.p.ctx
     constant = 1.0
-    lp.put("as", ctx.label(f"kind_{spec.as_}"))
+    lp.put("as", kind_name(spec.as_, ctx.lang))
     if spec.as_ == "benefit":
         lp.put("beneficiary", ctx.result.stakeholder_label(spec.beneficiary or "samenleving"))
     lp.put("per", ctx.label(f"per_{spec.per}"))

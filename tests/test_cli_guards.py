@@ -325,6 +325,37 @@ def test_workers_without_a_simulation_are_refused_not_ignored(command):
     refused(invoke_cli(command, source, "--workers", "4"), "--workers", "applies with --simulate")
 
 
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        ("run", "--seed"),
+        ("run", "--chunk-size"),
+        ("sib", "--seed"),
+        ("sib", "--chunk-size"),
+        ("report", "--seed"),
+    ],
+)
+def test_draw_options_without_a_simulation_are_refused_not_ignored(command, option, tmp_path):
+    # --seed has a default, so only the source of its value tells a typed seed from none; a typed one
+    # without --simulate changed nothing and said nothing
+    source = {"run": TUTORIAL, "sib": SIB, "report": TUTORIAL}[command]
+    outputs = ["-o", tmp_path / "r.html"] if command == "report" else []
+    done = invoke_cli(command, source, *outputs, option, "7")
+    refused(done, option, "applies with --simulate")
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("option", ["--seed", "--chunk-size"])
+def test_draw_options_left_at_their_defaults_or_with_a_simulation_are_taken(option, tmp_path):
+    assert invoke_cli("run", TUTORIAL).returncode == 0  # the defaults were never typed
+    done = invoke_cli("run", TUTORIAL, "--simulate", "200", option, "70", "--json", tmp_path / "r.json")
+    assert done.returncode == 0, done.stderr
+    simulation = json.loads((tmp_path / "r.json").read_text())["simulation"]
+    assert simulation["n"] == 200
+    if option == "--seed":
+        assert simulation["seed"] == 70
+
+
 def test_ctrl_c_is_said_and_never_exit_code_0(tmp_path, monkeypatch):
     # Typer returns 130 for Ctrl-C outside its standalone mode; mkba returned 0 and printed nothing,
     # so a script took an interrupted run for a finished one

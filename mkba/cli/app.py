@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import re
 import typing
 from collections.abc import Callable, Sequence
@@ -108,6 +109,12 @@ def _option_fields(function: Callable[..., Any], declared: dict[str, str]) -> di
     return fields
 
 
+def _typed(ctx: typer.Context, given: dict[str, Any]) -> frozenset[str]:
+    """The parameters of the running command the user gave (typed, or from the environment), not defaulted."""
+    said = {"COMMANDLINE", "ENVIRONMENT"}
+    return frozenset(name for name in given if getattr(ctx.get_parameter_source(name), "name", None) in said)
+
+
 def _guarded(command: Callable[..., Any], options: dict[str, Any] | None = None) -> Callable[..., Any]:
     """``command`` run inside :func:`mkba.cli.common.command_options` (its signature kept for Typer).
 
@@ -118,10 +125,21 @@ def _guarded(command: Callable[..., Any], options: dict[str, Any] | None = None)
     def guarded(**given: Any) -> Any:
         from mkba.cli.common import command_options
 
-        with command_options(given, options):
+        ctx = given.pop(_CONTEXT)
+        with command_options(given, options, typed=_typed(ctx, given)):
             return command(**given)
 
+    # Typer reads the signature: the command's own, and its context (which options were typed)
+    signature = inspect.signature(command)
+    context = inspect.Parameter(_CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+    guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), context]
+    )
     return guarded
+
+
+#: The name under which a guarded command receives Typer's context (no command has a parameter of it).
+_CONTEXT = "mkba_context"
 
 
 def build_app(command: str | None = None) -> typer.Typer:

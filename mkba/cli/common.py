@@ -211,12 +211,18 @@ def check_plots(folder: Path | None, outputs: Sequence[Path | None] = (), option
             )
 
 
-def check_shared_options(given: dict[str, Any]) -> None:
+#: Options that only steer the draws of ``--simulate``: given without it, they would do nothing.
+ONLY_WITH_SIMULATE = {"seed": "the seed of its draws", "chunk_size": "how many draws it computes at once"}
+
+
+def check_shared_options(given: dict[str, Any], typed: frozenset[str] = frozenset()) -> None:
     """Check the options several commands share, whether or not the run uses them, before any work.
 
     ``given`` is a command's arguments by name; only the ones it has are checked: ``--pricelist``,
     ``--pricelists-dir``, ``--workers`` and ``--scheduler`` (also: only with ``--simulate`` where the
-    command has it). ``--simulate`` and ``--chunk-size`` each command checks itself.
+    command has it). ``--simulate`` and ``--chunk-size`` each command checks itself. ``typed`` names
+    the arguments the user gave rather than left at their defaults: ``--seed`` or ``--chunk-size``
+    typed without ``--simulate`` is refused, as it would change nothing.
 
     Raises
     ------
@@ -231,7 +237,12 @@ def check_shared_options(given: dict[str, Any]) -> None:
         raise MkbaError(
             "applies with --simulate (it runs the Monte Carlo draws); add --simulate N", field="--scheduler"
         )
-    if "simulate" in given and given["simulate"] is None and given.get("workers") not in (None, 1):
+    simulates = "simulate" not in given or given["simulate"] is not None
+    for name, what in ONLY_WITH_SIMULATE.items():
+        if not simulates and name in typed:
+            option = "--" + name.replace("_", "-")
+            raise MkbaError(f"applies with --simulate ({what}); add --simulate N", field=option)
+    if not simulates and given.get("workers") not in (None, 1):
         raise MkbaError(
             "applies with --simulate (the draws' worker processes); add --simulate N", field="--workers"
         )
@@ -266,7 +277,9 @@ class OptionField:
 
 @contextmanager
 def command_options(
-    given: dict[str, Any], options: Mapping[str, OptionField] | None = None
+    given: dict[str, Any],
+    options: Mapping[str, OptionField] | None = None,
+    typed: frozenset[str] = frozenset(),
 ) -> Iterator[None]:
     """Around a command: :func:`check_shared_options`, its ``--pricelists-dir`` for :func:`input_files`,
     and errors said with the command's options.
@@ -283,7 +296,7 @@ def command_options(
     MkbaError
         From :func:`check_shared_options`, or the command's own, its field renamed.
     """
-    check_shared_options(given)
+    check_shared_options(given, typed)
     token = _FOLDERS.set(tuple(given.get("pricelists_dir") or ()))
     try:
         yield

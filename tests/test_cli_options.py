@@ -115,10 +115,10 @@ def test_help_shows_no_type_after_a_switch_and_arguments_in_capitals(args, usage
     assert not [line for line in options if re.search(r"<(int|float|str|path|list\[\w+\])>", line)], options
     if args and args != ["pricelist"]:  # the command's arguments in its panel, as in its usage line
         for name in usage.split("[OPTIONS] ")[1].replace("[", "").replace("]", "").split():
-            assert re.search(rf"^│ [ *]+{re.escape(name.rstrip('.'))} ", done.stdout, re.M), (
-                name,
-                done.stdout,
-            )
+            row = re.search(rf"^│ [ *]+{re.escape(name.rstrip('.'))} .*$", done.stdout, re.M)
+            assert row, (name, done.stdout)
+            # its help, not Typer's type: "SCENARIO <path>" said nothing the help does not
+            assert not re.search(r"<\w+>", row.group()), row.group()
 
 
 # -- an empty path ---------------------------------------------------------------------------------------
@@ -404,3 +404,39 @@ def test_the_command_line_takes_the_draws_a_simulation_takes_and_refuses_more_be
     done = invoke_cli("sib", "scenarios/sib/nyc-rikers-able.yaml", "--simulate", str(MAX_DRAWS + 1))
     assert done.returncode == 2 and done.stdout == ""
     assert "--simulate: expected a value in [1, 1,000,000,000]" in done.stderr
+
+
+# -- options several commands share ------------------------------------------------------------------
+def _helps_of(option: str) -> dict[str, str]:
+    """The help text of ``option`` on every command that has it, by command."""
+    import typer
+
+    from mkba.cli.app import build_app
+
+    found: dict[str, str] = {}
+
+    def walk(command, path: str) -> None:
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, f"{path} {name}".strip())
+        for param in command.params:
+            if option in getattr(param, "opts", ()):
+                found[path] = param.help
+
+    walk(typer.main.get_command(build_app()), "")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("option", "words"),
+    [
+        ("--lang", "Language of labels and numbers: nl (1.234,56) or en (1,234.56)."),
+        ("--workers", "worker processes on this machine (1: this process"),
+        ("--scheduler", "address of a Dask scheduler (tcp://host:8786)"),
+    ],
+)
+def test_a_shared_option_is_described_alike_on_every_command(option, words):
+    # --lang was "Language of labels." on one command and "Language of the report." on another, and
+    # --workers did not say on which command 1 meant "this process"
+    said = _helps_of(option)
+    assert len(said) >= 3 if option != "--lang" else len(said) >= 9, said
+    assert [cmd for cmd, text in said.items() if words.lower() not in text.lower()] == [], said

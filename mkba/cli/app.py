@@ -241,7 +241,8 @@ def _plain_help(command: Any) -> None:
 
     Typer shows a type after ``--help`` (``<bool>``), which mkba's own switches leave out
     (``metavar=""``), and a required argument as ``{scenario}`` in the usage line. The help option
-    gets no type, and an argument is named in capitals, as its messages name it (:func:`_param_name`):
+    gets no type, and an argument is named in capitals, as its messages name it (:func:`_param_name`),
+    without Typer's type after it in its help row (its help says what it takes):
     ``Usage: mkba run [OPTIONS] SCENARIO``, ``mkba check [OPTIONS] FILES...``, ``mkba schema [KIND]``.
     """
     for sub in (getattr(command, "commands", None) or {}).values():
@@ -253,6 +254,7 @@ def _plain_help(command: Any) -> None:
         if param.param_type_name == "argument" and param.metavar is None:
             param.metavar = str(param.name).upper()
             param.get_usage_pieces = functools.partial(_usage_pieces, param)
+            param.display_type_rich = _no_type  # its help says what file it takes; not Typer's <path>
         elif param.param_type_name == "option" and param.metavar is None and not param.is_flag:
             param.metavar = _option_metavar(param)
 
@@ -263,6 +265,7 @@ _METAVARS = {
     "--break-even": "INPUT",
     "--pricelist": "NAME[@VERSION]",
     "--scheduler": "ADDRESS",
+    "--mapping": "FILE|NAME",
     "--plots": "FOLDER",
     "--discount-rate": "RATE",
     "--price-year": "YEAR",
@@ -281,6 +284,11 @@ def _option_metavar(param: Any) -> str | None:
         (kind,) = typing.get_args(kind)
     shown: dict[Any, str] = {int: "N", float: "X", Path: "FILE", str: "TEXT"}
     return shown.get(kind)
+
+
+def _no_type(ctx: Any) -> None:
+    """No type after an argument's name in its help row (``SCENARIO``, not ``SCENARIO <path>``)."""
+    return None
 
 
 def _usage_pieces(param: Any, ctx: Any) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, input_files, out
+from mkba.cli.common import LANG_OPTION, PRICELISTS_DIR_OPTION, Lang, dask_client, input_files, out
 from mkba.errors import MkbaError
 from mkba.report.vocabulary import label
 
@@ -26,17 +26,13 @@ def batch(
     output: Path = typer.Option(
         ..., "-o", "--output", help="Results: .parquet or .csv (tidy: id, figure, stakeholder, value)."
     ),
-    workers: int = typer.Option(1, "--workers", help="Worker processes on this machine."),
+    workers: int = typer.Option(1, "--workers", help="Worker processes on this machine (1: this process)."),
     scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Address of a Dask scheduler (tcp://host:8786)."
+        None, "--scheduler", help="Address of a Dask scheduler (tcp://host:8786) to evaluate the variants on."
     ),
     pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(
-        Lang.nl,
-        "--lang",
-        help="Language of what it prints (error messages are in English, as the file format's field names they quote).",
-    ),
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """Evaluate many variants of one scenario: every figure of every variant in one tidy table."""
     from mkba.batch import evaluate_many

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from mkba._version import __version__
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, out
+from mkba.cli.common import LANG_OPTION, PRICELISTS_DIR_OPTION, Lang, out
 from mkba.errors import MkbaError
 from mkba.report.vocabulary import baseline_name, counted, label
 
@@ -103,11 +103,7 @@ CHECKS: dict[str, Callable[[Path, Sequence[Path], str], str]] = {
 def check(
     files: list[Path] = typer.Argument(..., help="Scenario, project, price list, mapping or index files."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(
-        Lang.nl,
-        "--lang",
-        help="Language of what it prints (error messages are in English, as the file format's field names they quote).",
-    ),
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """Check files without computing anything: each is read, validated and its references resolved.
 

@@ -412,6 +412,14 @@ def _is_file_ref(ref: str | None) -> bool:
     return looks_like_path(str(ref or ""))
 
 
+#: ``--lang``, the same on every command: what it sets, and what it leaves in English.
+LANG_OPTION = typer.Option(
+    Lang.nl,
+    "--lang",
+    help="Language of labels and numbers: nl (1.234,56) or en (1,234.56). Error messages are in English, "
+    "as the file format's field names they quote.",
+)
+
 PRICELISTS_DIR_OPTION = typer.Option(
     None, "--pricelists-dir", help="Extra folder of price lists (<name>/<version>.yaml).", metavar="FOLDER"
 )

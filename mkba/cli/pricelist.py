@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, check_ref, out
+from mkba.cli.common import LANG_OPTION, PRICELISTS_DIR_OPTION, YEARS, Lang, check_range, check_ref, out
 from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
@@ -28,7 +28,7 @@ class ShowFormat(StrEnum):
 
 def pricelist_list(
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels."),
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """The available price lists and their versions."""
     from mkba.pricelist.registry import Registry
@@ -47,7 +47,7 @@ def pricelist_show(
         ShowFormat.table, "--format", help="table, csv, json or md (a reference page with every source)."
     ),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels and numbers (the table)."),
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """Show the items of a price list, optionally indexed to one price year."""
     from mkba.pricelist.registry import load_pricelist
@@ -82,7 +82,7 @@ def pricelist_diff(
     price_year: int | None = typer.Option(None, help="Common price year of the real change."),
     all_items: bool = typer.Option(False, "--all", help="Also list unchanged items.", metavar=""),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels and numbers."),
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """Compare two price lists item by item: added, removed, changed."""
     from mkba.pricelist.compare import diff
@@ -182,11 +182,7 @@ def pricelist_import(
     output: Path = typer.Option(..., "-o", "--output", help="The price list file to write (.yaml)."),
     name: str | None = typer.Option(None, help="Name of the new list (default: the mapping's)."),
     version: str | None = typer.Option(None, help="Version of the new list (default: the mapping's)."),
-    lang: Lang = typer.Option(
-        Lang.nl,
-        "--lang",
-        help="Language of what it prints (error messages are in English, as the file format's field names they quote).",
-    ),
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """Import a price list from Excel or CSV with a column mapping."""
     from mkba.io.files import check_input, check_output
@@ -211,11 +207,7 @@ def pricelist_export(
     ref: str = typer.Argument(..., help="NAME, NAME@VERSION or a file."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .csv, .xlsx or .yaml."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
-    lang: Lang = typer.Option(
-        Lang.nl,
-        "--lang",
-        help="Language of what it prints (error messages are in English, as the file format's field names they quote).",
-    ),
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """Export a (resolved) price list to CSV, XLSX or YAML."""
     from mkba.io.files import check_output

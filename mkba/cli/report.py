@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dim, out, progress_bar
+from mkba.cli.common import LANG_OPTION, PRICELISTS_DIR_OPTION, Lang, dim, out, progress_bar
 from mkba.errors import MkbaError
 from mkba.report.vocabulary import label
 
@@ -32,7 +32,7 @@ def report(
         help="One-way sensitivity of every uncertain input.",
         metavar="",  # a switch
     ),
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the report."),
+    lang: Lang = LANG_OPTION,
     pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
     template: Path | None = typer.Option(None, "--template", help="A Jinja2 template of one's own."),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from mkba.cli.common import (
+    LANG_OPTION,
     PRICELISTS_DIR_OPTION,
     Lang,
     bold,
@@ -41,7 +42,7 @@ def run(
     discount_rate: float | None = typer.Option(None, help="Discount rate, e.g. 0.0225."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the results as JSON to this file."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the auditable Excel workbook."),
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of labels."),
+    lang: Lang = LANG_OPTION,
     simulate: int | None = typer.Option(None, help="Monte Carlo: number of draws."),
     seed: int = typer.Option(20260101, help="Seed of the Monte Carlo draws."),
     chunk_size: int = typer.Option(100_000, help="Draws evaluated at once (memory bound)."),
@@ -55,9 +56,15 @@ def run(
         None, "--break-even", help="Input whose break-even value to find (repeatable)."
     ),
     plots: Path | None = typer.Option(None, "--plots", help="Folder to write PNG charts to."),
-    workers: int = typer.Option(1, "--workers", help="Monte Carlo: worker processes (streamed runs)."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        help="Monte Carlo: worker processes on this machine (1: this process; threads when every draw is kept, for --plots or --xlsx).",
+    ),
     scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Monte Carlo: address of a Dask scheduler to stream the draws on."
+        None,
+        "--scheduler",
+        help="Monte Carlo: address of a Dask scheduler (tcp://host:8786) to stream the draws on.",
     ),
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:

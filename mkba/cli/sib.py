@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mkba.cli.common import PRICELISTS_DIR_OPTION, Lang, dask_client, dim, euro, out, progress_bar, styled
+from mkba.cli.common import (
+    LANG_OPTION,
+    PRICELISTS_DIR_OPTION,
+    Lang,
+    dask_client,
+    dim,
+    euro,
+    out,
+    progress_bar,
+    styled,
+)
 from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
@@ -149,10 +159,12 @@ def sib_command(
     workers: int | None = typer.Option(
         None,
         "--workers",
-        help="Simulation: worker processes on this machine (default: 2 threads, one process).",
+        help="Simulation: worker processes on this machine (1: this process; default: two threads of this process).",
     ),
     scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Simulation: address of a Dask scheduler to stream the draws on."
+        None,
+        "--scheduler",
+        help="Simulation: address of a Dask scheduler (tcp://host:8786) to stream the draws on.",
     ),
     json_out: Path | None = typer.Option(None, "--json", help="Write the figures as JSON to this file."),
     plot: Path | None = typer.Option(
@@ -162,9 +174,7 @@ def sib_command(
         None, "--xlsx", help="Write the auditable Excel workbook, with the SIB sheet at this outcome level."
     ),
     pricelist: str | None = typer.Option(None, help="Price list: NAME, NAME@VERSION or a file."),
-    lang: Lang = typer.Option(
-        Lang.nl, "--lang", help="Language of labels and numbers (nl: 1.234,56; en: 1,234.56)."
-    ),
+    lang: Lang = LANG_OPTION,
     pricelists_dir: list[Path] | None = PRICELISTS_DIR_OPTION,
 ) -> None:
     """Social Impact Bond: payment schedule, investor IRR and multiple, the payer's net savings."""

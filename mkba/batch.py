@@ -127,8 +127,8 @@ def read_changes(table: str | Path | pd.DataFrame, *, sheet: str | None = None) 
     Raises
     ------
     MkbaError
-        Without an ``id`` column, with an empty or repeated id, a column given twice or a file that
-        cannot be read (naming the file, and the line or row).
+        Without an ``id`` column or without rows, with an empty or repeated id, a column given twice
+        or a file that cannot be read (naming the file, and the line or row).
     """
     read = _read(table, sheet)
     read.frame.attrs["file"] = read.file
@@ -408,6 +408,10 @@ def _check_ids(read: _Read) -> None:
         )
     if "id" not in frame.columns:
         raise MkbaError("expected an 'id' column naming each variant", file=file, line=1, field="id")
+    if frame.empty:  # a header alone: no variant to evaluate, and an empty result is no answer
+        raise MkbaError(
+            "the change table has no rows; expected one row per variant under its header", file=file
+        )
     texts = _texts(frame["id"])
     if texts is not None and not (texts == None).any():  # noqa: E711 (elementwise)
         ids = texts.tolist()

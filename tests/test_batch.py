@@ -217,6 +217,18 @@ def test_a_repeated_id_is_refused_with_its_row(tmp_path):
     assert info.value.line == 4 and info.value.field == "id" and "given twice" in info.value.message
 
 
+@pytest.mark.parametrize("text", ["id,participants.2025\n", "id,participants.2025\n\n\n"])
+def test_a_table_without_rows_is_refused_and_writes_nothing(tmp_path, text):
+    # a header alone gave "0 varianten", exit code 0 and a result file with only its header
+    path = tmp_path / "changes.csv"
+    path.write_text(text, encoding="utf-8")
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "out.csv")
+    assert done.returncode == 2 and "has no rows" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out.csv").exists()
+    with pytest.raises(MkbaError, match="has no rows"):
+        evaluate_many(TUTORIAL, pd.DataFrame({"id": [], "participants.2025": []}))
+
+
 def test_the_command_writes_parquet_and_csv_that_read_back(tmp_path):
     path = tmp_path / "changes.csv"
     table(5).to_csv(path, index=False)

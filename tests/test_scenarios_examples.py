@@ -383,3 +383,8 @@ def test_the_example_municipal_list_overrides_one_tariff_of_the_national_list():
     # the README's Python example runs as written
     result = mkba.evaluate(ROOT / "scenarios" / "buuv-haarlem.yaml", own, price_year=2025)
     assert result.model.pricelist.ref == "gemeente-maashorst@2022.1" and result.price_year == 2025
+    # and it values the item at the municipality's tariff: a range whose end was the tariff (low = the
+    # old tariff, high = the new) valued it at the range's PERT mean, 28.86, a price in no list
+    (price,) = [i for i in result.model.inputs if i.name == "price.huishoudelijke-hulp-uur"]
+    assert price.base == 29.33 and not price.uncertain
+    assert not [d for d in result.provenance.get("defaults_used", []) if "huishoudelijke-hulp-uur" in str(d)]

@@ -259,7 +259,7 @@ def test_negative_amount_is_an_error_with_its_line(tmp_path):
     error = bad_list_error(tmp_path, text)
     assert error.line == line_of(text, "amount: -5")
     assert error.field.startswith("items[0].amount")
-    assert "greater than or equal to 0" in error.message
+    assert "expected a number >= 0, got -5" in error.message
 
 
 def test_unknown_unit_is_an_error_with_its_line(tmp_path):
@@ -397,7 +397,8 @@ def test_price_year_beyond_the_index_says_how_to_proceed(tmp_path):
     error = bad_list_error(tmp_path, text)
     assert error.line == line_of(text, f"price_year: {year}")
     assert f"price year {year} is outside the price index 'cbs-cpi'" in error.message
-    assert "or state an assumed yearly inflation (scenario `assumed_inflation`)" in error.message
+    assert "use a year from 2000 to 2025 in the list" in error.message
+    assert "for a scenario using the list, set `assumed_inflation` in the scenario file" in error.message
 
 
 def test_price_year_beyond_the_index_loads_with_an_assumed_inflation(tmp_path):

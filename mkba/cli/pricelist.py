@@ -179,7 +179,9 @@ def _diff_table(shown: Any, year: int, lang: str) -> Table:
 def pricelist_import(
     file: Path = typer.Argument(..., help="Workbook (.xlsx) or CSV to import."),
     mapping: str = typer.Option(..., "--mapping", help="Column mapping: a file or a bundled name."),
-    output: Path = typer.Option(..., "-o", "--output", help="The price list file to write (.yaml)."),
+    output: Path = typer.Option(
+        ..., "-o", "--output", help="The price list file to write: .yaml, .csv or .xlsx (by the suffix)."
+    ),
     name: str | None = typer.Option(None, help="Name of the new list (default: the mapping's)."),
     version: str | None = typer.Option(None, help="Version of the new list (default: the mapping's)."),
     lang: Lang = LANG_OPTION,

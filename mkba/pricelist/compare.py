@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from mkba.errors import MkbaError
-from mkba.pricelist.index import PriceIndex, default_index
+from mkba.pricelist.index import WITHIN_INDEX, PriceIndex, default_index
 from mkba.pricelist.items import DEFAULT_CURRENCY, PriceList
 
 
@@ -42,7 +42,8 @@ def diff(
     Raises
     ------
     MkbaError
-        When the two lists are in different currencies.
+        When the two lists are in different currencies, or ``price_year`` is outside the index
+        (without an assumed inflation).
 
     Examples
     --------
@@ -62,6 +63,8 @@ def diff(
             "expected two lists in the same currency"
         )
     index = index or default_index()
+    if price_year is not None and a.currency == DEFAULT_CURRENCY:  # only euro lists are indexed
+        index.check_year(price_year, WITHIN_INDEX)
     years = [i.price_year for i in (*a, *b)]
     price_year = price_year if price_year is not None else (max(years) if years else None)
     rows = []

@@ -303,6 +303,7 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
     try:
         for needed in (LIST_SHEET, ITEMS_SHEET):
             if needed not in workbook.sheetnames:
+                _refuse_result_workbook(path, workbook.sheetnames)
                 raise MkbaError(
                     f"expected a sheet {needed!r} (mkba's export layout); "
                     f"sheets: {', '.join(workbook.sheetnames)}",
@@ -327,6 +328,32 @@ def _read_xlsx_layout(path: Path) -> tuple[list[Row], list[Row]]:
                 field=f"{sheet}!{cell}",
             )
     return header, table
+
+
+#: The summary and cash-flow sheets of a workbook ``mkba run --xlsx`` writes, in Dutch and in English
+#: (a project's workbook prefixes each alternative's sheets: ``A1 Samenvatting``).
+_RESULT_SHEETS = (("Samenvatting", "Kasstromen"), ("Summary", "Cashflows"))
+
+
+def _refuse_result_workbook(path: Path, sheets: list[str]) -> None:
+    """Refuse a result workbook of ``mkba run --xlsx`` read as a price list, saying what it is.
+
+    Raises
+    ------
+    MkbaError
+        When the workbook has the summary and cash-flow sheets of a result; nothing otherwise.
+    """
+    for summary, flows in _RESULT_SHEETS:
+        if any(s == summary or s.endswith(f" {summary}") for s in sheets) and any(
+            s == flows or s.endswith(f" {flows}") for s in sheets
+        ):
+            raise MkbaError(
+                f"this is a result workbook of mkba run (sheets {summary!r}, {flows!r}, ...), not a price "
+                f"list (sheets {LIST_SHEET!r} and {ITEMS_SHEET!r}, as mkba pricelist export writes); mkba "
+                "check checks scenario, project, price list, mapping and index files: check the scenario "
+                "or project the workbook was computed from",
+                file=str(path),
+            )
 
 
 def _layout_document(file: str, header: list[Row], table: list[Row]) -> Document:

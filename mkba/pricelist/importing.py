@@ -23,6 +23,7 @@ from typing import Any
 import pydantic
 
 from mkba.errors import MkbaError
+from mkba.io.files import read_input
 from mkba.io.spreadsheet import (
     UNSAVED_FORMULA,
     Row,
@@ -60,6 +61,8 @@ class _Table:
     hyperlinks: dict[str, str]
     #: Cells (``B5``) holding a formula without a saved value, which read as empty.
     uncached: set[str] = field(default_factory=set)
+    #: The separator a CSV file is read with (``None`` for a sheet).
+    delimiter: str | None = None
 
     def where(
         self, row: int, column: int | None, field_name: str, header: str | None = None
@@ -109,8 +112,53 @@ def _xlsx_tables(path: Path, mapping: Mapping) -> Iterator[_Table]:
         workbook.close()
 
 
-def _csv_table(path: Path, delimiter: str) -> _Table:
-    return _Table(str(path), path.stem, csv_rows(path, delimiter), True, {})
+#: The separators a CSV file may have besides ``,``: as messages name them, and as a mapping writes them.
+_OTHER_SEPARATORS = {";": ("';'", '";"'), "\t": ("a tab", '"\\t"')}
+
+
+def _csv_table(path: Path, mapping: Mapping) -> _Table:
+    """The CSV file as a table, separated by the mapping's ``delimiter`` or, when it states none, by
+    the one its header rows show (:func:`_sniffed_delimiter`).
+
+    Raises
+    ------
+    MkbaError
+        When the file is separated by ``;`` or a tab that the mapping does not state, and the mapping
+        does not say how its numbers are written (``decimal_separator``): that is never guessed.
+    """
+    raw = read_input(path)
+    stated = "delimiter" in mapping.model_fields_set
+    delimiter = mapping.delimiter if stated else _sniffed_delimiter(raw, mapping.header.rows)
+    rows = csv_rows(path, delimiter, raw)  # a file that is not UTF-8 is that error, before the one below
+    if not stated and delimiter in _OTHER_SEPARATORS and _decimal_unstated(mapping):
+        name = _OTHER_SEPARATORS[delimiter][0]
+        raise MkbaError(
+            f"the file is separated by {name} (its header has {name} and no ','), and the mapping states "
+            "no decimal_separator; expected the mapping to say how numbers are written, as mkba does not "
+            'guess it: add `decimal_separator: ","` for decimal commas (12,50, as Dutch Excel writes '
+            'them) or `decimal_separator: "."` for decimal points (12.50)',
+            file=str(path),
+            line=min(mapping.header.rows),
+        )
+    return _Table(str(path), path.stem, rows, True, {}, delimiter=delimiter)
+
+
+def _sniffed_delimiter(raw: bytes, header_rows: list[int]) -> str:
+    """``;`` or a tab when the header lines hold it (outside quotes) and no ``,``; else ``,``."""
+    lines = raw.decode("utf-8-sig", errors="replace").split("\n", max(header_rows))
+    text = re.sub(r'"[^"]*"', "", "\n".join(lines[n - 1] for n in header_rows if n <= len(lines)))
+    found = [s for s in (",", *_OTHER_SEPARATORS) if s in text]
+    return found[0] if len(found) == 1 else ","
+
+
+def _decimal_unstated(mapping: Mapping) -> bool:
+    """Whether the mapping reads a number from a column without stating its ``decimal_separator``."""
+    if "decimal_separator" in mapping.model_fields_set:
+        return False
+    given = mapping.fields.given()
+    return any(
+        spec.reads_column for name in NUMBER_FIELDS if name in given for _, spec in given[name].chain(name)
+    )
 
 
 # --------------------------------------------------------------------------- cell text to values
@@ -261,11 +309,7 @@ def import_pricelist(
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     path = Path(file)
     context = {"index": index or default_index()}
-    tables = (
-        [_csv_table(path, mapping.delimiter)]
-        if path.suffix.lower() == ".csv"
-        else _xlsx_tables(path, mapping)
-    )
+    tables = [_csv_table(path, mapping)] if path.suffix.lower() == ".csv" else _xlsx_tables(path, mapping)
     items: list[PriceItem] = []
     first_seen: dict[str, str] = {}
     unused = set(mapping.corrections)
@@ -407,6 +451,7 @@ def _resolve_columns(table: _Table, mapping: Mapping, header_rows: dict[int, tup
     Keyed by field or extra name, and ``name.fallback`` (...) for fallbacks.
     """
     headers = _header_texts(header_rows, mapping.header)
+    cells = [v for row in header_rows.values() for v in row if isinstance(v, str)]  # a tab kept
     by_text: dict[str, list[int]] = {}
     for col, text in enumerate(headers):
         if text:
@@ -418,12 +463,17 @@ def _resolve_columns(table: _Table, mapping: Mapping, header_rows: dict[int, tup
                 col = column_index(spec.letter.upper()) - 1
                 columns[key] = _Column(col, headers[col] if col < len(headers) else None)
             elif spec.header is not None:
-                columns[key] = _column_by_header(table, key, spec, headers, by_text)
+                columns[key] = _column_by_header(table, key, spec, headers, by_text, cells)
     return columns
 
 
 def _column_by_header(
-    table: _Table, name: str, spec: FieldSpec, headers: list[str], by_text: dict[str, list[int]]
+    table: _Table,
+    name: str,
+    spec: FieldSpec,
+    headers: list[str],
+    by_text: dict[str, list[int]],
+    cells: list[str],
 ) -> _Column:
     hits = sorted({col for h in spec.headers for col in by_text.get(_map_key(h), [])})
     field = f"fields.{name}" if table.is_csv else f"{_sheet_ref(table.sheet)} (fields.{name})"
@@ -431,7 +481,9 @@ def _column_by_header(
         wanted = " or ".join(repr(h) for h in spec.headers)
         present = [h for h in headers if h]
         near = difflib.get_close_matches(spec.headers[0], present, n=2, cutoff=0.5)
-        hint = f"; nearest: {', '.join(repr(n) for n in near)}" if near else ""
+        hint = _separator_hint(table, spec, cells) or (
+            f"; nearest: {', '.join(repr(n) for n in near)}" if near else ""
+        )
         raise MkbaError(
             f"the mapping names the column {wanted}, which is not in the header{hint}. "
             f"Headers found: {', '.join(repr(h) for h in present)}",
@@ -447,6 +499,23 @@ def _column_by_header(
             field=field,
         )
     return _Column(hits[0], headers[hits[0]])
+
+
+def _separator_hint(table: _Table, spec: FieldSpec, cells: list[str]) -> str:
+    """For a CSV file: the mapping's delimiter to state when the header cells (as read, tabs kept),
+    split by another separator, hold the column looked for (``'Code;Omschrijving'`` read with ``,``);
+    else ``""``."""
+    if not table.is_csv:
+        return ""
+    wanted = {_map_key(h) for h in spec.headers}
+    for separator, (name, written) in {",": ("','", '","'), **_OTHER_SEPARATORS}.items():
+        parts = {_map_key(part) for text in cells for part in text.split(separator)}
+        if separator != table.delimiter and wanted & parts:
+            decimal = "" if separator == "," else ' (and `decimal_separator: ","` for decimal commas)'
+            return (
+                f"; the header looks separated by {name}: add `delimiter: {written}` to the mapping{decimal}"
+            )
+    return ""
 
 
 def _cell(row: Row, column: _Column) -> Any:

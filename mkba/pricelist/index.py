@@ -22,6 +22,10 @@ from mkba.io import paths
 from mkba.io.documents import read_document, validate
 from mkba.pricelist.source import Source
 
+#: What to do about a price year outside an index, where no assumed inflation can be stated (a
+#: ``remedy`` of :meth:`PriceIndex.check_year`: ``{first}`` and ``{last}`` are the index's years).
+WITHIN_INDEX = "expected a price year from {first} to {last}, the years of the index"
+
 
 class YearStatus(pydantic.BaseModel):
     """How one year's index value was obtained, when it is not the official published figure."""
@@ -168,6 +172,50 @@ class PriceIndex:
         """
         return PriceIndex(dict(zip(self.years.tolist(), self._values.tolist())), self.name, rate, self.meta)
 
+    def check_year(self, year: int, remedy: str | None = None) -> None:
+        """Refuse a year this index has no value for: outside the series, without an assumed inflation.
+
+        Parameters
+        ----------
+        year : int
+            A calendar year, e.g. a price year to index amounts to.
+        remedy : str, optional
+            What the reader can do, as the end of the message; ``{first}`` and ``{last}`` stand for
+            the index's years (default: a year in the series, or the scenario key
+            ``assumed_inflation`` for the years beyond it; see :data:`WITHIN_INDEX`).
+
+        Raises
+        ------
+        MkbaError
+            For the field ``price_year``, naming the index and its years.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> index = mkba.PriceIndex({2023: 100.0, 2024: 103.0}, name="example")
+        >>> index.check_year(2024)  # in the series: nothing to say
+        >>> index.check_year(2030, "expected a price year from {first} to {last}")
+        Traceback (most recent call last):
+        ...
+        mkba.errors.MkbaError: price_year: price year 2030 is outside the price index 'example' (2023-2024); expected a price year from 2023 to 2024
+        >>> index.with_assumed_inflation(0.02).check_year(2030)  # beyond the series at 2 % a year
+        """
+        if self.assumed_inflation is None and not self.first_year <= year <= self.last_year:
+            raise self._outside(year, remedy)
+
+    def _outside(self, year: int, remedy: str | None = None) -> MkbaError:
+        """The error for ``year`` outside the series: see :meth:`check_year`."""
+        remedy = remedy or (
+            "use a year from {first} to {last}, or set `assumed_inflation` in the scenario file (an "
+            "assumed yearly inflation, e.g. 0.02) for the years beyond the index"
+        )
+        return MkbaError(
+            f"price year {year} is outside the price index {self.name!r} "
+            f"({self.first_year}-{self.last_year}); "
+            + remedy.format(first=self.first_year, last=self.last_year),
+            field="price_year",
+        )
+
     def level(self, year: npt.ArrayLike) -> np.ndarray:
         """Index value of ``year`` (scalar or array of int).
 
@@ -208,13 +256,7 @@ class PriceIndex:
         if not outside.any():
             return out
         if self.assumed_inflation is None:
-            bad = int(y[outside].flat[0])
-            raise MkbaError(
-                f"price year {bad} is outside the price index {self.name!r} "
-                f"({self.first_year}-{self.last_year}); use a year in the series or state an "
-                "assumed yearly inflation for the years beyond it",
-                field="price_year",
-            )
+            raise self._outside(int(y[outside].flat[0]))
         growth = 1.0 + float(self.assumed_inflation)
         return out * growth ** (y - inner).astype(np.float64)
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic
 
 from mkba.errors import MkbaError
-from mkba.pricelist.index import PriceIndex, default_index
+from mkba.pricelist.index import WITHIN_INDEX, PriceIndex, default_index
 from mkba.pricelist.source import Source
 from mkba.pricelist.units import check_unit
 
@@ -75,8 +75,9 @@ def _check_price_year(year: int, info: pydantic.ValidationInfo) -> int:
         return year
     raise ValueError(
         f"price year {year} is outside the price index {index.name!r} "
-        f"({index.first_year}-{index.last_year}); use a year in the index, "
-        "or state an assumed yearly inflation (scenario `assumed_inflation`)"
+        f"({index.first_year}-{index.last_year}); use a year from {index.first_year} to "
+        f"{index.last_year} in the list, or, for a scenario using the list, set `assumed_inflation` in "
+        "the scenario file (an assumed yearly inflation, e.g. 0.02) for the years beyond the index"
     )
 
 
@@ -477,7 +478,9 @@ class PriceList:
         frame = frame[[c for c in _COLUMN_ORDER if c in frame.columns]]
         if price_year is not None and len(frame):
             _check_indexable(self)
-            factor = (index or default_index()).factor(frame["price_year"].to_numpy(), price_year)
+            index = index or default_index()
+            index.check_year(price_year, WITHIN_INDEX)
+            factor = index.factor(frame["price_year"].to_numpy(), price_year)
             for col in ("amount", "low", "high"):
                 frame[col] = frame[col].astype(float) * factor
             frame["price_year"] = price_year

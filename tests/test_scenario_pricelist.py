@@ -167,7 +167,7 @@ def test_a_list_given_by_the_caller_is_its_own_error_not_the_scenarios(unknown):
 @pytest.mark.parametrize(
     ("key", "value", "words"),
     [
-        ("pricelist", 5, "string"),
+        ("pricelist", 5, "expected text, got a number (5)"),
         ("price_year", "abc", "whole number"),
         ("price_year", 2040, "outside the price index"),  # found when valued
         ("discount_rate", 2.25, "did you mean 0.0225?"),

@@ -18,7 +18,7 @@ only when a line is needed for a message, or when a plain scalar in the text may
 is not plain decimal (the fast parser reads ``5_0`` as 50; a cheap scan of the bytes finds such a
 scalar and passes over comments and quoted text), so that loading a large price list stays fast
 (measured in the benchmarks, docs/architecture.md). Validation errors from pydantic are turned
-into one :class:`MkbaError`.
+into one :class:`MkbaError`, in plain words ("expected a whole number, got 7.5"; see ``_WORDING``).
 
 Untrusted files are read within limits (docs/security.md): the file is a regular file within
 the size limit (:func:`mkba.io.files.read_input`); a control character (other than tab, line
@@ -958,44 +958,297 @@ _PATTERN_WORDS = {
 }
 
 
+def _got(value: Any, as_kind: bool = False) -> str:
+    """A value given, as a message names it: ``7.5``, ``'ja'``, ``true``, ``a list``, ``a mapping``.
+
+    Parameters
+    ----------
+    value : Any
+        The value read from the file.
+    as_kind : bool
+        Name the kind of a number or a text too (``a number (5)``, ``text ('vijf')``), for a message
+        that asked for another kind.
+
+    Returns
+    -------
+    str
+        Plain words, never a Python class name.
+
+    Examples
+    --------
+    >>> _got([40, 60]), _got(7.5), _got("ja"), _got(True), _got(None), _got(5, as_kind=True)
+    ('a list', '7.5', "'ja'", 'true', 'an empty value', 'a number (5)')
+    """
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        shown = _number(value)
+        return f"a number ({shown})" if as_kind else shown
+    if isinstance(value, str):
+        shown = repr(value if len(value) <= 60 else value[:57] + "...")
+        return f"text ({shown})" if as_kind else shown
+    return "a value of another kind"
+
+
+def _number(value: float) -> str:
+    """A number as a message shows it: ``7.5``, ``1900``, ``1e+20``; a long whole number by its digits."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return f"a whole number of {len(str(abs(value)))} digits"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10**15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _metadata(hint: Any) -> list[Any]:
+    """The metadata of ``hint``'s ``Annotated`` layers (a ``Field(...)`` taken apart), outermost first."""
+    out: list[Any] = []
+    while typing.get_origin(hint) is typing.Annotated:
+        for meta in hint.__metadata__:
+            meta = getattr(meta, "func", meta)  # a validator's own bounds (fields.Within)
+            out.extend(
+                [meta, *getattr(meta, "metadata", [])]
+                if isinstance(meta, pydantic.fields.FieldInfo)
+                else [meta]
+            )
+        hint = typing.get_args(hint)[0]
+    return out
+
+
+def _pattern_noun(hint: Any) -> tuple[str, str | None] | None:
+    """What a text with a known pattern is called and an example of it: ``("stakeholder id", "gemeente")``."""
+    for meta in _metadata(hint):
+        words = _PATTERN_WORDS.get(str(getattr(meta, "pattern", "")))
+        if words:
+            noun = re.split(r" of | as ", words, maxsplit=1)[0].removeprefix("an ").removeprefix("a ")
+            example = re.search(r"\(e\.g\. ([^),]+)", words)
+            return noun, example.group(1).strip('"') if example else None
+    return None
+
+
+def _key_words(hint: Any) -> tuple[str, str | None] | None:
+    """The keys of a mapping in words, and an example key: a year, a period, a stakeholder id."""
+    kinds = expand_hints([hint])
+    if kinds == [int]:
+        return "year", "2025"
+    if int in kinds and str in kinds:
+        return "period", "2025"
+    if kinds == [str]:
+        return _pattern_noun(hint) or ("name", None)
+    return None
+
+
+def _value_words(hint: Any) -> tuple[str, str | None] | None:
+    """The values of a mapping in words, and an example value: a number, true/false, a mapping."""
+    kinds = [k for k in expand_hints([hint]) if k is not type(None)]
+    if float in kinds or int in kinds:
+        # an example only where the model bounds the number: 0.5 for a share, 40 otherwise
+        highs = [float(getattr(m, k)) for m in _metadata(hint) for k in ("high", "le", "lt") if hasattr(m, k)]
+        return "number", (None if not highs else "0.5" if min(highs) <= 1 else "40")
+    if kinds == [bool]:
+        return "true/false", "true"
+    if kinds == [str]:
+        return "text", None
+    models = [k for k in kinds if _is_model(k)]
+    if len(models) == 1:
+        first = _field_example(models[0])
+        return "{...}", "{" + first + "}" if first else None
+    return None
+
+
+def _field_example(model: type[pydantic.BaseModel]) -> str | None:
+    """``public: true``: a field of ``model`` (a required one first) whose value a simple example shows."""
+    fields = sorted(model.model_fields.items(), key=lambda item: not item[1].is_required())
+    for name, info in fields:
+        hint = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        kinds = [k for k in expand_hints([hint]) if k is not type(None)]
+        words = None if all(_is_model(k) for k in kinds) else _value_words(hint)  # no model inside a model
+        if words and words[1]:
+            return f"{info.alias or name}: {words[1]}"
+    return None
+
+
+def _a_mapping(err: ErrorDetails, model: type) -> str:
+    """``expected year: number pairs (e.g. 2025: 40), got a list``, or plain ``a mapping`` where the
+    model does not say what the keys and values are."""
+    got = _got(err.get("input"), as_kind=True)
+    for hint in expand_hints(hints_at(model, tuple(err["loc"]))):
+        if typing.get_origin(hint) is dict:
+            key_hint, value_hint = typing.get_args(hint)
+            key, value = _key_words(key_hint), _value_words(value_hint)
+            if key and value:
+                example = f" (e.g. {key[1]}: {value[1]})" if key[1] and value[1] else ""
+                return f"expected {key[0]}: {value[0]} pairs{example}, got {got}"
+        elif _is_model(hint) and (first := _field_example(hint)):
+            return f"expected a mapping (key: value pairs such as {first}), got {got}"
+    return f"expected a mapping (key: value pairs), got {got}"
+
+
+def _one_of(err: ErrorDetails, model: type) -> str:
+    """``expected one of 'once', 'year', ..., got 'yaer'; did you mean 'year'?``"""
+    expected = str(err.get("ctx", {}).get("expected", ""))
+    choices = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    given = err.get("input")
+    msg = f"expected {'one of ' if len(choices) != 1 else ''}{expected}, got {_got(given)}"
+    near = difflib.get_close_matches(given, choices, n=1) if isinstance(given, str) else []
+    return msg + (f"; did you mean {near[0]!r}?" if near else "")
+
+
+#: pydantic's bound of a number (its ``ctx`` key) and how a message writes it.
+_BOUNDS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+
+
+def _within_bounds(err: ErrorDetails, model: type) -> str:
+    """``expected a whole number in [1, 200], got 0``: both bounds where the model gives both."""
+    ctx = err.get("ctx", {})
+    hints = hints_at(model, tuple(err["loc"]))
+    whole = bool(hints) and all(k is int for k in expand_hints(hints) if k is not type(None))
+    what = "a whole number" if whole else "a number"
+    bounds = {k: getattr(m, k) for h in hints for m in _metadata(h) for k in _BOUNDS if hasattr(m, k)}
+    low = next(((k, bounds[k]) for k in ("ge", "gt") if k in bounds), None)
+    high = next(((k, bounds[k]) for k in ("le", "lt") if k in bounds), None)
+    if low and high and all(bounds.get(k) == v for k, v in ctx.items() if k in _BOUNDS):
+        opens = "[" if low[0] == "ge" else "("
+        closes = "]" if high[0] == "le" else ")"
+        expected = f"in {opens}{_number(low[1])}, {_number(high[1])}{closes}"
+    else:
+        expected = " and ".join(f"{_BOUNDS[k]} {_number(v)}" for k, v in ctx.items() if k in _BOUNDS)
+    given = err.get("input")
+    if isinstance(given, str) and re.fullmatch(r"\s*[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?\s*", given):
+        given = float(given)  # a number read from text (a cell of a table) is shown as a number
+    return f"expected {what} {expected}, got {_got(given)}"
+
+
+def _length(err: ErrorDetails, model: type) -> str:
+    """``expected at least 1 character, got ''``; ``expected at least 2 items, got 1``."""
+    ctx = err.get("ctx", {})
+    text = err["type"].startswith("string_")
+    most = err["type"].endswith("too_long")
+    bound = ctx.get("max_length" if most else "min_length")
+    unit = "character" if text else "item"
+    expected = f"{'at most' if most else 'at least'} {bound} {unit}{'' if bound == 1 else 's'}"
+    got = _got(err.get("input")) if text else f"{ctx.get('actual_length', 'another number')}"
+    return f"expected {'text of ' if text else ''}{expected}, got {got}"
+
+
+def _pattern(err: ErrorDetails, model: type) -> str | None:
+    """``expected a stakeholder id of lower-case letters, ..., got 'Gemeente'``, for mkba's own patterns."""
+    words = _PATTERN_WORDS.get(str(err.get("ctx", {}).get("pattern", "")))
+    return f"expected {words}, got {err.get('input')!r}" if words else None
+
+
+def _text(err: ErrorDetails, model: type) -> str:
+    """``expected text, got a number (2024)``, with a hint to quote a number or true/false."""
+    given = err.get("input")
+    msg = f"expected text, got {_got(given, as_kind=True)}"
+    if isinstance(given, (int, float)) and not isinstance(given, bool):
+        msg += f"; put it in quotes to make it text ('{_got(given)}')"
+    return msg
+
+
+def _expected(words: str, as_kind: bool = False) -> typing.Callable[[ErrorDetails, type], str]:
+    """The wording of a kind of error that only says what was expected (``expected a list, got a
+    number (5)``; ``as_kind``: name the kind of a number or a text given, see :func:`_got`)."""
+
+    def say(err: ErrorDetails, model: type) -> str:
+        return f"expected {words}, got {_got(err.get('input'), as_kind)}"
+
+    return say
+
+
+#: pydantic's kinds of error (``err["type"]``) and their wording: ``expected ..., got ...``. A kind
+#: not here keeps pydantic's message (a validator of mkba words its own: ``Value error, ...``).
+_WORDING: dict[str, typing.Callable[[ErrorDetails, type], str | None]] = {
+    "dict_type": _a_mapping,
+    "model_type": _a_mapping,
+    "model_attributes_type": _a_mapping,
+    "literal_error": _one_of,
+    "enum": _one_of,
+    "int_from_float": _expected("a whole number"),
+    "int_parsing": _expected("a whole number"),
+    "int_type": _expected("a whole number"),
+    "bool_parsing": _expected("true or false"),
+    "bool_type": _expected("true or false"),
+    "float_parsing": _expected("a number"),
+    "float_type": _expected("a number"),
+    "finite_number": _expected("a finite number"),
+    "string_type": _text,
+    "list_type": _expected("a list", as_kind=True),
+    "tuple_type": _expected("a list", as_kind=True),
+    "greater_than": _within_bounds,
+    "greater_than_equal": _within_bounds,
+    "less_than": _within_bounds,
+    "less_than_equal": _within_bounds,
+    "too_short": _length,
+    "too_long": _length,
+    "string_too_short": _length,
+    "string_too_long": _length,
+    "string_pattern_mismatch": _pattern,
+}
+
+
+def _unknown_key(err: ErrorDetails, model: type) -> str:
+    """``unknown key 'quanity'; did you mean 'quantity'? Expected one of: ...``."""
+    key = err["loc"][-1]
+    allowed = sorted(fields_at(model, tuple(err["loc"][:-1])))
+    hint = difflib.get_close_matches(str(key), allowed, n=1)
+    msg = f"unknown key {key!r}"
+    if hint:
+        msg += f"; did you mean {hint[0]!r}?"
+    if allowed:
+        msg += " Expected one of: " + ", ".join(allowed)
+    return msg
+
+
 def _describe(err: ErrorDetails, model: type) -> str:
+    """One pydantic error in plain words: ``expected ..., got ...`` (see :data:`_WORDING`)."""
     kind = err["type"]
     if kind == "extra_forbidden":
-        key = err["loc"][-1]
-        allowed = sorted(fields_at(model, tuple(err["loc"][:-1])))
-        hint = difflib.get_close_matches(str(key), allowed, n=1)
-        msg = f"unknown key {key!r}"
-        if hint:
-            msg += f"; did you mean {hint[0]!r}?"
-        if allowed:
-            msg += " Expected one of: " + ", ".join(allowed)
-        return msg
+        return _unknown_key(err, model)
     if kind == "missing":
         return "this field is required but missing"
-    if kind == "string_pattern_mismatch":
-        pattern = str(err.get("ctx", {}).get("pattern", ""))
-        words = _PATTERN_WORDS.get(pattern)
-        if words:
-            return f"expected {words}, got {err.get('input')!r}"
+    wording = _WORDING.get(kind)
+    said = wording(err, model) if wording else None
+    if said:
+        return said
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     given = "input" in err and not (
         kind == "sib_contract" and err["input"] is None
     )  # a check of several fields
-    if given and kind not in ("model_type", "dict_type") and not isinstance(err["input"], (dict, list)):
+    if given and not isinstance(err["input"], (dict, list)):
         msg += f" (got {err['input']!r})"
     return msg
+
+
+def _said_by_unknown_key(errors: list[ErrorDetails], model: type) -> list[ErrorDetails]:
+    """``errors`` without a required field's "missing" where an unknown key beside it is a close
+    match of it (``quanity:`` for ``quantity:``): the unknown key's message already says so."""
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            where = tuple(err["loc"][:-1])
+            near = difflib.get_close_matches(str(err["loc"][-1]), sorted(fields_at(model, where)), n=1)
+            misspelt |= {(*where, name) for name in near}
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
 
 
 def validation_error(exc: pydantic.ValidationError, doc: Document, model: type) -> MkbaError:
     """Turn a pydantic error into one :class:`MkbaError` pointing at the first problem.
 
-    Further problems, if any, are listed after the first, one per line.
+    Further problems, if any, are listed after the first, one per line. A required field reported
+    missing beside an unknown key that is a close match of it (a misspelling) is left out: the unknown
+    key's message names the field.
     """
     lines = []
     first: MkbaError | None = None
-    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    errors = sorted(_said_by_unknown_key(exc.errors(), model), key=lambda e: e["type"] != "extra_forbidden")
     for err in errors:
         path, rest = _data_path(doc.data, tuple(err["loc"]))
         line = doc.line_of(path)
@@ -1035,15 +1288,46 @@ M = typing.TypeVar("M", bound=pydantic.BaseModel)
 
 def validate(model: type[M], doc: Document, context: dict[str, Any] | None = None) -> M:
     """Validate a document against a closed pydantic model, or raise :class:`MkbaError`."""
-    if not isinstance(doc.data, dict):
-        raise MkbaError(
-            f"expected a mapping at the top of the file, got {type(doc.data).__name__}", file=doc.file, line=1
-        )
+    top_mapping(doc)
     _check_format(model, doc)
     try:
         return model.model_validate(doc.data, context=context)
     except pydantic.ValidationError as exc:
         raise validation_error(exc, doc, model) from None
+
+
+def top_mapping(doc: Document) -> dict[Any, Any]:
+    """The mapping at the top of a document, as every mkba file has one (``format: ...`` and more).
+
+    Parameters
+    ----------
+    doc : Document
+        A document read by :func:`read_document` or :func:`parse_yaml`.
+
+    Returns
+    -------
+    dict
+        ``doc.data``.
+
+    Raises
+    ------
+    MkbaError
+        At line 1 where the top is a list, a text, a number or empty, saying which in plain words.
+
+    Examples
+    --------
+    >>> top_mapping(parse_yaml("- a", "list.yaml"))
+    Traceback (most recent call last):
+    mkba.errors.MkbaError: list.yaml:1: expected a mapping (key: value pairs such as format: ...) at the top of the file, got a list
+    """
+    if not isinstance(doc.data, dict):
+        raise MkbaError(
+            "expected a mapping (key: value pairs such as format: ...) at the top of the file, "
+            f"got {_got(doc.data, as_kind=True)}",
+            file=doc.file,
+            line=1,
+        )
+    return doc.data
 
 
 def _check_format(model: type[pydantic.BaseModel], doc: Document) -> None:

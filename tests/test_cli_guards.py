@@ -370,3 +370,23 @@ def test_ctrl_c_is_said_and_never_exit_code_0(tmp_path, monkeypatch):
     assert done.returncode == 130
     assert "interrupted (Ctrl-C)" in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "- a\n",
+            "expected a mapping (key: value pairs such as format: ...) at the top of the file, got a list",
+        ),
+        ("name: x\n", "format: missing; expected one of: mkba-scenario/1"),
+        ("format: mkba-x/1\n", "format: unknown format 'mkba-x/1'; expected one of: mkba-scenario/1"),
+    ],
+)
+def test_check_says_what_a_file_without_a_known_format_lacks(tmp_path, text, words):
+    # a list at the top said "unknown format None"
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = invoke_cli("check", path)
+    refused(done, words)
+    assert "None" not in done.stderr

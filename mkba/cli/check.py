@@ -111,7 +111,7 @@ def check(
     alternatives likewise; a price list is resolved with what it extends. The first problem ends in
     one message and exit code 2.
     """
-    from mkba.io.documents import read_document
+    from mkba.io.documents import read_document, top_mapping
     from mkba.pricelist.items import TABLE_SUFFIXES
     from mkba.pricelist.registry import load_pricelist
 
@@ -129,11 +129,12 @@ def check(
             )
             continue
         doc = read_document(path)
-        kind = doc.data.get("format") if isinstance(doc.data, dict) else None
+        kind = top_mapping(doc).get("format")  # a list, text or nothing at the top: said at line 1
         checker = CHECKS.get(kind) if isinstance(kind, str) else None
         if checker is None:
+            what = "missing" if kind is None else f"unknown format {kind!r}"
             raise MkbaError(
-                f"unknown format {kind!r}; expected one of: {', '.join(CHECKS)}",
+                f"{what}; expected one of: {', '.join(CHECKS)}",
                 file=str(path),
                 line=doc.line_of(("format",)),
                 field="format",

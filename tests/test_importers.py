@@ -896,3 +896,12 @@ def test_a_number_written_oddly_is_refused_not_read_as_another(text, decimal, th
     with pytest.raises(ValueError, match="expected a number"):
         parse_number(text, decimal, thousands)
     assert parse_number("1.234,56", ",", ".") == 1234.56 and parse_number("1 234,5", ",", " ") == 1234.5
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_list_text_of_spaces_reads_back_as_written(tmp_path, suffix):
+    # hypothesis found it: the list's description " " came back as None from the CSV layout, while an
+    # item's text of spaces came back as written
+    spec = PriceListFile(format="mkba-pricelist/1", name="a", version="0", title="0", description=" ")
+    path = export_pricelist(spec, tmp_path / f"l{suffix}")
+    assert read_pricelist_table(path).description == " "

@@ -363,7 +363,7 @@ def _layout_document(file: str, header: list[Row], table: list[Row]) -> Document
     for row in header:
         key = clean_text(row.values[0])
         value = row.values[1] if len(row.values) > 1 else None
-        if not is_blank(value):
+        if value is not None and value != "":  # a text of spaces is a text, as in the items' cells
             data[key] = value
             lines[(key,)] = row.number
     if not table:

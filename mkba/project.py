@@ -13,15 +13,27 @@ Layer: beside :mod:`mkba.result` (it may import everything below it; :mod:`mkba.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkba._version import __version__
+from mkba.errors import MkbaError
+from mkba.io.documents import Document
 from mkba.pricelist.items import PriceList
 from mkba.result import Result, evaluate, scenario_pricelist
-from mkba.scenario.project import Alternative, ProjectDefinition, read_project
+from mkba.scenario.project import (
+    SHARED,
+    Alternative,
+    AlternativeSpec,
+    ProjectDefinition,
+    ProjectFile,
+    _check_same_footing,
+    _nothing,
+    read_project,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,10 +47,16 @@ PERCENTILES = (5, 50, 95)
 class Project:
     """A project: the nulalternatief and the alternatives compared with it, as scenarios.
 
+    Vary an alternative in code with :meth:`with_changes` (a new project, on the same footing);
+    :meth:`evaluate` checks the footing of the scenarios it values, however they were put in.
+
     Attributes
     ----------
     definition : ProjectDefinition
         What the project file says, every alternative resolved to a validated scenario.
+    changes : list of dict
+        The changes made in code by :meth:`with_changes`, in order: ``alternative`` (an id, or None
+        for every alternative), ``op``, ``path`` and ``value``; recorded in the provenance.
 
     Examples
     --------
@@ -49,6 +67,7 @@ class Project:
     """
 
     definition: ProjectDefinition
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -97,13 +116,208 @@ class Project:
         Returns
         -------
         ProjectResult
+
+        Raises
+        ------
+        MkbaError
+            Alternatives that are not on the same footing (docs/method.md, section 8), as
+            :func:`load_project` refuses them: also when a scenario was changed or put in in code (use
+            :meth:`with_changes`); a setting given here holds for all and is not compared.
         """
+        given = {"pricelist": pricelist, "price_year": price_year, "discount_rate": discount_rate}
+        self.check_footing({key: value for key, value in given.items() if value is not None})
         pl = self.load_pricelist(pricelist, folders=folders)
         results = {
             alt.id: evaluate(alt.scenario, pl, price_year=price_year, discount_rate=discount_rate, lang=lang)
             for alt in self.definition.all
         }
         return ProjectResult(self, results, lang)
+
+    def check_footing(self, settings: Mapping[str, Any] | None = None) -> None:
+        """Refuse alternatives that are not on the same footing, by the loader's rule and message.
+
+        Every alternative, the nulalternatief included, as it is now (also one changed or put in in
+        code): the same price list, price year, discount rate, base year, start year and horizon
+        (docs/method.md, section 8).
+
+        Parameters
+        ----------
+        settings : mapping of str to value, optional
+            Settings that hold for every alternative however its scenario reads (the ones given to
+            :meth:`evaluate`): not compared.
+
+        Raises
+        ------
+        MkbaError
+            Naming both alternatives and both values, with the project file and the setting.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> project = mkba.load_project("scenarios/frontlijnteam-project.yaml")
+        >>> project.check_footing()  # as read: nothing to say
+        """
+        base, alternatives = self.definition.baseline, self.definition.alternatives
+        # as the file lists them ('nothing', made from the first alternative's settings, last)
+        everyone = [*alternatives, base] if base.is_nothing else [base, *alternatives]
+        spec = ProjectFile.model_construct(
+            format="mkba-project/1",
+            name=self.name,
+            alternatives=[AlternativeSpec.model_construct(id=a.id) for a in everyone],
+        )
+        # no lines: a scenario changed in code is not at a line of the project file
+        _check_same_footing(
+            spec, Document({}, self.file, {}), {a.id: a for a in everyone}, dict(settings or {})
+        )
+
+    def with_changes(
+        self,
+        alternative: str | None = None,
+        *,
+        set: Mapping[str, Any] | None = None,
+        remove: Sequence[str] | None = None,
+        add: Mapping[str, Sequence[dict]] | None = None,
+    ) -> Project:
+        """A new project: one alternative changed, or a shared setting changed for every alternative.
+
+        The way to vary an alternative in code (docs/projects.md, "Varying an alternative in code"): the changes are those of
+        :meth:`Scenario.with_changes <mkba.scenario.model.Scenario.with_changes>` (the path language of a
+        variant), validated as strictly, and recorded in the provenance; the project is unchanged.
+        Alternatives read as variants of the changed one (``based_on``) keep the scenario they were read
+        with.
+
+        Parameters
+        ----------
+        alternative : str, optional
+            The id of the alternative (or of a named nulalternatief) to change. None: ``set`` changes
+            settings every alternative shares (``pricelist``, ``price_year``, ``discount_rate``,
+            ``base_year``, ``start_year``, ``horizon``) for all of them, the nulalternatief included, as
+            the project file's own settings do.
+        set : mapping of path to value, optional
+            New values: ``{"effects.minder-ots.attribution": 0.6}``.
+        remove : sequence of path, optional
+            Lines or fields to remove (one alternative only).
+        add : mapping of section to list of lines, optional
+            New lines per section (one alternative only).
+
+        Returns
+        -------
+        Project
+
+        Raises
+        ------
+        MkbaError
+            An unknown alternative (naming the alternatives); a shared setting changed for one
+            alternative, or anything else changed for all; a change the scenario refuses (an unknown
+            path, id or field, a value out of range).
+
+        Examples
+        --------
+        >>> import mkba
+        >>> project = mkba.load_project("scenarios/frontlijnteam-project.yaml")
+        >>> lower = project.with_changes("frontlijnteam", set={"effects.minder-ots.attribution": 0.5})
+        >>> d = lower.evaluate().delta("frontlijnteam")["pv_benefits"]
+        >>> d < project.evaluate().delta("frontlijnteam")["pv_benefits"]
+        True
+        >>> at_4 = project.with_changes(set={"discount_rate": 0.04})  # every alternative, on one footing
+        >>> at_4.evaluate().to_dict()["provenance"]["discount_rate"]
+        0.04
+        """
+        if alternative is None:
+            new = self._with_settings(dict(set or {}), remove, add)
+        else:
+            new = self._with_alternative(alternative, set, remove, add)
+        new.check_footing()
+        return new
+
+    def _with_settings(
+        self, settings: dict[str, Any], remove: Sequence[str] | None, add: Mapping[str, Sequence[dict]] | None
+    ) -> Project:
+        """Every alternative with the shared ``settings`` changed (:meth:`with_changes` without an id)."""
+        others = [key for key in settings if key not in SHARED]
+        if others or remove or add:
+            what = f"set {', '.join(others)}" if others else ("remove" if remove else "add")
+            raise MkbaError(
+                f"without an alternative, with_changes changes only the settings every alternative shares "
+                f"({', '.join(SHARED)}); to {what}, name the alternative: with_changes(ID, ...) "
+                f"(ids: {', '.join(self._ids())})",
+                file=self.file,
+                field="alternative",
+            )
+        if not settings:
+            return dataclasses.replace(self, changes=list(self.changes))
+
+        def changed(alt: Alternative) -> Alternative:
+            scenario = alt.scenario.with_changes(set=settings)
+            # a setting now comes from this call, not from the project file's line
+            scenario._settings_at = {k: v for k, v in alt.scenario._settings_at.items() if k not in settings}
+            return dataclasses.replace(alt, scenario=scenario)
+
+        alternatives = [changed(alt) for alt in self.definition.alternatives]
+        base = self.definition.baseline
+        baseline = (
+            _nothing(alternatives[0].scenario, self.file) if base.is_nothing else changed(base)
+        )  # 'nothing' takes the first alternative's settings, as when read
+        definition = dataclasses.replace(
+            self.definition,
+            baseline=baseline,
+            alternatives=alternatives,
+            settings={**self.definition.settings, **settings},
+        )
+        made = [
+            {"alternative": None, "op": "set", "path": key, "value": value} for key, value in settings.items()
+        ]
+        return Project(definition, [*self.changes, *made])
+
+    def _with_alternative(
+        self,
+        alt_id: str,
+        set_: Mapping[str, Any] | None,
+        remove: Sequence[str] | None,
+        add: Mapping[str, Sequence[dict]] | None,
+    ) -> Project:
+        """Alternative ``alt_id`` changed (:meth:`with_changes` with an id)."""
+        alt = self._alternative(alt_id, field="alternative")
+        if alt.is_nothing:
+            raise MkbaError(
+                f"the nulalternatief {alt.id!r} is nothing: it has nothing to change "
+                "(name a nulalternatief in the project file to vary it)",
+                file=self.file,
+                field="alternative",
+            )
+        shared = [key for key in set_ or {} if key in SHARED]
+        if shared:
+            key = shared[0]
+            raise MkbaError(
+                f"{key} is a setting every alternative shares (same footing, docs/method.md section 8): "
+                f"change it for all with with_changes(set={{{key!r}: ...}}) without an alternative",
+                file=self.file,
+                field=f"set.{key}",
+            )
+        scenario = alt.scenario.with_changes(set=set_, remove=remove, add=add)
+        made = [{"alternative": alt.id, **c.to_dict()} for c in scenario.changes[len(alt.scenario.changes) :]]
+        new_alt = dataclasses.replace(alt, scenario=scenario)
+        base = self.definition.baseline
+        definition = dataclasses.replace(
+            self.definition,
+            baseline=new_alt if base.id == alt.id else base,
+            alternatives=[new_alt if a.id == alt.id else a for a in self.definition.alternatives],
+        )
+        return Project(definition, [*self.changes, *made])
+
+    def _ids(self) -> list[str]:
+        return [a.id for a in self.definition.all]
+
+    def _alternative(self, alt_id: str, *, field: str) -> Alternative:
+        """The alternative (or nulalternatief) ``alt_id``; an unknown id is one MkbaError naming them all."""
+        for alt in self.definition.all:
+            if isinstance(alt_id, str) and alt.id == alt_id:
+                return alt
+        raise MkbaError(
+            f"no alternative {alt_id!r} in the project (alternatives: {', '.join(self._ids())})",
+            file=self.file,
+            field=field,
+        )
 
     def load_pricelist(
         self, pricelist: str | Path | PriceList | None = None, *, folders: Sequence[str | Path] = ()
@@ -214,6 +428,17 @@ class ProjectResult:
         """
         return self.results[self.project.baseline.id]
 
+    def _result(self, alt_id: str) -> Result:
+        """The result of alternative ``alt_id``; an unknown id is one MkbaError naming the alternatives."""
+        if isinstance(alt_id, str) and alt_id in self.results:
+            return self.results[alt_id]
+        ids = ", ".join(self.results)
+        raise MkbaError(
+            f"no alternative {alt_id!r} in the project (alternatives: {ids})",
+            file=self.project.file,
+            field="alt_id",
+        )
+
     def delta(self, alt_id: str) -> dict[str, Any]:
         """Alternative ``alt_id`` minus the nulalternatief: figures, per stakeholder and fiscal.
 
@@ -236,8 +461,8 @@ class ProjectResult:
 
         Raises
         ------
-        KeyError
-            An ``alt_id`` that is not in :attr:`results`.
+        MkbaError
+            An ``alt_id`` that is not an alternative's, naming the alternatives.
 
         Examples
         --------
@@ -247,7 +472,7 @@ class ProjectResult:
         >>> delta["dominant"], round(delta["bcr"], 3)  # 0.056 euro more benefit per euro more cost
         (False, 0.056)
         """
-        a, b = self.results[alt_id], self.baseline
+        a, b = self._result(alt_id), self.baseline
         out: dict[str, Any] = {name: _delta(getattr(a, name), getattr(b, name)) for name in FIGURES}
         dc, db = out["pv_costs"], out["pv_benefits"]
         differs = abs(dc) > 1e-9 or abs(db) > 1e-9
@@ -322,8 +547,8 @@ class ProjectResult:
 
         Raises
         ------
-        KeyError
-            An ``alt_id`` that is not in :attr:`results`.
+        MkbaError
+            An ``alt_id`` that is not an alternative's, naming the alternatives.
 
         Examples
         --------
@@ -334,7 +559,7 @@ class ProjectResult:
         1626812
         """
         key_cols = ("id", "stakeholder", "transfer", "memo")
-        mine = {tuple(r[k] for k in key_cols): r for r in self.results[alt_id].line_rows()}
+        mine = {tuple(r[k] for k in key_cols): r for r in self._result(alt_id).line_rows()}
         theirs = {tuple(r[k] for k in key_cols): r for r in self.baseline.line_rows()}
         rows = []
         for key in [*mine, *(k for k in theirs if k not in mine)]:
@@ -506,6 +731,7 @@ class ProjectResult:
                     "name": self.project.name,
                     "file": self.project.file,
                     "sha256": self.project.definition.sha256,
+                    **({"changes": list(self.project.changes)} if self.project.changes else {}),
                 },
                 **{k: v for k, v in baseline_own["provenance"].items() if k != "scenario"},
                 "mkba_version": __version__,

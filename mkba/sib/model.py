@@ -250,6 +250,47 @@ class SibModel:
         """Expected level of each outcome, shape (O,)."""
         return np.array([o.point_level for o in self.outcomes])
 
+    def outcome_index(self, outcome: int | str) -> int:
+        """The index of an outcome of the contract, given as its index or its id.
+
+        Parameters
+        ----------
+        outcome : int or str
+            An index (0 is the first outcome of the contract) or an outcome's ``id``.
+
+        Returns
+        -------
+        int
+            The index into :attr:`outcomes`.
+
+        Raises
+        ------
+        MkbaError
+            An unknown id, an index out of range or another type: naming the contract's outcomes.
+
+        Examples
+        --------
+        >>> from mkba.sib.model import compile_sib
+        >>> sib = compile_sib("scenarios/buzinezzclub-rotterdam.yaml")
+        >>> sib.outcome_index("uitkeringsdagen"), sib.outcome_index(0)
+        (0, 0)
+        """
+        ids = [o.id for o in self.outcomes]
+        if isinstance(outcome, str) and outcome in ids:
+            return ids.index(outcome)
+        if (
+            isinstance(outcome, int | np.integer)
+            and not isinstance(outcome, bool)
+            and 0 <= outcome < len(ids)
+        ):
+            return int(outcome)
+        named = ", ".join(f"{k} = {i}" for k, i in enumerate(ids))
+        near = nearest(outcome, ids) if isinstance(outcome, str) else ""
+        raise MkbaError(
+            f"expected an outcome of the contract, by id or index ({named}), got {outcome!r}{near}",
+            field="outcome",
+        )
+
     def levels_from(self, given: dict[str, float] | float | None) -> np.ndarray:
         """Outcome levels (O,) from ``--outcome`` style input: one number, or id -> level.
 
@@ -331,7 +372,8 @@ class SibModel:
         Raises
         ------
         MkbaError
-            For a level that is not finite, or payments beyond what the engine holds (EUR 10 trillion).
+            For a level that is not finite, a number of levels a row other than the contract's number
+            of outcomes, or payments beyond what the engine holds (EUR 10 trillion).
         ValueError
             For ``counts`` without ``values``.
 
@@ -345,7 +387,7 @@ class SibModel:
         >>> s.payer_cents.shape  # (draws, years 2014-2018), euro cents
         (2, 5)
         """
-        levels = np.atleast_2d(np.asarray(levels, dtype=np.float64))
+        levels = self._level_rows(levels)
         D, O = levels.shape
         bad = ~np.isfinite(levels)
         if bad.any():
@@ -390,6 +432,20 @@ class SibModel:
             periods=cols.labels,
             **money,
         )
+
+    def _level_rows(self, levels: ArrayLike) -> np.ndarray:
+        """``levels`` as rows (D, O) of one level per outcome; another number of levels is refused."""
+        rows = np.atleast_2d(np.asarray(levels, dtype=np.float64))
+        n = len(self.outcomes)
+        if rows.ndim != 2 or rows.shape[1] != n:
+            ids = ", ".join(o.id for o in self.outcomes)
+            got = rows.shape[-1] if rows.ndim == 2 else f"an array of shape {rows.shape}"
+            raise MkbaError(
+                f"expected {n} level{'s' if n != 1 else ''} a row, one per outcome of the contract "
+                f"({ids}), got {got}",
+                field="levels",
+            )
+        return rows
 
     def rule_totals(self, levels: np.ndarray, counts: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Each outcome's payment from its rules (D, O) cents: dependencies, triggers, person caps, netting.
@@ -521,7 +577,7 @@ class SibModel:
         lv = self.levels_from(levels) if not isinstance(levels, np.ndarray) else levels
         return SibResult(self, self.run(lv[None, :]))
 
-    def levels_along(self, outcome: int, grid: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
+    def levels_along(self, outcome: int | str, grid: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
         """Sets of outcome levels along ``grid``: outcome ``outcome`` at each level, the others at ``at``.
 
         The one place that lays out the levels of the payout curve, the net savings and the gains
@@ -529,8 +585,8 @@ class SibModel:
 
         Parameters
         ----------
-        outcome : int
-            Index of the outcome that varies.
+        outcome : int or str
+            The outcome that varies: its index or its id.
         grid : ndarray (G,)
             Its levels, in its unit.
         at : ndarray (O,), optional
@@ -540,18 +596,26 @@ class SibModel:
         -------
         ndarray (G, O)
             One set of levels per point of ``grid`` (what :meth:`run` takes).
+
+        Raises
+        ------
+        MkbaError
+            An outcome the contract does not have (:meth:`outcome_index`).
         """
+        k = self.outcome_index(outcome)
         levels = np.tile(self.point_levels if at is None else at, (len(grid), 1))
-        levels[:, outcome] = grid
+        levels[:, k] = grid
         return levels
 
-    def net_savings_at(self, outcome: int, grid: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
+    def net_savings_at(
+        self, outcome: int | str, grid: np.ndarray, at: np.ndarray | None = None
+    ) -> np.ndarray:
         """The payer's net savings (PV, euro) with outcome ``outcome`` at each level of ``grid``.
 
         Parameters
         ----------
-        outcome : int
-            Index of the outcome that varies; the others stay at ``at``.
+        outcome : int or str
+            The outcome that varies, by index or id; the others stay at ``at``.
         grid : ndarray (G,)
             Its levels, in its unit.
         at : ndarray (O,), optional
@@ -561,16 +625,22 @@ class SibModel:
         -------
         ndarray (G,)
             Present value of the costs the payer avoids minus all it pays, euro.
+
+        Raises
+        ------
+        MkbaError
+            An outcome the contract does not have (:meth:`outcome_index`).
         """
         return self.run(self.levels_along(outcome, grid, at)).payer_net_savings
 
-    def search_top(self, outcome: int) -> float:
+    def search_top(self, outcome: int | str) -> float:
         """Upper end of the outcome range searched for the break-even and drawn in the chart.
 
         Twice the highest of: the highest level a draw reaches, the expected and reference
-        levels, and the levels where a rule changes (in the outcome's unit).
+        levels, and the levels where a rule changes (in the outcome's unit). ``outcome``: its index
+        or its id (:meth:`outcome_index`; an outcome the contract does not have is an MkbaError).
         """
-        o = self.outcomes[outcome]
+        o = self.outcomes[self.outcome_index(outcome)]
         marks = [o.level_high, o.point_level, o.reference_level or 0.0, o.trigger or 0.0]
         for rule in o.rules:
             if isinstance(rule, Bands):
@@ -582,14 +652,14 @@ class SibModel:
         return 2.0 * max(max(marks), 1e-9)
 
     def gain_at(
-        self, outcome: int, grid: np.ndarray, who: str = "payer", at: np.ndarray | None = None
+        self, outcome: int | str, grid: np.ndarray, who: str = "payer", at: np.ndarray | None = None
     ) -> np.ndarray:
         """What ``who`` gains with outcome ``outcome`` at each level of ``grid``, the others at ``at``.
 
         Parameters
         ----------
-        outcome : int
-            Index of the outcome that varies.
+        outcome : int or str
+            The outcome that varies: its index or its id.
         grid : ndarray (G,)
             Its levels, in its unit.
         who : {"payer", "investors"}
@@ -602,14 +672,19 @@ class SibModel:
         -------
         ndarray (G,)
             The gain; >= 0 where ``who`` breaks even.
+
+        Raises
+        ------
+        MkbaError
+            A ``who`` other than ``"payer"`` or ``"investors"``; an outcome the contract does not have.
         """
-        if who == "payer":
+        if _whose(who) == "payer":
             return self.net_savings_at(outcome, grid, at)
         s = self.run(self.levels_along(outcome, grid, at))
         return (s.investor_cents().sum(axis=(1, 2)) - s.invest_cents.sum()).astype(np.float64)
 
     def break_even(
-        self, outcome: int = 0, who: str = "payer", at: np.ndarray | None = None
+        self, outcome: int | str = 0, who: str = "payer", at: np.ndarray | None = None
     ) -> tuple[float | None, str]:
         """The lowest level of ``outcome`` from which on ``who`` breaks even (docs/method.md, section 7).
 
@@ -619,8 +694,8 @@ class SibModel:
 
         Parameters
         ----------
-        outcome : int
-            Index of the outcome.
+        outcome : int or str
+            The outcome: its index or its id.
         who : {"payer", "investors"}
             Whose break-even.
         at : ndarray (O,), optional
@@ -631,6 +706,20 @@ class SibModel:
         (float or None, str)
             The level (in the outcome's unit) and ``""``; or None and the reason in words: ``who``
             breaks even at every level, or at none up to the top of the range.
+
+        Raises
+        ------
+        MkbaError
+            A ``who`` other than ``"payer"`` or ``"investors"``; an outcome the contract does not have
+            (naming its outcomes).
+
+        Examples
+        --------
+        >>> from mkba.sib.model import compile_sib
+        >>> sib = compile_sib("scenarios/buzinezzclub-rotterdam.yaml")
+        >>> level, why = sib.break_even("uitkeringsdagen", who="payer")  # benefit days per participant
+        >>> round(level, 2), why
+        (61.15, '')
         """
         level, why, top = self.break_even_why(outcome, who, at)
         if why:
@@ -638,7 +727,7 @@ class SibModel:
         return level, ""
 
     def break_even_why(
-        self, outcome: int = 0, who: str = "payer", at: np.ndarray | None = None
+        self, outcome: int | str = 0, who: str = "payer", at: np.ndarray | None = None
     ) -> tuple[float | None, str, float]:
         """The break-even level of :meth:`break_even`, or why there is none as a code, and the range searched.
 
@@ -650,7 +739,13 @@ class SibModel:
             the highest level up to which ``who`` breaks even and ``"up_to"`` (it does at lower levels,
             not at higher ones: a payer whose payments grow faster than its savings); and the top of
             the levels searched (the outcome's unit).
+
+        Raises
+        ------
+        MkbaError
+            A ``who`` other than ``"payer"`` or ``"investors"``; an outcome the contract does not have.
         """
+        who, outcome = _whose(who), self.outcome_index(outcome)
         if who == "investors" and not self.contract.investors:
             return None, "no_investors", 0.0
         top = self.search_top(outcome)
@@ -692,13 +787,13 @@ class SibModel:
             found = short
         return float(found)
 
-    def curve(self, outcome: int = 0, n: int = 401, top: float | None = None) -> dict[str, np.ndarray]:
+    def curve(self, outcome: int | str = 0, n: int = 401, top: float | None = None) -> dict[str, np.ndarray]:
         """The payout curve: figures against the level of ``outcome`` (others at their expected level).
 
         Parameters
         ----------
-        outcome : int
-            Index of the outcome that varies.
+        outcome : int or str
+            The outcome that varies: its index or its id.
         n : int
             Points on the curve.
         top : float, optional
@@ -710,7 +805,13 @@ class SibModel:
             ``level`` (the outcome's unit); payments, receipts, top-up and guarantees (``guarantee``),
             excess in the contract's currency, present values in euro; ``investor_irr`` (fraction per year),
             ``investor_multiple``; ``capped`` (bool: the contract cap binds).
+
+        Raises
+        ------
+        MkbaError
+            An outcome the contract does not have (naming its outcomes).
         """
+        outcome = self.outcome_index(outcome)
         top = self.search_top(outcome) if top is None else top
         grid = np.linspace(0.0, top, n)
         s = self.run(self.levels_along(outcome, grid))
@@ -726,6 +827,17 @@ class SibModel:
             "payer_pv_savings": s.payer_pv_savings,
             "capped": s.due_cents.sum(axis=1) > cap_cents(self.contract.max_outcome_payment),
         }
+
+
+#: Whose break-even and gain :meth:`SibModel.break_even` and :meth:`SibModel.gain_at` take.
+WHO = ("payer", "investors")
+
+
+def _whose(who: str) -> str:
+    """``who`` if it is one of :data:`WHO`; anything else is one MkbaError naming them."""
+    if isinstance(who, str) and who in WHO:
+        return who
+    raise MkbaError(f"expected who to be one of {', '.join(repr(w) for w in WHO)}, got {who!r}", field="who")
 
 
 # -- compiling ---------------------------------------------------------------------------------------

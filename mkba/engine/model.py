@@ -478,6 +478,14 @@ def _span(line: CostLine | EffectLine | VolunteerLine) -> tuple[int, int] | None
     return line.years[0], line.years[1]
 
 
+def _known_parties(pricelist: PriceList) -> set[str]:
+    """The parties a scenario may name without declaring them: its price list's payers and recipients,
+    and those the engine knows by name (the public ones, volunteers, society)."""
+    names = {item.payer for item in pricelist.items.values()}
+    names |= {r for item in pricelist.items.values() if (r := item.transfer_recipient) is not None}
+    return names | DEFAULT_PUBLIC | {VOLUNTEERS, SOCIETY}
+
+
 class _Compiler:
     def __init__(
         self,
@@ -496,6 +504,8 @@ class _Compiler:
                 "(prices in another currency are for reference only)",
                 field="pricelist",
             )
+        # a misspelt party would be booked as a party of its own, leaving the intended one empty
+        scenario.check_party_names(_known_parties(pricelist))
         self.index = scenario.price_index(index)
         self.defaults: dict[str, UsedDefault] = {}
         self.price_year = price_year or scenario.price_year or self._default_price_year()

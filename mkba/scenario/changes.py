@@ -40,11 +40,12 @@ class Where:
     #: key, ...) -> line, so that a problem found later inside an added line points at it.
     added_lines: Mapping[tuple, int] = field(default_factory=dict)
 
-    def error(self, op: str, key: str, message: str) -> MkbaError:
+    def error(self, op: str, key: str, message: str, *, line: int | None = None) -> MkbaError:
+        """An :class:`MkbaError` about change ``op`` of ``key``, at ``line`` or else at the change's line."""
         return MkbaError(
             message,
             file=self.file,
-            line=self.lines.get((op, key)),
+            line=line if line is not None else self.lines.get((op, key)),
             field=f"{self.prefix}.{op}.{key}" if self.prefix else f"{op}.{key}",
         )
 
@@ -229,10 +230,13 @@ def apply_changes(
             raise where.error("add", section, "expected a list of lines, each with an id")
         target = out.setdefault(section, [])
         known = {str(x.get("id")) for sec in LINE_SECTIONS for x in out.get(sec, []) if isinstance(x, dict)}
-        for line in lines:
-            if str(line.get("id")) in known:
+        for j, line in enumerate(lines):
+            if str(line.get("id")) in known:  # said at the added line's own id
                 raise where.error(
-                    "add", section, f"a line with id {line.get('id')!r} exists already; use set: to change it"
+                    "add",
+                    section,
+                    f"a line with id {line.get('id')!r} exists already; use set: to change it",
+                    line=where.added_lines.get((section, j, "id")),
                 )
             known.add(str(line.get("id")))
             touched[(section, len(target))] = ("add", section)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, overload
 
 import pydantic
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from mkba.pricelist.items import MAX_AMOUNT, STAKEHOLDER_PATTERN
 from mkba.scenario.distributions import Distribution, _Dist, parse_distribution
@@ -182,6 +183,37 @@ FixedDiscountRate = Annotated[
 Count = Annotated[Number, _within(0, MAX_PARTICIPANTS, name="a number of participants")]
 Stakeholder = Annotated[str, pydantic.Field(pattern=STAKEHOLDER_PATTERN)]
 YearRange = tuple[Whole, Whole]
+
+
+def located(problems: list[tuple[tuple, str, Any]]) -> pydantic.ValidationError:
+    """A validation error at given places below the model raising it, so that each has its own line.
+
+    A check of a whole model (a model validator) raising a plain ``ValueError`` is reported at the
+    model's own line: for a scenario or a project file, the top of the file. Raised from such a
+    check instead, this error is reported at the line of each place (the loader turns it into an
+    :class:`~mkba.errors.MkbaError` with the file and line of the first, listing the others).
+
+    Parameters
+    ----------
+    problems : list of (tuple, str, object)
+        Each place (keys and list indices below the model, e.g. ``("costs", 1, "id")``), what is
+        wrong there, and the value given there (said after the message: ``(got 'opstart')``).
+
+    Returns
+    -------
+    pydantic.ValidationError
+        To raise.
+
+    Examples
+    --------
+    >>> located([(("costs", 1, "id"), "given twice", "opstart")]).errors()[0]["loc"]
+    ('costs', 1, 'id')
+    """
+    details = [
+        InitErrorDetails(type=PydanticCustomError("located", message), loc=loc, input=value)
+        for loc, message, value in problems
+    ]
+    return pydantic.ValidationError.from_exception_data("located", details)
 
 
 class Closed(pydantic.BaseModel):

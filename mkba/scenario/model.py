@@ -9,10 +9,11 @@ still points at the line the user wrote.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -35,6 +36,7 @@ from mkba.scenario.fields import (
     Stakeholder,
     Whole,
     YearRange,
+    located,
 )
 from mkba.scenario.fields import (
     Closed as _Closed,
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
 
 SCENARIO_FORMAT = "mkba-scenario/1"
 DEFAULT_DISCOUNT_RATE = 0.0225
+#: How alike (:class:`difflib.SequenceMatcher` ratio) an undeclared party name must be to a known one
+#: to be taken for a misspelling of it (:func:`near_miss`).
+NEAR_MISS_RATIO = 0.85
 
 
 class _ContractWhenGiven:
@@ -389,14 +394,24 @@ class Scenario(_Closed):
 
     @pydantic.model_validator(mode="after")
     def _unique_line_ids(self) -> Scenario:
-        lines: list[_Line | PmPost] = [*self.costs, *self.effects, *self.volunteers, *self.pm]
-        ids = [line.id for line in lines]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(
-                f"line ids must be unique across costs, effects, volunteers and pm; "
-                f"given twice: {', '.join(dupes)}"
-            )
+        """Line ids are unique across the sections; each repeat is refused at its own ``id``."""
+        first: dict[str, str] = {}
+        problems: list[tuple[tuple, str, Any]] = []
+        for group in ("costs", "effects", "volunteers", "pm"):
+            for i, line in enumerate(getattr(self, group)):
+                if line.id not in first:
+                    first[line.id] = f"{group}[{i}]"
+                    continue
+                problems.append(
+                    (
+                        (group, i, "id"),
+                        "line ids must be unique across costs, effects, volunteers and pm; "
+                        f"given twice: {line.id}, first at {first[line.id]}",
+                        line.id,
+                    )
+                )
+        if problems:
+            raise located(problems)
         return self
 
     def with_changes(
@@ -528,6 +543,75 @@ class Scenario(_Closed):
                 raise self.error(
                     f"year {year} is outside the horizon {first}-{last} (start_year {first}, "
                     f"horizon {self.horizon})",
+                    path,
+                )
+
+    def party_names(self) -> list[tuple[str, tuple]]:
+        """Every party the scenario names in a line or in its contract, with where: ``(name, path)``.
+
+        The payer of a cost, the beneficiary of an effect or of volunteer hours, the payer of an
+        effect's own price, the stakeholder of a PM post, and the parties of a ``sib:`` contract (its
+        outcome payers, the payer of its floor, its guarantors and its provider), in the file's order.
+        The names declared under ``stakeholders:`` are not among them.
+
+        Returns
+        -------
+        list of (str, tuple)
+            Each name and its path, e.g. ``("gemeente", ("costs", 0, "payer"))``.
+        """
+        places: list[tuple[str | None, tuple]] = [
+            (c.payer, ("costs", i, "payer")) for i, c in enumerate(self.costs)
+        ]
+        for i, e in enumerate(self.effects):
+            places.append((e.price.payer if e.price else None, ("effects", i, "price", "payer")))
+            places.append((e.beneficiary, ("effects", i, "beneficiary")))
+        places += [(v.beneficiary, ("volunteers", i, "beneficiary")) for i, v in enumerate(self.volunteers)]
+        places += [(p.stakeholder, ("pm", i, "stakeholder")) for i, p in enumerate(self.pm)]
+        if self.sib is not None:
+            places += _contract_parties(self.sib)
+        return [(name, path) for name, path in places if name is not None]
+
+    def check_party_names(self, known: Iterable[str]) -> None:
+        """Refuse a party name that is a misspelling of a known one (docs/formats.md, "Scenario").
+
+        A name need not be declared under ``stakeholders:``: a line may name a party of its own. A
+        name that is neither declared nor ``known``, but nearly the same as one of them
+        (:func:`near_miss`), is taken for a misspelling, which would otherwise book its flows on a
+        new party of its own and leave the intended one empty.
+
+        Parameters
+        ----------
+        known : iterable of str
+            The names the scenario may use besides its declared ones: the payers and recipients of
+            its price list, and the parties the engine knows by name.
+
+        Raises
+        ------
+        MkbaError
+            At the first misspelt name: its file, line and field, and the name it is near.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> s = mkba.load_scenario({
+        ...     "format": "mkba-scenario/1", "name": "Typo", "start_year": 2025, "horizon": 3,
+        ...     "costs": [{"id": "x", "payer": "gemeentee", "amount": 1, "per": "once", "year": 2025}],
+        ... })
+        >>> s.check_party_names(["gemeente", "rijk"])
+        Traceback (most recent call last):
+        ...
+        mkba.errors.MkbaError: <dict>: costs[0].payer: unknown stakeholder 'gemeentee'; did you mean 'gemeente'? ...
+        >>> s.check_party_names(["rijk"])  # a party of its own: no name it could be a misspelling of
+        """
+        names = sorted({*self.stakeholders, *known})
+        for name, path in self.party_names():
+            if name in names:
+                continue
+            near = near_miss(name, names)
+            if near is not None:
+                raise self.error(
+                    f"unknown stakeholder {name!r}; did you mean {near!r}? (declare it under "
+                    "stakeholders: if it is a party of its own)",
                     path,
                 )
 
@@ -666,6 +750,71 @@ def _validated(doc: Document) -> Scenario:
 
         check_against_scenario(scenario, scenario.sib)
     return scenario
+
+
+def _contract_parties(c: SibContract) -> list[tuple[str | None, tuple]]:
+    """The parties a ``sib:`` contract names, with their paths in the scenario."""
+    places: list[tuple[str | None, tuple]] = [(c.outcome_payer, ("sib", "outcome_payer"))]
+    places += [(p.payer, ("sib", "outcome_payers", j, "payer")) for j, p in enumerate(c.outcome_payers or [])]
+    places.append((c.max_loss_paid_by, ("sib", "max_loss_paid_by")))
+    places += [(g.guarantor, ("sib", "guarantees", j, "guarantor")) for j, g in enumerate(c.guarantees)]
+    if c.provider is not None:
+        places.append((c.provider.name, ("sib", "provider", "name")))
+    return places
+
+
+def near_miss(name: str, names: Iterable[str]) -> str | None:
+    """The one of ``names`` that ``name`` is nearly the same as, taken for a misspelling of it; or None.
+
+    Near is alike by :func:`difflib.SequenceMatcher` (a ratio of at least :data:`NEAR_MISS_RATIO`),
+    or one character different (added, left out, changed, or two swapped) in a name of at least
+    five characters, or two in one of at least ten. Shorter names differ by one character too often
+    on purpose (``rijk``, ``wijk``).
+
+    Parameters
+    ----------
+    name : str
+        A name not among ``names``.
+    names : iterable of str
+        The names it could be a misspelling of.
+
+    Returns
+    -------
+    str or None
+        The nearest such name (the most alike first), or None when none is near.
+
+    Examples
+    --------
+    >>> near_miss("zorgverzekeraarr", ["gemeente", "zorgverzekeraar"])
+    'zorgverzekeraar'
+    >>> near_miss("gemeetne", ["gemeente"]), near_miss("wijk", ["rijk"]), near_miss("bewoners", ["gemeente"])
+    ('gemeente', None, None)
+    """
+    candidates = [n for n in names if n != name]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=NEAR_MISS_RATIO)
+    if close:
+        return close[0]
+    for other in candidates:
+        shorter = min(len(name), len(other))
+        allowed = 2 if shorter >= 10 else 1 if shorter >= 5 else 0
+        if allowed and _edits(name, other, allowed) <= allowed:
+            return other
+    return None
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """The edit distance of ``a`` and ``b`` (a swap of two neighbours is one edit), or ``limit + 1`` if more."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, row = previous, row, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], before[j - 2] + 1)
+    return min(row[-1], limit + 1)
 
 
 def _in_alternative(prefix: str, field: str) -> str:

@@ -22,6 +22,7 @@ Imports: :mod:`mkba.io` (reading with positions), :mod:`mkba.pricelist` (pattern
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -33,7 +34,7 @@ from mkba.io.documents import Document, read_document, validate
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.scenario.changes import LINE_SECTIONS, Where
-from mkba.scenario.fields import Closed, FixedDiscountRate, Whole, label_for
+from mkba.scenario.fields import Closed, FixedDiscountRate, Whole, label_for, located
 from mkba.scenario.model import SCENARIO_FORMAT, Scenario, _validated
 
 PROJECT_FORMAT = "mkba-project/1"
@@ -94,12 +95,27 @@ class ProjectFile(Closed):
 
     @pydantic.model_validator(mode="after")
     def _references(self) -> ProjectFile:
+        """Alternative ids are unique and the baseline is one of them, each refused at its own line."""
         ids = [a.id for a in self.alternatives]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"alternative ids must be unique; given twice: {', '.join(dupes)}")
+        problems: list[tuple[tuple, str, Any]] = [
+            (("alternatives", i, "id"), f"alternative ids must be unique; given twice: {a}", a)
+            for i, a in enumerate(ids)
+            if a in ids[:i]
+        ]
+        if problems:
+            raise located(problems)
         if self.baseline is not None and self.baseline not in ids:
-            raise ValueError(f"baseline {self.baseline!r} is not an alternative's id (ids: {', '.join(ids)})")
+            near = difflib.get_close_matches(self.baseline, ids, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise located(
+                [
+                    (
+                        ("baseline",),
+                        f"the baseline is not an alternative's id{hint} (ids: {', '.join(ids)})",
+                        self.baseline,
+                    )
+                ]
+            )
         return self
 
 
@@ -323,7 +339,8 @@ def _check_same_footing(
                     f"alternative {alt.id!r} has {key} {value!r} but {first.id!r} has {expected!r}; "
                     f"alternatives are valued on the same footing: set {key} in the project file for all",
                     file=doc.file,
-                    line=doc.line_of(("alternatives", i)),
+                    # a variant that sets the value: at its own line under set:
+                    line=doc.line_of(("alternatives", i, *(("set", key) if key in alt.set_ else ()))),
                     field=f"alternatives[{i}].{key}",
                 )
 

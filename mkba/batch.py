@@ -57,6 +57,7 @@ from mkba.io.spreadsheet import (
     workbook_cells,
 )
 from mkba.pricelist.items import PriceList
+from mkba.pricelist.registry import price_list_folders
 from mkba.result import scenario_pricelist
 from mkba.scenario.changes import resolve
 from mkba.scenario.fields import MAX_NUMBER, Within
@@ -437,7 +438,7 @@ def evaluate_many(
     changes: str | Path | pd.DataFrame,
     *,
     pricelist: str | Path | None = None,
-    folders: Sequence[str | Path] = (),
+    folders: str | Path | Sequence[str | Path] = (),
     workers: int = 1,
     client: Any = None,
     sheet: str | None = None,
@@ -503,10 +504,11 @@ def evaluate_many(
     ref = str(pricelist) if pricelist is not None else scenario.pricelist_ref
     # as mkba.evaluate loads it: a list the scenario names is said at its pricelist line, and its index
     # is carried on by the scenario's assumed_inflation
-    listed = scenario_pricelist(scenario, pricelist, folders=tuple(map(str, folders)))
+    folders = tuple(map(str, price_list_folders(folders)))  # one folder given as text stays one folder
+    listed = scenario_pricelist(scenario, pricelist, folders=folders)
     shas = (scenario.sha256, listed.sha256)
     jobs = [
-        _Job(data, scenario.file or "<dict>", ref, tuple(map(str, folders)), tuple(columns),
+        _Job(data, scenario.file or "<dict>", ref, folders, tuple(columns),
              tuple(ids[i : i + BLOCK_ROWS]), tuple(tuple(cells[i : i + BLOCK_ROWS]) for cells in values),
              tuple(read.lines[i : i + BLOCK_ROWS]), file, *shas)
         for i in range(0, len(ids), BLOCK_ROWS)

@@ -9,21 +9,25 @@ DataFrames of the flows, and provenance.
 from __future__ import annotations
 
 import json
+import numbers
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pydantic
 
 from mkba._version import __version__
 from mkba.engine.figures import Figures, figures
 from mkba.engine.model import Flows, Model, compile_scenario
 from mkba.errors import MkbaError
-from mkba.io.files import same_file
+from mkba.io.documents import Document
+from mkba.io.files import check_format, check_output, same_file
 from mkba.pricelist.index import PriceIndex
 from mkba.pricelist.items import PriceList
-from mkba.pricelist.registry import load_pricelist
+from mkba.pricelist.registry import Registry, load_pricelist, looks_like_path, price_list_folders
 from mkba.scenario.fields import label_for
 from mkba.scenario.model import Scenario, load_scenario
 
@@ -59,6 +63,9 @@ class Result:
         Language of labels in tables and reports.
     extra : dict
         What an analysis adds to the JSON output (``simulation``, ``tornado``, ``break_even``).
+    folders : tuple of path
+        The extra price-list folders it was evaluated with (``folders`` of :func:`evaluate`), to
+        find the files it was computed from (:meth:`input_files`).
 
     Examples
     --------
@@ -75,6 +82,7 @@ class Result:
     figs: Figures
     lang: str = "nl"
     extra: dict = field(default_factory=dict)
+    folders: tuple[str | Path, ...] = ()
 
     # -- figures -------------------------------------------------------------------------
     def _euro(self, name: str) -> float:
@@ -535,8 +543,9 @@ class Result:
         Raises
         ------
         MkbaError
-            Naming the file, when ``path`` is a folder, its folder does not exist, or it cannot be
-            written.
+            Naming the file, before anything is computed, when ``path`` is not a file name ending in
+            ``.json``, is a file this result was computed from (:meth:`input_files`: "is also an input
+            of this result"), is a folder, or its folder does not exist; and when it cannot be written.
 
         Examples
         --------
@@ -546,13 +555,15 @@ class Result:
         >>> json.loads(result.to_json())["npv"] == result.npv
         True
         """
+        if path is not None:
+            path = self._check_output(path, "json")
         text = json.dumps(
             self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default
         )
         if path is not None:
             from mkba.io.files import write_text_atomic
 
-            write_text_atomic(Path(path), text + "\n")
+            write_text_atomic(path, text + "\n")
         return text
 
     def to_excel(
@@ -583,11 +594,56 @@ class Result:
         Raises
         ------
         MkbaError
-            Naming the file, when its folder does not exist or it cannot be written.
+            Naming the file, before any work, when ``path`` is not a file name ending in ``.xlsx``,
+            is a file this result was computed from (:meth:`input_files`: "is also an input of this
+            result"), is a folder, or its folder does not exist; and when it cannot be written. With
+            field ``lang``, when ``lang`` is not 'nl' or 'en'.
         """
         from mkba.report.excel.workbook import write_workbook
 
-        return write_workbook(self, path, lang=lang or self.lang, analysis=analysis, sib=sib)
+        lang = self.lang if lang is None else check_lang(lang)
+        path = self._check_output(path, "xlsx")
+        return write_workbook(self, path, lang=lang, analysis=analysis, sib=sib)
+
+    def input_files(self) -> list[Path]:
+        """The files this result was computed from, which none of its outputs may replace.
+
+        :func:`scenario_input_files` of its scenario's file and the price list it was valued on:
+        the scenario (for a variant made with :meth:`~mkba.scenario.model.Scenario.with_changes`,
+        the file it was made from), the price list's file with every list of its ``extends``
+        chain, the price index, and the price-list folders (:attr:`folders`, ``MKBA_PRICELISTS``
+        and the bundled lists), in which no existing list is replaced.
+
+        Returns
+        -------
+        list of Path
+            What the command line refuses as an output for the same run.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> files = mkba.evaluate("scenarios/tutorial.yaml").input_files()
+        >>> [p.name for p in files if p.suffix == ".yaml"]
+        ['tutorial.yaml', '2024.1.yaml', 'cbs-cpi.yaml']
+        """
+        pl = self.model.pricelist
+        return scenario_input_files(self.scenario.file, pl.path or pl.ref, folders=self.folders)
+
+    def _check_output(self, path: Any, fmt: str) -> Path:
+        """Check a file to write this result to, before any work: as the command line checks its outputs.
+
+        Raises
+        ------
+        MkbaError
+            Field ``path``: not a file name; an input of this result (:meth:`input_files`), a
+            folder, a folder that does not exist (:func:`mkba.io.files.check_output`); a suffix
+            that is not the format's (:func:`mkba.io.files.check_format`).
+        """
+        if not isinstance(path, (str, os.PathLike)):
+            raise MkbaError(f"expected a file name (a str or Path), got {_given(path)}", field="path")
+        path = Path(path)
+        check_output(path, inputs=self.input_files(), option="path", reader="this result")
+        return check_format(path, fmt, "path")
 
     # -- display: thin forwarders to mkba.report, as DataFrame.to_excel forwards to pandas.io ----
     def __repr__(self) -> str:
@@ -608,7 +664,159 @@ def _json_default(obj):
         return _none_if_nan(float(obj))
     if isinstance(obj, np.bool_):
         return bool(obj)
+    if isinstance(obj, pydantic.BaseModel):  # a distribution given to with_changes: as the file writes it
+        return obj.model_dump(mode="json", by_alias=True, exclude_none=True)
     raise TypeError(type(obj))
+
+
+def _given(value: Any) -> str:
+    """What a caller gave, for a message: ``int 5``, ``str '2024'``."""
+    return f"{type(value).__name__} {value!r}"
+
+
+def check_lang(lang: Any) -> str:
+    """The language of labels, ``'nl'`` or ``'en'``, as the command line's ``--lang`` takes it.
+
+    Parameters
+    ----------
+    lang : str
+        The language asked for.
+
+    Returns
+    -------
+    str
+        ``'nl'`` or ``'en'``.
+
+    Raises
+    ------
+    MkbaError
+        Field ``lang``, for anything else (``'fr'``, ``'NL'``, None).
+
+    Examples
+    --------
+    >>> check_lang("en")
+    'en'
+    """
+    if isinstance(lang, str) and lang in ("nl", "en"):
+        return str(lang)
+    raise MkbaError(f"expected 'nl' or 'en', got {lang!r}", field="lang")
+
+
+def _check_arguments(
+    scenario: Any, pricelist: Any, price_year: Any, discount_rate: Any, index: Any
+) -> tuple[int | None, float | None]:
+    """Refuse arguments of :func:`evaluate` of the wrong type, naming the argument.
+
+    Returns
+    -------
+    (int or None, float or None)
+        ``price_year`` as an int and ``discount_rate`` as a float (a numpy number becomes Python's).
+
+    Raises
+    ------
+    MkbaError
+        With the argument as its field.
+    """
+    if not isinstance(scenario, (str, os.PathLike, dict, Document, Scenario)):
+        raise MkbaError(
+            f"expected a Scenario (mkba.load_scenario), a scenario file's path, or a scenario's content as a "
+            f"dict; got {_given(scenario)}",
+            field="scenario",
+        )
+    if pricelist is not None and not isinstance(pricelist, (str, os.PathLike, PriceList)):
+        raise MkbaError(
+            f"expected a price list's name (name@version), its file's path or a PriceList; got {_given(pricelist)}",
+            field="pricelist",
+        )
+    if index is not None and not isinstance(index, PriceIndex):
+        raise MkbaError(
+            f"expected a PriceIndex (mkba.load_index, mkba.default_index); got {_given(index)}", field="index"
+        )
+    if price_year is not None and (
+        not isinstance(price_year, numbers.Integral) or isinstance(price_year, bool)
+    ):
+        raise MkbaError(f"expected a whole year (an int), got {_given(price_year)}", field="price_year")
+    if discount_rate is not None and (
+        not isinstance(discount_rate, numbers.Real) or isinstance(discount_rate, bool)
+    ):
+        raise MkbaError(
+            f"expected a number, a fraction per year (0.0225 is 2.25 %), got {_given(discount_rate)}",
+            field="discount_rate",
+        )
+    return (
+        None if price_year is None else int(price_year),
+        None if discount_rate is None else float(discount_rate),
+    )
+
+
+def scenario_input_files(
+    source: str | Path | None,
+    pricelist: str | Path | None = None,
+    *,
+    named: str | None = None,
+    folders: Iterable[str | Path] = (),
+) -> list[Path]:
+    """The files (and price-list folders) evaluating a scenario reads, so that no output overwrites one.
+
+    The one place of that rule: :meth:`Result.input_files` and the command line
+    (:func:`mkba.cli.common.input_files`) refuse an output among them
+    (:func:`mkba.io.files.check_output`).
+
+    Parameters
+    ----------
+    source : str or Path, optional
+        The scenario's file (None for a scenario given as a dict).
+    pricelist : str or Path, optional
+        The price list in use (``name@version`` or a file), when the caller gives it.
+    named : str, optional
+        Else the ``pricelist`` the scenario names (a relative file is taken beside ``source``); else
+        the bundled default list.
+    folders : iterable of path
+        Extra folders of price lists.
+
+    Returns
+    -------
+    list of Path
+        ``source``; the price-list folders (``folders``, ``MKBA_PRICELISTS``, the bundled lists), in
+        which :func:`mkba.io.files.check_output` replaces no existing list; the price list's file with
+        every list of its ``extends`` chain and the price index
+        (:meth:`mkba.pricelist.registry.Registry.files_of`).
+
+    Examples
+    --------
+    >>> [p.name for p in scenario_input_files("scenarios/tutorial.yaml", "nl-sociaal-domein@2024.1")]
+    ['tutorial.yaml', 'pricelists', '2024.1.yaml', 'cbs-cpi.yaml']
+    """
+    registry = Registry(folders)
+    found = [*([Path(source)] if source is not None else []), *registry.folders]
+    if pricelist is not None:
+        return found + registry.files_of(pricelist)
+    return found + named_pricelist_files(registry, named, None if source is None else Path(source))
+
+
+def named_pricelist_files(registry: Registry, ref: str | None, named_in: Path | None) -> list[Path]:
+    """The files of the price list that ``named_in`` (a scenario or project file) names, wherever it is read.
+
+    :meth:`~mkba.pricelist.registry.Registry.files_of` of ``ref`` (None: the bundled default); a
+    relative file is taken both beside ``named_in`` (where the loader reads it) and in the current
+    folder (where a reader may think it is read), so that neither is overwritten.
+
+    Parameters
+    ----------
+    registry : Registry
+        Where lists are found by name.
+    ref : str, optional
+        The ``pricelist`` as written in ``named_in``.
+    named_in : Path, optional
+        The file that names it (None for a scenario given as a dict).
+
+    Returns
+    -------
+    list of Path
+    """
+    if ref and named_in is not None and looks_like_path(ref) and not Path(ref).is_absolute():
+        return registry.files_of(named_in.parent / ref) + registry.files_of(ref)
+    return registry.files_of(ref)
 
 
 def scenario_pricelist(
@@ -702,7 +910,7 @@ def evaluate(
         The price index that brings amounts to the price year (default: the bundled CBS CPI).
     lang : {'nl', 'en'}
         Language of labels in tables and reports.
-    folders : sequence of path
+    folders : path or sequence of path
         Extra folders of price lists, searched before the bundled ones.
 
     Returns
@@ -713,7 +921,12 @@ def evaluate(
     Raises
     ------
     MkbaError
-        Naming the file, line and field of what is wrong in the scenario or the price list.
+        Naming the file, line and field of what is wrong in the scenario or the price list. Naming
+        the argument as its field, before anything is read: ``scenario`` that is not a Scenario, a
+        path or a dict; ``pricelist`` that is not a name, a path or a PriceList; ``index`` that is
+        not a PriceIndex; ``price_year`` that is not an int (a bool neither); ``discount_rate``
+        that is not a real number (a bool or a str neither); ``lang`` other than 'nl' or 'en'.
+        Numpy integers and floats are taken as numbers.
 
     Examples
     --------
@@ -724,6 +937,9 @@ def evaluate(
     >>> sorted(result.summary())[:3]
     ['bcr', 'irr', 'net_return']
     """
+    price_year, discount_rate = _check_arguments(scenario, pricelist, price_year, discount_rate, index)
+    lang = check_lang(lang)
+    folders = price_list_folders(folders)  # one folder or several, each an existing folder
     scenario = load_scenario(scenario)
     pl = scenario_pricelist(scenario, pricelist, folders=folders, index=index)  # each asks price_index
     model = compile_scenario(scenario, pl, index=index, price_year=price_year, discount_rate=discount_rate)
@@ -739,4 +955,4 @@ def evaluate(
         if discount_rate is not None:  # the caller's rate (--discount-rate)
             raise MkbaError(message, field="discount_rate")
         raise scenario.error(message, ("discount_rate",))  # the scenario's own: at its line
-    return Result(model, flows, figs, lang=lang)
+    return Result(model, flows, figs, lang=lang, folders=folders)

@@ -326,33 +326,29 @@ def _about_option(exc: MkbaError, said: OptionField, given: Mapping[str, Any]) -
 _FOLDERS: ContextVar[tuple[Path, ...]] = ContextVar("mkba_pricelists_dirs", default=())
 
 
-#: What each output option writes: the suffixes it takes (the first is named) and what it is, for messages.
-OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
-    "--json": ((".json",), "JSON"),
-    "--xlsx": ((".xlsx",), "an Excel workbook"),
-    "-o": ((".html", ".htm"), "HTML"),
-    "--pdf": ((".pdf",), "PDF"),
-}
+#: The format each output option writes: a key of :data:`mkba.io.files.OUTPUT_FORMATS` (its
+#: suffixes, the first named, and what it is, for messages).
+OUTPUT_OPTIONS: dict[str, str] = {"--json": "json", "--xlsx": "xlsx", "-o": "html", "--pdf": "pdf"}
 
 
 def check_output_options(outputs: Sequence[tuple[str, Path | None]], inputs: Sequence[Path]) -> None:
     """A command's outputs, before any work: none an input or another output, each with its format's suffix.
 
-    ``outputs`` are (option, path or None); an option of :data:`OUTPUT_FORMATS` must end in its suffix.
+    ``outputs`` are (option, path or None); an option of :data:`OUTPUT_OPTIONS` must end in its
+    format's suffix.
 
     Raises
     ------
     MkbaError
         Naming the option and the file (:func:`mkba.io.files.check_outputs`,
-        :func:`mkba.io.files.check_suffix`).
+        :func:`mkba.io.files.check_format`).
     """
-    from mkba.io.files import check_outputs, check_suffix
+    from mkba.io.files import check_format, check_outputs
 
     check_outputs(list(outputs), inputs)
     for option, path in outputs:
-        if path is not None and option in OUTPUT_FORMATS:
-            suffixes, what = OUTPUT_FORMATS[option]
-            check_suffix(path, suffixes, option, what)
+        if path is not None and option in OUTPUT_OPTIONS:
+            check_format(path, OUTPUT_OPTIONS[option], option)
 
 
 def input_files(
@@ -360,49 +356,37 @@ def input_files(
 ) -> list[Path]:
     """The files (and price-list folders) a command reads, so that no output overwrites one of them.
 
-    The scenario or project, a project's scenarios, the price list in use (``pricelist``, else the
-    one the scenario or each alternative names, else the bundled default) with every list of its
-    ``extends`` chain and the price index (:meth:`mkba.pricelist.registry.Registry.files_of`), and
-    the price-list folders (``folders``, ``MKBA_PRICELISTS`` and the bundled lists), in which
-    :func:`mkba.io.files.check_output` replaces no existing list. ``doc`` is ``source`` already read
-    (:class:`mkba.io.documents.Document`), so it is not read again; ``folders`` defaults to the
-    command's ``--pricelists-dir``.
+    For a scenario, :func:`mkba.result.scenario_input_files`: the scenario, the price list in use
+    (``pricelist``, else the one the scenario names, else the bundled default) with every list of its
+    ``extends`` chain and the price index, and the price-list folders (``folders``,
+    ``MKBA_PRICELISTS`` and the bundled lists), in which :func:`mkba.io.files.check_output` replaces
+    no existing list. For a project, also its scenarios and the list each alternative names.
+    ``doc`` is ``source`` already read (:class:`mkba.io.documents.Document`), so it is not read
+    again; ``folders`` defaults to the command's ``--pricelists-dir``.
     """
     from mkba.io.documents import read_document
-    from mkba.pricelist.registry import Registry
+    from mkba.result import scenario_input_files
 
-    registry = Registry(tuple(folders) if folders is not None else _FOLDERS.get())
-    found = [source, *registry.folders, *(registry.files_of(pricelist) if pricelist else [])]
+    folders = tuple(folders) if folders is not None else _FOLDERS.get()
     data = (doc if doc is not None else read_document(source)).data
-    if not isinstance(data, dict):
-        return found if pricelist else found + registry.files_of(None)
-    if data.get("format") == "mkba-project/1":
-        from mkba.project import load_project
+    if not isinstance(data, dict) or data.get("format") != "mkba-project/1":
+        ref = data.get("pricelist") if isinstance(data, dict) else None
+        return scenario_input_files(
+            source, pricelist, named=ref if isinstance(ref, str) else None, folders=folders
+        )
+    from mkba.pricelist.registry import Registry
+    from mkba.project import load_project
+    from mkba.result import named_pricelist_files
 
-        for alt in load_project(source).definition.all:
-            file = getattr(alt.scenario, "file", None)
-            found += [Path(file)] if file else []
-            if not pricelist:  # beside the scenario, or beside the project that sets it for all
-                for near in dict.fromkeys([Path(file or source), source]):
-                    found += _named_files(registry, alt.scenario.pricelist, near)
-    elif not pricelist:
-        ref = data.get("pricelist")
-        found += _named_files(registry, ref if isinstance(ref, str) else None, source)
+    registry = Registry(folders)
+    found = [source, *registry.folders, *(registry.files_of(pricelist) if pricelist else [])]
+    for alt in load_project(source).definition.all:
+        file = getattr(alt.scenario, "file", None)
+        found += [Path(file)] if file else []
+        if not pricelist:  # beside the scenario, or beside the project that sets it for all
+            for near in dict.fromkeys([Path(file or source), source]):
+                found += named_pricelist_files(registry, alt.scenario.pricelist, near)
     return found
-
-
-def _named_files(registry: Any, ref: str | None, named_in: Path) -> list[Path]:
-    """The files of the price list that ``named_in`` (a scenario or project) names, wherever it is read.
-
-    :meth:`~mkba.pricelist.registry.Registry.files_of` of ``ref``; a relative file is taken both
-    beside ``named_in`` (where the loader reads it) and in the current folder (where a reader may
-    think it is read), so that neither is overwritten.
-    """
-    from mkba.pricelist.registry import looks_like_path
-
-    if ref and looks_like_path(ref) and not Path(ref).is_absolute():
-        return registry.files_of(named_in.parent / ref) + registry.files_of(ref)
-    return registry.files_of(ref)
 
 
 def _is_file_ref(ref: str | None) -> bool:

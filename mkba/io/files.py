@@ -146,7 +146,13 @@ def same_file(a: str | Path, b: str | Path) -> bool:
     return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
-def check_output(path: str | Path, *, inputs: Iterable[MaybePath] = (), option: str | None = None) -> Path:
+def check_output(
+    path: str | Path,
+    *,
+    inputs: Iterable[MaybePath] = (),
+    option: str | None = None,
+    reader: str = "this command",
+) -> Path:
     """Check an output path before any work is done; see the module docstring.
 
     Parameters
@@ -157,6 +163,9 @@ def check_output(path: str | Path, *, inputs: Iterable[MaybePath] = (), option: 
         Every file the command reads (``None`` entries are skipped); the output may be none of them.
     option : str, optional
         The option that gave the path (``--json``), for the message.
+    reader : str
+        What reads the inputs, for the message: ``"this command"``, or ``"this result"`` for a
+        :class:`mkba.result.Result` that writes itself.
 
     Returns
     -------
@@ -177,14 +186,14 @@ def check_output(path: str | Path, *, inputs: Iterable[MaybePath] = (), option: 
     for given in given_inputs:
         if given not in folders and same_file(path, given):
             raise MkbaError(
-                f"is also an input of this command ({given}); choose another output file so that "
+                f"is also an input of {reader} ({given}); choose another output file so that "
                 "the input is not overwritten",
                 file=file,
                 field=option,
             )
     for folder in folders:
-        _check_not_in_registry(real, folder, file, option)
-    _check_not_in_registry(real, paths.bundled_pricelists(), file, option, bundled=True)
+        _check_not_in_registry(real, folder, file, option, reader=reader)
+    _check_not_in_registry(real, paths.bundled_pricelists(), file, option, bundled=True, reader=reader)
     if real.is_dir():
         raise MkbaError("is a folder; expected a file name", file=file, field=option)
     if real.exists() and not real.is_file():
@@ -211,7 +220,12 @@ def _says_price_list(path: Path) -> bool:
 
 
 def _check_not_in_registry(
-    real: Path, folder: Path, file: str, option: str | None, bundled: bool = False
+    real: Path,
+    folder: Path,
+    file: str,
+    option: str | None,
+    bundled: bool = False,
+    reader: str = "this command",
 ) -> None:
     """Refuse to replace an existing price list of a price-list folder: ``<folder>/<name>/<file>``.
 
@@ -227,11 +241,54 @@ def _check_not_in_registry(
     if inside:
         what = "the bundled price lists" if bundled else "a price-list folder"
         raise MkbaError(
-            f"is an existing file of {what} ({folder}), which this command reads and never "
+            f"is an existing file of {what} ({folder}), which {reader} reads and never "
             "overwrites; choose an output file outside that folder (or a new file name)",
             file=file,
             field=option,
         )
+
+
+#: What each kind of output is written as: the suffixes it takes (the first is named) and what it is,
+#: for messages. The command line's output options (``--json``, ``--xlsx``, ``-o``, ``--pdf``) and the
+#: writers of :class:`mkba.result.Result` check their files against it (:func:`check_format`).
+OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
+    "json": ((".json",), "JSON"),
+    "xlsx": ((".xlsx",), "an Excel workbook"),
+    "html": ((".html", ".htm"), "HTML"),
+    "pdf": ((".pdf",), "PDF"),
+}
+
+
+def check_format(path: str | Path, fmt: str, option: str) -> Path:
+    """:func:`check_suffix` with the suffixes and the name of :data:`OUTPUT_FORMATS` ``[fmt]``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output file.
+    fmt : {'json', 'xlsx', 'html', 'pdf'}
+        The format written.
+    option : str
+        The option (or argument) that gave the path, for the message.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    MkbaError
+        As :func:`check_suffix`: ``path: expected a file name ending in .xlsx (an Excel workbook is
+        written), not '.csv'``.
+
+    Examples
+    --------
+    >>> check_format("out.XLSX", "xlsx", "--xlsx").name
+    'out.XLSX'
+    """
+    suffixes, what = OUTPUT_FORMATS[fmt]
+    return check_suffix(path, suffixes, option, what)
 
 
 def check_suffix(path: str | Path, suffixes: Iterable[str], option: str, what: str) -> Path:

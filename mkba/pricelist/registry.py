@@ -46,6 +46,50 @@ def looks_like_path(ref: str) -> bool:
     return ref.lower().endswith(SUFFIXES + TABLE_SUFFIXES) or "/" in ref or os.sep in ref
 
 
+def price_list_folders(folders: str | Path | Iterable[str | Path]) -> tuple[Path, ...]:
+    """The extra folders of price lists a caller gives: one folder, or several, each an existing folder.
+
+    A single path (``"gemeente/prijslijsten"``) is one folder, not a sequence of characters; a
+    folder that does not exist is refused rather than skipped, so that a misspelt folder cannot
+    leave the lists in it unseen.
+
+    Parameters
+    ----------
+    folders : str, Path or iterable of them
+        As given to :class:`Registry`, :func:`load_pricelist`, :func:`mkba.evaluate` or
+        :func:`mkba.evaluate_many`.
+
+    Returns
+    -------
+    tuple of Path
+
+    Raises
+    ------
+    MkbaError
+        For a path that is not an existing folder (field ``folders``).
+
+    Examples
+    --------
+    >>> price_list_folders("scenarios/pricelists")
+    (PosixPath('scenarios/pricelists'),)
+    >>> price_list_folders(["scenarios/prijslijsten"])
+    Traceback (most recent call last):
+    ...
+    mkba.errors.MkbaError: folders: the folder 'scenarios/prijslijsten' does not exist; expected a folder of price lists
+    """
+    given = [folders] if isinstance(folders, (str, os.PathLike)) else list(folders)
+    found = tuple(Path(folder) for folder in given)
+    for folder in found:
+        if not folder.is_dir():
+            what = (
+                f"{str(folder)!r} is a file"
+                if folder.exists()
+                else f"the folder {str(folder)!r} does not exist"
+            )
+            raise MkbaError(f"{what}; expected a folder of price lists", field="folders")
+    return found
+
+
 class Registry:
     """Folders of versioned price lists, laid out as ``<folder>/<name>/<version>.yaml``.
 
@@ -71,9 +115,9 @@ class Registry:
     mkba.errors.MkbaError: no price list named 'nl-sociaal'; did you mean nl-sociaal-domein? ...
     """
 
-    def __init__(self, folders: Iterable[str | Path] = (), include_bundled: bool = True) -> None:
+    def __init__(self, folders: str | Path | Iterable[str | Path] = (), include_bundled: bool = True) -> None:
         env = [p for p in os.environ.get("MKBA_PRICELISTS", "").split(os.pathsep) if p]
-        self.folders = [Path(f) for f in (*folders, *env)]
+        self.folders = [*price_list_folders(folders), *map(Path, env)]
         #: ``name@version`` found in more than one folder, to the files (filled by :meth:`available`).
         self.shadows: dict[str, list[Path]] = {}
         if include_bundled:
@@ -474,7 +518,7 @@ def _check_file_name(spec: PriceListFile, path: Path, doc: Document, in_folders:
 def load_pricelist(
     ref: str | Path | PriceList | None = None,
     *,
-    folders: Iterable[str | Path] = (),
+    folders: str | Path | Iterable[str | Path] = (),
     index: PriceIndex | None = None,
 ) -> PriceList:
     """Load a price list by ``name[@version]``, by path, or the bundled default.
@@ -485,8 +529,8 @@ def load_pricelist(
         ``'nl-sociaal-domein@2024.1'``, ``'nl-sociaal-domein'`` (newest version),
         a file path, or an already loaded list. Default: the bundled default
         list, newest version.
-    folders : sequence of path
-        Extra folders of lists, searched before the bundled ones.
+    folders : path or sequence of paths
+        Extra folders of lists, searched before the bundled ones (:func:`price_list_folders`).
     index : PriceIndex, optional
         The index used to check price years (default: bundled CBS CPI).
 

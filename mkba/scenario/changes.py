@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,11 +162,40 @@ def resolve(data: dict, path: str, fields_at: Callable[[tuple], set[str]]) -> tu
     raise ValueError(f"expected a dotted path, got {path!r}")  # pragma: no cover - the loop returns
 
 
+def plain(value: Any) -> Any:
+    """A value given from Python as a file would give it: plain numbers, dicts and lists.
+
+    A numpy number (``np.int64(50)``, what a DataFrame gives) becomes Python's ``int`` or ``float``, a
+    distribution object (:class:`~mkba.scenario.distributions.Triangular`, ...) the mapping a file
+    writes (``{"dist": "triangular", ...}``), at any depth of a dict or list. A bool stays a bool.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain({"low": np.float64(0.2), "n": [np.int64(3)]})
+    {'low': 0.2, 'n': [3]}
+    """
+    if isinstance(value, numbers.Number) and hasattr(value, "item"):
+        return value.item()  # a numpy number (np.bool_ is none): its Python int or float
+    if hasattr(value, "model_dump"):  # a distribution (a pydantic model): as the file format writes it
+        return plain(value.model_dump(mode="json", by_alias=True, exclude_none=True))
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def _paths(given: str | Sequence[str] | None) -> Sequence[str]:
+    """``remove``'s paths: a single path is one path, not its characters."""
+    return (given,) if isinstance(given, str) else (given or ())
+
+
 def apply_changes(
     data: dict,
     *,
     set_: Mapping[str, Any] | None = None,
-    remove: Sequence[str] | None = None,
+    remove: str | Sequence[str] | None = None,
     add: Mapping[str, Sequence[dict]] | None = None,
     fields_at: Callable[[tuple], set[str]] = lambda loc: set(),
     where: Where | None = None,
@@ -177,9 +207,11 @@ def apply_changes(
     data : dict
         The base scenario's plain data (left unchanged).
     set_ : mapping of path to value, optional
-        New values: a number, a distribution ``{dist: ...}``, a text, or a whole line.
-    remove : sequence of path, optional
-        Lines (``effects.<id>``), years of participants, or fields (reset to their default).
+        New values: a number, a distribution ``{dist: ...}``, a text, or a whole line. A numpy number
+        is taken as a number and a distribution object as its mapping (:func:`plain`).
+    remove : path or sequence of path, optional
+        Lines (``effects.<id>``), years of participants, or fields (reset to their default); a single
+        path (a str) is one path.
     add : mapping of section to list of lines, optional
         New lines per section (``costs``, ``effects``, ``volunteers``, ``pm``); their ids must be new.
     fields_at : callable
@@ -199,6 +231,7 @@ def apply_changes(
         Naming the change's file, line and path: an unknown path, id or field, an id added twice.
     """
     where = where or Where()
+    remove = _paths(remove)
     out = copy.deepcopy(data)
     changes: list[Change] = []
     touched: dict[tuple, tuple[str, str]] = {}
@@ -207,6 +240,7 @@ def apply_changes(
             container, key, loc = resolve(out, str(path), fields_at)
         except ValueError as exc:
             raise where.error("set", str(path), str(exc)) from None
+        value = plain(value)
         container[key] = copy.deepcopy(value)
         changes.append(Change("set", str(path), value))
         touched[loc] = ("set", str(path))
@@ -240,6 +274,7 @@ def apply_changes(
                 )
             known.add(str(line.get("id")))
             touched[(section, len(target))] = ("add", section)
+            line = plain(line)
             target.append(copy.deepcopy(line))
             changes.append(Change("add", f"{section}.{line.get('id')}", line))
     return out, changes, touched

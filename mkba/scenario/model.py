@@ -417,7 +417,7 @@ class Scenario(_Closed):
     def with_changes(
         self,
         set: Mapping[str, Any] | None = None,
-        remove: Sequence[str] | None = None,
+        remove: str | Sequence[str] | None = None,
         add: Mapping[str, Sequence[dict]] | None = None,
         *,
         where: Where | None = None,
@@ -428,9 +428,11 @@ class Scenario(_Closed):
         ----------
         set : mapping of path to value, optional
             ``{"effects.minder-ots.attribution": 0.6, "costs.team.amount": 840000}``: new values (a
-            number, a distribution ``{"dist": ...}``, a text).
-        remove : sequence of path, optional
-            Lines (``"effects.minder-ots"``), years of participants, or fields (back to their default).
+            number, also a numpy number; a distribution, ``{"dist": ...}`` or an object such as
+            :class:`~mkba.scenario.distributions.Triangular`; a text).
+        remove : path or sequence of path, optional
+            Lines (``"effects.minder-ots"``), years of participants, or fields (back to their default);
+            a single path may be given as a str.
         add : mapping of section to list of lines, optional
             New lines: ``{"effects": [{"id": ..., ...}]}`` (sections ``costs``, ``effects``,
             ``volunteers``, ``pm``).

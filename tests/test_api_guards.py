@@ -1,0 +1,257 @@
+"""The library's guards: what the command line refuses, :func:`mkba.evaluate` and :class:`mkba.Result` refuse too.
+
+Each test reproduces a finding of the API review (/tmp/review/api/findings.md): a result written over
+the scenario or a price list it was computed from (3), an output suffix or an argument of the wrong
+type accepted silently (10), a distribution object that made the JSON writer crash (7), misuse that
+gave a raw AttributeError or TypeError (8). Each refusal is one :class:`~mkba.errors.MkbaError` that
+names the argument (or the file), raised before anything is written; every input stays unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from conftest import SMALL_SCENARIO
+
+import mkba
+from mkba.errors import MkbaError
+from mkba.io import paths
+
+ROOT = Path(__file__).resolve().parents[1]
+TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
+SMALL = ROOT / "tests" / "data" / "pl_small.yaml"
+
+
+def small_list(name: str, version: str, **more) -> dict:
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    data.update(name=name, version=version, published=str(data.get("published")), **more)
+    return data
+
+
+def write_json(path: Path, data: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def result() -> mkba.Result:
+    return mkba.evaluate(TUTORIAL)
+
+
+@pytest.fixture
+def copied(tmp_path) -> Path:
+    """The tutorial, copied: a failing guard harms only the copy."""
+    return Path(shutil.copy(TUTORIAL, tmp_path / "s.yaml"))
+
+
+@pytest.fixture
+def chain(tmp_path) -> tuple[Path, Path, Path, Path]:
+    """A folder of lists, ``child@1`` extending ``base@1`` (JSON, so that ``.json`` names them), and a
+    scenario that names ``child@1``."""
+    lists = tmp_path / "lists"
+    base = write_json(lists / "base" / "1.json", small_list("base", "1"))
+    child = write_json(
+        lists / "child" / "1.json", {**small_list("child", "1"), "extends": "base@1", "items": []}
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(yaml.safe_dump({**SMALL_SCENARIO, "pricelist": "child@1"}), encoding="utf-8")
+    return lists, base, child, scenario
+
+
+def refused(call, field: str, *words: str) -> MkbaError:
+    with pytest.raises(MkbaError) as caught:
+        call()
+    assert caught.value.field == field, str(caught.value)
+    for word in words:
+        assert word in str(caught.value), str(caught.value)
+    return caught.value
+
+
+# -- 3. a result is never written over a file it was computed from ------------------------------------
+@pytest.mark.parametrize("writer", ["to_json", "to_excel"])
+def test_a_result_is_not_written_over_its_scenario(copied, writer):
+    before = copied.read_bytes()
+    result = mkba.evaluate(copied)
+    error = refused(lambda: getattr(result, writer)(copied), "path", "is also an input of this result")
+    assert error.file == str(copied)
+    assert copied.read_bytes() == before
+
+
+def test_a_variant_is_not_written_over_the_scenario_it_was_made_from(copied):
+    before = copied.read_bytes()
+    variant = mkba.load_scenario(copied).with_changes(set={"discount_rate": 0.03})
+    refused(lambda: mkba.evaluate(variant).to_json(copied), "path", "is also an input of this result")
+    assert copied.read_bytes() == before
+
+
+@pytest.mark.parametrize("how", ["named", "given", "loaded"])
+def test_the_price_list_its_extends_chain_and_folder_are_inputs_of_a_result(chain, how):
+    lists, base, child, scenario = chain
+    given = {"named": None, "given": "child@1", "loaded": mkba.load_pricelist("child@1", folders=[lists])}[
+        how
+    ]
+    result = mkba.evaluate(scenario, given, folders=[lists])
+    assert result.model.pricelist.chain == ("child@1", "base@1")
+    before = {p: p.read_bytes() for p in (base, child)}
+    for listed in (child, base):
+        refused(partial(result.to_json, listed), "path", "is also an input of this result", listed.name)
+    another = write_json(lists / "other" / "1.json", small_list("other", "1"))  # a list it did not read
+    refused(lambda: result.to_json(another), "path", "price-list folder", "this result reads")
+    assert {p: p.read_bytes() for p in (base, child)} == before
+    assert result.to_json(lists / "out.json")  # beside the folders' lists: a new file is fine
+
+
+def test_the_bundled_list_and_the_index_are_inputs_of_a_result(tmp_path, monkeypatch):
+    copy = tmp_path / "bundled"
+    shutil.copytree(paths.bundled_pricelists(), copy)
+    monkeypatch.setattr(paths, "bundled_pricelists", lambda: copy)
+    result = mkba.evaluate(TUTORIAL)  # nl-sociaal-domein@2024.1
+    listed, index = copy / "nl-sociaal-domein" / "2024.1.yaml", copy / "index" / "cbs-cpi.yaml"
+    assert {listed, index} <= {p.resolve() for p in result.input_files()}
+    before = {p: p.read_bytes() for p in (listed, index)}
+    for path in (listed, index):
+        refused(partial(result.to_excel, path), "path", "is also an input of this result")
+    assert {p: p.read_bytes() for p in (listed, index)} == before
+
+
+def test_the_api_and_the_command_line_collect_the_same_inputs(chain):
+    from mkba.cli.common import input_files
+    from mkba.result import scenario_input_files
+
+    lists, base, child, scenario = chain
+    result = mkba.evaluate(scenario, folders=[lists])
+    cli = input_files(scenario, None, folders=[lists])
+    assert cli == scenario_input_files(scenario, named="child@1", folders=[lists])
+    resolved = {p.resolve() for p in result.input_files()}
+    assert {p.resolve() for p in cli} == resolved
+    assert {base.resolve(), child.resolve(), scenario.resolve(), lists.resolve()} <= resolved
+
+
+# -- 10. the format a file name says, and arguments of the type they take --------------------------
+@pytest.mark.parametrize(
+    ("writer", "name", "said"),
+    [("to_excel", "x.csv", "ending in .xlsx"), ("to_json", "x.xlsx", "ending in .json")],
+)
+def test_an_output_suffix_that_is_not_the_format_written_is_refused(result, tmp_path, writer, name, said):
+    refused(lambda: getattr(result, writer)(tmp_path / name), "path", said)
+    assert not (tmp_path / name).exists()
+
+
+def test_a_device_passes_the_suffix_check(result):
+    assert result.to_json("/dev/null")
+
+
+@pytest.mark.parametrize("lang", ["fr", "de", "NL", None])
+def test_a_language_other_than_nl_or_en_is_refused(result, tmp_path, lang):
+    refused(lambda: mkba.evaluate(TUTORIAL, lang=lang), "lang", "expected 'nl' or 'en'")
+    if lang is not None:  # to_excel's None is the result's own language
+        refused(lambda: result.to_excel(tmp_path / "x.xlsx", lang=lang), "lang")
+        assert not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("price_year", ["2024", 2024.5, 2024.0, True])
+def test_a_price_year_that_is_not_an_int_is_refused(price_year):
+    refused(lambda: mkba.evaluate(TUTORIAL, price_year=price_year), "price_year", "expected a whole year")
+
+
+@pytest.mark.parametrize("rate", ["0.03", True, [0.03]])
+def test_a_discount_rate_that_is_not_a_real_number_is_refused(rate):
+    refused(lambda: mkba.evaluate(TUTORIAL, discount_rate=rate), "discount_rate", "expected a number")
+
+
+def test_numpy_numbers_are_taken_as_numbers():
+    result = mkba.evaluate(TUTORIAL, price_year=np.int64(2024), discount_rate=np.float64(0.03))
+    plain = mkba.evaluate(TUTORIAL, price_year=2024, discount_rate=0.03)
+    assert type(result.price_year) is int and type(result.discount_rate) is float
+    assert result.npv == plain.npv
+    provenance = json.loads(result.to_json())["provenance"]
+    assert provenance["price_year"] == 2024 and provenance["discount_rate"] == 0.03
+
+
+# -- 7. a distribution object given to with_changes is written as the file format writes it ----------
+def test_a_distribution_object_from_with_changes_is_written_to_json():
+    given = mkba.Triangular(dist="triangular", low=0.2, mode=0.3, high=0.5)
+    variant = mkba.load_scenario(TUTORIAL).with_changes(set={"effects.minder-huisartsbezoek.success": given})
+    changes = json.loads(mkba.evaluate(variant).to_json())["provenance"]["scenario"]["changes"]
+    assert changes == [
+        {
+            "op": "set",
+            "path": "effects.minder-huisartsbezoek.success",
+            "value": {"dist": "triangular", "low": 0.2, "mode": 0.3, "high": 0.5},
+        }
+    ]
+
+
+# -- 8. misuse from Python is one MkbaError naming the argument -------------------------------------
+@pytest.mark.parametrize(
+    ("call", "field", "said"),
+    [
+        (lambda: mkba.evaluate(None), "scenario", "expected a Scenario"),
+        (lambda: mkba.evaluate(42), "scenario", "got int 42"),
+        (lambda: mkba.evaluate(TUTORIAL, 5), "pricelist", "expected a price list's name"),
+        (lambda: mkba.evaluate(TUTORIAL, index="cbs"), "index", "expected a PriceIndex"),
+    ],
+    ids=["none", "int", "pricelist-int", "index-str"],
+)
+def test_evaluate_refuses_arguments_of_the_wrong_type(call, field, said):
+    refused(call, field, said)
+
+
+@pytest.mark.parametrize("writer", ["to_json", "to_excel"])
+def test_a_file_name_that_is_not_a_path_is_refused(result, writer):
+    refused(lambda: getattr(result, writer)(5), "path", "expected a file name")
+
+
+def test_the_accepted_kinds_of_arguments_still_work(tmp_path):
+    loaded = mkba.load_scenario(TUTORIAL)
+    as_dict = yaml.safe_load(TUTORIAL.read_text(encoding="utf-8"))
+    pricelist = mkba.load_pricelist("nl-sociaal-domein@2024.1")
+    npvs = {
+        mkba.evaluate(given, listed, index=mkba.default_index()).npv
+        for given in (str(TUTORIAL), TUTORIAL, loaded, as_dict)
+        for listed in (None, "nl-sociaal-domein@2024.1", pricelist)
+    }
+    assert len(npvs) == 1
+    written = mkba.evaluate(as_dict, lang="en").to_excel(str(tmp_path / "dict.XLSX"))
+    assert written.exists()
+
+
+def test_with_changes_takes_numpy_numbers_and_a_single_remove_path():
+    # a value from a DataFrame (np.int64) was refused for participants.2025 ("expected a number"), and
+    # remove="effects.loon" was split into characters ("unknown field 'e'")
+    s = mkba.load_scenario(TUTORIAL)
+    assert s.with_changes(set={"participants.2025": np.int64(50)}).participants[2025] == 50
+    removed = s.with_changes(remove="effects.minder-huisartsbezoek")
+    assert "minder-huisartsbezoek" not in [e.id for e in removed.effects]
+    assert len(removed.effects) == len(s.effects) - 1
+    dist = mkba.Triangular(dist="triangular", low=0.2, mode=0.3, high=0.5)
+    v = s.with_changes(set={"effects.minder-huisartsbezoek.success": dist})
+    assert v.changes[0].value == {"dist": "triangular", "low": 0.2, "mode": 0.3, "high": 0.5}
+
+
+@pytest.mark.parametrize("call", ["registry", "load_pricelist", "evaluate", "evaluate_many"])
+def test_one_price_list_folder_given_as_text_is_one_folder_and_a_missing_one_is_refused(call, tmp_path):
+    # a folder given as a str was taken as its characters (s, c, e, ..., '/'): the file system's root
+    # was searched and 'tmp' listed as a price list; a folder that does not exist was skipped in silence
+    folder = "scenarios/pricelists"
+    runs = {
+        "registry": lambda f: mkba.Registry(f).available(),
+        "load_pricelist": lambda f: mkba.load_pricelist("gemeente-maashorst", folders=f),
+        "evaluate": lambda f: mkba.evaluate(TUTORIAL, "gemeente-maashorst", folders=f),
+        "evaluate_many": lambda f: mkba.evaluate_many(
+            TUTORIAL, ROOT / "scenarios" / "tutorial-varianten.csv", pricelist="gemeente-maashorst", folders=f
+        ),
+    }
+    found = runs[call](str(ROOT / folder))
+    if call == "registry":
+        assert "gemeente-maashorst" in found and "tmp" not in found
+    with pytest.raises(MkbaError, match="does not exist; expected a folder of price lists") as info:
+        runs[call](str(tmp_path / "prijslijsten"))
+    assert info.value.field == "folders" and info.value.line is None

@@ -255,3 +255,25 @@ def test_one_price_list_folder_given_as_text_is_one_folder_and_a_missing_one_is_
     with pytest.raises(MkbaError, match="does not exist; expected a folder of price lists") as info:
         runs[call](str(tmp_path / "prijslijsten"))
     assert info.value.field == "folders" and info.value.line is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s.participants.__setitem__(2025, -400.0),
+        lambda s: s.costs.pop(),
+        lambda s: s.effects[0].__dict__.__setitem__("quantity", 99.0),
+    ],
+)
+def test_a_scenario_changed_in_place_is_refused_not_valued(change):
+    # the model is frozen but its lists and mappings are not: participants[2025] = -400 was valued
+    # unchecked (npv -460,158 became +669,442) and the result still named the file's hash, no change
+    s = mkba.load_scenario(TUTORIAL)
+    mkba.evaluate(s)
+    change(s)
+    for call in (lambda: mkba.evaluate(s), lambda: s.with_changes(set={"horizon": 5})):
+        with pytest.raises(MkbaError, match="changed in place after it was read") as info:
+            call()
+        assert "with_changes" in info.value.message and info.value.file == str(TUTORIAL)
+    fresh = mkba.load_scenario(TUTORIAL)
+    assert mkba.evaluate(fresh.with_changes(set={"participants.2025": 80})).npv != mkba.evaluate(fresh).npv

@@ -906,8 +906,9 @@ def compile_scenario(
     ------
     MkbaError
         For references that do not resolve (price items, units, price years),
-        pointing at the scenario's file and line; for a discount rate out of range, or a price
-        list in another currency than the euro.
+        pointing at the scenario's file and line; for a discount rate out of range, a price
+        list in another currency than the euro, or a scenario changed in place after it was read
+        (:meth:`~mkba.scenario.model.Scenario.check_unchanged`).
 
     Examples
     --------
@@ -922,4 +923,5 @@ def compile_scenario(
     >>> round(float(mkba.figures(model, model.evaluate()).npv[0]))  # euro of 2023
     -436403
     """
+    scenario.check_unchanged()  # a list of it changed in place was never validated
     return _Compiler(scenario, pricelist, index or default_index(), price_year, discount_rate).build()

@@ -381,6 +381,44 @@ class Scenario(_Closed):
     _prefix: str | None = pydantic.PrivateAttr(default=None)  # a project's alternative, for messages
     #: Settings a project file gives for all its alternatives: key -> (project file, line), for messages.
     _settings_at: dict[str, tuple[str, int | None]] = pydantic.PrivateAttr(default_factory=dict)
+    #: The scenario as validated (JSON), to tell a change made in place since (:meth:`check_unchanged`).
+    _validated: str = pydantic.PrivateAttr(default="")
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Keep what was validated: the model is frozen, but its lists and mappings are not."""
+        self._validated = self.model_dump_json(by_alias=True)
+
+    def check_unchanged(self) -> None:
+        """Refuse a scenario changed in place after it was validated.
+
+        A scenario is frozen (``scenario.horizon = 7`` is refused), but its lists and mappings can be
+        changed in place (``scenario.participants[2025] = -400``, ``scenario.costs.pop()``): such a
+        change is not validated, and the result would still name the file's hash as its source.
+        Variants are made with :meth:`with_changes`, which validates them and records the changes.
+
+        Raises
+        ------
+        MkbaError
+            When the scenario differs from what was validated.
+
+        Examples
+        --------
+        >>> import mkba
+        >>> scenario = mkba.load_scenario("scenarios/tutorial.yaml")
+        >>> scenario.check_unchanged()
+        >>> scenario.participants[2025] = 80
+        >>> scenario.check_unchanged()
+        Traceback (most recent call last):
+        ...
+        mkba.errors.MkbaError: scenarios/tutorial.yaml: the scenario was changed in place after it was read (a list or mapping of it, such as participants or costs); such a change is not validated: make a variant with scenario.with_changes(set=..., remove=..., add=...)
+        """
+        if self.model_dump_json(by_alias=True) != self._validated:
+            raise MkbaError(
+                "the scenario was changed in place after it was read (a list or mapping of it, such as "
+                "participants or costs); such a change is not validated: make a variant with "
+                "scenario.with_changes(set=..., remove=..., add=...)",
+                file=self.file,
+            )
 
     @property
     def years(self) -> range:
@@ -460,6 +498,7 @@ class Scenario(_Closed):
         >>> [c.to_dict() for c in v.changes]
         [{'op': 'set', 'path': 'discount_rate', 'value': 0.03}]
         """
+        self.check_unchanged()  # a variant of the file as read, not of a change it would undo in silence
         base = self._doc.data if self._doc is not None else self.model_dump(mode="json", by_alias=True)
         where = where or Where(file=self.file)
         data, changes, touched = apply_changes(

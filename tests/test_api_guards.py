@@ -277,3 +277,19 @@ def test_a_scenario_changed_in_place_is_refused_not_valued(change):
         assert "with_changes" in info.value.message and info.value.file == str(TUTORIAL)
     fresh = mkba.load_scenario(TUTORIAL)
     assert mkba.evaluate(fresh.with_changes(set={"participants.2025": 80})).npv != mkba.evaluate(fresh).npv
+
+
+@pytest.mark.parametrize("rate", [-1, -0.51, 1.5, float("nan"), float("inf"), "0.02", True])
+def test_an_index_takes_only_the_inflation_a_scenario_may_assume(rate):
+    # -1 turned every figure into 0 (every price times zero), and NaN was blamed on the scenario's
+    # discount_rate at its line: the scenario field refuses both, the index took anything
+    with pytest.raises(MkbaError, match="expected a yearly inflation from -0.5 to 1.0") as info:
+        mkba.default_index().with_assumed_inflation(rate)
+    assert info.value.field == "assumed_inflation"
+    assert mkba.default_index().with_assumed_inflation(np.float64(0.02)).assumed_inflation == 0.02
+
+
+@pytest.mark.parametrize("values", [{}, {2020: 0.0}, {2020: -3.0}, {2020: float("nan")}])
+def test_an_index_series_holds_positive_values(values):
+    with pytest.raises(MkbaError, match="expected"):
+        mkba.PriceIndex(values)

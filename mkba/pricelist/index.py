@@ -9,6 +9,8 @@ for the years beyond it; nothing is extrapolated silently.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import numbers
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -87,6 +89,38 @@ class IndexFile(pydantic.BaseModel):
         return dict(sorted(values.items()))
 
 
+#: The assumed yearly inflation an index or a scenario may carry (the scenario field's bounds).
+INFLATION_BOUNDS = (-0.5, 1.0)
+
+
+def _check_inflation(rate: object) -> None:
+    """Refuse an assumed inflation that is not a rate a year in :data:`INFLATION_BOUNDS` (or None)."""
+    if rate is None:
+        return
+    low, high = INFLATION_BOUNDS
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not low <= float(rate) <= high:
+        raise MkbaError(
+            f"expected a yearly inflation from {low} to {high} (0.02 is 2 %), or None, got {rate!r}",
+            field="assumed_inflation",
+        )
+
+
+def _check_series(values: object) -> None:
+    """Refuse an index series that is empty or holds a value that is not a positive finite number."""
+    if not isinstance(values, dict) or not values:
+        raise MkbaError(
+            "expected the index as a mapping of year to value, with at least one year", field="values"
+        )
+    for year, value in values.items():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            raise MkbaError(f"expected a positive index value, got {value!r}", field=f"values.{year}")
+
+
 class PriceIndex:
     """A yearly price index, e.g. the CBS consumer price index.
 
@@ -130,6 +164,8 @@ class PriceIndex:
         assumed_inflation: float | None = None,
         meta: IndexFile | None = None,
     ) -> None:
+        _check_series(values)
+        _check_inflation(assumed_inflation)
         years = np.array(sorted(values), dtype=np.int64)
         self.first_year = int(years[0])
         self.last_year = int(years[-1])

@@ -22,6 +22,7 @@ from pydantic_core import core_schema
 
 from mkba.errors import MkbaError
 from mkba.io.documents import Document, check_data, fields_at, format_path, read_document, validate
+from mkba.pricelist.index import INFLATION_BOUNDS
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.pricelist.units import check_unit
@@ -355,7 +356,10 @@ class Scenario(_Closed):
     pricelist: str | None = None
     price_year: Whole | None = None
     assumed_inflation: float | None = pydantic.Field(
-        default=None, ge=-0.5, le=1, description="Yearly inflation assumed beyond the price index."
+        default=None,
+        ge=INFLATION_BOUNDS[0],
+        le=INFLATION_BOUNDS[1],
+        description="Yearly inflation assumed beyond the price index.",
     )
     start_year: Whole = pydantic.Field(ge=1900, le=2200)
     horizon: Whole = pydantic.Field(ge=1, le=200)

@@ -30,6 +30,16 @@ def _num(x: float | None, euro: bool = False, lang: str = "nl") -> str:
     return numbers.number(x, lang, decimals=2 if abs(x) < 1000 else 0)
 
 
+def _draws_equal(result, n: int) -> str:
+    """Why every draw of the MKBA is the same; with a SIB, that its outcome levels are drawn all the same
+    (``mkba sib --simulate`` and the report show them)."""
+    lang = result.lang
+    if result.scenario.sib is None:
+        return label("unc_draws_equal", lang)
+    file = (result.scenario.file or "SCENARIO").replace("\\", "/").rsplit("/", 1)[-1]
+    return label("unc_draws_equal_sib", lang).format(file=file, n=n)
+
+
 def render_analysis(console, result, analysis: dict) -> None:
     """Print the simulation, tornado and break-even of ``analysis``."""
     from mkba.cli.terminal import Table
@@ -70,7 +80,7 @@ def render_analysis(console, result, analysis: dict) -> None:
             styled(f"{label('unc_p_negative', lang)}: ", (numbers.percent(sim.p_npv_negative, lang), "bold"))
         )
         if note is None:  # nothing drawn: say why the columns are equal
-            console.print(label("unc_draws_equal", lang))
+            console.print(_draws_equal(result, sim.n))
     frame = analysis.get("tornado")
     if frame is not None and frame.empty:  # nothing to vary: say so, no empty table
         console.print(styled((label("unc_tornado_none", lang), "italic")))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mkba.report.vocabulary import label, unit_name
+
 if TYPE_CHECKING:
     from mkba.pricelist.items import PriceItem, PriceList
 
@@ -36,9 +38,12 @@ def _row(item: PriceItem) -> str:
     spread = (
         f"{_amount(item.low)} - {_amount(item.high)}" if item.low is not None or item.high is not None else ""
     )
-    nature = item.nature + (" (referentiewaarde)" if item.kind == "reference_value" else "")
+    # the unit and the nature in Dutch, as the table view (``mkba pricelist show``) says them
+    nature = label(f"pl_nature_{item.nature}") + (
+        " (referentiewaarde)" if item.kind == "reference_value" else ""
+    )
     cells = [
-        f"`{item.id}`", _cell(item.label), item.unit, _amount(item.amount), str(item.price_year), spread,
+        f"`{item.id}`", _cell(item.label), unit_name(item.unit), _amount(item.amount), str(item.price_year), spread,
         item.payer, nature, str(item.confidence), _source(item),
     ]  # fmt: skip
     return "| " + " | ".join(cells) + " |"

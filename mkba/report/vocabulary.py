@@ -137,6 +137,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_provenance": ("Herkomst", "Provenance"),
     "xl_item": ("Prijsitem", "Price item"),
     "xl_label": ("Omschrijving", "Description"),
+    "xl_id": ("Id", "Id"),
+    "xl_field": ("Veld in het bestand", "Field in the file"),
     "xl_unit": ("Eenheid", "Unit"),
     "xl_amount": ("Bedrag (invoer)", "Amount (input)"),
     "xl_item_price_year": ("Prijsjaar", "Price year"),
@@ -515,6 +517,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "Every draw is the same: no input of the scenario has a distribution. Give a quantity, share or "
         "amount a distribution ({dist: pert, low: ..., mode: ..., high: ...}) to see the spread.",
     ),
+    "unc_draws_equal_sib": (
+        "Het saldo van de MKBA is in elke trekking gelijk: geen invoer van het scenario heeft een verdeling. "
+        "De uitkomstniveaus van het SIB-contract worden wel getrokken: zie `mkba sib {file} --simulate {n}` "
+        "of het rapport (mkba report --simulate).",
+        "The CBA's net present value is the same in every draw: no input of the scenario has a distribution. "
+        "The SIB contract's outcome levels are drawn: see `mkba sib {file} --simulate {n}` "
+        "or the report (mkba report --simulate).",
+    ),
     "unc_range": ("bereik", "range"),
     # -- charts (mkba run --plots) ----------------------------------------------------------
     "plot_yearly_title": (
@@ -535,6 +545,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "plot_break_even_title": ("Omslagpunt: saldo tegen {name}", "Break-even: NPV against {name}"),
     "plot_draws": ("Aantal trekkingen", "Draws"),
+    "chart_bars_below_zero": ("trekkingen onder € 0", "draws below € 0"),
+    "chart_bars_zero_or_more": ("trekkingen van € 0 of meer", "draws of € 0 or more"),
+    "chart_zero_line": ("lijn bij € 0", "line at € 0"),
     "plot_euro": ("euro", "euro"),
     "plot_low": ("laag", "low"),
     "plot_high": ("hoog", "high"),
@@ -650,12 +663,29 @@ LABELS: dict[str, tuple[str, str]] = {
         "The public stakeholders together are the fiscal view. Transfers count per stakeholder but cancel in the societal total.",
     ),
     "rp_per_year": ("Per jaar (zonder overdrachten)", "Per year (without transfers)"),
+    "rp_per_year_note": (
+        "Kosten, baten en netto kasstroom: bedragen van dat jaar, niet verdisconteerd (euro van prijspeil {py}). Cumulatief contant: de netto stromen verdisconteerd tegen {rate} naar {base_year} en opgeteld tot en met dat jaar; in het laatste jaar is dat het saldo.",
+        "Costs, benefits and net flow: that year's amounts, not discounted (euro of {py} prices). Cumulative discounted: the net flows discounted at {rate} to {base_year} and added up to that year; in the last year that is the net present value.",
+    ),
     "rp_sources_note": (
         "Waar elke post op rust: een bron (met vindplaats) of een aanname, zoals het scenario ze noemt.",
         "What each line rests on: a source (with where in it) or an assumption, as the scenario states them.",
     ),
+    "rp_proj_sources_note": (
+        "Per alternatief, het nulalternatief eerst; bij elk volgend alternatief alleen wat nog niet hierboven staat.",
+        "Per alternative, the baseline first; for each next alternative only what is not shown above.",
+    ),
+    "rp_proj_sources_more": (
+        "Alleen de posten, prijzen, standaardwaarden en bronnen die nog niet hierboven staan.",
+        "Only the lines, prices, defaults and sources not shown above.",
+    ),
+    "rp_proj_sources_same": (
+        "Geen andere posten, prijzen, standaardwaarden of bronnen dan hierboven.",
+        "No lines, prices, defaults or sources other than above.",
+    ),
     "rp_assumption": ("Aanname", "Assumption"),
     "rp_price_items": ("Gebruikte prijzen uit de prijslijst", "Prices used from the price list"),
+    "rp_own_prices": ("Eigen prijzen van posten (niet uit de prijslijst)", "Lines' own prices (not from the price list)"),
     "rp_general_sources": ("Overige bronnen van het scenario", "Other sources of the scenario"),
     "rp_group_costs": ("kosten", "cost"),
     "rp_group_effects": ("effect", "effect"),
@@ -731,8 +761,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} draws (seed {seed}) of all {k} uncertain inputs at once.",
     ),
     "rp_mc_certain": (
-        "Het saldo van dit scenario hangt niet af van onzekere invoer: elke trekking geeft hetzelfde saldo. Onzeker is hier alleen de uitkomst van het SIB-contract (zie daar), als dat er is.",
-        "This scenario's net present value does not depend on uncertain inputs: every draw gives the same value. Only the outcome of the SIB contract is uncertain here (see there), if there is one.",
+        "Het saldo van dit scenario hangt niet af van onzekere invoer: elke trekking geeft hetzelfde saldo.",
+        "This scenario's net present value does not depend on uncertain inputs: every draw gives the same value.",
+    ),
+    "rp_mc_certain_sib": (
+        "Het saldo van de MKBA hangt niet af van onzekere invoer: elke trekking geeft hetzelfde saldo. Wat wel varieert, zijn de uitkomstniveaus van het SIB-contract: zie de simulatie in het deel Social Impact Bond.",
+        "The CBA's net present value does not depend on uncertain inputs: every draw gives the same value. What does vary are the SIB contract's outcome levels: see the simulation in the Social Impact Bond section.",
     ),
     "rp_mc_p_negative": (
         "Kans op een negatief saldo: {p}.",
@@ -752,6 +786,50 @@ LABELS: dict[str, tuple[str, str]] = {
     "rp_sib_intro": (
         "De betalingen van het contract bij het verwachte uitkomstniveau. Uitkomstbetaler: {payer}. Betalingen in {cur}, tot op de cent, zoals het contract ze doet.",
         "The contract's payments at the expected outcome level. Outcome payer: {payer}. Payments in {cur}, to the cent, as the contract makes them.",
+    ),
+    "rp_sib_prices": (
+        "Prijspeil: de bedragen van dit contract zijn euro's van prijspeil {contract_year}, het prijspeil van het contract; de rest van dit rapport rekent in prijspeil {year}.",
+        "Price level: this contract's amounts are euros of {contract_year} prices, the contract's price level; the rest of this report uses {year} prices.",
+    ),
+    "rp_sib_prices_same": (
+        "Prijspeil: de bedragen van dit contract zijn euro's van prijspeil {year}, net als de rest van dit rapport.",
+        "Price level: this contract's amounts are euros of {year} prices, as in the rest of this report.",
+    ),
+    "rp_sib_pv": (
+        "(cw) is contante waarde: verdisconteerd tegen {rate} per jaar naar {base_year}, zoals in de MKBA.",
+        "(PV) is present value: discounted at {rate} a year to {base_year}, as in the CBA.",
+    ),
+    "rp_sib_levels": (
+        "Het betaalschema en de vermeden kosten gelden bij het verwachte uitkomstniveau: {levels}.",
+        "The schedule and the avoided costs are at the expected outcome level: {levels}.",
+    ),
+    "rp_sib_references": (
+        "De effectregels van de MKBA gaan uit van het referentieniveau: {references}.",
+        "The CBA's effect lines assume the reference level: {references}.",
+    ),
+    "rp_sib_indexed": (
+        ", omgerekend naar prijspeil {contract_year} (indexfactor {factor})",
+        ", brought to {contract_year} prices (index factor {factor})",
+    ),
+    "rp_sib_indexed_chain": (
+        " × indexfactor {factor} (naar prijspeil {contract_year})",
+        " × index factor {factor} (to {contract_year} prices)",
+    ),
+    "rp_sib_reconcile": (
+        "Daarom wijken de vermeden kosten van {payer} hier ({sib}) af van de baten van die partij in de MKBA ({mkba}, prijspeil {year}): hier tellen alleen de effectregels die aan een uitkomst van het contract gekoppeld zijn{indexed}, geschaald naar het verwachte uitkomstniveau.",
+        "That is why {payer}'s avoided costs here ({sib}) differ from that party's benefits in the CBA ({mkba}, {year} prices): here only the effect lines linked to an outcome of the contract count{indexed}, scaled to the expected outcome level.",
+    ),
+    "rp_sib_schedule_prices": (
+        "Bedragen van prijspeil {year}, het prijspeil van het contract; niet verdisconteerd.",
+        "Amounts at {year} prices, the contract's price level; not discounted.",
+    ),
+    "rp_sib_reconcile_same": (
+        "De vermeden kosten van {payer} hier ({sib}) zijn gelijk aan de baten van die partij in de MKBA.",
+        "{payer}'s avoided costs here ({sib}) equal that party's benefits in the CBA.",
+    ),
+    "rp_sib_reconcile_chain": (
+        "Daarom wijken de vermeden kosten van {payer} hier ({sib}) af van de baten van die partij in de MKBA ({mkba}, prijspeil {year}, referentieniveau {reference}): {mkba}{indexed} × {level} / {reference} (verwacht niveau / referentieniveau) = {sib}.",
+        "That is why {payer}'s avoided costs here ({sib}) differ from that party's benefits in the CBA ({mkba}, {year} prices, reference level {reference}): {mkba}{indexed} × {level} / {reference} (expected level / reference level) = {sib}.",
     ),
     "rp_sib_to": ("Naar", "To"),
     "rp_sib_no_break_even": (

@@ -9,6 +9,7 @@ sensitivity, Monte Carlo, SIB and provenance.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 from mkba.report import chartspec, numbers
 from mkba.report.html.svg import render_svg
 from mkba.report.text import public_text
-from mkba.report.vocabulary import default_reason, joined, kind_name, label, unit_name
+from mkba.report.vocabulary import (
+    default_reason,
+    default_text,
+    item_label,
+    joined,
+    kind_name,
+    label,
+    unit_name,
+)
 from mkba.scenario.fields import label_for
 
 if TYPE_CHECKING:
@@ -232,7 +241,8 @@ def _source(src: Any) -> dict[str, str] | None:
 
 
 def sources(result: Result) -> dict[str, Any]:
-    """Each line's source and assumption, the price items used with theirs, the scenario's sources."""
+    """Each line's source and assumption, the price items used with theirs, the scenario's sources,
+    and the defaults the engine took (a price item's default amount in place of its list amount too)."""
     lang, s = result.lang, result.scenario
     groups = (("costs", s.costs), ("effects", s.effects), ("volunteers", s.volunteers))
     lines = [
@@ -269,7 +279,44 @@ def sources(result: Result) -> dict[str, Any]:
                 "source": _source(item.source),
             }
         )
-    return {"lines": lines, "items": items, "general": [_source(x) for x in s.sources]}
+    return {
+        "lines": lines,
+        "items": items,
+        "own_prices": _own_prices(result),
+        "general": [_source(x) for x in s.sources],
+        "defaults": defaults_used(result),
+    }
+
+
+def _own_prices(result: Result) -> list[dict[str, Any]]:
+    """The prices a line gives itself (``price:`` in place of a price item), each once, as the price
+    items' rows: an alternative that values a line at another tariff shows that tariff and its source."""
+    lang = result.lang
+    found = []
+    for line in result.scenario.effects:
+        price = getattr(line, "price", None)
+        if price is None:
+            continue
+        found.append(
+            {
+                "label": public_text(price.label) or label_for(line.label, line.label_en, lang) or line.id,
+                "amount": numbers.euro(price.amount, lang, cents=price.amount < 100),
+                "unit": unit_name(price.unit, lang),
+                "price_year": str(price.price_year if price.price_year is not None else result.price_year),
+                "source": _source(price.source),
+            }
+        )
+    return list({json.dumps(r, sort_keys=True): r for r in found}.values())  # two lines at one price: once
+
+
+def defaults_used(result: Result) -> list[str]:
+    """The defaults the engine took, in the words of the terminal and the workbook: a setting left out
+    (``basisjaar = 2008 (standaard: het startjaar)``), a price item's amount in place of its list amount."""
+    lang, items = result.lang, result.model.pricelist.items
+    return [
+        default_text(key, used, lang, name=item_label(items.get(key.removeprefix("price.")), lang))
+        for key, used in result.model.used_defaults.items()
+    ]
 
 
 # -- sensitivity ---------------------------------------------------------------------------------------
@@ -347,7 +394,9 @@ def montecarlo(result: Result, analysis: Analysis) -> dict[str, Any] | None:
         n=numbers.count(sim.n, lang), seed=sim.seed, k=len(sim.uncertain_inputs)
     )
     if not sim.uncertain_inputs:  # no "all 0 uncertain inputs": the note says what the draws show
-        return {"intro": "", "note": label("rp_mc_certain", lang), "chart": None, "rows": []}
+        # with a SIB its outcome levels are drawn (its own section shows them); without one nothing is
+        key = "rp_mc_certain_sib" if result.scenario.sib is not None else "rp_mc_certain"
+        return {"intro": "", "note": label(key, lang), "chart": None, "rows": []}
 
     def row(name: str, stats: dict[str, Any], fmt: Callable[[Any], str]) -> list[str]:
         return [name, *(fmt(stats[k]) for k in ("mean", "p5", "p50", "p95"))]

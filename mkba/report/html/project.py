@@ -1,15 +1,18 @@
 """What the report of a project shows: alternatives against the nulalternatief (docs/method.md, section 8).
 
 The comparison table, the ranking, dominance said in words, the differences per line and
-stakeholder, PM-posten, paired Monte Carlo when simulated, and provenance.
+stakeholder, PM-posten, paired Monte Carlo when simulated, the sources, assumptions and defaults of each
+alternative (the scenario report's, :func:`mkba.report.html.context.sources`; each only where it differs
+from the alternatives before it), and provenance.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from mkba.report import chartspec, numbers
-from mkba.report.html.context import chart, provenance
+from mkba.report.html.context import chart, provenance, sources
 from mkba.report.vocabulary import baseline_name, label
 
 if TYPE_CHECKING:
@@ -163,6 +166,32 @@ def _delta_chart(result: ProjectResult) -> chartspec.Chart:
     )
 
 
+def _sources(result: ProjectResult) -> list[dict[str, Any]]:
+    """Per alternative, nulalternatief first, the scenario report's sources block
+    (:func:`mkba.report.html.context.sources`) with only what an alternative before it has not shown:
+    an alternative ``based_on`` another repeats none of the lines, prices and defaults they share.
+
+    Returns
+    -------
+    list of dict
+        ``label``, ``src`` (lines, items, own prices, defaults, general: the new ones), ``first`` (the first
+        alternative shown) and ``same`` (nothing new: the template says so in a sentence).
+    """
+    names = _labels(result)
+    parts = ("lines", "items", "own_prices", "defaults", "general")
+    seen: dict[str, set[str]] = {part: set() for part in parts}
+    found = []
+    for k, alt in enumerate(result.project.definition.all):
+        src = sources(result.results[alt.id])
+        new: dict[str, list[Any]] = {}
+        for part, shown in seen.items():
+            keys = [json.dumps(x, sort_keys=True) for x in src[part]]
+            new[part] = [x for x, key in zip(src[part], keys) if key not in shown]
+            shown.update(keys)
+        found.append({"label": names[alt.id], "src": new, "first": k == 0, "same": not any(new.values())})
+    return found
+
+
 def project_context(result: ProjectResult) -> dict[str, Any]:
     """Everything the project template shows, as words and formatted numbers.
 
@@ -175,7 +204,7 @@ def project_context(result: ProjectResult) -> dict[str, Any]:
     -------
     dict
         ``title``, ``meta``, ``summary``, ``comparison``, ``chart``, ``lines``, ``pm``,
-        ``simulation`` and ``provenance``.
+        ``simulation``, ``sources`` (per alternative) and ``provenance``.
     """
     lang = result.lang
     base = result.baseline
@@ -199,6 +228,7 @@ def project_context(result: ProjectResult) -> dict[str, Any]:
         "lines": _line_deltas(result),
         "pm": _pm(result),
         "simulation": _simulation(result),
+        "sources": _sources(result),
         "provenance": prov,
     }
 

@@ -58,7 +58,8 @@ def render(template: str | Path, context: dict[str, Any]) -> str:
 
     path = Path(template)
     folders = [str(TEMPLATES)]
-    if path.parent != Path("."):
+    if path.parent != Path(".") or (path.is_file() and not (TEMPLATES / path.name).is_file()):
+        # a file of one's own, also one in the current folder; a bare bundled name stays the bundled one
         folders.insert(0, str(path.parent))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
@@ -69,8 +70,16 @@ def render(template: str | Path, context: dict[str, Any]) -> str:
     )
     try:
         return env.get_template(path.name).render(**context)
-    except jinja2.TemplateNotFound:
-        raise MkbaError("the report template does not exist", file=str(template)) from None
+    except jinja2.TemplateNotFound as exc:
+        missing = exc.name if exc.name and exc.name != path.name else None
+        what = f"the report template {missing!r} that it uses" if missing else "the report template"
+        raise MkbaError(f"{what} does not exist", file=str(template)) from None
+    except jinja2.TemplateSyntaxError as exc:
+        # the file and line Jinja names: the template given, or one it extends or includes
+        where = exc.filename or str(template)
+        raise MkbaError(
+            f"the report template is not valid: {exc.message}", file=where, line=exc.lineno
+        ) from None
     except jinja2.TemplateError as exc:
         raise MkbaError(f"the report template is not valid: {exc}", file=str(template)) from None
 
@@ -106,6 +115,7 @@ def scenario_report(result: Result, analysis: Analysis, *, template: str | Path 
     MkbaError
         When the scenario has nothing to show (no line and no PM-post), or the template is missing.
     """
+    from mkba.report import numbers
     from mkba.report.chartspec import stakeholder_chart, yearly_chart
     from mkba.report.html import context as ctx
     from mkba.report.html.sib import sib_section
@@ -130,6 +140,11 @@ def scenario_report(result: Result, analysis: Analysis, *, template: str | Path 
         "overview": ctx.overview_table(result),
         "stakeholders": ctx.stakeholder_table(result),
         "yearly": ctx.yearly_table(result),
+        "yearly_note": label("rp_per_year_note", lang).format(
+            py=result.price_year,
+            rate=numbers.percent(result.discount_rate, lang, 2),
+            base_year=result.model.base_year,
+        ),
         "charts": {
             "stakeholders": ctx.chart(stakeholder_chart(result), lang),
             "yearly": ctx.chart(yearly_chart(result), lang),

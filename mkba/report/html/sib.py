@@ -174,7 +174,13 @@ def _schedule(result: Result, d: dict[str, Any]) -> dict[str, Any]:
         }
         for part in shown.parts(PERIODS_PER_TABLE)
     ]
-    return {"title": shown.title, "tables": tables}
+    note = label("rp_sib_schedule_prices", result.lang).format(year=d["price_year"])
+    return {"title": shown.title, "note": note, "tables": tables}
+
+
+def _price_level(d: dict[str, Any], lang: str) -> str:
+    """``prijspeil 2014``: the price level of the contract's amounts, for the titles of its tables and charts."""
+    return f"{label('prices_in', lang)} {d['price_year']}"
 
 
 def _documented(result: Result) -> list[dict[str, Any]]:
@@ -308,6 +314,84 @@ def _percentile_rows(rows: list[tuple[str, dict[str, Any]]], cur: str, lang: str
     ]
 
 
+def _basis(result: Result, point: SibResult, d: dict[str, Any]) -> list[str]:
+    """The contract's price level, what (cw) means and its outcome levels; then why the payer's avoided
+    costs differ from the payer's benefits in the MKBA tables.
+
+    The contract is computed at its own price year and at the expected outcome levels; the MKBA at the
+    scenario's price year with the effect lines as written (the reference level). Where the MKBA's
+    figure, brought to the contract's prices and scaled to the expected level, is the contract's
+    figure (one outcome scales the effect lines, every benefit of the payer linked to it), the second
+    paragraph shows that sum.
+    """
+    lang = result.lang
+    contract_year, year = int(d["price_year"]), result.price_year
+    references = {o.id: o.reference_level for o in point.sib.outcomes if o.reference_level}
+    words = [
+        label("rp_sib_prices" if contract_year != year else "rp_sib_prices_same", lang).format(
+            contract_year=contract_year, year=year
+        ),
+        label("rp_sib_pv", lang).format(
+            rate=numbers.percent(d["discount_rate"], lang, 2), base_year=point.sib.model.base_year
+        ),
+        label("rp_sib_levels", lang).format(levels=_levels(result, d["outcome_levels"])),
+    ]
+    if references:
+        words.append(label("rp_sib_references", lang).format(references=_levels(result, references)))
+    reconciled = _reconcile(result, d, references)
+    return [" ".join(words), *([reconciled] if reconciled else [])]
+
+
+def _levels(result: Result, levels: dict[str, float]) -> str:
+    """``Uitstroom naar werk 38,33 en …``: outcomes by their labels with their levels."""
+    lang = result.lang
+    return joined(
+        [f"{_outcome(result, oid)} {numbers.number(v, lang, 2)}" for oid, v in levels.items()], lang
+    )
+
+
+def _reconcile(result: Result, d: dict[str, Any], references: dict[str, float]) -> str:
+    """Why the payer's avoided costs (cw) differ from its benefits in the MKBA; empty where the payer
+    has none there. With one outcome whose scaling explains the whole difference, as a sum."""
+    lang, payer = result.lang, d["payer"]
+    mkba = {r["stakeholder"]: r["pv_benefits"] for r in result.stakeholder_rows()}.get(payer)
+    if mkba is None:
+        return ""
+    if abs(mkba - d["payer_pv_savings"]) < 0.5:  # the same euro: nothing to reconcile
+        return label("rp_sib_reconcile_same", lang).format(
+            payer=_who(result, payer), sib=numbers.euro(mkba, lang)
+        )
+    contract_year, year = int(d["price_year"]), result.price_year
+    factor = float(result.scenario.price_index().factor(year, contract_year))
+    fields: dict[str, Any] = {
+        "payer": _who(result, payer),
+        "sib": numbers.euro(d["payer_pv_savings"], lang),
+        "mkba": numbers.euro(mkba, lang),
+        "year": year,
+    }
+    shown = {"contract_year": contract_year, "factor": numbers.number(factor, lang, 4)}
+    if len(references) == 1:  # one outcome scales the effect lines: the difference as a sum
+        oid, reference = next(iter(references.items()))
+        level = d["outcome_levels"][oid]
+        chain = mkba * factor * level / reference
+        if abs(chain - d["payer_pv_savings"]) <= max(1.0, 1e-4 * abs(d["payer_pv_savings"])):
+            indexed = label("rp_sib_indexed_chain", lang).format(**shown) if contract_year != year else ""
+            return label("rp_sib_reconcile_chain", lang).format(
+                **fields,
+                indexed=indexed,
+                level=numbers.number(level, lang, 2),
+                reference=numbers.number(reference, lang, 2),
+            )
+    indexed = label("rp_sib_indexed", lang).format(**shown) if contract_year != year else ""
+    return label("rp_sib_reconcile", lang).format(**fields, indexed=indexed)
+
+
+def _sib_chart(d: dict[str, Any], lang: str) -> chartspec.Chart:
+    """The payer's payments and avoided costs per year, its title with the contract's price level."""
+    spec = chartspec.sib_chart(lang, d["schedule"], float(d.get("exchange_rate") or 1.0))
+    return chartspec.Chart(**{**spec.__dict__, "title": f"{spec.title} ({_price_level(d, lang)})"})
+
+
 def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | None) -> dict[str, Any] | None:
     """The SIB section: figures at the expected outcome, schedule, investors, chart, simulation.
 
@@ -332,11 +416,12 @@ def sib_section(result: Result, point: SibResult | None, sim: SibSimulation | No
     return {
         "name": d["name"],
         "intro": in_currency("rp_sib_intro", d.get("currency", "EUR"), lang, payer=_who(result, d["payer"])),
+        "basis": _basis(result, point, d),
         "figures": _figures(result, d),
         "schedule": _schedule(result, d),
         "investors": _investors(result, d),  # empty without investors: the template leaves them out
         "multiple_label": in_currency("sib_investor_multiple", d.get("currency", "EUR"), lang),
-        "chart": chart(chartspec.sib_chart(lang, d["schedule"], float(d.get("exchange_rate") or 1.0)), lang),
+        "chart": chart(_sib_chart(d, lang), lang),
         "simulation": _simulation(result, sim, point.sib.contract) if sim is not None else None,
         "documented": _documented(result),
     }

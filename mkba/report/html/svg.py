@@ -14,6 +14,7 @@ from html import escape
 
 from mkba.report import numbers
 from mkba.report.chartspec import PALETTE, Chart, Marker, Series
+from mkba.report.vocabulary import label
 
 WIDTH = 680
 FONT = 11
@@ -221,10 +222,34 @@ def _marker_colour(m: Marker) -> str:
     return PALETTE.get(m.colour, _AXIS)
 
 
+def _histogram_key(chart: Chart, lang: str, y: float, *, zero: bool) -> str:
+    """The second legend line of a histogram: what its two bar colours mean, and the line at € 0."""
+    s = chart.series[0]
+    colours = list(dict.fromkeys(s.colours or (s.colour,)))
+    names = {PALETTE["cost"]: "chart_bars_below_zero", PALETTE["benefit"]: "chart_bars_zero_or_more"}
+    parts, x = [], 8.0
+    for colour in colours:
+        if colour not in names:
+            continue
+        text = label(names[colour], lang)
+        parts.append(
+            f'<rect x="{x}" y="{y - 10}" width="14" height="10" fill="{colour}"/>'
+            f'<text x="{x + 18}" y="{y}">{escape(text)}</text>'
+        )
+        x += 18 + 6.2 * len(text) + 16
+    if zero:
+        text = label("chart_zero_line", lang)
+        parts.append(
+            f'<line x1="{x}" y1="{y - 11}" x2="{x}" y2="{y + 1}" stroke="{_AXIS}" stroke-width="0.8"/>'
+            f'<text x="{x + 5}" y="{y}">{escape(text)}</text>'
+        )
+    return "".join(parts)
+
+
 def _histogram(chart: Chart, lang: str) -> str:
     """Bars over a continuous euro axis (``edges``); a bar far above the others is cut and labelled."""
-    left, right, top, bottom = 70.0, 30.0, 28.0, 34.0
-    height = 280.0
+    left, right, top, bottom = 78.0, 30.0, 44.0, 34.0
+    height = 296.0
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     counts = chart.series[0].values
     ordered = sorted(counts)
@@ -244,7 +269,12 @@ def _histogram(chart: Chart, lang: str) -> str:
     def y(v: float) -> float:
         return top + (1 - min(v, ymax) / ymax) * plot_h
 
-    out = [_legend(chart, 14)]
+    out = [_legend(chart, 14), _histogram_key(chart, lang, 30, zero=lo < 0 < hi)]
+    mid = top + plot_h / 2  # the count axis's title, along it
+    out.append(
+        f'<text x="14" y="{mid:.1f}" text-anchor="middle" fill="{_AXIS}" '
+        f'transform="rotate(-90 14 {mid:.1f})">{escape(label("plot_draws", lang))}</text>'
+    )
     for t in yticks:
         out.append(
             f'<line x1="{left}" y1="{y(t):.1f}" x2="{WIDTH - right}" y2="{y(t):.1f}" stroke="{_GRID}"/>'

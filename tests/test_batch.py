@@ -253,6 +253,10 @@ def test_the_batch_says_what_it_wrote_in_the_readers_language(tmp_path):
     assert done.stdout.startswith("2 varianten, ") and "kengetallen ->" in done.stdout
     done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "out.csv", "--lang", "en")
     assert done.stdout.startswith("2 variants, ") and "figures ->" in done.stdout
+    # one variant is one: "1 varianten" was printed
+    path.write_text("id,participants.2025\na,10\n", encoding="utf-8")
+    done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "een.csv")
+    assert done.stdout.startswith("1 variant, ") and "kengetallen ->" in done.stdout
 
 
 def test_a_base_or_price_list_changed_between_calls_is_read_again(tmp_path):

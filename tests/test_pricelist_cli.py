@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import yaml
 from conftest import invoke_cli
+
+import mkba
 
 OLD, NEW = "nl-sociaal-domein@2024.1", "nl-sociaal-domein@2025.1"
 
@@ -65,6 +68,28 @@ def test_check_and_export_say_what_they_did_in_the_readers_language(tmp_path):
     done = invoke_cli("pricelist", "export", OLD, "-o", out)
     assert done.returncode == 0, done.stderr
     assert re.search(r"^\d+ prijzen -> ", done.stdout) and out.exists()
+    # a list of one price says so: "1 prijzen" was printed
+    one = tmp_path / "een.yaml"
+    one.write_text(
+        yaml.safe_dump(
+            {
+                "format": "mkba-pricelist/1",
+                "name": "een",
+                "version": "1",
+                "title": "Een prijs",
+                "extends": None,
+                "items": [
+                    mkba.load_pricelist(OLD)["bijstand-maand"].model_dump(mode="json", exclude_none=True)
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    done = invoke_cli("pricelist", "export", one, "-o", tmp_path / "een.csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1 prijs -> "), done.stdout
+    shown = invoke_cli("pricelist", "show", one)
+    assert "(een@1, 1 prijs)" in shown.stdout, shown.stdout
 
 
 def test_check_counts_in_words_that_agree_with_the_number(tmp_path):

@@ -8,7 +8,7 @@ import typer
 
 from mkba.cli.common import LANG_OPTION, PRICELISTS_DIR_OPTION, Lang, dask_client, input_files, out
 from mkba.errors import MkbaError
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import counted, label
 
 OUTPUT_SUFFIXES = (".parquet", ".csv")
 
@@ -58,7 +58,10 @@ def batch(
         )
     _write(frame, output)
     done = label("ck_written_batch", lang.value)
-    out.print(done.format(variants=frame["id"].nunique(), figures=len(frame), output=output))
+    variants = counted(frame["id"].nunique(), "n_variants", lang.value)
+    out.print(
+        done.format(variants=variants, figures=counted(len(frame), "n_figures", lang.value), output=output)
+    )
 
 
 def _write(frame, output: Path) -> None:

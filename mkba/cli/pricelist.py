@@ -14,7 +14,7 @@ from mkba.cli.common import LANG_OPTION, PRICELISTS_DIR_OPTION, YEARS, Lang, che
 from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.report import numbers
-from mkba.report.vocabulary import label, stakeholder_name, unit_name
+from mkba.report.vocabulary import counted, label, stakeholder_name, unit_name
 
 
 class ShowFormat(StrEnum):
@@ -109,7 +109,7 @@ def pricelist_diff(
 
 def _items_table(pl: Any, frame: Any, price_year: int | None, lang: str) -> Table:
     """A price list's items for a reader: labels, units and numbers in ``lang``."""
-    title = f"{pl.title} ({pl.ref}, {numbers.count(len(pl), lang)} {label('pl_items', lang)}"
+    title = f"{pl.title} ({pl.ref}, {counted(len(pl), 'pl_items', lang)}"
     title += f", {pl.currency}" if pl.currency != "EUR" else ""
     title += f", {label('prices_in', lang)} {price_year}" if price_year else ""
     table = Table(title=title + ")", title_justify="left")
@@ -202,7 +202,11 @@ def pricelist_import(
     check_output(output, inputs=inputs, option="--output")
     spec = import_pricelist(file, load_mapping(mapping), name=name, version=version)
     export_pricelist(spec, output)
-    out.print(label("ck_written_items", lang.value).format(n=len(spec.items), output=output))
+    out.print(
+        label("ck_written_items", lang.value).format(
+            items=counted(len(spec.items), "pl_items", lang.value), output=output
+        )
+    )
 
 
 def pricelist_export(
@@ -223,4 +227,8 @@ def pricelist_export(
     pl = registry.load(ref)
     check_output(output, inputs=[pl.path], option="--output")  # the file read, should the two differ
     export_pricelist(pl, output)
-    out.print(label("ck_written_items", lang.value).format(n=len(pl), output=output))
+    out.print(
+        label("ck_written_items", lang.value).format(
+            items=counted(len(pl), "pl_items", lang.value), output=output
+        )
+    )

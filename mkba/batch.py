@@ -437,7 +437,7 @@ def evaluate_many(
     base: str | Path | Scenario,
     changes: str | Path | pd.DataFrame,
     *,
-    pricelist: str | Path | None = None,
+    pricelist: str | Path | PriceList | None = None,
     folders: str | Path | Sequence[str | Path] = (),
     workers: int = 1,
     client: Any = None,

@@ -283,7 +283,7 @@ def test_a_scenario_changed_in_place_is_refused_not_valued(change):
 def test_an_index_takes_only_the_inflation_a_scenario_may_assume(rate):
     # -1 turned every figure into 0 (every price times zero), and NaN was blamed on the scenario's
     # discount_rate at its line: the scenario field refuses both, the index took anything
-    with pytest.raises(MkbaError, match="expected a yearly inflation from -0.5 to 1.0") as info:
+    with pytest.raises(MkbaError, match=r"expected a yearly inflation from -0\.5 to 1\.0") as info:
         mkba.default_index().with_assumed_inflation(rate)
     assert info.value.field == "assumed_inflation"
     assert mkba.default_index().with_assumed_inflation(np.float64(0.02)).assumed_inflation == 0.02
@@ -293,3 +293,24 @@ def test_an_index_takes_only_the_inflation_a_scenario_may_assume(rate):
 def test_an_index_series_holds_positive_values(values):
     with pytest.raises(MkbaError, match="expected"):
         mkba.PriceIndex(values)
+
+
+@pytest.mark.parametrize("rate", [-1, -2, float("nan"), [0.05, -1.5]])
+def test_npv_refuses_a_rate_at_or_below_minus_100_percent(rate):
+    # mkba.npv(-2, [-100, 60, 60]) returned -100.0: (1 + rate) ** -t has no meaning there
+    with pytest.raises(MkbaError, match=r"expected a rate above -1 \(-100 %\), got -?\d|nan") as info:
+        mkba.npv(rate, [[-100, 60, 60], [-100, 60, 60]])
+    assert info.value.field == "rate"
+    assert mkba.npv(-0.5, [-100, 60, 60]) == pytest.approx(-100 + 120 + 240)
+
+
+def test_evaluate_many_takes_a_loaded_price_list():
+    # the hint said str | Path | None; a PriceList worked and mypy refused it
+    import inspect
+
+    from mkba.batch import evaluate_many
+
+    assert "PriceList" in str(inspect.signature(evaluate_many).parameters["pricelist"].annotation)
+    listed = mkba.load_pricelist("nl-sociaal-domein@2024.1")
+    frame = evaluate_many(TUTORIAL, ROOT / "scenarios" / "tutorial-varianten.csv", pricelist=listed)
+    assert frame["id"].nunique() > 1

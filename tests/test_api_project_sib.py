@@ -101,7 +101,9 @@ def test_the_nothing_baseline_is_on_the_footing_too(tmp_path):
     project = mkba.load_project(path)
     for alt in project.alternatives:  # every alternative moved, 'nothing' left at the file's rate
         alt.scenario = alt.scenario.with_changes(set={"discount_rate": 0.05})
-    with pytest.raises(MkbaError, match=re.escape("alternative 'niets' has discount_rate 0.03 but 'a' has 0.05")):
+    with pytest.raises(
+        MkbaError, match=re.escape("alternative 'niets' has discount_rate 0.03 but 'a' has 0.05")
+    ):
         project.evaluate()
     # the supported way moves 'nothing' along, and the provenance says the rate used
     moved = mkba.load_project(path).with_changes(set={"discount_rate": 0.05})

@@ -13,6 +13,8 @@ from typing import Literal, overload
 import numpy as np
 import numpy.typing as npt
 
+from mkba.errors import MkbaError
+
 #: What :func:`npv` and :func:`irr` return: a scalar for one series (1-D input), an array for rows.
 FloatOrArray = np.float64 | npt.NDArray[np.float64]
 
@@ -41,6 +43,11 @@ def npv(rate: npt.ArrayLike, cashflows: npt.ArrayLike) -> FloatOrArray:
     numpy.float64 or numpy.ndarray
         Present value in euro: a scalar for 1-D input, else one per row.
 
+    Raises
+    ------
+    MkbaError
+        For a rate of -1 (-100 %) or below, or NaN.
+
     Examples
     --------
     >>> import mkba
@@ -51,6 +58,10 @@ def npv(rate: npt.ArrayLike, cashflows: npt.ArrayLike) -> FloatOrArray:
     """
     flows = np.asarray(cashflows, dtype=np.float64)
     rate = np.asarray(rate, dtype=np.float64)
+    if not (rate > -1).all():  # also NaN: (1 + rate) ** -t has no meaning at -100 % and below
+        raise MkbaError(
+            f"expected a rate above -1 (-100 %), got {float(rate[~(rate > -1)].flat[0])!r}", field="rate"
+        )
     t = np.arange(flows.shape[-1], dtype=np.float64)
     factors = (1.0 + rate[..., None]) ** -t
     total: FloatOrArray = (flows * factors).sum(axis=-1)

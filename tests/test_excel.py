@@ -176,7 +176,9 @@ def check_workbook(path: Path, layout, result: Result) -> None:
         _close(flows[f"{layout.pv_col}{row}"].value, float(fl.gross[0, li] @ df), f"{line.id} PV")
     for p, (line_id, stakeholder, row) in enumerate(layout.posting_rows):
         posted = fl.posted[0, p]
-        assert flows[f"A{row}"].value == line_id and flows[f"C{row}"].value == stakeholder
+        assert flows[f"A{row}"].value == line_id and flows[f"C{row}"].value == result.stakeholder_label(
+            stakeholder
+        )
         for i, col in enumerate(layout.year_cols):
             _close(flows[f"{col}{row}"].value, posted[i], f"{line_id}/{stakeholder} {model.years[i]}")
         _close(flows[f"{layout.pv_col}{row}"].value, float(posted @ df), f"{line_id}/{stakeholder} PV")
@@ -339,7 +341,7 @@ def test_defined_names_number_formats_tables_and_charts(tmp_path):
     assert sheet == "Samenvatting" and wb[sheet][ref.replace("$", "")].data_type == "f"
     ((sheet, ref),) = wb.defined_names["discount_rate"].destinations
     assert wb[sheet][ref.replace("$", "")].value == pytest.approx(0.0225)
-    assert wb[sheet][ref.replace("$", "")].number_format == "0.00%"
+    assert wb[sheet][ref.replace("$", "")].number_format == "0.00 %"
     summary = wb["Samenvatting"]
     assert "€" in summary["B5"].number_format
     assert summary.freeze_panes and wb["Kasstromen"].freeze_panes

@@ -56,7 +56,7 @@ def check_overview(ws, cells: OverviewCells, result: Result) -> None:
     m = result.model
     for line in m.lines:
         r = cells.line_rows[line.id]
-        assert ws[f"A{r}"].value == line.id
+        assert ws[f"B{r}"].value == line.id  # its label in A, its id beside it
         mine = [x for x in rows if x["id"] == line.id]
         if line.memo:
             _close(ws[f"{cells.memo_col}{r}"].value, sum(x["pv"] for x in mine), f"{line.id} memo")
@@ -83,7 +83,7 @@ def check_overview(ws, cells: OverviewCells, result: Result) -> None:
     _close(ws[f"{cells.total_col}{cells.check_row}"].value, result.npv, "saldo in the summary")
     for p in result.pm_rows():
         r = cells.pm_rows[p["id"]]
-        assert ws[f"A{r}"].value == p["id"] and ws[f"B{r}"].value == p["label"]
+        assert ws[f"B{r}"].value == p["id"] and ws[f"A{r}"].value == p["label"]
         assert all(
             ws[f"{col}{r}"].value is None or isinstance(ws[f"{col}{r}"].value, str) for col in "ABCDE"
         )  # PM is never a number

@@ -684,7 +684,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "rp_assumption": ("Aanname", "Assumption"),
     "rp_price_items": ("Gebruikte prijzen uit de prijslijst", "Prices used from the price list"),
-    "rp_own_prices": ("Eigen prijzen van posten (niet uit de prijslijst)", "Lines' own prices (not from the price list)"),
+    "rp_own_prices": (
+        "Eigen prijzen van posten (niet uit de prijslijst)",
+        "Lines' own prices (not from the price list)",
+    ),
     "rp_general_sources": ("Overige bronnen van het scenario", "Other sources of the scenario"),
     "rp_group_costs": ("kosten", "cost"),
     "rp_group_effects": ("effect", "effect"),

@@ -58,7 +58,8 @@ if TYPE_CHECKING:
 #: Number formats.
 EURO = '"€" #,##0.00;[Red]"€" -#,##0.00'
 EURO0 = '"€" #,##0;[Red]"€" -#,##0'
-PERCENT = "0.00%"
+#: A percentage with a space before the sign, as the report writes it (2,25 %; LibreOffice nl_NL prints it so).
+PERCENT = "0.00 %"
 FACTOR = "0.000000"
 RATIO = "0.00"
 NUMBER = "#,##0.####"

@@ -13,6 +13,7 @@ beside it).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +42,41 @@ def _title(text: str, size: int = 1000) -> Any:
     return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
 
 
+def _font(size: int, rot: int | None = None) -> Any:
+    """Axis labels of ``size`` hundredths of a point, drawn at ``rot`` (60000ths of a degree; 0: level)."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
+
+    body = RichTextProperties(rot=rot, vert="horz") if rot is not None else RichTextProperties()
+    para = Paragraph(
+        pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)), endParaRPr=CharacterProperties()
+    )
+    return RichText(bodyPr=body, p=[para])
+
+
+def nice_step(lo: float, hi: float, ticks: int = 4) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that spans ``lo`` to ``hi`` in at most ``ticks`` steps.
+
+    >>> nice_step(-2_300_000, 1_900_000), nice_step(-7_228_658, 21_037_356), nice_step(0, 0)
+    (2000000.0, 10000000.0, 1.0)
+    """
+    span = hi - lo
+    if not span > 0:
+        return 1.0
+    raw = span / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def money_axis_format(step: float, lang: str) -> str:
+    """The value axis's number format: euro, in millions (``2 mln``, short) from a step of a million on."""
+    if step < 1_000_000:
+        return '"€" #,##0;"€" -#,##0'
+    digits = "0" if step % 1_000_000 == 0 else "0.0"
+    unit = "mln" if lang != "en" else "m"
+    return f'#,##{digits},," {unit}";-#,##{digits},," {unit}"'
+
+
 def title_text(chart: Any) -> str:
     """The text of an openpyxl chart's title (as :func:`native_chart` writes it)."""
     return "".join(run.t for para in chart.title.tx.rich.p for run in (para.r or []))
@@ -59,6 +95,7 @@ def native_chart(
     number_format: str,
     size: tuple[float, float],
     axis_title: str | None = None,
+    lang: str | None = None,
 ) -> Any:
     """The openpyxl chart of ``spec``: its title, its series in order with their labels and colours.
 
@@ -81,6 +118,10 @@ def native_chart(
         Width and height in centimetres.
     axis_title : str, optional
         A title of the value axis (what the bars measure when it is not the chart's own value).
+    lang : str, optional
+        With a language, the value axis of a horizontal chart is laid out to be read in print:
+        a round step (:func:`nice_step`), euro in millions beyond a million, labels level, and
+        every category labelled.
 
     Returns
     -------
@@ -119,5 +160,21 @@ def native_chart(
     if lines.series:
         lines.set_categories(categories)
         bars += lines
+    if lang is not None and spec.horizontal:
+        _readable_axes(bars, series, lang)
     bars.width, bars.height = size
     return bars
+
+
+def _readable_axes(bars: Any, series: Sequence[Series], lang: str) -> None:
+    """Every category labelled (no label skipped), a few round value ticks, level and in millions."""
+    values = [v for s in series for v in s.values] or [0.0]
+    lo, hi = min(0.0, *values), max(0.0, *values)
+    step = nice_step(lo, hi, ticks=2)  # three or four labels across half a page, level
+    bars.y_axis.scaling.min = math.floor(lo / step) * step
+    bars.y_axis.scaling.max = max(math.ceil(hi / step) * step, bars.y_axis.scaling.min + step)
+    bars.y_axis.majorUnit = step
+    bars.y_axis.number_format = money_axis_format(step, lang)
+    bars.y_axis.txPr = _font(800, rot=0)
+    bars.x_axis.tickLblSkip = 1
+    bars.x_axis.txPr = _font(800)

@@ -304,6 +304,16 @@ def _check_constant(ctx: Context, line: Line, expected: float, price_items: Mapp
 
 
 # -- booked per stakeholder -------------------------------------------------------------------------
+def party_key(ctx: Context, name: str) -> str:
+    """How a posting row names its stakeholder (column C), which the summary's sums look up.
+
+    The stakeholder's label, the reader's name; its id only when two stakeholders share a label
+    (a sum by label would then add both).
+    """
+    labels = [ctx.result.stakeholder_label(n) for n in ctx.result.model.stakeholders]
+    return ctx.result.stakeholder_label(name) if len(set(labels)) == len(labels) else name
+
+
 def _posting_rows(
     ctx: Context, ws: Worksheet, grid: _Grid, line_rows: Mapping[str, int], row: int
 ) -> tuple[tuple[str, str, int], ...]:
@@ -319,7 +329,7 @@ def _posting_rows(
         src = line_rows[line.id]
         ctx.text(ws, row, 1, line.id)
         ctx.text(ws, row, 2, line.label_in(ctx.lang))
-        ctx.text(ws, row, 3, stakeholder)
+        ctx.text(ws, row, 3, party_key(ctx, stakeholder))  # the summary sums by this name
         ctx.text(ws, row, 4, ctx.label("benefits") if sign > 0 else ctx.label("costs"))
         ctx.number(ws, row, 5, int(bool(tr)), "0")
         for i, col in enumerate(grid.cols):

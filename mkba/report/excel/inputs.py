@@ -12,6 +12,7 @@ sheets' formulas need, the defined names, as one :class:`Inputs` value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, SupportsFloat
@@ -212,12 +213,18 @@ class _Params:
         formula: str | None = None,
         is_input: bool = False,
         input_col: int | None = None,
+        field: str | None = None,
     ) -> str | None:
-        """Write one parameter row; returns the defined name of its value (C) when ``name`` is given."""
+        """Write one parameter row; returns the defined name of its value (C) when ``name`` is given.
+
+        With ``field`` (a table with that column), the key of the file the parameter comes from, in F.
+        """
         ctx, ws = self.ctx, self.ws
         r = self.rows.next()
         ctx.text(ws, r, 1, part)
         ctx.text(ws, r, 2, param)
+        if field is not None:
+            ctx.text(ws, r, 6, field)
         if formula is not None:
             ctx.formula(ws, r, 3, formula, fmt)
         elif value is None or isinstance(value, str):
@@ -488,8 +495,8 @@ _PRICE_KEYS = (
 _PRICE_WIDTHS = {1: 20, 2: 26, 3: 12, 5: 7, 6: 10, 7: 10, 8: 10, 10: 16, 11: 10, 12: 14, 13: 8}
 _PRICE_WIDTHS |= {14: 26, 15: 24, 16: 26, 17: 24, 18: 14, 19: 24}
 #: The widest (characters) the text columns of the *Uitgangspunten* sheet are: part or line,
-#: parameter, value, explanation (the defined names keep their width); longer texts wrap.
-_INPUT_WIDTHS = {1: 25, 2: 34, 3: 34, 4: 40}
+#: parameter, value, explanation, the file's key (F) (the defined names keep their width); longer texts wrap.
+_INPUT_WIDTHS = {1: 25, 2: 26, 3: 34, 4: 40, 6: 14}
 
 
 @dataclass(frozen=True)
@@ -608,7 +615,9 @@ class _LineParams:
         """
         ctx = self.p.ctx
         shown = ctx.label(f"xl_p_{param}")
-        param_text = param if shown == f"xl_p_{param}" else f"{shown} ({param})"
+        # the reader's word in B; the file's key (optimism_bias) only in its own column F
+        param_text = param if shown == f"xl_p_{param}" else shown
+        file_key = param if re.fullmatch(r"[a-z_]+", param) else ""
         j = self.by_name.get(input_name) if input_name else None
         if j is not None:
             inp = ctx.result.model.inputs[j]
@@ -625,6 +634,7 @@ class _LineParams:
             formula=formula,
             is_input=is_input,
             input_col=j,
+            field=file_key,
         )
         if key is not None and used is not None:
             self.names[key] = used
@@ -637,7 +647,9 @@ def _write_lines(ctx: Context, wb: Workbook, ws: Worksheet, row: int) -> _Lines:
     ctx.text(ws, row, 1, ctx.label("xl_lines"), bold=True)
     params = _Params(ctx, wb, ws, Rows(row + 1))
     start = params.rows.row
-    write_header(ctx, ws, start, ["line", "xl_parameter", "xl_value", "xl_explanation", "xl_name"])
+    write_header(
+        ctx, ws, start, ["line", "xl_parameter", "xl_value", "xl_explanation", "xl_name", "xl_field"]
+    )
     by_name = {inp.name: j for j, inp in enumerate(m.inputs)}
     names: dict[str, Mapping[str, str]] = {}
     constant: dict[str, float] = {}
@@ -647,7 +659,7 @@ def _write_lines(ctx: Context, wb: Workbook, ws: Worksheet, row: int) -> _Lines:
         lp = _LineParams(params, line, by_name)
         names[line.id] = lp.names
         constant[line.id] = _line_params(lp, spec)
-    ctx.table(ws, start, params.rows.row, 1, 5, "Regels")
+    ctx.table(ws, start, params.rows.row, 1, 6, "Regels")
     ws.freeze_panes = "A5"
     return _Lines(params.named(), names, constant)
 

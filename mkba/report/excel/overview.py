@@ -29,7 +29,7 @@ from mkba.report.vocabulary import kind_name
 
 #: The groups of lines, in the table's order.
 GROUPS = ("cost", "effect", "volunteer")
-#: Header row; the first stakeholder column (D: A line, B description, C kind).
+#: Header row; the first stakeholder column (D: A line's label, B its id, C kind).
 HEAD = 4
 FIRST_COL = 4
 
@@ -190,7 +190,7 @@ def print_wide(ws: Worksheet, title_rows: str | None = None) -> None:
 
 def _header(ctx: Context, ws: Worksheet, cells: OverviewCells) -> None:
     """The header row: line, description, kind, one column per stakeholder, total, memo."""
-    for c, key in enumerate(("overview_line", "xl_label", "xl_kind"), 1):
+    for c, key in enumerate(("overview_line", "xl_id", "xl_kind"), 1):
         ctx.text(ws, HEAD, c, ctx.label(key), bold=True)
     for name, col in cells.stakeholder_cols.items():
         ctx.text(ws, HEAD, _index(col), ctx.result.stakeholder_label(name), bold=True)
@@ -210,8 +210,8 @@ def _line_row(ctx: Context, ws: Worksheet, cells: OverviewCells, line_id: str) -
     fl = quote_sheetname(lay.sheets["flows"])
     transfer = any(tr for _, _, tr in line.postings)
     kind = kind_name(line.kind, ctx.lang)
-    ctx.text(ws, row, 1, line.id)
-    ctx.text(ws, row, 2, line.label_in(ctx.lang))
+    ctx.text(ws, row, 1, line.label_in(ctx.lang))  # the reader's name; its id beside it
+    ctx.text(ws, row, 2, line.id)
     ctx.text(ws, row, 3, f"{kind} ({ctx.label('transfer_note')})" if transfer else kind)
     if line.memo:
         src = f"={fl}!${lay.pv_col}${lay.line_rows[line_id]}"
@@ -260,12 +260,12 @@ def _pm_rows(ctx: Context, ws: Worksheet, cells: OverviewCells) -> None:
         return
     head = min(cells.pm_rows.values()) - 1
     ctx.text(ws, head - 1, 1, ctx.label("pm_posts"), bold=True)
-    for col, key in enumerate(("overview_line", "xl_label", "stakeholder", "direction", "size"), 1):
+    for col, key in enumerate(("overview_line", "xl_id", "stakeholder", "direction", "size"), 1):
         ctx.text(ws, head, col, ctx.label(key), bold=True)
     for p in pm:
         row = cells.pm_rows[p["id"]]
-        ctx.text(ws, row, 1, p["id"])
-        ctx.text(ws, row, 2, p["label"])
+        ctx.text(ws, row, 1, p["label"])
+        ctx.text(ws, row, 2, p["id"])
         ctx.text(ws, row, 3, ctx.result.stakeholder_label(p["stakeholder"]))
         ctx.text(ws, row, 4, ctx.label(f"dir_{p['direction']}"))
         ctx.text(ws, row, 5, p["size"] or "")

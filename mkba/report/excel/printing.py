@@ -148,6 +148,7 @@ def set_up_sheet(ws: Worksheet, *, scenario: str, pricelist: str, lang: str, one
     if not one_page:
         _pages_wide(ws, width)
         _pages_tall(ws, width)
+        _keep_blocks(ws, width)
     _header_footer(ws, scenario, pricelist, lang)
 
 
@@ -208,6 +209,53 @@ def _pages_tall(ws: Worksheet, width: float) -> None:
     whole = math.ceil(pages)
     if whole > 1 and pages <= (whole - 1) / SHRINK:
         ws.page_setup.fitToHeight = whole - 1
+
+
+#: The attribute of a sheet that holds its blocks of rows (first, last) not to be split over two pages.
+_BLOCKS = "_mkba_keep_together"
+
+
+def keep_together(ws: Worksheet, first: int, last: int) -> None:
+    """Rows ``first`` to ``last`` of ``ws`` (a block: its title, its header, its rows) print on one page.
+
+    :func:`set_up_sheet` then puts a manual page break before a block that would otherwise be split
+    (a block taller than a page starts on a new page when its title and first rows would be cut off).
+    """
+    if last >= first:
+        blocks = getattr(ws, _BLOCKS, None)
+        if blocks is None:
+            blocks = []
+            setattr(ws, _BLOCKS, blocks)
+        blocks.append((first, last))
+
+
+def _keep_blocks(ws: Worksheet, width: float) -> None:
+    """Manual page breaks before the blocks of :func:`keep_together` that a page end would split."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    blocks = sorted(getattr(ws, _BLOCKS, None) or [])
+    if not blocks or ws.page_setup.fitToWidth != 1:
+        return
+    landscape = ws.page_setup.orientation == "landscape"
+    scale = min(1.0, (LANDSCAPE_WIDTH if landscape else LO_PORTRAIT_WIDTH) / width)
+    room = (LANDSCAPE_HEIGHT if landscape else PORTRAIT_HEIGHT) / scale - _rows_height(
+        ws, ws.print_title_rows
+    )
+    _, first_row, _, _ = range_boundaries(_print_rows(ws))
+    used, row = 0.0, first_row or 1
+    for first, last in blocks:
+        used += _rows_height(ws, f"{row}:{first - 1}") if first > row else 0.0
+        used = used % room if used > room else used
+        height = _rows_height(ws, f"{first}:{last}")
+        head = _rows_height(ws, f"{first}:{min(last, first + 3)}")
+        if used > 0 and used + (height if height <= room else head) > room:
+            ws.row_breaks.append(Break(id=first - 1))
+            used = 0.0
+        used += height
+        used = used % room if used > room else used
+        row = last + 1
+    if ws.row_breaks.brk:
+        ws.page_setup.fitToHeight = 0  # the breaks make the pages
 
 
 def _print_rows(ws: Worksheet) -> str:

@@ -447,7 +447,7 @@ class _Comparison:
         ctx, ws = self.ctx, self.ws
         ctx.text(ws, row, 1, ctx.label("xl_cmp_lines"), bold=True)
         head = row + 2
-        for c, name in enumerate(("overview_line", "xl_label", "stakeholder", "xl_kind"), 1):
+        for c, name in enumerate(("overview_line", "xl_id", "stakeholder", "xl_kind"), 1):
             ctx.text(ws, head, c, ctx.label(name), bold=True)
         self.headers += [head - 1, head]
         cols: dict[str, tuple[str, str]] = {}
@@ -499,8 +499,8 @@ class _Comparison:
         ctx, ws = self.ctx, self.ws
         line_id, stakeholder, transfer, _ = key
         kind = kind_name(r["kind"], ctx.lang)
-        ctx.text(ws, row, 1, line_id)
-        ctx.text(ws, row, 2, r["label"])
+        ctx.text(ws, row, 1, r["label"])  # the reader's name; its id beside it
+        ctx.text(ws, row, 2, line_id)
         ctx.text(ws, row, 3, "" if stakeholder is None else self._who(stakeholder))
         ctx.text(ws, row, 4, f"{kind} ({ctx.label('transfer_note')})" if transfer else kind)
         base_col = cols[self.base][0]
@@ -531,7 +531,7 @@ class _Comparison:
             return row - 1
         labels = {alt.id: alt.label_in(ctx.lang) for alt in self.everyone}
         ctx.text(ws, row, 1, ctx.label("pm_posts"), bold=True)
-        keys = ("alternative", "xl_label", "stakeholder", "direction", "size", "overview_line")
+        keys = ("alternative", "xl_label", "stakeholder", "direction", "size", "xl_id")
         write_header(ctx, ws, row + 1, keys)
         self.headers.append(row + 1)
         for k, p in enumerate(pm):

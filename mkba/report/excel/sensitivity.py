@@ -129,7 +129,7 @@ def write_sensitivity_sheet(wb: Workbook, ctx: Context) -> dict[str, Any] | None
     while title in wb.sheetnames:
         title, n = f"{base} {n}", n + 1
     ws = wb.create_sheet(title)
-    found: dict[str, Any] = {"sheet": title, "_heads": []}
+    found: dict[str, Any] = {"sheet": title, "_heads": [], "_notes": []}
     write_title(ctx, ws, ctx.label("xl_sens_title"))
     ctx.text(ws, 2, 1, ctx.label("xl_sens_note"))
     ctx.widths[(ws.title, 1)] = 30
@@ -145,25 +145,26 @@ def write_sensitivity_sheet(wb: Workbook, ctx: Context) -> dict[str, Any] | None
         ws.add_chart(chart, f"A{row + 2}")
         found["chart_row"] = row + 2
     ws.freeze_panes = "B3"
-    _fit(ctx, ws, found.pop("_heads"))
+    _fit(ctx, ws, found.pop("_heads"), found.pop("_notes"))
     return found
 
 
-def _fit(ctx: Context, ws: Worksheet, heads: Sequence[int]) -> None:
+def _fit(ctx: Context, ws: Worksheet, heads: Sequence[int], notes: Sequence[int] = ()) -> None:
     """Narrow the columns so that the sheet prints one page wide at a readable size; wrap what no longer fits.
 
     The tables' headers wrap at word breaks, the other texts in their columns where a cell to
     their right would cut them off or the page's edge would (a section's title runs on), the note
-    under the title across the tables.
+    under the title and the ``notes`` rows across the tables.
     """
     last = ws.max_column
     for col in range(1, last + 1):
         ctx.cap_width(ws, col, _TEXT_WIDTHS.get(col, 13))  # figures 13
     for r in heads:
         fit_header(ctx, ws, r)
-    body = {r for (r, _) in ws._cells if r > 2}.difference(heads)
+    body = {r for (r, _) in ws._cells if r > 2}.difference(heads, notes)
     wrap_rows(ctx, ws, body, range(1, last + 1), run_on=True, last=last)
-    wrap_note(ctx, ws, last)
+    for r in (2, *notes):
+        wrap_note(ctx, ws, last, r)
 
 
 def _minus(a: object, b: object) -> float | None:
@@ -281,7 +282,34 @@ def _simulation(ctx: Context, ws: Worksheet, row: int, sim: Mapping[str, Any], f
         "rows": figures,
         "cols": {k: chr(ord("B") + j) for j, k in enumerate(_STATS)},
     }
-    return head + len(entries)
+    last = head + len(entries)
+    if ctx.result.model.scenario.sib is not None:  # the contract's draws are not these: say where they are
+        last += 2
+        ctx.text(ws, last, 1, _sib_pointer(ctx, sim))
+        found["simulation"]["sib_note"] = f"A{last}"
+        found["_notes"].append(last)
+    return last
+
+
+def _sib_pointer(ctx: Context, sim: Mapping[str, Any]) -> str:
+    """Where the simulation of the SIB contract is: not in this workbook, but ``mkba sib --simulate``."""
+    prov = ctx.result.provenance
+    path = str((prov.get("scenario") or {}).get("file") or "")
+    name = path.replace("\\", "/").rsplit("/", 1)[-1] or ("SCENARIO.yaml")
+    command = f"mkba sib {name} --simulate {sim.get('n') or 'N'} --seed {sim.get('seed')}"
+    if ctx.lang == "en":
+        return (
+            "SIB contract: this simulation draws only the inputs of the SCBA. The simulation of the contract's "
+            "outcome levels (chance of a loss to the investors, chance that the floor is called on, the "
+            f"investors' IRR percentiles) is not in this workbook: run {command} "
+            "(or mkba report with --simulate, section Simulation)."
+        )
+    return (
+        "SIB-contract: deze simulatie trekt alleen de invoer van de MKBA. De simulatie van de uitkomstniveaus "
+        "van het contract (kans op verlies investeerders, kans dat de bodem wordt aangesproken, percentielen "
+        f"van de IRR van de investeerders) staat niet in dit werkboek: zie {command} "
+        "(of mkba report met --simulate, onderdeel Simulatie)."
+    )
 
 
 def _simulation_entries(ctx: Context, sim: Mapping[str, Any]) -> list[tuple[str, Mapping, bool, bool, str]]:

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from mkba.pricelist.index import default_index
 from mkba.report.excel.cells import EURO, EURO0, FACTOR, NUMBER, PERCENT, YEAR, Context, write_title
 from mkba.report.excel.fit import fit_header, wrap_columns, wrap_note
+from mkba.report.excel.printing import keep_together
 from mkba.report.numbers import percent
 from mkba.report.vocabulary import break_even_words, in_currency, unit_name
 from mkba.scenario.contract import Bands, Linear, RateCard, Threshold
@@ -58,7 +59,7 @@ _WORDS = {
     "dates": ("Betaaldatum", "Payment date"),
     "dt": ("Jaren sinds vorige periode", "Years since the previous period"),
     "effective_level": ("Niveau, hoogstens dat van", "Level, at most that of"),
-    "trigger": ("Drempel (niveau)", "Trigger (level)"),
+    "trigger": ("Drempel", "Trigger"),
     "after_trigger": ("Na trigger", "After the trigger"),
     "person_cap": ("Plafond per persoon x deelnemers", "Cap per person x participants"),
     "after_cap": ("Na plafond per persoon", "After the cap per person"),
@@ -71,10 +72,17 @@ _WORDS = {
     "interest": ("Rente betaald", "Interest paid"),
     "principal": ("Hoofdsom betaald", "Principal paid"),
     "pool_after": ("Over na rang", "Left after tier"),
-    "whole": ("Investeerders heel (1 = ja)", "Investors whole (1 = yes)"),
+    "whole": ("Investeerders hebben hun inleg terug (1 = ja)", "Investors whole (1 = yes)"),
+    "whole_split": (
+        "Verdeling zodra investeerders hun inleg terug hebben",
+        "Split once the investors are whole",
+    ),
+    "not_applicable": ("n.v.t.", "n/a"),
+    "whole_note": ("geen verdeling in het contract", "no split in the contract"),
+    "cents_down": ("naar beneden afgerond op centen", "rounded down to cents"),
     "to_investors": ("Deel investeerders", "Investors' part"),
     "to_provider": ("Deel uitvoerder", "Provider's part"),
-    "payer_keeps": ("Houdt betaler", "Payer keeps"),
+    "payer_keeps": ("Deel dat de betaler houdt", "Payer keeps"),
     "take": ("uit de pot", "taken from the pool"),
     "return": ("Rendement betaald", "Return paid"),
     "guarantee": ("Garantie", "Guarantee"),
@@ -164,6 +172,7 @@ class _SibSheet:
         self.core = ctx.label("xl_from_core")
         self.form = ctx.label("xl_sib_formula")
         self.row = 0
+        self.blocks: list[int] = []  # the first row of each block (its title)
 
     # -- helpers --------------------------------------------------------------------------------
     def who(self, name: str) -> str:
@@ -190,6 +199,7 @@ class _SibSheet:
     def heading(self, key: str, text: str | None = None) -> int:
         r = self.next(2)
         self.ctx.text(self.ws, r, 1, text or self.ctx.label(key), bold=True)
+        self.blocks.append(r)
         return r
 
     def period_header(self, head: int) -> None:
@@ -310,6 +320,10 @@ class _SibSheet:
         self.figures()
         ws.freeze_panes = "B3"
         self.fit()
+        # each block prints on one page where it can: its title never stranded above its rows
+        ends = [b - 2 for b in self.blocks[1:]] + [self.row]
+        for first, last in zip(self.blocks, ends):
+            keep_together(ws, first, last)
         return self.L
 
     def fit(self) -> None:
@@ -346,7 +360,8 @@ class _SibSheet:
             key: str, value, fmt=None, name=None, note="", formula=None, is_input=True, text=None
         ) -> None:
             r = self.next()
-            ctx.text(ws, r, 1, text or ctx.label(key))
+            shown = text or ctx.label(key)
+            ctx.text(ws, r, 1, shown[:1].upper() + shown[1:])  # a label among capitalised labels
             if formula is not None:
                 ctx.formula(ws, r, 2, formula, fmt)
             elif value is None or isinstance(value, str):
@@ -393,7 +408,7 @@ class _SibSheet:
             c.max_outcome_payment,
             self.money,
             "sib_max_outcome_payment",
-            note="ROUNDDOWN(…; 2)",
+            note=self.w("cents_down"),
         )
         put("xl_sib_max_return", c.max_return, PERCENT, "sib_max_return")
         put("xl_sib_beyond", ctx.label(f"beyond_{c.beyond_max_return}") if c.beyond_max_return else None)
@@ -404,10 +419,11 @@ class _SibSheet:
             key = "to_investors" if part == "investors" else ("to_provider" if part == "provider" else part)
             put(
                 key,
-                getattr(w, part) if w else None,
+                getattr(w, part) if w else self.w("not_applicable"),
                 PERCENT,
                 f"sib_whole_{part}",
-                text=f"{self.w('whole')}: {self.w(key)}",
+                note="" if w else self.w("whole_note"),
+                text=f"{self.w('whole_split')}: {self.w(key).lower()}",
             )
         put("xl_sib_price_year", m.price_year, YEAR, "sib_price_year", is_input=False)
         rate = float(m.base[m.discount_col])
@@ -440,7 +456,7 @@ class _SibSheet:
         self.header_rows.append(head)
         keys = [
             "xl_sib_outcomes",
-            "xl_label",
+            "xl_id",
             "xl_unit",
             "xl_sib_participants",
             "xl_sib_expected_level",
@@ -459,8 +475,8 @@ class _SibSheet:
         for k, o in enumerate(self.sib.outcomes):
             spec = self.c.outcomes[k]
             r = self.next()
-            ctx.text(ws, r, 1, o.id)
-            ctx.text(ws, r, 2, o.label)
+            ctx.text(ws, r, 1, self.what(o.id))  # the reader's name; its id beside it
+            ctx.text(ws, r, 2, o.id)
             unit = unit_name(spec.unit, ctx.lang) + " " if spec.unit else ""
             ctx.text(
                 ws, r, 3, unit + ctx.label("per_participant" if spec.per == "participant" else "per_contract")
@@ -480,7 +496,7 @@ class _SibSheet:
             if o.parent is not None:  # a dependent outcome counts at most its parent's level
                 parent = self.sib.outcomes[o.parent].id
                 ctx.formula(ws, r, 9, f"=MIN({self.level[o.id]},{self.lv[parent]})", NUMBER)
-                ctx.text(ws, r, 10, parent)
+                ctx.text(ws, r, 10, self.what(parent))
                 self.lv[o.id] = f"$I${r}"
             else:
                 self.lv[o.id] = self.level[o.id]
@@ -513,7 +529,7 @@ class _SibSheet:
         for o in self.sib.outcomes:
             rows = [self.rule_row(o, rule) for rule in o.rules]
             r = self.next()
-            ctx.text(ws, r, 1, o.id, bold=True)
+            ctx.text(ws, r, 1, self.what(o.id), bold=True)
             ctx.text(ws, r, 2, ctx.label("xl_sib_rule_total"), bold=True)
             total = "+".join(f"J{x}" for x in rows)
             if o.trigger is not None:
@@ -544,7 +560,7 @@ class _SibSheet:
             used: list[str] = []
             for k in ks:
                 rr = self.next()
-                ctx.text(ws, rr, 1, ids[k])
+                ctx.text(ws, rr, 1, self.what(ids[k]))
                 ctx.text(ws, rr, 2, self.w("after_cap"))
                 before = "-".join(["", *used]) if used else ""
                 ctx.formula(
@@ -556,8 +572,8 @@ class _SibSheet:
             if not o.nets:
                 continue
             r = self.next()
-            ctx.text(ws, r, 1, o.id, bold=True)
-            ctx.text(ws, r, 2, f"{self.w('netted')} {', '.join(ids[j] for j in o.nets)}")
+            ctx.text(ws, r, 1, self.what(o.id), bold=True)
+            ctx.text(ws, r, 2, f"{self.w('netted')} {', '.join(self.what(ids[j]) for j in o.nets)}")
             paid = "+".join(self.rule_total[ids[j]] for j in o.nets)
             ctx.formula(ws, r, 10, f"=MAX({self.rule_total[o.id]}-({paid}),0)", self.grid, bold=True)
             self.rule_total[o.id] = f"$J${r}"
@@ -568,7 +584,7 @@ class _SibSheet:
         """One payment rule of outcome ``o``: its terms (inputs) and its payment (a formula); returns its row."""
         ctx, ws = self.ctx, self.ws
         r = self.next()
-        ctx.text(ws, r, 1, o.id)
+        ctx.text(ws, r, 1, self.what(o.id))
         ctx.text(ws, r, 2, ctx.label(f"rule_{rule.type}") + (f": {rule.label}" if rule.label else ""))
         cap = getattr(rule, "cap", None)
         if cap is not None:
@@ -639,7 +655,7 @@ class _SibSheet:
         head = self.next()
         self.header_rows.append(head)
         ctx.text(ws, head, 1, ctx.label("sib_investor"), bold=True)
-        ctx.text(ws, head, 2, ctx.label("xl_label"), bold=True)
+        ctx.text(ws, head, 2, ctx.label("xl_id"), bold=True)
         ctx.text(ws, head, 3, ctx.label("xl_sib_seniority"), bold=True)
         self.period_header(head)
         tc = C0 + len(self.years)
@@ -651,8 +667,8 @@ class _SibSheet:
         ml = self.names.get("sib_max_loss")
         for i, inv in enumerate(c.investors):
             r = self.next()
-            ctx.text(ws, r, 1, inv.id)
-            ctx.text(ws, r, 2, inv.label or "")
+            ctx.text(ws, r, 1, inv.label or self.who(inv.id))  # the reader's name; its id beside it
+            ctx.text(ws, r, 2, inv.id)
             ctx.number(ws, r, 3, rank[i], "0")
             for t in range(len(self.years)):
                 ctx.number(ws, r, C0 + t, self.s.invest_cents[i, t] / 100.0, self.grid, is_input=True)
@@ -1059,19 +1075,19 @@ class _SibSheet:
         part = lambda col: f"{col}{flag}*{col}{pool}"  # noqa: E731
         si, sp = self.names["sib_whole_investors"], self.names["sib_whole_provider"]
         for_inv = self.year_row(
-            f"{self.w('whole')}: {self.w('to_investors')}",
+            f"{self.w('whole_split')}: {self.w('to_investors').lower()}",
             raw_label=True,
             note=form,
             formulas=lambda i, col: f"=MIN(ROUND({part(col)}*{si},2),{part(col)})",
         )
         R["whole_provider"] = self.year_row(
-            f"{self.w('whole')}: {self.w('to_provider')}",
+            f"{self.w('whole_split')}: {self.w('to_provider').lower()}",
             raw_label=True,
             note=form,
             formulas=lambda i, col: f"=MIN(ROUND({part(col)}*{sp},2),{part(col)}-{col}{for_inv})",
         )
         R["keep"] = self.year_row(
-            f"{self.w('whole')}: {self.w('payer_keeps')}",
+            f"{self.w('whole_split')}: {self.w('payer_keeps').lower()}",
             raw_label=True,
             note=form,
             formulas=lambda i, col: f"={part(col)}-{col}{for_inv}-{col}{R['whole_provider']}",
@@ -1265,7 +1281,7 @@ class _SibSheet:
         for iid in self.sib.investor_ids:
             ir = self.invest_row[iid]
             r = self.year_row(
-                iid,
+                self.who(iid),
                 raw_label=True,
                 note=form,
                 formulas=lambda i, col, ir=ir, back=back_rows[iid]: (

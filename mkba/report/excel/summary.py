@@ -36,7 +36,7 @@ from mkba.report.excel.cells import (
 )
 from mkba.report.excel.chartstyle import drawn_series, native_chart
 from mkba.report.excel.fit import wrap_rows
-from mkba.report.excel.flows import FlowRows
+from mkba.report.excel.flows import FlowRows, party_key
 from mkba.report.excel.inputs import Inputs, index_title
 from mkba.report.vocabulary import default_reason, default_value, item_label
 
@@ -64,6 +64,8 @@ PRINT_LAST_COL = 5
 PRINT_WIDTHS = (24, 14, 29, 13, 15)
 #: Height of the charts below the tables (cm) and of a row (cm).
 CHART_HEIGHT = 7.0
+#: Height (cm) the parties' chart gives each party: room for a name on three lines.
+PARTY_HEIGHT = 1.2
 CM_PER_ROW = 0.53
 #: Columns of the stakeholder table.
 STAKEHOLDER_COLS: Mapping[str, str] = {"public": "B", "pv_costs": "C", "pv_benefits": "D", "npv": "E"}
@@ -279,16 +281,24 @@ def _stakeholder_table(
     row = figures["volunteer_value_pv"] + 2
     ctx.text(ws, row, 1, ctx.label("who_pays"), bold=True)
     head = row + 1
-    write_header(ctx, ws, head, ["stakeholder", "xl_public_flag", "pv_costs", "pv_benefits", "npv"])
+    write_header(ctx, ws, head, ["stakeholder", "public", "pv_costs", "pv_benefits", "npv"])
     ctx.text(ws, head, CHART_COST_COL, ctx.label("xl_chart_costs_left"))
     rows: dict[str, int] = {}
     for name in ctx.result.model.stakeholders:
         row = head + 1 + len(rows)
         rows[name] = row
         ctx.text(ws, row, 1, ctx.result.stakeholder_label(name))  # the reader's name; the formulas use the id
-        ctx.formula(ws, row, 2, f"={inputs.public_names[name]}", "0")
+        # 1 or 0 (the fiscal row adds by it), shown as ja/nee as the report writes it
+        ctx.formula(
+            ws,
+            row,
+            2,
+            f"={inputs.public_names[name]}",
+            '"ja";"ja";"nee"' if ctx.lang != "en" else '"yes";"yes";"no"',
+        )
         if refs.flows.posting_range:
-            who = f'({refs.col_rng("C")}="{name}")'
+            key = party_key(ctx, name).replace('"', '""')
+            who = f'({refs.col_rng("C")}="{key}")'
             ctx.formula(ws, row, 3, f"=SUMPRODUCT({who}*{refs.col_rng(refs.flows.pv_neg_col)})", EURO0)
             ctx.formula(ws, row, 4, f"=SUMPRODUCT({who}*{refs.col_rng(refs.flows.pv_pos_col)})", EURO0)
         else:
@@ -395,9 +405,11 @@ def _charts(ctx: Context, ws: Worksheet, flows_ws: Worksheet, flows: FlowRows, t
     top = t.society_row + 2
     width = sum(PRINT_WIDTHS) * 0.19  # cm across the printed columns (Calibri; wider elsewhere)
     half = (width - 0.4) / 2
+    # tall enough that every party's name (on up to three lines) stands beside its bars when printed
+    height = max(CHART_HEIGHT, 2.5 + PARTY_HEIGHT * (t.last - t.first + 1))
     yearly = chartspec.yearly_chart(res)
     data, years = _yearly_data(ctx, ws, flows_ws, flows, yearly)
-    chart = native_chart(yearly, data, years, number_format=EURO0, size=(half, CHART_HEIGHT))
+    chart = native_chart(yearly, data, years, number_format=EURO0, size=(half, height))
     _place(ws, chart, top, 0.0)
     if t.last >= t.first:
         spec = chartspec.stakeholder_chart(res)
@@ -406,9 +418,9 @@ def _charts(ctx: Context, ws: Worksheet, flows_ws: Worksheet, flows: FlowRows, t
             for s in drawn_series(spec)
         ]
         names = Reference(ws, min_col=1, min_row=t.first, max_row=t.last)
-        chart = native_chart(spec, refs, names, number_format=EURO0, size=(half, CHART_HEIGHT))
+        chart = native_chart(spec, refs, names, number_format=EURO0, size=(half, height), lang=ctx.lang)
         _place(ws, chart, top, half + 0.4)
-    return top + math.ceil(CHART_HEIGHT / CM_PER_ROW)
+    return top + math.ceil(height / CM_PER_ROW)
 
 
 def _yearly_data(

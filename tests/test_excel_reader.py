@@ -1,0 +1,188 @@
+"""The workbook as a controller reads it: names, not code ids; Dutch words; charts and pages that print.
+
+From a reader's review of the printed workbooks: the Dutch label in the column the reader scans (the
+id, where a formula needs it, in a column of its own headed "Id"), no field names of the file beside
+the Dutch terms (they have their own column), SIB terms in plain Dutch, a parties' chart that labels
+every party, SIB blocks not split over two printed pages, and a pointer to the SIB simulation. The
+printing test needs LibreOffice (``soffice``) and ``pdftotext``; it skips locally without them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from test_excel import soffice
+from typer.testing import CliRunner
+
+from mkba.cli.app import app
+from mkba.report.excel.workbook import build_workbook
+from mkba.result import evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+BZC = ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"
+NYC = ROOT / "scenarios" / "sib" / "nyc-rikers-able.yaml"
+PROJECT = ROOT / "scenarios" / "frontlijnteam-project.yaml"
+
+
+@pytest.fixture(scope="module")
+def bzc():
+    result = evaluate(BZC)
+    wb, ctx = build_workbook(result)
+    return result, wb, ctx
+
+
+def _column(ws, col: str, first: int, last: int) -> list:
+    return [ws[f"{col}{r}"].value for r in range(first, last + 1)]
+
+
+def _texts(ws) -> list[str]:
+    return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_the_overview_names_each_line_and_keeps_its_id_in_a_column_headed_id(bzc):
+    result, wb, _ = bzc
+    ws = wb["Overzicht"]
+    assert (ws["A4"].value, ws["B4"].value) == ("Post", "Id")
+    firsts = [v for v in _column(ws, "A", 5, ws.max_row) if v]
+    ids = {line.id for line in result.model.lines}
+    assert not ids & set(firsts)  # no "programma", "minder-bijstand-21plus" where the reader scans
+    assert "Buzinezzclub-programma (coaching, mini-MBA), per jongere" in firsts
+    assert ids <= set(_column(ws, "B", 5, ws.max_row))
+
+
+def test_cash_flows_book_each_flow_on_the_partys_name(bzc):
+    result, wb, ctx = bzc
+    ws = wb["Kasstromen"]
+    parties = {ws[f"C{row}"].value for _, _, row in ctx.layout.posting_rows}
+    assert parties == {result.stakeholder_label(n) for n in result.model.stakeholders}
+    assert not parties & set(result.model.stakeholders)  # "investeerders", "gemeente"
+
+
+def test_line_parameters_are_dutch_with_the_files_key_in_its_own_column(bzc):
+    _, wb, _ = bzc
+    ws = wb["Uitgangspunten"]
+    params = [v for v in _column(ws, "B", 1, ws.max_row) if isinstance(v, str)]
+    assert "Optimisme-correctie" in params and "Per" in params
+    head = next(r for r in range(1, ws.max_row) if ws[f"A{r}"].value == "Regel")
+    assert ws[f"F{head}"].value == "Veld in het bestand"
+    fields = {v for v in _column(ws, "F", head + 1, ws.max_row) if v}
+    assert {"optimism_bias", "drop_off", "per", "hours"} <= fields
+    assert not [p for p in params if any(p.endswith(f"({f})") for f in fields)], (
+        "a field name after a Dutch term"
+    )
+
+
+def test_the_sib_sheet_names_investors_and_outcomes_and_says_its_terms_in_dutch(bzc):
+    _, wb, ctx = bzc
+    ws = wb["SIB"]
+    texts = _texts(ws)
+    for code in ("abn-amro-sif", "start-foundation", "uitkeringsdagen"):
+        assert [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)].count(code) == 0, code
+    r = ctx.layout.sib["investor_rows"]["abn-amro-sif"]
+    assert (ws[f"A{r}"].value, ws[f"B{r}"].value) == ("ABN AMRO Social Impact Fund", "abn-amro-sif")
+    assert ws[f"B{r - 1}"].value == "Id"
+    assert not [t for t in texts if "heel" in t or "ROUNDDOWN(…" in t]
+    assert "naar beneden afgerond op centen" in texts
+    split = [r for r in range(1, ws.max_row + 1) if str(ws[f"A{r}"].value).startswith("Verdeling zodra")]
+    assert len(split) == 3 and {ws[f"B{r}"].value for r in split} == {"n.v.t."}
+    assert "Discontovoet" in texts and "discontovoet" not in _column(ws, "A", 1, ws.max_row)
+
+
+def test_the_comparison_names_each_post_and_keeps_its_id_beside_it(tmp_path):
+    out = tmp_path / "flt.xlsx"
+    res = CliRunner().invoke(app, ["run", str(PROJECT), "--xlsx", str(out)])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(out)["Vergelijking"]
+    col_a = _column(ws, "A", 1, ws.max_row)
+    assert "ots" not in col_a and "Jeugdbeschermingsmaatregelen (OTS) in de wijk" in col_a
+    head = col_a.index("Post") + 1
+    assert ws[f"B{head}"].value == "Id" and ws[f"B{head + 1}"].value == "ots"
+    pm = col_a.index("Alternatief", head) + 1
+    assert ws[f"F{pm}"].value == "Id" and "kwaliteit-van-leven" in _column(ws, "F", pm, ws.max_row)
+
+
+def test_the_parties_chart_labels_every_party_with_few_level_ticks_in_millions():
+    wb, _ = build_workbook(evaluate(NYC))
+    charts = wb["Samenvatting"]._charts
+    chart = next(c for c in charts if c.type == "bar")  # the horizontal one: the parties
+    assert chart.x_axis.tickLblSkip == 1
+    lo, hi, step = chart.y_axis.scaling.min, chart.y_axis.scaling.max, chart.y_axis.majorUnit
+    assert step and (hi - lo) / step <= 5
+    assert "mln" in chart.y_axis.numFmt.formatCode
+    assert chart.y_axis.txPr.bodyPr.rot == 0
+    assert chart.height > 7.0  # taller than two parties need: room for four parties' names
+
+
+def test_the_sensitivity_sheet_says_where_the_sib_simulation_is(tmp_path):
+    out = tmp_path / "nyc.xlsx"
+    res = CliRunner().invoke(app, ["run", str(NYC), "--simulate", "50", "--xlsx", str(out)])
+    assert res.exit_code == 0, res.output
+    texts = _texts(openpyxl.load_workbook(out)["Gevoeligheid"])
+    assert any("mkba sib nyc-rikers-able.yaml --simulate 50 --seed" in t for t in texts)
+
+
+def test_sib_blocks_start_on_a_new_page_rather_than_split(bzc):
+    from mkba.report.excel.printing import set_up_printing
+
+    _, wb, _ = bzc
+    set_up_printing(wb, scenario="s", pricelist="p", lang="nl", summary="Samenvatting")
+    ws = wb["SIB"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks
+    assert all(ws.cell(b + 1, 1).font.b and ws.cell(b + 1, 1).value for b in breaks)  # before a block's title
+
+
+def _pages(xlsx: Path, outdir: Path) -> list[str]:
+    """The text of each page LibreOffice prints of ``xlsx`` (Dutch locale)."""
+    binary = soffice()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    profile = Path(tempfile.mkdtemp(prefix="mkba-lo-profile-"))
+    try:
+        cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+        cmd += ["--convert-to", "pdf", "--outdir", str(outdir), str(xlsx)]
+        env = {"LANG": "nl_NL.UTF-8", "LC_ALL": "nl_NL.UTF-8", "HOME": str(profile), "PATH": "/usr/bin:/bin"}
+        subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pdf = outdir / (xlsx.stem + ".pdf")
+    assert pdf.exists()
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    return text.split("\f")
+
+
+@pytest.mark.parametrize("scenario", [BZC, NYC], ids=["bzc", "nyc"])
+def test_printed_sib_outcomes_title_is_on_the_page_of_its_rows(tmp_path, scenario):
+    xlsx = tmp_path / f"{scenario.stem}.xlsx"
+    evaluate(scenario).to_excel(xlsx)
+    pages = _pages(xlsx, tmp_path)
+    sib = [p for p in pages if "Social Impact Bond:" in p]
+    titled = [p for p in sib if re.search(r"^\s*Uitkomsten\s*$", p, re.M)]
+    assert titled, "the Uitkomsten block is printed"
+    for page in titled:
+        after = page[re.search(r"^\s*Uitkomsten\s*$", page, re.M).end() :]
+        assert "Deelnemers" in after and "sib_outcome_level" in after, (
+            "its header and rows follow on the page"
+        )
+
+
+def test_percentages_have_a_space_before_the_sign_as_in_the_report(bzc):
+    _, wb, _ = bzc
+    ((title, ref),) = wb.defined_names["discount_rate"].destinations
+    assert wb[title][ref.replace("$", "")].number_format == "0.00 %"  # 2,25 %, not 2,25%
+    assert not [c.coordinate for c in wb["SIB"]["B"] if c.number_format == "0.00%"]
+
+
+def test_the_summary_says_ja_or_nee_for_a_public_party_and_keeps_the_flag(bzc):
+    _, wb, _ = bzc
+    ws = wb["Samenvatting"]
+    head = next(r for r in range(1, ws.max_row) if ws[f"A{r}"].value == "Partij")
+    assert ws[f"B{head}"].value == "Publiek"  # not "Publiek (1 = ja)": the cell shows ja or nee
+    assert ws[f"B{head + 1}"].value.startswith("=public_")
+    assert ws[f"B{head + 1}"].number_format == '"ja";"ja";"nee"'

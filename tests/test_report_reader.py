@@ -93,7 +93,7 @@ def test_the_project_report_has_sources_and_defaults_per_alternative(project_htm
     # the default that replaced the list price of the OTS (the workbook says it; now the report too)
     assert "Gebruikte standaardwaarden" in sources
     assert (
-        "€ 7.426,50 per jaar (prijspeil 2012)" in sources and "PERT(6.444,00, 7.623,00, 7.623,00)" in sources
+        "€ 7.426,50 per jaar (prijspeil 2012)" in sources and "PERT(6.444,00; 7.623,00; 7.623,00)" in sources
     )
     assert "Gebruikte prijzen uit de prijslijst" in sources
     # each alternative in turn, the nulalternatief first; a shared line is shown once

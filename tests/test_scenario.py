@@ -433,7 +433,7 @@ def test_a_price_range_whose_amount_sits_at_its_end_uses_and_reports_the_pert_me
     dutch = default_text("price.hulp-uur", used, "nl", name="Uur hulp").replace("\xa0", " ")
     assert dutch == (
         "prijs Uur hulp = € 56,67 per uur (prijspeil 2015) (standaard: het gemiddelde van "
-        "PERT(40,00, 60,00, 60,00), omdat het bedrag in de prijslijst (60,00) aan de rand van zijn bereik ligt)"
+        "PERT(40,00; 60,00; 60,00), omdat het bedrag in de prijslijst (60,00) aan de rand van zijn bereik ligt)"
     )
     assert "end of its range" in r.model.defaults["price.hulp-uur"]  # the JSON keeps the English words
 

@@ -38,7 +38,7 @@ DEFAULT_REASONS: dict[str, tuple[str, str]] = {
     "start_year": ("het startjaar", "the start year"),
     "werkgroep_2020": ("Werkgroep discontovoet 2020", "Werkgroep discontovoet 2020"),
     "pert_mean": (
-        "het gemiddelde van PERT({low}, {mode}, {high}), omdat het bedrag in de prijslijst ({amount}) "
+        "het gemiddelde van PERT({low}; {mode}; {high}), omdat het bedrag in de prijslijst ({amount}) "
         "aan de rand van zijn bereik ligt",
         "the mean of PERT({low}, {mode}, {high}), because the listed amount {amount} lies at the end of its range",
     ),

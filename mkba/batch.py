@@ -87,11 +87,15 @@ COLUMNS = ["id", "figure", "stakeholder", "value"]
 
 @dataclass(frozen=True)
 class _Job:
-    """What a worker needs for one block: plain data only, so it pickles to processes and Dask."""
+    """What a worker needs for one block: data that pickles to processes and Dask.
+
+    ``pricelist`` is what the caller gave: a name, a path, or a loaded :class:`PriceList` itself
+    (its text would name no list a worker could load).
+    """
 
     base: dict[str, Any]
     base_file: str
-    pricelist: str | None
+    pricelist: str | PriceList | None
     folders: tuple[str, ...]
     columns: tuple[str, ...]
     ids: tuple[str, ...]  # each row's id
@@ -454,10 +458,11 @@ def evaluate_many(
         or Parquet file, or a DataFrame: an ``id`` column and one column per ``set:`` path, one row
         per variant; an empty cell keeps the base value. A cell is read as a number only in a column
         that names a number field; in a text field (``label``, say) it stays the text written.
-    pricelist : str or path, optional
-        ``name@version`` or a file; default: the scenario's.
-    folders : sequence of path
-        Extra folders of price lists.
+    pricelist : str, path or PriceList, optional
+        ``name@version``, a file, or a loaded list (:func:`mkba.load_pricelist`); default: the
+        scenario's.
+    folders : path or sequence of paths
+        Extra folders of price lists (one folder may be given as a path).
     workers : int
         Worker processes on this machine (1: in this process).
     client : dask.distributed.Client, optional
@@ -501,7 +506,8 @@ def evaluate_many(
     kinds = {column: _kind(loc) for column, loc in locs.items()}
     values = _columns(read, columns, kinds)
     ids = frame["id"].tolist()
-    ref = str(pricelist) if pricelist is not None else scenario.pricelist_ref
+    ref = pricelist if isinstance(pricelist, PriceList) else str(pricelist) if pricelist is not None else None
+    ref = ref if ref is not None else scenario.pricelist_ref
     # as mkba.evaluate loads it: a list the scenario names is said at its pricelist line, and its index
     # is carried on by the scenario's assumed_inflation
     folders = tuple(map(str, price_list_folders(folders)))  # one folder given as text stays one folder
@@ -900,7 +906,8 @@ class _Base:
     def of(cls, job: _Job, scenario: Scenario | None = None, pricelist: PriceList | None = None) -> _Base:
         """The base of ``job``, compiled once per content; from ``scenario`` and ``pricelist`` where the
         caller has them loaded already (else read from the job)."""
-        key = (job.base_sha, job.base_file, job.pricelist, job.folders, job.pricelist_sha)
+        listed = job.pricelist.ref if isinstance(job.pricelist, PriceList) else job.pricelist
+        key = (job.base_sha, job.base_file, listed, job.folders, job.pricelist_sha)
         if key not in cls._cache:
             cls._cache.clear()
             cls._cache[key] = cls(job, scenario, pricelist)

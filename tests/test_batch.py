@@ -961,18 +961,15 @@ def test_a_contract_value_that_breaks_a_rule_across_fields_is_refused_before_any
     assert info.value.field.startswith("row 'a'") and not evaluated
 
 
-def test_a_loaded_price_list_reaches_worker_processes():
+def test_a_loaded_price_list_reaches_the_workers_of_a_cluster(tmp_path):
     # a PriceList was sent to the workers as its text, "PriceList('nl-sociaal-domein@2024.1', 70 items)",
-    # which a fresh worker could not load; one process hid it behind its cache
-    from mkba.batch import BLOCK_ROWS
+    # which a fresh worker could not load (forked processes hid it behind the parent's cache)
+    from conftest import local_cluster
 
+    distributed = pytest.importorskip("dask.distributed")
     listed = mkba.load_pricelist("nl-sociaal-domein@2024.1")
-    table = pd.DataFrame(
-        {
-            "id": [f"v{i}" for i in range(BLOCK_ROWS + 1)],
-            "participants.2025": [40 + i % 7 for i in range(BLOCK_ROWS + 1)],
-        }
-    )
-    here = evaluate_many(TUTORIAL, table, pricelist=listed)
-    there = evaluate_many(TUTORIAL, table, pricelist=listed, workers=2)
-    pd.testing.assert_frame_equal(here, there)
+    changes = table(1_500)
+    here = evaluate_many(TUTORIAL, changes, pricelist=listed)
+    with local_cluster(tmp_path) as cluster, distributed.Client(cluster) as client:
+        there = evaluate_many(TUTORIAL, changes, pricelist=listed, client=client)
+    pd.testing.assert_frame_equal(here, there, check_exact=True)

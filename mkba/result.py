@@ -83,6 +83,8 @@ class Result:
     lang: str = "nl"
     extra: dict = field(default_factory=dict)
     folders: tuple[str | Path, ...] = ()
+    #: :meth:`input_files`, once found (a result's outputs are checked against the same files each time)
+    _inputs: list[Path] | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- figures -------------------------------------------------------------------------
     def _euro(self, name: str) -> float:
@@ -626,8 +628,10 @@ class Result:
         >>> [p.name for p in files if p.suffix == ".yaml"]
         ['tutorial.yaml', '2024.1.yaml', 'cbs-cpi.yaml']
         """
-        pl = self.model.pricelist
-        return scenario_input_files(self.scenario.file, pl.path or pl.ref, folders=self.folders)
+        if self._inputs is None:
+            pl = self.model.pricelist
+            self._inputs = scenario_input_files(self.scenario.file, pl.path or pl.ref, folders=self.folders)
+        return list(self._inputs)
 
     def _check_output(self, path: Any, fmt: str) -> Path:
         """Check a file to write this result to, before any work: as the command line checks its outputs.

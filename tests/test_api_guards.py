@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from conftest import SMALL_SCENARIO
+from conftest import SMALL_SCENARIO, small_list
 
 import mkba
 from mkba.errors import MkbaError
@@ -25,13 +25,6 @@ from mkba.io import paths
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
-SMALL = ROOT / "tests" / "data" / "pl_small.yaml"
-
-
-def small_list(name: str, version: str, **more) -> dict:
-    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
-    data.update(name=name, version=version, published=str(data.get("published")), **more)
-    return data
 
 
 def write_json(path: Path, data: dict) -> Path:
@@ -314,3 +307,60 @@ def test_evaluate_many_takes_a_loaded_price_list():
     listed = mkba.load_pricelist("nl-sociaal-domein@2024.1")
     frame = evaluate_many(TUTORIAL, ROOT / "scenarios" / "tutorial-varianten.csv", pricelist=listed)
     assert frame["id"].nunique() > 1
+
+
+def test_the_payout_curve_takes_an_outcome_by_id(tmp_path):
+    # docs/sib.md says outcomes go by id; plot_payout_curve gave a TypeError for an id, IndexError for 5
+    from mkba.report.sib_chart import plot_payout_curve
+    from mkba.sib.model import compile_sib
+
+    sib = compile_sib(ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml")
+    by_id = plot_payout_curve(sib, tmp_path / "a.png", outcome=sib.outcomes[0].id)
+    assert by_id.stat().st_size > 10_000
+    with pytest.raises(MkbaError, match="uitkeringsdagen|outcome"):
+        plot_payout_curve(sib, tmp_path / "b.png", outcome=5)
+    assert not (tmp_path / "b.png").exists()
+
+
+def test_a_results_outputs_are_checked_against_its_inputs_found_once(tmp_path, monkeypatch):
+    # every output read the price list chain again to find the inputs: four reads for --json --xlsx
+    import mkba.result
+
+    result = mkba.evaluate(TUTORIAL)
+    calls = []
+    found = mkba.result.scenario_input_files
+    monkeypatch.setattr(
+        mkba.result, "scenario_input_files", lambda *a, **k: calls.append(1) or found(*a, **k)
+    )
+    result.to_json(tmp_path / "r.json")
+    result.to_excel(tmp_path / "r.xlsx")
+    assert len(calls) == 1 and (tmp_path / "r.json").exists() and (tmp_path / "r.xlsx").exists()
+    with pytest.raises(MkbaError, match="input of this result"):
+        result.to_json(TUTORIAL)
+
+
+@pytest.mark.parametrize("n", [2.5, True, "100", float("nan"), 0, -3])
+@pytest.mark.parametrize("run", ["monte_carlo", "paired_npv", "simulate_sib"])
+def test_every_simulation_takes_a_whole_number_of_draws(run, n):
+    # simulate_sib refused 2.5 in words; monte_carlo and paired_npv raised a raw TypeError, each worded
+    # its messages its own way, and none checked that the chunk size is a number
+    from mkba.sib.model import compile_sib
+    from mkba.sib.simulation import simulate_sib
+    from mkba.uncertainty.montecarlo import monte_carlo
+    from mkba.uncertainty.paired import paired_npv
+
+    model = mkba.evaluate(TUTORIAL).model
+    calls = {
+        "monte_carlo": lambda n, c: monte_carlo(model, n, chunk_size=c),
+        "paired_npv": lambda n, c: paired_npv([model, model], ["a", "b"], n, chunk_size=c),
+        "simulate_sib": lambda n, c: simulate_sib(
+            compile_sib(ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml"), n, chunk_size=c
+        ),
+    }
+    with pytest.raises(MkbaError, match="expected a whole number of draws >= 1") as info:
+        calls[run](n, 100)
+    assert info.value.field == "n"
+    with pytest.raises(MkbaError, match="expected a chunk size >= 1") as info:
+        calls[run](200, n)
+    assert info.value.field == "chunk_size"
+    assert calls[run](np.int64(200), 1e2) is not None  # numpy integers and whole floats are whole numbers

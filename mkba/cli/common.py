@@ -169,12 +169,13 @@ def check_folders(folders: Sequence[Path] | None, option: str = "--pricelists-di
     MkbaError
         Naming the option and the folder.
     """
-    for folder in folders or ():
-        if not str(folder).strip() or not Path(folder).is_dir():
-            what = f"the folder {str(folder)!r} does not exist"
-            if str(folder).strip() and Path(folder).exists():
-                what = f"{str(folder)!r} is a file"
-            raise MkbaError(f"{what}; expected a folder of price lists", field=option)
+    from mkba.pricelist.registry import price_list_folders
+
+    try:
+        price_list_folders(folders or ())
+    except MkbaError as exc:
+        exc.field = option  # the option the user typed, not the API's argument
+        raise
 
 
 def check_plots(folder: Path | None, outputs: Sequence[Path | None] = (), option: str = "--plots") -> None:

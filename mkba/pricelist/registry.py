@@ -78,16 +78,13 @@ def price_list_folders(folders: str | Path | Iterable[str | Path]) -> tuple[Path
     mkba.errors.MkbaError: folders: the folder 'scenarios/prijslijsten' does not exist; expected a folder of price lists
     """
     given = [folders] if isinstance(folders, (str, os.PathLike)) else list(folders)
-    found = tuple(Path(folder) for folder in given)
-    for folder in found:
-        if not folder.is_dir():
-            what = (
-                f"{str(folder)!r} is a file"
-                if folder.exists()
-                else f"the folder {str(folder)!r} does not exist"
-            )
+    for folder in given:
+        text = str(folder)
+        if not text.strip() or not Path(folder).is_dir():  # "" would be the current folder, unasked
+            there = text.strip() and Path(folder).exists()
+            what = f"{text!r} is a file" if there else f"the folder {text!r} does not exist"
             raise MkbaError(f"{what}; expected a folder of price lists", field="folders")
-    return found
+    return tuple(Path(folder) for folder in given)
 
 
 class Registry:

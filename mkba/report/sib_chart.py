@@ -50,7 +50,7 @@ def check_png_path(path: str | Path, option: str = "path") -> Path:
     return path
 
 
-def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang: str = "nl") -> Path:
+def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int | str = 0, lang: str = "nl") -> Path:
     """Write the payout curve of one outcome as a PNG: payments and investor IRR against its level.
 
     The other outcomes stay at their expected levels; the payer's and the investors' break-even
@@ -67,8 +67,8 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
         The compiled contract.
     path : str or Path
         The PNG file to write.
-    outcome : int
-        Which outcome's level runs along the x axis (its position in the contract).
+    outcome : int or str
+        Which outcome's level runs along the x axis: its id, or its position in the contract.
     lang : {'nl', 'en'}
         Language of the labels.
 
@@ -80,9 +80,11 @@ def plot_payout_curve(sib: SibModel, path: str | Path, *, outcome: int = 0, lang
     Raises
     ------
     MkbaError
-        When ``path`` does not end in ``.png``, is a folder, or its folder does not exist.
+        When ``path`` does not end in ``.png``, is a folder, or its folder does not exist; for an
+        outcome the contract does not have (:meth:`~mkba.sib.model.SibModel.outcome_index`).
     """
     check_png_path(path)
+    outcome = sib.outcome_index(outcome)
     import matplotlib
 
     matplotlib.use("Agg")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -660,11 +659,9 @@ def simulate_sib(
     >>> simulate_sib(sib, 2000, seed=1, keep_draws=True).levels.shape
     (2000, 1)
     """
-    n = _draws(n)
-    if n < 1:
-        raise MkbaError("expected a number of draws >= 1")
-    if chunk_size < 1:
-        raise MkbaError("expected a chunk size >= 1")
+    from mkba.uncertainty.sampling import draws_asked
+
+    n, chunk_size = draws_asked(n, chunk_size)
     if workers is not None and workers < 1:
         raise MkbaError("expected a number of workers >= 1", field="--workers")
     if not keep_draws:
@@ -674,13 +671,6 @@ def simulate_sib(
     if client is not None:
         raise MkbaError("the figures of every draw stay in this process: keep_draws=True takes no client")
     return _kept(sib, n, seed=seed, chunk_size=chunk_size, workers=workers, progress=progress)
-
-
-def _draws(n: object) -> int:
-    """A number of draws as an int: a whole number (``1e6`` too), not a fraction, a text or a bool."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Real) or not float(n).is_integer():
-        raise MkbaError(f"expected a whole number of draws, got {n!r}", field="n")
-    return int(n) if isinstance(n, numbers.Integral) else int(float(n))
 
 
 def _kept(

@@ -33,7 +33,14 @@ from mkba.engine.model import ONE_MINUS, Model
 from mkba.errors import MkbaError
 from mkba.scenario.distributions import _Dist
 from mkba.uncertainty.parallel import run_tasks
-from mkba.uncertainty.sampling import check_draws_fit, chunks, draw_inputs, quantile, uniform_columns
+from mkba.uncertainty.sampling import (
+    check_draws_fit,
+    chunks,
+    draw_inputs,
+    draws_asked,
+    quantile,
+    uniform_columns,
+)
 from mkba.uncertainty.sensitivity import npv_of
 from mkba.uncertainty.streaming import PILOT, StreamSummary, histogram_range
 
@@ -686,7 +693,7 @@ def monte_carlo(
     >>> abs(kept.stats("npv")["mean"] - streamed.stats("npv")["mean"]) < 1e-6
     True
     """
-    _check_arguments(n, chunk_size, method)
+    n, chunk_size = _check_arguments(n, chunk_size, method)
     streamed = keep_draws is False or (keep_draws is None and n > KEEP_LIMIT) or client is not None
     if streamed:
         if n > MAX_DRAWS:
@@ -756,13 +763,10 @@ def monte_carlo(
     )
 
 
-def _check_arguments(n: int, chunk_size: int, method: str) -> None:
-    if n < 1:
-        raise MkbaError(f"the number of draws must be at least 1, got {n}")
-    if chunk_size < 1:
-        raise MkbaError(f"the chunk size must be at least 1, got {chunk_size}")
+def _check_arguments(n: int, chunk_size: int, method: str) -> tuple[int, int]:
     if method not in ("fast", "flows"):
         raise MkbaError(f"unknown method {method!r}; expected 'fast' or 'flows'")
+    return draws_asked(n, chunk_size)
 
 
 def _run_chunks(

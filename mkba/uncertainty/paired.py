@@ -18,9 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from mkba.engine.model import Model
-from mkba.errors import MkbaError
 from mkba.uncertainty.montecarlo import DEFAULT_CHUNK_SIZE, DEFAULT_SEED, _PresentValues
-from mkba.uncertainty.sampling import check_draws_fit, chunks, quantile, uniform_columns
+from mkba.uncertainty.sampling import check_draws_fit, chunks, draws_asked, quantile, uniform_columns
 from mkba.uncertainty.streaming import PILOT, StreamSummary, histogram_range
 
 
@@ -99,10 +98,7 @@ def paired_npv(
     >>> bool((draws.npv[0] == draws.npv[1]).all())  # an alternative against itself: no difference
     True
     """
-    if n < 1:
-        raise MkbaError(f"the number of draws must be at least 1, got {n}", field="--simulate")
-    if chunk_size < 1:
-        raise MkbaError(f"the chunk size must be at least 1, got {chunk_size}", field="--chunk-size")
+    n, chunk_size = draws_asked(n, chunk_size)
     check_draws_fit(n, len(models) + 1)
     names = input_names(models)
     dim = {name: k for k, name in enumerate(names)}

@@ -13,6 +13,7 @@ the SIB simulation (:mod:`mkba.sib.simulation`) draw through this module.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
@@ -211,6 +212,53 @@ def draw_inputs(model: Model, seed: int, start: int, stop: int) -> np.ndarray:
     for k, (j, dist) in enumerate(dists):
         theta[:, j] = quantile(dist, u[k])
     return theta
+
+
+def draws_asked(n: object, chunk_size: object) -> tuple[int, int]:
+    """The number of draws and the chunk size a simulation is asked for, as whole numbers >= 1.
+
+    One check for every simulation (:func:`mkba.uncertainty.montecarlo.monte_carlo`,
+    :func:`mkba.uncertainty.paired.paired_npv`, :func:`mkba.sib.simulation.simulate_sib`): a
+    whole number, also a numpy integer or a float without a fraction (``1e6``); never a fraction,
+    a text or a bool.
+
+    Parameters
+    ----------
+    n : int
+        Number of draws.
+    chunk_size : int
+        Draws computed at once.
+
+    Returns
+    -------
+    tuple of int
+        ``(n, chunk_size)``.
+
+    Raises
+    ------
+    MkbaError
+        Naming ``n`` or ``chunk_size``.
+
+    Examples
+    --------
+    >>> draws_asked(1e6, 50_000)
+    (1000000, 50000)
+    >>> draws_asked(2.5, 100)
+    Traceback (most recent call last):
+    ...
+    mkba.errors.MkbaError: n: expected a whole number of draws >= 1, got 2.5
+    """
+    return _whole(n, "n", "a whole number of draws >= 1"), _whole(
+        chunk_size, "chunk_size", "a chunk size >= 1"
+    )
+
+
+def _whole(value: object, field: str, expected: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        raise MkbaError(f"expected {expected}, got {value!r}", field=field)
+    if not float(value).is_integer() or value < 1:
+        raise MkbaError(f"expected {expected}, got {value!r}", field=field)
+    return int(value) if isinstance(value, numbers.Integral) else int(float(value))
 
 
 def check_draws_fit(n: int, numbers_per_draw: int) -> None:

@@ -9,7 +9,6 @@ DataFrames of the flows, and provenance.
 from __future__ import annotations
 
 import json
-import numbers
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ import pydantic
 
 from mkba._version import __version__
 from mkba.engine.figures import Figures, figures
-from mkba.engine.model import Flows, Model, compile_scenario
+from mkba.engine.model import Flows, Model, compile_scenario, run_settings
 from mkba.errors import MkbaError
 from mkba.io.documents import Document
 from mkba.io.files import check_format, check_output, same_file
@@ -706,15 +705,11 @@ def check_lang(lang: Any) -> str:
     raise MkbaError(f"expected 'nl' or 'en', got {lang!r}", field="lang")
 
 
-def _check_arguments(
-    scenario: Any, pricelist: Any, price_year: Any, discount_rate: Any, index: Any
-) -> tuple[int | None, float | None]:
+def _check_arguments(scenario: Any, pricelist: Any, index: Any) -> None:
     """Refuse arguments of :func:`evaluate` of the wrong type, naming the argument.
 
-    Returns
-    -------
-    (int or None, float or None)
-        ``price_year`` as an int and ``discount_rate`` as a float (a numpy number becomes Python's).
+    (``price_year`` and ``discount_rate`` are checked where every evaluation takes them:
+    :func:`mkba.engine.model.run_settings`.)
 
     Raises
     ------
@@ -736,21 +731,6 @@ def _check_arguments(
         raise MkbaError(
             f"expected a PriceIndex (mkba.load_index, mkba.default_index); got {_given(index)}", field="index"
         )
-    if price_year is not None and (
-        not isinstance(price_year, numbers.Integral) or isinstance(price_year, bool)
-    ):
-        raise MkbaError(f"expected a whole year (an int), got {_given(price_year)}", field="price_year")
-    if discount_rate is not None and (
-        not isinstance(discount_rate, numbers.Real) or isinstance(discount_rate, bool)
-    ):
-        raise MkbaError(
-            f"expected a number, a fraction per year (0.0225 is 2.25 %), got {_given(discount_rate)}",
-            field="discount_rate",
-        )
-    return (
-        None if price_year is None else int(price_year),
-        None if discount_rate is None else float(discount_rate),
-    )
 
 
 def scenario_input_files(
@@ -941,7 +921,8 @@ def evaluate(
     >>> sorted(result.summary())[:3]
     ['bcr', 'irr', 'net_return']
     """
-    price_year, discount_rate = _check_arguments(scenario, pricelist, price_year, discount_rate, index)
+    _check_arguments(scenario, pricelist, index)
+    price_year, discount_rate = run_settings(price_year, discount_rate)  # before any file is read
     lang = check_lang(lang)
     folders = price_list_folders(folders)  # one folder or several, each an existing folder
     scenario = load_scenario(scenario)

@@ -364,3 +364,14 @@ def test_every_simulation_takes_a_whole_number_of_draws(run, n):
         calls[run](200, n)
     assert info.value.field == "chunk_size"
     assert calls[run](np.int64(200), 1e2) is not None  # numpy integers and whole floats are whole numbers
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"), [("price_year", 2024.5), ("price_year", "2024"), ("discount_rate", "0.03")]
+)
+def test_compile_scenario_checks_a_runs_settings_as_evaluate_does(setting, value):
+    # evaluate refused price_year=2024.5; the public compile_scenario took it and reported price year 2024.5
+    s = mkba.load_scenario(TUTORIAL)
+    with pytest.raises(MkbaError, match="expected a") as info:
+        mkba.compile_scenario(s, mkba.load_pricelist(s.pricelist), **{setting: value})
+    assert info.value.field == setting

@@ -15,6 +15,7 @@ on a stakeholder, two for a transfer), ``K`` stakeholders, ``Y`` years.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -924,4 +925,57 @@ def compile_scenario(
     -436403
     """
     scenario.check_unchanged()  # a list of it changed in place was never validated
+    price_year, discount_rate = run_settings(price_year, discount_rate)
     return _Compiler(scenario, pricelist, index or default_index(), price_year, discount_rate).build()
+
+
+def run_settings(price_year: object, discount_rate: object) -> tuple[int | None, float | None]:
+    """A run's own price year and discount rate as given from Python: a whole year, a real rate, or None.
+
+    Parameters
+    ----------
+    price_year : int, optional
+        The year whose euros the result is in (a numpy integer is taken as an int).
+    discount_rate : float, optional
+        A rate per year (0.0225 is 2.25 %); its bounds are checked with the scenario's rule.
+
+    Returns
+    -------
+    (int or None, float or None)
+        As Python's int and float.
+
+    Raises
+    ------
+    MkbaError
+        Naming ``price_year`` or ``discount_rate``: a text (``"2024"``), a fraction of a year
+        (``2024.5``) or a bool.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> run_settings(np.int64(2024), np.float64(0.03))
+    (2024, 0.03)
+    >>> run_settings(2024.5, None)
+    Traceback (most recent call last):
+    ...
+    mkba.errors.MkbaError: price_year: expected a whole year (an int), got float 2024.5
+    """
+    if price_year is not None and (
+        isinstance(price_year, bool) or not isinstance(price_year, numbers.Integral)
+    ):
+        raise MkbaError(
+            f"expected a whole year (an int), got {type(price_year).__name__} {price_year!r}",
+            field="price_year",
+        )
+    if discount_rate is not None and (
+        isinstance(discount_rate, bool) or not isinstance(discount_rate, numbers.Real)
+    ):
+        raise MkbaError(
+            f"expected a number, a fraction per year (0.0225 is 2.25 %), got {type(discount_rate).__name__} "
+            f"{discount_rate!r}",
+            field="discount_rate",
+        )
+    return (
+        None if price_year is None else int(price_year),
+        None if discount_rate is None else float(discount_rate),
+    )

@@ -333,6 +333,7 @@ def test_workers_without_a_simulation_are_refused_not_ignored(command):
         ("sib", "--seed"),
         ("sib", "--chunk-size"),
         ("report", "--seed"),
+        ("run", "--workers"),  # --workers 1 typed: the default's value, but typed, and it would do nothing
     ],
 )
 def test_draw_options_without_a_simulation_are_refused_not_ignored(command, option, tmp_path):
@@ -340,7 +341,7 @@ def test_draw_options_without_a_simulation_are_refused_not_ignored(command, opti
     # without --simulate changed nothing and said nothing
     source = {"run": TUTORIAL, "sib": SIB, "report": TUTORIAL}[command]
     outputs = ["-o", tmp_path / "r.html"] if command == "report" else []
-    done = invoke_cli(command, source, *outputs, option, "7")
+    done = invoke_cli(command, source, *outputs, option, "1" if option == "--workers" else "7")
     refused(done, option, "applies with --simulate")
     assert not (tmp_path / "r.html").exists()
 

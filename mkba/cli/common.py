@@ -213,7 +213,15 @@ def check_plots(folder: Path | None, outputs: Sequence[Path | None] = (), option
 
 
 #: Options that only steer the draws of ``--simulate``: given without it, they would do nothing.
-ONLY_WITH_SIMULATE = {"seed": "the seed of its draws", "chunk_size": "how many draws it computes at once"}
+ONLY_WITH_SIMULATE = {
+    "scheduler": "it runs the Monte Carlo draws",
+    "seed": "the seed of its draws",
+    "chunk_size": "how many draws it computes at once",
+    "workers": "the draws' worker processes",
+}
+#: Values of those options that change nothing (their defaults), for a caller that cannot say which
+#: options were typed.
+_SAYS_NOTHING: dict[str, tuple[Any, ...]] = {"scheduler": (None,), "workers": (None, 1)}
 
 
 def check_shared_options(given: dict[str, Any], typed: frozenset[str] = frozenset()) -> None:
@@ -222,8 +230,9 @@ def check_shared_options(given: dict[str, Any], typed: frozenset[str] = frozense
     ``given`` is a command's arguments by name; only the ones it has are checked: ``--pricelist``,
     ``--pricelists-dir``, ``--workers`` and ``--scheduler`` (also: only with ``--simulate`` where the
     command has it). ``--simulate`` and ``--chunk-size`` each command checks itself. ``typed`` names
-    the arguments the user gave rather than left at their defaults: ``--seed`` or ``--chunk-size``
-    typed without ``--simulate`` is refused, as it would change nothing.
+    the arguments the user gave rather than left at their defaults: ``--seed``, ``--chunk-size``,
+    ``--workers`` or ``--scheduler`` typed without ``--simulate`` (:data:`ONLY_WITH_SIMULATE`) is
+    refused, as it would change nothing.
 
     Raises
     ------
@@ -234,19 +243,12 @@ def check_shared_options(given: dict[str, Any], typed: frozenset[str] = frozense
     check_folders(given.get("pricelists_dir"))
     check_range(given.get("workers"), "--workers", *WHOLE_RANGES["--workers"])
     check_scheduler(given.get("scheduler"))
-    if given.get("scheduler") is not None and "simulate" in given and given["simulate"] is None:
-        raise MkbaError(
-            "applies with --simulate (it runs the Monte Carlo draws); add --simulate N", field="--scheduler"
-        )
     simulates = "simulate" not in given or given["simulate"] is not None
     for name, what in ONLY_WITH_SIMULATE.items():
-        if not simulates and name in typed:
+        said = name in typed or given.get(name) not in _SAYS_NOTHING.get(name, (given.get(name),))
+        if not simulates and name in given and said:
             option = "--" + name.replace("_", "-")
             raise MkbaError(f"applies with --simulate ({what}); add --simulate N", field=option)
-    if not simulates and given.get("workers") not in (None, 1):
-        raise MkbaError(
-            "applies with --simulate (the draws' worker processes); add --simulate N", field="--workers"
-        )
     if given.get("scheduler") is not None and given.get("workers") not in (None, 1):  # 1: the default
         raise MkbaError(
             "applies without --scheduler (a cluster has its own workers; set them where it is started)",

@@ -28,7 +28,6 @@ Layer: beside :mod:`mkba.result`.
 
 from __future__ import annotations
 
-import difflib
 import io
 import math
 import re
@@ -44,7 +43,7 @@ import numpy as np
 from mkba.engine.figures import figures
 from mkba.engine.model import Model, compile_scenario
 from mkba.errors import MkbaError
-from mkba.io.documents import expand_hints, fields_at, hints_at
+from mkba.io.documents import did_you_mean, expand_hints, fields_at, hints_at
 from mkba.io.files import check_input, read_input
 from mkba.io.spreadsheet import (
     UNSAVED_FORMULA,
@@ -59,7 +58,7 @@ from mkba.io.spreadsheet import (
 from mkba.pricelist.items import PriceList
 from mkba.pricelist.registry import price_list_folders
 from mkba.result import scenario_pricelist
-from mkba.scenario.changes import resolve
+from mkba.scenario.changes import plain, resolve
 from mkba.scenario.fields import MAX_NUMBER, Within
 from mkba.scenario.model import Scenario, load_scenario
 from mkba.uncertainty.parallel import run_tasks
@@ -346,10 +345,10 @@ def _chosen_sheet(names: list[str], sheet: str | None, file: str) -> str:
         return names[0]
     if sheet in names:
         return sheet
-    near = difflib.get_close_matches(sheet, names, n=1)
-    hint = f"; did you mean {near[0]!r}?" if near else ""
     raise MkbaError(
-        f"the workbook has no sheet {sheet!r}{hint} (sheets: {', '.join(names)})", file=file, field="sheet"
+        f"the workbook has no sheet {sheet!r}{did_you_mean(sheet, names)} (sheets: {', '.join(names)})",
+        file=file,
+        field="sheet",
     )
 
 
@@ -421,7 +420,7 @@ def _check_ids(read: _Read) -> None:
     if texts is not None and not (texts == None).any():  # noqa: E711 (elementwise)
         ids = texts.tolist()
     else:
-        ids = ["" if _missing(v) else str(_plain(v)) for v in frame["id"]]
+        ids = ["" if _missing(v) else str(plain(v)) for v in frame["id"]]
     if all(value.strip() for value in ids) and len(set(ids)) == len(ids):
         frame["id"] = ids
         return
@@ -527,13 +526,6 @@ def evaluate_many(
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars to Python numbers (they pickle and validate as the user wrote them)."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 #: Settings of a scenario that a batch would not take from a row, with what to do instead.
@@ -664,7 +656,7 @@ def _texts(cells: pd.Series) -> np.ndarray | None:
 
 def _numbers_of_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A column of numbers (a DataFrame's, Parquet's): NaN is an empty cell, an infinity is doubted."""
-    values = cells.astype(object)  # Python numbers, as _plain makes them
+    values = cells.astype(object)  # Python numbers, as plain makes them
     if cells.dtype.kind != "f":
         return values, np.zeros(len(cells), dtype=bool)
     missing = np.isnan(cells)
@@ -709,7 +701,7 @@ def _cell_value(cell: Any, kind: str, numbers: str) -> Any:
     convention; a workbook's number in a text field as the text it shows; anything else as written."""
     if _missing(cell):
         return None
-    cell = _plain(cell)
+    cell = plain(cell)
     if kind == "number":
         return _number(cell, numbers)
     if (

@@ -21,17 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from mkba._version import __version__
 from mkba.errors import MkbaError
-from mkba.io.documents import Document
 from mkba.pricelist.items import PriceList
+from mkba.pricelist.registry import price_list_folders
 from mkba.result import Result, evaluate, scenario_pricelist
+from mkba.scenario.changes import plain
+from mkba.scenario.model import Scenario
 from mkba.scenario.project import (
+    IN_CODE,
     SHARED,
     Alternative,
-    AlternativeSpec,
     ProjectDefinition,
-    ProjectFile,
-    _check_same_footing,
-    _nothing,
+    check_same_footing,
+    nothing,
     read_project,
 )
 
@@ -41,6 +42,11 @@ if TYPE_CHECKING:
 FIGURES = ("pv_costs", "pv_benefits", "npv")
 #: Percentiles of ``delta_npv`` reported by a paired simulation.
 PERCENTILES = (5, 50, 95)
+
+
+def _set_in_code(scenario: Scenario) -> set[str]:
+    """The shared settings a scenario's changes made in code set (its row of :func:`check_same_footing`)."""
+    return {c.path for c in scenario.changes if c.op == "set" and c.path in SHARED}
 
 
 @dataclass
@@ -96,7 +102,7 @@ class Project:
         price_year: int | None = None,
         discount_rate: float | None = None,
         lang: str = "nl",
-        folders: Sequence[str | Path] = (),
+        folders: str | Path | Sequence[str | Path] = (),
     ) -> ProjectResult:
         """Value every alternative on one price list and compare each with the nulalternatief.
 
@@ -110,8 +116,10 @@ class Project:
             A real discount rate per year (fraction) for all alternatives.
         lang : {'nl', 'en'}
             Language of labels.
-        folders : sequence of path
-            Extra folders of price lists.
+        folders : path or sequence of path
+            Extra folders of price lists (one folder, or several), searched before the bundled ones;
+            each alternative's result keeps them, so that its ``to_json`` and ``to_excel`` write no
+            file in them (:attr:`mkba.result.Result.folders`).
 
         Returns
         -------
@@ -122,19 +130,28 @@ class Project:
         MkbaError
             Alternatives that are not on the same footing (docs/method.md, section 8), as
             :func:`load_project` refuses them: also when a scenario was changed or put in in code (use
-            :meth:`with_changes`); a setting given here holds for all and is not compared.
+            :meth:`with_changes`); a setting given here holds for all and is not compared. A folder
+            in ``folders`` that does not exist (field ``folders``).
         """
         given = {"pricelist": pricelist, "price_year": price_year, "discount_rate": discount_rate}
         self.check_footing({key: value for key, value in given.items() if value is not None})
+        folders = price_list_folders(folders)  # one folder or several, each an existing folder
         pl = self.load_pricelist(pricelist, folders=folders)
         results = {
-            alt.id: evaluate(alt.scenario, pl, price_year=price_year, discount_rate=discount_rate, lang=lang)
+            alt.id: evaluate(
+                alt.scenario,
+                pl,
+                price_year=price_year,
+                discount_rate=discount_rate,
+                lang=lang,
+                folders=folders,
+            )
             for alt in self.definition.all
         }
         return ProjectResult(self, results, lang)
 
     def check_footing(self, settings: Mapping[str, Any] | None = None) -> None:
-        """Refuse alternatives that are not on the same footing, by the loader's rule and message.
+        """Refuse alternatives that are not on the same footing, by the loader's rule.
 
         Every alternative, the nulalternatief included, as it is now (also one changed or put in in
         code): the same price list, price year, discount rate, base year, start year and horizon
@@ -149,7 +166,9 @@ class Project:
         Raises
         ------
         MkbaError
-            Naming both alternatives and both values, with the project file and the setting.
+            Naming both alternatives and both values, with the project file and the setting
+            (``alternatives[i].KEY``, as the loader), and the way to change a setting for all in code:
+            :meth:`with_changes` with ``set=`` and no alternative.
 
         Examples
         --------
@@ -160,15 +179,9 @@ class Project:
         base, alternatives = self.definition.baseline, self.definition.alternatives
         # as the file lists them ('nothing', made from the first alternative's settings, last)
         everyone = [*alternatives, base] if base.is_nothing else [base, *alternatives]
-        spec = ProjectFile.model_construct(
-            format="mkba-project/1",
-            name=self.name,
-            alternatives=[AlternativeSpec.model_construct(id=a.id) for a in everyone],
-        )
+        rows = [(a.id, a.scenario, _set_in_code(a.scenario)) for a in everyone]
         # no lines: a scenario changed in code is not at a line of the project file
-        _check_same_footing(
-            spec, Document({}, self.file, {}), {a.id: a for a in everyone}, dict(settings or {})
-        )
+        check_same_footing(rows, file=self.file, given=dict(settings or {}), remedy=IN_CODE)
 
     def with_changes(
         self,
@@ -256,7 +269,7 @@ class Project:
         alternatives = [changed(alt) for alt in self.definition.alternatives]
         base = self.definition.baseline
         baseline = (
-            _nothing(alternatives[0].scenario, self.file) if base.is_nothing else changed(base)
+            nothing(alternatives[0].scenario, self.file) if base.is_nothing else changed(base)
         )  # 'nothing' takes the first alternative's settings, as when read
         definition = dataclasses.replace(
             self.definition,
@@ -265,7 +278,8 @@ class Project:
             settings={**self.definition.settings, **settings},
         )
         made = [
-            {"alternative": None, "op": "set", "path": key, "value": value} for key, value in settings.items()
+            {"alternative": None, "op": "set", "path": key, "value": plain(value)}
+            for key, value in settings.items()
         ]
         return Project(definition, [*self.changes, *made])
 
@@ -320,7 +334,10 @@ class Project:
         )
 
     def load_pricelist(
-        self, pricelist: str | Path | PriceList | None = None, *, folders: Sequence[str | Path] = ()
+        self,
+        pricelist: str | Path | PriceList | None = None,
+        *,
+        folders: str | Path | Sequence[str | Path] = (),
     ) -> PriceList:
         """The price list every alternative is valued on: ``pricelist``, else the one the project
         (or its alternatives, which it holds equal) names, else the bundled default.
@@ -330,8 +347,8 @@ class Project:
         pricelist : str, path or PriceList, optional
             ``name@version``, a file, or a loaded list (returned as it is); default: the one the
             project names.
-        folders : sequence of path
-            Extra folders of price lists, searched before the bundled ones.
+        folders : path or sequence of path
+            Extra folders of price lists (one folder, or several), searched before the bundled ones.
 
         Returns
         -------
@@ -343,7 +360,8 @@ class Project:
         MkbaError
             A list the project names that cannot be loaded: naming the project file (or the
             scenario file) and the line of ``pricelist``; a list given as ``pricelist`` that cannot
-            be loaded, as :func:`mkba.load_pricelist`.
+            be loaded, as :func:`mkba.load_pricelist`; a folder in ``folders`` that does not exist
+            (field ``folders``).
 
         Examples
         --------
@@ -352,6 +370,7 @@ class Project:
         PriceList('nl-sociaal-domein@2024.1', 70 items)
         """
         first = self.baseline.scenario if not self.baseline.is_nothing else self.alternatives[0].scenario
+        folders = price_list_folders(folders)  # one folder or several, each an existing folder
         return scenario_pricelist(first, pricelist, folders=folders)  # said where the project names it
 
 

@@ -9,6 +9,7 @@ bundled file (not through mkba), so that expected indexation factors are compute
 from __future__ import annotations
 
 import copy
+import doctest
 import json
 import os
 from pathlib import Path
@@ -51,6 +52,27 @@ SMALL_SCENARIO = {
     "costs": [{"id": "c", "payer": "gemeente", "amount": 100, "per": "participant_year", "duration": 1}],
     "effects": [{"id": "e", "item": "uur-hulp", "kind": "avoided_cost", "quantity": 2}],
 }
+
+
+#: A small price list file (a few items of the bundled list, a price year inside the CPI series).
+SMALL_LIST = Path(__file__).parent / "data" / "pl_small.yaml"
+
+
+def small_list(name: str = "pl-small", version: str = "1.0", **more) -> dict:
+    """tests/data/pl_small.yaml as a dict, named ``name`` at ``version`` (and ``more`` fields)."""
+    data = yaml.safe_load(SMALL_LIST.read_text(encoding="utf-8"))
+    data.update(name=name, version=version, published=str(data.get("published")), **more)
+    return data
+
+
+def run_doctests(function, module) -> None:
+    """Run the examples of ``function``'s docstring (in ``module``'s names); they must be there and pass."""
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    tests = doctest.DocTestFinder(recurse=False).find(function, globs=vars(module).copy())
+    assert tests and any(t.examples for t in tests)
+    for test in tests:
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
 
 
 def core_pricelist_data(scale: dict[str, float] | None = None) -> dict:

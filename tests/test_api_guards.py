@@ -317,7 +317,7 @@ def test_the_payout_curve_takes_an_outcome_by_id(tmp_path):
     sib = compile_sib(ROOT / "scenarios" / "buzinezzclub-rotterdam.yaml")
     by_id = plot_payout_curve(sib, tmp_path / "a.png", outcome=sib.outcomes[0].id)
     assert by_id.stat().st_size > 10_000
-    with pytest.raises(MkbaError, match="uitkeringsdagen|outcome"):
+    with pytest.raises(MkbaError, match=r"uitkeringsdagen|outcome"):
         plot_payout_curve(sib, tmp_path / "b.png", outcome=5)
     assert not (tmp_path / "b.png").exists()
 

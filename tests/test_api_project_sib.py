@@ -47,7 +47,8 @@ def test_an_alternative_changed_in_code_off_footing_is_refused(project):
     assert exc.file == PROJECT and exc.field == "alternatives[1].discount_rate"
     assert exc.message == (
         "alternative 'frontlijnteam' has discount_rate 0.055 but 'regulier' has 0.0225; "
-        "alternatives are valued on the same footing: set discount_rate in the project file for all"
+        "alternatives are valued on the same footing: set it for every alternative with "
+        "Project.with_changes(set={'discount_rate': ...})"
     )
     # a rate given to evaluate holds for every alternative: on one footing, and said in the provenance
     result = project.evaluate(discount_rate=0.04)
@@ -85,7 +86,12 @@ def test_evaluate_says_what_the_loader_says(tmp_path, baseline):
     b.scenario = b.scenario.with_changes(set={"discount_rate": 0.04})
     with pytest.raises(MkbaError) as evaluating:
         project.evaluate()
-    assert evaluating.value.message == loading.value.message
+    # the loader's rule and words, with the remedy of a change made in code
+    head = loading.value.message.removesuffix("set discount_rate in the project file for all")
+    assert head != loading.value.message
+    assert evaluating.value.message == head + (
+        "set it for every alternative with Project.with_changes(set={'discount_rate': ...})"
+    )
     assert evaluating.value.field == loading.value.field == "alternatives[1].discount_rate"
 
 

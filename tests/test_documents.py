@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
 import typing
 
 import pytest
+from conftest import run_doctests
 
 from mkba.errors import MkbaError
 from mkba.io import documents
@@ -16,12 +16,7 @@ from mkba.scenario.model import EffectLine, Scenario
 
 @pytest.mark.parametrize("function", [hints_at, fields_at, expand_hints])
 def test_the_examples_run_and_give_what_they_show(function):
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    tests = doctest.DocTestFinder(recurse=False).find(function, globs=vars(documents).copy())
-    assert tests and any(t.examples for t in tests)
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
+    run_doctests(function, documents)
 
 
 def test_hints_at_keeps_a_fields_validators_and_bounds():

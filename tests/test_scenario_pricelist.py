@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SMALL_SCENARIO, invoke_cli
+from conftest import SMALL_LIST, SMALL_SCENARIO, invoke_cli, small_list
 
 import mkba
 from mkba.errors import MkbaError
@@ -23,15 +23,8 @@ from mkba.io import paths
 from mkba.pricelist.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = ROOT / "tests" / "data" / "pl_small.yaml"
 
 SCENARIO = SMALL_SCENARIO
-
-
-def small_list(name: str, version: str, **more) -> dict:
-    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
-    data.update(name=name, version=version, published=str(data.get("published")), **more)
-    return data
 
 
 def write(path: Path, data: dict) -> Path:
@@ -159,7 +152,7 @@ def test_a_list_given_by_the_caller_is_its_own_error_not_the_scenarios(unknown):
     with pytest.raises(MkbaError) as info:
         mkba.evaluate(scenario, "nope@1")
     assert info.value.file is None and "no price list named 'nope'" in info.value.message
-    done = invoke_cli("run", scenario, "--pricelist", SMALL)  # the unknown list is not the one used
+    done = invoke_cli("run", scenario, "--pricelist", SMALL_LIST)  # the unknown list is not the one used
     assert done.returncode == 0, done.stderr
 
 

@@ -7,7 +7,6 @@ Python's class names; a misspelt key is said once, not also as its field missing
 
 from __future__ import annotations
 
-import doctest
 import enum
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Literal
 
 import pydantic
 import pytest
+from conftest import run_doctests
 
 import mkba
 from mkba.errors import MkbaError
@@ -276,9 +276,4 @@ def test_a_file_whose_top_is_not_a_mapping_says_what_it_is(tmp_path, text, got):
 
 @pytest.mark.parametrize("function", [top_mapping, documents._got])
 def test_the_examples_run_and_give_what_they_show(function):
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    tests = doctest.DocTestFinder(recurse=False).find(function, globs=vars(documents).copy())
-    assert tests and any(t.examples for t in tests)
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
+    run_doctests(function, documents)

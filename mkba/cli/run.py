@@ -30,7 +30,7 @@ from mkba.cli.terminal import Table
 from mkba.errors import MkbaError
 from mkba.io.documents import Document, read_document
 from mkba.report import numbers
-from mkba.report.vocabulary import default_text, item_label, label
+from mkba.report.vocabulary import label
 from mkba.result import Result, evaluate
 from mkba.scenario.model import load_scenario
 
@@ -276,14 +276,10 @@ def print_result(result: Result, analysis: dict | None = None) -> None:
             )
         )
     )
-    used = result.model.used_defaults
-    if used:
-        items = result.model.pricelist.items
-        words = [
-            default_text(key, u, lang, name=item_label(items.get(key.removeprefix("price.")), lang))
-            for key, u in used.items()
-        ]
-        out.print(dim(f"{label('defaults_used', lang)}: " + "; ".join(words)))
+    if result.model.used_defaults:
+        from mkba.report.html.context import defaults_used  # the report's words, loaded when needed
+
+        out.print(dim(f"{label('defaults_used', lang)}: " + "; ".join(defaults_used(result))))
     from mkba.cli.uncertainty import point_note, render_analysis
 
     if analysis:

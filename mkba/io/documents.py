@@ -39,6 +39,7 @@ import math
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1089,14 +1090,66 @@ def _a_mapping(err: ErrorDetails, model: type) -> str:
     return f"expected a mapping (key: value pairs), got {got}"
 
 
+def close_match(name: str, names: Iterable[str]) -> str | None:
+    """The one of ``names`` closest to ``name`` (a misspelling of it), or None.
+
+    Parameters
+    ----------
+    name : str
+        What was given, e.g. an unknown key or id.
+    names : iterable of str
+        What could have been meant.
+
+    Returns
+    -------
+    str or None
+        The closest name (by :func:`difflib.get_close_matches`, its default cutoff), or None when
+        none is close.
+
+    Examples
+    --------
+    >>> close_match("yaer", ["year", "once"])
+    'year'
+    >>> close_match("x", ["year"]) is None
+    True
+    """
+    near = difflib.get_close_matches(name, list(names), n=1)
+    return near[0] if near else None
+
+
+def did_you_mean(name: str, names: Iterable[str]) -> str:
+    """The end of a message for something unknown: ``; did you mean 'year'?``, or ``""``.
+
+    The project's one wording of the hint (see :func:`close_match`).
+
+    Parameters
+    ----------
+    name : str
+        What was given.
+    names : iterable of str
+        What could have been meant.
+
+    Returns
+    -------
+    str
+        ``"; did you mean 'NAME'?"`` for the closest name, or ``""`` when none is close.
+
+    Examples
+    --------
+    >>> "unknown sheet 'Blad 1'" + did_you_mean("Blad 1", ["Blad1", "Prijzen"])
+    "unknown sheet 'Blad 1'; did you mean 'Blad1'?"
+    """
+    meant = close_match(name, names)
+    return f"; did you mean {meant!r}?" if meant else ""
+
+
 def _one_of(err: ErrorDetails, model: type) -> str:
     """``expected one of 'once', 'year', ..., got 'yaer'; did you mean 'year'?``"""
     expected = str(err.get("ctx", {}).get("expected", ""))
     choices = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
     given = err.get("input")
     msg = f"expected {'one of ' if len(choices) != 1 else ''}{expected}, got {_got(given)}"
-    near = difflib.get_close_matches(given, choices, n=1) if isinstance(given, str) else []
-    return msg + (f"; did you mean {near[0]!r}?" if near else "")
+    return msg + (did_you_mean(given, choices) if isinstance(given, str) else "")
 
 
 #: pydantic's bound of a number (its ``ctx`` key) and how a message writes it.
@@ -1192,14 +1245,18 @@ _WORDING: dict[str, typing.Callable[[ErrorDetails, type], str | None]] = {
 }
 
 
+def _meant(err: ErrorDetails, model: type) -> str | None:
+    """The field an unknown key (an ``extra_forbidden`` error) is a close match of, if any."""
+    allowed = fields_at(model, tuple(err["loc"][:-1]))
+    return close_match(str(err["loc"][-1]), allowed)
+
+
 def _unknown_key(err: ErrorDetails, model: type) -> str:
     """``unknown key 'quanity'; did you mean 'quantity'? Expected one of: ...``."""
     key = err["loc"][-1]
     allowed = sorted(fields_at(model, tuple(err["loc"][:-1])))
-    hint = difflib.get_close_matches(str(key), allowed, n=1)
-    msg = f"unknown key {key!r}"
-    if hint:
-        msg += f"; did you mean {hint[0]!r}?"
+    meant = _meant(err, model)
+    msg = f"unknown key {key!r}" + (f"; did you mean {meant!r}?" if meant else "")
     if allowed:
         msg += " Expected one of: " + ", ".join(allowed)
     return msg
@@ -1233,9 +1290,9 @@ def _said_by_unknown_key(errors: list[ErrorDetails], model: type) -> list[ErrorD
     misspelt = set()
     for err in errors:
         if err["type"] == "extra_forbidden":
-            where = tuple(err["loc"][:-1])
-            near = difflib.get_close_matches(str(err["loc"][-1]), sorted(fields_at(model, where)), n=1)
-            misspelt |= {(*where, name) for name in near}
+            meant = _meant(err, model)
+            if meant is not None:
+                misspelt.add((*err["loc"][:-1], meant))
     return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
 
 

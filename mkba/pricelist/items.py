@@ -69,16 +69,23 @@ def _check_amount(value: float | None) -> float | None:
     return value
 
 
+#: What a list's author can do about an item's price year outside the index (see
+#: :meth:`PriceIndex.check_year`; ``{first}`` and ``{last}`` are the index's years).
+ITEM_REMEDY = (
+    "use a year from {first} to {last} in the list, or, for a scenario using the list, set "
+    "`assumed_inflation` in the scenario file (an assumed yearly inflation, e.g. 0.02) for the years "
+    "beyond the index"
+)
+
+
 def _check_price_year(year: int, info: pydantic.ValidationInfo) -> int:
     index: PriceIndex | None = (info.context or {}).get("index")
-    if index is None or index.first_year <= year <= index.last_year or index.assumed_inflation is not None:
-        return year
-    raise ValueError(
-        f"price year {year} is outside the price index {index.name!r} "
-        f"({index.first_year}-{index.last_year}); use a year from {index.first_year} to "
-        f"{index.last_year} in the list, or, for a scenario using the list, set `assumed_inflation` in "
-        "the scenario file (an assumed yearly inflation, e.g. 0.02) for the years beyond the index"
-    )
+    if index is not None:
+        try:
+            index.check_year(year, ITEM_REMEDY)
+        except MkbaError as exc:  # pydantic wants a ValueError, to give it the item's line
+            raise ValueError(exc.message) from None
+    return year
 
 
 class PriceItem(pydantic.BaseModel):

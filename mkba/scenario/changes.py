@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import copy
 import difflib
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from mkba.errors import MkbaError
 
@@ -165,18 +166,31 @@ def resolve(data: dict, path: str, fields_at: Callable[[tuple], set[str]]) -> tu
 def plain(value: Any) -> Any:
     """A value given from Python as a file would give it: plain numbers, dicts and lists.
 
-    A numpy number (``np.int64(50)``, what a DataFrame gives) becomes Python's ``int`` or ``float``, a
-    distribution object (:class:`~mkba.scenario.distributions.Triangular`, ...) the mapping a file
-    writes (``{"dist": "triangular", ...}``), at any depth of a dict or list. A bool stays a bool.
+    A numpy scalar (``np.int64(50)``, ``np.float64(0.03)``, ``np.bool_``: what a DataFrame or a
+    numpy sum gives) becomes its Python ``int``, ``float``, ``bool`` or ``str``, a distribution object
+    (:class:`~mkba.scenario.distributions.Triangular`, ...) the mapping a file writes (``{"dist":
+    "triangular", ...}``), at any depth of a dict or list (a tuple becomes a list). Anything else is
+    returned as it is (a bool stays a bool). The one such rule: changes made in code record it, and a
+    batch's cells are read with it.
+
+    Parameters
+    ----------
+    value : object
+        A value given from Python: a number, a text, a distribution, or a dict or list of them.
+
+    Returns
+    -------
+    object
+        The same value in Python's own types, as YAML or JSON would read it; never raises.
 
     Examples
     --------
     >>> import numpy as np
-    >>> plain({"low": np.float64(0.2), "n": [np.int64(3)]})
-    {'low': 0.2, 'n': [3]}
+    >>> plain({"low": np.float64(0.2), "n": [np.int64(3)], "ok": np.bool_(True)})
+    {'low': 0.2, 'n': [3], 'ok': True}
     """
-    if isinstance(value, numbers.Number) and hasattr(value, "item"):
-        return value.item()  # a numpy number (np.bool_ is none): its Python int or float
+    if isinstance(value, np.generic):
+        return value.item()  # a numpy scalar: its Python int, float, bool or str
     if hasattr(value, "model_dump"):  # a distribution (a pydantic model): as the file format writes it
         return plain(value.model_dump(mode="json", by_alias=True, exclude_none=True))
     if isinstance(value, Mapping):

@@ -22,7 +22,7 @@ Imports: :mod:`mkba.io` (reading with positions), :mod:`mkba.pricelist` (pattern
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -30,7 +30,7 @@ from typing import Any, Literal
 import pydantic
 
 from mkba.errors import MkbaError
-from mkba.io.documents import Document, read_document, validate
+from mkba.io.documents import Document, did_you_mean, read_document, validate
 from mkba.pricelist.items import NAME_PATTERN
 from mkba.pricelist.source import Source
 from mkba.scenario.changes import LINE_SECTIONS, Where
@@ -105,8 +105,7 @@ class ProjectFile(Closed):
         if problems:
             raise located(problems)
         if self.baseline is not None and self.baseline not in ids:
-            near = difflib.get_close_matches(self.baseline, ids, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
+            hint = did_you_mean(self.baseline, ids)
             raise located(
                 [
                     (
@@ -181,10 +180,11 @@ def read_project(path: str | Path) -> ProjectDefinition:
     for alt_id in _in_dependency_order(spec, doc):
         i, alt = by_id[alt_id]
         resolved[alt_id] = _resolve(spec, doc, i, alt, resolved, settings)
-    _check_same_footing(spec, doc, resolved, settings)
+    rows = [(a.id, resolved[a.id].scenario, a.set_) for a in spec.alternatives]
+    check_same_footing(rows, file=doc.file, given=settings, line_of=doc.line_of)
     if spec.baseline is None:
         first = resolved[spec.alternatives[0].id].scenario
-        baseline = _nothing(first, doc.file)
+        baseline = nothing(first, doc.file)
         others = [resolved[a.id] for a in spec.alternatives]
     else:
         baseline = resolved[spec.baseline]
@@ -324,23 +324,73 @@ def _scenario_file(doc: Document, i: int, name: str, settings: dict[str, Any]) -
     return scenario
 
 
-def _check_same_footing(
-    spec: ProjectFile, doc: Document, resolved: dict[str, Alternative], settings: dict[str, Any]
+#: What to do about alternatives off one footing, read from a project file (``{key}``: the setting).
+IN_THE_FILE = "set {key} in the project file for all"
+#: ... and changed in code (:meth:`mkba.project.Project.with_changes` sets a setting for all).
+IN_CODE = "set it for every alternative with Project.with_changes(set={{{key!r}: ...}})"
+
+
+def check_same_footing(
+    alternatives: Sequence[tuple[str, Scenario, Collection[str]]],
+    *,
+    file: str | None = None,
+    given: Collection[str] = (),
+    line_of: Callable[[tuple], int | None] | None = None,
+    remedy: str = IN_THE_FILE,
 ) -> None:
-    first = spec.alternatives[0]
+    """Refuse alternatives that are not on the same footing (docs/method.md, section 8).
+
+    Every alternative must have the first one's price list, price year, discount rate, base year,
+    start year and horizon (:data:`SHARED`), each as it takes effect (the base year defaults to the
+    start year). The first that differs is refused, naming both alternatives and both values.
+
+    Parameters
+    ----------
+    alternatives : sequence of (str, Scenario, collection of str)
+        Each alternative's id, its scenario and the keys its own entry (or its changes) sets, in the
+        order of the project file: the first is the one the others are held to.
+    file : str, optional
+        The project file, for the message.
+    given : collection of str
+        Settings that hold for every alternative however its scenario reads (the project file's
+        own, or the ones given to ``evaluate``): not compared.
+    line_of : callable, optional
+        The project file's line of a path (:meth:`~mkba.io.documents.Document.line_of`): an
+        alternative is said at ``alternatives[i]``, or at its ``set:`` of the key when it sets it.
+        Without it (alternatives changed in code) no line is said.
+    remedy : str
+        What to do, as the end of the message; ``{key}`` stands for the setting
+        (:data:`IN_THE_FILE`, or :data:`IN_CODE` for alternatives changed in code).
+
+    Raises
+    ------
+    MkbaError
+        For the field ``alternatives[i].KEY`` of the first alternative that differs.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> s = mkba.load_scenario("scenarios/tutorial.yaml")
+    >>> b = s.with_changes(set={"discount_rate": 0.04})
+    >>> check_same_footing([("a", s, ()), ("b", b, {"discount_rate"})], remedy=IN_CODE)
+    Traceback (most recent call last):
+    ...
+    mkba.errors.MkbaError: alternatives[1].discount_rate: alternative 'b' has discount_rate 0.04 but 'a' has 0.0225; alternatives are valued on the same footing: set it for every alternative with Project.with_changes(set={'discount_rate': ...})
+    """
+    (first, scenario, _), *others = alternatives
     for key in SHARED:
-        if key in settings:
+        if key in given:
             continue
-        expected = _effective(resolved[first.id].scenario, key)
-        for i, alt in enumerate(spec.alternatives[1:], 1):
-            value = _effective(resolved[alt.id].scenario, key)
+        expected = _effective(scenario, key)
+        for i, (alt_id, other, sets) in enumerate(others, 1):
+            value = _effective(other, key)
             if value != expected:
+                path = ("alternatives", i, *(("set", key) if key in sets else ()))
                 raise MkbaError(
-                    f"alternative {alt.id!r} has {key} {value!r} but {first.id!r} has {expected!r}; "
-                    f"alternatives are valued on the same footing: set {key} in the project file for all",
-                    file=doc.file,
-                    # a variant that sets the value: at its own line under set:
-                    line=doc.line_of(("alternatives", i, *(("set", key) if key in alt.set_ else ()))),
+                    f"alternative {alt_id!r} has {key} {value!r} but {first!r} has {expected!r}; "
+                    f"alternatives are valued on the same footing: {remedy.format(key=key)}",
+                    file=file,
+                    line=line_of(path) if line_of is not None else None,  # a variant: at its set: line
                     field=f"alternatives[{i}].{key}",
                 )
 
@@ -352,8 +402,23 @@ def _effective(scenario: Scenario, key: str) -> Any:
     return getattr(scenario, key)
 
 
-def _nothing(like: Scenario, file: str) -> Alternative:
-    """The nulalternatief 'nothing': an empty scenario on the same settings as ``like``."""
+def nothing(like: Scenario, file: str) -> Alternative:
+    """The nulalternatief 'nothing' (:data:`NOTHING`): an empty scenario on the same settings as ``like``.
+
+    Parameters
+    ----------
+    like : Scenario
+        The scenario whose shared settings (:data:`SHARED`) and stakeholders it takes: the project's
+        first alternative.
+    file : str
+        The project file, which it is said to be in.
+
+    Returns
+    -------
+    Alternative
+        With ``is_nothing`` set; a problem with a setting is said at the project file's line, as for
+        ``like``.
+    """
     data: dict[str, Any] = {"format": SCENARIO_FORMAT, "name": "Nulalternatief: niets"}
     for key in SHARED:
         value = getattr(like, key)

@@ -310,8 +310,28 @@ def _own_prices(result: Result) -> list[dict[str, Any]]:
 
 
 def defaults_used(result: Result) -> list[str]:
-    """The defaults the engine took, in the words of the terminal and the workbook: a setting left out
-    (``basisjaar = 2008 (standaard: het startjaar)``), a price item's amount in place of its list amount."""
+    """The defaults the engine took, in the reader's words: a setting left out (``basisjaar = 2008
+    (standaard: het startjaar)``), a price item's amount in place of its list amount.
+
+    The one wording of them, for the report and for ``mkba run``'s terminal output.
+
+    Parameters
+    ----------
+    result : Result
+        An evaluated scenario; its ``lang`` is the language of the words.
+
+    Returns
+    -------
+    list of str
+        One text per default taken (:attr:`mkba.engine.model.Model.used_defaults`), in order; empty
+        when the scenario gives everything. A price item is named by its label.
+
+    Examples
+    --------
+    >>> import mkba
+    >>> defaults_used(mkba.evaluate("scenarios/buuv-haarlem.yaml", lang="en"))[0]
+    'base year = 2014 (default: the start year)'
+    """
     lang, items = result.lang, result.model.pricelist.items
     return [
         default_text(key, used, lang, name=item_label(items.get(key.removeprefix("price.")), lang))

@@ -205,3 +205,25 @@ def test_the_markdown_price_list_says_units_and_natures_in_dutch():
     units, natures = {r[2] for r in rows}, {r[7].removesuffix(" (referentiewaarde)") for r in rows}
     assert {"hour", "day", "year", "month"}.isdisjoint(units) and "uur" in units
     assert natures <= {"middelen", "overdracht"}
+
+
+def test_counts_in_the_uncertainty_texts_agree_with_the_number(tmp_path):
+    # "van alle 1 onzekere invoerwaarden" and "(1 onzekere invoerwaarden)"; "1 trekkingen"
+    import mkba
+    from mkba.cli.uncertainty import point_note
+    from mkba.report.html.build import analyse
+    from mkba.report.html.render import scenario_report
+
+    def render_report(result, simulate):
+        return scenario_report(result, analyse(result, simulate=simulate, seed=1), template="report.html.j2")
+
+    one = mkba.load_scenario(TUTORIAL).with_changes(set={"effects.loon.success": 0.5})
+    result = mkba.evaluate(one)
+    assert (
+        point_note(result.model)
+        == "Puntschatting: elke onzekere invoer op zijn gemiddelde (1 onzekere invoerwaarde)"
+    )
+    page = unescape(render_report(result, simulate=1))
+    assert "1 trekking (startgetal" in page and "van 1 onzekere invoerwaarde tegelijk" in page
+    two = unescape(render_report(mkba.evaluate(TUTORIAL), simulate=200))
+    assert "200 trekkingen (startgetal" in two and "van alle 2 onzekere invoerwaarden tegelijk" in two

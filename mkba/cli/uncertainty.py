@@ -12,13 +12,13 @@ import numpy as np
 from mkba.cli.common import dim, styled
 from mkba.engine.model import Model
 from mkba.report import numbers
-from mkba.report.vocabulary import label
+from mkba.report.vocabulary import counted, label
 
 
 def point_note(model: Model, lang: str = "nl") -> str | None:
     """The sentence saying the point result uses the means, or None without uncertain inputs."""
     n = sum(inp.uncertain for inp in model.inputs)
-    return label("unc_point", lang).format(n=n) if n else None
+    return label("unc_point", lang).format(inputs=counted(n, "n_uncertain", lang)) if n else None
 
 
 def _num(x: float | None, euro: bool = False, lang: str = "nl") -> str:

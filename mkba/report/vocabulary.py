@@ -184,6 +184,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_participants_row": ("Nieuwe deelnemers", "New participants"),
     "xl_no_sign_change": ("n.v.t. (geen tekenwisseling)", "n/a (no sign change)"),
     "xl_several_changes": ("n.v.t. (meerdere tekenwisselingen)", "n/a (several sign changes)"),
+    # the IRR cell's text: its last word fits the figure's narrow column ("tekenwisselingen)" broke before ")")
+    "xl_irr_several": ("n.v.t. (meer dan één tekenwisseling)", "n/a (several sign changes)"),
     "xl_dist_triangular": (
         "driehoek: laag {low}, meest waarschijnlijk {mode}, hoog {high}",
         "triangular: low {low}, most likely {mode}, high {high}",
@@ -215,6 +217,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_note_inputs": (
         "Blauwe cellen zijn invoer: wijzig ze en alle cijfers rekenen mee.",
         "Blue cells are inputs: change them and every figure follows.",
+    ),
+    "xl_no_price_items": (
+        "Geen prijsposten uit de prijslijst gebruikt: elke regel noemt zijn eigen bedrag.",
+        "No price items of the price list used: every line states its own amount.",
     ),
     # -- Social Impact Bonds (mkba sib) ------------------------------------------------------
     "sib_outcome_level": ("Uitkomstniveau", "Outcome level"),
@@ -483,8 +489,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_sens_stakeholder": ("Saldo", "NPV"),
     # -- uncertainty (mkba run --tornado/--simulate/--break-even) -----------------------------
     "unc_point": (
-        "Puntschatting: elke onzekere invoer op zijn gemiddelde ({n} onzekere invoerwaarden)",
-        "Point result: every uncertain input at its mean ({n} uncertain inputs)",
+        "Puntschatting: elke onzekere invoer op zijn gemiddelde ({inputs})",
+        "Point result: every uncertain input at its mean ({inputs})",
     ),
     "unc_simulation": (
         "Monte Carlo: {n} trekkingen (startgetal {seed})",
@@ -555,6 +561,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "plot_p_negative": ("P(saldo < 0) = {p}", "P(NPV < 0) = {p}"),
     "plot_npv_zero": ("saldo = 0", "NPV = 0"),
     "chart_n_draws": ("{n} trekkingen", "{n} draws"),
+    "n_draws": ("trekking|trekkingen", "draw|draws"),
+    "rp_all": ("alle", "all"),
     "plot_p5_p95": ("5e-95e percentiel", "5th-95th percentile"),
     "plot_cumulative": ("Cumulatief contant saldo", "Cumulative discounted net flow"),
     # -- the overview table and projects (docs/method.md, section 8) --------------------------------
@@ -759,8 +767,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "{what}: the net present value stays negative over the whole range from {low} to {high}; there is no break-even within what this input can take.",
     ),
     "rp_mc_intro": (
-        "{n} trekkingen (startgetal {seed}) van alle {k} onzekere invoerwaarden tegelijk.",
-        "{n} draws (seed {seed}) of all {k} uncertain inputs at once.",
+        "{draws} (startgetal {seed}) van {inputs} tegelijk.",
+        "{draws} (seed {seed}) of {inputs} at once.",
     ),
     "rp_mc_certain": (
         "Het saldo van dit scenario hangt niet af van onzekere invoer: elke trekking geeft hetzelfde saldo.",

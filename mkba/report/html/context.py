@@ -18,6 +18,7 @@ from mkba.report import chartspec, numbers
 from mkba.report.html.svg import render_svg
 from mkba.report.text import public_text
 from mkba.report.vocabulary import (
+    counted,
     default_reason,
     default_text,
     item_label,
@@ -410,8 +411,14 @@ def montecarlo(result: Result, analysis: Analysis) -> dict[str, Any] | None:
     if sim is None:
         return None
     lang = result.lang
+    k = len(sim.uncertain_inputs)
+    inputs = (
+        counted(k, "n_uncertain", lang)
+        if k == 1
+        else f"{label('rp_all', lang)} {counted(k, 'n_uncertain', lang)}"
+    )
     intro = label("rp_mc_intro", lang).format(
-        n=numbers.count(sim.n, lang), seed=sim.seed, k=len(sim.uncertain_inputs)
+        draws=counted(sim.n, "n_draws", lang), seed=sim.seed, inputs=inputs
     )
     if not sim.uncertain_inputs:  # no "all 0 uncertain inputs": the note says what the draws show
         # with a SIB its outcome levels are drawn (its own section shows them); without one nothing is

@@ -169,10 +169,12 @@ def check_folders(folders: Sequence[Path] | None, option: str = "--pricelists-di
     MkbaError
         Naming the option and the folder.
     """
+    if not folders:  # nothing to check, and no price-list module to load for it
+        return
     from mkba.pricelist.registry import price_list_folders
 
     try:
-        price_list_folders(folders or ())
+        price_list_folders(folders)
     except MkbaError as exc:
         exc.field = option  # the option the user typed, not the API's argument
         raise

@@ -176,7 +176,7 @@ def check_workbook(path: Path, layout, result: Result) -> None:
         _close(flows[f"{layout.pv_col}{row}"].value, float(fl.gross[0, li] @ df), f"{line.id} PV")
     for p, (line_id, stakeholder, row) in enumerate(layout.posting_rows):
         posted = fl.posted[0, p]
-        assert flows[f"A{row}"].value == line_id and flows[f"C{row}"].value == result.stakeholder_label(
+        assert flows[f"B{row}"].value == line_id and flows[f"C{row}"].value == result.stakeholder_label(
             stakeholder
         )
         for i, col in enumerate(layout.year_cols):
@@ -262,9 +262,9 @@ def test_user_text_never_becomes_a_formula(tmp_path):
     flows_title = ctx.layout.sheets["flows"]
     hostile = '=HYPERLINK("http://x","y")'
     raw = openpyxl.load_workbook(path)
-    assert raw[flows_title][f"B{row}"].value == hostile
-    assert raw[flows_title][f"B{row}"].data_type == "s"
-    assert raw[flows_title][f"B{row}"].quotePrefix
+    assert raw[flows_title][f"A{row}"].value == hostile
+    assert raw[flows_title][f"A{row}"].data_type == "s"
+    assert raw[flows_title][f"A{row}"].quotePrefix
     for label in ("+coördinator; -kosten @team", "@welzijn"):
         cells = [c for ws in raw for r in ws.iter_rows() for c in r if c.value == label]
         assert cells and all(c.data_type == "s" for c in cells)
@@ -273,10 +273,10 @@ def test_user_text_never_becomes_a_formula(tmp_path):
     assert formulas and not any("HYPERLINK" in f or "coördinator" in f for f in formulas)
     (out,) = recalc([path], tmp_path / "recalculated")
     recalculated = openpyxl.load_workbook(out)
-    cell = recalculated[flows_title][f"B{row}"]
+    cell = recalculated[flows_title][f"A{row}"]
     assert cell.value == hostile and cell.data_type == "s"
-    assert openpyxl.load_workbook(out, data_only=True)[flows_title][f"B{row}"].value == hostile
-    assert not recalculated[flows_title][f"B{row}"].hyperlink
+    assert openpyxl.load_workbook(out, data_only=True)[flows_title][f"A{row}"].value == hostile
+    assert not recalculated[flows_title][f"A{row}"].hyperlink
 
 
 def test_hostile_scenario_name_and_missing_ratio(tmp_path):

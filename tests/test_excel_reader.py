@@ -186,3 +186,130 @@ def test_the_summary_says_ja_or_nee_for_a_public_party_and_keeps_the_flag(bzc):
     assert ws[f"B{head}"].value == "Publiek"  # not "Publiek (1 = ja)": the cell shows ja or nee
     assert ws[f"B{head + 1}"].value.startswith("=public_")
     assert ws[f"B{head + 1}"].number_format == '"ja";"ja";"nee"'
+
+
+# -- the third read: cents, empty blocks, titles across pages, ids beside labels ----------------------
+RF = ROOT / "scenarios" / "sib" / "resultaatfinanciering-gemeente.yaml"
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """The workbooks as ``mkba run --xlsx`` writes them (widths and print settings applied), by key."""
+    out = tmp_path_factory.mktemp("saved")
+    books = {}
+    for key, scenario in (("bzc", BZC), ("nyc", NYC), ("rf", RF)):
+        path = evaluate(scenario).to_excel(out / f"{key}.xlsx")
+        books[key] = openpyxl.load_workbook(path)
+    return books
+
+
+def _rows_starting(ws, text: str) -> list[int]:
+    return [r for r in range(1, ws.max_row + 1) if str(ws[f"A{r}"].value or "").startswith(text)]
+
+
+def test_rows_rounded_to_cents_show_cents(saved):
+    """'Cumulatief, afgerond op centen' and 'Verschuldigd' showed € 227.114 where the contract pays 227.113,60."""
+    ws = saved["bzc"]["SIB"]
+    rows = _rows_starting(ws, "Cumulatief, afgerond op centen") + _rows_starting(ws, "Verschuldigd")
+    assert len(rows) >= 3
+    for r in rows:
+        amounts = [c for c in ws[r][2:] if isinstance(c.value, str) and c.value.startswith("=")]
+        assert amounts, r
+        for cell in amounts:
+            assert cell.number_format.split(";")[0].endswith("0.00"), (cell.coordinate, cell.number_format)
+        # and the column is wide enough for them: 454.227,20 with room
+        assert all(ws.column_dimensions[c.column_letter].width >= 12 for c in amounts)
+
+
+def test_a_price_list_without_items_is_one_line_not_pages_of_headers(saved):
+    ws = saved["nyc"]["Prijslijst"]
+    assert ws.max_column == 1 and ws.max_row == 2  # no header row of 19 columns over nothing
+    assert ws["A2"].value.startswith("Geen prijsposten uit de prijslijst gebruikt")
+    assert str(ws.print_area).endswith("$A$1:$A$2")
+    assert ws["A1"].alignment.wrap_text and ws.row_dimensions[1].height > 30  # the title whole, wrapped
+
+
+def test_a_contract_without_investors_prints_geen_under_the_investor_blocks(saved):
+    ws = saved["rf"]["SIB"]
+    for title in ("Investeerders (euro)", "Aanvulling tot de bodem", "Kasstromen investeerders (euro)"):
+        (r,) = [r for r in _rows_starting(ws, title) if ws[f"A{r}"].font.b and ws[f"A{r}"].value == title]
+        assert ws[f"A{r + 1}"].value == "geen", title
+        assert all(c.value is None for c in ws[r + 1][1:]), title  # no header of periods over nothing
+        assert all(c.value is None for c in ws[r][1:]), title
+
+
+@pytest.mark.parametrize(("key", "sheet"), [("bzc", "Prijslijst"), ("nyc", "Kasstromen")])
+def test_titles_wrap_within_the_columns_every_page_across_repeats(saved, key, sheet):
+    """Printed two pages wide, page 2 showed 'Prijslijst: Maatscha|' and 'Blauwe cellen zijn invoer: wi|'."""
+    from mkba.report.excel.fit import lines_needed
+
+    ws = saved[key][sheet]
+    assert ws.page_setup.fitToWidth > 1 and ws.print_title_cols
+    last = ws.print_title_cols.replace("$", "").split(":")[-1]
+    room = sum(ws.column_dimensions[c].width for c in "ABCDEFGH"[: "ABCDEFGH".index(last) + 1])
+    for r in (1, 2):
+        cell = ws[f"A{r}"]
+        assert cell.alignment.wrap_text, r
+        spans = [m for m in ws.merged_cells.ranges if m.min_row == r and m.min_col == 1]
+        assert all(m.max_col == "ABCDEFGH".index(last) + 1 for m in spans), (
+            spans
+        )  # not beyond the repeated columns
+        scale = (cell.font.sz or 11) / 11
+        lines = lines_needed(cell.value, room, scale * (1.2 if cell.font.b else 1.0))
+        assert ws.row_dimensions[r].height >= 14.5 * scale * lines, r
+
+
+def test_the_irr_in_words_fits_its_column_word_by_word(saved):
+    """'n.v.t. (meerdere tekenwisselingen)' printed its ')' alone on a line: its last word was too wide."""
+    from mkba.report.excel.fit import text_width
+
+    ws = saved["nyc"]["Samenvatting"]
+    (r,) = [r for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value == "Interne rentevoet"]
+    text = ws[f"B{r}"].value
+    assert text.startswith("n.v.t.")
+    width = ws.column_dimensions["B"].width
+    assert max(text_width(word) for word in text.split()) <= width - 1.5, text
+    assert " )" not in text
+
+
+def test_the_dominant_header_stands_clear_of_its_neighbour(tmp_path):
+    out = tmp_path / "flt.xlsx"
+    res = CliRunner().invoke(app, ["run", str(PROJECT), "--xlsx", str(out)])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(out)["Vergelijking"]
+    (cell,) = [c for row in ws.iter_rows(max_row=10) for c in row if c.value == "dominant"]
+    assert cell.alignment.indent >= 1  # "Extra baten per" ran into "dominant"
+    assert ws.cell(cell.row + 1, cell.column).alignment.indent >= 1
+
+
+def test_cash_flows_and_inputs_name_each_line_and_party(saved, bzc):
+    result, _, ctx = bzc
+    ids = {line.id for line in result.model.lines}
+    wb = saved["bzc"]
+    fl = wb["Kasstromen"]
+    assert (fl["A4"].value, fl["B4"].value) == ("Regel", "Id")
+    for line in result.model.lines:
+        r = ctx.layout.line_rows[line.id]
+        assert (fl[f"A{r}"].value, fl[f"B{r}"].value) == (line.label_in("nl"), line.id)
+    for line_id, _, r in ctx.layout.posting_rows:
+        assert fl[f"B{r}"].value == line_id and fl[f"A{r}"].value not in ids
+    ws = wb["Uitgangspunten"]
+    col_a = _column(ws, "A", 1, ws.max_row)
+    assert not ids & set(col_a)  # "programma", "minder-bijstand-21plus"
+    head = col_a.index("Regel") + 1
+    assert ws[f"A{head + 1}"].value == result.model.lines[0].label_in("nl")
+    parties = col_a.index("Partij") + 1
+    assert ws[f"D{parties}"].value == "Id"
+    rows = range(parties + 1, parties + 1 + len(result.model.stakeholders))
+    assert [ws[f"D{r}"].value for r in rows] == list(result.model.stakeholders)
+    assert [ws[f"A{r}"].value for r in rows] == [
+        result.stakeholder_label(n) for n in result.model.stakeholders
+    ]
+
+
+def test_the_inputs_last_header_wraps_within_the_printed_columns(saved):
+    """'Veld in het bestand' ran past column F, the print area's last: printed 'Veld in het bestan|'."""
+    ws = saved["bzc"]["Uitgangspunten"]
+    (r,) = [r for r in range(1, ws.max_row + 1) if ws[f"F{r}"].value == "Veld in het bestand"]
+    assert str(ws.print_area).split(":")[-1].startswith("$F$")
+    assert ws[f"F{r}"].alignment.wrap_text and ws.row_dimensions[r].height > 20

@@ -183,7 +183,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_mkba_version": ("mkba-versie", "mkba version"),
     "xl_participants_row": ("Nieuwe deelnemers", "New participants"),
     "xl_no_sign_change": ("n.v.t. (geen tekenwisseling)", "n/a (no sign change)"),
-    "xl_several_changes": ("n.v.t. (meerdere tekenwisselingen)", "n/a (several sign changes)"),
     # the IRR cell's text: its last word fits the figure's narrow column ("tekenwisselingen)" broke before ")")
     "xl_irr_several": ("n.v.t. (meer dan één tekenwisseling)", "n/a (several sign changes)"),
     "xl_dist_triangular": (

@@ -35,9 +35,9 @@ if TYPE_CHECKING:
 FIRST_YEAR_COL = 7
 #: The header row (the years).
 HEAD = 4
-#: The widest (characters) the label columns are (line, description, stakeholder, kind, transfer
+#: The widest (characters) the label columns are (line, its id, stakeholder, kind, transfer
 #: flag); longer texts wrap. The amounts are at most 12 wide (``€ -123.456.789``).
-_LABEL_WIDTHS = {1: 14, 2: 20, 3: 14, 4: 9, 5: 6}
+_LABEL_WIDTHS = {1: 20, 2: 14, 3: 14, 4: 9, 5: 6}
 
 
 @dataclass(frozen=True)
@@ -204,9 +204,7 @@ def write_flows_sheet(ctx: Context, ws: Worksheet, inputs: Inputs) -> FlowRows:
 def _header_rows(ctx: Context, ws: Worksheet, grid: _Grid, inputs: Inputs) -> None:
     """The years, the discount factors (docs/method.md, section 2) and the new participants."""
     c0, cols = FIRST_YEAR_COL, grid.cols
-    for j, key in enumerate(
-        ["line", "xl_label", "stakeholder", "xl_kind", "xl_transfer_flag", "xl_multiplier"]
-    ):
+    for j, key in enumerate(["line", "xl_id", "stakeholder", "xl_kind", "xl_transfer_flag", "xl_multiplier"]):
         ctx.text(ws, HEAD, 1 + j, ctx.label(key), bold=True)
     ctx.formula(ws, HEAD, c0, "=start_year", YEAR, bold=True)
     for i in range(1, len(cols)):
@@ -232,8 +230,8 @@ def _gross_rows(ctx: Context, ws: Worksheet, grid: _Grid, inputs: Inputs, row: i
     for line in m.lines:
         row += 1
         rows[line.id] = row
-        ctx.text(ws, row, 1, line.id)
-        ctx.text(ws, row, 2, line.label_in(ctx.lang))
+        ctx.text(ws, row, 1, line.label_in(ctx.lang))  # the reader's name; its id beside it
+        ctx.text(ws, row, 2, line.id)
         # the parties the line is booked on (none for a memo line), and its kind in the reader's words
         booked = dict.fromkeys(ctx.result.stakeholder_label(name) for name, _, _ in line.postings)
         ctx.text(ws, row, 3, ", ".join(booked))
@@ -327,8 +325,8 @@ def _posting_rows(
         stakeholder = m.stakeholders[k]
         out.append((line.id, stakeholder, row))
         src = line_rows[line.id]
-        ctx.text(ws, row, 1, line.id)
-        ctx.text(ws, row, 2, line.label_in(ctx.lang))
+        ctx.text(ws, row, 1, line.label_in(ctx.lang))  # the reader's name; its id beside it
+        ctx.text(ws, row, 2, line.id)
         ctx.text(ws, row, 3, party_key(ctx, stakeholder))  # the summary sums by this name
         ctx.text(ws, row, 4, ctx.label("benefits") if sign > 0 else ctx.label("costs"))
         ctx.number(ws, row, 5, int(bool(tr)), "0")

@@ -24,6 +24,7 @@ from mkba.pricelist.units import conversion_factor
 from mkba.report.excel.cells import (
     EURO,
     FACTOR,
+    MAX_WIDTH,
     NUMBER,
     PERCENT,
     YEAR,
@@ -35,6 +36,7 @@ from mkba.report.excel.cells import (
     write_title,
 )
 from mkba.report.excel.fit import fit_header, wrap_columns, wrap_rows
+from mkba.report.excel.printing import wrap_titles
 from mkba.report.numbers import number
 from mkba.report.text import public_text
 from mkba.report.vocabulary import default_reason, kind_name, label, unit_name
@@ -107,6 +109,8 @@ def write_input_sheets(ctx: Context, wb: Workbook, sheets: Mapping[str, Workshee
     # narrow text columns whose long texts (a label, a distribution in words) wrap: nothing is cut
     # off by the column to its right, and the sheet prints landscape at a readable size
     wrap_columns(ctx, sheets["inputs"], _INPUT_WIDTHS, 3)
+    # the last header ("Veld in het bestand") wraps at word breaks: it ran past the printed columns
+    fit_header(ctx, sheets["inputs"], general.last_row + _GAP + 1, [6])
     parts = (general.named, prices.named, lines.named)
     return Inputs(
         input_names={j: name for part in parts for j, name in part.input_names.items()},
@@ -449,18 +453,18 @@ def _stakeholders_table(p: _Params) -> dict[str, str]:
     """Each stakeholder and whether it is public (a named input, 1 = public)."""
     ctx, ws, m = p.ctx, p.ws, p.ctx.result.model
     start = p.rows.next(_GAP)
-    write_header(ctx, ws, start, ["stakeholder", "xl_parameter", "xl_public_flag", "xl_label", "xl_name"])
+    write_header(ctx, ws, start, ["stakeholder", "xl_parameter", "xl_public_flag", "xl_id", "xl_name"])
     names = {}
     for k, name in enumerate(m.stakeholders):
         r = p.rows.next()
         spec = m.scenario.stakeholders.get(name)
-        ctx.text(ws, r, 1, name)
+        text = None if spec is None else (spec.label_en if ctx.lang == "en" and spec.label_en else spec.label)
+        ctx.text(ws, r, 1, text or name)  # the reader's name; its id in its own column (D)
         ctx.text(ws, r, 2, ctx.label("public"))
         ctx.number(ws, r, 3, int(bool(m.public[k])), "0", is_input=True)
-        text = None if spec is None else (spec.label_en if ctx.lang == "en" and spec.label_en else spec.label)
-        ctx.text(ws, r, 4, text or "")
+        ctx.text(ws, r, 4, name)
         names[name] = p.name(r, f"public_{name}")
-        ctx.text(ws, r, 5, names[name])
+        ctx.text(ws, r, 5, names[name])  # the defined name in E, as in the tables above and below
     ctx.table(ws, start, p.rows.row, 1, 5, "Partijen")
     return names
 
@@ -515,8 +519,14 @@ def write_price_sheet(ctx: Context, wb: Workbook, ws: Worksheet) -> Prices:
     """
     m = ctx.result.model
     pl = m.pricelist
-    write_title(ctx, ws, f"{ctx.label('pricelist')}: {pl.title} ({pl.ref})", ctx.label("xl_note_inputs"))
     head = 4
+    if not _items(m):  # no price item used: one line, not a table of headers only
+        write_title(ctx, ws, f"{ctx.label('pricelist')}: {pl.title} ({pl.ref})")
+        ctx.text(ws, 2, 1, ctx.label("xl_no_price_items"))
+        ctx.cap_width(ws, 1, MAX_WIDTH - 2, least=MAX_WIDTH - 2)  # both wrap in column A: its print area
+        wrap_titles(ws, 1, range(1, 3), MAX_WIDTH - 1.0)
+        return Prices({}, _Params(ctx, wb, ws, Rows(head)).named())
+    write_title(ctx, ws, f"{ctx.label('pricelist')}: {pl.title} ({pl.ref})", ctx.label("xl_note_inputs"))
     write_header(ctx, ws, head, _PRICE_KEYS)
     params = _Params(ctx, wb, ws, Rows(head))
     price_cols = {
@@ -590,6 +600,7 @@ class _LineParams:
     line: Line
     by_name: Mapping[str, int]
     names: dict[str, str] = field(default_factory=dict)
+    rows: int = 0  # the parameter rows written so far
 
     @property
     def base(self) -> str:
@@ -624,8 +635,11 @@ class _LineParams:
             value, is_input = inp.base, True
             note = _mean_of(ctx, inp.value) if inp.uncertain else note
         name = None if key is None else f"{_PREFIX[self.line.group]}_{self.line.id}_{key}"
+        # the line's name on its first row (the rows below are its own); no formula looks up its id,
+        # which its defined names (column E) hold
+        self.rows += 1
         used = self.p.put(
-            self.line.id,
+            self.line.label_in(ctx.lang) if self.rows == 1 else "",
             param_text,
             value,
             fmt,

@@ -191,6 +191,37 @@ def _pages_wide(ws: Worksheet, width: float) -> None:
     rows = str(ws.print_title_rows or "").replace("$", "").split(":")
     if len(rows) == 2 and rows[0] != rows[1]:  # the header row only: the title would be cut off beside page 1
         ws.print_title_rows = f"{rows[1]}:{rows[1]}"
+    header = int(rows[-1]) if rows[-1].isdigit() else 1
+    wrap_titles(ws, frozen, range(1, header), titles)
+
+
+def wrap_titles(ws: Worksheet, frozen: int, rows: range, room: float) -> None:
+    """The title and note above the header wrap within columns A to ``frozen`` (``room`` characters wide).
+
+    On a sheet printed several pages across, those are the columns repeated on every page.
+    Each page after the first shows only those columns of rows 1 and 2: a title running on to the
+    right would be cut off there ("Prijslijst: Maatscha|"). Merged across them and wrapped, it prints
+    whole on every page, its row high enough.
+    """
+    from openpyxl.styles import Alignment
+    from openpyxl.styles.cell_style import StyleArray
+
+    from mkba.report.excel.fit import BOLD_SCALE, LINE_POINTS, lines_needed
+
+    for r in rows:
+        cell = ws._cells.get((r, 1))
+        if cell is None or not isinstance(cell.value, str):
+            continue
+        for merged in [m for m in ws.merged_cells.ranges if m.min_row == r and m.min_col == 1]:
+            ws.unmerge_cells(str(merged))  # a note merged across the first page only
+        size = cell.font.sz or 11.0
+        scale = size / 11.0 * (BOLD_SCALE if cell.font.b else 1.0)
+        lines = lines_needed(cell.value, room, scale)
+        if frozen > 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=frozen)
+        cell._style = StyleArray(cell._style) if cell._style is not None else StyleArray()  # its own style
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = LINE_POINTS * size / 11.0 * lines + 4
 
 
 def _pages_tall(ws: Worksheet, width: float) -> None:

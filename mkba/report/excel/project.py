@@ -23,7 +23,7 @@ a scenario's workbook are not part of a project workbook.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -349,6 +349,8 @@ class _Comparison:
         body = {r for (r, _) in ws._cells if r > 3}.difference(self.headers)
         wrap_rows(ctx, ws, body, range(1, last + 1), run_on=True, last=last)
         wrap_note(ctx, ws, last)
+        # the "dominant" column a little in from its left edge: its header never runs into the one before
+        _indent(ws, _col(figure_cols["dominant"]), [min(figure_rows.values()) - 1, *figure_rows.values()])
         return ComparisonCells(
             ws.title,
             figure_rows,
@@ -576,6 +578,21 @@ class _Comparison:
             for c, p in enumerate(("p5", "p50", "p95"), 4):
                 ctx.number(ws, r, c, s["delta_npv"][p], EURO0)
         return rows
+
+
+def _indent(ws: Worksheet, col: int, rows: Iterable[int]) -> None:
+    """Indent the cells of column ``col`` on ``rows`` by one step (each given its own style)."""
+    from copy import copy
+
+    from openpyxl.styles.cell_style import StyleArray
+
+    for r in rows:
+        cell = ws.cell(r, col)
+        # the safe writers share one style array per kind of cell: this one its own
+        cell._style = StyleArray(cell._style) if cell._style is not None else StyleArray()
+        shown = copy(cell.alignment)
+        shown.indent, shown.horizontal = 1, shown.horizontal or "left"
+        cell.alignment = shown
 
 
 def _col(letter: str) -> int:

@@ -165,6 +165,9 @@ class _SibSheet:
         # narrow columns: whole units, and over the periods without the currency (the block's title names it)
         self.money0 = EURO0 if cur == "EUR" else f'"{cur}" #,##0;[Red]"{cur}" -#,##0'
         self.grid = EURO0 if cur == "EUR" else "#,##0;[Red]-#,##0"
+        # rows the contract pays to the cent ("afgerond op centen"): cents, without the currency
+        self.cents = "#,##0.00;[Red]-#,##0.00"
+        self.cents_rows: list[int] = []
         self.header_rows: list[int] = []  # the tables' header rows
         self.period_rows: list[int] = []  # the rows with the periods over the columns
         # the waterfall's stand-in for "no cap" (BIG) is shown as words, not as 10^13 in money
@@ -201,6 +204,13 @@ class _SibSheet:
         self.ctx.text(self.ws, r, 1, text or self.ctx.label(key), bold=True)
         self.blocks.append(r)
         return r
+
+    def none(self) -> bool:
+        """Under a block's title, one line "geen" when the contract has no investors; True then."""
+        if self.sib.investor_ids:
+            return False
+        self.ctx.text(self.ws, self.next(), 1, self.ctx.label("xl_sib_none"))
+        return True
 
     def period_header(self, head: int) -> None:
         """The periods over the columns of row ``head``, and the total.
@@ -244,14 +254,18 @@ class _SibSheet:
         total: bool = True,
         bold: bool = False,
         raw_label: bool = False,
+        cents: bool = False,
     ) -> int:
         """One row over the periods: numbers (``values``) or formulas (``formulas(i, col)``).
 
-        Amounts in the contract's currency unless ``fmt`` says otherwise.
+        Amounts in the contract's currency unless ``fmt`` says otherwise; with ``cents``, shown to
+        the cent (a row the contract pays rounded to cents).
         """
         ctx, ws = self.ctx, self.ws
-        fmt, whole = self.short(fmt)
+        fmt, whole = (self.cents, self.cents) if cents else self.short(fmt)
         r = self.next()
+        if cents:
+            self.cents_rows.append(r)
         ctx.text(ws, r, 1, key_or_text if raw_label else ctx.label(key_or_text), bold=bold)
         ctx.text(ws, r, 2, note)
         for i, col in enumerate(self.cols):
@@ -335,8 +349,10 @@ class _SibSheet:
         """
         ctx, ws = self.ctx, self.ws
         n = len(self.cols)
-        for col in range(C0, C0 + n + 4):  # the periods, the total and the columns beside it
-            ctx.cap_width(ws, col, 13 if col == C0 + n else 10)
+        # the periods, the total and the columns beside it; wider for amounts to the cent
+        wide = 2 if self.cents_rows else 0
+        for col in range(C0, C0 + n + 4):
+            ctx.cap_width(ws, col, 13 + wide if col == C0 + n else 10 + wide)
         # every text wraps in its column: printed more than one page wide, only column A repeats
         wrap_columns(ctx, ws, {1: 28, 2: 16, 3: 12}, 2, table=True)
         for r in self.header_rows:
@@ -652,6 +668,10 @@ class _SibSheet:
         """Per investor: its rank, investment per period (inputs), floor, return cap and interest."""
         ctx, ws, c = self.ctx, self.ws, self.c
         self.heading("xl_sib_investors", self.cur("xl_sib_investors"))
+        self.invest_row, self.floor_cell, self.cap_cell, self.rate_cell = {}, {}, {}, {}
+        if self.none():  # a contract without investors: no empty table
+            self.L["investor_rows"] = {}
+            return
         head = self.next()
         self.header_rows.append(head)
         ctx.text(ws, head, 1, ctx.label("sib_investor"), bold=True)
@@ -663,7 +683,6 @@ class _SibSheet:
         ctx.text(ws, head, tc + 2, self.w("return_cap"), bold=True)
         ctx.text(ws, head, tc + 3, self.w("interest"), bold=True)
         rank = {i: t + 1 for t, tier in enumerate(self.sib.tiers) for i in tier}
-        self.invest_row, self.floor_cell, self.cap_cell, self.rate_cell = {}, {}, {}, {}
         ml = self.names.get("sib_max_loss")
         for i, inv in enumerate(c.investors):
             r = self.next()
@@ -746,6 +765,7 @@ class _SibSheet:
                 formulas=rounded,
                 total=False,
                 raw_label=True,
+                cents=True,
             )
 
             def due_f(i, col, cr=cr):
@@ -758,6 +778,7 @@ class _SibSheet:
                 raw_label=True,
                 note=form,
                 formulas=due_f,
+                cents=True,
             )
             R[f"due:{o.id}"] = due
             due_rows.append(due)
@@ -766,6 +787,7 @@ class _SibSheet:
             formulas=lambda i, col: "=" + "+".join(f"{col}{x}" for x in due_rows),
             bold=True,
             note=form,
+            cents=True,
         )
         cap = self.names.get("sib_max_outcome_payment")
         if cap is not None:
@@ -1104,9 +1126,13 @@ class _SibSheet:
         """Per investor: the floor top-up at settlement, and what each guarantee pays (formulas)."""
         ctx, c, ws = self.ctx, self.c, self.ws
         head = self.heading("xl_sib_top_up")
+        self.top_up_row, self.guarantee_row = {}, {}
+        assert self.sib.terms is not None
+        if not self.sib.terms.guarantees and self.none():  # no investors: no empty block
+            self.L["rows"]["top_up"], self.L["rows"]["guarantee"] = {}, {}
+            return
         self.period_header(head)
         settle = int(self.s.settle)
-        self.top_up_row, self.guarantee_row = {}, {}
         form = self.form
         for iid in self.sib.investor_ids:
             rec, floor = self.received_row[iid], self.floor_cell.get(iid)
@@ -1121,7 +1147,6 @@ class _SibSheet:
             )
         self.L["rows"]["top_up"] = dict(self.top_up_row)
         # guarantees: each pays the investors it covers, in order, their lost principal, up to its amount
-        assert self.sib.terms is not None
         paid: dict[str, list[str]] = {iid: [] for iid in self.sib.investor_ids}
         lost: dict[str, str] = {}
         tot = self.total_col
@@ -1265,6 +1290,10 @@ class _SibSheet:
         """Each investor's cash flows, all together, with IRR (XIRR on dates) and the multiple."""
         ctx, ws, R = self.ctx, self.ws, self.L["rows"]
         head = self.heading("xl_sib_flows", self.cur("xl_sib_flows"))
+        self.irr_cell, self.mult_cell = {}, {}
+        if self.none():  # no investors: no empty table
+            R["flows"], self.L["irr"], self.L["multiple"] = {}, {}, {}
+            return
         self.period_header(head)
         tc = C0 + len(self.years)
         for j, key in enumerate(("xl_sib_irr", "xl_sib_multiple")):
@@ -1290,7 +1319,6 @@ class _SibSheet:
             )
             flow_rows[iid] = r
             rows.append((r, data[iid]["irr"], back_rows[iid], [ir]))
-        self.irr_cell, self.mult_cell = {}, {}
         if self.sib.investor_ids:
             names = list(flow_rows.values())
             r = self.year_row(

@@ -177,7 +177,7 @@ def _figures_table(ctx: Context, wb: Workbook, ws: Worksheet, refs: _Refs) -> di
             ctx.formula(ws, rr, 2, f, fmt, bold=name == "npv")
         else:  # a value from the core (the IRR with several sign changes)
             # the engine's reason, in the reader's words: no sign change, or several
-            why = "xl_no_sign_change" if res.irr_reason == NO_SIGN_CHANGE else "xl_several_changes"
+            why = "xl_no_sign_change" if res.irr_reason == NO_SIGN_CHANGE else "xl_irr_several"
             value = res.irr if res.irr is not None else ctx.label(why)
             ctx.number(ws, rr, 2, value, fmt)
         ctx.text(ws, rr, 3, note)
@@ -247,7 +247,7 @@ def _irr(ctx: Context, refs: _Refs) -> tuple[str | None, str]:
         return None, f"{ctx.label('xl_from_core')} ({note})"
     guess = res.irr if res.irr is not None else 0.1
     no_change = ctx.label("xl_no_sign_change").replace('"', '""')
-    several = ctx.label("xl_several_changes").replace('"', '""')
+    several = ctx.label("xl_irr_several").replace('"', '""')
     net = f"{refs.fl}!{refs.flows.net}"
     irr = f"IRR({net},{guess!r})"
     for fallback in (0.1, -0.5, 0.9, -0.9, 5.0):

@@ -349,10 +349,10 @@ class _SibSheet:
         """
         ctx, ws = self.ctx, self.ws
         n = len(self.cols)
-        # the periods, the total and the columns beside it; wider for amounts to the cent
-        wide = 2 if self.cents_rows else 0
+        # the periods, the total and the columns beside it (amounts to the cent fit: the sheet must
+        # stay under 280 characters wide to print readably, tests/test_sib_workbook.py)
         for col in range(C0, C0 + n + 4):
-            ctx.cap_width(ws, col, 13 + wide if col == C0 + n else 10 + wide)
+            ctx.cap_width(ws, col, 13 if col == C0 + n else 10)
         # every text wraps in its column: printed more than one page wide, only column A repeats
         wrap_columns(ctx, ws, {1: 28, 2: 16, 3: 12}, 2, table=True)
         for r in self.header_rows:

@@ -629,7 +629,11 @@ class Result:
         """
         if self._inputs is None:
             pl = self.model.pricelist
-            self._inputs = scenario_input_files(self.scenario.file, pl.path or pl.ref, folders=self.folders)
+            found = scenario_input_files(self.scenario.file, pl.path or pl.ref, folders=self.folders)
+            base = self.scenario.based_on_file  # a project's variant: the alternative it is based on
+            if base is not None and base != "<dict>" and Path(base) not in found:
+                found.insert(1, Path(base))
+            self._inputs = found
         return list(self._inputs)
 
     def _check_output(self, path: Any, fmt: str) -> Path:

@@ -375,3 +375,19 @@ def test_compile_scenario_checks_a_runs_settings_as_evaluate_does(setting, value
     with pytest.raises(MkbaError, match="expected a") as info:
         mkba.compile_scenario(s, mkba.load_pricelist(s.pricelist), **{setting: value})
     assert info.value.field == setting
+
+
+def test_a_project_variants_result_never_writes_over_the_scenario_it_is_based_on(tmp_path):
+    # a variant's file is the project; the alternative it is based_on was not among its inputs, so
+    # results['frontlijnteam'].to_json('frontlijnteam-regulier.yaml') wrote over it
+    for name in ("frontlijnteam-project.yaml", "frontlijnteam-regulier.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, tmp_path / name)
+    before = (tmp_path / "frontlijnteam-regulier.yaml").read_bytes()
+    result = mkba.load_project(tmp_path / "frontlijnteam-project.yaml").evaluate()
+    variant = result.results["frontlijnteam"]
+    assert variant.scenario.based_on_file == str(tmp_path / "frontlijnteam-regulier.yaml")
+    for write in (variant.to_json, variant.to_excel):
+        target = tmp_path / "frontlijnteam-regulier.yaml"
+        with pytest.raises(MkbaError, match="input of this result"):
+            write(target)
+    assert (tmp_path / "frontlijnteam-regulier.yaml").read_bytes() == before

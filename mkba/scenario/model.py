@@ -382,6 +382,7 @@ class Scenario(_Closed):
     _doc: Document | None = pydantic.PrivateAttr(default=None)
     _changes: list[Change] = pydantic.PrivateAttr(default_factory=list)
     _base_sha256: str | None = pydantic.PrivateAttr(default=None)
+    _base_file: str | None = pydantic.PrivateAttr(default=None)  # the file a variant was made from
     _prefix: str | None = pydantic.PrivateAttr(default=None)  # a project's alternative, for messages
     #: Settings a project file gives for all its alternatives: key -> (project file, line), for messages.
     _settings_at: dict[str, tuple[str, int | None]] = pydantic.PrivateAttr(default_factory=dict)
@@ -526,6 +527,7 @@ class Scenario(_Closed):
             raise MkbaError(exc.message, file=exc.file, line=exc.line, field=field) from None
         new._changes = [*self._changes, *changes]
         new._base_sha256 = self._base_sha256 or self.sha256
+        new._base_file = self._base_file or self.file
         new._prefix = where.prefix or self._prefix
         new._settings_at = self._settings_at
         return new
@@ -539,6 +541,13 @@ class Scenario(_Closed):
     def based_on_sha256(self) -> str | None:
         """The hash of the scenario these changes were made to (None for a scenario as written)."""
         return self._base_sha256
+
+    @property
+    def based_on_file(self) -> str | None:
+        """The file of the scenario these changes were made to (None for a scenario as written, or
+        one made from a dict). A project's variant has the project as its :attr:`file`, and the
+        alternative it is ``based_on`` here."""
+        return self._base_file
 
     def price_index(self, index: PriceIndex | None = None) -> PriceIndex:
         """The price index this scenario is valued with: ``index`` (default the bundled CBS CPI),

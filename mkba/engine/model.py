@@ -479,12 +479,16 @@ def _span(line: CostLine | EffectLine | VolunteerLine) -> tuple[int, int] | None
     return line.years[0], line.years[1]
 
 
-def _known_parties(pricelist: PriceList) -> set[str]:
-    """The parties a scenario may name without declaring them: its price list's payers and recipients,
-    and those the engine knows by name (the public ones, volunteers, society)."""
-    names = {item.payer for item in pricelist.items.values()}
-    names |= {r for item in pricelist.items.values() if (r := item.transfer_recipient) is not None}
-    return names | DEFAULT_PUBLIC | {VOLUNTEERS, SOCIETY}
+def _known_parties(pricelist: PriceList) -> dict[str, str]:
+    """The parties a scenario may name without declaring them, with where each comes from: its price
+    list's payers and recipients, and those the engine knows by name (the public ones, volunteers,
+    society)."""
+    known = dict.fromkeys([*DEFAULT_PUBLIC, VOLUNTEERS, SOCIETY], "a party mkba knows")
+    for item in pricelist.items.values():
+        if item.transfer_recipient is not None:
+            known.setdefault(item.transfer_recipient, f"a recipient in {pricelist.ref}")
+    known.update({item.payer: f"a payer in {pricelist.ref}" for item in pricelist.items.values()})
+    return known
 
 
 class _Compiler:

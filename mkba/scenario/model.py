@@ -9,7 +9,6 @@ still points at the line the user wrote.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -49,9 +48,6 @@ if TYPE_CHECKING:
 
 SCENARIO_FORMAT = "mkba-scenario/1"
 DEFAULT_DISCOUNT_RATE = 0.0225
-#: How alike (:class:`difflib.SequenceMatcher` ratio) an undeclared party name must be to a known one
-#: to be taken for a misspelling of it (:func:`near_miss`).
-NEAR_MISS_RATIO = 0.85
 
 
 class _ContractWhenGiven:
@@ -625,7 +621,7 @@ class Scenario(_Closed):
             places += _contract_parties(self.sib)
         return [(name, path) for name, path in places if name is not None]
 
-    def check_party_names(self, known: Iterable[str]) -> None:
+    def check_party_names(self, known: Iterable[str] | Mapping[str, str]) -> None:
         """Refuse a party name that is a misspelling of a known one (docs/formats.md, "Scenario").
 
         A name need not be declared under ``stakeholders:``: a line may name a party of its own. A
@@ -635,9 +631,10 @@ class Scenario(_Closed):
 
         Parameters
         ----------
-        known : iterable of str
+        known : iterable of str, or mapping of str to str
             The names the scenario may use besides its declared ones: the payers and recipients of
-            its price list, and the parties the engine knows by name.
+            its price list, and the parties the engine knows by name; a mapping says where each
+            comes from (``"a payer in nl-sociaal-domein@2025.1"``), for the message.
 
         Raises
         ------
@@ -657,14 +654,17 @@ class Scenario(_Closed):
         mkba.errors.MkbaError: <dict>: costs[0].payer: unknown stakeholder 'gemeentee'; did you mean 'gemeente'? ...
         >>> s.check_party_names(["rijk"])  # a party of its own: no name it could be a misspelling of
         """
-        names = sorted({*self.stakeholders, *known})
+        origin = dict(known) if isinstance(known, Mapping) else dict.fromkeys(known, "")
+        origin.update(dict.fromkeys(self.stakeholders, ""))  # declared: the message needs no source
+        names = sorted(origin)
         for name, path in self.party_names():
-            if name in names:
+            if name in origin:
                 continue
             near = near_miss(name, names)
             if near is not None:
+                whence = f" ({origin[near]})" if origin[near] else ""
                 raise self.error(
-                    f"unknown stakeholder {name!r}; did you mean {near!r}? (declare it under "
+                    f"unknown stakeholder {name!r}; did you mean {near!r}{whence}? (declare it under "
                     "stakeholders: if it is a party of its own)",
                     path,
                 )
@@ -820,10 +820,10 @@ def _contract_parties(c: SibContract) -> list[tuple[str | None, tuple]]:
 def near_miss(name: str, names: Iterable[str]) -> str | None:
     """The one of ``names`` that ``name`` is nearly the same as, taken for a misspelling of it; or None.
 
-    Near is alike by :func:`difflib.SequenceMatcher` (a ratio of at least :data:`NEAR_MISS_RATIO`),
-    or one character different (added, left out, changed, or two swapped) in a name of at least
-    five characters, or two in one of at least ten. Shorter names differ by one character too often
-    on purpose (``rijk``, ``wijk``).
+    Near is one character different (added, left out, changed, or two neighbours swapped) in a name
+    of at least five characters, or two changed or swapped (not added: ``gemeente-a`` is a party of
+    its own) in one of at least twelve. Shorter names differ by one character too often on purpose
+    (``rijk``, ``wijk``), and so do names two edits apart (``werknemers``, ``werkgevers``).
 
     Parameters
     ----------
@@ -844,16 +844,15 @@ def near_miss(name: str, names: Iterable[str]) -> str | None:
     >>> near_miss("gemeetne", ["gemeente"]), near_miss("wijk", ["rijk"]), near_miss("bewoners", ["gemeente"])
     ('gemeente', None, None)
     """
-    candidates = [n for n in names if n != name]
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=NEAR_MISS_RATIO)
-    if close:
-        return close[0]
-    for other in candidates:
-        shorter = min(len(name), len(other))
-        allowed = 2 if shorter >= 10 else 1 if shorter >= 5 else 0
-        if allowed and _edits(name, other, allowed) <= allowed:
-            return other
-    return None
+    found = []
+    for other in names:
+        if other == name or min(len(name), len(other)) < 5:
+            continue
+        allowed = 2 if len(name) == len(other) >= 12 else 1
+        edits = _edits(name, other, allowed)
+        if edits <= allowed:
+            found.append((edits, other))
+    return min(found)[1] if found else None
 
 
 def _edits(a: str, b: str, limit: int) -> int:

@@ -10,6 +10,7 @@ names the argument (or the file), raised before anything is written; every input
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from functools import partial
 from pathlib import Path
@@ -391,3 +392,13 @@ def test_a_project_variants_result_never_writes_over_the_scenario_it_is_based_on
         with pytest.raises(MkbaError, match="input of this result"):
             write(target)
     assert (tmp_path / "frontlijnteam-regulier.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(("written", "meant"), [("maand", "month"), ("uur", "hour"), ("dagdeel", "daypart")])
+def test_a_unit_written_as_readers_see_it_points_to_its_id(written, meant):
+    # mkba pricelist show prints "maand"; a user who copied it got the English list and no hint
+    from mkba.pricelist.units import check_unit
+
+    with pytest.raises(ValueError, match=re.escape(f"did you mean '{meant}' ({written})?")):
+        check_unit(written)
+    assert check_unit(meant) == meant

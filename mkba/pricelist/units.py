@@ -42,9 +42,61 @@ COUNT_UNITS: frozenset[str] = frozenset(
 UNITS: frozenset[str] = frozenset({"hour", *PERIOD_YEARS, *COUNT_UNITS})
 
 
+#: Each unit as readers say it, (Dutch, English): files write the English id (``month``), readers see
+#: ``maand`` (:func:`mkba.report.vocabulary.unit_name`).
+UNIT_NAMES: dict[str, tuple[str, str]] = {
+    "hour": ("uur", "hour"),
+    "day": ("dag", "day"),
+    "week": ("week", "week"),
+    "month": ("maand", "month"),
+    "year": ("jaar", "year"),
+    "case": ("geval", "case"),
+    "contact": ("contact", "contact"),
+    "session": ("sessie", "session"),
+    "person": ("persoon", "person"),
+    "event": ("gebeurtenis", "event"),
+    "visit": ("bezoek", "visit"),
+    "consult": ("consult", "consultation"),
+    "trajectory": ("traject", "programme"),
+    "placement": ("plaatsing", "placement"),
+    "offence": ("delict", "offence"),
+    "qaly": ("QALY", "QALY"),
+    "km": ("km", "km"),
+    "schoolday": ("schooldag", "school day"),
+    "household": ("huishouden", "household"),
+    "referral": ("verwijzing", "referral"),
+    "measure": ("maatregel", "measure"),
+    "night": ("nacht", "night"),
+    "daypart": ("dagdeel", "day part"),
+    "item": ("stuk", "item"),
+}
+
+
 def check_unit(unit: str) -> str:
-    """Return ``unit`` if known, else raise ``ValueError`` listing the known units."""
+    """Return ``unit`` if known, else raise ``ValueError`` listing the known units.
+
+    A unit written as readers see it (``maand``, as ``mkba pricelist show`` prints it) is pointed
+    to its id in files (``month``).
+
+    Examples
+    --------
+    >>> check_unit("month")
+    'month'
+    >>> check_unit("maand")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown unit 'maand'; files write units in English: did you mean 'month' (maand)?
+    """
     if unit not in UNITS:
+        meant = [
+            u
+            for u, (dutch, english) in UNIT_NAMES.items()
+            if unit.lower() in (dutch.lower(), english.lower())
+        ]
+        if meant:
+            raise ValueError(
+                f"unknown unit {unit!r}; files write units in English: did you mean {meant[0]!r} ({unit})?"
+            )
         raise ValueError(
             f"unknown unit {unit!r}; expected one of: hour, day, week, month, year, "
             "or a count unit (" + ", ".join(sorted(COUNT_UNITS)) + ")"

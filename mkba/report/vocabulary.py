@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from mkba.pricelist.units import UNIT_NAMES
 from mkba.report import numbers
 from mkba.scenario.fields import label_for
 from mkba.sib.labels import no_break_even
@@ -931,30 +932,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} trekkingen (startgetal {seed}), dezelfde voor elk alternatief (gepaarde trekkingen).",
         "{n} draws (seed {seed}), the same for every alternative (paired draws).",
     ),
-    "unit_hour": ("uur", "hour"),
-    "unit_day": ("dag", "day"),
-    "unit_week": ("week", "week"),
-    "unit_month": ("maand", "month"),
-    "unit_year": ("jaar", "year"),
-    "unit_case": ("geval", "case"),
-    "unit_contact": ("contact", "contact"),
-    "unit_session": ("sessie", "session"),
-    "unit_person": ("persoon", "person"),
-    "unit_event": ("gebeurtenis", "event"),
-    "unit_visit": ("bezoek", "visit"),
-    "unit_consult": ("consult", "consultation"),
-    "unit_trajectory": ("traject", "programme"),
-    "unit_placement": ("plaatsing", "placement"),
-    "unit_offence": ("delict", "offence"),
-    "unit_qaly": ("QALY", "QALY"),
-    "unit_km": ("km", "km"),
-    "unit_schoolday": ("schooldag", "school day"),
-    "unit_household": ("huishouden", "household"),
-    "unit_referral": ("verwijzing", "referral"),
-    "unit_measure": ("maatregel", "measure"),
-    "unit_night": ("nacht", "night"),
-    "unit_daypart": ("dagdeel", "day part"),
-    "unit_item": ("stuk", "item"),
+    **{f"unit_{unit}": names for unit, names in UNIT_NAMES.items()},
     "rp_project_file": ("Projectbestand", "Project file"),
     "xl_chart_costs_left": ("Kosten (negatief, voor de grafiek)", "Costs (negative, for the chart)"),
     "xl_chart_data": (

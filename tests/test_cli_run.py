@@ -434,3 +434,24 @@ def test_a_monte_carlo_of_a_scenario_without_distributions_says_every_draw_is_th
     else:
         assert said in text
     assert ("mkba sib " in text) is scenario.startswith("buzinezzclub")
+
+
+def test_the_sib_command_a_run_points_to_runs_as_printed(tmp_path):
+    # it printed "mkba sib buzinezzclub-rotterdam.yaml --simulate 200": the file's name without its
+    # folder, so the command a user copied said "file not found"
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "buzinezzclub-rotterdam.yaml"
+    done = invoke_cli("run", scenario, "--simulate", "200", "--xlsx", tmp_path / "b.xlsx")
+    assert done.returncode == 0, done.stderr
+    printed = re.search(r"mkba sib (\S+) --simulate (\d+)", " ".join(done.stdout.split()))
+    assert printed, done.stdout
+    again = invoke_cli("sib", printed.group(1), "--simulate", printed.group(2))
+    assert again.returncode == 0, again.stderr
+    import openpyxl
+
+    cells = [
+        c.value
+        for row in openpyxl.load_workbook(tmp_path / "b.xlsx")["Gevoeligheid"].iter_rows()
+        for c in row
+    ]
+    note = next(v for v in cells if isinstance(v, str) and "mkba sib " in v)
+    assert f"mkba sib {scenario} --simulate 200 --seed 20260101" in note

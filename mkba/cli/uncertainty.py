@@ -12,7 +12,7 @@ import numpy as np
 from mkba.cli.common import dim, styled
 from mkba.engine.model import Model
 from mkba.report import numbers
-from mkba.report.vocabulary import counted, label
+from mkba.report.vocabulary import counted, label, sib_command
 
 
 def point_note(model: Model, lang: str = "nl") -> str | None:
@@ -36,8 +36,7 @@ def _draws_equal(result, n: int) -> str:
     lang = result.lang
     if result.scenario.sib is None:
         return label("unc_draws_equal", lang)
-    file = (result.scenario.file or "SCENARIO").replace("\\", "/").rsplit("/", 1)[-1]
-    return label("unc_draws_equal_sib", lang).format(file=file, n=n)
+    return label("unc_draws_equal_sib", lang).format(command=sib_command(result.scenario.file, n))
 
 
 def render_analysis(console, result, analysis: dict) -> None:

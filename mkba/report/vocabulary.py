@@ -524,11 +524,21 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "unc_draws_equal_sib": (
         "Het saldo van de MKBA is in elke trekking gelijk: geen invoer van het scenario heeft een verdeling. "
-        "De uitkomstniveaus van het SIB-contract worden wel getrokken: zie `mkba sib {file} --simulate {n}` "
+        "De uitkomstniveaus van het SIB-contract worden wel getrokken: zie {command} "
         "of het rapport (mkba report --simulate).",
         "The CBA's net present value is the same in every draw: no input of the scenario has a distribution. "
-        "The SIB contract's outcome levels are drawn: see `mkba sib {file} --simulate {n}` "
+        "The SIB contract's outcome levels are drawn: see {command} "
         "or the report (mkba report --simulate).",
+    ),
+    "xl_sib_pointer": (
+        "SIB-contract: deze simulatie trekt alleen de invoer van de MKBA. De simulatie van de uitkomstniveaus "
+        "van het contract (kans op verlies investeerders, kans dat de bodem wordt aangesproken, percentielen "
+        "van de IRR van de investeerders) staat niet in dit werkboek: zie {command} "
+        "(of mkba report met --simulate, onderdeel Simulatie).",
+        "SIB contract: this simulation draws only the inputs of the SCBA. The simulation of the contract's "
+        "outcome levels (chance of a loss to the investors, chance that the floor is called on, the "
+        "investors' IRR percentiles) is not in this workbook: run {command} "
+        "(or mkba report with --simulate, section Simulation).",
     ),
     "unc_range": ("bereik", "range"),
     # -- charts (mkba run --plots) ----------------------------------------------------------
@@ -1169,6 +1179,39 @@ def joined(names: Sequence[str], lang: str = "nl") -> str:
     if len(names) < 2:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {label('rp_and', lang)} " + names[-1]
+
+
+def sib_command(file: str | None, n: int | None, seed: int | None = None) -> str:
+    """The command that simulates a scenario's SIB contract, with the scenario's path as it was given.
+
+    One wording for the terminal, the report and the workbook; the path is quoted where a shell needs
+    it, so that the command can be copied as it stands.
+
+    Parameters
+    ----------
+    file : str, optional
+        The scenario's file as given (``scenarios/buzinezzclub-rotterdam.yaml``); ``SCENARIO`` without one.
+    n : int, optional
+        The number of draws (``N`` without one).
+    seed : int, optional
+        The seed, added when given.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> sib_command("scenarios/buzinezzclub-rotterdam.yaml", 2000)
+    'mkba sib scenarios/buzinezzclub-rotterdam.yaml --simulate 2000'
+    >>> sib_command("mijn map/contract.yaml", None, 7)
+    "mkba sib 'mijn map/contract.yaml' --simulate N --seed 7"
+    """
+    import shlex
+
+    path = shlex.quote(file) if file and file != "<dict>" else "SCENARIO"
+    seeded = f" --seed {seed}" if seed is not None else ""
+    return f"mkba sib {path} --simulate {n if n else 'N'}{seeded}"
 
 
 def unit_name(unit: str, lang: str = "nl") -> str:

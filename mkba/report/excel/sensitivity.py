@@ -23,6 +23,7 @@ from mkba.report.excel.cells import EURO0, NUMBER, PERCENT, RATIO, Context, writ
 from mkba.report.excel.chartstyle import native_chart
 from mkba.report.excel.fit import fit_header, wrap_note, wrap_rows
 from mkba.report.html.context import break_even_text
+from mkba.report.vocabulary import sib_command
 
 #: Rows of the tornado shown in the chart (the table has them all).
 CHART_ROWS = chartspec.TORNADO_TOP
@@ -293,23 +294,9 @@ def _simulation(ctx: Context, ws: Worksheet, row: int, sim: Mapping[str, Any], f
 
 def _sib_pointer(ctx: Context, sim: Mapping[str, Any]) -> str:
     """Where the simulation of the SIB contract is: not in this workbook, but ``mkba sib --simulate``."""
-    prov = ctx.result.provenance
-    path = str((prov.get("scenario") or {}).get("file") or "")
-    name = path.replace("\\", "/").rsplit("/", 1)[-1] or ("SCENARIO.yaml")
-    command = f"mkba sib {name} --simulate {sim.get('n') or 'N'} --seed {sim.get('seed')}"
-    if ctx.lang == "en":
-        return (
-            "SIB contract: this simulation draws only the inputs of the SCBA. The simulation of the contract's "
-            "outcome levels (chance of a loss to the investors, chance that the floor is called on, the "
-            f"investors' IRR percentiles) is not in this workbook: run {command} "
-            "(or mkba report with --simulate, section Simulation)."
-        )
-    return (
-        "SIB-contract: deze simulatie trekt alleen de invoer van de MKBA. De simulatie van de uitkomstniveaus "
-        "van het contract (kans op verlies investeerders, kans dat de bodem wordt aangesproken, percentielen "
-        f"van de IRR van de investeerders) staat niet in dit werkboek: zie {command} "
-        "(of mkba report met --simulate, onderdeel Simulatie)."
-    )
+    file = (ctx.result.provenance.get("scenario") or {}).get("file")
+    command = sib_command(str(file) if file else None, sim.get("n"), sim.get("seed"))
+    return ctx.label("xl_sib_pointer").format(command=command)
 
 
 def _simulation_entries(ctx: Context, sim: Mapping[str, Any]) -> list[tuple[str, Mapping, bool, bool, str]]:

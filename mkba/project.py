@@ -261,7 +261,13 @@ class Project:
             return dataclasses.replace(self, changes=list(self.changes))
 
         def changed(alt: Alternative) -> Alternative:
-            scenario = alt.scenario.with_changes(set=settings)
+            try:
+                scenario = alt.scenario.with_changes(set=settings)
+            except MkbaError as exc:  # say which alternative the shared setting does not fit
+                exc.message = (
+                    f"alternative {alt.id!r}, with {', '.join(map(str, settings))} changed: {exc.message}"
+                )
+                raise
             # a setting now comes from this call, not from the project file's line
             scenario._settings_at = {k: v for k, v in alt.scenario._settings_at.items() if k not in settings}
             return dataclasses.replace(alt, scenario=scenario)

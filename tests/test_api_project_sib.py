@@ -262,3 +262,13 @@ def test_scale_md_local_cluster_example_runs_as_a_script():
     assert "mkba" in imported
     others = [n for n in tree.body if not isinstance(n, ast.Import | ast.ImportFrom)]
     assert len(others) == 1 and ast.unparse(others[0].test) == "__name__ == '__main__'"  # type: ignore[attr-defined]
+
+
+def test_a_shared_setting_that_does_not_fit_an_alternative_names_it():
+    # Project.with_changes(set={"horizon": 3}) said "costs[0].years[1]: year 2012 is outside the horizon"
+    # without saying of which alternative
+    project = mkba.load_project(ROOT / "scenarios" / "frontlijnteam-project.yaml")
+    with pytest.raises(
+        MkbaError, match=r"alternative '[\w-]+', with horizon changed: year \d+ is outside the horizon"
+    ):
+        project.with_changes(set={"horizon": 3})

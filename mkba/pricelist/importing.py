@@ -123,31 +123,39 @@ def _csv_table(path: Path, mapping: Mapping) -> _Table:
     Raises
     ------
     MkbaError
-        When the file is separated by ``;`` or a tab that the mapping does not state, and the mapping
-        does not say how its numbers are written (``decimal_separator``): that is never guessed.
+        When the file is separated by ``;`` or a tab (stated as the mapping's ``delimiter`` and found
+        in the header, or read from the header) and the mapping does not say how its numbers are
+        written (``decimal_separator``): that is never guessed. A stated delimiter that the header
+        does not hold is left to the column look-up, which says which delimiter fits.
     """
     raw = read_input(path)
+    header = _header_text(raw, mapping.header.rows)
     stated = "delimiter" in mapping.model_fields_set
-    delimiter = mapping.delimiter if stated else _sniffed_delimiter(raw, mapping.header.rows)
+    delimiter = mapping.delimiter if stated else _sniffed_delimiter(header)
     rows = csv_rows(path, delimiter, raw)  # a file that is not UTF-8 is that error, before the one below
-    if not stated and delimiter in _OTHER_SEPARATORS and _decimal_unstated(mapping):
+    if delimiter in _OTHER_SEPARATORS and delimiter in header and _decimal_unstated(mapping):
         name = _OTHER_SEPARATORS[delimiter][0]
+        why = "as the mapping's delimiter says" if stated else f"its header has {name} and no ','"
         raise MkbaError(
-            f"the file is separated by {name} (its header has {name} and no ','), and the mapping states "
-            "no decimal_separator; expected the mapping to say how numbers are written, as mkba does not "
-            'guess it: add `decimal_separator: ","` for decimal commas (12,50, as Dutch Excel writes '
-            'them) or `decimal_separator: "."` for decimal points (12.50)',
+            f"the file is separated by {name} ({why}), and the mapping states no decimal_separator; "
+            "expected the mapping to say how numbers are written, as mkba does not guess it: add "
+            '`decimal_separator: ","` for decimal commas (12,50, as Dutch Excel writes them) or '
+            '`decimal_separator: "."` for decimal points (12.50)',
             file=str(path),
             line=min(mapping.header.rows),
         )
     return _Table(str(path), path.stem, rows, True, {}, delimiter=delimiter)
 
 
-def _sniffed_delimiter(raw: bytes, header_rows: list[int]) -> str:
-    """``;`` or a tab when the header lines hold it (outside quotes) and no ``,``; else ``,``."""
+def _header_text(raw: bytes, header_rows: list[int]) -> str:
+    """The header lines of a CSV file, joined by newlines, without quoted text."""
     lines = raw.decode("utf-8-sig", errors="replace").split("\n", max(header_rows))
-    text = re.sub(r'"[^"]*"', "", "\n".join(lines[n - 1] for n in header_rows if n <= len(lines)))
-    found = [s for s in (",", *_OTHER_SEPARATORS) if s in text]
+    return re.sub(r'"[^"]*"', "", "\n".join(lines[n - 1] for n in header_rows if n <= len(lines)))
+
+
+def _sniffed_delimiter(header: str) -> str:
+    """``;`` or a tab when the header lines (:func:`_header_text`) hold it and no ``,``; else ``,``."""
+    found = [s for s in (",", *_OTHER_SEPARATORS) if s in header]
     return found[0] if len(found) == 1 else ","
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pydantic
+import pydantic_core
 
 from mkba.errors import MkbaError
 from mkba.io import paths
@@ -400,8 +401,43 @@ class Mapping(pydantic.BaseModel):
             raise ValueError(
                 f"currency {self.currency}: say so in the title or description, since mkba assumes euros"
             )
-        if self.decimal_separator == self.thousands_separator:
-            raise ValueError("decimal_separator and thousands_separator must differ")
+        self._check_separators()
+
+    def _check_separators(self) -> None:
+        """The decimal and thousands separators differ; if not, say so at the key the user wrote last.
+
+        Raises
+        ------
+        pydantic.ValidationError
+            At ``thousands_separator`` when ``decimal_separator`` is not given (its default ``.`` is
+            the one written for thousands), else at ``decimal_separator``, saying what to write.
+        """
+        decimal, thousands = self.decimal_separator, self.thousands_separator
+        if decimal != thousands:
+            return
+        if "decimal_separator" not in self.model_fields_set:
+            key = "thousands_separator"
+            message = (
+                f"{thousands!r} is also the decimal separator, as decimal_separator is not given: "
+                'add decimal_separator: "," (decimal commas, 1.234,56)'
+            )
+        else:
+            key = "decimal_separator"
+            other, example = (",", "1,234.56") if decimal == "." else (".", "1.234,56")
+            message = (
+                f"{decimal!r} is the thousands_separator too; expected two different separators: "
+                f'thousands_separator: "{other}" ({example}), or "" for none'
+            )
+        raise pydantic_core.ValidationError.from_exception_data(
+            type(self).__name__,
+            [
+                pydantic_core.InitErrorDetails(
+                    type=pydantic_core.PydanticCustomError("value_error", message),
+                    loc=(key,),
+                    input={"decimal_separator": decimal, "thousands_separator": thousands},
+                )
+            ],
+        )
 
     @property
     def specs(self) -> dict[str, FieldSpec]:

@@ -106,7 +106,7 @@ def test_bad_input_exits_2_with_one_message_and_no_traceback(core_pricelist_path
     proc = mkba_cli("run", bad, "--pricelist", core_pricelist_path)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert f"{bad}:{line}: effects[0].item: unknown price item 'hulp-uren'" in proc.stderr
+    assert f"{bad}:{line}: effects[0].item (id 'minder-hulp'): unknown price item 'hulp-uren'" in proc.stderr
     assert "nearest: hulp-uur" in proc.stderr
     assert proc.stderr.count("error:") == 1
     assert proc.stdout == ""

@@ -97,7 +97,7 @@ def test_helpers():
     [
         ({"dist": "triangular", "low": 3, "mode": 1, "high": 2}, "low <= mode <= high"),
         ({"dist": "uniform", "low": 2, "high": 2}, "low < high"),
-        ({"dist": "normal", "mean": 0, "sd": 0}, "greater than 0"),
+        ({"dist": "normal", "mean": 0, "sd": 0}, r"sd: expected a number > 0, got 0"),
         ({"dist": "lognormal", "mean": 0, "sd": 1}, "expected dist"),
     ],
 )

@@ -210,7 +210,7 @@ def test_hour_against_a_day_price_is_an_error_naming_both_units(run, make_scenar
     assert err.file == str(path)
     lines = path.read_text().splitlines()
     assert "unit: hour" in lines[err.line - 1]
-    assert err.field == "effects[0].unit"
+    assert err.field == "effects[0].unit (id 'e')"
 
 
 # -- 2. discounting -------------------------------------------------------------------------------

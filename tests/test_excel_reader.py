@@ -124,7 +124,8 @@ def test_the_sensitivity_sheet_says_where_the_sib_simulation_is(tmp_path):
     res = CliRunner().invoke(app, ["run", str(NYC), "--simulate", "50", "--xlsx", str(out)])
     assert res.exit_code == 0, res.output
     texts = _texts(openpyxl.load_workbook(out)["Gevoeligheid"])
-    assert any(f"mkba sib {NYC} --simulate 50 --seed" in t for t in texts)  # the path as given: it runs as printed
+    # the path as given: the command runs as printed
+    assert any(f"mkba sib {NYC} --simulate 50 --seed" in t for t in texts)
 
 
 def test_sib_blocks_start_on_a_new_page_rather_than_split(bzc):

@@ -152,14 +152,14 @@ def test_per_once_needs_a_year(tmp_path, core_pricelist):
 def test_unknown_price_item_names_the_nearest_ids(tmp_path, core_pricelist):
     err, line = error_of(tmp_path, core_pricelist, "    item: hulp-uur", "    item: hulp-uren")
     assert "unknown price item 'hulp-uren'" in err.message and "nearest: hulp-uur" in err.message
-    assert line == "    item: hulp-uren" and err.field == "effects[0].item"
+    assert line == "    item: hulp-uren" and err.field == "effects[0].item (id 'minder-hulp')"
 
 
 def test_unit_that_does_not_convert(tmp_path, core_pricelist):
     err, line = error_of(tmp_path, core_pricelist, "    quantity: 20", "    quantity: 20\n    unit: day")
     # hulp-uur is per hour: a day of it does not convert
     assert "'day'" in err.message and "'hour'" in err.message
-    assert line == "    unit: day" and err.field == "effects[0].unit"
+    assert line == "    unit: day" and err.field == "effects[0].unit (id 'minder-hulp')"
 
 
 def test_count_unit_against_a_period_unit(tmp_path, core_pricelist):

@@ -153,7 +153,10 @@ def test_a_variant_adding_a_misspelt_payer_is_refused_at_the_project_line(tmp_pa
     done = invoke_cli("check", path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "payer: gemeentte" in text)
-    assert f"{path}:{line}: alternatives[1]" in done.stderr and "did you mean 'gemeente' (a payer in core-test@1.0)?" in done.stderr
+    assert (
+        f"{path}:{line}: alternatives[1]" in done.stderr
+        and "did you mean 'gemeente' (a payer in core-test@1.0)?" in done.stderr
+    )
 
 
 # -- the rule of nearness ----------------------------------------------------------------------------

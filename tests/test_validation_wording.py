@@ -244,7 +244,7 @@ def test_a_misspelt_required_key_is_said_once(tmp_path, old, new, field, near):
 
 def test_a_missing_field_that_no_unknown_key_stands_for_is_still_said(tmp_path):
     err = _refused(tmp_path, "horizon: 5\n", "zzz: 5\n")
-    assert err.message.startswith("unknown key 'zzz' Expected one of:")
+    assert err.message.startswith("unknown key 'zzz'; expected one of:")
     assert "also:" in err.message and "horizon: this field is required but missing" in err.message
 
 

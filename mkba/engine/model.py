@@ -606,9 +606,21 @@ class _Compiler:
         self._check_year(from_year, path)
         return float(self.index.factor(from_year, self.price_year))
 
+    def line_error(self, message: str, path: Path_) -> MkbaError:
+        """The scenario's error at ``path`` in a line, naming the line's id as a validation error does.
+
+        ``costs[3].item (id 'opstart'): unknown price item ...``: ``path`` starts with the line's
+        section and index (``("costs", 3, "item")``).
+        """
+        err = self.s.error(message, path)
+        lines = getattr(self.s, str(path[0]), None)
+        if isinstance(lines, (list, tuple)) and isinstance(path[1], int) and path[1] < len(lines):
+            err.field = f"{err.field} (id {lines[path[1]].id!r})"
+        return err
+
     def item(self, item_id: str, path: Path_) -> PriceItem:
         if item_id not in self.pl.items:
-            raise self.s.error(unknown_item_message(item_id, self.pl), path)
+            raise self.line_error(unknown_item_message(item_id, self.pl), path)
         return self.pl.items[item_id]
 
     def price_input(self, item_id: str, path: Path_) -> int:
@@ -714,7 +726,7 @@ class _Compiler:
         try:
             to_item_unit = conversion_factor(line.unit or unit, unit)
         except MkbaError as exc:
-            raise self.s.error(
+            raise self.line_error(
                 exc.message + " (the line's unit against its price's unit)", (*path, "unit")
             ) from None
         if line.per == "participant" and not self.s.participants:

@@ -1252,13 +1252,14 @@ def _meant(err: ErrorDetails, model: type) -> str | None:
 
 
 def _unknown_key(err: ErrorDetails, model: type) -> str:
-    """``unknown key 'quanity'; did you mean 'quantity'? Expected one of: ...``."""
+    """``unknown key 'quanity'; did you mean 'quantity'? Expected one of: ...``, or without a close
+    match ``unknown key 'xyzzy'; expected one of: ...``."""
     key = err["loc"][-1]
     allowed = sorted(fields_at(model, tuple(err["loc"][:-1])))
     meant = _meant(err, model)
     msg = f"unknown key {key!r}" + (f"; did you mean {meant!r}?" if meant else "")
     if allowed:
-        msg += " Expected one of: " + ", ".join(allowed)
+        msg += (" Expected" if meant else "; expected") + " one of: " + ", ".join(allowed)
     return msg
 
 
@@ -1296,6 +1297,46 @@ def _said_by_unknown_key(errors: list[ErrorDetails], model: type) -> list[ErrorD
     return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
 
 
+def describe_errors(errors: list[ErrorDetails], model: type) -> list[tuple[ErrorDetails, str]]:
+    """pydantic's errors in plain words, as every message of a file says them.
+
+    The one wording of a validation error (see ``_WORDING``): ``expected ..., got ...``, ``unknown
+    key 'hi'; did you mean 'high'? Expected one of: ...``, ``this field is required but missing``.
+    Used for a whole file (:func:`validation_error`) and for a value validated on its own inside a
+    field's validator (a distribution, :mod:`mkba.scenario.fields`).
+
+    Parameters
+    ----------
+    errors : list of pydantic_core.ErrorDetails
+        From :meth:`pydantic.ValidationError.errors`.
+    model : type
+        The model (or type) validated, whose fields the locations of ``errors`` run through: for the
+        names an unknown key may have meant, and the bounds of a number.
+
+    Returns
+    -------
+    list of (pydantic_core.ErrorDetails, str)
+        Each error and its words, unknown keys first; a required field reported missing beside an
+        unknown key that is a close match of it (``hi:`` for ``high:``) is left out, since the unknown
+        key's words name it.
+
+    Examples
+    --------
+    >>> import pydantic
+    >>> class Range(pydantic.BaseModel):
+    ...     model_config = pydantic.ConfigDict(extra="forbid")
+    ...     low: float
+    ...     high: float
+    >>> try:
+    ...     Range.model_validate({"low": "x", "hi": 1})
+    ... except pydantic.ValidationError as exc:
+    ...     [words for _, words in describe_errors(exc.errors(), Range)]
+    ["unknown key 'hi'; did you mean 'high'? Expected one of: high, low", "expected a number, got 'x'"]
+    """
+    kept = sorted(_said_by_unknown_key(errors, model), key=lambda e: e["type"] != "extra_forbidden")
+    return [(err, _describe(err, model)) for err in kept]
+
+
 def validation_error(exc: pydantic.ValidationError, doc: Document, model: type) -> MkbaError:
     """Turn a pydantic error into one :class:`MkbaError` pointing at the first problem.
 
@@ -1305,15 +1346,14 @@ def validation_error(exc: pydantic.ValidationError, doc: Document, model: type) 
     """
     lines = []
     first: MkbaError | None = None
-    errors = sorted(_said_by_unknown_key(exc.errors(), model), key=lambda e: e["type"] != "extra_forbidden")
-    for err in errors:
+    for err, words in describe_errors(exc.errors(), model):
         path, rest = _data_path(doc.data, tuple(err["loc"]))
         line = doc.line_of(path)
         field_name = format_path(path + tuple(rest[:1]))
         item = _item_hint(doc.data, path)
         if item:
             field_name += f" (id {item!r})"
-        one = MkbaError(_describe(err, model), file=doc.file, line=line, field=field_name or None)
+        one = MkbaError(words, file=doc.file, line=line, field=field_name or None)
         if first is None:
             first = one
         else:

@@ -20,6 +20,10 @@ import pydantic
 
 _STD_NORMAL = NormalDist()
 
+#: A parameter of a distribution: a number as the file gives it, never text (``low: '0.2'`` is refused,
+#: as ``amount: '25000'`` is) nor true/false.
+Parameter = Annotated[float, pydantic.Strict()]
+
 
 class _Dist(pydantic.BaseModel):
     """What every distribution has: its name, support, quantile function, mean and swing."""
@@ -88,9 +92,9 @@ class Triangular(_Dist):
     """
 
     dist: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
+    low: Parameter
+    mode: Parameter
+    high: Parameter
 
     @pydantic.model_validator(mode="after")
     def _order(self) -> Triangular:
@@ -159,8 +163,8 @@ class Uniform(_Dist):
     """
 
     dist: Literal["uniform"]
-    low: float
-    high: float
+    low: Parameter
+    high: Parameter
 
     @pydantic.model_validator(mode="after")
     def _order(self) -> Uniform:
@@ -220,9 +224,9 @@ class Pert(_Dist):
     """
 
     dist: Literal["pert"]
-    low: float
-    mode: float
-    high: float
+    low: Parameter
+    mode: Parameter
+    high: Parameter
 
     @pydantic.model_validator(mode="after")
     def _order(self) -> Pert:
@@ -328,9 +332,9 @@ class Normal(_Dist):
     """
 
     dist: Literal["normal"]
-    mean_: float = pydantic.Field(alias="mean")
-    sd: float = pydantic.Field(gt=0)
-    clip: tuple[float, float] | None = None
+    mean_: Parameter = pydantic.Field(alias="mean")
+    sd: Parameter = pydantic.Field(gt=0)
+    clip: tuple[Parameter, Parameter] | None = None
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
@@ -418,8 +422,8 @@ class Beta(_Dist):
     """
 
     dist: Literal["beta"]
-    a: float = pydantic.Field(gt=0)
-    b: float = pydantic.Field(gt=0)
+    a: Parameter = pydantic.Field(gt=0)
+    b: Parameter = pydantic.Field(gt=0)
 
     def support(self) -> tuple[float, float]:
         return 0.0, 1.0
@@ -456,6 +460,14 @@ class Beta(_Dist):
 AnyDistribution = Triangular | Uniform | Pert | Normal | Beta
 #: A distribution in a scenario file, told apart by its ``dist`` key.
 Distribution = Annotated[AnyDistribution, pydantic.Field(discriminator="dist")]
+#: Each distribution by its name in a scenario file (``dist: triangular``).
+DISTRIBUTIONS: dict[str, type[_Dist]] = {
+    "triangular": Triangular,
+    "uniform": Uniform,
+    "pert": Pert,
+    "normal": Normal,
+    "beta": Beta,
+}
 
 
 @functools.cache

@@ -1,7 +1,8 @@
 """Field types shared by the scenario and its ``sib:`` contract: numbers that may be distributions, shares, rates.
 
 Every scenario model is closed (:class:`Closed`): an unknown key is refused, not dropped.
-Imports: :mod:`mkba.scenario.distributions` and the price list patterns only.
+Imports: :mod:`mkba.scenario.distributions` and the price list patterns only (and, when a distribution
+is wrong, :mod:`mkba.io.documents` for the words of its message).
 """
 
 from __future__ import annotations
@@ -16,15 +17,37 @@ import pydantic
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from mkba.pricelist.items import MAX_AMOUNT, STAKEHOLDER_PATTERN
-from mkba.scenario.distributions import Distribution, _Dist, parse_distribution
+from mkba.scenario.distributions import DISTRIBUTIONS, Distribution, _Dist, parse_distribution
 
 
 def _dist_hint(given: Any) -> str:
     """``; got 'unifrom', did you mean 'uniform'?`` for a ``dist`` that is not one, or ``''``."""
     if not isinstance(given, str):
         return ""
-    near = difflib.get_close_matches(given, ["triangular", "uniform", "pert", "normal", "beta"], n=1)
+    near = difflib.get_close_matches(given, list(DISTRIBUTIONS), n=1)
     return f"; got {given!r}" + (f", did you mean {near[0]!r}?" if near else "")
+
+
+def _distribution_problem(value: dict[Any, Any], exc: pydantic.ValidationError) -> str:
+    """What is wrong with a ``{dist: ...}`` mapping, in the words of every other field.
+
+    ``invalid distribution: unknown key 'hi'; did you mean 'high'? Expected one of: dist, high, low``,
+    ``invalid distribution: sd: expected a number > 0, got -0.1``: pydantic's errors as
+    :func:`mkba.io.documents.describe_errors` words them, each after the key it is at; said at the
+    line of the distribution (the loader adds the file, line and field).
+    """
+    from mkba.io.documents import describe_errors, format_path  # here: only a wrong file needs it
+
+    errors = exc.errors()
+    if errors[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        names = ", ".join(DISTRIBUTIONS).rsplit(", ", 1)
+        return f"invalid distribution: expected dist: {' or '.join(names)}" + _dist_hint(value.get("dist"))
+    model = DISTRIBUTIONS.get(str(errors[0]["loc"][0]), _Dist)  # the first part of a place is the dist
+    said = []
+    for err, words in describe_errors(errors, model):
+        where = format_path(tuple(err["loc"][1:]))
+        said.append(f"{where}: {words}" if where and err["type"] != "extra_forbidden" else words)
+    return "invalid distribution: " + "; ".join(said)
 
 
 def _number_or_distribution(value: Any) -> Any:
@@ -34,14 +57,7 @@ def _number_or_distribution(value: Any) -> Any:
         try:
             return parse_distribution(value)
         except pydantic.ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"][1:])
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
-                msg = "expected dist: triangular, uniform, pert, normal or beta" + _dist_hint(
-                    value.get("dist")
-                )
-            raise ValueError(f"invalid distribution{(' ' + where) if where else ''}: {msg}") from None
+            raise ValueError(_distribution_problem(value, exc)) from None
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]*,[0-9]+\s*", value):
         point = value.strip().replace(",", ".")
         raise ValueError(f"expected a number with a decimal point ({point}), not a decimal comma")

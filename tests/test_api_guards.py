@@ -402,3 +402,13 @@ def test_a_unit_written_as_readers_see_it_points_to_its_id(written, meant):
     with pytest.raises(ValueError, match=re.escape(f"did you mean '{meant}' ({written})?")):
         check_unit(written)
     assert check_unit(meant) == meant
+
+
+def test_setting_a_field_of_a_scenario_says_how_to_make_a_variant():
+    # pydantic said only "Instance is frozen"; the message now gives the with_changes path that works
+    s = mkba.load_scenario(TUTORIAL)
+    line = s.costs[0]
+    for obj, name, path in ((s, "horizon", "horizon"), (line, "amount", f"costs.{line.id}.amount")):
+        with pytest.raises(MkbaError, match=re.escape(f"scenario.with_changes(set={{'{path}': ...}})")):
+            setattr(obj, name, 3)
+    assert s.with_changes(set={f"costs.{line.id}.amount": 3}).costs[0].amount == 3

@@ -11,11 +11,12 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, overload
+from typing import Annotated, Any, ClassVar, overload
 
 import pydantic
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from mkba.errors import MkbaError
 from mkba.pricelist.items import MAX_AMOUNT, STAKEHOLDER_PATTERN
 from mkba.scenario.distributions import DISTRIBUTIONS, Distribution, _Dist, parse_distribution
 
@@ -233,6 +234,23 @@ def located(problems: list[tuple[tuple, str, Any]]) -> pydantic.ValidationError:
 
 
 class Closed(pydantic.BaseModel):
-    """A closed, frozen model: unknown keys are refused."""
+    """A closed, frozen model: unknown keys are refused, and a field is not set after validation."""
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+    #: The section of a scenario a model's items stand in (``costs``), to name a field's path.
+    _section: ClassVar[str | None] = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Refuse setting a field in one message that says how to make a variant (pydantic said only
+        "Instance is frozen"); private attributes (``_doc``) are the library's own."""
+        if name.startswith("_"):
+            super().__setattr__(name, value)
+            return
+        item = getattr(self, "id", None)
+        path = f"{self._section}.{item}.{name}" if self._section and isinstance(item, str) else name
+        raise MkbaError(
+            f"a scenario and its lines are read only: make a variant with "
+            f"scenario.with_changes(set={{{path!r}: ...}})",
+            field=name,
+        )

@@ -129,6 +129,8 @@ class _Line(_Closed):
 class CostLine(_Line):
     """A cost of the initiative, a negative flow to ``payer`` (docs/method.md, section 4)."""
 
+    _section = "costs"
+
     payer: Stakeholder
     amount: NonNegative | None = None
     item: str | None = None
@@ -168,6 +170,8 @@ class CostLine(_Line):
 
 class EffectLine(_Line):
     """A change in the use of a price item (docs/method.md, section 4)."""
+
+    _section = "effects"
 
     item: str | None = None
     price: Price | None = None
@@ -247,6 +251,8 @@ class EffectLine(_Line):
 class VolunteerLine(_Line):
     """Capitalised volunteer hours (docs/method.md, section 4); ``as`` is required."""
 
+    _section = "volunteers"
+
     hours: NonNegative
     per: Literal["year", "participant"]
     year: Whole | None = None
@@ -275,6 +281,8 @@ class PmPost(_Closed):
 
     Listed beside the money lines in every output, marked PM, and never summed.
     """
+
+    _section = "pm"
 
     id: str = pydantic.Field(pattern=NAME_PATTERN)
     label: str = pydantic.Field(min_length=1)

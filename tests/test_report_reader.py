@@ -168,7 +168,7 @@ def test_run_simulate_of_a_sib_says_the_outcome_levels_are_drawn():
     assert run.returncode == 0, run.stderr
     said = " ".join(run.stdout.split())
     assert "De uitkomstniveaus van het SIB-contract worden wel getrokken" in said
-    assert "mkba sib resultaatfinanciering-gemeente.yaml --simulate 50" in said
+    assert f"mkba sib {RF} --simulate 50" in said  # the path as given: the command runs as printed
     assert "geen invoer van het scenario heeft een verdeling. Geef een aantal" not in said
 
 

@@ -112,3 +112,47 @@ def test_an_added_line_with_an_id_that_exists_is_said_at_its_id(tmp_path):
     ]
     path = small_project(tmp_path, {"add": {"costs": added}})
     refused_at(path, line_with(path, "id: team"), "alternatives[1].add.costs", "'team' exists already")
+
+
+def test_years_out_of_order_are_said_at_the_years_line(tmp_path):
+    # said at the line's "- id:" (54) rather than at "years: [2029, 2025]" (60)
+    text = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    assert "    years: [2025, 2029]\n" in text
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        text.replace("    years: [2025, 2029]\n", "    years: [2029, 2025]\n", 1), encoding="utf-8"
+    )
+    line = next(n for n, t in enumerate(path.read_text().splitlines(), 1) if t == "    years: [2029, 2025]")
+    with pytest.raises(MkbaError) as info:
+        mkba.load_scenario(path)
+    assert info.value.line == line and info.value.field.endswith(".years (id 'coordinator')")
+    assert "first <= last" in info.value.message
+
+
+def test_a_repeated_alternative_says_where_the_first_is_and_based_on_gets_a_hint(tmp_path):
+    for name in ("frontlijnteam-project.yaml", "frontlijnteam-regulier.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, tmp_path / name)
+    project = tmp_path / "frontlijnteam-project.yaml"
+    text = project.read_text(encoding="utf-8")
+    assert "    based_on: regulier\n" in text
+    project.write_text(
+        text.replace("    based_on: regulier\n", "    based_on: regulir\n", 1), encoding="utf-8"
+    )
+    with pytest.raises(
+        MkbaError, match=r"based_on names no alternative: 'regulir'; did you mean 'regulier'\?"
+    ):
+        mkba.load_project(project)
+    twice = text.replace("  - id: frontlijnteam-ots-tarief\n", "  - id: frontlijnteam\n", 1)
+    project.write_text(twice, encoding="utf-8")
+    with pytest.raises(MkbaError, match=r"given twice: frontlijnteam, first at alternatives\[\d\]"):
+        mkba.load_project(project)
+
+
+def test_a_message_that_quotes_the_value_does_not_repeat_it(tmp_path):
+    # "given twice: opstart, first at costs[0] (got 'opstart')"
+    text = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "t.yaml"
+    path.write_text(text.replace("  - id: intake\n", "  - id: opstart\n", 1), encoding="utf-8")
+    with pytest.raises(MkbaError, match="given twice: opstart") as info:
+        mkba.load_scenario(path)
+    assert "(got" not in info.value.message

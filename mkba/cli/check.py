@@ -136,7 +136,7 @@ def check(
             raise MkbaError(
                 f"{what}; expected one of: {', '.join(CHECKS)}",
                 file=str(path),
-                line=doc.line_of(("format",)),
+                line=doc.line_of(("format",)) if kind is not None else 1,
                 field="format",
             )
         out.print(f"ok: {path} ({checker(path, folders, lang.value)})", soft_wrap=True)  # one line per file

@@ -1280,8 +1280,10 @@ def _describe(err: ErrorDetails, model: type) -> str:
     given = "input" in err and not (
         kind == "sib_contract" and err["input"] is None
     )  # a check of several fields
-    if given and not isinstance(err["input"], (dict, list)):
-        msg += f" (got {err['input']!r})"
+    value = err.get("input")
+    quoted = repr(value) in msg or (isinstance(value, str) and len(value) > 2 and value in msg)
+    if given and not isinstance(value, (dict, list)) and not quoted:
+        msg += f" (got {value!r})"  # unless the message says the value already
     return msg
 
 

@@ -164,7 +164,9 @@ class CostLine(_Line):
         if self.per in ("participant", "participant_year") and (self.year or self.years):
             raise ValueError(f"per: {self.per} follows the participants; leave out 'year'/'years'")
         if self.years is not None and self.years[0] > self.years[1]:
-            raise ValueError("expected years: [first, last] with first <= last")
+            raise located(
+                [(("years",), "expected years: [first, last] with first <= last", list(self.years))]
+            )
         return self
 
 
@@ -221,7 +223,9 @@ class EffectLine(_Line):
                 "'year'/'years', or give per: year for an effect at area level"
             )
         if self.years is not None and self.years[0] > self.years[1]:
-            raise ValueError("expected years: [first, last] with first <= last")
+            raise located(
+                [(("years",), "expected years: [first, last] with first <= last", list(self.years))]
+            )
         return self
 
     @property
@@ -270,7 +274,9 @@ class VolunteerLine(_Line):
         if self.per == "participant" and (self.year or self.years):
             raise ValueError("per: participant follows the participants; leave out 'year'/'years'")
         if self.years is not None and self.years[0] > self.years[1]:
-            raise ValueError("expected years: [first, last] with first <= last")
+            raise located(
+                [(("years",), "expected years: [first, last] with first <= last", list(self.years))]
+            )
         if self.beneficiary is not None and self.as_ != "benefit":
             raise ValueError("'beneficiary' is only for as: benefit")
         return self

@@ -98,7 +98,11 @@ class ProjectFile(Closed):
         """Alternative ids are unique and the baseline is one of them, each refused at its own line."""
         ids = [a.id for a in self.alternatives]
         problems: list[tuple[tuple, str, Any]] = [
-            (("alternatives", i, "id"), f"alternative ids must be unique; given twice: {a}", a)
+            (
+                ("alternatives", i, "id"),
+                f"alternative ids must be unique; given twice: {a}, first at alternatives[{ids.index(a)}]",
+                a,
+            )
             for i, a in enumerate(ids)
             if a in ids[:i]
         ]
@@ -232,7 +236,7 @@ def _in_dependency_order(spec: ProjectFile, doc: Document) -> list[str]:
             if base not in index:
                 ids = ", ".join(index)
                 raise MkbaError(
-                    f"based_on names no alternative: {base!r} (ids: {ids})",
+                    f"based_on names no alternative: {base!r}{did_you_mean(base, list(index))} (ids: {ids})",
                     file=doc.file,
                     line=doc.line_of(("alternatives", i, "based_on")),
                     field=f"alternatives[{i}].based_on",

@@ -399,10 +399,6 @@ class Scenario(_Closed):
     #: The scenario as validated (JSON), to tell a change made in place since (:meth:`check_unchanged`).
     _validated: str = pydantic.PrivateAttr(default="")
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Keep what was validated: the model is frozen, but its lists and mappings are not."""
-        self._validated = self.model_dump_json(by_alias=True)
-
     def check_unchanged(self) -> None:
         """Refuse a scenario changed in place after it was validated.
 
@@ -427,7 +423,10 @@ class Scenario(_Closed):
         ...
         mkba.errors.MkbaError: scenarios/tutorial.yaml: the scenario was changed in place after it was read (a list or mapping of it, such as participants or costs); such a change is not validated: make a variant with scenario.with_changes(set=..., remove=..., add=...)
         """
-        if self.model_dump_json(by_alias=True) != self._validated:
+        now = self.model_dump_json(by_alias=True)
+        if not self._validated:  # a Scenario made by hand, not by a loader: what it holds now is the start
+            self._validated = now
+        elif now != self._validated:
             raise MkbaError(
                 "the scenario was changed in place after it was read (a list or mapping of it, such as "
                 "participants or costs); such a change is not validated: make a variant with "
@@ -812,6 +811,7 @@ def _validated(doc: Document) -> Scenario:
     _check_year_keys(doc)
     scenario = validate(Scenario, doc)
     scenario._doc = doc
+    scenario._validated = scenario.model_dump_json(by_alias=True)  # what check_unchanged compares with
     scenario.check_horizon()
     if scenario.sib is not None:  # the contract's references to the scenario's own lines and years
         from mkba.scenario.contract import check_against_scenario

@@ -706,6 +706,89 @@ class ProjectResult:
         self.extra["simulation"] = out
         return out
 
+    def input_files(self) -> list[Path]:
+        """The files this project was computed from, which none of its outputs may replace.
+
+        The project file and every alternative's :meth:`mkba.result.Result.input_files` (its
+        scenario, the scenario it is based on, the price list with its ``extends`` chain, the index,
+        the price-list folders).
+
+        Returns
+        -------
+        list of Path
+
+        Examples
+        --------
+        >>> import mkba
+        >>> files = mkba.load_project("scenarios/frontlijnteam-project.yaml").evaluate().input_files()
+        >>> sorted({p.name for p in files if p.name.startswith("frontlijnteam")})
+        ['frontlijnteam-project.yaml', 'frontlijnteam-regulier.yaml']
+        """
+        found = [Path(self.project.file)] if self.project.file else []
+        for result in self.results.values():
+            found += [p for p in result.input_files() if p not in found]
+        return found
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """:meth:`to_dict` as JSON text, as ``mkba run PROJECT --json`` writes it; to ``path`` when given.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            A ``.json`` file to write (atomically), checked before anything is written.
+
+        Returns
+        -------
+        str
+            The JSON text (without the final newline).
+
+        Raises
+        ------
+        MkbaError
+            When ``path`` does not end in ``.json``, is one of :meth:`input_files`, a folder, or its
+            folder does not exist.
+        """
+        from mkba.result import checked_output, json_text
+
+        if path is not None:
+            path = checked_output(path, "json", self.input_files, "this project")
+        text = json_text(self.to_dict())
+        if path is not None:
+            from mkba.io.files import write_text_atomic
+
+            write_text_atomic(path, text + "\n")
+        return text
+
+    def to_excel(self, path: str | Path, lang: str | None = None) -> Path:
+        """Write the project's auditable workbook: the comparison first, then each alternative's sheets.
+
+        A thin forwarder to :func:`mkba.report.excel.project.write_project_workbook`, as
+        :meth:`mkba.result.Result.to_excel` is to the scenario workbook.
+
+        Parameters
+        ----------
+        path : str or Path
+            A ``.xlsx`` file to write (atomically), checked before anything is computed.
+        lang : {'nl', 'en'}, optional
+            Language of sheet names and labels (default: the result's).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        MkbaError
+            When ``path`` does not end in ``.xlsx``, is one of :meth:`input_files`, a folder, or its
+            folder does not exist.
+        """
+        from mkba.report.excel.project import write_project_workbook
+        from mkba.result import check_lang, checked_output
+
+        checked = checked_output(path, "xlsx", self.input_files, "this project")
+        return write_project_workbook(self, checked, lang=check_lang(lang or self.lang))
+
     def to_dict(self) -> dict[str, Any]:
         """Everything ``mkba run PROJECT --json`` writes (docs/formats.md, "Project")."""
         rank = {alt_id: k for k, alt_id in enumerate(self.ranking(), 1)}

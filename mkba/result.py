@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -558,9 +558,7 @@ class Result:
         """
         if path is not None:
             path = self._check_output(path, "json")
-        text = json.dumps(
-            self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default
-        )
+        text = json_text(self.to_dict())
         if path is not None:
             from mkba.io.files import write_text_atomic
 
@@ -646,11 +644,7 @@ class Result:
             folder, a folder that does not exist (:func:`mkba.io.files.check_output`); a suffix
             that is not the format's (:func:`mkba.io.files.check_format`).
         """
-        if not isinstance(path, (str, os.PathLike)):
-            raise MkbaError(f"expected a file name (a str or Path), got {_given(path)}", field="path")
-        path = Path(path)
-        check_output(path, inputs=self.input_files(), option="path", reader="this result")
-        return check_format(path, fmt, "path")
+        return checked_output(path, fmt, self.input_files, "this result")
 
     # -- display: thin forwarders to mkba.report, as DataFrame.to_excel forwards to pandas.io ----
     def __repr__(self) -> str:
@@ -662,6 +656,42 @@ class Result:
         from mkba.report.text import render_html
 
         return render_html(self)
+
+
+def checked_output(path: Any, fmt: str, inputs: Callable[[], list[Path]], reader: str) -> Path:
+    """A file to write a result to, checked before any work as the command line checks its outputs.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    fmt : str
+        Its format (``"json"``, ``"xlsx"``): the suffix it must have (:func:`mkba.io.files.check_format`).
+    inputs : callable
+        The files the result was computed from (asked only for a file name).
+    reader : str
+        Whose inputs they are, for the message (``"this result"``, ``"this project"``).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    MkbaError
+        Field ``path``: not a file name; one of ``inputs``, a folder, a folder that does not exist
+        (:func:`mkba.io.files.check_output`); a suffix that is not the format's.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise MkbaError(f"expected a file name (a str or Path), got {_given(path)}", field="path")
+    path = Path(path)
+    check_output(path, inputs=inputs(), option="path", reader=reader)
+    return check_format(path, fmt, "path")
+
+
+def json_text(data: dict[str, Any]) -> str:
+    """A result's dict as mkba writes JSON: indented, NaN refused, numpy numbers and distributions plain."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
 
 
 def _json_default(obj):

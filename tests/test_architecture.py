@@ -37,6 +37,8 @@ ALLOWED_UPWARD = {
     # to pandas.io: imported inside the method, and the report modules name Result only for typing.
     ("mkba.result", "mkba.report.excel.workbook"),
     ("mkba.result", "mkba.report.text"),
+    # ProjectResult.to_excel forwards the same way to the project workbook.
+    ("mkba.project", "mkba.report.excel.project"),
     # Result.stakeholder_label names a stakeholder without a label of its own in the reader's words.
     ("mkba.result", "mkba.report.vocabulary"),
 }

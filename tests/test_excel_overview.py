@@ -10,6 +10,7 @@ locally and fail in CI (see tests/test_excel.py).
 
 from __future__ import annotations
 
+from functools import partial
 from glob import glob
 from pathlib import Path
 
@@ -334,8 +335,15 @@ def test_project_workbook_refuses_to_overwrite_an_input(project_file, tmp_path):
     result = mkba.load_project(project_file).evaluate()
     for victim in (project_file, project_file.parent / "nieuw.yaml", project_file.parent / "prijzen.yaml"):
         before = victim.read_bytes()
-        with pytest.raises(MkbaError, match="is an input of this project"):
-            write_project_workbook(result, victim)
+        for write in (partial(write_project_workbook, result), result.to_excel):
+            with pytest.raises(MkbaError, match="is also an input of this project"):
+                write(victim)
         assert victim.read_bytes() == before
+    # the JSON too, from Python as from the command line; and the index, which the old check missed
+    with pytest.raises(MkbaError, match="is also an input of this project"):
+        result.to_json(project_file)
+    index = next(p for p in result.input_files() if p.name == "cbs-cpi.yaml")
+    with pytest.raises(MkbaError, match="is also an input of this project"):
+        write_project_workbook(result, index)
     with pytest.raises(MkbaError):
         write_project_workbook(result, tmp_path / "missing" / "x.xlsx")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,25 +40,8 @@ def run_project(
             result.simulate(simulate, seed=seed, chunk_size=chunk_size, progress=advance)
     print_project(result)
     if xlsx is not None:
-        from mkba.report.excel.project import write_project_workbook
-
-        write_project_workbook(result, xlsx, lang=lang)
+        result.to_excel(xlsx, lang=lang)
         out.print(dim(f"{label('written_workbook', lang)}: {xlsx}"))
     if json_out is not None:
-        from mkba.io.files import write_text_atomic
-
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_plain)
-        write_text_atomic(Path(json_out), text + "\n")
+        result.to_json(json_out)
         out.print(dim(f"{label('written_json', lang)}: {json_out}"))
-
-
-def _plain(obj: object) -> object:
-    import numpy as np
-
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return None if not np.isfinite(obj) else float(obj)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    raise TypeError(type(obj))

@@ -22,7 +22,6 @@ a scenario's workbook are not part of a project workbook.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +33,6 @@ from openpyxl.utils import column_index_from_string, get_column_letter, quote_sh
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mkba.errors import MkbaError
 from mkba.io.files import write_atomic
 from mkba.report.excel.cells import (
     EURO0,
@@ -176,7 +174,9 @@ def write_project_workbook(result: ProjectResult, path: str | Path, lang: str = 
         When ``path`` is an input of the project (its file, a scenario file, the price list file) or
         its folder does not exist; nothing is written.
     """
-    _refuse_input(result, Path(path))
+    from mkba.io.files import check_output
+
+    check_output(Path(path), inputs=result.input_files(), option="path", reader="this project")
     wb, _ = build_project_workbook(result, lang)
     return write_atomic(path, lambda tmp: save(wb, tmp))
 
@@ -222,21 +222,6 @@ def build_project_workbook(result: ProjectResult, lang: str = "nl") -> tuple[Wor
         summary=[g.layout.sheets["summary"] for g in groups.values()],
     )
     return wb, cells
-
-
-def _refuse_input(result: ProjectResult, path: Path) -> None:
-    """Refuse to write over a file the project was read from."""
-    inputs = [result.project.file]
-    inputs += [alt.scenario.file for alt in result.project.definition.all if alt.scenario.file]
-    inputs += [str(r.model.pricelist.path) for r in result.results.values() if r.model.pricelist.path]
-    key = _file_key(path)
-    for name in inputs:
-        if name and _file_key(Path(name)) == key:
-            raise MkbaError("is an input of this project; choose another file name", file=str(path))
-
-
-def _file_key(path: Path) -> str:
-    return os.path.normcase(os.path.realpath(path))
 
 
 # -- one group of sheets per alternative ----------------------------------------------------------

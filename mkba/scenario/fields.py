@@ -199,7 +199,17 @@ FixedDiscountRate = Annotated[
 ]
 Count = Annotated[Number, _within(0, MAX_PARTICIPANTS, name="a number of participants")]
 Stakeholder = Annotated[str, pydantic.Field(pattern=STAKEHOLDER_PATTERN)]
-YearRange = tuple[Whole, Whole]
+
+
+def _in_order(years: tuple[int, int]) -> tuple[int, int]:
+    """``years: [first, last]`` with the first year not after the last."""
+    if years[0] > years[1]:
+        raise ValueError("expected years: [first, last] with first <= last")
+    return years
+
+
+#: ``[first, last]``, a range of calendar years, both included, in order (said at the ``years`` line).
+YearRange = Annotated[tuple[Whole, Whole], pydantic.AfterValidator(_in_order)]
 
 
 def located(problems: list[tuple[tuple, str, Any]]) -> pydantic.ValidationError:

@@ -163,10 +163,6 @@ class CostLine(_Line):
             raise ValueError("'duration' is only for per: participant_year")
         if self.per in ("participant", "participant_year") and (self.year or self.years):
             raise ValueError(f"per: {self.per} follows the participants; leave out 'year'/'years'")
-        if self.years is not None and self.years[0] > self.years[1]:
-            raise located(
-                [(("years",), "expected years: [first, last] with first <= last", list(self.years))]
-            )
         return self
 
 
@@ -222,10 +218,6 @@ class EffectLine(_Line):
                 "an effect per participant follows the participants (lag, duration); leave out "
                 "'year'/'years', or give per: year for an effect at area level"
             )
-        if self.years is not None and self.years[0] > self.years[1]:
-            raise located(
-                [(("years",), "expected years: [first, last] with first <= last", list(self.years))]
-            )
         return self
 
     @property
@@ -273,10 +265,6 @@ class VolunteerLine(_Line):
             raise ValueError("per: year needs 'years: [first, last]' (or 'year' for one year)")
         if self.per == "participant" and (self.year or self.years):
             raise ValueError("per: participant follows the participants; leave out 'year'/'years'")
-        if self.years is not None and self.years[0] > self.years[1]:
-            raise located(
-                [(("years",), "expected years: [first, last] with first <= last", list(self.years))]
-            )
         if self.beneficiary is not None and self.as_ != "benefit":
             raise ValueError("'beneficiary' is only for as: benefit")
         return self

@@ -414,7 +414,9 @@ def _check_ids(read: _Read) -> None:
         raise MkbaError("expected an 'id' column naming each variant", file=file, line=1, field="id")
     if frame.empty:  # a header alone: no variant to evaluate, and an empty result is no answer
         raise MkbaError(
-            "the change table has no rows; expected one row per variant under its header", file=file
+            "the change table has no rows; expected one row per variant under its header",
+            file=file,
+            line=None if file == "<DataFrame>" else 1,  # the header's line (CSV) or row (workbook)
         )
     texts = _texts(frame["id"])
     if texts is not None and not (texts == None).any():  # noqa: E711 (elementwise)

@@ -223,7 +223,11 @@ def test_a_table_without_rows_is_refused_and_writes_nothing(tmp_path, text):
     path = tmp_path / "changes.csv"
     path.write_text(text, encoding="utf-8")
     done = invoke_cli("batch", TUTORIAL, "--changes", path, "-o", tmp_path / "out.csv")
-    assert done.returncode == 2 and "has no rows" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        done.returncode == 2
+        and f"{path}:1: the change table has no rows" in done.stderr
+        and "Traceback" not in done.stderr
+    )
     assert not (tmp_path / "out.csv").exists()
     with pytest.raises(MkbaError, match="has no rows"):
         evaluate_many(TUTORIAL, pd.DataFrame({"id": [], "participants.2025": []}))

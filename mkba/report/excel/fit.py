@@ -140,6 +140,16 @@ def row_height(lines: int) -> float:
     return LINE_POINTS * min(lines, MAX_LINES) + 2
 
 
+def own_style(cell: Cell) -> StyleArray:
+    """Give ``cell`` its own copy of its style array, and return it.
+
+    The safe writers share one style array per kind of cell, which a change in place (an
+    alignment, an indent) would change for every such cell.
+    """
+    cell._style = StyleArray(cell._style) if cell._style is not None else StyleArray()
+    return cell._style
+
+
 def _align(ctx: Context, cell: Cell, wrap: bool) -> None:
     """Give ``cell`` its own copy of its style, aligned to the top of its row and, if ``wrap``, wrapped.
 
@@ -147,7 +157,7 @@ def _align(ctx: Context, cell: Cell, wrap: bool) -> None:
     which a change in place would change for every such cell; the alignment's index in the
     workbook is looked up once per workbook.
     """
-    style = StyleArray(cell._style) if cell._style is not None else StyleArray()
+    style = own_style(cell)
     key = (wrap, style.alignmentId)
     found = ctx.book.alignments.get(key)
     if found is None:

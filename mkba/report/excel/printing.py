@@ -204,9 +204,8 @@ def wrap_titles(ws: Worksheet, frozen: int, rows: range, room: float) -> None:
     whole on every page, its row high enough.
     """
     from openpyxl.styles import Alignment
-    from openpyxl.styles.cell_style import StyleArray
 
-    from mkba.report.excel.fit import BOLD_SCALE, LINE_POINTS, lines_needed
+    from mkba.report.excel.fit import BOLD_SCALE, LINE_POINTS, lines_needed, own_style
 
     for r in rows:
         cell = ws._cells.get((r, 1))
@@ -219,7 +218,7 @@ def wrap_titles(ws: Worksheet, frozen: int, rows: range, room: float) -> None:
         lines = lines_needed(cell.value, room, scale)
         if frozen > 1:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=frozen)
-        cell._style = StyleArray(cell._style) if cell._style is not None else StyleArray()  # its own style
+        own_style(cell)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[r].height = LINE_POINTS * size / 11.0 * lines + 4
 

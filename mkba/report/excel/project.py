@@ -46,7 +46,7 @@ from mkba.report.excel.cells import (
     write_header,
     write_title,
 )
-from mkba.report.excel.fit import fit_header, wrap_note, wrap_rows
+from mkba.report.excel.fit import fit_header, own_style, wrap_note, wrap_rows
 from mkba.report.excel.flows import write_flows_sheet
 from mkba.report.excel.inputs import write_input_sheets
 from mkba.report.excel.overview import OverviewCells, print_wide, write_overview_sheet
@@ -569,12 +569,10 @@ def _indent(ws: Worksheet, col: int, rows: Iterable[int]) -> None:
     """Indent the cells of column ``col`` on ``rows`` by one step (each given its own style)."""
     from copy import copy
 
-    from openpyxl.styles.cell_style import StyleArray
-
     for r in rows:
         cell = ws.cell(r, col)
         # the safe writers share one style array per kind of cell: this one its own
-        cell._style = StyleArray(cell._style) if cell._style is not None else StyleArray()
+        own_style(cell)
         shown = copy(cell.alignment)
         shown.indent, shown.horizontal = 1, shown.horizontal or "left"
         cell.alignment = shown

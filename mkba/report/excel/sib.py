@@ -167,7 +167,6 @@ class _SibSheet:
         self.grid = EURO0 if cur == "EUR" else "#,##0;[Red]-#,##0"
         # rows the contract pays to the cent ("afgerond op centen"): cents, without the currency
         self.cents = "#,##0.00;[Red]-#,##0.00"
-        self.cents_rows: list[int] = []
         self.header_rows: list[int] = []  # the tables' header rows
         self.period_rows: list[int] = []  # the rows with the periods over the columns
         # the waterfall's stand-in for "no cap" (BIG) is shown as words, not as 10^13 in money
@@ -264,8 +263,6 @@ class _SibSheet:
         ctx, ws = self.ctx, self.ws
         fmt, whole = (self.cents, self.cents) if cents else self.short(fmt)
         r = self.next()
-        if cents:
-            self.cents_rows.append(r)
         ctx.text(ws, r, 1, key_or_text if raw_label else ctx.label(key_or_text), bold=bold)
         ctx.text(ws, r, 2, note)
         for i, col in enumerate(self.cols):

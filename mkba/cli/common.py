@@ -247,7 +247,7 @@ def check_shared_options(given: dict[str, Any], typed: frozenset[str] = frozense
     check_scheduler(given.get("scheduler"))
     simulates = "simulate" not in given or given["simulate"] is not None
     for name, what in ONLY_WITH_SIMULATE.items():
-        said = name in typed or given.get(name) not in _SAYS_NOTHING.get(name, (given.get(name),))
+        said = name in typed or (name in _SAYS_NOTHING and given.get(name) not in _SAYS_NOTHING[name])
         if not simulates and name in given and said:
             option = "--" + name.replace("_", "-")
             raise MkbaError(f"applies with --simulate ({what}); add --simulate N", field=option)
